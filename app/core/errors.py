@@ -1,0 +1,96 @@
+"""Expected failures, each with a sentence a shop owner understands.
+
+Anything that is not a `ShopkeepError` is a bug and reaches the crash dialog.
+"""
+
+from __future__ import annotations
+
+
+class ShopkeepError(Exception):
+    """Base of every expected failure. `user_message` is shown as is."""
+
+    user_message = "Something went wrong."
+
+    def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
+        super().__init__(detail or self.user_message)
+        if user_message is not None:
+            self.user_message = user_message
+
+
+class NetworkError(ShopkeepError):
+    """Base for errors talking to a server."""
+
+
+class AuthError(NetworkError):
+    user_message = "The server no longer accepts this sign-in. Please sign in again."
+
+
+class AuthExpired(AuthError):
+    """A token that can be refreshed (Bluesky access token)."""
+
+    user_message = "The sign-in expired. Shopkeep will renew it."
+
+
+class WrongCredentials(AuthError):
+    user_message = "The server did not accept that handle or password."
+
+
+class NotFound(NetworkError):
+    user_message = "That post or account no longer exists on the server."
+
+
+class RateLimited(NetworkError):
+    user_message = "The server asked Shopkeep to slow down. It will try again shortly."
+
+    def __init__(self, detail: str = "", *, retry_after: float = 60.0) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class ServerUnreachable(NetworkError):
+    """No answer at all: offline, DNS, refused, timed out."""
+
+    user_message = "The server could not be reached. Check the internet connection."
+
+
+class ServerError(NetworkError):
+    """The server answered with a 5xx."""
+
+    user_message = "The server is having trouble right now. Shopkeep will try again later."
+
+
+class BadResponse(NetworkError):
+    """The server answered with something that is not what the API documents."""
+
+    user_message = "The server sent a reply Shopkeep could not read. Nothing was lost."
+
+
+class InsecureServer(NetworkError):
+    user_message = "Shopkeep only talks to servers over https:// (secure connections)."
+
+
+class KeychainUnavailable(ShopkeepError):
+    user_message = (
+        "Shopkeep keeps passwords only in your system keychain, and none is available. "
+        "On Linux install and unlock GNOME Keyring or KWallet; on macOS and Windows "
+        "sign in to your user account normally."
+    )
+
+
+class StorageError(ShopkeepError):
+    user_message = "Shopkeep could not save to its database."
+
+
+class DiskFull(StorageError):
+    user_message = "The disk is full, so Shopkeep could not save. Your earlier text is kept."
+
+
+class DatabaseCorrupt(StorageError):
+    user_message = (
+        "Shopkeep's database file is damaged. It has been kept aside so nothing is "
+        "deleted, and you can restore the last automatic backup."
+    )
+
+
+class TooLong(ShopkeepError):
+    user_message = "The reply is longer than this network allows."

@@ -1,0 +1,195 @@
+"""The plain dataclasses that travel between layers.
+
+Network clients build `Post`s from JSON at the edge; storage hands back
+`StoredPost` / `ThreadRow` / `Account`; the UI only ever sees these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Network(StrEnum):
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+
+
+class SentimentLabel(StrEnum):
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+    UNSCORED = "unscored"  # e.g. not English: shown grey with a language mark
+
+
+class ThreadStatus(StrEnum):
+    NEEDS_REPLY = "needs_reply"
+    REPLIED = "replied"
+    DONE = "done"
+    SNOOZED = "snoozed"
+
+
+class Folder(StrEnum):
+    """Smart folders on the left of the window."""
+
+    NEEDS_REPLY = "needs_reply"
+    NEGATIVE = "negative"
+    ALL = "all"
+    DONE = "done"
+    DRAFTS = "drafts"
+    OUTBOX = "outbox"
+    SENT = "sent"
+
+
+class AccountState(StrEnum):
+    CONNECTED = "connected"
+    NEEDS_SIGN_IN = "needs_sign_in"
+    UNREACHABLE = "unreachable"
+    DEMO = "demo"
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote a post, as the network identifies them."""
+
+    network: Network
+    remote_id: str  # Mastodon account id or Bluesky DID
+    handle: str  # "@alice@example.social" style acct or "alice.bsky.social"
+    display_name: str = ""
+
+    @property
+    def first_name(self) -> str:
+        name = self.display_name.strip() or self.handle.lstrip("@").split("@")[0].split(".")[0]
+        return name.split()[0] if name.split() else name
+
+
+@dataclass(frozen=True, slots=True)
+class MediaLink:
+    """An attachment or embed, shown as a labelled link and never loaded automatically."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post as a network client parsed it. Text is already safe plain text."""
+
+    network: Network
+    remote_id: str  # Mastodon status id or Bluesky at:// URI
+    author: Author
+    text: str
+    created_at: datetime  # timezone-aware UTC
+    url: str = ""
+    parent_remote_id: str | None = None
+    root_remote_id: str | None = None
+    is_mention: bool = False  # did this post reach the account as a notification
+    visibility: str = "public"  # mastodon: public/unlisted/private/direct
+    content_warning: str = ""
+    media: tuple[MediaLink, ...] = ()
+    mentions: tuple[str, ...] = ()  # handles mentioned in the post (for reply prefixes)
+    language: str | None = None
+    cid: str = ""  # bluesky content id (strong refs)
+    edited_at: datetime | None = None
+    deleted: bool = False
+    raw_json: str = ""  # kept so posts can be re-parsed after a parser fix
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    """What the scorer says about one text, with the reasons a user can read."""
+
+    compound: float
+    label: SentimentLabel
+    reasons: tuple[str, ...] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    """What verifying a connection returns: enough to show and save an account."""
+
+    network: Network
+    server: str
+    handle: str
+    remote_id: str
+    display_name: str = ""
+    max_chars: int = 500
+    default_visibility: str = "public"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    network: Network
+    server: str
+    handle: str
+    remote_id: str
+    display_name: str = ""
+    state: AccountState = AccountState.CONNECTED
+    is_demo: bool = False
+    max_chars: int = 500
+    last_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MentionBatch:
+    """New mentions since a cursor, and the cursor to store once they are saved."""
+
+    posts: list[Post]
+    cursor: str | None
+    complete: bool = True  # False when a bound (days / count) stopped the walk
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPost:
+    id: int
+    thread_id: int
+    account_id: int
+    post: Post
+    sentiment: Sentiment
+    is_own: bool = False  # written by the shop's own account
+    corrected_label: SentimentLabel | None = None
+
+    @property
+    def label(self) -> SentimentLabel:
+        return self.corrected_label or self.sentiment.label
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRow:
+    """One line of the thread list: light enough to hold 100k of them."""
+
+    id: int
+    account_id: int
+    network: Network
+    author_handle: str
+    author_name: str
+    snippet: str
+    last_activity: datetime
+    status: ThreadStatus
+    worst_label: SentimentLabel
+    worst_compound: float
+    unread: bool
+    post_count: int
+    is_demo: bool = False
+    snoozed_until: datetime | None = None
+    reasons: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What an ingest changed, so the UI can insert rows instead of resetting."""
+
+    new_posts: int
+    new_thread_ids: tuple[int, ...]
+    updated_thread_ids: tuple[int, ...]
+    new_negative_post_ids: tuple[int, ...] = ()

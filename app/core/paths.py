@@ -1,0 +1,62 @@
+"""Where Shopkeep keeps its files. Initialised once from main(), never at import time."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DATA_DIR = "SHOPKEEP_DATA_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class AppPaths:
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "shopkeep.sqlite3"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.data_dir / "settings.json"
+
+    def ensure(self) -> AppPaths:
+        for d in (self.data_dir, self.log_dir, self.backup_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder (never next to the program)."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "Shopkeep"
+
+
+def resolve_paths(override: str | os.PathLike[str] | None = None) -> AppPaths:
+    """Flag beats environment variable beats the platform default."""
+    chosen = override or os.environ.get(ENV_DATA_DIR)
+    return AppPaths(Path(chosen).expanduser().resolve() if chosen else default_data_dir())
+
+
+def resources_dir() -> Path:
+    """Bundled resources, from source or from a PyInstaller build."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent.parent / "resources"

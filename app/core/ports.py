@@ -1,0 +1,105 @@
+"""The interfaces the layers plug into. main.py hands concrete ones to the UI.
+
+The UI depends only on these Protocols, never on `app.net` or `app.storage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from app.core.models import (
+    Account,
+    AccountInfo,
+    Folder,
+    IngestResult,
+    MentionBatch,
+    Network,
+    Post,
+    Sentiment,
+    SentimentLabel,
+    StoredPost,
+    ThreadRow,
+    ThreadStatus,
+)
+
+Scorer = Callable[[str], Sentiment]
+
+
+class NetworkClient(Protocol):
+    """One connected account on one network. Every call may raise a NetworkError."""
+
+    network: Network
+
+    def verify(self) -> AccountInfo: ...
+
+    def mentions(self, cursor: str | None, *, max_items: int = 2000) -> MentionBatch:
+        """Every mention/reply/quote newer than `cursor` (all pages), oldest bound by max_items."""
+        ...
+
+    def thread(self, post: Post) -> list[Post]:
+        """The whole conversation around `post`, the post included."""
+        ...
+
+    def reply(self, parent: Post, text: str, idempotency_key: str) -> Post:
+        """Post `text` under `parent`; the same key never produces two posts."""
+        ...
+
+    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
+        """After an unclear failure: the reply if the server already has it."""
+        ...
+
+    def max_chars(self) -> int: ...
+
+    def count_chars(self, text: str) -> int:
+        """Length as this network counts it (graphemes; URLs as 23 on Mastodon)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadQuery:
+    """What the thread list shows: a folder, narrowed by search and filters."""
+
+    folder: Folder = Folder.ALL
+    search: str = ""
+    account_id: int | None = None
+    network: Network | None = None
+    label: SentimentLabel | None = None
+    status: ThreadStatus | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    sort: str = "activity"  # "activity" (newest first) or "sentiment" (angriest first)
+
+
+class InboxStore(Protocol):
+    """Reads and writes the UI needs. Implemented by app.storage over peewee."""
+
+    def accounts(self) -> list[Account]: ...
+
+    def list_threads(self, query: ThreadQuery, offset: int, limit: int) -> list[ThreadRow]: ...
+
+    def count_threads(self, query: ThreadQuery) -> int: ...
+
+    def folder_counts(self) -> dict[Folder, int]: ...
+
+    def thread(self, thread_id: int) -> ThreadRow | None: ...
+
+    def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
+
+    def mark_read(self, thread_id: int) -> None: ...
+
+    def set_status(
+        self, thread_id: int, status: ThreadStatus, snoozed_until: datetime | None = None
+    ) -> ThreadStatus:
+        """Change a thread's status; returns the previous one so the UI can offer undo."""
+        ...
+
+    def ingest(self, account_id: int, posts: Sequence[Post], score: Scorer) -> IngestResult:
+        """Store posts (scoring only new or edited ones) and update their threads."""
+        ...
+
+    def has_demo_data(self) -> bool: ...
+
+    def remove_demo_data(self) -> int: ...

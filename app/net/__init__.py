@@ -1,0 +1,1 @@
+"""Network clients: one per network, over requests; they return core dataclasses."""
