@@ -91,6 +91,18 @@ class DatabaseCorrupt(StorageError):
         "deleted, and you can restore the last automatic backup."
     )
 
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        path: str = "",
+        damaged_path: str = "",
+        user_message: str | None = None,
+    ) -> None:
+        super().__init__(detail, user_message=user_message)
+        self.path = path  # where the database lives
+        self.damaged_path = damaged_path  # where the damaged file was moved ("" if not moved)
+
 
 class TooLong(ShopkeepError):
     user_message = "The reply is longer than this network allows."

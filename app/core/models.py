@@ -138,6 +138,7 @@ class Account:
     is_demo: bool = False
     max_chars: int = 500
     last_error: str = ""
+    default_visibility: str = "public"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,3 +194,67 @@ class IngestResult:
     new_thread_ids: tuple[int, ...]
     updated_thread_ids: tuple[int, ...]
     new_negative_post_ids: tuple[int, ...] = ()
+    removed_thread_ids: tuple[int, ...] = ()  # merged into another thread by a late parent
+
+
+class TemplateKind(StrEnum):
+    THANKS = "thanks"
+    APOLOGY = "apology"
+    ANSWER = "answer"
+    HELLO = "hello"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The unsent reply text of one thread (at most one draft per thread)."""
+
+    thread_id: int
+    text: str
+    updated_at: datetime
+    template_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A reusable reply. Built-in ones carry a key so they can be restored."""
+
+    id: int
+    kind: TemplateKind
+    title: str
+    body: str
+    builtin: bool = False
+    builtin_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A reply waiting to be sent, being sent, sent, or failed (with the reason)."""
+
+    id: int
+    account_id: int
+    thread_id: int
+    parent_remote_id: str
+    text: str
+    idempotency_key: str
+    state: OutboxState
+    created_at: datetime
+    attempts: int = 0
+    last_error: str = ""
+    sent_at: datetime | None = None
+    remote_id: str | None = None
+    url: str = ""
+    template_id: int | None = None
+    payload: str = "{}"  # JSON: extra fields the sender needs (visibility, cw, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A customer as seen on one network; linked contacts share a person_id."""
+
+    id: int
+    network: Network
+    remote_id: str
+    handle: str
+    display_name: str = ""
+    note: str = ""
+    person_id: int | None = None

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,11 +68,31 @@ class Response:
             raise BadResponse(f"{self.url}: not JSON ({exc})") from exc
 
 
+def reset_in_seconds(value: str | None) -> float | None:
+    """Seconds until an X-RateLimit-Reset moment: ISO 8601 (Mastodon) or Unix epoch seconds."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return max(0.0, moment.timestamp() - time.time())
+    # A big number is an epoch timestamp, a small one a delay in seconds.
+    return max(0.0, number - time.time()) if number > 1e9 else max(0.0, number)
+
+
 def retry_after_seconds(headers: Mapping[str, str], default: float = 60.0) -> float:
-    """Seconds to wait from Retry-After (seconds or HTTP date)."""
+    """Seconds to wait from Retry-After (seconds or HTTP date), else X-RateLimit-Reset."""
     value = headers.get("Retry-After")
     if not value:
-        return default
+        reset = reset_in_seconds(headers.get("X-RateLimit-Reset"))
+        return default if reset is None else reset
     try:
         return max(0.0, float(value))
     except ValueError:
@@ -94,6 +115,12 @@ class HttpSession:
     def close(self) -> None:
         self._session.close()
 
+    def __enter__(self) -> HttpSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def request(
         self,
         method: str,
@@ -103,7 +130,9 @@ class HttpSession:
         json_body: Any = None,
         data: Any = None,
         headers: Mapping[str, str] | None = None,
+        check: bool = True,
     ) -> Response:
+        """`check=False` hands 429/5xx back unraised, for clients that read their bodies/headers."""
         url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
         try:
             resp = self._session.request(
@@ -120,7 +149,8 @@ class HttpSession:
         finally:
             resp.close()
         result = Response(resp.status_code, resp.headers, body, url)
-        self._raise_common(result)
+        if check:
+            self._raise_common(result)
         return result
 
     @staticmethod
@@ -147,4 +177,5 @@ class HttpSession:
         if 500 <= resp.status < 600:
             raise ServerError(f"{resp.url}: HTTP {resp.status}")
         if 300 <= resp.status < 400:
-            raise BadResponse(f"{resp.url}: redirect to {resp.headers.get('Location')!r} not followed")
+            location = resp.headers.get("Location")
+            raise BadResponse(f"{resp.url}: redirect to {location!r} not followed")

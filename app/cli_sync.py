@@ -1,0 +1,182 @@
+"""`python -m app sync`: sync every account with no window (cron, a terminal).
+
+Exit codes: 0 every account synced; 1 some account failed (said in plain
+words, the others still synced); 2 nothing could start (no keychain, no
+accounts, damaged database). Never prints or logs a secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from collections.abc import Mapping
+from typing import TextIO
+
+from app.core import sentiment
+from app.core.connections import Connections, Secrets
+from app.core.errors import KeychainUnavailable, ShopkeepError
+from app.core.models import Account, Network
+from app.core.outbox import OutboxSender
+from app.core.paths import AppPaths
+from app.core.ports import NetworkClient
+from app.core.sync import SyncReport, SyncService, SyncStep
+
+log = logging.getLogger(__name__)
+
+ENV_KEYCHAIN_SERVICE = "SHOPKEEP_KEYCHAIN_SERVICE"  # a separate keychain entry set (tests)
+BAR_WIDTH = 24
+STEP_WORDS = {
+    SyncStep.CONNECT: "connecting",
+    SyncStep.MENTIONS: "fetching mentions",
+    SyncStep.THREADS: "fetching conversations",
+    SyncStep.REFRESH: "refreshing open conversations",
+    SyncStep.OUTBOX: "sending replies",
+    SyncStep.DONE: "done",
+}
+
+
+def register_network_clients(connections: Connections) -> None:
+    """The net implementations behind core's ClientFactory (also used by the GUI)."""
+    from app.net.mastodon import MastodonClient
+
+    def mastodon(account: Account, secrets: Secrets) -> NetworkClient:
+        return MastodonClient(account.server, secrets["access_token"],
+                              max_chars=account.max_chars or None)
+
+    connections.register(Network.MASTODON, mastodon)
+    try:
+        from app.net.bluesky import BlueskyClient
+    except ImportError:  # pragma: no cover - a build without Bluesky
+        return
+
+    def bluesky(account: Account, secrets: Secrets) -> NetworkClient:
+        save = connections.saver_for(account)
+        kept = dict(secrets)
+
+        def save_tokens(access_jwt: str, refresh_jwt: str) -> None:
+            kept.update(access_jwt=access_jwt, refresh_jwt=refresh_jwt)
+            save(dict(kept))  # both tokens in one keychain write
+
+        return BlueskyClient(secrets.get("pds_url") or account.server, account.remote_id,
+                             secrets["access_jwt"], secrets["refresh_jwt"], save_tokens,
+                             handle=account.handle)
+
+    connections.register(Network.BLUESKY, bluesky)
+
+
+class Progress:
+    """A one-line bar on a terminal; plain lines when piped into a file or cron mail."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.tty = out.isatty()
+        self._last: tuple[int, SyncStep] | None = None
+
+    def __call__(self, account: Account, step: SyncStep, done: int, total: int) -> None:
+        words = STEP_WORDS.get(step, str(step))
+        if self.tty:
+            filled = BAR_WIDTH * done // total if total else (BAR_WIDTH if step is
+                                                                SyncStep.DONE else 0)
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            count = f" {done}/{total}" if total else ""
+            self.out.write(f"\r\x1b[2K{account.handle}: [{bar}] {words}{count}")
+            if step is SyncStep.DONE:
+                self.out.write("\r\x1b[2K")
+            self.out.flush()
+            return
+        if self._last != (account.id, step):  # one line per step, not per conversation
+            self._last = (account.id, step)
+            if step is not SyncStep.DONE:
+                self.out.write(f"{account.handle}: {words}\n")
+                self.out.flush()
+
+
+def describe(report: SyncReport) -> str:
+    """One line per account for the summary."""
+    if report.cancelled:
+        return f"{report.account_label}: stopped before it finished."
+    if report.error is not None:
+        return f"{report.account_label}: FAILED. {report.error_message}"
+    parts = [f"{report.new_posts} new post{'s' if report.new_posts != 1 else ''}",
+             f"{len(report.new_thread_ids)} new conversation"
+             f"{'s' if len(report.new_thread_ids) != 1 else ''}"]
+    if report.sent_items:
+        parts.append(f"{report.sent_items} repl{'ies' if report.sent_items != 1 else 'y'} sent")
+    if report.failed_items:
+        parts.append(f"{report.failed_items} repl{'ies' if report.failed_items != 1 else 'y'} "
+                     "could not be sent (see the Outbox)")
+    if report.waiting_items:
+        parts.append(f"{report.waiting_items} still waiting")
+    more = "" if report.complete else " Older mentions will follow on the next sync."
+    return f"{report.account_label}: OK, {', '.join(parts)}.{more}"
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="shopkeep sync",
+                                     description="Sync every account without a window.")
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)  # handled by app.main
+    parser.add_argument("--account", type=int, action="append", metavar="ID",
+                        help="only this account (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
+         err: TextIO | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Sync all accounts; 0 all fine, 1 some failed, 2 could not start."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    env = os.environ if env is None else env
+    args = _parse(argv)
+
+    from app.storage.credentials import DEFAULT_SERVICE, CredentialStore
+    from app.storage.inbox_store import SqliteInboxStore
+
+    credentials = CredentialStore(env.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
+    try:
+        credentials.check()
+    except KeychainUnavailable as exc:
+        print(f"shopkeep: {exc.user_message}", file=err)
+        return 2
+    try:
+        store = SqliteInboxStore.open(paths.database)
+    except ShopkeepError as exc:
+        print(f"shopkeep: {exc.user_message}", file=err)
+        return 2
+    try:
+        accounts = [a for a in store.accounts() if not a.is_demo]
+        if args.account:
+            accounts = [a for a in accounts if a.id in set(args.account)]
+        if not accounts:
+            print("shopkeep: there are no accounts to sync. Open Shopkeep and add your "
+                  "Mastodon or Bluesky account first.", file=err)
+            return 2
+        connections = Connections(credentials)
+        register_network_clients(connections)
+        score = sentiment.score
+        service = SyncService(store, connections.client_for, score,
+                              outbox=OutboxSender(store, score))
+        progress = None if args.quiet else Progress(out)
+        cancel = threading.Event()
+        try:
+            reports = service.sync_all(accounts, progress, cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            print("\nshopkeep: sync stopped.", file=err)
+            return 1
+        finally:
+            connections.close()
+        for report in reports:
+            print(describe(report), file=out)
+        failed = [r for r in reports if not r.ok]
+        if any(isinstance(r.error, KeychainUnavailable) for r in failed):
+            return 2
+        return 1 if failed else 0
+    finally:
+        store.close()
+
+
+run = main  # the name the brief used: app.cli_sync.run(argv, paths) -> int

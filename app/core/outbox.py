@@ -1,0 +1,348 @@
+"""The outbox rules: every reply goes out once, exactly once, in order.
+
+The idempotency key is chosen when the reply is queued (a TID record key for
+Bluesky, a UUID Idempotency-Key for Mastodon), so every retry, even after a
+crash or a week offline, asks the server for the same post. A send is claimed
+with a queued->sending transition that checks the previous state, so two
+workers (or the GUI and `python -m app sync`) never send one item at once.
+Any item that was tried before, or was left 'sending' by a crash, is an
+"unclear" one: we ask the server (`find_reply`) before sending it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from app.core import char_count
+from app.core.errors import (
+    AuthError,
+    NotFound,
+    RateLimited,
+    ServerError,
+    ServerUnreachable,
+    ShopkeepError,
+    StorageError,
+    TooLong,
+)
+from app.core.models import (
+    Account,
+    IngestResult,
+    Network,
+    OutboxItem,
+    OutboxState,
+    Post,
+    StoredPost,
+)
+from app.core.ports import NetworkClient, Scorer
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- TIDs
+
+_S32 = "234567abcdefghijklmnopqrstuvwxyz"
+_tid_lock = threading.Lock()
+_tid_last_us = 0
+_TID_CLOCK_ID = random.SystemRandom().randrange(1024)
+
+
+def _s32(value: int, width: int) -> str:
+    out = []
+    for _ in range(width):
+        out.append(_S32[value & 31])
+        value >>= 5
+    return "".join(reversed(out))
+
+
+def new_tid(now_us: int | None = None, clock_id: int | None = None) -> str:
+    """An AT Protocol TID: 13 sortable base32 chars, 53 bits of µs time + 10-bit clock id.
+
+    Strictly increasing within this process, so two replies queued in the same
+    microsecond still get distinct, ordered record keys.
+    """
+    global _tid_last_us
+    with _tid_lock:
+        us = now_us if now_us is not None else time.time_ns() // 1000
+        if now_us is None:
+            us = max(us, _tid_last_us + 1)
+            _tid_last_us = us
+    clock = _TID_CLOCK_ID if clock_id is None else clock_id
+    value = ((us & ((1 << 53) - 1)) << 10) | (clock & 1023)
+    return _s32(value, 13)
+
+
+def tid_timestamp(tid: str) -> datetime:
+    """When a TID was made: the Bluesky client uses it as the record's fixed createdAt."""
+    value = 0
+    for ch in tid:
+        value = (value << 5) | _S32.index(ch)
+    return datetime.fromtimestamp((value >> 10) / 1_000_000, tz=UTC)
+
+
+def new_idempotency_key(network: Network) -> str:
+    if Network(network) is Network.BLUESKY:
+        return new_tid()
+    return uuid.UUID(bytes=os.urandom(16), version=4).hex
+
+
+# ---------------------------------------------------------------- limits
+
+
+def reply_length(network: Network, text: str) -> int:
+    """The length the network will check (Mastodon: links weigh 23)."""
+    if Network(network) is Network.MASTODON:
+        return char_count.mastodon_length(text)
+    return char_count.bluesky_length(text)
+
+
+def _local_part(handle: str) -> str:
+    return handle.lstrip("@").split("@")[0].lower()
+
+
+def mastodon_prefix(account: Account, parent: Post, text: str) -> str:
+    """The @-mentions the Mastodon client puts in front of the reply (counted as '@user')."""
+    me = _local_part(account.handle)
+    lowered = text.lower()
+    wanted: list[str] = []
+    for handle in (parent.author.handle, *parent.mentions):
+        local = _local_part(handle)
+        if not local or local == me or local in wanted or f"@{local}" in lowered:
+            continue
+        wanted.append(local)
+    return "".join(f"@{name} " for name in wanted)
+
+
+def check_length(account: Account, text: str, parent: Post | None = None) -> None:
+    """Raise TooLong with the numbers before a reply that cannot be sent is queued."""
+    if not text.strip():
+        raise TooLong("empty reply", user_message="The reply is empty.")
+    limit = account.max_chars
+    counted = text
+    if Network(account.network) is Network.BLUESKY:
+        limit = min(limit, char_count.BLUESKY_MAX_GRAPHEMES)
+        if char_count.bluesky_bytes(text) > char_count.BLUESKY_MAX_BYTES:
+            raise TooLong("over 3000 bytes", user_message=(
+                "The reply is too long for Bluesky (it has too many emoji or symbols). "
+                "Please shorten it."))
+    elif parent is not None:
+        counted = parent.content_warning + mastodon_prefix(account, parent, text) + text
+    used = reply_length(account.network, counted)
+    if used > limit:
+        raise TooLong(f"{used} > {limit}", user_message=(
+            f"The reply has {used} characters; {account.network.value.capitalize()} "
+            f"allows {limit}. Please shorten it by {used - limit}."))
+
+
+# ---------------------------------------------------------------- ports
+
+
+class OutboxStore(Protocol):
+    """What the sender needs from storage (app.storage.SqliteInboxStore has it)."""
+
+    def enqueue_reply(
+        self, thread_id: int, parent_remote_id: str, text: str, idempotency_key: str,
+        *, template_id: int | None = None, payload: Mapping[str, Any] | None = None,
+    ) -> OutboxItem: ...
+
+    def outbox_items(
+        self, states: Iterable[OutboxState] | None = None, *,
+        thread_id: int | None = None, account_id: int | None = None,
+    ) -> list[OutboxItem]:
+        """Oldest first: the order replies go out in."""
+        ...
+
+    def outbox_item(self, item_id: int) -> OutboxItem | None: ...
+
+    def mark_sending(self, item_id: int) -> OutboxItem:
+        """queued/failed -> sending in one transaction (counts an attempt).
+
+        Raises ValueError when the item is in any other state: someone else has it.
+        """
+        ...
+
+    def mark_sent(self, item_id: int, remote_id: str, url: str = "") -> OutboxItem:
+        """Also marks the thread replied."""
+        ...
+
+    def mark_failed(self, item_id: int, error: str) -> OutboxItem: ...
+
+    def retry(self, item_id: int) -> OutboxItem:
+        """failed/sending -> queued."""
+        ...
+
+    def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
+
+    def ingest(self, account_id: int, posts: Sequence[Post], score: Scorer) -> IngestResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    """What one pass over an account's outbox did."""
+
+    sent: tuple[int, ...] = ()  # outbox item ids now sent
+    failed: tuple[int, ...] = ()  # now failed (the reason is on the item)
+    waiting: int = 0  # still queued (offline, rate limited, stopped)
+    error: ShopkeepError | None = None  # why the pass stopped early, if it did
+    updated_thread_ids: tuple[int, ...] = field(default=())
+
+
+class NothingToRetry(ShopkeepError):
+    user_message = "That reply is not waiting to be retried."
+
+
+_PENDING = (OutboxState.QUEUED, OutboxState.SENDING)
+SENDING_LEASE = 120.0  # seconds: longer than any request's timeout
+
+
+class OutboxSender:
+    """Queues replies and sends them; safe to call from several worker threads."""
+
+    def __init__(self, store: OutboxStore, score: Scorer, *,
+                 sending_lease: float = SENDING_LEASE) -> None:
+        self._store = store
+        self._score = score
+        self.sending_lease = sending_lease
+        self._lock = threading.Lock()
+        self._busy_accounts: set[int] = set()
+
+    # ---- queueing (GUI, via the write lane)
+
+    def enqueue(self, account: Account, thread_id: int, parent: Post, text: str,
+                *, template_id: int | None = None) -> OutboxItem:
+        """Check the length and queue the reply with its idempotency key chosen now."""
+        check_length(account, text, parent)
+        key = new_idempotency_key(account.network)
+        item = self._store.enqueue_reply(thread_id, parent.remote_id, text, key,
+                                         template_id=template_id)
+        log.info("queued outbox item %s for thread %s", item.id, thread_id)
+        return item
+
+    def retry(self, item_id: int) -> OutboxItem:
+        """Put a failed item back in the queue (the owner pressed Retry)."""
+        item = self._store.outbox_item(item_id)
+        if item is None or item.state is not OutboxState.FAILED:
+            raise NothingToRetry(f"outbox item {item_id} is not failed")
+        return self._store.retry(item_id)
+
+    # ---- sending (worker thread)
+
+    def send_pending(self, account: Account, client: NetworkClient,
+                     cancel: threading.Event | None = None) -> SendReport:
+        """Send this account's queued replies in order; stop at the first one that must wait."""
+        with self._lock:
+            if account.id in self._busy_accounts:  # another worker is on it right now
+                return SendReport(waiting=len(self._pending(account)))
+            self._busy_accounts.add(account.id)
+        try:
+            return self._send_all(account, client, cancel)
+        finally:
+            with self._lock:
+                self._busy_accounts.discard(account.id)
+
+    def _pending(self, account: Account) -> list[OutboxItem]:
+        return self._store.outbox_items(_PENDING, account_id=account.id)
+
+    def _send_all(self, account: Account, client: NetworkClient,
+                  cancel: threading.Event | None) -> SendReport:
+        sent: list[int] = []
+        failed: list[int] = []
+        threads: list[int] = []
+
+        def report(waiting: int, error: ShopkeepError | None = None) -> SendReport:
+            return SendReport(tuple(sent), tuple(failed), waiting, error, tuple(threads))
+
+        pending = self._pending(account)
+        for index, item in enumerate(pending):
+            if cancel is not None and cancel.is_set():
+                return report(len(pending) - index)
+            try:
+                outcome = self._send_one(account, client, item)
+            except (ServerUnreachable, ServerError, RateLimited) as exc:
+                return report(len(pending) - index, exc)  # later items wait: order is kept
+            except AuthError as exc:
+                failed.append(item.id)
+                return report(len(pending) - index - 1, exc)
+            if outcome is None:
+                continue  # someone else is sending it
+            if outcome:
+                sent.append(item.id)
+                threads.append(item.thread_id)
+            else:
+                failed.append(item.id)
+        return report(0)
+
+    def _claim(self, item: OutboxItem) -> bool:
+        """queued -> sending, checked in one transaction by storage.
+
+        An item already 'sending' was left so by a crash (this process never runs
+        two passes for one account); it is taken over once its lease ran out.
+        """
+        if item.state is OutboxState.SENDING:
+            if not self._lease_expired(item):
+                return False
+            try:
+                self._store.retry(item.id)  # sending -> queued, then claim it like any other
+            except ValueError:
+                return False
+        try:
+            self._store.mark_sending(item.id)
+        except ValueError:  # storage's InvalidTransition: the state moved under us
+            return False
+        return True
+
+    def _lease_expired(self, item: OutboxItem) -> bool:
+        """Another process may be mid-send: wait `sending_lease` s after its last change.
+
+        Without an `updated_at` on the item we cannot tell, and take it over.
+        """
+        changed = getattr(item, "updated_at", None)
+        if not isinstance(changed, datetime):
+            return True
+        return (datetime.now(UTC) - changed).total_seconds() >= self.sending_lease
+
+    def _send_one(self, account: Account, client: NetworkClient,
+                  item: OutboxItem) -> bool | None:
+        """True sent, False failed for good, None not ours to send; raises when it must wait."""
+        unclear = item.state is OutboxState.SENDING or item.attempts > 0
+        if not self._claim(item):
+            return None
+        try:
+            parent = self._parent_of(item)
+            posted = client.find_reply(parent, item.text, item.idempotency_key) if unclear else None
+            if posted is None:
+                posted = client.reply(parent, item.text, item.idempotency_key)
+            else:
+                log.info("outbox item %s was already on the server; not sending again", item.id)
+        except (ServerUnreachable, ServerError, RateLimited) as exc:
+            # Not sent, or unclear: back in the queue; the next try asks find_reply first.
+            self._store.retry(item.id)
+            log.info("outbox item %s waits: %s", item.id, type(exc).__name__)
+            raise
+        except StorageError:
+            raise  # left 'sending': the next pass treats it as unclear
+        except ShopkeepError as exc:  # auth, not found, bad response, too long
+            self._store.mark_failed(item.id, exc.user_message)
+            log.warning("outbox item %s failed: %s", item.id, type(exc).__name__)
+            if isinstance(exc, AuthError):
+                raise
+            return False
+        self._store.mark_sent(item.id, posted.remote_id, posted.url)  # also: thread replied
+        self._store.ingest(account.id, [posted], self._score)
+        log.info("outbox item %s sent as %s", item.id, posted.remote_id)
+        return True
+
+    def _parent_of(self, item: OutboxItem) -> Post:
+        for stored in self._store.thread_posts(item.thread_id):
+            if stored.post.remote_id == item.parent_remote_id:
+                return stored.post
+        raise NotFound(f"parent {item.parent_remote_id} not in thread {item.thread_id}",
+                       user_message="The post this reply answers is no longer saved. "
+                                    "Open the conversation and reply again.")

@@ -1,0 +1,285 @@
+"""Word lists the rules use, kept apart from the code so each list can be reviewed.
+
+Everything here names a *kind* of customer-service failure or a kind of
+politeness; nothing is copied from the development data.
+"""
+
+from __future__ import annotations
+
+# Politeness: words VADER counts as praise that in a customer message are mostly
+# just manners. "please"/"help" are requests; "thanks" is praise only when it
+# carries the message (see rules.politeness).
+REQUEST_WORDS = frozenset({"please", "pls", "plz", "kindly", "help", "helping"})
+THANKS_WORDS = frozenset({"thanks", "thank", "thx", "thankyou", "thnx", "ty", "appreciate"})
+THANKS_BOOSTERS = frozenset(
+    {"much", "lot", "million", "tons", "loads", "heaps", "bunch", "again", "so", "really"}
+)
+
+# Praise phrases that turn sarcastic next to a complaint ("great job losing my parcel").
+SARCASM_PRAISE = (
+    r"thanks? (?:you )?(?:so much |a lot |very much )?for",
+    r"(?:great|good|nice|fantastic|brilliant|amazing|excellent|wonderful) "
+    r"(?:job|work|service|stuff)",
+    r"well done",
+    r"way to go",
+    r"love (?:how|that|it when)",
+    r"so (?:glad|happy) (?:i|we)",
+    r"just (?:great|perfect|wonderful|brilliant|fantastic|lovely)",
+    r"(?:great|perfect|wonderful|brilliant|fantastic|lovely|awesome)[,.!]+ (?:another|again|now)",
+    r"oh (?:great|perfect|wonderful|joy)",
+    r"(?:yeah|yay),? right",
+)
+
+# What sarcastic thanks are often "for": nothing at all.
+EMPTY_THANKS = r"thanks? (?:you )?(?:a lot |very much |so much )?for (?:nothing|none|zilch|zip)"
+
+_NUM = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|24|48|several|many)"
+_SPAN = r"(?:mins?|minutes?|hrs?|hours?|days?|weeks?|wks?|months?)"
+_NOT = (
+    r"(?:not|never|hasn't|hasnt|haven't|havent|didn't|didnt|doesn't|doesnt|don't|dont|"
+    r"won't|wont|isn't|isnt|can't|cant|cannot|still not|has not|have not|did not|does not|"
+    r"will not|is not|aren't|arent|wasn't|wasnt)"
+)
+
+# Complaint kinds VADER has no words for. kind -> (regex alternatives, valence).
+# The valence is in VADER lexicon units (-4..+4) and is added once per match.
+COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
+    "waiting": (
+        (
+            r"(?:still|been|keep|kept|left|am|are|were|was) waiting",
+            r"waiting (?:for|on|since)",
+            r"waited",
+            r"on hold",
+            rf"(?:for|over|after|almost|nearly|more than|took|takes|taking) {_NUM} {_SPAN}",
+            rf"{_NUM} {_SPAN} (?:ago|later|now|late|and still|and no)",
+            r"(?:took|takes|taking) (?:forever|ages|so long)",
+            r"(?:ages|forever|weeks|days|months) later",
+            r"(?:arrived|came|showed up|was|were|is|running|always) (?:so |very |really )?late",
+            r"late again",
+            r"delayed",
+            r"(?:so|very|really|too|painfully|incredibly) slow",
+            r"(?:still|yet) (?:no|nothing)",
+            r"yet to (?:receive|get|hear|arrive)",
+        ),
+        -1.8,
+    ),
+    "missing": (
+        (
+            r"never (?:arrived|came|showed up|turned up|received|got it|got my|got the|delivered)",
+            rf"{_NOT} (?:yet )?(?:arrived|come|received|been delivered|delivered|shipped|"
+            r"been shipped|turned up|showed up|shown up|got (?:it|my|the|our))",
+            r"(?:is|are|was|were|went|gone|still|item|items|order|parcel|package) missing",
+            r"missing (?:item|items|order|parcel|package|piece|pieces|part|parts)",
+            r"(?:lost|misplaced) (?:my|our|the)",
+            r"wrong (?:order|item|size|colou?r|address|product|one|thing|parcel|package|dish)",
+            r"(?:arrived|came|was|were) (?:damaged|broken|crushed|smashed|open|opened|cold)",
+            r"no sign of",
+        ),
+        -2.0,
+    ),
+    "broken": (
+        (
+            rf"{_NOT} (?:even )?(?:work|working|load|loading|start|open|turn on|charge|"
+            r"charging|fit|connect|respond)",
+            r"(?:stopped|quit|stop) (?:working|charging|responding)",
+            r"(?:keeps|kept) (?:crashing|breaking|failing|freezing|dropping)",
+            r"crash(?:es|ed|ing)",
+            r"defective",
+            r"faulty",
+            r"malfunction\w*",
+            r"(?:an? |the )?error(?: message)?",
+            r"glitch\w*",
+            r"buggy",
+            r"(?:site|app|website|server|system|checkout|payment)s? (?:is |are )?(?:down|broken)",
+            r"outage",
+            r"(?:broke|fell apart|came apart|cracked|leaking|leaks) (?:after|within|in|on)",
+        ),
+        -1.8,
+    ),
+    "poor quality": (
+        (
+            r"bland|undercooked|under-cooked|overcooked|stale|soggy|greasy|burnt|tasteless|"
+            r"flavou?rless|overpriced|over-priced|over priced|overrated|over-rated|over rated|"
+            r"mediocre|lack(?:s|ed|ing)|let ?down|diss?app?oint\w*|flimsy|cheaply made|filthy|"
+            r"unprofessional|incompetent|inedible|not edible|not worth (?:it|the|your|my|a)",
+            r"(?:was|were|is|are|came|arrived|served|food|coffee|tea|soup|pizza|meal|dish) "
+            r"(?:\w+ )?(?:cold|lukewarm|dry|dirty|slow|rude|sticky|raw)",
+            r"(?:too|so|very|extremely|really|way too|bit|quite|incredibly) "
+            r"(?:slow|salty|sugary|sweet|greasy|dry|expensive|pricey|small|loud|noisy|cold|"
+            r"dirty|rude|long|bland|oily|tough|chewy)",
+            rf"{_NOT} (?:last|hold (?:a )?charge|stay (?:on|in|put)|fit|charge|recommend)",
+            r"(?:lasted|lasts|worked|works) (?:only |just )?(?:about |for )?(?:a |one |two |few |\d+ )"
+            r"(?:few )?(?:hours?|days?|weeks?|months?|uses?|times?)",
+            r"(?:breaks?|broke) (?:after|within|in|easily|down)",
+            r"(?:died|dies|blew up|fell off|falls off|comes off|came off|nothing happens)",
+        ),
+        -1.8,
+    ),
+    "cancelled": (
+        (
+            r"cancel(?:l?ed|l?ing|lations?)?",
+            r"unsubscribe",
+        ),
+        -1.5,
+    ),
+    "refund": (
+        (
+            r"refund(?:ed|s)?",
+            r"money back",
+            r"charge ?back",
+            r"(?:charged|billed) (?:me |us )?(?:twice|double|again|for nothing)",
+            r"(?:over|double)[- ]?charged",
+            r"(?:returned|returning|send(?:ing)? back|sent back) (?:it|them|this|my|the)",
+        ),
+        -1.8,
+    ),
+    "never again": (
+        (
+            r"never again",
+            r"(?:won'?t|will not|wouldn'?t|would not|not|never|don'?t think (?:i|we)'?(?:ll| will)) "
+            r"(?:ever |be |in a hurry to |bother |)(?:go(?:ing)?|com(?:e|ing)|return(?:ing)?|"
+            r"run(?:ning)?|be|eat(?:ing)?|order(?:ing)?|shop(?:ping)?) (?:back|again|here again)",
+            r"(?:will not|won'?t|wont|would not|wouldn'?t) (?:be )?(?:return(?:ing)?|recommend\w*)",
+            r"(?:do not|don'?t|never) (?:buy|purchase|order|go there|go here|eat here|shop here)",
+            r"last time (?:buying|ordering|shopping|eating|going|coming)",
+            r"(?:zero|0|one|1|no) stars?",
+            r"thumbs down",
+            r"never (?:coming|going|ordering|buying|shopping|eating|using|returning|"
+            r"be (?:back|returning|ordering)|come back|order|buy|shop|go back|use)",
+            r"won'?t be (?:back|returning|coming back|ordering)",
+            r"not (?:coming|going) back",
+            r"(?:take|taking) (?:my|our) (?:business|money|custom) elsewhere",
+            r"(?:waste|wasted) (?:of )?(?:my |your |our )?(?:money|time)",
+            r"(?:don't|dont|do not) (?:buy|order|bother|waste)",
+            r"(?:avoid|stay away)",
+            r"last time (?:i|we) (?:order|buy|shop|use|go|come)",
+        ),
+        -2.2,
+    ),
+    "no reply": (
+        (
+            r"where(?:'s| is| are|s) (?:my|our|the|it|they)",
+            r"when (?:will|do|can|am|are|is) (?:i|we|my|our|it|you) "
+            r"(?:get|receive|hear|going|be|arriv|ship|deliver|respond|reply|fix)",
+            r"any (?:update|news|word|response|reply)",
+            r"no (?:response|reply|answer|update|callback|call back|one answers)",
+            r"(?:nobody|no one|noone|no-one) (?:answers|answered|replies|replied|responds|"
+            r"responded|calls|called|gets back|got back|picks up|picked up|cares|helps)",
+            r"ignor(?:ed|ing)",
+            r"(?:hello|hellooo+)\?+",
+        ),
+        -1.6,
+    ),
+}
+
+# Praise for service that VADER has no words for: speed, freshness, coming back.
+PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
+    "fast service": (
+        (
+            r"(?:arrived|came|shipped|delivered|served|responded|replied|fixed|sorted|ready) "
+            r"(?:so |very |really |super )?(?:quickly|fast|promptly|early|on time|in no time)",
+            r"(?:quick|fast|speedy|prompt) (?:service|delivery|shipping|response|reply|turnaround)",
+            r"ahead of (?:time|schedule)",
+        ),
+        1.8,
+    ),
+    "coming back": (
+        (
+            r"(?:will|would|'ll|definitely|gonna|going to|can't wait to|cant wait to) "
+            r"(?:definitely |surely |certainly |be )?(?:come|coming|go|going|be) back",
+            r"(?:been|come|came|went|go) back (?:every|again and again|many times|twice)",
+            r"(?:must (?:have|try|visit)|go-to|highly recommend)",
+            r"(?:5|five|10) stars",
+            r"10/10",
+        ),
+        1.8,
+    ),
+    "good quality": (
+        (
+            r"(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
+            r"affordable|inexpensive|reasonably priced|good value|convenient|attentive|"
+            r"knowledgeable|spotless|cozy|cosy|devine|works (?:great|perfectly|fine))",
+        ),
+        1.5,
+    ),
+}
+
+# Reason wording for a shop owner, per complaint kind.
+COMPLAINT_TITLES = {
+    "waiting": "waiting",
+    "missing": "missing or wrong",
+    "broken": "broken",
+    "cancelled": "cancelled",
+    "refund": "refund",
+    "poor quality": "poor quality",
+    "fast service": "fast service",
+    "coming back": "coming back",
+    "good quality": "good quality",
+    "never again": "never again",
+    "no reply": "asking where / no reply",
+}
+
+# Emoji VADER's emoji table describes in words that carry no sentiment.
+EMOJI_VALENCE: dict[str, float] = {
+    "\U0001f644": -1.5,  # rolling eyes
+    "\U0001f624": -1.8,  # steam from nose
+    "\U0001f92c": -2.8,  # symbols on mouth
+    "\U0001f92e": -2.5,  # vomiting
+    "\U0001f922": -2.0,  # nauseated
+    "\U0001f621": -2.5,  # pouting (rage)
+    "\U0001f44e": -2.0,  # thumbs down
+    "\U0001f4a9": -1.5,  # pile of poo
+    "\U0001f612": -1.5,  # unamused
+    "\U0001f926": -1.5,  # facepalm
+    "\U0001f611": -0.8,  # expressionless
+    "\U0001f620": -2.2,  # angry
+    "\U0001f44d": 1.8,  # thumbs up
+    "\U0001f44f": 1.5,  # clapping
+    "\U0001f64c": 1.8,  # raising hands
+    "\U0001f4af": 1.5,  # hundred points
+    "\U0001f973": 2.0,  # partying face
+    "\U0001f970": 2.5,  # smiling with hearts
+    "\U0001f972": 0.5,  # smiling with tear
+    "\u2b50": 1.0,  # star
+    "\U0001f31f": 1.5,  # glowing star
+    "\u2764": 2.2,  # red heart
+    "\U0001f494": -2.0,  # broken heart
+    "\U0001f97a": 0.5,  # pleading face
+}
+
+# Small function-word lists for cheap language detection. Words that are also
+# common English words ("die", "war", "son", "come", "in") are left out.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "the and is are was were not this that with for you your my our have has had "
+        "it it's i'm of to be been just what when where why how they them their there "
+        "will would can could should do does did don't at from but or if so very".split()
+    ),
+    "de": frozenset(
+        "und der das ist nicht ein eine ich mit auf für sehr auch noch wir kein keine "
+        "dem den des zu nur wie bei oder mein meine wurde schon habe bin uns euch ihr "
+        "wird sind vom zum zur heute immer leider danke bitte aber nach wieder mir "
+        "mich dich sich ich's gibt gar".split()
+    ),
+    "fr": frozenset(
+        "le les des est et une je pas pour avec dans du au qui que ce cette mais sur "
+        "mon ma mes nous vous très été était suis merci ne il elle sont tout c'est j'ai "
+        "n'est rien toujours aussi encore chez".split()
+    ),
+    "es": frozenset(
+        "el los las es y que un una por para con muy pero mi mis su está esta fue yo "
+        "lo del al gracias hay nada todo pedido también siempre nunca estoy".split()
+    ),
+    "it": frozenset(
+        "il gli è di che non per con sono molto ma mio mia della del nel questo grazie "
+        "ho ha anche sempre ancora una".split()
+    ),
+    "pt": frozenset(
+        "os é não um uma para com muito mas meu minha da dos das na obrigado obrigada "
+        "está foi eu você também sempre ainda".split()
+    ),
+    "nl": frozenset(
+        "het een niet van ik dat met voor op zijn maar mijn heel wel nog geen bedankt "
+        "dank ook altijd".split()
+    ),
+}

@@ -1,0 +1,183 @@
+"""Scoring one customer message: mask, detect language, VADER by clause, then the rules.
+
+Kept free of Qt and of big per-call structures: score() runs for every post at
+ingest, so all regexes, tables and analyzers are built once and cached.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from app.core.models import Sentiment, SentimentLabel
+from app.core.sentiment import engine, language, rules, text
+from app.core.sentiment.lexicons import COMPLAINT_TITLES, REQUEST_WORDS
+
+THRESHOLD = 0.05
+_NEGATIVE_CONTEXT = -0.5  # a token this negative next to praise makes the praise sarcastic
+_MAX_QUOTED = 3
+
+
+def label_for(compound: float) -> SentimentLabel:
+    """The colour for a compound score (VADER's documented ±0.05 cut-offs)."""
+    if compound >= THRESHOLD:
+        return SentimentLabel.POSITIVE
+    if compound <= -THRESHOLD:
+        return SentimentLabel.NEGATIVE
+    return SentimentLabel.NEUTRAL
+
+
+def score(
+    body: str,
+    *,
+    business_names: Sequence[str] = (),
+    extra_words: Mapping[str, float] | None = None,
+) -> Sentiment:
+    """Score one message; `reasons` says why in words a shop owner can read."""
+    masked, name_masked = text.mask(body, business_names)
+    lang = language.detect(masked)
+    if lang is not None:
+        return Sentiment(0.0, SentimentLabel.UNSCORED, (f"not English ({lang}): not scored",), lang)
+
+    cleaned = text.split_hashtags(masked).translate(engine.emoji_table())
+    owner = _owner_words(extra_words)
+    if extra_words and owner.phrases is not None:
+        cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
+    analyzer = engine.analyzer_for(owner.tokens_map)
+    clauses = text.clauses(cleaned)
+    words, sentiments, starts = engine.valences(analyzer, clauses)
+    lows = [w.lower() for w in words]
+    joined = rules.rule_text(clauses)
+    bounds = [*starts, len(words)]
+
+    rules.word_rules(lows, sentiments, analyzer.lexicon)
+    found = rules.complaints(joined, owner.words)
+    bad = [c for c in found if c.valence < 0]
+    sarcastic: list[str] = []
+    if bad or "thank" in joined or any(v <= _NEGATIVE_CONTEXT for v in sentiments):
+        sarcastic = _sarcasm(joined.split("\n"), bad, lows, sentiments, bounds)
+
+    request = not REQUEST_WORDS.isdisjoint(lows)
+    keep_thanks = not bad and not sarcastic and (
+        not (request or "?" in cleaned) or rules.thanks_boosted(lows)
+    )
+    polite = rules.politeness(lows, sentiments, keep_thanks=keep_thanks, owner_words=owner.words)
+
+    total = sum(sentiments) + sum(c.valence for c in found[: rules.MAX_COMPLAINTS])
+    total += rules.SARCASM_VALENCE * len(sarcastic)
+    value = engine.compound(analyzer, total, cleaned)
+    label = label_for(value)
+    reasons = _reasons(label, lows, sentiments, found, sarcastic, polite, owner.words, name_masked)
+    return Sentiment(value, label, reasons, "en")
+
+
+def _sarcasm(
+    clause_texts: list[str],
+    found: list[rules.Complaint],
+    words: list[str],
+    sentiments: list[float],
+    bounds: list[int],
+) -> list[str]:
+    """Praise next to a complaint ("great job losing my parcel"): zero it, return phrases."""
+    out: list[str] = []
+    complaint_in = {c.clause for c in found}
+    for k, ctext in enumerate(clause_texts):
+        empty = rules.empty_thanks(ctext)
+        praise = rules.praise_phrases(ctext)
+        if not praise and not empty:
+            continue
+        near = range(max(0, k - 1), min(len(clause_texts), k + 2))
+        praise_words = {w for p in praise for w in p.split()}
+        lo, hi = bounds[k], bounds[k + 1]
+        own_praise = any(
+            sentiments[i] > 0 and words[i] not in praise_words
+            for i in range(lo, hi)
+        )
+        negative_near = any(j in complaint_in for j in near) or any(
+            sentiments[i] <= _NEGATIVE_CONTEXT for j in near for i in range(bounds[j], bounds[j + 1])
+        )
+        if empty or (negative_near and not own_praise):
+            for i in range(lo, hi):
+                sentiments[i] = min(sentiments[i], 0.0)
+            out.append(empty or praise[0])
+    return out
+
+
+def _quote(items: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(items))[:_MAX_QUOTED]
+    return ", ".join(f"'{w}'" for w in unique)
+
+
+def _reasons(
+    label: SentimentLabel,
+    words: list[str],
+    sentiments: list[float],
+    found: list[rules.Complaint],
+    sarcastic: list[str],
+    polite: list[str],
+    owner_words: frozenset[str],
+    name_masked: bool,
+) -> tuple[str, ...]:
+    """Why, strongest first, in a shop owner's words."""
+    out = []
+    for title, hits in (
+        ("complaint", [c for c in found if c.valence < 0]),
+        ("praise", [c for c in found if c.valence > 0]),
+    ):
+        if hits:
+            kinds = ", ".join(dict.fromkeys(COMPLAINT_TITLES[c.kind] for c in hits))
+            out.append(f"{title} ({kinds}): {_quote([c.phrase for c in hits])}")
+    if sarcastic:
+        out.append(f"sarcastic praise: {_quote(sarcastic)}")
+    scored = sorted(
+        ((v, w.strip(".,!?:;\"'")) for w, v in zip(words, sentiments, strict=True) if v),
+        key=lambda p: -abs(p[0]),
+    )
+    mine = [w for v, w in scored if w in owner_words]
+    neg = [w for v, w in scored if v < 0 and w not in owner_words]
+    pos = [w for v, w in scored if v > 0 and w not in owner_words]
+    if mine:
+        out.append(f"your words: {_quote(mine)}")
+    order = (neg, pos) if label is not SentimentLabel.POSITIVE else (pos, neg)
+    for group in order:
+        if group:
+            out.append(f"{'negative' if group is neg else 'positive'} words: {_quote(group)}")
+    if polite:
+        out.append(f"politeness not counted: {_quote(polite)}")
+    if name_masked:
+        out.append("your shop's name not counted")
+    if not out:
+        out.append("no opinion words")
+    return tuple(out)
+
+
+class _Owner:
+    """The owner's word list, prepared once per distinct list."""
+
+    __slots__ = ("phrases", "tokens_map", "words")
+
+    def __init__(self, extra: tuple[tuple[str, float], ...]) -> None:
+        self.tokens_map = {w.replace(" ", "_"): v for w, v in extra}
+        self.words = frozenset(self.tokens_map)
+        multi = [w for w, _ in extra if " " in w]
+        self.phrases = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, multi)) + r")(?!\w)", re.I)
+            if multi
+            else None
+        )
+
+
+_NO_OWNER = _Owner(())
+
+
+def _owner_words(extra_words: Mapping[str, float] | None) -> _Owner:
+    if not extra_words:
+        return _NO_OWNER
+    key = tuple(sorted((" ".join(w.lower().split()), float(v)) for w, v in extra_words.items()))
+    return _owner_cached(key)
+
+
+@lru_cache(maxsize=16)
+def _owner_cached(key: tuple[tuple[str, float], ...]) -> _Owner:
+    return _Owner(key)

@@ -1,0 +1,117 @@
+"""Text clean-up before scoring: mask what is not the customer's opinion, split hashtags.
+
+Handles, links and the shop's own name often are lexicon words ("@GreatCoffee",
+"#BestBakery") and would otherwise be read as praise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from app.core.sentiment.engine import base_analyzer
+
+_HANDLE = re.compile(r"(?<![\w@])@[\w.\-]+(?:@[\w.\-]+)?")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_SPACES = re.compile(r"[ \t]+")
+# Where a clause ends: VADER's negation must not reach across these.
+_CLAUSE_CHARS = frozenset(".!?;:,")
+_HASHTAG_WORDS = frozenset(
+    "a an the i my me we our you your it is was not no never again so too very worst "
+    "best fail epic customer service still waiting where order help".split()
+)
+
+
+def mask(text: str, business_names: Sequence[str]) -> tuple[str, bool]:
+    """Drop links, @handles and the business's own name; say whether a name was masked."""
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" ", text)
+    masked = False
+    if business_names:
+        pattern = _name_pattern(tuple(business_names))
+        if pattern is not None:
+            text, n = pattern.subn(" ", text)
+            masked = n > 0
+    return text, masked
+
+
+@lru_cache(maxsize=32)
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for all spellings of the shop's names: "Great Coffee", #GreatCoffee, great_coffee."""
+    alts = []
+    for name in names:
+        words = re.findall(r"\w+", name)
+        if words:
+            alts.append(r"[\s_\-]*".join(re.escape(w) for w in words))
+    if not alts:
+        return None
+    return re.compile(r"(?<!\w)#?(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+
+def split_hashtags(text: str) -> str:
+    """#NeverAgain -> "never again", #worstservice -> "worst service", so the words count."""
+    if "#" not in text:
+        return text
+    return _HASHTAG.sub(lambda m: _split_tag(m.group(1)), text)
+
+
+@lru_cache(maxsize=4096)
+def _split_tag(tag: str) -> str:
+    if not tag.islower() and not tag.isupper():
+        return " ".join(_CAMEL.findall(tag.replace("_", " "))).lower()
+    if "_" in tag:
+        return tag.replace("_", " ").lower()
+    return " ".join(_segment(tag.lower()))
+
+
+def _segment(tag: str) -> list[str]:
+    """Split an all-lowercase tag into known words; keep it whole if that fails."""
+    vocab = _vocabulary()
+    if tag in vocab or len(tag) > 30:
+        return [tag]
+    # best[i]: fewest-word split of tag[:i] into known words (>= 2 letters, or "i"/"a").
+    best: list[list[str] | None] = [None] * (len(tag) + 1)
+    best[0] = []
+    for end in range(1, len(tag) + 1):
+        for start in range(max(0, end - 15), end):
+            prev = best[start]
+            piece = tag[start:end]
+            if prev is None or piece not in vocab:
+                continue
+            if best[end] is None or len(prev) + 1 < len(best[end] or ()):
+                best[end] = [*prev, piece]
+    return best[-1] or [tag]
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    lexicon = base_analyzer().lexicon
+    return frozenset(w for w in lexicon if w.isalpha() and len(w) > 2) | _HASHTAG_WORDS
+
+
+def clauses(text: str) -> list[list[str]]:
+    """Whitespace tokens (as VADER splits them) grouped into clauses."""
+    out: list[list[str]] = []
+    for line in text.splitlines():
+        current: list[str] = []
+        for token in line.split():
+            current.append(token)
+            if token[-1] in _CLAUSE_CHARS and not _is_emoticon(token):
+                out.append(current)
+                current = []
+        if current:
+            out.append(current)
+    return out
+
+
+def _is_emoticon(token: str) -> bool:
+    return 1 < len(token) <= 3 and not token[0].isalnum()
+
+
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,377 @@
+"""BlueskyClient: the NetworkClient for one Bluesky account (AT Protocol, app password).
+
+Sign-in happens once (`bluesky_session.login`); this client takes the stored
+tokens back and never creates a session by itself. Reads go through the PDS,
+which forwards app.bsky.* calls to the AppView. Replies use a record key
+chosen when the reply was queued (the idempotency key), so a retry can find
+or re-use the same record instead of posting twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from app.core.errors import BadResponse, NetworkError, NotFound, ServerError, TooLong
+from app.core.models import AccountInfo, Author, MentionBatch, Network, Post
+from app.net.bluesky_parse import (
+    POST_NSID,
+    is_tid,
+    notification_stamp,
+    parse_datetime,
+    parse_notification,
+    parse_post_view,
+    parse_thread,
+    post_from_record,
+    root_ref_from_raw,
+    strong_ref,
+)
+from app.net.bluesky_richtext import (
+    MAX_BYTES,
+    MAX_GRAPHEMES,
+    byte_count,
+    detect_facets,
+    grapheme_count,
+)
+from app.net.bluesky_session import LoginResult, SaveTokens, XrpcSession
+
+log = logging.getLogger(__name__)
+
+REASONS = ("mention", "reply", "quote")
+PAGE_LIMIT = 100
+MAX_PAGES = 200  # short pages are normal (the reason filter runs after paging); this is a fuse
+OVERLAP = timedelta(minutes=15)  # re-read this far behind the newest item; dedupe by uri
+MAX_SEEN = 500
+THREAD_DEPTH = 10
+THREAD_PARENT_HEIGHT = 20
+
+_TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
+_tid_lock = threading.Lock()
+_last_tid_us = 0
+
+
+def _encode_tid(number: int) -> str:
+    chars = []
+    for _ in range(13):
+        chars.append(_TID_CHARS[number & 31])
+        number >>= 5
+    return "".join(reversed(chars))
+
+
+def make_tid() -> str:
+    """A fresh TID record key (microseconds + random clock id), strictly increasing here."""
+    global _last_tid_us
+    with _tid_lock:
+        now = max(time.time_ns() // 1000, _last_tid_us + 1)
+        _last_tid_us = now
+    return _encode_tid(((now & ((1 << 53) - 1)) << 10) | secrets.randbelow(1024))
+
+
+new_idempotency_key = make_tid  # what the outbox should store when it queues a Bluesky reply
+
+
+def rkey_for(idempotency_key: str) -> str:
+    """The reply's record key: the key itself when it is a TID, else a stable TID-shaped hash."""
+    if is_tid(idempotency_key):
+        return idempotency_key
+    digest = hashlib.sha256(idempotency_key.encode("utf-8")).digest()
+    return _encode_tid(int.from_bytes(digest[:8], "big") >> 1)  # 63 bits: top bit stays 0
+
+
+def _iso_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def encode_cursor(newest: datetime, seen: dict[str, datetime]) -> str:
+    keep = sorted(((t, u) for u, t in seen.items() if t >= newest - OVERLAP), reverse=True)
+    return json.dumps({"v": 1, "t": newest.isoformat(),
+                       "seen": [[u, t.isoformat()] for t, u in keep[:MAX_SEEN]]},
+                      separators=(",", ":"))
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, dict[str, datetime]] | None:
+    """Our sync cursor: the newest notification time plus the uris seen near it."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(cursor)
+        newest = parse_datetime(data["t"])
+        seen = {str(u): parse_datetime(t) for u, t in data.get("seen", [])}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadResponse(f"unreadable Bluesky sync cursor: {exc}",
+                          user_message="Shopkeep's saved sync position was unreadable.") from exc
+    if newest is None:
+        raise BadResponse("Bluesky sync cursor without a time")
+    return newest, {u: t for u, t in seen.items() if t is not None}
+
+
+class BlueskyClient:
+    """NetworkClient for one Bluesky account, from tokens stored at sign-in."""
+
+    network = Network.BLUESKY
+
+    def __init__(
+        self,
+        pds_url: str,
+        did: str,
+        access_jwt: str,
+        refresh_jwt: str,
+        save_tokens: SaveTokens,
+        *,
+        handle: str = "",
+        appview_proxy: str | None = None,
+        langs: tuple[str, ...] | None = None,
+        timeout: tuple[float, float] | None = None,
+    ) -> None:
+        self._xrpc = XrpcSession(pds_url, did, access_jwt, refresh_jwt, save_tokens,
+                                 appview_proxy=appview_proxy, timeout=timeout)
+        self.did = did
+        self._handle = handle
+        self._display_name = ""
+        self._langs = langs  # None: use the parent's language, if it names one
+        self._did_cache: dict[str, str | None] = {}
+
+    @classmethod
+    def from_login(cls, result: LoginResult, save_tokens: SaveTokens, **kwargs: Any
+                   ) -> BlueskyClient:
+        return cls(result.pds_url, result.did, result.access_jwt, result.refresh_jwt,
+                   save_tokens, handle=result.handle, **kwargs)
+
+    def __repr__(self) -> str:  # never show the tokens
+        return f"BlueskyClient({self._xrpc.pds_url!r}, {self.did!r})"
+
+    @property
+    def pds_url(self) -> str:
+        return self._xrpc.pds_url
+
+    def close(self) -> None:
+        self._xrpc.close()
+
+    def _call(self, method: str, nsid: str, **kwargs: Any) -> dict[str, Any]:
+        return self._xrpc.call(method, nsid, **kwargs)
+
+    # ------------------------------------------------------------ account
+
+    def verify(self) -> AccountInfo:
+        """Check the stored tokens (refreshing them if needed) and learn our handle and name."""
+        session = self._call("GET", "com.atproto.server.getSession")
+        if session.get("did") != self.did:
+            raise BadResponse("getSession answered for another account")
+        self._handle = str(session.get("handle") or self.did)
+        try:
+            profile = self._call("GET", "app.bsky.actor.getProfile",
+                                 params={"actor": self.did}, appview=True)
+            self._display_name = str(profile.get("displayName") or "").strip()
+        except NotFound:
+            self._display_name = ""  # a new account may not be indexed by the AppView yet
+        return AccountInfo(network=Network.BLUESKY, server=self.pds_url, handle=self._handle,
+                           remote_id=self.did, display_name=self._display_name,
+                           max_chars=MAX_GRAPHEMES)
+
+    def max_chars(self) -> int:
+        return MAX_GRAPHEMES
+
+    def count_chars(self, text: str) -> int:
+        return grapheme_count(text)
+
+    def _me(self) -> Author:
+        if not self._handle:
+            self.verify()
+        return Author(Network.BLUESKY, self.did, self._handle, self._display_name)
+
+    # ------------------------------------------------------------ mentions
+
+    def mentions(self, cursor: str | None, *, max_items: int = 2000,
+                 days: float | None = None) -> MentionBatch:
+        """Mentions, replies and quotes newer than `cursor`, oldest first.
+
+        listNotifications only pages backwards, so we walk back from the newest until
+        we pass our stored high-water mark (minus OVERLAP, for late indexing) and drop
+        uris the cursor already saw. Without a cursor `days`/`max_items` bound the walk.
+        """
+        state = decode_cursor(cursor)
+        if state:
+            stop_before: datetime | None = state[0] - OVERLAP
+        else:
+            stop_before = datetime.now(UTC) - timedelta(days=days) if days else None
+        seen_before = state[1] if state else {}
+        found: dict[str, tuple[datetime, Post]] = {}
+        complete, api_cursor, pages = True, None, 0
+        while True:
+            params: list[tuple[str, str]] = [("reasons", r) for r in REASONS]
+            params += [("priority", "false"), ("limit", str(PAGE_LIMIT))]
+            if api_cursor:
+                params.append(("cursor", api_cursor))
+            body = self._call("GET", "app.bsky.notification.listNotifications",
+                              params=params, appview=True)
+            items = body.get("notifications")
+            if not isinstance(items, list):
+                raise BadResponse("listNotifications without a notifications list")
+            done = False
+            for item in items:
+                uri, when = notification_stamp(item)
+                if stop_before is not None and when < stop_before:
+                    done = True
+                    break
+                if uri in seen_before or uri in found or item.get("reason") not in REASONS:
+                    continue
+                if len(found) >= max_items:
+                    complete, done = False, True
+                    break
+                found[uri] = (when, parse_notification(item))
+            next_cursor = body.get("cursor")
+            if done or not isinstance(next_cursor, str) or not next_cursor \
+                    or next_cursor == api_cursor:
+                break
+            next_time = parse_datetime(next_cursor)
+            if stop_before is not None and next_time is not None and next_time < stop_before:
+                break
+            pages += 1
+            if pages >= MAX_PAGES:
+                complete = False
+                break
+            api_cursor = next_cursor
+        seen = {**seen_before, **{uri: when for uri, (when, _) in found.items()}}
+        if not seen:
+            return MentionBatch(posts=[], cursor=cursor, complete=complete)
+        newest = max([*seen.values(), *([state[0]] if state else [])])
+        posts = [post for _, post in sorted(found.values(), key=lambda wp: wp[0])]
+        return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete)
+
+    # ------------------------------------------------------------ threads
+
+    def _thread(self, uri: str, parent_height: int) -> list[Post]:
+        body = self._call("GET", "app.bsky.feed.getPostThread", appview=True, params={
+            "uri": uri, "depth": THREAD_DEPTH, "parentHeight": parent_height})
+        return parse_thread(body)
+
+    def thread(self, post: Post) -> list[Post]:
+        """Ancestors (root first), the post, replies; other branches from the root too."""
+        try:
+            around = self._thread(post.remote_id, THREAD_PARENT_HEIGHT)
+        except NotFound:
+            return [replace(post, deleted=True)]
+        around = [replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id
+                  else p for p in around]
+        root = next((p.root_remote_id for p in around if p.remote_id == post.remote_id), None)
+        if not root or root == post.remote_id:
+            return around
+        try:
+            from_root = self._thread(root, 0)
+        except NotFound:  # the root was deleted: what we have is all there is
+            return around
+        known = {p.remote_id for p in around}
+        merged = list(around)
+        merged.extend(p for p in from_root if p.remote_id not in known)
+        return merged
+
+    # ------------------------------------------------------------ replies
+
+    def _resolve(self, handle: str) -> str | None:
+        if handle not in self._did_cache:
+            try:
+                body = self._call("GET", "com.atproto.identity.resolveHandle",
+                                  params={"handle": handle})
+                did = body.get("did")
+                self._did_cache[handle] = did if isinstance(did, str) else None
+            except NotFound:
+                self._did_cache[handle] = None
+            except NetworkError as exc:  # an unknown handle may surface as a 400
+                log.info("could not resolve @%s for a mention: %s", handle, type(exc).__name__)
+                self._did_cache[handle] = None
+        return self._did_cache[handle]
+
+    def _reply_refs(self, parent: Post) -> dict[str, dict[str, str]]:
+        """reply.root and reply.parent strong refs: root = the parent's own root, or the parent."""
+        parent_ref = strong_ref({"uri": parent.remote_id, "cid": parent.cid})
+        root_ref = None
+        if parent_ref and (not parent.root_remote_id or parent.root_remote_id == parent.remote_id):
+            root_ref = parent_ref
+        elif parent_ref:
+            root_ref = root_ref_from_raw(parent.raw_json)
+        if parent_ref is None or root_ref is None:  # not enough stored: ask the AppView
+            body = self._call("GET", "app.bsky.feed.getPosts", params={"uris": parent.remote_id},
+                              appview=True)
+            views = body.get("posts")
+            if not isinstance(views, list) or not views:
+                raise NotFound(f"{parent.remote_id} is gone", user_message=(
+                    "The post you are answering was deleted, so the reply cannot be attached."))
+            fresh = parse_post_view(views[0])
+            parent_ref = strong_ref({"uri": fresh.remote_id, "cid": fresh.cid})
+            root_ref = root_ref_from_raw(fresh.raw_json) or parent_ref
+        if parent_ref is None or root_ref is None:
+            raise BadResponse(f"{parent.remote_id}: no cid to reply to")
+        return {"root": root_ref, "parent": parent_ref}
+
+    @staticmethod
+    def check_length(text: str) -> None:
+        """Bluesky allows 300 graphemes and 3000 UTF-8 bytes; refuse before sending."""
+        graphemes, size = grapheme_count(text), byte_count(text)
+        if graphemes > MAX_GRAPHEMES:
+            raise TooLong(f"{graphemes} graphemes > {MAX_GRAPHEMES}")
+        if size > MAX_BYTES:
+            raise TooLong(f"{size} bytes > {MAX_BYTES}", user_message=(
+                "The reply is too long for Bluesky (it uses many emoji or special characters)."))
+        if not text.strip():
+            raise TooLong("empty reply", user_message="The reply is empty.")
+
+    def build_record(self, parent: Post, text: str) -> dict[str, Any]:
+        """The app.bsky.feed.post record for a reply (facets in UTF-8 byte offsets)."""
+        record: dict[str, Any] = {"$type": POST_NSID, "text": text, "createdAt": _iso_now(),
+                                  "reply": self._reply_refs(parent)}
+        facets = detect_facets(text, self._resolve)
+        if facets:
+            record["facets"] = facets
+        langs = self._langs if self._langs is not None else (
+            (parent.language,) if parent.language else ())
+        if langs:
+            record["langs"] = list(langs)[:3]
+        return record
+
+    def reply(self, parent: Post, text: str, idempotency_key: str) -> Post:
+        """createRecord under a key fixed at queue time; a repeat returns the stored reply."""
+        self.check_length(text)
+        rkey = rkey_for(idempotency_key)
+        record = self.build_record(parent, text)
+        body = {"repo": self.did, "collection": POST_NSID, "rkey": rkey, "record": record}
+        try:
+            out = self._call("POST", "com.atproto.repo.createRecord", body=body)
+        except ServerError:
+            # the PDS answers a taken rkey with a bare 500: it may be our earlier try
+            existing = self._own_post(rkey)
+            if existing is not None:
+                return existing
+            raise
+        except NetworkError as exc:
+            if "longer than" in str(exc):
+                raise TooLong(str(exc)) from exc
+            raise
+        uri, cid = out.get("uri"), out.get("cid")
+        if not isinstance(uri, str) or not isinstance(cid, str):
+            raise BadResponse("createRecord answer without uri/cid")
+        return post_from_record(uri, cid, self._me(), record, raw_obj={
+            "uri": uri, "cid": cid, "record": record})
+
+    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
+        """After an unclear failure: the reply if our repo already holds its record key."""
+        return self._own_post(rkey_for(idempotency_key))
+
+    def _own_post(self, rkey: str) -> Post | None:
+        try:
+            got = self._call("GET", "com.atproto.repo.getRecord",
+                             params={"repo": self.did, "collection": POST_NSID, "rkey": rkey})
+        except NotFound:
+            return None
+        uri, cid = got.get("uri"), got.get("cid")
+        if not isinstance(uri, str):
+            raise BadResponse("getRecord answer without a uri")
+        return post_from_record(uri, cid if isinstance(cid, str) else "", self._me(),
+                                got.get("value"), raw_obj={"uri": uri, "cid": cid,
+                                                           "record": got.get("value")})

@@ -1,0 +1,328 @@
+"""The one place Bluesky JSON becomes core dataclasses.
+
+Everything the AppView/PDS sends is checked here; a shape we cannot read
+raises `BadResponse` (so a sync does not advance its cursor past it) instead
+of a KeyError that would reach the crash dialog. Keeping the raw JSON on each
+Post lets a later parser fix re-read stored posts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from app.core.errors import BadResponse
+from app.core.models import Author, MediaLink, Network, Post
+from app.net.bluesky_richtext import decode
+
+POST_NSID = "app.bsky.feed.post"
+UNAVAILABLE_TEXT = "[post not available]"
+WEB = "https://bsky.app"
+
+_TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
+_TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+_FRACTION_RE = re.compile(r"(\.\d{1,6})\d*")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def is_tid(value: str) -> bool:
+    return bool(_TID_RE.match(value))
+
+
+def tid_datetime(rkey: str) -> datetime | None:
+    """The moment a TID record key was minted (its top 53 bits are microseconds)."""
+    if not is_tid(rkey):
+        return None
+    number = 0
+    for ch in rkey:
+        number = number * 32 + _TID_CHARS.index(ch)
+    try:
+        return datetime.fromtimestamp((number >> 10) / 1_000_000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """ISO 8601 from the network -> aware UTC datetime; None when unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = _FRACTION_RE.sub(lambda m: m.group(1), value.strip()).replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def split_uri(uri: str) -> tuple[str, str, str]:
+    """at://did/collection/rkey -> (did, collection, rkey)."""
+    if not isinstance(uri, str) or not uri.startswith("at://"):
+        raise BadResponse(f"not an at:// URI: {uri!r}")
+    parts = uri[len("at://"):].split("/")
+    if len(parts) != 3 or not all(parts):
+        raise BadResponse(f"not a record URI: {uri!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def web_url(uri: str, handle: str = "") -> str:
+    """The bsky.app page of a post (by handle when it is a real one, else by DID)."""
+    did, collection, rkey = split_uri(uri)
+    if collection != POST_NSID:
+        return ""
+    who = handle if handle and handle != "handle.invalid" else did
+    return f"{WEB}/profile/{who}/post/{rkey}"
+
+
+def raw(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _str(obj: Mapping[str, Any], key: str) -> str:
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def parse_author(obj: Any) -> Author:
+    if not isinstance(obj, Mapping) or not _str(obj, "did"):
+        raise BadResponse("post author without a DID")
+    return Author(Network.BLUESKY, obj["did"], _str(obj, "handle") or obj["did"],
+                  _str(obj, "displayName").strip())
+
+
+def _ref_uri(reply: Any, key: str) -> str | None:
+    if isinstance(reply, Mapping) and isinstance(reply.get(key), Mapping):
+        uri = reply[key].get("uri")
+        return uri if isinstance(uri, str) and uri else None
+    return None
+
+
+def _http(url: Any) -> bool:
+    return isinstance(url, str) and url.lower().startswith(("https://", "http://"))
+
+
+def _quote_link(record: Any, fallback: str) -> MediaLink:
+    """A quoted post as a link; a hydrated view also names its author and opening words."""
+    if not isinstance(record, Mapping):
+        return MediaLink("Quoted post", fallback)
+    uri = _str(record, "uri")
+    author = record.get("author") if isinstance(record.get("author"), Mapping) else {}
+    handle = _str(author, "handle")
+    try:
+        url = web_url(uri, handle) or fallback
+    except BadResponse:
+        url = fallback
+    label = f"Quoted post by @{handle}" if handle else "Quoted post"
+    value = record.get("value")
+    if isinstance(value, Mapping) and _str(value, "text"):
+        snippet = _str(value, "text").replace("\n", " ")
+        label += ": " + (snippet[:80] + "…" if len(snippet) > 80 else snippet)
+    if record.get("notFound") or record.get("blocked") or record.get("detached"):
+        label = "Quoted post (not available)"
+    return MediaLink(label, url)
+
+
+def media_from_embed(embed: Any, post_url: str) -> tuple[MediaLink, ...]:
+    """Embeds (record or hydrated #view form) as labelled links; images are never fetched."""
+    if not isinstance(embed, Mapping):
+        return ()
+    kind = _str(embed, "$type").removesuffix("#view")
+    links: list[MediaLink] = []
+    if kind == "app.bsky.embed.images":
+        for image in embed.get("images") or []:
+            if not isinstance(image, Mapping):
+                continue
+            alt = _str(image, "alt").strip()
+            url = image.get("fullsize") if _http(image.get("fullsize")) else post_url
+            links.append(MediaLink(f"Image: {alt}" if alt else "Image", url))
+    elif kind == "app.bsky.embed.video":
+        alt = _str(embed, "alt").strip()
+        links.append(MediaLink(f"Video: {alt}" if alt else "Video", post_url))
+    elif kind == "app.bsky.embed.external":
+        ext = embed.get("external")
+        if isinstance(ext, Mapping) and _http(ext.get("uri")):
+            title = _str(ext, "title").strip()
+            links.append(MediaLink(f"Link: {title}" if title else "Link", ext["uri"]))
+    elif kind == "app.bsky.embed.record":
+        links.append(_quote_link(embed.get("record"), post_url))
+    elif kind == "app.bsky.embed.recordWithMedia":
+        inner = embed.get("record")
+        links.append(_quote_link(inner.get("record") if isinstance(inner, Mapping) else None,
+                                 post_url))
+        links.extend(media_from_embed(embed.get("media"), post_url))
+    elif kind:
+        links.append(MediaLink("Attachment", post_url))
+    return tuple(links)
+
+
+def post_from_record(
+    uri: str,
+    cid: str,
+    author: Author,
+    record: Any,
+    *,
+    indexed_at: Any = None,
+    embed_view: Any = None,
+    is_mention: bool = False,
+    raw_obj: Any = None,
+) -> Post:
+    """A Post from an app.bsky.feed.post record plus the envelope it came in."""
+    if not isinstance(record, Mapping):
+        raise BadResponse(f"{uri}: post without a record")
+    split_uri(uri)
+    text = record.get("text") if isinstance(record.get("text"), str) else ""
+    rich = decode(text, record.get("facets") if isinstance(record.get("facets"), list) else None)
+    created = parse_datetime(record.get("createdAt"))
+    indexed = parse_datetime(indexed_at)
+    # clients may write any createdAt; the network sorts by the earlier of the two
+    stamps = [d for d in (created, indexed) if d is not None]
+    when = min(stamps) if stamps else (tid_datetime(split_uri(uri)[2]) or _EPOCH)
+    url = web_url(uri, author.handle)
+    media = media_from_embed(embed_view if embed_view is not None else record.get("embed"), url)
+    known = {m.url for m in media}
+    media += tuple(MediaLink("Link", link) for link in rich.links if link not in known)
+    langs = record.get("langs")
+    reply = record.get("reply")
+    return Post(
+        network=Network.BLUESKY,
+        remote_id=uri,
+        author=author,
+        text=rich.text,
+        created_at=when,
+        url=url,
+        parent_remote_id=_ref_uri(reply, "parent"),
+        root_remote_id=_ref_uri(reply, "root"),
+        is_mention=is_mention,
+        media=media,
+        mentions=rich.mentions,
+        language=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str)
+        else None,
+        cid=cid if isinstance(cid, str) else "",
+        raw_json=raw(raw_obj if raw_obj is not None else record),
+    )
+
+
+def parse_notification(item: Any) -> Post:
+    """One listNotifications item (mention / reply / quote) -> Post(is_mention=True)."""
+    if not isinstance(item, Mapping) or not _str(item, "uri"):
+        raise BadResponse("notification without a uri")
+    return post_from_record(item["uri"], _str(item, "cid"), parse_author(item.get("author")),
+                            item.get("record"), indexed_at=item.get("indexedAt"),
+                            is_mention=True, raw_obj=item)
+
+
+def notification_stamp(item: Any) -> tuple[str, datetime]:
+    """(uri, sort time) of a notification: what the sync cursor remembers."""
+    if not isinstance(item, Mapping) or not _str(item, "uri"):
+        raise BadResponse("notification without a uri")
+    when = parse_datetime(item.get("indexedAt"))
+    if when is None:
+        raise BadResponse(f"notification {item['uri']} without indexedAt")
+    return item["uri"], when
+
+
+def parse_post_view(view: Any, *, is_mention: bool = False) -> Post:
+    """An app.bsky.feed.defs#postView (thread, getPosts) -> Post."""
+    if not isinstance(view, Mapping) or not _str(view, "uri"):
+        raise BadResponse("post view without a uri")
+    return post_from_record(view["uri"], _str(view, "cid"), parse_author(view.get("author")),
+                            view.get("record"), indexed_at=view.get("indexedAt"),
+                            embed_view=view.get("embed"), is_mention=is_mention, raw_obj=view)
+
+
+def placeholder(uri: str, *, author_did: str = "", parent: str | None = None,
+                root: str | None = None, raw_obj: Any = None) -> Post:
+    """A deleted, blocked or missing post: kept so the thread shape stays intact."""
+    did, _, rkey = split_uri(uri)
+    did = author_did or did
+    return Post(
+        network=Network.BLUESKY, remote_id=uri, author=Author(Network.BLUESKY, did, did),
+        text=UNAVAILABLE_TEXT, created_at=tid_datetime(rkey) or _EPOCH, url=web_url(uri),
+        parent_remote_id=parent, root_remote_id=root if root != uri else None, deleted=True,
+        raw_json=raw(raw_obj if raw_obj is not None else {"uri": uri}),
+    )
+
+
+def _node_kind(node: Any) -> str:
+    if not isinstance(node, Mapping):
+        return ""
+    kind = _str(node, "$type")
+    if kind.endswith("#threadViewPost") or (not kind and isinstance(node.get("post"), Mapping)):
+        return "post"
+    if kind.endswith("#notFoundPost") or node.get("notFound") is True:
+        return "missing"
+    if kind.endswith("#blockedPost") or node.get("blocked") is True:
+        return "missing"
+    return ""
+
+
+def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) -> Post | None:
+    kind = _node_kind(node)
+    if kind == "post":
+        return parse_post_view(node["post"])
+    if kind == "missing" and _str(node, "uri"):
+        author = node.get("author") if isinstance(node.get("author"), Mapping) else {}
+        return placeholder(node["uri"], author_did=_str(author, "did"), parent=parent,
+                           root=root, raw_obj=node)
+    return None  # an unknown union member: skip it rather than fail the thread
+
+
+def parse_thread(body: Any) -> list[Post]:
+    """getPostThread -> ancestors (root first), the anchor, then replies depth-first."""
+    node = body.get("thread") if isinstance(body, Mapping) else None
+    if _node_kind(node) != "post":
+        raise BadResponse("getPostThread did not return a post")
+    anchor = parse_post_view(node["post"])
+    root = anchor.root_remote_id or anchor.remote_id
+    chain: list[Mapping[str, Any]] = []
+    cursor = node.get("parent")
+    while isinstance(cursor, Mapping) and len(chain) < 1000:
+        chain.append(cursor)
+        cursor = cursor.get("parent") if _node_kind(cursor) == "post" else None
+    ancestors: list[Post] = []
+    for ancestor in chain:
+        post = _node_post(ancestor, None, root)
+        if post is None:
+            break
+        ancestors.append(post)
+    posts = list(reversed(ancestors))
+    posts.append(anchor)
+    _walk_replies(node, anchor.remote_id, root, posts)
+    return posts
+
+
+def _walk_replies(node: Mapping[str, Any], parent: str, root: str, out: list[Post]) -> None:
+    replies = node.get("replies")
+    if not isinstance(replies, list):
+        return
+    for child in replies:
+        post = _node_post(child, parent, root) if isinstance(child, Mapping) else None
+        if post is None:
+            continue
+        out.append(post)
+        if _node_kind(child) == "post":
+            _walk_replies(child, post.remote_id, root, out)
+
+
+def strong_ref(obj: Any) -> dict[str, str] | None:
+    """{uri, cid} when both are there (what reply.root / reply.parent need)."""
+    if isinstance(obj, Mapping) and _str(obj, "uri") and _str(obj, "cid"):
+        return {"uri": obj["uri"], "cid": obj["cid"]}
+    return None
+
+
+def root_ref_from_raw(raw_json: str) -> dict[str, str] | None:
+    """The reply.root strong ref inside a stored post's raw JSON (notification, view or record)."""
+    try:
+        obj = json.loads(raw_json) if raw_json else None
+    except ValueError:
+        return None
+    if not isinstance(obj, Mapping):
+        return None
+    record = obj.get("record") if isinstance(obj.get("record"), Mapping) else obj
+    reply = record.get("reply") if isinstance(record, Mapping) else None
+    return strong_ref(reply.get("root")) if isinstance(reply, Mapping) else None

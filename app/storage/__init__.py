@@ -1,0 +1,1 @@
+"""Storage: peewee tables, migrations, search and the SqliteInboxStore. No Qt here."""

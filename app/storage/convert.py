@@ -1,0 +1,161 @@
+"""Rows to core dataclasses: nothing above storage ever sees a peewee object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core import models as m
+from app.storage import tables as t
+
+# "Angriest first": negative before neutral before unscored before positive.
+LABEL_RANK: dict[str, int] = {
+    m.SentimentLabel.NEGATIVE: 0,
+    m.SentimentLabel.NEUTRAL: 1,
+    m.SentimentLabel.UNSCORED: 2,
+    m.SentimentLabel.POSITIVE: 3,
+}
+
+
+def label_rank(label: str) -> int:
+    return LABEL_RANK.get(label, 2)
+
+
+def account(row: t.Account) -> m.Account:
+    return m.Account(
+        id=row.id,
+        network=m.Network(row.network),
+        server=row.server,
+        handle=row.handle,
+        remote_id=row.remote_id,
+        display_name=row.display_name,
+        state=m.AccountState(row.state),
+        is_demo=bool(row.is_demo),
+        max_chars=row.max_chars,
+        last_error=row.last_error,
+        default_visibility=row.default_visibility,
+    )
+
+
+def thread_row(row: t.Thread) -> m.ThreadRow:
+    return m.ThreadRow(
+        id=row.id,
+        account_id=row.account_id,
+        network=m.Network(row.network),
+        author_handle=row.author_handle,
+        author_name=row.author_name,
+        snippet=row.snippet,
+        last_activity=row.last_activity,
+        status=m.ThreadStatus(row.status),
+        worst_label=m.SentimentLabel(row.worst_label),
+        worst_compound=row.worst_compound,
+        unread=row.unread_count > 0,
+        post_count=row.post_count,
+        is_demo=bool(row.is_demo),
+        snoozed_until=row.snoozed_until,
+        reasons=tuple(row.worst_reasons or ()),
+    )
+
+
+def _media(items: Any) -> tuple[m.MediaLink, ...]:
+    return tuple(m.MediaLink(label=str(i.get("label", "")), url=str(i["url"])) for i in items or ())
+
+
+def post(row: t.Post) -> m.Post:
+    return m.Post(
+        network=m.Network(row.network),
+        remote_id=row.remote_id,
+        author=m.Author(
+            network=m.Network(row.network),
+            remote_id=row.author_remote_id,
+            handle=row.author_handle,
+            display_name=row.author_name,
+        ),
+        text=row.text,
+        created_at=row.created_at,
+        url=row.url,
+        parent_remote_id=row.parent_remote_id,
+        root_remote_id=row.root_remote_id,
+        is_mention=bool(row.is_mention),
+        visibility=row.visibility,
+        content_warning=row.content_warning,
+        media=_media(row.media),
+        mentions=tuple(row.mentions or ()),
+        language=row.language,
+        cid=row.cid,
+        edited_at=row.edited_at,
+        deleted=bool(row.deleted),
+        raw_json=row.raw_json,
+    )
+
+
+def stored_post(row: t.Post) -> m.StoredPost:
+    return m.StoredPost(
+        id=row.id,
+        thread_id=row.thread_id,
+        account_id=row.account_id,
+        post=post(row),
+        sentiment=m.Sentiment(
+            compound=row.compound,
+            label=m.SentimentLabel(row.label),
+            reasons=tuple(row.reasons or ()),
+            language=row.sentiment_language,
+        ),
+        is_own=bool(row.is_own),
+        corrected_label=m.SentimentLabel(row.corrected_label) if row.corrected_label else None,
+    )
+
+
+def media_json(media: tuple[m.MediaLink, ...]) -> list[dict[str, str]]:
+    return [{"label": x.label, "url": x.url} for x in media]
+
+
+def draft(row: t.Draft) -> m.Draft:
+    return m.Draft(
+        thread_id=row.thread_id,
+        text=row.text,
+        updated_at=row.updated_at,
+        template_id=row.template_id,
+    )
+
+
+def template(row: t.Template) -> m.Template:
+    return m.Template(
+        id=row.id,
+        kind=m.TemplateKind(row.kind),
+        title=row.title,
+        body=row.body,
+        builtin=bool(row.builtin),
+        builtin_key=row.builtin_key,
+    )
+
+
+def outbox_item(row: t.OutboxItem) -> m.OutboxItem:
+    return m.OutboxItem(
+        id=row.id,
+        account_id=row.account_id,
+        thread_id=row.thread_id,
+        parent_remote_id=row.parent_remote_id,
+        text=row.text,
+        idempotency_key=row.idempotency_key,
+        state=m.OutboxState(row.state),
+        created_at=row.created_at,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        sent_at=row.sent_at,
+        remote_id=row.remote_id,
+        url=row.url,
+        template_id=row.template_id,
+        payload=row.payload,
+    )
+
+
+def contact(row: t.Contact) -> m.Contact:
+    return m.Contact(
+        id=row.id,
+        network=m.Network(row.network),
+        remote_id=row.remote_id,
+        handle=row.handle,
+        display_name=row.display_name,
+        note=row.note,
+        person_id=row.person_id,
+    )

@@ -1,0 +1,128 @@
+"""Secrets in the OS keychain: the only module that touches `keyring`.
+
+Each account's secrets are one JSON blob in one keychain entry, so tokens that
+rotate together (Bluesky access + refresh) are written in one step and can
+never be seen half-updated. With no usable keychain we raise
+`KeychainUnavailable`; we never fall back to a plain-text file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Mapping
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from app.core.errors import KeychainUnavailable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVICE = "Shopkeep"
+
+# Backends that store nothing, or store secrets in a file we would not trust.
+_REFUSED_MODULE_PREFIXES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+def keychain_help() -> str:
+    """One plain sentence for this operating system on how to get a keychain."""
+    if sys.platform == "darwin":
+        how = ("Open Keychain Access, make sure your login keychain is unlocked, "
+               "then start Shopkeep again.")
+    elif sys.platform == "win32":
+        how = ("Sign in to Windows with your own user account so Windows Credential "
+               "Manager is available, then start Shopkeep again.")
+    else:
+        how = ("Install and unlock GNOME Keyring (\"Passwords and Keys\") or KWallet, "
+               "log in to your desktop session, then start Shopkeep again.")
+    return (
+        "Shopkeep keeps passwords only in your system keychain, and it cannot reach one. "
+        + how
+    )
+
+
+def _unavailable(detail: str) -> KeychainUnavailable:
+    return KeychainUnavailable(detail, user_message=keychain_help())
+
+
+def _is_refused(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    if module.startswith(_REFUSED_MODULE_PREFIXES):
+        return True
+    chained = getattr(backend, "backends", None)  # keyring's ChainerBackend
+    if isinstance(chained, list):
+        return not chained or all(_is_refused(b) for b in chained)
+    return False
+
+
+def backend_name() -> str:
+    """The keychain in use, for the log and the About box (never a secret)."""
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+class CredentialStore:
+    """Per-account secrets, keyed like 'mastodon:https://example.social:@shop'."""
+
+    def __init__(self, service: str = DEFAULT_SERVICE) -> None:
+        self.service = service
+
+    def _backend(self) -> KeyringBackend:
+        """Looked up on every call so `keyring.set_keyring` (tests, settings) takes effect."""
+        try:
+            backend = keyring.get_keyring()
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(f"no keyring backend: {type(exc).__name__}") from exc
+        if _is_refused(backend):
+            raise _unavailable(f"unusable keyring backend {type(backend).__module__}")
+        return backend
+
+    def check(self) -> None:
+        """Raise KeychainUnavailable now, before any account work starts."""
+        self._backend()
+
+    def save(self, account_key: str, secrets: Mapping[str, str]) -> None:
+        """Replace the account's whole secret set in one keychain write."""
+        if not all(isinstance(v, str) for v in secrets.values()):
+            raise TypeError("secret values must be strings")
+        blob = json.dumps(dict(secrets), sort_keys=True, separators=(",", ":"))
+        backend = self._backend()
+        try:
+            backend.set_password(self.service, account_key, blob)
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(f"keychain refused to save: {type(exc).__name__}") from exc
+        log.info("saved secrets for %s (%d fields)", account_key, len(secrets))
+
+    def load(self, account_key: str) -> dict[str, str] | None:
+        """The account's secrets, or None when the keychain has none for it."""
+        backend = self._backend()
+        try:
+            blob = backend.get_password(self.service, account_key)
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(f"keychain refused to read: {type(exc).__name__}") from exc
+        if blob is None:
+            return None
+        try:
+            data = json.loads(blob)
+        except json.JSONDecodeError:
+            log.warning("keychain entry for %s is not Shopkeep's format; ignoring it", account_key)
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {str(k): str(v) for k, v in data.items()}
+
+    def delete(self, account_key: str) -> None:
+        """Forget the account's secrets; deleting what is not there is fine."""
+        backend = self._backend()
+        try:
+            if backend.get_password(self.service, account_key) is None:
+                return
+            backend.delete_password(self.service, account_key)
+        except keyring.errors.PasswordDeleteError:
+            return
+        except keyring.errors.KeyringError as exc:
+            raise _unavailable(f"keychain refused to delete: {type(exc).__name__}") from exc
+        log.info("deleted secrets for %s", account_key)

@@ -1,0 +1,247 @@
+"""Opening the database safely, mapping SQLite failures to calm errors, and backups.
+
+Everything goes through `database_proxy`, so tests (a temp file) and team mode
+(PostgreSQL, later) can swap the real database in without touching the models.
+A damaged file is never deleted: it is renamed aside and `DatabaseCorrupt` says where.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import peewee
+
+from app.core.errors import DatabaseCorrupt, DiskFull, StorageError
+
+log = logging.getLogger(__name__)
+
+database_proxy = peewee.DatabaseProxy()
+
+PRAGMAS: dict[str, object] = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "busy_timeout": 5000,
+    "cache_size": -16000,  # 16 MB page cache
+}
+BACKUP_KEEP = 5
+BACKUP_PREFIX = "shopkeep-"
+BACKUP_SUFFIX = ".sqlite3"
+
+_CORRUPT_MARKERS = ("file is not a database", "malformed", "corrupt", "not a database")
+_FULL_MARKERS = ("database or disk is full", "disk is full", "no space")
+_IO_MARKERS = ("disk i/o error", "unable to open", "readonly", "read-only", "locked")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+
+
+def is_sqlite(db: peewee.Database | None = None) -> bool:
+    """SQLite-only features (FTS5, backups) check this so PostgreSQL keeps working."""
+    target = db if db is not None else database_proxy.obj
+    return isinstance(target, peewee.SqliteDatabase)
+
+
+def translate_error(exc: BaseException) -> BaseException:
+    """Map a driver error to an expected failure; anything unknown stays a bug."""
+    if isinstance(exc, StorageError):
+        return exc
+    message = str(exc).lower()
+    if any(m in message for m in _FULL_MARKERS):
+        return DiskFull(str(exc))
+    if any(m in message for m in _CORRUPT_MARKERS):
+        return DatabaseCorrupt(str(exc))
+    if isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and any(
+        m in message for m in _IO_MARKERS
+    ):
+        return StorageError(str(exc))
+    return exc
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn disk-full / I/O / corruption errors into ShopkeepErrors (qutebrowser's split)."""
+    try:
+        yield
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        mapped = translate_error(exc)
+        if mapped is exc:
+            raise
+        raise mapped from exc
+
+
+def translated(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorator form of `storage_errors` for public store methods."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with storage_errors():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def move_aside(path: Path, label: str = "damaged", now: datetime | None = None) -> Path:
+    """Rename the file (and its -wal/-shm companions) aside; never delete user data."""
+    stamp = _stamp(now)
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
+        n += 1
+    path.rename(target)
+    for companion in ("-wal", "-shm"):
+        extra = path.with_name(path.name + companion)
+        if extra.exists():
+            extra.rename(target.with_name(target.name + companion))
+    log.warning("Moved %s aside to %s", path, target)
+    return target
+
+
+def check_file(path: Path) -> None:
+    """Run `PRAGMA quick_check` on an existing file; raise if it is not a healthy database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise _mapped_open_error(exc, path) from exc
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise _mapped_open_error(exc, path) from exc
+    finally:
+        conn.close()
+    problems = [str(r[0]) for r in rows if str(r[0]).lower() != "ok"]
+    if problems:
+        raise DatabaseCorrupt("; ".join(problems[:5]), path=str(path))
+
+
+def _mapped_open_error(exc: sqlite3.Error, path: Path) -> StorageError:
+    mapped = translate_error(exc)
+    if isinstance(mapped, DatabaseCorrupt):
+        return DatabaseCorrupt(str(exc), path=str(path))
+    if isinstance(mapped, StorageError):
+        return mapped
+    return StorageError(f"{path}: {exc}")
+
+
+def open_database(path: Path, *, bind: bool = True) -> peewee.SqliteDatabase:
+    """Open (creating if missing) the SQLite file in WAL mode after checking it.
+
+    A garbled file raises DatabaseCorrupt carrying `path` and `damaged_path`, the
+    name it was moved to, so the next start begins fresh or from a backup.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.stat().st_size > 0:
+        try:
+            check_file(path)
+        except DatabaseCorrupt as exc:
+            damaged = move_aside(path)
+            raise DatabaseCorrupt(
+                f"{path}: {exc}", path=str(path), damaged_path=str(damaged)
+            ) from exc
+    db = peewee.SqliteDatabase(str(path), pragmas=dict(PRAGMAS), timeout=5)
+    with storage_errors():
+        db.connect(reuse_if_open=True)
+        mode = db.execute_sql("PRAGMA journal_mode").fetchone()
+    if mode and str(mode[0]).lower() != "wal":
+        log.info("SQLite journal mode is %s, not wal", mode[0])
+    if bind:
+        database_proxy.initialize(db)
+    return db
+
+
+# ---------------------------------------------------------------- backups
+
+
+def list_backups(backup_dir: Path) -> list[Path]:
+    """Backups newest first (the timestamp in the name sorts by time)."""
+    if not backup_dir.exists():
+        return []
+    found = [
+        p
+        for p in backup_dir.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}")
+        if p.is_file() and not p.name.endswith(".partial" + BACKUP_SUFFIX)
+    ]
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def backup_now(
+    db: peewee.SqliteDatabase,
+    backup_dir: Path,
+    *,
+    now: datetime | None = None,
+    keep: int = BACKUP_KEEP,
+) -> Path:
+    """Copy the live database with SQLite's online backup API, then keep the newest `keep`."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    target = backup_dir / f"{BACKUP_PREFIX}{_stamp(now)}{BACKUP_SUFFIX}"
+    partial = target.with_name(target.stem + ".partial" + BACKUP_SUFFIX)
+    with storage_errors():
+        dest = sqlite3.connect(str(partial))
+        try:
+            db.connection().backup(dest)
+        finally:
+            dest.close()
+    partial.replace(target)  # a half-written backup never looks like a real one
+    for old in list_backups(backup_dir)[keep:]:
+        old.unlink()
+    log.info("Database backed up to %s", target)
+    return target
+
+
+def backup_if_due(
+    db: peewee.SqliteDatabase,
+    backup_dir: Path,
+    *,
+    now: datetime | None = None,
+    keep: int = BACKUP_KEEP,
+) -> Path | None:
+    """The daily automatic backup: makes one unless today's (UTC) already exists."""
+    now = now or datetime.now(UTC)
+    today = f"{BACKUP_PREFIX}{now:%Y%m%d}-"
+    if any(p.name.startswith(today) for p in list_backups(backup_dir)):
+        return None
+    return backup_now(db, backup_dir, now=now, keep=keep)
+
+
+def restore_last_backup(db_path: Path, backup_dir: Path, *, now: datetime | None = None) -> Path:
+    """Put the newest healthy backup in place of the database (which must be closed).
+
+    The current file, if any, is moved aside as `.replaced-<time>`, never deleted.
+    Returns the backup that was restored; raises StorageError when none is usable.
+    """
+    db_path = Path(db_path)
+    for candidate in list_backups(backup_dir):
+        try:
+            check_file(candidate)
+        except StorageError:
+            log.warning("Skipping unreadable backup %s", candidate)
+            continue
+        if db_path.exists():
+            move_aside(db_path, "replaced", now)
+        for companion in ("-wal", "-shm"):  # a stale WAL must never replay onto a backup
+            extra = db_path.with_name(db_path.name + companion)
+            if extra.exists():
+                extra.rename(extra.with_name(f"{extra.name}.replaced-{_stamp(now)}"))
+        tmp = db_path.with_name(db_path.name + ".restoring")
+        shutil.copy2(candidate, tmp)
+        tmp.replace(db_path)
+        log.info("Restored %s from %s", db_path, candidate)
+        return candidate
+    raise StorageError(
+        f"no usable backup in {backup_dir}",
+        user_message="There is no automatic backup to restore yet.",
+    )

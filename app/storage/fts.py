@@ -1,0 +1,78 @@
+"""Full-text search over post text and author (SQLite FTS5, kept in step by triggers).
+
+FTS5 is SQLite-only: `create_fts` does nothing elsewhere and callers fall back to
+a LIKE search. User input never reaches MATCH raw: `fts_query` quotes each word.
+"""
+
+from __future__ import annotations
+
+import re
+
+import peewee
+
+from app.storage.database import is_sqlite
+
+FTS_TABLE = "post_fts"
+
+# Deleted posts leave the index; an edit replaces the indexed text.
+_FTS_SQL = (
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        text, author, tokenize = 'unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER IF NOT EXISTS post_fts_ai AFTER INSERT ON post
+        WHEN NOT new.deleted BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, text, author)
+        VALUES (new.id, new.text, new.author_handle || ' ' || new.author_name);
+        END""",
+    f"""CREATE TRIGGER IF NOT EXISTS post_fts_ad AFTER DELETE ON post BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
+        END""",
+    f"""CREATE TRIGGER IF NOT EXISTS post_fts_au
+        AFTER UPDATE OF text, author_handle, author_name, deleted ON post BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
+        INSERT INTO {FTS_TABLE}(rowid, text, author)
+        SELECT new.id, new.text, new.author_handle || ' ' || new.author_name
+        WHERE NOT new.deleted;
+        END""",
+)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TOKENS = 12
+
+
+def create_fts(db: peewee.Database) -> bool:
+    """Create the index and its triggers (idempotent). False when the backend has no FTS5."""
+    if not is_sqlite(db):
+        return False
+    for sql in _FTS_SQL:
+        db.execute_sql(sql)
+    return True
+
+
+def rebuild_fts(db: peewee.Database) -> None:
+    """Refill the index from the post table (after a restore or a schema change)."""
+    if not is_sqlite(db):
+        return
+    db.execute_sql(f"DELETE FROM {FTS_TABLE}")
+    db.execute_sql(
+        f"INSERT INTO {FTS_TABLE}(rowid, text, author) "
+        "SELECT id, text, author_handle || ' ' || author_name FROM post WHERE NOT deleted"
+    )
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search box, as the tokenizer would split them."""
+    return _WORD.findall(text)[:MAX_TOKENS]
+
+
+def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
+    """A safe MATCH expression: every word quoted (AND-ed), the last one as a prefix.
+
+    `@alice "refund` becomes `"alice" "refund"*`. None when there is nothing to search.
+    """
+    words = search_words(text)
+    if not words:
+        return None
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    if prefix_last and _WORD.fullmatch(text[-1]):  # still typing the last word
+        quoted[-1] += "*"
+    return " ".join(quoted)

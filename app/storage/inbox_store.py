@@ -1,0 +1,468 @@
+"""SqliteInboxStore: the one object the UI and sync code use to read and write.
+
+It implements core.ports.InboxStore and adds the drafts, templates, outbox,
+contacts and cursor calls later issues need. Every method returns core
+dataclasses; every write is one transaction; SQLite failures arrive as
+StorageError / DiskFull / DatabaseCorrupt. Call it from one lane (the DB
+worker): peewee gives each thread its own connection, WAL lets reads overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import peewee
+
+from app.core import models as m
+from app.core.ports import Scorer, ThreadQuery
+from app.storage import contacts, convert, drafts, outbox, thread_queries
+from app.storage import tables as t
+from app.storage.database import (
+    backup_if_due,
+    backup_now,
+    database_proxy,
+    open_database,
+    translated,
+)
+from app.storage.ingest import ingest_posts, recompute_thread
+from app.storage.migrations import MIGRATIONS, Migration, migrate
+
+S = m.ThreadStatus
+MENTIONS_CURSOR = "mentions"
+
+
+class SqliteInboxStore:
+    """InboxStore over peewee (SQLite file by default; any bound peewee database works)."""
+
+    def __init__(self, db: peewee.Database) -> None:
+        self._db = db
+        database_proxy.initialize(db)
+
+    @classmethod
+    @translated
+    def open(cls, path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqliteInboxStore:
+        """Open (checking, creating, migrating) the database file at `path`."""
+        db = open_database(Path(path))
+        migrate(db, migrations)
+        return cls(db)
+
+    @property
+    def db(self) -> peewee.Database:
+        return self._db
+
+    def close(self) -> None:
+        if not self._db.is_closed():
+            self._db.close()
+
+    @translated
+    def backup_if_due(self, backup_dir: Path, now: datetime | None = None) -> Path | None:
+        """The daily automatic backup (keeps the last five)."""
+        if not isinstance(self._db, peewee.SqliteDatabase):
+            return None
+        return backup_if_due(self._db, backup_dir, now=now)
+
+    @translated
+    def backup_now(self, backup_dir: Path) -> Path:
+        assert isinstance(self._db, peewee.SqliteDatabase)
+        return backup_now(self._db, backup_dir)
+
+    # ------------------------------------------------------------ accounts
+
+    @translated
+    def accounts(self) -> list[m.Account]:
+        return [convert.account(r) for r in t.Account.select().order_by(t.Account.id)]
+
+    @translated
+    def account(self, account_id: int) -> m.Account | None:
+        row = t.Account.get_or_none(t.Account.id == account_id)
+        return convert.account(row) if row else None
+
+    @translated
+    def add_account(
+        self,
+        info: m.AccountInfo,
+        *,
+        is_demo: bool = False,
+        state: m.AccountState = m.AccountState.CONNECTED,
+    ) -> m.Account:
+        """Save a verified account; connecting the same one again updates it instead."""
+        values: dict[str, Any] = {
+            "handle": info.handle,
+            "display_name": info.display_name,
+            "max_chars": info.max_chars,
+            "default_visibility": info.default_visibility,
+            "state": state.value,
+            "is_demo": is_demo,
+            "last_error": "",
+        }
+        with self._db.atomic():
+            row = t.Account.get_or_none(
+                (t.Account.network == info.network.value)
+                & (t.Account.server == info.server)
+                & (t.Account.remote_id == info.remote_id)
+            )
+            if row is None:
+                row = t.Account.create(
+                    network=info.network.value, server=info.server, remote_id=info.remote_id,
+                    **values,
+                )  # fmt: skip
+            else:
+                t.Account.update(**values).where(t.Account.id == row.id).execute()
+                row = t.Account.get_by_id(row.id)
+        return convert.account(row)
+
+    @translated
+    def update_account(
+        self,
+        account_id: int,
+        *,
+        state: m.AccountState | None = None,
+        last_error: str | None = None,
+        display_name: str | None = None,
+        handle: str | None = None,
+        max_chars: int | None = None,
+        default_visibility: str | None = None,
+    ) -> m.Account:
+        given = {
+            "state": state.value if state is not None else None,
+            "last_error": last_error,
+            "display_name": display_name,
+            "handle": handle,
+            "max_chars": max_chars,
+            "default_visibility": default_visibility,
+        }
+        values = {k: v for k, v in given.items() if v is not None}
+        with self._db.atomic():
+            if values:
+                t.Account.update(**values).where(t.Account.id == account_id).execute()
+            row = t.Account.get_by_id(account_id)
+        return convert.account(row)
+
+    @translated
+    def remove_account(self, account_id: int) -> int:
+        """Forget an account and all its local data; returns how many threads went."""
+        with self._db.atomic():
+            return self._remove_accounts(t.Account.id == account_id)
+
+    def _remove_accounts(self, where: peewee.Expression) -> int:
+        ids = [a.id for a in t.Account.select(t.Account.id).where(where)]
+        if not ids:
+            return 0
+        threads = t.Thread.select().where(t.Thread.account.in_(ids)).count()
+        t.Account.delete().where(t.Account.id.in_(ids)).execute()  # cascades
+        orphans = t.Contact.select(t.Contact.id).where(
+            (t.Contact.note == "")
+            & ~fn_exists(t.Post.select(t.Post.id).where(t.Post.contact == t.Contact.id))
+        )
+        t.Contact.delete().where(t.Contact.id.in_(orphans)).execute()
+        return int(threads)
+
+    # ------------------------------------------------------------- threads
+
+    @translated
+    def list_threads(self, query: ThreadQuery, offset: int, limit: int) -> list[m.ThreadRow]:
+        self.wake_snoozed()
+        select = thread_queries.select_threads(query).offset(offset).limit(limit)
+        return [convert.thread_row(r) for r in select]
+
+    @translated
+    def count_threads(self, query: ThreadQuery) -> int:
+        self.wake_snoozed()
+        return thread_queries.count_threads(query)
+
+    @translated
+    def folder_counts(self) -> dict[m.Folder, int]:
+        self.wake_snoozed()
+        return thread_queries.folder_counts()
+
+    @translated
+    def thread(self, thread_id: int) -> m.ThreadRow | None:
+        row = t.Thread.get_or_none(t.Thread.id == thread_id)
+        return convert.thread_row(row) if row else None
+
+    @translated
+    def thread_posts(self, thread_id: int) -> list[m.StoredPost]:
+        """Oldest first; each post's `parent_remote_id` links it to the one it answers."""
+        rows = (
+            t.Post.select().where(t.Post.thread == thread_id).order_by(t.Post.created_at, t.Post.id)
+        )
+        return [convert.stored_post(r) for r in rows]
+
+    @translated
+    def post(self, post_id: int) -> m.StoredPost | None:
+        row = t.Post.get_or_none(t.Post.id == post_id)
+        return convert.stored_post(row) if row else None
+
+    @translated
+    def mark_read(self, thread_id: int) -> None:
+        with self._db.atomic():
+            t.Post.update(read=True).where((t.Post.thread == thread_id) & ~t.Post.read).execute()
+            t.Thread.update(unread_count=0).where(t.Thread.id == thread_id).execute()
+
+    @translated
+    def mark_unread(self, thread_id: int) -> None:
+        """Mark the latest customer post unread again."""
+        with self._db.atomic():
+            latest = (
+                t.Post.select(t.Post.id)
+                .where((t.Post.thread == thread_id) & ~t.Post.is_own & ~t.Post.deleted)
+                .order_by(t.Post.created_at.desc(), t.Post.id.desc())
+                .first()
+            )
+            if latest is not None:
+                t.Post.update(read=False).where(t.Post.id == latest.id).execute()
+                recompute_thread(thread_id)
+
+    @translated
+    def set_status(
+        self, thread_id: int, status: m.ThreadStatus, snoozed_until: datetime | None = None
+    ) -> m.ThreadStatus:
+        """Change a thread's status; returns the previous one so the UI can offer undo."""
+        if status == S.SNOOZED and snoozed_until is None:
+            raise ValueError("snoozing needs a time to wake up")
+        with self._db.atomic():
+            row = t.Thread.get_by_id(thread_id)
+            previous = m.ThreadStatus(row.status)
+            t.Thread.update(
+                status=status.value,
+                snoozed_until=snoozed_until if status == S.SNOOZED else None,
+            ).where(t.Thread.id == thread_id).execute()
+        return previous
+
+    @translated
+    def wake_snoozed(self, now: datetime | None = None) -> list[int]:
+        """Snoozes whose time has come go back to needs-reply; returns those thread ids.
+
+        list_threads / count_threads / folder_counts call it first; a timer may too.
+        """
+        with self._db.atomic():
+            return thread_queries.wake_due(now)
+
+    @translated
+    def correct_label(
+        self, post_id: int, label: m.SentimentLabel | None
+    ) -> m.SentimentLabel | None:
+        """The user's label wins over the score (None clears it); returns the previous one."""
+        with self._db.atomic():
+            row = t.Post.get_by_id(post_id)
+            previous = m.SentimentLabel(row.corrected_label) if row.corrected_label else None
+            value = label.value if label is not None else None
+            t.Post.update(corrected_label=value).where(t.Post.id == post_id).execute()
+            recompute_thread(row.thread_id)
+        return previous
+
+    # -------------------------------------------------------------- ingest
+
+    @translated
+    def ingest(self, account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
+        """Store posts (scoring only new or edited ones) and update their threads."""
+        with self._db.atomic():
+            return ingest_posts(account_id, posts, score)
+
+    @translated
+    def has_demo_data(self) -> bool:
+        return bool(t.Account.select().where(t.Account.is_demo).exists())
+
+    @translated
+    def remove_demo_data(self) -> int:
+        """Remove the demo accounts with everything they brought, in one step."""
+        with self._db.atomic():
+            count = self._remove_accounts(t.Account.is_demo == True)  # noqa: E712
+            t.Contact.delete().where(t.Contact.is_demo == True).execute()  # noqa: E712
+        return count
+
+    # ------------------------------------------------------------- cursors
+
+    @translated
+    def cursor(self, account_id: int, name: str = MENTIONS_CURSOR) -> str | None:
+        row = t.SyncCursor.get_or_none(
+            (t.SyncCursor.account == account_id) & (t.SyncCursor.name == name)
+        )
+        return row.value if row else None
+
+    @translated
+    def set_cursor(self, account_id: int, value: str | None, name: str = MENTIONS_CURSOR) -> None:
+        """Store where a sync stopped; call after the batch was ingested. None clears it."""
+        with self._db.atomic():
+            where = (t.SyncCursor.account == account_id) & (t.SyncCursor.name == name)
+            if value is None:
+                t.SyncCursor.delete().where(where).execute()
+                return
+            t.SyncCursor.insert(
+                account=account_id, name=name, value=value, updated_at=t.utcnow()
+            ).on_conflict(
+                conflict_target=[t.SyncCursor.account, t.SyncCursor.name],
+                update={t.SyncCursor.value: value, t.SyncCursor.updated_at: t.utcnow()},
+            ).execute()
+
+    # -------------------------------------------------------------- drafts
+
+    @translated
+    def save_draft(
+        self, thread_id: int, text: str, template_id: int | None = None
+    ) -> m.Draft | None:
+        """Keep what the user typed; blank text removes the draft (returns None)."""
+        with self._db.atomic():
+            return drafts.save_draft(thread_id, text, template_id)
+
+    @translated
+    def get_draft(self, thread_id: int) -> m.Draft | None:
+        return drafts.get_draft(thread_id)
+
+    @translated
+    def delete_draft(self, thread_id: int) -> bool:
+        with self._db.atomic():
+            return drafts.delete_draft(thread_id)
+
+    @translated
+    def list_drafts(self) -> list[m.Draft]:
+        return drafts.list_drafts()
+
+    # ----------------------------------------------------------- templates
+
+    @translated
+    def list_templates(self, kind: m.TemplateKind | None = None) -> list[m.Template]:
+        return drafts.list_templates(kind)
+
+    @translated
+    def get_template(self, template_id: int) -> m.Template | None:
+        return drafts.get_template(template_id)
+
+    @translated
+    def add_template(self, kind: m.TemplateKind, title: str, body: str) -> m.Template:
+        with self._db.atomic():
+            return drafts.add_template(kind, title, body)
+
+    @translated
+    def update_template(
+        self,
+        template_id: int,
+        *,
+        kind: m.TemplateKind | None = None,
+        title: str | None = None,
+        body: str | None = None,
+    ) -> m.Template:
+        with self._db.atomic():
+            return drafts.update_template(template_id, kind=kind, title=title, body=body)
+
+    @translated
+    def delete_template(self, template_id: int) -> bool:
+        with self._db.atomic():
+            return drafts.delete_template(template_id)
+
+    @translated
+    def restore_builtins(self, builtins: Iterable[Mapping[str, str]]) -> int:
+        """Put shipped templates ({"key","kind","title","body"}) back as shipped."""
+        with self._db.atomic():
+            return drafts.restore_builtins(builtins)
+
+    # -------------------------------------------------------------- outbox
+
+    @translated
+    def enqueue_reply(
+        self,
+        thread_id: int,
+        parent_remote_id: str,
+        text: str,
+        idempotency_key: str,
+        *,
+        template_id: int | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> m.OutboxItem:
+        """Queue a reply and drop the thread's draft, in one transaction."""
+        with self._db.atomic():
+            return outbox.enqueue(
+                thread_id, parent_remote_id, text, idempotency_key,
+                template_id=template_id, payload=payload,
+            )  # fmt: skip
+
+    @translated
+    def mark_sending(self, item_id: int) -> m.OutboxItem:
+        with self._db.atomic():
+            return outbox.transition(item_id, m.OutboxState.SENDING)
+
+    @translated
+    def mark_sent(self, item_id: int, remote_id: str, url: str = "") -> m.OutboxItem:
+        """The server has the reply: record its id and mark the thread replied."""
+        with self._db.atomic():
+            return outbox.transition(item_id, m.OutboxState.SENT, remote_id=remote_id, url=url)
+
+    @translated
+    def mark_failed(self, item_id: int, error: str) -> m.OutboxItem:
+        with self._db.atomic():
+            return outbox.transition(item_id, m.OutboxState.FAILED, error=error)
+
+    @translated
+    def retry(self, item_id: int) -> m.OutboxItem:
+        """A failed reply goes back in the queue."""
+        with self._db.atomic():
+            return outbox.transition(item_id, m.OutboxState.QUEUED)
+
+    @translated
+    def cancel_outbox_item(self, item_id: int) -> bool:
+        with self._db.atomic():
+            return outbox.delete(item_id)
+
+    @translated
+    def requeue_stuck_sending(self) -> int:
+        with self._db.atomic():
+            return outbox.requeue_stuck_sending()
+
+    @translated
+    def outbox_item(self, item_id: int) -> m.OutboxItem | None:
+        return outbox.get(item_id)
+
+    @translated
+    def outbox_items(
+        self,
+        states: Iterable[m.OutboxState] | None = None,
+        *,
+        thread_id: int | None = None,
+        account_id: int | None = None,
+    ) -> list[m.OutboxItem]:
+        return outbox.list_items(states, thread_id=thread_id, account_id=account_id)
+
+    # ------------------------------------------------------------ contacts
+
+    @translated
+    def contact(self, contact_id: int) -> m.Contact | None:
+        return contacts.get(contact_id)
+
+    @translated
+    def contact_for_post(self, post_id: int) -> m.Contact | None:
+        return contacts.for_post(post_id)
+
+    @translated
+    def contact_history(self, contact_id: int, limit: int = 200) -> list[m.StoredPost]:
+        return contacts.history(contact_id, limit)
+
+    @translated
+    def linked_contacts(self, contact_id: int) -> list[m.Contact]:
+        return contacts.linked(contact_id)
+
+    @translated
+    def link_contacts(self, contact_id: int, other_id: int) -> int:
+        with self._db.atomic():
+            return contacts.link(contact_id, other_id)
+
+    @translated
+    def unlink_contact(self, contact_id: int) -> None:
+        with self._db.atomic():
+            contacts.unlink(contact_id)
+
+    @translated
+    def contact_note(self, contact_id: int) -> str:
+        found = contacts.get(contact_id)
+        return found.note if found else ""
+
+    @translated
+    def set_contact_note(self, contact_id: int, note: str) -> None:
+        with self._db.atomic():
+            contacts.set_note(contact_id, note)
+
+
+def fn_exists(query: peewee.SelectQuery) -> peewee.Expression:
+    return peewee.fn.EXISTS(query)

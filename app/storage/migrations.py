@@ -1,0 +1,90 @@
+"""Versioned schema migrations, from day one.
+
+`MIGRATIONS` is an ordered list of (version, function). A fresh database is
+created straight from the current models and stamped with the latest version;
+an older one gets each missing step in its own transaction. Running `migrate`
+again does nothing. To change the schema: edit tables.py AND append a step here
+(use playhouse.migrate's `SqliteMigrator` / `PostgresqlMigrator` in the step).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+import peewee
+
+from app.core.errors import StorageError
+from app.storage.fts import create_fts
+from app.storage.tables import ALL_TABLES, DbMeta
+
+log = logging.getLogger(__name__)
+
+SCHEMA_KEY = "schema_version"
+
+Migration = tuple[int, Callable[[peewee.Database], None]]
+
+
+def _v1_initial(db: peewee.Database) -> None:
+    """The first schema: every table, its indexes, and the search index."""
+    db.create_tables(ALL_TABLES, safe=True)
+    create_fts(db)
+
+
+MIGRATIONS: list[Migration] = [
+    (1, _v1_initial),
+]
+
+
+def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    return max(v for v, _ in migrations)
+
+
+def schema_version(db: peewee.Database) -> int:
+    """0 for an empty database, else the stamped version."""
+    if not db.table_exists(DbMeta._meta.table_name):
+        return 0
+    with db.bind_ctx([DbMeta]):
+        row = DbMeta.get_or_none(DbMeta.key == SCHEMA_KEY)
+    return int(row.value) if row else 0
+
+
+def _stamp(db: peewee.Database, version: int) -> None:
+    with db.bind_ctx([DbMeta]):
+        DbMeta.replace(key=SCHEMA_KEY, value=str(version)).execute()
+
+
+def migrate(db: peewee.Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring `db` to the newest version in `migrations`; returns the version reached."""
+    steps = sorted(migrations, key=lambda m: m[0])
+    versions = [v for v, _ in steps]
+    if len(set(versions)) != len(versions):
+        raise ValueError("duplicate migration versions")
+    target = versions[-1]
+    current = schema_version(db)
+    if current > target:
+        raise StorageError(
+            f"database schema v{current} is newer than this program (v{target})",
+            user_message="This database was written by a newer Shopkeep. Please update Shopkeep.",
+        )
+    if current == 0 and not _has_user_tables(db):
+        with db.atomic():
+            with db.bind_ctx(ALL_TABLES):
+                db.create_tables(ALL_TABLES, safe=True)
+            create_fts(db)
+            _stamp(db, target)
+        log.info("Created a new database at schema v%d", target)
+        return target
+    for version, step in steps:
+        if version <= current:
+            continue
+        with db.atomic():
+            with db.bind_ctx(ALL_TABLES):
+                step(db)
+            _stamp(db, version)
+        log.info("Migrated database to schema v%d", version)
+    return max(current, target)
+
+
+def _has_user_tables(db: peewee.Database) -> bool:
+    return any(db.table_exists(t._meta.table_name) for t in ALL_TABLES if t is not DbMeta)

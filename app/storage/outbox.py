@@ -1,0 +1,137 @@
+"""The outbox: replies survive a crash or an offline spell until the server has them.
+
+States: queued -> sending -> sent, or sending -> failed -> (retry) queued.
+An idempotency key is unique, so enqueueing the same reply twice yields one item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from app.core import models as m
+from app.storage import convert
+from app.storage import tables as t
+from app.storage.tables import utcnow
+
+St = m.OutboxState
+
+ALLOWED: dict[St, tuple[St, ...]] = {
+    St.SENDING: (St.QUEUED, St.FAILED),  # a failed item may be picked up again directly
+    St.SENT: (St.SENDING, St.FAILED, St.QUEUED),  # find_reply may prove an unclear send worked
+    St.FAILED: (St.SENDING, St.QUEUED),
+    St.QUEUED: (St.FAILED, St.SENDING),  # retry / recover after a crash mid-send
+}
+
+
+class InvalidTransition(ValueError):
+    """A bug in the caller: e.g. sending an item that was already sent."""
+
+
+def enqueue(
+    thread_id: int,
+    parent_remote_id: str,
+    text: str,
+    idempotency_key: str,
+    *,
+    template_id: int | None = None,
+    payload: Mapping[str, Any] | None = None,
+    drop_draft: bool = True,
+) -> m.OutboxItem:
+    """Queue a reply (and drop the thread's draft). The same key returns the existing item."""
+    existing = t.OutboxItem.get_or_none(t.OutboxItem.idempotency_key == idempotency_key)
+    if existing is not None:
+        return convert.outbox_item(existing)
+    thread = t.Thread.get_by_id(thread_id)
+    row = t.OutboxItem.create(
+        account=thread.account_id,
+        thread=thread_id,
+        parent_remote_id=parent_remote_id,
+        text=text,
+        idempotency_key=idempotency_key,
+        template_id=template_id,
+        payload=json.dumps(dict(payload or {}), ensure_ascii=False),
+    )
+    if drop_draft:
+        t.Draft.delete().where(t.Draft.thread == thread_id).execute()
+    return convert.outbox_item(row)
+
+
+def transition(
+    item_id: int,
+    new_state: St,
+    *,
+    error: str = "",
+    remote_id: str | None = None,
+    url: str = "",
+) -> m.OutboxItem:
+    row = t.OutboxItem.get_by_id(item_id)
+    current = St(row.state)
+    if current not in ALLOWED[new_state]:
+        raise InvalidTransition(f"outbox item {item_id}: {current} -> {new_state}")
+    row.state = new_state.value
+    row.updated_at = utcnow()
+    if new_state == St.SENDING:
+        row.attempts += 1
+        row.last_error = ""
+    elif new_state == St.FAILED:
+        row.last_error = error
+    elif new_state == St.SENT:
+        row.sent_at = utcnow()
+        row.remote_id = remote_id
+        row.url = url
+        row.last_error = ""
+        _mark_thread_replied(row.thread_id)
+    row.save()
+    return convert.outbox_item(row)
+
+
+def _mark_thread_replied(thread_id: int) -> None:
+    t.Thread.update(status=m.ThreadStatus.REPLIED.value, snoozed_until=None).where(
+        (t.Thread.id == thread_id)
+        & t.Thread.status.in_((m.ThreadStatus.NEEDS_REPLY.value, m.ThreadStatus.SNOOZED.value))
+    ).execute()
+
+
+def get(item_id: int) -> m.OutboxItem | None:
+    row = t.OutboxItem.get_or_none(t.OutboxItem.id == item_id)
+    return convert.outbox_item(row) if row else None
+
+
+def list_items(
+    states: Iterable[St] | None = None,
+    *,
+    thread_id: int | None = None,
+    account_id: int | None = None,
+) -> list[m.OutboxItem]:
+    """Oldest first: the order replies should go out in."""
+    select = t.OutboxItem.select()
+    if states is not None:
+        select = select.where(t.OutboxItem.state.in_([St(s).value for s in states]))
+    if thread_id is not None:
+        select = select.where(t.OutboxItem.thread == thread_id)
+    if account_id is not None:
+        select = select.where(t.OutboxItem.account == account_id)
+    return [convert.outbox_item(r) for r in select.order_by(t.OutboxItem.id)]
+
+
+def requeue_stuck_sending() -> int:
+    """After a crash, items left 'sending' go back to 'queued' (sender checks find_reply)."""
+    return int(
+        t.OutboxItem.update(state=St.QUEUED.value, updated_at=utcnow())
+        .where(t.OutboxItem.state == St.SENDING.value)
+        .execute()
+    )
+
+
+def delete(item_id: int) -> bool:
+    """Cancel a queued or failed reply (never one being sent or already sent)."""
+    return bool(
+        t.OutboxItem.delete()
+        .where(
+            (t.OutboxItem.id == item_id)
+            & t.OutboxItem.state.in_((St.QUEUED.value, St.FAILED.value))
+        )
+        .execute()
+    )

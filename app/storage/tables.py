@@ -1,0 +1,252 @@
+"""The peewee models: one class per table, bound to `database_proxy`.
+
+Threads carry denormalised aggregates (last activity, worst sentiment, unread
+count, snippet, author) so "latest 100 threads of a folder" is an index walk,
+never a GROUP BY over posts. No table ever holds a secret: tokens live in the
+system keychain (app.storage.credentials).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import peewee
+
+from app.storage.database import database_proxy
+
+_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_db_time(value: datetime) -> str:
+    """One fixed-width UTC text format, so SQLite compares times as strings correctly."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(_FORMAT)
+
+
+class UTCDateTimeField(peewee.DateTimeField):
+    """Stores aware datetimes as UTC and hands them back aware (never naive)."""
+
+    def db_value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return to_db_time(value)
+        return value
+
+    def python_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
+
+
+class JSONTextField(peewee.TextField):
+    """JSON kept as TEXT: portable between SQLite and PostgreSQL."""
+
+    def db_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def python_value(self, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        return json.loads(value)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class DbMeta(BaseModel):
+    """Key/value facts about the database itself (schema version, last backup)."""
+
+    key = peewee.CharField(primary_key=True)
+    value = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "meta"
+
+
+class Account(BaseModel):
+    network = peewee.CharField()
+    server = peewee.CharField()
+    handle = peewee.CharField()
+    remote_id = peewee.CharField()
+    display_name = peewee.CharField(default="")
+    state = peewee.CharField(default="connected")
+    is_demo = peewee.BooleanField(default=False)
+    max_chars = peewee.IntegerField(default=500)
+    default_visibility = peewee.CharField(default="public")
+    last_error = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("network", "server", "remote_id"), True),)
+
+
+class SyncCursor(BaseModel):
+    """Where each sync stream of an account stopped (e.g. name="mentions")."""
+
+    account = peewee.ForeignKeyField(
+        Account, on_delete="CASCADE", backref="cursors", index=False
+    )  # indexed by (account, name)
+    name = peewee.CharField()
+    value = peewee.TextField()
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("account", "name"), True),)
+
+
+class Contact(BaseModel):
+    """A customer. `key` is stable across servers: the DID on Bluesky, the acct on Mastodon."""
+
+    network = peewee.CharField()
+    key = peewee.CharField()
+    remote_id = peewee.CharField()
+    handle = peewee.CharField()
+    display_name = peewee.CharField(default="")
+    note = peewee.TextField(default="")
+    person_id = peewee.IntegerField(null=True, index=True)
+    is_demo = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("network", "key"), True),)
+
+
+class Thread(BaseModel):
+    account = peewee.ForeignKeyField(
+        Account, on_delete="CASCADE", backref="threads", index=False
+    )  # indexed by (account, root_remote_id)
+    network = peewee.CharField()
+    root_remote_id = peewee.CharField()
+    last_activity = UTCDateTimeField(index=True)
+    status = peewee.CharField(default="needs_reply")
+    snoozed_until = UTCDateTimeField(null=True)
+    worst_label = peewee.CharField(default="unscored")
+    worst_rank = peewee.IntegerField(default=2)  # 0 negative .. 3 positive: "angriest first"
+    worst_compound = peewee.FloatField(default=0.0)
+    worst_reasons = JSONTextField(default=list)
+    unread_count = peewee.IntegerField(default=0)
+    post_count = peewee.IntegerField(default=0)
+    snippet = peewee.TextField(default="")
+    author_handle = peewee.CharField(default="")
+    author_name = peewee.CharField(default="")
+    last_customer_at = UTCDateTimeField(null=True)
+    last_own_at = UTCDateTimeField(null=True)
+    is_demo = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = (
+            (("account", "root_remote_id"), True),
+            (("status", "last_activity"), False),
+            (("worst_label", "last_activity"), False),
+            (("account", "last_activity"), False),
+            (("worst_rank", "worst_compound", "last_activity"), False),
+        )
+
+
+class Post(BaseModel):
+    """One stored post. Unique per account + remote id: Mastodon ids are server-local."""
+
+    # Both foreign keys are covered by the composite indexes below.
+    account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="posts", index=False)
+    thread = peewee.ForeignKeyField(Thread, on_delete="CASCADE", backref="posts", index=False)
+    contact = peewee.ForeignKeyField(Contact, null=True, on_delete="SET NULL", backref="posts")
+    network = peewee.CharField()
+    remote_id = peewee.CharField()
+    author_remote_id = peewee.CharField(default="")
+    author_handle = peewee.CharField(default="")
+    author_name = peewee.CharField(default="")
+    text = peewee.TextField(default="")
+    created_at = UTCDateTimeField()
+    url = peewee.TextField(default="")
+    parent_remote_id = peewee.CharField(null=True, index=True)
+    root_remote_id = peewee.CharField(null=True)
+    is_mention = peewee.BooleanField(default=False)
+    is_own = peewee.BooleanField(default=False)
+    visibility = peewee.CharField(default="public")
+    content_warning = peewee.TextField(default="")
+    media = JSONTextField(default=list)
+    mentions = JSONTextField(default=list)
+    language = peewee.CharField(null=True)
+    cid = peewee.CharField(default="")
+    edited_at = UTCDateTimeField(null=True)
+    deleted = peewee.BooleanField(default=False)
+    raw_json = peewee.TextField(default="")
+    compound = peewee.FloatField(default=0.0)
+    label = peewee.CharField(default="unscored")
+    reasons = JSONTextField(default=list)
+    sentiment_language = peewee.CharField(null=True)
+    corrected_label = peewee.CharField(null=True)
+    read = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = (
+            (("account", "remote_id"), True),
+            (("thread", "created_at"), False),
+        )
+
+
+class Draft(BaseModel):
+    thread = peewee.ForeignKeyField(Thread, on_delete="CASCADE", unique=True, backref="drafts")
+    text = peewee.TextField(default="")
+    template_id = peewee.IntegerField(null=True)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+
+class Template(BaseModel):
+    kind = peewee.CharField()  # thanks / apology / answer / hello
+    title = peewee.CharField()
+    body = peewee.TextField()
+    builtin = peewee.BooleanField(default=False)
+    builtin_key = peewee.CharField(null=True, unique=True)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+
+class OutboxItem(BaseModel):
+    account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="outbox")
+    thread = peewee.ForeignKeyField(
+        Thread, on_delete="CASCADE", backref="outbox", index=False
+    )  # indexed by (thread, state)
+    parent_remote_id = peewee.CharField()
+    text = peewee.TextField()
+    idempotency_key = peewee.CharField(unique=True)
+    state = peewee.CharField(default="queued", index=True)
+    attempts = peewee.IntegerField(default=0)
+    last_error = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+    sent_at = UTCDateTimeField(null=True)
+    remote_id = peewee.CharField(null=True)
+    url = peewee.TextField(default="")
+    template_id = peewee.IntegerField(null=True)
+    payload = peewee.TextField(default="{}")
+
+    class Meta:
+        table_name = "outbox_item"
+        indexes = ((("thread", "state"), False),)
+
+
+ALL_TABLES: tuple[type[BaseModel], ...] = (
+    DbMeta,
+    Account,
+    SyncCursor,
+    Contact,
+    Thread,
+    Post,
+    Draft,
+    Template,
+    OutboxItem,
+)

@@ -1,0 +1,247 @@
+"""Puts the answering tools into the main window without the window knowing about them.
+
+`install_answer_pane(window, services)` adds the customer history beside the
+conversation, the composer under it, Done / Snooze / Undo in the
+conversation header, a Thread menu (every key also by mouse), and the
+keyboard shortcuts window on F1. It listens to the window's `thread_opened`
+and keeps the thread list and folder counts in step with what it changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolButton
+
+from app.core.models import Account, Folder, Template, ThreadRow, ThreadStatus
+from app.ui.answer_services import AnswerServices
+from app.ui.composer import Composer
+from app.ui.history_panel import HistoryPanel
+from app.ui.shortcuts_dialog import show_shortcuts
+from app.ui.templates_dialog import TemplatesDialog, builtin_specs
+from app.ui.thread_actions import ThreadActions
+
+log = logging.getLogger(__name__)
+
+HEADER_STYLE = """
+QToolButton#threadAction { border: 1px solid #D0D5DB; border-radius: 6px; padding: 4px 10px;
+    background: #FFFFFF; color: #1F2328; }
+QToolButton#threadAction:hover { background: #F3F5F7; }
+QToolButton#threadAction:disabled { color: #9AA1A9; }
+QToolButton#threadAction::menu-indicator { image: none; width: 0; }
+"""
+
+
+class AnswerPane(QObject):
+    """Owns the composer, the history panel and the thread actions of one main window."""
+
+    def __init__(self, window: QMainWindow, services: AnswerServices) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = services
+        self.accounts: list[Account] = []
+        pane = window.conversation_pane  # type: ignore[attr-defined]
+        self.pane = pane
+        self.composer = Composer(services, pane)
+        pane.composer_slot.addWidget(self.composer)
+        self.history = HistoryPanel(services, pane)
+        pane.side_slot.addWidget(self.history)
+        self.actions = ThreadActions(services, self)
+        self._build_actions()
+        self._build_header()
+        self._build_menu()
+        self._connect()
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.flush)  # type: ignore[attr-defined]
+        self.load_templates()
+        self._load_accounts()
+
+    # -- construction ----------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        w = self.window
+        self.reply_action = QAction("Reply", self)
+        self.reply_action.setShortcut(QKeySequence("R"))
+        self.reply_action.setToolTip("Write a reply (R)")
+        self.reply_action.triggered.connect(self.composer.focus_editor)
+        self.templates_action = QAction("Reply templates…", self)
+        self.templates_action.triggered.connect(self.open_templates)
+        self.actions.snooze_action.triggered.connect(self._popup_snooze)
+        for action in (self.reply_action, self.actions.done_action, self.actions.snooze_action,
+                       self.actions.undo_action, self.actions.redo_action):
+            w.addAction(action)
+        shortcuts = getattr(w, "shortcuts_action", None)
+        if shortcuts is not None:  # F1 / Help → Keyboard shortcuts lists ours too
+            shortcuts.triggered.disconnect()
+            shortcuts.triggered.connect(lambda: show_shortcuts(self.window))
+
+    def _build_header(self) -> None:
+        self.done_button = self._header_button(self.actions.done_action, "Done  (E)")
+        self.snooze_button = self._header_button(self.actions.snooze_action, "Snooze ▾")
+        self.snooze_button.setMenu(self.actions.snooze_menu(self.snooze_button))
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.undo_button = self._header_button(self.actions.undo_action, "Undo")
+
+    def _header_button(self, action: QAction, text: str) -> QToolButton:
+        button = QToolButton(self.pane)
+        button.setObjectName("threadAction")
+        button.setStyleSheet(HEADER_STYLE)
+        button.setDefaultAction(action)
+        button.setText(text)
+        action.changed.connect(lambda: button.setText(text))
+        button.setToolTip(action.toolTip() or action.text())
+        self.pane.header_actions.addWidget(button)
+        return button
+
+    def _build_menu(self) -> None:
+        menu = QMenu("&Thread", self.window)
+        menu.addAction(self.reply_action)
+        menu.addAction(self.composer.send_action)
+        menu.addSeparator()
+        menu.addAction(self.actions.done_action)
+        menu.addMenu(self.actions.snooze_menu(menu)).setText("Snooze until")
+        menu.addAction(self.actions.undo_action)
+        menu.addAction(self.actions.redo_action)
+        menu.addSeparator()
+        menu.addAction(self.templates_action)
+        bar = self.window.menuBar()
+        help_menu = getattr(self.window, "menus", {}).get("help")
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
+        self.menu = menu
+
+    def _connect(self) -> None:
+        w = self.window
+        w.thread_opened.connect(self.on_thread_opened)  # type: ignore[attr-defined]
+        self.actions.thread_changed.connect(self._on_status_changed)
+        self.actions.message.connect(self._status_message)
+        self.composer.replied.connect(self._on_replied)
+        self.composer.edit_templates_requested.connect(self.open_templates)
+        self.composer.draft_presence_changed.connect(self._on_draft_presence)
+        self.history.open_thread_requested.connect(self.open_thread)
+
+    # -- following the window ----------------------------------------------------------
+
+    def on_thread_opened(self, thread_id: int) -> None:
+        thread: ThreadRow | None = self.pane.thread
+        if thread is None or thread.id != thread_id:
+            return
+        posts = list(self.pane.posts)
+        account = self._account(thread.account_id)
+        self.composer.set_thread(thread, posts, account)
+        self.history.show_thread(thread, posts)
+        self.actions.set_thread(thread)
+        if account is None:
+            self._load_accounts()
+
+    def _account(self, account_id: int) -> Account | None:
+        known = self.accounts or list(getattr(self.window, "accounts", []))
+        return next((a for a in known if a.id == account_id), None)
+
+    def _load_accounts(self) -> None:
+        def loaded(accounts: list[Account]) -> None:
+            self.accounts = accounts
+            thread = self.composer.thread
+            if thread is not None and self.composer.account is None:
+                self.composer.set_account(self._account(thread.account_id))
+
+        self.services.runner.run(self.services.store.accounts, loaded, name="read accounts")
+
+    def load_templates(self) -> None:
+        """Templates for the composer; a fresh inbox gets the shipped ones first."""
+        store = self.services.store
+
+        def read() -> list[Template]:
+            found = store.list_templates()
+            if not found:
+                store.restore_builtins(builtin_specs())
+                found = store.list_templates()
+            return found
+
+        self.services.runner.run(read, self.composer.set_templates, write=True,
+                                 name="read templates")
+
+    # -- keeping the list and counts in step -------------------------------------------
+
+    def _on_status_changed(self, row: ThreadRow) -> None:
+        model = self.window.thread_model  # type: ignore[attr-defined]
+        fits = model.matches(row)
+        if fits is None and model.query.folder is Folder.NEEDS_REPLY:
+            fits = row.status is ThreadStatus.NEEDS_REPLY or (
+                row.status is ThreadStatus.SNOOZED and row.snoozed_until is not None
+                and row.snoozed_until <= datetime.now(UTC))
+        if fits is False:
+            model.remove_thread(row.id)
+        elif model.row_for_id(row.id) >= 0:
+            model.update_thread(row)
+        elif fits:
+            model.insert_threads([row])
+        if self.pane.thread is not None and self.pane.thread.id == row.id:
+            self.pane.show_thread(row, self.pane.posts)
+        self.window.refresh_side()  # type: ignore[attr-defined]
+
+    def _on_replied(self, row: ThreadRow) -> None:
+        """Replied threads stay in view until the owner moves on, so "Sent" can be seen."""
+        self.window.thread_model.update_thread(row)  # type: ignore[attr-defined]
+        self.actions.set_thread(row)
+        self.window.refresh_side()  # type: ignore[attr-defined]
+
+    def _on_draft_presence(self, thread_id: int, present: bool) -> None:
+        model = self.window.thread_model  # type: ignore[attr-defined]
+        if not present and model.query.folder is Folder.DRAFTS and (
+                self.pane.thread is None or self.pane.thread.id != thread_id):
+            model.remove_thread(thread_id)
+        self.window.refresh_side()  # type: ignore[attr-defined]
+
+    def _status_message(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 6000)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _popup_snooze(self) -> None:
+        if self.actions.thread is not None:
+            self.snooze_button.showMenu()
+
+    def open_templates(self) -> TemplatesDialog:
+        dialog = TemplatesDialog(self.services, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.templates_changed.connect(self.composer.set_templates)
+        dialog.show()
+        return dialog
+
+    def open_thread(self, thread_id: int) -> None:
+        """Show an earlier conversation from the history (switching to All if needed)."""
+        w = self.window
+        model = w.thread_model  # type: ignore[attr-defined]
+        if model.row_for_id(thread_id) < 0:
+            folders = w.folder_model  # type: ignore[attr-defined]
+            w.folder_view.setCurrentIndex(  # type: ignore[attr-defined]
+                folders.index(folders.row_of_folder(Folder.ALL)))
+        row = model.row_for_id(thread_id)
+        while row < 0 and model.canFetchMore():
+            model.fetchMore()
+            row = model.row_for_id(thread_id)
+        if row >= 0:
+            w.select_row(row)  # type: ignore[attr-defined]
+
+    def flush(self) -> None:
+        """Write what is being typed now (closing, quitting)."""
+        self.composer.saver.flush()
+        self.history.save_note()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.flush()
+        return super().eventFilter(watched, event)
+
+
+def install_answer_pane(window: QMainWindow, services: AnswerServices) -> AnswerPane:
+    """Add the composer, history and thread actions to `window` (call once, before start)."""
+    return AnswerPane(window, services)

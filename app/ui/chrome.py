@@ -1,0 +1,109 @@
+"""The window's furniture: demo banner and status bar (account states, offline mark)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
+
+from app.core.models import Account, AccountState
+from app.ui import theme
+from app.ui.folder_model import STATE_WORDS
+
+DEMO_TEXT = ("You are looking at demo data. Add your Mastodon or Bluesky account to see "
+             "your own mentions.")
+
+
+class DemoBanner(QFrame):
+    """A calm strip above the panes while demo data is shown."""
+
+    add_account_clicked = Signal()
+    remove_demo_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoBanner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 12, 8)
+        layout.setSpacing(10)
+        mark = QLabel(self)
+        mark.setPixmap(theme.icon("info").pixmap(18, 18))
+        layout.addWidget(mark)
+        self.label = QLabel(DEMO_TEXT, self)
+        self.label.setObjectName("demoBannerText")
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label, 1)
+        self.add_button = QPushButton("Add account…", self)
+        self.add_button.setObjectName("primaryButton")
+        self.add_button.clicked.connect(self.add_account_clicked)
+        self.remove_button = QPushButton("Remove demo data", self)
+        self.remove_button.clicked.connect(self.remove_demo_clicked)
+        layout.addWidget(self.add_button)
+        layout.addWidget(self.remove_button)
+
+
+class AccountStatusBar(QStatusBar):
+    """Per-account sync state on the left, an offline mark and thread count on the right."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self._accounts = QWidget(self)
+        self._accounts_layout = QHBoxLayout(self._accounts)
+        self._accounts_layout.setContentsMargins(8, 0, 0, 0)
+        self._accounts_layout.setSpacing(16)
+        self.addWidget(self._accounts)
+        self.offline_label = QLabel("Offline – replies wait in the Outbox", self)
+        self.offline_label.setObjectName("offlineMark")
+        self.offline_label.setVisible(False)
+        self.addPermanentWidget(self.offline_label)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("threadCount")
+        self.addPermanentWidget(self.count_label)
+        self.account_labels: list[QLabel] = []
+        self._account_widgets: list[QWidget] = []
+
+    def set_accounts(self, accounts: list[Account]) -> None:
+        for widget in self._account_widgets:
+            self._accounts_layout.removeWidget(widget)
+            widget.deleteLater()
+        self._account_widgets: list[QWidget] = []
+        self.account_labels = []
+        if not accounts:
+            label = QLabel("No accounts yet", self._accounts)
+            label.setObjectName("accountState")
+            self._add(label)
+            return
+        for account in accounts:
+            ok = account.state in (AccountState.CONNECTED, AccountState.DEMO)
+            label = QLabel(self._accounts)
+            label.setObjectName("accountState")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setText(f"{theme.NETWORK_NAMES[account.network]} {account.handle}: "
+                          f"{STATE_WORDS[account.state]}")
+            label.setToolTip(account.last_error or STATE_WORDS[account.state])
+            label.setAccessibleName(label.text())
+            dot = QLabel("●", self._accounts)
+            dot.setStyleSheet(f"QLabel {{ color: {theme.BLUISH_GREEN if ok else theme.VERMILLION};"
+                              " padding-right: 0px; }")
+            dot.setAccessibleName("")
+            box = QWidget(self._accounts)
+            row = QHBoxLayout(box)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(5)
+            row.addWidget(dot)
+            row.addWidget(label)
+            if not ok:
+                label.setStyleSheet(f"QLabel {{ color: {theme.VERMILLION}; }}")
+            self._add(box, label)
+
+    def _add(self, widget: QWidget, label: QLabel | None = None) -> None:
+        self._accounts_layout.addWidget(widget)
+        self._account_widgets.append(widget)
+        self.account_labels.append(label if label is not None else widget)  # type: ignore[arg-type]
+
+    def set_offline(self, offline: bool) -> None:
+        self.offline_label.setVisible(offline)
+
+    def set_thread_count(self, shown: int, total: int | None = None) -> None:
+        n = total if total is not None else shown
+        self.count_label.setText(f"{n} conversation{'s' if n != 1 else ''}")

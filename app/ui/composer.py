@@ -1,0 +1,396 @@
+"""The reply composer under the conversation: canned replies, live count, Send.
+
+Nothing here waits on the disk: drafts go through `DraftSaver`, the
+"does this read as scripted?" look-up and the enqueue run in the task
+runner, and the outbox state is re-read in the background while a reply is
+on its way. The decisions themselves live in `compose_logic` (plain Python).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models import (
+    Account,
+    Network,
+    OutboxItem,
+    StoredPost,
+    Template,
+    ThreadRow,
+)
+from app.core.templates import FillContext
+from app.ui import compose_logic as logic
+from app.ui import theme
+from app.ui.answer_services import AnswerServices
+from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar
+from app.ui.draft_saver import DraftSaver
+from app.ui.reply_sender import Outgoing, ReplySender
+
+LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
+
+
+class Composer(QFrame):
+    """One reply at a time, for the thread `set_thread` was given.
+
+    Signals: `replied(ThreadRow)` once a reply is queued (the thread row as it
+    now is), `edit_templates_requested()`, `draft_presence_changed(id, bool)`.
+    """
+
+    replied = Signal(object)
+    edit_templates_requested = Signal()
+    draft_presence_changed = Signal(int, bool)
+
+    def __init__(self, services: AnswerServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("composer")
+        self.setStyleSheet(STYLE)
+        self.thread: ThreadRow | None = None
+        self.posts: list[StoredPost] = []
+        self.account: Account | None = None
+        self.target: StoredPost | None = None
+        self.templates: list[Template] = []
+        self.template_id: int | None = None
+        self.suggested: Template | None = None
+        self._token = 0
+        self.saver = DraftSaver(services.store, services.runner, self)
+        self.saver.presence_changed.connect(self.draft_presence_changed)
+        self.saver.failed.connect(self._show_note)
+        self.sender = ReplySender(services, self)
+        self.sender.scripted.connect(self._on_scripted)
+        self.sender.queued.connect(self._on_queued)
+        self.sender.failed.connect(self._on_send_failed)
+        self.sender.state.connect(self._on_state)
+        self._build()
+        self._count_timer = QTimer(self, singleShot=True)
+        self._count_timer.timeout.connect(self._update_count)
+        self.setEnabled(False)
+
+    # -- construction ---------------------------------------------------------
+
+    def _build(self) -> None:
+        col = QVBoxLayout(self)
+        col.setContentsMargins(16, 10, 16, 12)
+        col.setSpacing(8)
+        top = QHBoxLayout()
+        self.title = QLabel("Reply", self)
+        self.title.setObjectName("composerTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        top.addWidget(self.title, 1)
+        self.picker = QComboBox(self)
+        self.picker.setObjectName("templatePicker")
+        self.picker.setAccessibleName("Canned replies")
+        self.picker.setMinimumWidth(260)
+        self.picker.activated.connect(self._on_picked)
+        top.addWidget(self.picker)
+        self.edit_templates = QToolButton(self)
+        self.edit_templates.setText("Templates…")
+        self.edit_templates.setToolTip("Create, edit or restore canned replies")
+        self.edit_templates.clicked.connect(self.edit_templates_requested)
+        top.addWidget(self.edit_templates)
+        col.addLayout(top)
+
+        self.suggestion = QFrame(self)
+        self.suggestion.setObjectName("suggestionBar")
+        sl = QHBoxLayout(self.suggestion)
+        sl.setContentsMargins(10, 6, 6, 6)
+        self.suggestion_text = QLabel(self.suggestion)
+        self.suggestion_text.setObjectName("suggestionText")
+        self.suggestion_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion_text.setWordWrap(True)
+        sl.addWidget(self.suggestion_text, 1)
+        self.use_button = QPushButton("Use it", self.suggestion)
+        self.use_button.setToolTip("Fill in the suggested reply (Ctrl+Z in the text undoes it)")
+        self.use_button.clicked.connect(self.use_suggestion)
+        sl.addWidget(self.use_button)
+        col.addWidget(self.suggestion)
+
+        self.scripted = ScriptedBar(self)
+        self.scripted.personalise_clicked.connect(self.personalise)
+        self.scripted.send_anyway_clicked.connect(lambda: self.send(force=True))
+        col.addWidget(self.scripted)
+
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("replyEditor")
+        self.editor.setAccessibleName("Reply text")
+        self.editor.setTabChangesFocus(True)
+        self.editor.setMinimumHeight(96)
+        self.editor.setMaximumHeight(190)
+        self.editor.textChanged.connect(self._on_text_changed)
+        col.addWidget(self.editor)
+
+        bottom = QHBoxLayout()
+        bottom.setSpacing(10)
+        self.outbox = OutboxStrip(self)
+        self.outbox.retry_clicked.connect(lambda item_id: self.sender.retry(item_id))
+        bottom.addWidget(self.outbox, 1)
+        self.reason = QLabel(self)
+        self.reason.setObjectName("sendReason")
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
+        bottom.addWidget(self.reason)
+        self.counter = QLabel(self)
+        self.counter.setObjectName("charCounter")
+        self.counter.setAccessibleName("Characters used")
+        bottom.addWidget(self.counter)
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setObjectName("primaryButton")
+        self.send_button.setToolTip("Send the reply (Ctrl+Enter)")
+        self.send_button.clicked.connect(lambda: self.send())
+        bottom.addWidget(self.send_button)
+        col.addLayout(bottom)
+
+        self.send_action = QAction("Send reply", self)
+        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.send_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.send_action.triggered.connect(lambda: self.send())
+        self.addAction(self.send_action)
+
+    # -- showing a thread --------------------------------------------------------
+
+    def set_templates(self, templates: list[Template]) -> None:
+        self.templates = list(templates)
+        self._refresh_suggestion()
+
+    def set_thread(self, thread: ThreadRow, posts: list[StoredPost],
+                   account: Account | None) -> None:
+        """Show `thread`: the previous thread's text is flushed, this one's draft restored."""
+        self.saver.flush()
+        self._token += 1
+        token = self._token
+        self.thread, self.posts, self.account = thread, list(posts), account
+        self.target = logic.reply_target(posts)
+        self.template_id = None
+        self.scripted.hide()
+        self._set_text("")
+        who = thread.author_name or thread.author_handle
+        self.title.setText(f"Reply to {who} on {theme.NETWORK_NAMES[thread.network]}")
+        self.editor.setPlaceholderText(
+            f"Write to {self._first_name()}, or pick a canned reply above.   "
+            "R focuses here · Ctrl+Enter sends")
+        self.setEnabled(self.target is not None)
+        self._refresh_suggestion()
+        self.saver.load(thread.id, lambda draft: self._on_draft(token, draft))
+        self.sender.watch(thread.id)
+
+    def set_account(self, account: Account | None) -> None:
+        """The shop account arrived late: refresh the limit, the business and the count."""
+        self.account = account
+        self._refresh_suggestion()
+        self._update_count()
+
+    def _on_draft(self, token: int, draft: object) -> None:
+        if token != self._token:
+            return
+        if draft is not None and not self.editor.toPlainText():
+            self.template_id = getattr(draft, "template_id", None)
+            self._set_text(getattr(draft, "text", ""))
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)
+
+    def clear_thread(self) -> None:
+        self.saver.flush()
+        self._token += 1
+        self.thread = None
+        self.target = None
+        self._set_text("")
+        self.sender.watch(None)
+        self.setEnabled(False)
+
+    # -- templates -----------------------------------------------------------------
+
+    def context(self) -> FillContext:
+        business = self.services.business_for(self.account)
+        return logic.fill_context(self.target, business, self.services.signature_for(self.account))
+
+    def _refresh_suggestion(self) -> None:
+        kind = logic.suggested_kind(self.target)
+        ranked = logic.rank_templates(self.templates, kind, logic.customer_texts(self.posts))
+        self.suggested = ranked[0] if ranked and ranked[0].kind.value == kind else None
+        why = logic.WHY_WORDS[kind]
+        if self.suggested is not None:
+            self.suggestion_text.setText(
+                f"{why}, so {logic.KIND_WORDS[kind]} fits. "
+                f"Suggested: “{self.suggested.title}”, filled in for {self._first_name()}.")
+        else:
+            self.suggestion_text.setText(f"{why}. Write {logic.KIND_WORDS[kind]} in your words.")
+        self.use_button.setVisible(self.suggested is not None)
+        self.suggestion.setProperty("kind", kind)
+        self.suggestion.style().unpolish(self.suggestion)
+        self.suggestion.style().polish(self.suggestion)
+        self._fill_picker(ranked, kind)
+
+    def _first_name(self) -> str:
+        return self.target.post.author.first_name if self.target else "them"
+
+    def _fill_picker(self, ranked: list[Template], kind: str) -> None:
+        self.picker.clear()
+        self.picker.addItem("Canned replies…", None)
+        last = None
+        for template in ranked:
+            if template.kind != last:
+                last = template.kind
+                title = KIND_TITLES[template.kind.value]
+                if template.kind.value == kind:
+                    title += "  (suggested)"
+                self.picker.addItem(title, None)
+                item = self.picker.model().item(self.picker.count() - 1)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+            self.picker.addItem("    " + template.title, template.id)
+        self.picker.setCurrentIndex(0)
+
+    def _on_picked(self, index: int) -> None:
+        template_id = self.picker.itemData(index)
+        self.picker.setCurrentIndex(0)
+        template = next((t for t in self.templates if t.id == template_id), None)
+        if template is not None:
+            self.use_template(template)
+
+    def use_suggestion(self) -> None:
+        if self.suggested is not None:
+            self.use_template(self.suggested)
+
+    def use_template(self, template: Template) -> None:
+        """Put the filled template in the editor as one undoable edit."""
+        text, problem = logic.fill_template(template, self.context())
+        if problem:
+            self._show_note(problem)
+            return
+        replaced = bool(self.editor.toPlainText().strip())
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.template_id = template.id
+        self._on_text_changed()  # save with the template id
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        if replaced:
+            self._show_note("Replaced your text. Ctrl+Z in the reply brings it back.")
+
+    # -- typing ----------------------------------------------------------------------
+
+    def _set_text(self, text: str) -> None:
+        """Set the editor without saving a draft (restoring or clearing)."""
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(text)
+        self.editor.blockSignals(False)
+        self._update_count()
+
+    def _on_text_changed(self) -> None:
+        if self.thread is None:
+            return
+        if self.scripted.isVisible():
+            self.scripted.hide()
+        text = self.editor.toPlainText()
+        self.saver.text_changed(self.thread.id, text, self.template_id)
+        self._count_timer.start(120 if len(text) > LONG_TEXT else 0)
+
+    def length(self) -> logic.LengthCheck:
+        network = self.thread.network if self.thread else Network.MASTODON
+        return logic.length_check(self.account, network, self.editor.toPlainText(), self.target)
+
+    def send_problem(self) -> str:
+        if self.thread is None or self.target is None:
+            return "Pick a conversation first."
+        return logic.send_problem(self.editor.toPlainText(), self.length(),
+                                  theme.NETWORK_NAMES[self.thread.network])
+
+    def _update_count(self) -> None:
+        check = self.length()
+        text = f"{check.used:,} / {check.limit:,}"
+        if check.over:
+            text += f"  ({check.over:,} over)"
+        self.counter.setText(text)
+        self.counter.setProperty("over", not check.ok)
+        self.counter.style().unpolish(self.counter)
+        self.counter.style().polish(self.counter)
+        tip = "Counted the way the network counts: one per character you see"
+        if check.network is Network.MASTODON:
+            tip += ", 23 per link"
+        if check.prefix:
+            tip += f"; includes {check.prefix.strip()}, added in front automatically"
+        self.counter.setToolTip(tip + ".")
+        problem = self.send_problem() if self.thread else ""
+        self.reason.setText(problem if self.editor.toPlainText().strip() or not problem else "")
+        self.reason.setProperty("error", bool(problem and check.over))
+        self.reason.style().unpolish(self.reason)
+        self.reason.style().polish(self.reason)
+        self.send_button.setEnabled(not problem and not self.sender.busy)
+        self.send_button.setToolTip(problem or "Send the reply (Ctrl+Enter)")
+
+    def focus_editor(self) -> None:
+        if self.isEnabled():
+            self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)
+
+    def personalise(self) -> None:
+        """Put the cursor after the greeting, where a personal line reads best."""
+        self.scripted.hide()
+        text = self.editor.toPlainText()
+        ends = [i for i in (text.find(". "), text.find("! "), text.find(", ")) if i >= 0]
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(ends) + 1 if ends else len(text))
+        self.editor.setTextCursor(cursor)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._show_note(f"Add a word about what {self._first_name()} said, then send.")
+
+    def _show_note(self, message: str) -> None:
+        self.outbox.show_note(message)
+
+    # -- sending ---------------------------------------------------------------------
+
+    def send(self, force: bool = False) -> None:
+        """Queue the reply; first warn if these words already went to many people."""
+        problem = self.send_problem()
+        if problem:
+            self._show_note(problem)
+            return
+        if self.sender.busy or self.thread is None or self.target is None:
+            return
+        out = Outgoing(self.thread, self.target, self.account,
+                       self.editor.toPlainText().strip(), self.template_id)
+        self.scripted.hide()
+        self.saver.flush()  # the draft is safe even if queueing fails
+        self.sender.send(out, force=force)
+        self._update_count()
+
+    def _on_scripted(self, message: str, out: Outgoing) -> None:
+        self._update_count()
+        if self.thread is not None and out.thread.id == self.thread.id:
+            self.scripted.show_verdict(message, self._first_name())
+
+    def _on_queued(self, item: OutboxItem, row: ThreadRow | None) -> None:
+        self._update_count()
+        if self.thread is not None and item.thread_id == self.thread.id:
+            self.saver.discard(item.thread_id)
+            self.template_id = None
+            self._set_text("")
+            if row is not None:
+                self.thread = row
+        if row is not None:
+            self.replied.emit(row)
+        self.draft_presence_changed.emit(item.thread_id, False)
+
+    def _on_send_failed(self, message: str) -> None:
+        self._update_count()
+        self._show_note(message)
+
+    def _on_state(self, item: OutboxItem | None) -> None:
+        network = self.thread.network if self.thread else Network.MASTODON
+        self.outbox.show_item(item, network)
+
+    def refresh_outbox(self) -> None:
+        """Re-read the reply state now (main.py may call this when the sender reports)."""
+        self.sender.refresh()

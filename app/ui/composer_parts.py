@@ -1,0 +1,180 @@
+"""Small pieces of the composer: the outbox state strip, the "scripted" warning, the look.
+
+The strip says in plain words where the last reply is (queued, sending,
+sent with a link, failed with the reason and a Retry button), so the owner
+never wonders whether a customer got an answer.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.core.models import Network, OutboxItem, OutboxState
+from app.ui import theme
+
+KIND_TITLES: dict[str, str] = {
+    "apology": "Apologies",
+    "thanks": "Thank-yous",
+    "answer": "Answers",
+    "hello": "Hellos",
+}
+NOTE_MS = 7000
+
+STYLE = """
+QFrame#composer { background: #FFFFFF; border-top: 1px solid #E3E6EA; }
+QLabel#composerTitle { font-weight: 600; color: #1F2328; }
+QComboBox#templatePicker { padding: 4px 8px; border: 1px solid #D0D5DB; border-radius: 6px;
+    background: #FFFFFF; }
+QToolButton { border: 1px solid #D0D5DB; border-radius: 6px; padding: 4px 10px;
+    background: #FFFFFF; }
+QToolButton:hover { background: #F3F5F7; }
+QFrame#suggestionBar { background: #EEF4FD; border: 1px solid #C9DBF6; border-radius: 7px; }
+QFrame#suggestionBar[kind="apology"] { background: #FDF1E8; border-color: #F1CDB1; }
+QFrame#suggestionBar[kind="thanks"] { background: #E9F6F1; border-color: #B9E2D3; }
+QLabel#suggestionText { color: #1F2328; }
+QFrame#scriptedBar { background: #FFF8E6; border: 1px solid #F0DFAE; border-radius: 7px; }
+QLabel#scriptedText { color: #5C4A12; }
+QPlainTextEdit#replyEditor { border: 1px solid #D0D5DB; border-radius: 7px; padding: 6px;
+    background: #FFFFFF; selection-background-color: #2F6FDB; font-size: 10.5pt; }
+QPlainTextEdit#replyEditor:focus { border-color: #2F6FDB; }
+QLabel#charCounter { color: #656D76; font-family: "DejaVu Sans Mono", monospace; }
+QLabel#charCounter[over="true"] { color: #C0392B; font-weight: 700; }
+QLabel#sendReason { color: #656D76; }
+QLabel#sendReason[error="true"] { color: #C0392B; }
+QPushButton#primaryButton { background: #2F6FDB; border: 1px solid #2A63C5; color: #FFFFFF;
+    font-weight: 600; border-radius: 6px; padding: 6px 18px; }
+QPushButton#primaryButton:hover { background: #285FC0; }
+QPushButton#primaryButton:disabled { background: #AFC6EE; border-color: #AFC6EE; }
+QLabel#outboxDot { border-radius: 5px; min-width: 10px; max-width: 10px;
+    min-height: 10px; max-height: 10px; }
+QLabel#outboxDot[state="queued"] { background: #E69F00; }
+QLabel#outboxDot[state="sending"] { background: #56B4E9; }
+QLabel#outboxDot[state="sent"] { background: #009E73; }
+QLabel#outboxDot[state="failed"] { background: #D55E00; }
+QLabel#outboxDot[state="note"] { background: #999999; }
+QLabel#outboxText { color: #3D444D; }
+"""
+
+STATE_WORDS: dict[OutboxState, str] = {
+    OutboxState.QUEUED: "Queued. It goes out as soon as Shopkeep is online.",
+    OutboxState.SENDING: "Sending…",
+    OutboxState.SENT: "Sent",
+    OutboxState.FAILED: "Not sent",
+}
+
+
+def describe(item: OutboxItem, network: Network) -> str:
+    """The state of a reply as rich text (every variable part escaped)."""
+    state = item.state
+    if state is OutboxState.QUEUED and item.attempts and item.last_error:
+        return "Waiting to send: " + html.escape(item.last_error)
+    if state is OutboxState.SENT:
+        when = theme.format_age(item.sent_at) if item.sent_at else ""
+        text = "Sent" + (f" · {when} ago" if when and when != "now" else " just now")
+        if item.url:
+            href = html.escape(item.url, quote=True)
+            text += (f' · <a href="{href}">Open on {theme.NETWORK_NAMES[network]}</a>')
+        return text
+    if state is OutboxState.FAILED:
+        reason = item.last_error or "the server refused it"
+        return "Not sent: " + html.escape(reason)
+    return html.escape(STATE_WORDS[state])
+
+
+class OutboxStrip(QFrame):
+    """A coloured dot (with a word, never colour alone), the state, and Retry when failed."""
+
+    retry_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outboxStrip")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        self.dot = QLabel(self)
+        self.dot.setObjectName("outboxDot")
+        row.addWidget(self.dot, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.text = QLabel(self)
+        self.text.setObjectName("outboxText")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setOpenExternalLinks(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.text.setWordWrap(True)
+        row.addWidget(self.text, 1)
+        self.retry = QPushButton("Retry", self)
+        self.retry.setToolTip("Put this reply back in the queue")
+        self.retry.clicked.connect(lambda: self.retry_clicked.emit(self._item_id))
+        row.addWidget(self.retry)
+        self._item_id = 0
+        self.item: OutboxItem | None = None
+        self._network = Network.MASTODON
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_MS)
+        self._note_timer.timeout.connect(self._restore)
+        self.show_item(None)
+
+    @property
+    def state_text(self) -> str:
+        return self.text.text()
+
+    def show_item(self, item: OutboxItem | None, network: Network = Network.MASTODON) -> None:
+        self.item, self._network = item, network
+        self._note_timer.stop()
+        self._restore()
+
+    def show_note(self, message: str) -> None:
+        """A passing remark (draft not saved, template replaced…); the state comes back."""
+        self._paint("note", html.escape(message))
+        self.retry.hide()
+        self._note_timer.start()
+
+    def _restore(self) -> None:
+        item = self.item
+        if item is None:
+            self._paint("", "")
+            self.retry.hide()
+            return
+        self._item_id = item.id
+        self._paint(item.state.value, describe(item, self._network))
+        self.retry.setVisible(item.state is OutboxState.FAILED)
+
+    def _paint(self, state: str, rich: str) -> None:
+        self.dot.setVisible(bool(state))
+        self.dot.setProperty("state", state)
+        self.dot.setAccessibleName(state)
+        self.dot.style().unpolish(self.dot)
+        self.dot.style().polish(self.dot)
+        self.text.setText(rich)
+
+
+class ScriptedBar(QFrame):
+    """Before the same words reach too many people: say so, offer to personalise."""
+
+    personalise_clicked = Signal()
+    send_anyway_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scriptedBar")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 6, 6)
+        self.text = QLabel(self)
+        self.text.setObjectName("scriptedText")
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        row.addWidget(self.text, 1)
+        self.personalise = QPushButton("Personalise", self)
+        self.personalise.setObjectName("primaryButton")
+        self.personalise.clicked.connect(self.personalise_clicked)
+        row.addWidget(self.personalise)
+        self.send_anyway = QPushButton("Send anyway", self)
+        self.send_anyway.clicked.connect(self.send_anyway_clicked)
+        row.addWidget(self.send_anyway)
+        self.hide()
+
+    def show_verdict(self, message: str, first_name: str) -> None:
+        self.text.setText(f"{message} Add something only {first_name} would recognise?")
+        self.show()

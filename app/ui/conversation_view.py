@@ -1,0 +1,332 @@
+"""The right pane: one conversation as an indented tree of posts, built from plain text.
+
+Post text is never parsed as HTML: the document is built with QTextCursor
+inserts, links show their real target and open in the system browser only on
+click, and no resource is ever loaded. The pane exposes slots (`side_slot`,
+`composer_slot`, `header_actions`) so the customer history and the composer can
+be added without touching this file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QHelpEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFrameFormat,
+    QTextLength,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTextBrowser,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models import SentimentLabel, StoredPost, ThreadRow
+from app.ui import theme
+
+URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+MAX_DEPTH = 6
+INDENT = 22
+MENTION_FILL = "#EEF4FD"
+
+
+def thread_order(posts: list[StoredPost]) -> list[tuple[StoredPost, int]]:
+    """Posts in reading order with their depth: replies under their parent, oldest first.
+
+    A reply indents only where the conversation branches (or under the root);
+    a plain back-and-forth stays at one level, as in a mail client.
+    """
+    by_remote = {p.post.remote_id for p in posts}
+    children: dict[str | None, list[StoredPost]] = defaultdict(list)
+    for p in posts:
+        parent = p.post.parent_remote_id
+        children[parent if parent in by_remote else None].append(p)
+    for kids in children.values():
+        kids.sort(key=lambda p: (p.post.created_at, p.id))
+    out: list[tuple[StoredPost, int]] = []
+    stack = [(p, 0) for p in reversed(children[None])]
+    seen: set[int] = set()
+    while stack:
+        post, depth = stack.pop()
+        if post.id in seen:
+            continue
+        seen.add(post.id)
+        out.append((post, depth))
+        kids = children.get(post.post.remote_id, [])
+        child_depth = depth + 1 if depth == 0 or len(kids) > 1 else depth
+        stack.extend((c, child_depth) for c in reversed(kids))
+    return out
+
+
+class ConversationView(QTextBrowser):
+    """Read-only rendering of a conversation; `link_clicked` fires before the browser opens."""
+
+    link_clicked = Signal(QUrl)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setObjectName("conversationView")
+        self.setAccessibleName("Conversation")
+        self.document().setDocumentMargin(18)
+        self.anchorClicked.connect(self._open_link)
+        self.open_links_externally = True  # tests switch this off
+
+    def loadResource(self, type: int, name: QUrl) -> Any:
+        """Never fetch anything: posts may name remote images, we do not load them."""
+        return None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Show the scorer's reasons (and link targets) kept as tooltips on the text."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        cursor = self.cursorForPosition(pos)
+        fmt = cursor.charFormat()
+        if not fmt.toolTip() and not cursor.atBlockEnd():
+            cursor.movePosition(QTextCursor.MoveOperation.NextCharacter)
+            fmt = cursor.charFormat()
+        return fmt.toolTip()
+
+    def _open_link(self, url: QUrl) -> None:
+        self.link_clicked.emit(url)
+        if url.scheme() in ("http", "https") and self.open_links_externally:
+            QDesktopServices.openUrl(url)
+
+    def show_posts(self, posts: list[StoredPost]) -> None:
+        doc = QTextDocument(self)
+        doc.setDocumentMargin(18)
+        doc.setDefaultFont(self.font())
+        cursor = QTextCursor(doc)
+        root = doc.rootFrame()
+        for post, depth in thread_order(posts):
+            self._insert_post(cursor, post, min(depth, MAX_DEPTH))
+            cursor.setPosition(root.lastPosition())
+        self.setDocument(doc)
+        mentions = [p for p in posts if p.post.is_mention]
+        self.verticalScrollBar().setValue(0)
+        if mentions and len(posts) > 3:
+            self.scrollToAnchor(f"post-{mentions[-1].id}")
+
+    def _insert_post(self, cursor: QTextCursor, sp: StoredPost, depth: int) -> None:
+        p = sp.post
+        frame = QTextFrameFormat()
+        frame.setLeftMargin(depth * INDENT)
+        frame.setBottomMargin(10)
+        frame.setPadding(12)
+        frame.setBorder(1)
+        frame.setBorderBrush(QColor("#BFD3F2" if p.is_mention else theme.BORDER))
+        frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        frame.setBackground(QColor(MENTION_FILL if p.is_mention else
+                                   "#F3F8F4" if sp.is_own else "#FFFFFF"))
+        frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        cursor.insertFrame(frame)
+
+        base = QTextCharFormat()
+        base.setForeground(QColor(theme.TEXT))
+        name = QTextCharFormat(base)
+        name.setFontWeight(QFont.Weight.Bold)
+        name.setAnchor(True)
+        name.setAnchorNames([f"post-{sp.id}"])
+        muted = QTextCharFormat(base)
+        muted.setForeground(QColor(theme.TEXT_MUTED))
+        muted.setFontPointSize(self.font().pointSizeF() * 0.9)
+
+        author = p.author.display_name or p.author.handle
+        cursor.insertText(author, name)
+        cursor.insertText(f"  {p.author.handle}", muted)
+        cursor.insertText(f"  ·  {theme.format_timestamp(p.created_at)}", muted)
+        label = sp.label
+        chip = QTextCharFormat(base)
+        tint = theme.sentiment_colour(label)
+        tint.setAlpha(40)
+        chip.setBackground(tint)
+        chip.setForeground(QColor(_chip_text(label)))
+        chip.setFontWeight(QFont.Weight.DemiBold)
+        chip.setFontPointSize(self.font().pointSizeF() * 0.9)
+        reasons = sp.sentiment.reasons
+        tip = f"Score {sp.sentiment.compound:+.2f}"
+        if reasons:
+            tip += "\n" + "\n".join(f"• {r}" for r in reasons)
+        if sp.corrected_label:
+            tip += "\n(label corrected by you)"
+        chip.setToolTip(tip)
+        word = theme.sentiment_word(label, sp.sentiment.language or p.language
+                                    if label is SentimentLabel.UNSCORED else None)
+        if not sp.is_own:  # the mood of the customer's words, not of the shop's replies
+            cursor.insertText("   ", base)
+            cursor.insertText(f"\u2009{word}\u2009", chip)
+        tags = []
+        if p.is_mention:
+            tags.append("Mention")
+        if sp.is_own:
+            tags.append("You")
+        if p.edited_at:
+            tags.append("edited")
+        if tags:
+            tag = QTextCharFormat(muted)
+            tag.setForeground(QColor(theme.ACCENT))
+            tag.setFontWeight(QFont.Weight.DemiBold)
+            cursor.insertText("   " + " · ".join(tags), tag)
+
+        body = QTextBlockFormat()
+        body.setTopMargin(6)
+        if p.content_warning:
+            cw = QTextCharFormat(base)
+            cw.setFontItalic(True)
+            cw.setForeground(QColor("#8A5A00"))
+            cursor.insertBlock(body)
+            cursor.insertText(f"Content warning: {p.content_warning}", cw)
+        if p.deleted:
+            cursor.insertBlock(body)
+            gone = QTextCharFormat(muted)
+            gone.setFontItalic(True)
+            cursor.insertText("This post was deleted.", gone)
+        else:
+            for line in (p.text or "").split("\n"):
+                cursor.insertBlock(body)
+                _insert_linked(cursor, line, base)
+                body.setTopMargin(2)
+        for media in p.media:
+            cursor.insertBlock(body)
+            cursor.insertText("Attachment: ", muted)
+            _insert_link(cursor, media.url, base, media.label)
+        if p.url:
+            cursor.insertBlock(body)
+            _insert_link(cursor, p.url, muted, None, text="Open on "
+                         + theme.NETWORK_NAMES[p.network])
+
+
+def _chip_text(label: SentimentLabel) -> str:
+    return {SentimentLabel.NEGATIVE: "#A94A00", SentimentLabel.POSITIVE: "#00755A"}.get(
+        label, "#5F6368")
+
+
+def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None,
+                 text: str | None = None) -> None:
+    """A link whose visible text includes its real target (unless it is our own 'Open on')."""
+    fmt = QTextCharFormat(base)
+    fmt.setAnchor(True)
+    fmt.setAnchorHref(url)
+    fmt.setForeground(QColor(theme.ACCENT))
+    fmt.setFontUnderline(True)
+    fmt.setToolTip(url)
+    if text is not None:
+        cursor.insertText(text, fmt)
+        return
+    cursor.insertText(f"{label} ({url})" if label else url, fmt)
+
+
+def _insert_linked(cursor: QTextCursor, line: str, base: QTextCharFormat) -> None:
+    pos = 0
+    for m in URL_RE.finditer(line):
+        if m.start() > pos:
+            cursor.insertText(line[pos:m.start()], base)
+        _insert_link(cursor, m.group(0), base, None)
+        pos = m.end()
+    if pos < len(line):
+        cursor.insertText(line[pos:], base)
+
+
+class ConversationPane(QWidget):
+    """Header + conversation, with slots others fill: `header_actions`, `side_slot`,
+    `composer_slot` (all QBoxLayouts). Shows a calm empty state when nothing is open."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conversationPane")
+        self.thread: ThreadRow | None = None
+        self.posts: list[StoredPost] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.stack = QStackedWidget(self)
+        outer.addWidget(self.stack)
+
+        self.empty = QLabel(self)
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.setText("No conversation selected\n\nPick a thread on the left, or press J "
+                           "and K to move through them.")
+        self.empty.setAlignment(self.empty.alignment().AlignCenter)
+        self.stack.addWidget(self.empty)
+
+        page = QWidget(self)
+        col = QVBoxLayout(page)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        header = QFrame(page)
+        header.setObjectName("conversationHeader")
+        hl = QHBoxLayout(header)
+        hl.setContentsMargins(20, 12, 14, 12)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        self.title = QLabel(header)
+        self.title.setObjectName("conversationTitle")
+        self.title.setTextFormat(self.title.textFormat().PlainText)
+        self.subtitle = QLabel(header)
+        self.subtitle.setObjectName("conversationSubtitle")
+        self.subtitle.setTextFormat(self.subtitle.textFormat().PlainText)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        hl.addLayout(titles, 1)
+        self.header_actions = QHBoxLayout()
+        self.header_actions.setSpacing(6)
+        hl.addLayout(self.header_actions)
+        col.addWidget(header)
+
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        self.view = ConversationView(page)
+        body.addWidget(self.view, 1)
+        self.side_slot = QVBoxLayout()  # customer history goes here
+        body.addLayout(self.side_slot)
+        col.addLayout(body, 1)
+        self.composer_slot = QVBoxLayout()  # the composer goes here
+        col.addLayout(self.composer_slot)
+        self.stack.addWidget(page)
+
+    def clear(self) -> None:
+        self.thread = None
+        self.posts = []
+        self.view.clear()
+        self.stack.setCurrentIndex(0)
+
+    def show_thread(self, thread: ThreadRow, posts: list[StoredPost]) -> None:
+        self.thread = thread
+        self.posts = posts
+        who = thread.author_name or thread.author_handle
+        self.title.setText(who)
+        n = len(posts)
+        self.subtitle.setText(" · ".join([
+            thread.author_handle, theme.NETWORK_NAMES[thread.network],
+            f"{n} post{'s' if n != 1 else ''}", theme.STATUS_WORDS[thread.status],
+            theme.sentiment_word(thread.worst_label)]))
+        self.view.show_posts(posts)
+        self.stack.setCurrentIndex(1)

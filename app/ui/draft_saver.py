@@ -1,0 +1,123 @@
+"""Drafts that survive anything: every pause in typing is written to the database.
+
+Typing restarts a ~400 ms timer; when it fires, the text goes to the store
+through the task runner's write lane (one worker, in order, one transaction
+per save), so the GUI never waits on the disk and two saves never race.
+Leaving a thread, closing the window or sending flushes at once. Reads of a
+draft also go through the write lane, so they always see the latest save.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.core.errors import ShopkeepError
+from app.core.models import Draft
+from app.ui.answer_services import AnswerStore
+from app.ui.task_runner import TaskRunner
+
+log = logging.getLogger(__name__)
+
+SAVE_DELAY_MS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    thread_id: int
+    text: str
+    template_id: int | None
+
+
+class DraftSaver(QObject):
+    """Debounces keystrokes into ordered background saves; one instance per composer.
+
+    Signals: `saved(thread_id, draft_or_None)` after each write lands,
+    `presence_changed(thread_id, has_draft)` when a thread gains or loses its
+    draft (the Drafts folder count), `failed(message)` when a save could not
+    be written (the text stays in the editor and the next keystroke retries).
+    """
+
+    saved = Signal(int, object)
+    presence_changed = Signal(int, bool)
+    failed = Signal(str)
+
+    def __init__(self, store: AnswerStore, runner: TaskRunner,
+                 parent: QObject | None = None, *, delay_ms: int = SAVE_DELAY_MS) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._runner = runner
+        self._pending: _Pending | None = None
+        self._has_draft: dict[int, bool] = {}
+        self.in_flight = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self.flush)
+
+    @property
+    def has_pending(self) -> bool:
+        return self._pending is not None
+
+    def text_changed(self, thread_id: int, text: str, template_id: int | None = None) -> None:
+        """Note the latest text of a thread; it is written after a short pause."""
+        if self._pending is not None and self._pending.thread_id != thread_id:
+            self.flush()  # another thread's text must not be lost or mixed in
+        self._pending = _Pending(thread_id, text, template_id)
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Write the pending text now (leaving a thread, closing, before a send)."""
+        self._timer.stop()
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        store = self._store
+        self.in_flight += 1
+
+        def write() -> Draft | None:
+            return store.save_draft(pending.thread_id, pending.text, pending.template_id)
+
+        self._runner.run(write, lambda draft: self._on_saved(pending.thread_id, draft),
+                         lambda exc: self._on_failed(pending, exc), write=True,
+                         name="save draft")
+
+    def discard(self, thread_id: int) -> None:
+        """Forget unsaved text of a thread (it is being sent, which drops the draft)."""
+        if self._pending is not None and self._pending.thread_id == thread_id:
+            self._timer.stop()
+            self._pending = None
+
+    def load(self, thread_id: int, on_loaded: Callable[[Draft | None], None]) -> None:
+        """Read a thread's draft behind any queued saves, so it is never stale."""
+        store = self._store
+
+        def read() -> Draft | None:
+            return store.get_draft(thread_id)
+
+        def done(draft: Draft | None) -> None:
+            self._has_draft[thread_id] = draft is not None
+            on_loaded(draft)
+
+        self._runner.run(read, done, write=True, name="read draft")
+
+    def _on_saved(self, thread_id: int, draft: Draft | None) -> None:
+        self.in_flight -= 1
+        had = self._has_draft.get(thread_id)
+        now = draft is not None
+        self._has_draft[thread_id] = now
+        self.saved.emit(thread_id, draft)
+        if had != now:
+            self.presence_changed.emit(thread_id, now)
+
+    def _on_failed(self, pending: _Pending, exc: BaseException) -> None:
+        self.in_flight -= 1
+        if self._pending is None:  # keep the text so the next pause tries again
+            self._pending = pending
+        message = exc.user_message if isinstance(exc, ShopkeepError) else (
+            "Shopkeep could not save this draft. The text is still here.")
+        log.warning("draft for thread %s not saved: %s", pending.thread_id, exc)
+        self.failed.emit(message)

@@ -1,0 +1,389 @@
+"""The main window: folders | threads | conversation, toolbar, banner and status bar.
+
+The window reads the store only through `InboxStore` and only off the GUI
+thread (via `TaskRunner`), except the thread list's page reads (~1 ms for 200
+rows). It never knows about networks: sync and account setup are requested
+with signals (`sync_requested`, `add_account_requested`) that main.py wires.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models import Account, Folder, IngestResult, StoredPost, ThreadRow
+from app.core.ports import InboxStore, ThreadQuery
+from app.ui import dialogs, theme
+from app.ui.chrome import AccountStatusBar, DemoBanner
+from app.ui.conversation_view import ConversationPane
+from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
+from app.ui.task_runner import TaskRunner
+from app.ui.thread_delegate import ThreadDelegate, ThreadListView
+from app.ui.thread_model import ThreadListModel
+from app.ui.window_menus import build_actions, build_menus
+
+log = logging.getLogger(__name__)
+
+
+EMPTY_TEXTS: dict[Folder, str] = {
+    Folder.NEEDS_REPLY: "Nothing needs a reply. Nice work.",
+    Folder.NEGATIVE: "No unhappy customers right now.",
+    Folder.ALL: "No mentions yet.\nThey appear here after the first sync.",
+    Folder.DONE: "Threads you mark as done are kept here.",
+    Folder.DRAFTS: "Replies you started but did not send wait here.",
+    Folder.OUTBOX: "The outbox is empty: every reply has gone out.",
+    Folder.SENT: "Replies you send are listed here.",
+}
+
+
+def empty_text(query: ThreadQuery) -> str:
+    if query.search:
+        return f"No conversations match “{query.search}”."
+    return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
+
+
+class MainWindow(QMainWindow):
+    """Shopkeep's one window. Plug-in points: `conversation_pane` slots and the signals."""
+
+    sync_requested = Signal()
+    add_account_requested = Signal()
+    demo_removed = Signal(int)
+    thread_opened = Signal(int)  # a thread was shown in the conversation pane
+
+    # Built by window_menus.build_actions / build_menus:
+    sync_action: QAction
+    next_action: QAction
+    prev_action: QAction
+    open_action: QAction
+    search_action: QAction
+    add_account_action: QAction
+    remove_demo_action: QAction
+    quit_action: QAction
+    shortcuts_action: QAction
+    sort_group: QActionGroup
+    sort_newest: QAction
+    sort_angriest: QAction
+    menus: dict[str, QMenu]
+
+    def __init__(self, store: InboxStore, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.runner = runner
+        self.accounts: list[Account] = []
+        self._query = ThreadQuery()
+        self._open_token = 0
+        self.setWindowTitle("Shopkeep")
+        self.setWindowIcon(theme.icon("shopkeep"))
+        self.resize(1280, 800)
+
+        self.folder_model = FolderListModel(self)
+        self.thread_model = ThreadListModel(store, self)
+        build_actions(self)
+        self._build_toolbar()
+        self._build_panes()
+        self.status = AccountStatusBar(self)
+        self.setStatusBar(self.status)
+        build_menus(self)
+        self.runner.unhandled_error.connect(self._on_unhandled_error)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.set_sync_available(False)
+
+    # -- construction ---------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        bar.addAction(self.sync_action)
+        bar.addSeparator()
+        bar.addAction(self.sort_newest)
+        bar.addAction(self.sort_angriest)
+        for a in (self.sort_newest, self.sort_angriest):
+            bar.widgetForAction(a).setObjectName("sortButton")
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
+                             spacer.sizePolicy().Policy.Preferred)
+        bar.addWidget(spacer)
+        self.search_box = QLineEdit(bar)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Search mentions  ( / )")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search mentions")
+        self.search_box.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_box.setFixedWidth(300)
+        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_box.returnPressed.connect(self._apply_search)
+        self.search_box.installEventFilter(self)
+        bar.addWidget(self.search_box)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _build_panes(self) -> None:
+        central = QWidget(self)
+        col = QVBoxLayout(central)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        self.banner = DemoBanner(central)
+        self.banner.setVisible(False)
+        self.banner.add_account_clicked.connect(self.add_account_requested)
+        self.banner.remove_demo_clicked.connect(lambda: self.remove_demo_data(confirm=True))
+        col.addWidget(self.banner)
+
+        self.folder_view = QListView(central)
+        self.folder_view.setObjectName("folderView")
+        self.folder_view.setModel(self.folder_model)
+        self.folder_view.setItemDelegate(FolderDelegate(self.folder_view))
+        self.folder_view.setFrameShape(self.folder_view.frameShape().NoFrame)
+        self.folder_view.setMouseTracking(True)
+        self.folder_view.setAccessibleName("Folders and accounts")
+        self.folder_view.setMinimumWidth(190)
+        self.folder_view.selectionModel().currentChanged.connect(self._on_folder_changed)
+
+        self.thread_view = ThreadListView(central)
+        self.thread_view.setObjectName("threadView")
+        self.thread_view.setModel(self.thread_model)
+        self.thread_view.setItemDelegate(ThreadDelegate(self.thread_view))
+        self.thread_view.setUniformItemSizes(True)
+        self.thread_view.setFrameShape(self.thread_view.frameShape().NoFrame)
+        self.thread_view.setMouseTracking(True)
+        self.thread_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.thread_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.thread_view.setAccessibleName("Conversations")
+        self.thread_view.setMinimumWidth(300)
+        self.thread_view.addAction(self.open_action)
+        self.thread_view.doubleClicked.connect(lambda _i: self.open_current())
+        self.thread_view.selectionModel().currentChanged.connect(self._on_thread_changed)
+        self.thread_model.modelReset.connect(self._on_threads_reset)
+        self.thread_model.rowsInserted.connect(lambda *_: self._update_count())
+        self.thread_model.rowsRemoved.connect(lambda *_: self._update_count())
+
+        self.conversation_pane = ConversationPane(central)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setHandleWidth(1)
+        self.splitter.setChildrenCollapsible(False)
+        for w in (self.folder_view, self.thread_view, self.conversation_pane):
+            self.splitter.addWidget(w)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([220, 420, 640])
+        col.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    # -- loading ---------------------------------------------------------------
+
+    def start(self, select_folder: Folder = Folder.ALL) -> None:
+        """First fill: folders and accounts in the background, then the thread list."""
+        self.refresh_side()
+        self.folder_view.setCurrentIndex(
+            self.folder_model.index(self.folder_model.row_of_folder(select_folder)))
+        self.thread_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def refresh_side(self) -> None:
+        """Reload accounts, folder counts and the demo banner off the GUI thread."""
+        store = self.store
+
+        def read() -> tuple[list[Account], dict[Folder, int], bool]:
+            return store.accounts(), store.folder_counts(), store.has_demo_data()
+
+        self.runner.run(read, self._on_side_loaded, name="refresh side pane")
+
+    def _on_side_loaded(self, result: tuple[list[Account], dict[Folder, int], bool]) -> None:
+        accounts, counts, demo = result
+        self.accounts = accounts
+        current = self.folder_view.currentIndex().row()
+        self.folder_model.set_counts(counts)
+        self.folder_model.set_accounts(accounts)
+        if 0 <= current < self.folder_model.rowCount() and \
+                self.folder_view.currentIndex().row() != current:
+            self.folder_view.setCurrentIndex(self.folder_model.index(current))
+        self.status.set_accounts(accounts)
+        self.banner.setVisible(demo)
+        self.remove_demo_action.setEnabled(demo)
+
+    def set_query(self, query: ThreadQuery) -> None:
+        self._query = query
+        self.thread_view.empty_text = empty_text(query)
+        self.thread_model.set_query(query)
+
+    def _on_folder_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        folder = current.data(FolderRoles.FolderRole)
+        account = current.data(FolderRoles.AccountRole)
+        query = dataclasses.replace(
+            self._query, folder=Folder(folder) if folder else Folder.ALL,
+            account_id=account.id if account is not None else None)
+        self.set_query(query)
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search_box.text().strip()
+        if text != self._query.search:
+            self.set_query(dataclasses.replace(self._query, search=text))
+
+    def set_sort(self, sort: str) -> None:
+        """"activity" (newest first) or "sentiment" (angriest first)."""
+        (self.sort_angriest if sort == "sentiment" else self.sort_newest).setChecked(True)
+        if sort != self._query.sort:
+            self.set_query(dataclasses.replace(self._query, sort=sort))
+
+    def _on_threads_reset(self) -> None:
+        self.conversation_pane.clear()
+        self._update_count()
+        QTimer.singleShot(0, self._select_first_if_none)
+
+    def _select_first_if_none(self) -> None:
+        if not self.thread_view.currentIndex().isValid() and self.thread_model.rowCount():
+            self.thread_view.setCurrentIndex(self.thread_model.index(0))
+
+    def _update_count(self) -> None:
+        self.status.set_thread_count(self.thread_model.rowCount())
+
+    # -- thread selection --------------------------------------------------------
+
+    def select_row(self, row: int) -> None:
+        while row >= self.thread_model.rowCount() and self.thread_model.canFetchMore(
+                QModelIndex()):
+            self.thread_model.fetchMore(QModelIndex())
+        row = max(0, min(row, self.thread_model.rowCount() - 1))
+        if self.thread_model.rowCount():
+            index = self.thread_model.index(row)
+            self.thread_view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.thread_view.scrollTo(index)
+
+    def select_next(self) -> None:
+        self.select_row(self.thread_view.currentIndex().row() + 1)
+
+    def select_previous(self) -> None:
+        self.select_row(max(0, self.thread_view.currentIndex().row() - 1))
+
+    def open_current(self) -> None:
+        """Enter / double-click: focus the conversation so it can be read and answered."""
+        if self.conversation_pane.thread is not None:
+            self.conversation_pane.view.setFocus()
+
+    def current_thread(self) -> ThreadRow | None:
+        return self.thread_model.thread_at(self.thread_view.currentIndex().row())
+
+    def _on_thread_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.thread_model.thread_at(current.row()) if current.isValid() else None
+        if row is None:
+            self.conversation_pane.clear()
+            return
+        self._open_token += 1
+        token = self._open_token
+        store = self.store
+        self.runner.run(lambda: store.thread_posts(row.id),
+                        lambda posts: self._on_posts_loaded(token, row, posts),
+                        name="load conversation")
+
+    def _on_posts_loaded(self, token: int, row: ThreadRow, posts: list[StoredPost]) -> None:
+        if token != self._open_token:
+            return  # the user already moved on
+        self.conversation_pane.show_thread(row, posts)
+        self.thread_opened.emit(row.id)
+        if row.unread:
+            store = self.store
+            self.runner.run(lambda: store.mark_read(row.id), lambda _r: self.refresh_side(),
+                            write=True, name="mark read")
+            self.thread_model.patch_thread(row.id, unread=False)
+
+    # -- live updates for sync and others ------------------------------------------
+
+    def apply_ingest(self, result: IngestResult) -> None:
+        """Show what a sync stored: new rows inserted, changed rows updated, no reset."""
+        for tid in result.removed_thread_ids:
+            self.thread_model.remove_thread(tid)
+        ids = tuple(result.new_thread_ids) + tuple(result.updated_thread_ids)
+        store = self.store
+
+        def read() -> list[ThreadRow]:
+            return [r for r in (store.thread(i) for i in ids) if r is not None]
+
+        self.runner.run(read, self._on_ingested_rows, name="read synced threads")
+        self.refresh_side()
+
+    def _on_ingested_rows(self, rows: list[ThreadRow]) -> None:
+        for row in rows:
+            fits = self.thread_model.matches(row)
+            if fits is None:
+                self.thread_model.reload()
+                return
+            if fits:
+                self.thread_model.insert_threads([row])
+            else:
+                self.thread_model.remove_thread(row.id)
+
+    def set_sync_available(self, available: bool) -> None:
+        self.sync_action.setEnabled(available)
+        self.sync_action.setToolTip("Fetch new mentions from every account (F5)" if available
+                                    else "Syncing arrives with account setup")
+
+    def set_sync_busy(self, busy: bool) -> None:
+        self.sync_action.setText("Syncing…" if busy else "Sync now")
+        self.sync_action.setEnabled(not busy)
+
+    def remove_demo_data(self, confirm: bool = True) -> None:
+        if confirm and not dialogs.confirm_remove_demo(self):
+            return
+        store = self.store
+
+        def done(removed: int) -> None:
+            self.demo_removed.emit(removed)
+            self.refresh_side()
+            self.thread_model.reload()
+
+        self.runner.run(store.remove_demo_data, done, write=True, name="remove demo data")
+
+    # -- small things ------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_box and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self.search_box.clear()
+                self._apply_search()
+                self.thread_view.setFocus()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.thread_view.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def show_shortcuts(self) -> None:
+        dialogs.ShortcutsDialog(self).exec()
+
+    def _on_unhandled_error(self, exc: BaseException) -> None:
+        message = getattr(exc, "user_message", None)
+        if message:
+            self.status.showMessage(message, 10000)
+        else:  # a bug: the crash dialog, with the log path
+            sys.excepthook(type(exc), exc, exc.__traceback__)

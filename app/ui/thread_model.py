@@ -1,0 +1,288 @@
+"""The thread list: a light list model over `InboxStore.list_threads`, paged lazily.
+
+Rows are frozen `ThreadRow`s; the model keeps only the pages the view asked
+for (`canFetchMore`/`fetchMore`, 200 at a time). Reading one page from SQLite
+takes about a millisecond, so `fetchMore` stays synchronous; anything slower
+goes through the TaskRunner. Sync results come in through `insert_threads` /
+`update_thread` / `remove_thread`, which insert, move or change single rows so
+the selection and scroll position survive.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import logging
+from collections.abc import Iterable
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from app.core.models import Folder, SentimentLabel, ThreadRow, ThreadStatus
+from app.core.ports import InboxStore, ThreadQuery
+from app.ui.theme import NETWORK_NAMES, STATUS_WORDS, format_age, sentiment_word
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+# "Angriest first": negative, neutral, unscored, positive; then by score (same as the store).
+ANGRY_RANK = {
+    SentimentLabel.NEGATIVE: 0,
+    SentimentLabel.NEUTRAL: 1,
+    SentimentLabel.UNSCORED: 2,
+    SentimentLabel.POSITIVE: 3,
+}
+
+
+class Roles(IntEnum):
+    """Data roles of `ThreadListModel`; delegates and tests read rows through these."""
+
+    ThreadRole = Qt.ItemDataRole.UserRole + 1  #: the whole ThreadRow
+    ThreadIdRole = Qt.ItemDataRole.UserRole + 2  #: int thread id
+    SentimentRole = Qt.ItemDataRole.UserRole + 3  #: SentimentLabel (worst post in the thread)
+    CompoundRole = Qt.ItemDataRole.UserRole + 4  #: float, −1..+1, for sorting "angriest first"
+    NetworkRole = Qt.ItemDataRole.UserRole + 5  #: Network
+    AuthorRole = Qt.ItemDataRole.UserRole + 6  #: display name (or handle)
+    HandleRole = Qt.ItemDataRole.UserRole + 7  #: handle
+    SnippetRole = Qt.ItemDataRole.UserRole + 8  #: plain-text snippet of the latest mention
+    LastActivityRole = Qt.ItemDataRole.UserRole + 9  #: aware datetime
+    AgeRole = Qt.ItemDataRole.UserRole + 10  #: "5 min", "3 h", "2 d"
+    UnreadRole = Qt.ItemDataRole.UserRole + 11  #: bool
+    StatusRole = Qt.ItemDataRole.UserRole + 12  #: ThreadStatus
+    SentimentWordRole = Qt.ItemDataRole.UserRole + 13  #: "Complaint" / "Praise" / ...
+    ReasonsRole = Qt.ItemDataRole.UserRole + 14  #: tuple[str, ...] the scorer's reasons
+
+
+def sort_key(row: ThreadRow, sort: str) -> tuple[Any, ...]:
+    """The order the store returns rows in, so inserted rows land where a reload puts them."""
+    ts = -row.last_activity.timestamp()
+    if sort == "sentiment":
+        return (ANGRY_RANK.get(row.worst_label, 2), row.worst_compound, ts, -row.id)
+    return (ts, -row.id)
+
+
+def accessible_text(row: ThreadRow) -> str:
+    """One sentence a screen reader can say for the row."""
+    parts = [
+        "Unread" if row.unread else "",
+        sentiment_word(row.worst_label),
+        f"from {row.author_name or row.author_handle} ({row.author_handle})",
+        f"on {NETWORK_NAMES[row.network]}",
+        f"{format_age(row.last_activity)} ago" if format_age(row.last_activity) != "now"
+        else "just now",
+        STATUS_WORDS[row.status],
+        f"{row.post_count} posts" if row.post_count != 1 else "1 post",
+        row.snippet,
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+class ThreadListModel(QAbstractListModel):
+    """Threads matching one `ThreadQuery`, newest activity (or angriest) first."""
+
+    def __init__(self, store: InboxStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._query = ThreadQuery()
+        self._rows: list[ThreadRow] = []
+        self._keys: list[tuple[Any, ...]] = []
+        self._exhausted = False
+
+    # -- queries -------------------------------------------------------------
+
+    @property
+    def query(self) -> ThreadQuery:
+        return self._query
+
+    def set_query(self, query: ThreadQuery) -> None:
+        """Show another folder/search/filter: a reset, then the first page."""
+        self.beginResetModel()
+        self._query = query
+        self._rows = []
+        self._keys = []
+        self._exhausted = False
+        self.endResetModel()
+        if self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+
+    def reload(self) -> None:
+        self.set_query(self._query)
+
+    def row_for_id(self, thread_id: int) -> int:
+        """The row of a thread, or -1 if it is not loaded."""
+        for i, row in enumerate(self._rows):
+            if row.id == thread_id:
+                return i
+        return -1
+
+    def thread_at(self, row: int) -> ThreadRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def loaded_rows(self) -> list[ThreadRow]:
+        return list(self._rows)
+
+    # -- lazy loading ----------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        page = self._store.list_threads(self._query, len(self._rows), PAGE_SIZE)
+        if len(page) < PAGE_SIZE:
+            self._exhausted = True
+        known = {r.id for r in self._rows}
+        page = [r for r in page if r.id not in known]  # rows inserted live may come again
+        if not page:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self._keys.extend(sort_key(r, self._query.sort) for r in page)
+        self.endInsertRows()
+
+    # -- live changes from sync and user actions --------------------------------
+
+    def insert_threads(self, rows: Iterable[ThreadRow]) -> int:
+        """Insert rows (already known to match the query) at their sorted place.
+
+        Rows that sort after the last loaded row are left for `fetchMore`.
+        Rows already present are updated instead. Returns how many were inserted.
+        """
+        inserted = 0
+        for row in rows:
+            if self.row_for_id(row.id) >= 0:
+                self.update_thread(row)
+                continue
+            key = sort_key(row, self._query.sort)
+            pos = bisect.bisect_left(self._keys, key)
+            if pos == len(self._rows) and not self._exhausted:
+                continue
+            self.beginInsertRows(QModelIndex(), pos, pos)
+            self._rows.insert(pos, row)
+            self._keys.insert(pos, key)
+            self.endInsertRows()
+            inserted += 1
+        return inserted
+
+    def update_thread(self, row: ThreadRow) -> None:
+        """Replace a loaded row; moves it when its sort position changed."""
+        old = self.row_for_id(row.id)
+        if old < 0:
+            return
+        key = sort_key(row, self._query.sort)
+        others = self._keys[:old] + self._keys[old + 1 :]
+        target = bisect.bisect_left(others, key)
+        if target == len(others) and target != old and not self._exhausted:
+            self.remove_thread(row.id)  # now sorts past the loaded pages; fetchMore brings it
+            return
+        self._rows[old] = row
+        self._keys[old] = key
+        if target != old:
+            dest = target + 1 if target > old else target  # Qt counts before the move
+            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), dest)
+            self._rows.insert(target, self._rows.pop(old))
+            self._keys.insert(target, self._keys.pop(old))
+            self.endMoveRows()
+        idx = self.index(target, 0)
+        self.dataChanged.emit(idx, idx)
+
+    def patch_thread(self, thread_id: int, **changes: object) -> None:
+        """Change a few fields of a loaded row (e.g. unread=False after opening it)."""
+        pos = self.row_for_id(thread_id)
+        if pos >= 0:
+            self.update_thread(dataclasses.replace(self._rows[pos], **changes))  # type: ignore[arg-type]
+
+    def remove_thread(self, thread_id: int) -> None:
+        pos = self.row_for_id(thread_id)
+        if pos < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), pos, pos)
+        del self._rows[pos]
+        del self._keys[pos]
+        self.endRemoveRows()
+
+    def matches(self, row: ThreadRow) -> bool | None:
+        """Whether a row belongs in the current query, or None if only the store can tell."""
+        q = self._query
+        if q.search or q.since or q.until:
+            return None
+        if q.account_id is not None and row.account_id != q.account_id:
+            return False
+        if q.network is not None and row.network != q.network:
+            return False
+        if q.label is not None and row.worst_label != q.label:
+            return False
+        if q.status is not None and row.status != q.status:
+            return False
+        folder_checks = {
+            "all": True,
+            "needs_reply": None if row.status == ThreadStatus.SNOOZED
+            else row.status == ThreadStatus.NEEDS_REPLY,
+            "negative": row.worst_label == SentimentLabel.NEGATIVE
+            and row.status != ThreadStatus.DONE,
+            "done": row.status == ThreadStatus.DONE,
+        }
+        return folder_checks.get(Folder(q.folder).value)
+
+    # -- Qt model API --------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
+            Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        match role:
+            case Qt.ItemDataRole.DisplayRole:
+                return f"{row.author_name or row.author_handle}: {row.snippet}"
+            case Qt.ItemDataRole.AccessibleTextRole | Qt.ItemDataRole.ToolTipRole:
+                return accessible_text(row)
+            case Roles.ThreadRole:
+                return row
+            case Roles.ThreadIdRole:
+                return row.id
+            case Roles.SentimentRole:
+                return row.worst_label
+            case Roles.CompoundRole:
+                return row.worst_compound
+            case Roles.NetworkRole:
+                return row.network
+            case Roles.AuthorRole:
+                return row.author_name or row.author_handle
+            case Roles.HandleRole:
+                return row.author_handle
+            case Roles.SnippetRole:
+                return row.snippet
+            case Roles.LastActivityRole:
+                return row.last_activity
+            case Roles.AgeRole:
+                return format_age(row.last_activity)
+            case Roles.UnreadRole:
+                return row.unread
+            case Roles.StatusRole:
+                return row.status
+            case Roles.SentimentWordRole:
+                return sentiment_word(row.worst_label)
+            case Roles.ReasonsRole:
+                return row.reasons
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = super().roleNames()
+        for role in Roles:
+            names[int(role)] = role.name[0].lower().encode() + role.name[1:].encode()
+        return names

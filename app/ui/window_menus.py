@@ -1,0 +1,101 @@
+"""The window's actions and menus: every shortcut has a menu item (its mouse equivalent)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+from app.ui import theme
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+def _action(
+    window: MainWindow,
+    text: str,
+    shortcut: str | QKeySequence.StandardKey | None = None,
+    slot: object = None,
+    tip: str = "",
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    if slot is not None:
+        action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def build_actions(window: MainWindow) -> None:
+    window.sync_action = _action(
+        window,
+        "Sync now",
+        "F5",
+        window.sync_requested.emit,
+        "Fetch new mentions from every account (F5)",
+    )
+    window.sync_action.setIcon(theme.icon("sync"))
+    window.next_action = _action(window, "Next thread", "J", window.select_next)
+    window.prev_action = _action(window, "Previous thread", "K", window.select_previous)
+    window.open_action = QAction("Open thread", window)
+    window.open_action.setShortcut(QKeySequence(Qt.Key.Key_Return))
+    window.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    window.open_action.triggered.connect(window.open_current)
+    window.search_action = _action(window, "Search", "/", window.focus_search)
+    window.search_action.setShortcuts([QKeySequence("/"), QKeySequence.StandardKey.Find])
+    window.add_account_action = _action(
+        window, "Add account…", None, window.add_account_requested.emit
+    )
+    window.remove_demo_action = _action(
+        window, "Remove demo data", None, lambda: window.remove_demo_data(confirm=True)
+    )
+    window.quit_action = _action(window, "Quit", QKeySequence.StandardKey.Quit, window.close)
+    window.shortcuts_action = _action(window, "Keyboard shortcuts", "F1", window.show_shortcuts)
+    window.sort_group = QActionGroup(window)
+    window.sort_newest = _action(
+        window,
+        "Newest first",
+        "Ctrl+1",
+        lambda: window.set_sort("activity"),
+        "Most recent activity on top",
+    )
+    window.sort_angriest = _action(
+        window,
+        "Angriest first",
+        "Ctrl+2",
+        lambda: window.set_sort("sentiment"),
+        "Most negative conversations on top",
+    )
+    for a in (window.sort_newest, window.sort_angriest):
+        a.setCheckable(True)
+        window.sort_group.addAction(a)
+    window.sort_newest.setChecked(True)
+
+
+def build_menus(window: MainWindow) -> None:
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(window.add_account_action)
+    file_menu.addAction(window.remove_demo_action)
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+    view_menu = bar.addMenu("&View")
+    view_menu.addAction(window.sort_newest)
+    view_menu.addAction(window.sort_angriest)
+    view_menu.addSeparator()
+    view_menu.addAction(window.search_action)
+    go_menu = bar.addMenu("&Go")
+    go_menu.addAction(window.next_action)
+    go_menu.addAction(window.prev_action)
+    go_menu.addAction(window.open_action)
+    go_menu.addSeparator()
+    go_menu.addAction(window.sync_action)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(window.shortcuts_action)
+    window.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}

@@ -1,0 +1,182 @@
+"""Raw VADER vs the Shopkeep scorer on the labelled development data, side by side.
+
+Run `python -m bench.sentiment [--data DIR] [--smoke]`. The data stays outside
+the repository (see the README in the data folder); this only reads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from app.core.sentiment import THRESHOLD, score
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sentiment"
+SMOKE_LINES = 25
+NEG, NEU, POS = "negative", "neutral", "positive"
+CLASSES = (NEG, NEU, POS)
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    name: str
+    texts: list[str]
+    gold: list[str]
+    two_class: bool  # UCI: only pos/neg gold; a neutral prediction counts as wrong
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    accuracy: float
+    macro_f1: float
+    neg_recall: float
+    posts_per_s: float
+
+
+def _label(compound: float) -> str:
+    if compound >= THRESHOLD:
+        return POS
+    if compound <= -THRESHOLD:
+        return NEG
+    return NEU
+
+
+def _rated(path: Path, limit: int | None) -> Dataset:
+    texts, gold = [], []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t", 2)
+            if len(parts) < 3:
+                continue
+            mean = float(parts[1])
+            texts.append(parts[2])
+            gold.append(POS if mean >= 0.5 else NEG if mean <= -0.5 else NEU)
+            if limit and len(texts) >= limit:
+                break
+    name = path.name.removeprefix("vader_").removesuffix("_GroundTruth.txt")
+    return Dataset(f"vader {name}", texts, gold, two_class=False)
+
+
+def _tweeteval(data: Path, limit: int | None) -> Dataset:
+    texts = (data / "tweeteval_val_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (data / "tweeteval_val_labels.txt").read_text(encoding="utf-8").split()
+    gold = [CLASSES[int(x)] for x in labels]
+    if limit:
+        texts, gold = texts[:limit], gold[:limit]
+    return Dataset("tweeteval val", texts, gold, two_class=False)
+
+
+def _uci(path: Path, limit: int | None) -> Dataset:
+    rows = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("class") in (0, 1)]
+    rows = rows[: limit or None]  # the files end with an empty, unlabelled record
+    texts = [r["text"] for r in rows]
+    gold = [POS if int(r["class"]) == 1 else NEG for r in rows]
+    return Dataset(path.stem.replace("_", " "), texts, gold, two_class=True)
+
+
+def load(data: Path, limit: int | None) -> list[Dataset]:
+    """Every labelled file in the data folder that is present."""
+    sets = []
+    if (data / "tweeteval_val_text.txt").exists():
+        sets.append(_tweeteval(data, limit))
+    for path in sorted(data.glob("vader_*_GroundTruth.txt")):
+        sets.append(_rated(path, limit))
+    for path in sorted(data.glob("uci_*.json")):
+        sets.append(_uci(path, limit))
+    return sets
+
+
+def metrics(gold: Sequence[str], pred: Sequence[str], two_class: bool) -> tuple[float, ...]:
+    """Accuracy, macro-F1 (over the gold classes) and negative recall."""
+    classes = (NEG, POS) if two_class else CLASSES
+    acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / max(len(gold), 1)
+    f1s = []
+    for c in classes:
+        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
+        n_pred = sum(p == c for p in pred)
+        n_gold = sum(g == c for g in gold)
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    n_neg = sum(g == NEG for g in gold)
+    neg_rec = sum(g == NEG and p == NEG for g, p in zip(gold, pred, strict=True)) / max(n_neg, 1)
+    return acc, sum(f1s) / len(f1s), neg_rec
+
+
+def _timed(ds: Dataset, scorer: Callable[[str], str]) -> tuple[list[str], float]:
+    start = time.perf_counter()
+    pred = [scorer(t) for t in ds.texts]
+    return pred, time.perf_counter() - start
+
+
+def compare(
+    ds: Dataset, raw: Callable[[str], str], shop: Callable[[str], str], rounds: int
+) -> tuple[Result, Result]:
+    """Both scorers, timed in alternating passes; the fastest pass of each counts, so a
+    busy shared machine slows both alike instead of skewing the ratio."""
+    best = [float("inf"), float("inf")]
+    preds: list[list[str]] = [[], []]
+    for _ in range(rounds):
+        for i, scorer in enumerate((raw, shop)):
+            preds[i], elapsed = _timed(ds, scorer)
+            best[i] = min(best[i], elapsed)
+    out = []
+    for pred, elapsed in zip(preds, best, strict=True):
+        acc, f1, neg = metrics(ds.gold, pred, ds.two_class)
+        out.append(Result(acc, f1, neg, len(ds.texts) / max(elapsed, 1e-9)))
+    return out[0], out[1]
+
+
+def scorers() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """Raw VADER and Shopkeep, both returning a 3-class label (unscored counts as neutral)."""
+    analyzer = SentimentIntensityAnalyzer()
+
+    def raw(text: str) -> str:
+        return _label(analyzer.polarity_scores(text)["compound"])
+
+    def shopkeep(text: str) -> str:
+        label = score(text).label.value
+        return label if label in CLASSES else NEU
+
+    return raw, shopkeep
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sentiment", description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="labelled data folder")
+    parser.add_argument("--smoke", action="store_true", help=f"first {SMOKE_LINES} lines per file")
+    parser.add_argument("--rounds", type=int, default=5, help="timing passes per scorer")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no data folder at {args.data}", file=sys.stderr)
+        return 2
+    datasets = load(args.data, SMOKE_LINES if args.smoke else None)
+    if not datasets:
+        print(f"no labelled files in {args.data}", file=sys.stderr)
+        return 2
+    raw, shop = scorers()
+    shop("warm-up")  # builds the cached analyzer outside the timed loop
+    raw("warm-up")
+    print("| file | n | acc raw | acc shopkeep | macro-F1 raw | macro-F1 shopkeep "
+          "| neg recall raw | neg recall shopkeep | posts/s raw | posts/s shopkeep | speed |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for ds in datasets:
+        rounds = 1 if args.smoke else max(args.rounds, 1)
+        r, s = compare(ds, raw, shop, rounds)
+        acc_note = " (2-class)" if ds.two_class else ""
+        print(f"| {ds.name}{acc_note} | {len(ds.texts)} | {r.accuracy:.3f} | {s.accuracy:.3f} "
+              f"| {r.macro_f1:.3f} | {s.macro_f1:.3f} | {r.neg_recall:.3f} | {s.neg_recall:.3f} "
+              f"| {r.posts_per_s:,.0f} | {s.posts_per_s:,.0f} "
+              f"| {s.posts_per_s / r.posts_per_s:.2f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs the system packages Qt,
+# Xvfb and the Secret Service keychain need, the Python packages, starts the
+# local AT Protocol network, and runs pytest under a private D-Bus session with
+# an unlocked gnome-keyring. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(
+  xvfb xauth dbus dbus-x11 gnome-keyring
+  libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+  libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core
+  postgresql
+)
+
+install_system_packages() {
+  command -v dpkg-query >/dev/null || { echo "Not a Debian/Ubuntu system: install the equivalents of: ${SYSTEM_PACKAGES[*]}"; return; }
+  local missing=()
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_python_packages() {
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+  .venv/bin/python -m pip install -q -e '.[test,build]'
+}
+
+install_system_packages
+install_python_packages
+
+export QT_QPA_PLATFORM=offscreen
+export PYTHONDONTWRITEBYTECODE=1
+
+# The real local Bluesky network (PLC + PDS + AppView), stopped again on exit.
+if [ "${SHOPKEEP_SKIP_DEVNET:-0}" != "1" ]; then
+  trap 'bash tests/devnet/start.sh stop >/dev/null 2>&1 || true' EXIT
+  devnet_out=$(bash tests/devnet/start.sh start)
+  echo "$devnet_out" | tail -n 3
+  SHOPKEEP_DEVNET_URL=$(echo "$devnet_out" | sed -n 's/^PDS_URL=//p' | tail -n 1)
+  export SHOPKEEP_DEVNET_URL
+fi
+
+.venv/bin/ruff check app tests bench
+
+# A private session bus with an unlocked Secret Service keychain, and a virtual screen.
+dbus-run-session -- bash -c '
+  echo -n "shopkeep-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest "$@"
+' pytest "$@"

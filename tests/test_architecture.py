@@ -1,0 +1,94 @@
+"""The layer rules of DESIGN.md, checked: core, net and storage never load Qt."""
+
+from __future__ import annotations
+
+import ast
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+HEADLESS = ("app.core", "app.net", "app.storage")
+# Files outside app/ui that may import PySide6, and only inside a function, with the reason.
+LAZY_QT_ALLOWED = {
+    "app/self_test.py": "check_window proves the bundled Qt plugins load",
+}
+
+
+def _modules(package: str) -> list[str]:
+    path = APP / package.split(".", 1)[1]
+    found = [package]
+    for info in pkgutil.walk_packages([str(path)], prefix=f"{package}."):
+        found.append(info.name)
+    return sorted(found)
+
+
+def test_headless_layers_do_not_load_pyside6():
+    modules = [m for p in HEADLESS for m in _modules(p)]
+    assert "app.core.models" in modules and "app.storage.inbox_store" in modules
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'PySide6'"
+        " or m.startswith('shiboken'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"importing core/net/storage loaded Qt: {loaded}"
+
+
+def _qt_imports(tree: ast.AST) -> list[tuple[int, bool]]:
+    """(line, at_module_level) of every PySide6 import in a module."""
+    top = {id(n) for n in getattr(tree, "body", [])}
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        if any(n == "PySide6" or n.startswith("PySide6.") for n in names):
+            found.append((node.lineno, id(node) in top))
+    return found
+
+
+def test_only_ui_and_main_import_pyside6():
+    offenders = []
+    for path in sorted(APP.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("app/ui/") or rel == "app/main.py":
+            continue
+        for line, top_level in _qt_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if rel in LAZY_QT_ALLOWED and not top_level:
+                continue
+            offenders.append(f"{rel}:{line}")
+    assert offenders == [], f"PySide6 imported outside app/ui and app/main.py: {offenders}"
+
+
+def test_ui_never_imports_storage_or_net():
+    offenders = []
+    for path in sorted((APP / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            mods = []
+            if isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                mods = [node.module]
+            for mod in mods:
+                if mod.startswith(("app.storage", "app.net")):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {mod}")
+    assert offenders == []
+
+
+def test_app_main_imports_without_qt():
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys, app.main; print('PySide6' in sys.modules)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"

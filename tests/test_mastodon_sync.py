@@ -1,0 +1,187 @@
+"""Fetching mentions and threads: every mention exactly once, pages and bounds honoured."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.core.errors import RateLimited
+from app.net.mastodon import MastodonClient
+from tests.mastodon_server import MastodonServer
+
+
+def people(server: MastodonServer, n: int = 3) -> list[dict]:
+    return [server.add_account(f"cust{i}", "remote.example", display_name=f"Customer {i}")
+            for i in range(n)]
+
+
+def test_first_sync_gets_120_mentions_exactly_once(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    folks = people(mastodon_server)
+    expected = []
+    for i in range(120):
+        author = folks[i % 3]
+        expected.append(mastodon_server.add_mention(author, f"question {i}")["id"])
+        if i % 10 == 0:  # noise that must not show up, nor break paging
+            mastodon_server.add_notification("favourite", author)
+    dm = mastodon_server.add_mention(folks[0], "private question", visibility="direct",
+                                     filtered=True)  # hidden unless include_filtered=true
+    expected.append(dm["id"])
+
+    batch = mastodon_client.mentions(None)
+
+    assert [p.remote_id for p in batch.posts] == expected  # oldest first, none twice
+    assert all(p.is_mention for p in batch.posts)
+    assert batch.complete
+    assert batch.cursor == mastodon_server.notifications[-1]["id"]
+    calls = mastodon_server.requests_to("/api/v1/notifications")
+    assert len(calls) >= 4  # 121 over pages of 40, then an empty page
+    for call in calls:
+        assert call.query["types[]"] == ["mention"]
+        assert call.query["include_filtered"] == ["true"]
+        assert "access_token" not in call.query
+        assert call.headers["Authorization"] == f"Bearer {mastodon_server.token}"
+
+
+def test_second_sync_returns_only_new_mentions(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    (alice,) = people(mastodon_server, 1)
+    for i in range(5):
+        mastodon_server.add_mention(alice, f"old {i}")
+    first = mastodon_client.mentions(None)
+    assert len(first.posts) == 5
+
+    new = [mastodon_server.add_mention(alice, f"new {i}")["id"] for i in range(95)]
+    mastodon_server.add_notification("follow", alice)
+    second = mastodon_client.mentions(first.cursor)
+    assert [p.remote_id for p in second.posts] == new
+    assert second.complete
+    forward = mastodon_server.requests_to("/api/v1/notifications")[-4:]
+    assert forward[0].query["min_id"] == [first.cursor]
+    assert all("max_id" not in c.query for c in forward)
+
+    third = mastodon_client.mentions(second.cursor)
+    assert third.posts == [] and third.cursor == second.cursor
+
+
+def test_forward_sync_stops_at_max_items_and_resumes(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    (alice,) = people(mastodon_server, 1)
+    mastodon_server.add_mention(alice, "seed")
+    cursor = mastodon_client.mentions(None).cursor
+    ids = [mastodon_server.add_mention(alice, f"m{i}")["id"] for i in range(100)]
+    part = mastodon_client.mentions(cursor, max_items=40)
+    assert not part.complete and [p.remote_id for p in part.posts] == ids[:40]
+    rest = mastodon_client.mentions(part.cursor)
+    assert [p.remote_id for p in rest.posts] == ids[40:] and rest.complete
+
+
+def test_first_sync_bounded_by_count_and_days(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    (alice,) = people(mastodon_server, 1)
+    now = datetime.now(UTC)
+    old = [mastodon_server.add_mention(alice, f"old {i}", created_at=now - timedelta(days=40))
+           for i in range(3)]
+    recent = [mastodon_server.add_mention(alice, f"new {i}")["id"] for i in range(50)]
+    by_days = mastodon_client.mentions(None, days=30)
+    assert [p.remote_id for p in by_days.posts] == recent and not by_days.complete
+    by_count = mastodon_client.mentions(None, max_items=45)
+    assert [p.remote_id for p in by_count.posts] == recent[-45:] and not by_count.complete
+    assert by_count.cursor == mastodon_server.notifications[-1]["id"]
+    assert old  # still on the server, never fetched
+
+
+def test_no_mentions_yet(mastodon_client: MastodonClient) -> None:
+    batch = mastodon_client.mentions(None)
+    assert batch.posts == [] and batch.cursor is None and batch.complete
+
+
+def test_pages_are_paced(mastodon_server: MastodonServer) -> None:
+    (alice,) = people(mastodon_server, 1)
+    for i in range(90):
+        mastodon_server.add_mention(alice, f"m{i}")
+    waits: list[float] = []
+    client = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0.3,
+                            sleep=waits.append)
+    client.mentions(None)
+    assert waits == [0.3, 0.3, 0.3]  # 4 requests (40+40+10, then empty), 3 pauses
+
+    mastodon_server.rate_budget = 5  # few requests left: spread them until the reset
+    waits.clear()
+    client.mentions(None)
+    assert waits and all(1.0 < w <= 5.0 for w in waits)
+
+
+def test_rate_limit_remaining_zero(mastodon_server: MastodonServer,
+                                   mastodon_client: MastodonClient) -> None:
+    (alice,) = people(mastodon_server, 1)
+    mastodon_server.add_mention(alice, "hi")
+    mastodon_server.rate_reset_seconds = 120
+    mastodon_server.rate_budget = 1  # the first page is served with Remaining: 0
+    with pytest.raises(RateLimited) as exc:  # a first sync is all or nothing: no gap left
+        mastodon_client.mentions(None)
+    assert 100 < exc.value.retry_after <= 120
+
+
+def test_forward_sync_keeps_pages_fetched_before_the_limit(mastodon_server: MastodonServer,
+                                                           mastodon_client: MastodonClient) -> None:
+    (alice,) = people(mastodon_server, 1)
+    mastodon_server.add_mention(alice, "seed")
+    cursor = mastodon_client.mentions(None).cursor
+    ids = [mastodon_server.add_mention(alice, f"m{i}")["id"] for i in range(50)]
+    mastodon_server.rate_budget = 1
+    part = mastodon_client.mentions(cursor)
+    assert [p.remote_id for p in part.posts] == ids[:40] and not part.complete
+    with pytest.raises(RateLimited):
+        mastodon_client.mentions(part.cursor)
+    mastodon_server.rate_budget = None
+    fresh = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0)
+    assert [p.remote_id for p in fresh.mentions(part.cursor).posts] == ids[40:]
+
+
+def test_429_reports_the_wait(mastodon_server: MastodonServer) -> None:
+    reset = (datetime.now(UTC) + timedelta(seconds=90)).isoformat()
+    mastodon_server.respond_next("/api/v1/notifications", 429, {"error": "Too many requests"},
+                                 headers={"X-RateLimit-Remaining": "0",
+                                          "X-RateLimit-Reset": reset})
+    client = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0)
+    with pytest.raises(RateLimited) as exc:
+        client.mentions(None)
+    assert 80 < exc.value.retry_after <= 90
+    mastodon_server.respond_next("/api/v1/notifications", 429, b"slow down",
+                                 content_type="text/plain", headers={"Retry-After": "7"})
+    client = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0)
+    with pytest.raises(RateLimited) as exc:
+        client.mentions("5")
+    assert exc.value.retry_after == 7
+
+
+def test_thread_links_parents_and_root(mastodon_server: MastodonServer,
+                                       mastodon_client: MastodonClient) -> None:
+    alice, bob, _ = people(mastodon_server)
+    root = mastodon_server.add_status(alice, "My teapot arrived")
+    middle = mastodon_server.add_status(bob, "@alice same here", in_reply_to=root)
+    mention = mastodon_server.add_mention(alice, "why is the lid cracked?", in_reply_to=middle)
+    below = mastodon_server.add_status(bob, "@alice mine too", in_reply_to=mention)
+    post = mastodon_client.mentions(None).posts[0]
+    thread = mastodon_client.thread(post)
+    assert [p.remote_id for p in thread] == [root["id"], middle["id"], mention["id"], below["id"]]
+    assert [p.parent_remote_id for p in thread] == [None, root["id"], middle["id"],
+                                                    mention["id"]]
+    assert {p.root_remote_id for p in thread} == {root["id"]}
+    assert [p.is_mention for p in thread] == [False, False, True, False]
+
+
+def test_deleted_post_comes_back_deleted(mastodon_server: MastodonServer,
+                                         mastodon_client: MastodonClient) -> None:
+    (alice,) = people(mastodon_server, 1)
+    status = mastodon_server.add_mention(alice, "oops, wrong shop")
+    post = mastodon_client.mentions(None).posts[0]
+    mastodon_server.delete_status(status["id"])
+    (gone,) = mastodon_client.thread(post)
+    assert gone.deleted and gone.remote_id == status["id"] and gone.text == post.text

@@ -1,0 +1,130 @@
+"""TaskRunner on real threads, the crash handler, and the `python -m app` entry point."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from app.core.errors import DiskFull
+from app.ui.crash_dialog import CrashDialog, CrashHandler
+from app.ui.task_runner import TaskRunner
+from tests.fixtures.ui import OFFSCREEN_NOISE
+
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_runner_calls_back_on_the_gui_thread(qtbot):
+    runner = TaskRunner()
+    gui = threading.get_ident()
+    seen = {}
+
+    def work():
+        seen["worker"] = threading.get_ident()
+        return 42
+
+    with qtbot.waitCallback() as cb:
+        runner.run(work, lambda v: cb((v, threading.get_ident())))
+    assert cb.args[0] == (42, gui)
+    assert seen["worker"] != gui
+    runner.shutdown()
+
+
+def test_runner_hands_errors_back_and_reports_unhandled(qtbot, caplog):
+    runner = TaskRunner()
+
+    def boom():
+        raise DiskFull("no space")
+
+    with qtbot.waitCallback() as cb:
+        runner.run(boom, on_error=cb)
+    assert isinstance(cb.args[0], DiskFull)
+    with qtbot.waitSignal(runner.unhandled_error) as sig:
+        runner.run(lambda: 1 / 0)
+    assert isinstance(sig.args[0], ZeroDivisionError)
+    assert "raised" in caplog.text  # bugs are logged with their traceback
+    runner.shutdown()
+
+
+def test_write_lane_runs_in_order(qtbot):
+    runner = TaskRunner()
+    order = []
+    for i in range(20):
+        runner.run(lambda i=i: order.append(i), write=True)
+    assert runner.wait_idle()
+    assert order == list(range(20))
+    runner.shutdown()
+    assert runner.run(lambda: 1) == -1  # no new work after quit
+
+
+def test_real_threads_read_the_real_store(qtbot, ui_store):
+    runner = TaskRunner()
+    with qtbot.waitCallback(timeout=5000) as cb:
+        runner.run(ui_store.folder_counts, cb)
+    assert cb.args[0] == ui_store.folder_counts()
+    runner.shutdown()
+
+
+def test_synchronous_mode_runs_inline():
+    runner = TaskRunner(synchronous=True)
+    got = []
+    runner.run(lambda: "x", got.append)
+    assert got == ["x"]
+
+
+def test_crash_handler_logs_and_dialog_shows_log_path(qtbot, tmp_path, caplog):
+    handler = CrashHandler(tmp_path / "shopkeep.log", show_dialog=False)
+    try:
+        raise RuntimeError("kaboom")
+    except RuntimeError as exc:
+        handler(type(exc), exc, exc.__traceback__)
+    assert "kaboom" in handler.last_details and "Uncaught exception" in caplog.text
+    dialog = CrashDialog(handler.last_details, tmp_path / "shopkeep.log")
+    qtbot.addWidget(dialog)
+    dialog.toggle.click()
+    assert "kaboom" in dialog.details.toPlainText()
+
+
+def _run_app(*args, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"),
+               PYTHONPATH=str(ROOT))
+    env.pop("SHOPKEEP_DATA_DIR", None)
+    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=90)
+
+
+def test_screenshot_command_writes_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    proc = _run_app("screenshot", str(out), "--size", "1000x700", "--select", "1",
+                    "--data-dir", str(tmp_path / "data"), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert not image.isNull() and (image.width(), image.height()) == (1000, 700)
+    assert (tmp_path / "data" / "logs" / "shopkeep.log").exists()
+    assert not (tmp_path / "home").exists()  # nothing written to the real home
+
+
+def test_garbled_database_is_a_clear_line_not_a_traceback(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "shopkeep.sqlite3").write_bytes(b"this is not a database at all" * 100)
+    proc = _run_app("screenshot", str(tmp_path / "x.png"), "--data-dir", str(data),
+                    tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert "damaged" in proc.stderr and "Traceback" not in proc.stderr
+    assert any(p.name != "shopkeep.sqlite3" and "damaged" in p.name for p in data.iterdir())
+
+
+def test_missing_subcommand_module_is_explained(tmp_path):
+    if (ROOT / "app" / "cli_export.py").exists():
+        pytest.skip("the export command exists now")
+    proc = _run_app("export", "--data-dir", str(tmp_path / "d"), tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert "not available" in proc.stderr and "Traceback" not in proc.stderr
