@@ -60,6 +60,17 @@ def test_429_with_ratelimit_headers_waits_until_reset(bluesky_error_server: Erro
     assert len(bluesky_error_server.calls(LIST)) == 1
 
 
+def test_last_allowed_request_holds_the_next_one(bluesky_error_server: ErrorServer) -> None:
+    bluesky_error_server.route(LIST, 200, {"notifications": []}, headers={
+        "RateLimit-Remaining": "0", "RateLimit-Reset": str(int(time.time()) + 60)})
+    client = _client(bluesky_error_server)
+    assert client.mentions(None).posts == []
+    with pytest.raises(RateLimited) as info:
+        client.mentions(None)
+    assert 50 <= info.value.retry_after <= 61
+    assert len(bluesky_error_server.calls(LIST)) == 1
+
+
 def test_429_retry_after_header(bluesky_error_server: ErrorServer) -> None:
     bluesky_error_server.route(LIST, 429, {"error": "RateLimitExceeded"},
                                headers={"Retry-After": "7"})

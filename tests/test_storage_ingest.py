@@ -116,7 +116,9 @@ def test_shop_reply_is_not_counted_as_customer_sentiment(
 def test_new_customer_post_reopens_a_done_thread(store, shop_account, make_post, keyword_score):
     first = store.ingest(shop_account.id, [make_post("1", "hi", minutes=0)], keyword_score)
     thread_id = first.new_thread_ids[0]
-    store.ingest(shop_account.id, [make_post("2", "hi!", own=True, parent="1", minutes=1)], keyword_score)
+    store.ingest(
+        shop_account.id, [make_post("2", "hi!", own=True, parent="1", minutes=1)], keyword_score
+    )
     assert store.thread(thread_id).status == ThreadStatus.REPLIED
     store.set_status(thread_id, ThreadStatus.DONE)
 
@@ -134,10 +136,15 @@ def test_old_customer_post_fetched_late_does_not_reopen(
 ):
     store.ingest(
         shop_account.id,
-        [make_post("1", "hi", minutes=0), make_post("3", "answered", own=True, parent="1", minutes=5)],
+        [
+            make_post("1", "hi", minutes=0),
+            make_post("3", "answered", own=True, parent="1", minutes=5),
+        ],
         keyword_score,
     )
-    store.ingest(shop_account.id, [make_post("2", "and hello", parent="1", minutes=2)], keyword_score)
+    store.ingest(
+        shop_account.id, [make_post("2", "and hello", parent="1", minutes=2)], keyword_score
+    )
     (row,) = store.list_threads(ThreadQuery(), 0, 10)
     assert row.status == ThreadStatus.REPLIED
     assert not row.unread
@@ -147,13 +154,18 @@ def test_reply_arriving_before_its_parent_ends_up_in_one_thread(
     store, shop_account, make_post, keyword_score
 ):
     first = store.ingest(
-        shop_account.id, [make_post("2", "still waiting, late", parent="1", minutes=4)], keyword_score
+        shop_account.id,
+        [make_post("2", "still waiting, late", parent="1", minutes=4)],
+        keyword_score,
     )
     orphan_thread = first.new_thread_ids[0]
 
     second = store.ingest(
         shop_account.id,
-        [make_post("1", "ordered a cake", parent="0", minutes=0), make_post("0", "menu?", minutes=-5)],
+        [
+            make_post("1", "ordered a cake", parent="0", minutes=0),
+            make_post("0", "menu?", minutes=-5),
+        ],
         keyword_score,
     )
 
@@ -165,9 +177,7 @@ def test_reply_arriving_before_its_parent_ends_up_in_one_thread(
     assert [p.post.remote_id for p in store.thread_posts(threads[0].id)] == ["0", "1", "2"]
 
 
-def test_bluesky_root_groups_posts_in_any_order(
-    store, shop_bsky_account, make_post, keyword_score
-):
+def test_bluesky_root_groups_posts_in_any_order(store, shop_bsky_account, make_post, keyword_score):
     from app.core.models import Network
 
     root = "at://did:plc:ann/app.bsky.feed.post/1"
@@ -234,7 +244,9 @@ def test_new_negative_posts_are_reported_for_notifications(
 
 
 def test_correcting_a_label_wins_over_the_score(store, shop_account, make_post, keyword_score):
-    result = store.ingest(shop_account.id, [make_post("1", "great, thanks. late again")], keyword_score)
+    result = store.ingest(
+        shop_account.id, [make_post("1", "great, thanks. late again")], keyword_score
+    )
     (post,) = store.thread_posts(result.new_thread_ids[0])
     assert post.label == SentimentLabel.POSITIVE
 
@@ -260,3 +272,22 @@ def test_posts_are_kept_per_account(
     store.ingest(other.id, [make_post("5", "hi")], keyword_score)
     assert store.count_threads(ThreadQuery()) == 2
     assert store.count_threads(ThreadQuery(account_id=other.id)) == 1
+
+
+def test_the_store_implements_every_inbox_store_call():
+    from app.core.ports import InboxStore
+    from app.storage.inbox_store import SqliteInboxStore
+
+    wanted = {n for n in vars(InboxStore) if not n.startswith("_")}
+    assert wanted <= set(dir(SqliteInboxStore))
+
+
+def test_storage_never_imports_qt():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, app.storage.inbox_store, app.storage.demo, app.storage.migrations;"
+        "assert not [m for m in sys.modules if m.startswith('PySide6')]"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -310,6 +310,9 @@ class XrpcSession:
             headers["atproto-proxy"] = self._proxy
         resp = self.http.request(method, f"/xrpc/{nsid}", params=params, json_body=body,
                                  headers=headers, check=False)
+        if resp.headers.get("RateLimit-Remaining", "").strip() == "0" and resp.status < 400:
+            # this answer was the last one allowed: hold the next call until the reset
+            self._blocked_until = time.monotonic() + rate_limit_wait(resp.headers)
         raise_for_xrpc(resp)
         if not resp.body.strip():
             return {}

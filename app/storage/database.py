@@ -82,6 +82,22 @@ def storage_errors() -> Iterator[None]:
         raise mapped from exc
 
 
+@contextmanager
+def write_transaction(db: peewee.Database) -> Iterator[None]:
+    """`db.atomic()`, but when SQLite already rolled back by itself (disk full, I/O
+    error) the real error surfaces instead of peewee's failed ROLLBACK."""
+    try:
+        with db.atomic():
+            yield
+    except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+        original: BaseException | None = exc
+        while original is not None and "no transaction is active" in str(original):
+            original = original.__context__
+        if original is not None and original is not exc:
+            raise original from None
+        raise
+
+
 def translated(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator form of `storage_errors` for public store methods."""
 

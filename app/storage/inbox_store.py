@@ -10,7 +10,7 @@ worker): peewee gives each thread its own connection, WAL lets reads overlap.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from app.storage.database import (
     database_proxy,
     open_database,
     translated,
+    write_transaction,
 )
 from app.storage.ingest import ingest_posts, recompute_thread
 from app.storage.migrations import MIGRATIONS, Migration, migrate
@@ -98,7 +99,7 @@ class SqliteInboxStore:
             "is_demo": is_demo,
             "last_error": "",
         }
-        with self._db.atomic():
+        with write_transaction(self._db):
             row = t.Account.get_or_none(
                 (t.Account.network == info.network.value)
                 & (t.Account.server == info.server)
@@ -135,7 +136,7 @@ class SqliteInboxStore:
             "default_visibility": default_visibility,
         }
         values = {k: v for k, v in given.items() if v is not None}
-        with self._db.atomic():
+        with write_transaction(self._db):
             if values:
                 t.Account.update(**values).where(t.Account.id == account_id).execute()
             row = t.Account.get_by_id(account_id)
@@ -144,7 +145,7 @@ class SqliteInboxStore:
     @translated
     def remove_account(self, account_id: int) -> int:
         """Forget an account and all its local data; returns how many threads went."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             return self._remove_accounts(t.Account.id == account_id)
 
     def _remove_accounts(self, where: peewee.Expression) -> int:
@@ -198,14 +199,14 @@ class SqliteInboxStore:
 
     @translated
     def mark_read(self, thread_id: int) -> None:
-        with self._db.atomic():
+        with write_transaction(self._db):
             t.Post.update(read=True).where((t.Post.thread == thread_id) & ~t.Post.read).execute()
             t.Thread.update(unread_count=0).where(t.Thread.id == thread_id).execute()
 
     @translated
     def mark_unread(self, thread_id: int) -> None:
         """Mark the latest customer post unread again."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             latest = (
                 t.Post.select(t.Post.id)
                 .where((t.Post.thread == thread_id) & ~t.Post.is_own & ~t.Post.deleted)
@@ -223,7 +224,7 @@ class SqliteInboxStore:
         """Change a thread's status; returns the previous one so the UI can offer undo."""
         if status == S.SNOOZED and snoozed_until is None:
             raise ValueError("snoozing needs a time to wake up")
-        with self._db.atomic():
+        with write_transaction(self._db):
             row = t.Thread.get_by_id(thread_id)
             previous = m.ThreadStatus(row.status)
             t.Thread.update(
@@ -238,7 +239,7 @@ class SqliteInboxStore:
 
         list_threads / count_threads / folder_counts call it first; a timer may too.
         """
-        with self._db.atomic():
+        with write_transaction(self._db):
             return thread_queries.wake_due(now)
 
     @translated
@@ -246,7 +247,7 @@ class SqliteInboxStore:
         self, post_id: int, label: m.SentimentLabel | None
     ) -> m.SentimentLabel | None:
         """The user's label wins over the score (None clears it); returns the previous one."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             row = t.Post.get_by_id(post_id)
             previous = m.SentimentLabel(row.corrected_label) if row.corrected_label else None
             value = label.value if label is not None else None
@@ -259,7 +260,7 @@ class SqliteInboxStore:
     @translated
     def ingest(self, account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
         """Store posts (scoring only new or edited ones) and update their threads."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             return ingest_posts(account_id, posts, score)
 
     @translated
@@ -269,7 +270,7 @@ class SqliteInboxStore:
     @translated
     def remove_demo_data(self) -> int:
         """Remove the demo accounts with everything they brought, in one step."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             count = self._remove_accounts(t.Account.is_demo == True)  # noqa: E712
             t.Contact.delete().where(t.Contact.is_demo == True).execute()  # noqa: E712
         return count
@@ -286,7 +287,7 @@ class SqliteInboxStore:
     @translated
     def set_cursor(self, account_id: int, value: str | None, name: str = MENTIONS_CURSOR) -> None:
         """Store where a sync stopped; call after the batch was ingested. None clears it."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             where = (t.SyncCursor.account == account_id) & (t.SyncCursor.name == name)
             if value is None:
                 t.SyncCursor.delete().where(where).execute()
@@ -305,7 +306,7 @@ class SqliteInboxStore:
         self, thread_id: int, text: str, template_id: int | None = None
     ) -> m.Draft | None:
         """Keep what the user typed; blank text removes the draft (returns None)."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             return drafts.save_draft(thread_id, text, template_id)
 
     @translated
@@ -314,7 +315,7 @@ class SqliteInboxStore:
 
     @translated
     def delete_draft(self, thread_id: int) -> bool:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return drafts.delete_draft(thread_id)
 
     @translated
@@ -333,7 +334,7 @@ class SqliteInboxStore:
 
     @translated
     def add_template(self, kind: m.TemplateKind, title: str, body: str) -> m.Template:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return drafts.add_template(kind, title, body)
 
     @translated
@@ -345,18 +346,18 @@ class SqliteInboxStore:
         title: str | None = None,
         body: str | None = None,
     ) -> m.Template:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return drafts.update_template(template_id, kind=kind, title=title, body=body)
 
     @translated
     def delete_template(self, template_id: int) -> bool:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return drafts.delete_template(template_id)
 
     @translated
     def restore_builtins(self, builtins: Iterable[Mapping[str, str]]) -> int:
         """Put shipped templates ({"key","kind","title","body"}) back as shipped."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             return drafts.restore_builtins(builtins)
 
     # -------------------------------------------------------------- outbox
@@ -373,7 +374,7 @@ class SqliteInboxStore:
         payload: Mapping[str, Any] | None = None,
     ) -> m.OutboxItem:
         """Queue a reply and drop the thread's draft, in one transaction."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             return outbox.enqueue(
                 thread_id, parent_remote_id, text, idempotency_key,
                 template_id=template_id, payload=payload,
@@ -381,34 +382,34 @@ class SqliteInboxStore:
 
     @translated
     def mark_sending(self, item_id: int) -> m.OutboxItem:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.SENDING)
 
     @translated
     def mark_sent(self, item_id: int, remote_id: str, url: str = "") -> m.OutboxItem:
         """The server has the reply: record its id and mark the thread replied."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.SENT, remote_id=remote_id, url=url)
 
     @translated
     def mark_failed(self, item_id: int, error: str) -> m.OutboxItem:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.FAILED, error=error)
 
     @translated
     def retry(self, item_id: int) -> m.OutboxItem:
         """A failed reply goes back in the queue."""
-        with self._db.atomic():
+        with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.QUEUED)
 
     @translated
     def cancel_outbox_item(self, item_id: int) -> bool:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return outbox.delete(item_id)
 
     @translated
     def requeue_stuck_sending(self) -> int:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return outbox.requeue_stuck_sending()
 
     @translated
@@ -445,12 +446,12 @@ class SqliteInboxStore:
 
     @translated
     def link_contacts(self, contact_id: int, other_id: int) -> int:
-        with self._db.atomic():
+        with write_transaction(self._db):
             return contacts.link(contact_id, other_id)
 
     @translated
     def unlink_contact(self, contact_id: int) -> None:
-        with self._db.atomic():
+        with write_transaction(self._db):
             contacts.unlink(contact_id)
 
     @translated
@@ -460,7 +461,7 @@ class SqliteInboxStore:
 
     @translated
     def set_contact_note(self, contact_id: int, note: str) -> None:
-        with self._db.atomic():
+        with write_transaction(self._db):
             contacts.set_note(contact_id, note)
 
 

@@ -91,10 +91,11 @@ class AnswerPane(QObject):
         button = QToolButton(self.pane)
         button.setObjectName("threadAction")
         button.setStyleSheet(HEADER_STYLE)
-        button.setDefaultAction(action)
         button.setText(text)
-        action.changed.connect(lambda: button.setText(text))
         button.setToolTip(action.toolTip() or action.text())
+        button.setEnabled(action.isEnabled())
+        button.clicked.connect(action.trigger)
+        action.enabledChanged.connect(button.setEnabled)  # disconnects when the button goes
         self.pane.header_actions.addWidget(button)
         return button
 
@@ -206,8 +207,11 @@ class AnswerPane(QObject):
     # -- actions ---------------------------------------------------------------------------
 
     def _popup_snooze(self) -> None:
-        if self.actions.thread is not None:
-            self.snooze_button.showMenu()
+        """Z: the snooze choices under the Snooze button (a popup; nothing blocks)."""
+        menu = self.snooze_button.menu()
+        if self.actions.thread is not None and menu is not None:
+            below = self.snooze_button.rect().bottomLeft()
+            menu.popup(self.snooze_button.mapToGlobal(below))
 
     def open_templates(self) -> TemplatesDialog:
         dialog = TemplatesDialog(self.services, self.window)

@@ -17,10 +17,8 @@ from app.core.models import (
     Network,
     OutboxItem,
     OutboxState,
-    SentimentLabel,
     StoredPost,
     Template,
-    TemplateKind,
     ThreadRow,
 )
 from app.core.templates import FIELDS, FillContext, SentText, TemplateError, fill
@@ -41,8 +39,20 @@ _STOP = frozenset({
     "this", "that", "with", "have", "your", "from", "they", "their", "there", "what", "when",
     "were", "will", "would", "could", "should", "about", "just", "thanks", "thank", "really",
     "here", "been", "into", "over", "only", "some", "than", "them", "then", "very", "much",
-    "also", "sorry",
+    "also", "sorry", "want", "order", "didn't", "don't", "please", "like", "make", "know",
+    "time", "today", "come", "came", "it's", "that's", "we'll", "i'll", "i'm", "you're",
+    "we're", "again", "soon", "hear",
 })
+
+
+# Phrases that point at one shipped template (matched in the customer's words).
+_HINTS: dict[str, tuple[str, ...]] = {
+    "apology-2": ("late", "waited", "waiting", "still nothing", "minutes past", "hasn't arrived",
+                  "not arrived", "never arrived", "nothing has arrived"),
+    "apology-3": ("wrong", "mix-up", "mixed up", "instead", " got a ", "missing"),
+    "apology-4": ("rude", "rolled", "eyes", "ignored", "attitude", "treated"),
+    "apology-5": ("refund", "charged", "twice", "money back", "overcharged"),
+}
 
 
 def reply_target(posts: Sequence[StoredPost]) -> StoredPost | None:
@@ -76,10 +86,12 @@ def rank_templates(templates: Iterable[Template], kind: str,
     general apology; ties keep the shipped order (built-ins by key, then the rest).
     """
     said = _words(" ".join(texts))
+    lowered = " " + " ".join(texts).lower() + " "
 
     def score(t: Template) -> tuple[int, int, int, str, int]:
         same = 0 if t.kind.value == kind else 1
-        overlap = 2 * len(_words(t.title) & said) + len(_words(t.body) & said)
+        overlap = 3 * len(_words(t.title) & said) + len(_words(t.body) & said)
+        overlap += 3 * sum(h in lowered for h in _HINTS.get(t.builtin_key or "", ()))
         return (same, -overlap, 0 if t.builtin else 1, t.builtin_key or t.title, t.id)
 
     return sorted(templates, key=score)
@@ -181,9 +193,12 @@ def recent_replies(items: Iterable[OutboxItem], threads: dict[int, ThreadRow],
     return out
 
 
-def template_kind(kind: str) -> TemplateKind:
-    return TemplateKind(kind)
-
-
-def label_of(target: StoredPost | None) -> SentimentLabel:
-    return target.label if target is not None else SentimentLabel.UNSCORED
+def names_of(rows: dict[int, ThreadRow]) -> dict[int, tuple[str, ...]]:
+    """What a filled template may have put in for each thread's customer: their names."""
+    out: dict[int, tuple[str, ...]] = {}
+    for thread_id, row in rows.items():
+        local = row.author_handle.lstrip("@").split("@")[0].split(".")[0]
+        parts = row.author_name.split()
+        out[thread_id] = tuple(n for n in (parts[0] if parts else "", row.author_name, local)
+                               if n)
+    return out

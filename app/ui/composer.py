@@ -127,7 +127,7 @@ class Composer(QFrame):
         self.editor.setAccessibleName("Reply text")
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(96)
-        self.editor.setMaximumHeight(190)
+        self.editor.setMaximumHeight(170)
         self.editor.textChanged.connect(self._on_text_changed)
         col.addWidget(self.editor)
 
@@ -274,6 +274,10 @@ class Composer(QFrame):
         cursor.endEditBlock()
         self.template_id = template.id
         self._on_text_changed()  # save with the template id
+        self.suggestion_text.setText(
+            f"“{template.title}”, filled in for {self._first_name()}. "
+            "Make it yours, then Ctrl+Enter to send.")
+        self.use_button.hide()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self.editor.moveCursor(QTextCursor.MoveOperation.End)
         if replaced:
@@ -295,7 +299,11 @@ class Composer(QFrame):
             self.scripted.hide()
         text = self.editor.toPlainText()
         self.saver.text_changed(self.thread.id, text, self.template_id)
-        self._count_timer.start(120 if len(text) > LONG_TEXT else 0)
+        if len(text) > LONG_TEXT:
+            self._count_timer.start(120)  # a long paste: count once typing pauses
+        else:
+            self._count_timer.stop()
+            self._update_count()
 
     def length(self) -> logic.LengthCheck:
         network = self.thread.network if self.thread else Network.MASTODON
@@ -316,6 +324,7 @@ class Composer(QFrame):
         self.counter.setProperty("over", not check.ok)
         self.counter.style().unpolish(self.counter)
         self.counter.style().polish(self.counter)
+        self.counter.updateGeometry()
         tip = "Counted the way the network counts: one per character you see"
         if check.network is Network.MASTODON:
             tip += ", 23 per link"

@@ -1,6 +1,7 @@
 """Drafts that survive anything: every pause in typing is written to the database.
 
-Typing restarts a ~400 ms timer; when it fires, the text goes to the store
+Typing restarts a ~400 ms timer (and someone typing without a pause is
+saved at least every 2 s); when it fires, the text goes to the store
 through the task runner's write lane (one worker, in order, one transaction
 per save), so the GUI never waits on the disk and two saves never race.
 Leaving a thread, closing the window or sending flushes at once. Reads of a
@@ -10,6 +11,7 @@ draft also go through the write lane, so they always see the latest save.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +25,7 @@ from app.ui.task_runner import TaskRunner
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 400
+MAX_WAIT_MS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +49,14 @@ class DraftSaver(QObject):
     failed = Signal(str)
 
     def __init__(self, store: AnswerStore, runner: TaskRunner,
-                 parent: QObject | None = None, *, delay_ms: int = SAVE_DELAY_MS) -> None:
+                 parent: QObject | None = None, *, delay_ms: int = SAVE_DELAY_MS,
+                 max_wait_ms: int = MAX_WAIT_MS) -> None:
         super().__init__(parent)
         self._store = store
         self._runner = runner
         self._pending: _Pending | None = None
+        self._pending_since = 0.0
+        self._max_wait = max_wait_ms / 1000
         self._has_draft: dict[int, bool] = {}
         self.in_flight = 0
         self._timer = QTimer(self)
@@ -66,8 +72,13 @@ class DraftSaver(QObject):
         """Note the latest text of a thread; it is written after a short pause."""
         if self._pending is not None and self._pending.thread_id != thread_id:
             self.flush()  # another thread's text must not be lost or mixed in
+        if self._pending is None:
+            self._pending_since = time.monotonic()
         self._pending = _Pending(thread_id, text, template_id)
-        self._timer.start()
+        if time.monotonic() - self._pending_since >= self._max_wait:
+            self.flush()  # typing without a pause: do not wait for one
+        else:
+            self._timer.start()
 
     def flush(self) -> None:
         """Write the pending text now (leaving a thread, closing, before a send)."""
@@ -117,6 +128,7 @@ class DraftSaver(QObject):
         self.in_flight -= 1
         if self._pending is None:  # keep the text so the next pause tries again
             self._pending = pending
+            self._pending_since = time.monotonic()
         message = exc.user_message if isinstance(exc, ShopkeepError) else (
             "Shopkeep could not save this draft. The text is still here.")
         log.warning("draft for thread %s not saved: %s", pending.thread_id, exc)

@@ -102,6 +102,7 @@ class HistoryPanel(QFrame):
         self.history: CustomerHistory | None = None
         self._token = 0
         self._note_contact: int | None = None
+        self._note_dirty = False
         col = QVBoxLayout(self)
         col.setContentsMargins(14, 12, 12, 8)
         col.setSpacing(4)
@@ -164,6 +165,8 @@ class HistoryPanel(QFrame):
         self.save_note()
         self._token += 1
         token = self._token
+        self._note_contact = None  # until this customer's note is read, nothing is saved
+        self.note.setEnabled(False)
         self.name.setText(thread.author_name or thread.author_handle)
         self.meta.setText(thread.author_handle)
         store = self.services.store
@@ -241,18 +244,21 @@ class HistoryPanel(QFrame):
         self.note.blockSignals(True)
         self.note.setPlainText(text)
         self.note.blockSignals(False)
+        self._note_dirty = False
         self.note_state.setText("")
 
     def _on_note_changed(self) -> None:
         if self._note_contact is not None:
             self.note_state.setText("Saving…")
+            self._note_dirty = True
             self._note_timer.start()
 
     def save_note(self) -> None:
         """Write the note now if it changed (pause in typing, another thread, closing)."""
-        if not self._note_timer.isActive():
-            return
         self._note_timer.stop()
+        if not self._note_dirty:
+            return
+        self._note_dirty = False
         contact_id, note = self._note_contact, self.note.toPlainText()
         if contact_id is None:
             return

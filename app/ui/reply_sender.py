@@ -68,7 +68,8 @@ class ReplySender(QObject):
             items = [i for i in store.outbox_items() if (i.sent_at or i.created_at) >= since]
             rows = {tid: r for tid in {i.thread_id for i in items}
                     if (r := store.thread(tid)) is not None}
-            recent = logic.recent_replies(items, rows, {}, now, check.window)
+            recent = logic.recent_replies(items, rows, logic.names_of(rows), now,
+                                          check.window)
             return check.check(out.text, out.thread.author_handle, recent,
                                recipient_names=names, now=now)
 

@@ -9,7 +9,7 @@ A live preview shows the words as a customer would read them.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QColor, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,7 +46,12 @@ QLabel#templatePreview { color: #1F2328; background: #F6F7F9; border: 1px solid 
 QLabel#sectionTitle { font-weight: 600; color: #3D444D; padding-top: 4px; }
 QPushButton#fieldButton { font-family: "DejaVu Sans Mono", monospace; padding: 2px 6px;
     color: #1D4FA8; background: #EEF4FD; border: 1px solid #C9DBF6; border-radius: 5px; }
-QListWidget#templateList { border: 1px solid #E3E6EA; border-radius: 6px; outline: 0; }
+QListWidget#templateList { border: 1px solid #E3E6EA; border-radius: 6px; outline: 0;
+    padding: 4px; }
+QListWidget#templateList::item { padding: 3px 2px; }
+QPushButton#primaryButton { background: #2F6FDB; border: 1px solid #2A63C5; color: #FFFFFF;
+    font-weight: 600; border-radius: 6px; padding: 6px 16px; }
+QPushButton#primaryButton:disabled { background: #AFC6EE; border-color: #AFC6EE; }
 """
 
 
@@ -185,6 +190,11 @@ class TemplatesDialog(QDialog):
                 last = t.kind
                 header = QListWidgetItem(KIND_TITLES[t.kind.value].upper(), self.list)
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = header.font()
+                font.setBold(True)
+                font.setPointSizeF(font.pointSizeF() * 0.85)
+                header.setFont(font)
+                header.setForeground(QColor("#656D76"))
             item = QListWidgetItem(("    " + t.title) + ("" if t.builtin else "   (yours)"),
                                    self.list)
             item.setData(Qt.ItemDataRole.UserRole, t.id)

@@ -13,11 +13,11 @@ from app.core.sentiment.lexicons import STOPWORDS
 
 OTHER = "other"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-# word -> the languages it is a stopword in (one dict lookup per word).
-_LANGS_OF: dict[str, tuple[str, ...]] = {}
-for _code, _words in STOPWORDS.items():
-    for _w in _words:
-        _LANGS_OF[_w] = (*_LANGS_OF.get(_w, ()), _code)
+_ENGLISH = STOPWORDS["en"]
+_FOREIGN = tuple((code, words) for code, words in STOPWORDS.items() if code != "en")
+
+# Letters of non-Latin scripts (emoji and symbols are outside these ranges).
+_NON_LATIN = re.compile("[\u0370-\u1fff\u2e80-\ud7ff\uf900-\ufaff]")
 # Letters that English text almost never uses.
 _ACCENTED = frozenset("äöüßéèêàâçñãõìòùœ¿¡")
 
@@ -36,25 +36,25 @@ _SCRIPTS = (
 
 def detect(text: str) -> str | None:
     """Language code when the text is clearly not English, else None (score it)."""
-    if not text.isascii():
+    if not text.isascii() and _NON_LATIN.search(text):
         script = _script(text)
         if script is not None:
             return script
     words = _WORD.findall(text.lower())
     if len(words) < 2:
         return None
-    counts: dict[str, int] = {}
-    for w in words:
-        for code in _LANGS_OF.get(w, ()):
-            counts[code] = counts.get(code, 0) + 1
-    english = counts.pop("en", 0)
-    if not counts:
+    distinct = set(words)
+    english = len(distinct & _ENGLISH)
+    best, best_hits = None, 0
+    for code, stop in _FOREIGN:
+        hits = len(distinct & stop)
+        if hits > best_hits:
+            best, best_hits = code, hits
+    if best is None:
         return None
-    best = max(counts, key=counts.__getitem__)
-    best_hits = counts[best]
-    accents = sum(c in _ACCENTED for c in text.lower())
+    accents = 0 if text.isascii() else sum(c in _ACCENTED for c in text.lower())
     evidence = best_hits + min(accents, 2)
-    if evidence >= 2 and evidence > 2 * english and best_hits / len(words) >= 0.2:
+    if evidence >= 2 and evidence > 2 * english and best_hits / len(distinct) >= 0.2:
         return best
     return None
 

@@ -28,65 +28,99 @@ MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition a
 
 _TABLE = {**COMPLAINTS, **PRAISE}
 _KINDS = list(_TABLE)
-_WORD_START = re.compile(r"(?<![\w'])[\w']")
 
 
-def _first_chars(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
-    """Characters a parsed pattern can start with; None when it could start with anything."""
-    out: set[str] = set()
+_PREFIX = 2  # dispatch on the first two characters of a word
+
+
+def _prefixes(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """The first _PREFIX characters a parsed pattern can start with; None if unknown."""
+    results = {""}
     for op, av in items:
-        if op is _C.LITERAL:
-            return out | {chr(av)}
-        if op is _C.IN:
-            for o, a in av:
-                if o is _C.LITERAL:
-                    out.add(chr(a))
-                elif o is _C.RANGE:
-                    out.update(chr(x) for x in range(a[0], a[1] + 1))
-                elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
-                    out.update("0123456789")
-                else:
-                    return None
-            return out
-        if op is _C.SUBPATTERN or op is _C.BRANCH:
-            for branch in av[1] if op is _C.BRANCH else [av[3]]:
-                first = _first_chars(branch)
-                if first is None:
-                    return None
-                out |= first
-            return out
-        if op is _C.MAX_REPEAT or op is _C.MIN_REPEAT:
-            first = _first_chars(av[2])
-            if first is None:
+        if all(len(r) >= _PREFIX for r in results):
+            break
+        options = _options(op, av)
+        if options is None:
+            return None
+        results = {r if len(r) >= _PREFIX else (r + o)[:_PREFIX] for r in results for o in options}
+    return results
+
+
+def _options(op: Any, av: Any) -> set[str] | None:
+    if op is _C.LITERAL:
+        return {chr(av)}
+    if op is _C.AT or op is _C.ASSERT or op is _C.ASSERT_NOT:
+        return {""}  # zero-width
+    if op is _C.IN:
+        chars: set[str] = set()
+        for o, a in av:
+            if o is _C.LITERAL:
+                chars.add(chr(a))
+            elif o is _C.RANGE:
+                chars.update(chr(x) for x in range(a[0], a[1] + 1))
+            elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
+                chars.update("0123456789")
+            else:
                 return None
-            out |= first
-            if av[0] > 0:
-                return out
-            continue
-        return None
+        return chars
+    if op is _C.SUBPATTERN:
+        return _prefixes(av[3])
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            sub = _prefixes(branch)
+            if sub is None:
+                return None
+            out |= sub
+        return out
+    if op is _C.MAX_REPEAT or op is _C.MIN_REPEAT:
+        low, high, sub_items = av
+        sub = _prefixes(sub_items)
+        if sub is None:
+            return None
+        out = {""} if low == 0 else set()
+        current = {""}
+        for n in range(1, min(high, _PREFIX) + 1):
+            current = {(c + o)[:_PREFIX] for c in current for o in sub}
+            if n >= low:
+                out |= current
+        return out
     return None
 
 
 def _dispatch() -> dict[str, re.Pattern[str]]:
-    """One small regex per first character: scanning ~100 alternatives at every word start
-    was the scorer's biggest cost, so each word start only tries the ones that can match."""
+    """One small regex per two-letter word start: trying ~100 alternatives at every word
+    was the scorer's biggest cost, so each word only tries the few that can match there."""
     buckets: dict[str, list[str]] = {}
-    every: list[str] = []
     for i, kind in enumerate(_KINDS):
-        for alt in _TABLE[kind][0]:
-            group = f"(?P<k{i}_{len(every)}>{alt})"
-            every.append(group)
-            first = _first_chars(_parser.parse(alt))
-            for ch in first if first is not None else ["*"]:
-                buckets.setdefault(ch, []).append(group)
-    anywhere = buckets.pop("*", [])
+        for j, alt in enumerate(_TABLE[kind][0]):
+            group = f"(?P<k{i}_{j}>{alt})"
+            prefixes = _prefixes(_parser.parse(alt))
+            if prefixes is None or any(len(p) < _PREFIX for p in prefixes):
+                raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
+            for prefix in prefixes:
+                buckets.setdefault(prefix, []).append(group)
     return {
-        ch: re.compile("(?:" + "|".join(groups + anywhere) + r")(?![\w'])")
-        for ch, groups in buckets.items()
+        key: re.compile("(?:" + "|".join(groups) + r")(?![\w'])") for key, groups in buckets.items()
     }
 
 
-_BY_FIRST = _dispatch()
+_BY_START = _dispatch()
+
+
+def _candidates() -> re.Pattern[str]:
+    """Finds, in C, only the word starts some bucket can match (most words are skipped)."""
+    seconds: dict[str, set[str]] = {}
+    for key in _BY_START:
+        seconds.setdefault(key[0], set()).add(key[1])
+    alts = [
+        re.escape(first) + "[" + "".join(re.escape(c) for c in sorted(rest)) + "]"
+        for first, rest in sorted(seconds.items())
+    ]
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + ")")
+
+
+_CANDIDATE = _candidates()
 # A complaint phrase right after a negation is not one: "wasn't late", "no refund needed".
 _NEGATED_BEFORE = re.compile(r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?:\w+ )?$")
 _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "yet", "still")
@@ -116,12 +150,11 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
     found = []
     clause, line_end = 0, text.find("\n")
     pos = 0
-    for start in _WORD_START.finditer(text):
+    for start in _CANDIDATE.finditer(text):
         at = start.start()
-        pattern = _BY_FIRST.get(text[at])
-        if at < pos or pattern is None:
+        if at < pos:
             continue
-        m = pattern.match(text, at)
+        m = _BY_START[start.group()].match(text, at)
         if m is None:
             continue
         pos = m.end()

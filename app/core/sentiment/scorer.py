@@ -55,7 +55,7 @@ def score(
     found = rules.complaints(joined, owner.words)
     bad = [c for c in found if c.valence < 0]
     sarcastic: list[str] = []
-    if bad or "thank" in joined or any(v <= _NEGATIVE_CONTEXT for v in sentiments):
+    if bad or "thank" in joined or min(sentiments, default=0.0) <= _NEGATIVE_CONTEXT:
         sarcastic = _sarcasm(joined.split("\n"), bad, lows, sentiments, bounds)
 
     request = not REQUEST_WORDS.isdisjoint(lows)
@@ -131,7 +131,7 @@ def _reasons(
     if sarcastic:
         out.append(f"sarcastic praise: {_quote(sarcastic)}")
     scored = sorted(
-        ((v, w.strip(".,!?:;\"'")) for w, v in zip(words, sentiments, strict=True) if v),
+        [(v, words[i].strip(".,!?:;\"'")) for i, v in enumerate(sentiments) if v],
         key=lambda p: -abs(p[0]),
     )
     mine = [w for v, w in scored if w in owner_words]

@@ -1,0 +1,78 @@
+"""Schema versions: a new file starts at the latest, old ones step forward once."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.errors import StorageError
+from app.storage.database import open_database
+from app.storage.migrations import MIGRATIONS, latest_version, migrate, schema_version
+
+
+def _v1_only():
+    return [m for m in MIGRATIONS if m[0] == 1]
+
+
+def test_a_fresh_database_is_created_at_the_latest_version(store):
+    assert schema_version(store.db) == latest_version()
+    tables = set(store.db.get_tables())
+    assert {"account", "post", "thread", "draft", "template", "outbox_item"} <= tables
+    assert "post_fts" in tables
+
+
+def test_migrating_twice_changes_nothing(store):
+    before = store.db.execute_sql("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    assert migrate(store.db) == latest_version()
+    after = store.db.execute_sql("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    assert before == after
+
+
+def test_v1_database_gets_the_v2_step_once(tmp_path):
+    calls = []
+
+    def v2_add_column(db):
+        calls.append(schema_version(db))
+        db.execute_sql("ALTER TABLE account ADD COLUMN color TEXT NOT NULL DEFAULT ''")
+
+    path = tmp_path / "old.sqlite3"
+    db = open_database(path)
+    assert migrate(db, _v1_only()) == 1
+    db.execute_sql(
+        "INSERT INTO account (network, server, handle, remote_id, display_name, state, is_demo,"
+        " max_chars, default_visibility, last_error, created_at)"
+        " VALUES ('mastodon', 's', 'h', '1', '', 'connected', 0, 500, 'public', '', '')"
+    )
+    db.close()
+
+    db = open_database(path)
+    steps = [*_v1_only(), (2, v2_add_column)]
+    assert migrate(db, steps) == 2
+    assert migrate(db, steps) == 2
+    assert calls == [1]  # ran once, on the v1 file
+    assert schema_version(db) == 2
+    assert db.execute_sql("SELECT handle, color FROM account").fetchall() == [("h", "")]
+    db.close()
+
+
+def test_a_failing_step_leaves_the_old_version_intact(tmp_path):
+    def v2_broken(db):
+        db.execute_sql("ALTER TABLE account ADD COLUMN half TEXT")
+        raise RuntimeError("bug in migration")
+
+    db = open_database(tmp_path / "x.sqlite3")
+    migrate(db, _v1_only())
+    with pytest.raises(RuntimeError):
+        migrate(db, [*_v1_only(), (2, v2_broken)])
+    assert schema_version(db) == 1
+    columns = [c.name for c in db.get_columns("account")]
+    assert "half" not in columns  # rolled back with the step
+    db.close()
+
+
+def test_a_database_from_a_newer_program_is_refused(tmp_path):
+    db = open_database(tmp_path / "x.sqlite3")
+    migrate(db, [*_v1_only(), (2, lambda db: None)])
+    with pytest.raises(StorageError) as caught:
+        migrate(db, _v1_only())
+    assert "newer Shopkeep" in caught.value.user_message
+    db.close()
