@@ -164,17 +164,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw, shop = scorers()
     shop("warm-up")  # builds the cached analyzer outside the timed loop
     raw("warm-up")
-    print("| file | n | acc raw | acc shopkeep | macro-F1 raw | macro-F1 shopkeep "
-          "| neg recall raw | neg recall shopkeep | posts/s raw | posts/s shopkeep | speed |")
+    print(
+        "| file | n | acc raw | acc shopkeep | macro-F1 raw | macro-F1 shopkeep "
+        "| neg recall raw | neg recall shopkeep | posts/s raw | posts/s shopkeep | speed |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for ds in datasets:
         rounds = 1 if args.smoke else max(args.rounds, 1)
         r, s = compare(ds, raw, shop, rounds)
         acc_note = " (2-class)" if ds.two_class else ""
-        print(f"| {ds.name}{acc_note} | {len(ds.texts)} | {r.accuracy:.3f} | {s.accuracy:.3f} "
-              f"| {r.macro_f1:.3f} | {s.macro_f1:.3f} | {r.neg_recall:.3f} | {s.neg_recall:.3f} "
-              f"| {r.posts_per_s:,.0f} | {s.posts_per_s:,.0f} "
-              f"| {s.posts_per_s / r.posts_per_s:.2f}x |")
+        print(
+            f"| {ds.name}{acc_note} | {len(ds.texts)} | {r.accuracy:.3f} | {s.accuracy:.3f} "
+            f"| {r.macro_f1:.3f} | {s.macro_f1:.3f} | {r.neg_recall:.3f} | {s.neg_recall:.3f} "
+            f"| {r.posts_per_s:,.0f} | {s.posts_per_s:,.0f} "
+            f"| {s.posts_per_s / r.posts_per_s:.2f}x |"
+        )
     return 0
 
 

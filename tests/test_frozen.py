@@ -8,7 +8,6 @@ app/, resources/ and the installed packages are unchanged). Skip locally with
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ BUILD_ROOT = ROOT / "build" / "frozen-test"
 pytestmark = [
     pytest.mark.frozen,
     pytest.mark.timeout(600),
-    pytest.mark.skipif(shutil.which("objdump") is None, reason="PyInstaller needs binutils"),
 ]
 
 

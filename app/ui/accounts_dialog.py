@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -72,6 +73,8 @@ class AccountRow(QFrame):
                              f"{server}", "hint", self)
         self.problem = label("", "hint", self)
         self.problem.setStyleSheet("color: #9A3412;")
+        for single_line in (self.name, self.details):
+            single_line.setWordWrap(False)
         col.addWidget(self.name)
         col.addWidget(self.details)
         col.addWidget(self.problem)
@@ -162,10 +165,10 @@ class AccountsDialog(QDialog):
             row = AccountRow(account, self.list)
             item = QListWidgetItem(self.list)
             item.setData(Qt.ItemDataRole.UserRole, account.id)
-            item.setSizeHint(row.sizeHint())
             self.list.setItemWidget(item, row)
             self.rows[account.id] = row
             self.states[account.id] = account.state
+            self._fit(account.id)
         self.list.setVisible(bool(accounts))
         self.empty.setVisible(not accounts)
         if accounts:
@@ -195,7 +198,25 @@ class AccountsDialog(QDialog):
             return
         self.states[account_id] = state
         row.show_state(state, problem)
+        self._fit(account_id)
         self._update_buttons()
+
+    def _fit(self, account_id: int) -> None:
+        """Row height for the list's width, so a wrapped problem sentence is never cut off."""
+        row = self.rows[account_id]
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == account_id:
+                width = max(self.list.viewport().width(), 400)
+                layout = row.layout()
+                height = layout.heightForWidth(width) if layout.hasHeightForWidth() \
+                    else row.sizeHint().height()
+                item.setSizeHint(QSize(width, height))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        for account_id in self.rows:
+            self._fit(account_id)
 
     def selected(self) -> Account | None:
         item = self.list.currentItem()

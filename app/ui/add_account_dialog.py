@@ -107,8 +107,8 @@ class AddAccountDialog(QDialog):
             "Shopkeep reads the mentions of your shop's account and helps you answer them. "
             "Which network is it on?", self)
         for network, title, text in (
-                (Network.MASTODON, "Mastodon", "Any server that speaks the Mastodon API. "
-                                               "You approve Shopkeep in your browser."),
+                (Network.MASTODON, "Mastodon",
+                 "Any Mastodon server. You approve Shopkeep in your browser."),
                 (Network.BLUESKY, "Bluesky", "Sign in with an app password made for Shopkeep.")):
             button = NetworkChoice(network, title, text, page)
             button.clicked.connect(lambda _=False, n=network: self.choose(n))
@@ -293,8 +293,8 @@ class AddAccountDialog(QDialog):
         self.show_page(page)
         where = request.server.split("://", 1)[-1]
         if request.uses_loopback:
-            page.text.setText(f"Your browser opened {where}. Sign in there if asked and click "
-                              "Authorize: this window continues by itself.")
+            page.text.setText(f"Your browser opened {where}, where you can let Shopkeep read "
+                              "and answer your mentions.")
         else:
             page.text.setText(f"Your browser opened {where}. Click Authorize, then copy the "
                               "code the page shows and paste it below.")

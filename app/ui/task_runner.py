@@ -32,6 +32,16 @@ class _Pending:
     on_error: ErrorCallback | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What a job hands back: one object, because PySide 6.12 over-releases a queued
+    `bool` argument (seen as "bool_dealloc" at interpreter exit)."""
+
+    task_id: int
+    ok: bool
+    value: object
+
+
 class _Job(QRunnable):
     """Runs one function on a pool thread and reports back through the runner's signal."""
 
@@ -49,9 +59,9 @@ class _Job(QRunnable):
             result = self._fn()
         except Exception as exc:  # handed back to the GUI thread, never swallowed
             self._runner._log_failure(self._task_id, exc)
-            self._runner._finished.emit(self._task_id, False, exc)
+            self._runner._finished.emit(_Outcome(self._task_id, False, exc))
         else:
-            self._runner._finished.emit(self._task_id, True, result)
+            self._runner._finished.emit(_Outcome(self._task_id, True, result))
 
 
 class TaskRunner(QObject):
@@ -61,7 +71,7 @@ class TaskRunner(QObject):
     can show expected errors calmly and route bugs to the crash dialog.
     """
 
-    _finished = Signal(int, bool, object)
+    _finished = Signal(object)
     unhandled_error = Signal(object)
     busy_changed = Signal(bool)
 
@@ -78,7 +88,7 @@ class TaskRunner(QObject):
         self._read_pool.setMaxThreadCount(max_threads)
         self._write_pool = QThreadPool(self)
         self._write_pool.setMaxThreadCount(1)  # the write lane: one writer, in order
-        self._finished.connect(self._deliver)
+        self._finished.connect(self._on_finished)
 
     @property
     def cancelled(self) -> bool:
@@ -142,7 +152,10 @@ class TaskRunner(QObject):
         else:
             log.error("%s raised", name, exc_info=exc)
 
-    @Slot(int, bool, object)
+    @Slot(object)
+    def _on_finished(self, outcome: _Outcome) -> None:
+        self._deliver(outcome.task_id, outcome.ok, outcome.value)
+
     def _deliver(self, task_id: int, ok: bool, value: object) -> None:
         pending = self._pending.pop(task_id, None)
         if not self._pending:

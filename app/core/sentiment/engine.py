@@ -86,9 +86,11 @@ def valences(
         last = len(clause) - 1
         for i, item in enumerate(clause):
             low = item.lower()
-            if low not in lexicon or low in BOOSTER_DICT:
-                sentiments.append(0.0)
-            elif low == "kind" and i < last and clause[i + 1].lower() == "of":
+            if (
+                low not in lexicon
+                or low in BOOSTER_DICT
+                or (low == "kind" and i < last and clause[i + 1].lower() == "of")
+            ):
                 sentiments.append(0.0)
             else:
                 analyzer.sentiment_valence(0.0, sentitext, item, i, sentiments)

@@ -15,6 +15,11 @@ def _after(words: str) -> str:
     return "(?:" + "|".join(f"(?<={re.escape(w)} )" for w in words.split("|")) + ")"
 
 
+def word_set(text: str) -> frozenset[str]:
+    """A word list written as one string, so long lists stay readable."""
+    return frozenset(text.split())
+
+
 # Politeness: words VADER counts as praise that in a customer message are mostly
 # just manners. "please"/"help" are requests; "thanks" is praise only when it
 # carries the message (see rules.politeness).
@@ -78,13 +83,11 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"never (?:arrived|came|showed up|turned up|received|got it|got my|got the|delivered)",
             rf"{_NOT} (?:yet )?(?:arrived|come|received|been delivered|delivered|shipped|"
             r"been shipped|turned up|showed up|shown up|got (?:it|my|the|our))",
-            _after("is|are|was|were|went|gone|still|item|items|order|parcel|package")
-            + "missing",
+            _after("is|are|was|were|went|gone|still|item|items|order|parcel|package") + "missing",
             r"missing (?:item|items|order|parcel|package|piece|pieces|part|parts)",
             r"(?:lost|misplaced) (?:my|our|the)",
             r"wrong (?:order|item|size|colou?r|address|product|one|thing|parcel|package|dish)",
-            _after("arrived|came|was|were")
-            + "(?:damaged|broken|crushed|smashed|open|opened|cold)",
+            _after("arrived|came|was|were") + "(?:damaged|broken|crushed|smashed|open|opened|cold)",
             r"no sign of",
         ),
         -2.0,
@@ -120,8 +123,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             + "(?:salty|sugary|sweet|greasy|dry|expensive|pricey|small|loud|noisy|cold|"
             "dirty|long|bland|oily|tough|chewy)",
             rf"{_NOT} (?:last|hold (?:a )?charge|stay (?:on|in|put)|fit|charge|recommend)",
-            r"(?:lasted|lasts|worked|works) (?:only |just )?(?:about |for )?(?:a |one |two |few |\d+ )"
-            r"(?:few )?(?:hours?|days?|weeks?|months?|uses?|times?)",
+            r"(?:lasted|lasts|worked|works) (?:only |just )?(?:about |for )?"
+            r"(?:a |one |two |few |\d+ )(?:few )?(?:hours?|days?|weeks?|months?|uses?|times?)",
             r"(?:breaks?|broke) (?:after|within|in|easily|down)",
             r"(?:died|dies|blew up|fell off|falls off|comes off|came off|nothing happens)",
         ),
@@ -148,7 +151,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "never again": (
         (
             r"never again",
-            r"(?:won'?t|will not|wouldn'?t|would not|not|never|don'?t think (?:i|we)'?(?:ll| will)) "
+            r"(?:won'?t|will not|wouldn'?t|would not|not|never|"
+            r"don'?t think (?:i|we)'?(?:ll| will)) "
             r"(?:ever |be |in a hurry to |bother |)(?:go(?:ing)?|com(?:e|ing)|return(?:ing)?|"
             r"run(?:ning)?|be|eat(?:ing)?|order(?:ing)?|shop(?:ping)?) (?:back|again|here again)",
             r"(?:will not|won'?t|wont|would not|wouldn'?t) (?:be )?(?:return(?:ing)?|recommend\w*)",
@@ -262,36 +266,36 @@ EMOJI_VALENCE: dict[str, float] = {
 # Small function-word lists for cheap language detection. Words that are also
 # common English words ("die", "war", "son", "come", "in") are left out.
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "the and is are was were not this that with for you your my our have has had "
-        "it it's i'm of to be been just what when where why how they them their there "
-        "will would can could should do does did don't at from but or if so very".split()
+    "en": word_set(
+        "the and is are was were not this that with for you your my our have has had it "
+        "it's i'm of to be been just what when where why how they them their there will "
+        "would can could should do does did don't at from but or if so very "
     ),
-    "de": frozenset(
-        "und der das ist nicht ein eine ich mit auf für sehr auch noch wir kein keine "
-        "dem den des zu nur wie bei oder mein meine wurde schon habe bin uns euch ihr "
-        "wird sind vom zum zur heute immer leider danke bitte aber nach wieder mir "
-        "mich dich sich ich's gibt gar".split()
+    "de": word_set(
+        "und der das ist nicht ein eine ich mit auf für sehr auch noch wir kein keine dem "
+        "den des zu nur wie bei oder mein meine wurde schon habe bin uns euch ihr wird "
+        "sind vom zum zur heute immer leider danke bitte aber nach wieder mir mich dich "
+        "sich ich's gibt gar "
     ),
-    "fr": frozenset(
-        "le les des est et une je pas pour avec dans du au qui que ce cette mais sur "
-        "mon ma mes nous vous très été était suis merci ne il elle sont tout c'est j'ai "
-        "n'est rien toujours aussi encore chez".split()
+    "fr": word_set(
+        "le les des est et une je pas pour avec dans du au qui que ce cette mais sur mon "
+        "ma mes nous vous très été était suis merci ne il elle sont tout c'est j'ai n'est "
+        "rien toujours aussi encore chez "
     ),
-    "es": frozenset(
-        "el los las es y que un una por para con muy pero mi mis su está esta fue yo "
-        "lo del al gracias hay nada todo pedido también siempre nunca estoy".split()
+    "es": word_set(
+        "el los las es y que un una por para con muy pero mi mis su está esta fue yo lo "
+        "del al gracias hay nada todo pedido también siempre nunca estoy "
     ),
-    "it": frozenset(
-        "il gli è di che non per con sono molto ma mio mia della del nel questo grazie "
-        "ho ha anche sempre ancora una".split()
+    "it": word_set(
+        "il gli è di che non per con sono molto ma mio mia della del nel questo grazie ho "
+        "ha anche sempre ancora una "
     ),
-    "pt": frozenset(
+    "pt": word_set(
         "os é não um uma para com muito mas meu minha da dos das na obrigado obrigada "
-        "está foi eu você também sempre ainda".split()
+        "está foi eu você também sempre ainda "
     ),
-    "nl": frozenset(
+    "nl": word_set(
         "het een niet van ik dat met voor op zijn maar mijn heel wel nog geen bedankt "
-        "dank ook altijd".split()
+        "dank ook altijd "
     ),
 }

@@ -15,12 +15,13 @@ from typing import Any
 
 from app.core.sentiment.lexicons import (
     COMPLAINTS,
-    PRAISE,
     EMPTY_THANKS,
+    PRAISE,
     REQUEST_WORDS,
     SARCASM_PRAISE,
     THANKS_BOOSTERS,
     THANKS_WORDS,
+    word_set,
 )
 
 SARCASM_VALENCE = -2.0
@@ -179,7 +180,7 @@ def praise_phrases(text: str) -> list[str]:
 
 
 def empty_thanks(text: str) -> str | None:
-    """"thanks for nothing" and friends: sarcastic whatever surrounds them."""
+    """ "thanks for nothing" and friends: sarcastic whatever surrounds them."""
     m = _EMPTY_THANKS_RE.search(text)
     return m.group() if m else None
 
@@ -201,7 +202,7 @@ def politeness(
 
 
 def thanks_boosted(lows: list[str]) -> bool:
-    """"thank you so much", "thanks a lot", "many thanks": gratitude carries the message."""
+    """ "thank you so much", "thanks a lot", "many thanks": gratitude carries the message."""
     for i, low in enumerate(lows):
         if low in THANKS_WORDS:
             window = lows[i + 1 : i + 4]
@@ -212,10 +213,10 @@ def thanks_boosted(lows: list[str]) -> bool:
     return False
 
 
-_LIKE_SUBJECTS = frozenset(
+_LIKE_SUBJECTS = word_set(
     "i we you they u ya really do does did don't dont didn't didnt would 'd i'd we'd "
-    "to also still just actually totally definitely kinda who people everyone all "
-    "i'd we'd you'd they'd".split()
+    "to also still just actually totally definitely kinda who people everyone all i'd "
+    "we'd you'd they'd "
 )
 _ADJ_BOOSTERS = {"incredible": 2.8, "exceptional": 2.8, "tremendous": 2.2, "phenomenal": 3.0}
 _DEGREE_WORDS = frozenset({"pretty", "super", "real", "mighty"})

@@ -59,8 +59,10 @@ def score(
         sarcastic = _sarcasm(joined.split("\n"), bad, lows, sentiments, bounds)
 
     request = not REQUEST_WORDS.isdisjoint(lows)
-    keep_thanks = not bad and not sarcastic and (
-        not (request or "?" in cleaned) or rules.thanks_boosted(lows)
+    keep_thanks = (
+        not bad
+        and not sarcastic
+        and (not (request or "?" in cleaned) or rules.thanks_boosted(lows))
     )
     polite = rules.politeness(lows, sentiments, keep_thanks=keep_thanks, owner_words=owner.words)
 
@@ -90,12 +92,11 @@ def _sarcasm(
         near = range(max(0, k - 1), min(len(clause_texts), k + 2))
         praise_words = {w for p in praise for w in p.split()}
         lo, hi = bounds[k], bounds[k + 1]
-        own_praise = any(
-            sentiments[i] > 0 and words[i] not in praise_words
-            for i in range(lo, hi)
-        )
+        own_praise = any(sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi))
         negative_near = any(j in complaint_in for j in near) or any(
-            sentiments[i] <= _NEGATIVE_CONTEXT for j in near for i in range(bounds[j], bounds[j + 1])
+            sentiments[i] <= _NEGATIVE_CONTEXT
+            for j in near
+            for i in range(bounds[j], bounds[j + 1])
         )
         if empty or (negative_near and not own_praise):
             for i in range(lo, hi):

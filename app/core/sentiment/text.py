@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from app.core.sentiment.engine import base_analyzer
+from app.core.sentiment.lexicons import word_set
 
 _HANDLE = re.compile(r"(?<![\w@])@[\w.\-]+(?:@[\w.\-]+)?")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -19,9 +20,9 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _SPACES = re.compile(r"[ \t]+")
 # Where a clause ends: VADER's negation must not reach across these.
 _CLAUSE_CHARS = frozenset(".!?;:,")
-_HASHTAG_WORDS = frozenset(
+_HASHTAG_WORDS = word_set(
     "a an the i my me we our you your it is was not no never again so too very worst "
-    "best fail epic customer service still waiting where order help".split()
+    "best fail epic customer service still waiting where order help "
 )
 
 
@@ -42,7 +43,7 @@ def mask(text: str, business_names: Sequence[str]) -> tuple[str, bool]:
 
 @lru_cache(maxsize=32)
 def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for all spellings of the shop's names: "Great Coffee", #GreatCoffee, great_coffee."""
+    """One regex for every spelling of the shop's names: "Great Coffee", #GreatCoffee."""
     alts = []
     for name in names:
         words = re.findall(r"\w+", name)

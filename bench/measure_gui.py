@@ -1,0 +1,278 @@
+"""GUI figures, each in a fresh offscreen process: cold start, open a thread, scroll, search, RSS.
+
+The parent (`run_*`) spawns `python -m bench.measure_gui MODE DATA_DIR` and reads
+one JSON line. Modes: `bare` (a bare PySide6 window: the baseline), `start`
+(Shopkeep over the stored inbox, until the thread list first paints with rows) and
+`interact` (open 40-post threads, search, scroll end to end, then the RSS).
+Cold start is timed from spawning the process to the "first-paint" line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "first-paint"
+
+
+def rss_mb() -> float:
+    """Resident set size of this process (Linux /proc), in MB."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def none_leak_per_call() -> int:
+    """How many references to None one void PySide6 call drops (0 on a healthy build).
+
+    PySide6 6.12.0 on Python 3.11 drops one per call (None is not immortal before 3.12),
+    so a long scroll aborts the process with "none_dealloc". The bench pads None's count
+    (`pad_none`) so the measurement can finish; the report states the bug.
+    """
+    from PySide6.QtGui import QColor
+
+    colour = QColor("red")
+    before = sys.getrefcount(None)
+    for _ in range(100):
+        colour.setAlpha(38)
+    return (before - sys.getrefcount(None)) // 100
+
+
+def pad_none() -> None:
+    """Add 2**40 references to None (no memory used) so the leak above cannot reach zero."""
+    import ctypes
+
+    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+
+
+def _emit(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload), flush=True)
+
+
+# ---------------------------------------------------------------- child side
+
+
+def _paint_spy(widget: Any, ready: Any, on_paint: Any) -> Any:
+    """Call `on_paint()` after the first Paint of `widget` for which `ready()` is true."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Spy(QObject):
+        done = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not self.done and ready():
+                self.done = True
+                on_paint()
+            return False
+
+    spy = Spy(widget)
+    widget.installEventFilter(spy)
+    return spy
+
+
+def child_bare() -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("hello", window))
+    window.resize(1280, 800)
+
+    def painted() -> None:
+        print(MARKER, flush=True)
+        QTimer.singleShot(0, lambda: (_emit({"rss_mb": rss_mb()}), app.quit()))
+
+    _paint_spy(window, lambda: True, painted)
+    window.show()
+    app.exec()
+
+
+def _app_window(data_dir: str) -> tuple[Any, Any]:
+    """The real window over the stored inbox, built as app.main.run_gui builds it."""
+    from app.core.paths import resolve_paths
+    from app.main import build_window, configure_logging, install_qt_message_handler
+    from app.main import make_application
+
+    paths = resolve_paths(data_dir)
+    paths.ensure()
+    configure_logging(paths)
+    app = make_application([])
+    install_qt_message_handler()
+    window = build_window(paths)
+    return app, window
+
+
+def child_start(data_dir: str) -> None:
+    from PySide6.QtCore import QTimer
+
+    app, window = _app_window(data_dir)
+    view = window.thread_view
+
+    def painted() -> None:
+        print(MARKER, flush=True)
+        rows = window.thread_model.rowCount()
+        QTimer.singleShot(0, lambda: (_emit({"rows": rows}), window.runner.shutdown(),
+                                      app.quit()))
+
+    _paint_spy(view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)
+    window.show()
+    app.exec()
+
+
+def _wait(app: Any, until: Any, timeout_s: float = 10.0) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not until():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def _open_thread(app: Any, window: Any, row: int) -> float:
+    """Select `row` and wait until its conversation is shown and painted; returns ms."""
+    opened: list[int] = []
+    window.thread_opened.connect(opened.append)
+    start = time.perf_counter()
+    window.select_row(row)
+    _wait(app, lambda: bool(opened))
+    window.conversation_pane.repaint()
+    elapsed = (time.perf_counter() - start) * 1000
+    window.thread_opened.disconnect(opened.append)
+    return elapsed
+
+
+def _search(window: Any, words: str) -> float:
+    """Run a search as the search box does and paint the first page; returns ms."""
+    start = time.perf_counter()
+    window.set_query(dataclasses.replace(window.thread_model.query, search=words))
+    window.thread_view.viewport().repaint()
+    return (time.perf_counter() - start) * 1000
+
+
+def _scroll(app: Any, window: Any) -> tuple[list[float], int]:
+    """Page down from top to bottom (loading pages as the view asks); ms per frame."""
+    view = window.thread_view
+    bar = view.verticalScrollBar()
+    bar.setValue(0)
+    app.processEvents()
+    frames: list[float] = []
+    while True:
+        start = time.perf_counter()
+        bar.setValue(bar.value() + view.viewport().height())
+        app.processEvents()
+        view.viewport().repaint()
+        frames.append((time.perf_counter() - start) * 1000)
+        if bar.value() >= bar.maximum() and not window.thread_model.canFetchMore():
+            break
+    return frames, window.thread_model.rowCount()
+
+
+def child_interact(data_dir: str, runs: int, rare: str, common: str) -> None:
+    app, window = _app_window(data_dir)
+    leak = none_leak_per_call()
+    if leak:
+        pad_none()
+    window.show()
+    _wait(app, lambda: window.thread_model.rowCount() > 0 and not window.runner.is_busy())
+    long_rows = [i for i, r in enumerate(window.thread_model.loaded_rows()) if r.post_count >= 40]
+    other = next(i for i in range(window.thread_model.rowCount()) if i not in long_rows)
+    open_ms: list[float] = []
+    for k in range(runs):
+        if not long_rows:
+            break
+        _open_thread(app, window, other)
+        open_ms.append(_open_thread(app, window, long_rows[k % len(long_rows)]))
+    base = window.thread_model.query
+    rare_ms, common_ms = [], []
+    for _ in range(runs):
+        rare_ms.append(_search(window, rare))
+        window.set_query(base)
+        common_ms.append(_search(window, common))
+        window.set_query(base)
+    app.processEvents()
+    frames, rows = _scroll(app, window)
+    scroll_max = [max(frames)]
+    for _ in range(max(0, min(runs, 3) - 1)):  # full scrolls are long: at most three
+        window.set_query(base)
+        more, rows = _scroll(app, window)
+        scroll_max.append(max(more))
+    _emit({"open_ms": open_ms, "long_threads": len(long_rows), "rare_ms": rare_ms,
+           "common_ms": common_ms, "scroll_max_ms": scroll_max, "frames": len(frames),
+           "rows": rows, "rss_mb": rss_mb(), "none_leak": leak})
+    window.runner.shutdown()
+
+
+# ---------------------------------------------------------------- parent side
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEP_")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def spawn(args: list[str], marker: str | None = None, timeout: float = 900
+          ) -> tuple[float | None, dict[str, Any]]:
+    """Run a child; (ms until `marker` on stdout or None, its JSON line)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.measure_gui", *args], cwd=ROOT,
+                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    at: float | None = None
+    result: dict[str, Any] = {}
+    for line in proc.stdout:
+        if marker and at is None and line.startswith(marker):
+            at = (time.perf_counter() - start) * 1000
+        elif line.startswith("{"):
+            result = json.loads(line)
+    _, err = proc.communicate(timeout=timeout)
+    if proc.returncode != 0 or not result:
+        raise RuntimeError(f"bench child {args[0]} failed ({proc.returncode}):\n{err[-3000:]}")
+    return at, result
+
+
+def cold_starts(data_dir: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
+    """(app ms, bare ms, bare RSS MB), alternating so background load hits both alike."""
+    spawn(["bare"], MARKER)  # warm-up: page cache, font cache
+    spawn(["start", str(data_dir)], MARKER)
+    app_ms, bare_ms, bare_rss = [], [], []
+    for _ in range(runs):
+        at, res = spawn(["bare"], MARKER)
+        bare_ms.append(at or float("nan"))
+        bare_rss.append(float(res["rss_mb"]))
+        at, _ = spawn(["start", str(data_dir)], MARKER)
+        app_ms.append(at or float("nan"))
+    return app_ms, bare_ms, bare_rss
+
+
+def interact(data_dir: Path, runs: int, rare: str, common: str) -> dict[str, Any]:
+    _, res = spawn(["interact", str(data_dir), str(runs), rare, common])
+    return res
+
+
+def main(argv: list[str]) -> None:
+    mode = argv[0]
+    if mode == "bare":
+        child_bare()
+    elif mode == "start":
+        child_start(argv[1])
+    elif mode == "interact":
+        child_interact(argv[1], int(argv[2]), argv[3], argv[4])
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
