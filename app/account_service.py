@@ -24,12 +24,14 @@ from dataclasses import dataclass, field
 
 from app.cli_sync import register_network_clients
 from app.core.accounts import RemovalPlan, SignInRequest
-from app.core.connections import Connections, MissingSecrets, account_key, key_for
+from app.core.connections import Connections, account_key, key_for
 from app.core.errors import (
     AuthError,
-    InsecureServer,
+    BadResponse,
     KeychainUnavailable,
     NetworkError,
+    NotFound,
+    ServerUnreachable,
     ShopkeepError,
     WrongCredentials,
 )
@@ -61,6 +63,10 @@ MAIN_PASSWORD_REFUSED = (
     "Privacy and security, App passwords, create one for Shopkeep and paste it here."
 )
 NOT_A_TOKEN = "Paste the access token from your server's Development settings."
+WRONG_TOKEN = ("The server did not accept that access token. Check that you copied all of it "
+               "and that the application still exists in your server's settings.")
+WRONG_CODE = ("The server did not accept that code. Copy it again from the browser page, "
+              "or go back and start over.")
 
 
 @dataclass(slots=True)
@@ -126,7 +132,16 @@ class AppAccountService:
     def start_mastodon_sign_in(self, server: str, *, loopback: bool = True) -> SignInRequest:
         self.credentials.check()  # no keychain: say so before the browser opens
         base = normalise_server(server)
-        app = register_app(base)
+        host = base.split("://", 1)[1]
+        try:
+            app = register_app(base)
+        except ServerUnreachable as exc:
+            raise ServerUnreachable(str(exc), user_message=(
+                f"Shopkeep could not reach {host}. Check the address and the internet "
+                "connection.")) from exc
+        except (NotFound, BadResponse) as exc:
+            raise BadResponse(str(exc), user_message=(
+                f"{host} does not look like a Mastodon server. Check the address.")) from exc
         receiver = LoopbackReceiver() if loopback else None
         try:
             auth = start_authorization(app, receiver.redirect_uri if receiver else OOB)
@@ -172,7 +187,10 @@ class AppAccountService:
         pending = self._get_pending(request)
         if not code.strip():
             raise AuthError("empty code", user_message="Paste the code the server showed you.")
-        token = exchange_code(pending.app, pending.auth, code)
+        try:
+            token = exchange_code(pending.app, pending.auth, code)
+        except AuthError as exc:
+            raise AuthError(str(exc), user_message=WRONG_CODE) from exc
         account = self._save_mastodon(pending.app.server, token, pending.app)
         self.cancel_sign_in(request)  # done: stop the listener, forget the verifier
         return account
@@ -182,7 +200,14 @@ class AppAccountService:
         token = token.strip()
         if not token or any(c.isspace() for c in token):
             raise AuthError("not a token", user_message=NOT_A_TOKEN)
-        return self._save_mastodon(normalise_server(server), token, None)
+        try:
+            return self._save_mastodon(normalise_server(server), token, None)
+        except KeychainUnavailable:
+            raise
+        except AuthError as exc:
+            if "401" not in str(exc):
+                raise  # e.g. 403: the account is disabled, said in its own words
+            raise AuthError(str(exc), user_message=WRONG_TOKEN) from exc
 
     def _save_mastodon(self, server: str, token: str, app: AppRegistration | None) -> Account:
         client = MastodonClient(server, token)
@@ -280,12 +305,10 @@ class AppAccountService:
             return AccountState.DEMO
         try:
             info = self.connections.client_for(account).verify()
-        except KeychainUnavailable:
-            raise
-        except (AuthError, MissingSecrets) as exc:
+        except AuthError as exc:  # MissingSecrets too: the keychain lost the entry
             self.connections.forget(account.id)
             return self._note(account, AccountState.NEEDS_SIGN_IN, exc)
-        except (NetworkError, InsecureServer) as exc:
+        except NetworkError as exc:
             return self._note(account, AccountState.UNREACHABLE, exc)
         self.store.update_account(account.id, state=AccountState.CONNECTED, last_error="",
                                   display_name=info.display_name, max_chars=info.max_chars,
