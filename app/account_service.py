@@ -205,7 +205,7 @@ class AppAccountService:
         except KeychainUnavailable:
             raise
         except AuthError as exc:
-            if "401" not in str(exc):
+            if exc.user_message != AuthError.user_message:
                 raise  # e.g. 403: the account is disabled, said in its own words
             raise AuthError(str(exc), user_message=WRONG_TOKEN) from exc
 

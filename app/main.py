@@ -24,6 +24,7 @@ from app.core.paths import AppPaths, resolve_paths, resources_dir
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
     from app.ui.main_window import MainWindow
+    from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger("shopkeep")
 
@@ -192,7 +193,6 @@ def make_application(argv: list[str]) -> Any:
 def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
                  synchronous: bool = False) -> MainWindow:
     """The main window over the real store, as the app and the self-test build it."""
-    from app.ui import dialogs
     from app.ui.main_window import MainWindow
     from app.ui.task_runner import TaskRunner
 
@@ -203,10 +203,49 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     runner = TaskRunner(synchronous=synchronous)
     window = MainWindow(store, runner)
     runner.setParent(window)
-    window.add_account_requested.connect(lambda: dialogs.accounts_coming_soon(window))
+    install_accounts(window, store, runner)
+    install_answering(window, store, runner, paths)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
     return window
+
+
+def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner) -> None:
+    """Add account / Accounts… dialogs over the concrete account service."""
+    from app.account_service import AppAccountService
+    from app.storage.credentials import CredentialStore
+    from app.ui.accounts_dialog import open_accounts_dialog
+    from app.ui.add_account_dialog import AddAccountDialog
+
+    service = AppAccountService(store, CredentialStore())  # type: ignore[arg-type]
+
+    def add_account() -> None:
+        dialog = AddAccountDialog(service, runner, window)
+        dialog.account_added.connect(lambda _a: window.refresh_side())
+        dialog.open()
+
+    def manage_accounts() -> None:
+        dialog = open_accounts_dialog(service, runner, window)
+        dialog.accounts_changed.connect(window.refresh_side)
+
+    window.add_account_requested.connect(add_account)
+    window.accounts_requested.connect(manage_accounts)
+
+
+def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
+                      paths: AppPaths) -> None:
+    """Composer, drafts, customer history and thread actions beside the conversation."""
+    from app.ui.answer_pane import install_answer_pane
+    from app.ui.answer_services import AnswerServices
+
+    settings = read_settings(paths)
+    services = AnswerServices(
+        store, runner,  # type: ignore[arg-type]
+        business=str(settings.get("business", "")),
+        signature=str(settings.get("signature", "")),
+        save_profile=lambda b, sig: update_settings(paths, business=b, signature=sig),
+    )
+    window.answer_pane = install_answer_pane(window, services)
 
 
 def _corrupt_text(exc: DatabaseCorrupt) -> str:

@@ -19,10 +19,16 @@ import keyring.backends.fail
 import pytest
 import requests
 
-from app.account_service import MAIN_PASSWORD_REFUSED, AppAccountService
+from app.account_service import (
+    MAIN_PASSWORD_REFUSED,
+    WRONG_CODE,
+    WRONG_TOKEN,
+    AppAccountService,
+)
 from app.core.connections import key_for
 from app.core.errors import (
     AuthError,
+    BadResponse,
     InsecureServer,
     KeychainUnavailable,
     ServerUnreachable,
@@ -154,7 +160,7 @@ def test_wrong_code_is_refused_in_plain_words(service: AppAccountService,
     request = service.start_mastodon_sign_in(mastodon_server.url, loopback=False)
     with pytest.raises(AuthError) as info:
         service.finish_mastodon_sign_in(request, "not-the-code")
-    assert "sign in again" in info.value.user_message.lower()
+    assert info.value.user_message == WRONG_CODE
     assert store.accounts() == []
 
 
@@ -200,7 +206,22 @@ def test_unreachable_server(service: AppAccountService, mastodon_server: Mastodo
     assert "could not be reached" in store.account(account.id).last_error
     with pytest.raises(ServerUnreachable) as info:
         service.start_mastodon_sign_in(closed_port())
-    assert info.value.user_message.endswith(".")
+    assert info.value.user_message.startswith("Shopkeep could not reach 127.0.0.1:")
+
+
+def test_not_a_mastodon_server(service: AppAccountService,
+                               mastodon_server: MastodonServer) -> None:
+    mastodon_server.respond_next("/api/v1/apps", 404, b"<html>Not Found</html>")
+    with pytest.raises(BadResponse) as info:
+        service.start_mastodon_sign_in(mastodon_server.url)
+    assert "does not look like a Mastodon server" in info.value.user_message
+
+
+def test_wrong_pasted_token(service: AppAccountService, mastodon_server: MastodonServer,
+                            store: Any) -> None:
+    with pytest.raises(AuthError) as info:
+        service.add_mastodon_token(mastodon_server.url, "wrong-token")
+    assert info.value.user_message == WRONG_TOKEN and store.accounts() == []
 
 
 @pytest.mark.parametrize("address", ["http://social.example", "http://10.0.0.5:3000"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,9 @@ _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
 _TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 _FRACTION_RE = re.compile(r"(\.\d{1,6})\d*")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SAFE_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$",
+                       re.IGNORECASE)
+MAX_REPLY_DEPTH = 200  # getPostThread is asked for 10 levels; deeper is hostile
 
 
 def is_tid(value: str) -> bool:
@@ -56,7 +59,10 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 9999 at -12:00 is past the end of the calendar
+        return None
 
 
 def split_uri(uri: str) -> tuple[str, str, str]:
@@ -102,7 +108,8 @@ def _ref_uri(reply: Any, key: str) -> str | None:
 
 
 def _http(url: Any) -> bool:
-    return isinstance(url, str) and url.lower().startswith(("https://", "http://"))
+    """An http(s) URL with no spaces, control or bidi characters (which hide the target)."""
+    return isinstance(url, str) and bool(_SAFE_URL.match(url))
 
 
 def _quote_link(record: Any, fallback: str) -> MediaLink:
@@ -133,7 +140,8 @@ def media_from_embed(embed: Any, post_url: str) -> tuple[MediaLink, ...]:
     kind = _str(embed, "$type").removesuffix("#view")
     links: list[MediaLink] = []
     if kind == "app.bsky.embed.images":
-        for image in embed.get("images") or []:
+        images = embed.get("images")
+        for image in images if isinstance(images, list) else []:
             if not isinstance(image, Mapping):
                 continue
             alt = _str(image, "alt").strip()
@@ -296,16 +304,24 @@ def parse_thread(body: Any) -> list[Post]:
 
 
 def _walk_replies(node: Mapping[str, Any], parent: str, root: str, out: list[Post]) -> None:
-    replies = node.get("replies")
-    if not isinstance(replies, list):
-        return
-    for child in replies:
-        post = _node_post(child, parent, root) if isinstance(child, Mapping) else None
+    """Replies depth-first, pre-order (an explicit stack: hostile nesting cannot overflow)."""
+    done = object()
+    first = node.get("replies")
+    stack: list[tuple[Iterator[Any], str]] = [(iter(first if isinstance(first, list) else []),
+                                               parent)]
+    while stack:
+        children, parent_uri = stack[-1]
+        child = next(children, done)
+        if child is done:
+            stack.pop()
+            continue
+        post = _node_post(child, parent_uri, root) if isinstance(child, Mapping) else None
         if post is None:
             continue
         out.append(post)
-        if _node_kind(child) == "post":
-            _walk_replies(child, post.remote_id, root, out)
+        replies = child.get("replies") if _node_kind(child) == "post" else None
+        if isinstance(replies, list) and len(stack) < MAX_REPLY_DEPTH:
+            stack.append((iter(replies), post.remote_id))
 
 
 def strong_ref(obj: Any) -> dict[str, str] | None:

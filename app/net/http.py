@@ -9,8 +9,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 
 from app import __version__
 from app.core.errors import BadResponse, InsecureServer, RateLimited, ServerError, ServerUnreachable
@@ -25,8 +27,69 @@ from app.core.errors import BadResponse, InsecureServer, RateLimited, ServerErro
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"Shopkeep/{__version__} (desktop inbox for small businesses)"
-TIMEOUT = (5.0, 20.0)  # connect, read
+TIMEOUT = (5.0, 20.0)  # connect, read (per socket read)
+MAX_SECONDS = 60.0  # a whole answer, however slowly it trickles in, takes at most this long
 MAX_BODY_BYTES = 10 * 1024 * 1024  # a page of mentions is far smaller; refuse anything bigger
+MAX_JSON_DEPTH = 200  # real answers nest < 20 deep; deeper is hostile (and overflows the stack)
+
+# ---------------------------------------------------------------- log redaction
+
+_AUTH_HEADER = re.compile(
+    r"((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic|token)\s+)?[^\s'\",}]+",
+    re.IGNORECASE)
+_BEARER = re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&;\s\"'](?:access_token|refresh_token|token|code|code_verifier|client_secret|"
+    r"password|app_password|accessJwt|refreshJwt)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """Text with Authorization headers, bearer tokens, JWTs and secret query params hidden."""
+    text = _AUTH_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _SECRET_PARAM.sub(lambda m: m.group(1) + REDACTED, text)
+    return _JWT.sub(REDACTED, text)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that rewrites each record's message through `redact`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the record as it is
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+REDACTING_FILTER = RedactingFilter()
+# Loggers that see URLs or headers of our requests (urllib3 logs "GET /path?query" at DEBUG).
+REDACTED_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "requests",
+                    "app.net", "app.net.http", "app.net.mastodon", "app.net.mastodon_auth",
+                    "app.net.bluesky", "app.net.bluesky_session")
+
+
+def install_log_redaction(targets: Iterable[logging.Logger | logging.Handler] = ()) -> None:
+    """Attach the filter to the HTTP loggers (done at import) and to any given handlers.
+
+    A filter on a logger only sees that logger's own records; main.py should also
+    pass its file and console handlers so every record is redacted before it lands.
+    """
+    for name in REDACTED_LOGGERS:
+        logger = logging.getLogger(name)
+        if REDACTING_FILTER not in logger.filters:
+            logger.addFilter(REDACTING_FILTER)
+    for target in targets:
+        if REDACTING_FILTER not in target.filters:
+            target.addFilter(REDACTING_FILTER)
+
+
+install_log_redaction()
 
 
 def is_loopback(host: str) -> bool:
@@ -63,9 +126,44 @@ class Response:
 
     def json(self) -> Any:
         try:
-            return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadResponse(f"{self.url}: not JSON ({exc})") from exc
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadResponse(f"{self.url}: not UTF-8 ({exc.reason})") from exc
+        return decode_json(text, self.url)
+
+
+def decode_json(text: str, where: str) -> Any:
+    """json.loads that only ever fails with BadResponse, and never returns unstorable text.
+
+    Too-deep nesting (RecursionError in json) is refused; lone surrogates from
+    `\\ud800` escapes (which SQLite and Qt cannot store or show) become U+FFFD.
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise BadResponse(f"{where}: malformed JSON ({type(exc).__name__})") from exc
+    return scrub(data, where)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """Lone surrogates (only reachable through JSON escapes) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def scrub(data: Any, where: str = "response", depth: int = 0) -> Any:
+    """Decoded JSON with lone surrogates replaced; deeper than MAX_JSON_DEPTH is refused."""
+    if depth > MAX_JSON_DEPTH:
+        raise BadResponse(f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(data, str):
+        return _clean(data)
+    if isinstance(data, list):
+        return [scrub(v, where, depth + 1) for v in data]
+    if isinstance(data, dict):
+        return {_clean(k): scrub(v, where, depth + 1) for k, v in data.items()}
+    return data
 
 
 def reset_in_seconds(value: str | None) -> float | None:
@@ -105,12 +203,15 @@ def retry_after_seconds(headers: Mapping[str, str], default: float = 60.0) -> fl
 class HttpSession:
     """One requests.Session per account; credentials never leave for another host."""
 
-    def __init__(self, base_url: str, *, timeout: tuple[float, float] = TIMEOUT) -> None:
+    def __init__(self, base_url: str, *, timeout: tuple[float, float] = TIMEOUT,
+                 max_seconds: float = MAX_SECONDS) -> None:
         self.base_url = normalise_server(base_url)
         self.timeout = timeout
+        self.max_seconds = max_seconds
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.trust_env = False  # never route loopback test traffic through a proxy
+        self._session.verify = True  # certificate checks are never turned off
 
     def close(self) -> None:
         self._session.close()
@@ -133,7 +234,8 @@ class HttpSession:
         check: bool = True,
     ) -> Response:
         """`check=False` hands 429/5xx back unraised, for clients that read their bodies/headers."""
-        url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
+        url = self._checked_url(path_or_url, headers)
+        deadline = time.monotonic() + self.max_seconds
         try:
             resp = self._session.request(
                 method, url, params=params, json=json_body, data=data,
@@ -141,11 +243,11 @@ class HttpSession:
                 stream=True, allow_redirects=False,
             )
         except requests.Timeout as exc:
-            raise ServerUnreachable(f"{method} {url}: timed out") from exc
+            raise ServerUnreachable(f"{method} {_safe(url)}: timed out") from exc
         except requests.RequestException as exc:
-            raise ServerUnreachable(f"{method} {url}: {type(exc).__name__}") from exc
+            raise ServerUnreachable(f"{method} {_safe(url)}: {type(exc).__name__}") from exc
         try:
-            body = self._read_capped(resp, url)
+            body = self._read_capped(resp, _safe(url), deadline)
         finally:
             resp.close()
         result = Response(resp.status_code, resp.headers, body, url)
@@ -153,21 +255,49 @@ class HttpSession:
             self._raise_common(result)
         return result
 
+    def _checked_url(self, path_or_url: str, headers: Mapping[str, str] | None) -> str:
+        """A path joins base_url; a full URL must be https (or loopback http), and a
+        request carrying credentials may only go to the session's own server."""
+        if "://" not in path_or_url:
+            return self.base_url + path_or_url
+        origin = normalise_server(path_or_url)  # raises InsecureServer for http://elsewhere
+        carries_secret = any(k.lower() in ("authorization", "proxy-authorization")
+                             for k in (headers or {}))
+        if carries_secret and origin.lower() != self.base_url.lower():
+            raise InsecureServer(
+                f"refusing to send credentials to {urlsplit(origin).hostname}",
+                user_message="The server tried to send Shopkeep's sign-in to another "
+                             "server. Shopkeep refused.")
+        return path_or_url
+
     @staticmethod
-    def _read_capped(resp: requests.Response, url: str) -> bytes:
+    def _read_capped(resp: requests.Response, url: str, deadline: float) -> bytes:
+        """The body, refusing more than MAX_BODY_BYTES or a trickle that outlasts `deadline`.
+
+        `read1` returns what one socket read brings, so the clock is checked even
+        when a server sends one byte at a time (a per-read timeout never fires then).
+        """
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise BadResponse(f"{url}: response of {declared} bytes refused")
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in resp.iter_content(64 * 1024):
+            while True:
+                if time.monotonic() > deadline:
+                    raise ServerUnreachable(f"{url}: the answer took too long; stopped reading")
+                chunk = resp.raw.read1(64 * 1024, decode_content=True)
+                if not chunk:
+                    break
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise BadResponse(f"{url}: response over {MAX_BODY_BYTES} bytes refused")
                 chunks.append(chunk)
-        except requests.RequestException as exc:
-            raise ServerUnreachable(f"{url}: connection broke while reading") from exc
+        except urllib3.exceptions.DecodeError as exc:
+            raise BadResponse(f"{url}: a compressed answer that does not unpack") from exc
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ServerUnreachable(f"{url}: connection broke while reading "
+                                    f"({type(exc).__name__})") from exc
         return b"".join(chunks)
 
     @staticmethod
@@ -177,5 +307,10 @@ class HttpSession:
         if 500 <= resp.status < 600:
             raise ServerError(f"{resp.url}: HTTP {resp.status}")
         if 300 <= resp.status < 400:
-            location = resp.headers.get("Location")
-            raise BadResponse(f"{resp.url}: redirect to {location!r} not followed")
+            location = _safe(resp.headers.get("Location") or "")
+            raise BadResponse(f"{_safe(resp.url)}: redirect to {location!r} not followed")
+
+
+def _safe(url: str) -> str:
+    """A URL fit for logs and error details: secret-looking query values hidden."""
+    return redact(url) if "?" in url else url

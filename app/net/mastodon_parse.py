@@ -16,6 +16,7 @@ from typing import Any
 
 from app.core.errors import BadResponse
 from app.core.models import Author, MediaLink, Network, Post
+from app.net.http import decode_json
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")  # widest to narrowest
 
@@ -82,7 +83,10 @@ def parse_time(value: str, where: str) -> datetime:
         raise BadResponse(f"{where}: not an ISO 8601 time: {value[:40]!r}") from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:  # year 9999 at -12:00 is past the end of the calendar
+        raise BadResponse(f"{where}: time out of range: {value[:40]!r}") from exc
 
 
 def error_message(body: bytes) -> str:
@@ -105,10 +109,18 @@ def load_json(body: bytes, where: str) -> Any:
     text = body.decode("utf-8", "replace").lstrip()
     if text.startswith("<"):
         raise BadResponse(f"{where}: got an HTML page where JSON was expected")
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise BadResponse(f"{where}: malformed JSON ({exc})") from exc
+    return decode_json(text, where)
+
+
+_SAFE_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$",
+                       re.IGNORECASE)
+
+
+def safe_url(value: str | None) -> str:
+    """An http(s) link to show and open on click; anything else (javascript:, file:,
+    data:, bidi tricks that hide the real target) becomes "" so it is never a link."""
+    value = (value or "").strip()
+    return value if _SAFE_URL.match(value) else ""
 
 
 # ---------------------------------------------------------------- HTML -> text
@@ -133,13 +145,28 @@ class _TextExtractor(HTMLParser):
         self._pre = 0
 
     def _newline(self, count: int) -> None:
-        text = "".join(self.parts).rstrip(" ")
-        self.parts = [text]
-        if not text:
+        """End the line: trailing spaces go, then up to `count` newlines (never more).
+
+        Looks only at the tail of `parts`: joining everything here made a status of
+        many short paragraphs quadratic (minutes for a hostile 10 MB answer).
+        """
+        parts = self.parts
+        while parts:
+            last = parts[-1].rstrip(" ")
+            if last:
+                parts[-1] = last
+                break
+            parts.pop()
+        if not parts:
             return
-        trailing = len(text) - len(text.rstrip("\n"))
+        trailing = 0
+        for part in reversed(parts):
+            stripped = part.rstrip("\n")
+            trailing += len(part) - len(stripped)
+            if stripped or trailing >= count:
+                break
         if trailing < count:
-            self.parts.append("\n" * (count - trailing))
+            parts.append("\n" * (count - trailing))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._skip_tag is not None:
@@ -259,8 +286,8 @@ def _media(value: Any, where: str) -> tuple[MediaLink, ...]:
         obj = req_dict(item, at)
         kind = _MEDIA_LABELS.get(opt_str(obj, "type", at) or "", "Attachment")
         description = (opt_str(obj, "description", at) or "").strip()
-        url = (opt_str(obj, "url", at) or opt_str(obj, "remote_url", at)
-               or opt_str(obj, "preview_url", at) or "")
+        url = (safe_url(opt_str(obj, "url", at)) or safe_url(opt_str(obj, "remote_url", at))
+               or safe_url(opt_str(obj, "preview_url", at)))
         links.append(MediaLink(f"{kind}: {description}" if description else kind, url))
     return tuple(links)
 
@@ -286,7 +313,7 @@ def parse_status(value: Any, where: str = "status", *, is_mention: bool = False)
         author=parse_author(obj.get("account"), f"{where}.account"),
         text=html_to_text(req_str(obj, "content", where), drop_quote_inline=quoted),
         created_at=parse_time(req_str(obj, "created_at", where), f"{where}.created_at"),
-        url=opt_str(obj, "url", where) or opt_str(obj, "uri", where) or "",
+        url=safe_url(opt_str(obj, "url", where)) or safe_url(opt_str(obj, "uri", where)),
         parent_remote_id=opt_str(obj, "in_reply_to_id", where) or None,
         is_mention=is_mention,
         visibility=visibility,

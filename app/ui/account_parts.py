@@ -35,6 +35,7 @@ QLabel#helpBox { color: #3D444D; background: #F3F7FD; border: 1px solid #D6E3F7;
 QLineEdit { border: 1px solid #D0D5DB; border-radius: 6px; padding: 6px 8px;
     background: #FFFFFF; selection-background-color: #2F6FDB; }
 QLineEdit:focus { border-color: #2F6FDB; }
+QPushButton:disabled { color: #A0A7AF; background: #F6F7F9; border-color: #E3E6EA; }
 QPushButton#networkChoice { border-radius: 8px; border: 1px solid #D0D5DB;
     background: #FFFFFF; padding: 0; }
 QPushButton#networkChoice:hover { border-color: #2F6FDB; background: #F5F8FE; }
@@ -96,10 +97,11 @@ class Page(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(8)
         self.box.addLayout(self.body)
-        self.box.addStretch(1)
-        self.error = label("", "formError", self)
+        self.box.addSpacing(4)
+        self.error = label("", "formError", self)  # right under the fields it is about
         self.error.setVisible(False)
         self.box.addWidget(self.error)
+        self.box.addStretch(1)
 
     def field(self, caption: str, edit: QLineEdit) -> QLineEdit:
         self.body.addWidget(label(caption, "fieldLabel", self))

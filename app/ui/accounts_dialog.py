@@ -239,9 +239,10 @@ class AccountsDialog(QDialog):
     def _show_error(self, exc: BaseException) -> None:
         self.error.setText(error_text(exc))
         self.error.setVisible(True)
-        if isinstance(exc, KeychainUnavailable):
-            for row in self.rows.values():
-                row.show_state(AccountState.NEEDS_SIGN_IN, "")
+        if isinstance(exc, KeychainUnavailable):  # no answer from any server: stop "Checking…"
+            for account in self.accounts:
+                if account.id in self.rows:
+                    self.rows[account.id].show_state(account.state, account.last_error)
 
     # ------------------------------------------------------------ actions
 

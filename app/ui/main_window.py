@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
 
     sync_requested = Signal()
     add_account_requested = Signal()
+    accounts_requested = Signal()
     demo_removed = Signal(int)
     thread_opened = Signal(int)  # a thread was shown in the conversation pane
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
     open_action: QAction
     search_action: QAction
     add_account_action: QAction
+    accounts_action: QAction
     remove_demo_action: QAction
     quit_action: QAction
     shortcuts_action: QAction

@@ -52,6 +52,7 @@ def build_actions(window: MainWindow) -> None:
     window.add_account_action = _action(
         window, "Add account…", None, window.add_account_requested.emit
     )
+    window.accounts_action = _action(window, "Accounts…", None, window.accounts_requested.emit)
     window.remove_demo_action = _action(
         window, "Remove demo data", None, lambda: window.remove_demo_data(confirm=True)
     )
@@ -82,6 +83,7 @@ def build_menus(window: MainWindow) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(window.add_account_action)
+    file_menu.addAction(window.accounts_action)
     file_menu.addAction(window.remove_demo_action)
     file_menu.addSeparator()
     file_menu.addAction(window.quit_action)

@@ -1,0 +1,179 @@
+"""`python -m app export OUT.csv|OUT.json [filters]`: export conversations without a window.
+
+Exit codes: 0 the file was written; 1 it was not (said in one plain sentence:
+bad filter, unwritable folder, full disk, stopped with Ctrl-C). Put OUT first:
+`python -m app export cake.csv --search cake --folder all`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from app.core.errors import ShopkeepError
+from app.core.export import ExportError, ExportResult, export_inbox, format_for
+from app.core.models import Folder, Network, SentimentLabel
+from app.core.paths import AppPaths, resolve_paths
+from app.core.ports import ThreadQuery
+
+BAR_WIDTH = 24
+FOLDERS = (Folder.NEEDS_REPLY, Folder.NEGATIVE, Folder.ALL, Folder.DONE)
+LABELS = (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE)
+
+
+class UsageError(Exception):
+    """A filter the user typed that we cannot use; the message is the sentence to print."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """argparse exits with 2; an export that did not happen is exit 1 here."""
+        raise UsageError(f"{message}. Try: python -m app export --help")
+
+
+class Progress:
+    """A one-line bar on a terminal; a start line only when piped (cron mail stays short)."""
+
+    def __init__(self, out: TextIO, target: Path) -> None:
+        self.out = out
+        self.target = target
+        self.tty = out.isatty()
+        self.started = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            self.out.write(f"\r\x1b[2KExporting: [{bar}] {done}/{total} conversations")
+            self.out.flush()
+            return
+        if not self.started:
+            self.started = True
+            self.out.write(f"Exporting {total} conversation{'s' if total != 1 else ''} "
+                           f"to {self.target} ...\n")
+            self.out.flush()
+
+    def clear(self) -> None:
+        if self.tty:
+            self.out.write("\r\x1b[2K")
+            self.out.flush()
+
+
+def _day(text: str) -> datetime:
+    """YYYY-MM-DD as local midnight (what a shop owner means by a day), in UTC."""
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise UsageError(f"{text!r} is not a date; write it like 2024-05-31.") from None
+    return day.astimezone().astimezone(UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="shopkeep export",
+                     description="Export conversations to a CSV (one row per post) or JSON "
+                                 "file (conversations with replies and notes).")
+    parser.add_argument("out", metavar="OUT.csv|OUT.json", help="the file to write")
+    parser.add_argument("--search", default="", metavar="WORDS",
+                        help="only conversations with a post matching these words")
+    parser.add_argument("--folder", default=Folder.ALL.value,
+                        choices=[f.value for f in FOLDERS], help="default: all")
+    parser.add_argument("--account", type=int, metavar="ID", help="only this account")
+    parser.add_argument("--network", choices=[n.value for n in Network])
+    parser.add_argument("--label", choices=[lb.value for lb in LABELS],
+                        help="the conversation's worst sentiment")
+    parser.add_argument("--since", metavar="YYYY-MM-DD",
+                        help="active on or after this day")
+    parser.add_argument("--until", metavar="YYYY-MM-DD",
+                        help="active on or before this day")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="where Shopkeep keeps its data (default as for the app)")
+    return parser
+
+
+def build_query(args: argparse.Namespace) -> ThreadQuery:
+    since = _day(args.since) if args.since else None
+    until = _day(args.until) + timedelta(days=1) if args.until else None  # the whole day
+    if since and until and since >= until:
+        raise UsageError("--since must be a day before --until.")
+    return ThreadQuery(
+        folder=Folder(args.folder),
+        search=args.search,
+        account_id=args.account,
+        network=Network(args.network) if args.network else None,
+        label=SentimentLabel(args.label) if args.label else None,
+        since=since,
+        until=until,
+    )
+
+
+def summary(result: ExportResult) -> str:
+    threads = f"{result.threads} conversation{'s' if result.threads != 1 else ''}"
+    posts = f"{result.posts} post{'s' if result.posts != 1 else ''}"
+    return f"Exported {threads} ({posts}) to {result.path}."
+
+
+def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Export; 0 written, 1 not written (with one plain sentence on stderr)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        query = build_query(args)
+        target = Path(args.out).expanduser()
+        fmt = format_for(target)
+    except UsageError as exc:
+        print(f"shopkeep export: {exc}", file=err)
+        return 1
+    except ExportError as exc:
+        print(f"shopkeep export: {exc.user_message}", file=err)
+        return 1
+    if args.data_dir:  # app.main only sees --data-dir when it comes before OUT
+        paths = resolve_paths(args.data_dir)
+    if not paths.database.exists():
+        print(f"shopkeep export: there is no Shopkeep inbox in {paths.data_dir} yet, so "
+              "there is nothing to export.", file=err)
+        return 1
+
+    from app.storage.inbox_store import SqliteInboxStore
+
+    try:
+        store = SqliteInboxStore.open(paths.database)
+    except ShopkeepError as exc:
+        print(f"shopkeep export: {exc.user_message}", file=err)
+        return 1
+    progress = Progress(out, target)
+    cancel = threading.Event()
+    try:
+        if query.account_id is not None and query.account_id not in {
+            a.id for a in store.accounts()
+        }:
+            known = ", ".join(f"{a.id} ({a.handle})" for a in store.accounts()) or "none"
+            print(f"shopkeep export: there is no account {query.account_id}. "
+                  f"Accounts: {known}.", file=err)
+            return 1
+        result = export_inbox(store, target, query, fmt=fmt, progress=progress, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        progress.clear()
+        print("\nshopkeep export: stopped; no file was written.", file=err)
+        return 1
+    except ShopkeepError as exc:
+        progress.clear()
+        print(f"shopkeep export: {exc.user_message}", file=err)
+        return 1
+    finally:
+        store.close()
+    progress.clear()
+    if result.cancelled:  # pragma: no cover - only the UI sets the event
+        print("shopkeep export: stopped; no file was written.", file=err)
+        return 1
+    print(summary(result), file=out)
+    return 0
+
+
+run = main
