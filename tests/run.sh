@@ -10,7 +10,7 @@ SYSTEM_PACKAGES=(
   xvfb xauth dbus dbus-x11 gnome-keyring
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
-  libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core
+  libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core fonts-noto-color-emoji
   postgresql binutils
 )
 
