@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from app.cli_sync import register_network_clients
 from app.core.accounts import RemovalPlan, SignInRequest
 from app.core.connections import Connections, account_key, key_for
 from app.core.errors import (
@@ -52,6 +51,7 @@ from app.net.mastodon_auth import (
     revoke,
     start_authorization,
 )
+from app.network_clients import register_network_clients
 from app.storage.credentials import CredentialStore
 from app.storage.inbox_store import SqliteInboxStore
 

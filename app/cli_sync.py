@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from app.core import sentiment
-from app.core.connections import Connections, Secrets
+from app.core.connections import Connections
 from app.core.errors import KeychainUnavailable, ShopkeepError
-from app.core.models import Account, Network
+from app.core.models import Account
 from app.core.outbox import OutboxSender
 from app.core.paths import AppPaths
-from app.core.ports import NetworkClient
 from app.core.sync import SyncReport, SyncService, SyncStep
+from app.network_clients import register_network_clients
 
 log = logging.getLogger(__name__)
 
@@ -36,35 +36,6 @@ STEP_WORDS = {
     SyncStep.OUTBOX: "sending replies",
     SyncStep.DONE: "done",
 }
-
-
-def register_network_clients(connections: Connections) -> None:
-    """The net implementations behind core's ClientFactory (also used by the GUI)."""
-    from app.net.mastodon import MastodonClient
-
-    def mastodon(account: Account, secrets: Secrets) -> NetworkClient:
-        return MastodonClient(account.server, secrets["access_token"],
-                              max_chars=account.max_chars or None)
-
-    connections.register(Network.MASTODON, mastodon)
-    try:
-        from app.net.bluesky import BlueskyClient
-    except ImportError:  # pragma: no cover - a build without Bluesky
-        return
-
-    def bluesky(account: Account, secrets: Secrets) -> NetworkClient:
-        save = connections.saver_for(account)
-        kept = dict(secrets)
-
-        def save_tokens(access_jwt: str, refresh_jwt: str) -> None:
-            kept.update(access_jwt=access_jwt, refresh_jwt=refresh_jwt)
-            save(dict(kept))  # both tokens in one keychain write
-
-        return BlueskyClient(secrets.get("pds_url") or account.server, account.remote_id,
-                             secrets["access_jwt"], secrets["refresh_jwt"], save_tokens,
-                             handle=account.handle)
-
-    connections.register(Network.BLUESKY, bluesky)
 
 
 class Progress:

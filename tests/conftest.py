@@ -6,9 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.fixtures.answering import *  # noqa: E402, F403
-from tests.fixtures.bluesky import *  # noqa: E402, F403
-from tests.fixtures.keychain import *  # noqa: E402, F403
-from tests.fixtures.mastodon import *  # noqa: E402, F403
-from tests.fixtures.storage import *  # noqa: E402, F403
-from tests.fixtures.ui import *  # noqa: E402, F403
+from tests.fixtures.answering import *  # noqa: F403
+from tests.fixtures.bluesky import *  # noqa: F403
+from tests.fixtures.keychain import *  # noqa: F403
+from tests.fixtures.mastodon import *  # noqa: F403
+from tests.fixtures.storage import *  # noqa: F403
+from tests.fixtures.ui import *  # noqa: F403

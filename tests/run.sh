@@ -31,7 +31,8 @@ install_system_packages() {
 install_python_packages() {
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e '.[test,build]'
+  # pip's notes about unreachable local package indexes are noise here
+  .venv/bin/python -m pip install -q -e '.[test,build]' 2> >(grep -v '^WARNING: Location' >&2)
 }
 
 install_system_packages

@@ -10,6 +10,7 @@ whatever comes out must be safe to store and to show.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from typing import Any
@@ -41,7 +42,7 @@ ANY_JSON = st.recursive(
     max_leaves=12,
 )
 
-FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def mastodon_status(status_id: str = "101") -> dict[str, Any]:
@@ -161,19 +162,15 @@ def test_any_json_at_all_is_a_post_or_bad_response_for_every_mastodon_parser(val
         for post in outcome(parse, value):
             assert_safe(post)
     for other in (mp.parse_credentials, lambda v: mp.parse_instance_limits(v, "instance")):
-        try:
+        with contextlib.suppress(BadResponse):
             other(value)
-        except BadResponse:
-            pass
 
 
 @FAST
 @given(st.binary(max_size=300))
 def test_any_bytes_as_a_body_give_json_or_bad_response(body: bytes) -> None:
-    try:
+    with contextlib.suppress(BadResponse):
         mp.load_json(body, "GET /api/v1/notifications")
-    except BadResponse:
-        pass
     assert isinstance(mp.error_message(body), str)
 
 
@@ -265,10 +262,8 @@ def test_a_bluesky_notification_with_any_field_broken_is_a_post_or_bad_response(
         item: Any) -> None:
     for post in outcome(bp.parse_notification, item):
         assert_safe(post)
-    try:
+    with contextlib.suppress(BadResponse):
         bp.notification_stamp(item)
-    except BadResponse:
-        pass
 
 
 @FAST
@@ -294,10 +289,8 @@ def test_any_json_at_all_is_a_post_or_bad_response_for_every_bluesky_parser(valu
     assert isinstance(bp.media_from_embed(value, "https://bsky.app/x"), tuple)
     raw = json.dumps(value)
     assert bp.root_ref_from_raw(raw) is None or isinstance(bp.root_ref_from_raw(raw), dict)
-    try:
+    with contextlib.suppress(BadResponse):
         decode_cursor(raw)
-    except BadResponse:
-        pass
 
 
 def test_a_thread_nested_ten_thousand_replies_deep_is_read_without_a_stack_overflow() -> None:

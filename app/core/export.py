@@ -264,6 +264,13 @@ class _CsvWriter(_Writer):
 
 class _JsonWriter(_Writer):
     def begin(self, query: ThreadQuery, total: int) -> None:
+        # Two small caches instead of a query per post / per thread: customers repeat
+        # across threads, and the outbox (replies sent from Shopkeep) is small next to
+        # the posts. Both are bounded by people and replies, never by posts.
+        self.contacts: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self.outbox: dict[int, list[OutboxItem]] = {}
+        for item in self.store.outbox_items():
+            self.outbox.setdefault(item.thread_id, []).append(item)
         head = {
             "format": "shopkeep-export",
             "version": FORMAT_VERSION,
@@ -335,25 +342,30 @@ class _JsonWriter(_Writer):
     def customers(self, posts: list[StoredPost]) -> list[dict[str, Any]]:
         """Everyone but the shop in this thread, with the private note kept about them."""
         found: dict[int, dict[str, Any]] = {}
-        asked: set[tuple[str, str]] = set()
         for stored in posts:
+            if stored.is_own:
+                continue
             author = stored.post.author
             key = (author.network.value, author.remote_id)
-            if stored.is_own or key in asked:
-                continue
-            asked.add(key)
-            contact = self.store.contact_for_post(stored.id)
-            if contact is None or contact.id in found:
-                continue
-            found[contact.id] = {
-                "contact_id": contact.id,
-                "network": contact.network.value,
-                "handle": contact.handle,
-                "name": contact.display_name,
-                "note": contact.note,
-                "person_id": contact.person_id,
-            }
+            if key not in self.contacts:
+                self.contacts[key] = self.contact_json(self.store.contact_for_post(stored.id))
+            customer = self.contacts[key]
+            if customer is not None:
+                found.setdefault(customer["contact_id"], customer)
         return list(found.values())
+
+    @staticmethod
+    def contact_json(contact: Contact | None) -> dict[str, Any] | None:
+        if contact is None:
+            return None
+        return {
+            "contact_id": contact.id,
+            "network": contact.network.value,
+            "handle": contact.handle,
+            "name": contact.display_name,
+            "note": contact.note,
+            "person_id": contact.person_id,
+        }
 
     def replies(self, thread_id: int, posts: list[StoredPost]) -> list[dict[str, Any]]:
         """The shop's answers: its own posts, plus outbox items (one entry per reply)."""
@@ -373,7 +385,7 @@ class _JsonWriter(_Writer):
                 "url": stored.post.url,
                 "in_reply_to": stored.post.parent_remote_id,
             })
-        for item in self.store.outbox_items(thread_id=thread_id):
+        for item in self.outbox.get(thread_id, ()):
             if item.remote_id and item.remote_id in own_ids:
                 continue  # sent and already synced back: the post above is the same reply
             result.append({

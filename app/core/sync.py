@@ -26,6 +26,7 @@ from app.core.models import (
     IngestResult,
     Network,
     Post,
+    Sentiment,
     StoredPost,
     ThreadRow,
 )
@@ -35,7 +36,22 @@ from app.core.ports import NetworkClient, Scorer, ThreadQuery
 log = logging.getLogger(__name__)
 
 MENTIONS_CURSOR = "mentions"
+MAX_SCORED_CHARS = 3000  # Bluesky's byte limit; far above Mastodon's usual 500 characters
 T = TypeVar("T")
+
+
+def bounded_scorer(score: Scorer, limit: int = MAX_SCORED_CHARS) -> Scorer:
+    """`score` on at most the first `limit` characters of a post.
+
+    The scorer's cost grows faster than the text (a 100,000-character post took
+    80 s), so a hostile server could stall the sync with one long post.
+    """
+
+    def scored(text: str) -> Sentiment:
+        return score(text[:limit] if len(text) > limit else text)
+
+    scored.__wrapped__ = score  # type: ignore[attr-defined]
+    return scored
 
 
 class SyncStep(StrEnum):
@@ -147,7 +163,7 @@ class SyncService:
     ) -> None:
         self._store = store
         self._clients = clients_for_account
-        self._score = score
+        self._score = bounded_scorer(score)
         self._clock = clock
         self._outbox = outbox
         self.max_mentions = max_mentions

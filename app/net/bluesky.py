@@ -41,6 +41,7 @@ from app.net.bluesky_richtext import (
     grapheme_count,
 )
 from app.net.bluesky_session import LoginResult, SaveTokens, XrpcSession
+from app.net.http import MAX_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +130,11 @@ class BlueskyClient:
         appview_proxy: str | None = None,
         langs: tuple[str, ...] | None = None,
         timeout: tuple[float, float] | None = None,
+        max_seconds: float = MAX_SECONDS,
     ) -> None:
         self._xrpc = XrpcSession(pds_url, did, access_jwt, refresh_jwt, save_tokens,
-                                 appview_proxy=appview_proxy, timeout=timeout)
+                                 appview_proxy=appview_proxy, timeout=timeout,
+                                 max_seconds=max_seconds)
         self.did = did
         self._handle = handle
         self._display_name = ""

@@ -271,7 +271,7 @@ def _node_kind(node: Any) -> str:
 def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) -> Post | None:
     kind = _node_kind(node)
     if kind == "post":
-        return parse_post_view(node["post"])
+        return parse_post_view(node.get("post"))
     if kind == "missing" and _str(node, "uri"):
         author = node.get("author") if isinstance(node.get("author"), Mapping) else {}
         return placeholder(node["uri"], author_did=_str(author, "did"), parent=parent,
@@ -284,7 +284,7 @@ def parse_thread(body: Any) -> list[Post]:
     node = body.get("thread") if isinstance(body, Mapping) else None
     if _node_kind(node) != "post":
         raise BadResponse("getPostThread did not return a post")
-    anchor = parse_post_view(node["post"])
+    anchor = parse_post_view(node.get("post"))
     root = anchor.root_remote_id or anchor.remote_id
     chain: list[Mapping[str, Any]] = []
     cursor = node.get("parent")

@@ -32,7 +32,14 @@ from app.core.errors import (
     ServerError,
     WrongCredentials,
 )
-from app.net.http import HttpSession, Response, normalise_server, retry_after_seconds
+from app.net.http import (
+    MAX_SECONDS,
+    TIMEOUT,
+    HttpSession,
+    Response,
+    normalise_server,
+    retry_after_seconds,
+)
 
 log = logging.getLogger(__name__)
 
@@ -261,9 +268,10 @@ class XrpcSession:
         *,
         appview_proxy: str | None = None,
         timeout: tuple[float, float] | None = None,
+        max_seconds: float = MAX_SECONDS,
     ) -> None:
         self.did = did
-        self.http = HttpSession(pds_url, timeout=timeout) if timeout else HttpSession(pds_url)
+        self.http = HttpSession(pds_url, timeout=timeout or TIMEOUT, max_seconds=max_seconds)
         self._access = access_jwt
         self._refresh = refresh_jwt
         self._save_tokens = save_tokens

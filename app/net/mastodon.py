@@ -26,7 +26,7 @@ from app.core.errors import (
     TooLong,
 )
 from app.core.models import AccountInfo, MentionBatch, Network, Post
-from app.net.http import TIMEOUT, HttpSession, Response, reset_in_seconds
+from app.net.http import MAX_SECONDS, TIMEOUT, HttpSession, Response, reset_in_seconds
 from app.net.mastodon_parse import (
     Credentials,
     error_message,
@@ -65,9 +65,10 @@ class MastodonClient:
         max_chars: int | None = None,
         page_pause: float = PAGE_PAUSE,
         timeout: tuple[float, float] = TIMEOUT,
+        max_seconds: float = MAX_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._http = HttpSession(server, timeout=timeout)
+        self._http = HttpSession(server, timeout=timeout, max_seconds=max_seconds)
         self.server = self._http.base_url
         self._token = access_token
         self.page_pause = page_pause

@@ -15,6 +15,7 @@ OTHER = "other"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ENGLISH = STOPWORDS["en"]
 _FOREIGN = tuple((code, words) for code, words in STOPWORDS.items() if code != "en")
+_ANY_FOREIGN = frozenset().union(*(words for _, words in _FOREIGN))
 
 # Letters of non-Latin scripts (emoji and symbols are outside these ranges).
 _NON_LATIN = re.compile("[\u0370-\u1fff\u2e80-\ud7ff\uf900-\ufaff]")
@@ -44,6 +45,8 @@ def detect(text: str) -> str | None:
     if len(words) < 2:
         return None
     distinct = set(words)
+    if len(distinct & _ANY_FOREIGN) < 2 and text.isascii():
+        return None  # the common case, decided with one set operation
     english = len(distinct & _ENGLISH)
     best, best_hits = None, 0
     for code, stop in _FOREIGN:

@@ -188,6 +188,47 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
 }
 
+# Expectation and comparison complaints: the customer measures the shop against
+# something better and says it fell short, without any sentiment word.
+SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
+    "fell short": (
+        (
+            r"far (?:from|below|worse|inferior)",
+            r"(?:i'?ve|we'?ve|i have|we have|have) had (?:much |far |way )?better",
+            r"could (?:use (?:some|a little|more|a lot)|do with)",
+            r"(?:leaves?|left) (?:a lot|much|something) to be desired",
+            r"expect(?:ed)? (?:\w+ ){0,3}?(?:more|better)",
+            r"(?:hop(?:ed|ing)|wish(?:ed)?) for (?:more|better|something)",
+            r"wish (?:i|we) (?:could|had|hadn't|never|didn't)",
+            r"(?:steer|stay) clear",
+            r"save (?:your|yourself)",
+            r"(?:below|under) (?:average|par|expectations?|standard)",
+            r"(?:not|isn't|wasn't|nothing) (?:as good|as advertised|as described|as pictured|"
+            r"what (?:i|we) (?:expected|ordered|paid for|wanted)|worth|good enough|special|up to par|"
+            r"impressed|impressive|fresh|quality|tasty|new|great)",
+            r"(?:does|did|do)(?: not|n't) (?:match|live up|meet|deliver|work with)",
+            r"needs? (?:a |some |major |serious |complete )?(?:work|improvement|overhaul|fixing)",
+            r"(?:gone|went|going) downhill",
+            r"(?:go|went|spend|take|took|spending|going)"
+            r" (?:\w+ ){0,5}?(?:elsewhere|else where|some ?place else|somewhere else)",
+            r"(?:would|i'd|we'd|id) rather",
+            r"(?:should(?:n't| not)|should never) (?:take|have taken|cost|be)",
+            r"only (?:worked|lasted|works) (?:once|twice|a few|for a)",
+            r"(?:barely|hardly|scarcely) (?:\w+ )?(?:work|works|worked|edible|hear|warm|cooked)",
+            r"(?:first|1st) and (?:the )?last",
+            r"(?:might|may|will) (?:just |probably )?be (?:my|our|the) last",
+            r"(?:looking for|buy|bought|purchase|get) (?:a|another) (?:new|different|replacement)",
+            r"waste of",
+            r"(?:rip|ripped) ?off",
+            r"(?:un(?:usable|reliable|acceptable|acceptible|satisfactory|helpful|responsive|"
+            r"comfortable|pleasant|derwhelming|appetizing|friendly)|junk|trash|garbage|"
+            r"drawbacks?|flaws?|cumbersome|clunky|disgraceful|subpar|sub-par|shoddy|"
+            r"pointless|cheaply|cheap plastic|poorly (?:made|designed|built|done|cooked))",
+        ),
+        -1.8,
+    ),
+}
+
 # Praise for service that VADER has no words for: speed, freshness, coming back.
 PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     "fast service": (
@@ -212,6 +253,12 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "good quality": (
         (
+            r"(?:sturdy|durable|reliable|smoothly|seamless(?:ly)?|rocks|hooked|homemade|"
+            r"thumbs up|can'?t beat|(?:couldn'?t|could not|can'?t) ask for (?:more|better)|"
+            r"works (?:well|great|perfectly|fine|like a charm|as (?:advertised|described))|"
+            r"(?:arrived|delivered|was|came) on time|"
+            r"(?:order|ordering|buy|buying|shop|shopping) (?:from (?:them|you|here) )?again|"
+            r"(?:the|my|our) (?:go-to|go to) (?:place|spot|shop))",
             r"(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
             r"affordable|inexpensive|reasonably priced|good value|convenient|attentive|"
             r"knowledgeable|spotless|cozy|cosy|devine|works (?:great|perfectly|fine))",
@@ -233,7 +280,16 @@ COMPLAINT_TITLES = {
     "good quality": "good quality",
     "never again": "never again",
     "no reply": "asking where / no reply",
+    "fell short": "fell short of expectations",
+    "negated praise": "praise denied",
 }
+
+# Occasions and events VADER scores as praise ("party", "birthday"): a topic,
+# not the customer's opinion of the shop.
+OCCASION_WORDS = frozenset(
+    {"party", "parties", "partied", "birthday", "festival", "celebration", "wedding", "holiday",
+     "holidays", "christmas", "xmas", "anniversary"}
+)
 
 # Emoji VADER's emoji table describes in words that carry no sentiment.
 EMOJI_VALENCE: dict[str, float] = {

@@ -19,19 +19,23 @@ from app.core.sentiment.lexicons import (
     PRAISE,
     REQUEST_WORDS,
     SARCASM_PRAISE,
+    OCCASION_WORDS,
+    SHORTFALL,
     THANKS_BOOSTERS,
     THANKS_WORDS,
     word_set,
 )
 
 SARCASM_VALENCE = -2.0
+NEGATED_PRAISE = "negated praise"
+_NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
 
-_TABLE = {**COMPLAINTS, **PRAISE}
+_TABLE = {**COMPLAINTS, **SHORTFALL, **PRAISE}
 _KINDS = list(_TABLE)
 
 
-_PREFIX = 2  # dispatch on the first two characters of a word
+_PREFIX = 3  # dispatch on the first three characters of a word
 
 
 def _prefixes(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
@@ -90,7 +94,7 @@ def _options(op: Any, av: Any) -> set[str] | None:
 
 
 def _dispatch() -> dict[str, re.Pattern[str]]:
-    """One small regex per two-letter word start: trying ~100 alternatives at every word
+    """One small regex per three-letter word start: trying ~100 alternatives at every word
     was the scorer's biggest cost, so each word only tries the few that can match there."""
     buckets: dict[str, list[str]] = {}
     for i, kind in enumerate(_KINDS):
@@ -112,7 +116,7 @@ _BY_START = _dispatch()
 def _candidates() -> re.Pattern[str]:
     """Finds, in C, only the word starts some bucket can match (most words are skipped)."""
     seconds: dict[str, set[str]] = {}
-    for key in _BY_START:
+    for key in _BY_START:  # the first two characters in C; the third is a dict lookup
         seconds.setdefault(key[0], set()).add(key[1])
     alts = [
         re.escape(first) + "[" + "".join(re.escape(c) for c in sorted(rest)) + "]"
@@ -155,7 +159,10 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         at = start.start()
         if at < pos:
             continue
-        m = _BY_START[start.group()].match(text, at)
+        bucket = _BY_START.get(text[at : at + _PREFIX])
+        if bucket is None:
+            continue
+        m = bucket.match(text, at)
         if m is None:
             continue
         pos = m.end()
@@ -165,13 +172,48 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         phrase = m.group()
         if owner_words and any(w in owner_words for w in phrase.split()):
             continue  # the owner's word list decides about this word
+        kind = _KINDS[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
+        valence = _TABLE[kind][1]
         if not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
             text, max(0, at - 24), at
         ):
-            continue
-        kind = _KINDS[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
-        found.append(Complaint(kind, phrase, _TABLE[kind][1], clause))
+            if valence < 0:
+                continue  # "wasn't late": no complaint
+            # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
+            kind, valence = NEGATED_PRAISE, valence * _NEGATION_SCALAR
+        found.append(Complaint(kind, phrase, valence, clause))
     return found
+
+
+def weigh_complaints(
+    found: list[Complaint], lows: list[str], sentiments: list[float], bounds: list[int]
+) -> list[Complaint]:
+    """A complaint phrase's own words are not praise ("expected better"), and like VADER's
+    words a complaint before "but" counts half, after it one and a half times."""
+    but_clause = next(
+        (k for k in range(len(bounds) - 1) if "but" in lows[bounds[k] : bounds[k + 1]]), None
+    )
+    out = []
+    for c in found:
+        if c.valence < 0:
+            lo, hi = bounds[c.clause], bounds[c.clause + 1]
+            words = c.phrase.split()
+            for i in range(lo, hi):
+                if sentiments[i] > 0 and lows[i].strip(".,!?:;\"'") in words:
+                    sentiments[i] = 0.0
+        if but_clause is not None and c.valence < 0:
+            c = Complaint(c.kind, c.phrase, c.valence * _but_scale(c, but_clause, lows, bounds),
+                          c.clause)
+        out.append(c)
+    return out
+
+
+def _but_scale(c: Complaint, but_clause: int, lows: list[str], bounds: list[int]) -> float:
+    """0.5 before the first "but", 1.5 after it (VADER's weights for its own words)."""
+    if c.clause != but_clause:
+        return 0.5 if c.clause < but_clause else 1.5
+    clause = " ".join(lows[bounds[c.clause] : bounds[c.clause + 1]])
+    return 1.5 if clause.find(c.phrase) > clause.find("but ") else 0.5
 
 
 def praise_phrases(text: str) -> list[str]:
@@ -223,11 +265,18 @@ _DEGREE_WORDS = frozenset({"pretty", "super", "real", "mighty"})
 _ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible", "ish", "less")
 
 
-def word_rules(lows: list[str], sentiments: list[float], lexicon: dict[str, float]) -> None:
+def word_rules(
+    lows: list[str],
+    sentiments: list[float],
+    lexicon: dict[str, float],
+    owner_words: frozenset[str] = frozenset(),
+) -> None:
     """Small VADER word-sense fixes: "like" as comparison, "pretty bad", "was incredible"."""
     last = len(lows) - 1
     for i, low in enumerate(lows):
-        if low == "like" and sentiments[i] > 0 and (i == 0 or lows[i - 1] not in _LIKE_SUBJECTS):
+        if low in OCCASION_WORDS and sentiments[i] > 0 and low not in owner_words:
+            sentiments[i] = 0.0  # "party", "birthday", "free": a topic, not an opinion
+        elif low == "like" and sentiments[i] > 0 and (i == 0 or lows[i - 1] not in _LIKE_SUBJECTS):
             sentiments[i] = 0.0  # "smelled like", "like a", "like how": a comparison
         elif low in _DEGREE_WORDS and sentiments[i] > 0 and i < last:
             nxt = lows[i + 1]

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from app.core.models import Sentiment, SentimentLabel
-from app.core.sentiment import engine, language, rules, text
+from app.core.sentiment import engine, evidence, language, rules, text
 from app.core.sentiment.lexicons import COMPLAINT_TITLES, REQUEST_WORDS
 
 THRESHOLD = 0.05
@@ -51,9 +51,11 @@ def score(
     joined = rules.rule_text(clauses)
     bounds = [*starts, len(words)]
 
-    rules.word_rules(lows, sentiments, analyzer.lexicon)
+    rules.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
     found = rules.complaints(joined, owner.words)
     bad = [c for c in found if c.valence < 0]
+    if bad:
+        found = rules.weigh_complaints(found, lows, sentiments, bounds)
     sarcastic: list[str] = []
     if bad or "thank" in joined or min(sentiments, default=0.0) <= _NEGATIVE_CONTEXT:
         sarcastic = _sarcasm(joined.split("\n"), bad, lows, sentiments, bounds)
@@ -70,7 +72,15 @@ def score(
     total += rules.SARCASM_VALENCE * len(sarcastic)
     value = engine.compound(analyzer, total, cleaned)
     label = label_for(value)
+    thin = None
+    if label is not SentimentLabel.NEUTRAL and abs(value) < evidence.WIDE_BAND:
+        explicit = bool(found or sarcastic) or any(w in owner.words for w in lows)
+        thin = evidence.band(cleaned, lows, sentiments, explicit)
+        if thin is not None:
+            label = SentimentLabel.NEUTRAL
     reasons = _reasons(label, lows, sentiments, found, sarcastic, polite, owner.words, name_masked)
+    if thin is not None:
+        reasons = (*reasons, f"neutral: {thin}")
     return Sentiment(value, label, reasons, "en")
 
 

@@ -18,6 +18,10 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _SPACES = re.compile(r"[ \t]+")
+# A short double-quoted span inside a longer message: what a cake, a sign or a
+# message says, not what the customer thinks ("it says "Happy Birthday"").
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{1,60})[\"\u201d]")
+_QUOTE_MAX_WORDS = 6
 # Where a clause ends: VADER's negation must not reach across these.
 _CLAUSE_CHARS = frozenset(".!?;:,")
 _HASHTAG_WORDS = word_set(
@@ -32,6 +36,8 @@ def mask(text: str, business_names: Sequence[str]) -> tuple[str, bool]:
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _HANDLE.sub(" ", text)
+    if '"' in text or "\u201c" in text:
+        text = _mask_quotes(text)
     masked = False
     if business_names:
         pattern = _name_pattern(tuple(business_names))
@@ -39,6 +45,16 @@ def mask(text: str, business_names: Sequence[str]) -> tuple[str, bool]:
             text, n = pattern.subn(" ", text)
             masked = n > 0
     return text, masked
+
+
+def _mask_quotes(text: str) -> str:
+    """Blank short quotations when the customer's own words around them carry the post."""
+
+    def blank(m: re.Match[str]) -> str:
+        return " " if len(m.group(1).split()) <= _QUOTE_MAX_WORDS else m.group()
+
+    masked = _QUOTED.sub(blank, text)
+    return masked if len(masked.split()) >= 4 else text
 
 
 @lru_cache(maxsize=32)

@@ -1,0 +1,51 @@
+"""How much opinion a message carries, so thin evidence stays neutral.
+
+VADER turns any single lexicon hit into a colour: one "free" in an event
+announcement or one "special" in a question paints the whole post. A shop
+owner wants colour only where a customer clearly says something, so the
+neutral band widens when the evidence is thin: one weak word in a long post,
+a post that only asks, or an informational post (dates, times, scores) with
+no strong word. Only praise is damped: a missed complaint costs a shop more than
+a missed compliment, and explicit complaint or praise phrases keep the normal band.
+"""
+
+from __future__ import annotations
+
+import re
+
+WEAK = 1.6  # VADER units: "want", "free", "special", "won"; "love"/"great" are stronger
+STRONG = 2.0  # a word this strong colours even an announcement or a question
+LONG = 10  # tokens: in a post this long one weak word is a passing mention
+WIDE_BAND = 0.5  # the neutral band used when evidence is thin
+# Dates, times, ordinals and scores: the vocabulary of announcements and news.
+_INFO = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|\d{1,2}(?::\d\d)?\s?(?:am|pm)|\d+-\d+|tomorrow|tonight|"
+    r"today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|"
+    r"march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?|season|episode|game|match|vs|v)\b",
+    re.IGNORECASE,
+)
+
+
+def band(cleaned: str, lows: list[str], sentiments: list[float], explicit: bool) -> str | None:
+    """Why the evidence is too thin to colour the post, or None if it is enough."""
+    if explicit or sum(sentiments) <= 0:
+        return None
+    hits = [abs(v) for v in sentiments if v]
+    strongest = max(hits)
+    if len(hits) == 1 and strongest < WEAK and len(lows) >= LONG:
+        return "one weak opinion word in a long post"
+    if strongest < STRONG and _only_questions(cleaned):
+        return "only asks a question"
+    if strongest < STRONG and _INFO.search(cleaned):
+        return "reads like an announcement or news"
+    return None
+
+
+def _only_questions(cleaned: str) -> bool:
+    """Every sentence ends with "?" (an opinion needs a statement)."""
+    stripped = cleaned.rstrip()
+    if not stripped.endswith("?"):
+        return False
+    body = stripped.rstrip("?!")
+    return not any(ch in body for ch in ".!")

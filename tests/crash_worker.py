@@ -1,0 +1,115 @@
+"""Subprocess entry points for the kill -9 tests (tests/test_crash_*.py).
+
+Each command runs the app's real code on a real database file and prints one
+line per step it finished ("saved 12", "ingest-start 40"), flushed at once, so
+the test knows where the worker is when it sends SIGKILL. Run as
+`python -m tests.crash_worker COMMAND ARGS...` from the project root.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app.core.models import Author, Network, Post, Sentiment, SentimentLabel
+from app.core.outbox import OutboxSender
+from app.core.sync import SyncService
+from app.net.mastodon import MastodonClient
+from app.storage.inbox_store import SqliteInboxStore
+
+DRAFT_BODY = 100_000  # characters per draft version: every save is a real write
+BATCH = 50  # posts per transaction in `bulk`
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def slow_score(text: str) -> Sentiment:
+    """A scorer that takes its time, so the kill lands inside the ingest transaction."""
+    time.sleep(0.01)
+    return Sentiment(0.0, SentimentLabel.NEUTRAL)
+
+
+def quick_score(text: str) -> Sentiment:
+    return Sentiment(0.0, SentimentLabel.NEUTRAL)
+
+
+class AnnouncingStore:
+    """The real store, saying when each ingest starts and ends."""
+
+    def __init__(self, inner: SqliteInboxStore) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def ingest(self, account_id: int, posts: Sequence[Post], score: object) -> object:
+        say(f"ingest-start {len(posts)}")
+        result = self._inner.ingest(account_id, posts, score)  # type: ignore[arg-type]
+        say(f"ingest-done {len(posts)}")
+        return result
+
+
+def run_sync(db: str, server: str, token: str, account_id: str) -> None:
+    """One SyncService pass for one Mastodon account, announcing every ingest."""
+    store = SqliteInboxStore.open(Path(db))
+    account = store.account(int(account_id))
+    assert account is not None
+    client = MastodonClient(server, token, page_pause=0.0)
+    service = SyncService(AnnouncingStore(store), lambda a: client, slow_score)  # type: ignore[arg-type]
+    say("ready")
+    report = service.sync_account(account)
+    say(f"done {report.new_posts} {report.error_message}")
+
+
+def run_drafts(db: str, thread_id: str) -> None:
+    """Save ever newer 100 kB drafts of one thread, as fast as the disk allows."""
+    store = SqliteInboxStore.open(Path(db))
+    say("ready")
+    version = 0
+    while True:
+        version += 1
+        store.save_draft(int(thread_id), draft_text(version))
+        say(f"saved {version}")
+
+
+def draft_text(version: int) -> str:
+    return f"{version:06d}:" + "x" * DRAFT_BODY
+
+
+def run_outbox(db: str, server: str, token: str, account_id: str) -> None:
+    """Send this account's queued replies once."""
+    store = SqliteInboxStore.open(Path(db))
+    account = store.account(int(account_id))
+    assert account is not None
+    client = MastodonClient(server, token, page_pause=0.0, timeout=(5.0, 30.0))
+    say("ready")
+    report = OutboxSender(store, quick_score).send_pending(account, client)
+    say(f"done {len(report.sent)}")
+
+
+def run_bulk(db: str, account_id: str) -> None:
+    """Commit batches of BATCH posts with checkpoints off, so the WAL holds every commit."""
+    store = SqliteInboxStore.open(Path(db))
+    store.db.execute_sql("PRAGMA wal_autocheckpoint=0")
+    author = Author(Network.MASTODON, "9", "@dana@town.example", "Dana")
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    say("ready")
+    batch = 0
+    while True:
+        posts = [Post(Network.MASTODON, f"b{batch}-{i}", author, f"order {batch}/{i} " * 40,
+                      start + timedelta(minutes=batch * BATCH + i), is_mention=True)
+                 for i in range(BATCH)]
+        store.ingest(int(account_id), posts, quick_score)
+        batch += 1
+        say(f"committed {batch}")
+
+
+COMMANDS = {"sync": run_sync, "drafts": run_drafts, "outbox": run_outbox, "bulk": run_bulk}
+
+if __name__ == "__main__":
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
