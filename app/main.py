@@ -191,8 +191,15 @@ def make_application(argv: list[str]) -> Any:
 
 
 def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
-                 synchronous: bool = False) -> MainWindow:
-    """The main window over the real store, as the app and the self-test build it."""
+                 synchronous: bool = False, credentials: Any = None,
+                 autosync: bool = False) -> MainWindow:
+    """The main window over the real store, as the app, the self-test and the tests build it.
+
+    `credentials`: a CredentialStore (default: the system keychain, or the
+    $SHOPKEEP_KEYCHAIN_SERVICE entry set); `autosync`: start the timed syncs.
+    """
+    from app.core.connections import Connections
+    from app.network_clients import register_network_clients
     from app.ui.main_window import MainWindow
     from app.ui.task_runner import TaskRunner
 
@@ -200,41 +207,130 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     if store is None:
         store = open_store(paths)
     ensure_demo(store, paths, force=demo)
+    if credentials is None:
+        from app.cli_sync import ENV_KEYCHAIN_SERVICE
+        from app.storage.credentials import DEFAULT_SERVICE, CredentialStore
+
+        credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
+    connections = Connections(credentials)
+    register_network_clients(connections)
     runner = TaskRunner(synchronous=synchronous)
     window = MainWindow(store, runner)
     runner.setParent(window)
-    install_accounts(window, store, runner)
-    install_answering(window, store, runner, paths)
+    window.connections = connections
+    scheduler = install_sync(window, store, runner, connections, paths)
+    install_accounts(window, store, runner, credentials, connections)
+    install_answering(window, store, runner, paths, send_now=scheduler.send_now)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
+    if autosync:
+        scheduler.start()
     return window
 
 
-def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner) -> None:
-    """Add account / Accounts… dialogs over the concrete account service."""
+def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
+                 connections: Any, paths: AppPaths) -> Any:
+    """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
+    from app.core import sentiment
+    from app.ui.export_dialog import ExportDialog
+    from app.ui.filter_bar import install_filter_bar
+    from app.ui.settings_dialog import SettingsDialog, SyncSettings
+    from app.ui.sync_controls import SyncControls, add_file_action
+    from app.ui.sync_scheduler import SyncScheduler
+    from app.ui.tray_notifier import TrayNotifier
+
+    settings = SyncSettings.from_mapping(read_settings(paths))
+    scheduler = SyncScheduler(store, runner, connections.client_for, sentiment.score,  # type: ignore[arg-type]
+                              interval_minutes=settings.interval_minutes,
+                              max_mentions=settings.first_sync_max, parent=window)
+    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications)  # type: ignore[arg-type]
+    window.sync = SyncControls(window, scheduler, notifier,
+                               lambda account_id: window.open_accounts(account_id))
+    window.scheduler, window.notifier = scheduler, notifier
+    window.filter_bar = install_filter_bar(window)
+    window.export_dialog = None
+
+    def export() -> None:
+        current = window.export_dialog
+        if current is not None and current.cancel_event is not None:
+            current.show()  # still writing: show its progress
+            return
+        if current is not None:
+            current.deleteLater()
+        window.export_dialog = ExportDialog(store, runner, window.query,  # type: ignore[arg-type]
+                                            window.thread_model.rowCount(), window)
+        window.export_dialog.open()
+
+    def edit_settings() -> None:
+        dialog = SettingsDialog(SyncSettings.from_mapping(read_settings(paths)), window)
+        dialog.settings_changed.connect(apply_settings)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+
+    def apply_settings(new: SyncSettings) -> None:
+        update_settings(paths, **new.to_mapping())
+        scheduler.set_interval(new.interval_minutes)
+        scheduler.set_max_mentions(new.first_sync_max)
+        notifier.set_enabled(new.notifications)
+
+    window.export_action = add_file_action(window, "Export…", export, "Ctrl+E",
+                                           "Save the current list or everything as CSV or JSON")
+    window.settings_action = add_file_action(window, "Settings…", edit_settings, "Ctrl+,",
+                                             "Sync interval, notifications, first sync")
+    return scheduler
+
+
+def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner,
+                     credentials: Any = None, connections: Any = None) -> None:
+    """Add account / Accounts… dialogs over the concrete account service.
+
+    Sets `window.open_accounts(account_id=None)`: "Sign in again" in the status
+    bar opens the accounts dialog with that account selected.
+    """
+    from PySide6.QtCore import Qt
+
     from app.account_service import AppAccountService
     from app.storage.credentials import CredentialStore
     from app.ui.accounts_dialog import open_accounts_dialog
     from app.ui.add_account_dialog import AddAccountDialog
 
-    service = AppAccountService(store, CredentialStore())  # type: ignore[arg-type]
+    service = AppAccountService(store, credentials or CredentialStore(),  # type: ignore[arg-type]
+                                connections)
+    scheduler = getattr(window, "scheduler", None)
+
+    def changed() -> None:
+        window.refresh_side()
+        if scheduler is not None:
+            scheduler.sync_now()  # a new or re-signed account: fetch its mentions now
 
     def add_account() -> None:
         dialog = AddAccountDialog(service, runner, window)
-        dialog.account_added.connect(lambda _a: window.refresh_side())
+        dialog.account_added.connect(lambda _a: changed())
         dialog.open()
 
-    def manage_accounts() -> None:
+    def manage_accounts(account_id: int | None = None) -> Any:
         dialog = open_accounts_dialog(service, runner, window)
-        dialog.accounts_changed.connect(window.refresh_side)
+        dialog.accounts_changed.connect(changed)
+        if account_id is not None:
+            def pick(*_args: object) -> None:
+                for row in range(dialog.list.count()):
+                    if dialog.list.item(row).data(Qt.ItemDataRole.UserRole) == account_id:
+                        dialog.list.setCurrentRow(row)
+            dialog.list.model().rowsInserted.connect(pick)
+            pick()
+        return dialog
 
+    window.open_accounts = manage_accounts
     window.add_account_requested.connect(add_account)
-    window.accounts_requested.connect(manage_accounts)
+    window.accounts_requested.connect(lambda: manage_accounts())
 
 
 def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                      paths: AppPaths) -> None:
-    """Composer, drafts, customer history and thread actions beside the conversation."""
+                      paths: AppPaths, send_now: Any = None) -> None:
+    """Composer, drafts, customer history and thread actions beside the conversation.
+
+    `send_now` starts the outbox sender right after a reply is queued.
+    """
     from app.ui.answer_pane import install_answer_pane
     from app.ui.answer_services import AnswerServices
 
@@ -243,6 +339,7 @@ def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
         store, runner,  # type: ignore[arg-type]
         business=str(settings.get("business", "")),
         signature=str(settings.get("signature", "")),
+        send_now=send_now,
         save_profile=lambda b, sig: update_settings(paths, business=b, signature=sig),
     )
     window.answer_pane = install_answer_pane(window, services)
@@ -259,15 +356,34 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
     app = make_application([])
     install_qt_message_handler()
     try:
-        window = build_window(paths, demo=demo)
+        window = build_window(paths, demo=demo, autosync=True)
     except DatabaseCorrupt as exc:
         log.error("Database damaged: %s", exc)
         QMessageBox.warning(None, "Shopkeep", _corrupt_text(exc)
                             + "\n\nShopkeep will start with a fresh inbox.")
-        window = build_window(paths, demo=demo)  # the damaged file is aside now
-    app.aboutToQuit.connect(lambda: window.runner.shutdown())
+        window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
+    app.aboutToQuit.connect(lambda: quit_quickly(window))
     window.show()
-    return int(app.exec())
+    code = int(app.exec())
+    if window.runner.is_busy() and not window.runner.wait_idle(0):
+        # A request still in flight (up to its read timeout): do not wait for it. The
+        # database is safe (every write is one transaction; WAL recovers the rest) and
+        # an unclear reply is checked with the server before it is ever sent again.
+        log.warning("background work still running at exit; leaving without it")
+        logging.shutdown()
+        os._exit(code)
+    return code
+
+
+def quit_quickly(window: MainWindow, timeout_ms: int = 900) -> None:
+    """Stop syncs and exports, let a running write finish; never more than ~2 s."""
+    scheduler = getattr(window, "scheduler", None)
+    if scheduler is not None:
+        scheduler.shutdown()
+    dialog = getattr(window, "export_dialog", None)
+    if dialog is not None and dialog.cancel_event is not None:
+        dialog.cancel_event.set()
+    window.runner.shutdown(timeout_ms)
 
 
 def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:

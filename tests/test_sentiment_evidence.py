@@ -135,7 +135,7 @@ def test_whole_post_in_quotes_is_still_scored():
 
 def test_demo_cake_post_is_negative():
     text = (
-        '@juniperrye I just picked up the birthday cake I ordered for my daughter and it says '
+        "@juniperrye I just picked up the birthday cake I ordered for my daughter and it says "
         '"Happy Birthday Mia". Her name is Nia. I spelled it out on the form. The party is at 4. '
         "This is really upsetting."
     )

@@ -75,11 +75,22 @@ REDACTED_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "
 
 
 def install_log_redaction(targets: Iterable[logging.Logger | logging.Handler] = ()) -> None:
-    """Attach the filter to the HTTP loggers (done at import) and to any given handlers.
+    """Redact every log record at birth (done at import), and filter any given handlers.
 
-    A filter on a logger only sees that logger's own records; main.py should also
-    pass its file and console handlers so every record is redacted before it lands.
+    A filter on a logger only sees that logger's own records, so the record
+    factory is what covers every logger (ours, urllib3, requests, Qt's); the
+    HTTP loggers and any handlers passed here get the filter as a second net.
     """
+    previous = logging.getLogRecordFactory()
+    if not getattr(previous, "_shopkeep_redacting", False):
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            REDACTING_FILTER.filter(record)
+            return record
+
+        factory._shopkeep_redacting = True  # type: ignore[attr-defined]
+        logging.setLogRecordFactory(factory)
     for name in REDACTED_LOGGERS:
         logger = logging.getLogger(name)
         if REDACTING_FILTER not in logger.filters:

@@ -42,7 +42,13 @@ class DemoBanner(QFrame):
 
 
 class AccountStatusBar(QStatusBar):
-    """Per-account sync state on the left, an offline mark and thread count on the right."""
+    """Per-account sync state on the left, an offline mark and thread count on the right.
+
+    `sign_in_requested(account_id)`: the "Sign in again" link of an account whose
+    token the server refused.
+    """
+
+    sign_in_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,8 +67,17 @@ class AccountStatusBar(QStatusBar):
         self.addPermanentWidget(self.count_label)
         self.account_labels: list[QLabel] = []
         self._account_widgets: list[QWidget] = []
+        self._shown: list[Account] | None = None
+        self.labels_by_account: dict[int, QLabel] = {}
+        self.sign_in_buttons: dict[int, QPushButton] = {}
+        self._progress: dict[int, str] = {}
 
     def set_accounts(self, accounts: list[Account]) -> None:
+        if accounts == self._shown:
+            return  # unchanged: keep the widgets (and any sync progress shown in them)
+        self._shown = list(accounts)
+        self.labels_by_account = {}
+        self.sign_in_buttons = {}
         for widget in self._account_widgets:
             self._accounts_layout.removeWidget(widget)
             widget.deleteLater()
@@ -74,14 +89,16 @@ class AccountStatusBar(QStatusBar):
             self._add(label)
             return
         for account in accounts:
-            ok = account.state in (AccountState.CONNECTED, AccountState.DEMO)
+            ok = account.state in (AccountState.CONNECTED, AccountState.DEMO) and \
+                not account.last_error
             label = QLabel(self._accounts)
             label.setObjectName("accountState")
             label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setText(f"{theme.NETWORK_NAMES[account.network]} {account.handle}: "
-                          f"{STATE_WORDS[account.state]}")
+            label.setProperty("who", f"{theme.NETWORK_NAMES[account.network]} {account.handle}")
+            label.setProperty("stateWords", self._state_words(account))
             label.setToolTip(account.last_error or STATE_WORDS[account.state])
-            label.setAccessibleName(label.text())
+            self.labels_by_account[account.id] = label
+            self._show_text(account.id)
             dot = QLabel("●", self._accounts)
             dot.setStyleSheet(f"QLabel {{ color: {theme.BLUISH_GREEN if ok else theme.VERMILLION};"
                               " padding-right: 0px; }")
@@ -94,7 +111,39 @@ class AccountStatusBar(QStatusBar):
             row.addWidget(label)
             if not ok:
                 label.setStyleSheet(f"QLabel {{ color: {theme.VERMILLION}; }}")
+            if account.state is AccountState.NEEDS_SIGN_IN:
+                button = QPushButton("Sign in again", box)
+                button.setObjectName("signInAgain")
+                button.setFlat(True)
+                button.setCursor(Qt.CursorShape.PointingHandCursor)
+                button.setToolTip(f"Open Accounts to sign {account.handle} in again")
+                button.clicked.connect(
+                    lambda _c=False, i=account.id: self.sign_in_requested.emit(i))
+                row.addWidget(button)
+                self.sign_in_buttons[account.id] = button
             self._add(box, label)
+
+    @staticmethod
+    def _state_words(account: Account) -> str:
+        if account.state is AccountState.CONNECTED and account.last_error:
+            return "Will retry"  # e.g. rate limited; the full sentence is in the tooltip
+        return STATE_WORDS[account.state]
+
+    def set_account_progress(self, account_id: int, text: str | None) -> None:
+        """Show a sync step beside the account ("Fetching conversations 12/80"); None ends it."""
+        if text:
+            self._progress[account_id] = text
+        else:
+            self._progress.pop(account_id, None)
+        self._show_text(account_id)
+
+    def _show_text(self, account_id: int) -> None:
+        label = self.labels_by_account.get(account_id)
+        if label is None:
+            return
+        words = self._progress.get(account_id) or str(label.property("stateWords"))
+        label.setText(f"{label.property('who')}: {words}")
+        label.setAccessibleName(label.text())
 
     def _add(self, widget: QWidget, label: QLabel | None = None) -> None:
         self._accounts_layout.addWidget(widget)

@@ -13,16 +13,18 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
     QHelpEvent,
+    QMouseEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextFrameFormat,
     QTextLength,
 )
@@ -44,6 +46,10 @@ URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 MAX_DEPTH = 6
 INDENT = 22
 MENTION_FILL = "#EEF4FD"
+# The chip's char format carries its post id here; clicking it emits `label_clicked`.
+CHIP_POST_ID = QTextFormat.Property.UserProperty + 1
+# Chips were briefly links with this scheme; no anchor uses it now (tests still filter on it).
+LABEL_SCHEME = "shopkeep-label"
 
 
 def thread_order(posts: list[StoredPost]) -> list[tuple[StoredPost, int]]:
@@ -78,6 +84,7 @@ class ConversationView(QTextBrowser):
     """Read-only rendering of a conversation; `link_clicked` fires before the browser opens."""
 
     link_clicked = Signal(QUrl)
+    label_clicked = Signal(int)  # post id: its sentiment chip was clicked (app/ui/label_menu.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +120,26 @@ class ConversationView(QTextBrowser):
             cursor.movePosition(QTextCursor.MoveOperation.NextCharacter)
             fmt = cursor.charFormat()
         return fmt.toolTip()
+
+    def chip_post_at(self, pos: QPoint) -> int | None:
+        """The post whose sentiment chip is at `pos` (viewport coordinates), if any."""
+        cursor = self.cursorForPosition(pos)
+        for _ in range(2):
+            value = cursor.charFormat().property(CHIP_POST_ID)
+            if isinstance(value, int):
+                return value
+            if cursor.atBlockEnd():
+                break
+            cursor.movePosition(QTextCursor.MoveOperation.NextCharacter)
+        return None
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """One click on a chip asks for a correction."""
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            post_id = self.chip_post_at(event.position().toPoint())
+            if post_id is not None:
+                self.label_clicked.emit(post_id)
 
     def _open_link(self, url: QUrl) -> None:
         self.link_clicked.emit(url)
@@ -176,7 +203,8 @@ class ConversationView(QTextBrowser):
             tip += "\n" + "\n".join(f"• {r}" for r in reasons)
         if sp.corrected_label:
             tip += "\n(label corrected by you)"
-        chip.setToolTip(tip)
+        chip.setToolTip(tip + "\nClick to correct the label.")
+        chip.setProperty(CHIP_POST_ID, sp.id)  # not a link: only http links are clickable
         word = theme.sentiment_word(label, sp.sentiment.language or p.language
                                     if label is SentimentLabel.UNSCORED else None)
         if not sp.is_own:  # the mood of the customer's words, not of the shop's replies

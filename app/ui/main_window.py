@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     accounts_requested = Signal()
     demo_removed = Signal(int)
     thread_opened = Signal(int)  # a thread was shown in the conversation pane
+    accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
 
     # Built by window_menus.build_actions / build_menus:
     sync_action: QAction
@@ -224,6 +225,17 @@ class MainWindow(QMainWindow):
         self.status.set_accounts(accounts)
         self.banner.setVisible(demo)
         self.remove_demo_action.setEnabled(demo)
+        self.accounts_loaded.emit(accounts)
+
+    @property
+    def query(self) -> ThreadQuery:
+        return self._query
+
+    def narrow(self, **fields: object) -> None:
+        """Change some fields of the current query (the filter bar's way in)."""
+        query = dataclasses.replace(self._query, **fields)  # type: ignore[arg-type]
+        if query != self._query:
+            self.set_query(query)
 
     def set_query(self, query: ThreadQuery) -> None:
         self._query = query

@@ -149,6 +149,7 @@ class SyncScheduler(QObject):
         self._probe_step = 0
         self._buffer: list[IngestResult] = []
         self._last_emit: dict[int, tuple[SyncStep, float]] = {}
+        self._started = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.sync_now)
         self.set_interval(interval_minutes)
@@ -169,8 +170,6 @@ class SyncScheduler(QObject):
             self._timer.stop()
         elif self._timer.isActive() or self._started:
             self._timer.start()
-
-    _started = False
 
     def set_max_mentions(self, count: int) -> None:
         """How far back the first sync of an account reaches (mentions, newest first)."""

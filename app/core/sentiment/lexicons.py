@@ -204,8 +204,8 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"save (?:your|yourself)",
             r"(?:below|under) (?:average|par|expectations?|standard)",
             r"(?:not|isn't|wasn't|nothing) (?:as good|as advertised|as described|as pictured|"
-            r"what (?:i|we) (?:expected|ordered|paid for|wanted)|worth|good enough|special|up to par|"
-            r"impressed|impressive|fresh|quality|tasty|new|great)",
+            r"what (?:i|we) (?:expected|ordered|paid for|wanted)|worth|good enough|special|"
+            r"up to par|impressed|impressive|fresh|quality|tasty|new|great)",
             r"(?:does|did|do)(?: not|n't) (?:match|live up|meet|deliver|work with)",
             r"needs? (?:a |some |major |serious |complete )?(?:work|improvement|overhaul|fixing)",
             r"(?:gone|went|going) downhill",
@@ -287,8 +287,20 @@ COMPLAINT_TITLES = {
 # Occasions and events VADER scores as praise ("party", "birthday"): a topic,
 # not the customer's opinion of the shop.
 OCCASION_WORDS = frozenset(
-    {"party", "parties", "partied", "birthday", "festival", "celebration", "wedding", "holiday",
-     "holidays", "christmas", "xmas", "anniversary"}
+    {
+        "party",
+        "parties",
+        "partied",
+        "birthday",
+        "festival",
+        "celebration",
+        "wedding",
+        "holiday",
+        "holidays",
+        "christmas",
+        "xmas",
+        "anniversary",
+    }
 )
 
 # Emoji VADER's emoji table describes in words that carry no sentiment.

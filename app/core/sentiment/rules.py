@@ -16,10 +16,10 @@ from typing import Any
 from app.core.sentiment.lexicons import (
     COMPLAINTS,
     EMPTY_THANKS,
+    OCCASION_WORDS,
     PRAISE,
     REQUEST_WORDS,
     SARCASM_PRAISE,
-    OCCASION_WORDS,
     SHORTFALL,
     THANKS_BOOSTERS,
     THANKS_WORDS,
@@ -202,8 +202,9 @@ def weigh_complaints(
                 if sentiments[i] > 0 and lows[i].strip(".,!?:;\"'") in words:
                     sentiments[i] = 0.0
         if but_clause is not None and c.valence < 0:
-            c = Complaint(c.kind, c.phrase, c.valence * _but_scale(c, but_clause, lows, bounds),
-                          c.clause)
+            c = Complaint(
+                c.kind, c.phrase, c.valence * _but_scale(c, but_clause, lows, bounds), c.clause
+            )
         out.append(c)
     return out
 
@@ -261,7 +262,11 @@ _LIKE_SUBJECTS = word_set(
     "we'd you'd they'd "
 )
 _ADJ_BOOSTERS = {"incredible": 2.8, "exceptional": 2.8, "tremendous": 2.2, "phenomenal": 3.0}
-_DEGREE_WORDS = frozenset({"pretty", "super", "real", "mighty"})
+# Degree and sincerity words VADER lists as praise: before another opinion word they
+# only intensify it ("pretty bland", "honestly frustrating", "truly awful").
+_DEGREE_WORDS = frozenset(
+    {"pretty", "super", "real", "mighty", "honestly", "truly", "definitely", "certainly"}
+)
 _ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible", "ish", "less")
 
 

@@ -1,0 +1,95 @@
+"""Rescoring stored posts after the owner changes the word list, in batches.
+
+Runs in the task runner's write lane (one writer at a time): each batch is a
+short transaction, progress is reported between batches, and a quitting app
+stops it between batches. Owner corrections are untouched: they win anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from app.core.models import Sentiment
+from app.core.sentiment import score
+
+BATCH = 200
+SETTINGS_KEY = "sentiment_words"  # the owner's list, in settings.json (no table for it)
+
+Scorer = Callable[[str], Sentiment]
+WriteBatch = Callable[[Iterable[int], Scorer], int]
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreResult:
+    scored: int
+    changed: int
+    stopped: bool = False
+
+
+def scorer_for(words: Mapping[str, float], business_names: Sequence[str] = ()) -> Scorer:
+    """The scorer with the owner's words on top (what ingest should use too)."""
+    return partial(score, extra_words=dict(words), business_names=tuple(business_names))
+
+
+def load_words(settings_file: Path) -> dict[str, float]:
+    """The owner's words and their valences; an unreadable file means no words."""
+    try:
+        data = json.loads(settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    words = data.get(SETTINGS_KEY) if isinstance(data, dict) else None
+    if not isinstance(words, dict):
+        return {}
+    return {str(w): float(v) for w, v in words.items() if isinstance(v, int | float)}
+
+
+def save_words(settings_file: Path, words: Mapping[str, float]) -> None:
+    """Merge the list into settings.json, keeping every other key; atomic replace."""
+    try:
+        data = json.loads(settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data[SETTINGS_KEY] = dict(sorted(words.items()))
+    tmp = settings_file.with_suffix(".words.tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    tmp.replace(settings_file)
+
+
+class OwnerScorer:
+    """The scorer ingest uses, always with the owner's current words: pass one instance to
+    the sync service and to `install_corrections`, which updates it when the list is saved."""
+
+    def __init__(self, words: Mapping[str, float] | None = None) -> None:
+        self.words: dict[str, float] = dict(words or {})
+
+    def __call__(self, text: str) -> Sentiment:
+        return score(text, extra_words=self.words or None)
+
+
+def rescore(
+    post_ids: Sequence[int],
+    write_batch: WriteBatch,
+    scorer: Scorer,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    batch: int = BATCH,
+) -> RescoreResult:
+    """Score `post_ids` again with `scorer`, `batch` at a time; returns the counts."""
+    total = len(post_ids)
+    changed = done = 0
+    for start in range(0, total, batch):
+        if cancelled is not None and cancelled():
+            return RescoreResult(done, changed, stopped=True)
+        chunk = post_ids[start : start + batch]
+        changed += write_batch(chunk, scorer)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    return RescoreResult(done, changed)

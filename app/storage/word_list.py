@@ -1,0 +1,65 @@
+"""Rescoring stored posts with the owner's word list (the list itself is in settings.json,
+see app.core.rescore). Each batch is one short transaction, so the single write
+lane never holds the database for long.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import peewee
+
+from app.core.models import Sentiment
+from app.storage import tables as t
+from app.storage.database import storage_errors, write_transaction
+from app.storage.ingest import recompute_threads
+
+
+def customer_post_ids() -> list[int]:
+    """Ids of every stored customer post (the shop's own replies are never coloured)."""
+    with storage_errors():
+        query = t.Post.select(t.Post.id).where(~t.Post.is_own & ~t.Post.deleted)
+        return [r.id for r in query.order_by(t.Post.id)]
+
+
+def rescore_batch(
+    db: peewee.Database, post_ids: Iterable[int], score: Callable[[str], Sentiment]
+) -> int:
+    """Rescore these posts in one transaction; returns how many labels changed."""
+    changed = 0
+    with storage_errors(), write_transaction(db):
+        rows = list(t.Post.select().where(t.Post.id.in_(list(post_ids))))
+        threads = set()
+        for row in rows:
+            result = score(row.text or "")
+            if result.label.value != row.label:
+                changed += 1
+            if (result.label.value, result.compound, list(result.reasons)) == (
+                row.label,
+                row.compound,
+                list(row.reasons or []),
+            ):
+                continue
+            t.Post.update(
+                compound=result.compound,
+                label=result.label.value,
+                reasons=list(result.reasons),
+                sentiment_language=result.language,
+            ).where(t.Post.id == row.id).execute()
+            threads.add(row.thread_id)
+        recompute_threads(sorted(threads))
+    return changed
+
+
+class StoredPostRescorer:
+    """What the UI's rescoring needs from storage, handed to `install_corrections` (the UI
+    layer may not import storage itself)."""
+
+    def __init__(self, db: peewee.Database) -> None:
+        self._db = db
+
+    def post_ids(self) -> list[int]:
+        return customer_post_ids()
+
+    def write_batch(self, post_ids: Iterable[int], score: Callable[[str], Sentiment]) -> int:
+        return rescore_batch(self._db, post_ids, score)

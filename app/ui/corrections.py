@@ -1,0 +1,177 @@
+"""Owner corrections wired into the window: the chip's one-click menu, the word list
+dialog, and rescoring stored posts in the background after the list changes.
+
+main.build_window should call
+`install_corrections(window, store, runner, paths, StoredPostRescorer(store.db))`
+(app.storage.word_list) once the window exists, and may pass the OwnerScorer it
+gives the sync service so new posts use the owner's words too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QCursor
+
+from app.core.models import SentimentLabel, StoredPost, ThreadRow
+from app.core.paths import AppPaths
+from app.core.rescore import (
+    OwnerScorer,
+    RescoreResult,
+    Scorer,
+    load_words,
+    rescore,
+    save_words,
+)
+from app.ui.label_menu import LabelMenu
+from app.ui.word_list_dialog import WordListDialog
+
+
+class Rescorer(Protocol):
+    """Storage's side of rescoring (app.storage.word_list.StoredPostRescorer)."""
+
+    def post_ids(self) -> list[int]: ...
+
+    def write_batch(self, post_ids: Any, score: Scorer) -> int: ...
+
+
+class Corrections(QObject):
+    """Everything the owner-corrections issue adds to a MainWindow."""
+
+    progress = Signal(int, int)  # done, total: emitted from the write lane, shown in the status bar
+    rescored = Signal(object)  # RescoreResult, on the GUI thread
+    corrected = Signal(int)  # post id, after the correction is stored and shown
+
+    def __init__(
+        self,
+        window: Any,
+        store: Any,
+        runner: Any,
+        paths: AppPaths,
+        rescorer: Rescorer,
+        owner: OwnerScorer,
+    ) -> None:
+        super().__init__(window)
+        self.window, self.store, self.runner, self.paths = window, store, runner, paths
+        self.rescorer, self.owner = rescorer, owner
+        self.menu: LabelMenu | None = None
+        self.dialog: WordListDialog | None = None
+        window.conversation_pane.view.label_clicked.connect(self._on_chip_clicked)
+        self.progress.connect(self._show_progress)
+        self.words_action = QAction("Sentiment words…", window)
+        self.words_action.setObjectName("sentimentWordsAction")
+        self.words_action.setStatusTip("Words that are praise or a complaint in your trade")
+        self.words_action.triggered.connect(self.edit_words)
+        menus = getattr(window, "menus", {})
+        if "view" in menus:
+            menus["view"].addSeparator()
+            menus["view"].addAction(self.words_action)
+        window.addAction(self.words_action)
+
+    # -- one-click label correction ---------------------------------------------------
+
+    def _on_chip_clicked(self, post_id: int) -> None:
+        post = self._post(post_id)
+        if post is not None:
+            self.menu = self.menu_for(post)
+            self.menu.popup(QCursor.pos())
+
+    def menu_for(self, post: StoredPost) -> LabelMenu:
+        return LabelMenu(post.id, post.corrected_label, self.correct, self.window)
+
+    def _post(self, post_id: int) -> StoredPost | None:
+        posts = self.window.conversation_pane.posts
+        return next((p for p in posts if p.id == post_id), None)
+
+    def correct(self, post_id: int, label: SentimentLabel | None) -> None:
+        """Store the owner's label in the write lane, then show the post and thread again."""
+        post = self._post(post_id)
+        store = self.store
+        thread_id = post.thread_id if post is not None else None
+
+        def done(_previous: object) -> None:
+            if thread_id is not None:
+                self.reload_thread(thread_id)
+            self.corrected.emit(post_id)
+
+        self.runner.run(
+            lambda: store.correct_label(post_id, label), done, write=True, name="correct label"
+        )
+
+    def reload_thread(self, thread_id: int) -> None:
+        store = self.store
+
+        def read() -> tuple[ThreadRow | None, list[StoredPost]]:
+            return store.thread(thread_id), store.thread_posts(thread_id)
+
+        self.runner.run(read, self._on_thread_read, name="reload corrected thread")
+
+    def _on_thread_read(self, result: tuple[ThreadRow | None, list[StoredPost]]) -> None:
+        row, posts = result
+        if row is None:
+            return
+        self.window.thread_model.update_thread(row)
+        pane = self.window.conversation_pane
+        if pane.thread is not None and pane.thread.id == row.id:
+            pane.show_thread(row, posts)
+        self.window.refresh_side()
+
+    # -- the word list and rescoring -------------------------------------------------
+
+    def load_words(self) -> dict[str, float]:
+        return load_words(self.paths.settings_file)
+
+    def edit_words(self) -> WordListDialog:
+        self.dialog = WordListDialog(self.load_words, self.save_words, self.window)
+        self.dialog.open()
+        return self.dialog
+
+    def save_words(self, words: dict[str, float]) -> None:
+        """Keep the list, score new posts with it, and rescore the stored ones."""
+        save_words(self.paths.settings_file, words)
+        self.owner.words = dict(words)
+        self.start_rescore()
+
+    def start_rescore(self) -> int:
+        rescorer, runner, scorer = self.rescorer, self.runner, OwnerScorer(self.owner.words)
+
+        def job() -> RescoreResult:
+            return rescore(
+                rescorer.post_ids(),
+                rescorer.write_batch,
+                scorer,
+                progress=self.progress.emit,
+                cancelled=lambda: runner.cancelled,
+            )
+
+        return runner.run(job, self._on_rescored, write=True, name="rescore posts")
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.window.statusBar().showMessage(f"Scoring posts with your words… {done}/{total}")
+
+    def _on_rescored(self, result: RescoreResult) -> None:
+        self.window.statusBar().showMessage(
+            f"Scored {result.scored} posts with your words; {result.changed} changed colour", 8000
+        )
+        self.window.thread_model.reload()
+        self.window.refresh_side()
+        pane = self.window.conversation_pane
+        if pane.thread is not None:
+            self.reload_thread(pane.thread.id)
+        self.rescored.emit(result)
+
+
+def install_corrections(
+    window: Any,
+    store: Any,
+    runner: Any,
+    paths: AppPaths,
+    rescorer: Rescorer,
+    owner: OwnerScorer | None = None,
+) -> Corrections:
+    """Add owner corrections to `window`; kept on `window.corrections`."""
+    if owner is None:
+        owner = OwnerScorer(load_words(paths.settings_file))
+    window.corrections = Corrections(window, store, runner, paths, rescorer, owner)
+    return window.corrections  # type: ignore[no-any-return]

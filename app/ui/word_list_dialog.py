@@ -1,0 +1,131 @@
+"""See and edit the owner's sentiment words: a word and whether it is praise or a complaint.
+
+Some words mean the opposite in a trade ("wicked" in a bakery, "killer" in a
+bike shop). The list is loaded and saved through callables so the dialog does
+not know where it lives (settings.json today).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+PRAISE_VALENCE = 2.0  # VADER units: about "good"/"nice"
+COMPLAINT_VALENCE = -2.0
+KINDS = ("Praise", "Complaint")
+
+
+def kind_of(valence: float) -> str:
+    return "Praise" if valence > 0 else "Complaint"
+
+
+def valence_of(kind: str) -> float:
+    return PRAISE_VALENCE if kind == "Praise" else COMPLAINT_VALENCE
+
+
+class WordListDialog(QDialog):
+    """A two-column table (word, praise/complaint) with add and remove; Save hands the
+    list to `save` (which also starts rescoring)."""
+
+    def __init__(
+        self,
+        load: Callable[[], dict[str, float]],
+        save: Callable[[dict[str, float]], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("wordListDialog")
+        self.setWindowTitle("Sentiment words")
+        self._save = save
+        col = QVBoxLayout(self)
+        intro = QLabel(
+            "Words that mean something special in your trade. Posts are scored again "
+            "in the background when you save.",
+            self,
+        )
+        intro.setWordWrap(True)
+        col.addWidget(intro)
+        self.table = QTableWidget(0, 2, self)
+        self.table.setHorizontalHeaderLabels(["Word", "Means"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        col.addWidget(self.table, 1)
+
+        row = QHBoxLayout()
+        self.word_edit = QLineEdit(self)
+        self.word_edit.setPlaceholderText("word or short phrase")
+        self.word_edit.returnPressed.connect(self.add_current)
+        self.kind_box = QComboBox(self)
+        self.kind_box.addItems(KINDS)
+        add = QPushButton("Add", self)
+        add.clicked.connect(self.add_current)
+        remove = QPushButton("Remove", self)
+        remove.clicked.connect(self.remove_selected)
+        for w in (self.word_edit, self.kind_box, add, remove):
+            row.addWidget(w)
+        col.addLayout(row)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        col.addWidget(buttons)
+        for word, valence in sorted(load().items()):
+            self.add_word(word, kind_of(valence))
+        self.resize(420, 360)
+
+    def add_word(self, word: str, kind: str) -> None:
+        """Add or update one word (lower case, single spaces)."""
+        word = " ".join(word.lower().split())
+        if not word:
+            return
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).text() == word:  # type: ignore[union-attr]
+                self._set_kind(r, kind)
+                return
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        item = QTableWidgetItem(word)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(r, 0, item)
+        self._set_kind(r, kind)
+
+    def _set_kind(self, r: int, kind: str) -> None:
+        box = QComboBox(self.table)
+        box.addItems(KINDS)
+        box.setCurrentText(kind)
+        self.table.setCellWidget(r, 1, box)
+
+    def add_current(self) -> None:
+        self.add_word(self.word_edit.text(), self.kind_box.currentText())
+        self.word_edit.clear()
+
+    def remove_selected(self) -> None:
+        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(r)
+
+    def words(self) -> dict[str, float]:
+        out = {}
+        for r in range(self.table.rowCount()):
+            box = self.table.cellWidget(r, 1)
+            kind = box.currentText() if isinstance(box, QComboBox) else "Praise"
+            out[self.table.item(r, 0).text()] = valence_of(kind)  # type: ignore[union-attr]
+        return out
+
+    def accept(self) -> None:
+        self._save(self.words())
+        super().accept()

@@ -1,0 +1,124 @@
+"""Owner corrections in the inbox: the chip explains itself, takes a correction in one
+click, and the owner's word list rescores stored posts in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+
+from app.core.models import SentimentLabel, StoredPost
+from app.core.rescore import load_words
+from app.storage.word_list import StoredPostRescorer
+from app.ui.conversation_view import CHIP_POST_ID
+from app.ui.corrections import install_corrections
+
+NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
+
+
+def _chips(view: Any) -> dict[int, tuple[int, str]]:
+    """post id -> (document position, tooltip) of every sentiment chip in the view."""
+    out = {}
+    block = view.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            post_id = frag.charFormat().property(CHIP_POST_ID)
+            if isinstance(post_id, int):
+                out[post_id] = (frag.position(), frag.charFormat().toolTip())
+            it += 1
+        block = block.next()
+    return out
+
+
+def _chip_point(view: Any, position: int) -> QPoint:
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(position + 1)
+    return view.cursorRect(cursor).center()
+
+
+def _open_post(window: Any, store: Any, post: StoredPost) -> None:
+    window.thread_model.reload()
+    row = window.thread_model.row_for_id(post.thread_id)
+    assert row >= 0
+    window.select_row(row)
+    assert window.conversation_pane.thread.id == post.thread_id
+
+
+def _customer_post(store: Any, window: Any, label: SentimentLabel, contains: str) -> StoredPost:
+    for tid in (r.id for r in window.thread_model.loaded_rows()):
+        for p in store.thread_posts(tid):
+            if not p.is_own and p.sentiment.label is label and contains in p.post.text:
+                return p
+    raise AssertionError(f"no {label} customer post with {contains!r} in the demo data")
+
+
+def test_chip_tooltip_shows_reasons_and_one_click_correction_sticks(
+    main_window, ui_store, ui_runner, ui_paths, qtbot
+):
+    corrections = install_corrections(
+        main_window, ui_store, ui_runner, ui_paths, StoredPostRescorer(ui_store.db)
+    )
+    post = _customer_post(ui_store, main_window, NEG, "really upsetting")
+    _open_post(main_window, ui_store, post)
+    view = main_window.conversation_pane.view
+    chips = _chips(view)
+    position, tip = chips[post.id]
+    assert all(reason in tip for reason in post.sentiment.reasons)
+    # hovering: the view's tooltip lookup at the chip's place gives the reasons
+    hover = view.tooltip_at(_chip_point(view, position))
+    assert post.sentiment.reasons[0] in hover
+
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_chip_point(view, position))
+    menu = corrections.menu
+    assert menu is not None and menu.post_id == post.id
+    menu.choose(POS)  # one click on "Praise"
+    ui_runner.wait_idle()
+
+    assert ui_store.post(post.id).label is POS  # stored, wins over the score
+    assert ui_store.post(post.id).sentiment.label is NEG
+    row = main_window.thread_model.thread_at(main_window.thread_model.row_for_id(post.thread_id))
+    stored_row = ui_store.thread(post.thread_id)
+    assert row.worst_label == stored_row.worst_label
+    assert "corrected by you" in _chips(view)[post.id][1]
+
+    # survives a reload of the list and the conversation
+    main_window.thread_model.reload()
+    _open_post(main_window, ui_store, post)
+    assert "corrected by you" in _chips(main_window.conversation_pane.view)[post.id][1]
+    assert ui_store.post(post.id).corrected_label is POS
+
+    corrections.correct(post.id, None)  # "Use Shopkeep's score"
+    ui_runner.wait_idle()
+    assert ui_store.post(post.id).label is NEG
+
+
+def test_word_list_dialog_rescores_stored_posts(main_window, ui_store, ui_runner, ui_paths):
+    corrections = install_corrections(
+        main_window, ui_store, ui_runner, ui_paths, StoredPostRescorer(ui_store.db)
+    )
+    post = _customer_post(ui_store, main_window, NEU, "gluten-free")
+    progress: list[tuple[int, int]] = []
+    corrections.progress.connect(lambda d, t: progress.append((d, t)))
+    dialog = corrections.edit_words()
+    dialog.word_edit.setText("coeliac")
+    dialog.kind_box.setCurrentText("Complaint")
+    dialog.add_current()
+    dialog.accept()
+    ui_runner.wait_idle()
+
+    assert load_words(ui_paths.settings_file) == {"coeliac": -2.0}
+    assert ui_store.post(post.id).label is NEG  # rescored in the write lane
+    assert "your words: 'coeliac'" in ui_store.post(post.id).sentiment.reasons
+    assert progress and progress[-1][0] == progress[-1][1]
+    assert corrections.words_action in main_window.menus["view"].actions()
+
+    again = corrections.edit_words()  # the owner sees the list and can remove a word
+    assert again.words() == {"coeliac": -2.0}
+    again.table.selectRow(0)
+    again.remove_selected()
+    again.accept()
+    ui_runner.wait_idle()
+    assert ui_store.post(post.id).label is NEU

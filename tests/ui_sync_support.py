@@ -1,0 +1,118 @@
+"""Helpers for the sync UI tests: the real window (threaded task runner) over a temp
+data folder, with Mastodon accounts on local test servers whose tokens live in
+the real keychain, and small waits that keep the Qt event loop running."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from app.core.connections import key_for
+from app.core.models import Account
+from app.core.paths import AppPaths
+from app.main import build_window, quit_quickly, update_settings
+from app.storage.inbox_store import SqliteInboxStore
+from tests.mastodon_server import MastodonServer
+from tests.sync_support import mastodon_account
+
+COMPLAINTS = ("My order arrived broken and nobody answers, terrible service",
+              "Still waiting for my refund, this is awful",
+              "The bread was stale and the staff were rude, very disappointed")
+PRAISE = ("Love the new sourdough, thank you!", "Great coffee and lovely staff today",
+          "Best croissant in town, thanks so much")
+
+
+def connect_account(store: SqliteInboxStore, keychain: Any, server: MastodonServer) -> Account:
+    """The shop's account on `server`, its token in the real keychain (as sign-in does)."""
+    account = mastodon_account(store, server)
+    keychain.save(key_for(account), {"access_token": server.token})
+    return account
+
+
+def add_mentions(server: MastodonServer, count: int, *, people: int = 12, replies: float = 0.0,
+                 negative_every: int = 0, seed: int = 3) -> list[dict[str, Any]]:
+    """`count` mentions from `people` customers; `replies` of them answer an earlier one."""
+    rng = random.Random(seed)
+    folks = [server.add_account(f"cust{i}", "town.example", display_name=f"Customer {i}")
+             for i in range(people)]
+    made: list[dict[str, Any]] = []
+    for i in range(count):
+        negative = negative_every and i % negative_every == 0
+        text = rng.choice(COMPLAINTS if negative else PRAISE) + f" (#{i})"
+        parent = rng.choice(made[-50:]) if made and rng.random() < replies else None
+        made.append(server.add_mention(rng.choice(folks), text, in_reply_to=parent))
+    return made
+
+
+def open_window(qtbot: Any, paths: AppPaths, store: SqliteInboxStore, keychain: Any,
+                **kwargs: Any) -> Any:
+    """The app's own window (build_window) with a threaded runner, shown offscreen."""
+    update_settings(paths, demo_dismissed=True)
+    window = build_window(paths, store=store, credentials=keychain, **kwargs)
+    qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.runner.wait_idle(3000)
+    qtbot.wait(50)
+    return window
+
+
+def wait_sync_done(qtbot: Any, window: Any, timeout: int = 60_000) -> None:
+    """Until no account is syncing and the streamed rows have been read into the list."""
+    qtbot.waitUntil(lambda: not window.scheduler.is_busy(), timeout=timeout)
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=timeout)
+    qtbot.wait(20)
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=timeout)
+
+
+def all_rows(window: Any) -> list[Any]:
+    model = window.thread_model
+    while model.canFetchMore():
+        model.fetchMore()
+    return model.loaded_rows()
+
+
+def integrity(path: Any) -> str:
+    conn = sqlite3.connect(str(path))
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+class StallProbe:
+    """A 10 ms timer on the GUI thread; the longest gap between its ticks is how long
+    the window could not answer (scrolling, typing) at worst."""
+
+    def __init__(self, interval_ms: int = 10) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.clock = QElapsedTimer()
+        self.longest_ms = 0
+        self.ticks = 0
+
+    def _tick(self) -> None:
+        elapsed = self.clock.restart()
+        self.ticks += 1
+        self.longest_ms = max(self.longest_ms, elapsed)
+
+    @contextmanager
+    def running(self) -> Iterator[StallProbe]:
+        self.clock.start()
+        self.timer.start()
+        try:
+            yield self
+        finally:
+            self.timer.stop()
+
+
+def elapsed_since(start: float) -> float:
+    return time.perf_counter() - start
