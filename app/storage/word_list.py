@@ -11,8 +11,8 @@ import peewee
 
 from app.core.models import Sentiment
 from app.storage import tables as t
+from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
-from app.storage.ingest import recompute_threads
 
 
 def customer_post_ids() -> list[int]:
