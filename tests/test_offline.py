@@ -93,7 +93,7 @@ def test_offline_mark_reply_waits_then_goes_exactly_once(qtbot, synced, app_stor
     wait_sync_done(qtbot, window)
     assert len(mastodon_server.posted) == 1
     assert resets == []
-    replied = [r for r in all_rows(window) if r.id == row.id][0]
+    replied = next(r for r in all_rows(window) if r.id == row.id)
     assert replied.status is ThreadStatus.REPLIED
 
 

@@ -102,11 +102,11 @@ def _run_app(*args, tmp_path):
 
 def test_screenshot_command_writes_a_png(tmp_path):
     out = tmp_path / "shot.png"
-    proc = _run_app("screenshot", str(out), "--size", "1000x700", "--select", "1",
+    proc = _run_app("screenshot", str(out), "--size", "1280x720", "--select", "1",
                     "--data-dir", str(tmp_path / "data"), tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(out))
-    assert not image.isNull() and (image.width(), image.height()) == (1000, 700)
+    assert not image.isNull() and (image.width(), image.height()) == (1280, 720)
     assert (tmp_path / "data" / "logs" / "shopkeep.log").exists()
     assert not (tmp_path / "home").exists()  # nothing written to the real home
 
@@ -120,14 +120,6 @@ def test_garbled_database_is_a_clear_line_not_a_traceback(tmp_path):
     assert proc.returncode == 2
     assert "damaged" in proc.stderr and "Traceback" not in proc.stderr
     assert any(p.name != "shopkeep.sqlite3" and "damaged" in p.name for p in data.iterdir())
-
-
-def test_missing_subcommand_module_is_explained(tmp_path):
-    if (ROOT / "app" / "cli_export.py").exists():
-        pytest.skip("the export command exists now")
-    proc = _run_app("export", "--data-dir", str(tmp_path / "d"), tmp_path=tmp_path)
-    assert proc.returncode == 2
-    assert "not available" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_pyside_does_not_over_release_none():

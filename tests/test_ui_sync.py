@@ -199,10 +199,8 @@ def test_settings_change_the_interval_and_notifications(qtbot, ui_paths, app_sto
 
     window = open_window(qtbot, ui_paths, app_store, keychain)
     assert window.settings_action in window.menus["file"].actions()
-    opened = []
     window.settings_action.trigger()
-    qtbot.waitUntil(lambda: bool(opened := window.findChildren(SettingsDialog)) and
-                    opened[0].isVisible())
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SettingsDialog)))
     dialog = window.findChildren(SettingsDialog)[0]
     dialog.interval.setValue(12)
     dialog.notifications.setChecked(False)

@@ -18,7 +18,17 @@ import peewee
 
 from app.core import models as m
 from app.core.ports import Scorer, ThreadQuery
-from app.storage import contacts, convert, drafts, outbox, thread_queries
+from app.storage import (
+    accounts,
+    contacts,
+    convert,
+    drafts,
+    outbox,
+    post_queries,
+    sync_cursors,
+    thread_actions,
+    thread_queries,
+)
 from app.storage import tables as t
 from app.storage.database import (
     backup_if_due,
@@ -28,11 +38,11 @@ from app.storage.database import (
     translated,
     write_transaction,
 )
-from app.storage.ingest import ingest_posts, recompute_thread
+from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.sync_cursors import MENTIONS_CURSOR
 
 S = m.ThreadStatus
-MENTIONS_CURSOR = "mentions"
 
 
 class SqliteInboxStore:
@@ -74,12 +84,11 @@ class SqliteInboxStore:
 
     @translated
     def accounts(self) -> list[m.Account]:
-        return [convert.account(r) for r in t.Account.select().order_by(t.Account.id)]
+        return accounts.list_accounts()
 
     @translated
     def account(self, account_id: int) -> m.Account | None:
-        row = t.Account.get_or_none(t.Account.id == account_id)
-        return convert.account(row) if row else None
+        return accounts.get(account_id)
 
     @translated
     def add_account(
@@ -90,30 +99,8 @@ class SqliteInboxStore:
         state: m.AccountState = m.AccountState.CONNECTED,
     ) -> m.Account:
         """Save a verified account; connecting the same one again updates it instead."""
-        values: dict[str, Any] = {
-            "handle": info.handle,
-            "display_name": info.display_name,
-            "max_chars": info.max_chars,
-            "default_visibility": info.default_visibility,
-            "state": state.value,
-            "is_demo": is_demo,
-            "last_error": "",
-        }
         with write_transaction(self._db):
-            row = t.Account.get_or_none(
-                (t.Account.network == info.network.value)
-                & (t.Account.server == info.server)
-                & (t.Account.remote_id == info.remote_id)
-            )
-            if row is None:
-                row = t.Account.create(
-                    network=info.network.value, server=info.server, remote_id=info.remote_id,
-                    **values,
-                )  # fmt: skip
-            else:
-                t.Account.update(**values).where(t.Account.id == row.id).execute()
-                row = t.Account.get_by_id(row.id)
-        return convert.account(row)
+            return accounts.add(info, is_demo=is_demo, state=state)
 
     @translated
     def update_account(
@@ -137,29 +124,13 @@ class SqliteInboxStore:
         }
         values = {k: v for k, v in given.items() if v is not None}
         with write_transaction(self._db):
-            if values:
-                t.Account.update(**values).where(t.Account.id == account_id).execute()
-            row = t.Account.get_by_id(account_id)
-        return convert.account(row)
+            return accounts.update(account_id, values)
 
     @translated
     def remove_account(self, account_id: int) -> int:
         """Forget an account and all its local data; returns how many threads went."""
         with write_transaction(self._db):
-            return self._remove_accounts(t.Account.id == account_id)
-
-    def _remove_accounts(self, where: peewee.Expression) -> int:
-        ids = [a.id for a in t.Account.select(t.Account.id).where(where)]
-        if not ids:
-            return 0
-        threads = t.Thread.select().where(t.Thread.account.in_(ids)).count()
-        t.Account.delete().where(t.Account.id.in_(ids)).execute()  # cascades
-        orphans = t.Contact.select(t.Contact.id).where(
-            (t.Contact.note == "")
-            & ~fn_exists(t.Post.select(t.Post.id).where(t.Post.contact == t.Contact.id))
-        )
-        t.Contact.delete().where(t.Contact.id.in_(orphans)).execute()
-        return int(threads)
+            return accounts.remove(t.Account.id == account_id)
 
     # ------------------------------------------------------------- threads
 
@@ -187,35 +158,27 @@ class SqliteInboxStore:
     @translated
     def thread_posts(self, thread_id: int) -> list[m.StoredPost]:
         """Oldest first; each post's `parent_remote_id` links it to the one it answers."""
-        rows = (
-            t.Post.select().where(t.Post.thread == thread_id).order_by(t.Post.created_at, t.Post.id)
-        )
-        return [convert.stored_post(r) for r in rows]
+        return post_queries.thread_posts(thread_id)
+
+    @translated
+    def posts_for_threads(self, thread_ids: Iterable[int]) -> dict[int, list[m.StoredPost]]:
+        """`thread_posts` of many threads in one query; every asked id is a key."""
+        return post_queries.posts_for_threads(thread_ids)
 
     @translated
     def post(self, post_id: int) -> m.StoredPost | None:
-        row = t.Post.get_or_none(t.Post.id == post_id)
-        return convert.stored_post(row) if row else None
+        return post_queries.get(post_id)
 
     @translated
     def mark_read(self, thread_id: int) -> None:
         with write_transaction(self._db):
-            t.Post.update(read=True).where((t.Post.thread == thread_id) & ~t.Post.read).execute()
-            t.Thread.update(unread_count=0).where(t.Thread.id == thread_id).execute()
+            thread_actions.mark_read(thread_id)
 
     @translated
     def mark_unread(self, thread_id: int) -> None:
         """Mark the latest customer post unread again."""
         with write_transaction(self._db):
-            latest = (
-                t.Post.select(t.Post.id)
-                .where((t.Post.thread == thread_id) & ~t.Post.is_own & ~t.Post.deleted)
-                .order_by(t.Post.created_at.desc(), t.Post.id.desc())
-                .first()
-            )
-            if latest is not None:
-                t.Post.update(read=False).where(t.Post.id == latest.id).execute()
-                recompute_thread(thread_id)
+            thread_actions.mark_unread(thread_id)
 
     @translated
     def set_status(
@@ -225,13 +188,7 @@ class SqliteInboxStore:
         if status == S.SNOOZED and snoozed_until is None:
             raise ValueError("snoozing needs a time to wake up")
         with write_transaction(self._db):
-            row = t.Thread.get_by_id(thread_id)
-            previous = m.ThreadStatus(row.status)
-            t.Thread.update(
-                status=status.value,
-                snoozed_until=snoozed_until if status == S.SNOOZED else None,
-            ).where(t.Thread.id == thread_id).execute()
-        return previous
+            return thread_actions.set_status(thread_id, status, snoozed_until)
 
     @translated
     def wake_snoozed(self, now: datetime | None = None) -> list[int]:
@@ -248,12 +205,7 @@ class SqliteInboxStore:
     ) -> m.SentimentLabel | None:
         """The user's label wins over the score (None clears it); returns the previous one."""
         with write_transaction(self._db):
-            row = t.Post.get_by_id(post_id)
-            previous = m.SentimentLabel(row.corrected_label) if row.corrected_label else None
-            value = label.value if label is not None else None
-            t.Post.update(corrected_label=value).where(t.Post.id == post_id).execute()
-            recompute_thread(row.thread_id)
-        return previous
+            return thread_actions.correct_label(post_id, label)
 
     # -------------------------------------------------------------- ingest
 
@@ -265,39 +217,25 @@ class SqliteInboxStore:
 
     @translated
     def has_demo_data(self) -> bool:
-        return bool(t.Account.select().where(t.Account.is_demo).exists())
+        return accounts.has_demo_data()
 
     @translated
     def remove_demo_data(self) -> int:
         """Remove the demo accounts with everything they brought, in one step."""
         with write_transaction(self._db):
-            count = self._remove_accounts(t.Account.is_demo == True)  # noqa: E712
-            t.Contact.delete().where(t.Contact.is_demo == True).execute()  # noqa: E712
-        return count
+            return accounts.remove_demo_data()
 
     # ------------------------------------------------------------- cursors
 
     @translated
     def cursor(self, account_id: int, name: str = MENTIONS_CURSOR) -> str | None:
-        row = t.SyncCursor.get_or_none(
-            (t.SyncCursor.account == account_id) & (t.SyncCursor.name == name)
-        )
-        return row.value if row else None
+        return sync_cursors.get(account_id, name)
 
     @translated
     def set_cursor(self, account_id: int, value: str | None, name: str = MENTIONS_CURSOR) -> None:
         """Store where a sync stopped; call after the batch was ingested. None clears it."""
         with write_transaction(self._db):
-            where = (t.SyncCursor.account == account_id) & (t.SyncCursor.name == name)
-            if value is None:
-                t.SyncCursor.delete().where(where).execute()
-                return
-            t.SyncCursor.insert(
-                account=account_id, name=name, value=value, updated_at=t.utcnow()
-            ).on_conflict(
-                conflict_target=[t.SyncCursor.account, t.SyncCursor.name],
-                update={t.SyncCursor.value: value, t.SyncCursor.updated_at: t.utcnow()},
-            ).execute()
+            sync_cursors.put(account_id, value, name)
 
     # -------------------------------------------------------------- drafts
 
@@ -463,7 +401,3 @@ class SqliteInboxStore:
     def set_contact_note(self, contact_id: int, note: str) -> None:
         with write_transaction(self._db):
             contacts.set_note(contact_id, note)
-
-
-def fn_exists(query: peewee.SelectQuery) -> peewee.Expression:
-    return peewee.fn.EXISTS(query)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QToolButton, QVBoxLayout, QWidget
 
@@ -20,6 +21,8 @@ from app.ui import theme
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
+
+E = TypeVar("E", bound=StrEnum)
 
 SENTIMENTS = (("Any feeling", None), ("Complaints", SentimentLabel.NEGATIVE),
               ("Neutral", SentimentLabel.NEUTRAL), ("Praise", SentimentLabel.POSITIVE))
@@ -33,6 +36,11 @@ DATES: tuple[tuple[str, timedelta | None], ...] = (
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _enum(kind: type[E], value: object) -> E | None:
+    """Combo data comes back from Qt as plain str: turn it into the enum again."""
+    return kind(value) if value is not None else None
 
 
 class FilterBar(QWidget):
@@ -102,9 +110,9 @@ class FilterBar(QWidget):
         span = self.date.currentData()
         self.window_.narrow(
             account_id=self.account.currentData(),
-            network=self.network.currentData(),
-            label=self.sentiment.currentData(),
-            status=self.status.currentData(),
+            network=_enum(Network, self.network.currentData()),
+            label=_enum(SentimentLabel, self.sentiment.currentData()),
+            status=_enum(ThreadStatus, self.status.currentData()),
             since=self.clock() - span if span is not None else None,
         )
 

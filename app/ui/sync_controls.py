@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from app.core.models import Account
@@ -20,6 +21,7 @@ from app.ui.sync_scheduler import AccountProgress, SyncScheduler
 from app.ui.tray_notifier import TrayNotifier
 
 if TYPE_CHECKING:
+    from app.ui.accounts_dialog import AccountsDialog
     from app.ui.main_window import MainWindow
 
 TITLE = "Shopkeep"
@@ -107,3 +109,16 @@ def add_file_action(window: MainWindow, text: str, slot: Callable[[], object],
         else window.quit_action
     menu.insertAction(before, action)
     return action
+
+
+def select_account_when_listed(dialog: AccountsDialog, account_id: int) -> None:
+    """Select this account in the accounts dialog as soon as its row is listed
+    ("Sign in again" then acts on it)."""
+
+    def pick(*_args: object) -> None:
+        for row in range(dialog.list.count()):
+            if dialog.list.item(row).data(Qt.ItemDataRole.UserRole) == account_id:
+                dialog.list.setCurrentRow(row)
+
+    dialog.list.model().rowsInserted.connect(pick)
+    pick()
