@@ -250,9 +250,47 @@ def test_a_store_failure_midway_leaves_no_file(demo_store, tmp_path):
                 raise RuntimeError("boom")
             return self.inner.thread_posts(thread_id)
 
+        def posts_for_threads(self, thread_ids):
+            self.calls += len(thread_ids)
+            if self.calls > 3:
+                raise RuntimeError("boom")
+            return self.inner.posts_for_threads(thread_ids)
+
     with pytest.raises(RuntimeError):
-        export_inbox(Failing(demo_store), tmp_path / "out.json")
+        export_inbox(Failing(demo_store), tmp_path / "out.json", page_size=2)
     assert list(tmp_path.glob("out.json*")) == [] and leftovers(tmp_path) == []
+
+
+class PerThreadOnly:
+    """The store without posts_for_threads: the export falls back to thread_posts."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.thread_posts_calls = 0
+
+    def __getattr__(self, name: str):
+        if name == "posts_for_threads":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    def thread_posts(self, thread_id: int):
+        self.thread_posts_calls += 1
+        return self.inner.thread_posts(thread_id)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_a_store_without_page_reads_gives_the_same_file(demo_store, tmp_path, suffix):
+    fast, slow = tmp_path / f"fast.{suffix}", tmp_path / f"slow.{suffix}"
+    plain = PerThreadOnly(demo_store)
+    export_inbox(demo_store, fast, page_size=3)
+    export_inbox(plain, slow, page_size=3)
+
+    def body(path: Path) -> str:
+        text = path.read_text(encoding="utf-8-sig")
+        return "\n".join(line for line in text.splitlines() if '"exported_at"' not in line)
+
+    assert plain.thread_posts_calls == demo_store.count_threads(EVERYTHING) > 3
+    assert body(fast) == body(slow)
 
 
 def test_a_missing_folder_is_a_plain_error(demo_store, tmp_path):

@@ -190,3 +190,17 @@ def _timed(call):
     start = time.perf_counter()
     call()
     return time.perf_counter() - start
+
+
+def test_posts_for_threads_matches_thread_posts(store, inbox, shop_account, make_post,
+                                                keyword_score):
+    store.ingest(shop_account.id, [make_post("a2", "Still broken", author="ann", minutes=50,
+                                             parent="a1", root="a1")], keyword_score)
+    ids = list(inbox.values())
+    found = store.posts_for_threads([*ids, 999_999])
+    assert set(found) == {*ids, 999_999} and found[999_999] == []
+    for thread_id in ids:
+        assert found[thread_id] == store.thread_posts(thread_id)
+    assert len(found[inbox["Ann"]]) == 2
+    assert store.posts_for_threads([]) == {}
+

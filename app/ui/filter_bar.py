@@ -83,7 +83,7 @@ class FilterBar(QWidget):
         combo.setAccessibleName(name)
         combo.setToolTip(name)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(6)
+        combo.setMinimumContentsLength(3)
         for text, value in items:
             combo.addItem(text, value)
         combo.currentIndexChanged.connect(lambda _i: self.apply())

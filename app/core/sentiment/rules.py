@@ -6,6 +6,7 @@ says what it changed, so the scorer can explain itself to a shop owner.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -189,31 +190,41 @@ def weigh_complaints(
     found: list[Complaint], lows: list[str], sentiments: list[float], bounds: list[int]
 ) -> list[Complaint]:
     """A complaint phrase's own words are not praise ("expected better"), and like VADER's
-    words a complaint before "but" counts half, after it one and a half times."""
-    but_clause = next(
-        (k for k in range(len(bounds) - 1) if "but" in lows[bounds[k] : bounds[k + 1]]), None
-    )
-    out = []
+    words a complaint before "but" counts half, after it one and a half times.
+
+    Linear in the text: each clause is swept once for all its phrases, and only the
+    MAX_COMPLAINTS complaints that count towards the score are rescaled (a rant of
+    10,000 "waited" used to rescan its clause per hit).
+    """
+    phrase_words: dict[int, set[str]] = {}
     for c in found:
         if c.valence < 0:
-            lo, hi = bounds[c.clause], bounds[c.clause + 1]
-            words = c.phrase.split()
-            for i in range(lo, hi):
-                if sentiments[i] > 0 and lows[i].strip(".,!?:;\"'") in words:
-                    sentiments[i] = 0.0
-        if but_clause is not None and c.valence < 0:
-            c = Complaint(
-                c.kind, c.phrase, c.valence * _but_scale(c, but_clause, lows, bounds), c.clause
-            )
-        out.append(c)
+            phrase_words.setdefault(c.clause, set()).update(c.phrase.split())
+    for k, words in phrase_words.items():
+        for i in range(bounds[k], bounds[k + 1]):
+            if sentiments[i] > 0 and lows[i].strip(".,!?:;\"'") in words:
+                sentiments[i] = 0.0
+    if "but" not in lows:
+        return found
+    but_clause = bisect.bisect_right(bounds, lows.index("but")) - 1
+    clause_text: list[str] = []  # the "but" clause, joined once if needed
+    out = list(found)
+    for n, c in enumerate(found[:MAX_COMPLAINTS]):
+        if c.valence < 0:
+            scale = _but_scale(c, but_clause, lows, bounds, clause_text)
+            out[n] = Complaint(c.kind, c.phrase, c.valence * scale, c.clause)
     return out
 
 
-def _but_scale(c: Complaint, but_clause: int, lows: list[str], bounds: list[int]) -> float:
+def _but_scale(
+    c: Complaint, but_clause: int, lows: list[str], bounds: list[int], cache: list[str]
+) -> float:
     """0.5 before the first "but", 1.5 after it (VADER's weights for its own words)."""
     if c.clause != but_clause:
         return 0.5 if c.clause < but_clause else 1.5
-    clause = " ".join(lows[bounds[c.clause] : bounds[c.clause + 1]])
+    if not cache:
+        cache.append(" ".join(lows[bounds[c.clause] : bounds[c.clause + 1]]))
+    clause = cache[0]
     return 1.5 if clause.find(c.phrase) > clause.find("but ") else 0.5
 
 

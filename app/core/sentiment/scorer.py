@@ -46,8 +46,7 @@ def score(
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
     analyzer = engine.analyzer_for(owner.tokens_map)
     clauses = text.clauses(cleaned)
-    words, sentiments, starts = engine.valences(analyzer, clauses)
-    lows = [w.lower() for w in words]
+    words, lows, sentiments, starts = engine.valences(analyzer, clauses)
     joined = rules.rule_text(clauses)
     bounds = [*starts, len(words)]
 
