@@ -211,7 +211,13 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
         from app.storage.credentials import DEFAULT_SERVICE, CredentialStore
 
         credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
-    from app.main_wiring import install_accounts, install_answering, install_sync
+    from app.main_wiring import (
+        install_accounts,
+        install_answering,
+        install_corrections,
+        install_sync,
+        make_owner_scorer,
+    )
 
     connections = Connections(credentials)
     register_network_clients(connections)
@@ -219,9 +225,11 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     window = MainWindow(store, runner)
     runner.setParent(window)
     window.connections = connections
-    scheduler = install_sync(window, store, runner, connections, paths)
+    owner_scorer = make_owner_scorer(store, paths)
+    scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
     install_accounts(window, store, runner, credentials, connections)
     install_answering(window, store, runner, paths, send_now=scheduler.send_now)
+    install_corrections(window, store, runner, paths, owner_scorer)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
     if autosync:

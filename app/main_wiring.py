@@ -15,14 +15,34 @@ from app.main import read_settings, update_settings
 
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
+    from app.core.rescore import OwnerScorer
     from app.ui.main_window import MainWindow
     from app.ui.task_runner import TaskRunner
 
 
+def make_owner_scorer(store: InboxStore, paths: AppPaths) -> OwnerScorer:
+    """The one scorer for ingest and rescoring: the owner's word list and shop names."""
+    from app.core.rescore import OwnerScorer, load_words
+
+    names = [str(read_settings(paths).get("business", ""))]
+    names += [a.display_name for a in store.accounts()]
+    return OwnerScorer(load_words(paths.settings_file), business_names=names)
+
+
+def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunner,
+                        paths: AppPaths, owner: OwnerScorer) -> None:
+    """One-click label corrections, the reasons tooltip and View → Sentiment words…"""
+    from app.storage.inbox_store import SqliteInboxStore
+    from app.storage.word_list import StoredPostRescorer
+    from app.ui.corrections import install_corrections as install
+
+    assert isinstance(store, SqliteInboxStore)
+    install(window, store, runner, paths, StoredPostRescorer(store.db), owner)
+
+
 def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                 connections: Any, paths: AppPaths) -> Any:
+                 connections: Any, paths: AppPaths, score: OwnerScorer) -> Any:
     """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
-    from app.core import sentiment
     from app.ui.export_dialog import ExportDialog
     from app.ui.filter_bar import install_filter_bar
     from app.ui.settings_dialog import SettingsDialog, SyncSettings
@@ -31,7 +51,7 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
     from app.ui.tray_notifier import TrayNotifier
 
     settings = SyncSettings.from_mapping(read_settings(paths))
-    scheduler = SyncScheduler(store, runner, connections.client_for, sentiment.score,  # type: ignore[arg-type]
+    scheduler = SyncScheduler(store, runner, connections.client_for, score,  # type: ignore[arg-type]
                               interval_minutes=settings.interval_minutes,
                               max_mentions=settings.first_sync_max, parent=window)
     notifier = TrayNotifier(store, runner, window, enabled=settings.notifications)  # type: ignore[arg-type]

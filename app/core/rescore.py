@@ -65,11 +65,14 @@ class OwnerScorer:
     """The scorer ingest uses, always with the owner's current words: pass one instance to
     the sync service and to `install_corrections`, which updates it when the list is saved."""
 
-    def __init__(self, words: Mapping[str, float] | None = None) -> None:
+    def __init__(self, words: Mapping[str, float] | None = None,
+                 business_names: Sequence[str] = ()) -> None:
         self.words: dict[str, float] = dict(words or {})
+        # the shop's own name must never read as praise ("Sunny Bakes" is not "sunny")
+        self.business_names = tuple(n for n in business_names if n.strip())
 
     def __call__(self, text: str) -> Sentiment:
-        return score(text, extra_words=self.words or None)
+        return score(text, business_names=self.business_names, extra_words=self.words or None)
 
 
 def rescore(

@@ -76,8 +76,8 @@ def valences(
     """Per-token VADER valences: words, their lower case, valences, each clause's start."""
     lexicon = analyzer.lexicon
     flat = [s if len(s := t.strip(_PUNCT)) > 2 else t for clause in clauses for t in clause]
-    lows = [w.lower() for w in flat]
-    upper = sum(w.isupper() for w in flat)
+    lows = list(map(str.lower, flat))
+    upper = sum(map(str.isupper, flat))
     is_cap_diff = 0 < len(flat) - upper < len(flat)
     sentiments: list[float] = []
     starts: list[int] = []

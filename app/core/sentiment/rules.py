@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from re import _constants as _C  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
-from typing import Any
 
+from app.core.sentiment import phrases
 from app.core.sentiment.lexicons import (
-    COMPLAINTS,
     EMPTY_THANKS,
     OCCASION_WORDS,
-    PRAISE,
     REQUEST_WORDS,
     SARCASM_PRAISE,
-    SHORTFALL,
     THANKS_BOOSTERS,
     THANKS_WORDS,
     word_set,
@@ -32,101 +26,7 @@ NEGATED_PRAISE = "negated praise"
 _NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
 
-_TABLE = {**COMPLAINTS, **SHORTFALL, **PRAISE}
-_KINDS = list(_TABLE)
-
-
-_PREFIX = 3  # dispatch on the first three characters of a word
-
-
-def _prefixes(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
-    """The first _PREFIX characters a parsed pattern can start with; None if unknown."""
-    results = {""}
-    for op, av in items:
-        if all(len(r) >= _PREFIX for r in results):
-            break
-        options = _options(op, av)
-        if options is None:
-            return None
-        results = {r if len(r) >= _PREFIX else (r + o)[:_PREFIX] for r in results for o in options}
-    return results
-
-
-def _options(op: Any, av: Any) -> set[str] | None:
-    if op is _C.LITERAL:
-        return {chr(av)}
-    if op is _C.AT or op is _C.ASSERT or op is _C.ASSERT_NOT:
-        return {""}  # zero-width
-    if op is _C.IN:
-        chars: set[str] = set()
-        for o, a in av:
-            if o is _C.LITERAL:
-                chars.add(chr(a))
-            elif o is _C.RANGE:
-                chars.update(chr(x) for x in range(a[0], a[1] + 1))
-            elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
-                chars.update("0123456789")
-            else:
-                return None
-        return chars
-    if op is _C.SUBPATTERN:
-        return _prefixes(av[3])
-    if op is _C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            sub = _prefixes(branch)
-            if sub is None:
-                return None
-            out |= sub
-        return out
-    if op is _C.MAX_REPEAT or op is _C.MIN_REPEAT:
-        low, high, sub_items = av
-        sub = _prefixes(sub_items)
-        if sub is None:
-            return None
-        out = {""} if low == 0 else set()
-        current = {""}
-        for n in range(1, min(high, _PREFIX) + 1):
-            current = {(c + o)[:_PREFIX] for c in current for o in sub}
-            if n >= low:
-                out |= current
-        return out
-    return None
-
-
-def _dispatch() -> dict[str, re.Pattern[str]]:
-    """One small regex per three-letter word start: trying ~100 alternatives at every word
-    was the scorer's biggest cost, so each word only tries the few that can match there."""
-    buckets: dict[str, list[str]] = {}
-    for i, kind in enumerate(_KINDS):
-        for j, alt in enumerate(_TABLE[kind][0]):
-            group = f"(?P<k{i}_{j}>{alt})"
-            prefixes = _prefixes(_parser.parse(alt))
-            if prefixes is None or any(len(p) < _PREFIX for p in prefixes):
-                raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
-            for prefix in prefixes:
-                buckets.setdefault(prefix, []).append(group)
-    return {
-        key: re.compile("(?:" + "|".join(groups) + r")(?![\w'])") for key, groups in buckets.items()
-    }
-
-
-_BY_START = _dispatch()
-
-
-def _candidates() -> re.Pattern[str]:
-    """Finds, in C, only the word starts some bucket can match (most words are skipped)."""
-    seconds: dict[str, set[str]] = {}
-    for key in _BY_START:  # the first two characters in C; the third is a dict lookup
-        seconds.setdefault(key[0], set()).add(key[1])
-    alts = [
-        re.escape(first) + "[" + "".join(re.escape(c) for c in sorted(rest)) + "]"
-        for first, rest in sorted(seconds.items())
-    ]
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + ")")
-
-
-_CANDIDATE = _candidates()
+_BY_START, _CANDIDATE = phrases.compile_tables()
 # A complaint phrase right after a negation is not one: "wasn't late", "no refund needed".
 _NEGATED_BEFORE = re.compile(r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?:\w+ )?$")
 _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "yet", "still")
@@ -160,7 +60,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         at = start.start()
         if at < pos:
             continue
-        bucket = _BY_START.get(text[at : at + _PREFIX])
+        bucket = _BY_START.get(text[at : at + phrases.KEY])
         if bucket is None:
             continue
         m = bucket.match(text, at)
@@ -173,8 +73,8 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         phrase = m.group()
         if owner_words and any(w in owner_words for w in phrase.split()):
             continue  # the owner's word list decides about this word
-        kind = _KINDS[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
-        valence = _TABLE[kind][1]
+        kind = phrases.KINDS[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
+        valence = phrases.TABLE[kind][1]
         if not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
             text, max(0, at - 24), at
         ):

@@ -1,0 +1,133 @@
+"""The complaint and praise phrase tables compiled into a matcher that skips most words.
+
+Trying ~150 phrase patterns at every word was the scorer's biggest cost. Each
+pattern is parsed (with `re`'s own parser) to learn which few strings a match
+can start with: a three-character key picks the small regex to try, and a
+longer "head" (up to a few words: "the go", "is not ", "waited") feeds one
+C-level pre-scan, so only word starts that can begin a phrase reach Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from re import _constants as _C  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+from app.core.sentiment.lexicons import COMPLAINTS, PRAISE, SHORTFALL
+
+TABLE = {**COMPLAINTS, **SHORTFALL, **PRAISE}
+KINDS = list(TABLE)
+KEY = 3  # dispatch on the first three characters of a word
+_HEAD = 10  # longest head tried for the pre-scan
+_HEAD_CAP = 48  # more head strings than this per pattern: use a shorter head
+_SET_CAP = 512  # give up on a head length whose string sets grow past this
+
+
+def _prefixes(items: Sequence[tuple[Any, Any]], n: int, cap: int | None) -> set[str] | None:
+    """The first n characters a parsed pattern can start with (shorter if the pattern
+    ends first); None if unknown or, with a cap, too many."""
+    results = {""}
+    for op, av in items:
+        if all(len(r) >= n for r in results):
+            break
+        options = _options(op, av, n, cap)
+        if options is None:
+            return None
+        results = {r if len(r) >= n else (r + o)[:n] for r in results for o in options}
+        if cap is not None and len(results) > cap:
+            return None
+    return results
+
+
+def _options(op: Any, av: Any, n: int, cap: int | None) -> set[str] | None:
+    if op is _C.LITERAL:
+        return {chr(av)}
+    if op is _C.AT or op is _C.ASSERT or op is _C.ASSERT_NOT:
+        return {""}  # zero-width
+    if op is _C.IN:
+        chars: set[str] = set()
+        for o, a in av:
+            if o is _C.LITERAL:
+                chars.add(chr(a))
+            elif o is _C.RANGE:
+                chars.update(chr(x) for x in range(a[0], a[1] + 1))
+            elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
+                chars.update("0123456789")
+            else:
+                return None
+        return chars
+    if op is _C.SUBPATTERN:
+        return _prefixes(av[3], n, cap)
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            sub = _prefixes(branch, n, cap)
+            if sub is None:
+                return None
+            out |= sub
+        return out
+    if op is _C.MAX_REPEAT or op is _C.MIN_REPEAT:
+        low, high, sub_items = av
+        sub = _prefixes(sub_items, n, cap)
+        if sub is None:
+            return None
+        out = {""} if low == 0 else set()
+        current = {""}
+        for count in range(1, min(high, n) + 1):
+            current = {(c + o)[:n] for c in current for o in sub}
+            if cap is not None and len(current) > cap:
+                return None
+            if count >= low:
+                out |= current
+        return out
+    return None
+
+
+def _heads(parsed: Any, keys: set[str]) -> set[str]:
+    """The longest start strings (few enough) that every match of a pattern begins with."""
+    for n in range(_HEAD, KEY, -1):
+        heads = _prefixes(parsed, n, _SET_CAP)
+        if heads is not None and len(heads) <= _HEAD_CAP:
+            return heads
+    return keys
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of `words` as a prefix, nested by character so `re` can
+    reject a branch on its first character."""
+    by_first: dict[str, set[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], set()).add(w[1:])
+    alts = []
+    for first, rests in sorted(by_first.items()):
+        if "" in rests:  # a shorter head already covers the longer ones
+            alts.append(re.escape(first))
+        elif len(rests) == 1:
+            alts.append(re.escape(first) + re.escape(next(iter(rests))))
+        else:
+            alts.append(re.escape(first) + "(?:" + _trie(rests) + ")")
+    return "|".join(alts)
+
+
+def compile_tables() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
+    """(small regex per three-character key, the pre-scan for possible phrase starts).
+
+    The named groups `k{kind}_{alternative}` say which kind matched.
+    """
+    buckets: dict[str, list[str]] = {}
+    heads: set[str] = set()
+    for i, kind in enumerate(KINDS):
+        for j, alt in enumerate(TABLE[kind][0]):
+            parsed = _parser.parse(alt)
+            keys = _prefixes(parsed, KEY, None)
+            if keys is None or any(len(p) < KEY for p in keys):
+                raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
+            for key in keys:
+                buckets.setdefault(key, []).append(f"(?P<k{i}_{j}>{alt})")
+            heads |= _heads(parsed, keys)
+    by_key = {
+        key: re.compile("(?:" + "|".join(groups) + r")(?![\w'])") for key, groups in buckets.items()
+    }
+    return by_key, re.compile(r"(?<![\w'])(?=" + _trie(heads) + ")")
