@@ -232,6 +232,8 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     install_corrections(window, store, runner, paths, owner_scorer)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
+    # one automatic backup a day (the last few kept), written off the GUI thread
+    runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
     if autosync:
         scheduler.start()
     return window
@@ -243,7 +245,6 @@ def _corrupt_text(exc: DatabaseCorrupt) -> str:
 
 
 def run_gui(paths: AppPaths, demo: bool) -> int:
-    from PySide6.QtWidgets import QMessageBox
 
     app = make_application([])
     install_qt_message_handler()
@@ -251,8 +252,7 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
         window = build_window(paths, demo=demo, autosync=True)
     except DatabaseCorrupt as exc:
         log.error("Database damaged: %s", exc)
-        QMessageBox.warning(None, "Shopkeep", _corrupt_text(exc)
-                            + "\n\nShopkeep will start with a fresh inbox.")
+        offer_restore(paths, exc)
         window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
     app.aboutToQuit.connect(lambda: quit_quickly(window))
     window.show()
@@ -265,6 +265,32 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
         logging.shutdown()
         os._exit(code)
     return code
+
+
+def offer_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
+    """After a damaged database: offer the newest automatic backup, else start fresh."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.storage.database import list_backups, restore_last_backup
+
+    backups = list_backups(paths.backup_dir)
+    if not backups:
+        QMessageBox.warning(None, "Shopkeep", _corrupt_text(exc)
+                            + "\n\nThere is no automatic backup yet, so Shopkeep will start "
+                              "with a fresh inbox and sync your accounts again.")
+        return False
+    answer = QMessageBox.question(
+        None, "Shopkeep", _corrupt_text(exc) + "\n\nRestore the last automatic backup "
+        f"({backups[0].name})? Anything newer is synced again from your accounts; "
+        "choose No to start with a fresh inbox.")
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        restore_last_backup(paths.database, paths.backup_dir)
+    except ShopkeepError as err:
+        QMessageBox.warning(None, "Shopkeep", err.user_message)
+        return False
+    return True
 
 
 def quit_quickly(window: MainWindow, timeout_ms: int = 900) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from app.core.models import (
@@ -101,5 +102,9 @@ class InboxStore(Protocol):
         ...
 
     def has_demo_data(self) -> bool: ...
+
+    def backup_if_due(self, backup_dir: Path) -> Path | None:
+        """The daily automatic backup; None when today's exists already."""
+        ...
 
     def remove_demo_data(self) -> int: ...
