@@ -41,9 +41,18 @@ install_python_packages
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 
+started_devnet=0
+keyring_home=""
+cleanup() {
+  [ -n "$keyring_home" ] && rm -rf "$keyring_home"
+  [ "$started_devnet" = 1 ] && bash tests/devnet/start.sh stop >/dev/null 2>&1
+  return 0
+}
+trap cleanup EXIT
+
 # The real local Bluesky network (PLC + PDS + AppView), stopped again on exit.
 if [ "${SHOPKEEP_SKIP_DEVNET:-0}" != "1" ]; then
-  trap 'bash tests/devnet/start.sh stop >/dev/null 2>&1 || true' EXIT
+  started_devnet=1
   devnet_out=$(bash tests/devnet/start.sh start)
   echo "$devnet_out" | tail -n 3
   SHOPKEEP_DEVNET_URL=$(echo "$devnet_out" | sed -n 's/^PDS_URL=//p' | tail -n 1)
@@ -52,8 +61,13 @@ fi
 
 .venv/bin/ruff check app tests bench
 
-# A private session bus with an unlocked Secret Service keychain, and a virtual screen.
+# A private session bus with a fresh, unlocked Secret Service keychain (its files in a
+# temporary folder, so an old keyring with another password never asks for one), and
+# a virtual screen.
+keyring_home=$(mktemp -d)
+export SHOPKEEP_KEYRING_HOME="$keyring_home"
 dbus-run-session -- bash -c '
-  echo -n "shopkeep-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  echo -n "shopkeep-test" | XDG_DATA_HOME="$SHOPKEEP_KEYRING_HOME" \
+    gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest "$@"
 ' pytest "$@"

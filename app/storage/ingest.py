@@ -117,16 +117,22 @@ def _preload(batch: _Batch, posts: Sequence[m.Post]) -> None:
             batch.rows[row["remote_id"]] = row
             batch.thread_of[row["remote_id"]] = row["thread"]
     others = sorted(related - set(batch.thread_of))
-    for chunk in sql.chunks(others):
-        query = t.Post.select(t.Post.remote_id, t.Post.thread_id).where(
-            (t.Post.account == acc) & t.Post.remote_id.in_(chunk)
+    batch.thread_of.update(
+        sql.pairs(
+            "SELECT remote_id, thread_id FROM post WHERE account_id = {p} "
+            "AND remote_id IN ({marks})",
+            acc.id,
+            others,
         )
-        batch.thread_of.update(query.tuples())
-    for chunk in sql.chunks(sorted(set(ids) | related)):
-        query = t.Thread.select(t.Thread.root_remote_id, t.Thread.id).where(
-            (t.Thread.account == acc) & t.Thread.root_remote_id.in_(chunk)
+    )
+    batch.thread_by_key.update(
+        sql.pairs(
+            "SELECT root_remote_id, id FROM thread WHERE account_id = {p} "
+            "AND root_remote_id IN ({marks})",
+            acc.id,
+            sorted(set(ids) | related),
         )
-        batch.thread_by_key.update(query.tuples())
+    )
     batch.threads = sql.load_threads([*batch.thread_of.values(), *batch.thread_by_key.values()])
     by_network: dict[str, list[str]] = {}
     for p in posts:

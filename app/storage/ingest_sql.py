@@ -8,6 +8,7 @@ Runs inside the store's transaction; `RETURNING` needs SQLite >= 3.35 (or Postgr
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ import peewee
 from app.core import models as m
 from app.storage import tables as t
 from app.storage.convert import LABEL_RANK
+from app.storage.database import is_sqlite
+from app.storage.fts import index_posts, pause_insert_trigger
 
 CHUNK = 500  # values per IN (...): well under SQLite's bound-variable limit
 
@@ -43,12 +46,20 @@ def chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 def marks(n: int) -> str:
-    return ", ".join(db().param for _ in range(n))
+    return _marks(db().param, n)
+
+
+@functools.lru_cache(maxsize=64)
+def _marks(param: str, n: int) -> str:
+    return ", ".join(param for _ in range(n))
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def to_json(value: Any) -> str:
     """What JSONTextField stores."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value) if value else "[]" if isinstance(value, list) else _ENCODE(value)
 
 
 def db_time(value: datetime | None) -> str | None:
@@ -73,26 +84,34 @@ class ContactRow:
     display_name: str
 
 
-def load_threads(thread_ids: Sequence[int]) -> dict[int, ThreadState]:
-    T = t.Thread
-    found: dict[int, ThreadState] = {}
-    for chunk in chunks(sorted(set(thread_ids))):
-        query = T.select(T.id, T.status, T.snoozed_until, T.last_customer_at, T.last_own_at)
-        for row in query.where(T.id.in_(list(chunk))).tuples():
-            found[row[0]] = ThreadState(*row)
+def pairs(sql: str, first: Any, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of `sql` (one `{first}` parameter, then `IN ({marks})`) over chunks of `keys`."""
+    found: list[tuple[Any, ...]] = []
+    for chunk in chunks(keys):
+        query = sql.format(p=db().param, marks=marks(len(chunk)))
+        found.extend(db().execute_sql(query, [first, *chunk]).fetchall())
     return found
+
+
+def load_threads(thread_ids: Sequence[int]) -> dict[int, ThreadState]:
+    when = t.Thread.last_own_at.python_value
+    rows = pairs(
+        "SELECT id, status, snoozed_until, last_customer_at, last_own_at FROM thread "
+        "WHERE id > {p} AND id IN ({marks})",
+        0,
+        sorted(set(thread_ids)),
+    )
+    return {r[0]: ThreadState(r[0], r[1], when(r[2]), when(r[3]), when(r[4])) for r in rows}
 
 
 def load_contacts(network: str, keys: Sequence[str]) -> dict[str, ContactRow]:
-    found: dict[str, ContactRow] = {}
-    for chunk in chunks(sorted(set(keys))):
-        sql = (
-            "SELECT key, id, handle, display_name FROM contact "
-            f"WHERE network = {db().param} AND key IN ({marks(len(chunk))})"
-        )
-        for key, *rest in db().execute_sql(sql, [network, *chunk]).fetchall():
-            found[key] = ContactRow(*rest)
-    return found
+    rows = pairs(
+        "SELECT key, id, handle, display_name FROM contact "
+        "WHERE network = {p} AND key IN ({marks})",
+        network,
+        sorted(set(keys)),
+    )
+    return {key: ContactRow(*rest) for key, *rest in rows}
 
 
 def insert_contact(author: m.Author, key: str, is_demo: bool) -> ContactRow:
@@ -149,16 +168,21 @@ def insert_posts(account_id: int, rows: Sequence[list[Any]]) -> dict[str, int]:
     if not rows:
         return {}
     sql = f"INSERT INTO post ({', '.join(POST_COLUMNS)}) VALUES ({marks(len(POST_COLUMNS))})"
+    bulk_fts = is_sqlite(db().obj)
+    if bulk_fts:
+        pause_insert_trigger(db(), True)
     db().cursor().executemany(sql, rows)
     remote_at = POST_COLUMNS.index("remote_id")
-    ids: dict[str, int] = {}
-    p = db().param
-    for chunk in chunks([r[remote_at] for r in rows]):
-        sql = (
-            f"SELECT remote_id, id FROM post WHERE account_id = {p} "
-            f"AND remote_id IN ({marks(len(chunk))})"
+    ids = dict(
+        pairs(
+            "SELECT remote_id, id FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
+            account_id,
+            [r[remote_at] for r in rows],
         )
-        ids.update(db().execute_sql(sql, [account_id, *chunk]).fetchall())
+    )
+    if bulk_fts:
+        pause_insert_trigger(db(), False)
+        index_posts(db(), sorted(ids.values()))
     return ids
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import peewee
 
 from app.core.errors import StorageError
-from app.storage.fts import create_fts
+from app.storage.fts import create_fts, replace_triggers
 from app.storage.tables import ALL_TABLES, DbMeta
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,14 @@ def _v1_initial(db: peewee.Database) -> None:
     create_fts(db)
 
 
+def _v2_bulk_fts(db: peewee.Database) -> None:
+    """The search index's insert trigger can be paused so ingest indexes in bulk."""
+    replace_triggers(db)
+
+
 MIGRATIONS: list[Migration] = [
     (1, _v1_initial),
+    (2, _v2_bulk_fts),
 ]
 
 

@@ -7,6 +7,7 @@ says what it changed, so the scorer can explain itself to a shop owner.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -128,15 +129,27 @@ def _but_scale(
     return 1.5 if clause.find(c.phrase) > clause.find("but ") else 0.5
 
 
-def praise_phrases(text: str) -> list[str]:
-    """Praise that may be sarcastic: "thanks for", "great job", "well done"..."""
-    return [m.group() for m in _PRAISE_RE.finditer(text)]
+def praise_by_clause(text: str) -> dict[int, tuple[list[str], str | None]]:
+    """Praise that may be sarcastic ("thanks for", "great job", "well done") and the first
+    "thanks for nothing" of each clause (line) that has any; one scan of the whole text.
 
-
-def empty_thanks(text: str) -> str | None:
-    """ "thanks for nothing" and friends: sarcastic whatever surrounds them."""
-    m = _EMPTY_THANKS_RE.search(text)
-    return m.group() if m else None
+    No phrase spans a line, and a "thanks for nothing" is also a "thanks for" hit.
+    """
+    hits = [(m.start(), m.group()) for m in _PRAISE_RE.finditer(text)]
+    if not hits:
+        return {}
+    line_starts = list(
+        itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0)
+    )
+    out: dict[int, tuple[list[str], str | None]] = {}
+    for at, phrase in hits:
+        out.setdefault(bisect.bisect_right(line_starts, at) - 1, ([], None))[0].append(phrase)
+    for m in _EMPTY_THANKS_RE.finditer(text):
+        k = bisect.bisect_right(line_starts, m.start()) - 1
+        praise, empty = out.get(k, ([], None))
+        if empty is None:
+            out[k] = (praise, m.group())
+    return out
 
 
 def politeness(

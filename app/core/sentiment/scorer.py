@@ -6,6 +6,7 @@ ingest, so all regexes, tables and analyzers are built once and cached.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -57,7 +58,7 @@ def score(
         found = rules.weigh_complaints(found, lows, sentiments, bounds)
     sarcastic: list[str] = []
     if bad or "thank" in joined or min(sentiments, default=0.0) <= _NEGATIVE_CONTEXT:
-        sarcastic = _sarcasm(joined.split("\n"), bad, lows, sentiments, bounds)
+        sarcastic = _sarcasm(joined, bad, lows, sentiments, bounds)
 
     request = not REQUEST_WORDS.isdisjoint(lows)
     keep_thanks = (
@@ -84,7 +85,7 @@ def score(
 
 
 def _sarcasm(
-    clause_texts: list[str],
+    joined: str,
     found: list[rules.Complaint],
     words: list[str],
     sentiments: list[float],
@@ -93,12 +94,9 @@ def _sarcasm(
     """Praise next to a complaint ("great job losing my parcel"): zero it, return phrases."""
     out: list[str] = []
     complaint_in = {c.clause for c in found}
-    for k, ctext in enumerate(clause_texts):
-        empty = rules.empty_thanks(ctext)
-        praise = rules.praise_phrases(ctext)
-        if not praise and not empty:
-            continue
-        near = range(max(0, k - 1), min(len(clause_texts), k + 2))
+    last = len(bounds) - 1  # clauses
+    for k, (praise, empty) in sorted(rules.praise_by_clause(joined).items()):
+        near = range(max(0, k - 1), min(last, k + 2))
         praise_words = {w for p in praise for w in p.split()}
         lo, hi = bounds[k], bounds[k + 1]
         own_praise = any(sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi))
@@ -131,28 +129,33 @@ def _reasons(
 ) -> tuple[str, ...]:
     """Why, strongest first, in a shop owner's words."""
     out = []
-    for title, hits in (
-        ("complaint", [c for c in found if c.valence < 0]),
-        ("praise", [c for c in found if c.valence > 0]),
-    ):
-        if hits:
-            kinds = ", ".join(dict.fromkeys(COMPLAINT_TITLES[c.kind] for c in hits))
-            out.append(f"{title} ({kinds}): {_quote([c.phrase for c in hits])}")
+    if found:
+        for title, hits in (
+            ("complaint", [c for c in found if c.valence < 0]),
+            ("praise", [c for c in found if c.valence > 0]),
+        ):
+            if hits:
+                kinds = ", ".join(dict.fromkeys(COMPLAINT_TITLES[c.kind] for c in hits))
+                out.append(f"{title} ({kinds}): {_quote([c.phrase for c in hits])}")
     if sarcastic:
         out.append(f"sarcastic praise: {_quote(sarcastic)}")
-    scored = sorted(
-        [(v, words[i].strip(".,!?:;\"'")) for i, v in enumerate(sentiments) if v],
-        key=lambda p: -abs(p[0]),
-    )
-    mine = [w for v, w in scored if w in owner_words]
-    neg = [w for v, w in scored if v < 0 and w not in owner_words]
-    pos = [w for v, w in scored if v > 0 and w not in owner_words]
-    if mine:
-        out.append(f"your words: {_quote(mine)}")
-    order = (neg, pos) if label is not SentimentLabel.POSITIVE else (pos, neg)
-    for group in order:
-        if group:
-            out.append(f"{'negative' if group is neg else 'positive'} words: {_quote(group)}")
+    scored = list(itertools.compress(range(len(sentiments)), sentiments))  # nonzero, in C
+    if scored:
+        scored.sort(key=lambda i: -abs(sentiments[i]))
+        mine: list[str] = []
+        neg: list[str] = []
+        pos: list[str] = []
+        for i in scored:
+            w = words[i].strip(".,!?:;\"'")
+            (mine if w in owner_words else neg if sentiments[i] < 0 else pos).append(w)
+        if mine:
+            out.append(f"your words: {_quote(mine)}")
+        first, second = ("negative", neg), ("positive", pos)
+        if label is SentimentLabel.POSITIVE:
+            first, second = second, first
+        for name, group in (first, second):
+            if group:
+                out.append(f"{name} words: {_quote(group)}")
     if polite:
         out.append(f"politeness not counted: {_quote(polite)}")
     if name_masked:
