@@ -45,6 +45,7 @@ PAGE_LIMIT = 40  # the documented default; every server since 2.x accepts it
 DEFAULT_MAX_CHARS = 500
 PAGE_PAUSE = 0.25  # seconds between page requests when the server gives no rate-limit hints
 LOW_REMAINING = 20  # below this many requests left, spread the rest until the reset
+HIGH_REMAINING = 100  # at least this many requests left (as the server says): no pause
 MAX_SPREAD = 5.0  # never wait longer than this between pages just to be polite
 
 _AUTH_WORDS = re.compile(r"token|authori[sz]|authenticat|credential", re.IGNORECASE)
@@ -158,6 +159,8 @@ class MastodonClient:
         """A short pause between pages; longer when the remaining budget runs low."""
         if self._blocked_until > time.monotonic():
             return  # the next call raises RateLimited at once; sleeping first helps nobody
+        if self._remaining is not None and self._remaining >= HIGH_REMAINING:
+            return  # the server told us the budget and it is ample: pausing only slows sync
         wait = self.page_pause
         if self._remaining is not None and self._reset_at is not None \
                 and self._remaining < LOW_REMAINING:

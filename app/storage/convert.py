@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from app.core import models as m
@@ -54,6 +57,53 @@ def thread_row(row: t.Thread) -> m.ThreadRow:
         snoozed_until=row.snoozed_until,
         reasons=tuple(row.worst_reasons or ()),
     )
+
+
+# The thread-list columns, in the order `thread_tuple` reads them.
+THREAD_COLUMNS = (
+    t.Thread.id, t.Thread.account, t.Thread.network, t.Thread.author_handle,
+    t.Thread.author_name, t.Thread.snippet, t.Thread.last_activity, t.Thread.status,
+    t.Thread.worst_label, t.Thread.worst_compound, t.Thread.unread_count, t.Thread.post_count,
+    t.Thread.is_demo, t.Thread.snoozed_until, t.Thread.worst_reasons,
+)  # fmt: skip
+_NETWORKS = {n.value: n for n in m.Network}
+_STATUSES = {s.value: s for s in m.ThreadStatus}
+_LABELS = {label.value: label for label in m.SentimentLabel}
+_NO_REASONS = ("", "[]", None)
+
+
+def _utc(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def thread_tuple(row: tuple[Any, ...]) -> m.ThreadRow:
+    """`thread_row` from a raw tuple of THREAD_COLUMNS (no field converters ran)."""
+    reasons = row[14]
+    return m.ThreadRow(
+        id=row[0],
+        account_id=row[1],
+        network=_NETWORKS[row[2]],
+        author_handle=row[3],
+        author_name=row[4],
+        snippet=row[5],
+        last_activity=_utc(row[6]),  # type: ignore[arg-type]
+        status=_STATUSES[row[7]],
+        worst_label=_LABELS[row[8]],
+        worst_compound=row[9],
+        unread=row[10] > 0,
+        post_count=row[11],
+        is_demo=bool(row[12]),
+        snoozed_until=_utc(row[13]),
+        reasons=() if reasons in _NO_REASONS else _reasons(reasons),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _reasons(text: str) -> tuple[str, ...]:
+    """Parsed once per distinct list: rows share the tuple (the same few reasons recur)."""
+    return tuple(json.loads(text))
 
 
 def _media(items: Any) -> tuple[m.MediaLink, ...]:

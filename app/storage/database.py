@@ -32,6 +32,12 @@ PRAGMAS: dict[str, object] = {
     "busy_timeout": 5000,
     "cache_size": -16000,  # 16 MB page cache
 }
+# A full `PRAGMA quick_check` reads every page (~2.5 ms per MB): at start it runs only
+# on files up to this size (or when a marker asks); bigger ones get the cheap header
+# check at start and the full check in the write lane, before the daily backup.
+FULL_CHECK_MAX_BYTES = 16 * 1024 * 1024
+CHECK_MARKER = ".needs-check"
+_MAGIC = b"SQLite format 3\x00"
 BACKUP_KEEP = 5
 BACKUP_PREFIX = "shopkeep-"
 BACKUP_SUFFIX = ".sqlite3"
@@ -126,20 +132,63 @@ def move_aside(path: Path, label: str = "damaged", now: datetime | None = None) 
     return target
 
 
-def check_file(path: Path) -> None:
-    """Run `PRAGMA quick_check` on an existing file; raise if it is not a healthy database."""
+def check_file(path: Path, *, full: bool = True) -> None:
+    """Raise if the existing file is not a healthy database.
+
+    full: `PRAGMA quick_check` (every page). Otherwise a cheap check: the header, the
+    schema, and a file no shorter than its header says (a cut-off copy).
+    """
+    if not full:
+        _check_header(path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error as exc:
         raise _mapped_open_error(exc, path) from exc
     try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
+        sql = "PRAGMA quick_check" if full else "SELECT count(*) FROM sqlite_master"
+        rows = conn.execute(sql).fetchall()
     except sqlite3.DatabaseError as exc:
         raise _mapped_open_error(exc, path) from exc
     finally:
         conn.close()
+    problems = [str(r[0]) for r in rows if str(r[0]).lower() != "ok"] if full else []
+    if problems:
+        raise DatabaseCorrupt("; ".join(problems[:5]), path=str(path))
+
+
+def _check_header(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(_MAGIC):
+        raise DatabaseCorrupt("file is not a database", path=str(path))
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(head[28:32], "big")
+    header_size_valid = head[24:28] == head[92:96]
+    wal = path.with_name(path.name + "-wal")
+    if header_size_valid and not wal.exists() and path.stat().st_size < page * pages:
+        raise DatabaseCorrupt("database file is truncated", path=str(path))
+
+
+def full_check_due(path: Path) -> bool:
+    """Whether opening `path` should run the full check now (small file, or a marker)."""
+    path = Path(path)
+    marker = path.with_name(path.name + CHECK_MARKER)
+    if marker.exists():
+        return True
+    size = sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    return size <= FULL_CHECK_MAX_BYTES
+
+
+def verify_open(db: peewee.SqliteDatabase) -> None:
+    """The full check of an open database (off the GUI thread). On damage it leaves a
+    marker, so the next start checks fully and moves the file aside, then raises."""
+    path = Path(db.database)
+    with storage_errors():
+        rows = db.execute_sql("PRAGMA quick_check").fetchall()
     problems = [str(r[0]) for r in rows if str(r[0]).lower() != "ok"]
     if problems:
+        path.with_name(path.name + CHECK_MARKER).touch()
         raise DatabaseCorrupt("; ".join(problems[:5]), path=str(path))
 
 
@@ -152,8 +201,12 @@ def _mapped_open_error(exc: sqlite3.Error, path: Path) -> StorageError:
     return StorageError(f"{path}: {exc}")
 
 
-def open_database(path: Path, *, bind: bool = True) -> peewee.SqliteDatabase:
+def open_database(
+    path: Path, *, bind: bool = True, full_check: bool | None = None
+) -> peewee.SqliteDatabase:
     """Open (creating if missing) the SQLite file in WAL mode after checking it.
+
+    full_check None: full when `full_check_due`; else the caller runs `verify_open` later.
 
     A garbled file raises DatabaseCorrupt carrying `path` and `damaged_path`, the
     name it was moved to, so the next start begins fresh or from a backup.
@@ -161,10 +214,14 @@ def open_database(path: Path, *, bind: bool = True) -> peewee.SqliteDatabase:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.stat().st_size > 0:
+        full = full_check_due(path) if full_check is None else full_check
         try:
-            check_file(path)
+            check_file(path, full=full)
+            if full:
+                path.with_name(path.name + CHECK_MARKER).unlink(missing_ok=True)
         except DatabaseCorrupt as exc:
             damaged = move_aside(path)
+            path.with_name(path.name + CHECK_MARKER).unlink(missing_ok=True)
             raise DatabaseCorrupt(
                 f"{path}: {exc}", path=str(path), damaged_path=str(damaged)
             ) from exc

@@ -34,8 +34,10 @@ from app.storage.database import (
     backup_if_due,
     backup_now,
     database_proxy,
+    full_check_due,
     open_database,
     translated,
+    verify_open,
     write_transaction,
 )
 from app.storage.ingest import ingest_posts
@@ -48,17 +50,19 @@ S = m.ThreadStatus
 class SqliteInboxStore:
     """InboxStore over peewee (SQLite file by default; any bound peewee database works)."""
 
-    def __init__(self, db: peewee.Database) -> None:
+    def __init__(self, db: peewee.Database, *, verified: bool = True) -> None:
         self._db = db
+        self._verified = verified  # False: the full integrity check is still to run
         database_proxy.initialize(db)
 
     @classmethod
     @translated
     def open(cls, path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqliteInboxStore:
         """Open (checking, creating, migrating) the database file at `path`."""
-        db = open_database(Path(path))
+        full = full_check_due(Path(path))  # big files: cheap check now, full one later
+        db = open_database(Path(path), full_check=full)
         migrate(db, migrations)
-        return cls(db)
+        return cls(db, verified=full)
 
     @property
     def db(self) -> peewee.Database:
@@ -70,10 +74,19 @@ class SqliteInboxStore:
 
     @translated
     def backup_if_due(self, backup_dir: Path, now: datetime | None = None) -> Path | None:
-        """The daily automatic backup (keeps the last five)."""
+        """The daily automatic backup (keeps the last five). Runs in the write lane at
+        start, so it first finishes the integrity check a big file skipped at open."""
         if not isinstance(self._db, peewee.SqliteDatabase):
             return None
+        self.verify()
         return backup_if_due(self._db, backup_dir, now=now)
+
+    @translated
+    def verify(self) -> None:
+        """The full integrity check, once per open (raises DatabaseCorrupt on damage)."""
+        if not self._verified and isinstance(self._db, peewee.SqliteDatabase):
+            verify_open(self._db)
+        self._verified = True
 
     @translated
     def backup_now(self, backup_dir: Path) -> Path:
@@ -138,7 +151,8 @@ class SqliteInboxStore:
     def list_threads(self, query: ThreadQuery, offset: int, limit: int) -> list[m.ThreadRow]:
         self.wake_snoozed()
         select = thread_queries.select_threads(query).offset(offset).limit(limit)
-        return [convert.thread_row(r) for r in select]
+        sql, params = select.sql()  # raw tuples: no per-field converters
+        return [convert.thread_tuple(r) for r in self._db.execute_sql(sql, params).fetchall()]
 
     @translated
     def count_threads(self, query: ThreadQuery) -> int:

@@ -111,9 +111,13 @@ def _preload(batch: _Batch, posts: Sequence[m.Post]) -> None:
     acc = batch.account
     ids = [p.remote_id for p in posts]
     related = {x for p in posts for x in (p.parent_remote_id, p.root_remote_id) if x}
-    for chunk in sql.chunks(ids):
-        query = t.Post.select().where((t.Post.account == acc) & t.Post.remote_id.in_(chunk))
-        for row in query.dicts():
+    stored = sql.pairs(
+        "SELECT id, remote_id FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
+        acc.id,
+        ids,
+    )
+    for chunk in sql.chunks([post_id for post_id, _ in stored]):  # re-fetched: full rows
+        for row in t.Post.select().where(t.Post.id.in_(list(chunk))).dicts():
             batch.rows[row["remote_id"]] = row
             batch.thread_of[row["remote_id"]] = row["thread"]
     others = sorted(related - set(batch.thread_of))
@@ -214,9 +218,9 @@ def _insert(batch: _Batch, post: m.Post) -> None:
         post.author.remote_id, post.author.handle, post.author.display_name, post.text,
         t.to_db_time(at), post.url, post.parent_remote_id, post.root_remote_id,
         post.is_mention, own, post.visibility, post.content_warning,
-        sql.to_json(media_json(post.media)), sql.to_json(list(post.mentions)), post.language,
+        sql.to_json(media_json(post.media)), sql.json_list(post.mentions), post.language,
         post.cid, sql.db_time(post.edited_at), False, post.raw_json, sentiment.compound,
-        sentiment.label.value, sql.to_json(list(sentiment.reasons)), sentiment.language, read,
+        sentiment.label.value, sql.json_list(sentiment.reasons), sentiment.language, read,
     ]  # fmt: skip
     batch.queue.append(new_row)
     batch.pending.setdefault(thread_id, []).append(new_row)

@@ -14,9 +14,14 @@ import peewee
 
 from app.core.models import Folder, OutboxState, SentimentLabel, ThreadStatus
 from app.core.ports import ThreadQuery
+from app.storage import convert
 from app.storage import tables as t
-from app.storage.database import is_sqlite
+from app.storage.database import database_proxy, is_sqlite
 from app.storage.fts import FTS_TABLE, fts_query, search_words
+
+# Above this many matching posts, walk threads newest first and stop at the page
+# (EXISTS per thread); below it, collect the few hits' threads and sort them.
+WALK_ABOVE_HITS = 2000
 
 PENDING_OUTBOX = (OutboxState.QUEUED.value, OutboxState.SENDING.value, OutboxState.FAILED.value)
 
@@ -55,6 +60,12 @@ def search_condition(text: str) -> peewee.Expression | None:
         if match is None:
             return None
         hits = peewee.SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [match])
+        if _many_hits(match):  # a common word: no sorting of every matching thread
+            return peewee.fn.EXISTS(
+                t.Post.select(peewee.SQL("1")).where(
+                    (t.Post.thread == t.Thread.id) & t.Post.id.in_(hits)
+                )
+            )
         return t.Thread.id.in_(t.Post.select(t.Post.thread).where(t.Post.id.in_(hits)))
     words = search_words(text)
     if not words:
@@ -69,6 +80,15 @@ def search_condition(text: str) -> peewee.Expression | None:
         cond = one if cond is None else cond & one
     assert cond is not None
     return t.Thread.id.in_(t.Post.select(t.Post.thread).where(cond & ~t.Post.deleted))
+
+
+def _many_hits(match: str) -> bool:
+    sql = (
+        f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
+        f"LIMIT {WALK_ABOVE_HITS})"
+    )
+    (count,) = database_proxy.execute_sql(sql, (match,)).fetchone()
+    return bool(count >= WALK_ABOVE_HITS)
 
 
 def conditions(query: ThreadQuery, now: datetime | None = None) -> list[peewee.Expression]:
@@ -93,7 +113,8 @@ def conditions(query: ThreadQuery, now: datetime | None = None) -> list[peewee.E
 
 
 def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.ModelSelect:
-    select = t.Thread.select()
+    """Rows for `convert.thread_tuple`: call `.tuples()` (model objects cost ~40 µs each)."""
+    select = t.Thread.select(*convert.THREAD_COLUMNS)
     conds = conditions(query, now)
     if conds:
         select = select.where(*conds)

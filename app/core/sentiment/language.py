@@ -17,6 +17,20 @@ _ENGLISH = STOPWORDS["en"]
 _FOREIGN = tuple((code, words) for code, words in STOPWORDS.items() if code != "en")
 _ANY_FOREIGN = frozenset().union(*(words for _, words in _FOREIGN))
 
+
+def _foreign_scan() -> re.Pattern[str]:
+    """Every ASCII foreign stopword standing as a whole word (overlaps included, longest
+    first), grouped by first letter: for ASCII text it finds at least the distinct
+    stopwords `_WORD` would, in one C pass instead of tokenizing every English post."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted((w for w in _ANY_FOREIGN if w.isascii()), key=lambda w: (-len(w), w)):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    alts = "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in sorted(by_first.items()))
+    return re.compile(rf"(?<![a-z])(?=({alts})(?![a-z]))")
+
+
+_FOREIGN_SCAN = _foreign_scan()
+
 # Letters of non-Latin scripts (emoji and symbols are outside these ranges).
 _NON_LATIN = re.compile("[\u0370-\u1fff\u2e80-\ud7ff\uf900-\ufaff]")
 # Letters that English text almost never uses.
@@ -41,12 +55,14 @@ def detect(text: str) -> str | None:
         script = _script(text)
         if script is not None:
             return script
+    if text.isascii() and len(set(_FOREIGN_SCAN.findall(text.lower()))) < 2:
+        return None  # the common case: fewer than two foreign stopwords
     words = _WORD.findall(text.lower())
     if len(words) < 2:
         return None
     distinct = set(words)
     if len(distinct & _ANY_FOREIGN) < 2 and text.isascii():
-        return None  # the common case, decided with one set operation
+        return None
     english = len(distinct & _ENGLISH)
     best, best_hits = None, 0
     for code, stop in _FOREIGN:

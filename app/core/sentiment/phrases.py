@@ -23,6 +23,7 @@ KEY = 3  # dispatch on the first three characters of a word
 _HEAD = 10  # longest head tried for the pre-scan
 _HEAD_CAP = 48  # more head strings than this per pattern: use a shorter head
 _SET_CAP = 512  # give up on a head length whose string sets grow past this
+_DIGIT = "\0"  # in heads, stands for any of 0-9 (so "\\d+ days" stays a few strings)
 
 
 def _prefixes(items: Sequence[tuple[Any, Any]], n: int, cap: int | None) -> set[str] | None:
@@ -42,6 +43,8 @@ def _prefixes(items: Sequence[tuple[Any, Any]], n: int, cap: int | None) -> set[
 
 
 def _options(op: Any, av: Any, n: int, cap: int | None) -> set[str] | None:
+    """What one parsed item can match, as strings (heads, i.e. with a cap, write a
+    digit as _DIGIT)."""
     if op is _C.LITERAL:
         return {chr(av)}
     if op is _C.AT or op is _C.ASSERT or op is _C.ASSERT_NOT:
@@ -54,7 +57,7 @@ def _options(op: Any, av: Any, n: int, cap: int | None) -> set[str] | None:
             elif o is _C.RANGE:
                 chars.update(chr(x) for x in range(a[0], a[1] + 1))
             elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
-                chars.update("0123456789")
+                chars.update("0123456789" if cap is None else _DIGIT)
             else:
                 return None
         return chars
@@ -86,12 +89,19 @@ def _options(op: Any, av: Any, n: int, cap: int | None) -> set[str] | None:
 
 
 def _heads(parsed: Any, keys: set[str]) -> set[str]:
-    """The longest start strings (few enough) that every match of a pattern begins with."""
-    for n in range(_HEAD, KEY, -1):
+    """The longest start strings (few enough) that every match of a pattern begins with.
+
+    A shorter length never has more strings, so the length is found by bisection.
+    """
+    best, low, high = keys, KEY + 1, _HEAD
+    while low <= high:
+        n = (low + high) // 2
         heads = _prefixes(parsed, n, _SET_CAP)
         if heads is not None and len(heads) <= _HEAD_CAP:
-            return heads
-    return keys
+            best, low = heads, n + 1
+        else:
+            high = n - 1
+    return best
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -102,19 +112,19 @@ def _trie(words: Iterable[str]) -> str:
         by_first.setdefault(w[0], set()).add(w[1:])
     alts = []
     for first, rests in sorted(by_first.items()):
+        char = "[0-9]" if first == _DIGIT else re.escape(first)
         if "" in rests:  # a shorter head already covers the longer ones
-            alts.append(re.escape(first))
-        elif len(rests) == 1:
-            alts.append(re.escape(first) + re.escape(next(iter(rests))))
+            alts.append(char)
         else:
-            alts.append(re.escape(first) + "(?:" + _trie(rests) + ")")
+            alts.append(char + "(?:" + _trie(rests) + ")")
     return "|".join(alts)
 
 
 def compile_tables() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
     """(small regex per three-character key, the pre-scan for possible phrase starts).
 
-    The named groups `k{kind}_{alternative}` say which kind matched.
+    The named groups `k{kind}_{alternative}` say which kind matched. Every word start
+    the pre-scan finds begins with some key.
     """
     buckets: dict[str, list[str]] = {}
     heads: set[str] = set()

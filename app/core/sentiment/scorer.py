@@ -74,7 +74,7 @@ def score(
     label = label_for(value)
     thin = None
     if label is not SentimentLabel.NEUTRAL and abs(value) < evidence.WIDE_BAND:
-        explicit = bool(found or sarcastic) or any(w in owner.words for w in lows)
+        explicit = bool(found or sarcastic) or not owner.words.isdisjoint(lows)
         thin = evidence.band(cleaned, lows, sentiments, explicit)
         if thin is not None:
             label = SentimentLabel.NEUTRAL
