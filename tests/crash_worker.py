@@ -92,6 +92,43 @@ def run_outbox(db: str, server: str, token: str, account_id: str) -> None:
     say(f"done {len(report.sent)}")
 
 
+class StallBeforeMarkSent:
+    """The real store, except mark_sent: it says the server's answer came back, then hangs.
+
+    That is the worst moment to die: the server holds the reply, the database still
+    says 'sending'.
+    """
+
+    def __init__(self, inner: SqliteInboxStore) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def mark_sent(self, item_id: int, remote_id: str, url: str = "") -> object:
+        say(f"stored {remote_id}")
+        time.sleep(600)  # the test sends SIGKILL here
+        raise SystemExit("never killed")
+
+
+def run_bluesky_outbox(db: str, keychain_service: str, account_id: str) -> None:
+    """Send one Bluesky account's queue with the app's own wiring; hang before mark_sent."""
+    from app.core.connections import Connections
+    from app.network_clients import register_network_clients
+    from app.storage.credentials import CredentialStore
+
+    store = SqliteInboxStore.open(Path(db))
+    account = store.account(int(account_id))
+    assert account is not None
+    connections = Connections(CredentialStore(keychain_service))
+    register_network_clients(connections)
+    client = connections.client_for(account)
+    say("ready")
+    sender = OutboxSender(StallBeforeMarkSent(store), quick_score)  # type: ignore[arg-type]
+    report = sender.send_pending(account, client)
+    say(f"done {len(report.sent)}")
+
+
 def run_bulk(db: str, account_id: str) -> None:
     """Commit batches of BATCH posts with checkpoints off, so the WAL holds every commit."""
     store = SqliteInboxStore.open(Path(db))
@@ -109,7 +146,8 @@ def run_bulk(db: str, account_id: str) -> None:
         say(f"committed {batch}")
 
 
-COMMANDS = {"sync": run_sync, "drafts": run_drafts, "outbox": run_outbox, "bulk": run_bulk}
+COMMANDS = {"sync": run_sync, "drafts": run_drafts, "outbox": run_outbox, "bulk": run_bulk,
+            "bluesky-outbox": run_bluesky_outbox}
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](*sys.argv[2:])
