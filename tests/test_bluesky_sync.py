@@ -19,7 +19,7 @@ import pytest
 
 from app.account_service import AppAccountService
 from app.core.connections import key_for
-from app.core.models import Account, AccountState, Folder, OutboxState, ThreadStatus
+from app.core.models import Account, AccountState, Folder, OutboxState, Post, ThreadStatus
 from app.core.outbox import OutboxSender, SendReport
 from app.core.ports import NetworkClient, ThreadQuery
 from app.core.sync import MENTIONS_CURSOR, SyncReport, SyncService, SyncStep
@@ -29,7 +29,7 @@ from tests.fixtures.keychain import TrackingCredentialStore
 from tests.fixtures.storage import KeywordScorer
 from tests.test_crash_kill9 import Worker, integrity
 
-pytestmark = [pytest.mark.devnet, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.devnet, pytest.mark.timeout(900)]  # may include starting the devnet
 
 Ref = dict[str, Any]  # what Devnet.post returns: {"uri", "cid", "record"}
 
@@ -175,7 +175,10 @@ def test_first_sync_shows_each_conversation_once_and_a_deep_reply_arrives_later(
 
     conversation = uris(mention, *talk, deep)
     assert shop.inbox()[frozenset(conversation)] == conversation
-    assert (SyncStep.MENTIONS, 0, 0) in steps, "no notification brought it"
+    mentions = [s for s in steps if s[0] is SyncStep.MENTIONS]
+    refreshed = [s for s in steps if s[0] is SyncStep.REFRESH]
+    assert mentions[-1] == (SyncStep.MENTIONS, 0, 0), "no notification brought it"
+    assert refreshed[-1][2] >= 1, "open conversations were refreshed"
     assert second.new_posts == 1 and second.new_thread_ids == ()
     assert second.updated_thread_ids == (shop.thread_of(mention["uri"]),)  # via the refresh
     assert len(shop.inbox()) == 3 and shop.duplicated_posts() == []
@@ -258,7 +261,8 @@ def test_reply_from_the_app_reaches_the_customer_in_the_right_place(
 
 
 def test_kill_9_after_the_server_stored_the_reply_never_posts_it_twice(
-        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]) -> None:
+        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     ann, _ = customers
     mention = devnet.post(ann, f"@{shop.handle} are you open on Sunday?", mention=[shop.person])
     devnet.wait_for_uri(shop.person, mention["uri"])
@@ -289,11 +293,21 @@ def test_kill_9_after_the_server_stored_the_reply_never_posts_it_twice(
         assert left is not None and left.state is OutboxState.SENDING  # unclear, not lost
         accounts = AppAccountService(restarted, shop.keychain, bluesky_service=devnet.pds_url,
                                      plc_url=devnet.plc_url)  # a new start of the app
+        client = accounts.connections.client_for(shop.account)
+        sent_again: list[str] = []
+        real_reply = client.reply
+
+        def watched_reply(parent: Post, text: str, idempotency_key: str) -> Post:
+            sent_again.append(idempotency_key)
+            return real_reply(parent, text, idempotency_key)
+
+        monkeypatch.setattr(client, "reply", watched_reply)
         report = OutboxSender(restarted, shop.score, sending_lease=0).send_pending(
-            shop.account, accounts.connections.client_for(shop.account))
+            shop.account, client)
         accounts.connections.close()
 
         assert report.sent == (item.id,)
+        assert sent_again == [], "the server was asked first, and it already had the reply"
         [record] = shop_replies_to(devnet, shop, mention["uri"])  # still exactly one
         assert record["uri"] == uri
         done = restarted.outbox_item(item.id)
@@ -348,3 +362,27 @@ def test_expired_access_token_is_refreshed_once_and_the_new_pair_kept_in_the_key
     assert later.check(shop.account) is AccountState.CONNECTED
     later.connections.close()
     assert len(writes) == 1 and shop.keychain.load(key) == kept
+
+
+# ---------------------------------------------------------------- 6. deleted opening post
+
+
+def test_replies_keep_arriving_after_the_customer_deletes_the_opening_post(
+        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]) -> None:
+    ann, bob = customers
+    mention = devnet.post(ann, f"@{shop.handle} worst service ever 😠", mention=[shop.person])
+    [first] = chain_under(devnet, mention, [bob])
+    devnet.wait_for_uri(shop.person, mention["uri"])
+    shop.sync()
+
+    # Ann thinks better of it and deletes her post; Bob keeps talking under his reply.
+    devnet.xrpc("POST", "com.atproto.repo.deleteRecord", token=ann.access, body={
+        "repo": ann.did, "collection": "app.bsky.feed.post",
+        "rkey": mention["uri"].rsplit("/", 1)[1]})
+    [later] = chain_under(devnet, first, [bob])
+
+    shop.sync()
+    conversation = uris(mention, first, later)
+    assert shop.inbox() == {frozenset(conversation): conversation}
+    assert shop.stored(mention["uri"]).post.deleted  # kept as "[post not available]"
+    assert not shop.stored(later["uri"]).post.deleted

@@ -36,6 +36,7 @@ from app.core.ports import NetworkClient, Scorer, ThreadQuery
 log = logging.getLogger(__name__)
 
 MENTIONS_CURSOR = "mentions"
+REFRESH_ANCHORS = 3  # posts tried per open conversation when the oldest ones were deleted
 MAX_SCORED_CHARS = 3000  # Bluesky's byte limit; far above Mastodon's usual 500 characters
 T = TypeVar("T")
 
@@ -253,7 +254,7 @@ class SyncService:
             self._check(cancel)
             if post.remote_id in seen:
                 continue
-            seen.update(self._fetch_thread(account, client, post, tally, cancel))
+            seen.update(self._fetch_thread(account, client, post, tally, cancel)[0])
         step(SyncStep.THREADS, len(todo), len(todo))
 
         open_threads = self._threads_to_refresh(account)
@@ -263,22 +264,44 @@ class SyncService:
             posts = self._store.thread_posts(row.id)
             if not posts or any(sp.post.remote_id in seen for sp in posts):
                 continue
-            anchor = min(posts, key=lambda sp: sp.post.created_at).post
-            seen.update(self._fetch_thread(account, client, anchor, tally, cancel))
+            seen.update(self._refresh_thread(account, client, posts, tally, cancel))
         step(SyncStep.REFRESH, len(open_threads), len(open_threads))
         return batch.complete
 
     def _fetch_thread(self, account: Account, client: NetworkClient, post: Post,
-                      tally: _Tally, cancel: threading.Event) -> set[str]:
-        """Fetch and store one conversation; a deleted post is skipped, not an error."""
+                      tally: _Tally, cancel: threading.Event) -> tuple[set[str], bool]:
+        """Fetch and store one conversation: (remote ids seen, whether `post` still exists).
+
+        A deleted post is skipped, not an error.
+        """
         try:
             posts = self._with_rate_limit(lambda: client.thread(post), cancel)
         except NotFound:
             log.info("conversation of %s is gone; skipping", post.remote_id)
-            return {post.remote_id}
+            return {post.remote_id}, False
         if posts:
             tally.add(self._store.ingest(account.id, posts, self._score))
-        return {p.remote_id for p in posts} | {post.remote_id}
+        alive = any(p.remote_id == post.remote_id and not p.deleted for p in posts)
+        return {p.remote_id for p in posts} | {post.remote_id}, alive
+
+    def _refresh_thread(self, account: Account, client: NetworkClient,
+                        posts: Sequence[StoredPost], tally: _Tally,
+                        cancel: threading.Event) -> set[str]:
+        """Re-read an open conversation from its oldest post that still exists.
+
+        A deleted post comes back alone (a placeholder or NotFound), without the
+        replies under it; so when the opening post is gone, the next oldest one
+        anchors the fetch instead, or new replies in that conversation never arrive.
+        """
+        alive = sorted((sp.post for sp in posts if not sp.post.deleted),
+                       key=lambda p: p.created_at)
+        seen: set[str] = set()
+        for anchor in alive[:REFRESH_ANCHORS]:
+            fetched, found = self._fetch_thread(account, client, anchor, tally, cancel)
+            seen |= fetched
+            if found:
+                break
+        return seen
 
     def _threads_to_refresh(self, account: Account) -> list[ThreadRow]:
         """Recent conversations that still need a reply, newest first, bounded per sync."""
