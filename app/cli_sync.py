@@ -26,7 +26,6 @@ from app.network_clients import register_network_clients
 
 log = logging.getLogger(__name__)
 
-ENV_KEYCHAIN_SERVICE = "SHOPKEEP_KEYCHAIN_SERVICE"  # a separate keychain entry set (tests)
 BAR_WIDTH = 24
 STEP_WORDS = {
     SyncStep.CONNECT: "connecting",
@@ -103,7 +102,7 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
     env = os.environ if env is None else env
     args = _parse(argv)
 
-    from app.storage.credentials import DEFAULT_SERVICE, CredentialStore
+    from app.storage.credentials import DEFAULT_SERVICE, ENV_KEYCHAIN_SERVICE, CredentialStore
     from app.storage.inbox_store import SqliteInboxStore
 
     credentials = CredentialStore(env.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)

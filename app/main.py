@@ -207,8 +207,11 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
         store = open_store(paths)
     ensure_demo(store, paths, force=demo)
     if credentials is None:
-        from app.cli_sync import ENV_KEYCHAIN_SERVICE
-        from app.storage.credentials import DEFAULT_SERVICE, CredentialStore
+        from app.storage.credentials import (
+            DEFAULT_SERVICE,
+            ENV_KEYCHAIN_SERVICE,
+            CredentialStore,
+        )
 
         credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
     from app.main_wiring import (
@@ -256,6 +259,10 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
         window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
     app.aboutToQuit.connect(lambda: quit_quickly(window))
     window.show()
+    if os.environ.get("SHOPKEEP_EXIT_AFTER_PAINT"):  # start-up benchmarks (bench/)
+        from app.self_test import exit_after_first_paint
+
+        exit_after_first_paint(window)
     code = int(app.exec())
     if window.runner.is_busy() and not window.runner.wait_idle(0):
         # A request still in flight (up to its read timeout): do not wait for it. The

@@ -98,14 +98,22 @@ def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner,
     Sets `window.open_accounts(account_id=None)`: "Sign in again" in the status
     bar opens the accounts dialog with that account selected.
     """
-    from app.account_service import AppAccountService
-    from app.storage.credentials import CredentialStore
     from app.ui.accounts_dialog import open_accounts_dialog
     from app.ui.add_account_dialog import AddAccountDialog
     from app.ui.sync_controls import select_account_when_listed
 
-    service = AppAccountService(store, credentials or CredentialStore(),  # type: ignore[arg-type]
-                                connections)
+    made: list[Any] = []
+
+    def service() -> Any:
+        """Built on first use: the network clients are not needed for the first paint."""
+        if not made:
+            from app.account_service import AppAccountService
+            from app.storage.credentials import CredentialStore
+
+            made.append(AppAccountService(store, credentials or CredentialStore(),  # type: ignore[arg-type]
+                                          connections))
+        return made[0]
+
     scheduler = getattr(window, "scheduler", None)
 
     def changed() -> None:
@@ -114,12 +122,12 @@ def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner,
             scheduler.sync_now()  # a new or re-signed account: fetch its mentions now
 
     def add_account() -> None:
-        dialog = AddAccountDialog(service, runner, window)
+        dialog = AddAccountDialog(service(), runner, window)
         dialog.account_added.connect(lambda _a: changed())
         dialog.open()
 
     def manage_accounts(account_id: int | None = None) -> Any:
-        dialog = open_accounts_dialog(service, runner, window)
+        dialog = open_accounts_dialog(service(), runner, window)
         dialog.accounts_changed.connect(changed)
         if account_id is not None:
             select_account_when_listed(dialog, account_id)

@@ -13,20 +13,18 @@ from app.core.ports import NetworkClient
 
 
 def register_network_clients(connections: Connections) -> None:
-    """Register MastodonClient and (when built in) BlueskyClient factories."""
-    from app.net.mastodon import MastodonClient
+    """Register the Mastodon and Bluesky factories; each imports its client on first use,
+    so opening the window does not pay for `requests` before the first paint."""
 
     def mastodon(account: Account, secrets: Secrets) -> NetworkClient:
+        from app.net.mastodon import MastodonClient
+
         return MastodonClient(account.server, secrets["access_token"],
                               max_chars=account.max_chars or None)
 
-    connections.register(Network.MASTODON, mastodon)
-    try:
-        from app.net.bluesky import BlueskyClient
-    except ImportError:  # pragma: no cover - a build without Bluesky
-        return
-
     def bluesky(account: Account, secrets: Secrets) -> NetworkClient:
+        from app.net.bluesky import BlueskyClient
+
         save = connections.saver_for(account)
         kept = dict(secrets)
 
@@ -38,4 +36,5 @@ def register_network_clients(connections: Connections) -> None:
                              secrets["access_jwt"], secrets["refresh_jwt"], save_tokens,
                              handle=account.handle)
 
+    connections.register(Network.MASTODON, mastodon)
     connections.register(Network.BLUESKY, bluesky)

@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from app.core.models import Sentiment
-from app.core.sentiment import score
 
 BATCH = 200
 SETTINGS_KEY = "sentiment_words"  # the owner's list, in settings.json (no table for it)
@@ -28,11 +26,6 @@ class RescoreResult:
     scored: int
     changed: int
     stopped: bool = False
-
-
-def scorer_for(words: Mapping[str, float], business_names: Sequence[str] = ()) -> Scorer:
-    """The scorer with the owner's words on top (what ingest should use too)."""
-    return partial(score, extra_words=dict(words), business_names=tuple(business_names))
 
 
 def load_words(settings_file: Path) -> dict[str, float]:
@@ -72,6 +65,8 @@ class OwnerScorer:
         self.business_names = tuple(n for n in business_names if n.strip())
 
     def __call__(self, text: str) -> Sentiment:
+        from app.core.sentiment import score  # compiled on first use, off the GUI thread
+
         return score(text, business_names=self.business_names, extra_words=self.words or None)
 
 

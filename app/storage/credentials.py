@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SERVICE = "Shopkeep"
 
 # Backends that store nothing, or store secrets in a file we would not trust.
+ENV_KEYCHAIN_SERVICE = "SHOPKEEP_KEYCHAIN_SERVICE"  # a separate keychain entry set (tests)
 _REFUSED_MODULE_PREFIXES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 
