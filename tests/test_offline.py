@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.models import OutboxState, ThreadStatus
-from app.storage.inbox_store import SqliteInboxStore
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_sync_support import (
     add_mentions,
@@ -20,13 +19,6 @@ from tests.ui_sync_support import (
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
-
-
-@pytest.fixture
-def app_store(ui_paths):
-    store = SqliteInboxStore.open(ui_paths.database)
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 
 from app.core.models import AccountState
 from app.main import quit_quickly, read_settings
-from app.storage.inbox_store import SqliteInboxStore
 from app.ui.settings_dialog import SyncSettings
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.mastodon_server import MastodonServer
@@ -28,13 +27,6 @@ from tests.ui_sync_support import (
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
-
-
-@pytest.fixture
-def app_store(ui_paths):
-    store = SqliteInboxStore.open(ui_paths.database)
-    yield store
-    store.close()
 
 
 @pytest.fixture

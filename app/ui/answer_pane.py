@@ -20,7 +20,6 @@ from app.core.models import Account, Folder, Template, ThreadRow, ThreadStatus
 from app.ui.answer_services import AnswerServices
 from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
-from app.ui.shortcuts_dialog import show_shortcuts
 from app.ui.templates_dialog import TemplatesDialog, builtin_specs
 from app.ui.thread_actions import ThreadActions
 
@@ -75,10 +74,6 @@ class AnswerPane(QObject):
         for action in (self.reply_action, self.actions.done_action, self.actions.snooze_action,
                        self.actions.undo_action, self.actions.redo_action):
             w.addAction(action)
-        shortcuts = getattr(w, "shortcuts_action", None)
-        if shortcuts is not None:  # F1 / Help → Keyboard shortcuts lists ours too
-            shortcuts.triggered.disconnect()
-            shortcuts.triggered.connect(lambda: show_shortcuts(self.window))
 
     def _build_header(self) -> None:
         self.done_button = self._header_button(self.actions.done_action, "Done  (E)")

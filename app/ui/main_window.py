@@ -393,7 +393,9 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def show_shortcuts(self) -> None:
-        dialogs.ShortcutsDialog(self).exec()
+        from app.ui.shortcuts_dialog import show_shortcuts
+
+        show_shortcuts(self)
 
     def _on_unhandled_error(self, exc: BaseException) -> None:
         message = getattr(exc, "user_message", None)

@@ -39,6 +39,8 @@ SHORTCUT_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
     ("Everything else", [
         ("F5", "Sync now"),
+        ("Ctrl+E", "Export the list as CSV or JSON"),
+        ("Ctrl+,", "Settings"),
         ("Ctrl+1", "Newest first"),
         ("Ctrl+2", "Angriest first"),
         ("F1", "This list of shortcuts"),
