@@ -1,9 +1,10 @@
 """The one scoring function every post goes through at ingest.
 
 VADER is the base; rules for customer-to-business messages sit on top (see
-`rules` and `lexicons`): masked handles, links and shop names, politeness
+`rules`, `lexicons` and `reviews`): masked handles, links and shop names, politeness
 that is not praise, sarcastic thanks, clause-bound negation, a complaint
-lexicon, split hashtags, extra emoji, and non-English posts left unscored.
+lexicon and review-complaint kinds (food, staff, blocked customers), split
+hashtags, extra emoji, and non-English posts left unscored.
 """
 
 from __future__ import annotations

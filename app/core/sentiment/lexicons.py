@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 
-def _after(words: str) -> str:
+def after(words: str) -> str:
     """Lookbehinds for "one of these words, then a space": the phrase then starts at the
     rare word, which keeps the matcher from trying it at every "was" and "so"."""
     return "(?:" + "|".join(f"(?<={re.escape(w)} )" for w in words.split("|")) + ")"
@@ -47,32 +47,45 @@ SARCASM_PRAISE = (
 # What sarcastic thanks are often "for": nothing at all.
 EMPTY_THANKS = r"thanks? (?:you )?(?:a lot |very much |so much )?for (?:nothing|none|zilch|zip)"
 
-_NUM = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|24|48|several|many)"
+_NUM = (
+    r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|24|48|several|many)"
+)
 _SPAN = r"(?:mins?|minutes?|hrs?|hours?|days?|weeks?|wks?|months?)"
 _NOT = (
     r"(?:not|never|hasn't|hasnt|haven't|havent|didn't|didnt|doesn't|doesnt|don't|dont|"
     r"won't|wont|isn't|isnt|can't|cant|cannot|still not|has not|have not|did not|does not|"
     r"will not|is not|aren't|arent|wasn't|wasnt)"
 )
+NOT = _NOT  # for the review kinds in reviews.py
 
 # Complaint kinds VADER has no words for. kind -> (regex alternatives, valence).
 # The valence is in VADER lexicon units (-4..+4) and is added once per match.
 COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "waiting": (
         (
-            _after("still|been|keep|kept|left|am|are|were|was|currently") + "waiting",
+            after("still|been|keep|kept|left|am|are|were|was|currently") + "waiting",
             r"waiting (?:for|on|since)",
             r"waited",
             r"on hold",
-            _after("for|over|after|almost|nearly|than|took|takes|taking|waited")
+            after(
+                "for|over|after|almost|nearly|than|took|takes|taking|waited|waiting|another|half|least"
+            )
             + rf"{_NUM} {_SPAN}",
+            r"(?:took|takes|taking) (?:\w+ ){1,3}?(?:\d+ ?(?:mins?|minutes?|hrs?|hours?)|an hour)",
+            r"(?:made|make|makes|making) (?:us|me|people|customers) wait",
             rf"{_NUM} {_SPAN} (?:ago|later|now|late|and still|and no)",
-            r"(?:took|takes|taking) (?:forever|ages|so long)",
+            r"(?:took|takes|taking) (?:\w+ ){0,2}?(?:forever|ages|so long|too long|an eternity)",
             r"(?:ages|forever|weeks|days|months) later",
-            _after("arrived|came|up|was|were|is|running|always|so|very|really") + "late",
+            after("arrived|came|up|was|were|is|running|always|so|very|really") + "late",
             r"late again",
             r"delayed",
-            _after("so|very|really|too|painfully|incredibly|was|were|is|are") + "slow",
+            after(
+                "so|very|really|too|painfully|incredibly|was|were|is|are|extremely|bit|little|"
+                "kinda|of|pretty|super|rather|ridiculously|unbelievably|horribly|terribly"
+            )
+            + "slow",
+            r"slow (?:service|delivery|shipping|response|staff|server|waiter|waitress|kitchen)",
             r"(?:still|yet) (?:no|nothing)",
             r"yet to (?:receive|get|hear|arrive)",
         ),
@@ -83,11 +96,11 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"never (?:arrived|came|showed up|turned up|received|got it|got my|got the|delivered)",
             rf"{_NOT} (?:yet )?(?:arrived|come|received|been delivered|delivered|shipped|"
             r"been shipped|turned up|showed up|shown up|got (?:it|my|the|our))",
-            _after("is|are|was|were|went|gone|still|item|items|order|parcel|package") + "missing",
+            after("is|are|was|were|went|gone|still|item|items|order|parcel|package") + "missing",
             r"missing (?:item|items|order|parcel|package|piece|pieces|part|parts)",
             r"(?:lost|misplaced) (?:my|our|the)",
             r"wrong (?:order|item|size|colou?r|address|product|one|thing|parcel|package|dish)",
-            _after("arrived|came|was|were") + "(?:damaged|broken|crushed|smashed|open|opened|cold)",
+            after("arrived|came|was|were") + "(?:damaged|broken|crushed|smashed|open|opened|cold)",
             r"no sign of",
         ),
         -2.0,
@@ -117,9 +130,10 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"flavou?rless|overpriced|over-priced|over priced|overrated|over-rated|over rated|"
             r"mediocre|lack(?:s|ed|ing)|let ?down|diss?app?oint\w*|flimsy|cheaply made|filthy|"
             r"unprofessional|incompetent|inedible|not edible|not worth (?:it|the|your|my|a)",
-            _after("was|were|is|are|came|arrived|served|food|coffee|tea|soup|pizza|meal|dish")
-            + "(?:cold|lukewarm|dry|dirty|sticky|raw)",
-            _after("too|so|very|extremely|really|bit|quite|incredibly")
+            after("was|were|is|are|came|arrived|served|food|coffee|tea|soup|pizza|meal|dish")
+            + "(?:cold|dry|dirty|sticky|raw)",
+            r"(?:luke ?warm|(?:ice|stone) cold)",
+            after("too|so|very|extremely|really|bit|quite|incredibly")
             + "(?:salty|sugary|sweet|greasy|dry|expensive|pricey|small|loud|noisy|cold|"
             "dirty|long|bland|oily|tough|chewy)",
             rf"{_NOT} (?:last|hold (?:a )?charge|stay (?:on|in|put)|fit|charge|recommend)",
@@ -158,11 +172,15 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:will not|won'?t|wont|would not|wouldn'?t) (?:be )?(?:return(?:ing)?|recommend\w*)",
             r"(?:do not|don'?t|never) (?:buy|purchase|order|go there|go here|eat here|shop here)",
             r"last time (?:buying|ordering|shopping|eating|going|coming)",
-            _after("zero|0|one|1|no") + "stars?",
+            r"(?:zero|0|one|1|no) stars?",
             r"thumbs down",
             r"never (?:coming|going|ordering|buying|shopping|eating|using|returning|"
             r"be (?:back|returning|ordering)|come back|order|buy|shop|go back|use)",
-            r"won'?t be (?:back|returning|coming back|ordering)",
+            r"(?:won'?t|will not|wont|not) be (?:back|returning|coming back|going back|ordering|"
+            r"revisiting|visiting again|eating (?:here|there) again)",
+            r"never (?:ever )?(?:go back|come back|set foot|step foot|return|be back)",
+            r"never (?:\w+ ){1,5}?again",
+            r"(?:i'?m|i am|we'?re|we are) (?:so |totally |officially )?done with",
             r"not (?:coming|going) back",
             r"(?:take|taking) (?:my|our) (?:business|money|custom) elsewhere",
             r"(?:waste|wasted) (?:of )?(?:my |your |our )?(?:money|time)",
@@ -193,7 +211,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
 SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
     "fell short": (
         (
-            r"far (?:from|below|worse|inferior)",
+            r"(?:far (?:from|below|worse|inferior)|(?:nowhere|no where) near)",
+            r"(?:second|2nd|third|3rd)[- ]rate",
+            r"kiss (?:\w+ ){0,3}?goodbye",
             r"(?:i'?ve|we'?ve|i have|we have|have) had (?:much |far |way )?better",
             r"could (?:use (?:some|a little|more|a lot)|do with)",
             r"(?:leaves?|left) (?:a lot|much|something) to be desired",
@@ -221,7 +241,7 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"waste of",
             r"(?:rip|ripped) ?off",
             r"(?:un(?:usable|reliable|acceptable|acceptible|satisfactory|helpful|responsive|"
-            r"comfortable|pleasant|derwhelming|appetizing|friendly)|junk|trash|garbage|"
+            r"comfortable|pleasant|derwhelming|appetizing|friendly|realistic)|junk|trash|garbage|"
             r"drawbacks?|flaws?|cumbersome|clunky|disgraceful|subpar|sub-par|shoddy|"
             r"pointless|cheaply|cheap plastic|poorly (?:made|designed|built|done|cooked))",
         ),
@@ -236,7 +256,10 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:arrived|came|shipped|delivered|served|responded|replied|fixed|sorted|ready) "
             r"(?:so |very |really |super )?(?:quickly|fast|promptly|early|on time|in no time)",
             r"(?:quick|fast|speedy|prompt) (?:service|delivery|shipping|response|reply|turnaround)",
-            r"ahead of (?:time|schedule)",
+            r"(?:arrived|delivered|ready|shipped|done|came) ahead of (?:time|schedule)",
+            r"(?:seated|served|greeted|helped|attended to) (?:right away|immediately|promptly|"
+            r"quickly|instantly|within minutes)",
+            after("very|so|super|always|was|were|is|are|and") + "prompt",
         ),
         1.8,
     ),
@@ -245,7 +268,10 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:will|would|'ll|definitely|gonna|going to|can't wait to|cant wait to) "
             r"(?:definitely |surely |certainly |be )?(?:come|coming|go|going|be) back",
             r"(?:been|come|came|went|go) back (?:every|again and again|many times|twice)",
-            r"(?:must (?:have|try|visit)|go-to|highly recommend)",
+            r"(?:must[- ](?:try|visit)|(?:a|the|is|are) must[- ]have|go-to|highly recommend)",
+            r"(?:i'?ll|we'?ll|i will|we will|ill) (?:definitely |surely |certainly |totally )?"
+            r"(?:be back|return)",
+            r"(?:def|defo|definitely|definately) (?:be )?(?:coming|going) back",
             r"(?:5|five|10) stars",
             r"10/10",
         ),

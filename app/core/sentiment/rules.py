@@ -29,8 +29,17 @@ MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition a
 
 _BY_START, _CANDIDATE = phrases.compile_tables()
 # A complaint phrase right after a negation is not one: "wasn't late", "no refund needed".
-_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?:\w+ )?$")
+_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?!only |just )(?:\w+ )?$"
+)
 _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "yet", "still")
+# A promise to come back reads as doubt when a negation or doubt comes earlier in the
+# clause: "I don't think I'll be back", "not sure we will go back".
+_DOUBTED_BEFORE = re.compile(
+    r"(?:\b(?:not|never|doubt|unsure|unlikely|hardly)|n't)(?: [\w']+){0,4} $"
+)
+_RETURN_PRAISE = "coming back"
+_DOUBTED_KIND = "never again"
 _PRAISE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(SARCASM_PRAISE) + r")(?![\w'])")
 _EMPTY_THANKS_RE = re.compile(r"(?<![\w'])" + EMPTY_THANKS + r"(?![\w'])")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -76,7 +85,11 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
             continue  # the owner's word list decides about this word
         kind = phrases.KINDS[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
         valence = phrases.TABLE[kind][1]
-        if not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
+        if kind == _RETURN_PRAISE and _DOUBTED_BEFORE.search(
+            text, max(0, text.rfind("\n", 0, at) + 1, at - 40), at
+        ):
+            kind, valence = _DOUBTED_KIND, phrases.TABLE[_DOUBTED_KIND][1]
+        elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
             text, max(0, at - 24), at
         ):
             if valence < 0:
@@ -103,8 +116,10 @@ def weigh_complaints(
             phrase_words.setdefault(c.clause, set()).update(c.phrase.split())
     for k, words in phrase_words.items():
         for i in range(bounds[k], bounds[k + 1]):
-            if sentiments[i] > 0 and lows[i].strip(".,!?:;\"'") in words:
-                sentiments[i] = 0.0
+            if sentiments[i] > 0 and (
+                lows[i].strip(".,!?:;\"'") in words or lows[i] in _DEGREE_WORDS
+            ):
+                sentiments[i] = 0.0  # "definitely not fresh": a degree word, not praise
     if "but" not in lows:
         return found
     but_clause = bisect.bisect_right(bounds, lows.index("but")) - 1
@@ -115,6 +130,18 @@ def weigh_complaints(
             scale = _but_scale(c, but_clause, lows, bounds, clause_text)
             out[n] = Complaint(c.kind, c.phrase, c.valence * scale, c.clause)
     return out
+
+
+def praise_words(
+    found: list[Complaint], lows: list[str], sentiments: list[float], bounds: list[int]
+) -> None:
+    """A praise phrase's own words are not complaints: "to die for", "can't go wrong"."""
+    for c in found:
+        if c.valence > 0:
+            words = c.phrase.split()
+            for i in range(bounds[c.clause], bounds[c.clause + 1]):
+                if sentiments[i] < 0 and lows[i] in words:
+                    sentiments[i] = 0.0
 
 
 def _but_scale(
@@ -194,6 +221,26 @@ _DEGREE_WORDS = frozenset(
 _ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible", "ish", "less")
 
 
+# Lexicon words that are no opinion after these words: "as well" (also), "oh well"
+# (resignation), a body part's "hand".
+_FILLER_SENSES = {
+    "well": frozenset({"as", "oh"}),
+    "hand": frozenset(
+        {"other", "my", "his", "her", "their", "your", "our", "the", "left", "right"}
+    ),
+}
+_NOT_ONLY = frozenset({"only", "just"})
+# Swearing VADER reads as a booster; with no opinion word to boost it is anger.
+_PROFANITY = frozenset(
+    {"fucking", "fuckin", "effing", "frickin", "fricking", "friggin", "frigging"}
+)
+_ANGRY_PROFANITY = -1.5
+_CARE = {
+    "cares": {"who": -1.5},
+    "care": {"who": -1.5, "take": 0.0},
+}
+
+
 def word_rules(
     lows: list[str],
     sentiments: list[float],
@@ -209,11 +256,26 @@ def word_rules(
             sentiments[i] = 0.0  # "smelled like", "like a", "like how": a comparison
         elif low in _DEGREE_WORDS and sentiments[i] > 0 and i < last:
             nxt = lows[i + 1]
-            if nxt in lexicon or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS)):
+            if nxt in lexicon or nxt == "much" or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS)):
                 sentiments[i] = 0.0  # "pretty bland": a degree word, not praise
         elif low in _ADJ_BOOSTERS and sentiments[i] == 0.0:
             if i == last or lows[i + 1] not in lexicon:
                 sentiments[i] = _ADJ_BOOSTERS[low]  # "was incredible": VADER reads a booster
+        elif low in _FILLER_SENSES and sentiments[i] > 0 and i > 0:
+            if lows[i - 1] in _FILLER_SENSES[low]:
+                sentiments[i] = 0.0  # "as well", "oh well", "on the other hand": no praise
+        elif i > 1 and lows[i - 1] in _NOT_ONLY and lows[i - 2] == "not" and low in lexicon:
+            if sentiments[i] != 0.0:
+                sentiments[i] = lexicon[low]  # "not only rude but slow": no negation
+        elif low in _PROFANITY and sentiments[i] == 0.0:
+            if not any(w in lexicon for w in lows[i + 1 : i + 3]):
+                sentiments[i] = _ANGRY_PROFANITY  # "my fucking order": anger, not a booster
+        elif low in _CARE and i > 0 and lows[i - 1] in _CARE[low] and sentiments[i] > 0:
+            sentiments[i] = _CARE[low][lows[i - 1]]  # "who cares": dismissal; "take care": bye
+        elif i > 1 and sentiments[i] > 0 and "longer" in lows[i - 3 : i]:
+            j = i - 3 + lows[i - 3 : i].index("longer")
+            if j > 0 and lows[j - 1] == "no":
+                sentiments[i] *= _NEGATION_SCALAR  # "no longer a great place": negated praise
         elif low == "best" and i > 0 and lows[i - 1] == "at" and sentiments[i] > 0:
             sentiments[i] = -1.5  # "average at best": faint praise
             for j in range(max(0, i - 6), i - 1):

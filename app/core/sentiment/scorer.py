@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from app.core.models import Sentiment, SentimentLabel
-from app.core.sentiment import engine, evidence, language, rules, text
-from app.core.sentiment.lexicons import COMPLAINT_TITLES, REQUEST_WORDS
+from app.core.sentiment import engine, evidence, language, phrases, rules, text
+from app.core.sentiment.lexicons import REQUEST_WORDS
 
 THRESHOLD = 0.05
 _NEGATIVE_CONTEXT = -0.5  # a token this negative next to praise makes the praise sarcastic
@@ -56,6 +56,8 @@ def score(
     bad = [c for c in found if c.valence < 0]
     if bad:
         found = rules.weigh_complaints(found, lows, sentiments, bounds)
+    if len(bad) < len(found):
+        rules.praise_words(found, lows, sentiments, bounds)
     sarcastic: list[str] = []
     if bad or "thank" in joined or min(sentiments, default=0.0) <= _NEGATIVE_CONTEXT:
         sarcastic = _sarcasm(joined, bad, lows, sentiments, bounds)
@@ -135,7 +137,7 @@ def _reasons(
             ("praise", [c for c in found if c.valence > 0]),
         ):
             if hits:
-                kinds = ", ".join(dict.fromkeys(COMPLAINT_TITLES[c.kind] for c in hits))
+                kinds = ", ".join(dict.fromkeys(phrases.TITLES[c.kind] for c in hits))
                 out.append(f"{title} ({kinds}): {_quote([c.phrase for c in hits])}")
     if sarcastic:
         out.append(f"sarcastic praise: {_quote(sarcastic)}")

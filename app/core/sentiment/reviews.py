@@ -1,0 +1,136 @@
+"""Complaint and praise kinds that customers write in reviews of food, service and goods.
+
+Like lexicons.py, each entry names a *kind* of failure (or of praise) in the
+customer's words, not a sentence from any data set: what went wrong with the food,
+how the staff behaved, that the customer gave up and left, or praise said by
+denying a complaint ("not disappointed", "can't go wrong").
+kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
+"""
+
+from __future__ import annotations
+
+from app.core.sentiment.lexicons import NOT, after
+
+_FOOD_FLAWS = (
+    r"(?:hair|hairs|fly|flies|bug|bugs|insect|insects|cockroach|roach|roaches|worm|"
+    r"caterpillar|glass|plastic|wire|mold|mould|dirt|band-aid|bandaid)"
+)
+_TASTE = r"(?:flavou?r|taste|seasoning|salt|spice|sauce|meat|filling)"
+
+REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
+    # Something that makes food unsafe: a foreign object in it, or a customer made ill.
+    "food safety": (
+        (
+            _FOOD_FLAWS + r" in (?:my|our|the|her|his|their)",
+            r"(?:food poisoning|got sick|get sick|gets sick|sick to (?:my|our) stomach|"
+            r"vomit\w*|threw up|throw(?:ing)? up|stomach (?:ache|aches|pains?|cramps)|diarrh\w*)",
+            r"made (?:me|us|him|her|them|my \w+) (?:sick|ill)",
+            r"(?:moldy|mouldy|rotten|spoiled|expired|rancid)",
+        ),
+        -2.5,
+    ),
+    # Food made badly: over- or under-done, the wrong temperature, missing its taste.
+    "badly made": (
+        (
+            r"(?:over|under)[- ]?(?:done|fried|seasoned|salted|baked|cooked)",
+            r"(?:dri|bland|greas|salt|sogg|chew|rud|dirt|slow)i?est",
+            r"(?:came|come|comes|brought|sent) (?:back |out )(?:cold|raw|burnt|burned|wrong)",
+            r"(?:no|not much|not enough|hardly any|barely any|little to no|zero|without any) "
+            r"(?:real )?" + _TASTE,
+            r"(?:needed|needs|need|could use|lacked|lacking) (?:more |some )?(?:salt|seasoning|"
+            r"flavou?r|spice)",
+            NOT + r" (?:\w+ )?(?:look |taste |seem |smell |feel |looks |tastes |seem |seems )?"
+            r"(?:too |that |very |so |even |quite |really |particularly )?"
+            r"(?:appealing|appetizing|correct|edible|hot|warm|cooked|authentic|accurate|clean)",
+        ),
+        -1.8,
+    ),
+    # How staff treated the customer: attitude, not greeted, not checked on.
+    "staff attitude": (
+        (
+            after("an|bad|poor|terrible|snotty|nasty|rude|with") + "attitude",
+            r"(?:dismissive|condescending|snotty|snooty|inattentive|unattentive)",
+            r"(?:never|didn't|didnt|did not|not once|nobody|no one) (?:even )?"
+            r"(?:checked|check|came) (?:on|back|by|over)",
+            r"not (?:even )?(?:a|an|one|a single) (?:hello|hi|smile|greeting|apology|sorry|"
+            r"thank you|employee|server|person)",
+            r"(?:had|have|has) to (?:ask|flag|wave|chase|remind) (?:\w+ ){0,2}?"
+            r"(?:for|down|again|twice|three|several|multiple)",
+        ),
+        -1.8,
+    ),
+    # The customer tried to do something and could not: log in, pay, get through, watch.
+    "blocked": (
+        (
+            r"(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to|"
+            r"won'?t let (?:me|us)) "
+            r"(?:even |still )?(?:log ?in|sign ?in|login|order|pay|check ?out|get through|reach|"
+            r"contact|access|watch|use|book|download|update|connect|track|make it|"
+            r"get (?:a|an|my|our|through|in|hold|it to))(?![\w'])",
+            r"(?:not going to|won'?t|will not) be able to",
+        ),
+        -1.5,
+    ),
+    # Disbelief at how they were treated: "are you kidding me", "you must be joking".
+    "disbelief": (
+        (
+            r"(?:are you|you(?:'ve| have)? got to be|you must be|you'?re|u) (?:kidding|joking)"
+            r"(?: me)?",
+            r"(?:seriously|really)\?+",
+            r"why (?:oh why|on earth|the hell|the heck|in the world)",
+        ),
+        -2.0,
+    ),
+    # The customer gave up and left, or compares the shop unfavourably with another.
+    "walked out": (
+        (
+            r"(?:gave up|walked out|got up and left|left without|left hungry|"
+            r"(?:get|got) (?:out of|outta) there)",
+            after("is a|was a|what a|such a|total|complete|absolute|utter") + "joke",
+            r"(?:laughable|farce)",
+            r"(?:much |far |way )?better (?:\w+ ){0,6}?than (?:this|these|here|them|theirs)",
+        ),
+        -2.0,
+    ),
+}
+
+REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
+    # A complaint denied is praise: "not disappointed", "can't go wrong", "no complaints".
+    "no complaints": (
+        (
+            NOT + r" (?!only|just)(?:\w+ ){0,2}?(?:disappoint(?:ed|s|ing)?|go wrong|regret)",
+            r"(?:could(?:n'?t| not)|can'?t) (?:be )?(?:any )?happier",
+            r"can'?t say enough (?:good|great|nice|about)",
+            r"no complaints",
+            r"(?:nothing|never had anything|not (?:had )?(?:a thing|anything)) (?:bad )?"
+            r"to complain about",
+        ),
+        1.8,
+    ),
+    # Praise idioms whose words VADER reads literally ("to die for").
+    "praise idiom": (
+        (
+            r"to die for",
+            r"out of this world",
+            r"hits? the spot",
+            r"above and beyond",
+            r"melts? in (?:your|my|the) mouth",
+            r"blew (?:me|us) away|blew my mind",
+            r"blown away",
+            r"second to none",
+            r"worth (?:every|the) (?:penny|wait|trip|drive|price|money|calories)",
+        ),
+        2.0,
+    ),
+}
+
+REVIEW_TITLES = {
+    "food safety": "unsafe food",
+    "badly made": "badly made",
+    "staff attitude": "staff attitude",
+    "walked out": "gave up or went elsewhere",
+    "blocked": "could not do it",
+    "disbelief": "disbelief",
+    "no complaints": "no complaints",
+    "praise idiom": "praise",
+}
