@@ -72,12 +72,13 @@ def _fold(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         end = start
         while end < n and rows[end][0] == thread_id:
             end += 1
-        out.append(_aggregate(thread_id, rows[start:end]))
+        out.append(aggregate(thread_id, rows[start:end]))
         start = end
     return out
 
 
-def _aggregate(thread_id: int, rows: Sequence[tuple[Any, ...]]) -> tuple[Any, ...]:
+def aggregate(thread_id: int, rows: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
+    """Rows in `_READ` column order (by created_at, id) -> the `_WRITE` parameters."""
     count = unread = 0
     last_live = last_customer = last_own = worst = None
     worst_key: tuple[int, float] | None = None

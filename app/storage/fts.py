@@ -83,6 +83,16 @@ def index_posts(db: peewee.Database, post_ids: list[int]) -> None:
         )
 
 
+def index_post_range(db: peewee.Database, first_id: int, last_id: int) -> None:
+    """Index the just-inserted posts first_id..last_id (every one new) in one statement."""
+    db.execute_sql(
+        f"INSERT INTO {FTS_TABLE}(rowid, text, author) "
+        "SELECT id, text, author_handle || ' ' || author_name FROM post "
+        "WHERE id BETWEEN ? AND ? AND NOT deleted",
+        (first_id, last_id),
+    )
+
+
 def rebuild_fts(db: peewee.Database) -> None:
     """Refill the index from the post table (after a restore or a schema change)."""
     if not is_sqlite(db):

@@ -16,9 +16,11 @@ in with one executemany (ingest_sql.py) and the aggregates are rebuilt in one pa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import peewee
@@ -27,7 +29,7 @@ from app.core import models as m
 from app.core.ports import Scorer
 from app.storage import ingest_sql as sql
 from app.storage import tables as t
-from app.storage.aggregates import recompute_threads
+from app.storage.aggregates import aggregate, recompute_threads
 from app.storage.convert import media_json
 
 S = m.ThreadStatus
@@ -45,6 +47,7 @@ def contact_key(author: m.Author, server: str) -> str:
     return handle if "@" in handle else f"{handle}@{_host(server)}"
 
 
+@functools.lru_cache(maxsize=64)
 def _host(server: str) -> str:
     return server.split("://", 1)[-1].strip("/").lower()
 
@@ -60,7 +63,8 @@ class _Batch:
     thread_by_key: dict[str, int] = field(default_factory=dict)  # root key -> thread id
     threads: dict[int, sql.ThreadState] = field(default_factory=dict)
     contacts: dict[str, sql.ContactRow] = field(default_factory=dict)
-    scored: dict[str, m.Sentiment] = field(default_factory=dict)
+    author_key: dict[str, str | None] = field(default_factory=dict)  # remote id -> key; own: None
+    scored: dict[str, tuple[m.Sentiment, tuple[Any, ...]]] = field(default_factory=dict)
     queue: list[list[Any]] = field(default_factory=list)  # new post rows, in id order
     pending: dict[int, list[list[Any]]] = field(default_factory=dict)  # the same, by thread
     new_threads: set[int] = field(default_factory=set)
@@ -69,11 +73,26 @@ class _Batch:
     removed: set[int] = field(default_factory=set)
     new_negative: list[int | str] = field(default_factory=list)  # id, or remote id if new
     new_posts: int = 0
+    # SQLite: new rows are numbered here and written once per batch (None: one by one).
+    next_thread: int | None = None
+    next_contact: int | None = None
+    first_post: int | None = None
+    queued_threads: dict[int, tuple[str, datetime, str]] = field(default_factory=dict)
+    queued_contacts: list[tuple[sql.ContactRow, list[Any]]] = field(default_factory=list)
 
     def sentiment(self, text: str) -> m.Sentiment:
-        if text not in self.scored:
-            self.scored[text] = self.score(text)
-        return self.scored[text]
+        return self.sentiment_columns(text)[0]
+
+    def sentiment_columns(self, text: str) -> tuple[m.Sentiment, tuple[Any, ...]]:
+        """The score and its post columns (compound, label, reasons, language), once per text."""
+        found = self.scored.get(text)
+        if found is None:
+            s = self.score(text)
+            found = self.scored[text] = (
+                s,
+                (s.compound, s.label.value, sql.json_list(s.reasons), s.language),
+            )
+        return found
 
 
 def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
@@ -83,7 +102,8 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
         raise LookupError(f"no account {account_id}")
     unique = {p.remote_id: p for p in posts}
     ordered = sorted(unique.values(), key=lambda p: (p.created_at, p.remote_id))
-    batch = _Batch(account=account, score=score)
+    batch = _Batch(account=account, score=score, next_thread=sql.next_id("thread"),
+                   next_contact=sql.next_id("contact"), first_post=sql.next_id("post"))  # fmt: skip
     _preload(batch, ordered)
     for post in ordered:
         row = batch.rows.get(post.remote_id)
@@ -91,8 +111,10 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
             _insert(batch, post)
         else:
             _update(batch, row, post)
-    new_ids = sql.insert_posts(account.id, batch.queue)
-    live = sorted(batch.touched - batch.removed)
+    sql.insert_contacts(batch.queued_contacts)
+    sql.insert_full_threads(_born_threads(batch))
+    new_ids = sql.insert_posts(account.id, batch.queue, batch.first_post)
+    live = sorted(batch.touched - batch.removed - batch.queued_threads.keys())
     sql.save_statuses([batch.threads[i] for i in live if i in batch.threads])
     recompute_threads(live)
     return m.IngestResult(
@@ -140,10 +162,13 @@ def _preload(batch: _Batch, posts: Sequence[m.Post]) -> None:
     batch.threads = sql.load_threads([*batch.thread_of.values(), *batch.thread_by_key.values()])
     by_network: dict[str, list[str]] = {}
     for p in posts:
-        if not p.deleted and not _is_own(acc, p):
-            by_network.setdefault(p.author.network.value, []).append(
-                contact_key(p.author, acc.server)
-            )
+        if p.deleted:
+            continue
+        if _is_own(acc, p):
+            batch.author_key[p.remote_id] = None
+        else:
+            key = batch.author_key[p.remote_id] = contact_key(p.author, acc.server)
+            by_network.setdefault(p.author.network.value, []).append(key)
     for network, keys in by_network.items():
         batch.contacts.update(sql.load_contacts(network, keys))
 
@@ -160,7 +185,11 @@ def _thread_for(batch: _Batch, post: m.Post) -> int:
     key = post.root_remote_id or post.parent_remote_id or post.remote_id
     if key in batch.thread_by_key:
         return batch.thread_by_key[key]
-    state = sql.insert_thread(batch.account, key, post.created_at, S.NEEDS_REPLY.value)
+    new_id = batch.next_thread
+    state = sql.insert_thread(batch.account, key, post.created_at, S.NEEDS_REPLY.value, new_id)
+    if new_id is not None:  # goes in at the end of the batch, complete (_born_threads)
+        batch.next_thread = new_id + 1
+        batch.queued_threads[new_id] = (key, post.created_at, S.NEEDS_REPLY.value)
     batch.thread_by_key[key] = state.id
     batch.threads[state.id] = state
     batch.new_threads.add(state.id)
@@ -174,11 +203,14 @@ def _is_own(account: t.Account, post: m.Post) -> bool:
     return post.author.handle.lstrip("@").lower() == account.handle.lstrip("@").lower()
 
 
-def _contact(batch: _Batch, author: m.Author) -> int:
-    key = contact_key(author, batch.account.server)
+def _contact(batch: _Batch, author: m.Author, key: str) -> int:
     found = batch.contacts.get(key)
     if found is None:
-        found = sql.insert_contact(author, key, bool(batch.account.is_demo))
+        demo, new_id = bool(batch.account.is_demo), batch.next_contact
+        found = sql.insert_contact(author, key, demo, new_id)
+        if new_id is not None:
+            batch.next_contact = new_id + 1
+            batch.queued_contacts.append((found, sql.contact_params(author, key, demo)))
     elif (found.handle, found.display_name) != (author.handle, author.display_name) and (
         author.handle
     ):
@@ -191,11 +223,12 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     if post.deleted:
         return  # never seen alive: nothing worth keeping
     account = batch.account
-    own = _is_own(account, post)
+    key = batch.author_key[post.remote_id]
+    own = key is None
     thread_id = _thread_for(batch, post)
     thread = batch.threads[thread_id]
-    contact_id = None if own else _contact(batch, post.author)
-    sentiment = batch.sentiment(post.text)
+    contact_id = None if key is None else _contact(batch, post.author, key)
+    sentiment, scored = batch.sentiment_columns(post.text)
     at = post.created_at
     if own:
         read = True
@@ -216,12 +249,13 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     new_row = [
         account.id, thread_id, contact_id, post.network.value, post.remote_id,
         post.author.remote_id, post.author.handle, post.author.display_name, post.text,
-        t.to_db_time(at), post.url, post.parent_remote_id, post.root_remote_id,
-        post.is_mention, own, post.visibility, post.content_warning,
-        sql.to_json(media_json(post.media)), sql.json_list(post.mentions), post.language,
-        post.cid, sql.db_time(post.edited_at), False, post.raw_json, sentiment.compound,
-        sentiment.label.value, sql.json_list(sentiment.reasons), sentiment.language, read,
+        sql.db_time(at), post.url, post.parent_remote_id, post.root_remote_id,
+        post.is_mention, own, post.visibility, post.content_warning, sql.media_text(post.media),
+        sql.json_list(post.mentions), post.language, post.cid, sql.db_time(post.edited_at),
+        False, post.raw_json, *scored, None, read,
     ]  # fmt: skip
+    if batch.first_post is not None:
+        new_row.append(batch.first_post + len(batch.queue))
     batch.queue.append(new_row)
     batch.pending.setdefault(thread_id, []).append(new_row)
     batch.thread_of[post.remote_id] = thread_id
@@ -230,6 +264,25 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     if not own and sentiment.label == m.SentimentLabel.NEGATIVE:
         batch.new_negative.append(post.remote_id)
     _adopt_orphans(batch, post.remote_id, thread_id)
+
+
+# A queued post row -> the columns aggregates._READ selects, in its order.
+_FOLD = itemgetter(*(sql.POST_COLUMNS.index(c) for c in (
+    "thread_id", "text", "content_warning", "created_at", "is_own", "deleted", "read", "label",
+    "corrected_label", "compound", "reasons", "author_handle", "author_name")))  # fmt: skip
+
+
+def _born_threads(batch: _Batch) -> list[tuple[Any, ...]]:
+    """Threads new in this batch and still queued: complete rows, aggregates folded from
+    their queued posts (all they have; queued in created_at, id order)."""
+    acc = batch.account
+    out = []
+    for thread_id, (key, _at, _status) in batch.queued_threads.items():
+        rows = [_FOLD(r) for r in batch.pending[thread_id]]
+        state = batch.threads[thread_id]
+        out.append((acc.id, acc.network, key, state.status, sql.db_time(state.snoozed_until),
+                    bool(acc.is_demo), *aggregate(thread_id, rows)))  # fmt: skip
+    return out
 
 
 def _later(a: datetime | None, b: datetime) -> datetime:
@@ -263,6 +316,7 @@ def _merge(batch: _Batch, source_id: int, target_id: int) -> None:
         batch.pending.setdefault(target_id, []).extend(moved)
     if source_id not in batch.fresh:
         batch.fresh.discard(target_id)  # stored posts moved in
+    sql.insert_queued_threads(batch.account, batch.queued_threads)  # rows must exist now
     sql.move_thread(source_id, target_id)
     if S.NEEDS_REPLY.value in (source.status, target.status):
         target.status, target.snoozed_until = S.NEEDS_REPLY.value, None

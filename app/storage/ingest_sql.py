@@ -12,16 +12,16 @@ import functools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import peewee
 
 from app.core import models as m
 from app.storage import tables as t
-from app.storage.convert import LABEL_RANK
+from app.storage.convert import LABEL_RANK, media_json
 from app.storage.database import is_sqlite
-from app.storage.fts import index_posts, pause_insert_trigger
+from app.storage.fts import index_post_range, index_posts, pause_insert_trigger
 
 CHUNK = 500  # values per IN (...): well under SQLite's bound-variable limit
 
@@ -30,7 +30,7 @@ POST_COLUMNS = (
     "author_handle", "author_name", "text", "created_at", "url", "parent_remote_id",
     "root_remote_id", "is_mention", "is_own", "visibility", "content_warning", "media",
     "mentions", "language", "cid", "edited_at", "deleted", "raw_json", "compound", "label",
-    "reasons", "sentiment_language", "read",
+    "reasons", "sentiment_language", "corrected_label", "read",
 )  # fmt: skip
 THREAD_AT = POST_COLUMNS.index("thread_id")
 READ_AT = POST_COLUMNS.index("read")
@@ -69,7 +69,17 @@ def json_list(items: tuple[str, ...]) -> str:
 
 
 def db_time(value: datetime | None) -> str | None:
-    return None if value is None else t.to_db_time(value)
+    """`t.to_db_time`; an aware UTC time (what parsers hand over) skips strftime."""
+    if value is None:
+        return None
+    if value.tzinfo is UTC:
+        return value.isoformat(" ", "microseconds")[:26]  # same text, a third of the time
+    return t.to_db_time(value)
+
+
+def media_text(media: tuple[m.MediaLink, ...]) -> str:
+    """What JSONTextField stores for `media_json(media)`."""
+    return to_json(media_json(media)) if media else "[]"
 
 
 @dataclass(slots=True)
@@ -120,15 +130,36 @@ def load_contacts(network: str, keys: Sequence[str]) -> dict[str, ContactRow]:
     return {key: ContactRow(*rest) for key, *rest in rows}
 
 
-def insert_contact(author: m.Author, key: str, is_demo: bool) -> ContactRow:
-    sql = (
-        "INSERT INTO contact (network, key, remote_id, handle, display_name, note, is_demo) "
-        f"VALUES ({marks(7)}) RETURNING id"
-    )
-    params = (author.network.value, key, author.remote_id, author.handle,
-              author.display_name, "", is_demo)  # fmt: skip
-    (contact_id,) = db().execute_sql(sql, params).fetchone()
+_CONTACT = ("network", "key", "remote_id", "handle", "display_name", "note", "is_demo", "id")
+
+
+def insert_contact(
+    author: m.Author, key: str, is_demo: bool, contact_id: int | None = None
+) -> ContactRow:
+    """Insert now (returns the new id), or with `contact_id` only describe it: the caller
+    queues it (`contact_params`) for `insert_contacts`."""
+    if contact_id is None:
+        sql = (
+            f"INSERT INTO contact ({', '.join(_CONTACT[:-1])}) "
+            f"VALUES ({marks(len(_CONTACT) - 1)}) RETURNING id"
+        )
+        (contact_id,) = db().execute_sql(sql, contact_params(author, key, is_demo)).fetchone()
     return ContactRow(contact_id, author.handle, author.display_name)
+
+
+def contact_params(author: m.Author, key: str, is_demo: bool) -> list[Any]:
+    return [author.network.value, key, author.remote_id, author.handle,
+            author.display_name, "", is_demo]  # fmt: skip
+
+
+def insert_contacts(queued: Sequence[tuple[ContactRow, list[Any]]]) -> None:
+    """Queued new contacts, with the handle / name they ended the batch with."""
+    if not queued:
+        return
+    rows = [(*p[:3], c.handle, c.display_name, *p[5:], c.id) for c, p in queued]
+    db().cursor().executemany(
+        f"INSERT INTO contact ({', '.join(_CONTACT)}) VALUES ({marks(len(_CONTACT))})", rows
+    )
 
 
 def rename_contact(contact: ContactRow, handle: str, display_name: str) -> None:
@@ -145,19 +176,68 @@ _NEW_THREAD = (
     "worst_rank", "worst_compound", "worst_reasons", "unread_count", "post_count", "snippet",
     "author_handle", "author_name", "is_demo",
 )  # fmt: skip
+# A thread born in this batch goes in once, complete: its aggregates are folded in
+# memory from its queued posts (aggregates.aggregate gives the last 13 values).
+_FULL_THREAD = (
+    "account_id", "network", "root_remote_id", "status", "snoozed_until", "is_demo",
+    "post_count", "last_activity", "unread_count", "snippet", "author_handle", "author_name",
+    "last_customer_at", "last_own_at", "worst_label", "worst_rank", "worst_compound",
+    "worst_reasons", "id",
+)  # fmt: skip
 
 
-def insert_thread(account: t.Account, key: str, at: datetime, status: str) -> ThreadState:
-    unscored = m.SentimentLabel.UNSCORED.value
-    params = (account.id, account.network, key, t.to_db_time(at), status, unscored,
-              LABEL_RANK[m.SentimentLabel.UNSCORED], 0.0, "[]", 0, 0, "", "", "",
-              bool(account.is_demo))  # fmt: skip
-    sql = (
-        f"INSERT INTO thread ({', '.join(_NEW_THREAD)}) "
-        f"VALUES ({marks(len(_NEW_THREAD))}) RETURNING id"
-    )
-    (thread_id,) = db().execute_sql(sql, params).fetchone()
+def next_id(table: str) -> int | None:
+    """SQLite only: the id the table would hand out next (what INTEGER PRIMARY KEY picks).
+
+    Inside the write transaction nobody else inserts, so a batch numbers its new rows
+    itself and writes them with one executemany. None elsewhere: rows go in one by one.
+    """
+    if not is_sqlite(db().obj):
+        return None
+    (top,) = db().execute_sql(f"SELECT max(id) FROM {table}").fetchone()
+    return int(top or 0) + 1
+
+
+def insert_thread(
+    account: t.Account, key: str, at: datetime, status: str, thread_id: int | None = None
+) -> ThreadState:
+    """Insert now (returns the new id), or with `thread_id` only describe it: the caller
+    queues it for `insert_full_threads` (or `insert_queued_threads`, when needed early)."""
+    if thread_id is None:
+        sql = (
+            f"INSERT INTO thread ({', '.join(_NEW_THREAD)}) "
+            f"VALUES ({marks(len(_NEW_THREAD))}) RETURNING id"
+        )
+        (thread_id,) = db().execute_sql(sql, _new_thread(account, key, at, status)).fetchone()
     return ThreadState(thread_id, status, None, None, None)
+
+
+def _new_thread(account: t.Account, key: str, at: datetime, status: str) -> tuple[Any, ...]:
+    unscored = m.SentimentLabel.UNSCORED.value
+    return (account.id, account.network, key, t.to_db_time(at), status, unscored,
+            LABEL_RANK[m.SentimentLabel.UNSCORED], 0.0, "[]", 0, 0, "", "", "",
+            bool(account.is_demo))  # fmt: skip
+
+
+def insert_queued_threads(account: t.Account, queued: dict[int, tuple[str, datetime, str]]) -> None:
+    """Queued new threads (id -> key, first time, status) go in now, aggregates empty."""
+    if not queued:
+        return
+    cols = (*_NEW_THREAD, "id")
+    db().cursor().executemany(
+        f"INSERT INTO thread ({', '.join(cols)}) VALUES ({marks(len(cols))})",
+        [(*_new_thread(account, key, at, status), i) for i, (key, at, status) in queued.items()],
+    )
+    queued.clear()
+
+
+def insert_full_threads(rows: Sequence[tuple[Any, ...]]) -> None:
+    """New threads with their aggregates, in `_FULL_THREAD` column order."""
+    if rows:
+        db().cursor().executemany(
+            f"INSERT INTO thread ({', '.join(_FULL_THREAD)}) VALUES ({marks(len(_FULL_THREAD))})",
+            rows,
+        )
 
 
 def mark_read_until(thread_id: int, until: datetime) -> None:
@@ -169,26 +249,39 @@ def mark_read_until(thread_id: int, until: datetime) -> None:
     )
 
 
-def insert_posts(account_id: int, rows: Sequence[list[Any]]) -> dict[str, int]:
-    """One executemany for the batch's new posts; returns remote id -> new post id."""
+def insert_posts(
+    account_id: int, rows: Sequence[list[Any]], first_id: int | None
+) -> dict[str, int]:
+    """One executemany for the batch's new posts; returns remote id -> new post id.
+
+    With `first_id` (SQLite) the rows carry their own ids (first_id, first_id + 1, ...)
+    as the last value, so neither the ids nor the FTS rows need a lookup by remote id.
+    """
     if not rows:
         return {}
-    sql = f"INSERT INTO post ({', '.join(POST_COLUMNS)}) VALUES ({marks(len(POST_COLUMNS))})"
+    remote_at = POST_COLUMNS.index("remote_id")
+    cols = (*POST_COLUMNS, "id") if first_id is not None else POST_COLUMNS
+    sql = f"INSERT INTO post ({', '.join(cols)}) VALUES ({marks(len(cols))})"
     bulk_fts = is_sqlite(db().obj)
     if bulk_fts:
         pause_insert_trigger(db(), True)
     db().cursor().executemany(sql, rows)
-    remote_at = POST_COLUMNS.index("remote_id")
-    ids = dict(
-        pairs(
-            "SELECT remote_id, id FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
-            account_id,
-            [r[remote_at] for r in rows],
+    if first_id is not None:
+        ids = {r[remote_at]: r[-1] for r in rows}
+    else:
+        ids = dict(
+            pairs(
+                "SELECT remote_id, id FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
+                account_id,
+                [r[remote_at] for r in rows],
+            )
         )
-    )
     if bulk_fts:
         pause_insert_trigger(db(), False)
-        index_posts(db(), sorted(ids.values()))
+        if first_id is not None:
+            index_post_range(db(), first_id, first_id + len(rows) - 1)
+        else:
+            index_posts(db(), sorted(ids.values()))
     return ids
 
 

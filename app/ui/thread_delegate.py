@@ -6,6 +6,8 @@ as 100. The sentiment colour is always paired with its word.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -43,149 +45,214 @@ CHIP_TEXT = {
 }
 
 
+_QCOLOR_CACHE: dict[str, QColor] = {}
+
+
+def _colour(name: str) -> QColor:
+    """A shared QColor per hex name (paint() runs per visible row per frame)."""
+    colour = _QCOLOR_CACHE.get(name)
+    if colour is None:
+        colour = _QCOLOR_CACHE[name] = QColor(name)
+    return colour
+
+
+class _Fonts:
+    """The fonts and metrics of one base font, built once instead of per paint."""
+
+    def __init__(self, base: QFont) -> None:
+        self.body = QFont(base)
+        self.name = QFont(base)
+        self.name.setWeight(QFont.Weight.DemiBold)
+        self.name_bold = QFont(base)
+        self.name_bold.setWeight(QFont.Weight.Bold)
+        self.small = QFont(base)
+        self.small.setPointSizeF(max(7.0, base.pointSizeF() * 0.86))
+        self.chip = QFont(self.small)
+        self.chip.setWeight(QFont.Weight.DemiBold)
+        self.name_fm = QFontMetrics(self.name)
+        self.bold_fm = QFontMetrics(self.name_bold)
+        self.body_fm = QFontMetrics(self.body)
+        self.small_fm = QFontMetrics(self.small)
+        self.chip_fm = QFontMetrics(self.chip)
+        self.height = (PAD_Y * 2 + self.name_fm.height() + LINE_GAP
+                       + self.body_fm.lineSpacing() * 2 + LINE_GAP + self.small_fm.height() + 4)
+
+
+class _Layout:
+    """Everything paint() measures for one row at one width: computed once, then reused."""
+
+    __slots__ = ("age", "age_w", "author", "chip_w", "extras", "handle", "lines", "used", "word")
+
+    def __init__(self, row: ThreadRow, f: _Fonts, width: int) -> None:
+        text_left = STRIPE + PAD_X - 4 + LEFT_COL
+        right = width - 1 - PAD_X
+        self.age = theme.format_age(row.last_activity)
+        self.age_w = f.small_fm.horizontalAdvance(self.age)
+        avail = right - self.age_w - 10 - text_left
+        name_fm = f.bold_fm if row.unread else f.name_fm
+        self.author = name_fm.elidedText(row.author_name or row.author_handle,
+                                         Qt.TextElideMode.ElideRight, avail)
+        self.used = name_fm.horizontalAdvance(self.author) + 6
+        self.handle = ""
+        if row.author_name and self.used < avail - 30:
+            self.handle = f.small_fm.elidedText(row.author_handle, Qt.TextElideMode.ElideRight,
+                                                avail - self.used)
+        self.lines = _wrap(row.snippet, f.body, right - text_left, 2)
+        self.word = theme.sentiment_word(row.worst_label)
+        self.chip_w = f.small_fm.horizontalAdvance(self.word) + 12
+        extras = [theme.STATUS_WORDS[row.status]]
+        if row.post_count > 1:
+            extras.append(f"{row.post_count} posts")
+        self.extras = [(w, f.small_fm.horizontalAdvance(w)) for w in extras]
+
+
+CACHE_ROWS = 1500  # measured rows kept (a few screens); older ones are measured again
+
+
 class ThreadDelegate(QStyledItemDelegate):
     """Draws `ThreadListModel` rows; all sizes come from the view's font."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._fonts_for: dict[str, _Fonts] = {}
+        self._layouts: dict[tuple[Any, ...], _Layout] = {}
+
+    def _font_set(self, base: QFont) -> _Fonts:
+        key = base.key()
+        fonts = self._fonts_for.get(key)
+        if fonts is None:
+            fonts = self._fonts_for[key] = _Fonts(base)
+        return fonts
 
     def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
-        name = QFont(base)
-        name.setWeight(QFont.Weight.DemiBold)
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.86))
-        return name, base, small
+        f = self._font_set(base)
+        return f.name, f.body, f.small
+
+    def _layout(self, row: ThreadRow, f: _Fonts, width: int, font_key: str) -> _Layout:
+        key = (row, width, font_key)  # ThreadRow is frozen: any change is a new key
+        layout = self._layouts.get(key)
+        if layout is None:
+            if len(self._layouts) >= CACHE_ROWS:
+                for old in list(self._layouts)[: CACHE_ROWS // 4]:
+                    del self._layouts[old]
+            layout = self._layouts[key] = _Layout(row, f, width)
+        return layout
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
-        name, body, small = self._fonts(option.font)
-        h = (PAD_Y * 2 + QFontMetrics(name).height() + LINE_GAP
-             + QFontMetrics(body).lineSpacing() * 2 + LINE_GAP + QFontMetrics(small).height() + 4)
-        return QSize(320, h)
+        return QSize(320, self._font_set(option.font).height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         row: ThreadRow | None = index.data(Roles.ThreadRole)
         if row is None:
             return
+        f = self._font_set(option.font)
+        r = option.rect
+        lay = self._layout(row, f, r.width(), option.font.key())
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        r = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         focused = bool(option.state & QStyle.StateFlag.State_Active)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
 
         if selected:
-            bg = QColor(theme.SELECTION) if focused else QColor("#E3EAF4")
+            bg = _colour(theme.SELECTION) if focused else _colour("#E3EAF4")
         elif hovered:
-            bg = QColor("#F5F7FA")
+            bg = _colour("#F5F7FA")
         else:
             bg = option.palette.color(QPalette.ColorRole.Base)
         painter.fillRect(r, bg)
-        painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), QColor(theme.BORDER))
-        painter.fillRect(QRect(r.left(), r.top(), STRIPE, r.height() - 1),
-                         theme.sentiment_colour(row.worst_label))
+        painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), _colour(theme.BORDER))
+        stripe = theme.sentiment_colour(row.worst_label)
+        painter.fillRect(QRect(r.left(), r.top(), STRIPE, r.height() - 1), stripe)
 
-        name_font, body_font, small_font = self._fonts(option.font)
-        name_fm, body_fm, small_fm = (QFontMetrics(f) for f in (name_font, body_font,
-                                                                  small_font))
+        name_fm, body_fm, small_fm = f.bold_fm if row.unread else f.name_fm, f.body_fm, f.small_fm
         left = r.left() + STRIPE + PAD_X - 4
         text_left = left + LEFT_COL
         right = r.right() - PAD_X
         y = r.top() + PAD_Y
+        name_h = name_fm.height()
 
         # Left column: unread dot over the network mark.
-        line1_mid = y + name_fm.height() / 2
+        line1_mid = y + name_h / 2
         if row.unread:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(theme.ACCENT))
+            painter.setBrush(_colour(theme.ACCENT))
             painter.drawEllipse(QPointF(left + 9, line1_mid), 4.0, 4.0)
         mark = 16
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
         pm = theme.network_pixmap(row.network, mark, ratio)
-        painter.drawPixmap(QRect(left + 1, int(line1_mid + name_fm.height() / 2 + 6), mark, mark),
-                           pm)
+        painter.drawPixmap(QRect(left + 1, int(line1_mid + name_h / 2 + 6), mark, mark), pm)
 
         # Line 1: author, handle, age.
-        muted = QColor(theme.TEXT_MUTED)
-        text = QColor(theme.TEXT)
-        age = theme.format_age(row.last_activity)
-        painter.setFont(small_font)
-        age_w = small_fm.horizontalAdvance(age)
-        painter.setPen(QColor(theme.ACCENT) if row.unread else muted)
-        painter.drawText(QRect(right - age_w, y, age_w, name_fm.height()),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, age)
-        avail = right - age_w - 10 - text_left
-        author = row.author_name or row.author_handle
-        name_font.setWeight(QFont.Weight.Bold if row.unread else QFont.Weight.DemiBold)
-        name_fm = QFontMetrics(name_font)
-        author = name_fm.elidedText(author, Qt.TextElideMode.ElideRight, avail)
-        painter.setFont(name_font)
+        muted = _colour(theme.TEXT_MUTED)
+        text = _colour(theme.TEXT)
+        vcenter = Qt.AlignmentFlag.AlignVCenter
+        painter.setFont(f.small)
+        painter.setPen(_colour(theme.ACCENT) if row.unread else muted)
+        painter.drawText(QRect(right - lay.age_w, y, lay.age_w, name_h),
+                         Qt.AlignmentFlag.AlignRight | vcenter, lay.age)
+        avail = right - lay.age_w - 10 - text_left
+        painter.setFont(f.name_bold if row.unread else f.name)
         painter.setPen(text)
-        painter.drawText(QRect(text_left, y, avail, name_fm.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, author)
-        used = name_fm.horizontalAdvance(author) + 6
-        if row.author_name and used < avail - 30:
-            handle = small_fm.elidedText(row.author_handle, Qt.TextElideMode.ElideRight,
-                                         avail - used)
-            painter.setFont(small_font)
+        painter.drawText(QRect(text_left, y, avail, name_h),
+                         Qt.AlignmentFlag.AlignLeft | vcenter, lay.author)
+        if lay.handle:
+            painter.setFont(f.small)
             painter.setPen(muted)
-            painter.drawText(QRect(text_left + used, y, avail - used, name_fm.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, handle)
-        y += name_fm.height() + LINE_GAP
+            painter.drawText(QRect(text_left + lay.used, y, avail - lay.used, name_h),
+                             Qt.AlignmentFlag.AlignLeft | vcenter, lay.handle)
+        y += name_h + LINE_GAP
 
         # Lines 2–3: the snippet, wrapped to two lines and elided.
-        painter.setFont(body_font)
-        painter.setPen(text if row.unread else QColor("#3D444D"))
+        painter.setFont(f.body)
+        painter.setPen(text if row.unread else _colour("#3D444D"))
         width = right - text_left
-        for i, line in enumerate(_wrap(row.snippet, body_font, width, 2)):
-            painter.drawText(QRect(text_left, y + i * body_fm.lineSpacing(), width,
-                                   body_fm.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
-        y += body_fm.lineSpacing() * 2 + LINE_GAP
+        spacing, body_h = body_fm.lineSpacing(), body_fm.height()
+        for i, line in enumerate(lay.lines):
+            painter.drawText(QRect(text_left, y + i * spacing, width, body_h),
+                             Qt.AlignmentFlag.AlignLeft | vcenter, line)
+        y += spacing * 2 + LINE_GAP
 
         # Line 4: sentiment chip (colour + word), status, post count.
-        x = self._chip(painter, text_left, y, theme.sentiment_word(row.worst_label),
-                       theme.sentiment_colour(row.worst_label), QColor(CHIP_TEXT[row.worst_label]),
-                       small_font)
-        extras = [theme.STATUS_WORDS[row.status]]
-        if row.post_count > 1:
-            extras.append(f"{row.post_count} posts")
-        painter.setFont(small_font)
-        status_colour = (QColor(theme.ACCENT) if row.status == ThreadStatus.NEEDS_REPLY
+        x = self._chip(painter, text_left, y, lay, stripe, _colour(CHIP_TEXT[row.worst_label]),
+                       f)
+        painter.setFont(f.small)
+        status_colour = (_colour(theme.ACCENT) if row.status == ThreadStatus.NEEDS_REPLY
                          else muted)
-        for i, word in enumerate(extras):
+        small_h = small_fm.height() + 4
+        for i, (word, w) in enumerate(lay.extras):
             painter.setPen(status_colour if i == 0 else muted)
-            w = small_fm.horizontalAdvance(word)
             if x + w > right:
                 break
-            painter.drawText(QRect(x + 8, y, w + 2, small_fm.height() + 4),
-                             Qt.AlignmentFlag.AlignVCenter, word)
+            painter.drawText(QRect(x + 8, y, w + 2, small_h), vcenter, word)
             x += w + 8
-            if i < len(extras) - 1:
+            if i < len(lay.extras) - 1:
                 painter.setPen(muted)
-                painter.drawText(QRect(x + 3, y, 8, small_fm.height() + 4),
-                                 Qt.AlignmentFlag.AlignVCenter, "·")
+                painter.drawText(QRect(x + 3, y, 8, small_h), vcenter, "·")
                 x += 5
         painter.restore()
 
-    def _chip(self, painter: QPainter, x: int, y: int, word: str, fill: QColor, fg: QColor,
-              font: QFont) -> int:
-        fm = QFontMetrics(font)
-        w = fm.horizontalAdvance(word) + 12
-        h = fm.height() + 4
-        tint = QColor(fill)
-        tint.setAlpha(38)
+    def _chip(self, painter: QPainter, x: int, y: int, lay: _Layout, fill: QColor, fg: QColor,
+              f: _Fonts) -> int:
+        w = lay.chip_w
+        h = f.small_fm.height() + 4
+        tint = _TINTS.get(fill.rgb())
+        if tint is None:
+            tint = _TINTS[fill.rgb()] = QColor(fill)
+            tint.setAlpha(38)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tint)
         painter.drawRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
-        chip_font = QFont(font)
-        chip_font.setWeight(QFont.Weight.DemiBold)
-        painter.setFont(chip_font)
+        painter.setFont(f.chip)
         painter.setPen(fg)
-        painter.drawText(QRect(x, y, w, h), Qt.AlignmentFlag.AlignCenter, word)
+        painter.drawText(QRect(x, y, w, h), Qt.AlignmentFlag.AlignCenter, lay.word)
         return x + w
+
+
+_TINTS: dict[int, QColor] = {}
 
 
 def _wrap(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
