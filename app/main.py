@@ -9,6 +9,7 @@ and `app.main` can be imported without Qt.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import logging.handlers
@@ -259,6 +260,9 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
         window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
     app.aboutToQuit.connect(lambda: quit_quickly(window))
     window.show()
+    # What start-up built lives as long as the window: keep it out of the collector's
+    # full passes, which otherwise cost a 25-40 ms frame while scrolling a long list.
+    gc.freeze()
     if os.environ.get("SHOPKEEP_EXIT_AFTER_PAINT"):  # start-up benchmarks (bench/)
         from app.self_test import exit_after_first_paint
 

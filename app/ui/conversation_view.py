@@ -96,6 +96,7 @@ class ConversationView(QTextBrowser):
         self.document().setDocumentMargin(18)
         self.anchorClicked.connect(self._open_link)
         self.open_links_externally = True  # tests switch this off
+        self._formats = _Formats(self.font().pointSizeF())
 
     def loadResource(self, type: int, name: QUrl) -> Any:
         """Never fetch anything: posts may name remote images, we do not load them."""
@@ -152,6 +153,7 @@ class ConversationView(QTextBrowser):
         doc.setDefaultFont(self.font())
         cursor = QTextCursor(doc)
         root = doc.rootFrame()
+        self._formats = _Formats(self.font().pointSizeF())  # shared by every post
         for post, depth in thread_order(posts):
             self._insert_post(cursor, post, min(depth, MAX_DEPTH))
             cursor.setPosition(root.lastPosition())
@@ -175,28 +177,17 @@ class ConversationView(QTextBrowser):
         frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
         cursor.insertFrame(frame)
 
-        base = QTextCharFormat()
-        base.setForeground(QColor(theme.TEXT))
-        name = QTextCharFormat(base)
-        name.setFontWeight(QFont.Weight.Bold)
-        name.setAnchor(True)
+        f = self._formats
+        base, muted = f.base, f.muted
+        name = QTextCharFormat(f.name)
         name.setAnchorNames([f"post-{sp.id}"])
-        muted = QTextCharFormat(base)
-        muted.setForeground(QColor(theme.TEXT_MUTED))
-        muted.setFontPointSize(self.font().pointSizeF() * 0.9)
 
         author = p.author.display_name or p.author.handle
         cursor.insertText(author, name)
         cursor.insertText(f"  {p.author.handle}", muted)
         cursor.insertText(f"  ·  {theme.format_timestamp(p.created_at)}", muted)
         label = sp.label
-        chip = QTextCharFormat(base)
-        tint = theme.sentiment_colour(label)
-        tint.setAlpha(40)
-        chip.setBackground(tint)
-        chip.setForeground(QColor(_chip_text(label)))
-        chip.setFontWeight(QFont.Weight.DemiBold)
-        chip.setFontPointSize(self.font().pointSizeF() * 0.9)
+        chip = QTextCharFormat(f.chip(label))
         reasons = sp.sentiment.reasons
         tip = f"Score {sp.sentiment.compound:+.2f}"
         if reasons:
@@ -218,10 +209,7 @@ class ConversationView(QTextBrowser):
         if p.edited_at:
             tags.append("edited")
         if tags:
-            tag = QTextCharFormat(muted)
-            tag.setForeground(QColor(theme.ACCENT))
-            tag.setFontWeight(QFont.Weight.DemiBold)
-            cursor.insertText("   " + " · ".join(tags), tag)
+            cursor.insertText("   " + " · ".join(tags), f.tag)
 
         body = QTextBlockFormat()
         body.setTopMargin(6)
@@ -249,6 +237,38 @@ class ConversationView(QTextBrowser):
             cursor.insertBlock(body)
             _insert_link(cursor, p.url, muted, None, text="Open on "
                          + theme.NETWORK_NAMES[p.network])
+
+
+class _Formats:
+    """The character formats every post uses, built once per conversation, not per post."""
+
+    def __init__(self, point_size: float) -> None:
+        self.base = QTextCharFormat()
+        self.base.setForeground(QColor(theme.TEXT))
+        self.name = QTextCharFormat(self.base)
+        self.name.setFontWeight(QFont.Weight.Bold)
+        self.name.setAnchor(True)
+        self.muted = QTextCharFormat(self.base)
+        self.muted.setForeground(QColor(theme.TEXT_MUTED))
+        self.muted.setFontPointSize(point_size * 0.9)
+        self.tag = QTextCharFormat(self.muted)
+        self.tag.setForeground(QColor(theme.ACCENT))
+        self.tag.setFontWeight(QFont.Weight.DemiBold)
+        self._point_size = point_size
+        self._chips: dict[SentimentLabel, QTextCharFormat] = {}
+
+    def chip(self, label: SentimentLabel) -> QTextCharFormat:
+        found = self._chips.get(label)
+        if found is None:
+            found = QTextCharFormat(self.base)
+            tint = theme.sentiment_colour(label)
+            tint.setAlpha(40)
+            found.setBackground(tint)
+            found.setForeground(QColor(_chip_text(label)))
+            found.setFontWeight(QFont.Weight.DemiBold)
+            found.setFontPointSize(self._point_size * 0.9)
+            self._chips[label] = found
+        return found
 
 
 def _chip_text(label: SentimentLabel) -> str:
