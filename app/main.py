@@ -264,7 +264,7 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
     # full passes, which otherwise cost a 25-40 ms frame while scrolling a long list.
     gc.freeze()
     if os.environ.get("SHOPKEEP_EXIT_AFTER_PAINT"):  # start-up benchmarks (bench/)
-        from app.self_test import exit_after_first_paint
+        from app.ui.window_check import exit_after_first_paint
 
         exit_after_first_paint(window)
     code = int(app.exec())

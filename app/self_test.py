@@ -142,54 +142,23 @@ def check_window(tmp: Path) -> str:
     from app.main import build_window, ensure_qt_platform, make_application
 
     ensure_qt_platform()
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
     from app.core.paths import resolve_paths, resources_dir
+    from app.ui.window_check import icon_renders, paint_offscreen
 
     qt_app = make_application([])
-    icon = QIcon(str(resources_dir() / "icons" / "shopkeep.svg"))
-    if icon.pixmap(32, 32).isNull():
+    if not icon_renders(resources_dir() / "icons" / "shopkeep.svg"):
         raise RuntimeError("SVG icons do not render (Qt's svg plugins missing?)")
     window = build_window(resolve_paths(tmp / "window"), demo=True, synchronous=True)
     try:
-        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        window.show()
-        qt_app.processEvents()
-        pixmap = window.grab()
-        if pixmap.isNull():
-            raise RuntimeError("grab() returned an empty picture")
-        width, height = pixmap.width(), pixmap.height()
+        width, height, platform = paint_offscreen(window)
         if width < MIN_WINDOW_SIZE[0] or height < MIN_WINDOW_SIZE[1]:
             raise RuntimeError(f"window painted at {width}x{height}, too small")
-        return f"{width}x{height} on {QApplication.platformName()}"
+        return f"{width}x{height} on {platform}"
     finally:
         window.runner.shutdown()
         window.close()
         window.deleteLater()
         qt_app.processEvents()
-
-
-def exit_after_first_paint(window: Any) -> None:
-    """With SHOPKEEP_EXIT_AFTER_PAINT=1, print "first-paint" and quit (bench/frozen_start).
-
-    app.main calls this right after `window.show()`; the bench times from process start
-    to this line, the same way for the frozen app and for `python -m app`.
-    """
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not self.property("done"):
-                self.setProperty("done", True)
-                print("first-paint", flush=True)
-                QTimer.singleShot(0, QApplication.quit)
-            return False
-
-    spy = FirstPaint(window)
-    window.installEventFilter(spy)
 
 
 CHECKS: list[tuple[str, Callable[[Path], str]]] = [

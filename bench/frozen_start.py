@@ -5,7 +5,7 @@
 
 Each run starts a fresh process offscreen over the same (warm) data folder and
 stops the clock when the app prints "first-paint" (SHOPKEEP_EXIT_AFTER_PAINT=1,
-see app.self_test.exit_after_first_paint). If app.main does not honour that
+see app.ui.window_check.exit_after_first_paint). If app.main does not honour that
 variable yet, the whole `--self-test` run is timed instead, and the output says so.
 Target: frozen within 1.5x of source.
 """

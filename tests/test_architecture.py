@@ -12,10 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 HEADLESS = ("app.core", "app.net", "app.storage")
-# Files outside app/ui that may import PySide6, and only inside a function, with the reason.
-LAZY_QT_ALLOWED = {
-    "app/self_test.py": "check_window proves the bundled Qt plugins load",
-}
 
 
 def _modules(package: str) -> list[str]:
@@ -43,9 +39,8 @@ def test_headless_layers_do_not_load_pyside6():
     assert loaded == [], f"importing core/net/storage loaded Qt: {loaded}"
 
 
-def _qt_imports(tree: ast.AST) -> list[tuple[int, bool]]:
-    """(line, at_module_level) of every PySide6 import in a module."""
-    top = {id(n) for n in getattr(tree, "body", [])}
+def _qt_imports(tree: ast.AST) -> list[int]:
+    """The line of every PySide6 import in a module, at any depth."""
     found = []
     for node in ast.walk(tree):
         names = []
@@ -54,7 +49,7 @@ def _qt_imports(tree: ast.AST) -> list[tuple[int, bool]]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module]
         if any(n == "PySide6" or n.startswith("PySide6.") for n in names):
-            found.append((node.lineno, id(node) in top))
+            found.append(node.lineno)
     return found
 
 
@@ -64,9 +59,7 @@ def test_only_ui_and_main_import_pyside6():
         rel = path.relative_to(ROOT).as_posix()
         if rel.startswith("app/ui/") or rel == "app/main.py":
             continue
-        for line, top_level in _qt_imports(ast.parse(path.read_text(encoding="utf-8"))):
-            if rel in LAZY_QT_ALLOWED and not top_level:
-                continue
+        for line in _qt_imports(ast.parse(path.read_text(encoding="utf-8"))):
             offenders.append(f"{rel}:{line}")
     assert offenders == [], f"PySide6 imported outside app/ui and app/main.py: {offenders}"
 
