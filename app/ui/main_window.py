@@ -342,15 +342,17 @@ class MainWindow(QMainWindow):
         self.refresh_side()
 
     def _on_ingested_rows(self, rows: list[ThreadRow]) -> None:
+        fitting: list[ThreadRow] = []
         for row in rows:
             fits = self.thread_model.matches(row)
             if fits is None:
                 self.thread_model.reload()
                 return
             if fits:
-                self.thread_model.insert_threads([row])
+                fitting.append(row)
             else:
                 self.thread_model.remove_thread(row.id)
+        self.thread_model.insert_threads(fitting)  # one call: new rows go in as blocks
 
     def set_sync_available(self, available: bool) -> None:
         self.sync_action.setEnabled(available)

@@ -188,20 +188,32 @@ class ThreadListModel(QStringListModel):
         """Insert rows (already known to match the query) at their sorted place.
 
         Rows that sort after the last loaded row are left for `fetchMore`.
-        Rows already present are updated instead. Returns how many were inserted.
+        Rows already present are updated instead. New rows that land in the same
+        gap go in as one block, so a sync of many threads costs the view one
+        insertion per gap, not one per thread. Returns how many were inserted.
         """
-        inserted = 0
+        sort = self._query.sort
+        loaded = {row.id for row in self._rows}
+        fresh: list[tuple[tuple[Any, ...], ThreadRow]] = []
         for row in map(slim, rows):
-            if self.row_for_id(row.id) >= 0:
+            if row.id in loaded:
                 self.update_thread(row)
-                continue
-            key = sort_key(row, self._query.sort)
+            else:
+                loaded.add(row.id)
+                fresh.append((sort_key(row, sort), row))
+        fresh.sort(key=lambda pair: pair[0])
+        blocks: list[tuple[int, list[ThreadRow]]] = []
+        for key, row in fresh:
             pos = self._position(key)
             if pos == len(self._rows) and not self._exhausted:
                 continue
-            self._insert_at(pos, row)
-            inserted += 1
-        return inserted
+            if blocks and blocks[-1][0] == pos:
+                blocks[-1][1].append(row)
+            else:
+                blocks.append((pos, [row]))
+        for pos, block in reversed(blocks):  # back to front: earlier positions stay valid
+            self._insert_block(pos, block)
+        return sum(len(block) for _pos, block in blocks)
 
     def _position(self, key: tuple[Any, ...], skip: int = -1) -> int:
         """Where `key` sorts among the loaded rows (leaving out row `skip`); no key list is
@@ -217,9 +229,11 @@ class ThreadListModel(QStringListModel):
                 hi = mid
         return lo
 
-    def _insert_at(self, pos: int, row: ThreadRow) -> None:
-        self._change(lambda: self._rows.insert(pos, row),
-                     lambda: self._count.insertRows(pos, 1))
+    def _insert_block(self, pos: int, block: list[ThreadRow]) -> None:
+        def apply() -> None:
+            self._rows[pos:pos] = block
+
+        self._change(apply, lambda: self._count.insertRows(pos, len(block)))
 
     def update_thread(self, row: ThreadRow) -> None:
         """Replace a loaded row; moves it when its sort position changed."""
