@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import requests
+
 from tests.mastodon_routes import route
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
@@ -353,3 +355,22 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send(429, {"error": "Too many requests"})
                 return
         route(app, self, method, rec)
+
+
+# -- the user's side of the consent page ------------------------------------------
+
+
+def browser() -> requests.Session:
+    """The user's browser: no proxies for loopback."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def user_copies_code(url: str) -> str:
+    """The user opens the URL, clicks Authorize and copies the code the page shows."""
+    page = browser().get(url, timeout=5)
+    assert page.status_code == 200, page.text
+    match = re.search(r'class="oauth-code"[^>]*value="([^"]+)"', page.text)
+    assert match, page.text
+    return match.group(1)

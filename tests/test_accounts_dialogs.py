@@ -30,8 +30,8 @@ from app.storage.credentials import keychain_help
 from app.ui.accounts_dialog import AccountsDialog
 from app.ui.add_account_dialog import AddAccountDialog
 from app.ui.task_runner import TaskRunner
-from tests.mastodon_server import MastodonServer
-from tests.test_accounts_service import browser, closed_port, user_copies_code
+from tests.mastodon_server import MastodonServer, browser, user_copies_code
+from tests.test_accounts_service import closed_port
 
 WAIT = 10_000
 

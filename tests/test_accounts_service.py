@@ -8,7 +8,6 @@ redirect to Shopkeep's loopback listener, exactly as a user's browser would.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from urllib.parse import parse_qs, urlsplit
 import keyring
 import keyring.backends.fail
 import pytest
-import requests
 
 from app.account_service import (
     MAIN_PASSWORD_REFUSED,
@@ -35,22 +33,7 @@ from app.core.errors import (
     WrongCredentials,
 )
 from app.core.models import AccountState, Network
-from tests.mastodon_server import MastodonServer
-
-
-def browser() -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False
-    return session
-
-
-def user_copies_code(url: str) -> str:
-    """The user opens the URL, clicks Authorize and copies the code the page shows."""
-    page = browser().get(url, timeout=5)
-    assert page.status_code == 200, page.text
-    match = re.search(r'class="oauth-code"[^>]*value="([^"]+)"', page.text)
-    assert match, page.text
-    return match.group(1)
+from tests.mastodon_server import MastodonServer, browser, user_copies_code
 
 
 def closed_port() -> str:

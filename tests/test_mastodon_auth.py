@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 
 from app.core.errors import AuthError
 from app.net.mastodon import MastodonClient
@@ -22,23 +20,7 @@ from app.net.mastodon_auth import (
     revoke,
     start_authorization,
 )
-from tests.mastodon_server import MastodonServer
-
-
-def browser() -> requests.Session:
-    """The user's browser: no proxies for loopback."""
-    session = requests.Session()
-    session.trust_env = False
-    return session
-
-
-def user_copies_code(url: str) -> str:
-    """The user opens the URL, clicks Authorize, and copies the code shown on the page."""
-    page = browser().get(url, timeout=5)
-    assert page.status_code == 200
-    match = re.search(r'class="oauth-code"[^>]*value="([^"]+)"', page.text)
-    assert match, page.text
-    return match.group(1)
+from tests.mastodon_server import MastodonServer, browser, user_copies_code
 
 
 def test_oob_code_flow_with_pkce(mastodon_server: MastodonServer) -> None:
