@@ -19,10 +19,6 @@ LABEL_RANK: dict[str, int] = {
 }
 
 
-def label_rank(label: str) -> int:
-    return LABEL_RANK.get(label, 2)
-
-
 def account(row: t.Account) -> m.Account:
     return m.Account(
         id=row.id,
