@@ -67,6 +67,8 @@ def emoji_table() -> dict[int, str]:
         table[ord(emoji)] = f" {emoji} "
     table[0xFE0F] = ""  # variation selector
     table[0x200D] = " "  # zero-width joiner
+    # Curly apostrophes (phones) and backticks: "n't" must negate, phrases must match.
+    table[0x2019] = table[0x2018] = table[0x60] = "'"
     return table
 
 

@@ -4,9 +4,9 @@ VADER turns any single lexicon hit into a colour: one "free" in an event
 announcement or one "special" in a question paints the whole post. A shop
 owner wants colour only where a customer clearly says something, so the
 neutral band widens when the evidence is thin: one weak word in a long post,
-a post that only asks, or an informational post (dates, times, scores) with
-no strong word. Only praise is damped: a missed complaint costs a shop more than
-a missed compliment, and explicit complaint or praise phrases keep the normal band.
+a post that only asks, or a schedule (clock times) with no strong word. Only
+praise is damped: a missed complaint costs a shop more than a missed
+compliment, and explicit complaint or praise phrases keep the normal band.
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ WEAK = 1.6  # VADER units: "want", "free", "special", "won"; "love"/"great" are 
 STRONG = 2.0  # a word this strong colours even an announcement or a question
 LONG = 10  # tokens: in a post this long one weak word is a passing mention
 WIDE_BAND = 0.5  # the neutral band used when evidence is thin
-# Dates, times, ordinals and scores: the vocabulary of announcements and news.
-_INFO = re.compile(
-    r"\b(?:\d+(?:st|nd|rd|th)|\d{1,2}(?::\d\d)?\s?(?:am|pm)|\d+-\d+|tomorrow|tonight|"
-    r"today|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|"
-    r"march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
-    r"dec(?:ember)?|season|episode|game|match|vs|v)\b",
-    re.IGNORECASE,
+# A clock time is the vocabulary of a schedule ("9am", "7:30pm"). Day names, "today",
+# months and ordinals are not: the development tweets that name a day and carry one
+# mild opinion word are positive about twice as often as neutral.
+_SCHEDULE = re.compile(
+    r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:\d\d\b", re.IGNORECASE
 )
 
 
@@ -37,8 +35,8 @@ def band(cleaned: str, lows: list[str], sentiments: list[float], explicit: bool)
         return "one weak opinion word in a long post"
     if strongest < STRONG and _only_questions(cleaned):
         return "only asks a question"
-    if strongest < STRONG and _INFO.search(cleaned):
-        return "reads like an announcement or news"
+    if strongest < STRONG and _SCHEDULE.search(cleaned):
+        return "reads like an announcement (a schedule)"
     return None
 
 

@@ -122,6 +122,16 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         2.0,
     ),
+    # Eagerness VADER has no word for: "can't wait", "looking forward to" ("can't wait any
+    # longer" is impatience, so it is left out).
+    "looking forward": (
+        (
+            r"(?:can'?t|cannot|can not) wait"
+            r"(?! (?:any ?longer|any ?more|much longer|forever|all day))",
+            r"(?:looking|look|looked|looks) forward to",
+        ),
+        2.0,
+    ),
 }
 
 REVIEW_TITLES = {
@@ -133,4 +143,5 @@ REVIEW_TITLES = {
     "disbelief": "disbelief",
     "no complaints": "no complaints",
     "praise idiom": "praise",
+    "looking forward": "looking forward",
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.sentiment import phrases
@@ -42,7 +43,6 @@ _RETURN_PRAISE = "coming back"
 _DOUBTED_KIND = "never again"
 _PRAISE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(SARCASM_PRAISE) + r")(?![\w'])")
 _EMPTY_THANKS_RE = re.compile(r"(?<![\w'])" + EMPTY_THANKS + r"(?![\w'])")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +54,9 @@ class Complaint:
 
 
 def rule_text(clauses: list[list[str]]) -> str:
-    """The text as the phrase rules read it: one clause a line, lower case, plain apostrophes."""
-    return "\n".join(" ".join(c) for c in clauses).lower().translate(_APOSTROPHES)
+    """The text as the phrase rules read it: one clause a line, lower case (the emoji
+    table has already made every apostrophe a plain one)."""
+    return "\n".join(" ".join(c) for c in clauses).lower()
 
 
 def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Complaint]:
@@ -184,7 +185,8 @@ def politeness(
 ) -> list[str]:
     """Zero manners-only praise ("please", "help", "thanks" next to a request); say which."""
     dropped = []
-    for i, low in enumerate(lows):
+    for i in itertools.compress(range(len(lows)), sentiments):
+        low = lows[i]
         if sentiments[i] <= 0:
             continue
         if low in owner_words:
@@ -235,6 +237,15 @@ _PROFANITY = frozenset(
     {"fucking", "fuckin", "effing", "frickin", "fricking", "friggin", "frigging"}
 )
 _ANGRY_PROFANITY = -1.5
+# Swearing right before praise intensifies it ("damn good", "bloody brilliant", "hell
+# yeah"), as VADER's boosters do; it is not a complaint next to the praise.
+_SWEAR_BOOSTERS = frozenset(
+    {"damn", "damned", "bloody", "hell", "crazy", "wicked", "stupid", "freaking", "fuckin"}
+)
+_BOOST = 0.293  # VADER's B_INCR
+# "want it so bad": "bad" measures the wanting.
+_DESIRE = frozenset({"want", "wanted", "wants", "wanna", "need", "needed", "needs", "miss"})
+_ZERO_VALUED = frozenset(_ADJ_BOOSTERS) | _PROFANITY  # words word_rules may give a valence
 _CARE = {
     "cares": {"who": -1.5},
     "care": {"who": -1.5, "take": 0.0},
@@ -247,9 +258,17 @@ def word_rules(
     lexicon: dict[str, float],
     owner_words: frozenset[str] = frozenset(),
 ) -> None:
-    """Small VADER word-sense fixes: "like" as comparison, "pretty bad", "was incredible"."""
+    """Small VADER word-sense fixes: "like" as comparison, "pretty bad", "was incredible".
+
+    Every fix is about a word VADER scored, or one of the few it leaves at zero
+    (_ZERO_VALUED), so only those slots are visited, not every token."""
     last = len(lows) - 1
-    for i, low in enumerate(lows):
+    nothing = "nothing" in lows
+    slots: Iterable[int] = itertools.compress(range(len(lows)), sentiments)
+    if not _ZERO_VALUED.isdisjoint(lows):
+        slots = sorted({*slots, *(i for i, w in enumerate(lows) if w in _ZERO_VALUED)})
+    for i in list(slots):
+        low = lows[i]
         if low in OCCASION_WORDS and sentiments[i] > 0 and low not in owner_words:
             sentiments[i] = 0.0  # "party", "birthday", "free": a topic, not an opinion
         elif low == "like" and sentiments[i] > 0 and (i == 0 or lows[i - 1] not in _LIKE_SUBJECTS):
@@ -276,7 +295,65 @@ def word_rules(
             j = i - 3 + lows[i - 3 : i].index("longer")
             if j > 0 and lows[j - 1] == "no":
                 sentiments[i] *= _NEGATION_SCALAR  # "no longer a great place": negated praise
+        elif low in _SWEAR_BOOSTERS and sentiments[i] < 0 and i < last and sentiments[i + 1] > 0:
+            sentiments[i] = 0.0  # "damn good": a booster, not a complaint
+            sentiments[i + 1] += _BOOST
+        elif (
+            sentiments[i] < 0
+            and low in ("bad", "badly")
+            and i > 0
+            and lows[i - 1] == "so"
+            and not _DESIRE.isdisjoint(lows[max(0, i - 8) : i])
+        ):
+            sentiments[i] = 0.0  # "I want those boots so bad": how much, not how bad
+        elif nothing and i > 1 and sentiments[i] * lexicon.get(low, 0.0) < 0:
+            if "but" in lows[i - 2 : i] and "nothing" in lows[max(0, i - 3) : i - 1]:
+                sentiments[i] = lexicon[low]  # "nothing but the best": "only", not a negation
         elif low == "best" and i > 0 and lows[i - 1] == "at" and sentiments[i] > 0:
             sentiments[i] = -1.5  # "average at best": faint praise
             for j in range(max(0, i - 6), i - 1):
                 sentiments[j] = min(sentiments[j], 0.0)
+
+
+_NAME_SHARE = 0.5  # most words capitalised: Title Case or emphasis, not names
+# "Happy Birthday", "Merry Christmas", "Happy New Year": a wish, not a name.
+_WISHED = OCCASION_WORDS | word_set("bday day new year easter thanksgiving valentines halloween")
+
+
+def proper_names(
+    words: list[str],
+    sentiments: list[float],
+    starts: list[int],
+    owner_words: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Lexicon words inside a capitalised name mid-sentence ("saw Foo Fighters", "the Miss
+    Texas round", "Hall of Fame") are a band, a title or a place, not an opinion.
+
+    A clause's first word is capitalised anyway, so it neither counts as a name nor
+    vouches for one; a post mostly in capitals is emphasis, not names. The owner's own
+    words always count."""
+    n = len(words)
+    scored = [k for k in itertools.compress(range(n), sentiments) if words[k].istitle()]
+    if not scored or sum(map(str.istitle, words)) > _NAME_SHARE * n:
+        return []
+    first = set(starts)
+
+    def name_part(j: int) -> bool:
+        if j < 0 or j >= n or j in first:
+            return False
+        w = words[j]
+        return w.istitle() and w.isalpha() and w != "I" and w.lower() not in _WISHED
+
+    out = []
+    for k in scored:
+        if not name_part(k) or words[k].lower() in owner_words:
+            continue
+        if (
+            name_part(k + 1)
+            or name_part(k - 1)
+            or (k > 1 and words[k - 1] == "of" and name_part(k - 2))
+            or (k + 2 < n and words[k + 1] == "of" and name_part(k + 2))
+        ):
+            out.append(words[k])
+            sentiments[k] = 0.0
+    return out

@@ -36,7 +36,7 @@ def score(
     extra_words: Mapping[str, float] | None = None,
 ) -> Sentiment:
     """Score one message; `reasons` says why in words a shop owner can read."""
-    masked, name_masked = text.mask(body, business_names)
+    masked, name_masked = text.mask(text.unescape(body), business_names)
     lang = language.detect(masked)
     if lang is not None:
         return Sentiment(0.0, SentimentLabel.UNSCORED, (f"not English ({lang}): not scored",), lang)
@@ -52,6 +52,7 @@ def score(
     bounds = [*starts, len(words)]
 
     rules.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
+    names = rules.proper_names(words, sentiments, starts, owner.words)
     found = rules.complaints(joined, owner.words)
     bad = [c for c in found if c.valence < 0]
     if bad:
@@ -81,6 +82,8 @@ def score(
         if thin is not None:
             label = SentimentLabel.NEUTRAL
     reasons = _reasons(label, lows, sentiments, found, sarcastic, polite, owner.words, name_masked)
+    if names:
+        reasons = (*reasons, f"names not counted: {_quote(names)}")
     if thin is not None:
         reasons = (*reasons, f"neutral: {thin}")
     return Sentiment(value, label, reasons, "en")

@@ -13,6 +13,11 @@ from functools import lru_cache
 from app.core.sentiment.engine import base_analyzer
 from app.core.sentiment.lexicons import word_set
 
+# Characters an export left escaped ("can\u2019t", "&amp;"): VADER would read
+# "sucks\u002c" as an unknown word and "can\u2019t" as no negation.
+_ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#39);")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&#39;": "'"}
 _HANDLE = re.compile(r"(?<![\w@])@[\w.\-]+(?:@[\w.\-]+)?")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
@@ -28,6 +33,20 @@ _HASHTAG_WORDS = word_set(
     "a an the i my me we our you your it is was not no never again so too very worst "
     "best fail epic customer service still waiting where order help "
 )
+
+
+def unescape(text: str) -> str:
+    """Undo escapes an export or an HTML feed left in the text ("\\u2019", "&amp;", "&lt;3")."""
+    if "\\u" in text:
+        text = _ESCAPED.sub(_decoded, text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITIES[m.group()], text)
+    return text
+
+
+def _decoded(m: re.Match[str]) -> str:
+    code = int(m.group(1), 16)
+    return m.group() if 0xD800 <= code <= 0xDFFF else chr(code)  # half a pair: leave it
 
 
 def mask(text: str, business_names: Sequence[str]) -> tuple[str, bool]:
@@ -115,14 +134,14 @@ def clauses(text: str) -> list[list[str]]:
     """Whitespace tokens (as VADER splits them) grouped into clauses."""
     out: list[list[str]] = []
     for line in text.splitlines():
-        current: list[str] = []
-        for token in line.split():
-            current.append(token)
+        tokens = line.split()
+        start = 0
+        for k, token in enumerate(tokens):
             if token[-1] in _CLAUSE_CHARS and not _is_emoticon(token):
-                out.append(current)
-                current = []
-        if current:
-            out.append(current)
+                out.append(tokens[start : k + 1])
+                start = k + 1
+        if start < len(tokens):
+            out.append(tokens[start:])
     return out
 
 
