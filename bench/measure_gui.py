@@ -119,6 +119,8 @@ def _app_window(data_dir: str) -> tuple[Any, Any]:
 def child_start(data_dir: str) -> None:
     from PySide6.QtCore import QTimer
 
+    from app.main import show_window
+
     app, window = _app_window(data_dir)
     view = window.thread_view
 
@@ -129,7 +131,7 @@ def child_start(data_dir: str) -> None:
                                       app.quit()))
 
     _paint_spy(view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)
-    window.show()
+    show_window(window)
     app.exec()
 
 
@@ -182,11 +184,13 @@ def _scroll(app: Any, window: Any) -> tuple[list[float], int]:
 
 
 def child_interact(data_dir: str, runs: int, rare: str, common: str) -> None:
+    from app.main import show_window
+
     app, window = _app_window(data_dir)
     leak = none_leak_per_call()
     if leak:
         pad_none()
-    window.show()
+    show_window(window)
     _wait(app, lambda: window.thread_model.rowCount() > 0 and not window.runner.is_busy())
     long_rows = [i for i, r in enumerate(window.thread_model.loaded_rows()) if r.post_count >= 40]
     other = next(i for i in range(window.thread_model.rowCount()) if i not in long_rows)

@@ -1,10 +1,12 @@
 """GUI stall while syncing: the longest gap of a 10 ms GUI timer while the window syncs.
 
 The parent spawns `python -m bench.measure_stall COUNT` (fresh offscreen process).
-The child starts the local Mastodon test server with COUNT mentions, builds the real
-window (`app.main.build_window`) over an empty data folder with the token in an
-in-memory credential store, presses "Sync now" and scrolls while the SyncScheduler
-runs; a 10 ms QTimer on the GUI thread records the longest gap between its ticks.
+The child starts the local Mastodon test server with COUNT mentions in a process of
+its own (`python -m bench.measure_stall serve COUNT`: a real server never shares the
+app's GIL or heap), builds and shows the real window (`app.main.build_window`,
+`show_window`) over an empty data folder with the token in an in-memory credential
+store, presses "Sync now" and scrolls while the SyncScheduler runs; a 10 ms QTimer on
+the GUI thread records the longest gap between its ticks.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from bench.measure_gui import ROOT, _env
@@ -41,31 +44,49 @@ class MemoryCredentials:
         self._items.pop(account_key, None)
 
 
+def serve(count: int) -> None:
+    """The test server with `count` mentions; prints its address, runs until stdin closes."""
+    from tests.mastodon_server import MastodonServer
+    from tests.ui_sync_support import add_mentions
+
+    server = MastodonServer().start()
+    add_mentions(server, count, replies=0.85, people=40)
+    print(json.dumps({"url": server.url, "token": server.token}), flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
 def child(count: int) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     from app.core.connections import key_for
     from app.core.paths import resolve_paths
-    from app.main import build_window, make_application, quit_quickly, update_settings
+    from app.main import (
+        build_window,
+        make_application,
+        quit_quickly,
+        show_window,
+        update_settings,
+    )
     from app.storage.inbox_store import SqliteInboxStore
-    from tests.mastodon_server import MastodonServer
     from tests.sync_support import mastodon_account
-    from tests.ui_sync_support import add_mentions
 
     app = make_application([])
-    server = MastodonServer().start()
+    serving = subprocess.Popen([sys.executable, "-m", "bench.measure_stall", "serve", str(count)],
+                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert serving.stdin is not None and serving.stdout is not None
+    server = SimpleNamespace(**json.loads(serving.stdout.readline()))
     with tempfile.TemporaryDirectory(prefix="shopkeep-stall-") as tmp:
         paths = resolve_paths(Path(tmp) / "data").ensure()
         store = SqliteInboxStore.open(paths.database)
         keychain = MemoryCredentials()
-        account = mastodon_account(store, server)
+        account = mastodon_account(store, server)  # type: ignore[arg-type]
         keychain.save(key_for(account), {"access_token": server.token})
-        add_mentions(server, count, replies=0.85, people=40)
         update_settings(paths, demo_dismissed=True)
         window = build_window(paths, store=store, credentials=keychain)
         window.resize(1280, 800)
-        window.show()
         window.runner.wait_idle(5000)
+        show_window(window)
         clock = QElapsedTimer()
         stats = {"longest": 0, "ticks": 0}
 
@@ -99,7 +120,8 @@ def child(count: int) -> None:
                           "seconds": seconds, "rows": rows}), flush=True)
         quit_quickly(window, 2000)
         store.close()
-    server.stop()
+    serving.stdin.close()
+    serving.wait(10)
 
 
 def measure(count: int, runs: int) -> list[dict[str, Any]]:
@@ -117,4 +139,7 @@ def measure(count: int, runs: int) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    child(int(sys.argv[1]))
+    if sys.argv[1] == "serve":
+        serve(int(sys.argv[2]))
+    else:
+        child(int(sys.argv[1]))

@@ -5,7 +5,7 @@ The UI depends only on these Protocols, never on `app.net` or `app.storage`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -86,6 +86,8 @@ class InboxStore(Protocol):
     def folder_counts(self) -> dict[Folder, int]: ...
 
     def thread(self, thread_id: int) -> ThreadRow | None: ...
+
+    def threads(self, thread_ids: Iterable[int]) -> list[ThreadRow]: ...
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
 

@@ -15,6 +15,7 @@ import logging
 import secrets
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,11 +24,13 @@ from app.core.errors import BadResponse, NetworkError, NotFound, ServerError, To
 from app.core.models import AccountInfo, Author, MentionBatch, Network, Post
 from app.net.bluesky_parse import (
     POST_NSID,
+    ViewSummary,
     is_tid,
     notification_stamp,
     parse_datetime,
     parse_notification,
     parse_post_view,
+    parse_post_views,
     parse_thread,
     post_from_record,
     root_ref_from_raw,
@@ -41,6 +44,7 @@ from app.net.bluesky_richtext import (
     grapheme_count,
 )
 from app.net.bluesky_session import LoginResult, SaveTokens, XrpcSession
+from app.net.bluesky_threads import ConversationPrefetch
 from app.net.http import MAX_SECONDS
 
 log = logging.getLogger(__name__)
@@ -52,6 +56,7 @@ OVERLAP = timedelta(minutes=15)  # re-read this far behind the newest item; dedu
 MAX_SEEN = 500
 THREAD_DEPTH = 10
 THREAD_PARENT_HEIGHT = 20
+ROOT_THREAD_TTL = 120.0  # seconds a fetched root thread is re-used by later mentions under it
 
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
 _tid_lock = threading.Lock()
@@ -140,6 +145,9 @@ class BlueskyClient:
         self._display_name = ""
         self._langs = langs  # None: use the parent's language, if it names one
         self._did_cache: dict[str, str | None] = {}
+        self._prefetch: ConversationPrefetch | None = None  # the last mentions()' threads
+        self._root_threads: dict[str, tuple[float, Future[list[Post]]]] = {}
+        self._root_lock = threading.Lock()
 
     @classmethod
     def from_login(cls, result: LoginResult, save_tokens: SaveTokens, **kwargs: Any
@@ -155,6 +163,7 @@ class BlueskyClient:
         return self._xrpc.pds_url
 
     def close(self) -> None:
+        self._forget_threads()
         self._xrpc.close()
 
     def _call(self, method: str, nsid: str, **kwargs: Any) -> dict[str, Any]:
@@ -246,6 +255,7 @@ class BlueskyClient:
             return MentionBatch(posts=[], cursor=cursor, complete=complete)
         newest = max([*seen.values(), *([state[0]] if state else [])])
         posts = [post for _, post in sorted(found.values(), key=lambda wp: wp[0])]
+        self._expect_threads(posts)
         return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete)
 
     # ------------------------------------------------------------ threads
@@ -256,24 +266,84 @@ class BlueskyClient:
         return parse_thread(body)
 
     def thread(self, post: Post) -> list[Post]:
-        """Ancestors (root first), the post, replies; other branches from the root too."""
+        """Ancestors (root first), the post, replies; other branches from the root too.
+
+        For the mentions of the last `mentions()` call the answer may come from
+        work done ahead (see bluesky_threads); it is the same conversation.
+        """
+        prefetch = self._prefetch
+        if prefetch is not None and post.remote_id in prefetch:
+            return prefetch.take(post)
+        return self._conversation(post)
+
+    def _expect_threads(self, mentions: list[Post]) -> None:
+        """A new batch of mentions: get ready to fetch their conversations ahead."""
+        self._forget_threads()
+        self._prefetch = ConversationPrefetch(mentions, self._conversation, self._lookup)
+
+    def _forget_threads(self) -> None:
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is not None:
+            prefetch.close()
+        with self._root_lock:
+            self._root_threads.clear()
+
+    def _lookup(self, uris: list[str]) -> dict[str, ViewSummary]:
+        """getPosts: post views (with reply counts) for up to 25 uris in one call."""
+        body = self._call("GET", "app.bsky.feed.getPosts", appview=True,
+                          params=[("uris", uri) for uri in uris])
+        return parse_post_views(body)
+
+    def _conversation(self, post: Post) -> list[Post]:
+        """getPostThread around `post`, plus its root's thread when the root is elsewhere."""
         try:
-            around = self._thread(post.remote_id, THREAD_PARENT_HEIGHT)
+            fetched = self._thread(post.remote_id, THREAD_PARENT_HEIGHT)
         except NotFound:
             return [replace(post, deleted=True)]
         around = [replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id
-                  else p for p in around]
+                  else p for p in fetched]
         root = next((p.root_remote_id for p in around if p.remote_id == post.remote_id), None)
         if not root or root == post.remote_id:
+            self._keep_root_thread(post.remote_id, fetched)  # a root has no parents to differ
             return around
         try:
-            from_root = self._thread(root, 0)
+            from_root = self._root_thread(root)
         except NotFound:  # the root was deleted: what we have is all there is
             return around
         known = {p.remote_id for p in around}
         merged = list(around)
         merged.extend(p for p in from_root if p.remote_id not in known)
         return merged
+
+    def _keep_root_thread(self, root: str, posts: list[Post]) -> None:
+        future: Future[list[Post]] = Future()
+        future.set_result(posts)
+        with self._root_lock:
+            self._root_threads[root] = (time.monotonic(), future)
+
+    def _root_thread(self, root: str) -> list[Post]:
+        """The root's thread, fetched once for all the mentions under it (even in parallel)."""
+        now = time.monotonic()
+        with self._root_lock:
+            entry = self._root_threads.get(root)
+            owner = entry is None or now - entry[0] > ROOT_THREAD_TTL
+            if owner:
+                entry = (now, Future())
+                self._root_threads[root] = entry
+        assert entry is not None
+        future = entry[1]
+        if owner:
+            try:
+                future.set_result(self._thread(root, 0))
+            except NotFound as exc:  # deleted: the same answer for every mention under it
+                future.set_exception(exc)
+            except BaseException as exc:  # rate limit, outage: not kept, the next one asks
+                with self._root_lock:
+                    if self._root_threads.get(root) is entry:
+                        del self._root_threads[root]
+                future.set_exception(exc)
+                raise
+        return future.result()
 
     # ------------------------------------------------------------ replies
 

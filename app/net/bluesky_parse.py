@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -240,6 +241,34 @@ def parse_post_view(view: Any, *, is_mention: bool = False) -> Post:
     return post_from_record(view["uri"], _str(view, "cid"), parse_author(view.get("author")),
                             view.get("record"), indexed_at=view.get("indexedAt"),
                             embed_view=view.get("embed"), is_mention=is_mention, raw_obj=view)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSummary:
+    """A getPosts post view: the Post plus how many replies the AppView counts under it."""
+
+    post: Post
+    reply_count: int | None  # None: the AppView did not say
+
+    @property
+    def is_whole_thread(self) -> bool:
+        """A root post nobody answered is its own whole conversation (no getPostThread needed)."""
+        return (self.reply_count == 0 and self.post.parent_remote_id is None
+                and self.post.root_remote_id is None)
+
+
+def parse_post_views(body: Any) -> dict[str, ViewSummary]:
+    """getPosts -> {uri: summary}. Posts the AppView left out (deleted, blocked) are absent."""
+    views = body.get("posts") if isinstance(body, Mapping) else None
+    if not isinstance(views, list):
+        raise BadResponse("getPosts without a posts list")
+    out: dict[str, ViewSummary] = {}
+    for view in views:
+        post = parse_post_view(view)
+        count = view.get("replyCount")
+        known = isinstance(count, int) and not isinstance(count, bool) and count >= 0
+        out[post.remote_id] = ViewSummary(post, count if known else None)
+    return out
 
 
 def placeholder(uri: str, *, author_did: str = "", parent: str | None = None,

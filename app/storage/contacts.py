@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core import models as m
-from app.storage import convert
+from app.storage import convert, post_queries
 from app.storage import tables as t
 
 
@@ -40,17 +40,12 @@ def linked(contact_id: int) -> list[m.Contact]:
 def history(contact_id: int, limit: int = 200) -> list[m.StoredPost]:
     """Everything this person wrote, on every account and linked contact, newest first."""
     ids = _person_ids(contact_id)
-    rows = (
-        t.Post.select()
-        .where(t.Post.contact.in_(ids))
-        .order_by(t.Post.created_at.desc(), t.Post.id.desc())
-        .limit(limit * 2)
-    )
     seen: set[tuple[str, str]] = set()
     result: list[m.StoredPost] = []
-    for row in rows:
+    net, remote = convert.NETWORK_COLUMN, convert.REMOTE_ID_COLUMN
+    for row in post_queries.by_contacts(ids, limit * 2):
         # A Bluesky post seen by two shop accounts is stored twice; show it once.
-        key = (row.network, row.remote_id if row.network == m.Network.BLUESKY else str(row.id))
+        key = (row[net], row[remote] if row[net] == m.Network.BLUESKY else str(row[0]))
         if key in seen:
             continue
         seen.add(key)

@@ -35,26 +35,6 @@ def account(row: t.Account) -> m.Account:
     )
 
 
-def thread_row(row: t.Thread) -> m.ThreadRow:
-    return m.ThreadRow(
-        id=row.id,
-        account_id=row.account_id,
-        network=m.Network(row.network),
-        author_handle=row.author_handle,
-        author_name=row.author_name,
-        snippet=row.snippet,
-        last_activity=row.last_activity,
-        status=m.ThreadStatus(row.status),
-        worst_label=m.SentimentLabel(row.worst_label),
-        worst_compound=row.worst_compound,
-        unread=row.unread_count > 0,
-        post_count=row.post_count,
-        is_demo=bool(row.is_demo),
-        snoozed_until=row.snoozed_until,
-        reasons=tuple(row.worst_reasons or ()),
-    )
-
-
 # The thread-list columns, in the order `thread_tuple` reads them.
 THREAD_COLUMNS = (
     t.Thread.id, t.Thread.account, t.Thread.network, t.Thread.author_handle,
@@ -98,7 +78,7 @@ def thread_tuple(row: tuple[Any, ...]) -> m.ThreadRow:
 
 @functools.lru_cache(maxsize=4096)
 def _reasons(text: str) -> tuple[str, ...]:
-    """Parsed once per distinct list: rows share the tuple (the same few reasons recur)."""
+    """Parsed once per distinct list of strings (reasons, mentions): rows share the tuple."""
     return tuple(json.loads(text))
 
 
@@ -106,48 +86,60 @@ def _media(items: Any) -> tuple[m.MediaLink, ...]:
     return tuple(m.MediaLink(label=str(i.get("label", "")), url=str(i["url"])) for i in items or ())
 
 
-def post(row: t.Post) -> m.Post:
-    return m.Post(
-        network=m.Network(row.network),
-        remote_id=row.remote_id,
-        author=m.Author(
-            network=m.Network(row.network),
-            remote_id=row.author_remote_id,
-            handle=row.author_handle,
-            display_name=row.author_name,
-        ),
-        text=row.text,
-        created_at=row.created_at,
-        url=row.url,
-        parent_remote_id=row.parent_remote_id,
-        root_remote_id=row.root_remote_id,
-        is_mention=bool(row.is_mention),
-        visibility=row.visibility,
-        content_warning=row.content_warning,
-        media=_media(row.media),
-        mentions=tuple(row.mentions or ()),
-        language=row.language,
-        cid=row.cid,
-        edited_at=row.edited_at,
-        deleted=bool(row.deleted),
-        raw_json=row.raw_json,
-    )
+# The post columns, in the order `stored_post` reads them.
+POST_COLUMNS = (
+    t.Post.id, t.Post.thread, t.Post.account, t.Post.network, t.Post.remote_id,
+    t.Post.author_remote_id, t.Post.author_handle, t.Post.author_name, t.Post.text,
+    t.Post.created_at, t.Post.url, t.Post.parent_remote_id, t.Post.root_remote_id,
+    t.Post.is_mention, t.Post.visibility, t.Post.content_warning, t.Post.media,
+    t.Post.mentions, t.Post.language, t.Post.cid, t.Post.edited_at, t.Post.deleted,
+    t.Post.raw_json, t.Post.compound, t.Post.label, t.Post.reasons, t.Post.sentiment_language,
+    t.Post.is_own, t.Post.corrected_label,
+)  # fmt: skip
+NETWORK_COLUMN, REMOTE_ID_COLUMN = 3, 4
 
 
-def stored_post(row: t.Post) -> m.StoredPost:
+def stored_post(row: tuple[Any, ...]) -> m.StoredPost:
+    """A post from a raw tuple of POST_COLUMNS (raw SQL: no per-field converters ran).
+
+    A conversation opens on the GUI's behalf; peewee model objects cost ~40 µs a
+    row and the SQL built per call ~1 ms, so post reads go through here.
+    """
+    network = _NETWORKS[row[3]]
+    media, mentions, reasons = row[16], row[17], row[25]
     return m.StoredPost(
-        id=row.id,
-        thread_id=row.thread_id,
-        account_id=row.account_id,
-        post=post(row),
-        sentiment=m.Sentiment(
-            compound=row.compound,
-            label=m.SentimentLabel(row.label),
-            reasons=tuple(row.reasons or ()),
-            language=row.sentiment_language,
+        id=row[0],
+        thread_id=row[1],
+        account_id=row[2],
+        post=m.Post(
+            network=network,
+            remote_id=row[4],
+            author=m.Author(network=network, remote_id=row[5], handle=row[6],
+                            display_name=row[7]),
+            text=row[8],
+            created_at=_utc(row[9]),  # type: ignore[arg-type]
+            url=row[10],
+            parent_remote_id=row[11],
+            root_remote_id=row[12],
+            is_mention=bool(row[13]),
+            visibility=row[14],
+            content_warning=row[15],
+            media=() if media in _NO_REASONS else _media(json.loads(media)),
+            mentions=() if mentions in _NO_REASONS else _reasons(mentions),
+            language=row[18],
+            cid=row[19],
+            edited_at=_utc(row[20]),
+            deleted=bool(row[21]),
+            raw_json=row[22],
         ),
-        is_own=bool(row.is_own),
-        corrected_label=m.SentimentLabel(row.corrected_label) if row.corrected_label else None,
+        sentiment=m.Sentiment(
+            compound=row[23],
+            label=_LABELS[row[24]],
+            reasons=() if reasons in _NO_REASONS else _reasons(reasons),
+            language=row[26],
+        ),
+        is_own=bool(row[27]),
+        corrected_label=_LABELS[row[28]] if row[28] else None,
     )
 
 

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from typing import Any
 
 from app.core import models as m
 from app.storage import convert
 from app.storage import tables as t
+from app.storage.database import database_proxy
 
 CHUNK = 500  # ids per IN (...): well under SQLite's bound-variable limit
 
 
+def _rows(select: Any) -> list[tuple[Any, ...]]:
+    sql, params = select.sql()
+    return database_proxy.execute_sql(sql, params).fetchall()
+
+
+@functools.lru_cache(maxsize=1)
+def _thread_posts_sql() -> str:
+    """Built once: peewee spends ~1 ms composing a 29-column SELECT."""
+    select = (
+        t.Post.select(*convert.POST_COLUMNS)
+        .where(t.Post.thread == 0)
+        .order_by(t.Post.created_at, t.Post.id)
+    )
+    return str(select.sql()[0])
+
+
 def thread_posts(thread_id: int) -> list[m.StoredPost]:
     """Oldest first; each post's `parent_remote_id` links it to the one it answers."""
-    rows = t.Post.select().where(t.Post.thread == thread_id).order_by(t.Post.created_at, t.Post.id)
+    rows = database_proxy.execute_sql(_thread_posts_sql(), (thread_id,)).fetchall()
     return [convert.stored_post(r) for r in rows]
 
 
@@ -26,16 +45,27 @@ def posts_for_threads(thread_ids: Iterable[int]) -> dict[int, list[m.StoredPost]
     ids = list(dict.fromkeys(thread_ids))
     found: dict[int, list[m.StoredPost]] = {i: [] for i in ids}
     for start in range(0, len(ids), CHUNK):
-        rows = (
-            t.Post.select()
+        select = (
+            t.Post.select(*convert.POST_COLUMNS)
             .where(t.Post.thread.in_(ids[start : start + CHUNK]))
             .order_by(t.Post.thread, t.Post.created_at, t.Post.id)
         )
-        for row in rows:
-            found[row.thread_id].append(convert.stored_post(row))
+        for row in _rows(select):
+            post = convert.stored_post(row)
+            found[post.thread_id].append(post)
     return found
 
 
 def get(post_id: int) -> m.StoredPost | None:
-    row = t.Post.get_or_none(t.Post.id == post_id)
-    return convert.stored_post(row) if row else None
+    rows = _rows(t.Post.select(*convert.POST_COLUMNS).where(t.Post.id == post_id))
+    return convert.stored_post(rows[0]) if rows else None
+
+
+def by_contacts(contact_ids: list[int], limit: int) -> list[tuple[Any, ...]]:
+    """Raw POST_COLUMNS rows written by these contacts, newest first."""
+    return _rows(
+        t.Post.select(*convert.POST_COLUMNS)
+        .where(t.Post.contact.in_(contact_ids))
+        .order_by(t.Post.created_at.desc(), t.Post.id.desc())
+        .limit(limit)
+    )

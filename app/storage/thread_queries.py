@@ -8,16 +8,18 @@ the few hits to their threads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import peewee
 
-from app.core.models import Folder, OutboxState, SentimentLabel, ThreadStatus
+from app.core.models import Folder, OutboxState, SentimentLabel, ThreadRow, ThreadStatus
 from app.core.ports import ThreadQuery
 from app.storage import convert
 from app.storage import tables as t
 from app.storage.database import database_proxy, is_sqlite
 from app.storage.fts import FTS_TABLE, fts_query, search_words
+from app.storage.post_queries import CHUNK
 
 # Above this many matching posts, walk threads newest first and stop at the page
 # (EXISTS per thread); below it, collect the few hits' threads and sort them.
@@ -122,6 +124,20 @@ def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.Mo
     if query.sort == "sentiment":
         return select.order_by(T.worst_rank, T.worst_compound, T.last_activity.desc(), T.id.desc())
     return select.order_by(T.last_activity.desc(), T.id.desc())
+
+
+def threads(thread_ids: Iterable[int]) -> list[ThreadRow]:
+    """Rows by id, in the order asked (raw tuples, as the list reads them)."""
+    ids = list(dict.fromkeys(thread_ids))
+    found: dict[int, ThreadRow] = {}
+    for start in range(0, len(ids), CHUNK):
+        select = t.Thread.select(*convert.THREAD_COLUMNS).where(
+            t.Thread.id.in_(ids[start : start + CHUNK]))
+        sql, params = select.sql()
+        for raw in database_proxy.execute_sql(sql, params).fetchall():
+            row = convert.thread_tuple(raw)
+            found[row.id] = row
+    return [found[i] for i in ids if i in found]
 
 
 def count_threads(query: ThreadQuery, now: datetime | None = None) -> int:

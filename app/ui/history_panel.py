@@ -65,14 +65,13 @@ def load_history(store: AnswerStore, thread_id: int,
     for post in history:  # newest first
         if post.thread_id != thread_id and post.thread_id not in order:
             order.append(post.thread_id)
-    earlier: list[EarlierThread] = []
-    for other in order[:MAX_THREADS]:
-        row = store.thread(other)
-        if row is None:
-            continue
-        kept = tuple(p for p in store.thread_posts(other)
-                     if p.is_own or p.post.author.remote_id in theirs)
-        earlier.append(EarlierThread(row, kept))
+    shown = order[:MAX_THREADS]
+    posts_of = store.posts_for_threads(shown)  # two queries, not two per thread
+    earlier = [
+        EarlierThread(row, tuple(p for p in posts_of.get(row.id, ())
+                                 if p.is_own or p.post.author.remote_id in theirs))
+        for row in store.threads(shown)
+    ]
     return CustomerHistory(contact, linked, tuple(earlier), len(history))
 
 

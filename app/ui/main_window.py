@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         store = self.store
 
         def read() -> list[ThreadRow]:
-            return [r for r in (store.thread(i) for i in ids) if r is not None]
+            return store.threads(ids)
 
         self.runner.run(read, self._on_ingested_rows, name="read synced threads")
         self.refresh_side()

@@ -66,8 +66,7 @@ class ReplySender(QObject):
         def look() -> ScriptedVerdict:
             since = now - check.window
             items = [i for i in store.outbox_items() if (i.sent_at or i.created_at) >= since]
-            rows = {tid: r for tid in {i.thread_id for i in items}
-                    if (r := store.thread(tid)) is not None}
+            rows = {r.id: r for r in store.threads({i.thread_id for i in items})}
             recent = logic.recent_replies(items, rows, logic.names_of(rows), now,
                                           check.window)
             return check.check(out.text, out.thread.author_handle, recent,
