@@ -25,6 +25,7 @@ from app.core.models import AccountInfo, Author, MentionBatch, Network, Post
 from app.net.bluesky_parse import (
     POST_NSID,
     ViewSummary,
+    is_single_line,
     is_tid,
     notification_stamp,
     parse_datetime,
@@ -136,6 +137,7 @@ class BlueskyClient:
         langs: tuple[str, ...] | None = None,
         timeout: tuple[float, float] | None = None,
         max_seconds: float = MAX_SECONDS,
+        prefetch_threads: bool = True,
     ) -> None:
         self._xrpc = XrpcSession(pds_url, did, access_jwt, refresh_jwt, save_tokens,
                                  appview_proxy=appview_proxy, timeout=timeout,
@@ -145,6 +147,7 @@ class BlueskyClient:
         self._display_name = ""
         self._langs = langs  # None: use the parent's language, if it names one
         self._did_cache: dict[str, str | None] = {}
+        self._prefetch_threads = prefetch_threads  # False: one getPostThread per thread()
         self._prefetch: ConversationPrefetch | None = None  # the last mentions()' threads
         self._root_threads: dict[str, tuple[float, Future[list[Post]]]] = {}
         self._root_lock = threading.Lock()
@@ -260,10 +263,12 @@ class BlueskyClient:
 
     # ------------------------------------------------------------ threads
 
-    def _thread(self, uri: str, parent_height: int) -> list[Post]:
-        body = self._call("GET", "app.bsky.feed.getPostThread", appview=True, params={
+    def _thread_body(self, uri: str, parent_height: int) -> dict[str, Any]:
+        return self._call("GET", "app.bsky.feed.getPostThread", appview=True, params={
             "uri": uri, "depth": THREAD_DEPTH, "parentHeight": parent_height})
-        return parse_thread(body)
+
+    def _thread(self, uri: str, parent_height: int) -> list[Post]:
+        return parse_thread(self._thread_body(uri, parent_height))
 
     def thread(self, post: Post) -> list[Post]:
         """Ancestors (root first), the post, replies; other branches from the root too.
@@ -279,7 +284,8 @@ class BlueskyClient:
     def _expect_threads(self, mentions: list[Post]) -> None:
         """A new batch of mentions: get ready to fetch their conversations ahead."""
         self._forget_threads()
-        self._prefetch = ConversationPrefetch(mentions, self._conversation, self._lookup)
+        if self._prefetch_threads:
+            self._prefetch = ConversationPrefetch(mentions, self._conversation, self._lookup)
 
     def _forget_threads(self) -> None:
         prefetch, self._prefetch = self._prefetch, None
@@ -297,14 +303,17 @@ class BlueskyClient:
     def _conversation(self, post: Post) -> list[Post]:
         """getPostThread around `post`, plus its root's thread when the root is elsewhere."""
         try:
-            fetched = self._thread(post.remote_id, THREAD_PARENT_HEIGHT)
+            body = self._thread_body(post.remote_id, THREAD_PARENT_HEIGHT)
         except NotFound:
             return [replace(post, deleted=True)]
+        fetched = parse_thread(body)
         around = [replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id
                   else p for p in fetched]
         root = next((p.root_remote_id for p in around if p.remote_id == post.remote_id), None)
         if not root or root == post.remote_id:
             self._keep_root_thread(post.remote_id, fetched)  # a root has no parents to differ
+            return around
+        if is_single_line(body):  # no other branch under the root: its thread adds nothing
             return around
         try:
             from_root = self._root_thread(root)

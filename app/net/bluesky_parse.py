@@ -332,6 +332,30 @@ def parse_thread(body: Any) -> list[Post]:
     return posts
 
 
+def is_single_line(body: Any) -> bool:
+    """getPostThread's ancestors reach the root and none has a reply off this line.
+
+    The root's own thread (replies up to the same depth) then holds nothing this
+    answer lacks, so it need not be fetched.
+    """
+    node = body.get("thread") if isinstance(body, Mapping) else None
+    if _node_kind(node) != "post" or not isinstance(node.get("post"), Mapping):
+        return False
+    record = node["post"].get("record")
+    root = _ref_uri(record.get("reply") if isinstance(record, Mapping) else None, "root")
+    top: Mapping[str, Any] | None = None
+    cursor = node.get("parent")
+    for _ in range(1000):
+        if not isinstance(cursor, Mapping):
+            break
+        view = cursor.get("post")
+        if _node_kind(cursor) != "post" or not isinstance(view, Mapping) \
+                or view.get("replyCount") != 1 or isinstance(view.get("replyCount"), bool):
+            return False
+        top, cursor = view, cursor.get("parent")
+    return root is not None and top is not None and cursor is None and top.get("uri") == root
+
+
 def _walk_replies(node: Mapping[str, Any], parent: str, root: str, out: list[Post]) -> None:
     """Replies depth-first, pre-order (an explicit stack: hostile nesting cannot overflow)."""
     done = object()
