@@ -74,6 +74,26 @@ def check_sentiment(tmp: Path) -> str:
     return f"{result.label} {result.compound:+.2f}"
 
 
+def check_scoring_workers(tmp: Path) -> str:
+    """A big batch is scored in worker processes: the build can start them (spawn)."""
+    from app.core import scoring_pool
+    from app.core.models import SentimentLabel
+    from app.core.sentiment import score
+
+    workers = scoring_pool.worker_count()
+    if workers < 2:
+        raise Skipped("one core: big batches are scored inline")
+    texts = [f"{SENTENCE} ({i})" for i in range(scoring_pool.MIN_PARALLEL)]
+    job = scoring_pool.ScoringJob(score, texts)
+    labels = {job.get(t).label for t in texts}
+    scoring_pool.shutdown()
+    if not job.parallel or scoring_pool.has_failed():
+        raise RuntimeError("worker processes could not score (see the log)")
+    if labels != {SentimentLabel.POSITIVE}:
+        raise RuntimeError(f"workers scored {sorted(labels)}")
+    return f"{len(texts)} posts in {workers} processes"
+
+
 def check_keychain(tmp: Path) -> str:
     """Set, read and delete a random secret; no keychain is a skip, not a failure."""
     outcome: list[str | BaseException] = []
@@ -165,6 +185,7 @@ CHECKS: list[tuple[str, Callable[[Path], str]]] = [
     ("resources", check_resources),
     ("store", check_store),
     ("sentiment", check_sentiment),
+    ("scoring workers", check_scoring_workers),
     ("keychain", check_keychain),
     ("window", check_window),
 ]

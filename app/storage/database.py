@@ -30,7 +30,10 @@ PRAGMAS: dict[str, object] = {
     "foreign_keys": 1,
     "synchronous": "normal",
     "busy_timeout": 5000,
-    "cache_size": -16000,  # 16 MB page cache
+    # 4 MB page cache per connection: the GUI holds six (its own, four readers, the
+    # write lane), and the OS caches the file once for all of them. 16 MB each cost
+    # +37 MB resident after a scroll through 100k posts, with no faster search.
+    "cache_size": -4000,
 }
 # A full `PRAGMA quick_check` reads every page (~2.5 ms per MB): at start it runs only
 # on files up to this size (or when a marker asks); bigger ones get the cheap header

@@ -27,6 +27,7 @@ import peewee
 
 from app.core import models as m
 from app.core.ports import Scorer
+from app.core.scoring_pool import ScoringJob
 from app.storage import ingest_sql as sql
 from app.storage import tables as t
 from app.storage.aggregates import aggregate, recompute_threads
@@ -96,13 +97,18 @@ class _Batch:
 
 
 def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
-    """Run inside a transaction (the store opens it)."""
+    """Run inside a transaction (the store opens it).
+
+    A big batch is scored in worker processes (app.core.scoring_pool) while its
+    rows are being built: the wait is the longer of the two, not their sum.
+    """
     account = t.Account.get_or_none(t.Account.id == account_id)
     if account is None:
         raise LookupError(f"no account {account_id}")
     unique = {p.remote_id: p for p in posts}
     ordered = sorted(unique.values(), key=lambda p: (p.created_at, p.remote_id))
-    batch = _Batch(account=account, score=score, next_thread=sql.next_id("thread"),
+    job = ScoringJob(score, _texts_to_score(account.id, ordered))
+    batch = _Batch(account=account, score=job.get, next_thread=sql.next_id("thread"),
                    next_contact=sql.next_id("contact"), first_post=sql.next_id("post"))  # fmt: skip
     _preload(batch, ordered)
     for post in ordered:
@@ -126,6 +132,15 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
         ),
         removed_thread_ids=tuple(sorted(batch.removed - batch.new_threads)),
     )
+
+
+def _texts_to_score(account_id: int, posts: Sequence[m.Post]) -> list[str]:
+    """The texts of new posts and of edited ones: nothing already scored is scored again."""
+    stored = dict(sql.pairs(
+        "SELECT remote_id, text FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
+        account_id, [p.remote_id for p in posts]))  # fmt: skip
+    wanted = {p.text: None for p in posts if not p.deleted and stored.get(p.remote_id) != p.text}
+    return list(wanted)
 
 
 def _preload(batch: _Batch, posts: Sequence[m.Post]) -> None:

@@ -1,0 +1,137 @@
+"""A first sync of thousands of mentions is scored on every core, and nothing is lost
+when the worker processes cannot help."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from app.core import scoring_pool
+from app.core.models import Sentiment, SentimentLabel
+from app.core.ports import ThreadQuery
+from app.core.rescore import OwnerScorer
+
+
+def in_worker() -> bool:
+    return multiprocessing.parent_process() is not None
+
+
+class WhereScored:
+    """Labels a post by the process that scored it (sent to workers by reference)."""
+
+    def __call__(self, text: str) -> Sentiment:
+        label = SentimentLabel.NEGATIVE if "late" in text else SentimentLabel.POSITIVE
+        here = "worker" if in_worker() else "here"
+        return Sentiment(-0.5 if "late" in text else 0.5, label, (here,), "en")
+
+
+class DiesInAWorker:
+    """A worker that dies mid-batch (killed, out of memory): the pool breaks."""
+
+    def __call__(self, text: str) -> Sentiment:
+        if in_worker():
+            os._exit(1)
+        return WhereScored()(text)
+
+
+@pytest.fixture
+def fresh_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts with no pool and a pool that has not failed; none is left behind."""
+    monkeypatch.delenv(scoring_pool.ENV_WORKERS, raising=False)
+    monkeypatch.setattr(scoring_pool, "worker_count", lambda: 2)  # even on a 1-core runner
+    scoring_pool.shutdown()
+    monkeypatch.setattr(scoring_pool, "_failed", False)
+    yield
+    scoring_pool.shutdown()
+
+
+def _mentions(make_post: Any, count: int) -> list[Any]:
+    return [make_post(str(i), f"order {i} is late" if i % 3 == 0 else f"thanks for cake {i}",
+                      author=f"c{i % 40}", minutes=i) for i in range(count)]
+
+
+def _reasons(store: Any) -> list[tuple[str, ...]]:
+    rows = store.list_threads(ThreadQuery(), 0, 10_000)
+    return [p.sentiment.reasons for r in rows for p in store.thread_posts(r.id)]
+
+
+def test_a_first_sync_of_a_thousand_mentions_is_scored_in_worker_processes(
+        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    posts = _mentions(make_post, 1000)
+
+    result = store.ingest(shop_account.id, posts, WhereScored())
+
+    assert result.new_posts == 1000
+    assert set(_reasons(store)) == {("worker",)}
+    negative = store.list_threads(ThreadQuery(label=SentimentLabel.NEGATIVE), 0, 10_000)
+    assert sum(r.post_count for r in negative) == len(range(0, 1000, 3))
+
+
+def test_the_usual_few_new_mentions_are_scored_inline(
+        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    store.ingest(shop_account.id, _mentions(make_post, 20), WhereScored())
+
+    assert set(_reasons(store)) == {("here",)}
+    assert scoring_pool._pool is None  # no processes started for a handful of posts
+
+
+def test_workers_and_inline_scoring_store_the_same_labels(
+        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    owner = OwnerScorer({"crumbly": 2.0}, business_names=["Corner Bakery"])
+    texts = ["The crumbly scones were a treat", "Still waiting for my refund, two weeks now",
+             "Corner Bakery is open on Sunday?", "never again, the cake was stale"]
+    posts = [make_post(str(i), texts[i % 4], author=f"c{i}", minutes=i) for i in range(800)]
+
+    store.ingest(shop_account.id, posts, owner)
+
+    stored = {p.post.text: p.sentiment for r in store.list_threads(ThreadQuery(), 0, 10_000)
+              for p in store.thread_posts(r.id)}
+    assert stored == {text: owner(text) for text in texts}
+
+
+def test_a_worker_that_dies_costs_no_post(store: Any, shop_account: Any, make_post: Any,
+                                         fresh_pool: None, caplog: Any) -> None:
+    posts = _mentions(make_post, 600)
+
+    result = store.ingest(shop_account.id, posts, DiesInAWorker())
+
+    assert result.new_posts == 600
+    assert set(_reasons(store)) == {("here",)}  # every post scored, in this process
+    assert "scoring in worker processes failed" in caplog.text
+    # and the next big batch does not try the broken pool again
+    more = [make_post(f"n{i}", f"late parcel {i}", minutes=900 + i) for i in range(500)]
+    assert store.ingest(shop_account.id, more, WhereScored()).new_posts == 500
+    assert scoring_pool._pool is None
+
+
+def test_a_scorer_that_cannot_go_to_a_worker_is_used_inline(
+        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    def closure(text: str) -> Sentiment:  # a local function cannot be pickled
+        return Sentiment(0.0, SentimentLabel.NEUTRAL, ("closure",), "en")
+
+    store.ingest(shop_account.id, _mentions(make_post, 500), closure)
+
+    assert set(_reasons(store)) == {("closure",)}
+    assert not scoring_pool._failed  # the pool stays available for the real scorer
+
+
+def test_only_new_and_edited_texts_are_scored_again(
+        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    from dataclasses import replace
+
+    posts = _mentions(make_post, 500)
+    store.ingest(shop_account.id, posts, WhereScored())
+    seen: list[str] = []
+
+    def counting(text: str) -> Sentiment:
+        seen.append(text)
+        return WhereScored()(text)
+
+    edited = [replace(p, text=p.text + " (edited)") if i < 5 else p for i, p in enumerate(posts)]
+    store.ingest(shop_account.id, edited, counting)
+
+    assert sorted(seen) == sorted(p.text for p in edited[:5])
