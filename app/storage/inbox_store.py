@@ -149,7 +149,8 @@ class SqliteInboxStore:
 
     @translated
     def list_threads(self, query: ThreadQuery, offset: int, limit: int) -> list[m.ThreadRow]:
-        self.wake_snoozed()
+        if offset == 0:
+            self.wake_snoozed()
         select = thread_queries.select_threads(query).offset(offset).limit(limit)
         sql, params = select.sql()  # raw tuples: no per-field converters
         return [convert.thread_tuple(r) for r in self._db.execute_sql(sql, params).fetchall()]
@@ -213,8 +214,11 @@ class SqliteInboxStore:
     def wake_snoozed(self, now: datetime | None = None) -> list[int]:
         """Snoozes whose time has come go back to needs-reply; returns those thread ids.
 
-        list_threads / count_threads / folder_counts call it first; a timer may too.
+        list_threads (first page) / count_threads / folder_counts call it first; a timer
+        may too. Nothing due (the usual case) is one indexed read and no transaction.
         """
+        if not thread_queries.due_ids(now):
+            return []
         with write_transaction(self._db):
             return thread_queries.wake_due(now)
 

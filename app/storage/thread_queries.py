@@ -160,6 +160,17 @@ def folder_counts(now: datetime | None = None) -> dict[Folder, int]:
     return counts
 
 
+def _due(now: datetime) -> peewee.Expression:
+    T = t.Thread
+    return (T.status == ThreadStatus.SNOOZED.value) & (T.snoozed_until <= now)
+
+
+def due_ids(now: datetime | None = None) -> list[int]:
+    """Snoozed threads whose time has come (a read: no transaction needed)."""
+    T = t.Thread
+    return [r.id for r in T.select(T.id).where(_due(now or datetime.now(UTC)))]
+
+
 def wake_due(now: datetime | None = None) -> list[int]:
     """Snoozed threads whose time has come go back to needs-reply; returns their ids.
 
@@ -167,8 +178,8 @@ def wake_due(now: datetime | None = None) -> list[int]:
     """
     now = now or datetime.now(UTC)
     T = t.Thread
-    due_where = (T.status == ThreadStatus.SNOOZED.value) & (T.snoozed_until <= now)
-    due = [r.id for r in T.select(T.id).where(due_where)]
+    due_where = _due(now)
+    due = due_ids(now)
     if due:
         T.update(status=ThreadStatus.NEEDS_REPLY.value, snoozed_until=None).where(
             T.id.in_(due) & due_where
