@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                       metavar="WxH", help="window size (default: %(default)s)")
     shot.add_argument("--select", type=int, default=0, metavar="N",
                       help="select the N-th conversation (0 = first; -1 = none)")
+    shot.add_argument("--suggested-reply", action="store_true",
+                      help="fill the composer with the suggested canned reply")
     for name, text in (("sync", "sync every account without a window"),
                        ("export", "export conversations")):
         cmd = sub.add_parser(name, parents=[common], help=text, add_help=False)
@@ -343,11 +345,22 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.select >= 0:
         window.select_row(args.select)
     loop = QEventLoop()
-    for _ in range(3):  # let background reads deliver and layouts settle
-        window.runner.wait_idle(3000)
-        QTimer.singleShot(60, loop.quit)
-        loop.exec()
-        app.processEvents()
+
+    def settle() -> None:
+        for _ in range(3):  # let background reads deliver and layouts settle
+            window.runner.wait_idle(3000)
+            QTimer.singleShot(60, loop.quit)
+            loop.exec()
+            app.processEvents()
+
+    settle()
+    filled = ""
+    pane = getattr(window, "answer_pane", None)
+    if args.suggested_reply and pane is not None and pane.composer.suggested is not None:
+        filled = f' with the reply "{pane.composer.suggested.title}" filled in'
+        pane.composer.use_suggestion()
+        pane.composer.focus_editor()
+        settle()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(args.out), "PNG")
     window.runner.shutdown()
@@ -355,7 +368,7 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     if not ok:
         print(f"shopkeep: could not write {args.out}", file=sys.stderr)
         return 1
-    print(f"Saved {args.out} ({w}x{h})")
+    print(f"Saved {args.out} ({w}x{h}){filled}")
     return 0
 
 

@@ -111,6 +111,16 @@ def test_screenshot_command_writes_a_png(tmp_path):
     assert not (tmp_path / "home").exists()  # nothing written to the real home
 
 
+def test_screenshot_of_a_complaint_with_its_suggested_apology(tmp_path):
+    out = tmp_path / "composer.png"
+    proc = _run_app("screenshot", str(out), "--demo", "--suggested-reply",
+                    "--data-dir", str(tmp_path / "data"), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    # the first demo thread is a late order: the apology for lateness is suggested
+    assert 'with the reply "Sorry it was late" filled in' in proc.stdout
+    assert not QImage(str(out)).isNull()
+
+
 def test_garbled_database_is_a_clear_line_not_a_traceback(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
