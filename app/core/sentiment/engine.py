@@ -11,8 +11,10 @@ pins this against VADER's own methods.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import heapq
+import itertools
 import math
 import string
 from collections.abc import Mapping
@@ -25,14 +27,23 @@ from vaderSentiment.vaderSentiment import (
     NEGATE,
     SPECIAL_CASES,
     SentimentIntensityAnalyzer,
-    normalize,
 )
 
 from app.core.sentiment.lexicons import EMOJI_VALENCE
 
 _PUNCT = string.punctuation
+_ALPHA = 15  # VADER's normalize() default
 _NEGATE = frozenset(NEGATE)
 _SO_THIS = ("so", "this")
+# Every word of VADER's idioms and multi-word boosters, and the first words of its
+# idioms: an idiom check around words outside these sets can change nothing.
+_IDIOM_WORDS = frozenset(
+    w for key in (*SPECIAL_CASES, *(b for b in BOOSTER_DICT if " " in b)) for w in key.split(" ")
+)
+_IDIOM_STARTS = frozenset(key.split(" ")[0] for key in SPECIAL_CASES if " " in key)
+# The words that can change a valence from up to three words back (boosters, negations,
+# "so"/"this"; words with "n't" negate too): without them VADER's look-back only adds 0.0.
+_MODIFIERS = frozenset(BOOSTER_DICT) | _NEGATE | frozenset(_SO_THIS)
 
 
 @lru_cache(maxsize=1)
@@ -72,35 +83,54 @@ def emoji_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _ascii_replacements() -> tuple[tuple[str, str], ...]:
+    """The emoji table's entries for ASCII characters (only the backtick)."""
+    return tuple((chr(c), r) for c, r in emoji_table().items() if c < 128)
+
+
+def translate_emoji(text: str) -> str:
+    """`text.translate(emoji_table())`; ASCII text (most posts) skips the per-character
+    dictionary lookups of `str.translate`, as only the ASCII entries can apply."""
+    if not text.isascii():
+        return text.translate(emoji_table())
+    for char, replacement in _ascii_replacements():
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
 def valences(
     analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]
 ) -> tuple[list[str], list[str], list[float], list[int]]:
     """Per-token VADER valences: words, their lower case, valences, each clause's start."""
     lexicon = analyzer.lexicon
-    flat = [s if len(s := t.strip(_PUNCT)) > 2 else t for clause in clauses for t in clause]
-    lows = list(map(str.lower, flat))
+    flat, lows = _words(list(itertools.chain.from_iterable(clauses)))
+    starts = list(itertools.accumulate(map(len, clauses), initial=0))
+    n = starts.pop()
     upper = sum(map(str.isupper, flat))
-    is_cap_diff = 0 < len(flat) - upper < len(flat)
-    sentiments: list[float] = []
-    starts: list[int] = []
-    lo = 0
-    for clause in clauses:
-        starts.append(lo)
-        hi = lo + len(clause)
-        for k in range(lo, hi):
-            low = lows[k]
-            if (
-                low not in lexicon
-                or low in BOOSTER_DICT
-                or (low == "kind" and k + 1 < hi and lows[k + 1] == "of")
-            ):
-                sentiments.append(0.0)
-            else:
-                sentiments.append(_valence(lexicon, flat, lows, lo, hi, k, is_cap_diff))
-        lo = hi
+    is_cap_diff = 0 < n - upper < n
+    sentiments = [0.0] * n
+    # Only lexicon words get a valence: find them in C, then visit just those.
+    for k in itertools.compress(range(n), map(lexicon.__contains__, lows)):
+        low = lows[k]
+        if low in BOOSTER_DICT:
+            continue
+        c = bisect.bisect_right(starts, k)  # k's clause is c - 1; it ends where c starts
+        hi = starts[c] if c < len(starts) else n
+        if low == "kind" and k + 1 < hi and lows[k + 1] == "of":
+            continue
+        sentiments[k] = _valence(lexicon, flat, lows, starts[c - 1], hi, k, is_cap_diff)
     if "but" in lows:
         _but_shift(sentiments, lows.index("but"))
     return flat, lows, sentiments, starts
+
+
+def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The tokens as VADER keeps them (stripped of punctuation unless that leaves 2
+    letters or fewer) and their lower case."""
+    words = [s if len(s := t.strip(_PUNCT)) > 2 else t for t in tokens]
+    return words, list(map(str.lower, words))
 
 
 def _valence(
@@ -126,7 +156,14 @@ def _valence(
         valence = lexicon[low] * N_SCALAR
     if is_cap_diff and words[k].isupper():
         valence = valence + C_INCR if valence > 0 else valence - C_INCR
-    for start_i in range(min(i, 3)):
+    reach = min(i, 3)
+    if reach and valence and _plain(lows[k - reach : k]):
+        # Nothing in reach boosts or negates, so the look-back below would only add 0.0
+        # (to a nonzero valence) and multiply by 1: only the idiom check is left.
+        if reach == 3 and lows[k - 3] not in lexicon:
+            valence = _idioms(valence, lows, hi, k)
+        reach = 0
+    for start_i in range(reach):
         before = lows[k - start_i - 1]
         if before in lexicon:
             continue
@@ -150,6 +187,11 @@ def _valence(
     elif i > 0 and lows[k - 1] == "least" and "least" not in lexicon:
         valence *= N_SCALAR
     return valence
+
+
+def _plain(window: list[str]) -> bool:
+    """No booster, negation or "so"/"this" among these words."""
+    return _MODIFIERS.isdisjoint(window) and "n't" not in " ".join(window)
 
 
 def _negated(word: str) -> bool:
@@ -176,14 +218,16 @@ def _negation(valence: float, lows: list[str], start_i: int, k: int) -> float:
 def _idioms(valence: float, lows: list[str], hi: int, k: int) -> float:
     """VADER's `_special_idioms_check` around the word at k (clause ends before hi)."""
     one, two, three, zero = lows[k - 1], lows[k - 2], lows[k - 3], lows[k]
-    twoone = f"{two} {one}"
-    threetwoone = f"{three} {twoone}"
-    threetwo = f"{three} {two}"
-    for seq in (f"{one} {zero}", f"{twoone} {zero}", twoone, threetwoone, threetwo):
-        if seq in SPECIAL_CASES:
-            valence = SPECIAL_CASES[seq]
-            break
-    if k + 1 < hi:
+    before = one in _IDIOM_WORDS or two in _IDIOM_WORDS  # every n-gram before k has one
+    if before:
+        twoone = f"{two} {one}"
+        threetwoone = f"{three} {twoone}"
+        threetwo = f"{three} {two}"
+        for seq in (f"{one} {zero}", f"{twoone} {zero}", twoone, threetwoone, threetwo):
+            if seq in SPECIAL_CASES:
+                valence = SPECIAL_CASES[seq]
+                break
+    if k + 1 < hi and zero in _IDIOM_STARTS:
         zeroone = f"{zero} {lows[k + 1]}"
         if zeroone in SPECIAL_CASES:
             valence = SPECIAL_CASES[zeroone]
@@ -191,9 +235,10 @@ def _idioms(valence: float, lows: list[str], hi: int, k: int) -> float:
             zeroonetwo = f"{zeroone} {lows[k + 2]}"
             if zeroonetwo in SPECIAL_CASES:
                 valence = SPECIAL_CASES[zeroonetwo]
-    for n_gram in (threetwoone, threetwo, twoone):
-        if n_gram in BOOSTER_DICT:
-            valence += BOOSTER_DICT[n_gram]
+    if before:
+        for n_gram in (threetwoone, threetwo, twoone):
+            if n_gram in BOOSTER_DICT:
+                valence += BOOSTER_DICT[n_gram]
     return valence
 
 
@@ -224,9 +269,15 @@ def _but_shift(sentiments: list[float], bi: int) -> None:
 
 
 def compound(analyzer: SentimentIntensityAnalyzer, total: float, text: str) -> float:
-    """VADER's compound: the sum with ! and ? emphasis, squashed into -1..1."""
+    """VADER's compound: the sum with ! and ? emphasis, squashed into -1..1.
+
+    VADER's `_punctuation_emphasis` and `normalize`, inlined (same arithmetic)."""
     if total == 0.0:
         return 0.0
-    emphasis = analyzer._punctuation_emphasis(text)
+    questions = text.count("?")
+    emphasis = min(text.count("!"), 4) * 0.292 + (
+        0 if questions <= 1 else questions * 0.18 if questions <= 3 else 0.96
+    )
     total += math.copysign(emphasis, total)
-    return round(normalize(total), 4)
+    norm = total / math.sqrt(total * total + _ALPHA)
+    return round(-1.0 if norm < -1.0 else 1.0 if norm > 1.0 else norm, 4)

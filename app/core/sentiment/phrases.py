@@ -15,7 +15,13 @@ from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-from app.core.sentiment.lexicons import COMPLAINT_TITLES, COMPLAINTS, PRAISE, SHORTFALL
+from app.core.sentiment.lexicons import (
+    COMPLAINT_TITLES,
+    COMPLAINTS,
+    PRAISE,
+    SARCASM_PRAISE,
+    SHORTFALL,
+)
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 
 TABLE = {**COMPLAINTS, **SHORTFALL, **REVIEW_COMPLAINTS, **PRAISE, **REVIEW_PRAISE}
@@ -122,7 +128,34 @@ def _trie(words: Iterable[str]) -> str:
     return "|".join(alts)
 
 
-def compile_tables() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
+class WordStarts:
+    """Where a word begins (not after a word character or an apostrophe) and `head`
+    matches, in order; overlapping starts included.
+
+    The plain lookbehind scan runs the regex engine at every character. For ASCII text
+    (nearly every post) the scan instead looks for the character *before* a word, a
+    cheap character class that lets `re` skip through words in C, and makes no match
+    object for the positions in between (about 2x faster, same positions).
+    """
+
+    __slots__ = ("_any", "_ascii", "_first")
+
+    def __init__(self, head: str) -> None:
+        self._any = re.compile(r"(?<![\w'])(?=" + head + ")")
+        self._ascii = re.compile(r"[^0-9A-Z_a-z'](?=" + head + ")")
+        self._first = re.compile("(?=" + head + ")")
+
+    def find(self, text: str) -> list[int]:
+        """The start positions, ascending."""
+        if not text.isascii():
+            return [m.start() for m in self._any.finditer(text)]
+        out = [m.end() for m in self._ascii.finditer(text)]
+        if self._first.match(text):
+            out.insert(0, 0)
+        return out
+
+
+def compile_tables() -> tuple[dict[str, re.Pattern[str]], WordStarts]:
     """(small regex per three-character key, the pre-scan for possible phrase starts).
 
     The named groups `k{kind}_{alternative}` say which kind matched. Every word start
@@ -142,4 +175,29 @@ def compile_tables() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
     by_key = {
         key: re.compile("(?:" + "|".join(groups) + r")(?![\w'])") for key, groups in buckets.items()
     }
-    return by_key, re.compile(r"(?<![\w'])(?=" + _trie(heads) + ")")
+    return by_key, WordStarts(_trie(heads))
+
+
+# Praise that may be sarcastic ("thanks for", "great job"); every match ends in a letter.
+_PRAISE = "(?:" + "|".join(SARCASM_PRAISE) + r")(?![\w'])"
+_PRAISE_RE = re.compile(r"(?<![\w'])" + _PRAISE)
+# For ASCII text: the praise after the character before it (as in WordStarts).
+_PRAISE_AFTER = re.compile(r"[^0-9A-Z_a-z'](" + _PRAISE + ")")
+_PRAISE_AT_START = re.compile(_PRAISE)
+
+
+def praise_hits(text: str) -> list[tuple[int, str]]:
+    """(start, phrase) of each `_PRAISE_RE` match, in order.
+
+    For ASCII text the scan looks for the character before a phrase, which `re` finds
+    without trying the phrases inside words; a phrase ends in a letter, so the next
+    one's preceding character is never inside the last match."""
+    if not text.isascii():
+        return [(m.start(), m.group()) for m in _PRAISE_RE.finditer(text)]
+    hits, pos = [], 0
+    first = _PRAISE_AT_START.match(text)
+    if first is not None:
+        hits.append((0, first.group()))
+        pos = first.end()
+    hits += [(m.start(1), m.group(1)) for m in _PRAISE_AFTER.finditer(text, pos)]
+    return hits

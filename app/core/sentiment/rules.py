@@ -10,14 +10,13 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.sentiment import phrases
 from app.core.sentiment.lexicons import (
     EMPTY_THANKS,
     OCCASION_WORDS,
     REQUEST_WORDS,
-    SARCASM_PRAISE,
     THANKS_BOOSTERS,
     THANKS_WORDS,
     word_set,
@@ -28,7 +27,14 @@ NEGATED_PRAISE = "negated praise"
 _NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
 
-_BY_START, _CANDIDATE = phrases.compile_tables()
+_BY_START, _STARTS = phrases.compile_tables()
+# Named group of a phrase alternative -> (kind, valence), so a hit costs one dict lookup.
+_GROUP_KIND = {
+    name: (kind, phrases.TABLE[kind][1])
+    for pattern in _BY_START.values()
+    for name in pattern.groupindex
+    for kind in (phrases.KINDS[int(name[1:].split("_")[0])],)
+}
 # A complaint phrase right after a negation is not one: "wasn't late", "no refund needed".
 _NEGATED_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?!only |just )(?:\w+ )?$"
@@ -41,12 +47,16 @@ _DOUBTED_BEFORE = re.compile(
 )
 _RETURN_PRAISE = "coming back"
 _DOUBTED_KIND = "never again"
-_PRAISE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(SARCASM_PRAISE) + r")(?![\w'])")
-_EMPTY_THANKS_RE = re.compile(r"(?<![\w'])" + EMPTY_THANKS + r"(?![\w'])")
+# The lookbehind after the literal "thank", so `re` can jump to each "thank".
+_EMPTY_THANKS_RE = re.compile(
+    EMPTY_THANKS[:5] + r"(?<![\w']thank)" + EMPTY_THANKS[5:] + r"(?![\w'])"
+)
+assert EMPTY_THANKS.startswith("thank")
 
 
-@dataclass(frozen=True, slots=True)
-class Complaint:
+class Complaint(NamedTuple):
+    """One complaint or praise phrase hit (a tuple: built for every hit, so kept cheap)."""
+
     kind: str
     phrase: str
     valence: float
@@ -56,7 +66,7 @@ class Complaint:
 def rule_text(clauses: list[list[str]]) -> str:
     """The text as the phrase rules read it: one clause a line, lower case (the emoji
     table has already made every apostrophe a plain one)."""
-    return "\n".join(" ".join(c) for c in clauses).lower()
+    return "\n".join(map(" ".join, clauses)).lower()
 
 
 def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Complaint]:
@@ -67,8 +77,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
     found = []
     clause, line_end = 0, text.find("\n")
     pos = 0
-    for start in _CANDIDATE.finditer(text):
-        at = start.start()
+    for at in _STARTS.find(text):
         if at < pos:
             continue
         bucket = _BY_START.get(text[at : at + phrases.KEY])
@@ -84,8 +93,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         phrase = m.group()
         if owner_words and any(w in owner_words for w in phrase.split()):
             continue  # the owner's word list decides about this word
-        kind = phrases.KINDS[int(m.lastgroup[1:].split("_")[0])]  # type: ignore[index]
-        valence = phrases.TABLE[kind][1]
+        kind, valence = _GROUP_KIND[m.lastgroup]  # type: ignore[index]
         if kind == _RETURN_PRAISE and _DOUBTED_BEFORE.search(
             text, max(0, text.rfind("\n", 0, at) + 1, at - 40), at
         ):
@@ -163,7 +171,7 @@ def praise_by_clause(text: str) -> dict[int, tuple[list[str], str | None]]:
 
     No phrase spans a line, and a "thanks for nothing" is also a "thanks for" hit.
     """
-    hits = [(m.start(), m.group()) for m in _PRAISE_RE.finditer(text)]
+    hits = phrases.praise_hits(text)
     if not hits:
         return {}
     line_starts = list(
@@ -180,11 +188,16 @@ def praise_by_clause(text: str) -> dict[int, tuple[list[str], str | None]]:
     return out
 
 
+_POLITE_WORDS = REQUEST_WORDS | THANKS_WORDS
+
+
 def politeness(
     lows: list[str], sentiments: list[float], *, keep_thanks: bool, owner_words: frozenset[str]
 ) -> list[str]:
     """Zero manners-only praise ("please", "help", "thanks" next to a request); say which."""
-    dropped = []
+    dropped: list[str] = []
+    if _POLITE_WORDS.isdisjoint(lows):
+        return dropped  # nothing below can apply
     for i in itertools.compress(range(len(lows)), sentiments):
         low = lows[i]
         if sentiments[i] <= 0:
@@ -250,6 +263,17 @@ _CARE = {
     "cares": {"who": -1.5},
     "care": {"who": -1.5, "take": 0.0},
 }
+# Every word one of word_rules' fixes is about ("not" for "not only" aside).
+_WORD_RULE_WORDS = (
+    OCCASION_WORDS
+    | _DEGREE_WORDS
+    | _ADJ_BOOSTERS.keys()
+    | _FILLER_SENSES.keys()
+    | _PROFANITY
+    | _CARE.keys()
+    | _SWEAR_BOOSTERS
+    | {"like", "bad", "badly", "best", "longer", "nothing"}
+)
 
 
 def word_rules(
@@ -262,6 +286,8 @@ def word_rules(
 
     Every fix is about a word VADER scored, or one of the few it leaves at zero
     (_ZERO_VALUED), so only those slots are visited, not every token."""
+    if _WORD_RULE_WORDS.isdisjoint(lows) and "not" not in lows:
+        return  # no rule below can fire: each needs one of these words (or "not only")
     last = len(lows) - 1
     nothing = "nothing" in lows
     slots: Iterable[int] = itertools.compress(range(len(lows)), sentiments)

@@ -18,9 +18,11 @@ from app.core.sentiment.lexicons import word_set
 _ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#39);")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&#39;": "'"}
-_HANDLE = re.compile(r"(?<![\w@])@[\w.\-]+(?:@[\w.\-]+)?")
+# The lookbehinds sit after the first character so that `re` can jump from "@" to "@"
+# (a literal first character) instead of trying the pattern at every position.
+_HANDLE = re.compile(r"@(?<![\w@]@)[\w.\-]+(?:@[\w.\-]+)?")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+_HASHTAG = re.compile(r"#(?<![\w#]#)(\w+)")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _SPACES = re.compile(r"[ \t]+")
 # A short double-quoted span inside a longer message: what a cake, a sign or a
