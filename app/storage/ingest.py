@@ -73,6 +73,7 @@ class _Batch:
     touched: set[int] = field(default_factory=set)
     removed: set[int] = field(default_factory=set)
     new_negative: list[int | str] = field(default_factory=list)  # id, or remote id if new
+    read_until: dict[int, datetime] = field(default_factory=dict)  # stored posts to mark read
     new_posts: int = 0
     # SQLite: new rows are numbered here and written once per batch (None: one by one).
     next_thread: int | None = None
@@ -107,16 +108,20 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
         raise LookupError(f"no account {account_id}")
     unique = {p.remote_id: p for p in posts}
     ordered = sorted(unique.values(), key=lambda p: (p.created_at, p.remote_id))
-    job = ScoringJob(score, _texts_to_score(account.id, ordered))
+    stored = sql.pairs(
+        "SELECT id, remote_id, text FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
+        account.id, [p.remote_id for p in ordered])  # fmt: skip
+    job = ScoringJob(score, _texts_to_score(ordered, stored))
     batch = _Batch(account=account, score=job.get, next_thread=sql.next_id("thread"),
                    next_contact=sql.next_id("contact"), first_post=sql.next_id("post"))  # fmt: skip
-    _preload(batch, ordered)
+    _preload(batch, ordered, [post_id for post_id, _, _ in stored])
     for post in ordered:
         row = batch.rows.get(post.remote_id)
         if row is None:
             _insert(batch, post)
         else:
             _update(batch, row, post)
+    sql.mark_read_until(batch.read_until)
     sql.insert_contacts(batch.queued_contacts)
     sql.insert_full_threads(_born_threads(batch))
     new_ids = sql.insert_posts(account.id, batch.queue, batch.first_post)
@@ -134,26 +139,19 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
     )
 
 
-def _texts_to_score(account_id: int, posts: Sequence[m.Post]) -> list[str]:
+def _texts_to_score(posts: Sequence[m.Post], stored: list[tuple[Any, ...]]) -> list[str]:
     """The texts of new posts and of edited ones: nothing already scored is scored again."""
-    stored = dict(sql.pairs(
-        "SELECT remote_id, text FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
-        account_id, [p.remote_id for p in posts]))  # fmt: skip
-    wanted = {p.text: None for p in posts if not p.deleted and stored.get(p.remote_id) != p.text}
+    text_of = {remote_id: text for _, remote_id, text in stored}
+    wanted = {p.text: None for p in posts if not p.deleted and text_of.get(p.remote_id) != p.text}
     return list(wanted)
 
 
-def _preload(batch: _Batch, posts: Sequence[m.Post]) -> None:
+def _preload(batch: _Batch, posts: Sequence[m.Post], stored_ids: list[int]) -> None:
     """Fetch every stored row the batch can refer to, in a few IN queries."""
     acc = batch.account
     ids = [p.remote_id for p in posts]
     related = {x for p in posts for x in (p.parent_remote_id, p.root_remote_id) if x}
-    stored = sql.pairs(
-        "SELECT id, remote_id FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
-        acc.id,
-        ids,
-    )
-    for chunk in sql.chunks([post_id for post_id, _ in stored]):  # re-fetched: full rows
+    for chunk in sql.chunks(stored_ids):  # full rows of the posts stored before
         for row in t.Post.select().where(t.Post.id.in_(list(chunk))).dicts():
             batch.rows[row["remote_id"]] = row
             batch.thread_of[row["remote_id"]] = row["thread"]
@@ -252,8 +250,8 @@ def _insert(batch: _Batch, post: m.Post) -> None:
             thread.status, thread.snoozed_until = S.REPLIED.value, None
         thread.last_own_at = _later(thread.last_own_at, at)
         # The shop answered (maybe from another app): what came before counts as read.
-        if thread_id not in batch.fresh:
-            sql.mark_read_until(thread_id, at)
+        if thread_id not in batch.fresh:  # marked in one statement at the end of the batch
+            batch.read_until[thread_id] = _later(batch.read_until.get(thread_id), at)
         for row in batch.pending.get(thread_id, ()):
             row[sql.READ_AT] = True  # posts go in time order: every queued one is older
     else:

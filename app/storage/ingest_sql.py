@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -240,12 +240,14 @@ def insert_full_threads(rows: Sequence[tuple[Any, ...]]) -> None:
         )
 
 
-def mark_read_until(thread_id: int, until: datetime) -> None:
-    """The shop answered: the thread's stored posts up to then count as read."""
+def mark_read_until(until: Mapping[int, datetime]) -> None:
+    """The shop answered: each thread's stored posts up to then count as read."""
+    if not until:
+        return
     p = db().param
-    db().execute_sql(
+    db().cursor().executemany(
         f"UPDATE post SET read = 1 WHERE thread_id = {p} AND NOT read AND created_at <= {p}",
-        (thread_id, t.to_db_time(until)),
+        [(thread_id, t.to_db_time(at)) for thread_id, at in until.items()],
     )
 
 
