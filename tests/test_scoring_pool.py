@@ -135,3 +135,23 @@ def test_only_new_and_edited_texts_are_scored_again(
     store.ingest(shop_account.id, edited, counting)
 
     assert sorted(seen) == sorted(p.text for p in edited[:5])
+
+
+def test_a_conversation_across_a_big_batch_stays_one_thread(
+        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    from app.storage.ingest import PART
+
+    posts = _mentions(make_post, PART + 200)
+    chain = range(PART - 10, PART + 11)  # a back-and-forth over where the batch is split
+    for i in chain[1:]:  # each answers the one before
+        posts[i] = make_post(str(i), posts[i].text, author="ann", minutes=i, parent=str(i - 1))
+
+    result = store.ingest(shop_account.id, posts, WhereScored())
+
+    threads = store.list_threads(ThreadQuery(), 0, 10_000)
+    assert result.new_posts == PART + 200
+    assert sorted(result.new_thread_ids) == sorted(r.id for r in threads)
+    assert result.updated_thread_ids == ()
+    (long,) = [r for r in threads if r.post_count > 1]
+    assert long.post_count == len(chain)
+    assert set(_reasons(store)) == {("worker",)}

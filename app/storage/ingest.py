@@ -97,11 +97,15 @@ class _Batch:
         return found
 
 
+PART = 1000  # posts stored at a time while the worker processes score the next ones
+
+
 def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
     """Run inside a transaction (the store opens it).
 
     A big batch is scored in worker processes (app.core.scoring_pool) while its
-    rows are being built: the wait is the longer of the two, not their sum.
+    rows are built, and stored PART posts at a time (oldest first), so the database
+    work on one part runs while the workers still score the next.
     """
     account = t.Account.get_or_none(t.Account.id == account_id)
     if account is None:
@@ -112,9 +116,39 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
         "SELECT id, remote_id, text FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
         account.id, [p.remote_id for p in ordered])  # fmt: skip
     job = ScoringJob(score, _texts_to_score(ordered, stored))
-    batch = _Batch(account=account, score=job.get, next_thread=sql.next_id("thread"),
+    ids = {remote_id: post_id for post_id, remote_id, _ in stored}
+    size = PART if job.parallel else max(1, len(ordered))
+    chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)] or [ordered]
+    results = [_ingest_part(account, chunk, job.get,
+                            [ids[p.remote_id] for p in chunk if p.remote_id in ids])
+               for chunk in chunks]
+    return results[0] if len(results) == 1 else _merged(results)
+
+
+def _merged(parts: list[m.IngestResult]) -> m.IngestResult:
+    """One result for the parts of a batch, as if it had been stored in one go."""
+    new: dict[int, None] = {}
+    updated: dict[int, None] = {}
+    removed: set[int] = set()
+    for r in parts:
+        new.update(dict.fromkeys(r.new_thread_ids))
+        updated.update(dict.fromkeys(r.updated_thread_ids))
+        removed.update(r.removed_thread_ids)
+    return m.IngestResult(
+        new_posts=sum(r.new_posts for r in parts),
+        new_thread_ids=tuple(sorted(new.keys() - removed)),
+        updated_thread_ids=tuple(sorted(updated.keys() - new.keys() - removed)),
+        new_negative_post_ids=tuple(i for r in parts for i in r.new_negative_post_ids),
+        removed_thread_ids=tuple(sorted(removed - new.keys())),
+    )
+
+
+def _ingest_part(account: t.Account, ordered: Sequence[m.Post], score: Scorer,
+                 stored_ids: list[int]) -> m.IngestResult:
+    """Store posts (in created_at order); `stored_ids`: those of them already stored."""
+    batch = _Batch(account=account, score=score, next_thread=sql.next_id("thread"),
                    next_contact=sql.next_id("contact"), first_post=sql.next_id("post"))  # fmt: skip
-    _preload(batch, ordered, [post_id for post_id, _, _ in stored])
+    _preload(batch, ordered, stored_ids)
     for post in ordered:
         row = batch.rows.get(post.remote_id)
         if row is None:
