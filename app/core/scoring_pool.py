@@ -11,14 +11,16 @@ inline, once and for good, with a line in the log: never a lost post.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import pickle
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from app.core.models import Sentiment, SentimentLabel
+
+if TYPE_CHECKING:  # multiprocessing costs ~12 ms to import: only a big batch needs it
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,9 @@ def _shared_pool() -> ProcessPoolExecutor | None:
         if _failed:
             return None
         if _pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             try:
                 # spawn, not fork: the app has Qt and database threads running
                 context = multiprocessing.get_context("spawn")
