@@ -283,6 +283,9 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
 
         exit_after_first_paint(window)
     code = int(app.exec())
+    from app.core.scoring_pool import shutdown as stop_scoring_workers
+
+    stop_scoring_workers()
     if window.runner.is_busy() and not window.runner.wait_idle(0):
         # A request still in flight (up to its read timeout): do not wait for it. The
         # database is safe (every write is one transaction; WAL recovers the rest) and

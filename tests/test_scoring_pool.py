@@ -155,3 +155,21 @@ def test_a_conversation_across_a_big_batch_stays_one_thread(
     (long,) = [r for r in threads if r.post_count > 1]
     assert long.post_count == len(chain)
     assert set(_reasons(store)) == {("worker",)}
+
+
+def test_idle_workers_are_let_go_after_a_while(store: Any, shop_account: Any, make_post: Any,
+                                              fresh_pool: None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(scoring_pool, "IDLE_SECONDS", 0.3)
+    store.ingest(shop_account.id, _mentions(make_post, 500), WhereScored())
+    assert scoring_pool._pool is not None  # kept for the next big batch...
+
+    deadline = time.monotonic() + 10
+    while scoring_pool._pool is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scoring_pool._pool is None  # ...but not forever: each worker holds the lexicons
+    more = [make_post(f"n{i}", f"late parcel {i}", minutes=900 + i) for i in range(500)]
+    store.ingest(shop_account.id, more, WhereScored())
+    assert set(_reasons(store)) == {("worker",)}  # a new pool for the next big batch

@@ -31,10 +31,13 @@ _LABELS = {label.value: label for label in SentimentLabel}
 MIN_PARALLEL = 400  # below this, starting or feeding workers costs more than it saves
 CHUNK = 250  # texts per task: large enough that pickling is noise
 ENV_WORKERS = "SHOPKEEP_SCORE_WORKERS"  # "0" or "1": always score inline
+IDLE_SECONDS = 60.0  # workers hold ~40 MB each: let them go when no big batch follows
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _failed = False
+_idle: threading.Timer | None = None
+_in_flight: list[Future[list[_Packed]]] = []  # the last job's tasks
 
 
 def worker_count() -> int:
@@ -72,6 +75,7 @@ class ScoringJob:
         for k, part in enumerate(self._texts):
             for text in part:
                 self._chunk_of.setdefault(text, k)
+        _stop_when_idle(list(self._futures))  # type: ignore[arg-type]
 
     @property
     def parallel(self) -> bool:
@@ -112,6 +116,27 @@ def shutdown() -> None:
         pool, _pool = _pool, None
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _stop_when_idle(in_flight: list[Future[list[_Packed]]]) -> None:
+    """(Re)start the countdown after which idle workers are stopped."""
+    global _idle, _in_flight
+    timer = threading.Timer(IDLE_SECONDS, _stop_if_idle)
+    timer.daemon = True
+    with _lock:
+        previous, _idle, _in_flight = _idle, timer, in_flight
+    if previous is not None:
+        previous.cancel()
+    timer.start()
+
+
+def _stop_if_idle() -> None:
+    with _lock:
+        busy = any(not f.done() for f in _in_flight)
+    if busy:  # a huge batch is still being scored: look again later
+        _stop_when_idle(_in_flight)
+    else:
+        shutdown()
 
 
 def _picklable(scorer: Scorer) -> bool:
