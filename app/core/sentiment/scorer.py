@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from app.core.models import Sentiment, SentimentLabel
-from app.core.sentiment import engine, evidence, language, phrases, rules, text
+from app.core.sentiment import engine, evidence, hedges, language, phrases, rules, smileys, text
 from app.core.sentiment.lexicons import REQUEST_WORDS
 
 THRESHOLD = 0.05
@@ -47,7 +47,7 @@ def score(
     if lang is not None:
         return Sentiment(0.0, SentimentLabel.UNSCORED, (f"not English ({lang}): not scored",), lang)
 
-    cleaned = engine.translate_emoji(text.split_hashtags(masked))
+    cleaned = smileys.shorten(engine.translate_emoji(text.split_hashtags(masked)))
     owner = _owner_words(extra_words)
     if extra_words and owner.phrases is not None:
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
@@ -58,6 +58,8 @@ def score(
     bounds = [*starts, len(words)]
 
     rules.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
+    if "(" in cleaned or ")" in cleaned or "<3" in cleaned:
+        smileys.unflip(lows, sentiments, analyzer.lexicon)
     names = rules.proper_names(words, sentiments, starts, owner.words)
     found = rules.complaints(joined, owner.words)
     bad = [c for c in found if c.valence < 0] if found else found
@@ -83,18 +85,41 @@ def score(
     total += rules.SARCASM_VALENCE * len(sarcastic)
     value = engine.compound(analyzer, total, cleaned)
     label = label_for(value)
-    thin = None
-    if label is not _NEUTRAL and abs(value) < evidence.WIDE_BAND:
-        explicit = bool(found or sarcastic) or not owner.words.isdisjoint(lows)
-        thin = evidence.band(cleaned, lows, sentiments, explicit)
-        if thin is not None:
-            label = _NEUTRAL
+    explicit = bool(found or sarcastic)  # an explicit phrase keeps the normal band
+    thin = _thin(label, value, cleaned, lows, sentiments, explicit, owner.words)
+    hedged: list[str] = []
+    if thin is None and label is _POSITIVE:  # only praise is damped by a hedge
+        hedged, cut = hedges.damp(words, lows, sentiments, starts)
+        if cut:
+            value = engine.compound(analyzer, total - cut, cleaned)
+            label = label_for(value)
+            thin = _thin(label, value, cleaned, lows, sentiments, explicit, owner.words)
+    if thin is not None:
+        label = _NEUTRAL
     reasons = _reasons(label, lows, sentiments, found, sarcastic, polite, owner.words, name_masked)
     if names:
         reasons = (*reasons, f"names not counted: {_quote(names)}")
+    if hedged:
+        reasons = (*reasons, f"praise under {_quote(hedged)} counted half")
     if thin is not None:
         reasons = (*reasons, f"neutral: {thin}")
     return Sentiment(value, label, reasons, "en")
+
+
+def _thin(
+    label: SentimentLabel,
+    value: float,
+    cleaned: str,
+    lows: list[str],
+    sentiments: list[float],
+    explicit: bool,
+    owner_words: frozenset[str],
+) -> str | None:
+    """Why a coloured score near the cut-off rests on too little evidence, if it does."""
+    if label is _NEUTRAL or abs(value) >= evidence.WIDE_BAND:
+        return None
+    explicit = explicit or not owner_words.isdisjoint(lows)
+    return evidence.band(cleaned, lows, sentiments, explicit)
 
 
 def _sarcasm(
