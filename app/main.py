@@ -1,4 +1,4 @@
-"""Shopkeep's entry point: paths, logging, crash handler, Qt, and the wiring of layers.
+"""Shopkeep's entry point: paths, logging, crash handler, and the wiring of layers.
 
 This is the one module that imports `app.storage` (and later `app.net`)
 concretely and hands them to the UI as core ports. Everything heavy is
@@ -101,25 +101,6 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     return log_path
 
 
-def install_qt_message_handler() -> None:
-    """Route Qt's own warnings into logging, so they land in the log file too."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    levels = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }
-
-    def handler(mode: QtMsgType, context: Any, message: str) -> None:
-        category = getattr(context, "category", None) or "default"
-        logging.getLogger(f"qt.{category}").log(levels.get(mode, logging.WARNING), message)
-
-    qInstallMessageHandler(handler)
-
-
 # ---------------------------------------------------------------- store and settings
 
 
@@ -175,27 +156,6 @@ def ensure_qt_platform() -> None:
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def make_application(argv: list[str]) -> Any:
-    from PySide6.QtWidgets import QApplication
-
-    from app.ui.app_style import apply_style
-
-    # The GUI thread shares the GIL with the sync and database workers, and PySide
-    # releases it around each QPainter call: under contention every call waits up to
-    # one switch interval for it back. At Python's default 5 ms a row's ~40 calls
-    # cost ~30 ms (2,000 fillRect calls: 1.4 s beside a busy thread, 27 ms alone);
-    # at 0.2 ms they cost ~3 ms, and the workers only switch when the GUI asks.
-    sys.setswitchinterval(0.0002)
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    app.setApplicationName("Shopkeep")
-    app.setApplicationDisplayName("Shopkeep")
-    app.setOrganizationName("Shopkeep")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("shopkeep")
-    apply_style(app)  # type: ignore[arg-type]
-    return app
 
 
 def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
@@ -267,6 +227,7 @@ def show_window(window: MainWindow) -> None:
 
 
 def run_gui(paths: AppPaths, demo: bool) -> int:
+    from app.ui.application import install_qt_message_handler, make_application
 
     app = make_application([])
     install_qt_message_handler()
@@ -298,26 +259,22 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
 
 def offer_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
     """After a damaged database: offer the newest automatic backup, else start fresh."""
-    from PySide6.QtWidgets import QMessageBox
-
     from app.storage.database import list_backups, restore_last_backup
+    from app.ui.dialogs import ask, tell
 
     backups = list_backups(paths.backup_dir)
     if not backups:
-        QMessageBox.warning(None, "Shopkeep", _corrupt_text(exc)
-                            + "\n\nThere is no automatic backup yet, so Shopkeep will start "
-                              "with a fresh inbox and sync your accounts again.")
+        tell(_corrupt_text(exc) + "\n\nThere is no automatic backup yet, so Shopkeep will "
+             "start with a fresh inbox and sync your accounts again.")
         return False
-    answer = QMessageBox.question(
-        None, "Shopkeep", _corrupt_text(exc) + "\n\nRestore the last automatic backup "
-        f"({backups[0].name})? Anything newer is synced again from your accounts; "
-        "choose No to start with a fresh inbox.")
-    if answer != QMessageBox.StandardButton.Yes:
+    if not ask(_corrupt_text(exc) + "\n\nRestore the last automatic backup "
+               f"({backups[0].name})? Anything newer is synced again from your accounts; "
+               "choose No to start with a fresh inbox."):
         return False
     try:
         restore_last_backup(paths.database, paths.backup_dir)
     except ShopkeepError as err:
-        QMessageBox.warning(None, "Shopkeep", err.user_message)
+        tell(err.user_message)
         return False
     return True
 
@@ -336,38 +293,15 @@ def quit_quickly(window: MainWindow, timeout_ms: int = 900) -> None:
 def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     """Render the window to a PNG: anyone can see what a user sees, with no display."""
     ensure_qt_platform()
-    from PySide6.QtCore import QEventLoop, QTimer
+    from app.ui.application import install_qt_message_handler, make_application
+    from app.ui.screenshot import save_screenshot
 
-    app = make_application([])
+    make_application([])
     install_qt_message_handler()
     window = build_window(paths, demo=getattr(args, "demo", False))
     w, h = parse_size(args.size)
-    window.resize(w, h)
-    window.show()
-    app.processEvents()
-    if args.select >= 0:
-        window.select_row(args.select)
-    loop = QEventLoop()
-
-    def settle() -> None:
-        for _ in range(3):  # let background reads deliver and layouts settle
-            window.runner.wait_idle(3000)
-            QTimer.singleShot(60, loop.quit)
-            loop.exec()
-            app.processEvents()
-
-    settle()
-    filled = ""
-    pane = getattr(window, "answer_pane", None)
-    if args.suggested_reply and pane is not None and pane.composer.suggested is not None:
-        filled = f' with the reply "{pane.composer.suggested.title}" filled in'
-        pane.composer.use_suggestion()
-        pane.composer.focus_editor()
-        settle()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(args.out), "PNG")
-    window.runner.shutdown()
-    window.close()
+    ok, filled = save_screenshot(window, args.out, size=(w, h), select=args.select,
+                                 suggested_reply=args.suggested_reply)
     if not ok:
         print(f"shopkeep: could not write {args.out}", file=sys.stderr)
         return 1

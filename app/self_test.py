@@ -159,10 +159,11 @@ def _raw_keyring_round_trip(key: str, value: str) -> str | BaseException:
 
 def check_window(tmp: Path) -> str:
     """The main window builds over the demo shop and paints, its SVG icons included."""
-    from app.main import build_window, ensure_qt_platform, make_application
+    from app.main import build_window, ensure_qt_platform
 
     ensure_qt_platform()
     from app.core.paths import resolve_paths, resources_dir
+    from app.ui.application import make_application
     from app.ui.window_check import icon_renders, paint_offscreen
 
     qt_app = make_application([])

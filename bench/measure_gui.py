@@ -100,12 +100,8 @@ def child_bare() -> None:
 def _app_window(data_dir: str) -> tuple[Any, Any]:
     """The real window over the stored inbox, built as app.main.run_gui builds it."""
     from app.core.paths import resolve_paths
-    from app.main import (
-        build_window,
-        configure_logging,
-        install_qt_message_handler,
-        make_application,
-    )
+    from app.main import build_window, configure_logging
+    from app.ui.application import install_qt_message_handler, make_application
 
     paths = resolve_paths(data_dir)
     paths.ensure()

@@ -61,14 +61,9 @@ def child(count: int) -> None:
 
     from app.core.connections import key_for
     from app.core.paths import resolve_paths
-    from app.main import (
-        build_window,
-        make_application,
-        quit_quickly,
-        show_window,
-        update_settings,
-    )
+    from app.main import build_window, quit_quickly, show_window, update_settings
     from app.storage.inbox_store import SqliteInboxStore
+    from app.ui.application import make_application
     from tests.sync_support import mastodon_account
 
     app = make_application([])

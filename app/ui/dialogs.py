@@ -1,4 +1,4 @@
-"""Small confirmations the main window asks for."""
+"""Small confirmations and warnings the app asks for and gives."""
 
 from __future__ import annotations
 
@@ -15,3 +15,13 @@ def confirm_remove_demo(parent: QWidget | None) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def tell(text: str) -> None:
+    """A plain warning with no window behind it (start-up, before the inbox exists)."""
+    QMessageBox.warning(None, "Shopkeep", text)
+
+
+def ask(text: str) -> bool:
+    """A yes/no question with no window behind it; True for yes."""
+    return QMessageBox.question(None, "Shopkeep", text) == QMessageBox.StandardButton.Yes

@@ -1,0 +1,43 @@
+"""`shopkeep screenshot`: the window as a user sees it, saved to a PNG with no display."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.ui.main_window import MainWindow
+
+
+def save_screenshot(window: MainWindow, out: Path, *, size: tuple[int, int], select: int,
+                    suggested_reply: bool) -> tuple[bool, str]:
+    """Show, settle and grab the window; (saved, what was filled in the composer)."""
+    window.resize(*size)
+    window.show()
+    QApplication.processEvents()
+    if select >= 0:
+        window.select_row(select)
+    _settle(window)
+    filled = ""
+    pane = getattr(window, "answer_pane", None)
+    if suggested_reply and pane is not None and pane.composer.suggested is not None:
+        filled = f' with the reply "{pane.composer.suggested.title}" filled in'
+        pane.composer.use_suggestion()
+        pane.composer.focus_editor()
+        _settle(window)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(out), "PNG")
+    window.runner.shutdown()
+    window.close()
+    return ok, filled
+
+
+def _settle(window: MainWindow) -> None:
+    """Let background reads deliver and layouts settle."""
+    loop = QEventLoop()
+    for _ in range(3):
+        window.runner.wait_idle(3000)
+        QTimer.singleShot(60, loop.quit)
+        loop.exec()
+        QApplication.processEvents()
