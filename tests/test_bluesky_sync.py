@@ -302,7 +302,7 @@ def test_kill_9_after_the_server_stored_the_reply_never_posts_it_twice(
             return real_reply(parent, text, idempotency_key)
 
         monkeypatch.setattr(client, "reply", watched_reply)
-        report = OutboxSender(restarted, shop.score, sending_lease=0).send_pending(
+        report = OutboxSender(restarted, shop.score).send_pending(
             shop.account, client)
         accounts.connections.close()
 

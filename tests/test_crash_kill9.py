@@ -174,6 +174,36 @@ def finish_outbox(db_path: Path, account: Any, server: MastodonServer) -> Any:
         store.close()
 
 
+def test_a_reply_another_process_is_sending_is_left_to_it(
+        mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int],
+        kill_list: list[Worker]) -> None:
+    """`python -m app sync` is mid-send when the window's pass starts: the window waits.
+
+    The server ignores idempotency keys here, so a second send would show as a
+    second post."""
+    db_path, account, item_id = queued_reply
+    mastodon_server.honour_idempotency = False
+    mastodon_server.delay = {"/api/v1/statuses": 3.0}  # the first process's POST hangs
+    worker = Worker("outbox", str(db_path), mastodon_server.url, mastodon_server.token,
+                    str(account.id))
+    kill_list.append(worker)
+    worker.wait_for(lambda line: line == "ready")
+    deadline = time.monotonic() + 20
+    while not mastodon_server.requests_to("/api/v1/statuses", "POST"):
+        assert time.monotonic() < deadline, "the worker never sent"
+        time.sleep(0.02)
+    mastodon_server.delay = {}  # only the request in flight is slow
+
+    report, [item] = finish_outbox(db_path, account, mastodon_server)
+    assert report.sent == () and report.waiting == 1
+    assert item.id == item_id and item.state is OutboxState.SENDING
+    assert worker.wait_for(lambda line: line.startswith("done")) == "done 1"
+    assert len(mastodon_server.posted) == 1
+    report, [item] = finish_outbox(db_path, account, mastodon_server)
+    assert report.waiting == 0 and item.state is OutboxState.SENT
+    assert len(mastodon_server.posted) == 1
+
+
 def test_kill_9_after_the_server_took_the_reply_never_posts_it_twice(
         mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int],
         kill_list: list[Worker]) -> None:

@@ -174,7 +174,7 @@ def test_restart_with_item_left_sending_does_not_double_post(store, mastodon_ser
     client = client_for(mastodon_server)
     client.reply(parent, item.text, item.idempotency_key)  # what the crashed process did
     assert len(mastodon_server.posted) == 1
-    restarted = OutboxSender(store, score, sending_lease=0)  # a new process
+    restarted = OutboxSender(store, score)  # a new process
     report = restarted.send_pending(shop, client_for(mastodon_server))
     assert report.sent == (item.id,)
     assert len(mastodon_server.posted) == 1
@@ -186,7 +186,7 @@ def test_restart_with_item_left_sending_that_never_arrived_is_sent(store, mastod
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Hello?")
     item = OutboxSender(store, score).enqueue(shop, thread_id, parent, "Hello Ann!")
     store.mark_sending(item.id)  # crashed before the request left
-    report = OutboxSender(store, score, sending_lease=0).send_pending(
+    report = OutboxSender(store, score).send_pending(
         shop, client_for(mastodon_server))
     assert report.sent == (item.id,)
     assert len(mastodon_server.posted) == 1

@@ -111,12 +111,13 @@ def test_same_idempotency_key_never_queues_twice(store, thread_id):
     assert len(store.outbox_items()) == 1
 
 
-def test_items_left_sending_after_a_crash_are_requeued(store, thread_id):
-    item = store.enqueue_reply(thread_id, "1", "Hi", "k")
-    store.mark_sending(item.id)
-    assert store.requeue_stuck_sending() == 1
-    assert store.outbox_item(item.id).state == OutboxState.QUEUED
-    assert store.cancel_outbox_item(item.id)
+def test_one_process_at_a_time_sends_an_accounts_replies(store, thread_id):
+    """The send lock: the window and `python -m app sync` never send for one account at once."""
+    with (store.sending_lock(1) as first, store.sending_lock(1) as second,
+          store.sending_lock(2) as other_account):
+        assert (first, second, other_account) == (True, False, True)
+    with store.sending_lock(1) as again:
+        assert again
 
 
 # --------------------------------------------------------------- contacts

@@ -3,7 +3,8 @@
 The idempotency key is chosen when the reply is queued (a TID record key for
 Bluesky, a UUID Idempotency-Key for Mastodon), so every retry, even after a
 crash or a week offline, asks the server for the same post. A send is claimed
-with a queued->sending transition that checks the previous state, so two
+with a queued->sending transition that checks the previous state, and one
+process at a time sends an account's replies (the store's send lock), so two
 workers (or the GUI and `python -m app sync`) never send one item at once.
 Any item that was tried before, or was left 'sending' by a crash, is an
 "unclear" one: we ask the server (`find_reply`) before sending it again.
@@ -18,6 +19,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -180,6 +182,13 @@ class OutboxStore(Protocol):
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
 
+    def sending_lock(self, account_id: int) -> AbstractContextManager[bool]:
+        """Held while one process sends this account's replies; yields whether it is ours.
+
+        The holder's death releases it at once (a crash leaves no stale lock).
+        """
+        ...
+
     def ingest(self, account_id: int, posts: Sequence[Post], score: Scorer) -> IngestResult: ...
 
 
@@ -199,17 +208,14 @@ class NothingToRetry(ShopkeepError):
 
 
 _PENDING = (OutboxState.QUEUED, OutboxState.SENDING)
-SENDING_LEASE = 120.0  # seconds: longer than any request's timeout
 
 
 class OutboxSender:
     """Queues replies and sends them; safe to call from several worker threads."""
 
-    def __init__(self, store: OutboxStore, score: Scorer, *,
-                 sending_lease: float = SENDING_LEASE) -> None:
+    def __init__(self, store: OutboxStore, score: Scorer) -> None:
         self._store = store
         self._score = score
-        self.sending_lease = sending_lease
         self._lock = threading.Lock()
         self._busy_accounts: set[int] = set()
 
@@ -242,7 +248,11 @@ class OutboxSender:
                 return SendReport(waiting=len(self._pending(account)))
             self._busy_accounts.add(account.id)
         try:
-            return self._send_all(account, client, cancel)
+            with self._store.sending_lock(account.id) as ours:
+                if not ours:  # another process (the window, or `python -m app sync`) is on it
+                    log.info("another Shopkeep is sending account %s's replies", account.id)
+                    return SendReport(waiting=len(self._pending(account)))
+                return self._send_all(account, client, cancel)
         finally:
             with self._lock:
                 self._busy_accounts.discard(account.id)
@@ -282,31 +292,17 @@ class OutboxSender:
     def _claim(self, item: OutboxItem) -> bool:
         """queued -> sending, checked in one transaction by storage.
 
-        An item already 'sending' was left so by a crash (this process never runs
-        two passes for one account); it is taken over once its lease ran out.
+        An item already 'sending' was left so by a sender that is gone: we hold the
+        account's send lock, so no live process is mid-send. It is taken over, and
+        `_send_one` asks the server whether it went out before sending it again.
         """
-        if item.state is OutboxState.SENDING:
-            if not self._lease_expired(item):
-                return False
-            try:
-                self._store.retry(item.id)  # sending -> queued, then claim it like any other
-            except ValueError:
-                return False
         try:
+            if item.state is OutboxState.SENDING:
+                self._store.retry(item.id)  # sending -> queued, then claim it like any other
             self._store.mark_sending(item.id)
         except ValueError:  # storage's InvalidTransition: the state moved under us
             return False
         return True
-
-    def _lease_expired(self, item: OutboxItem) -> bool:
-        """Another process may be mid-send: wait `sending_lease` s after its last change.
-
-        Without an `updated_at` on the item we cannot tell, and take it over.
-        """
-        changed = getattr(item, "updated_at", None)
-        if not isinstance(changed, datetime):
-            return True
-        return (datetime.now(UTC) - changed).total_seconds() >= self.sending_lease
 
     def _send_one(self, account: Account, client: NetworkClient,
                   item: OutboxItem) -> bool | None:

@@ -9,7 +9,8 @@ worker): peewee gives each thread its own connection, WAL lets reads overlap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from app.storage import (
     drafts,
     outbox,
     post_queries,
+    send_lock,
     sync_cursors,
     thread_actions,
     thread_queries,
@@ -368,10 +370,20 @@ class SqliteInboxStore:
         with write_transaction(self._db):
             return outbox.delete(item_id)
 
-    @translated
-    def requeue_stuck_sending(self) -> int:
-        with write_transaction(self._db):
-            return outbox.requeue_stuck_sending()
+    @contextmanager
+    def sending_lock(self, account_id: int) -> Iterator[bool]:
+        """Held while one process sends this account's replies; yields whether it is ours.
+
+        Beside the database file, so every process on that file shares it. A
+        database with no file (in memory) belongs to one process, which needs none.
+        """
+        name = self._db.database if isinstance(self._db, peewee.SqliteDatabase) else ""
+        if not name or name == ":memory:" or name.startswith("file::memory:"):
+            yield True
+            return
+        path = Path(name)
+        with send_lock.hold(path.with_name(f"{path.name}.send-{account_id}.lock")) as ours:
+            yield ours
 
     @translated
     def outbox_item(self, item_id: int) -> m.OutboxItem | None:

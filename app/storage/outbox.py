@@ -116,15 +116,6 @@ def list_items(
     return [convert.outbox_item(r) for r in select.order_by(t.OutboxItem.id)]
 
 
-def requeue_stuck_sending() -> int:
-    """After a crash, items left 'sending' go back to 'queued' (sender checks find_reply)."""
-    return int(
-        t.OutboxItem.update(state=St.QUEUED.value, updated_at=utcnow())
-        .where(t.OutboxItem.state == St.SENDING.value)
-        .execute()
-    )
-
-
 def delete(item_id: int) -> bool:
     """Cancel a queued or failed reply (never one being sent or already sent)."""
     return bool(

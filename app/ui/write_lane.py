@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 #: Store methods that write (SyncStore, OutboxStore and the few the sync may call).
 WRITE_METHODS = frozenset({
     "ingest", "set_cursor", "update_account", "enqueue_reply", "mark_sending", "mark_sent",
-    "mark_failed", "retry", "requeue_stuck_sending", "set_status", "mark_read",
+    "mark_failed", "retry", "set_status", "mark_read",
     "cancel_outbox_item", "wake_snoozed",
 })
 POLL_SECONDS = 0.05
