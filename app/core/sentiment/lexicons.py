@@ -69,7 +69,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"waited",
             r"on hold",
             after(
-                "for|over|after|almost|nearly|than|took|takes|taking|waited|waiting|another|half|least"
+                "for|over|after|almost|nearly|than|took|takes|taking|waited|waiting|another|half|"
+                "least|been"
             )
             + rf"{_NUM} {_SPAN}",
             r"(?:took|takes|taking) (?:\w+ ){1,3}?(?:\d+ ?(?:mins?|minutes?|hrs?|hours?)|an hour)",
@@ -88,6 +89,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"slow (?:service|delivery|shipping|response|staff|server|waiter|waitress|kitchen)",
             r"(?:still|yet) (?:no|nothing)",
             r"yet to (?:receive|get|hear|arrive)",
+            r"(?:tracking|status|order|parcel|package) (?:still )?(?:hasn'?t|has not|hasnt|"
+            r"isn'?t|is not) (?:been )?(?:updated|moved|changed|shipped|dispatched)",
         ),
         -1.8,
     ),
@@ -101,6 +104,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:lost|misplaced) (?:my|our|the)",
             r"wrong (?:order|item|size|colou?r|address|product|one|thing|parcel|package|dish)",
             after("arrived|came|was|were") + "(?:damaged|broken|crushed|smashed|open|opened|cold)",
+            after("arrived|came|was|were|is|are|got|been|all|badly")
+            + "(?:dented|cracked|scratched|chipped|shattered|torn|ripped|squashed|soaked|"
+            "leaking|stained|bent|melted)",
             r"no sign of",
         ),
         -2.0,
@@ -151,6 +157,14 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         -1.5,
     ),
+    "price": (
+        (
+            r"(?:price|prices|cost|costs|fee|fees|shipping|postage) (?:\w+ )?"
+            r"(?:went|have gone|has gone|gone|going|keeps? going|got) up",
+            r"(?:price|prices) (?:hike|increase|rise)s?",
+        ),
+        -1.5,
+    ),
     "refund": (
         (
             r"refund(?:ed|s)?",
@@ -159,6 +173,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:charged|billed) (?:me |us )?(?:twice|double|again|for nothing)",
             r"(?:over|double)[- ]?charged",
             r"(?:returned|returning|send(?:ing)? back|sent back) (?:it|them|this|my|the)",
+            r"(?:want|like|need|have|had) to (?:return|send back) (?:it|them|this|my|the)",
         ),
         -1.8,
     ),
@@ -193,6 +208,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "no reply": (
         (
             r"where(?:'s| is| are|s) (?:my|our|the|it|they)",
+            r"where (?:my|our) (?:order|parcel|package|delivery|refund|stuff|item|items|money|"
+            r"food|replacement|tickets?) (?:is|are|went|has gone|have gone|got to)",
             r"when (?:will|do|can|am|are|is) (?:i|we|my|our|it|you) "
             r"(?:get|receive|hear|going|be|arriv|ship|deliver|respond|reply|fix)",
             r"any (?:update|news|word|response|reply)",
@@ -200,6 +217,10 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:nobody|no one|noone|no-one) (?:answers|answered|replies|replied|responds|"
             r"responded|calls|called|gets back|got back|picks up|picked up|cares|helps)",
             r"ignor(?:ed|ing)",
+            r"never (?:replied|answered|responded|got back|called back|rang back|heard back)",
+            rf"{_NOT} (?:heard back|had (?:a|any) (?:reply|answer|response)|replied|answered|"
+            r"responded|got back|gotten back|called back)",
+            r"good luck (?:with )?(?:getting|finding|trying|reaching|contacting|speaking)",
             r"(?:hello|hellooo+)\?+",
         ),
         -1.6,
@@ -221,7 +242,7 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:hop(?:ed|ing)|wish(?:ed)?) for (?:more|better|something)",
             r"wish (?:i|we) (?:could|had|hadn't|never|didn't)",
             r"(?:steer|stay) clear",
-            r"save (?:your|yourself)",
+            r"save (?:yourself|your (?:money|time|cash|breath|pennies|energy|sanity|nerves))",
             r"(?:below|under) (?:average|par|expectations?|standard)",
             r"(?:not|isn't|wasn't|nothing) (?:as good|as advertised|as described|as pictured|"
             r"what (?:i|we) (?:expected|ordered|paid for|wanted)|worth|good enough|special|"
@@ -239,6 +260,7 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:might|may|will) (?:just |probably )?be (?:my|our|the) last",
             r"(?:looking for|buy|bought|purchase|get) (?:a|another) (?:new|different|replacement)",
             r"waste of",
+            r"not (?:really )?(?:for me|for us|my (?:thing|cup of tea|style|taste))",
             r"(?:rip|ripped) ?off",
             r"(?:un(?:usable|reliable|acceptable|acceptible|satisfactory|helpful|responsive|"
             r"comfortable|pleasant|derwhelming|appetizing|friendly|realistic)|junk|trash|garbage|"
@@ -249,50 +271,6 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
     ),
 }
 
-# Praise for service that VADER has no words for: speed, freshness, coming back.
-PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
-    "fast service": (
-        (
-            r"(?:arrived|came|shipped|delivered|served|responded|replied|fixed|sorted|ready) "
-            r"(?:so |very |really |super )?(?:quickly|fast|promptly|early|on time|in no time)",
-            r"(?:quick|fast|speedy|prompt) (?:service|delivery|shipping|response|reply|turnaround)",
-            r"(?:arrived|delivered|ready|shipped|done|came) ahead of (?:time|schedule)",
-            r"(?:seated|served|greeted|helped|attended to) (?:right away|immediately|promptly|"
-            r"quickly|instantly|within minutes)",
-            after("very|so|super|always|was|were|is|are|and") + "prompt",
-        ),
-        1.8,
-    ),
-    "coming back": (
-        (
-            r"(?:will|would|'ll|definitely|gonna|going to|can't wait to|cant wait to) "
-            r"(?:definitely |surely |certainly |be )?(?:come|coming|go|going|be) back",
-            r"(?:been|come|came|went|go) back (?:every|again and again|many times|twice)",
-            r"(?:must[- ](?:try|visit)|(?:a|the|is|are) must[- ]have|go-to|highly recommend)",
-            r"(?:i'?ll|we'?ll|i will|we will|ill) (?:definitely |surely |certainly |totally )?"
-            r"(?:be back|return)",
-            r"(?:def|defo|definitely|definately) (?:be )?(?:coming|going) back",
-            r"(?:5|five|10) stars",
-            r"10/10",
-        ),
-        1.8,
-    ),
-    "good quality": (
-        (
-            r"(?:sturdy|durable|reliable|smoothly|seamless(?:ly)?|rocks|hooked|homemade|"
-            r"thumbs up|can'?t beat|(?:couldn'?t|could not|can'?t) ask for (?:more|better)|"
-            r"works (?:well|great|perfectly|fine|like a charm|as (?:advertised|described))|"
-            r"(?:arrived|delivered|was|came) on time|"
-            r"(?:order|ordering|buy|buying|shop|shopping) (?:from (?:them|you|here) )?again|"
-            r"(?:the|my|our) (?:go-to|go to) (?:place|spot|shop))",
-            r"(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
-            r"affordable|inexpensive|reasonably priced|good value|convenient|attentive|"
-            r"knowledgeable|spotless|cozy|cosy|devine|works (?:great|perfectly|fine))",
-        ),
-        1.5,
-    ),
-}
-
 # Reason wording for a shop owner, per complaint kind.
 COMPLAINT_TITLES = {
     "waiting": "waiting",
@@ -300,10 +278,12 @@ COMPLAINT_TITLES = {
     "broken": "broken",
     "cancelled": "cancelled",
     "refund": "refund",
+    "price": "price rise",
     "poor quality": "poor quality",
     "fast service": "fast service",
     "coming back": "coming back",
     "good quality": "good quality",
+    "slang praise": "praise",
     "never again": "never again",
     "no reply": "asking where / no reply",
     "fell short": "fell short of expectations",

@@ -18,10 +18,10 @@ from typing import Any
 from app.core.sentiment.lexicons import (
     COMPLAINT_TITLES,
     COMPLAINTS,
-    PRAISE,
     SARCASM_PRAISE,
     SHORTFALL,
 )
+from app.core.sentiment.praise_kinds import PRAISE
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 
 TABLE = {**COMPLAINTS, **SHORTFALL, **REVIEW_COMPLAINTS, **PRAISE, **REVIEW_PRAISE}

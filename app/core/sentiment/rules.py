@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from app.core.sentiment import phrases
@@ -21,6 +20,7 @@ from app.core.sentiment.lexicons import (
     THANKS_WORDS,
     word_set,
 )
+from app.core.sentiment.word_senses import DEGREE_WORDS
 
 SARCASM_VALENCE = -2.0
 NEGATED_PRAISE = "negated praise"
@@ -126,7 +126,7 @@ def weigh_complaints(
     for k, words in phrase_words.items():
         for i in range(bounds[k], bounds[k + 1]):
             if sentiments[i] > 0 and (
-                lows[i].strip(".,!?:;\"'") in words or lows[i] in _DEGREE_WORDS
+                lows[i].strip(".,!?:;\"'") in words or lows[i] in DEGREE_WORDS
             ):
                 sentiments[i] = 0.0  # "definitely not fresh": a degree word, not praise
     if "but" not in lows:
@@ -220,125 +220,6 @@ def thanks_boosted(lows: list[str]) -> bool:
             if i > 0 and lows[i - 1] in {"many", "big", "huge", "massive", "special"}:
                 return True
     return False
-
-
-_LIKE_SUBJECTS = word_set(
-    "i we you they u ya really do does did don't dont didn't didnt would 'd i'd we'd "
-    "to also still just actually totally definitely kinda who people everyone all i'd "
-    "we'd you'd they'd "
-)
-_ADJ_BOOSTERS = {"incredible": 2.8, "exceptional": 2.8, "tremendous": 2.2, "phenomenal": 3.0}
-# Degree and sincerity words VADER lists as praise: before another opinion word they
-# only intensify it ("pretty bland", "honestly frustrating", "truly awful").
-_DEGREE_WORDS = frozenset(
-    {"pretty", "super", "real", "mighty", "honestly", "truly", "definitely", "certainly"}
-)
-_ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible", "ish", "less")
-
-
-# Lexicon words that are no opinion after these words: "as well" (also), "oh well"
-# (resignation), a body part's "hand".
-_FILLER_SENSES = {
-    "well": frozenset({"as", "oh"}),
-    "hand": frozenset(
-        {"other", "my", "his", "her", "their", "your", "our", "the", "left", "right"}
-    ),
-}
-_NOT_ONLY = frozenset({"only", "just"})
-# Swearing VADER reads as a booster; with no opinion word to boost it is anger.
-_PROFANITY = frozenset(
-    {"fucking", "fuckin", "effing", "frickin", "fricking", "friggin", "frigging"}
-)
-_ANGRY_PROFANITY = -1.5
-# Swearing right before praise intensifies it ("damn good", "bloody brilliant", "hell
-# yeah"), as VADER's boosters do; it is not a complaint next to the praise.
-_SWEAR_BOOSTERS = frozenset(
-    {"damn", "damned", "bloody", "hell", "crazy", "wicked", "stupid", "freaking", "fuckin"}
-)
-_BOOST = 0.293  # VADER's B_INCR
-# "want it so bad": "bad" measures the wanting.
-_DESIRE = frozenset({"want", "wanted", "wants", "wanna", "need", "needed", "needs", "miss"})
-_ZERO_VALUED = frozenset(_ADJ_BOOSTERS) | _PROFANITY  # words word_rules may give a valence
-_CARE = {
-    "cares": {"who": -1.5},
-    "care": {"who": -1.5, "take": 0.0},
-}
-# Every word one of word_rules' fixes is about ("not" for "not only" aside).
-_WORD_RULE_WORDS = (
-    OCCASION_WORDS
-    | _DEGREE_WORDS
-    | _ADJ_BOOSTERS.keys()
-    | _FILLER_SENSES.keys()
-    | _PROFANITY
-    | _CARE.keys()
-    | _SWEAR_BOOSTERS
-    | {"like", "bad", "badly", "best", "longer", "nothing"}
-)
-
-
-def word_rules(
-    lows: list[str],
-    sentiments: list[float],
-    lexicon: dict[str, float],
-    owner_words: frozenset[str] = frozenset(),
-) -> None:
-    """Small VADER word-sense fixes: "like" as comparison, "pretty bad", "was incredible".
-
-    Every fix is about a word VADER scored, or one of the few it leaves at zero
-    (_ZERO_VALUED), so only those slots are visited, not every token."""
-    if _WORD_RULE_WORDS.isdisjoint(lows) and "not" not in lows:
-        return  # no rule below can fire: each needs one of these words (or "not only")
-    last = len(lows) - 1
-    nothing = "nothing" in lows
-    slots: Iterable[int] = itertools.compress(range(len(lows)), sentiments)
-    if not _ZERO_VALUED.isdisjoint(lows):
-        slots = sorted({*slots, *(i for i, w in enumerate(lows) if w in _ZERO_VALUED)})
-    for i in list(slots):
-        low = lows[i]
-        if low in OCCASION_WORDS and sentiments[i] > 0 and low not in owner_words:
-            sentiments[i] = 0.0  # "party", "birthday", "free": a topic, not an opinion
-        elif low == "like" and sentiments[i] > 0 and (i == 0 or lows[i - 1] not in _LIKE_SUBJECTS):
-            sentiments[i] = 0.0  # "smelled like", "like a", "like how": a comparison
-        elif low in _DEGREE_WORDS and sentiments[i] > 0 and i < last:
-            nxt = lows[i + 1]
-            if nxt in lexicon or nxt == "much" or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS)):
-                sentiments[i] = 0.0  # "pretty bland": a degree word, not praise
-        elif low in _ADJ_BOOSTERS and sentiments[i] == 0.0:
-            if i == last or lows[i + 1] not in lexicon:
-                sentiments[i] = _ADJ_BOOSTERS[low]  # "was incredible": VADER reads a booster
-        elif low in _FILLER_SENSES and sentiments[i] > 0 and i > 0:
-            if lows[i - 1] in _FILLER_SENSES[low]:
-                sentiments[i] = 0.0  # "as well", "oh well", "on the other hand": no praise
-        elif i > 1 and lows[i - 1] in _NOT_ONLY and lows[i - 2] == "not" and low in lexicon:
-            if sentiments[i] != 0.0:
-                sentiments[i] = lexicon[low]  # "not only rude but slow": no negation
-        elif low in _PROFANITY and sentiments[i] == 0.0:
-            if not any(w in lexicon for w in lows[i + 1 : i + 3]):
-                sentiments[i] = _ANGRY_PROFANITY  # "my fucking order": anger, not a booster
-        elif low in _CARE and i > 0 and lows[i - 1] in _CARE[low] and sentiments[i] > 0:
-            sentiments[i] = _CARE[low][lows[i - 1]]  # "who cares": dismissal; "take care": bye
-        elif i > 1 and sentiments[i] > 0 and "longer" in lows[i - 3 : i]:
-            j = i - 3 + lows[i - 3 : i].index("longer")
-            if j > 0 and lows[j - 1] == "no":
-                sentiments[i] *= _NEGATION_SCALAR  # "no longer a great place": negated praise
-        elif low in _SWEAR_BOOSTERS and sentiments[i] < 0 and i < last and sentiments[i + 1] > 0:
-            sentiments[i] = 0.0  # "damn good": a booster, not a complaint
-            sentiments[i + 1] += _BOOST
-        elif (
-            sentiments[i] < 0
-            and low in ("bad", "badly")
-            and i > 0
-            and lows[i - 1] == "so"
-            and not _DESIRE.isdisjoint(lows[max(0, i - 8) : i])
-        ):
-            sentiments[i] = 0.0  # "I want those boots so bad": how much, not how bad
-        elif nothing and i > 1 and sentiments[i] * lexicon.get(low, 0.0) < 0:
-            if "but" in lows[i - 2 : i] and "nothing" in lows[max(0, i - 3) : i - 1]:
-                sentiments[i] = lexicon[low]  # "nothing but the best": "only", not a negation
-        elif low == "best" and i > 0 and lows[i - 1] == "at" and sentiments[i] > 0:
-            sentiments[i] = -1.5  # "average at best": faint praise
-            for j in range(max(0, i - 6), i - 1):
-                sentiments[j] = min(sentiments[j], 0.0)
 
 
 _NAME_SHARE = 0.5  # most words capitalised: Title Case or emphasis, not names

@@ -12,7 +12,17 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from app.core.models import Sentiment, SentimentLabel
-from app.core.sentiment import engine, evidence, hedges, language, phrases, rules, smileys, text
+from app.core.sentiment import (
+    engine,
+    evidence,
+    hedges,
+    language,
+    phrases,
+    rules,
+    smileys,
+    text,
+    word_senses,
+)
 from app.core.sentiment.lexicons import REQUEST_WORDS
 
 THRESHOLD = 0.05
@@ -57,7 +67,7 @@ def score(
     joined = rules.rule_text(clauses)
     bounds = [*starts, len(words)]
 
-    rules.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
+    word_senses.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
     if "(" in cleaned or ")" in cleaned or "<3" in cleaned:
         smileys.unflip(lows, sentiments, analyzer.lexicon)
     names = rules.proper_names(words, sentiments, starts, owner.words)

@@ -1,0 +1,63 @@
+"""Praise kinds VADER has no words for: speed, coming back, quality, and the slang
+customers praise a shop in ("you guys rock", "a hidden gem").
+
+kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
+"""
+
+from __future__ import annotations
+
+from app.core.sentiment.lexicons import after
+
+# Praise for service that VADER has no words for: speed, freshness, coming back.
+PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
+    "fast service": (
+        (
+            r"(?:arrived|came|shipped|delivered|served|responded|replied|fixed|sorted|ready) "
+            r"(?:so |very |really |super )?(?:quickly|fast|promptly|early|on time|in no time)",
+            r"(?:quick|fast|speedy|prompt) (?:service|delivery|shipping|response|reply|turnaround)",
+            r"(?:arrived|delivered|ready|shipped|done|came) ahead of (?:time|schedule)",
+            r"(?:seated|served|greeted|helped|attended to) (?:right away|immediately|promptly|"
+            r"quickly|instantly|within minutes)",
+            after("very|so|super|always|was|were|is|are|and") + "prompt",
+        ),
+        1.8,
+    ),
+    "coming back": (
+        (
+            r"(?:will|would|'ll|definitely|gonna|going to|can't wait to|cant wait to) "
+            r"(?:definitely |surely |certainly |be )?(?:come|coming|go|going|be) back",
+            r"(?:been|come|came|went|go) back (?:every|again and again|many times|twice)",
+            r"(?:must[- ](?:try|visit)|(?:a|the|is|are) must[- ]have|go-to|highly recommend)",
+            r"(?:i'?ll|we'?ll|i will|we will|ill) (?:definitely |surely |certainly |totally )?"
+            r"(?:be back|return)",
+            r"(?:def|defo|definitely|definately) (?:be )?(?:coming|going) back",
+            r"(?:5|five|10) stars",
+            r"10/10",
+        ),
+        1.8,
+    ),
+    "slang praise": (
+        (
+            r"(?:you|u|ya|y'all|yall|guys|team|staff|you all) (?:totally |really |all )?rock",
+            r"(?:hidden|absolute|real|little|total) gem",
+            r"(?:is|was|are|were|so|straight|absolute|pure) (?:fire|🔥)",
+            r"spot on(?! (?:the|a|an|my|our|your|this|that|his|her|their)\b)",
+            r"on point|top notch|top-notch|next level|game ?changer",
+        ),
+        1.8,
+    ),
+    "good quality": (
+        (
+            r"(?:sturdy|durable|reliable|smoothly|seamless(?:ly)?|rocks|hooked|homemade|"
+            r"thumbs up|can'?t beat|(?:couldn'?t|could not|can'?t) ask for (?:more|better)|"
+            r"works (?:well|great|perfectly|fine|like a charm|as (?:advertised|described))|"
+            r"(?:arrived|delivered|was|came) on time|"
+            r"(?:order|ordering|buy|buying|shop|shopping) (?:from (?:them|you|here) )?again|"
+            r"(?:the|my|our) (?:go-to|go to) (?:place|spot|shop))",
+            r"(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
+            r"affordable|inexpensive|reasonably priced|good value|convenient|attentive|"
+            r"knowledgeable|spotless|cozy|cosy|devine|works (?:great|perfectly|fine))",
+        ),
+        1.5,
+    ),
+}

@@ -1,0 +1,157 @@
+"""Word senses VADER misreads: one word, scored by its neighbours.
+
+"like" as a comparison or a request, "pretty bad" (a degree, not praise),
+"who cares", "damn good", "average at best". Each fix is about a word VADER
+scored, or one of the few it leaves at zero, so only those slots are visited.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from app.core.sentiment.lexicons import OCCASION_WORDS, word_set
+
+_NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
+
+_LIKE_SUBJECTS = word_set(
+    "i we you they u ya really do does did don't dont didn't didnt "
+    "to also still just actually totally definitely kinda who people everyone all"
+)
+# "I would like to know where my order is": a request, not a liking.
+_WOULD = word_set("would 'd i'd we'd you'd they'd wd")
+_SOFTENERS = word_set("really just also so")
+# "save me a loaf", "save the date", "save 20%": keeping or a promotion, not a rescue.
+_KEPT = word_set("me us him her them date spot seat place table slot")
+# "dog friendly", "vegan friendly": a feature the customer asks about, not praise.
+_FRIENDLY_TO = word_set(
+    "dog dogs pet pets kid kids child children family baby vegan vegetarian eco "
+    "wheelchair allergy"
+)
+_ADJ_BOOSTERS = {"incredible": 2.8, "exceptional": 2.8, "tremendous": 2.2, "phenomenal": 3.0}
+# Degree and sincerity words VADER lists as praise: before another opinion word they
+# only intensify it ("pretty bland", "honestly frustrating", "truly awful").
+DEGREE_WORDS = frozenset(
+    {"pretty", "super", "real", "mighty", "honestly", "truly", "definitely", "certainly"}
+)
+_ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible", "ish", "less")
+
+
+# Lexicon words that are no opinion after these words: "as well" (also), "oh well"
+# (resignation), a body part's "hand".
+_FILLER_SENSES = {
+    "well": frozenset({"as", "oh"}),
+    "hand": frozenset(
+        {"other", "my", "his", "her", "their", "your", "our", "the", "left", "right"}
+    ),
+}
+_NOT_ONLY = frozenset({"only", "just"})
+# Swearing VADER reads as a booster; with no opinion word to boost it is anger.
+_PROFANITY = frozenset(
+    {"fucking", "fuckin", "effing", "frickin", "fricking", "friggin", "frigging"}
+)
+_ANGRY_PROFANITY = -1.5
+# Swearing right before praise intensifies it ("damn good", "bloody brilliant", "hell
+# yeah"), as VADER's boosters do; it is not a complaint next to the praise.
+_SWEAR_BOOSTERS = frozenset(
+    {"damn", "damned", "bloody", "hell", "crazy", "wicked", "stupid", "freaking", "fuckin"}
+)
+_BOOST = 0.293  # VADER's B_INCR
+# "want it so bad": "bad" measures the wanting.
+_DESIRE = frozenset({"want", "wanted", "wants", "wanna", "need", "needed", "needs", "miss"})
+_ZERO_VALUED = frozenset(_ADJ_BOOSTERS) | _PROFANITY  # words word_rules may give a valence
+_CARE = {
+    "cares": {"who": -1.5},
+    "care": {"who": -1.5, "take": 0.0},
+}
+# Every word one of word_rules' fixes is about ("not" for "not only" aside).
+_WORD_RULE_WORDS = (
+    OCCASION_WORDS
+    | DEGREE_WORDS
+    | _ADJ_BOOSTERS.keys()
+    | _FILLER_SENSES.keys()
+    | _PROFANITY
+    | _CARE.keys()
+    | _SWEAR_BOOSTERS
+    | {"like", "bad", "badly", "best", "longer", "nothing", "save", "friendly"}
+)
+
+
+def word_rules(
+    lows: list[str],
+    sentiments: list[float],
+    lexicon: dict[str, float],
+    owner_words: frozenset[str] = frozenset(),
+) -> None:
+    """Small VADER word-sense fixes: "like" as comparison, "pretty bad", "was incredible".
+
+    Every fix is about a word VADER scored, or one of the few it leaves at zero
+    (_ZERO_VALUED), so only those slots are visited, not every token."""
+    if _WORD_RULE_WORDS.isdisjoint(lows) and "not" not in lows:
+        return  # no rule below can fire: each needs one of these words (or "not only")
+    last = len(lows) - 1
+    nothing = "nothing" in lows
+    slots: Iterable[int] = itertools.compress(range(len(lows)), sentiments)
+    if not _ZERO_VALUED.isdisjoint(lows):
+        slots = sorted({*slots, *(i for i, w in enumerate(lows) if w in _ZERO_VALUED)})
+    for i in list(slots):
+        low = lows[i]
+        if low in OCCASION_WORDS and sentiments[i] > 0 and low not in owner_words:
+            sentiments[i] = 0.0  # "party", "birthday", "free": a topic, not an opinion
+        elif low == "like" and sentiments[i] > 0:
+            if i == 0 or lows[i - 1] not in _LIKE_SUBJECTS or _requested(lows, i):
+                sentiments[i] = 0.0  # "smelled like", "like a": a comparison; "I'd like"
+        elif low == "save" and sentiments[i] > 0 and i < last:
+            nxt = lows[i + 1]
+            if nxt[:1].isdigit() or nxt[:1] in "£$€" or not _KEPT.isdisjoint(lows[i + 1 : i + 3]):
+                sentiments[i] = 0.0
+        elif low == "friendly" and i > 0 and lows[i - 1] in _FRIENDLY_TO:
+            sentiments[i] = 0.0
+        elif low in DEGREE_WORDS and sentiments[i] > 0 and i < last:
+            nxt = lows[i + 1]
+            if nxt in lexicon or nxt == "much" or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS)):
+                sentiments[i] = 0.0  # "pretty bland": a degree word, not praise
+        elif low in _ADJ_BOOSTERS and sentiments[i] == 0.0:
+            if i == last or lows[i + 1] not in lexicon:
+                sentiments[i] = _ADJ_BOOSTERS[low]  # "was incredible": VADER reads a booster
+        elif low in _FILLER_SENSES and sentiments[i] > 0 and i > 0:
+            if lows[i - 1] in _FILLER_SENSES[low]:
+                sentiments[i] = 0.0  # "as well", "oh well", "on the other hand": no praise
+        elif i > 1 and lows[i - 1] in _NOT_ONLY and lows[i - 2] == "not" and low in lexicon:
+            if sentiments[i] != 0.0:
+                sentiments[i] = lexicon[low]  # "not only rude but slow": no negation
+        elif low in _PROFANITY and sentiments[i] == 0.0:
+            if not any(w in lexicon for w in lows[i + 1 : i + 3]):
+                sentiments[i] = _ANGRY_PROFANITY  # "my fucking order": anger, not a booster
+        elif low in _CARE and i > 0 and lows[i - 1] in _CARE[low] and sentiments[i] > 0:
+            sentiments[i] = _CARE[low][lows[i - 1]]  # "who cares": dismissal; "take care": bye
+        elif i > 1 and sentiments[i] > 0 and "longer" in lows[i - 3 : i]:
+            j = i - 3 + lows[i - 3 : i].index("longer")
+            if j > 0 and lows[j - 1] == "no":
+                sentiments[i] *= _NEGATION_SCALAR  # "no longer a great place": negated praise
+        elif low in _SWEAR_BOOSTERS and sentiments[i] < 0 and i < last and sentiments[i + 1] > 0:
+            sentiments[i] = 0.0  # "damn good": a booster, not a complaint
+            sentiments[i + 1] += _BOOST
+        elif (
+            sentiments[i] < 0
+            and low in ("bad", "badly")
+            and i > 0
+            and lows[i - 1] == "so"
+            and not _DESIRE.isdisjoint(lows[max(0, i - 8) : i])
+        ):
+            sentiments[i] = 0.0  # "I want those boots so bad": how much, not how bad
+        elif nothing and i > 1 and sentiments[i] * lexicon.get(low, 0.0) < 0:
+            if "but" in lows[i - 2 : i] and "nothing" in lows[max(0, i - 3) : i - 1]:
+                sentiments[i] = lexicon[low]  # "nothing but the best": "only", not a negation
+        elif low == "best" and i > 0 and lows[i - 1] == "at" and sentiments[i] > 0:
+            sentiments[i] = -1.5  # "average at best": faint praise
+            for j in range(max(0, i - 6), i - 1):
+                sentiments[j] = min(sentiments[j], 0.0)
+
+
+def _requested(lows: list[str], i: int) -> bool:
+    """ "would like", "I'd really like": asking for something."""
+    before = lows[i - 1]
+    if before in _SOFTENERS and i > 1:
+        before = lows[i - 2]
+    return before in _WOULD
