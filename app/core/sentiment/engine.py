@@ -29,7 +29,7 @@ from vaderSentiment.vaderSentiment import (
     SentimentIntensityAnalyzer,
 )
 
-from app.core.sentiment.lexicons import EMOJI_VALENCE
+from app.core.sentiment.smileys import EMOJI_VALENCE
 
 _PUNCT = string.punctuation
 _ALPHA = 15  # VADER's normalize() default

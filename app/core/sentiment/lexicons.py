@@ -41,6 +41,10 @@ SARCASM_PRAISE = (
     r"just (?:great|perfect|wonderful|brilliant|fantastic|lovely)",
     r"(?:great|perfect|wonderful|brilliant|fantastic|lovely|awesome)[,.!]+ (?:another|again|now)",
     r"oh (?:great|perfect|wonderful|joy)",
+    r"(?:love|loving|enjoy|enjoying|nothing like|nothing beats) (?:waiting|being (?:ignored|kept|"
+    r"left|charged|told)|getting (?:charged|ignored)|paying|having to)",
+    r"wow\.? just wow|just wow",
+    r"(?:just |simply |absolutely )?unbelievable",
     r"(?:yeah|yay),? right",
 )
 
@@ -58,6 +62,11 @@ _NOT = (
     r"will not|is not|aren't|arent|wasn't|wasnt)"
 )
 NOT = _NOT  # for the review kinds in reviews.py
+# A size or colour: "ordered a medium, got a small" names a wrong item.
+_VARIANT = (
+    r"(?:size|small|medium|large|xs|xl|xxl|red|blue|green|black|white|pink|grey|gray|"
+    r"yellow|purple|brown|orange|navy|beige|\d+)"
+)
 
 # Complaint kinds VADER has no words for. kind -> (regex alternatives, valence).
 # The valence is in VADER lexicon units (-4..+4) and is added once per match.
@@ -107,6 +116,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             after("arrived|came|was|were|is|are|got|been|all|badly")
             + "(?:dented|cracked|scratched|chipped|shattered|torn|ripped|squashed|soaked|"
             "leaking|stained|bent|melted)",
+            after("arrived|came|was|were|is|are|all") + "in (?:pieces|bits|a (?:state|mess))",
+            rf"ordered (?:an? |the |one |two )?{_VARIANT}\b[^\n]{{0,25}}?\s(?:but )?(?:got|"
+            rf"received|they sent(?: me)?|you sent(?: me)?)(?= (?:an? |the )?{_VARIANT}\b)",
             r"no sign of",
         ),
         -2.0,
@@ -116,7 +128,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             rf"{_NOT} (?:even )?(?:work|working|load|loading|start|open|turn on|charge|"
             r"charging|fit|connect|respond)",
             r"(?:stopped|quit|stop) (?:working|charging|responding)",
-            r"(?:keeps|kept) (?:crashing|breaking|failing|freezing|dropping)",
+            r"(?:keeps|kept) (?:crashing|breaking|failing|freezing|dropping|timing out|"
+            r"logging (?:me )?out|declining|rejecting|glitching|buffering)",
+            r"times out|timed out|(?:please|pls|plz) (?:fix|sort)",
             r"crash(?:es|ed|ing)",
             r"defective",
             r"faulty",
@@ -147,6 +161,15 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:a |one |two |few |\d+ )(?:few )?(?:hours?|days?|weeks?|months?|uses?|times?)",
             r"(?:breaks?|broke) (?:after|within|in|easily|down)",
             r"(?:died|dies|blew up|fell off|falls off|comes off|came off|nothing happens)",
+            r"(?:smells?|smelled|smelt|tastes?|tasted|went|gone|going) "
+            r"(?:a bit |slightly |really )?(?:off|funny|rancid|sour|mouldy|moldy)",
+            r"(?:throw|threw|thrown|bin|binned|chuck|chucked) (?:it|them|the lot|\w+ \w+) "
+            r"(?:away|out)",
+            r"(?:won'?t|wouldn'?t|will not|refuses? to|refused to) (?:even )?"
+            r"(?:touch|eat|drink|wear)",
+            r"gutted|fuming|livid|miffed|peeved|cheesed off|hacked off",
+            r"(?:a|an|absolute|complete|total|utter) (?:nightmare|shambles|farce|fiasco|disgrace)",
+            r"shambolic",
         ),
         -1.8,
     ),
@@ -172,6 +195,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"charge ?back",
             r"(?:charged|billed) (?:me |us )?(?:twice|double|again|for nothing)",
             r"(?:over|double)[- ]?charged",
+            r"(?:payment|charge|money|it) (?:went through|was taken|came out|(?:was )?debited) "
+            r"(?:twice|two times|double|again)",
             r"(?:returned|returning|send(?:ing)? back|sent back) (?:it|them|this|my|the)",
             r"(?:want|like|need|have|had) to (?:return|send back) (?:it|them|this|my|the)",
         ),
@@ -221,6 +246,18 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             rf"{_NOT} (?:heard back|had (?:a|any) (?:reply|answer|response)|replied|answered|"
             r"responded|got back|gotten back|called back)",
             r"good luck (?:with )?(?:getting|finding|trying|reaching|contacting|speaking)",
+            r"(?:rung|rang|called|phoned|emailed|e-mailed|messaged|written|wrote|tweeted|chased|"
+            r"asked) (?:you |them )?(?:\d+|two|three|four|five|six|several|many|multiple|so many) "
+            r"times|(?:rung|rang|called|phoned|emailed|messaged|chased|asked) (?:you |them )?twice",
+            r"heard nothing|(?:following|follow) up (?:on|about|regarding) (?:my|our|the)",
+            r"chasing (?:my|our|this|up)",
+            r"(?:can|could|will|would) (?:someone|somebody|anyone|you) (?:please )?"
+            r"(?:call|ring|phone|get back to|reply to|respond to|answer) (?:me|us)",
+            r"is (?:anyone|anybody|someone|somebody) (?:actually |even )?"
+            r"(?:there|reading|listening|home|working)",
+            r"(?:speak|talk|speaking|talking) (?:to|with) (?:a|the|your) (?:manager|supervisor)",
+            r"(?:make|making|file|filing|lodge|raise) an? (?:formal |official )?complaint",
+            r"trading standards|small claims|ombudsman",
             r"(?:hello|hellooo+)\?+",
         ),
         -1.6,
@@ -261,6 +298,10 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:looking for|buy|bought|purchase|get) (?:a|another) (?:new|different|replacement)",
             r"waste of",
             r"not (?:really )?(?:for me|for us|my (?:thing|cup of tea|style|taste))",
+            r"(?:smaller|bigger|thinner|cheaper|darker|lighter|shorter|different) than "
+            r"(?:it |they )?(?:looks?|looked|appears?|seemed|"
+            r"in the (?:picture|photo|pictures|photos)|on the (?:website|site|listing)|"
+            r"advertised|described|pictured|expected|online)",
             r"(?:rip|ripped) ?off",
             r"(?:un(?:usable|reliable|acceptable|acceptible|satisfactory|helpful|responsive|"
             r"comfortable|pleasant|derwhelming|appetizing|friendly|realistic)|junk|trash|garbage|"
@@ -284,6 +325,7 @@ COMPLAINT_TITLES = {
     "coming back": "coming back",
     "good quality": "good quality",
     "slang praise": "praise",
+    "no problems": "no problems",
     "never again": "never again",
     "no reply": "asking where / no reply",
     "fell short": "fell short of expectations",
@@ -308,34 +350,6 @@ OCCASION_WORDS = frozenset(
         "anniversary",
     }
 )
-
-# Emoji VADER's emoji table describes in words that carry no sentiment.
-EMOJI_VALENCE: dict[str, float] = {
-    "\U0001f644": -1.5,  # rolling eyes
-    "\U0001f624": -1.8,  # steam from nose
-    "\U0001f92c": -2.8,  # symbols on mouth
-    "\U0001f92e": -2.5,  # vomiting
-    "\U0001f922": -2.0,  # nauseated
-    "\U0001f621": -2.5,  # pouting (rage)
-    "\U0001f44e": -2.0,  # thumbs down
-    "\U0001f4a9": -1.5,  # pile of poo
-    "\U0001f612": -1.5,  # unamused
-    "\U0001f926": -1.5,  # facepalm
-    "\U0001f611": -0.8,  # expressionless
-    "\U0001f620": -2.2,  # angry
-    "\U0001f44d": 1.8,  # thumbs up
-    "\U0001f44f": 1.5,  # clapping
-    "\U0001f64c": 1.8,  # raising hands
-    "\U0001f4af": 1.5,  # hundred points
-    "\U0001f973": 2.0,  # partying face
-    "\U0001f970": 2.5,  # smiling with hearts
-    "\U0001f972": 0.5,  # smiling with tear
-    "\u2b50": 1.0,  # star
-    "\U0001f31f": 1.5,  # glowing star
-    "\u2764": 2.2,  # red heart
-    "\U0001f494": -2.0,  # broken heart
-    "\U0001f97a": 0.5,  # pleading face
-}
 
 # Small function-word lists for cheap language detection. Words that are also
 # common English words ("die", "war", "son", "come", "in") are left out.

@@ -36,6 +36,13 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         1.8,
     ),
+    "no problems": (
+        (
+            r"(?:no|zero|not a single|not one|not any|without (?:any|a)) "
+            r"(?:issues?|problems?|complaints?|hassle|fuss|faults?|hiccups?)",
+        ),
+        1.5,
+    ),
     "slang praise": (
         (
             r"(?:you|u|ya|y'all|yall|guys|team|staff|you all) (?:totally |really |all )?rock",
@@ -43,6 +50,9 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:is|was|are|were|so|straight|absolute|pure) (?:fire|🔥)",
             r"spot on(?! (?:the|a|an|my|our|your|this|that|his|her|their)\b)",
             r"on point|top notch|top-notch|next level|game ?changer",
+            after("so|very|really|super|lovely and|nice and|and") + "(?:soft|comfy|snug)",
+            r"(?:exactly|just|precisely) (?:as|what) (?:described|pictured|advertised|shown|"
+            r"(?:i|we) (?:wanted|ordered|needed|expected|hoped))|true to (?:size|the picture)",
         ),
         1.8,
     ),

@@ -105,6 +105,8 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
                 continue  # "wasn't late": no complaint
             # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
             kind, valence = NEGATED_PRAISE, valence * _NEGATION_SCALAR
+        if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
+            phrase = phrase.replace("\n", " ")
         found.append(Complaint(kind, phrase, valence, clause))
     return found
 

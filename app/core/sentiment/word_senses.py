@@ -23,6 +23,16 @@ _WOULD = word_set("would 'd i'd we'd you'd they'd wd")
 _SOFTENERS = word_set("really just also so")
 # "save me a loaf", "save the date", "save 20%": keeping or a promotion, not a rescue.
 _KEPT = word_set("me us him her them date spot seat place table slot")
+# "gluten free", "nut free": what a product lacks, not a gift.
+_FREE_OF = word_set(
+    "gluten dairy sugar nut nuts fat lactose meat plastic cruelty alcohol caffeine egg "
+    "soy wheat fragrance scent"
+)
+# "drives me nuts", "it's nuts": madness; otherwise ("contains nuts") food.
+_MADNESS_BEFORE = word_set(
+    "'s is are was were me you him her them us go going went gone drive drives driving "
+    "drove absolutely completely totally bit little"
+)
 # "dog friendly", "vegan friendly": a feature the customer asks about, not praise.
 _FRIENDLY_TO = word_set(
     "dog dogs pet pets kid kids child children family baby vegan vegetarian eco "
@@ -64,6 +74,12 @@ _CARE = {
     "cares": {"who": -1.5},
     "care": {"who": -1.5, "take": 0.0},
 }
+# A word that names a feature, not an opinion, after these words.
+_FEATURE_AFTER = {
+    "friendly": _FRIENDLY_TO,
+    "free": _FREE_OF,
+    "chance": frozenset({"any"}),
+}
 # Every word one of word_rules' fixes is about ("not" for "not only" aside).
 _WORD_RULE_WORDS = (
     OCCASION_WORDS
@@ -73,7 +89,8 @@ _WORD_RULE_WORDS = (
     | _PROFANITY
     | _CARE.keys()
     | _SWEAR_BOOSTERS
-    | {"like", "bad", "badly", "best", "longer", "nothing", "save", "friendly"}
+    | _FEATURE_AFTER.keys()
+    | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts"}
 )
 
 
@@ -105,8 +122,11 @@ def word_rules(
             nxt = lows[i + 1]
             if nxt[:1].isdigit() or nxt[:1] in "£$€" or not _KEPT.isdisjoint(lows[i + 1 : i + 3]):
                 sentiments[i] = 0.0
-        elif low == "friendly" and i > 0 and lows[i - 1] in _FRIENDLY_TO:
-            sentiments[i] = 0.0
+        elif low in _FEATURE_AFTER and i > 0 and lows[i - 1] in _FEATURE_AFTER[low]:
+            sentiments[i] = 0.0  # "dog friendly", "gluten free", "any chance you could..."
+        elif low == "nuts" and sentiments[i] < 0:
+            if i == 0 or lows[i - 1] not in _MADNESS_BEFORE:
+                sentiments[i] = 0.0
         elif low in DEGREE_WORDS and sentiments[i] > 0 and i < last:
             nxt = lows[i + 1]
             if nxt in lexicon or nxt == "much" or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS)):

@@ -1,0 +1,84 @@
+"""Chasing, escalation, spoiled goods, emoji and faint praise: more customer kinds.
+
+Every message is made up for the test, in a customer's words; none comes from
+the development data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.models import SentimentLabel
+from app.core.sentiment import score
+
+NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
+
+
+def _why(text: str) -> str:
+    return " | ".join(score(text).reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "Can someone call me back? I've rung 5 times",
+    "I've emailed twice and heard nothing",
+    "Following up on my message from Tuesday",
+    "Is anyone actually reading these?",
+    "I want to speak to a manager",
+    "I'd like to make a formal complaint",
+])
+def test_chasing_and_escalating_are_complaints(text):
+    assert score(text).label is NEG
+    assert "no reply" in _why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The milk smelled off when it arrived",
+    "Had to throw it away",
+    "My cat won't touch the new food",
+    "Absolutely gutted, the vase arrived in pieces",
+    "The checkout keeps timing out",
+    "Payment went through twice, please fix",
+    "Ordered a size 10, got a size 6",
+    "Way smaller than it looks online",
+])
+def test_spoiled_broken_and_wrong_goods_are_complaints(text):
+    assert score(text).label is NEG
+
+
+def test_love_waiting_is_sarcasm():
+    text = "Love waiting 45 minutes for a coffee"
+    assert score(text).label is NEG
+    assert "sarcastic" in _why(text)
+
+
+def test_wow_next_to_a_complaint_is_exasperation():
+    assert score("Wow. Just wow. Two hours and still no food.").label is NEG
+    assert score("Wow, that was quick!").label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "No issues at all with my order",
+    "Not a single problem, will order again",
+    "Exactly as described",
+    "The jumper is so soft",
+])
+def test_plain_satisfaction_is_praise(text):
+    assert score(text).label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "Does the sourdough contain nuts?",
+    "Any chance of a gluten free option?",
+])
+def test_food_questions_are_neutral(text):
+    assert score(text).label is NEU
+
+
+def test_the_delay_drives_me_nuts_is_still_a_complaint():
+    assert score("The delay drives me nuts").label is NEG
+
+
+def test_fire_emoji_is_praise_and_upside_down_face_is_irony():
+    assert score("New candles 🔥🔥").label is POS
+    assert score("Ordered red, got blue 🙃").label is NEG
+    assert "'🔥'" in _why("New candles 🔥🔥")
