@@ -82,3 +82,27 @@ def test_fire_emoji_is_praise_and_upside_down_face_is_irony():
     assert score("New candles 🔥🔥").label is POS
     assert score("Ordered red, got blue 🙃").label is NEG
     assert "'🔥'" in _why("New candles 🔥🔥")
+
+
+@pytest.mark.parametrize("text", [
+    "Well chuffed with my new wallet",
+    "Stoked with the board, cheers",
+    "That brownie was lush",
+    "You lot are legends",
+])
+def test_everyday_praise_vader_lacks_is_praise(text):
+    assert score(text).label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "The lid is rubbish",
+    "Returning it was such a faff",
+    "Feel like I got scammed",
+    "The stitching is atrocious",
+])
+def test_everyday_complaint_words_vader_lacks_are_complaints(text):
+    assert score(text).label is NEG
+
+
+def test_a_buzzing_fridge_is_not_enthusiasm():
+    assert score("The fridge is buzzing").label is NEU

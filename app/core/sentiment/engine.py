@@ -29,6 +29,7 @@ from vaderSentiment.vaderSentiment import (
     SentimentIntensityAnalyzer,
 )
 
+from app.core.sentiment.slang import SLANG_VALENCE
 from app.core.sentiment.smileys import EMOJI_VALENCE
 
 _PUNCT = string.punctuation
@@ -48,8 +49,10 @@ _MODIFIERS = frozenset(BOOSTER_DICT) | _NEGATE | frozenset(_SO_THIS)
 
 @lru_cache(maxsize=1)
 def base_analyzer() -> SentimentIntensityAnalyzer:
-    """The one VADER instance (loading the lexicon costs ~50 ms), plus our emoji valences."""
+    """The one VADER instance (loading the lexicon costs ~50 ms), plus our emoji and the
+    everyday words it lacks."""
     analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update(SLANG_VALENCE)
     analyzer.lexicon.update(EMOJI_VALENCE)
     return analyzer
 

@@ -1,0 +1,55 @@
+"""Everyday words customers praise and complain in that VADER's 2014 lexicon lacks.
+
+Enthusiasm ("stoked", "buzzin", "chuffed"), British shop talk ("lush", "brill",
+"rubbish", "naff", "a faff") and newer complaint words ("janky", "scammed"). The
+valences are in VADER's units (-4..+4), set beside the words VADER already has:
+"excited" 1.4, "thrilled" 1.9, "fabulous" 2.4; "useless" -1.8, "awful" -2.0.
+Words with a common neutral sense in a shop ("lit" candles, "trash" bags, "mint"
+flavour, a "buzzing" fridge, "sick" days) are left out.
+"""
+
+from __future__ import annotations
+
+SLANG_VALENCE: dict[str, float] = {
+    # enthusiasm
+    "stoked": 2.2,
+    "pumped": 1.8,
+    "hyped": 1.8,
+    "psyched": 2.0,
+    "chuffed": 2.3,
+    "buzzin": 1.5,
+    "dope": 2.0,
+    "epic": 2.0,
+    "legend": 2.0,
+    "legends": 2.0,
+    "legendary": 2.2,
+    "banger": 2.0,
+    "bangers": 2.0,
+    "amazeballs": 3.0,
+    # British praise
+    "ace": 1.8,
+    "lush": 2.2,
+    "brill": 2.4,
+    "delish": 2.4,
+    "scrummy": 2.4,
+    "moreish": 2.0,
+    # complaints
+    "rubbish": -2.0,
+    "naff": -1.5,
+    "manky": -2.0,
+    "faff": -1.2,
+    "hassle": -1.2,
+    "botched": -2.0,
+    "bodged": -1.8,
+    "atrocious": -3.0,
+    "diabolical": -2.8,
+    "janky": -1.8,
+    "sketchy": -1.5,
+    "scammed": -2.5,
+    "scammers": -2.5,
+    "cringe": -1.5,
+    "cringey": -1.5,
+    "yuck": -2.0,
+    "ew": -1.5,
+    "eww": -1.5,
+}
