@@ -76,9 +76,10 @@ class _ManyThreads:
                      for i in range(n)]
         self.calls = []
 
-    def list_threads(self, query, offset, limit):
-        self.calls.append((offset, limit))
-        return self.rows[offset:offset + limit]
+    def list_threads(self, query, offset, limit, *, after=None):
+        start = [r.id for r in self.rows].index(after.id) + 1 if after is not None else 0
+        self.calls.append((start + offset, limit))
+        return self.rows[start + offset:start + offset + limit]
 
 
 def test_lazy_paging(ui_store, qtmodeltester):

@@ -163,12 +163,12 @@ def _iter_threads(
     that jumped to the top from being written twice.
     """
     seen: set[int] = set()
-    offset = 0
+    last: ThreadRow | None = None
     while True:
-        page = store.list_threads(query, offset, page_size)
+        page = store.list_threads(query, 0, page_size, after=last)  # keyset: no OFFSET walk
         if not page:
             return
-        offset += len(page)
+        last = page[-1]
         fresh = [row for row in page if row.id not in seen]
         seen.update(row.id for row in fresh)
         yield fresh

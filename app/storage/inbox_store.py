@@ -150,10 +150,17 @@ class SqliteInboxStore:
     # ------------------------------------------------------------- threads
 
     @translated
-    def list_threads(self, query: ThreadQuery, offset: int, limit: int) -> list[m.ThreadRow]:
-        if offset == 0:
+    def list_threads(
+        self, query: ThreadQuery, offset: int, limit: int, *, after: m.ThreadRow | None = None
+    ) -> list[m.ThreadRow]:
+        """A page of threads; with `after` (the last row of the previous page), the page
+        that follows it, and `offset` counts from there."""
+        if offset == 0 and after is None:
             self.wake_snoozed()
-        select = thread_queries.select_threads(query).offset(offset).limit(limit)
+        select = thread_queries.select_threads(query)
+        if after is not None:
+            select = select.where(thread_queries.after_condition(query.sort, after))
+        select = select.offset(offset).limit(limit)
         sql, params = select.sql()  # raw tuples: no per-field converters
         return [convert.thread_tuple(r) for r in self._db.execute_sql(sql, params).fetchall()]
 

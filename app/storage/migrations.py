@@ -16,7 +16,7 @@ import peewee
 
 from app.core.errors import StorageError
 from app.storage.fts import create_fts, replace_triggers
-from app.storage.tables import ALL_TABLES, DbMeta
+from app.storage.tables import ALL_TABLES, DbMeta, Thread
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,19 @@ def _v2_bulk_fts(db: peewee.Database) -> None:
     replace_triggers(db)
 
 
+def _v3_angriest_indexes(db: peewee.Database) -> None:
+    """"Angriest first" pages walk an index in the list's exact order (was a full sort:
+    ~100 ms a page at row 30,000); the index it replaces lacked the last two keys."""
+    for index in Thread._meta.fields_to_index():
+        if index._name in ("thread_angriest", "thread_status_angriest"):
+            db.execute(index.safe())
+    db.execute_sql('DROP INDEX IF EXISTS "thread_worst_rank_worst_compound_last_activity"')
+
+
 MIGRATIONS: list[Migration] = [
     (1, _v1_initial),
     (2, _v2_bulk_fts),
+    (3, _v3_angriest_indexes),
 ]
 
 

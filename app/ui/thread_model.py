@@ -10,9 +10,10 @@ signals; `_rows` changes in a slot connected first to the "done" signal, so
 "about to" observers see the old rows and everyone after sees the new ones.
 
 The model keeps only the pages the view asked
-for (`canFetchMore`/`fetchMore`, 200 at a time). Reading one page from SQLite
-takes about a millisecond, so `fetchMore` stays synchronous; anything slower
-goes through the TaskRunner. Sync results come in through `insert_threads` /
+for (`canFetchMore`/`fetchMore`, 200 at a time). Each page continues after the
+last loaded row (keyset paging on an index in the list's own order), so it takes
+a few milliseconds at row 30,000 as at row 0, and `fetchMore` stays synchronous;
+anything slower goes through the TaskRunner. Sync results come in through `insert_threads` /
 `update_thread` / `remove_thread`, which insert, move or change single rows so
 the selection and scroll position survive.
 """
@@ -180,7 +181,8 @@ class ThreadListModel(QStringListModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted:
             return
-        page = self._store.list_threads(self._query, len(self._rows), PAGE_SIZE)
+        last = self._rows[-1] if self._rows else None  # keyset paging: no OFFSET walk
+        page = self._store.list_threads(self._query, 0, PAGE_SIZE, after=last)
         if len(page) < PAGE_SIZE:
             self._exhausted = True
         known = self._ids
