@@ -97,6 +97,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             + "slow",
             r"slow (?:service|delivery|shipping|response|staff|server|waiter|waitress|kitchen)",
             r"(?:still|yet) (?:no|nothing)",
+            r"(?<!worth )(?:the|a long|the long) wait(?![\w']| (?:is|was) (?:over|worth))",
             r"yet to (?:receive|get|hear|arrive)",
             r"(?:tracking|status|order|parcel|package) (?:still )?(?:hasn'?t|has not|hasnt|"
             r"isn'?t|is not) (?:been )?(?:updated|moved|changed|shipped|dispatched)",
@@ -190,10 +191,10 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "refund": (
         (
-            r"refund(?:ed|s)?",
+            r"(?<!quick )(?<!fast )(?<!prompt )(?<!speedy )(?<!swift )(?<!easy )refund(?:ed|s)?",
             r"money back",
             r"charge ?back",
-            r"(?:charged|billed) (?:me |us )?(?:twice|double|again|for nothing)",
+            r"(?:charged|charging|billed|billing) (?:me |us )?(?:twice|double|again|for nothing)",
             r"(?:over|double)[- ]?charged",
             r"(?:payment|charge|money|it) (?:went through|was taken|came out|(?:was )?debited) "
             r"(?:twice|two times|double|again)",

@@ -15,6 +15,7 @@ from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from app.core.sentiment.delivery_kinds import DELIVERY_COMPLAINTS, DELIVERY_TITLES
 from app.core.sentiment.lexicons import (
     COMPLAINT_TITLES,
     COMPLAINTS,
@@ -24,8 +25,15 @@ from app.core.sentiment.lexicons import (
 from app.core.sentiment.praise_kinds import PRAISE
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 
-TABLE = {**COMPLAINTS, **SHORTFALL, **REVIEW_COMPLAINTS, **PRAISE, **REVIEW_PRAISE}
-TITLES = {**COMPLAINT_TITLES, **REVIEW_TITLES}
+TABLE = {
+    **COMPLAINTS,
+    **DELIVERY_COMPLAINTS,
+    **SHORTFALL,
+    **REVIEW_COMPLAINTS,
+    **PRAISE,
+    **REVIEW_PRAISE,
+}
+TITLES = {**COMPLAINT_TITLES, **DELIVERY_TITLES, **REVIEW_TITLES}
 KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word
 _HEAD = 10  # longest head tried for the pre-scan

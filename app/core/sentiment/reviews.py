@@ -21,7 +21,7 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     # Something that makes food unsafe: a foreign object in it, or a customer made ill.
     "food safety": (
         (
-            _FOOD_FLAWS + r" in (?:my|our|the|her|his|their)",
+            _FOOD_FLAWS + r" (?:in|on) (?:my|our|the|her|his|their|it|them)",
             r"(?:food poisoning|got sick|get sick|gets sick|sick to (?:my|our) stomach|"
             r"vomit\w*|threw up|throw(?:ing)? up|stomach (?:ache|aches|pains?|cramps)|diarrh\w*)",
             r"made (?:me|us|him|her|them|my \w+) (?:sick|ill)",
@@ -50,6 +50,7 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         (
             after("an|bad|poor|terrible|snotty|nasty|rude|with") + "attitude",
             r"(?:dismissive|condescending|snotty|snooty|inattentive|unattentive)",
+            r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
             r"(?:never|didn't|didnt|did not|not once|nobody|no one) (?:even )?"
             r"(?:checked|check|came) (?:on|back|by|over)",
             r"not (?:even )?(?:a|an|one|a single) (?:hello|hi|smile|greeting|apology|sorry|"

@@ -33,6 +33,7 @@ SLANG_VALENCE: dict[str, float] = {
     "delish": 2.4,
     "scrummy": 2.4,
     "moreish": 2.0,
+    "decent": 1.4,
     # complaints
     "rubbish": -2.0,
     "naff": -1.5,

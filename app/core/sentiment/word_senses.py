@@ -70,6 +70,8 @@ _BOOST = 0.293  # VADER's B_INCR
 # "want it so bad": "bad" measures the wanting.
 _DESIRE = frozenset({"want", "wanted", "wants", "wanna", "need", "needed", "needs", "miss"})
 _ZERO_VALUED = frozenset(_ADJ_BOOSTERS) | _PROFANITY  # words word_rules may give a valence
+# "don't get me wrong": a disclaimer before an opinion, not a complaint.
+_DISCLAIMED = {"wrong": ("get", "me")}
 _CARE = {
     "cares": {"who": -1.5},
     "care": {"who": -1.5, "take": 0.0},
@@ -90,6 +92,7 @@ _WORD_RULE_WORDS = (
     | _CARE.keys()
     | _SWEAR_BOOSTERS
     | _FEATURE_AFTER.keys()
+    | _DISCLAIMED.keys()
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts"}
 )
 
@@ -124,6 +127,8 @@ def word_rules(
                 sentiments[i] = 0.0
         elif low in _FEATURE_AFTER and i > 0 and lows[i - 1] in _FEATURE_AFTER[low]:
             sentiments[i] = 0.0  # "dog friendly", "gluten free", "any chance you could..."
+        elif low in _DISCLAIMED and i > 1 and tuple(lows[i - 2 : i]) == _DISCLAIMED[low]:
+            sentiments[i] = 0.0
         elif low == "nuts" and sentiments[i] < 0:
             if i == 0 or lows[i - 1] not in _MADNESS_BEFORE:
                 sentiments[i] = 0.0

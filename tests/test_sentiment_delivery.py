@@ -1,0 +1,68 @@
+"""Delivery and product faults told in plain words, and a few word senses.
+
+Every message is made up for the test, in a customer's words; none comes from
+the development data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.models import SentimentLabel
+from app.core.sentiment import score
+
+NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
+
+
+def _why(text: str) -> str:
+    return " | ".join(score(text).reasons)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("@HappyHound my order from the 3rd still isn't here", "not delivered"),
+    ("Parcel marked delivered but it's not here", "not delivered"),
+    ("It says delivered but nothing arrived", "not delivered"),
+    ("Delivery was supposed to be Tuesday. It's Friday.", "not delivered"),
+    ("Your driver threw my parcel over the gate", "careless delivery"),
+    ("The duvet cover I got has a hole in it", "faulty"),
+    ("Bag split on the way home", "faulty"),
+    ("The label says vegan but it contains milk", "faulty"),
+    ("The sandwich had a hair in it", "unsafe food"),
+    ("There was mould on the bread", "unsafe food"),
+])
+def test_faults_told_without_an_opinion_word_are_complaints(text, kind):
+    assert score(text).label is NEG
+    assert kind in _why(text)
+
+
+def test_a_parcel_due_on_friday_is_not_a_complaint():
+    assert score("My parcel is due to arrive on Friday").label is NEU
+
+
+def test_thanks_for_a_quick_refund_is_praise():
+    assert score("Thanks for the quick refund, much appreciated").label is POS
+
+
+def test_thanks_for_charging_me_twice_is_sarcasm():
+    text = "Thanks for charging me twice"
+    assert score(text).label is NEG
+    assert "sarcastic" in _why(text)
+
+
+def test_the_wait_is_a_complaint_but_worth_the_wait_is_praise():
+    assert score("Nothing wrong with the coffee, just the wait").label is NEG
+    assert score("Long queue but worth the wait").label is POS
+
+
+def test_dont_get_me_wrong_is_a_disclaimer_not_a_complaint():
+    text = "Don't get me wrong, I love the shop, but the queue today was ridiculous"
+    assert score(text).label is NEG
+    assert "'wrong'" not in _why(text)
+
+
+def test_this_is_how_you_treat_a_regular_is_a_complaint():
+    assert score("I've been a customer for 10 years and this is how you treat me?").label is NEG
+
+
+def test_decent_is_mild_praise():
+    assert score("Decent enough").label is POS
