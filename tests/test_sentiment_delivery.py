@@ -66,3 +66,48 @@ def test_this_is_how_you_treat_a_regular_is_a_complaint():
 
 def test_decent_is_mild_praise():
     assert score("Decent enough").label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "I was sent a small instead of a large",
+    "Asked for oat milk, got cow's milk",
+    "You've double-booked our table again",
+    "The receipt went to the wrong email",
+    "The card machine was down again",
+    "I've been trying to get through to your office all morning",
+    "Smaller bars, same price",
+    "Ordered the sofa in January, it's now April",
+    "The driver left a card saying nobody was in, I was home",
+    "Nobody knocked, they didn't even ring the bell",
+    "The discount code doesn't apply at checkout",
+    "The jeans faded after one wash",
+    "The sole came off within a week",
+])
+def test_service_and_product_failures_are_complaints(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "The new menu isn't a patch on the old one",
+    "The scones used to be so much better",
+    "The staff told me to google it",
+    "The soup tasted of nothing",
+])
+def test_comparisons_brush_offs_and_tasteless_food_are_complaints(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "My gift card balance is wrong",
+    "Loyalty points vanished from my account",
+])
+def test_a_product_name_is_not_praise_inside_a_complaint(text):
+    assert score(text).label is NEG
+
+
+def test_an_order_number_is_not_an_opinion():
+    assert score("My order number is 4471, just checking the address").label is NEU
+
+
+def test_the_flowers_arriving_wilted_is_damage():
+    assert score("The flowers turned up wilted").label is NEG

@@ -106,3 +106,18 @@ def test_everyday_complaint_words_vader_lacks_are_complaints(text):
 
 def test_a_buzzing_fridge_is_not_enthusiasm():
     assert score("The fridge is buzzing").label is NEU
+
+
+@pytest.mark.parametrize("text", [
+    "The card made my gran cry happy tears",
+    "Your team went above and beyond for us",
+    "I've recommended you to all my friends",
+    "Can't stop wearing my new scarf",
+])
+def test_praise_without_a_praise_word_is_praise(text):
+    assert score(text).label is POS
+
+
+def test_so_sweet_is_praise_and_too_sweet_is_a_complaint():
+    assert score("You're so sweet, thank you").label is POS
+    assert score("The icing was far too sweet").label is NEG

@@ -22,6 +22,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"delivered,? but",
             r"nothing (?:has |ever )?(?:arrived|came|turned up|showed up)",
             r"(?:was|were) (?:supposed|meant|promised) to",
+            r"(?:it'?s|its|it is|and it'?s) now (?:mid-|the end of |late |nearly |almost )?"
+            r"(?:january|february|march|april|may|june|july|august|september|october|"
+            r"november|december)",
         ),
         -1.8,
     ),
@@ -30,6 +33,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:threw|thrown|throws|chucked|dumped|tossed|left) (?:my|our|the) "
             r"(?:parcel|package|order|box|delivery|shopping) (?:over|in the rain|on the "
             r"(?:doorstep|pavement|street|road)|outside|by the bins|in the bin)",
+            r"left a (?:card|note|slip) (?:saying|to say)",
+            r"(?:didn'?t|did not|never) (?:even )?(?:knock|ring the bell|ring the doorbell|"
+            r"try to deliver|bother to knock)",
         ),
         -1.8,
     ),
@@ -42,6 +48,17 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             + r"(?:split|burst|tore|ripped|snapped|leaked|broke|came (?:off|apart|undone))",
             r"(?:says|said|labelled|labeled|listed as|advertised as|sold as) (?:\w+ ){0,3}?"
             r"but (?:it )?(?:contains|has|had|is|was|isn'?t|wasn'?t)",
+            r"(?:doesn'?t|does not|didn'?t|did not|won'?t|will not|wouldn'?t|can'?t|cannot|"
+            r"isn'?t|wasn'?t) (?:even |properly |actually )?(?:scan|print|close|shut|seal|lock|"
+            r"zip|pair|sync|stick|heat|cook|cool|spin|drain|flush|install|"
+            r"activate|apply|redeem|go through|stay (?:shut|closed|on|up)|hold (?:its|their) "
+            r"shape|keep (?:warm|cold|time))",
+            r"(?:shrank|shrunk|faded|peeled|peeling|flaked|flaking|frayed|fraying|bobbled|"
+            r"pilled|warped|rusted|tarnished|discoloured|discolored|stretched|split|snapped|"
+            r"(?:fell|came|wore) (?:apart|off|out|through)|(?:colou?rs?|dye) ran)"
+            r"(?: \w+)? (?:after|within|in the wash|on the first|the first|in a)",
+            r"(?:after|within) (?:just |only )?(?:one|a|two|three|the first|1|2|3|a few|"
+            r"a couple of) (?:washes|wash|wears|wear|uses|use)",
         ),
         -1.8,
     ),

@@ -16,11 +16,11 @@ from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
 from app.core.sentiment.delivery_kinds import DELIVERY_COMPLAINTS, DELIVERY_TITLES
+from app.core.sentiment.expectations import SHORTFALL
 from app.core.sentiment.lexicons import (
     COMPLAINT_TITLES,
     COMPLAINTS,
     SARCASM_PRAISE,
-    SHORTFALL,
 )
 from app.core.sentiment.praise_kinds import PRAISE
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES

@@ -50,6 +50,9 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:is|was|are|were|so|straight|absolute|pure) (?:fire|🔥)",
             r"spot on(?! (?:the|a|an|my|our|your|this|that|his|her|their)\b)",
             r"on point|top notch|top-notch|next level|game ?changer",
+            r"happy tears|tears of joy|above and beyond|hands down|"
+            r"(?:recommended|recommend|recommending) (?:you|them|this (?:place|shop)) to",
+            r"can'?t stop (?:wearing|eating|using|smelling|looking at|talking about)",
             after("so|very|really|super|lovely and|nice and|and") + "(?:soft|comfy|snug)",
             r"(?:exactly|just|precisely) (?:as|what) (?:described|pictured|advertised|shown|"
             r"(?:i|we) (?:wanted|ordered|needed|expected|hoped))|true to (?:size|the picture)",

@@ -37,6 +37,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:came|come|comes|brought|sent) (?:back |out )(?:cold|raw|burnt|burned|wrong)",
             r"(?:no|not much|not enough|hardly any|barely any|little to no|zero|without any) "
             r"(?:real )?" + _TASTE,
+            r"(?:tasted|tastes|taste|smelled|smells|smelt) (?:of|like) (?:nothing|cardboard|soap|"
+            r"chemicals|plastic|bleach|dishwater|water)",
             r"(?:needed|needs|need|could use|lacked|lacking) (?:more |some )?(?:salt|seasoning|"
             r"flavou?r|spice)",
             NOT + r" (?:\w+ )?(?:look |taste |seem |smell |feel |looks |tastes |seem |seems )?"
@@ -51,6 +53,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             after("an|bad|poor|terrible|snotty|nasty|rude|with") + "attitude",
             r"(?:dismissive|condescending|snotty|snooty|inattentive|unattentive)",
             r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
+            r"told (?:me|us|my \w+) to (?:google|look it up|go away|wait outside|come back|"
+            r"calm down|leave|go elsewhere|ring|call|email)",
             r"(?:never|didn't|didnt|did not|not once|nobody|no one) (?:even )?"
             r"(?:checked|check|came) (?:on|back|by|over)",
             r"not (?:even )?(?:a|an|one|a single) (?:hello|hi|smile|greeting|apology|sorry|"

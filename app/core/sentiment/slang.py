@@ -47,6 +47,7 @@ SLANG_VALENCE: dict[str, float] = {
     "janky": -1.8,
     "sketchy": -1.5,
     "scammed": -2.5,
+    "vanished": -1.5,
     "scammers": -2.5,
     "cringe": -1.5,
     "cringey": -1.5,

@@ -76,8 +76,14 @@ _CARE = {
     "cares": {"who": -1.5},
     "care": {"who": -1.5, "take": 0.0},
 }
-# A word that names a feature, not an opinion, after these words.
+# A lexicon word naming a product before these ("gift card", "loyalty points").
+_PRODUCT_BEFORE = {
+    "gift": word_set("card cards voucher vouchers certificate box boxes wrap wrapping set bag"),
+    "loyalty": word_set("points point card scheme programme program club stamps"),
+}
+# A word that names a feature or a thing, not an opinion, after these words.
 _FEATURE_AFTER = {
+    "number": word_set("order phone tracking reference account item card house flat ticket"),
     "friendly": _FRIENDLY_TO,
     "free": _FREE_OF,
     "chance": frozenset({"any"}),
@@ -93,6 +99,7 @@ _WORD_RULE_WORDS = (
     | _SWEAR_BOOSTERS
     | _FEATURE_AFTER.keys()
     | _DISCLAIMED.keys()
+    | _PRODUCT_BEFORE.keys()
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts"}
 )
 
@@ -127,8 +134,10 @@ def word_rules(
                 sentiments[i] = 0.0
         elif low in _FEATURE_AFTER and i > 0 and lows[i - 1] in _FEATURE_AFTER[low]:
             sentiments[i] = 0.0  # "dog friendly", "gluten free", "any chance you could..."
-        elif low in _DISCLAIMED and i > 1 and tuple(lows[i - 2 : i]) == _DISCLAIMED[low]:
-            sentiments[i] = 0.0
+        elif (low in _PRODUCT_BEFORE and i < last and lows[i + 1] in _PRODUCT_BEFORE[low]) or (
+            low in _DISCLAIMED and i > 1 and tuple(lows[i - 2 : i]) == _DISCLAIMED[low]
+        ):
+            sentiments[i] = 0.0  # "gift card", "don't get me wrong"
         elif low == "nuts" and sentiments[i] < 0:
             if i == 0 or lows[i - 1] not in _MADNESS_BEFORE:
                 sentiments[i] = 0.0
