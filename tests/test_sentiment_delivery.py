@@ -111,3 +111,39 @@ def test_an_order_number_is_not_an_opinion():
 
 def test_the_flowers_arriving_wilted_is_damage():
     assert score("The flowers turned up wilted").label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "The candle set came without the lids",
+    "Paid for next-day delivery, it came after four days",
+    "Your helpline keeps sending me round in circles",
+    "Tracking has shown 'in transit' since Friday",
+    "Booked a table for 7pm, seated at 7:45",
+    "Only one till open on a Saturday",
+    "Staff were on their phones the whole time",
+    "The waiter was really short with us",
+    "The zip jammed on day two",
+    "The legs are different lengths",
+    "The sizes run small, nothing fits",
+    "Half the tealights won't light",
+])
+def test_more_plain_word_complaints(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "My new favourite bakery",
+    "Still dreaming about that pie",
+    "The restored chair looks brand new",
+    "The roses lasted nearly three weeks!",
+])
+def test_more_praise_without_a_praise_word(text):
+    assert score(text).label is POS
+
+
+def test_a_parcel_paid_for_that_came_on_time_is_not_a_complaint():
+    assert score("Paid for express and it came on time").label is not NEG
+
+
+def test_care_instructions_are_not_an_opinion():
+    assert score("Could you send the care instructions for the rug?").label is NEU

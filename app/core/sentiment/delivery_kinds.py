@@ -50,13 +50,20 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"but (?:it )?(?:contains|has|had|is|was|isn'?t|wasn'?t)",
             r"(?:doesn'?t|does not|didn'?t|did not|won'?t|will not|wouldn'?t|can'?t|cannot|"
             r"isn'?t|wasn'?t) (?:even |properly |actually )?(?:scan|print|close|shut|seal|lock|"
-            r"zip|pair|sync|stick|heat|cook|cool|spin|drain|flush|install|"
+            r"zip|pair|sync|stick|heat|cook|cool|spin|drain|flush|light|install|"
             r"activate|apply|redeem|go through|stay (?:shut|closed|on|up)|hold (?:its|their) "
             r"shape|keep (?:warm|cold|time))",
             r"(?:shrank|shrunk|faded|peeled|peeling|flaked|flaking|frayed|fraying|bobbled|"
             r"pilled|warped|rusted|tarnished|discoloured|discolored|stretched|split|snapped|"
             r"(?:fell|came|wore) (?:apart|off|out|through)|(?:colou?rs?|dye) ran)"
             r"(?: \w+)? (?:after|within|in the wash|on the first|the first|in a)",
+            r"(?:zip|zipper|lock|door|drawer|lid|button|printer|machine|tap|handle)s? "
+            r"(?:jammed|jams|stuck|sticks|seized(?: up)?)",
+            r"(?:are|were|is|was) (?:different|uneven|odd|mismatched) (?:lengths|sizes|colours|"
+            r"colors|shades|heights)",
+            r"(?:sizes?|sizing|it|they|these|this|fit) (?:runs?|came up|comes up|come up) "
+            r"(?:really |very |so |way |a bit |quite )?(?:tiny|small|big|large|huge|short|long)",
+            r"(?:nothing|none of (?:them|it|the \w+)) fits?",
             r"(?:after|within) (?:just |only )?(?:one|a|two|three|the first|1|2|3|a few|"
             r"a couple of) (?:washes|wash|wears|wear|uses|use)",
         ),

@@ -99,6 +99,14 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:still|yet) (?:no|nothing)",
             r"(?<!worth )(?:the|a long|the long) wait(?![\w']| (?:is|was) (?:over|worth))",
             r"yet to (?:receive|get|hear|arrive)",
+            r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+            r"last (?:week|month|night|monday|tuesday|wednesday|thursday|friday|saturday|"
+            r"sunday)|this morning)",
+            r"(?:booked|booking|appointment|reservation|table) (?:\w+ ){0,4}?for "
+            r"\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)?[,.]?\s(?:but |and )?(?:seen|served|seated|called|"
+            r"started|taken) at",
+            r"only (?:one|1) (?:till|checkout|person|member of staff|staff member|server|waiter|"
+            r"cashier)(?: \w+)? (?:open|on|working|serving)",
             r"(?:tracking|status|order|parcel|package) (?:still )?(?:hasn'?t|has not|hasnt|"
             r"isn'?t|is not) (?:been )?(?:updated|moved|changed|shipped|dispatched)",
         ),
@@ -127,6 +135,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             rf"ordered (?:an? |the |one |two )?{_VARIANT}\b[^\n]{{0,25}}?\s(?:but )?(?:got|"
             rf"received|they sent(?: me)?|you sent(?: me)?)(?= (?:an? |the )?{_VARIANT}\b)",
             r"no sign of",
+            r"(?:arrived|came|delivered|turned up|sent|shipped) without (?:the|a|an|any|my|its)",
+            r"paid for (?:\w+ ){0,4}?\w+[,.]?\s(?:but |and )?(?:it )?(?:came|got|arrived|"
+            r"received|was sent)(?! (?:on time|quickly|early|fast|perfectly))",
         ),
         -2.0,
     ),
@@ -264,6 +275,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"chasing (?:my|our|this|up)",
             r"(?:been |keep |kept )?trying to (?:get through|reach|contact|call|ring|get hold|"
             r"speak to|talk to)",
+            r"(?:in|round in|going round in|around in) circles|(?:the )?run ?around|"
+            r"from pillar to post",
             r"(?:can|could|will|would) (?:someone|somebody|anyone|you) (?:please )?"
             r"(?:call|ring|phone|get back to|reply to|respond to|answer) (?:me|us)",
             r"is (?:anyone|anybody|someone|somebody) (?:actually |even )?"

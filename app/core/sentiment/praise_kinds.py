@@ -53,6 +53,11 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"happy tears|tears of joy|above and beyond|hands down|"
             r"(?:recommended|recommend|recommending) (?:you|them|this (?:place|shop)) to",
             r"can'?t stop (?:wearing|eating|using|smelling|looking at|talking about)",
+            r"(?:still )?dreaming (?:about|of)",
+            r"(?:looks?|looked|looking) (?:brand[- ]new|(?:as )?good as new|like new)|"
+            r"good as new",
+            r"(?:lasted|lasts|lasting|kept|keeps) (?:for )?(?:nearly|almost|over|more than|"
+            r"a good|well over|at least)(?: (?:\w+ ){0,2}?(?:days?|weeks?|months?|years?))?",
             after("so|very|really|super|lovely and|nice and|and") + "(?:soft|comfy|snug)",
             r"(?:exactly|just|precisely) (?:as|what) (?:described|pictured|advertised|shown|"
             r"(?:i|we) (?:wanted|ordered|needed|expected|hoped))|true to (?:size|the picture)",

@@ -53,6 +53,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             after("an|bad|poor|terrible|snotty|nasty|rude|with") + "attitude",
             r"(?:dismissive|condescending|snotty|snooty|inattentive|unattentive)",
             r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
+            r"(?:on|glued to|scrolling(?: through)?) (?:their|her|his) phones?",
+            r"(?:short|abrupt|curt|snappy|sharp) with (?:me|us|my|our|customers|him|her)",
             r"told (?:me|us|my \w+) to (?:google|look it up|go away|wait outside|come back|"
             r"calm down|leave|go elsewhere|ring|call|email)",
             r"(?:never|didn't|didnt|did not|not once|nobody|no one) (?:even )?"

@@ -34,7 +34,16 @@ SLANG_VALENCE: dict[str, float] = {
     "scrummy": 2.4,
     "moreish": 2.0,
     "decent": 1.4,
+    # British spellings of VADER words it lacks
+    "favourite": 2.0,
+    "favourites": 1.8,
+    "favourable": 2.1,
+    "favourably": 1.6,
+    "cosiest": 2.2,
+    "comfiest": 2.0,
     # complaints
+    "humourless": -1.3,
+    "disorganised": -1.2,
     "rubbish": -2.0,
     "naff": -1.5,
     "manky": -2.0,

@@ -80,6 +80,7 @@ _CARE = {
 _PRODUCT_BEFORE = {
     "gift": word_set("card cards voucher vouchers certificate box boxes wrap wrapping set bag"),
     "loyalty": word_set("points point card scheme programme program club stamps"),
+    "care": word_set("instructions label labels guide card sheet"),
 }
 # A word that names a feature or a thing, not an opinion, after these words.
 _FEATURE_AFTER = {
