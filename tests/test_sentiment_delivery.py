@@ -147,3 +147,39 @@ def test_a_parcel_paid_for_that_came_on_time_is_not_a_complaint():
 
 def test_care_instructions_are_not_an_opinion():
     assert score("Could you send the care instructions for the rug?").label is NEU
+
+
+@pytest.mark.parametrize("text", [
+    "The vase arrived with a cracked rim",
+    "You sent us someone else's shopping",
+    "My order came short again, two rolls missing",
+    "The shop assistant rolled her eyes at my question",
+    "The pizza was still doughy in the middle",
+    "The new table wobbles",
+])
+def test_faults_customers_describe_plainly(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "Can I pay by bank transfer?",
+    "Is the market stall on this Saturday?",
+])
+def test_paying_and_market_stalls_are_not_complaints(text):
+    assert score(text).label is NEU
+
+
+@pytest.mark.parametrize("text", [
+    "My cat goes mad for these treats",
+    "Obsessed with the new candle",
+    "You've got a customer for life",
+    "Would give ten stars if I could",
+    "My son hasn't taken the jumper off since Christmas",
+    "The kindest staff in town",
+])
+def test_fondness_is_praise(text):
+    assert score(text).label is POS
+
+
+def test_mad_at_you_is_still_anger():
+    assert score("I'm mad at you for cancelling my order").label is NEG

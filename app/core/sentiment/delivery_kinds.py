@@ -64,6 +64,8 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:sizes?|sizing|it|they|these|this|fit) (?:runs?|came up|comes up|come up) "
             r"(?:really |very |so |way |a bit |quite )?(?:tiny|small|big|large|huge|short|long)",
             r"(?:nothing|none of (?:them|it|the \w+)) fits?",
+            after("table|chair|shelf|stool|bench|desk|it|leg|legs|bed|frame") + "wobbl(?:es|y|ing)",
+            r"(?:one|a) (?:leg|side|sleeve|strap|arm) is (?:shorter|longer)",
             r"(?:after|within) (?:just |only )?(?:one|a|two|three|the first|1|2|3|a few|"
             r"a couple of) (?:washes|wash|wears|wear|uses|use)",
         ),

@@ -136,6 +136,13 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             rf"received|they sent(?: me)?|you sent(?: me)?)(?= (?:an? |the )?{_VARIANT}\b)",
             r"no sign of",
             r"(?:arrived|came|delivered|turned up|sent|shipped) without (?:the|a|an|any|my|its)",
+            r"(?:arrived|came|turned up|delivered) with (?:a |an |some |two |three )?(?:snapped|"
+            r"broken|smashed|cracked|bent|crushed|dented|torn|ripped|chipped|wilted|dead|missing|"
+            r"damaged|leaking|leaky|mouldy|moldy)",
+            r"someone else'?s (?:order|parcel|package|item|items|food|coffee|drink|bag|shopping)",
+            r"(?:order|delivery|change|parcel|box|bag)s? (?:was|were|has been|have been|is|came) "
+            r"short",
+            r"(?:doesn'?t|does not) exist",
             r"paid for (?:\w+ ){0,4}?\w+[,.]?\s(?:but |and )?(?:it )?(?:came|got|arrived|"
             r"received|was sent)(?! (?:on time|quickly|early|fast|perfectly))",
         ),

@@ -54,6 +54,10 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:recommended|recommend|recommending) (?:you|them|this (?:place|shop)) to",
             r"can'?t stop (?:wearing|eating|using|smelling|looking at|talking about)",
             r"(?:still )?dreaming (?:about|of)",
+            r"(?:a |your |their )?customers? for life|"
+            r"(?:6|six|10|ten|100|a hundred|a million|more) stars",
+            r"(?:hasn'?t|haven'?t|won'?t|doesn'?t|don'?t|didn'?t) (?:taken|take) "
+            r"(?:it|them|the \w+|her \w+|his \w+|my \w+) off",
             r"(?:looks?|looked|looking) (?:brand[- ]new|(?:as )?good as new|like new)|"
             r"good as new",
             r"(?:lasted|lasts|lasting|kept|keeps) (?:for )?(?:nearly|almost|over|more than|"

@@ -37,6 +37,9 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:came|come|comes|brought|sent) (?:back |out )(?:cold|raw|burnt|burned|wrong)",
             r"(?:no|not much|not enough|hardly any|barely any|little to no|zero|without any) "
             r"(?:real )?" + _TASTE,
+            r"(?:doughy|raw|frozen|uncooked|gooey|cold) "
+            r"(?:in the middle|inside|in the cent(?:re|er))",
+            r"still (?:doughy|raw|frozen|uncooked)",
             r"(?:tasted|tastes|taste|smelled|smells|smelt) (?:of|like) (?:nothing|cardboard|soap|"
             r"chemicals|plastic|bleach|dishwater|water)",
             r"(?:needed|needs|need|could use|lacked|lacking) (?:more |some )?(?:salt|seasoning|"
@@ -54,6 +57,7 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:dismissive|condescending|snotty|snooty|inattentive|unattentive)",
             r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
             r"(?:on|glued to|scrolling(?: through)?) (?:their|her|his) phones?",
+            r"roll(?:ed|s|ing) (?:her|his|their) eyes",
             r"(?:short|abrupt|curt|snappy|sharp) with (?:me|us|my|our|customers|him|her)",
             r"told (?:me|us|my \w+) to (?:google|look it up|go away|wait outside|come back|"
             r"calm down|leave|go elsewhere|ring|call|email)",

@@ -4,6 +4,7 @@ Enthusiasm ("stoked", "buzzin", "chuffed"), British shop talk ("lush", "brill",
 "rubbish", "naff", "a faff") and newer complaint words ("janky", "scammed"). The
 valences are in VADER's units (-4..+4), set beside the words VADER already has:
 "excited" 1.4, "thrilled" 1.9, "fabulous" 2.4; "useless" -1.8, "awful" -2.0.
+"pay" (VADER -0.4) is how customers settle a bill, so it has no valence here.
 Words with a common neutral sense in a shop ("lit" candles, "trash" bags, "mint"
 flavour, a "buzzing" fridge, "sick" days) are left out.
 """
@@ -26,6 +27,9 @@ SLANG_VALENCE: dict[str, float] = {
     "banger": 2.0,
     "bangers": 2.0,
     "amazeballs": 3.0,
+    "kindest": 2.4,
+    "sweetest": 2.4,
+    "loveliest": 2.6,
     # British praise
     "ace": 1.8,
     "lush": 2.2,
@@ -63,4 +67,6 @@ SLANG_VALENCE: dict[str, float] = {
     "yuck": -2.0,
     "ew": -1.5,
     "eww": -1.5,
+    # everyday shop words VADER scores
+    "pay": 0.0,
 }

@@ -28,6 +28,14 @@ _FREE_OF = word_set(
     "gluten dairy sugar nut nuts fat lactose meat plastic cruelty alcohol caffeine egg "
     "soy wheat fragrance scent"
 )
+# "he goes mad for them", "crazy about the new blend": love, not anger.
+_FOND = {"mad": 2.0, "crazy": 2.0, "nuts": 2.0, "obsessed": 2.2}
+_FOND_OF = {
+    "mad": frozenset({"for", "about"}),
+    "crazy": frozenset({"for", "about"}),
+    "nuts": frozenset({"for", "about"}),
+    "obsessed": frozenset({"with", "over"}),
+}
 # "drives me nuts", "it's nuts": madness; otherwise ("contains nuts") food.
 _MADNESS_BEFORE = word_set(
     "'s is are was were me you him her them us go going went gone drive drives driving "
@@ -84,6 +92,7 @@ _PRODUCT_BEFORE = {
 }
 # A word that names a feature or a thing, not an opinion, after these words.
 _FEATURE_AFTER = {
+    "stall": word_set("market food street craft cake flower book farm farmers"),
     "number": word_set("order phone tracking reference account item card house flat ticket"),
     "friendly": _FRIENDLY_TO,
     "free": _FREE_OF,
@@ -101,6 +110,7 @@ _WORD_RULE_WORDS = (
     | _FEATURE_AFTER.keys()
     | _DISCLAIMED.keys()
     | _PRODUCT_BEFORE.keys()
+    | _FOND.keys()
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts"}
 )
 
@@ -139,6 +149,8 @@ def word_rules(
             low in _DISCLAIMED and i > 1 and tuple(lows[i - 2 : i]) == _DISCLAIMED[low]
         ):
             sentiments[i] = 0.0  # "gift card", "don't get me wrong"
+        elif low in _FOND and i < last and lows[i + 1] in _FOND_OF[low] and sentiments[i] <= 0:
+            sentiments[i] = _FOND[low]  # "goes mad for them": love
         elif low == "nuts" and sentiments[i] < 0:
             if i == 0 or lows[i - 1] not in _MADNESS_BEFORE:
                 sentiments[i] = 0.0
