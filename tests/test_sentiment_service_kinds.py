@@ -121,3 +121,41 @@ def test_praise_without_a_praise_word_is_praise(text):
 def test_so_sweet_is_praise_and_too_sweet_is_a_complaint():
     assert score("You're so sweet, thank you").label is POS
     assert score("The icing was far too sweet").label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "I've asked for a refund four times now",
+    "This is the third time my order has been wrong",
+    "Second week in a row the bread's sold out by ten",
+    "I was promised a reply by Friday",
+    "You gave our table away while we were parking",
+    "There's a charge on my card I don't recognise",
+    "You've run out of oat milk again",
+    "The flowers were already dying when they came",
+    "The lamp arrived in two pieces",
+    "The new tubs are impossible to open",
+    "The so-called express delivery took a week",
+    "Can't believe you've discontinued the rosemary bread",
+    "The bag feels cheap",
+])
+def test_complaints_in_everyday_words(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "Third time lucky, the cake was perfect",
+    "What's the best way to store the cheese?",
+    "Is it ok to bring a pram in?",
+])
+def test_luck_advice_and_permission_are_not_complaints_or_praise(text):
+    assert score(text).label is not NEG
+    assert "'best'" not in _why(text) and "'ok'" not in _why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Really appreciate you sorting the refund so quickly",
+    "My skin has never felt softer",
+    "The quality is unreal for the price",
+])
+def test_praise_customers_write(text):
+    assert score(text).label is POS

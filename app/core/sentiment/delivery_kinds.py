@@ -66,6 +66,8 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:nothing|none of (?:them|it|the \w+)) fits?",
             after("table|chair|shelf|stool|bench|desk|it|leg|legs|bed|frame") + "wobbl(?:es|y|ing)",
             r"(?:one|a) (?:leg|side|sleeve|strap|arm) is (?:shorter|longer)",
+            r"impossible to (?:open|use|assemble|find|reach|get|read|clean|remove|close|follow)",
+            r"so-called|supposedly",
             r"(?:after|within) (?:just |only )?(?:one|a|two|three|the first|1|2|3|a few|"
             r"a couple of) (?:washes|wash|wears|wear|uses|use)",
         ),

@@ -38,6 +38,8 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:looking for|buy|bought|purchase|get) (?:a|another) (?:new|different|replacement)",
             r"waste of",
             r"(?:you )?get what you pay for",
+            r"not so much(?![\w'])",
+            r"(?:feels?|felt|looks?|looked|seems?) cheap|cheap (?:feel|look|feeling|looking)",
             r"(?:isn'?t|is not|not|wasn'?t|was not|aren'?t|are not) (?:a )?patch on",
             r"used to be (?:(?:so|much|really|a lot|far|way) ){0,2}"
             r"(?:better|good|great|nice|lovely|amazing)",

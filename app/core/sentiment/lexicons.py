@@ -131,7 +131,16 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             after("arrived|came|up|delivered|was|were|is|are|got|been|all|badly")
             + "(?:dented|cracked|scratched|chipped|shattered|torn|ripped|squashed|soaked|"
             "leaking|stained|bent|melted|wilted|wilting|drooping|dead|crushed|smashed)",
-            after("arrived|came|was|were|is|are|all") + "in (?:pieces|bits|a (?:state|mess))",
+            after("arrived|came|was|were|is|are|all")
+            + r"in (?:pieces|bits|a (?:state|mess)|(?:\w+ )(?:pieces|bits))",
+            after("already|were|was|are|is|got|been|had")
+            + "(?:dying|dead|wilting|rotten|melted|soaked(?: through)?|dried out|falling apart|"
+            "gone off|expired)",
+            r"(?:gave|given|giving) (?:my|our) (?:table|seat|seats|room|booking|slot|spot|"
+            r"appointment) away",
+            r"(?:don'?t|do not|didn'?t) (?:recogni[sz]e|remember (?:ordering|buying|making))|"
+            r"(?:unknown|unauthori[sz]ed|mystery) (?:charge|payment|transaction)",
+            r"(?:you'?ve|you have|you|they'?ve|they have|they) (?:run|ran|keep running) out",
             rf"ordered (?:an? |the |one |two )?{_VARIANT}\b[^\n]{{0,25}}?\s(?:but )?(?:got|"
             rf"received|they sent(?: me)?|you sent(?: me)?)(?= (?:an? |the )?{_VARIANT}\b)",
             r"no sign of",
@@ -219,7 +228,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "refund": (
         (
-            r"(?<!quick )(?<!fast )(?<!prompt )(?<!speedy )(?<!swift )(?<!easy )refund(?:ed|s)?",
+            r"(?<!quick )(?<!fast )(?<!prompt )(?<!speedy )(?<!swift )(?<!easy )refund(?:ed|s)?"
+            r"(?! (?:so |really |super |very )?(?:quickly|promptly|fast|came through|arrived))",
             r"money back",
             r"charge ?back",
             r"(?:charged|charging|billed|billing) (?:me |us )?(?:twice|double|again|for nothing)",
@@ -279,6 +289,14 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"asked) (?:you |them )?(?:\d+|two|three|four|five|six|several|many|multiple|so many) "
             r"times|(?:rung|rang|called|phoned|emailed|messaged|chased|asked) (?:you |them )?twice",
             r"heard nothing|(?:following|follow) up (?:on|about|regarding) (?:my|our|the)",
+            r"(?:asked|called|rung|rang|phoned|emailed|messaged|chased|written|tweeted|complained|"
+            r"told you|reminded you)(?: \w+){0,4}? (?:three|four|five|several|multiple|many|\d+) "
+            r"times",
+            r"(?:this is|it'?s|that'?s|for) the (?:third|fourth|fifth|3rd|4th|5th) time"
+            r"(?! lucky)|"
+            r"(?:second|third|fourth|fifth|\d+(?:nd|rd|th)) (?:\w+ ){0,2}?in a row",
+            r"(?:was|were|been) promised|(?:said|told (?:me|us)) (?:it|they|you|she|he) would "
+            r"(?:be|arrive|call|ring|email|reply|get back)",
             r"chasing (?:my|our|this|up)",
             r"(?:been |keep |kept )?trying to (?:get through|reach|contact|call|ring|get hold|"
             r"speak to|talk to)",

@@ -54,6 +54,8 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:recommended|recommend|recommending) (?:you|them|this (?:place|shop)) to",
             r"can'?t stop (?:wearing|eating|using|smelling|looking at|talking about)",
             r"(?:still )?dreaming (?:about|of)",
+            r"never (?:looked|been|felt|tasted|smelled|smelt|worked|slept) (?:so |this )?"
+            r"(?:better|healthier|happier|nicer|cleaner|fresher|comfier|softer)",
             r"(?:a |your |their )?customers? for life|"
             r"(?:6|six|10|ten|100|a hundred|a million|more) stars",
             r"(?:hasn'?t|haven'?t|won'?t|doesn'?t|don'?t|didn'?t) (?:taken|take) "

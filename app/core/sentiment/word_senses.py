@@ -64,6 +64,8 @@ _FILLER_SENSES = {
     ),
 }
 _NOT_ONLY = frozenset({"only", "just"})
+# "can't believe you've discontinued it": disbelief, not a negation of what follows.
+_DISBELIEF = frozenset({"can't", "cant", "cannot", "couldn't", "couldnt"})
 # Swearing VADER reads as a booster; with no opinion word to boost it is anger.
 _PROFANITY = frozenset(
     {"fucking", "fuckin", "effing", "frickin", "fricking", "friggin", "frigging"}
@@ -89,6 +91,9 @@ _PRODUCT_BEFORE = {
     "gift": word_set("card cards voucher vouchers certificate box boxes wrap wrapping set bag"),
     "loyalty": word_set("points point card scheme programme program club stamps"),
     "care": word_set("instructions label labels guide card sheet"),
+    "best": word_set("way ways option options method route"),  # "the best way to store it?"
+    "ok": word_set("to if"),  # "is it ok to bring my dog?": asking leave
+    "okay": word_set("to if"),
 }
 # A word that names a feature or a thing, not an opinion, after these words.
 _FEATURE_AFTER = {
@@ -111,6 +116,7 @@ _WORD_RULE_WORDS = (
     | _DISCLAIMED.keys()
     | _PRODUCT_BEFORE.keys()
     | _FOND.keys()
+    | _DISBELIEF
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts"}
 )
 
@@ -167,6 +173,12 @@ def word_rules(
         elif i > 1 and lows[i - 1] in _NOT_ONLY and lows[i - 2] == "not" and low in lexicon:
             if sentiments[i] != 0.0:
                 sentiments[i] = lexicon[low]  # "not only rude but slow": no negation
+        elif (
+            sentiments[i] * lexicon.get(low, 0.0) < 0
+            and "believe" in lows[max(0, i - 3) : i]
+            and _DISBELIEF.intersection(lows[max(0, i - 4) : i])
+        ):
+            sentiments[i] = lexicon[low]  # "can't believe you've discontinued it"
         elif low in _PROFANITY and sentiments[i] == 0.0:
             if not any(w in lexicon for w in lows[i + 1 : i + 3]):
                 sentiments[i] = _ANGRY_PROFANITY  # "my fucking order": anger, not a booster
