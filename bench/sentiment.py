@@ -17,6 +17,7 @@ from pathlib import Path
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from app.core.sentiment import THRESHOLD, score
+from bench.customer_messages import MESSAGES
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sentiment"
 SMOKE_LINES = 25
@@ -81,8 +82,15 @@ def _uci(path: Path, limit: int | None) -> Dataset:
     return Dataset(path.stem.replace("_", " "), texts, gold, two_class=True)
 
 
+def _customers(limit: int | None) -> Dataset:
+    rows = MESSAGES[: limit or None]
+    return Dataset("customer messages (written here, held out)", [t for t, _ in rows],
+                   [label for _, label in rows], two_class=False)
+
+
 def load(data: Path, limit: int | None) -> list[Dataset]:
-    """Every labelled file in the data folder that is present."""
+    """Every labelled file in the data folder that is present, then our own customer
+    messages (bench/customer_messages.py), which live in the repository."""
     sets = []
     if (data / "tweeteval_val_text.txt").exists():
         sets.append(_tweeteval(data, limit))
@@ -90,6 +98,8 @@ def load(data: Path, limit: int | None) -> list[Dataset]:
         sets.append(_rated(path, limit))
     for path in sorted(data.glob("uci_*.json")):
         sets.append(_uci(path, limit))
+    if sets:
+        sets.append(_customers(limit))
     return sets
 
 

@@ -30,6 +30,13 @@ def test_smoke_prints_a_row_per_file(data_dir, capsys):
     assert "| tweeteval val | 3 |" in out
     assert "| vader tweets | 3 |" in out
     assert "| uci yelp (2-class) | 2 |" in out
+    assert f"| customer messages (written here, held out) | {bench.SMOKE_LINES} |" in out
+
+
+def test_the_held_out_customer_messages_cover_all_three_labels():
+    labels = [label for _text, label in bench.MESSAGES]
+    assert {labels.count(c) >= 15 for c in bench.CLASSES} == {True}
+    assert len({text for text, _label in bench.MESSAGES}) == len(bench.MESSAGES)
 
 
 def test_missing_data_folder_is_an_error(tmp_path, capsys):

@@ -1,0 +1,98 @@
+"""Customer-to-shop messages written for Shopkeep, as a held-out check of the scorer.
+
+The labelled sets in ../shared/data/sentiment are tweets and reviews; the inbox
+shows messages *to* a shop. These 80 were written for this project (no data set
+was copied) after the rules in app/core/sentiment, and measured once before any
+rule was looked at against them. Keep it that way: a rule tuned to pass one of
+these makes the figure meaningless. New rules get their own examples in tests/.
+
+Each entry: (text, label) with label "negative" (a complaint the owner should
+see), "neutral" (a question or plain information) or "positive" (praise).
+"""
+
+from __future__ import annotations
+
+NEG, NEU, POS = "negative", "neutral", "positive"
+
+MESSAGES: tuple[tuple[str, str], ...] = (
+    ("@TheCrumbCo half my box of brownies was crumbs", NEG),
+    ("the kettle I bought last month now trips the fuse", NEG),
+    ("tracking shows it went to a different town", NEG),
+    ("why is the price on the shelf different to the till?", NEG),
+    ("my online order was packed with the wrong colour thread", NEG),
+    ("the delivery driver drove over our lawn", NEG),
+    ("took 25 minutes to get two coffees and they were wrong", NEG),
+    ("the key ring broke the same day", NEG),
+    ("I can't get hold of anyone about my wedding flowers and it's Saturday", NEG),
+    ("the courier left my parcel with a neighbour I've never met", NEG),
+    ("these shoes squeak with every step", NEG),
+    ("our pizza came without half the toppings we paid for", NEG),
+    ("the discount wasn't taken off at checkout", NEG),
+    ("the website crashed twice while I was paying", NEG),
+    ("the bottle was open when it arrived and half had leaked out", NEG),
+    ("booked a 10am slot, nobody turned up", NEG),
+    ("the pastry was greasy and the filling tasted off", NEG),
+    ("not impressed that you share my email with other companies", NEG),
+    ("the stool you sent is missing two screws", NEG),
+    ("the coffee beans were stale, roasted months ago by the date", NEG),
+    ("your returns process is a joke", NEG),
+    ("the wrapping was torn and the card was soaked", NEG),
+    ("I've been overcharged on my last two orders", NEG),
+    ("my coffee was cold by the time it got to the table", NEG),
+    ("the lady on the phone hung up on me", NEG),
+    ("the t-shirt print cracked after the first wash", NEG),
+    ("my cake order was forgotten, no cake for the party", NEG),
+    ("hi, do you have any of the small baskets left?", NEU),
+    ("is your shop on the high street or the market square?", NEU),
+    ("can I collect from the other branch instead?", NEU),
+    ("what's the difference between the two blends?", NEU),
+    ("do the gift boxes come with a card?", NEU),
+    ("I'll be ordering for the office next week, about 20 people", NEU),
+    ("are you doing a pop-up at the christmas fair?", NEU),
+    ("could you hold the blue vase until Saturday?", NEU),
+    ("is there a charge for engraving?", NEU),
+    ("my partner is coming in to pick up my order", NEU),
+    ("do you ship to Northern Ireland?", NEU),
+    ("which of your cakes are egg free?", NEU),
+    ("how long is the wait for a bespoke order?", NEU),
+    ("please update my email to the new one on file", NEU),
+    ("do you need the receipt for an exchange?", NEU),
+    ("what time is last orders on Sunday?", NEU),
+    ("are the candles soy or paraffin?", NEU),
+    ("just checking you got my message from this morning", NEU),
+    ("the flapjacks are dangerously good", POS),
+    ("thank you for rescuing my birthday plans!", POS),
+    ("everything arrived safe and sound, beautifully wrapped", POS),
+    ("the new shop looks amazing, congrats!", POS),
+    ("been using the face oil a month, skin is glowing", POS),
+    ("genuinely the nicest coffee shop staff", POS),
+    ("that was the smoothest return I've ever done", POS),
+    ("can confirm the cheese scones are worth the trip", POS),
+    ("a little gem of a place, we'll be back", POS),
+    ("you always go the extra mile", POS),
+    ("ordered for my mum's 70th and she loved every bit", POS),
+    ("so pleased with the quality of the linen", POS),
+    ("thank you for being so patient with my questions", POS),
+    ("best purchase I've made all year", POS),
+    ("my go-to for presents now", POS),
+    ("perfect, exactly the shade I wanted", POS),
+    ("the frame looks stunning on our wall", POS),
+    ("absolutely delicious as ever", POS),
+    ("big thank you to Sam in the Leeds shop", POS),
+    ("super helpful advice, saved me buying the wrong size", POS),
+    ("arrived in two days, brilliant", POS),
+    ("the kids loved the workshop, already asking to go again", POS),
+    ("your sourdough has ruined supermarket bread for me", POS),
+    ("the vase is lovely but it arrived chipped", NEG),
+    ("great coffee, awful music", NEG),
+    ("friendly staff, but we waited an hour for food", NEG),
+    ("nice enough, but overpriced for what it is", NEG),
+    ("the jumper is soft but the sleeves are far too long", NEG),
+    ("pretty good, a bit salty", NEU),
+    ("it's alright", NEU),
+    ("lovely people, shame about the parking", POS),
+    ("not bad for the price", POS),
+    ("wasn't sure at first but it's grown on me", POS),
+    ("can't fault it", POS),
+    ("no complaints from me", POS),
+)
