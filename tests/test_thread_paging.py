@@ -89,7 +89,7 @@ def test_an_older_database_gets_the_index_on_upgrade(tmp_path):
     SqliteInboxStore.open(path).close()
     with sqlite3.connect(path) as conn:  # the schema as version 2 left it
         conn.executescript(f"""
-            DROP INDEX thread_angriest; DROP INDEX thread_status_angriest;
+            DROP INDEX thread_angriest;
             CREATE INDEX thread_worst_rank_worst_compound_last_activity
                 ON thread (worst_rank, worst_compound, last_activity);
             UPDATE {DbMeta._meta.table_name} SET value = '2' WHERE key = '{SCHEMA_KEY}';
@@ -100,5 +100,5 @@ def test_an_older_database_gets_the_index_on_upgrade(tmp_path):
     assert schema_version(store.db) == 3
     store.close()
     names = _index_names(path)
-    assert {"thread_angriest", "thread_status_angriest"} <= names
+    assert "thread_angriest" in names
     assert "thread_worst_rank_worst_compound_last_activity" not in names

@@ -40,7 +40,7 @@ def _v3_angriest_indexes(db: peewee.Database) -> None:
     """"Angriest first" pages walk an index in the list's exact order (was a full sort:
     ~100 ms a page at row 30,000); the index it replaces lacked the last two keys."""
     for index in Thread._meta.fields_to_index():
-        if index._name in ("thread_angriest", "thread_status_angriest"):
+        if index._name == "thread_angriest":
             db.execute(index.safe())
     db.execute_sql('DROP INDEX IF EXISTS "thread_worst_rank_worst_compound_last_activity"')
 

@@ -28,12 +28,18 @@ WALK_ABOVE_HITS = 2000
 PENDING_OUTBOX = (OutboxState.QUEUED.value, OutboxState.SENDING.value, OutboxState.FAILED.value)
 
 
-def folder_condition(folder: Folder, now: datetime) -> peewee.Expression | None:
+def folder_condition(
+    folder: Folder, now: datetime, *, angriest: bool = False
+) -> peewee.Expression | None:
     """The WHERE clause of one smart folder (None means every thread)."""
     T = t.Thread
     if folder == Folder.NEEDS_REPLY:
         # Expired snoozes are flipped back first (wake_due), so this stays one index walk.
-        return T.status == ThreadStatus.NEEDS_REPLY.value
+        # Under "angriest first" the column is wrapped (`status || ''`, the idiom SQLite's
+        # planner documentation gives): most threads need a reply, so walking
+        # `thread_angriest` in order beats sorting them all off the status index.
+        status = T.status.concat("") if angriest else T.status
+        return status == ThreadStatus.NEEDS_REPLY.value
     if folder == Folder.NEGATIVE:
         # The rank says the same as the label; with it "angriest first" walks its index.
         negative = SentimentLabel.NEGATIVE
@@ -97,18 +103,23 @@ def _many_hits(match: str) -> bool:
     return bool(count >= WALK_ABOVE_HITS)
 
 
-def conditions(query: ThreadQuery, now: datetime | None = None) -> list[peewee.Expression]:
+def conditions(
+    query: ThreadQuery, now: datetime | None = None, *, angriest: bool = False
+) -> list[peewee.Expression]:
     now = now or datetime.now(UTC)
     T = t.Thread
-    found: list[peewee.Expression | None] = [folder_condition(query.folder, now)]
+    found: list[peewee.Expression | None] = [
+        folder_condition(query.folder, now, angriest=angriest)
+    ]
     if query.search.strip():
         found.append(search_condition(query.search))
     if query.account_id is not None:
         found.append(T.account == query.account_id)
     if query.network is not None:
         found.append(T.network == query.network.value)
-    if query.label is not None:
+    if query.label is not None:  # the rank says the same, and leads the angriest index
         found.append(T.worst_label == query.label.value)
+        found.append(T.worst_rank == convert.LABEL_RANK[query.label])
     if query.status is not None:
         found.append(T.status == query.status.value)
     if query.since is not None:
@@ -121,7 +132,7 @@ def conditions(query: ThreadQuery, now: datetime | None = None) -> list[peewee.E
 def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.ModelSelect:
     """Rows for `convert.thread_tuple`: call `.tuples()` (model objects cost ~40 µs each)."""
     select = t.Thread.select(*convert.THREAD_COLUMNS)
-    conds = conditions(query, now)
+    conds = conditions(query, now, angriest=query.sort == "sentiment")
     if conds:
         select = select.where(*conds)
     T = t.Thread

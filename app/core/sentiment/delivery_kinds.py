@@ -10,14 +10,34 @@ from __future__ import annotations
 
 from app.core.sentiment.lexicons import after
 
-_PARCEL = r"(?:order|parcel|package|delivery|box|stuff|item|items|flowers|cake|it|they)"
+# "it's not here", "the parcel still isn't here": the subject and verb as fixed
+# lookbehinds, so the pre-scan keys on "here", not on every "order" or "it".
+_NOT_HERE = after(
+    "|".join(
+        f"{subject}{verb}"
+        for subject in ("order", "parcel", "package", "delivery", "stuff", "it", "they")
+        for verb in (
+            " is not", " isn't", " isnt", "'s not", " is still not", " still isn't",
+            " are not", " aren't", "'re not", " still not",
+        )
+    )
+)
+# "has a hole in it": verb and article as fixed lookbehinds before the fault's noun.
+_HAS_A = after(
+    "|".join(
+        f"{verb} {article}"
+        for verb in ("has", "had", "have", "with", "there's", "there is", "there was",
+                     "there were", "came with", "got")
+        for article in ("a", "an", "some", "two", "three", "a big", "a huge", "a small")
+    )
+)
 
 DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "not delivered": (
         (
             r"still (?:not|isn'?t|aren'?t|hasn'?t|haven'?t) (?:here|arrived|come|turned up|"
             r"shown up|been delivered)",
-            _PARCEL + r"(?:'s| is| are|'re)? (?:still )?(?:not|isn'?t|aren'?t) here",
+            _NOT_HERE + "here",
             r"(?:marked|says|said|showing|shows|listed|tracking says) (?:as |it was |it's )?"
             r"delivered,? but",
             r"nothing (?:has |ever )?(?:arrived|came|turned up|showed up)",
@@ -41,9 +61,7 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "faulty": (
         (
-            r"(?:has|had|have|with|there'?s|there is|there was|there were|came with|got) "
-            r"(?:a|an|some|two|three|\d+|big|huge|small) (?:big |huge |small )?"
-            r"(?:holes?|tears?|stains?|cracks?|chips?|scratch(?:es)?|dents?|rips?|snags?)",
+            _HAS_A + r"(?:holes?|tears?|stains?|cracks?|chips?|scratch(?:es)?|dents?|rips?|snags?)",
             after("bag|box|seam|strap|zip|zipper|handle|lid|bottle|carton|packaging|sole|stitching")
             + r"(?:split|burst|tore|ripped|snapped|leaked|broke|came (?:off|apart|undone))",
             r"(?:says|said|labelled|labeled|listed as|advertised as|sold as) (?:\w+ ){0,3}?"

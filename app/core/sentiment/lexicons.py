@@ -123,8 +123,12 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"wrong (?:order|item|size|colou?r|address|product|one|thing|parcel|package|dish|"
             r"email|number|name|date|time|price|amount|change|card|account|house|flat|door|"
             r"bill|invoice|receipt|postcode|day|table|branch|shop|store)",
-            r"(?:got|given|sent|received|charged|delivered|gave (?:me|us)|served|brought) "
-            r"(?:\w+ ){0,6}?instead of",
+            # The verb leads (most messages with "instead of" ask for a swap), and each verb is
+            # followed by an article or pronoun, so the matcher's pre-scan keys on "got a ",
+            # not on every "got" or "delivery".
+            r"(?:given|sent|received|charged|delivered|served|brought|gave) "
+            r"(?:me |us )?[\w£]+(?: \w+){0,4}? instead of",
+            r"got (?:a|an|the|my|our|\d+|£\d+)\b(?: \w+){0,4}? instead of",
             r"asked for (?:\w+ ){0,4}?\w+[,.]?\s(?:but )?(?:got|received|was given|they gave)",
             r"double[- ]booked|overbooked|lost (?:my|our) (?:booking|reservation)",
             after("arrived|came|was|were") + "(?:damaged|broken|crushed|smashed|open|opened|cold)",
@@ -132,7 +136,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             + "(?:dented|cracked|scratched|chipped|shattered|torn|ripped|squashed|soaked|"
             "leaking|stained|bent|melted|wilted|wilting|drooping|dead|crushed|smashed)",
             after("arrived|came|was|were|is|are|all")
-            + r"in (?:pieces|bits|a (?:state|mess)|(?:\w+ )(?:pieces|bits))",
+            + r"in (?:pieces|bits|a state|a mess|(?:two|three|four|several|many) (?:pieces|bits))",
             after("already|were|was|are|is|got|been|had")
             + "(?:dying|dead|wilting|rotten|melted|soaked(?: through)?|dried out|falling apart|"
             "gone off|expired)",
@@ -149,8 +153,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"broken|smashed|cracked|bent|crushed|dented|torn|ripped|chipped|wilted|dead|missing|"
             r"damaged|leaking|leaky|mouldy|moldy)",
             r"someone else'?s (?:order|parcel|package|item|items|food|coffee|drink|bag|shopping)",
-            r"(?:order|delivery|change|parcel|box|bag)s? (?:was|were|has been|have been|is|came) "
-            r"short",
+            after("order|orders|delivery|change|parcel|box|bag")
+            + r"(?:was|were|has been|have been|is|came) short",
             r"(?:doesn'?t|does not) exist",
             r"paid for (?:\w+ ){0,4}?\w+[,.]?\s(?:but |and )?(?:it )?(?:came|got|arrived|"
             r"received|was sent)(?! (?:on time|quickly|early|fast|perfectly))",
@@ -220,8 +224,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         (
             r"(?:smaller|less|fewer|tinier|thinner) (?:portions?|bags?|bars?|packs?|sizes?|boxes?|"
             r"slices?|servings?)[,.]?\s(?:and |but |for )?(?:the )?same price",
-            r"(?:price|prices|cost|costs|fee|fees|shipping|postage) (?:\w+ )?"
-            r"(?:went|have gone|has gone|gone|going|keeps? going|got) up",
+            after("price|prices|cost|costs|fee|fees|shipping|postage|delivery")
+            + r"(?:went|have gone|has gone|gone|going|keeps? going|got|are going|is going) up",
             r"(?:price|prices) (?:hike|increase|rise)s?",
         ),
         -1.5,
@@ -289,12 +293,14 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"asked) (?:you |them )?(?:\d+|two|three|four|five|six|several|many|multiple|so many) "
             r"times|(?:rung|rang|called|phoned|emailed|messaged|chased|asked) (?:you |them )?twice",
             r"heard nothing|(?:following|follow) up (?:on|about|regarding) (?:my|our|the)",
-            r"(?:asked|called|rung|rang|phoned|emailed|messaged|chased|written|tweeted|complained|"
-            r"told you|reminded you)(?: \w+){0,4}? (?:three|four|five|several|multiple|many|\d+) "
-            r"times",
-            r"(?:this is|it'?s|that'?s|for) the (?:third|fourth|fifth|3rd|4th|5th) time"
-            r"(?! lucky)|"
-            r"(?:second|third|fourth|fifth|\d+(?:nd|rd|th)) (?:\w+ ){0,2}?in a row",
+            r"(?:asked|called|phoned|emailed|messaged|chased|written|tweeted|complained)"
+            r"(?: \w+){0,4}? (?:three|four|five|several|multiple|many|\d+) times",
+            r"(?:rung|rang)(?: \w+){0,4}? (?:three|four|five|several|multiple|many|\d+) times",
+            after("this is the|it's the|its the|that's the|thats the|for the")
+            + r"(?:third|fourth|fifth|3rd|4th|5th) time(?! lucky)",
+            after("time|times|week|weeks|day|days|month|monday|tuesday|wednesday|thursday|"
+                  "friday|saturday|sunday|weekend|order|delivery")
+            + "in a row",
             r"(?:was|were|been) promised|(?:said|told (?:me|us)) (?:it|they|you|she|he) would "
             r"(?:be|arrive|call|ring|email|reply|get back)",
             r"chasing (?:my|our|this|up)",
