@@ -37,8 +37,9 @@ def _v2_bulk_fts(db: peewee.Database) -> None:
 
 
 def _v3_angriest_indexes(db: peewee.Database) -> None:
-    """"Angriest first" pages walk an index in the list's exact order (was a full sort:
-    ~100 ms a page at row 30,000); the index it replaces lacked the last two keys."""
+    """Pages of "angriest first" walk an index in the list's exact order (they were a
+    full sort: ~100 ms a page at row 30,000); the index it replaces had neither the id
+    nor the newest-first direction."""
     for index in Thread._meta.fields_to_index():
         if index._name == "thread_angriest":
             db.execute(index.safe())
