@@ -159,3 +159,36 @@ def test_luck_advice_and_permission_are_not_complaints_or_praise(text):
 ])
 def test_praise_customers_write(text):
     assert score(text).label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "The coffee machine is out of order again",
+    "My fringe is shorter on one side",
+    "The highlights have gone brassy",
+    "Bike's been in a fortnight and nobody's called",
+    "The final bill was double the quote",
+    "The changing rooms have been cold for days",
+    "The room smelled of damp",
+    "Our reservation wasn't on the system",
+    "The plumber didn't turn up",
+    "Nobody on the desk knew anything about it",
+    "There were extra charges on the bill",
+    "The dye job is patchy",
+])
+def test_service_failures_in_salons_garages_and_hotels(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "The team couldn't do enough for us",
+    "Couldn't recommend them highly enough",
+    "She really listened to what I wanted",
+    "Honestly, your yoga classes changed my life",
+])
+def test_praise_for_service(text):
+    assert score(text).label is POS
+
+
+def test_ordering_again_is_praise_but_out_of_order_again_is_not():
+    assert score("Will definitely order again").label is POS
+    assert "good quality" not in _why("The lift is out of order again")

@@ -42,6 +42,7 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"delivered,? but",
             r"nothing (?:has |ever )?(?:arrived|came|turned up|showed up)",
             r"(?:was|were) (?:supposed|meant|promised) to",
+            r"(?:didn'?t|did not|never) (?:turn up|show up|show|arrive)",
             r"(?:it'?s|its|it is|and it'?s) now (?:mid-|the end of |late |nearly |almost )?"
             r"(?:january|february|march|april|may|june|july|august|september|october|"
             r"november|december)",
@@ -84,6 +85,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:nothing|none of (?:them|it|the \w+)) fits?",
             after("table|chair|shelf|stool|bench|desk|it|leg|legs|bed|frame") + "wobbl(?:es|y|ing)",
             r"(?:one|a) (?:leg|side|sleeve|strap|arm) is (?:shorter|longer)",
+            r"(?:shorter|longer|higher|lower|thicker|thinner|darker|lighter) on one side",
+            r"(?:gone|turned|went) (?:orange|green|brassy|yellow|grey|gray|black|mouldy|moldy|"
+            r"soggy|stale)",
             r"impossible to (?:open|use|assemble|find|reach|get|read|clean|remove|close|follow)",
             r"so-called|supposedly",
             r"(?:after|within) (?:just |only )?(?:one|a|two|three|the first|1|2|3|a few|"

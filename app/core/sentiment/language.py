@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from app.core.sentiment.lexicons import STOPWORDS
+from app.core.sentiment.stopwords import STOPWORDS
 
 OTHER = "other"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

@@ -131,6 +131,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"got (?:a|an|the|my|our|\d+|£\d+)\b(?: \w+){0,4}? instead of",
             r"asked for (?:\w+ ){0,4}?\w+[,.]?\s(?:but )?(?:got|received|was given|they gave)",
             r"double[- ]booked|overbooked|lost (?:my|our) (?:booking|reservation)",
+            r"(?:wasn'?t|isn'?t|not) on the system|no record of (?:my|our|the)|"
+            r"(?:couldn'?t|could not|can'?t) find (?:my|our|the) (?:booking|reservation|order|"
+            r"appointment)",
             after("arrived|came|was|were") + "(?:damaged|broken|crushed|smashed|open|opened|cold)",
             after("arrived|came|up|delivered|was|were|is|are|got|been|all|badly")
             + "(?:dented|cracked|scratched|chipped|shattered|torn|ripped|squashed|soaked|"
@@ -176,6 +179,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"error(?: message)?",
             r"glitch\w*",
             r"buggy",
+            r"out of (?:order|service)",
             r"(?:site|app|website|server|system|checkout|payment|machine|till|card reader|"
             r"phone line|line|wifi|wi-fi|portal)s? (?:is |are |was |were )?(?:down|broken)",
             r"outage",
@@ -189,7 +193,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"flavou?rless|overpriced|over-priced|over priced|overrated|over-rated|over rated|"
             r"mediocre|lack(?:s|ed|ing)|let ?down|diss?app?oint\w*|flimsy|cheaply made|filthy|"
             r"unprofessional|incompetent|inedible|not edible|not worth (?:it|the|your|my|a)",
-            after("was|were|is|are|came|arrived|served|food|coffee|tea|soup|pizza|meal|dish")
+            after("was|were|is|are|been|came|arrived|served|food|coffee|tea|soup|pizza|meal|dish")
             + "(?:cold|dry|dirty|sticky|raw)",
             r"(?:luke ?warm|(?:ice|stone) cold)",
             after("too|so|very|extremely|really|bit|quite|incredibly")
@@ -222,6 +226,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "price": (
         (
+            r"(?:double|twice|triple|more than) (?:the|what (?:we|i) (?:were|was)) "
+            r"(?:estimate|quote|quoted|price)",
+            r"extra (?:items|charges?|things) on (?:it|the bill|my bill|the receipt)",
             r"(?:smaller|less|fewer|tinier|thinner) (?:portions?|bags?|bars?|packs?|sizes?|boxes?|"
             r"slices?|servings?)[,.]?\s(?:and |but |for )?(?:the )?same price",
             after("price|prices|cost|costs|fee|fees|shipping|postage|delivery")
@@ -282,6 +289,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:get|receive|hear|going|be|arriv|ship|deliver|respond|reply|fix)",
             r"any (?:update|news|word|response|reply)",
             r"no (?:response|reply|answer|update|callback|call back|one answers)",
+            r"(?:nobody|no one)(?:'s| has)? (?:called|rung|phoned|emailed|replied|been in touch|"
+            r"got back)",
             r"(?:nobody|no one|noone|no-one) (?:answers|answered|replies|replied|responds|"
             r"responded|calls|called|gets back|got back|picks up|picked up|cares|helps)",
             r"ignor(?:ed|ing)",
@@ -359,40 +368,3 @@ OCCASION_WORDS = frozenset(
         "anniversary",
     }
 )
-
-# Small function-word lists for cheap language detection. Words that are also
-# common English words ("die", "war", "son", "come", "in") are left out.
-STOPWORDS: dict[str, frozenset[str]] = {
-    "en": word_set(
-        "the and is are was were not this that with for you your my our have has had it "
-        "it's i'm of to be been just what when where why how they them their there will "
-        "would can could should do does did don't at from but or if so very "
-    ),
-    "de": word_set(
-        "und der das ist nicht ein eine ich mit auf für sehr auch noch wir kein keine dem "
-        "den des zu nur wie bei oder mein meine wurde schon habe bin uns euch ihr wird "
-        "sind vom zum zur heute immer leider danke bitte aber nach wieder mir mich dich "
-        "sich ich's gibt gar "
-    ),
-    "fr": word_set(
-        "le les des est et une je pas pour avec dans du au qui que ce cette mais sur mon "
-        "ma mes nous vous très été était suis merci ne il elle sont tout c'est j'ai n'est "
-        "rien toujours aussi encore chez "
-    ),
-    "es": word_set(
-        "el los las es y que un una por para con muy pero mi mis su está esta fue yo lo "
-        "del al gracias hay nada todo pedido también siempre nunca estoy "
-    ),
-    "it": word_set(
-        "il gli è di che non per con sono molto ma mio mia della del nel questo grazie ho "
-        "ha anche sempre ancora una "
-    ),
-    "pt": word_set(
-        "os é não um uma para com muito mas meu minha da dos das na obrigado obrigada "
-        "está foi eu você também sempre ainda "
-    ),
-    "nl": word_set(
-        "het een niet van ik dat met voor op zijn maar mijn heel wel nog geen bedankt "
-        "dank ook altijd "
-    ),
-}

@@ -54,6 +54,12 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:recommended|recommend|recommending) (?:you|them|this (?:place|shop)) to",
             r"can'?t stop (?:wearing|eating|using|smelling|looking at|talking about)",
             r"(?:still )?dreaming (?:about|of)",
+            r"(?:couldn'?t|could not|can'?t) do enough|"
+            r"nothing (?:was|is) too much (?:trouble|bother)",
+            r"(?:couldn'?t|could not|can'?t|cannot) recommend (?:\w+ ){0,2}?(?:more|enough|"
+            r"highly enough)",
+            r"(?:really |actually )?listened to (?:what|me|us)",
+            r"changed (?:my|our) (?:life|lives)|life[- ]changing",
             r"never (?:looked|been|felt|tasted|smelled|smelt|worked|slept) (?:so |this )?"
             r"(?:better|healthier|happier|nicer|cleaner|fresher|comfier|softer)",
             r"(?:a |your |their )?customers? for life|"
@@ -76,7 +82,8 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"thumbs up|can'?t beat|(?:couldn'?t|could not|can'?t) ask for (?:more|better)|"
             r"works (?:well|great|perfectly|fine|like a charm|as (?:advertised|described))|"
             r"(?:arrived|delivered|was|came) on time|"
-            r"(?:order|ordering|buy|buying|shop|shopping) (?:from (?:them|you|here) )?again|"
+            r"(?<!of )(?:order|ordering|buy|buying|shop|shopping) "
+            r"(?:from (?:them|you|here) )?again|"
             r"(?:the|my|our) (?:go-to|go to) (?:place|spot|shop))",
             r"(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
             r"affordable|inexpensive|reasonably priced|good value|convenient|attentive|"

@@ -58,6 +58,9 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
             r"(?:on|glued to|scrolling(?: through)?) (?:their|her|his) phones?",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
+            r"(?:nobody|no one|noone)(?: \w+){0,3}? knew (?:anything|nothing|what)",
+            r"(?:smelled|smelt|smells|smelling|stank|stinks|reeked|reeks) (?:of|like) (?:smoke|"
+            r"damp|bleach|wee|urine|sewage|drains|mould|mold|sweat|fish|gas|cigarettes)",
             r"(?:short|abrupt|curt|snappy|sharp) with (?:me|us|my|our|customers|him|her)",
             r"told (?:me|us|my \w+) to (?:google|look it up|go away|wait outside|come back|"
             r"calm down|leave|go elsewhere|ring|call|email)",
