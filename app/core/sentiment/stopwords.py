@@ -1,14 +1,13 @@
 """Small function-word lists for cheap language detection (see language.py).
 
-Kept apart from the scorer's word lists so each list can be reviewed on its own.
+Words that are also common English words ("die", "war", "son", "come", "in") are
+left out. Kept apart from the scorer's word lists so each can be reviewed alone.
 """
 
 from __future__ import annotations
 
 from app.core.sentiment.lexicons import word_set
 
-# Small function-word lists for cheap language detection. Words that are also
-# common English words ("die", "war", "son", "come", "in") are left out.
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": word_set(
         "the and is are was were not this that with for you your my our have has had it "
