@@ -41,7 +41,7 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:marked|says|said|showing|shows|listed|tracking says) (?:as |it was |it's )?"
             r"delivered,? but",
             r"nothing (?:has |ever )?(?:arrived|came|turned up|showed up)",
-            r"(?:was|were) (?:supposed|meant|promised) to",
+            r"(?:was|were) (?:supposed|meant) to",  # "was promised": the no-reply kind
             r"(?:didn'?t|did not|never) (?:turn up|show up|show|arrive)",
             r"(?:it'?s|its|it is|and it'?s) now (?:mid-|the end of |late |nearly |almost )?"
             r"(?:january|february|march|april|may|june|july|august|september|october|"

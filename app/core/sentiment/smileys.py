@@ -1,7 +1,8 @@
-"""ASCII smileys as a customer types them, read as VADER's lexicon means them.
+"""Smileys and emoji as a customer types them, read as VADER's lexicon means them.
 
-Two failure kinds: a smiley with its mouth repeated (":))", ":-(((") is missing
-from the lexicon and reads as no opinion at all, and VADER's negation look-back
+EMOJI_VALENCE scores emoji VADER lacks or misnames. For ASCII smileys, two failure
+kinds: a smiley with its mouth repeated (":))", ":-(((") is missing from the
+lexicon and reads as no opinion at all, and VADER's negation look-back
 flips a smiley after "not"/"never" ("still not here :(" scored as praise). A
 smiley is not a word a negation can scope over, so it keeps its own sign.
 """
@@ -54,11 +55,8 @@ def shorten(text: str) -> str:
     return text
 
 
-def unflip(lows: list[str], sentiments: list[float], lexicon: Mapping[str, float]) -> bool:
-    """Give each negated smiley back its own sign; True if one was flipped."""
-    flipped = False
+def unflip(lows: list[str], sentiments: list[float], lexicon: Mapping[str, float]) -> None:
+    """Give each negated smiley back its own sign (in place)."""
     for k, v in enumerate(sentiments):
         if v and not lows[k][:1].isalnum() and v * lexicon.get(lows[k], 0.0) < 0:
             sentiments[k] = -v
-            flipped = True
-    return flipped

@@ -86,8 +86,9 @@ _CARE = {
     "cares": {"who": -1.5},
     "care": {"who": -1.5, "take": 0.0},
 }
-# A lexicon word naming a product before these ("gift card", "loyalty points").
-_PRODUCT_BEFORE = {
+# A lexicon word that is no opinion before these: a product ("gift card", "loyalty
+# points", "care instructions"), asking advice ("best way to") or leave ("ok to").
+_NO_OPINION_BEFORE = {
     "gift": word_set("card cards voucher vouchers certificate box boxes wrap wrapping set bag"),
     "loyalty": word_set("points point card scheme programme program club stamps"),
     "care": word_set("instructions label labels guide card sheet"),
@@ -114,7 +115,7 @@ _WORD_RULE_WORDS = (
     | _SWEAR_BOOSTERS
     | _FEATURE_AFTER.keys()
     | _DISCLAIMED.keys()
-    | _PRODUCT_BEFORE.keys()
+    | _NO_OPINION_BEFORE.keys()
     | _FOND.keys()
     | _DISBELIEF
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts"}
@@ -151,9 +152,9 @@ def word_rules(
                 sentiments[i] = 0.0
         elif low in _FEATURE_AFTER and i > 0 and lows[i - 1] in _FEATURE_AFTER[low]:
             sentiments[i] = 0.0  # "dog friendly", "gluten free", "any chance you could..."
-        elif (low in _PRODUCT_BEFORE and i < last and lows[i + 1] in _PRODUCT_BEFORE[low]) or (
-            low in _DISCLAIMED and i > 1 and tuple(lows[i - 2 : i]) == _DISCLAIMED[low]
-        ):
+        elif (
+            low in _NO_OPINION_BEFORE and i < last and lows[i + 1] in _NO_OPINION_BEFORE[low]
+        ) or (low in _DISCLAIMED and i > 1 and tuple(lows[i - 2 : i]) == _DISCLAIMED[low]):
             sentiments[i] = 0.0  # "gift card", "don't get me wrong"
         elif low in _FOND and i < last and lows[i + 1] in _FOND_OF[low] and sentiments[i] <= 0:
             sentiments[i] = _FOND[low]  # "goes mad for them": love
