@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.models import SentimentLabel
 from app.core.sentiment import score
-
-NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
-
-
-def _why(text: str) -> str:
-    return " | ".join(score(text).reasons)
+from tests.sentiment_support import NEG, NEU, POS, why
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -32,7 +26,7 @@ def _why(text: str) -> str:
 ])
 def test_faults_told_without_an_opinion_word_are_complaints(text, kind):
     assert score(text).label is NEG
-    assert kind in _why(text)
+    assert kind in why(text)
 
 
 def test_a_parcel_due_on_friday_is_not_a_complaint():
@@ -46,7 +40,7 @@ def test_thanks_for_a_quick_refund_is_praise():
 def test_thanks_for_charging_me_twice_is_sarcasm():
     text = "Thanks for charging me twice"
     assert score(text).label is NEG
-    assert "sarcastic" in _why(text)
+    assert "sarcastic" in why(text)
 
 
 def test_the_wait_is_a_complaint_but_worth_the_wait_is_praise():
@@ -57,7 +51,7 @@ def test_the_wait_is_a_complaint_but_worth_the_wait_is_praise():
 def test_dont_get_me_wrong_is_a_disclaimer_not_a_complaint():
     text = "Don't get me wrong, I love the shop, but the queue today was ridiculous"
     assert score(text).label is NEG
-    assert "'wrong'" not in _why(text)
+    assert "'wrong'" not in why(text)
 
 
 def test_this_is_how_you_treat_a_regular_is_a_complaint():

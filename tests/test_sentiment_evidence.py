@@ -5,15 +5,8 @@ Every message is made up for the test; none comes from the development data.
 
 from __future__ import annotations
 
-from app.core.models import SentimentLabel
 from app.core.sentiment import score
-
-NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
-
-
-def _why(text: str, **kw: object) -> str:
-    return " | ".join(score(text, **kw).reasons)  # type: ignore[arg-type]
-
+from tests.sentiment_support import NEG, NEU, POS, why
 
 # --- evidence strength: thin praise stays neutral ----------------------------------------
 
@@ -21,7 +14,7 @@ def _why(text: str, **kw: object) -> str:
 def test_one_weak_word_in_a_long_post_is_neutral():
     text = "We might want to pick up the sourdough order on the way to the market later"
     assert score(text).label is NEU
-    assert "one weak opinion word" in _why(text)
+    assert "one weak opinion word" in why(text)
 
 
 def test_one_weak_word_in_a_short_post_still_counts():
@@ -35,7 +28,7 @@ def test_a_strong_word_in_a_long_post_still_counts():
 def test_question_only_post_with_mild_word_is_neutral():
     text = "Is the special edition tin back in stock?"
     assert score(text).label is NEU
-    assert "only asks a question" in _why(text)
+    assert "only asks a question" in why(text)
 
 
 def test_complaint_question_stays_negative():
@@ -45,7 +38,7 @@ def test_complaint_question_stays_negative():
 def test_announcement_with_mild_word_is_neutral():
     text = "Pastry class Saturday 9am, come play"
     assert score(text).label is NEU
-    assert "announcement" in _why(text)
+    assert "announcement" in why(text)
 
 
 def test_announcement_with_strong_praise_stays_positive():

@@ -6,15 +6,8 @@ development data.
 
 from __future__ import annotations
 
-from app.core.models import SentimentLabel
 from app.core.sentiment import score
-
-NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
-
-
-def _why(text: str) -> str:
-    return " | ".join(score(text).reasons)
-
+from tests.sentiment_support import NEG, NEU, POS, why
 
 # --- text an export left escaped, and phones' curly apostrophes ---------------------------
 
@@ -41,7 +34,7 @@ def test_a_day_name_alone_does_not_make_praise_an_announcement():
 def test_a_schedule_with_a_mild_word_stays_neutral():
     text = "Tasting on Saturday from 2pm, come and play"
     assert score(text).label is NEU
-    assert "announcement" in _why(text)
+    assert "announcement" in why(text)
 
 
 # --- capitalised names are not opinions ---------------------------------------------------
@@ -50,7 +43,7 @@ def test_a_schedule_with_a_mild_word_stays_neutral():
 def test_lexicon_words_inside_a_name_are_not_counted():
     text = "We had Bad Blood on repeat in the shop all morning"
     assert score(text).label is NEU
-    assert "names not counted: 'Bad'" in _why(text)
+    assert "names not counted: 'Bad'" in why(text)
 
 
 def test_owner_word_inside_a_name_still_counts():
@@ -80,7 +73,7 @@ def test_wishes_are_not_names():
 def test_cant_wait_is_eagerness():
     text = "Can't wait for the new spring menu"
     assert score(text).label is POS
-    assert "looking forward" in _why(text)
+    assert "looking forward" in why(text)
     assert score("Really looking forward to Friday's tasting").label is POS
 
 

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.models import SentimentLabel
 from app.core.sentiment import score
-
-NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
-
-
-def _why(text: str) -> str:
-    return " | ".join(score(text).reasons)
-
+from tests.sentiment_support import NEG, NEU, POS, why
 
 # --- "would like" asks for something; it is not a liking ----------------------------------
 
 
 def test_would_like_is_a_request_not_praise():
     assert score("Hi, I'd like to order a cake for Saturday").label is NEU
-    assert "'like'" not in _why("I would really like to know the opening hours")
+    assert "'like'" not in why("I would really like to know the opening hours")
 
 
 def test_a_request_does_not_hide_the_complaint_it_makes():
@@ -44,7 +37,7 @@ def test_liking_something_is_still_praise():
     "Save 20 percent on candles this week",
 ])
 def test_save_as_keeping_or_a_promotion_is_not_praise(text):
-    assert "'save'" not in _why(text)
+    assert "'save'" not in why(text)
 
 
 def test_saving_the_day_is_still_praise():
@@ -66,11 +59,11 @@ def test_asking_whether_a_place_is_dog_friendly_is_a_question_not_praise():
 ])
 def test_damage_on_arrival_is_a_complaint(text):
     assert score(text).label is NEG
-    assert "missing or wrong" in _why(text)
+    assert "missing or wrong" in why(text)
 
 
 def test_cracked_pepper_on_the_menu_is_not_damage():
-    assert "missing or wrong" not in _why("Try the cracked pepper crackers")
+    assert "missing or wrong" not in why("Try the cracked pepper crackers")
 
 
 # --- silence and stale tracking ----------------------------------------------------------
@@ -84,7 +77,7 @@ def test_cracked_pepper_on_the_menu_is_not_damage():
 ])
 def test_silence_is_a_complaint(text):
     assert score(text).label is NEG
-    assert "no reply" in _why(text)
+    assert "no reply" in why(text)
 
 
 def test_where_family_are_is_not_a_complaint():
@@ -94,11 +87,11 @@ def test_where_family_are_is_not_a_complaint():
 def test_tracking_that_has_not_moved_is_waiting():
     text = "The tracking hasn't updated in a week"
     assert score(text).label is NEG
-    assert "waiting" in _why(text)
+    assert "waiting" in why(text)
 
 
 def test_a_duration_after_been_is_waiting():
-    assert "waiting" in _why("Ordered the lamp, it's been three weeks")
+    assert "waiting" in why("Ordered the lamp, it's been three weeks")
 
 
 # --- prices and polite rejections --------------------------------------------------------
@@ -106,7 +99,7 @@ def test_a_duration_after_been_is_waiting():
 
 def test_a_price_rise_is_a_complaint():
     assert score("Your prices went up again").label is NEG
-    assert "price rise" in _why("Delivery costs have gone up")
+    assert "price rise" in why("Delivery costs have gone up")
 
 
 def test_not_for_me_is_a_mild_rejection():

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.models import SentimentLabel
 from app.core.sentiment import score
-
-NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
-
-
-def _why(text: str) -> str:
-    return " | ".join(score(text).reasons)
+from tests.sentiment_support import NEG, NEU, POS, why
 
 
 @pytest.mark.parametrize("text", [
@@ -28,7 +22,7 @@ def _why(text: str) -> str:
 ])
 def test_chasing_and_escalating_are_complaints(text):
     assert score(text).label is NEG
-    assert "no reply" in _why(text)
+    assert "no reply" in why(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -48,7 +42,7 @@ def test_spoiled_broken_and_wrong_goods_are_complaints(text):
 def test_love_waiting_is_sarcasm():
     text = "Love waiting 45 minutes for a coffee"
     assert score(text).label is NEG
-    assert "sarcastic" in _why(text)
+    assert "sarcastic" in why(text)
 
 
 def test_wow_next_to_a_complaint_is_exasperation():
@@ -81,7 +75,7 @@ def test_the_delay_drives_me_nuts_is_still_a_complaint():
 def test_fire_emoji_is_praise_and_upside_down_face_is_irony():
     assert score("New candles 🔥🔥").label is POS
     assert score("Ordered red, got blue 🙃").label is NEG
-    assert "'🔥'" in _why("New candles 🔥🔥")
+    assert "'🔥'" in why("New candles 🔥🔥")
 
 
 @pytest.mark.parametrize("text", [
@@ -149,7 +143,7 @@ def test_complaints_in_everyday_words(text):
 ])
 def test_luck_advice_and_permission_are_not_complaints_or_praise(text):
     assert score(text).label is not NEG
-    assert "'best'" not in _why(text) and "'ok'" not in _why(text)
+    assert "'best'" not in why(text) and "'ok'" not in why(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -191,4 +185,4 @@ def test_praise_for_service(text):
 
 def test_ordering_again_is_praise_but_out_of_order_again_is_not():
     assert score("Will definitely order again").label is POS
-    assert "good quality" not in _why("The lift is out of order again")
+    assert "good quality" not in why("The lift is out of order again")
