@@ -2,8 +2,8 @@
 
 "It says delivered but nothing arrived", "was supposed to come Tuesday", "the
 driver threw it over the gate", "the bag split", "the cover has a hole in it",
-"the label says vegan but it contains milk". kind -> (regex alternatives,
-valence in VADER lexicon units), as in lexicons.py.
+"the label says vegan but it contains milk", "the so-called handmade mug".
+kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "faulty": (
         (
             _HAS_A + r"(?:holes?|tears?|stains?|cracks?|chips?|scratch(?:es)?|dents?|rips?|snags?)",
-            after("bag|box|seam|strap|zip|zipper|handle|lid|bottle|carton|packaging|sole|stitching")
+            after("bag|box|seam|strap|zip|zipper|handle|lid|bottle|carton|packaging|sole|stitching|"
+                  "chain|lace|cable|belt|spoke|string|wire|needle|blade|hinge|clasp")
             + r"(?:split|burst|tore|ripped|snapped|leaked|broke|came (?:off|apart|undone))",
             r"(?:says|said|labelled|labeled|listed as|advertised as|sold as) (?:\w+ ){0,3}?"
             r"but (?:it )?(?:contains|has|had|is|was|isn'?t|wasn'?t)",
@@ -89,11 +90,37 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:gone|turned|went) (?:orange|green|brassy|yellow|grey|gray|black|mouldy|moldy|"
             r"soggy|stale)",
             r"impossible to (?:open|use|assemble|find|reach|get|read|clean|remove|close|follow)",
-            r"so-called|supposedly",
             r"(?:after|within) (?:just |only )?(?:one|a|two|three|the first|1|2|3|a few|"
             r"a couple of) (?:washes|wash|wears|wear|uses|use)",
+            # not as ordered: "came unsigned", "arrived without the charger"
+            r"(?:came|arrived|turned up|was delivered|were delivered|got it) (?:back )?"
+            r"(?:unsigned|unwrapped|unsealed|unassembled|opened|already open|used|"
+            r"second[- ]hand|without (?:the|a|an|any|its|their))",
+            # spilt: "the bag split open, kibble everywhere", "went all over my lap"
+            r"(?:split|spilt|spilled|spilling|leaked|leaking|burst|exploded) "
+            r"(?:open|everywhere|all over)",
+            after("went|up|got|was|it") + "all over (?:my|me|the|our|us)",
+            # made or fitted wrong: "the lid wasn't on properly", "the holes don't line up"
+            r"(?:wasn'?t|weren'?t|isn'?t|aren'?t|not|never|didn'?t|don'?t|doesn'?t|hasn'?t|"
+            r"haven'?t) (?:\w+ ){0,2}?properly",
+            # (phrases after a negation start with it: see rules._SELF_NEGATING)
+            r"(?:don'?t|doesn'?t|didn'?t|do not|does not|won'?t) (?:even )?(?:line|match) up",
+            r"had to (?:\w+ ){1,5}?(?:(?:my|our) own|myself|ourselves)",
+            # the fit after an alteration or out of the box: "two inches too short"
+            after("are|were|is|was|out|now|still|bit|little|way|far|much|inch|inches|cm|size|sizes")
+            + "too (?:short|long|tight|loose|small|big|baggy|narrow|wide)",
+            # what a customer cannot eat was in it: "it had pork in it. I'm vegetarian"
+            after("had|has|contained|contains|found|was|were")
+            + r"(?:pork|meat|chicken|beef|ham|bacon|fish|prawns?|nuts|peanuts|gluten|dairy|milk|"
+            r"cheese|eggs?) in (?:it|them|there)",
         ),
         -1.8,
+    ),
+    # A claim the customer doubts: "so-called", "supposedly", and scare quotes, which
+    # text.scare_quotes turns into "so-called" ("the 'handmade' mug").
+    "doubted claim": (
+        (r"(?:so-called|supposedly)(?: [a-z-]+)?",),
+        -1.5,
     ),
 }
 
@@ -101,4 +128,5 @@ DELIVERY_TITLES = {
     "not delivered": "not delivered",
     "careless delivery": "careless delivery",
     "faulty": "faulty",
+    "doubted claim": "doubted claim",
 }

@@ -99,6 +99,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:still|yet) (?:no|nothing)",
             r"(?<!worth )(?:the|a long|the long) wait(?![\w']| (?:is|was) (?:over|worth))",
             r"yet to (?:receive|get|hear|arrive)",
+            r"(?:haven'?t|hasn'?t|have not|has not|not) (?:even |yet )?(?:started|begun|"
+            r"looked at|touched) (?:it|them|on|my|our|the)",
             r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
             r"last (?:week|month|night|monday|tuesday|wednesday|thursday|friday|saturday|"
             r"sunday)|this morning)",
@@ -200,7 +202,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             + "(?:salty|sugary|greasy|dry|expensive|pricey|small|loud|noisy|cold|"
             "dirty|long|bland|oily|tough|chewy)",
             r"(?:too|overly|sickly) sweet",  # "so sweet" is praise of a person
-            rf"{_NOT} (?:last|hold (?:a )?charge|stay (?:on|in|put)|fit|charge|recommend)",
+            rf"{_NOT} (?:last|hold (?:a )?charge|stay (?:on|in|put)|fit|charge|"
+            r"recommend(?! (?:\w+ ){0,6}?(?:more|enough)(?![\w'])))",
             r"(?:lasted|lasts|worked|works) (?:only |just )?(?:about |for )?"
             r"(?:a |one |two |few |\d+ )(?:few )?(?:hours?|days?|weeks?|months?|uses?|times?)",
             r"(?:breaks?|broke) (?:after|within|in|easily|down)",
@@ -343,6 +346,7 @@ COMPLAINT_TITLES = {
     "coming back": "coming back",
     "good quality": "good quality",
     "slang praise": "praise",
+    "verdict": "recommended",
     "no problems": "no problems",
     "never again": "never again",
     "no reply": "asking where / no reply",

@@ -56,7 +56,7 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:still )?dreaming (?:about|of)",
             r"(?:couldn'?t|could not|can'?t) do enough|"
             r"nothing (?:was|is) too much (?:trouble|bother)",
-            r"(?:couldn'?t|could not|can'?t|cannot) recommend (?:\w+ ){0,2}?(?:more|enough|"
+            r"(?:couldn'?t|could not|can'?t|cannot) recommend (?:\w+ ){0,6}?(?:more|enough|"
             r"highly enough)",
             r"(?:really |actually )?listened to (?:what|me|us)",
             r"changed (?:my|our) (?:life|lives)|life[- ]changing",
@@ -73,6 +73,25 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             after("so|very|really|super|lovely and|nice and|and") + "(?:soft|comfy|snug)",
             r"(?:exactly|just|precisely) (?:as|what) (?:described|pictured|advertised|shown|"
             r"(?:i|we) (?:wanted|ordered|needed|expected|hoped))|true to (?:size|the picture)",
+        ),
+        1.8,
+    ),
+    # A verdict or a rating: "would recommend", "ten out of ten", "the quickest repair
+    # I've ever had", "ruined all other buns for me", "half what the others quoted".
+    "verdict": (
+        (
+            after("would|will|i'd|we'd|id|i'll|we'll|definitely|totally|happily|absolutely")
+            + "recommend(?! (?:avoiding|against|staying away|steering clear|going elsewhere|"
+            r"looking elsewhere|you (?:avoid|look elsewhere|go elsewhere)))",
+            r"(?:10|ten|9|nine) (?:out of|outta) (?:10|ten)|(?:5|five) (?:out of|outta) (?:5|five)",
+            r"(?:quickest|fastest|friendliest|nicest|tastiest|freshest|smoothest|easiest|"
+            r"comfiest|softest|cleanest|kindest|loveliest|cheapest) (?:\w+ ){0,3}?"
+            r"(?:i'?ve|i have|we'?ve|we have|i|we) (?:ever|have ever|'ve ever) "
+            r"(?:had|tried|been|seen|eaten|tasted|bought|owned|worn|used|met|visited|found)",
+            r"ruined (?:all |every |any )?other \w+(?: \w+)? for (?:me|us)|"
+            r"ruined (?:me|us) for (?:all |any )?other",
+            after("for|at|cost|costs|charged|was|is|about|around|than|under|nearly")
+            + "half (?:the price|what|of what|the cost)",
         ),
         1.8,
     ),

@@ -58,6 +58,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
             r"(?:on|glued to|scrolling(?: through)?) (?:their|her|his) phones?",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
+            r"more interested in (?:\w+ ){1,3}?than (?:the |their |serving |helping )?"
+            r"(?:queue|line|customers?|us|me|people|serving|helping|working)",
             r"(?:nobody|no one|noone)(?: \w+){0,3}? knew (?:anything|nothing|what)",
             r"(?:smelled|smelt|smells|smelling|stank|stinks|reeked|reeks) (?:of|like) (?:smoke|"
             r"damp|bleach|wee|urine|sewage|drains|mould|mold|sweat|fish|gas|cigarettes)",

@@ -31,6 +31,8 @@ SLANG_VALENCE: dict[str, float] = {
     "kindest": 2.4,
     "sweetest": 2.4,
     "loveliest": 2.6,
+    "thriving": 2.0,
+    "flourishing": 2.0,
     # British praise
     "ace": 1.8,
     "lush": 2.2,
@@ -70,6 +72,13 @@ SLANG_VALENCE: dict[str, float] = {
     "wonky": -1.5,
     "lopsided": -1.5,
     "streaky": -1.5,
+    # perishables and prints gone wrong
+    "drooping": -1.5,
+    "wilted": -1.8,
+    "wilting": -1.8,
+    "withered": -1.8,
+    "pixelated": -1.5,
+    "pixelly": -1.5,
     "yuck": -2.0,
     "ew": -1.5,
     "eww": -1.5,

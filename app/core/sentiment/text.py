@@ -29,6 +29,13 @@ _SPACES = re.compile(r"[ \t]+")
 # message says, not what the customer thinks ("it says "Happy Birthday"").
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{1,60})[\"\u201d]")
 _QUOTE_MAX_WORDS = 6
+# Scare quotes: one lower-case word quoted before the thing it describes ("the
+# 'handmade' mug", "your "express" delivery") or after "been" ("has been 'down' all
+# week") doubts the claim. Quoted words after "a" or "is" are mostly a term or
+# someone's words ("a 'ball-gown' is", "he said it was 'awesome'"), a title or a
+# name is capitalised, and a longer quote is what a sign says: all left alone.
+_SCARE = re.compile(r"(?<![\w'])['\u2018\"\u201c]([a-z][a-z\-]*)['\u2019\"\u201d](?![\w'])( \w)?")
+_SCARE_BEFORE_NOUN = word_set("the your their our its this these those")
 # Where a clause ends: VADER's negation must not reach across these.
 _CLAUSE_CHARS = frozenset(".!?;:,")
 _HASHTAG_WORDS = word_set(
@@ -57,6 +64,8 @@ def mask(text: str, business_names: Sequence[str]) -> tuple[str, bool]:
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _HANDLE.sub(" ", text)
+    if " '" in text or '"' in text or "\u2018" in text or "\u201c" in text:
+        text = scare_quotes(text)
     if '"' in text or "\u201c" in text:
         text = _mask_quotes(text)
     masked = False
@@ -66,6 +75,20 @@ def mask(text: str, business_names: Sequence[str]) -> tuple[str, bool]:
             text, n = pattern.subn(" ", text)
             masked = n > 0
     return text, masked
+
+
+def scare_quotes(text: str) -> str:
+    """ "the 'handmade' mug" -> "the so-called handmade mug", which the phrase rules
+    read as a doubted claim; other quotes are left as they are."""
+
+    def doubted(m: re.Match[str]) -> str:
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        last = before[-1].lower() if before else ""
+        if last == "been" or (last in _SCARE_BEFORE_NOUN and m.group(2)):
+            return "so-called " + m.group(1) + (m.group(2) or "")
+        return m.group()
+
+    return _SCARE.sub(doubted, text)
 
 
 def _mask_quotes(text: str) -> str:

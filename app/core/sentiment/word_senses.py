@@ -30,6 +30,14 @@ _FREE_OF = word_set(
 )
 # "he goes mad for them", "crazy about the new blend": love, not anger.
 _FOND = {"mad": 2.0, "crazy": 2.0, "nuts": 2.0, "obsessed": 2.2}
+# "flowers for my nan's funeral": what an order is for, not a complaint about the shop.
+_SAD_OCCASIONS = word_set("funeral funerals")
+_WHOSE = word_set("a the my his her our their your")
+# "sorry to bother you", "sorry for the trouble": manners before a question.
+_MANNERS_SORRY = {
+    "to": word_set("bother trouble ask pester disturb interrupt"),
+    "for": word_set("bothering troubling trouble bother"),
+}
 _FOND_OF = {
     "mad": frozenset({"for", "about"}),
     "crazy": frozenset({"for", "about"}),
@@ -118,7 +126,8 @@ _WORD_RULE_WORDS = (
     | _NO_OPINION_BEFORE.keys()
     | _FOND.keys()
     | _DISBELIEF
-    | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts"}
+    | _SAD_OCCASIONS
+    | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts", "sorry"}
 )
 
 
@@ -143,6 +152,13 @@ def word_rules(
         low = lows[i]
         if low in OCCASION_WORDS and sentiments[i] > 0 and low not in owner_words:
             sentiments[i] = 0.0  # "party", "birthday", "free": a topic, not an opinion
+        elif low in _SAD_OCCASIONS and sentiments[i] < 0 and _ordered_for(lows, i):
+            sentiments[i] = 0.0  # "flowers for a funeral"; "the funeral is on Friday": news
+        elif low == "sorry" and i < last - 1 and lows[i + 1] in _MANNERS_SORRY:
+            polite = _MANNERS_SORRY[lows[i + 1]]
+            following = [j for j in (i + 2, i + 3) if j <= last and lows[j] in polite][:1]
+            if following:
+                sentiments[i] = sentiments[following[0]] = 0.0
         elif low == "like" and sentiments[i] > 0:
             if i == 0 or lows[i - 1] not in _LIKE_SUBJECTS or _requested(lows, i):
                 sentiments[i] = 0.0  # "smelled like", "like a": a comparison; "I'd like"
@@ -207,6 +223,15 @@ def word_rules(
             sentiments[i] = -1.5  # "average at best": faint praise
             for j in range(max(0, i - 6), i - 1):
                 sentiments[j] = min(sentiments[j], 0.0)
+
+
+def _ordered_for(lows: list[str], i: int) -> bool:
+    """ "for a funeral", "for my nan's funeral" (but not "off for bereavement. Nana's funeral")."""
+    if i > 1 and lows[i - 2] == "for":
+        return lows[i - 1] in _WHOSE or lows[i - 1].endswith("'s")
+    return (
+        i > 2 and lows[i - 3] == "for" and lows[i - 2] in _WHOSE and lows[i - 1].endswith("'s")
+    )
 
 
 def _requested(lows: list[str], i: int) -> bool:
