@@ -121,3 +121,51 @@ def test_a_funeral_in_the_news_keeps_its_sadness():
 def test_staff_more_interested_in_other_things_is_a_complaint(text):
     assert score(text).label is NEG
     assert "staff attitude" in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Friendly team and a nice view. However, our table was sticky and the tea was cold.",
+    "Gorgeous little shop. Shame about the prices.",
+    "the tart looked stunning, what a pity about the base",
+    "Sweet wrapping paper. The soap inside smells of nothing though.",
+])
+def test_however_shame_and_a_closing_though_turn_to_the_complaint(text):
+    assert score(text).label is NEG
+
+
+def test_though_opening_a_sentence_concedes_instead():
+    assert score("Though the bus was late, the pancakes were great.").label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "oh brilliant, another parcel that went to the wrong house",
+    "great. the printer is broken again",
+])
+def test_one_word_of_praise_beside_a_complaint_is_sarcasm(text):
+    assert score(text).label is NEG
+    assert "sarcastic" in why(text)
+    assert "\n" not in why(text)
+
+
+def test_one_word_of_praise_on_its_own_is_praise():
+    assert score("Perfect, see you at ten!").label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "the coffee machine at the front never works",
+    "where have all the cheap seats gone?",
+    "sent the form in March and still without a reply",
+    "there was a 50 minute wait even with a reservation",
+    "the standards have really slipped since the new owners took over",
+    "my burger came half cooked",
+])
+def test_more_plain_complaints(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "the queue was long, the risotto was worth every minute",
+    "even with a full shop the owner took the time to explain every cheese",
+])
+def test_worth_every_minute_and_taking_the_time_are_praise(text):
+    assert score(text).label is POS

@@ -96,6 +96,8 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:came|arrived|turned up|was delivered|were delivered|got it) (?:back )?"
             r"(?:unsigned|unwrapped|unsealed|unassembled|opened|already open|used|"
             r"second[- ]hand|without (?:the|a|an|any|its|their))",
+            r"(?:doesn'?t|don'?t|didn'?t|does not|do not|did not) (?:really |even )?"
+            r"(?:smell|taste) (?:of|like) (?:anything|much)|(?:smells?|tastes?) of nothing",
             # spilt: "the bag split open, kibble everywhere", "went all over my lap"
             r"(?:split|spilt|spilled|spilling|leaked|leaking|burst|exploded) "
             r"(?:open|everywhere|all over)",

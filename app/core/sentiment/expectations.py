@@ -27,6 +27,9 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:does|did|do)(?: not|n't) (?:match|live up|meet|deliver|work with)",
             r"needs? (?:a |some |major |serious |complete )?(?:work|improvement|overhaul|fixing)",
             r"(?:gone|went|going) downhill",
+            r"(?:quality|standards?|service|food|portions?) (?:has |have )?(?:really |definitely |"
+            r"massively )?(?:slipped|dropped|declined|gone down|got worse|gotten worse)",
+            r"half (?:empty|cooked|raw|melted|missing|the size)",
             r"(?:go|went|spend|take|took|spending|going)"
             r" (?:\w+ ){0,5}?(?:elsewhere|else where|some ?place else|somewhere else)",
             r"(?:would|i'd|we'd|id) rather",

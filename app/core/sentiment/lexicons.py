@@ -39,7 +39,10 @@ SARCASM_PRAISE = (
     r"love (?:how|that|it when)",
     r"so (?:glad|happy) (?:i|we)",
     r"just (?:great|perfect|wonderful|brilliant|fantastic|lovely)",
-    r"(?:great|perfect|wonderful|brilliant|fantastic|lovely|awesome)[,.!]+ (?:another|again|now)",
+    r"(?:great|perfect|wonderful|brilliant|fantastic|lovely|awesome)[,.!]+\s(?:another|again|now)",
+    # a clause of one word of praise: "Great, another order that didn't turn up". Lovely.
+    r"(?<![^\n])(?:oh |just )?(?:great|perfect|wonderful|brilliant|fantastic|lovely|awesome|"
+    r"marvellous|super|fab|charming|nice one)(?=[,.!]*(?:\n|$))",
     r"oh (?:great|perfect|wonderful|joy)",
     r"(?:love|loving|enjoy|enjoying|nothing like|nothing beats) (?:waiting|being (?:ignored|kept|"
     r"left|charged|told)|getting (?:charged|ignored)|paying|having to)",
@@ -76,6 +79,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             after("still|been|keep|kept|left|am|are|were|was|currently") + "waiting",
             r"waiting (?:for|on|since)",
             r"waited",
+            r"\d+[- ]?" + _SPAN + r" (?:wait|queue|delay)",
             r"on hold",
             after(
                 "for|over|after|almost|nearly|than|took|takes|taking|waited|waiting|another|half|"
@@ -168,7 +172,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "broken": (
         (
-            rf"{_NOT} (?:even )?(?:work|working|load|loading|start|open|turn on|charge|"
+            rf"{_NOT} (?:even )?(?:work|works|working|load|loading|start|open|turn on|charge|"
             r"charging|fit|connect|respond)",
             r"(?:stopped|quit|stop) (?:working|charging|responding)",
             r"(?:keeps|kept) (?:crashing|breaking|failing|freezing|dropping|timing out|"
@@ -286,6 +290,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "no reply": (
         (
             r"where(?:'s| is| are|s) (?:my|our|the|it|they)",
+            r"where (?:have|has|did|'ve) (?:\w+ ){1,4}?(?:gone|go)(?![\w'])",
+            r"without (?:a|any|an) (?:reply|response|answer|word|call back|callback)",
             r"where (?:my|our) (?:order|parcel|package|delivery|refund|stuff|item|items|money|"
             r"food|replacement|tickets?) (?:is|are|went|has gone|have gone|got to)",
             r"when (?:will|do|can|am|are|is) (?:i|we|my|our|it|you) "

@@ -134,7 +134,10 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"blew (?:me|us) away|blew my mind",
             r"blown away",
             r"second to none",
-            r"worth (?:every|the) (?:penny|wait|trip|drive|price|money|calories)",
+            r"worth (?:every|the) (?:penny|wait|trip|drive|price|money|calories|minute|second|"
+            r"mile|bite|pound|cent|crumb)",
+            r"(?:made|make|makes|took|take|takes) (?:the )?time to (?:chat|talk|help|explain|"
+            r"listen|show)",
         ),
         2.0,
     ),

@@ -58,6 +58,7 @@ def score(
         return Sentiment(0.0, SentimentLabel.UNSCORED, (f"not English ({lang}): not scored",), lang)
 
     cleaned = smileys.shorten(engine.translate_emoji(text.split_hashtags(masked)))
+    cleaned = text.contrast_as_but(cleaned)
     owner = _owner_words(extra_words)
     if extra_words and owner.phrases is not None:
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
@@ -145,7 +146,7 @@ def _sarcasm(
     last = len(bounds) - 1  # clauses
     for k, (praise, empty) in sorted(rules.praise_by_clause(joined).items()):
         near = range(max(0, k - 1), min(last, k + 2))
-        praise_words = {w for p in praise for w in p.split()}
+        praise_words = {w.strip(_QUOTE_STRIP) for p in praise for w in p.split()}
         lo, hi = bounds[k], bounds[k + 1]
         own_praise = any(sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi))
         negative_near = any(j in complaint_in for j in near) or any(
@@ -156,7 +157,7 @@ def _sarcasm(
         if empty or (negative_near and not own_praise):
             for i in range(lo, hi):
                 sentiments[i] = min(sentiments[i], 0.0)
-            out.append(empty or praise[0])
+            out.append(empty or praise[0].replace("\n", " "))
     return out
 
 

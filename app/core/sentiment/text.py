@@ -38,6 +38,15 @@ _SCARE = re.compile(r"(?<![\w'])['\u2018\"\u201c]([a-z][a-z\-]*)['\u2019\"\u201d
 _SCARE_BEFORE_NOUN = word_set("the your their our its this these those")
 # Where a clause ends: VADER's negation must not reach across these.
 _CLAUSE_CHARS = frozenset(".!?;:,")
+# Other ways to say "but": what follows is the point ("Lovely staff. However, the room
+# was freezing"; "Great cake, shame about the box"; "Cute tin. Smells of nothing though.").
+_HOWEVER = re.compile(r"\bhowever\b", re.IGNORECASE)
+_SHAME = re.compile(
+    r"(?:^|(?<=[.!?,;:] ))(?=(?:(?:it'?s|its|what|such) )?(?:a )?(?:shame|pity)\b)", re.IGNORECASE
+)
+_THOUGH = re.compile(
+    r"(?:^|(?<=[.!?] ))(?=[^.!?\n]*\b(?:though|tho)(?:[.!?]+(?:\s|$)|\s*$))", re.IGNORECASE
+)
 _HASHTAG_WORDS = word_set(
     "a an the i my me we our you your it is was not no never again so too very worst "
     "best fail epic customer service still waiting where order help "
@@ -112,6 +121,19 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     if not alts:
         return None
     return re.compile(r"(?<!\w)#?(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+
+def contrast_as_but(text: str) -> str:
+    """ "however", a clause opening with "shame"/"pity" and a sentence ending in "though"
+    count as "but", so (as VADER weighs "but") the point made after them counts more."""
+    low = text.lower()
+    if "however" in low:
+        text = _HOWEVER.sub("but", text)
+    if "shame" in low or "pity" in low:
+        text = _SHAME.sub("but ", text, count=1)
+    if "though" in low or " tho" in low:  # not every "those" and "thought"
+        text = _THOUGH.sub("but ", text, count=1)
+    return text
 
 
 def split_hashtags(text: str) -> str:
