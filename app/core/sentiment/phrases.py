@@ -22,6 +22,7 @@ from app.core.sentiment.lexicons import (
     COMPLAINTS,
     SARCASM_PRAISE,
 )
+from app.core.sentiment.online_slang import ONLINE_COMPLAINTS, ONLINE_PRAISE, ONLINE_TITLES
 from app.core.sentiment.praise_kinds import PRAISE
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 
@@ -30,10 +31,12 @@ TABLE = {
     **DELIVERY_COMPLAINTS,
     **SHORTFALL,
     **REVIEW_COMPLAINTS,
+    **ONLINE_COMPLAINTS,
     **PRAISE,
     **REVIEW_PRAISE,
+    **ONLINE_PRAISE,
 }
-TITLES = {**COMPLAINT_TITLES, **DELIVERY_TITLES, **REVIEW_TITLES}
+TITLES = {**COMPLAINT_TITLES, **DELIVERY_TITLES, **REVIEW_TITLES, **ONLINE_TITLES}
 KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word
 _HEAD = 10  # longest head tried for the pre-scan

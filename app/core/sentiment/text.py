@@ -123,6 +123,14 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)#?(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
 
 
+_NO_CAP = re.compile(r"\bno cap\b", re.IGNORECASE)
+
+
+def no_cap(text: str) -> str:
+    """ "no cap, best sandwich": slang for "honestly", so its "no" must not negate."""
+    return _NO_CAP.sub("nocap", text) if "cap" in text else text
+
+
 def contrast_as_but(text: str) -> str:
     """ "however", a clause opening with "shame"/"pity" and a sentence ending in "though"
     count as "but", so (as VADER weighs "but") the point made after them counts more."""
