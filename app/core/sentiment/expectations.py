@@ -40,6 +40,8 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:might|may|will) (?:just |probably )?be (?:my|our|the) last",
             r"(?:looking for|buy|bought|purchase|get) (?:a|another) (?:new|different|replacement)",
             r"waste of",
+            r"even though (?:i|we) (?:had )?(?:booked|paid|ordered|asked|called|rang|emailed|"
+            r"confirmed|reserved|pre-?ordered)",
             r"recommend (?:avoiding|against|staying away|steering clear|going elsewhere|"
             r"looking elsewhere)",
             r"(?:0|1|2|zero|one|two) (?:out of|outta) (?:5|five|10|ten)(?: stars?)?",

@@ -68,7 +68,7 @@ NOT = _NOT  # for the review kinds in reviews.py
 # A size or colour: "ordered a medium, got a small" names a wrong item.
 _VARIANT = (
     r"(?:size|small|medium|large|xs|xl|xxl|red|blue|green|black|white|pink|grey|gray|"
-    r"yellow|purple|brown|orange|navy|beige|\d+)"
+    r"yellow|purple|brown|orange|navy|beige)"  # numbers: counts.py compares them
 )
 
 # Complaint kinds VADER has no words for. kind -> (regex alternatives, valence).
@@ -106,6 +106,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:haven'?t|hasn'?t|have not|has not|not) (?:even |yet )?(?:started|begun|"
             r"looked at|touched) (?:it|them|on|my|our|the)",
             r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+            r"january|february|march|april|june|july|august|september|october|november|december|"
             r"last (?:week|month|night|monday|tuesday|wednesday|thursday|friday|saturday|"
             r"sunday)|this morning)",
             r"(?:booked|booking|appointment|reservation|table) (?:\w+ ){0,4}?for "
@@ -161,7 +162,16 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:arrived|came|turned up|delivered) with (?:a |an |some |two |three )?(?:snapped|"
             r"broken|smashed|cracked|bent|crushed|dented|torn|ripped|chipped|wilted|dead|missing|"
             r"damaged|leaking|leaky|mouldy|moldy)",
-            r"someone else'?s (?:order|parcel|package|item|items|food|coffee|drink|bag|shopping)",
+            r"someone else'?s (?:order|parcel|package|item|items|food|coffee|drink|bag|shopping|"
+            r"email|address|name|account)",
+            r"(?:went|sent|delivered|addressed|posted|belongs) to (?:someone else|another "
+            r"(?:customer|person|address|town|city|country)|the wrong|a different|a parcel in)",
+            r"(?:the )?same size as (?:the|a|my) (?:small|medium|regular|standard|normal|kids?|"
+            r"smaller|little)",
+            r"(?:says|said|labelled|labeled|listed as|advertised as|claims?|claimed) [^\n]{1,40}?"
+            r"\n?(?:but )?(?:it'?s|it is|they'?re|they are) (?:clearly|actually|obviously|"
+            r"definitely|really)",
+            r"ordered (?:\w+ ){1,4}?\w+[,.]?\s(?:but )?(?:the \w+ |it )(?:says|said)",
             after("order|orders|delivery|change|parcel|box|bag")
             + r"(?:was|were|has been|have been|is|came) short",
             r"(?:doesn'?t|does not) exist",
@@ -290,6 +300,8 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "no reply": (
         (
             r"where(?:'s| is| are|s) (?:my|our|the|it|they)",
+            r"rings? out|(?:goes|went|going) (?:straight )?to (?:voicemail|an answering machine)|"
+            r"(?:nobody|no one|noone) (?:ever )?(?:picks|picked) up",
             r"where (?:have|has|did|'ve) (?:\w+ ){1,4}?(?:gone|go)(?![\w'])",
             r"without (?:a|any|an) (?:reply|response|answer|word|call back|callback)",
             r"where (?:my|our) (?:order|parcel|package|delivery|refund|stuff|item|items|money|"

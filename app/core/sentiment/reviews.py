@@ -26,6 +26,9 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"vomit\w*|threw up|throw(?:ing)? up|stomach (?:ache|aches|pains?|cramps)|diarrh\w*)",
             r"made (?:me|us|him|her|them|my \w+) (?:sick|ill)",
             r"(?:moldy|mouldy|rotten|spoiled|expired|rancid)",
+            r"(?:curdled|turned sour|(?:tasted|smelled|smelt|smells|tastes) (?:off|sour))",
+            after("milk|cream|meat|chicken|fish|cheese|yoghurt|yogurt|juice|salad|sandwich|eggs")
+            + r"(?:was|were|is|are|had gone|has gone) (?:off|sour)",
         ),
         -2.5,
     ),
@@ -58,6 +61,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
             r"(?:on|glued to|scrolling(?: through)?) (?:their|her|his) phones?",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
+            after("staff|just|and|he|she|they|assistant|manager|waiter|waitress|cashier")
+            + r"shrugged(?! (?:it )?off)",
             r"more interested in (?:\w+ ){1,3}?than (?:the |their |serving |helping )?"
             r"(?:queue|line|customers?|us|me|people|serving|helping|working)",
             r"(?:nobody|no one|noone)(?: \w+){0,3}? knew (?:anything|nothing|what)",
