@@ -38,7 +38,7 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "no problems": (
         (
-            r"(?:no|zero|not a single|not one|not any|without (?:any|a)) "
+            r"(?:no|zero|0|not a single|not one|not any|without (?:any|a)) "
             r"(?:issues?|problems?|complaints?|hassle|fuss|faults?|hiccups?)",
         ),
         1.5,

@@ -99,6 +99,22 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?: me)?",
             r"(?:seriously|really)\?+",
             r"why (?:oh why|on earth|the hell|the heck|in the world)",
+            # questions that are complaints: "is it too much to ask", "since when does"
+            r"(?:is it|is that|was it|is this) (?:really )?too much to ask",
+            r"(?:does|do|did) (?:anyone|anybody|no one|nobody) (?:there |(?:at|in) (?:the )?\w+ )?"
+            r"(?:actually |even |ever )?"
+            r"(?:read|answer|check|listen|care|work|test|taste|proofread)",
+            r"what'?s the point (?:of|in) (?:\w+ ){0,4}?if",
+            r"(?:are|is) (?:you|anyone|someone|somebody) (?:ever|even) (?:going|gonna)",
+            r"will (?:you|anyone) ever",
+            r"who (?:trained|hired|packed) (?:your|the|these|this|that)",
+            r"since when (?:does|do|did|is|are|has|have|can|could)",
+            r"(?:do|did|does) (?:you|they|anyone) (?:even|ever|actually) (?:check|read|care|listen|"
+            r"look|test|taste|clean|proofread)",
+            r"how (?:hard|difficult) (?:is|can) it (?:be )?to",
+            r"would it kill (?:you|them|anyone|someone)",
+            r"why do (?:i|we) (?:even )?bother",
+            r"how many (?:more )?times do (?:i|we) (?:have|need) to",
         ),
         -2.0,
     ),

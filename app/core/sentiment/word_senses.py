@@ -33,6 +33,8 @@ _FOND = {"mad": 2.0, "crazy": 2.0, "nuts": 2.0, "obsessed": 2.2}
 # "flowers for my nan's funeral": what an order is for, not a complaint about the shop.
 _SAD_OCCASIONS = word_set("funeral funerals")
 _WHOSE = word_set("a the my his her our their your")
+_STOP = word_set("stop stops")
+_WHEN = word_set("when time till until")
 # "sorry to bother you", "sorry for the trouble": manners before a question.
 _MANNERS_SORRY = {
     "to": word_set("bother trouble ask pester disturb interrupt"),
@@ -60,6 +62,7 @@ _ADJ_BOOSTERS = {"incredible": 2.8, "exceptional": 2.8, "tremendous": 2.2, "phen
 DEGREE_WORDS = frozenset(
     {"pretty", "super", "real", "mighty", "honestly", "truly", "definitely", "certainly"}
 )
+_SINCERITY = frozenset({"honestly", "truthfully", "sincerely"})
 _ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible", "ish", "less")
 
 
@@ -127,6 +130,7 @@ _WORD_RULE_WORDS = (
     | _FOND.keys()
     | _DISBELIEF
     | _SAD_OCCASIONS
+    | _STOP
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts", "sorry"}
 )
 
@@ -159,6 +163,9 @@ def word_rules(
             following = [j for j in (i + 2, i + 3) if j <= last and lows[j] in polite][:1]
             if following:
                 sentiments[i] = sentiments[following[0]] = 0.0
+        elif low in _STOP and i < last and lows[i + 1].endswith("ing") and sentiments[i] < 0:
+            if not _WHEN.isdisjoint(lows[max(0, i - 5) : i]):
+                sentiments[i] = 0.0  # "what time do you stop serving?": a time, not a protest
         elif low == "like" and sentiments[i] > 0:
             if i == 0 or lows[i - 1] not in _LIKE_SUBJECTS or _requested(lows, i):
                 sentiments[i] = 0.0  # "smelled like", "like a": a comparison; "I'd like"
@@ -177,6 +184,8 @@ def word_rules(
         elif low == "nuts" and sentiments[i] < 0:
             if i == 0 or lows[i - 1] not in _MADNESS_BEFORE:
                 sentiments[i] = 0.0
+        elif low in _SINCERITY and (i == 0 or i == last) and sentiments[i] > 0:
+            sentiments[i] = 0.0  # "who trained your staff, honestly?": a tone, not praise
         elif low in DEGREE_WORDS and sentiments[i] > 0 and i < last:
             nxt = lows[i + 1]
             if nxt in lexicon or nxt == "much" or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS)):

@@ -1,0 +1,63 @@
+"""Questions that are complaints, and questions that are only questions.
+
+"Is it too much to ask…", "since when does…", "does anyone there read emails?"
+are complaints with no opinion word; "what time do you stop serving?" asks a
+time. Every message is made up for the test; none comes from the development data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.sentiment import score
+from tests.sentiment_support import NEG, NEU, POS, why
+
+
+@pytest.mark.parametrize("text", [
+    "is it really too much to ask for a receipt?",
+    "does anybody at the shop actually answer messages?",
+    "what's the point of booking if you give the table away?",
+    "is anyone ever going to call me back?",
+    "will you ever restock the large sizes",
+    "who packed this box?",
+    "since when do you charge for tap water?",
+    "do you even taste the soup before serving it?",
+    "how difficult can it be to write a name on a cup?",
+    "would it kill someone to sweep the floor?",
+    "why do we even bother booking",
+    "how many more times do I need to send my address?",
+])
+def test_a_question_that_is_a_complaint(text):
+    assert score(text).label is NEG
+    assert "disbelief" in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what time do you stop serving breakfast?",
+    "when does the bakery stop taking Christmas orders?",
+    "who designed your logo? my daughter wants to know",
+])
+def test_a_question_that_is_only_a_question(text):
+    assert score(text).label is not NEG
+
+
+def test_stop_is_still_a_protest_outside_a_time_question():
+    assert score("please stop sending me texts every day").label is NEG
+
+
+def test_honestly_as_a_tone_is_not_praise():
+    text = "who trained the new barista, honestly?"
+    assert score(text).label is NEG
+    assert "honestly" not in why(text)
+
+
+def test_honestly_before_praise_still_praises():
+    assert score("honestly the friendliest café around").label is POS
+
+
+def test_zero_issues_is_no_problem():
+    assert score("2 years on and 0 issues with the bike").label is POS
+
+
+def test_a_plain_question_stays_neutral():
+    assert score("do you sell gift vouchers?").label is NEU
