@@ -79,16 +79,17 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?: \w+)? (?:after|within|in the wash|on the first|the first|in a)",
             r"(?:zip|zipper|lock|door|drawer|lid|button|printer|machine|tap|handle)s? "
             r"(?:jammed|jams|stuck|sticks|seized(?: up)?)",
-            r"(?:are|were|is|was) (?:two |2 )?(?:different|uneven|odd|mismatched) "
-            r"(?:lengths|sizes|colours|colors|shades|heights)",
+            r"(?:are|were|is|was) (?:different|uneven|odd|mismatched) (?:lengths|sizes|colours|"
+            r"colors|shades|heights)",
+            r"(?:two|2) different (?:lengths|sizes|colours|colors|shades|heights)",
             r"(?:sizes?|sizing|it|they|these|this|fit) (?:runs?|came up|comes up|come up) "
             r"(?:really |very |so |way |a bit |quite )?(?:tiny|small|big|large|huge|short|long)",
             r"(?:nothing|none of (?:them|it|the \w+)) fits?",
             after("table|chair|shelf|stool|bench|desk|it|leg|legs|bed|frame") + "wobbl(?:es|y|ing)",
             r"(?:one|a) (?:leg|side|sleeve|strap|arm|wheel|handle) (?:is )?(?:shorter|longer|lower|"
             r"higher)",
-            r"(?:has|had|with|there'?s|there is|there was|there are) (?:a |two |several |some )?"
-            r"typos?|(?:spelt|spelled|printed) (?:it )?wrong|misspel(?:t|led)",
+            after("a|two|several|some|with|has|had|full of") + "typos?",
+            r"(?:spelt|spelled|printed) (?:it )?wrong|misspel(?:t|led)",
             r"(?:shorter|longer|higher|lower|thicker|thinner|darker|lighter) on one side",
             r"(?:gone|turned|went) (?:orange|green|brassy|yellow|grey|gray|black|mouldy|moldy|"
             r"soggy|stale)",
@@ -106,8 +107,10 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:open|everywhere|all over)",
             after("went|up|got|was|it") + "all over (?:my|me|the|our|us)",
             # made or fitted wrong: "the lid wasn't on properly", "the holes don't line up"
-            r"(?:wasn'?t|weren'?t|isn'?t|aren'?t|not|never|didn'?t|don'?t|doesn'?t|hasn'?t|"
-            r"haven'?t) (?:\w+ ){0,2}?properly",
+            # (the short negations apart, so the matcher keys on "weren't", not on "were")
+            r"(?:wasn'?t|weren'?t|isn'?t|aren'?t|didn'?t|don'?t|doesn'?t|hasn'?t|haven'?t) "
+            r"(?:\w+ ){0,2}?properly",
+            r"(?:not|never) (?:\w+ ){0,2}?properly",
             # (phrases after a negation start with it: see rules._SELF_NEGATING)
             r"(?:don'?t|doesn'?t|didn'?t|do not|does not|won'?t) (?:even )?(?:line|match) up",
             r"had to (?:\w+ ){1,5}?(?:(?:my|our) own|myself|ourselves)",

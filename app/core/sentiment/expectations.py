@@ -6,6 +6,8 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.lexicons import after
+
 SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
     "fell short": (
         (
@@ -27,8 +29,8 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:does|did|do)(?: not|n't) (?:match|live up|meet|deliver|work with)",
             r"needs? (?:a |some |major |serious |complete )?(?:work|improvement|overhaul|fixing)",
             r"(?:gone|went|going) downhill",
-            r"(?:quality|standards?|service|food|portions?) (?:has |have )?(?:really |definitely |"
-            r"massively )?(?:slipped|dropped|declined|gone down|got worse|gotten worse)",
+            after("has|have|really|definitely|massively")
+            + "(?:slipped|declined|got worse|gotten worse)",
             r"half (?:empty|cooked|raw|melted|missing|the size)",
             r"(?:go|went|spend|take|took|spending|going)"
             r" (?:\w+ ){0,5}?(?:elsewhere|else where|some ?place else|somewhere else)",

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from app.core.sentiment.lexicons import after
 
+# "... I've ever had": what makes a superlative a verdict on the shop.
+_EVER = (
+    r"(?:i'?ve|i have|we'?ve|we have|i|we) (?:ever|have ever|'ve ever) "
+    r"(?:had|tried|been|seen|eaten|tasted|bought|owned|worn|used|met|visited|found)"
+)
+
 # Praise for service that VADER has no words for: speed, freshness, coming back.
 PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     "fast service": (
@@ -84,10 +90,10 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             + "recommend(?! (?:avoiding|against|staying away|steering clear|going elsewhere|"
             r"looking elsewhere|you (?:avoid|look elsewhere|go elsewhere)))",
             r"(?:10|ten|9|nine) (?:out of|outta) (?:10|ten)|(?:5|five) (?:out of|outta) (?:5|five)",
-            r"(?:quickest|fastest|friendliest|nicest|tastiest|freshest|smoothest|easiest|"
-            r"comfiest|softest|cleanest|kindest|loveliest|cheapest) (?:\w+ ){0,3}?"
-            r"(?:i'?ve|i have|we'?ve|we have|i|we) (?:ever|have ever|'ve ever) "
-            r"(?:had|tried|been|seen|eaten|tasted|bought|owned|worn|used|met|visited|found)",
+            # (two alternatives, so the matcher keys on "friendliest", not on "friendl")
+            r"(?:quickest|fastest|friendliest|tastiest|freshest|smoothest|comfiest|softest|"
+            r"cleanest|kindest|loveliest|cheapest) (?:\w+ ){0,3}?" + _EVER,
+            r"(?:nicest|easiest) (?:\w+ ){0,3}?" + _EVER,
             r"ruined (?:all |every |any )?other \w+(?: \w+)? for (?:me|us)|"
             r"ruined (?:me|us) for (?:all |any )?other",
             after("for|at|cost|costs|charged|was|is|about|around|than|under|nearly")
