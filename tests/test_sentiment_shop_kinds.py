@@ -169,3 +169,7 @@ def test_more_plain_complaints(text):
 ])
 def test_worth_every_minute_and_taking_the_time_are_praise(text):
     assert score(text).label is POS
+
+
+def test_a_quoted_label_on_a_button_is_not_a_doubt():
+    assert "doubted claim" not in why('the "pay" button on your site does nothing')

@@ -34,8 +34,12 @@ _QUOTE_MAX_WORDS = 6
 # week") doubts the claim. Quoted words after "a" or "is" are mostly a term or
 # someone's words ("a 'ball-gown' is", "he said it was 'awesome'"), a title or a
 # name is capitalised, and a longer quote is what a sign says: all left alone.
-_SCARE = re.compile(r"(?<![\w'])['\u2018\"\u201c]([a-z][a-z\-]*)['\u2019\"\u201d](?![\w'])( \w)?")
+_SCARE = re.compile(r"(?<![\w'])['\u2018\"\u201c]([a-z][a-z\-]*)['\u2019\"\u201d](?![\w'])( \w+)?")
 _SCARE_BEFORE_NOUN = word_set("the your their our its this these those")
+# The quoted word names a label on a screen or a sign: 'the "buy" button'.
+_LABELLED = word_set(
+    "button buttons tab link option menu setting key field page box sign label icon"
+)
 # Where a clause ends: VADER's negation must not reach across these.
 _CLAUSE_CHARS = frozenset(".!?;:,")
 # Other ways to say "but": what follows is the point ("Lovely staff. However, the room
@@ -93,8 +97,11 @@ def scare_quotes(text: str) -> str:
     def doubted(m: re.Match[str]) -> str:
         before = text[max(0, m.start() - 12) : m.start()].split()
         last = before[-1].lower() if before else ""
-        if last == "been" or (last in _SCARE_BEFORE_NOUN and m.group(2)):
-            return "so-called " + m.group(1) + (m.group(2) or "")
+        after = m.group(2)
+        if after and after.strip().lower() in _LABELLED:
+            return m.group()
+        if last == "been" or (last in _SCARE_BEFORE_NOUN and after):
+            return "so-called " + m.group(1) + (after or "")
         return m.group()
 
     return _SCARE.sub(doubted, text)
