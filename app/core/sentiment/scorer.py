@@ -61,7 +61,7 @@ def score(
         return Sentiment(0.0, SentimentLabel.UNSCORED, (f"not English ({lang}): not scored",), lang)
 
     cleaned = smileys.shorten(engine.translate_emoji(text.split_hashtags(masked)))
-    cleaned = text.contrast_as_but(text.no_cap(cleaned))
+    cleaned = text.reword(cleaned)
     owner = _owner_words(extra_words)
     if extra_words and owner.phrases is not None:
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)

@@ -133,15 +133,13 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
 _NO_CAP = re.compile(r"\bno cap\b", re.IGNORECASE)
 
 
-def no_cap(text: str) -> str:
-    """ "no cap, best sandwich": slang for "honestly", so its "no" must not negate."""
-    return _NO_CAP.sub("nocap", text) if "cap" in text else text
-
-
-def contrast_as_but(text: str) -> str:
-    """ "however", a clause opening with "shame"/"pity" and a sentence ending in "though"
-    count as "but", so (as VADER weighs "but") the point made after them counts more."""
+def reword(text: str) -> str:
+    """Say a few idioms the way VADER reads them: "however", a clause opening with
+    "shame"/"pity" and a sentence ending in "though" become "but", so the point made
+    after them counts more; "no cap" (slang for "honestly") must not negate."""
     low = text.lower()
+    if "no cap" in low:
+        text = _NO_CAP.sub("nocap", text)
     if "however" in low:
         text = _HOWEVER.sub("but", text)
     if "shame" in low or "pity" in low:
