@@ -61,3 +61,20 @@ def test_zero_issues_is_no_problem():
 
 def test_a_plain_question_stays_neutral():
     assert score("do you sell gift vouchers?").label is NEU
+
+
+@pytest.mark.parametrize("text", [
+    "they said the same last Tuesday",
+    "heard that one before",
+    "that didn't really answer my question",
+    "so what do I do now?",
+    "when exactly is someone coming out?",
+    "ok. this is the last time though",
+])
+def test_a_reply_to_the_shop_that_is_not_satisfied(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", ["no rush at all", "no hurry, whenever suits"])
+def test_no_rush_is_patience_not_a_refusal(text):
+    assert score(text).label is not NEG

@@ -34,6 +34,7 @@ _FOND = {"mad": 2.0, "crazy": 2.0, "nuts": 2.0, "obsessed": 2.2}
 _SAD_OCCASIONS = word_set("funeral funerals")
 _WHOSE = word_set("a the my his her our their your")
 _STOP = word_set("stop stops")
+_NO_RUSH = word_set("rush hurry pressure stress")
 _WHEN = word_set("when time till until")
 # "sorry to bother you", "sorry for the trouble": manners before a question.
 _MANNERS_SORRY = {
@@ -131,6 +132,7 @@ _WORD_RULE_WORDS = (
     | _DISBELIEF
     | _SAD_OCCASIONS
     | _STOP
+    | _NO_RUSH
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts", "sorry"}
 )
 
@@ -166,6 +168,9 @@ def word_rules(
         elif low in _STOP and i < last and lows[i + 1].endswith("ing") and sentiments[i] < 0:
             if not _WHEN.isdisjoint(lows[max(0, i - 5) : i]):
                 sentiments[i] = 0.0  # "what time do you stop serving?": a time, not a protest
+        elif low == "no" and i < last and lows[i + 1] in _NO_RUSH and sentiments[i] < 0:
+            sentiments[i] = 0.0  # "no rush", "no hurry": patience, not a refusal
+            sentiments[i + 1] = max(sentiments[i + 1], 0.0)
         elif low == "like" and sentiments[i] > 0:
             if i == 0 or lows[i - 1] not in _LIKE_SUBJECTS or _requested(lows, i):
                 sentiments[i] = 0.0  # "smelled like", "like a": a comparison; "I'd like"
