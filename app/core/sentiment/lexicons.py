@@ -301,14 +301,6 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "no reply": (
         (
             r"where(?:'s| is| are|s) (?:my|our|the|it|they)",
-            # a reply that is no answer: "you said that last week", "so what happens now?"
-            r"(?:you|they|u|she|he) said (?:that|the same|this) (?:last|yesterday|before|on|"
-            r"a week|two weeks|days)",
-            r"(?:heard|had) that (?:one )?before",
-            r"(?:doesn'?t|does not|didn'?t|did not) (?:really |even )?answer (?:my|the|our) "
-            r"question",
-            r"so what (?:happens|now|do (?:i|we) do)",
-            r"when exactly (?:will|is|are|do|does|can|should)",
             r"rings? out|(?:goes|went|going) (?:straight )?to (?:voicemail|an answering machine)|"
             r"(?:nobody|no one|noone) (?:ever )?(?:picks|picked) up",
             r"where (?:have|has|did|'ve) (?:\w+ ){1,4}?(?:gone|go)(?![\w'])",

@@ -118,6 +118,19 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         -2.0,
     ),
+    # The shop's answer did not satisfy: "you said that last week", "so what happens now?"
+    "not answered": (
+        (
+            r"(?:you|they|u|she|he) said (?:that|the same|this) (?:last|yesterday|before|on|"
+            r"a week|two weeks|days)",
+            r"(?:heard|had) that (?:one )?before",
+            r"(?:doesn'?t|does not|didn'?t|did not) (?:really |even )?answer (?:my|the|our) "
+            r"question",
+            r"so what (?:happens|now|do (?:i|we) do)",
+            r"when exactly (?:will|is|are|do|does|can|should)",
+        ),
+        -1.8,
+    ),
     # The customer gave up and left, or compares the shop unfavourably with another.
     "walked out": (
         (
@@ -181,6 +194,7 @@ REVIEW_TITLES = {
     "walked out": "gave up or went elsewhere",
     "blocked": "could not do it",
     "disbelief": "disbelief",
+    "not answered": "not answered",
     "no complaints": "no complaints",
     "praise idiom": "praise",
     "looking forward": "looking forward",
