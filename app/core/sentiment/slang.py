@@ -32,13 +32,13 @@ SLANG_VALENCE: dict[str, float] = {
     "sweetest": 2.4,
     "loveliest": 2.6,
     "thriving": 2.0,
+    "flourishing": 2.0,
     # online slang: "this playlist slaps", "the cookies are bussin", "goated", "elite"
     "slaps": 2.0,
     "bussin": 2.5,
     "goated": 2.5,
     "elite": 1.8,
     "immaculate": 2.0,
-    "flourishing": 2.0,
     # British praise
     "ace": 1.8,
     "lush": 2.2,

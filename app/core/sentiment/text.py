@@ -51,6 +51,7 @@ _SHAME = re.compile(
 _THOUGH = re.compile(
     r"(?:^|(?<=[.!?] ))(?=[^.!?\n]*\b(?:though|tho)(?:[.!?]+(?:\s|$)|\s*$))", re.IGNORECASE
 )
+_NO_CAP = re.compile(r"\bno cap\b", re.IGNORECASE)
 _HASHTAG_WORDS = word_set(
     "a an the i my me we our you your it is was not no never again so too very worst "
     "best fail epic customer service still waiting where order help "
@@ -128,9 +129,6 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     if not alts:
         return None
     return re.compile(r"(?<!\w)#?(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
-
-
-_NO_CAP = re.compile(r"\bno cap\b", re.IGNORECASE)
 
 
 def reword(text: str) -> str:

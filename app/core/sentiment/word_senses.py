@@ -33,9 +33,10 @@ _FOND = {"mad": 2.0, "crazy": 2.0, "nuts": 2.0, "obsessed": 2.2}
 # "flowers for my nan's funeral": what an order is for, not a complaint about the shop.
 _SAD_OCCASIONS = word_set("funeral funerals")
 _WHOSE = word_set("a the my his her our their your")
+# "what time do you stop serving?": asking when, not protesting.
 _STOP = word_set("stop stops")
-_NO_RUSH = word_set("rush hurry pressure stress")
 _WHEN = word_set("when time till until")
+_NO_RUSH = word_set("rush hurry pressure stress")
 # "sorry to bother you", "sorry for the trouble": manners before a question.
 _MANNERS_SORRY = {
     "to": word_set("bother trouble ask pester disturb interrupt"),
