@@ -206,6 +206,7 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     window.start()
     # one automatic backup a day (the last few kept), written off the GUI thread
     runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
+    window.corrections.rescore_for_new_rules()  # once after an update with new rules
     if autosync:
         scheduler.start()
     return window

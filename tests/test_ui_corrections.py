@@ -1,15 +1,18 @@
 """Owner corrections in the inbox: the chip explains itself, takes a correction in one
-click, and the owner's word list rescores stored posts in the background."""
+click, and the owner's word list (or an update's new rules) rescores stored posts in
+the background."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from app.core.models import SentimentLabel, StoredPost
-from app.core.rescore import load_words
+from app.core.models import Author, Network, Post, Sentiment, SentimentLabel, StoredPost
+from app.core.rescore import OwnerScorer, load_words
+from app.core.sentiment_version import RULES_VERSION
 from app.storage.word_list import StoredPostRescorer
 from app.ui.conversation_view import CHIP_POST_ID
 from app.ui.corrections import install_corrections
@@ -122,3 +125,71 @@ def test_word_list_dialog_rescores_stored_posts(main_window, ui_store, ui_runner
     again.accept()
     ui_runner.wait_idle()
     assert ui_store.post(post.id).label is NEU
+
+
+def _as_older_rules_left_them(rescorer: StoredPostRescorer) -> None:
+    """Every stored post grey, as rules from before RULES_VERSION might have left them."""
+    rescorer.write_batch(rescorer.post_ids(), lambda _text: Sentiment(0.0, NEU, ("old",), "en"))
+    rescorer.mark_scored_with(RULES_VERSION - 1)
+
+
+def test_an_update_with_new_rules_rescores_the_stored_posts_once(
+    main_window, ui_store, ui_runner, ui_paths
+):
+    rescorer = StoredPostRescorer(ui_store.db)
+    corrections = install_corrections(main_window, ui_store, ui_runner, ui_paths, rescorer)
+    complaint = _customer_post(ui_store, main_window, NEG, "really upsetting")
+    praise = _customer_post(ui_store, main_window, POS, "")
+    corrections.correct(praise.id, NEU)  # the owner's own correction, made before the update
+    ui_runner.wait_idle()
+    _as_older_rules_left_them(rescorer)
+    main_window.thread_model.reload()
+    assert ui_store.post(complaint.id).sentiment.label is NEU
+
+    corrections.rescore_for_new_rules()  # what the window does at start
+    ui_runner.wait_idle()
+
+    assert ui_store.post(complaint.id).sentiment.label is NEG
+    assert rescorer.scored_with() == RULES_VERSION
+    row = main_window.thread_model.thread_at(main_window.thread_model.row_for_id(
+        complaint.thread_id))
+    assert row.worst_label is NEG  # the list shows the new colour without a restart
+    assert "new sentiment rules" in main_window.statusBar().currentMessage()
+    assert ui_store.post(praise.id).label is NEU  # the correction still wins
+
+    # the next start finds the posts up to date and leaves them as they are
+    rescorer.write_batch([complaint.id], lambda _text: Sentiment(0.0, NEU, ("old",), "en"))
+    corrections.rescore_for_new_rules()
+    ui_runner.wait_idle()
+    assert ui_store.post(complaint.id).sentiment.label is NEU
+
+
+def test_a_database_from_before_versions_were_recorded_is_rescored(
+    main_window, ui_store, ui_runner, ui_paths
+):
+    rescorer = StoredPostRescorer(ui_store.db)
+    assert rescorer.scored_with() is None  # no mark yet: scored by some earlier release
+    corrections = install_corrections(main_window, ui_store, ui_runner, ui_paths, rescorer)
+    corrections.rescore_for_new_rules()
+    ui_runner.wait_idle()
+    assert rescorer.scored_with() == RULES_VERSION
+
+
+def test_rescoring_keeps_the_shops_own_name_out_of_the_score(
+    main_window, ui_store, ui_runner, ui_paths
+):
+    account = ui_store.accounts()[0]
+    post = Post(network=Network(account.network), remote_id="name-1",
+                author=Author(account.network, "c1", "@cara@x.example", "Cara"),
+                text="is happy loaves open on monday?",
+                created_at=datetime.now(UTC), is_mention=True)
+    owner = OwnerScorer({}, business_names=["Happy Loaves"])
+    stored_id = ui_store.ingest(account.id, [post], owner).new_thread_ids[0]
+    corrections = install_corrections(main_window, ui_store, ui_runner, ui_paths,
+                                      StoredPostRescorer(ui_store.db), owner)
+    question = ui_store.thread_posts(stored_id)[0]
+    assert question.sentiment.label is NEU
+
+    corrections.save_words({"coeliac": -2.0})  # any change to the list rescores every post
+    ui_runner.wait_idle()
+    assert ui_store.post(question.id).sentiment.label is NEU  # "happy" is the shop's name

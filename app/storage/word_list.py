@@ -1,6 +1,6 @@
 """Rescoring stored posts with the owner's word list (the list itself is in settings.json,
-see app.core.rescore). Each batch is one short transaction, so the single write
-lane never holds the database for long.
+see app.core.rescore) or with an update's new rules. Each batch is one short
+transaction, so the single write lane never holds the database for long.
 """
 
 from __future__ import annotations
@@ -13,6 +13,23 @@ from app.core.models import Sentiment
 from app.storage import tables as t
 from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
+
+RULES_KEY = "scored_with_rules"  # in `meta`: the RULES_VERSION the stored posts carry
+
+
+def scored_with() -> int | None:
+    """The rules version the stored posts were last scored with (None: never recorded)."""
+    with storage_errors():
+        row = t.DbMeta.get_or_none(t.DbMeta.key == RULES_KEY)
+    try:
+        return int(row.value) if row is not None else None
+    except ValueError:
+        return None
+
+
+def mark_scored_with(db: peewee.Database, version: int) -> None:
+    with storage_errors(), write_transaction(db):
+        t.DbMeta.insert(key=RULES_KEY, value=str(version)).on_conflict_replace().execute()
 
 
 def customer_post_ids() -> list[int]:
@@ -63,3 +80,9 @@ class StoredPostRescorer:
 
     def write_batch(self, post_ids: Iterable[int], score: Callable[[str], Sentiment]) -> int:
         return rescore_batch(self._db, post_ids, score)
+
+    def scored_with(self) -> int | None:
+        return scored_with()
+
+    def mark_scored_with(self, version: int) -> None:
+        mark_scored_with(self._db, version)

@@ -1,5 +1,6 @@
 """Owner corrections wired into the window: the chip's one-click menu, the word list
-dialog, and rescoring stored posts in the background after the list changes.
+dialog, and rescoring stored posts in the background after the list changes (or
+once after an update whose sentiment rules colour posts differently).
 
 main.build_window should call
 `install_corrections(window, store, runner, paths, StoredPostRescorer(store.db))`
@@ -24,6 +25,7 @@ from app.core.rescore import (
     rescore,
     save_words,
 )
+from app.core.sentiment_version import RULES_VERSION
 from app.ui.label_menu import LabelMenu
 from app.ui.word_list_dialog import WordListDialog
 
@@ -35,11 +37,16 @@ class Rescorer(Protocol):
 
     def write_batch(self, post_ids: Any, score: Scorer) -> int: ...
 
+    def scored_with(self) -> int | None: ...
+
+    def mark_scored_with(self, version: int) -> None: ...
+
 
 class Corrections(QObject):
     """Everything the owner-corrections issue adds to a MainWindow."""
 
     progress = Signal(int, int)  # done, total: emitted from the write lane, shown in the status bar
+    rules_progress = Signal(int, int)  # the same, while rescoring for an update's new rules
     rescored = Signal(object)  # RescoreResult, on the GUI thread
     corrected = Signal(int)  # post id, after the correction is stored and shown
 
@@ -59,6 +66,7 @@ class Corrections(QObject):
         self.dialog: WordListDialog | None = None
         window.conversation_pane.view.label_clicked.connect(self._on_chip_clicked)
         self.progress.connect(self._show_progress)
+        self.rules_progress.connect(self._show_rules_progress)
         self.words_action = QAction("Sentiment words…", window)
         self.words_action.setObjectName("sentimentWordsAction")
         self.words_action.setStatusTip("Words that are praise or a complaint in your trade")
@@ -133,8 +141,12 @@ class Corrections(QObject):
         self.owner.words = dict(words)
         self.start_rescore()
 
+    def _scorer(self) -> OwnerScorer:
+        """A snapshot of the owner's scorer (words and shop names) for one rescoring job."""
+        return OwnerScorer(self.owner.words, self.owner.business_names)
+
     def start_rescore(self) -> int:
-        rescorer, runner, scorer = self.rescorer, self.runner, OwnerScorer(self.owner.words)
+        rescorer, runner, scorer = self.rescorer, self.runner, self._scorer()
 
         def job() -> RescoreResult:
             return rescore(
@@ -147,19 +159,61 @@ class Corrections(QObject):
 
         return runner.run(job, self._on_rescored, write=True, name="rescore posts")
 
+    def rescore_for_new_rules(self) -> int:
+        """Once after an update whose rules colour posts differently (RULES_VERSION), score
+        the stored posts again in the write lane; corrections still win. A quit mid-way
+        leaves the version unmarked, so the next start finishes the job."""
+        rescorer, runner, scorer = self.rescorer, self.runner, self._scorer()
+
+        def job() -> RescoreResult | None:
+            if rescorer.scored_with() == RULES_VERSION:
+                return None
+            result = rescore(
+                rescorer.post_ids(),
+                rescorer.write_batch,
+                scorer,
+                progress=self.rules_progress.emit,
+                cancelled=lambda: runner.cancelled,
+            )
+            if not result.stopped:
+                rescorer.mark_scored_with(RULES_VERSION)
+            return result
+
+        return runner.run(job, self._on_rules_rescored, write=True,
+                          name="rescore posts for new rules")
+
     def _show_progress(self, done: int, total: int) -> None:
         self.window.statusBar().showMessage(f"Scoring posts with your words… {done}/{total}")
+
+    def _show_rules_progress(self, done: int, total: int) -> None:
+        self.window.statusBar().showMessage(
+            f"Updating colours with Shopkeep's new sentiment rules… {done}/{total}"
+        )
+
+    def _on_rules_rescored(self, result: RescoreResult | None) -> None:
+        if result is None or result.scored == 0:
+            return  # already up to date, or nothing stored yet
+        if result.changed:  # a first start or an update that moved no colour stays quiet
+            self.window.statusBar().showMessage(
+                f"Updated colours with Shopkeep's new sentiment rules: {result.changed} of "
+                f"{result.scored} posts changed colour", 8000
+            )
+        self._show_rescored()
+        self.rescored.emit(result)
 
     def _on_rescored(self, result: RescoreResult) -> None:
         self.window.statusBar().showMessage(
             f"Scored {result.scored} posts with your words; {result.changed} changed colour", 8000
         )
+        self._show_rescored()
+        self.rescored.emit(result)
+
+    def _show_rescored(self) -> None:
         self.window.thread_model.reload()
         self.window.refresh_side()
         pane = self.window.conversation_pane
         if pane.thread is not None:
             self.reload_thread(pane.thread.id)
-        self.rescored.emit(result)
 
 
 def install_corrections(

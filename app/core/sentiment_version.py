@@ -1,0 +1,12 @@
+"""Which rules scored a stored post (outside app.core.sentiment, so the window can
+read it without compiling the scorer's patterns on the GUI thread).
+
+Bump RULES_VERSION whenever a change to the scorer colours any post differently
+(tests/test_rules_version.py fails until you do): on the next start the window
+rescores the stored posts once, in the background, so an update's better rules
+reach the inbox the owner already has, not only new mentions.
+"""
+
+from __future__ import annotations
+
+RULES_VERSION = 15  # the release of this stop's ~120 customer-message rules
