@@ -13,6 +13,8 @@ from PySide6.QtGui import QTextCursor
 from app.core.models import Author, Network, Post, Sentiment, SentimentLabel, StoredPost
 from app.core.rescore import OwnerScorer, load_words
 from app.core.sentiment_version import RULES_VERSION
+from app.storage.migrations import RULES_KEY
+from app.storage.tables import DbMeta
 from app.storage.word_list import StoredPostRescorer
 from app.ui.conversation_view import CHIP_POST_ID
 from app.ui.corrections import install_corrections
@@ -164,11 +166,13 @@ def test_an_update_with_new_rules_rescores_the_stored_posts_once(
     assert ui_store.post(complaint.id).sentiment.label is NEU
 
 
-def test_a_database_from_before_versions_were_recorded_is_rescored(
+def test_a_new_database_is_marked_and_an_older_one_is_rescored(
     main_window, ui_store, ui_runner, ui_paths
 ):
     rescorer = StoredPostRescorer(ui_store.db)
-    assert rescorer.scored_with() is None  # no mark yet: scored by some earlier release
+    assert rescorer.scored_with() == RULES_VERSION  # made by this release: nothing to redo
+    DbMeta.delete().where(DbMeta.key == RULES_KEY).execute()  # as releases before versions
+    assert rescorer.scored_with() is None
     corrections = install_corrections(main_window, ui_store, ui_runner, ui_paths, rescorer)
     corrections.rescore_for_new_rules()
     ui_runner.wait_idle()

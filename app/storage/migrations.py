@@ -15,12 +15,14 @@ from collections.abc import Callable, Sequence
 import peewee
 
 from app.core.errors import StorageError
+from app.core.sentiment_version import RULES_VERSION
 from app.storage.fts import create_fts, replace_triggers
 from app.storage.tables import ALL_TABLES, DbMeta, Thread
 
 log = logging.getLogger(__name__)
 
 SCHEMA_KEY = "schema_version"
+RULES_KEY = "scored_with_rules"  # the sentiment RULES_VERSION the stored posts carry
 
 Migration = tuple[int, Callable[[peewee.Database], None]]
 
@@ -90,6 +92,9 @@ def migrate(db: peewee.Database, migrations: Sequence[Migration] = MIGRATIONS) -
                 db.create_tables(ALL_TABLES, safe=True)
             create_fts(db)
             _stamp(db, target)
+            # every post in a new database is scored by this release's rules
+            with db.bind_ctx([DbMeta]):
+                DbMeta.replace(key=RULES_KEY, value=str(RULES_VERSION)).execute()
         log.info("Created a new database at schema v%d", target)
         return target
     for version, step in steps:

@@ -13,8 +13,7 @@ from app.core.models import Sentiment
 from app.storage import tables as t
 from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
-
-RULES_KEY = "scored_with_rules"  # in `meta`: the RULES_VERSION the stored posts carry
+from app.storage.migrations import RULES_KEY
 
 
 def scored_with() -> int | None:
