@@ -9,4 +9,4 @@ reach the inbox the owner already has, not only new mentions.
 
 from __future__ import annotations
 
-RULES_VERSION = 15  # the release of this stop's ~120 customer-message rules
+RULES_VERSION = 15  # 15: mixed messages, plain-fact complaints, questions, online slang
