@@ -59,18 +59,27 @@ def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
     return max(v for v, _ in migrations)
 
 
+def read_meta(db: peewee.Database, key: str) -> str | None:
+    """A fact from the `meta` table (None when it was never written)."""
+    with db.bind_ctx([DbMeta]):
+        row = DbMeta.get_or_none(DbMeta.key == key)
+    return row.value if row is not None else None
+
+
+def write_meta(db: peewee.Database, key: str, value: object) -> None:
+    with db.bind_ctx([DbMeta]):
+        DbMeta.replace(key=key, value=str(value)).execute()
+
+
 def schema_version(db: peewee.Database) -> int:
     """0 for an empty database, else the stamped version."""
     if not db.table_exists(DbMeta._meta.table_name):
         return 0
-    with db.bind_ctx([DbMeta]):
-        row = DbMeta.get_or_none(DbMeta.key == SCHEMA_KEY)
-    return int(row.value) if row else 0
+    return int(read_meta(db, SCHEMA_KEY) or 0)
 
 
 def _stamp(db: peewee.Database, version: int) -> None:
-    with db.bind_ctx([DbMeta]):
-        DbMeta.replace(key=SCHEMA_KEY, value=str(version)).execute()
+    write_meta(db, SCHEMA_KEY, version)
 
 
 def migrate(db: peewee.Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
@@ -92,9 +101,7 @@ def migrate(db: peewee.Database, migrations: Sequence[Migration] = MIGRATIONS) -
                 db.create_tables(ALL_TABLES, safe=True)
             create_fts(db)
             _stamp(db, target)
-            # every post in a new database is scored by this release's rules
-            with db.bind_ctx([DbMeta]):
-                DbMeta.replace(key=RULES_KEY, value=str(RULES_VERSION)).execute()
+            write_meta(db, RULES_KEY, RULES_VERSION)  # its posts get this release's rules
         log.info("Created a new database at schema v%d", target)
         return target
     for version, step in steps:

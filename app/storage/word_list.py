@@ -13,22 +13,22 @@ from app.core.models import Sentiment
 from app.storage import tables as t
 from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
-from app.storage.migrations import RULES_KEY
+from app.storage.migrations import RULES_KEY, read_meta, write_meta
 
 
-def scored_with() -> int | None:
+def scored_with(db: peewee.Database) -> int | None:
     """The rules version the stored posts were last scored with (None: never recorded)."""
     with storage_errors():
-        row = t.DbMeta.get_or_none(t.DbMeta.key == RULES_KEY)
+        value = read_meta(db, RULES_KEY)
     try:
-        return int(row.value) if row is not None else None
+        return int(value) if value is not None else None
     except ValueError:
         return None
 
 
 def mark_scored_with(db: peewee.Database, version: int) -> None:
     with storage_errors(), write_transaction(db):
-        t.DbMeta.insert(key=RULES_KEY, value=str(version)).on_conflict_replace().execute()
+        write_meta(db, RULES_KEY, version)
 
 
 def customer_post_ids() -> list[int]:
@@ -81,7 +81,7 @@ class StoredPostRescorer:
         return rescore_batch(self._db, post_ids, score)
 
     def scored_with(self) -> int | None:
-        return scored_with()
+        return scored_with(self._db)
 
     def mark_scored_with(self, version: int) -> None:
         mark_scored_with(self._db, version)
