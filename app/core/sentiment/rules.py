@@ -11,7 +11,7 @@ import itertools
 import re
 from typing import NamedTuple
 
-from app.core.sentiment import phrases
+from app.core.sentiment import counts, phrases
 from app.core.sentiment.lexicons import (
     EMPTY_THANKS,
     OCCASION_WORDS,
@@ -45,6 +45,8 @@ _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "ye
 _DOUBTED_BEFORE = re.compile(
     r"(?:\b(?:not|never|doubt|unsure|unlikely|hardly)|n't)(?: [\w']+){0,4} $"
 )
+_SHORT_KIND = "missing"  # fewer than promised (counts.py) is a kind of "missing or wrong"
+_SHORT_VALENCE = phrases.TABLE[_SHORT_KIND][1]
 _RETURN_PRAISE = "coming back"
 _DOUBTED_KIND = "never again"
 # The lookbehind after the literal "thank", so `re` can jump to each "thank".
@@ -108,6 +110,10 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
             phrase = phrase.replace("\n", " ")
         found.append(Complaint(kind, phrase, valence, clause))
+    short = counts.shortfall(text)  # numbers the patterns cannot compare
+    if short is not None and not any(c.kind == _SHORT_KIND for c in found):
+        phrase, at = short
+        found.append(Complaint(_SHORT_KIND, phrase, _SHORT_VALENCE, text.count("\n", 0, at)))
     return found
 
 

@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from app.core.models import Sentiment, SentimentLabel
 from app.core.sentiment import (
-    counts,
     engine,
     evidence,
     hedges,
@@ -31,8 +30,6 @@ _NEGATIVE_CONTEXT = -0.5  # a token this negative next to praise makes the prais
 _MAX_QUOTED = 3
 _QUOTE_STRIP = ".,!?:;\"'"
 _TITLES = phrases.TITLES
-_SHORT_KIND = "missing"  # fewer than promised (counts.py) is a kind of "missing or wrong"
-_SHORT_VALENCE = phrases.TABLE[_SHORT_KIND][1]
 # The labels as module constants: an Enum member lookup on the class costs ~0.1 µs.
 _POSITIVE = SentimentLabel.POSITIVE
 _NEGATIVE = SentimentLabel.NEGATIVE
@@ -76,10 +73,6 @@ def score(
         smileys.unflip(lows, sentiments, analyzer.lexicon)
     names = rules.proper_names(words, sentiments, starts, owner.words)
     found = rules.complaints(joined, owner.words)
-    short = counts.shortfall(joined)
-    if short is not None and not any(c.kind == _SHORT_KIND for c in found):
-        clause = joined.count("\n", 0, short[1])
-        found.append(rules.Complaint(_SHORT_KIND, short[0], _SHORT_VALENCE, clause))
     bad = [c for c in found if c.valence < 0] if found else found
     if bad:
         found = rules.weigh_complaints(found, lows, sentiments, bounds)
