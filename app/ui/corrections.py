@@ -10,6 +10,7 @@ gives the sync service so new posts use the owner's words too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -141,46 +142,39 @@ class Corrections(QObject):
         self.owner.words = dict(words)
         self.start_rescore()
 
-    def _scorer(self) -> OwnerScorer:
-        """A snapshot of the owner's scorer (words and shop names) for one rescoring job."""
-        return OwnerScorer(self.owner.words, self.owner.business_names)
+    def _rescore_all(self, progress: Callable[[int, int], None]) -> Callable[[], RescoreResult]:
+        """A write-lane job scoring every stored post again, with a snapshot of the owner's
+        scorer (words and shop names) taken now."""
+        rescorer, runner = self.rescorer, self.runner
+        scorer = OwnerScorer(self.owner.words, self.owner.business_names)
+        return lambda: rescore(
+            rescorer.post_ids(),
+            rescorer.write_batch,
+            scorer,
+            progress=progress,
+            cancelled=lambda: runner.cancelled,
+        )
 
     def start_rescore(self) -> int:
-        rescorer, runner, scorer = self.rescorer, self.runner, self._scorer()
-
-        def job() -> RescoreResult:
-            return rescore(
-                rescorer.post_ids(),
-                rescorer.write_batch,
-                scorer,
-                progress=self.progress.emit,
-                cancelled=lambda: runner.cancelled,
-            )
-
-        return runner.run(job, self._on_rescored, write=True, name="rescore posts")
+        job = self._rescore_all(self.progress.emit)
+        return self.runner.run(job, self._on_rescored, write=True, name="rescore posts")
 
     def rescore_for_new_rules(self) -> int:
         """Once after an update whose rules colour posts differently (RULES_VERSION), score
         the stored posts again in the write lane; corrections still win. A quit mid-way
         leaves the version unmarked, so the next start finishes the job."""
-        rescorer, runner, scorer = self.rescorer, self.runner, self._scorer()
+        rescorer, rescore_all = self.rescorer, self._rescore_all(self.rules_progress.emit)
 
         def job() -> RescoreResult | None:
             if rescorer.scored_with() == RULES_VERSION:
                 return None
-            result = rescore(
-                rescorer.post_ids(),
-                rescorer.write_batch,
-                scorer,
-                progress=self.rules_progress.emit,
-                cancelled=lambda: runner.cancelled,
-            )
+            result = rescore_all()
             if not result.stopped:
                 rescorer.mark_scored_with(RULES_VERSION)
             return result
 
-        return runner.run(job, self._on_rules_rescored, write=True,
-                          name="rescore posts for new rules")
+        return self.runner.run(job, self._on_rules_rescored, write=True,
+                               name="rescore posts for new rules")
 
     def _show_progress(self, done: int, total: int) -> None:
         self.window.statusBar().showMessage(f"Scoring posts with your words… {done}/{total}")
@@ -198,22 +192,22 @@ class Corrections(QObject):
                 f"Updated colours with Shopkeep's new sentiment rules: {result.changed} of "
                 f"{result.scored} posts changed colour", 8000
             )
-        self._show_rescored()
-        self.rescored.emit(result)
+        self._show_rescored(result)
 
     def _on_rescored(self, result: RescoreResult) -> None:
         self.window.statusBar().showMessage(
             f"Scored {result.scored} posts with your words; {result.changed} changed colour", 8000
         )
-        self._show_rescored()
-        self.rescored.emit(result)
+        self._show_rescored(result)
 
-    def _show_rescored(self) -> None:
+    def _show_rescored(self, result: RescoreResult) -> None:
+        """The new colours in the list, the folder counts and the open conversation."""
         self.window.thread_model.reload()
         self.window.refresh_side()
         pane = self.window.conversation_pane
         if pane.thread is not None:
             self.reload_thread(pane.thread.id)
+        self.rescored.emit(result)
 
 
 def install_corrections(
