@@ -24,8 +24,10 @@ EXTRA = (
     "Danke, alles gut angekommen",
     "thanks for nothing @bakery",
     "#NeverAgain waited 2 hours",
+    "5/5 for the lemon drizzle",
+    "parcel came open #neveragain #fail",
 )
-PINNED = {15: "bb805bf0a8cd7118"}
+PINNED = {16: "606b6392f35294f2"}
 
 
 def _digest() -> str:

@@ -17,7 +17,6 @@ from tests.sentiment_support import NEG, NEU, POS, why
     "the new shop front is giving budget",
     "rip my parcel, tracking says it's in Belgium",
     "who decided to remove the window seats??",
-    "service tonight was a 2/10",
     "the vibes in there were off today",
     "the croissants have gotten tiny",
 ])

@@ -9,4 +9,4 @@ reach the inbox the owner already has, not only new mentions.
 
 from __future__ import annotations
 
-RULES_VERSION = 15  # 15: mixed messages, plain-fact complaints, questions, online slang
+RULES_VERSION = 16  # 16: ratings ("5/5", "one star"), runs of hashtags, "mind blown"

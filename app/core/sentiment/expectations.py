@@ -46,7 +46,6 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"confirmed|reserved|pre-?ordered)",
             r"recommend (?:avoiding|against|staying away|steering clear|going elsewhere|"
             r"looking elsewhere)",
-            r"(?:0|1|2|zero|one|two) (?:out of|outta) (?:5|five|10|ten)(?: stars?)?",
             r"(?:you )?get what you pay for",
             r"not so much(?![\w'])",
             r"(?:feels?|felt|looks?|looked|seems?) cheap|cheap (?:feel|look|feeling|looking)",

@@ -279,7 +279,6 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:will not|won'?t|wont|would not|wouldn'?t) (?:be )?(?:return(?:ing)?|recommend\w*)",
             r"(?:do not|don'?t|never) (?:buy|purchase|order|go there|go here|eat here|shop here)",
             r"last time (?:buying|ordering|shopping|eating|going|coming)",
-            r"(?:zero|0|one|1|no) stars?",
             r"thumbs down",
             r"never (?:coming|going|ordering|buying|shopping|eating|using|returning|"
             r"be (?:back|returning|ordering)|come back|order|buy|shop|go back|use)",

@@ -29,7 +29,6 @@ ONLINE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"account|refund|weekend|plans)",
             r"who (?:decided|thought it was a good idea) to (?:remove|get rid of|change|"
             r"discontinue|stop|drop|cut|raise|put up|replace)",
-            r"(?:0|1|2|3|4|zero|one|two|three|four)/10|(?:0|1|2)/5",
             r"(?:this|that|it) ain'?t it(?![\w'])",
             r"vibes? (?:\w+ ){0,3}?(?:is|are|was|were) (?:off|weird|bad|rancid|not it|awful|dead)",
             r"(?:have|has|they've|it's|its) (?:gotten|got|become|gone) (?:so |really |way )?"

@@ -24,6 +24,7 @@ from app.core.sentiment.lexicons import (
 )
 from app.core.sentiment.online_slang import ONLINE_COMPLAINTS, ONLINE_PRAISE, ONLINE_TITLES
 from app.core.sentiment.praise_kinds import PRAISE
+from app.core.sentiment.ratings import RATING_COMPLAINTS, RATING_PRAISE, RATING_TITLES
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 
 TABLE = {
@@ -32,11 +33,19 @@ TABLE = {
     **SHORTFALL,
     **REVIEW_COMPLAINTS,
     **ONLINE_COMPLAINTS,
+    **RATING_COMPLAINTS,
     **PRAISE,
     **REVIEW_PRAISE,
     **ONLINE_PRAISE,
+    **RATING_PRAISE,
 }
-TITLES = {**COMPLAINT_TITLES, **DELIVERY_TITLES, **REVIEW_TITLES, **ONLINE_TITLES}
+TITLES = {
+    **COMPLAINT_TITLES,
+    **DELIVERY_TITLES,
+    **REVIEW_TITLES,
+    **ONLINE_TITLES,
+    **RATING_TITLES,
+}
 KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word
 _HEAD = 10  # longest head tried for the pre-scan

@@ -37,8 +37,6 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:i'?ll|we'?ll|i will|we will|ill) (?:definitely |surely |certainly |totally )?"
             r"(?:be back|return)",
             r"(?:def|defo|definitely|definately) (?:be )?(?:coming|going) back",
-            r"(?:5|five|10) stars",
-            r"10/10",
         ),
         1.8,
     ),
@@ -68,8 +66,7 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"changed (?:my|our) (?:life|lives)|life[- ]changing",
             r"never (?:looked|been|felt|tasted|smelled|smelt|worked|slept) (?:so |this )?"
             r"(?:better|healthier|happier|nicer|cleaner|fresher|comfier|softer)",
-            r"(?:a |your |their )?customers? for life|"
-            r"(?:6|six|10|ten|100|a hundred|a million|more) stars",
+            r"(?:a |your |their )?customers? for life",
             r"(?:hasn'?t|haven'?t|won'?t|doesn'?t|don'?t|didn'?t) (?:taken|take) "
             r"(?:it|them|the \w+|her \w+|his \w+|my \w+) off",
             r"(?:looks?|looked|looking) (?:brand[- ]new|(?:as )?good as new|like new)|"
@@ -82,14 +79,13 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         1.8,
     ),
-    # A verdict or a rating: "would recommend", "ten out of ten", "the quickest repair
+    # A verdict: "would recommend", "the quickest repair
     # I've ever had", "ruined all other buns for me", "half what the others quoted".
     "verdict": (
         (
             after("would|will|i'd|we'd|id|i'll|we'll|definitely|totally|happily|absolutely")
             + "recommend(?! (?:avoiding|against|staying away|steering clear|going elsewhere|"
             r"looking elsewhere|you (?:avoid|look elsewhere|go elsewhere)))",
-            r"(?:10|ten|9|nine) (?:out of|outta) (?:10|ten)|(?:5|five) (?:out of|outta) (?:5|five)",
             # (two alternatives, so the matcher keys on "friendliest", not on "friendl")
             r"(?:quickest|fastest|friendliest|tastiest|freshest|smoothest|comfiest|softest|"
             r"cleanest|kindest|loveliest|cheapest) (?:\w+ ){0,3}?" + _EVER,

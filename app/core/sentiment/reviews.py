@@ -166,7 +166,7 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"above and beyond",
             r"melts? in (?:your|my|the) mouth",
             r"blew (?:me|us) away|blew my mind",
-            r"blown away",
+            r"blown away|mind[- ]?blown|mind[- ]?blowing",
             r"second to none",
             r"worth (?:every|the) (?:penny|wait|trip|drive|price|money|calories|minute|second|"
             r"mile|bite|pound|cent|crumb)",

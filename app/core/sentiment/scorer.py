@@ -186,7 +186,8 @@ def _reasons(
         ):
             if hits:
                 kinds = ", ".join(dict.fromkeys([_TITLES[c.kind] for c in hits]))
-                out.append(f"{title} ({kinds}): {_quote([c.phrase for c in hits])}")
+                named = title if kinds == title else f"{title} ({kinds})"  # not "praise (praise)"
+                out.append(f"{named}: {_quote([c.phrase for c in hits])}")
     if sarcastic:
         out.append("sarcastic praise: " + _quote(sarcastic))
     scored = list(itertools.compress(range(len(sentiments)), sentiments))  # nonzero, in C

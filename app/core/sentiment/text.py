@@ -22,7 +22,9 @@ _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'
 # (a literal first character) instead of trying the pattern at every position.
 _HANDLE = re.compile(r"@(?<![\w@]@)[\w.\-]+(?:@[\w.\-]+)?")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_HASHTAG = re.compile(r"#(?<![\w#]#)(\w+)")
+# A tag followed by another tag ends a clause: "#neveragain #fail" is two verdicts, and
+# "never" must not negate "fail". A lone "#not" or "#still" leads into the next tag.
+_HASHTAG = re.compile(r"#(?<![\w#]#)(\w+)(?=(\s+#\w)?)")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _SPACES = re.compile(r"[ \t]+")
 # A short double-quoted span inside a longer message: what a cake, a sign or a
@@ -55,7 +57,11 @@ _NO_CAP = re.compile(r"\bno cap\b", re.IGNORECASE)
 _HASHTAG_WORDS = word_set(
     "a an the i my me we our you your it is was not no never again so too very worst "
     "best fail epic customer service still waiting where order help "
+    # nouns that follow an opinion word in a tag: #goodtimes, #badday, #greatfood
+    "times time day days night life vibes food coffee cake bread shop store staff team "
+    "delivery parcel experience weekend morning ever "
 )
+_LEADING_TAGS = word_set("not no never still so very too really totally")
 
 
 def unescape(text: str) -> str:
@@ -151,7 +157,12 @@ def split_hashtags(text: str) -> str:
     """#NeverAgain -> "never again", #worstservice -> "worst service", so the words count."""
     if "#" not in text:
         return text
-    return _HASHTAG.sub(lambda m: _split_tag(m.group(1)), text)
+    return _HASHTAG.sub(_split_match, text)
+
+
+def _split_match(m: re.Match[str]) -> str:
+    words = _split_tag(m.group(1))
+    return words + "," if m.group(2) and words not in _LEADING_TAGS else words
 
 
 @lru_cache(maxsize=4096)
