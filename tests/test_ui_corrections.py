@@ -4,7 +4,9 @@ the background."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -18,6 +20,7 @@ from app.storage.tables import DbMeta
 from app.storage.word_list import StoredPostRescorer
 from app.ui.conversation_view import CHIP_POST_ID
 from app.ui.corrections import install_corrections
+from app.ui.task_runner import TaskRunner
 
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
 
@@ -129,9 +132,15 @@ def test_word_list_dialog_rescores_stored_posts(main_window, ui_store, ui_runner
     assert ui_store.post(post.id).label is NEU
 
 
+def _grey(rescorer: StoredPostRescorer, post_ids: list[int]) -> None:
+    rescorer.write_scores(
+        rescorer.score_batch(post_ids, lambda _text: Sentiment(0.0, NEU, ("old",), "en"))
+    )
+
+
 def _as_older_rules_left_them(rescorer: StoredPostRescorer) -> None:
     """Every stored post grey, as rules from before RULES_VERSION might have left them."""
-    rescorer.write_batch(rescorer.post_ids(), lambda _text: Sentiment(0.0, NEU, ("old",), "en"))
+    _grey(rescorer, rescorer.post_ids())
     rescorer.mark_scored_with(RULES_VERSION - 1)
 
 
@@ -160,7 +169,7 @@ def test_an_update_with_new_rules_rescores_the_stored_posts_once(
     assert ui_store.post(praise.id).label is NEU  # the correction still wins
 
     # the next start finds the posts up to date and leaves them as they are
-    rescorer.write_batch([complaint.id], lambda _text: Sentiment(0.0, NEU, ("old",), "en"))
+    _grey(rescorer, [complaint.id])
     corrections.rescore_for_new_rules()
     ui_runner.wait_idle()
     assert ui_store.post(complaint.id).sentiment.label is NEU
@@ -197,3 +206,69 @@ def test_rescoring_keeps_the_shops_own_name_out_of_the_score(
     corrections.save_words({"coeliac": -2.0})  # any change to the list rescores every post
     ui_runner.wait_idle()
     assert ui_store.post(question.id).sentiment.label is NEU  # "happy" is the shop's name
+
+
+def _customer(account: Any, n: int, text: str) -> Post:
+    return Post(network=Network(account.network), remote_id=f"bulk-{n}",
+                author=Author(account.network, f"c{n}", f"@c{n}@x.example", f"C{n}"),
+                text=text, created_at=datetime.now(UTC), is_mention=True)
+
+
+class _SlowRescorer(StoredPostRescorer):
+    """The real storage, with each batch's scoring slowed to what a big inbox's takes, so
+    the test can see what waits for what."""
+
+    def score_batch(self, post_ids: Any, score: Any) -> Any:
+        time.sleep(0.05)
+        return super().score_batch(post_ids, score)
+
+
+def test_a_click_during_a_rescore_waits_for_one_batch_not_the_whole_pass(
+    qtbot, main_window, ui_store, ui_paths
+):
+    account = ui_store.accounts()[0]
+    ui_store.ingest(account.id, [_customer(account, n, f"order {n} came broken")
+                                 for n in range(1200)], OwnerScorer())
+    runner = TaskRunner()  # real threads: the write lane is one of them
+    corrections = install_corrections(main_window, ui_store, runner, ui_paths,
+                                      _SlowRescorer(ui_store.db))
+    batches: list[int] = []  # recorded on the worker thread as each batch is stored
+    corrections.progress.connect(lambda done, _total: batches.append(done),
+                                 Qt.ConnectionType.DirectConnection)
+    finished: list[Any] = []
+    corrections.rescored.connect(finished.append)
+    total_batches = -(-len(ui_store.db.execute_sql("select id from post").fetchall()) // 200)
+
+    corrections.save_words({"broken": -2.5})
+    qtbot.waitUntil(lambda: len(batches) >= 1, timeout=10_000)
+    seen_by_click: list[int] = []
+    runner.run(lambda: seen_by_click.append(len(batches)), write=True)  # e.g. mark read
+    qtbot.waitUntil(lambda: bool(seen_by_click), timeout=10_000)
+    assert seen_by_click[0] < total_batches - 1  # it did not wait for the rest of the pass
+
+    # the owner changes the list again mid-pass: the older pass stops, the newer one reports
+    corrections.save_words({"broken": -2.5, "came": -1.0})
+    qtbot.waitUntil(lambda: bool(finished), timeout=30_000)
+    assert runner.wait_idle(30_000)
+    qtbot.wait(50)
+    assert len(finished) == 1 and not finished[0].stopped
+    assert finished[0].scored == sum(1 for p in ui_store.db.execute_sql(
+        "select id from post where not is_own and not deleted").fetchall())
+    assert "with your words" in main_window.statusBar().currentMessage()
+    runner.shutdown()
+
+
+def test_rescoring_keeps_the_score_of_an_edit_synced_meanwhile(main_window, ui_store):
+    account = ui_store.accounts()[0]
+    original = _customer(account, 1, "lovely bread")
+    thread_id = ui_store.ingest(account.id, [original], OwnerScorer()).new_thread_ids[0]
+    (stored,) = ui_store.thread_posts(thread_id)
+    rescorer = StoredPostRescorer(ui_store.db)
+    stale = rescorer.score_batch([stored.id], lambda _t: Sentiment(0.9, POS, ("old",), "en"))
+
+    edited = replace(original, text="awful bread, it was mouldy",
+                     edited_at=original.created_at + timedelta(minutes=5))
+    ui_store.ingest(account.id, [edited], OwnerScorer())  # the sync stores the edit first
+    rescorer.write_scores(stale)  # then the rescore's batch, scored from the old text
+
+    assert ui_store.post(stored.id).sentiment.label is NEG

@@ -1,14 +1,17 @@
-"""Rescoring stored posts after the owner changes the word list, in batches.
+"""Rescoring stored posts after the owner changes the word list or an update brings new
+rules, in batches.
 
-Runs in the task runner's write lane (one writer at a time): each batch is a
-short transaction, progress is reported between batches, and a quitting app
-stops it between batches. Owner corrections are untouched: they win anyway.
+Each batch is read and scored on a worker thread, then written in one short
+transaction through the write lane, so a sync's writes and the owner's own
+clicks wait for one batch at most, never for the whole pass (tens of seconds
+on a big inbox). Progress is reported between batches and a quitting app stops
+it between batches. Owner corrections are untouched: they win anyway.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,27 @@ BATCH = 200
 SETTINGS_KEY = "sentiment_words"  # the owner's list, in settings.json (no table for it)
 
 Scorer = Callable[[str], Sentiment]
-WriteBatch = Callable[[Iterable[int], Scorer], int]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPost:
+    """A post's new score, with the text it was computed from: a post edited while the
+    batch waited for the lane keeps the score its edit brought."""
+
+    post_id: int
+    thread_id: int
+    text: str
+    sentiment: Sentiment
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredBatch:
+    updates: list[ScoredPost]  # only posts whose score, label or reasons differ
+    changed: int  # how many labels differ
+
+
+ScoreBatch = Callable[[Sequence[int], Scorer], ScoredBatch]
+WriteScores = Callable[[ScoredBatch], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +95,28 @@ class OwnerScorer:
 
 def rescore(
     post_ids: Sequence[int],
-    write_batch: WriteBatch,
+    score_batch: ScoreBatch,
+    write_scores: WriteScores,
     scorer: Scorer,
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     batch: int = BATCH,
 ) -> RescoreResult:
-    """Score `post_ids` again with `scorer`, `batch` at a time; returns the counts."""
+    """Score `post_ids` again with `scorer`, `batch` at a time; returns the counts.
+
+    `score_batch` reads and scores (no lock held); `write_scores` stores one batch.
+    """
     total = len(post_ids)
     changed = done = 0
     for start in range(0, total, batch):
         if cancelled is not None and cancelled():
             return RescoreResult(done, changed, stopped=True)
         chunk = post_ids[start : start + batch]
-        changed += write_batch(chunk, scorer)
+        scored = score_batch(chunk, scorer)
+        if scored.updates:
+            write_scores(scored)
+        changed += scored.changed
         done += len(chunk)
         if progress is not None:
             progress(done, total)

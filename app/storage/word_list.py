@@ -1,15 +1,17 @@
 """Rescoring stored posts with the owner's word list (the list itself is in settings.json,
-see app.core.rescore) or with an update's new rules. Each batch is one short
-transaction, so the single write lane never holds the database for long.
+see app.core.rescore) or with an update's new rules. Scoring is a read; each batch's
+writes are one short transaction, so the single write lane never holds the database
+for long.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 
 import peewee
 
 from app.core.models import Sentiment
+from app.core.rescore import ScoredBatch, ScoredPost
 from app.storage import tables as t
 from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
@@ -38,33 +40,42 @@ def customer_post_ids() -> list[int]:
         return [r.id for r in query.order_by(t.Post.id)]
 
 
-def rescore_batch(
-    db: peewee.Database, post_ids: Iterable[int], score: Callable[[str], Sentiment]
-) -> int:
-    """Rescore these posts in one transaction; returns how many labels changed."""
-    changed = 0
+def score_batch(post_ids: Sequence[int], score: Callable[[str], Sentiment]) -> ScoredBatch:
+    """Score these posts again (a read: no transaction, no lock held while scoring)."""
+    with storage_errors():
+        rows = list(
+            t.Post.select(t.Post.id, t.Post.thread, t.Post.text, t.Post.compound, t.Post.label,
+                          t.Post.reasons)
+            .where(t.Post.id.in_(list(post_ids)))
+            .tuples()
+        )
+    updates, changed = [], 0
+    for post_id, thread_id, text, compound, label, reasons in rows:
+        result = score(text or "")
+        if result.label.value != label:
+            changed += 1
+        elif (result.compound, list(result.reasons)) == (compound, list(reasons or [])):
+            continue
+        updates.append(ScoredPost(post_id, thread_id, text or "", result))
+    return ScoredBatch(updates, changed)
+
+
+def write_scores(db: peewee.Database, batch: ScoredBatch) -> None:
+    """Store one scored batch in one transaction; a post whose text changed since it was
+    read (an edit synced meanwhile) keeps the score its new text was given."""
+    threads = set()
     with storage_errors(), write_transaction(db):
-        rows = list(t.Post.select().where(t.Post.id.in_(list(post_ids))))
-        threads = set()
-        for row in rows:
-            result = score(row.text or "")
-            if result.label.value != row.label:
-                changed += 1
-            if (result.label.value, result.compound, list(result.reasons)) == (
-                row.label,
-                row.compound,
-                list(row.reasons or []),
-            ):
-                continue
-            t.Post.update(
-                compound=result.compound,
-                label=result.label.value,
-                reasons=list(result.reasons),
-                sentiment_language=result.language,
-            ).where(t.Post.id == row.id).execute()
-            threads.add(row.thread_id)
+        for p in batch.updates:
+            s = p.sentiment
+            written = (
+                t.Post.update(compound=s.compound, label=s.label.value, reasons=list(s.reasons),
+                              sentiment_language=s.language)
+                .where((t.Post.id == p.post_id) & (t.Post.text == p.text))
+                .execute()
+            )
+            if written:
+                threads.add(p.thread_id)
         recompute_threads(sorted(threads))
-    return changed
 
 
 class StoredPostRescorer:
@@ -77,8 +88,12 @@ class StoredPostRescorer:
     def post_ids(self) -> list[int]:
         return customer_post_ids()
 
-    def write_batch(self, post_ids: Iterable[int], score: Callable[[str], Sentiment]) -> int:
-        return rescore_batch(self._db, post_ids, score)
+    def score_batch(self, post_ids: Sequence[int], score: Callable[[str], Sentiment]
+                    ) -> ScoredBatch:
+        return score_batch(post_ids, score)
+
+    def write_scores(self, batch: ScoredBatch) -> None:
+        write_scores(self._db, batch)
 
     def scored_with(self) -> int | None:
         return scored_with(self._db)

@@ -10,7 +10,7 @@ gives the sync service so new posts use the owner's words too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -21,6 +21,7 @@ from app.core.paths import AppPaths
 from app.core.rescore import (
     OwnerScorer,
     RescoreResult,
+    ScoredBatch,
     Scorer,
     load_words,
     rescore,
@@ -29,6 +30,7 @@ from app.core.rescore import (
 from app.core.sentiment_version import RULES_VERSION
 from app.ui.label_menu import LabelMenu
 from app.ui.word_list_dialog import WordListDialog
+from app.ui.write_lane import call_in_lane
 
 
 class Rescorer(Protocol):
@@ -36,7 +38,9 @@ class Rescorer(Protocol):
 
     def post_ids(self) -> list[int]: ...
 
-    def write_batch(self, post_ids: Any, score: Scorer) -> int: ...
+    def score_batch(self, post_ids: Sequence[int], score: Scorer) -> ScoredBatch: ...
+
+    def write_scores(self, batch: ScoredBatch) -> None: ...
 
     def scored_with(self) -> int | None: ...
 
@@ -63,6 +67,7 @@ class Corrections(QObject):
         super().__init__(window)
         self.window, self.store, self.runner, self.paths = window, store, runner, paths
         self.rescorer, self.owner = rescorer, owner
+        self._generation = 0  # bumped by each rescoring pass; an older pass then stops
         self.menu: LabelMenu | None = None
         self.dialog: WordListDialog | None = None
         window.conversation_pane.view.label_clicked.connect(self._on_chip_clicked)
@@ -143,38 +148,50 @@ class Corrections(QObject):
         self.start_rescore()
 
     def _rescore_all(self, progress: Callable[[int, int], None]) -> Callable[[], RescoreResult]:
-        """A write-lane job scoring every stored post again, with a snapshot of the owner's
-        scorer (words and shop names) taken now."""
-        rescorer, runner = self.rescorer, self.runner
+        """A job scoring every stored post again on a worker thread, with a snapshot of the
+        owner's scorer (words and shop names) taken now. Only each batch's writes take the
+        write lane, so a sync or a click waits for one batch, not for the whole pass.
+
+        Starting another pass stops this one (its scorer is out of date). A finished pass
+        used this release's rules, so it also marks the stored posts as scored with them.
+        """
+        self._generation += 1
+        generation, rescorer, runner = self._generation, self.rescorer, self.runner
         scorer = OwnerScorer(self.owner.words, self.owner.business_names)
-        return lambda: rescore(
-            rescorer.post_ids(),
-            rescorer.write_batch,
-            scorer,
-            progress=progress,
-            cancelled=lambda: runner.cancelled,
-        )
+
+        def job() -> RescoreResult:
+            result = rescore(
+                rescorer.post_ids(),
+                rescorer.score_batch,
+                lambda batch: call_in_lane(runner, lambda: rescorer.write_scores(batch),
+                                           "rescore: store a batch"),
+                scorer,
+                progress=progress,
+                cancelled=lambda: runner.cancelled or generation != self._generation,
+            )
+            if not result.stopped:
+                call_in_lane(runner, lambda: rescorer.mark_scored_with(RULES_VERSION),
+                             "rescore: mark the rules version")
+            return result
+
+        return job
 
     def start_rescore(self) -> int:
         job = self._rescore_all(self.progress.emit)
-        return self.runner.run(job, self._on_rescored, write=True, name="rescore posts")
+        return self.runner.run(job, self._on_rescored, name="rescore posts")
 
     def rescore_for_new_rules(self) -> int:
         """Once after an update whose rules colour posts differently (RULES_VERSION), score
-        the stored posts again in the write lane; corrections still win. A quit mid-way
-        leaves the version unmarked, so the next start finishes the job."""
+        the stored posts again; corrections still win. A quit mid-way leaves the version
+        unmarked, so the next start finishes the job."""
         rescorer, rescore_all = self.rescorer, self._rescore_all(self.rules_progress.emit)
 
         def job() -> RescoreResult | None:
             if rescorer.scored_with() == RULES_VERSION:
                 return None
-            result = rescore_all()
-            if not result.stopped:
-                rescorer.mark_scored_with(RULES_VERSION)
-            return result
+            return rescore_all()
 
-        return self.runner.run(job, self._on_rules_rescored, write=True,
-                               name="rescore posts for new rules")
+        return self.runner.run(job, self._on_rules_rescored, name="rescore posts for new rules")
 
     def _show_progress(self, done: int, total: int) -> None:
         self.window.statusBar().showMessage(f"Scoring posts with your words… {done}/{total}")
@@ -185,8 +202,8 @@ class Corrections(QObject):
         )
 
     def _on_rules_rescored(self, result: RescoreResult | None) -> None:
-        if result is None or result.scored == 0:
-            return  # already up to date, or nothing stored yet
+        if result is None or result.scored == 0 or result.stopped:
+            return  # up to date, nothing stored yet, or a newer pass took over
         if result.changed:  # a first start or an update that moved no colour stays quiet
             self.window.statusBar().showMessage(
                 f"Updated colours with Shopkeep's new sentiment rules: {result.changed} of "
@@ -195,6 +212,8 @@ class Corrections(QObject):
         self._show_rescored(result)
 
     def _on_rescored(self, result: RescoreResult) -> None:
+        if result.stopped:
+            return  # the owner changed the list again: the newer pass reports
         self.window.statusBar().showMessage(
             f"Scored {result.scored} posts with your words; {result.changed} changed colour", 8000
         )

@@ -62,7 +62,7 @@ class WriteLaneStore:
             return attr
 
         def through_lane(*args: Any, **kwargs: Any) -> Any:
-            result = self.call_in_lane(lambda: attr(*args, **kwargs), name)
+            result = call_in_lane(self._runner, lambda: attr(*args, **kwargs), f"sync: {name}")
             if name == "ingest" and self.on_ingest is not None:
                 self.on_ingest(result)
             return result
@@ -70,30 +70,32 @@ class WriteLaneStore:
         through_lane.__name__ = name
         return through_lane
 
-    def call_in_lane(self, fn: Callable[[], Any], name: str = "write") -> Any:
-        """Run `fn` on the write lane and wait for it; its exception is re-raised here.
 
-        Raises LaneStopped when the app quits before the write ran (a running
-        write still finishes: it is one transaction either way).
-        """
-        if self._runner.synchronous:
-            return fn()
-        done = threading.Event()
-        box: dict[str, Any] = {}
+def call_in_lane(runner: TaskRunner, fn: Callable[[], Any], name: str = "write") -> Any:
+    """Run `fn` on the write lane from a worker thread and wait for it; its exception is
+    re-raised here.
 
-        def job() -> None:
-            try:
-                box["value"] = fn()
-            except BaseException as exc:  # handed to the waiting worker, never lost
-                box["error"] = exc
-            finally:
-                done.set()
+    Raises LaneStopped when the app quits before the write ran (a running
+    write still finishes: it is one transaction either way).
+    """
+    if runner.synchronous:
+        return fn()
+    done = threading.Event()
+    box: dict[str, Any] = {}
 
-        if self._runner.run(job, name=f"sync: {name}", write=True) < 0:
-            raise LaneStopped(f"{name}: the write lane is closed")
-        while not done.wait(POLL_SECONDS):
-            if self._runner.cancelled:
-                raise LaneStopped(f"{name}: stopped while waiting for the write lane")
-        if "error" in box:
-            raise box["error"]
-        return box.get("value")
+    def job() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the waiting worker, never lost
+            box["error"] = exc
+        finally:
+            done.set()
+
+    if runner.run(job, name=name, write=True) < 0:
+        raise LaneStopped(f"{name}: the write lane is closed")
+    while not done.wait(POLL_SECONDS):
+        if runner.cancelled:
+            raise LaneStopped(f"{name}: stopped while waiting for the write lane")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
