@@ -26,8 +26,9 @@ EXTRA = (
     "#NeverAgain waited 2 hours",
     "5/5 for the lemon drizzle",
     "parcel came open #neveragain #fail",
+    "when will you be back in stock?",
 )
-PINNED = {16: "606b6392f35294f2"}
+PINNED = {16: "0149c7ecb67fb61b"}
 
 
 def _digest() -> str:

@@ -78,3 +78,43 @@ def test_a_reply_to_the_shop_that_is_not_satisfied(text):
 @pytest.mark.parametrize("text", ["no rush at all", "no hurry, whenever suits"])
 def test_no_rush_is_patience_not_a_refusal(text):
     assert score(text).label is not NEG
+
+
+@pytest.mark.parametrize("text", [
+    "When will you be open on Sunday?",
+    "when will you be at the farmers market?",
+    "when will you be back in stock with the blue mugs?",
+])
+def test_asking_when_the_shop_will_be_somewhere_is_not_chasing(text):
+    assert score(text).label is NEU
+
+
+@pytest.mark.parametrize("text", [
+    "when are you going to reply to my email?",
+    "when will you be sending my replacement?",
+    "when do you fix the card machine?",
+])
+def test_asking_when_an_answer_or_a_fix_comes_is_chasing(text):
+    assert score(text).label is NEG
+    assert "no reply" in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what time are you going to be back in the shop?",
+    "the lemon tart will be back in June",
+    "you guys will be back at the market next week?",
+    "are the cinnamon buns going to be back after Easter",
+])
+def test_someone_else_coming_back_is_news_not_a_promise(text):
+    assert score(text).label is NEU
+    assert "coming back" not in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I can assure you we'll be back",
+    "my husband and I will be back for the pies",
+    "will definitely be back",
+])
+def test_the_customer_coming_back_is_still_praise(text):
+    assert score(text).label is POS
+    assert "coming back" in why(text)

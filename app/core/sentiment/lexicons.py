@@ -306,8 +306,12 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"without (?:a|any|an) (?:reply|response|answer|word|call back|callback)",
             r"where (?:my|our) (?:order|parcel|package|delivery|refund|stuff|item|items|money|"
             r"food|replacement|tickets?) (?:is|are|went|has gone|have gone|got to)",
-            r"when (?:will|do|can|am|are|is) (?:i|we|my|our|it|you) "
+            r"when (?:will|do|can|am|are|is) (?:i|we|my|our|it) "
             r"(?:get|receive|hear|going|be|arriv|ship|deliver|respond|reply|fix)",
+            # ("when will you be open?" asks the hours: only an answer or a fix is chased)
+            r"when (?:will|do|can|are|is) you (?:(?:be |going to |gonna )?(?:get(?:ting)? back|"
+            r"respond|reply|replying|answer|fix|fixing|refund|refunding|send|sending|ship|"
+            r"shipping|deliver|sort))",
             r"any (?:update|news|word|response|reply)",
             r"no (?:response|reply|answer|update|callback|call back|one answers)",
             r"(?:nobody|no one)(?:'s| has)? (?:called|rung|phoned|emailed|replied|been in touch|"

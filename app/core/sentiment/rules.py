@@ -45,6 +45,13 @@ _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "ye
 _DOUBTED_BEFORE = re.compile(
     r"(?:\b(?:not|never|doubt|unsure|unlikely|hardly)|n't)(?: [\w']+){0,4} $"
 )
+# "will be back" said of someone or something else is news, not a customer's promise:
+# "what time are you going to be back?", "the lemon tart will be back in June".
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:you|u|ya|y'?all|it|they|he|she|(?:the|this|that|these|those|your|their) [\w']+"
+    r"(?: [\w']+)?)(?: (?:guys|lot|is|are|all))? $"
+)
+_FIRST_PERSON = ("i ", "i'", "we ", "we'", "ill ")
 _SHORT_KIND = "missing"  # fewer than promised (counts.py) is a kind of "missing or wrong"
 _SHORT_VALENCE = phrases.TABLE[_SHORT_KIND][1]
 _RETURN_PRAISE = "coming back"
@@ -96,10 +103,16 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         if owner_words and any(w in owner_words for w in phrase.split()):
             continue  # the owner's word list decides about this word
         kind, valence = _GROUP_KIND[m.lastgroup]  # type: ignore[index]
-        if kind == _RETURN_PRAISE and _DOUBTED_BEFORE.search(
-            text, max(0, text.rfind("\n", 0, at) + 1, at - 40), at
-        ):
-            kind, valence = _DOUBTED_KIND, phrases.TABLE[_DOUBTED_KIND][1]
+        if kind == _RETURN_PRAISE:
+            line_start = max(0, text.rfind("\n", 0, at) + 1, at - 40)
+            if (
+                "back" in phrase
+                and not phrase.startswith(_FIRST_PERSON)
+                and _OTHER_SUBJECT.search(text, line_start, at)
+            ):
+                continue
+            if _DOUBTED_BEFORE.search(text, line_start, at):
+                kind, valence = _DOUBTED_KIND, phrases.TABLE[_DOUBTED_KIND][1]
         elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
             text, max(0, at - 24), at
         ):
