@@ -27,8 +27,9 @@ EXTRA = (
     "5/5 for the lemon drizzle",
     "parcel came open #neveragain #fail",
     "when will you be back in stock?",
+    "tried three times to pay, is delivery free?",
 )
-PINNED = {16: "0149c7ecb67fb61b"}
+PINNED = {16: "3155faa6ae8d3123"}
 
 
 def _digest() -> str:

@@ -9,4 +9,4 @@ reach the inbox the owner already has, not only new mentions.
 
 from __future__ import annotations
 
-RULES_VERSION = 16  # 16: ratings, runs of hashtags, "when will you be open?", "mind blown"
+RULES_VERSION = 16  # 16: ratings, hashtag runs, the shop's systems failing, questions

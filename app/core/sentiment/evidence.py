@@ -17,6 +17,7 @@ WEAK = 1.6  # VADER units: "want", "free", "special", "won"; "love"/"great" are 
 STRONG = 2.0  # a word this strong colours even an announcement or a question
 LONG = 10  # tokens: in a post this long one weak word is a passing mention
 WIDE_BAND = 0.5  # the neutral band used when evidence is thin
+_PRICE_FREE = 1.5  # below WEAK: VADER gives "free" 2.3, as much as "happy"
 # A clock time is the vocabulary of a schedule ("9am", "7:30pm"). Day names, "today",
 # months and ordinals are not: the development tweets that name a day and carry one
 # mild opinion word are positive about twice as often as neutral.
@@ -38,6 +39,15 @@ def band(cleaned: str, lows: list[str], sentiments: list[float], explicit: bool)
     if strongest < STRONG and _SCHEDULE.search(cleaned):
         return "reads like an announcement (a schedule)"
     return None
+
+
+def price_question(cleaned: str, lows: list[str], sentiments: list[float]) -> None:
+    """"free" in a question asks a price ("is the car park free after 6?", "do you deliver
+    for free?"): it counts as a weak word there, so the question stays neutral."""
+    if "free" in lows and _only_questions(cleaned):
+        for i, w in enumerate(lows):
+            if w == "free" and sentiments[i] > _PRICE_FREE:
+                sentiments[i] = _PRICE_FREE
 
 
 def _only_questions(cleaned: str) -> bool:

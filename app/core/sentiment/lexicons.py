@@ -248,8 +248,9 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"extra (?:items|charges?|things) on (?:it|the bill|my bill|the receipt)",
             r"(?:smaller|less|fewer|tinier|thinner) (?:portions?|bags?|bars?|packs?|sizes?|boxes?|"
             r"slices?|servings?)[,.]?\s(?:and |but |for )?(?:the )?same price",
-            after("price|prices|cost|costs|fee|fees|shipping|postage|delivery")
-            + r"(?:went|have gone|has gone|gone|going|keeps? going|got|are going|is going) up",
+            after("price|prices|cost|costs|fee|fees|charge|charges|shipping|postage|delivery")
+            + r"(?:(?:went|have gone|has gone|gone|going|keeps? going|got|are going|is going) up"
+            r"|up (?:again|another|by|[\d£$€][\d.,]*p?%?))",
             r"(?:price|prices) (?:hike|increase|rise)s?",
         ),
         -1.5,
@@ -373,6 +374,7 @@ COMPLAINT_TITLES = {
     "never again": "never again",
     "no reply": "asking where / no reply",
     "fell short": "fell short of expectations",
+    "honest advice": "honest advice",
     "negated praise": "praise denied",
 }
 

@@ -26,6 +26,7 @@ from app.core.sentiment.online_slang import ONLINE_COMPLAINTS, ONLINE_PRAISE, ON
 from app.core.sentiment.praise_kinds import PRAISE
 from app.core.sentiment.ratings import RATING_COMPLAINTS, RATING_PRAISE, RATING_TITLES
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
+from app.core.sentiment.shop_systems import SYSTEM_COMPLAINTS, SYSTEM_TITLES
 
 TABLE = {
     **COMPLAINTS,
@@ -34,6 +35,7 @@ TABLE = {
     **REVIEW_COMPLAINTS,
     **ONLINE_COMPLAINTS,
     **RATING_COMPLAINTS,
+    **SYSTEM_COMPLAINTS,
     **PRAISE,
     **REVIEW_PRAISE,
     **ONLINE_PRAISE,
@@ -45,6 +47,7 @@ TITLES = {
     **REVIEW_TITLES,
     **ONLINE_TITLES,
     **RATING_TITLES,
+    **SYSTEM_TITLES,
 }
 KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word

@@ -25,6 +25,20 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:seated|served|greeted|helped|attended to) (?:right away|immediately|promptly|"
             r"quickly|instantly|within minutes)",
             after("very|so|super|always|was|were|is|are|and") + "prompt",
+            r"(?:sorted|fixed|done|processed|handled|dealt with|replaced|swapped|repaired|"
+            r"served) (?:\w+ ){0,3}?in (?:under |about |less than |just )?(?:\d+|one|two|three|"
+            r"five|ten|a few|a couple of) (?:minutes|mins|seconds|secs)",
+        ),
+        1.8,
+    ),
+    # Advice the customer could trust: explained, no hard sell.
+    "honest advice": (
+        (
+            r"explained (?:everything|it all|each step|every step|the options|all the options|"
+            r"what (?:was|they|he|she|had|needed))",
+            r"(?:didn'?t|did not|never|doesn'?t|does not|don'?t|won'?t) (?:try to |once )?"
+            r"(?:upsell|up-sell|push (?:anything|extras|me|us)|pressure (?:me|us))",
+            r"no (?:hard sell|upsell(?:ing)?|up-selling)",
         ),
         1.8,
     ),

@@ -25,6 +25,9 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:food poisoning|got sick|get sick|gets sick|sick to (?:my|our) stomach|"
             r"vomit\w*|threw up|throw(?:ing)? up|stomach (?:ache|aches|pains?|cramps)|diarrh\w*)",
             r"made (?:me|us|him|her|them|my \w+) (?:sick|ill)",
+            r"(?:had|having|has) (?:a|an) (?:bad |severe |allergic )?reaction|"
+            r"reacted (?:to|within|straight away|right away|badly|after)|"
+            r"came out in (?:hives|a rash)|epi-?pen|anaphyla\w*",
             r"(?:moldy|mouldy|rotten|spoiled|expired|rancid)",
             r"(?:curdled|turned sour|(?:tasted|smelled|smelt|smells|tastes) (?:off|sour))",
             after("milk|cream|meat|chicken|fish|cheese|yoghurt|yogurt|juice|salad|sandwich|eggs")
@@ -60,6 +63,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:dismissive|condescending|snotty|snooty|inattentive|unattentive)",
             r"(?:(?:is|was) (?:this|that)|(?:this|that) (?:is|was)) how you treat",
             r"(?:on|glued to|scrolling(?: through)?) (?:their|her|his) phones?",
+            r"(?:chatting|chatted|gossiping|gossiped|laughing|joking|messing about) "
+            r"(?:\w+ ){0,3}?while (?:the|a|we|i|people|customers|everyone)(?![\w'])",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
             after("staff|just|and|he|she|they|assistant|manager|waiter|waitress|cashier")
             + r"shrugged(?! (?:it )?off)",
@@ -115,6 +120,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"would it kill (?:you|them|anyone|someone)",
             r"why do (?:i|we) (?:even )?bother",
             r"how many (?:more )?times do (?:i|we) (?:have|need) to",
+            r"getting (?:a bit |a little |really |very |beyond )?(?:silly|out of hand|daft|absurd|"
+            r"ridiculous|a joke|beyond a joke)|beyond a joke",
         ),
         -2.0,
     ),
@@ -167,6 +174,8 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"melts? in (?:your|my|the) mouth",
             r"blew (?:me|us) away|blew my mind",
             r"blown away|mind[- ]?blown|mind[- ]?blowing",
+            r"(?:made|make|makes|making) (?:my|our) (?:whole )?(?:day|week|month|year|morning|"
+            r"weekend|christmas|birthday)",
             r"second to none",
             r"worth (?:every|the) (?:penny|wait|trip|drive|price|money|calories|minute|second|"
             r"mile|bite|pound|cent|crumb)",

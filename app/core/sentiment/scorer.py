@@ -69,6 +69,8 @@ def score(
     bounds = [*starts, len(words)]
 
     word_senses.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
+    if "?" in cleaned:
+        evidence.price_question(cleaned, lows, sentiments)
     if "(" in cleaned or ")" in cleaned or "<3" in cleaned:
         smileys.unflip(lows, sentiments, analyzer.lexicon)
     names = rules.proper_names(words, sentiments, starts, owner.words)

@@ -1,0 +1,89 @@
+"""When the shop's systems let the customer down (the website, the app, payments,
+vouchers, bookings, opening hours), and a few more kinds found with them: a
+reaction to food, staff chatting while customers wait, "made my day", a fix done
+in minutes, honest advice, and "free" in a question about a price.
+
+Every message is made up for the test; none comes from the development data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.sentiment import score
+from tests.sentiment_support import NEG, NEU, POS, why
+
+
+@pytest.mark.parametrize("text", [
+    "tried four times to book online and gave up",
+    "the checkout just hangs when I press pay",
+    "the app logs me out whenever I switch screens",
+    "they took the payment twice for one candle",
+    "my voucher shows a zero balance and I haven't spent a penny",
+    "the membership renewed even though I cancelled in January",
+    "the student code doesn't apply to anything in the sale",
+    "got bumped to 4pm and the appointment was at 11",
+    "class moved to Thursday without any warning",
+    "the doors were locked at ten on a Saturday",
+    "closed early again, third time this month",
+])
+def test_the_shops_systems_failing_is_a_complaint(text):
+    assert score(text).label is NEG
+    assert "could not pay, book or get in" in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "we tried the new menu and loved it",
+    "the app logs every stamp on the loyalty card",
+    "we're closed on Mondays, open again Tuesday 9am",
+])
+def test_near_misses_are_not_system_failures(text):
+    assert "could not pay" not in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter had a reaction to the icing on the cupcakes",
+    "he came out in hives after the satay",
+    "my partner reacted within an hour of eating the curry",
+])
+def test_a_reaction_to_food_is_unsafe_food(text):
+    assert score(text).label is NEG
+    assert "unsafe food" in why(text)
+
+
+def test_staff_chatting_while_customers_wait_is_their_attitude():
+    text = "two of them gossiping behind the counter while we stood there"
+    assert score(text).label is NEG
+    assert "staff attitude" in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "delivery charge up another £1.50",
+    "oat milk up 30p since last week",
+    "the card fees are getting beyond a joke",
+])
+def test_a_price_going_up_or_getting_silly_is_a_complaint(text):
+    assert score(text).label is NEG
+
+
+@pytest.mark.parametrize("text", [
+    "the birthday card you drew on made our week",
+    "the barista had my glasses fixed in five minutes",
+    "the optician explained all the options and never tried to upsell",
+    "no hard sell at all, just good advice",
+])
+def test_praise_with_no_praise_word(text):
+    assert score(text).label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "is the wifi free for customers?",
+    "do you deliver for free within town?",
+])
+def test_free_in_a_question_asks_a_price(text):
+    assert score(text).label is NEU
+    assert "only asks a question" in why(text)
+
+
+def test_free_as_a_gift_is_still_praise():
+    assert score("they popped a free brownie in the bag").label is POS
