@@ -29,7 +29,7 @@ EXTRA = (
     "when will you be back in stock?",
     "tried three times to pay, is delivery free?",
 )
-PINNED = {16: "3155faa6ae8d3123"}
+PINNED = {16: "a62f3d0eb06a892e"}
 
 
 def _digest() -> str:

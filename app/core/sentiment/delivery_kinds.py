@@ -63,6 +63,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "faulty": (
         (
             _HAS_A + r"(?:holes?|tears?|stains?|cracks?|chips?|scratch(?:es)?|dents?|rips?|snags?)",
+            # failed again soon after a fitting or a repair: "flat by the next morning"
+            r"(?:was|were|went|is|are|had gone) (?:flat|dead|leaking|loose|wobbly|broken|blunt) "
+            r"(?:again )?(?:by|within|the (?:next|following)|after (?:a|one|two|three|\d))",
             after("bag|box|seam|strap|zip|zipper|handle|lid|bottle|carton|packaging|sole|stitching|"
                   "chain|lace|cable|belt|spoke|string|wire|needle|blade|hinge|clasp")
             + r"(?:split|burst|tore|ripped|snapped|leaked|broke|came (?:off|apart|undone))",

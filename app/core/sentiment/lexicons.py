@@ -375,6 +375,7 @@ COMPLAINT_TITLES = {
     "no reply": "asking where / no reply",
     "fell short": "fell short of expectations",
     "honest advice": "honest advice",
+    "kindness": "kindness",
     "negated praise": "praise denied",
 }
 

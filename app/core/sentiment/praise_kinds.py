@@ -31,6 +31,17 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         1.8,
     ),
+    # Care beyond the sale: staying with a nervous pet, fitting someone in, remembering them.
+    "kindness": (
+        (
+            r"(?:sat|stayed|waited) with (?:me|us|him|her|them|(?:our|my) \w+(?: \w+)?) "
+            r"(?:the whole time|throughout|all the way through|until)",
+            r"(?:fitted|fit|squeezed|squeezing|fitting) (?:me|us|him|her|them|my \w+) in",
+            r"remembered (?:my|our|me|us|his|her) (?:name|order|usual|dog|birthday)",
+            r"(?:went|go|goes|going) out of (?:their|her|his|the|your) way",
+        ),
+        1.8,
+    ),
     # Advice the customer could trust: explained, no hard sell.
     "honest advice": (
         (
@@ -78,8 +89,9 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"highly enough)",
             r"(?:really |actually )?listened to (?:what|me|us)",
             r"changed (?:my|our) (?:life|lives)|life[- ]changing",
-            r"never (?:looked|been|felt|tasted|smelled|smelt|worked|slept) (?:so |this )?"
-            r"(?:better|healthier|happier|nicer|cleaner|fresher|comfier|softer)",
+            r"never (?:looked|been|felt|tasted|smelled|smelt|worked|slept) (?:(?:so |this )?"
+            r"(?:better|healthier|happier|nicer|cleaner|fresher|comfier|softer)|(?:so|this) "
+            r"(?:good|soft|smooth|clean|fresh|healthy|happy|comfortable|comfy|shiny|well))",
             r"(?:a |your |their )?customers? for life",
             r"(?:hasn'?t|haven'?t|won'?t|doesn'?t|don'?t|didn'?t) (?:taken|take) "
             r"(?:it|them|the \w+|her \w+|his \w+|my \w+) off",
@@ -122,7 +134,10 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:the|my|our) (?:go-to|go to) (?:place|spot|shop))",
             r"(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
             r"affordable|inexpensive|reasonably priced|good value|convenient|attentive|"
-            r"knowledgeable|spotless|cozy|cosy|devine|works (?:great|perfectly|fine))",
+            r"knowledgeable|spotless|cozy|cosy|devine|works (?:great|perfectly|fine)|patient|"
+            r"polite|personable|meticulous|immaculate|accommodating)",
+            after("so|very|really|super|always|extremely|most|and|was|were|is|are")
+            + "professional",
         ),
         1.5,
     ),

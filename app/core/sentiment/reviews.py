@@ -28,6 +28,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:had|having|has) (?:a|an) (?:bad |severe |allergic )?reaction|"
             r"reacted (?:to|within|straight away|right away|badly|after)|"
             r"came out in (?:hives|a rash)|epi-?pen|anaphyla\w*",
+            r"(?:felt|feeling|been|was|were) (?:rough|poorly|unwell|queasy|ill) (?:all|since|after|"
+            r"for|the rest)",
             r"(?:moldy|mouldy|rotten|spoiled|expired|rancid)",
             r"(?:curdled|turned sour|(?:tasted|smelled|smelt|smells|tastes) (?:off|sour))",
             after("milk|cream|meat|chicken|fish|cheese|yoghurt|yogurt|juice|salad|sandwich|eggs")
@@ -143,7 +145,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         (
             r"(?:gave up|walked out|got up and left|left without|left hungry|"
             r"(?:get|got) (?:out of|outta) there)",
-            after("is a|was a|what a|such a|total|complete|absolute|utter") + "joke",
+            after("is a|was a|are a|were a|what a|such a|total|complete|absolute|utter")
+            + "joke",
             r"(?:laughable|farce)",
             r"(?:much |far |way )?better (?:\w+ ){0,6}?than (?:this|these|here|them|theirs)",
         ),

@@ -1,10 +1,10 @@
 """When the shop's systems let a customer down: the website, the app, a payment, a
-voucher, a booking, the opening hours.
+voucher, a booking, the price quoted, the stock, the opening hours.
 
-"tried three times to pay and the site just spins", "charged twice", "the code
-doesn't apply", "bumped to 2pm without a heads up", "the door was locked at
-9.30". None of these has a word VADER scores; each is a customer who could not
-buy, book or get in.
+"tried three times to pay and the site just spins", "the code doesn't apply",
+"bumped to 2pm without a heads up", "double what we were told", "nothing left
+by 11", "the door was locked at 9.30". None of these has a word VADER scores;
+each is a customer who could not buy, book or get in.
 kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 """
 
@@ -39,6 +39,12 @@ SYSTEM_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:am|pm)|a later \w+|the next \w+|next \w+)",
             r"without (?:a |any )?(?:heads[- ]up|warning|notice|telling (?:me|us)|"
             r"asking (?:me|us))",
+            # charged more than the shop said, nothing left to buy
+            r"(?:double|twice|triple|three times|more than) what (?:\w+ ){0,3}?(?:told|quoted|said|"
+            r"estimated|promised)",
+            r"(?:nothing|none|hardly anything|barely anything|not much) left (?:by|at|when|"
+            r"before) (?:\d+(?::\d\d)? ?(?:am|pm)?|the|we|i|lunch|noon|midday)|"
+            r"(?:nothing|none) left at all",
             # closed when it should be open
             r"(?:door|doors) (?:was|were) (?:locked|shut)|"
             r"(?:shut|closed|closing) (?:early|before (?:the )?(?:\d|time))",
@@ -47,4 +53,4 @@ SYSTEM_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
 }
 
-SYSTEM_TITLES = {"could not pay or book": "could not pay, book or get in"}
+SYSTEM_TITLES = {"could not pay or book": "could not buy, book or get in"}

@@ -116,6 +116,7 @@ _FEATURE_AFTER = {
     "friendly": _FRIENDLY_TO,
     "free": _FREE_OF,
     "chance": frozenset({"any"}),
+    "sure": word_set("pretty fairly quite make i'm im"),  # certainty, not praise
 }
 # Every word one of word_rules' fixes is about ("not" for "not only" aside).
 _WORD_RULE_WORDS = (
