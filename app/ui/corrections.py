@@ -50,7 +50,7 @@ class Rescorer(Protocol):
 class Corrections(QObject):
     """Everything the owner-corrections issue adds to a MainWindow."""
 
-    progress = Signal(int, int)  # done, total: emitted from the write lane, shown in the status bar
+    progress = Signal(int, int)  # done, total: from the rescoring worker, shown in the status bar
     rules_progress = Signal(int, int)  # the same, while rescoring for an update's new rules
     rescored = Signal(object)  # RescoreResult, on the GUI thread
     corrected = Signal(int)  # post id, after the correction is stored and shown
