@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from app.core.sentiment.lexicons import after
 
-_NOT = r"(?:doesn'?t|does not|didn'?t|did not|won'?t|will not|wouldn'?t|would not|isn'?t|is not|" \
+_NOT = (
+    r"(?:doesn'?t|does not|didn'?t|did not|won'?t|will not|wouldn'?t|would not|isn'?t|is not|"
     r"wasn'?t|was not)"
+)
 _TIMES = r"(?:\d+|two|three|four|five|six|several|multiple|many|so many|countless)"
 
 SYSTEM_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
