@@ -18,7 +18,7 @@ def test_history_lists_earlier_conversations(answer_window):
 
 
 def test_history_includes_the_shops_replies(answer_window):
-    answer_window.open_by("samh", "neutral")  # the shout-out to Priya
+    answer_window.open_by("samh", "positive")  # the shout-out to Priya ("made my day")
     earlier = answer_window.pane.history.history.earlier
     assert len(earlier) == 1
     own = [p for p in earlier[0].posts if p.is_own]
