@@ -26,6 +26,9 @@ from tests.sentiment_support import NEG, NEU, POS, why
     "class moved to Thursday without any warning",
     "the doors were locked at ten on a Saturday",
     "closed early again, third time this month",
+    "the final bill was twice what the garage quoted",
+    "by the time I got there at 10 there was none left at all",
+    "the staples were gone, hardly anything left before lunch",
 ])
 def test_the_shops_systems_failing_is_a_complaint(text):
     assert score(text).label is NEG
@@ -45,8 +48,9 @@ def test_near_misses_are_not_system_failures(text):
     "my daughter had a reaction to the icing on the cupcakes",
     "he came out in hives after the satay",
     "my partner reacted within an hour of eating the curry",
+    "ate the prawn wrap at lunch and felt queasy all evening",
 ])
-def test_a_reaction_to_food_is_unsafe_food(text):
+def test_a_reaction_or_feeling_ill_after_eating_is_unsafe_food(text):
     assert score(text).label is NEG
     assert "unsafe food" in why(text)
 
@@ -71,6 +75,13 @@ def test_a_price_going_up_or_getting_silly_is_a_complaint(text):
     "the barista had my glasses fixed in five minutes",
     "the optician explained all the options and never tried to upsell",
     "no hard sell at all, just good advice",
+    "she stayed with my nervous mum the whole time",
+    "they squeezed my son in on a busy Saturday",
+    "the barber remembered my usual from last time",
+    "the groomer went out of her way to keep him calm",
+    "the most polite delivery driver we've had",
+    "really professional from the quote to the fitting",
+    "my skin has never felt so smooth",
 ])
 def test_praise_with_no_praise_word(text):
     assert score(text).label is POS
@@ -89,44 +100,15 @@ def test_free_as_a_gift_is_still_praise():
     assert score("they popped a free brownie in the bag").label is POS
 
 
-@pytest.mark.parametrize("text", [
-    "the final bill was twice what the garage quoted",
-    "by the time I got there at 10 there was none left at all",
-    "the staples were gone, hardly anything left before lunch",
-])
-def test_charged_more_than_quoted_or_sold_out_early(text):
-    assert score(text).label is NEG
-    assert "could not buy, book or get in" in why(text)
-
-
 def test_failing_again_soon_after_a_repair_is_faulty():
     text = "the new battery was dead again within two days"
     assert score(text).label is NEG
-
-
-def test_feeling_ill_after_eating_is_unsafe_food():
-    text = "ate the prawn wrap at lunch and felt queasy all evening"
-    assert score(text).label is NEG
-    assert "unsafe food" in why(text)
 
 
 def test_is_a_joke_is_a_complaint_not_a_laugh():
     text = "the new parking rules are a joke"
     assert score(text).label is NEG
     assert "gave up or went elsewhere" in why(text)
-
-
-@pytest.mark.parametrize("text", [
-    "she stayed with my nervous mum the whole time",
-    "they squeezed my son in on a busy Saturday",
-    "the barber remembered my usual from last time",
-    "the groomer went out of her way to keep him calm",
-    "the most polite delivery driver we've had",
-    "really professional from the quote to the fitting",
-    "my skin has never felt so smooth",
-])
-def test_care_and_service_with_no_praise_word(text):
-    assert score(text).label is POS
 
 
 def test_pretty_sure_is_certainty_not_praise():
