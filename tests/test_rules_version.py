@@ -29,7 +29,7 @@ EXTRA = (
     "when will you be back in stock?",
     "tried three times to pay, is delivery free?",
 )
-PINNED = {16: "a62f3d0eb06a892e"}
+PINNED = {17: "dfedfc4b92f43f5a"}
 
 
 def _digest() -> str:

@@ -29,7 +29,7 @@ def test_a_claim_in_scare_quotes_is_doubted(text, kind):
 
 @pytest.mark.parametrize("text", [
     "do you still sell the 'Heritage' loaf?",  # a product name: capitalised
-    "my son calls it the 'crunchy bread' and asks for it every day",  # two words: a name
+    "my son calls it the 'crunchy bread' and asks for it every day",  # after "calls it": a name
     "a 'flat white' is just a latte with less milk, right?",  # a term after "a"
     "she said the cake was 'perfect' and she loved it",  # someone's words after "was"
     "I'm a rock 'n' roll fan",

@@ -9,4 +9,6 @@ reach the inbox the owner already has, not only new mentions.
 
 from __future__ import annotations
 
-RULES_VERSION = 16  # 16: ratings, hashtag runs, the shop's systems failing, questions
+# 16: ratings, hashtag runs, the shop's systems failing, questions.
+# 17: value for money, plain-fact complaints and praise, questions about what a shop does.
+RULES_VERSION = 17

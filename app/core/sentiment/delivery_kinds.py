@@ -80,6 +80,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"pilled|warped|rusted|tarnished|discoloured|discolored|stretched|split|snapped|"
             r"(?:fell|came|wore) (?:apart|off|out|through)|(?:colou?rs?|dye) ran)"
             r"(?: \w+)? (?:after|within|in the wash|on the first|the first|in a)",
+            # failed soon after buying: "the trainers have already split along the sole"
+            r"already (?:split|broken|broke|ripped|torn|snapped|cracked|peeling|faded|frayed|"
+            r"bobbled|rusted|stopped working|(?:fallen|falling|come|coming) (?:apart|off))",
             r"(?:zip|zipper|lock|door|drawer|lid|button|printer|machine|tap|handle)s? "
             r"(?:jammed|jams|stuck|sticks|seized(?: up)?)",
             r"(?:are|were|is|was) (?:different|uneven|odd|mismatched) (?:lengths|sizes|colours|"
@@ -96,6 +99,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:shorter|longer|higher|lower|thicker|thinner|darker|lighter) on one side",
             r"(?:gone|turned|went) (?:orange|green|brassy|yellow|grey|gray|black|mouldy|moldy|"
             r"soggy|stale)",
+            # produce past its best: "half of it was going soft, the spinach was slime"
+            r"(?:going|gone|went|was|were|turned) (?:soft|slimy|mushy|limp|wilted|rotten|to mush)|"
+            r"(?:was|were|is|are|turned to) slime",
             r"impossible to (?:open|use|assemble|find|reach|get|read|clean|remove|close|follow)",
             r"(?:after|within) (?:just |only )?(?:one|a|two|three|the first|1|2|3|a few|"
             r"a couple of) (?:washes|wash|wears|wear|uses|use)",

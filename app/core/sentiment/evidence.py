@@ -25,6 +25,16 @@ _SCHEDULE = re.compile(
     r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:\d\d\b", re.IGNORECASE
 )
 
+# How a question about what the shop has or does starts; a protest hidden in the
+# question ("do you even...", "do you have any idea...") keeps its words.
+_ASKS_WHAT_YOU_DO = re.compile(
+    r"(?:(?:hi|hello|hey|morning|afternoon|evening)\b[,!.]* )?(?:do|can|could|would|will) "
+    r"(?:you|u) (?:guys |lot |still |also )?(?:have|sell|stock|do|fix|repair|mend|sort|recommend|"
+    r"suggest|treat|deal with|take in|service)\b|(?:is|are) there (?:anything|something)\b",
+    re.IGNORECASE,
+)
+_PROTEST = re.compile(r"\b(?:even|any idea|ever|actually|seriously|realise|realize)\b", re.I)
+
 
 def band(cleaned: str, lows: list[str], sentiments: list[float], explicit: bool) -> str | None:
     """Why the evidence is too thin to colour the post, or None if it is enough."""
@@ -48,6 +58,19 @@ def price_question(cleaned: str, lows: list[str], sentiments: list[float]) -> No
         for i, w in enumerate(lows):
             if w == "free" and sentiments[i] > _PRICE_FREE:
                 sentiments[i] = _PRICE_FREE
+
+
+def need_question(cleaned: str, sentiments: list[float]) -> None:
+    """A single question asking what the shop has or does names the customer's need, not a
+    complaint about the shop: "do you have anything for a broken tooth?", "do you fix
+    cracked screens?". Its negative words count for nothing."""
+    stripped = cleaned.rstrip().rstrip("?!")
+    if not cleaned.rstrip().endswith("?") or any(ch in stripped for ch in ".!?"):
+        return
+    if _ASKS_WHAT_YOU_DO.match(stripped) and not _PROTEST.search(stripped):
+        for i, v in enumerate(sentiments):
+            if v < 0:
+                sentiments[i] = 0.0
 
 
 def _only_questions(cleaned: str) -> bool:

@@ -29,6 +29,14 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:does|did|do)(?: not|n't) (?:match|live up|meet|deliver|work with)",
             r"needs? (?:a |some |major |serious |complete )?(?:work|improvement|overhaul|fixing)",
             r"(?:gone|went|going) downhill",
+            # a promise the next sentence takes back: "said 'it'll hoover out'. It didn't."
+            r"(?:said|told (?:me|us)|promised|assured (?:me|us)|claimed) [^\n]*\n(?:it|they|he|"
+            r"she|that) (?:didn'?t|did not|wasn'?t|was not|hasn'?t|has not|won'?t|doesn'?t|"
+            r"never did)(?=[.!]*(?:\n|$))",
+            # worse than it was: "the brownies used to be gooey, now they're like cardboard"
+            r"used to be (?:\w+ ){0,3}?\w+[,.]?\s(?:but |and )?now",
+            r"(?:changed|messed with|ruined) the (?:recipe|formula|blend)",
+            r"(?:like|of) (?:cardboard|rubber|sawdust|dishwater|chalk|mush)(?![\w'])",
             after("has|have|really|definitely|massively")
             + "(?:slipped|declined|got worse|gotten worse)",
             r"half (?:empty|cooked|raw|melted|missing|the size)",

@@ -27,6 +27,7 @@ from app.core.sentiment.praise_kinds import PRAISE
 from app.core.sentiment.ratings import RATING_COMPLAINTS, RATING_PRAISE, RATING_TITLES
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 from app.core.sentiment.shop_systems import SYSTEM_COMPLAINTS, SYSTEM_TITLES
+from app.core.sentiment.value_for_money import VALUE_COMPLAINTS, VALUE_TITLES
 
 TABLE = {
     **COMPLAINTS,
@@ -36,6 +37,7 @@ TABLE = {
     **ONLINE_COMPLAINTS,
     **RATING_COMPLAINTS,
     **SYSTEM_COMPLAINTS,
+    **VALUE_COMPLAINTS,
     **PRAISE,
     **REVIEW_PRAISE,
     **ONLINE_PRAISE,
@@ -48,6 +50,7 @@ TITLES = {
     **ONLINE_TITLES,
     **RATING_TITLES,
     **SYSTEM_TITLES,
+    **VALUE_TITLES,
 }
 KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word

@@ -28,6 +28,9 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:sorted|fixed|done|processed|handled|dealt with|replaced|swapped|repaired|"
             r"served) (?:\w+ ){0,3}?in (?:under |about |less than |just )?(?:\d+|one|two|three|"
             r"five|ten|a few|a couple of) (?:minutes|mins|seconds|secs)",
+            # "returns took two minutes": a short time said of the whole job
+            r"(?:took|takes) (?:only |just |literally |about )?(?:a|one|two|three|four|five|\d|"
+            r"a few|a couple of) (?:minutes|mins|seconds|secs|minute)(?! (?:to|before|for) )",
         ),
         1.8,
     ),
@@ -39,6 +42,11 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:fitted|fit|squeezed|squeezing|fitting) (?:me|us|him|her|them|my \w+) in",
             r"remembered (?:my|our|me|us|his|her) (?:name|order|usual|dog|birthday)",
             r"(?:went|go|goes|going) out of (?:their|her|his|the|your) way",
+            r"stayed open (?:\w+ ){0,3}?(?:late|later|longer|extra|for (?:me|us))",
+            # time given: "spent ages helping me pick plants for shade"
+            r"spent (?:ages|so long|an hour|half an hour|the whole \w+|\d+ minutes|(?:ten|twenty) "
+            r"minutes) (?:\w+ ){0,2}?(?:helping|explaining|showing|finding|going through|talking "
+            r"(?:me|us) through)",
         ),
         1.8,
     ),
@@ -50,6 +58,10 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:didn'?t|did not|never|doesn'?t|does not|don'?t|won'?t) (?:try to |once )?"
             r"(?:upsell|up-sell|push (?:anything|extras|me|us)|pressure (?:me|us))",
             r"no (?:hard sell|upsell(?:ing)?|up-selling)",
+            # found what others missed: "the physio worked out in one session what two GPs missed"
+            r"(?:spotted|found|worked out|figured out|diagnosed|caught|picked up on|solved) "
+            r"(?:\w+ ){0,5}?(?:what|something|things|a problem|the problem|an issue|the issue|"
+            r"the fault) (?:\w+ ){0,4}?(?:missed|couldn'?t|could not|failed to|never)",
         ),
         1.8,
     ),
@@ -58,6 +70,9 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:will|would|'ll|definitely|gonna|going to|can't wait to|cant wait to) "
             r"(?:definitely |surely |certainly |be )?(?:come|coming|go|going|be) back",
             r"(?:been|come|came|went|go) back (?:every|again and again|many times|twice)",
+            # "ended up going back in for two more"
+            r"(?:went|going|gone|came|coming|go) back (?:in |inside |up )?for (?:more|another|"
+            r"seconds|a second|round two|(?:two|three|a few|\d) more)",
             r"(?:must[- ](?:try|visit)|(?:a|the|is|are) must[- ]have|go-to|highly recommend)",
             r"(?:i'?ll|we'?ll|i will|we will|ill) (?:definitely |surely |certainly |totally )?"
             r"(?:be back|return)",

@@ -68,6 +68,13 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:chatting|chatted|gossiping|gossiped|laughing|joking|messing about) "
             r"(?:\w+ ){0,3}?while (?:the|a|we|i|people|customers|everyone)(?![\w'])",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
+            # served out of turn: "the next table got theirs first despite arriving later"
+            r"despite (?:arriving|coming in|getting there|turning up|sitting down|ordering) "
+            r"(?:\w+ )?(?:later|after (?:us|me))",
+            # hurried along: "brought the bill before dessert, felt like we were being hurried out"
+            r"(?:hurried|rushed|ushered|hustled|herded) (?:us|me|them|everyone|people) "
+            r"(?:out|along|through)|(?:being|been|get|got) (?:hurried|rushed|ushered|hustled) out|"
+            r"felt (?:so |very |really |a bit )?(?:rushed|hurried)",
             after("staff|just|and|he|she|they|assistant|manager|waiter|waitress|cashier")
             + r"shrugged(?! (?:it )?off)",
             r"more interested in (?:\w+ ){1,3}?than (?:the |their |serving |helping )?"
@@ -96,6 +103,11 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"contact|access|watch|use|book|download|update|connect|track|make it|"
             r"get (?:a|an|my|our|through|in|hold|it to))(?![\w'])",
             r"(?:not going to|won'?t|will not) be able to",
+            # "the locker ate my code and now nobody can open it"
+            r"(?:nobody|no one|noone|no-one) (?:\w+ )?(?:can|could|was able to|knows how to) "
+            r"(?:open|find|help|fix|tell|explain|answer|locate|sort)",
+            r"(?:ate|eaten|swallowed|swallowing|eating) (?:my|our) (?:card|code|money|coins?|"
+            r"ticket|token|cash|parcel code|pin)",
         ),
         -1.5,
     ),
@@ -180,6 +192,17 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:made|make|makes|making) (?:my|our) (?:whole )?(?:day|week|month|year|morning|"
             r"weekend|christmas|birthday)",
             r"second to none",
+            # admired by others: "the cake was the star of the party", "everyone asked where"
+            r"(?:the )?star of the (?:show|party|night|day|table|meal|wedding|weekend|menu)",
+            r"(?:everyone|everybody|all (?:my|our|the) (?:friends|guests|family)) (?:kept |was |"
+            r"were )?(?:asked|asking|wanted to know) where",
+            r"shout[- ]?out to|big shout|no questions asked",
+            r"finally (?:found )?(?:a|an|someone|somebody) (?:\w+ ){0,2}?(?:who|that) "
+            r"(?:actually )?(?:listens|gets it|knows|understands|cares)",
+            r"(?:chaos|chaotic|mad|madness|crazy|wild|messy|insane|ridiculous|silly|wicked|"
+            r"dangerous|brutal|painful|dark) in the best (?:possible )?way",
+            r"top (?:people|bloke|blokes|guy|guys|lads|team|man|woman|marks|class)(?![\w'])",
+            after("is|are|'s") + r"your (?:man|woman|guy|girl|people|team|place|go-to)(?![\w'])",
             r"worth (?:every|the) (?:penny|wait|trip|drive|price|money|calories|minute|second|"
             r"mile|bite|pound|cent|crumb)",
             r"(?:made|make|makes|took|take|takes) (?:the )?time to (?:chat|talk|help|explain|"

@@ -37,8 +37,11 @@ _GROUP_KIND = {
 }
 # A complaint phrase right after a negation is not one: "wasn't late", "no refund needed".
 _NEGATED_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?!only |just )(?:\w+ )?$"
+    r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?!only |just )(?:once |ever |even )?"
+    r"(?:\w+ )?$"
 )
+_NEVER_ONCE = re.compile(r"\b(?:never|not) (?:once|ever)\b")
+_NO_PROBLEMS = "no problems"
 _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "yet", "still")
 # A promise to come back reads as doubt when a negation or doubt comes earlier in the
 # clause: "I don't think I'll be back", "not sure we will go back".
@@ -52,6 +55,7 @@ _OTHER_SUBJECT = re.compile(
     r"(?: [\w']+)?)(?: (?:guys|lot|is|are|all))? $"
 )
 _FIRST_PERSON = ("i ", "i'", "we ", "we'", "ill ")
+_GOT_WORDS = frozenset({"got", "received", "given", "gave", "was", "they", "but", "and"})
 _SHORT_KIND = "missing"  # fewer than promised (counts.py) is a kind of "missing or wrong"
 _SHORT_VALENCE = phrases.TABLE[_SHORT_KIND][1]
 _RETURN_PRAISE = "coming back"
@@ -116,10 +120,16 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
             text, max(0, at - 24), at
         ):
-            if valence < 0:
+            if valence > 0:
+                # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
+                kind, valence = NEGATED_PRAISE, valence * _NEGATION_SCALAR
+            elif _NEVER_ONCE.search(text, max(0, at - 24), at):
+                # "never once been stale": years without the failure is praise
+                kind, valence = _NO_PROBLEMS, phrases.TABLE[_NO_PROBLEMS][1]
+            else:
                 continue  # "wasn't late": no complaint
-            # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
-            kind, valence = NEGATED_PRAISE, valence * _NEGATION_SCALAR
+        if phrase.startswith("asked for ") and _got_as_asked(phrase, text, m.end()):
+            continue  # "asked for a trim and got a trim": what was asked for
         if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
             phrase = phrase.replace("\n", " ")
         found.append(Complaint(kind, phrase, valence, clause))
@@ -128,6 +138,15 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         phrase, at = short
         found.append(Complaint(_SHORT_KIND, phrase, _SHORT_VALENCE, text.count("\n", 0, at)))
     return found
+
+
+def _got_as_asked(phrase: str, text: str, end: int) -> bool:
+    """Whether what follows "asked for X ... got" is X again."""
+    asked = phrase[len("asked for ") :].split()
+    while asked and asked[-1].strip(",.") in _GOT_WORDS:
+        asked.pop()
+    wanted = " ".join(asked).strip(",.")
+    return bool(wanted) and text.startswith(" " + wanted, end)
 
 
 def weigh_complaints(

@@ -71,6 +71,7 @@ def score(
     word_senses.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
     if "?" in cleaned:
         evidence.price_question(cleaned, lows, sentiments)
+        evidence.need_question(cleaned, sentiments)
     if "(" in cleaned or ")" in cleaned or "<3" in cleaned:
         smileys.unflip(lows, sentiments, analyzer.lexicon)
     names = rules.proper_names(words, sentiments, starts, owner.words)
@@ -156,7 +157,9 @@ def _sarcasm(
             for j in near
             for i in range(bounds[j], bounds[j + 1])
         )
-        if empty or (negative_near and not own_praise):
+        # a one-word verdict closing a complaint: "... Wedding is in 9 days. Great."
+        closing = bool(found) and k == last - 1 and hi - lo <= 2
+        if empty or ((negative_near or closing) and not own_praise):
             for i in range(lo, hi):
                 sentiments[i] = min(sentiments[i], 0.0)
             out.append(empty or praise[0].replace("\n", " "))

@@ -47,6 +47,9 @@ SYSTEM_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:nothing|none|hardly anything|barely anything|not much) left (?:by|at|when|"
             r"before) (?:\d+(?::\d\d)? ?(?:am|pm)?|the|we|i|lunch|noon|midday)|"
             r"(?:nothing|none) left at all",
+            # a queue that keeps customers out: "the queue is out the door as usual"
+            r"(?:queue|line)s? (?:\w+ ){0,7}?(?:out|right out|all the way out|round) (?:of )?the "
+            r"(?:door|block|shop|building|corner)",
             # closed when it should be open
             r"(?:door|doors) (?:was|were) (?:locked|shut)|"
             r"(?:shut|closed|closing) (?:early|before (?:the )?(?:\d|time))",

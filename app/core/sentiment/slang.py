@@ -18,6 +18,8 @@ SLANG_VALENCE: dict[str, float] = {
     "hyped": 1.8,
     "psyched": 2.0,
     "chuffed": 2.3,
+    "beaming": 2.3,
+    "wizardry": 2.0,
     "buzzin": 1.5,
     "dope": 2.0,
     "epic": 2.0,

@@ -31,13 +31,18 @@ _SPACES = re.compile(r"[ \t]+")
 # message says, not what the customer thinks ("it says "Happy Birthday"").
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{1,60})[\"\u201d]")
 _QUOTE_MAX_WORDS = 6
-# Scare quotes: one lower-case word quoted before the thing it describes ("the
-# 'handmade' mug", "your "express" delivery") or after "been" ("has been 'down' all
-# week") doubts the claim. Quoted words after "a" or "is" are mostly a term or
-# someone's words ("a 'ball-gown' is", "he said it was 'awesome'"), a title or a
-# name is capitalised, and a longer quote is what a sign says: all left alone.
-_SCARE = re.compile(r"(?<![\w'])['\u2018\"\u201c]([a-z][a-z\-]*)['\u2019\"\u201d](?![\w'])( \w+)?")
-_SCARE_BEFORE_NOUN = word_set("the your their our its this these those")
+# Scare quotes: one or two lower-case words quoted before the thing they describe
+# ("the 'handmade' mug", "your "express" delivery", "the 'same day' repair") or after
+# "been" ("has been 'down' all week") doubt the claim. Quoted words after "a" or "is"
+# are mostly a term or someone's words ("a 'ball-gown' is", "he said it was
+# 'awesome'"), a title or a name is capitalised, and a longer quote is what a sign
+# says: all left alone.
+_SCARE = re.compile(
+    r"(?<![\w'])['\u2018\"\u201c]([a-z][a-z\-]*(?: [a-z][a-z\-]*)?)['\u2019\"\u201d]"
+    r"(?![\w'])( \w+)?"
+)
+_SCARE_BEFORE_NOUN = word_set("the your their our its this these those my")
+_NAMING = word_set("call calls called calling name names named dubbed nicknamed known")
 # The quoted word names a label on a screen or a sign: 'the "buy" button'.
 _LABELLED = word_set(
     "button buttons tab link option menu setting key field page box sign label icon"
@@ -102,8 +107,10 @@ def scare_quotes(text: str) -> str:
     read as a doubted claim; other quotes are left as they are."""
 
     def doubted(m: re.Match[str]) -> str:
-        before = text[max(0, m.start() - 12) : m.start()].split()
-        last = before[-1].lower() if before else ""
+        before = text[max(0, m.start() - 24) : m.start()].lower().split()
+        last = before[-1] if before else ""
+        if " " in m.group(1) and not _NAMING.isdisjoint(before[-4:]):
+            return m.group()  # "my son calls it the 'crunchy bread'": a name
         after = m.group(2)
         if after and after.strip().lower() in _LABELLED:
             return m.group()

@@ -103,7 +103,7 @@ _CARE = {
 # points", "care instructions"), asking advice ("best way to") or leave ("ok to").
 _NO_OPINION_BEFORE = {
     "gift": word_set("card cards voucher vouchers certificate box boxes wrap wrapping set bag"),
-    "loyalty": word_set("points point card scheme programme program club stamps"),
+    "loyalty": word_set("points point card scheme programme program club stamps discount"),
     "care": word_set("instructions label labels guide card sheet"),
     "best": word_set("way ways option options method route"),  # "the best way to store it?"
     "ok": word_set("to if"),  # "is it ok to bring my dog?": asking leave
@@ -117,6 +117,7 @@ _FEATURE_AFTER = {
     "free": _FREE_OF,
     "chance": frozenset({"any"}),
     "sure": word_set("pretty fairly quite make i'm im"),  # certainty, not praise
+    "cut": word_set("the what's whats hair"),  # "the cut off for orders": a deadline, a trim
 }
 # Every word one of word_rules' fixes is about ("not" for "not only" aside).
 _WORD_RULE_WORDS = (

@@ -1,0 +1,34 @@
+"""When the customer paid more than the shop showed, or got less for the same money.
+
+"the portion has halved but the price hasn't", "half the size it used to be", "the
+advert said 50% off but at the till it was full price". None has a word VADER
+scores; each is a customer who feels short-changed.
+kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
+"""
+
+from __future__ import annotations
+
+_SERVING = (
+    r"(?:portions?|bags?|bars?|packs?|packets?|boxes?|slices?|servings?|sizes?|tubs?|jars?|"
+    r"bottles?|pies?|burgers?|pizzas?|cakes?|cups?)"
+)
+
+VALUE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
+    "less for the money": (
+        (
+            # shrinking: "the portion has halved", "bags have got smaller again"
+            _SERVING + r" (?:have |has |had |are |is |keep |keeps )?(?:\w+ ){0,2}?(?:halved|shrunk|"
+            r"shrank|shrinking|got smaller|getting smaller|gone down in size)",
+            r"half the (?:size|portion|amount|filling|thickness)(?! (?:of|for) the price)",
+            # the price at the till was not the price on show
+            r"(?:but|and|still) (?:\w+ ){0,5}?(?:rang up|rung up|came up|charged|was|were|is) "
+            r"(?:at |as |me |us )?(?:the )?full price",
+            r"charged (?:me |us )?(?:the )?full price",
+            r"(?:offer|discount|deal|sale price|promotion) (?:wasn'?t|was not|didn'?t|did not|"
+            r"never) (?:\w+ )?(?:applied|taken off|come off|go through|honoured|honored)",
+        ),
+        -1.8,
+    ),
+}
+
+VALUE_TITLES = {"less for the money": "paid more, got less"}

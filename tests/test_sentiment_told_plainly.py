@@ -1,0 +1,107 @@
+"""Complaints and praise told as plain facts, found in a round of customer messages
+written for tuning: goods failing straight away, produce gone off, being hurried
+out, served out of turn, a machine that swallows a code, "used to be ... now",
+a promise the next sentence takes back; and on the praise side, the star of the
+party, time given, a problem others missed, "never once" late. Plus the questions
+and quotes that were misread: "do you have anything for a broken ...?", "the cut
+off", a closing "Great." after a complaint, two-word scare quotes.
+
+Every message is made up for the test; none comes from the development data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.sentiment import score
+from tests.sentiment_support import NEG, NEU, POS, why
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("the school shoes have already split at the toe", "faulty"),
+    ("the kettle I bought in May has already stopped working", "faulty"),
+    ("the salad bag was going slimy the day after we bought it", "faulty"),
+    ("the avocados were rotten inside", "faulty"),
+    ("they cleared our plates mid-bite and hurried us out for the next sitting", "staff attitude"),
+    ("felt really rushed the whole meal", "staff attitude"),
+    ("the couple behind us were served first despite arriving later", "staff attitude"),
+    ("the car park machine ate my ticket and no one came", "could not do it"),
+    ("the parcel locker jammed and nobody could open it", "could not do it"),
+    ("the scones used to be light, now they're like bricks", "fell short of expectations"),
+    ("you've changed the recipe and it's not the same", "fell short of expectations"),
+    ("the toast was like cardboard", "fell short of expectations"),
+    ("the fitter promised the door would shut. It doesn't.", "fell short of expectations"),
+    ("the queue was right out of the door at half nine", "could not buy, book or get in"),
+])
+def test_a_plain_fact_complaint_is_read(text, kind):
+    assert score(text).label is NEG
+    assert kind in why(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("the pavlova was the star of the show at Sunday lunch", "praise"),
+    ("everybody asked where the cheese board came from", "praise"),
+    ("shout-out to the lad at the hardware counter", "praise"),
+    ("swapped the shoes, no questions asked", "praise"),
+    ("the kids' disco was madness in the best possible way", "praise"),
+    ("top lads at the garage, as always", "praise"),
+    ("need a locksmith on a Sunday? Kev is your man", "praise"),
+    ("finally a dentist who listens", "praise"),
+    ("the assistant spent ages helping my dad choose a phone", "kindness"),
+    ("they stayed open late for us so we could grab the cake", "kindness"),
+    ("the optician picked up on something the hospital missed", "honest advice"),
+    ("the whole exchange took about five minutes", "fast service"),
+    ("we went back in for seconds before we'd even left the car park", "coming back"),
+    ("eight years of veg boxes and the box has never once arrived late", "no problems"),
+])
+def test_praise_without_a_praise_word_is_read(text, kind):
+    assert score(text).label is POS
+    assert kind in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my nephew came out of the trampoline park beaming",
+    "new hinges fitted in ten minutes, absolute wizardry",
+])
+def test_everyday_praise_words_count(text):
+    assert score(text).label is POS
+
+
+@pytest.mark.parametrize("text", [
+    "do you have anything for a sore throat?",
+    "do you fix broken zips on coats?",
+    "can you repair a cracked phone screen while I wait?",
+    "is there something for a dog with itchy skin?",
+    "what's the cut off for Christmas orders?",
+])
+def test_a_question_about_what_the_shop_does_is_neutral(text):
+    assert score(text).label is NEU
+
+
+@pytest.mark.parametrize("text", [
+    "do you even check the fridges? the milk was off",
+    "do you have any idea how rude your driver was?",
+])
+def test_a_protest_put_as_a_question_stays_a_complaint(text):
+    assert score(text).label is NEG
+
+
+def test_a_closing_great_after_a_complaint_is_sarcastic():
+    text = "The frame arrived damaged. Party is on Saturday. Great."
+    assert score(text).label is NEG
+    assert "sarcastic praise" in why(text)
+
+
+def test_a_closing_great_alone_is_praise():
+    assert score("Picked up the frame this morning. Great.").label is POS
+
+
+def test_asking_for_something_and_getting_it_is_no_complaint():
+    assert "missing or wrong" not in why("asked for a fringe trim and got a fringe trim")
+    assert "missing or wrong" in why("asked for a fringe trim and got a bob")
+
+
+def test_two_word_scare_quotes_doubt_the_claim():
+    text = "the 'next day' delivery took a week"
+    assert score(text).label is NEG
+    assert "doubted claim" in why(text)
