@@ -32,6 +32,11 @@ from tests.sentiment_support import NEG, NEU, POS, why
     ("the toast was like cardboard", "fell short of expectations"),
     ("the fitter promised the door would shut. It doesn't.", "fell short of expectations"),
     ("the queue was right out of the door at half nine", "could not buy, book or get in"),
+    ("the room was tatty and the shower just dribbled", "faulty"),
+    ("spent a fortune on a keratin treatment and it feels like straw",
+     "fell short of expectations"),
+    ("there's a hidden fee for paying by card", "paid more, got less"),
+    ("a cleaning charge nobody mentioned when we booked", "paid more, got less"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -53,6 +58,12 @@ def test_a_plain_fact_complaint_is_read(text, kind):
     ("the whole exchange took about five minutes", "fast service"),
     ("we went back in for seconds before we'd even left the car park", "coming back"),
     ("eight years of veg boxes and the box has never once arrived late", "no problems"),
+    ("the new vet put my mind at rest straight away", "peace of mind"),
+    ("the bookkeeper sorted out two years of mess", "peace of mind"),
+    ("the driver helped us with all the shopping", "kindness"),
+    ("the taxi was ten minutes early", "fast service"),
+    ("had our deposit back in full the same day", "fast service"),
+    ("the cinnamon bun might be my new usual", "coming back"),
 ])
 def test_praise_without_a_praise_word_is_read(text, kind):
     assert score(text).label is POS

@@ -99,6 +99,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:shorter|longer|higher|lower|thicker|thinner|darker|lighter) on one side",
             r"(?:gone|turned|went) (?:orange|green|brassy|yellow|grey|gray|black|mouldy|moldy|"
             r"soggy|stale)",
+            # a shower or tap that barely runs
+            r"(?:shower|showers|tap|taps|water) (?:just |only )?(?:dribbled|dribbles|trickled|"
+            r"trickles)|(?:a|the) (?:trickle|dribble) of (?:hot )?water",
             # produce past its best: "half of it was going soft, the spinach was slime"
             r"(?:going|gone|went|was|were|turned) (?:soft|slimy|mushy|limp|wilted|rotten|to mush)|"
             r"(?:was|were|is|are|turned to) slime",

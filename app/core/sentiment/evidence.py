@@ -33,6 +33,11 @@ _ASKS_WHAT_YOU_DO = re.compile(
     r"suggest|treat|deal with|take in|service)\b|(?:is|are) there (?:anything|something)\b",
     re.IGNORECASE,
 )
+_ASKS_WHO = re.compile(
+    r"\b(?:does |can |could |would )?(?:anyone|anybody|any ?one) (?:know|recommend|suggest)"
+    r"(?: of)? (?:a|an|any|someone|somebody|where|who|a good)\b|\bany recommendations\b",
+    re.IGNORECASE,
+)
 _PROTEST = re.compile(r"\b(?:even|any idea|ever|actually|seriously|realise|realize)\b", re.I)
 
 
@@ -63,11 +68,14 @@ def price_question(cleaned: str, lows: list[str], sentiments: list[float]) -> No
 def need_question(cleaned: str, sentiments: list[float]) -> None:
     """A single question asking what the shop has or does names the customer's need, not a
     complaint about the shop: "do you have anything for a broken tooth?", "do you fix
-    cracked screens?". Its negative words count for nothing."""
+    cracked screens?"; so does asking others for a recommendation ("boiler's broken,
+    does anyone know a plumber who can come today?"). Its negative words count for
+    nothing."""
     stripped = cleaned.rstrip().rstrip("?!")
-    if not cleaned.rstrip().endswith("?") or any(ch in stripped for ch in ".!?"):
+    if not cleaned.rstrip().endswith("?") or _PROTEST.search(stripped):
         return
-    if _ASKS_WHAT_YOU_DO.match(stripped) and not _PROTEST.search(stripped):
+    single = not any(ch in stripped for ch in ".!?")
+    if (single and _ASKS_WHAT_YOU_DO.match(stripped)) or _ASKS_WHO.search(stripped):
         for i, v in enumerate(sentiments):
             if v < 0:
                 sentiments[i] = 0.0

@@ -36,7 +36,8 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             # worse than it was: "the brownies used to be gooey, now they're like cardboard"
             r"used to be (?:\w+ ){0,3}?\w+[,.]?\s(?:but |and )?now",
             r"(?:changed|messed with|ruined) the (?:recipe|formula|blend)",
-            r"(?:like|of) (?:cardboard|rubber|sawdust|dishwater|chalk|mush)(?![\w'])",
+            r"(?:like|of) (?:cardboard|rubber|sawdust|dishwater|chalk|mush|straw|sandpaper)"
+            r"(?![\w'])",
             after("has|have|really|definitely|massively")
             + "(?:slipped|declined|got worse|gotten worse)",
             r"half (?:empty|cooked|raw|melted|missing|the size)",

@@ -236,7 +236,7 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
     "cancelled": (
         (
-            r"cancel(?:l?ed|l?ing|lations?)?",
+            r"cancel(?:l?ed|l?ing|lations?)?(?! (?:policy|policies|terms|fees?|charge|period))",
             r"unsubscribe",
         ),
         -1.5,

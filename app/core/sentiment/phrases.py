@@ -17,13 +17,14 @@ from typing import Any
 
 from app.core.sentiment.delivery_kinds import DELIVERY_COMPLAINTS, DELIVERY_TITLES
 from app.core.sentiment.expectations import SHORTFALL
+from app.core.sentiment.left_undone import UNDONE_COMPLAINTS, UNDONE_TITLES
 from app.core.sentiment.lexicons import (
     COMPLAINT_TITLES,
     COMPLAINTS,
     SARCASM_PRAISE,
 )
 from app.core.sentiment.online_slang import ONLINE_COMPLAINTS, ONLINE_PRAISE, ONLINE_TITLES
-from app.core.sentiment.praise_kinds import PRAISE
+from app.core.sentiment.praise_kinds import PRAISE, PRAISE_TITLES
 from app.core.sentiment.ratings import RATING_COMPLAINTS, RATING_PRAISE, RATING_TITLES
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 from app.core.sentiment.shop_systems import SYSTEM_COMPLAINTS, SYSTEM_TITLES
@@ -38,6 +39,7 @@ TABLE = {
     **RATING_COMPLAINTS,
     **SYSTEM_COMPLAINTS,
     **VALUE_COMPLAINTS,
+    **UNDONE_COMPLAINTS,
     **PRAISE,
     **REVIEW_PRAISE,
     **ONLINE_PRAISE,
@@ -51,6 +53,8 @@ TITLES = {
     **RATING_TITLES,
     **SYSTEM_TITLES,
     **VALUE_TITLES,
+    **UNDONE_TITLES,
+    **PRAISE_TITLES,
 }
 KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word

@@ -31,6 +31,9 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             # "returns took two minutes": a short time said of the whole job
             r"(?:took|takes) (?:only |just |literally |about )?(?:a|one|two|three|four|five|\d|"
             r"a few|a couple of) (?:minutes|mins|seconds|secs|minute)(?! (?:to|before|for) )",
+            r"(?:\d+|a few|two|five|ten|fifteen|twenty) (?:minutes?|mins?|days?) early",
+            r"(?:deposit|money|refund) back (?:in full|the same day|same day|straight away|"
+            r"immediately|within (?:a|an|the) (?:day|hour))",
         ),
         1.8,
     ),
@@ -43,6 +46,10 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"remembered (?:my|our|me|us|his|her) (?:name|order|usual|dog|birthday)",
             r"(?:went|go|goes|going) out of (?:their|her|his|the|your) way",
             r"stayed open (?:\w+ ){0,3}?(?:late|later|longer|extra|for (?:me|us))",
+            r"helped (?:me |us )?(?:with|carry|load|lift) (?:all )?(?:the|my|our) (?:bags|"
+            r"shopping|luggage|cases|suitcases|boxes|pram|buggy)",
+            r"carried (?:it|them|everything|the \w+|my \w+|our \w+) (?:\w+ ){0,3}?"
+            r"(?:upstairs|to the car|inside|in for)",
             # time given: "spent ages helping me pick plants for shade"
             r"spent (?:ages|so long|an hour|half an hour|the whole \w+|\d+ minutes|(?:ten|twenty) "
             r"minutes) (?:\w+ ){0,2}?(?:helping|explaining|showing|finding|going through|talking "
@@ -77,6 +84,7 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:i'?ll|we'?ll|i will|we will|ill) (?:definitely |surely |certainly |totally )?"
             r"(?:be back|return)",
             r"(?:def|defo|definitely|definately) (?:be )?(?:coming|going) back",
+            r"(?:my|our) new (?:usual|favourite|favorite|go-to|regular|local|fave)(?![\w'])",
         ),
         1.8,
     ),
@@ -156,4 +164,16 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         1.5,
     ),
+    # A worry taken away: "puts my mind at rest", "sorted three years of mess".
+    "peace of mind": (
+        (
+            r"(?:puts?|set|sets|setting) (?:my|our|your|his|her) minds? at (?:rest|ease)",
+            r"peace of mind|weight off (?:my|our) shoulders",
+            r"(?:sorted|cleared|cleaned|untangled|fixed)(?: out| up)? (?:\w+ ){0,4}?(?:mess|"
+            r"chaos|muddle|nightmare)(?![\w'])",
+        ),
+        1.8,
+    ),
 }
+
+PRAISE_TITLES = {"peace of mind": "peace of mind"}

@@ -40,6 +40,7 @@ _NEGATED_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?!only |just )(?:once |ever |even )?"
     r"(?:\w+ )?$"
 )
+_OWN_LOSS = re.compile(r"(?:^|\n|\b(?:i|we|i've|we've|ive|just|have))\s?$")
 _NEVER_ONCE = re.compile(r"\b(?:never|not) (?:once|ever)\b")
 _NO_PROBLEMS = "no problems"
 _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "yet", "still")
@@ -128,6 +129,8 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
                 kind, valence = _NO_PROBLEMS, phrases.TABLE[_NO_PROBLEMS][1]
             else:
                 continue  # "wasn't late": no complaint
+        if phrase.startswith("lost ") and _OWN_LOSS.search(text, max(0, at - 12), at):
+            continue  # "lost my loyalty card, can you...": the customer's own loss
         if phrase.startswith("asked for ") and _got_as_asked(phrase, text, m.end()):
             continue  # "asked for a trim and got a trim": what was asked for
         if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
@@ -229,6 +232,7 @@ def praise_by_clause(text: str) -> dict[int, tuple[list[str], str | None]]:
 
 
 _POLITE_WORDS = REQUEST_WORDS | THANKS_WORDS
+_PLEASE = frozenset({"please", "pls", "plz", "kindly"})
 
 
 def politeness(
@@ -240,9 +244,10 @@ def politeness(
         return dropped  # nothing below can apply
     for i in itertools.compress(range(len(lows)), sentiments):
         low = lows[i]
-        if sentiments[i] <= 0:
+        if sentiments[i] < 0 and low in _PLEASE:
+            sentiments[i] = 0.0  # "at 6 not 5 please": VADER's negation reached a "please"
             continue
-        if low in owner_words:
+        if sentiments[i] <= 0 or low in owner_words:
             continue
         if low in REQUEST_WORDS or (low in THANKS_WORDS and not keep_thanks):
             sentiments[i] = 0.0

@@ -80,6 +80,15 @@ SLANG_VALENCE: dict[str, float] = {
     "wonky": -1.5,
     "lopsided": -1.5,
     "streaky": -1.5,
+    # worn-out rooms ("stained" and "dated" are left out: stained glass, dated 3 May)
+    "threadbare": -1.5,
+    "grubby": -1.8,
+    "tatty": -1.5,
+    "shabby": -1.5,
+    "dingy": -1.5,
+    "musty": -1.5,
+    "scruffy": -1.2,
+    "rickety": -1.2,
     # perishables and prints gone wrong
     "drooping": -1.5,
     "wilted": -1.8,

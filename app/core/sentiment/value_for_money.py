@@ -24,6 +24,10 @@ VALUE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:but|and|still) (?:\w+ ){0,5}?(?:rang up|rung up|came up|charged|was|were|is) "
             r"(?:at |as |me |us )?(?:the )?full price",
             r"charged (?:me |us )?(?:the )?full price",
+            # charges nobody mentioned: "a corkage charge nobody mentioned when we booked"
+            r"hidden (?:charges?|fees?|costs?|extras)",
+            r"(?:charges?|fees?|costs?|extras?) (?:that )?(?:nobody|no one|they never|you never|"
+            r"they didn'?t|you didn'?t) (?:\w+ )?(?:mentioned|told (?:us|me)|said|warned)",
             r"(?:offer|discount|deal|sale price|promotion) (?:wasn'?t|was not|didn'?t|did not|"
             r"never) (?:\w+ )?(?:applied|taken off|come off|go through|honoured|honored)",
         ),

@@ -37,6 +37,20 @@ _WHOSE = word_set("a the my his her our their your")
 _STOP = word_set("stop stops")
 _WHEN = word_set("when time till until")
 _NO_RUSH = word_set("rush hurry pressure stress")
+# "(I've) lost my card": the customer's own loss, not the shop's doing.
+_OWN_LOSS_BEFORE = word_set("i we i've we've ive just have")
+_MINE = word_set("my our")
+_ASKING = word_set("can could would please pls")
+# "I'll drop the keys in", "when I leave": errands, not a drop in quality or a walk-out.
+_ERRANDS = {
+    "drop": word_set("off in by round it them the my our your a some"),
+    "leave": word_set("it them the a my our your at with outside in on"),
+}
+_ERRAND_BY = word_set("i we i'll we'll ill can could will to")
+_WHEN_I = word_set("when before after once as")
+_FINE_PENALTY = -1.5
+_PENALTY_KIND = word_set("parking late library speeding")
+_PENALTY_TAKEN = word_set("got get paid pay given received landed issued")
 # "sorry to bother you", "sorry for the trouble": manners before a question.
 _MANNERS_SORRY = {
     "to": word_set("bother trouble ask pester disturb interrupt"),
@@ -134,6 +148,8 @@ _WORD_RULE_WORDS = (
     | _FOND.keys()
     | _DISBELIEF
     | _SAD_OCCASIONS
+    | _ERRANDS.keys()
+    | {"lost", "fine"}
     | _STOP
     | _NO_RUSH
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts", "sorry"}
@@ -171,6 +187,15 @@ def word_rules(
         elif low in _STOP and i < last and lows[i + 1].endswith("ing") and sentiments[i] < 0:
             if not _WHEN.isdisjoint(lows[max(0, i - 5) : i]):
                 sentiments[i] = 0.0  # "what time do you stop serving?": a time, not a protest
+        elif low == "fine" and sentiments[i] > 0 and i > 0 and _penalty(lows, i):
+            sentiments[i] = _FINE_PENALTY  # "got the fine", "a parking fine": a penalty
+        elif low == "lost" and i < last and lows[i + 1] in _MINE and sentiments[i] < 0:
+            own = i == 0 or lows[i - 1] in _OWN_LOSS_BEFORE
+            if own and not _ASKING.isdisjoint(lows[i + 2 :]):
+                sentiments[i] = 0.0  # "lost my loyalty card, can you...": asking, not upset
+        elif low in _ERRANDS and sentiments[i] < 0 and i > 0 and lows[i - 1] in _ERRAND_BY:
+            if (i < last and lows[i + 1] in _ERRANDS[low]) or (i > 1 and lows[i - 2] in _WHEN_I):
+                sentiments[i] = 0.0  # "I'll drop the keys in", "when I leave": an errand
         elif low == "no" and i < last and lows[i + 1] in _NO_RUSH and sentiments[i] < 0:
             sentiments[i] = 0.0  # "no rush", "no hurry": patience, not a refusal
             sentiments[i + 1] = max(sentiments[i + 1], 0.0)
@@ -257,3 +282,11 @@ def _requested(lows: list[str], i: int) -> bool:
     if before in _SOFTENERS and i > 1:
         before = lows[i - 2]
     return before in _WOULD
+
+
+def _penalty(lows: list[str], i: int) -> bool:
+    """ "fine" as a penalty: "a parking fine", "got the fine" (not "it's fine")."""
+    before = lows[i - 1]
+    if before in _PENALTY_KIND or before[:1] in "£$€":
+        return True
+    return before in ("a", "the") and i > 1 and lows[i - 2] in _PENALTY_TAKEN
