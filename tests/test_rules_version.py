@@ -28,8 +28,12 @@ EXTRA = (
     "parcel came open #neveragain #fail",
     "when will you be back in stock?",
     "tried three times to pay, is delivery free?",
+    "the portions have halved but the price hasn't",
+    "ok, I'll pop back tomorrow then",
+    "the nursery forgot her inhaler again",
+    "do you have anything for a broken nail?",
 )
-PINNED = {17: "dfedfc4b92f43f5a"}
+PINNED = {17: "c247ad9fd7ef792a"}
 
 
 def _digest() -> str:

@@ -37,6 +37,11 @@ from tests.sentiment_support import NEG, NEU, POS, why
      "fell short of expectations"),
     ("there's a hidden fee for paying by card", "paid more, got less"),
     ("a cleaning charge nobody mentioned when we booked", "paid more, got less"),
+    ("the burrito was 80% rice", "fell short of expectations"),
+    ("the hot chocolate was basically froth", "fell short of expectations"),
+    ("went in for a tidy up and came out with a buzz cut", "fell short of expectations"),
+    ("the unsubscribe link goes to a 404", "could not buy, book or get in"),
+    ("the pay now button on the app is broken", "could not buy, book or get in"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -64,6 +69,11 @@ def test_a_plain_fact_complaint_is_read(text, kind):
     ("the taxi was ten minutes early", "fast service"),
     ("had our deposit back in full the same day", "fast service"),
     ("the cinnamon bun might be my new usual", "coming back"),
+    ("never thought a boiler service could be this painless", "praise"),
+    ("the new jeans fit like a glove", "praise"),
+    ("the new receptionist is a gem", "praise in slang"),
+    ("their Sunday playlist is a whole mood", "praise in slang"),
+    ("friendliest welcome we've had all year", "recommended"),
 ])
 def test_praise_without_a_praise_word_is_read(text, kind):
     assert score(text).label is POS
@@ -71,6 +81,7 @@ def test_praise_without_a_praise_word_is_read(text, kind):
 
 
 @pytest.mark.parametrize("text", [
+    "the salted caramel brownies are addictive",
     "my nephew came out of the trampoline park beaming",
     "new hinges fitted in ten minutes, absolute wizardry",
 ])
@@ -84,6 +95,9 @@ def test_everyday_praise_words_count(text):
     "can you repair a cracked phone screen while I wait?",
     "is there something for a dog with itchy skin?",
     "what's the cut off for Christmas orders?",
+    "do I need to return it in the original box?",
+    "ok, I'll pop back on Thursday then",
+    "no worries, see you next week",
 ])
 def test_a_question_about_what_the_shop_does_is_neutral(text):
     assert score(text).label is NEU
@@ -116,3 +130,9 @@ def test_two_word_scare_quotes_doubt_the_claim():
     text = "the 'next day' delivery took a week"
     assert score(text).label is NEG
     assert "doubted claim" in why(text)
+
+
+def test_a_refund_that_has_landed_is_no_complaint():
+    text = "cheers, the refund just landed"
+    assert "refund" not in why(text).split(":")[0]
+    assert score(text).label is POS

@@ -1,5 +1,6 @@
-"""Paying more than the shop showed, or getting less for the same money: shrinking
-portions and full price at the till after an offer on the shelf.
+"""Paying more than the shop showed, getting less for the same money, or being told one
+thing and getting another: shrinking portions, full price at the till after an offer
+on the shelf, "that's not what your website says".
 
 Every message is made up for the test; none comes from the development data.
 """
@@ -32,3 +33,13 @@ def test_less_for_the_money_is_a_complaint(text):
 ])
 def test_near_misses_are_not_short_changing(text):
     assert "paid more, got less" not in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "that's not what your website says about next day delivery",
+    "the listing says solid oak but it's veneer",
+    "different to what the manager told us on the phone",
+])
+def test_the_shops_own_words_against_what_happened(text):
+    assert score(text).label is NEG
+    assert "not what you said" in why(text)

@@ -36,6 +36,13 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             # worse than it was: "the brownies used to be gooey, now they're like cardboard"
             r"used to be (?:\w+ ){0,3}?\w+[,.]?\s(?:but |and )?now",
             r"(?:changed|messed with|ruined) the (?:recipe|formula|blend)",
+            # mostly filler: "the sandwich was 90% lettuce", "coffee was basically warm milk"
+            r"(?:was|were|is|are) (?:\d{2,3}% |mostly |basically |just |all )(?:lettuce|ice|bread|"
+            r"foam|froth|air|water|fat|gristle|bone|batter|packaging|filler|milk|warm milk|"
+            r"sauce|onions?|pastry|crust|rice|noodles|pasta|potato|potatoes|stalks?|stems?)"
+            r"(?![\w'])",
+            r"(?:went|came|walked) in (?:for|wanting|asking for) (?:\w+ ){0,2}?\w+[,.]?\s(?:and )?"
+            r"(?:came|come|walked) out with",
             r"(?:like|of) (?:cardboard|rubber|sawdust|dishwater|chalk|mush|straw|sandpaper)"
             r"(?![\w'])",
             after("has|have|really|definitely|massively")

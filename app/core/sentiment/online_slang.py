@@ -46,6 +46,9 @@ ONLINE_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             after("is|are|was|were") + r"the move(?![\w'])",
             after("is|are|was|were|such") + r"(?:a |a whole |an absolute )?vibe(?![\w'])",
             r"glow[- ]?up",
+            r"(?:a whole|such a|an absolute) mood(?![\w'])",
+            after("is|are|'s|absolute|total|real|proper|such") + r"(?:a |an )?(?:gem|diamond|"
+            r"treasure)s?(?![\w'])",
         ),
         1.8,
     ),

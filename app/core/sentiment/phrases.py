@@ -15,6 +15,7 @@ from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from app.core.sentiment.chasing import CHASING_COMPLAINTS
 from app.core.sentiment.delivery_kinds import DELIVERY_COMPLAINTS, DELIVERY_TITLES
 from app.core.sentiment.expectations import SHORTFALL
 from app.core.sentiment.left_undone import UNDONE_COMPLAINTS, UNDONE_TITLES
@@ -32,6 +33,7 @@ from app.core.sentiment.value_for_money import VALUE_COMPLAINTS, VALUE_TITLES
 
 TABLE = {
     **COMPLAINTS,
+    **CHASING_COMPLAINTS,  # (these were the last of COMPLAINTS: the order is unchanged)
     **DELIVERY_COMPLAINTS,
     **SHORTFALL,
     **REVIEW_COMPLAINTS,

@@ -10,8 +10,9 @@ from app.core.sentiment.lexicons import after
 
 # "... I've ever had": what makes a superlative a verdict on the shop.
 _EVER = (
-    r"(?:i'?ve|i have|we'?ve|we have|i|we) (?:ever|have ever|'ve ever) "
-    r"(?:had|tried|been|seen|eaten|tasted|bought|owned|worn|used|met|visited|found)"
+    r"(?:(?:i'?ve|i have|we'?ve|we have|i|we) (?:ever|have ever|'ve ever) "
+    r"(?:had|tried|been|seen|eaten|tasted|bought|owned|worn|used|met|visited|found)|"
+    r"(?:i'?ve|i have|we'?ve|we have) had (?:all|this|in) (?:year|week|month|summer|ages|years))"
 )
 
 # Praise for service that VADER has no words for: speed, freshness, coming back.

@@ -197,6 +197,11 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:everyone|everybody|all (?:my|our|the) (?:friends|guests|family)) (?:kept |was |"
             r"were )?(?:asked|asking|wanted to know) where",
             r"shout[- ]?out to|big shout|no questions asked",
+            r"fits? like a glove",
+            # a pleasant surprise: "didn't think a repair could be this painless"
+            r"(?:didn'?t|never|did not) (?:think|thought|expect|expected|know|knew) (?:\w+ ){1,6}?"
+            r"(?:could|would|can) be (?:this|so) (?:easy|painless|good|simple|quick|smooth|cheap|"
+            r"tasty|fun|nice|straightforward|comfy|comfortable)",
             r"finally (?:found )?(?:a|an|someone|somebody) (?:\w+ ){0,2}?(?:who|that) "
             r"(?:actually )?(?:listens|gets it|knows|understands|cares)",
             r"(?:chaos|chaotic|mad|madness|crazy|wild|messy|insane|ridiculous|silly|wicked|"

@@ -50,6 +50,9 @@ SYSTEM_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             # a queue that keeps customers out: "the queue is out the door as usual"
             r"(?:queue|line)s? (?:\w+ ){0,7}?(?:out|right out|all the way out|round) (?:of )?the "
             r"(?:door|block|shop|building|corner)",
+            # links that lead nowhere: "the link in your email goes to a 404"
+            r"(?:404|error page|dead link|broken link|page not found)(?![\w'])",
+            r"(?:link|links|button|buttons) (?:\w+ ){0,4}?(?:is|are|was|were) broken",
             # closed when it should be open
             r"(?:door|doors) (?:was|were) (?:locked|shut)|"
             r"(?:shut|closed|closing) (?:early|before (?:the )?(?:\d|time))",

@@ -20,6 +20,7 @@ SLANG_VALENCE: dict[str, float] = {
     "chuffed": 2.3,
     "beaming": 2.3,
     "wizardry": 2.0,
+    "addictive": 1.8,
     "buzzin": 1.5,
     "dope": 2.0,
     "epic": 2.0,

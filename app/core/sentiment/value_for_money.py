@@ -1,7 +1,8 @@
-"""When the customer paid more than the shop showed, or got less for the same money.
+"""When the customer paid more than the shop showed, got less for the same money, or
+was told one thing and got another.
 
-"the portion has halved but the price hasn't", "half the size it used to be", "the
-advert said 50% off but at the till it was full price". None has a word VADER
+"the portion has halved but the price hasn't", "the advert said 50% off but at the
+till it was full price", "that's not what your website says". None has a word VADER
 scores; each is a customer who feels short-changed.
 kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 """
@@ -33,6 +34,20 @@ VALUE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         -1.8,
     ),
+    # the shop's own words against what happened: "that's not what your website says"
+    "told one thing": (
+        (
+            r"(?:not|isn'?t|wasn'?t|different (?:to|from)) what (?:your|the) (?:website|site|app|"
+            r"advert|ad|sign|label|menu|listing|email|staff|manager|receipt|terms|packet|box) "
+            r"(?:says|said|shows|showed|told (?:me|us)|states|stated)",
+            r"(?:your|the) (?:website|site|app|advert|listing|email|sign) (?:says|said|shows|"
+            r"showed|listed|states|stated) (?:\w+ ){0,5}?but\b",
+        ),
+        -1.8,
+    ),
 }
 
-VALUE_TITLES = {"less for the money": "paid more, got less"}
+VALUE_TITLES = {
+    "less for the money": "paid more, got less",
+    "told one thing": "not what you said",
+}

@@ -37,6 +37,8 @@ _WHOSE = word_set("a the my his her our their your")
 _STOP = word_set("stop stops")
 _WHEN = word_set("when time till until")
 _NO_RUSH = word_set("rush hurry pressure stress")
+_NO_WORRIES = word_set("worries worry probs bother")
+_ACK = word_set("ok okay")
 # "(I've) lost my card": the customer's own loss, not the shop's doing.
 _OWN_LOSS_BEFORE = word_set("i we i've we've ive just have")
 _MINE = word_set("my our")
@@ -150,6 +152,8 @@ _WORD_RULE_WORDS = (
     | _SAD_OCCASIONS
     | _ERRANDS.keys()
     | {"lost", "fine"}
+    | _NO_WORRIES
+    | _ACK
     | _STOP
     | _NO_RUSH
     | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts", "sorry"}
@@ -196,6 +200,10 @@ def word_rules(
         elif low in _ERRANDS and sentiments[i] < 0 and i > 0 and lows[i - 1] in _ERRAND_BY:
             if (i < last and lows[i + 1] in _ERRANDS[low]) or (i > 1 and lows[i - 2] in _WHEN_I):
                 sentiments[i] = 0.0  # "I'll drop the keys in", "when I leave": an errand
+        elif low in _ACK and i == 0 and i < last and sentiments[i] > 0:
+            sentiments[i] = 0.0  # "ok, I'll try again tomorrow": an acknowledgement
+        elif low in _NO_WORRIES and i > 0 and lows[i - 1] == "no":
+            sentiments[i] = sentiments[i - 1] = 0.0  # "no worries": manners, not relief
         elif low == "no" and i < last and lows[i + 1] in _NO_RUSH and sentiments[i] < 0:
             sentiments[i] = 0.0  # "no rush", "no hurry": patience, not a refusal
             sentiments[i + 1] = max(sentiments[i + 1], 0.0)
