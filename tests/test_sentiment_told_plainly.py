@@ -126,8 +126,11 @@ def test_asking_for_something_and_getting_it_is_no_complaint():
     assert "missing or wrong" in why("asked for a fringe trim and got a bob")
 
 
-def test_two_word_scare_quotes_doubt_the_claim():
-    text = "the 'next day' delivery took a week"
+@pytest.mark.parametrize("text", [
+    "the 'next day' delivery took a week",
+    "the 'perfect fit' jeans sag at the knee",  # neither quoted word counts as praise
+])
+def test_two_word_scare_quotes_doubt_the_claim(text):
     assert score(text).label is NEG
     assert "doubted claim" in why(text)
 

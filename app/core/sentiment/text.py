@@ -115,7 +115,8 @@ def scare_quotes(text: str) -> str:
         if after and after.strip().lower() in _LABELLED:
             return m.group()
         if last == "been" or (last in _SCARE_BEFORE_NOUN and after):
-            return "so-called " + m.group(1) + (after or "")
+            # two words join as one ("so-called deep-clean"): neither counts as praise
+            return "so-called " + m.group(1).replace(" ", "-") + (after or "")
         return m.group()
 
     return _SCARE.sub(doubted, text)
