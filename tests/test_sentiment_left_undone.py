@@ -1,5 +1,5 @@
-"""What staff forgot or left undone, and the customer's own errands and losses that
-are no complaint about the shop.
+"""What staff forgot, left undone or damaged, and the customer's own errands, losses
+and accidents that are no complaint about the shop.
 
 Every message is made up for the test; none comes from the development data.
 """
@@ -21,6 +21,19 @@ from tests.sentiment_support import NEG, NEU, why
 def test_a_job_left_undone_is_a_complaint(text):
     assert score(text).label is NEG
     assert "left undone" in why(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the window cleaner cracked our conservatory roof",
+    "the decorator scuffed my new skirting boards",
+])
+def test_damage_done_on_the_job_is_a_complaint(text):
+    assert score(text).label is NEG
+    assert "damage done" in why(text)
+
+
+def test_damage_the_customer_did_is_not_the_shops():
+    assert "damage done" not in why("I cracked my phone screen, can you fix it today?")
 
 
 def test_the_customers_own_forgetting_is_not_the_shops():

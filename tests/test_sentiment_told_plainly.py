@@ -42,6 +42,11 @@ from tests.sentiment_support import NEG, NEU, POS, why
     ("went in for a tidy up and came out with a buzz cut", "fell short of expectations"),
     ("the unsubscribe link goes to a 404", "could not buy, book or get in"),
     ("the pay now button on the app is broken", "could not buy, book or get in"),
+    ("nice enough shop but I'll be going to the one in town instead", "fell short of expectations"),
+    ("six quid for a sandwich and they can't even put it in a bag", "disbelief"),
+    ("the doctor was too busy to see a child with a temperature", "staff attitude"),
+    ("the big shop order got substituted with the wrong brands again", "faulty"),
+    ("paid for a double room, given a single with a camp bed", "paid more, got less"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -74,6 +79,11 @@ def test_a_plain_fact_complaint_is_read(text, kind):
     ("the new receptionist is a gem", "praise in slang"),
     ("their Sunday playlist is a whole mood", "praise in slang"),
     ("friendliest welcome we've had all year", "recommended"),
+    ("whoever designed the new shop front deserves a medal", "praise"),
+    ("the kids couldn't stop talking about the pottery class", "praise"),
+    ("the caterers absolutely nailed it at the christening", "praise"),
+    ("the butcher gave us a recipe for the brisket", "kindness"),
+    ("the sofa came on the Tuesday, exactly as they promised", "no problems"),
 ])
 def test_praise_without_a_praise_word_is_read(text, kind):
     assert score(text).label is POS
@@ -98,6 +108,7 @@ def test_everyday_praise_words_count(text):
     "do I need to return it in the original box?",
     "ok, I'll pop back on Thursday then",
     "no worries, see you next week",
+    "does the market stall cut keys?",
 ])
 def test_a_question_about_what_the_shop_does_is_neutral(text):
     assert score(text).label is NEU

@@ -102,6 +102,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             # a shower or tap that barely runs
             r"(?:shower|showers|tap|taps|water) (?:just |only )?(?:dribbled|dribbles|trickled|"
             r"trickles)|(?:a|the) (?:trickle|dribble) of (?:hot )?water",
+            # swapped without asking: "every time I order online something is substituted"
+            r"(?:was|were|is|are|got|been|being|always|keeps? getting) substituted|"
+            r"substituted (?:with|for|by)",
             # produce past its best: "half of it was going soft, the spinach was slime"
             r"(?:going|gone|went|was|were|turned) (?:soft|slimy|mushy|limp|wilted|rotten|to mush)|"
             r"(?:was|were|is|are|turned to) slime",

@@ -51,6 +51,9 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:go|went|spend|take|took|spending|going)"
             r" (?:\w+ ){0,5}?(?:elsewhere|else where|some ?place else|somewhere else)",
             r"(?:would|i'd|we'd|id) rather",
+            # taking the custom elsewhere: "I'll be going to the retail park instead"
+            r"(?:going|go|went|shopping|shop|driving|taking (?:my|our) (?:business|custom|money)) "
+            r"(?:to|at) (?:\w+ ){0,4}?instead(?![\w'])",
             r"(?:should(?:n't| not)|should never) (?:take|have taken|cost|be)",
             r"only (?:worked|lasted|works) (?:once|twice|a few|for a)",
             r"(?:barely|hardly|scarcely) (?:\w+ )?(?:work|works|worked|edible|hear|warm|cooked)",

@@ -1,5 +1,5 @@
-"""What staff forgot or left undone: the medicine not given, the dog not dried, the tax
-return filed late.
+"""What staff forgot, left undone or damaged: the medicine not given, the dog not
+dried, the tax return filed late, the tulips strimmed.
 
 "the nursery forgot to give her the medicine again", "bringing her back muddy and
 not drying her off", "filed my return late and I got the fine". No word VADER
@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from app.core.sentiment.lexicons import after
 
+# Who did the job: "the gardener strimmed my tulips" is the shop's doing, "I broke my
+# glasses" is not.
+_SOMEONE = (
+    "they|you|he|she|u|staff|someone|somebody|nursery|kitchen|driver|waiter|waitress|chef|"
+    "salon|shop|pharmacy|school|team|receptionist|engineer|mechanic|builder|cleaner|"
+    "gardener|fitter|fitters|plumber|electrician|painter|decorator|groomer|hairdresser|"
+    "barber|stylist|technician|courier|removals|movers|dry cleaners|garage"
+)
+
 UNDONE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "left undone": (
         (
             # someone else forgot ("I forgot my card" is the customer's own doing)
-            after("they|you|he|she|u|staff|someone|somebody|nursery|kitchen|driver|waiter|"
-                  "waitress|chef|salon|shop|pharmacy|school|team|receptionist|engineer|mechanic|"
-                  "builder|cleaner|also|again|then|completely|totally")
+            after(_SOMEONE + "|also|again|then|completely|totally")
             + r"forg(?:ot|otten) (?:to|my|our|about|the|his|her|their)",
             # a finishing step skipped: "not drying her off", "without cleaning up"
             r"(?:not|never|without) (?:even )?(?:drying|cleaning|wiping|washing|tidying|clearing|"
@@ -28,6 +35,16 @@ UNDONE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         ),
         -1.8,
     ),
+    # damage done while doing the job: "the gardener strimmed my tulips"
+    "damage done": (
+        (
+            after(_SOMEONE)
+            + r"(?:strimmed|mowed|trampled|scratched|dented|chipped|scuffed|stained|shrunk|shrank|"
+            r"singed|burnt|burned|bleached|gouged|cracked|ripped|tore|smashed|broke|snapped|"
+            r"ruined|damaged|lost|scraped|flooded) (?:my|our)(?![\w'])",
+        ),
+        -2.0,
+    ),
 }
 
-UNDONE_TITLES = {"left undone": "left undone"}
+UNDONE_TITLES = {"left undone": "left undone", "damage done": "damage done"}

@@ -47,6 +47,8 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"remembered (?:my|our|me|us|his|her) (?:name|order|usual|dog|birthday)",
             r"(?:went|go|goes|going) out of (?:their|her|his|the|your) way",
             r"stayed open (?:\w+ ){0,3}?(?:late|later|longer|extra|for (?:me|us))",
+            r"gave (?:me|us) (?:a |some |an )?(?:recipe|tips?|advice|extras?|freebie|samples?|"
+            r"discount|free)(?![\w'])",
             r"helped (?:me |us )?(?:with|carry|load|lift) (?:all )?(?:the|my|our) (?:bags|"
             r"shopping|luggage|cases|suitcases|boxes|pram|buggy)",
             r"carried (?:it|them|everything|the \w+|my \w+|our \w+) (?:\w+ ){0,3}?"
@@ -93,6 +95,9 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
         (
             r"(?:no|zero|0|not a single|not one|not any|without (?:any|a)) "
             r"(?:issues?|problems?|complaints?|hassle|fuss|faults?|hiccups?)",
+            # a promise kept: "had my bike back before the weekend like they promised"
+            r"(?:like|as|just as|exactly as) (?:they|you|he|she|the \w+) (?:had )?(?:promised|said "
+            r"(?:they|he|she|you) would)|as promised|kept (?:their|his|her|your) (?:word|promise)",
         ),
         1.5,
     ),

@@ -68,6 +68,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:chatting|chatted|gossiping|gossiped|laughing|joking|messing about) "
             r"(?:\w+ ){0,3}?while (?:the|a|we|i|people|customers|everyone)(?![\w'])",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
+            after("too") + r"busy'? to (?:see|help|serve|answer|take|deal|look|check|talk|speak|"
+            r"call|reply)",
             # served out of turn: "the next table got theirs first despite arriving later"
             r"despite (?:arriving|coming in|getting there|turning up|sitting down|ordering) "
             r"(?:\w+ )?(?:later|after (?:us|me))",
@@ -128,6 +130,9 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"will (?:you|anyone) ever",
             r"who (?:trained|hired|packed) (?:your|the|these|this|that)",
             r"since when (?:does|do|did|is|are|has|have|can|could)",
+            # "£4.50 for a coffee and you can't even give me a lid that fits"
+            after("you|u|they|staff|he|she") + r"(?:can'?t|cannot|couldn'?t|could not) even "
+            r"(?:give|get|manage|be bothered|answer|spell|find|put|make|do|say)",
             r"(?:do|did|does) (?:you|they|anyone) (?:even|ever|actually) (?:check|read|care|listen|"
             r"look|test|taste|clean|proofread)",
             r"how (?:hard|difficult) (?:is|can) it (?:be )?to",
@@ -198,6 +203,11 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"were )?(?:asked|asking|wanted to know) where",
             r"shout[- ]?out to|big shout|no questions asked",
             r"fits? like a glove",
+            r"deserves? (?:a |an )?(?:raise|pay rise|medal|promotion|award|mention|shout[- ]?out)",
+            r"(?:couldn'?t|can'?t|could not|cannot) stop (?:taking photos|talking about|eating|"
+            r"smiling|raving|looking at|telling)",
+            after("absolutely|totally|completely|really|proper|properly|you|u|you've|team|have|has")
+            + r"(?:smashed|nailed|aced) it(?![\w'])",
             # a pleasant surprise: "didn't think a repair could be this painless"
             r"(?:didn'?t|never|did not) (?:think|thought|expect|expected|know|knew) (?:\w+ ){1,6}?"
             r"(?:could|would|can) be (?:this|so) (?:easy|painless|good|simple|quick|smooth|cheap|"

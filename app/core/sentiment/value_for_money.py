@@ -25,6 +25,9 @@ VALUE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:but|and|still) (?:\w+ ){0,5}?(?:rang up|rung up|came up|charged|was|were|is) "
             r"(?:at |as |me |us )?(?:the )?full price",
             r"charged (?:me |us )?(?:the )?full price",
+            # paid for one thing, given another: "paid for a window seat, put at the back"
+            r"paid (?:extra )?for (?:a |an |the )?(?:\w+ ){0,4}?\w+[,.]?\s(?:and |but )?"
+            r"(?:got|given|put|sat|were put|was put|ended up)(?![\w'])",
             # charges nobody mentioned: "a corkage charge nobody mentioned when we booked"
             r"hidden (?:charges?|fees?|costs?|extras)",
             r"(?:charges?|fees?|costs?|extras?) (?:that )?(?:nobody|no one|they never|you never|"

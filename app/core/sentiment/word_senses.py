@@ -122,6 +122,8 @@ _NO_OPINION_BEFORE = {
     "loyalty": word_set("points point card scheme programme program club stamps discount"),
     "care": word_set("instructions label labels guide card sheet"),
     "best": word_set("way ways option options method route"),  # "the best way to store it?"
+    "cuts": word_set("keys key hair"),  # "does the shop cut keys?": a service
+    "cut": word_set("keys key"),
     "ok": word_set("to if"),  # "is it ok to bring my dog?": asking leave
     "okay": word_set("to if"),
 }
