@@ -47,6 +47,12 @@ from tests.sentiment_support import NEG, NEU, POS, why
     ("the doctor was too busy to see a child with a temperature", "staff attitude"),
     ("the big shop order got substituted with the wrong brands again", "faulty"),
     ("paid for a double room, given a single with a camp bed", "paid more, got less"),
+    ("couldn't book a table there for love nor money", "could not do it"),
+    ("why do your trains always stop short of the platform", "disbelief"),
+    ("asked for an exception and the manager said computer says no", "staff attitude"),
+    ("the recycling lorry missed our road again", "left undone"),
+    ("the grout they put in is already cracking", "faulty"),
+    ("sold me a 'new' kettle with limescale inside", "doubted claim"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -84,6 +90,8 @@ def test_a_plain_fact_complaint_is_read(text, kind):
     ("the caterers absolutely nailed it at the christening", "praise"),
     ("the butcher gave us a recipe for the brisket", "kindness"),
     ("the sofa came on the Tuesday, exactly as they promised", "no problems"),
+    ("the boots look like new after the resole", "praise"),
+    ("the optician talked me out of the expensive frames", "honest advice"),
 ])
 def test_praise_without_a_praise_word_is_read(text, kind):
     assert score(text).label is POS

@@ -81,8 +81,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:fell|came|wore) (?:apart|off|out|through)|(?:colou?rs?|dye) ran)"
             r"(?: \w+)? (?:after|within|in the wash|on the first|the first|in a)",
             # failed soon after buying: "the trainers have already split along the sole"
-            r"already (?:split|broken|broke|ripped|torn|snapped|cracked|peeling|faded|frayed|"
-            r"bobbled|rusted|stopped working|(?:fallen|falling|come|coming) (?:apart|off))",
+            r"already (?:split|splitting|broken|broke|breaking|ripped|ripping|torn|tearing|snapped|"
+            r"cracked|cracking|peeling|faded|fading|frayed|fraying|bobbled|bobbling|rusted|rusting|"
+            r"leaking|stopped working|(?:fallen|falling|come|coming) (?:apart|off))",
             r"(?:zip|zipper|lock|door|drawer|lid|button|printer|machine|tap|handle)s? "
             r"(?:jammed|jams|stuck|sticks|seized(?: up)?)",
             r"(?:are|were|is|was) (?:different|uneven|odd|mismatched) (?:lengths|sizes|colours|"

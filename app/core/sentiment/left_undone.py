@@ -29,6 +29,10 @@ UNDONE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             # a finishing step skipped: "not drying her off", "without cleaning up"
             r"(?:not|never|without) (?:even )?(?:drying|cleaning|wiping|washing|tidying|clearing|"
             r"checking|hoovering|sweeping) (?:her|him|them|it|up|the|my|our)",
+            # a round missed: "the bin men skipped our street again"
+            r"(?:skipped|missed|forgot) (?:our|my) (?:street|road|house|bins?|collection|delivery|"
+            r"turn|appointment|slot|drop|stop)",
+            r"overflowing",
             # done after the date that mattered: "filed my return late"
             r"(?:filed|submitted|sent|paid|posted|returned|handed in|lodged) (?:\w+ ){0,3}?"
             r"late(?![\w'])",

@@ -68,6 +68,7 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:didn'?t|did not|never|doesn'?t|does not|don'?t|won'?t) (?:try to |once )?"
             r"(?:upsell|up-sell|push (?:anything|extras|me|us)|pressure (?:me|us))",
             r"no (?:hard sell|upsell(?:ing)?|up-selling)",
+            r"talked (?:me|us|my \w+) out of (?:a|an|the|buying|paying|spending|getting)",
             # found what others missed: "the physio worked out in one session what two GPs missed"
             r"(?:spotted|found|worked out|figured out|diagnosed|caught|picked up on|solved) "
             r"(?:\w+ ){0,5}?(?:what|something|things|a problem|the problem|an issue|the issue|"

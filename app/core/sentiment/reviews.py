@@ -68,6 +68,7 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:chatting|chatted|gossiping|gossiped|laughing|joking|messing about) "
             r"(?:\w+ ){0,3}?while (?:the|a|we|i|people|customers|everyone)(?![\w'])",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
+            r"'?computer says no'?",  # often quoted
             after("too") + r"busy'? to (?:see|help|serve|answer|take|deal|look|check|talk|speak|"
             r"call|reply)",
             # served out of turn: "the next table got theirs first despite arriving later"
@@ -105,6 +106,7 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"contact|access|watch|use|book|download|update|connect|track|make it|"
             r"get (?:a|an|my|our|through|in|hold|it to))(?![\w'])",
             r"(?:not going to|won'?t|will not) be able to",
+            r"for love (?:n?or|or) money",
             # "the locker ate my code and now nobody can open it"
             r"(?:nobody|no one|noone|no-one) (?:\w+ )?(?:can|could|was able to|knows how to) "
             r"(?:open|find|help|fix|tell|explain|answer|locate|sort)",
@@ -130,6 +132,7 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"will (?:you|anyone) ever",
             r"who (?:trained|hired|packed) (?:your|the|these|this|that)",
             r"since when (?:does|do|did|is|are|has|have|can|could)",
+            r"why (?:does|do|is|are|must|has|have) (?:\w+ ){1,4}?always",
             # "£4.50 for a coffee and you can't even give me a lid that fits"
             after("you|u|they|staff|he|she") + r"(?:can'?t|cannot|couldn'?t|could not) even "
             r"(?:give|get|manage|be bothered|answer|spell|find|put|make|do|say)",
@@ -203,6 +206,8 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"were )?(?:asked|asking|wanted to know) where",
             r"shout[- ]?out to|big shout|no questions asked",
             r"fits? like a glove",
+            r"(?:feels?|felt|looks?|looked|runs?|ran|drives?|sounds?|works?) (?:like|as good as) "
+            r"new|(?:good|as good) as new",
             r"deserves? (?:a |an )?(?:raise|pay rise|medal|promotion|award|mention|shout[- ]?out)",
             r"(?:couldn'?t|can'?t|could not|cannot) stop (?:taking photos|talking about|eating|"
             r"smiling|raving|looking at|telling)",

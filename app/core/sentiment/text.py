@@ -42,6 +42,12 @@ _SCARE = re.compile(
     r"(?![\w'])( \w+)?"
 )
 _SCARE_BEFORE_NOUN = word_set("the your their our its this these those my")
+_A = word_set("a an")
+# What a shop claims of a thing: quoted after "a", these doubt it ("a 'new' phone").
+_CLAIMS = word_set(
+    "new fresh express luxury handmade organic genuine original clean premium deluxe "
+    "waterproof guaranteed homemade free quick fast brand-new same-day next-day"
+)
 _NAMING = word_set("call calls called calling name names named dubbed nicknamed known")
 # The quoted word names a label on a screen or a sign: 'the "buy" button'.
 _LABELLED = word_set(
@@ -114,7 +120,8 @@ def scare_quotes(text: str) -> str:
         after = m.group(2)
         if after and after.strip().lower() in _LABELLED:
             return m.group()
-        if last == "been" or (last in _SCARE_BEFORE_NOUN and after):
+        claim = last in _A and m.group(1) in _CLAIMS  # "a 'new' phone with old photos on it"
+        if last == "been" or ((last in _SCARE_BEFORE_NOUN or claim) and after):
             # two words join as one ("so-called deep-clean"): neither counts as praise
             return "so-called " + m.group(1).replace(" ", "-") + (after or "")
         return m.group()
