@@ -53,6 +53,10 @@ from tests.sentiment_support import NEG, NEU, POS, why
     ("the recycling lorry missed our road again", "left undone"),
     ("the grout they put in is already cracking", "faulty"),
     ("sold me a 'new' kettle with limescale inside", "doubted claim"),
+    ("the spa was closed all weekend and it wasn't mentioned when we booked", "not what you said"),
+    ("the new trainers are a different fit to the same size last time", "faulty"),
+    ("the shirt came back from the cleaners with an ink stain", "faulty"),
+    ("third time I've had to explain the same fault", "asking where / no reply"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -92,6 +96,11 @@ def test_a_plain_fact_complaint_is_read(text, kind):
     ("the sofa came on the Tuesday, exactly as they promised", "no problems"),
     ("the boots look like new after the resole", "praise"),
     ("the optician talked me out of the expensive frames", "honest advice"),
+    ("the B&B upgraded us to the garden room", "kindness"),
+    ("the physio made me a gentle routine around my bad back", "kindness"),
+    ("the chef remembered my allergy from last time", "kindness"),
+    ("ordered on Sunday night, at the door by Monday lunchtime", "fast service"),
+    ("the pie arrived piping hot", "good quality"),
 ])
 def test_praise_without_a_praise_word_is_read(text, kind):
     assert score(text).label is POS
@@ -117,6 +126,9 @@ def test_everyday_praise_words_count(text):
     "ok, I'll pop back on Thursday then",
     "no worries, see you next week",
     "does the market stall cut keys?",
+    "do you sell second hand bikes?",
+    "is the pharmacy doing flu jabs this week?",
+    "what's your policy if a parcel arrives damaged?",
 ])
 def test_a_question_about_what_the_shop_does_is_neutral(text):
     assert score(text).label is NEU

@@ -63,6 +63,8 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "faulty": (
         (
             _HAS_A + r"(?:holes?|tears?|stains?|cracks?|chips?|scratch(?:es)?|dents?|rips?|snags?)",
+            r"(?:coffee|tea|wine|oil|grease|greasy|ink|paint|water|food|blood|sweat|rust|mould|mold|"
+            r"make-?up|lipstick|dirty) (?:stains?|marks?|rings?|finger ?prints?)",
             # failed again soon after a fitting or a repair: "flat by the next morning"
             r"(?:was|were|went|is|are|had gone) (?:flat|dead|leaking|loose|wobbly|broken|blunt) "
             r"(?:again )?(?:by|within|the (?:next|following)|after (?:a|one|two|three|\d))",
@@ -103,6 +105,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             # a shower or tap that barely runs
             r"(?:shower|showers|tap|taps|water) (?:just |only )?(?:dribbled|dribbles|trickled|"
             r"trickles)|(?:a|the) (?:trickle|dribble) of (?:hot )?water",
+            # not the same as last time: "a completely different fit to the same size last year"
+            r"different (?:fit|size|sizing|cut|colou?r|shade|taste|recipe) (?:to|from|than) (?:the "
+            r"same|last|the last|my usual|the one|before)",
             # swapped without asking: "every time I order online something is substituted"
             r"(?:was|were|is|are|got|been|being|always|keeps? getting) substituted|"
             r"substituted (?:with|for|by)",

@@ -30,7 +30,8 @@ _SCHEDULE = re.compile(
 _ASKS_WHAT_YOU_DO = re.compile(
     r"(?:(?:hi|hello|hey|morning|afternoon|evening)\b[,!.]* )?(?:do|can|could|would|will) "
     r"(?:you|u) (?:guys |lot |still |also )?(?:have|sell|stock|do|fix|repair|mend|sort|recommend|"
-    r"suggest|treat|deal with|take in|service)\b|(?:is|are) there (?:anything|something)\b",
+    r"suggest|treat|deal with|take in|service)\b|(?:is|are) there (?:anything|something)\b|"
+    r"what(?:'s| is) (?:your|the) (?:policy|process|procedure)\b|what happens if\b",
     re.IGNORECASE,
 )
 _ASKS_WHO = re.compile(

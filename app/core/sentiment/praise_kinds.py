@@ -33,6 +33,7 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:took|takes) (?:only |just |literally |about )?(?:a|one|two|three|four|five|\d|"
             r"a few|a couple of) (?:minutes|mins|seconds|secs|minute)(?! (?:to|before|for) )",
             r"(?:\d+|a few|two|five|ten|fifteen|twenty) (?:minutes?|mins?|days?) early",
+            r"at (?:my|our|the) door (?:by|within|in under|before|the next)",
             r"(?:deposit|money|refund) back (?:in full|the same day|same day|straight away|"
             r"immediately|within (?:a|an|the) (?:day|hour))",
         ),
@@ -47,6 +48,11 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"remembered (?:my|our|me|us|his|her) (?:name|order|usual|dog|birthday)",
             r"(?:went|go|goes|going) out of (?:their|her|his|the|your) way",
             r"stayed open (?:\w+ ){0,3}?(?:late|later|longer|extra|for (?:me|us))",
+            r"upgraded (?:us|me)(?: for free| free)? to",
+            r"(?:made|put together|built|designed|tailored) (?:me|us) (?:a |an )?(?:\w+ )?(?:plan|"
+            r"programme|program|routine|menu|dish|meal) (?:around|to suit|for (?:my|our))",
+            r"remembered (?:the|my|our) (?:extra|sauce|napkins|allergy|allergies|request|note|"
+            r"anniversary|birthday)",
             r"gave (?:me|us) (?:a |some |an )?(?:recipe|tips?|advice|extras?|freebie|samples?|"
             r"discount|free)(?![\w'])",
             r"helped (?:me |us )?(?:with|carry|load|lift) (?:all )?(?:the|my|our) (?:bags|"
@@ -162,7 +168,7 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?<!of )(?:order|ordering|buy|buying|shop|shopping) "
             r"(?:from (?:them|you|here) )?again|"
             r"(?:the|my|our) (?:go-to|go to) (?:place|spot|shop))",
-            r"(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
+            r"piping hot|(?:tasty|flavou?rful|scrumptious|tender|moist|juicy|crispy|"
             r"affordable|inexpensive|reasonably priced|good value|convenient|attentive|"
             r"knowledgeable|spotless|cozy|cosy|devine|works (?:great|perfectly|fine)|patient|"
             r"polite|personable|meticulous|immaculate|accommodating)",

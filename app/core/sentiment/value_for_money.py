@@ -43,6 +43,8 @@ VALUE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:not|isn'?t|wasn'?t|different (?:to|from)) what (?:your|the) (?:website|site|app|"
             r"advert|ad|sign|label|menu|listing|email|staff|manager|receipt|terms|packet|box) "
             r"(?:says|said|shows|showed|told (?:me|us)|states|stated)",
+            r"(?:wasn'?t|weren'?t|was never|were never|never) (?:mentioned|disclosed) "
+            r"(?:when|at|on|before|anywhere)",
             r"(?:your|the) (?:website|site|app|advert|listing|email|sign) (?:says|said|shows|"
             r"showed|listed|states|stated) (?:\w+ ){0,5}?but\b",
         ),

@@ -89,7 +89,7 @@ _ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible
 _FILLER_SENSES = {
     "well": frozenset({"as", "oh"}),
     "hand": frozenset(
-        {"other", "my", "his", "her", "their", "your", "our", "the", "left", "right"}
+        {"other", "my", "his", "her", "their", "your", "our", "the", "left", "right", "second"}
     ),
 }
 _NOT_ONLY = frozenset({"only", "just"})
@@ -124,6 +124,10 @@ _NO_OPINION_BEFORE = {
     "best": word_set("way ways option options method route"),  # "the best way to store it?"
     "cuts": word_set("keys key hair"),  # "does the shop cut keys?": a service
     "cut": word_set("keys key"),
+    # a body part or an illness named, not judged: "my bad knee", "flu jabs"
+    "bad": word_set("knee knees back hip hips leg legs shoulder ankle wrist neck foot feet eyes "
+                    "ears chest cold cough hearing eyesight tooth teeth"),
+    "flu": word_set("jab jabs vaccine vaccines vaccination shot shots season"),
     "ok": word_set("to if"),  # "is it ok to bring my dog?": asking leave
     "okay": word_set("to if"),
 }
@@ -135,6 +139,7 @@ _FEATURE_AFTER = {
     "free": _FREE_OF,
     "chance": frozenset({"any"}),
     "sure": word_set("pretty fairly quite make i'm im"),  # certainty, not praise
+    "fit": word_set("different same slim regular relaxed skinny loose tight the a"),  # a cut
     "cut": word_set("the what's whats hair"),  # "the cut off for orders": a deadline, a trim
 }
 # Every word one of word_rules' fixes is about ("not" for "not only" aside).
