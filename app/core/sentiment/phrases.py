@@ -167,28 +167,52 @@ class WordStarts:
     The plain lookbehind scan runs the regex engine at every character. For ASCII text
     (nearly every post) the scan instead looks for the character *before* a word, a
     cheap character class that lets `re` skip through words in C, and makes no match
-    object for the positions in between (about 2x faster, same positions).
+    object for the positions in between (about 2x faster, same positions). The head
+    regex is large (~75 ms to compile), so the scan for other text is compiled only
+    when such a text comes, and the first word is checked with the ASCII scan itself.
     """
 
-    __slots__ = ("_any", "_ascii", "_first")
+    __slots__ = ("_any", "_ascii", "_head")
 
     def __init__(self, head: str) -> None:
-        self._any = re.compile(r"(?<![\w'])(?=" + head + ")")
+        self._head = head
+        self._any: re.Pattern[str] | None = None
         self._ascii = re.compile(r"[^0-9A-Z_a-z'](?=" + head + ")")
-        self._first = re.compile("(?=" + head + ")")
 
     def find(self, text: str) -> list[int]:
         """The start positions, ascending."""
         if not text.isascii():
+            if self._any is None:
+                self._any = re.compile(r"(?<![\w'])(?=" + self._head + ")")
             return [m.start() for m in self._any.finditer(text)]
         out = [m.end() for m in self._ascii.finditer(text)]
-        if self._first.match(text):
+        if self._ascii.match(" " + text[:_HEAD]):  # a phrase can start the text
             out.insert(0, 0)
         return out
 
 
-def compile_tables() -> tuple[dict[str, re.Pattern[str]], WordStarts]:
-    """(small regex per three-character key, the pre-scan for possible phrase starts).
+class Buckets(dict[str, "re.Pattern[str] | None"]):
+    """The small regex per three-character key, compiled the first time a text needs it.
+
+    Compiling all ~2,400 at import took ~0.5 s in every process that scores (the
+    window's workers, each scoring-pool process); a text uses a few dozen keys. A
+    lookup is a plain dict lookup once a key is compiled (`__missing__` runs once).
+    """
+
+    __slots__ = ("_sources",)
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self._sources = sources
+
+    def __missing__(self, key: str) -> re.Pattern[str] | None:
+        source = self._sources.get(key)
+        compiled = self[key] = None if source is None else re.compile(source)
+        return compiled
+
+
+def compile_tables() -> tuple[Buckets, WordStarts]:
+    """(the regex per three-character key, the pre-scan for possible phrase starts).
 
     The named groups `k{kind}_{alternative}` say which kind matched. Every word start
     the pre-scan finds begins with some key.
@@ -204,10 +228,8 @@ def compile_tables() -> tuple[dict[str, re.Pattern[str]], WordStarts]:
             for key in keys:
                 buckets.setdefault(key, []).append(f"(?P<k{i}_{j}>{alt})")
             heads |= _heads(parsed, keys)
-    by_key = {
-        key: re.compile("(?:" + "|".join(groups) + r")(?![\w'])") for key, groups in buckets.items()
-    }
-    return by_key, WordStarts(_trie(heads))
+    sources = {key: "(?:" + "|".join(groups) + r")(?![\w'])" for key, groups in buckets.items()}
+    return Buckets(sources), WordStarts(_trie(heads))
 
 
 # Praise that may be sarcastic ("thanks for", "great job"); every match ends in a letter.

@@ -30,10 +30,9 @@ MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition a
 _BY_START, _STARTS = phrases.compile_tables()
 # Named group of a phrase alternative -> (kind, valence), so a hit costs one dict lookup.
 _GROUP_KIND = {
-    name: (kind, phrases.TABLE[kind][1])
-    for pattern in _BY_START.values()
-    for name in pattern.groupindex
-    for kind in (phrases.KINDS[int(name[1:].split("_")[0])],)
+    f"k{i}_{j}": (kind, phrases.TABLE[kind][1])
+    for i, kind in enumerate(phrases.KINDS)
+    for j in range(len(phrases.TABLE[kind][0]))
 }
 # A complaint phrase right after a negation is not one: "wasn't late", "no refund needed".
 _NEGATED_BEFORE = re.compile(
@@ -94,7 +93,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
     for at in _STARTS.find(text):
         if at < pos:
             continue
-        bucket = _BY_START.get(text[at : at + phrases.KEY])
+        bucket = _BY_START[text[at : at + phrases.KEY]]  # compiled on first use
         if bucket is None:
             continue
         m = bucket.match(text, at)
