@@ -32,8 +32,9 @@ EXTRA = (
     "ok, I'll pop back tomorrow then",
     "the nursery forgot her inhaler again",
     "do you have anything for a broken nail?",
+    "the strap snapped, they had it replaced the same day",
 )
-PINNED = {17: "c247ad9fd7ef792a"}
+PINNED = {17: "5855ee5beddc497e"}
 
 
 def _digest() -> str:

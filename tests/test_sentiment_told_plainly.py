@@ -57,6 +57,7 @@ from tests.sentiment_support import NEG, NEU, POS, why
     ("the new trainers are a different fit to the same size last time", "faulty"),
     ("the shirt came back from the cleaners with an ink stain", "faulty"),
     ("third time I've had to explain the same fault", "asking where / no reply"),
+    ("the manager said sorry but nothing has actually changed", "fell short of expectations"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -101,6 +102,7 @@ def test_a_plain_fact_complaint_is_read(text, kind):
     ("the chef remembered my allergy from last time", "kindness"),
     ("ordered on Sunday night, at the door by Monday lunchtime", "fast service"),
     ("the pie arrived piping hot", "good quality"),
+    ("our old cat hates travelling but left the groomer's wagging her tail", "praise"),
 ])
 def test_praise_without_a_praise_word_is_read(text, kind):
     assert score(text).label is POS

@@ -258,8 +258,10 @@ COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     "refund": (
         (
             r"(?<!quick )(?<!fast )(?<!prompt )(?<!speedy )(?<!swift )(?<!easy )refund(?:ed|s)?"
-            r"(?! (?:so |really |super |very |just |has |finally )?(?:quickly|promptly|fast|"
-            r"came through|arrived|landed|gone through|went through|cleared))",
+            r"(?! (?:so |really |super |very |just |has |finally |it |them |me |us )?"
+            r"(?:quickly|promptly|fast|"
+            r"came through|arrived|landed|gone through|went through|cleared|while|on the spot|"
+            r"straight away|immediately|there and then))",
             r"money back",
             r"charge ?back",
             r"(?:charged|charging|billed|billing) (?:me |us )?(?:twice|double|again|for nothing)",

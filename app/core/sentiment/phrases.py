@@ -27,6 +27,7 @@ from app.core.sentiment.lexicons import (
 from app.core.sentiment.online_slang import ONLINE_COMPLAINTS, ONLINE_PRAISE, ONLINE_TITLES
 from app.core.sentiment.praise_kinds import PRAISE, PRAISE_TITLES
 from app.core.sentiment.ratings import RATING_COMPLAINTS, RATING_PRAISE, RATING_TITLES
+from app.core.sentiment.resolutions import RESOLUTION_PRAISE, RESOLUTION_TITLES
 from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
 from app.core.sentiment.shop_systems import SYSTEM_COMPLAINTS, SYSTEM_TITLES
 from app.core.sentiment.value_for_money import VALUE_COMPLAINTS, VALUE_TITLES
@@ -42,6 +43,7 @@ TABLE = {
     **SYSTEM_COMPLAINTS,
     **VALUE_COMPLAINTS,
     **UNDONE_COMPLAINTS,
+    **RESOLUTION_PRAISE,  # before the other praise: "swapped without any hassle" is a fix
     **PRAISE,
     **REVIEW_PRAISE,
     **ONLINE_PRAISE,
@@ -57,6 +59,7 @@ TITLES = {
     **VALUE_TITLES,
     **UNDONE_TITLES,
     **PRAISE_TITLES,
+    **RESOLUTION_TITLES,
 }
 KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word

@@ -206,6 +206,7 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"were )?(?:asked|asking|wanted to know) where",
             r"shout[- ]?out to|big shout|no questions asked",
             r"fits? like a glove",
+            r"wagging (?:his|her|its|their) tails?",
             r"(?:feels?|felt|looks?|looked|runs?|ran|drives?|sounds?|works?) (?:like|as good as) "
             r"new|(?:good|as good) as new",
             r"deserves? (?:a |an )?(?:raise|pay rise|medal|promotion|award|mention|shout[- ]?out)",

@@ -20,6 +20,7 @@ from app.core.sentiment.lexicons import (
     THANKS_WORDS,
     word_set,
 )
+from app.core.sentiment.resolutions import RESOLVED
 from app.core.sentiment.word_senses import DEGREE_WORDS
 
 SARCASM_VALENCE = -2.0
@@ -40,6 +41,8 @@ _NEGATED_BEFORE = re.compile(
     r"(?:\w+ )?$"
 )
 _OWN_LOSS = re.compile(r"(?:^|\n|\b(?:i|we|i've|we've|ive|just|have))\s?$")
+_FIXED_SCALAR = 0.5  # what went wrong before it was put right, as VADER weighs before "but"
+_FIX_SCALAR = 1.5  # and the fix, as after "but"
 _NEVER_ONCE = re.compile(r"\b(?:never|not) (?:once|ever)\b")
 _NO_PROBLEMS = "no problems"
 _SELF_NEGATING = ("never", "not", "no ", "n't", "nobody", "no one", "noone", "yet", "still")
@@ -149,6 +152,31 @@ def _got_as_asked(phrase: str, text: str, end: int) -> bool:
         asked.pop()
     wanted = " ".join(asked).strip(",.")
     return bool(wanted) and text.startswith(" " + wanted, end)
+
+
+def put_right(
+    found: list[Complaint], sentiments: list[float], bounds: list[int]
+) -> list[Complaint]:
+    """A problem the shop then put right ("the screen was smashed, they had it fixed within
+    the hour") weighs as if a "but" came before the fix: what went wrong counts half, the
+    fix one and a half times. Not when something goes wrong again after the fix."""
+    fixes = [c.clause for c in found if c.kind == RESOLVED]
+    if not fixes:
+        return found
+    last = max(fixes)
+    if any(c.valence < 0 and c.clause > last for c in found) or any(
+        v < 0 for v in sentiments[bounds[last + 1] :]
+    ):  # "they fixed it, but it broke again the next day": the fix is no praise
+        return [c for c in found if c.kind != RESOLVED]
+    for i in range(bounds[last + 1]):
+        if sentiments[i] < 0:
+            sentiments[i] *= _FIXED_SCALAR
+    return [
+        c._replace(valence=c.valence * (_FIXED_SCALAR if c.valence < 0 else _FIX_SCALAR))
+        if c.valence < 0 or c.kind == RESOLVED
+        else c
+        for c in found
+    ]
 
 
 def weigh_complaints(

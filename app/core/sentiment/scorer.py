@@ -81,6 +81,7 @@ def score(
         found = rules.weigh_complaints(found, lows, sentiments, bounds)
     if len(bad) < len(found):
         rules.praise_words(found, lows, sentiments, bounds)
+        found = rules.put_right(found, sentiments, bounds)
     sarcastic: list[str] = []
     if bad or "thank" in joined or min(sentiments, default=0.0) <= _NEGATIVE_CONTEXT:
         sarcastic = _sarcasm(joined, bad, lows, sentiments, bounds)
