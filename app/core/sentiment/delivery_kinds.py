@@ -111,6 +111,9 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             # swapped without asking: "every time I order online something is substituted"
             r"(?:was|were|is|are|got|been|being|always|keeps? getting) substituted|"
             r"substituted (?:with|for|by)",
+            # the fault is still there: "it's still leaking"
+            r"still (?:leaking|dripping|broken|faulty|rattling|squeaking|cracked|making (?:a|that|"
+            r"the) (?:noise|sound))",
             # produce past its best: "half of it was going soft, the spinach was slime"
             r"(?:going|gone|went|was|were|turned) (?:soft|slimy|mushy|limp|wilted|rotten|to mush)|"
             r"(?:was|were|is|are|turned to) slime",

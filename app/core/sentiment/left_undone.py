@@ -33,6 +33,9 @@ UNDONE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:skipped|missed|forgot) (?:our|my) (?:street|road|house|bins?|collection|delivery|"
             r"turn|appointment|slot|drop|stop)",
             r"overflowing",
+            # "left ten minutes later without fixing anything"
+            r"without (?:fixing|doing|sorting|repairing|checking|looking at|touching) "
+            r"(?:anything|a thing|it|the (?:problem|fault|leak|issue))",
             # done after the date that mattered: "filed my return late"
             r"(?:filed|submitted|sent|paid|posted|returned|handed in|lodged) (?:\w+ ){0,3}?"
             r"late(?![\w'])",

@@ -33,6 +33,7 @@ from app.core.sentiment.shop_systems import SYSTEM_COMPLAINTS, SYSTEM_TITLES
 from app.core.sentiment.value_for_money import VALUE_COMPLAINTS, VALUE_TITLES
 
 TABLE = {
+    **RESOLUTION_PRAISE,  # first: at one start "refunded the difference there and then" is a fix
     **COMPLAINTS,
     **CHASING_COMPLAINTS,  # (these were the last of COMPLAINTS: the order is unchanged)
     **DELIVERY_COMPLAINTS,
@@ -43,7 +44,6 @@ TABLE = {
     **SYSTEM_COMPLAINTS,
     **VALUE_COMPLAINTS,
     **UNDONE_COMPLAINTS,
-    **RESOLUTION_PRAISE,  # before the other praise: "swapped without any hassle" is a fix
     **PRAISE,
     **REVIEW_PRAISE,
     **ONLINE_PRAISE,

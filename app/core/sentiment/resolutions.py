@@ -23,16 +23,23 @@ _QUICKLY = (
 )
 _FIXED = (
     r"(?:fixed|sorted|replaced|repaired|swapped|resolved|refunded|rectified|put right|"
-    r"reissued|resent|re-sent|sorted out|exchanged)"
+    r"reissued|resent|re-sent|sorted out|exchanged|sewed|sewn|stitched|glued|patched|mended|"
+    r"reattached|re-attached|adjusted|tightened|reset|unblocked)"
 )
+
+_WHAT = r"(?: it| them| everything| the lot| it all| the \w+| my \w+)?"
 
 RESOLUTION_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     RESOLVED: (
         (
             r"(?:had|got|have) (?:it|them|everything|the \w+|my \w+) " + _FIXED
             + r"(?: again)? " + _QUICKLY,
-            _FIXED + r"(?: it| them| everything| the lot| out| it all)? " + _QUICKLY,
-            r"sent (?:a new one|a replacement|another(?: one)?|new ones)(?: out)? " + _QUICKLY,
+            _FIXED + _WHAT + r"(?: back on| back together| up| out)? " + _QUICKLY,
+            r"sent (?:it|them|the \w+|a new one|a replacement|another(?: one)?|new ones)"
+            r"(?: out| over| round)? " + _QUICKLY,
+            r"(?:delivered|brought|dropped|drove) (?:it|them) (?:round |over |to (?:my|our) "
+            r"(?:house|door|home|flat) )(?:that|the same|later that) "
+            r"(?:evening|day|afternoon|night)",
             r"(?:baked|made|cooked|sent|found) (?:another|a new one|a fresh one) and (?:drove|"
             r"brought|delivered|dropped|ran)",
             r"(?:still|even) came out",

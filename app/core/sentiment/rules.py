@@ -160,11 +160,11 @@ def put_right(
     """A problem the shop then put right ("the screen was smashed, they had it fixed within
     the hour") weighs as if a "but" came before the fix: what went wrong counts half, the
     fix one and a half times. Not when something goes wrong again after the fix."""
-    fixes = [c.clause for c in found if c.kind == RESOLVED]
+    fixes = [k for k, c in enumerate(found) if c.kind == RESOLVED]  # `found` is in text order
     if not fixes:
         return found
-    last = max(fixes)
-    if any(c.valence < 0 and c.clause > last for c in found) or any(
+    last = found[fixes[-1]].clause
+    if any(c.valence < 0 for c in found[fixes[-1] + 1 :]) or any(
         v < 0 for v in sentiments[bounds[last + 1] :]
     ):  # "they fixed it, but it broke again the next day": the fix is no praise
         return [c for c in found if c.kind != RESOLVED]
