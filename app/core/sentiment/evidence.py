@@ -35,7 +35,7 @@ _ASKS_WHAT_YOU_DO = re.compile(
     re.IGNORECASE,
 )
 _ASKS_WHO = re.compile(
-    r"\b(?:does |can |could |would )?(?:anyone|anybody|any ?one) (?:know|recommend|suggest)"
+    r"\b(?:anyone|anybody|any ?one) (?:know|recommend|suggest)"
     r"(?: of)? (?:a|an|any|someone|somebody|where|who|a good)\b|\bany recommendations\b",
     re.IGNORECASE,
 )

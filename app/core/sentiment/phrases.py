@@ -198,8 +198,9 @@ class Buckets(dict[str, "re.Pattern[str] | None"]):
     """The small regex per three-character key, compiled the first time a text needs it.
 
     Compiling all ~2,400 at import took ~0.5 s in every process that scores (the
-    window's workers, each scoring-pool process); a text uses a few dozen keys. A
-    lookup is a plain dict lookup once a key is compiled (`__missing__` runs once).
+    window's workers, each scoring-pool process); a text needs only the keys its words
+    start with. Once a key is compiled a lookup is a plain dict lookup (`__missing__`
+    runs once per key).
     """
 
     __slots__ = ("_sources",)

@@ -33,10 +33,10 @@ _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{1,60})[\"\u201d]")
 _QUOTE_MAX_WORDS = 6
 # Scare quotes: one or two lower-case words quoted before the thing they describe
 # ("the 'handmade' mug", "your "express" delivery", "the 'same day' repair") or after
-# "been" ("has been 'down' all week") doubt the claim. Quoted words after "a" or "is"
-# are mostly a term or someone's words ("a 'ball-gown' is", "he said it was
-# 'awesome'"), a title or a name is capitalised, and a longer quote is what a sign
-# says: all left alone.
+# "been" ("has been 'down' all week") doubt the claim, and so does a shop's claim word
+# after "a" ("a 'new' phone"). Other quoted words after "a" or "is" are mostly a term
+# or someone's words ("a 'ball-gown' is", "he said it was 'awesome'"), a title or a
+# name is capitalised, and a longer quote is what a sign says: all left alone.
 _SCARE = re.compile(
     r"(?<![\w'])['\u2018\"\u201c]([a-z][a-z\-]*(?: [a-z][a-z\-]*)?)['\u2019\"\u201d]"
     r"(?![\w'])( \w+)?"
