@@ -58,6 +58,8 @@ from tests.sentiment_support import NEG, NEU, POS, why
     ("the shirt came back from the cleaners with an ink stain", "faulty"),
     ("third time I've had to explain the same fault", "asking where / no reply"),
     ("the manager said sorry but nothing has actually changed", "fell short of expectations"),
+    ("a bit of plastic cooked into the pie crust", "unsafe food"),
+    ("ok but who do I actually complain to", "asking where / no reply"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -131,6 +133,7 @@ def test_everyday_praise_words_count(text):
     "do you sell second hand bikes?",
     "is the pharmacy doing flu jabs this week?",
     "what's your policy if a parcel arrives damaged?",
+    "will you have the stall up at the fete?",
 ])
 def test_a_question_about_what_the_shop_does_is_neutral(text):
     assert score(text).label is NEU
@@ -172,3 +175,8 @@ def test_a_refund_that_has_landed_is_no_complaint():
     text = "cheers, the refund just landed"
     assert "refund" not in why(text).split(":")[0]
     assert score(text).label is POS
+
+
+def test_a_tag_naming_a_kind_of_shop_splits():
+    assert score("the sourdough was raw in the middle #bakeryfail").label is NEG
+    assert "'fail'" in why("#bakeryfail")

@@ -53,6 +53,7 @@ CHASING_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:was|were|been) promised|(?:said|told (?:me|us)) (?:it|they|you|she|he) would "
             r"(?:be|arrive|call|ring|email|reply|get back)",
             r"chasing (?:my|our|this|up)",
+            r"who (?:do|can|should) (?:i|we) (?:actually |even )?(?:speak|talk|complain|write) to",
             # "fourth time I've had to explain my order"
             r"(?:second|third|fourth|fifth|2nd|3rd|4th|5th|umpteenth|hundredth) time (?:i'?ve|"
             r"i have|we'?ve|we have|i'?m|i am|we'?re) (?:had to|been|asked|called|rung|explained|"

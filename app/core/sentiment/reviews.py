@@ -21,7 +21,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     # Something that makes food unsafe: a foreign object in it, or a customer made ill.
     "food safety": (
         (
-            _FOOD_FLAWS + r" (?:in|on) (?:my|our|the|her|his|their|it|them)",
+            _FOOD_FLAWS + r" (?:baked |cooked |stuck |hidden )?(?:in|on|into|inside) "
+            r"(?:my|our|the|her|his|their|it|them)",
             r"(?:food poisoning|got sick|get sick|gets sick|sick to (?:my|our) stomach|"
             r"vomit\w*|threw up|throw(?:ing)? up|stomach (?:ache|aches|pains?|cramps)|diarrh\w*)",
             r"made (?:me|us|him|her|them|my \w+) (?:sick|ill)",

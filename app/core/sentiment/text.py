@@ -71,6 +71,9 @@ _HASHTAG_WORDS = word_set(
     # nouns that follow an opinion word in a tag: #goodtimes, #badday, #greatfood
     "times time day days night life vibes food coffee cake bread shop store staff team "
     "delivery parcel experience weekend morning ever "
+    # the kinds of shop a tag names: #bakeryfail, #garagefail, #cafelife
+    "bakery cafe pub restaurant salon barber garage florist butcher pharmacy hotel gym "
+    "takeaway market brewery bookshop"
 )
 _LEADING_TAGS = word_set("not no never still so very too really totally")
 

@@ -133,7 +133,7 @@ _NO_OPINION_BEFORE = {
 }
 # A word that names a feature or a thing, not an opinion, after these words.
 _FEATURE_AFTER = {
-    "stall": word_set("market food street craft cake flower book farm farmers"),
+    "stall": word_set("market food street craft cake flower book farm farmers the a your our my"),
     "number": word_set("order phone tracking reference account item card house flat ticket"),
     "friendly": _FRIENDLY_TO,
     "free": _FREE_OF,
