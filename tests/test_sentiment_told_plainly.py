@@ -60,6 +60,10 @@ from tests.sentiment_support import NEG, NEU, POS, why
     ("the manager said sorry but nothing has actually changed", "fell short of expectations"),
     ("a bit of plastic cooked into the pie crust", "unsafe food"),
     ("ok but who do I actually complain to", "asking where / no reply"),
+    ("friendly lot, but they obviously don't know what they're doing with boilers",
+     "staff attitude"),
+    ("gorgeous room, shame we couldn't hear each other over the music", "could not do it"),
+    ("they were nice about it but the damp is still there", "fell short of expectations"),
 ])
 def test_a_plain_fact_complaint_is_read(text, kind):
     assert score(text).label is NEG
@@ -105,6 +109,8 @@ def test_a_plain_fact_complaint_is_read(text, kind):
     ("ordered on Sunday night, at the door by Monday lunchtime", "fast service"),
     ("the pie arrived piping hot", "good quality"),
     ("our old cat hates travelling but left the groomer's wagging her tail", "praise"),
+    ("the bus there is a faff but the view makes up for it", "praise"),
+    ("wasn't keen on the new sofa at first but it has really grown on me", "praise"),
 ])
 def test_praise_without_a_praise_word_is_read(text, kind):
     assert score(text).label is POS
@@ -134,6 +140,8 @@ def test_everyday_praise_words_count(text):
     "is the pharmacy doing flu jabs this week?",
     "what's your policy if a parcel arrives damaged?",
     "will you have the stall up at the fete?",
+    "it gets busy at lunch, best to book",
+    "they shut at noon on Sundays, fair enough",
 ])
 def test_a_question_about_what_the_shop_does_is_neutral(text):
     assert score(text).label is NEU

@@ -29,6 +29,8 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:does|did|do)(?: not|n't) (?:match|live up|meet|deliver|work with)",
             r"needs? (?:a |some |major |serious |complete )?(?:work|improvement|overhaul|fixing)",
             r"(?:gone|went|going) downhill",
+            r"(?:problem|issue|fault|leak|noise|smell|stain|damp|mould)(?:'s| is| was)? still "
+            r"(?:there|happening|not (?:fixed|sorted)|unresolved)",
             r"nothing(?:'s| has) (?:actually |really )?(?:changed|been (?:done|fixed|sorted))",
             # a promise the next sentence takes back: "said 'it'll hoover out'. It didn't."
             r"(?:said|told (?:me|us)|promised|assured (?:me|us)|claimed) [^\n]*\n(?:it|they|he|"

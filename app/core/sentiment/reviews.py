@@ -70,6 +70,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:\w+ ){0,3}?while (?:the|a|we|i|people|customers|everyone)(?![\w'])",
             r"roll(?:ed|s|ing) (?:her|his|their) eyes",
             r"'?computer says no'?",  # often quoted
+            r"(?:don'?t|doesn'?t|didn'?t|do not|does not|did not) (?:seem to |even |really )?know "
+            r"what (?:they'?re|he'?s|she'?s|you'?re|they were|he was|she was) doing",
             after("too") + r"busy'? to (?:see|help|serve|answer|take|deal|look|check|talk|speak|"
             r"call|reply)",
             # served out of turn: "the next table got theirs first despite arriving later"
@@ -105,7 +107,8 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"won'?t let (?:me|us)) "
             r"(?:even |still )?(?:log ?in|sign ?in|login|order|pay|check ?out|get through|reach|"
             r"contact|access|watch|use|book|download|update|connect|track|make it|"
-            r"get (?:a|an|my|our|through|in|hold|it to))(?![\w'])",
+            r"get (?:a|an|my|our|through|in|hold|it to)|hear (?:the|a|anything|each other|"
+            r"ourselves|myself|yourself|a thing))(?![\w'])",
             r"(?:not going to|won'?t|will not) be able to",
             r"for love (?:n?or|or) money",
             # "the locker ate my code and now nobody can open it"
@@ -207,6 +210,7 @@ REVIEW_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
             r"were )?(?:asked|asking|wanted to know) where",
             r"shout[- ]?out to|big shout|no questions asked",
             r"fits? like a glove",
+            r"makes? up for (?:it|that|everything|the \w+)|(?:has|have|really) grown on (?:me|us)",
             r"wagging (?:his|her|its|their) tails?",
             r"(?:feels?|felt|looks?|looked|runs?|ran|drives?|sounds?|works?) (?:like|as good as) "
             r"new|(?:good|as good) as new",

@@ -77,8 +77,8 @@ _FRIENDLY_TO = word_set(
 _ADJ_BOOSTERS = {"incredible": 2.8, "exceptional": 2.8, "tremendous": 2.2, "phenomenal": 3.0}
 # Degree and sincerity words VADER lists as praise: before another opinion word they
 # only intensify it ("pretty bland", "honestly frustrating", "truly awful").
-DEGREE_WORDS = frozenset(
-    {"pretty", "super", "real", "mighty", "honestly", "truly", "definitely", "certainly"}
+DEGREE_WORDS = word_set(
+    "pretty super real mighty honestly truly definitely certainly clearly obviously"
 )
 _SINCERITY = frozenset({"honestly", "truthfully", "sincerely"})
 _ADJ_ENDINGS = ("ed", "y", "ful", "ing", "ive", "ous", "ic", "al", "able", "ible", "ish", "less")
@@ -121,7 +121,8 @@ _NO_OPINION_BEFORE = {
     "gift": word_set("card cards voucher vouchers certificate box boxes wrap wrapping set bag"),
     "loyalty": word_set("points point card scheme programme program club stamps discount"),
     "care": word_set("instructions label labels guide card sheet"),
-    "best": word_set("way ways option options method route"),  # "the best way to store it?"
+    "best": word_set("way ways option options method route to"),  # "best way to...", "best to book"
+    "fair": word_set("enough"),  # "fair enough": accepting, not praising
     "cuts": word_set("keys key hair"),  # "does the shop cut keys?": a service
     "cut": word_set("keys key"),
     # a body part or an illness named, not judged: "my bad knee", "flu jabs"
