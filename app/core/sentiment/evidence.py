@@ -75,7 +75,7 @@ def need_question(cleaned: str, sentiments: list[float]) -> None:
     stripped = cleaned.rstrip().rstrip("?!")
     if not cleaned.rstrip().endswith("?") or _PROTEST.search(stripped):
         return
-    single = not any(ch in stripped for ch in ".!?")
+    single = _only_questions(cleaned) and "?" not in stripped  # one question, nothing else
     if (single and _ASKS_WHAT_YOU_DO.match(stripped)) or _ASKS_WHO.search(stripped):
         for i, v in enumerate(sentiments):
             if v < 0:

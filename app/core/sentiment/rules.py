@@ -21,7 +21,7 @@ from app.core.sentiment.lexicons import (
     word_set,
 )
 from app.core.sentiment.resolutions import RESOLVED
-from app.core.sentiment.word_senses import DEGREE_WORDS
+from app.core.sentiment.word_senses import DEGREE_WORDS, OWN_LOSS_BEFORE
 
 SARCASM_VALENCE = -2.0
 NEGATED_PRAISE = "negated praise"
@@ -40,7 +40,7 @@ _NEGATED_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|nothing|without|none|zero)|n't) (?!only |just )(?:once |ever |even )?"
     r"(?:\w+ )?$"
 )
-_OWN_LOSS = re.compile(r"(?:^|\n|\b(?:i|we|i've|we've|ive|just|have))\s?$")
+_OWN_LOSS = re.compile(r"(?:^|\n|\b(?:" + "|".join(map(re.escape, OWN_LOSS_BEFORE)) + r"))\s?$")
 _FIXED_SCALAR = 0.5  # what went wrong before it was put right, as VADER weighs before "but"
 _FIX_SCALAR = 1.5  # and the fix, as after "but"
 _NEVER_ONCE = re.compile(r"\b(?:never|not) (?:once|ever)\b")
@@ -171,12 +171,14 @@ def put_right(
     for i in range(bounds[last + 1]):
         if sentiments[i] < 0:
             sentiments[i] *= _FIXED_SCALAR
-    return [
-        c._replace(valence=c.valence * (_FIXED_SCALAR if c.valence < 0 else _FIX_SCALAR))
-        if c.valence < 0 or c.kind == RESOLVED
-        else c
-        for c in found
-    ]
+    weighed = []
+    for c in found:
+        if c.valence < 0:
+            c = c._replace(valence=c.valence * _FIXED_SCALAR)
+        elif c.kind == RESOLVED:
+            c = c._replace(valence=c.valence * _FIX_SCALAR)
+        weighed.append(c)
+    return weighed
 
 
 def weigh_complaints(

@@ -40,7 +40,7 @@ _NO_RUSH = word_set("rush hurry pressure stress")
 _NO_WORRIES = word_set("worries worry probs bother")
 _ACK = word_set("ok okay")
 # "(I've) lost my card": the customer's own loss, not the shop's doing.
-_OWN_LOSS_BEFORE = word_set("i we i've we've ive just have")
+OWN_LOSS_BEFORE = word_set("i we i've we've ive just have")  # also rules' "lost my" phrase
 _MINE = word_set("my our")
 _ASKING = word_set("can could would please pls")
 # "I'll drop the keys in", "when I leave": errands, not a drop in quality or a walk-out.
@@ -202,7 +202,7 @@ def word_rules(
         elif low == "fine" and sentiments[i] > 0 and i > 0 and _penalty(lows, i):
             sentiments[i] = _FINE_PENALTY  # "got the fine", "a parking fine": a penalty
         elif low == "lost" and i < last and lows[i + 1] in _MINE and sentiments[i] < 0:
-            own = i == 0 or lows[i - 1] in _OWN_LOSS_BEFORE
+            own = i == 0 or lows[i - 1] in OWN_LOSS_BEFORE
             if own and not _ASKING.isdisjoint(lows[i + 2 :]):
                 sentiments[i] = 0.0  # "lost my loyalty card, can you...": asking, not upset
         elif low in _ERRANDS and sentiments[i] < 0 and i > 0 and lows[i - 1] in _ERRAND_BY:
