@@ -31,8 +31,9 @@ install_system_packages() {
 install_python_packages() {
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  # pip's notes about unreachable local package indexes are noise here
-  .venv/bin/python -m pip install -q -e '.[test,build]' 2> >(grep -v '^WARNING: Location' >&2)
+  # exactly the versions CI tested (constraints.txt); pip's notes about unreachable
+  # local package indexes are noise here
+  .venv/bin/python -m pip install -q -e '.[test,build]' -c constraints.txt 2> >(grep -v '^WARNING: Location' >&2)
 }
 
 install_system_packages

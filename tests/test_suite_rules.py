@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +30,37 @@ def test_a_test_taking_the_keychain_is_marked_keychain_and_the_quick_path_leaves
     assert "tests/test_credentials.py::test_no_keychain_says_so_plainly" in quick
     assert not set(quick) & set(marked)
 
+
+
+def pins() -> dict[str, str]:
+    found = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            found[canonical(name)] = version.strip()
+    return found
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_installed_packages_are_the_pinned_ones_ci_tested():
+    mismatched = {}
+    for name, version in pins().items():
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue  # a platform's own dependency (SecretStorage on Linux only)
+        if installed != version:
+            mismatched[name] = f"pinned {version}, installed {installed}"
+    assert mismatched == {}, f"refresh constraints.txt (CONTRIBUTING.md): {mismatched}"
+
+
+def test_every_dependency_and_test_or_build_extra_is_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = list(project["dependencies"])
+    for extra in ("test", "build"):
+        wanted += project["optional-dependencies"][extra]
+    names = {canonical(re.match(r"[A-Za-z0-9_.-]+", req).group()) for req in wanted}
+    assert names - set(pins()) == set()
