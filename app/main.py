@@ -79,7 +79,14 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
-    """A rotating file in the log folder, warnings on stderr. Safe to call twice."""
+    """A rotating file in the log folder, warnings on stderr. Safe to call twice.
+
+    Redaction goes in first, so no record (ours or a library's, before or after the
+    network clients are imported) reaches a handler with a secret in it.
+    """
+    from app.core.log_redaction import install_log_redaction
+
+    install_log_redaction()
     log_path = paths.log_dir / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -93,6 +100,7 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("shopkeep: %(levelname)s %(name)s: %(message)s"))
+    install_log_redaction((file_handler, console))
     for handler in (file_handler, console):
         handler._shopkeep = True  # type: ignore[attr-defined]
         root.addHandler(handler)
