@@ -1,35 +1,36 @@
-"""Shopkeep's entry point: paths, logging, crash handler, and the wiring of layers.
+"""Shopkeep's entry point: arguments, paths, logging, crash handler, the event loop.
 
-This is the one module that imports `app.storage` (and later `app.net`)
-concretely and hands them to the UI as core ports. Everything heavy is
-imported inside functions, so `--help` and the CLI subcommands start fast
-and `app.main` can be imported without Qt.
+The window over the concrete layers is built in main_wiring.py (the self-test
+builds it there too). Everything heavy is imported inside functions, so `--help`
+and the CLI subcommands start fast and `app.main` can be imported without Qt.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
 import logging
 import logging.handlers
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
-from app.core.paths import AppPaths, resolve_paths, resources_dir
+from app.core.paths import AppPaths, resolve_paths
+from app.main_wiring import build_window, ensure_qt_platform
+from app.main_wiring import ensure_demo as ensure_demo  # re-exported: tests, bench
+from app.main_wiring import open_store as open_store
+from app.main_wiring import read_settings as read_settings
+from app.main_wiring import update_settings as update_settings
 
 if TYPE_CHECKING:
-    from app.core.ports import InboxStore
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
 
 LOG_FILE = "shopkeep.log"
-DEMO_FILE = ("demo", "demo.json")
 SCREENSHOT_SIZE = (1440, 900)
 
 
@@ -109,115 +110,7 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     return log_path
 
 
-# ---------------------------------------------------------------- store and settings
-
-
-def open_store(paths: AppPaths) -> InboxStore:
-    """The concrete SQLite store behind the InboxStore port. May raise DatabaseCorrupt."""
-    from app.storage.inbox_store import SqliteInboxStore
-
-    opener = getattr(SqliteInboxStore, "open", None)
-    if callable(opener):
-        return opener(paths.database)  # type: ignore[no-any-return]
-    from app.storage.database import open_database
-
-    return SqliteInboxStore(open_database(paths.database))  # type: ignore[call-arg]
-
-
-def read_settings(paths: AppPaths) -> dict[str, Any]:
-    try:
-        data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def update_settings(paths: AppPaths, **changes: Any) -> None:
-    """Merge keys into settings.json (other parts of the app keep their own keys)."""
-    data = read_settings(paths)
-    data.update(changes)
-    tmp = paths.settings_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    tmp.replace(paths.settings_file)
-
-
-def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> bool:
-    """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
-    if store.has_demo_data():
-        return False
-    first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
-    if not (force or first_run):
-        return False
-    from app.storage.demo import load_demo
-
-    load_demo(store, resources_dir().joinpath(*DEMO_FILE))
-    log.info("Loaded demo data")
-    return True
-
-
 # ---------------------------------------------------------------- the window
-
-
-def ensure_qt_platform() -> None:
-    """With no display (CI, ssh), render offscreen instead of failing to start."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
-                 synchronous: bool = False, credentials: Any = None,
-                 autosync: bool = False) -> MainWindow:
-    """The main window over the real store, as the app, the self-test and the tests build it.
-
-    `credentials`: a CredentialStore (default: the system keychain, or the
-    $SHOPKEEP_KEYCHAIN_SERVICE entry set); `autosync`: start the timed syncs.
-    """
-    from app.core.connections import Connections
-    from app.network_clients import register_network_clients
-    from app.ui.main_window import MainWindow
-    from app.ui.task_runner import TaskRunner
-
-    paths.ensure()
-    if store is None:
-        store = open_store(paths)
-    ensure_demo(store, paths, force=demo)
-    if credentials is None:
-        from app.storage.credentials import (
-            DEFAULT_SERVICE,
-            ENV_KEYCHAIN_SERVICE,
-            CredentialStore,
-        )
-
-        credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
-    from app.main_wiring import (
-        install_accounts,
-        install_answering,
-        install_corrections,
-        install_sync,
-        make_owner_scorer,
-    )
-
-    connections = Connections(credentials)
-    register_network_clients(connections)
-    runner = TaskRunner(synchronous=synchronous)
-    window = MainWindow(store, runner)
-    runner.setParent(window)
-    window.connections = connections
-    owner_scorer = make_owner_scorer(store, paths)
-    scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
-    install_accounts(window, store, runner, credentials, connections)
-    install_answering(window, store, runner, paths, send_now=scheduler.send_now)
-    install_corrections(window, store, runner, paths, owner_scorer)
-    window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
-    window.start()
-    # one automatic backup a day (the last few kept), written off the GUI thread
-    runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
-    window.corrections.rescore_for_new_rules()  # once after an update with new rules
-    if autosync:
-        scheduler.start()
-    return window
 
 
 def _corrupt_text(exc: DatabaseCorrupt) -> str:

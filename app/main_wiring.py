@@ -1,17 +1,22 @@
-"""The window's parts that need the concrete layers, wired for `app.main.build_window`.
+"""The window over the concrete layers: `build_window` and the parts it wires.
 
-Split from main.py only to keep each module short: sync (scheduler, notifier,
-filter bar, Export… and Settings…), accounts (the keychain-backed account
-service, "Sign in again") and answering (composer, drafts, history). Like
-main.py it may import every layer; everything heavy is imported in functions.
+The store and settings.json, the demo shop, and the window's parts that need the
+concrete layers: sync (scheduler, notifier, filter bar, Export… and Settings…),
+accounts (the keychain-backed account service, "Sign in again") and answering
+(composer, drafts, history). main.py (the entry point) and self_test.py both build
+the window from here, so neither imports the other's module. Like main.py it may
+import every layer; everything heavy is imported in functions.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
-from app.core.paths import AppPaths
-from app.main import read_settings, update_settings
+from app.core.paths import AppPaths, resources_dir
 
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
@@ -19,6 +24,115 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
     from app.ui.task_runner import TaskRunner
 
+log = logging.getLogger("shopkeep")
+
+DEMO_FILE = ("demo", "demo.json")
+
+
+# ---------------------------------------------------------------- store and settings
+
+
+def open_store(paths: AppPaths) -> InboxStore:
+    """The concrete SQLite store behind the InboxStore port. May raise DatabaseCorrupt."""
+    from app.storage.inbox_store import SqliteInboxStore
+
+    opener = getattr(SqliteInboxStore, "open", None)
+    if callable(opener):
+        return opener(paths.database)  # type: ignore[no-any-return]
+    from app.storage.database import open_database
+
+    return SqliteInboxStore(open_database(paths.database))  # type: ignore[call-arg]
+
+
+def read_settings(paths: AppPaths) -> dict[str, Any]:
+    try:
+        data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def update_settings(paths: AppPaths, **changes: Any) -> None:
+    """Merge keys into settings.json (other parts of the app keep their own keys)."""
+    data = read_settings(paths)
+    data.update(changes)
+    tmp = paths.settings_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    tmp.replace(paths.settings_file)
+
+
+def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> bool:
+    """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
+    if store.has_demo_data():
+        return False
+    first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
+    if not (force or first_run):
+        return False
+    from app.storage.demo import load_demo
+
+    load_demo(store, resources_dir().joinpath(*DEMO_FILE))
+    log.info("Loaded demo data")
+    return True
+
+
+# ---------------------------------------------------------------- the window
+
+
+def ensure_qt_platform() -> None:
+    """With no display (CI, ssh), render offscreen instead of failing to start."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
+                 synchronous: bool = False, credentials: Any = None,
+                 autosync: bool = False) -> MainWindow:
+    """The main window over the real store, as the app, the self-test and the tests build it.
+
+    `credentials`: a CredentialStore (default: the system keychain, or the
+    $SHOPKEEP_KEYCHAIN_SERVICE entry set); `autosync`: start the timed syncs.
+    """
+    from app.core.connections import Connections
+    from app.network_clients import register_network_clients
+    from app.ui.main_window import MainWindow
+    from app.ui.task_runner import TaskRunner
+
+    paths.ensure()
+    if store is None:
+        store = open_store(paths)
+    ensure_demo(store, paths, force=demo)
+    if credentials is None:
+        from app.storage.credentials import (
+            DEFAULT_SERVICE,
+            ENV_KEYCHAIN_SERVICE,
+            CredentialStore,
+        )
+
+        credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
+    connections = Connections(credentials)
+    register_network_clients(connections)
+    runner = TaskRunner(synchronous=synchronous)
+    window = MainWindow(store, runner)
+    runner.setParent(window)
+    window.connections = connections
+    owner_scorer = make_owner_scorer(store, paths)
+    scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
+    install_accounts(window, store, runner, credentials, connections)
+    install_answering(window, store, runner, paths, send_now=scheduler.send_now)
+    install_corrections(window, store, runner, paths, owner_scorer)
+    window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
+    window.start()
+    # one automatic backup a day (the last few kept), written off the GUI thread
+    runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
+    window.corrections.rescore_for_new_rules()  # once after an update with new rules
+    if autosync:
+        scheduler.start()
+    return window
+
+
+# ---------------------------------------------------------------- the parts
 
 def make_owner_scorer(store: InboxStore, paths: AppPaths) -> OwnerScorer:
     """The one scorer for ingest and rescoring: the owner's word list and shop names."""
