@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import re
 import subprocess
 import sys
@@ -64,3 +65,20 @@ def test_every_dependency_and_test_or_build_extra_is_pinned():
         wanted += project["optional-dependencies"][extra]
     names = {canonical(re.match(r"[A-Za-z0-9_.-]+", req).group()) for req in wanted}
     assert names - set(pins()) == set()
+
+
+def test_a_qt_warning_fails_a_ui_test_in_any_module(tmp_path: Path):
+    """The setting is suite-wide (pyproject.toml), not a marker each module must remember."""
+    (tmp_path / "test_unmarked.py").write_text(
+        "from PySide6.QtCore import qWarning\n\n\n"
+        "def test_a_window_that_warns(qtbot):\n"
+        "    qWarning('QWidget::setLayout: a layout is already set')\n\n\n"
+        "def test_the_offscreen_screen_saying_what_it_cannot_do(qtbot):\n"
+        "    qWarning('This plugin does not support raise()')\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir",
+         str(tmp_path), "-p", "no:cacheprovider", "-q", str(tmp_path / "test_unmarked.py")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert "1 failed, 1 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert "test_a_window_that_warns" in proc.stdout.split("short test summary")[-1]
