@@ -5,7 +5,7 @@ and the sync resuming by itself. The real window, a threaded runner, a local ser
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from app.core.models import OutboxState, ThreadStatus
 from tests.fixtures.ui import OFFSCREEN_NOISE
@@ -64,7 +64,8 @@ def test_offline_mark_reply_waits_then_goes_exactly_once(qtbot, synced, app_stor
     conversation = window.conversation_pane
     assert conversation.thread is not None and conversation.thread.id == row.id
     item = app_store.outbox_items(thread_id=row.id)[0]
-    qtbot.wait(300)  # send_now ran: offline, so the reply waits
+    assert window.runner.wait_idle(10_000)  # send_now ran: offline, so the reply waits
+    QCoreApplication.processEvents()
     assert app_store.outbox_item(item.id).state is OutboxState.QUEUED
     assert mastodon_server.posted == []
     assert window.status.offline_label.isVisible()
