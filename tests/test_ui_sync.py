@@ -150,8 +150,8 @@ def test_revoked_token_asks_to_sign_in_again_while_the_other_account_syncs(
     qtbot.waitUntil(lambda: dialogs[0].selected() is not None)
     assert dialogs[0].selected().id == shop.id
     assert dialogs[0].sign_in_button.isEnabled()
-    window.runner.wait_idle(5000)
-    qtbot.wait(50)
+    assert window.runner.wait_idle(5000)
+    QCoreApplication.processEvents()  # the account checks' results reach the dialog
     dialogs[0].reject()
 
 
