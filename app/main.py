@@ -191,6 +191,7 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
         install_accounts,
         install_answering,
         install_corrections,
+        install_reports,
         install_sync,
         make_owner_scorer,
     )
@@ -206,6 +207,7 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     install_accounts(window, store, runner, credentials, connections)
     install_answering(window, store, runner, paths, send_now=scheduler.send_now)
     install_corrections(window, store, runner, paths, owner_scorer)
+    install_reports(window, store, runner, paths, window.answer_pane.open_thread)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
     # one automatic backup a day (the last few kept), written off the GUI thread

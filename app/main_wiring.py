@@ -156,3 +156,38 @@ def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
         save_profile=lambda b, sig: update_settings(paths, business=b, signature=sig),
     )
     window.answer_pane = install_answer_pane(window, services)
+
+
+def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,
+                    paths: AppPaths, open_thread: Any) -> None:
+    """File → Reports… (Ctrl+Shift+R): one Reports window, raised again when already open."""
+    from app.core.business_hours import OpeningHours, OpeningHoursError
+    from app.ui.reports_window import ReportsWindow
+    from app.ui.sync_controls import add_file_action
+
+    opened: list[ReportsWindow] = []
+
+    def show() -> None:
+        if opened:
+            opened[0].reload()
+            opened[0].show()
+            opened[0].raise_()
+            opened[0].activateWindow()
+            return
+        try:
+            hours = OpeningHours.from_settings(read_settings(paths).get("opening_hours"))
+        except OpeningHoursError:
+            hours = OpeningHours()
+        reports = ReportsWindow(store, runner, hours, window)
+
+        def go_to(thread_id: int) -> None:
+            open_thread(thread_id)
+            window.raise_()
+            window.activateWindow()
+
+        reports.open_thread.connect(go_to)
+        opened.append(reports)
+        reports.show()
+
+    add_file_action(window, "Reports…", show, "Ctrl+Shift+R",
+                    "How fast you answer and how customers feel, over time")

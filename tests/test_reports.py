@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from app.core.business_hours import OpeningHours, OpeningHoursError
-from app.core.models import SentimentLabel
 from app.core.reports import ReportRequest, format_duration, nearest_rank
 from app.storage.reports import load_report
+from tests.report_support import build_history
 
 MIN = 60.0
 HOUR = 3600.0
@@ -69,31 +69,7 @@ def test_nearest_rank_picks_a_real_value_and_durations_read_plainly():
 
 @pytest.fixture
 def history(store, shop_account, make_post, keyword_score):
-    """Four conversations the owner had in early May 2024."""
-    posts = [
-        # Ann complains twice before one answer: one wait of 40 minutes, a complaint.
-        make_post("a1", "the cake was late", author="ann", minutes=0),
-        make_post("a2", "still here", author="ann", minutes=10, parent="a1"),
-        make_post("a3", "So sorry Ann, on its way", own=True, minutes=40, parent="a2"),
-        # Bob thanks the shop; the owner answers the next evening: 25 hours.
-        make_post("b1", "thanks, lovely bread", author="bob", minutes=60),
-        make_post("b2", "Thank you Bob!", own=True, minutes=60 + 25 * 60, parent="b1"),
-        # Cat complains and is still waiting; then complains again elsewhere.
-        make_post("c1", "awful service", author="cat", minutes=120),
-        make_post("d1", "terrible again", author="cat", minutes=180),
-        # Dan's neutral question, corrected by the owner to a complaint, answered in 5 min.
-        make_post("e1", "where is my order", author="dan", minutes=200),
-        make_post("e2", "Checking now, Dan", own=True, minutes=205, parent="e1"),
-    ]
-    store.ingest(shop_account.id, posts, keyword_score)
-    store.correct_label(_post_id(store, "e1"), SentimentLabel.NEGATIVE)
-    return store
-
-
-def _post_id(store, remote_id: str) -> int:
-    from app.storage import tables as t
-
-    return t.Post.get(t.Post.remote_id == remote_id).id
+    return build_history(store, shop_account, make_post, keyword_score)
 
 
 def _request(**extra) -> ReportRequest:
