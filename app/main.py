@@ -208,6 +208,7 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     install_answering(window, store, runner, paths, send_now=scheduler.send_now)
     install_corrections(window, store, runner, paths, owner_scorer)
     install_reports(window, store, runner, paths, window.answer_pane.open_thread)
+    window.notifier.open_thread.connect(window.answer_pane.open_thread)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
     # one automatic backup a day (the last few kept), written off the GUI thread

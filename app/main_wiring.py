@@ -43,6 +43,7 @@ def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunne
 def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
                  connections: Any, paths: AppPaths, score: OwnerScorer) -> Any:
     """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
+    from app.ui.desktop_notifications import DesktopNotifications
     from app.ui.export_dialog import ExportDialog
     from app.ui.filter_bar import install_filter_bar
     from app.ui.settings_dialog import SettingsDialog, SyncSettings
@@ -54,7 +55,11 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
     scheduler = SyncScheduler(store, runner, connections.client_for, score,  # type: ignore[arg-type]
                               interval_minutes=settings.interval_minutes,
                               max_mentions=settings.first_sync_max, parent=window)
-    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications)  # type: ignore[arg-type]
+    desktop = DesktopNotifications(window)
+    desktop.start()
+    window.destroyed.connect(desktop.close)
+    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications,  # type: ignore[arg-type]
+                            desktop=desktop)
     window.sync = SyncControls(window, scheduler, notifier,
                                lambda account_id: window.open_accounts(account_id))
     window.scheduler, window.notifier = scheduler, notifier
