@@ -37,6 +37,9 @@ SCREENSHOT_SIZE = (1440, 900)
 # ---------------------------------------------------------------- arguments
 
 
+SUBCOMMANDS = ("sync", "export", "report")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
@@ -61,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--suggested-reply", action="store_true",
                       help="fill the composer with the suggested canned reply")
     for name, text in (("sync", "sync every account without a window"),
-                       ("export", "export conversations")):
+                       ("export", "export conversations"),
+                       ("report", "print response times and feelings over a period")):
         cmd = sub.add_parser(name, parents=[common], help=text, add_help=False)
         cmd.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -230,7 +234,10 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if unknown and args.command not in SUBCOMMANDS:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.self_test:
         try:
             from app.self_test import run_self_test
@@ -256,8 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "screenshot":
             return run_screenshot(args, paths)
-        if args.command in ("sync", "export"):
-            return run_subcommand(args.command, list(args.rest), paths)
+        if args.command in SUBCOMMANDS:
+            # argparse leaves a subcommand's own --options out of REMAINDER: pass both on.
+            return run_subcommand(args.command, [*unknown, *args.rest], paths)
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
         print(f"shopkeep: {exc.user_message}"

@@ -122,6 +122,8 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     install_accounts(window, store, runner, credentials, connections)
     install_answering(window, store, runner, paths, send_now=scheduler.send_now)
     install_corrections(window, store, runner, paths, owner_scorer)
+    install_reports(window, store, runner, paths, window.answer_pane.open_thread)
+    window.notifier.open_thread.connect(window.answer_pane.open_thread)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
     # one automatic backup a day (the last few kept), written off the GUI thread
@@ -157,6 +159,7 @@ def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunne
 def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
                  connections: Any, paths: AppPaths, score: OwnerScorer) -> Any:
     """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
+    from app.ui.desktop_notifications import DesktopNotifications
     from app.ui.export_dialog import ExportDialog
     from app.ui.filter_bar import install_filter_bar
     from app.ui.settings_dialog import SettingsDialog, SyncSettings
@@ -168,7 +171,11 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
     scheduler = SyncScheduler(store, runner, connections.client_for, score,  # type: ignore[arg-type]
                               interval_minutes=settings.interval_minutes,
                               max_mentions=settings.first_sync_max, parent=window)
-    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications)  # type: ignore[arg-type]
+    desktop = DesktopNotifications(window)
+    desktop.start()
+    window.destroyed.connect(desktop.close)
+    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications,  # type: ignore[arg-type]
+                            desktop=desktop)
     window.sync = SyncControls(window, scheduler, notifier,
                                lambda account_id: window.open_accounts(account_id))
     window.scheduler, window.notifier = scheduler, notifier
@@ -270,3 +277,38 @@ def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
         save_profile=lambda b, sig: update_settings(paths, business=b, signature=sig),
     )
     window.answer_pane = install_answer_pane(window, services)
+
+
+def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,
+                    paths: AppPaths, open_thread: Any) -> None:
+    """File → Reports… (Ctrl+Shift+R): one Reports window, raised again when already open."""
+    from app.core.business_hours import OpeningHours, OpeningHoursError
+    from app.ui.reports_window import ReportsWindow
+    from app.ui.sync_controls import add_file_action
+
+    opened: list[ReportsWindow] = []
+
+    def show() -> None:
+        if opened:
+            opened[0].reload()
+            opened[0].show()
+            opened[0].raise_()
+            opened[0].activateWindow()
+            return
+        try:
+            hours = OpeningHours.from_settings(read_settings(paths).get("opening_hours"))
+        except OpeningHoursError:
+            hours = OpeningHours()
+        reports = ReportsWindow(store, runner, hours, window)
+
+        def go_to(thread_id: int) -> None:
+            open_thread(thread_id)
+            window.raise_()
+            window.activateWindow()
+
+        reports.open_thread.connect(go_to)
+        opened.append(reports)
+        reports.show()
+
+    add_file_action(window, "Reports…", show, "Ctrl+Shift+R",
+                    "How fast you answer and how customers feel, over time")

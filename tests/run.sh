@@ -11,7 +11,7 @@ SYSTEM_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core fonts-noto-color-emoji
-  postgresql binutils
+  postgresql binutils dunst
 )
 
 install_system_packages() {
@@ -70,5 +70,8 @@ export SHOPKEEP_KEYRING_HOME="$keyring_home"
 dbus-run-session -- bash -c '
   echo -n "shopkeep-test" | XDG_DATA_HOME="$SHOPKEEP_KEYRING_HOME" \
     gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest "$@"
+  # Services the bus starts on demand (the notification daemon) see the virtual screen too.
+  exec xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '"'"'
+    dbus-update-activation-environment DISPLAY XAUTHORITY >/dev/null 2>&1 || true
+    exec .venv/bin/python -m pytest "$@"'"'"' pytest "$@"
 ' pytest "$@"

@@ -19,6 +19,7 @@ import peewee
 
 from app.core import models as m
 from app.core.ports import Scorer, ThreadQuery
+from app.core.reports import Report, ReportRequest
 from app.storage import (
     accounts,
     contacts,
@@ -44,6 +45,7 @@ from app.storage.database import (
 )
 from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
 
 S = m.ThreadStatus
@@ -230,6 +232,11 @@ class SqliteInboxStore:
             return []
         with write_transaction(self._db):
             return thread_queries.wake_due(now)
+
+    @translated
+    def report(self, request: ReportRequest) -> Report:
+        """The Reports figures for one period (reads only; safe on any reader thread)."""
+        return load_report(self._db, request)
 
     @translated
     def correct_label(
