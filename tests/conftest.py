@@ -12,6 +12,7 @@ from tests.fixtures.answering import *  # noqa: F403
 from tests.fixtures.bluesky import *  # noqa: F403
 from tests.fixtures.keychain import *  # noqa: F403
 from tests.fixtures.mastodon import *  # noqa: F403
+from tests.fixtures.postgres import *  # noqa: F403
 from tests.fixtures.storage import *  # noqa: F403
 from tests.fixtures.ui import *  # noqa: F403
 

@@ -45,6 +45,7 @@ export PYTHONDONTWRITEBYTECODE=1
 started_devnet=0
 keyring_home=""
 cleanup() {
+  stop_test_postgres
   [ -n "$keyring_home" ] && rm -rf "$keyring_home"
   [ "$started_devnet" = 1 ] && bash tests/devnet/start.sh stop >/dev/null 2>&1
   return 0
@@ -61,6 +62,41 @@ if [ "${SHOPKEEP_SKIP_DEVNET:-0}" != "1" ]; then
 fi
 
 .venv/bin/ruff check app tests bench
+
+# A throwaway PostgreSQL cluster on 127.0.0.1 for the `postgres` tests (team mode): initdb
+# into a temporary folder, a free port, no fsync; stopped and deleted on exit. The tests
+# read SHOPKEEP_TEST_PG_DSN; SHOPKEEP_TEST_POSTGRES=required makes a missing server fail
+# them instead of skipping. (The devnet's own Postgres on port 54340 is another cluster.)
+test_pg_dir=""
+as_test_pg_owner() {  # initdb and postgres refuse to run as root
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+start_test_postgres() {
+  export SHOPKEEP_TEST_POSTGRES=required
+  local bin port
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$bin" ] || { echo "PostgreSQL is not installed: the postgres tests will fail"; return 0; }
+  test_pg_dir=$(mktemp -d)
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$test_pg_dir"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  as_test_pg_owner "$bin/initdb" -D "$test_pg_dir/data" -U shopkeep --auth=trust -E UTF8 \
+    --locale=C.UTF-8 >"$test_pg_dir/initdb.log" 2>&1 \
+    || { cat "$test_pg_dir/initdb.log"; echo "initdb failed: the postgres tests will fail"; return 0; }
+  as_test_pg_owner "$bin/pg_ctl" -D "$test_pg_dir/data" -l "$test_pg_dir/server.log" -w -t 60 \
+    start -o "-c listen_addresses=127.0.0.1 -p $port -k $test_pg_dir -c fsync=off \
+    -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
+    || { tail -n 20 "$test_pg_dir/server.log"; echo "PostgreSQL did not start: the postgres tests will fail"; return 0; }
+  export SHOPKEEP_TEST_PG_DSN="postgresql://shopkeep@127.0.0.1:$port/postgres"
+}
+stop_test_postgres() {
+  [ -n "$test_pg_dir" ] || return 0
+  [ -f "$test_pg_dir/data/postmaster.pid" ] \
+    && as_test_pg_owner "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" \
+      -D "$test_pg_dir/data" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$test_pg_dir"
+  return 0
+}
+start_test_postgres
 
 # A private session bus with a fresh, unlocked Secret Service keychain (its files in a
 # temporary folder, so an old keyring with another password never asks for one), and

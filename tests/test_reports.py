@@ -20,6 +20,9 @@ WEEKDAYS_9_TO_5 = OpeningHours.from_settings(
     {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 )
 
+# Every test here runs on SQLite and on PostgreSQL (team mode): tests/fixtures/storage.py.
+pytestmark = pytest.mark.engines("sqlite", "postgres")
+
 
 # --------------------------------------------------------------- opening hours
 
@@ -150,6 +153,7 @@ def _cli(data_dir, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True, text=True, timeout=60, check=False)
 
 
+@pytest.mark.engines("sqlite")  # the command reads the data folder's file
 def test_the_report_command_prints_the_same_numbers_as_json_and_markdown(history, tmp_path):
     data_dir = tmp_path / "data"
     since = "--since", "2024-04-29"

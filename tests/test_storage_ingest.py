@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from app.core.models import Folder, SentimentLabel, ThreadStatus
 from app.core.ports import ThreadQuery
+
+# Every test here runs on SQLite and on PostgreSQL (team mode): tests/fixtures/storage.py.
+pytestmark = pytest.mark.engines("sqlite", "postgres")
 
 
 def test_round_trip_keeps_every_field(store, shop_account, make_post, keyword_score):

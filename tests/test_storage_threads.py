@@ -12,6 +12,9 @@ from app.storage import thread_queries
 from app.storage.fts import create_fts, fts_query, rebuild_fts
 from tests.fixtures.storage import T0
 
+# Every test here runs on SQLite and on PostgreSQL (team mode): tests/fixtures/storage.py.
+pytestmark = pytest.mark.engines("sqlite", "postgres")
+
 
 @pytest.fixture
 def inbox(store, shop_account, shop_bsky_account, make_post, keyword_score):
@@ -131,6 +134,7 @@ def test_search_follows_edits(store, shop_account, make_post, keyword_score, inb
     assert store.count_threads(ThreadQuery(search="spelt")) == 1
 
 
+@pytest.mark.engines("sqlite")  # SQLite's plan, triggers and FTS5 table
 def test_rare_word_search_over_100k_posts_is_fast(store, shop_account):
     """Bulk-load 100k posts in 5k threads: a rare-word search starts from the full-text
     index and the first page walks the activity index, so neither reads every row

@@ -17,6 +17,9 @@ from app.core.models import (
 from app.core.ports import ThreadQuery
 from app.storage.outbox import InvalidTransition
 
+# Every test here runs on SQLite and on PostgreSQL (team mode): tests/fixtures/storage.py.
+pytestmark = pytest.mark.engines("sqlite", "postgres")
+
 
 @pytest.fixture
 def thread_id(store, shop_account, make_post, keyword_score):

@@ -49,8 +49,10 @@ _NO_REASONS = ("", "[]", None)
 
 
 def _utc(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # PostgreSQL hands back naive UTC datetimes
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 

@@ -26,6 +26,7 @@ from app.storage import (
     convert,
     drafts,
     outbox,
+    pg_locks,
     post_queries,
     send_lock,
     sync_cursors,
@@ -390,7 +391,12 @@ class SqliteInboxStore:
 
         Beside the database file, so every process on that file shares it. A
         database with no file (in memory) belongs to one process, which needs none.
+        On PostgreSQL every laptop of the team shares an advisory lock instead.
         """
+        if isinstance(self._db, peewee.PostgresqlDatabase):
+            with pg_locks.hold(self._db, pg_locks.SEND_LOCKS, account_id) as ours:
+                yield ours
+            return
         name = self._db.database if isinstance(self._db, peewee.SqliteDatabase) else ""
         if not name or name == ":memory:" or name.startswith("file::memory:"):
             yield True

@@ -246,7 +246,7 @@ def mark_read_until(until: Mapping[int, datetime]) -> None:
         return
     p = db().param
     db().cursor().executemany(
-        f"UPDATE post SET read = 1 WHERE thread_id = {p} AND NOT read AND created_at <= {p}",
+        f"UPDATE post SET read = TRUE WHERE thread_id = {p} AND NOT read AND created_at <= {p}",
         [(thread_id, t.to_db_time(at)) for thread_id, at in until.items()],
     )
 

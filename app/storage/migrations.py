@@ -68,7 +68,9 @@ def read_meta(db: peewee.Database, key: str) -> str | None:
 
 def write_meta(db: peewee.Database, key: str, value: object) -> None:
     with db.bind_ctx([DbMeta]):
-        DbMeta.replace(key=key, value=str(value)).execute()
+        DbMeta.insert(key=key, value=str(value)).on_conflict(
+            conflict_target=[DbMeta.key], update={DbMeta.value: str(value)}
+        ).execute()  # an upsert both engines speak (REPLACE is SQLite's alone)
 
 
 def schema_version(db: peewee.Database) -> int:

@@ -19,9 +19,10 @@ def _rows(select: Any) -> list[tuple[Any, ...]]:
     return database_proxy.execute_sql(sql, params).fetchall()
 
 
-@functools.lru_cache(maxsize=1)
-def _thread_posts_sql() -> str:
-    """Built once: peewee spends ~1 ms composing a 29-column SELECT."""
+@functools.lru_cache(maxsize=4)
+def _thread_posts_sql(param: str) -> str:
+    """Built once per engine (`param`: its parameter mark): peewee spends ~1 ms composing
+    a 29-column SELECT."""
     select = (
         t.Post.select(*convert.POST_COLUMNS)
         .where(t.Post.thread == 0)
@@ -32,7 +33,8 @@ def _thread_posts_sql() -> str:
 
 def thread_posts(thread_id: int) -> list[m.StoredPost]:
     """Oldest first; each post's `parent_remote_id` links it to the one it answers."""
-    rows = database_proxy.execute_sql(_thread_posts_sql(), (thread_id,)).fetchall()
+    sql = _thread_posts_sql(str(database_proxy.param))
+    rows = database_proxy.execute_sql(sql, (thread_id,)).fetchall()
     return [convert.stored_post(r) for r in rows]
 
 

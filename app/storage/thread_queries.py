@@ -15,10 +15,10 @@ import peewee
 
 from app.core.models import Folder, OutboxState, SentimentLabel, ThreadRow, ThreadStatus
 from app.core.ports import ThreadQuery
-from app.storage import convert
+from app.storage import convert, pg_search
 from app.storage import tables as t
 from app.storage.database import database_proxy, is_sqlite
-from app.storage.fts import FTS_TABLE, fts_query, search_words
+from app.storage.fts import FTS_TABLE, fts_query
 from app.storage.post_queries import CHUNK
 
 # Above this many matching posts, walk threads newest first and stop at the page
@@ -66,7 +66,7 @@ def folder_condition(
 
 
 def search_condition(text: str) -> peewee.Expression | None:
-    """Threads with a post matching `text` (FTS5 on SQLite, LIKE elsewhere)."""
+    """Threads with a post matching `text` (FTS5 on SQLite, a tsvector on PostgreSQL)."""
     if is_sqlite():
         match = fts_query(text)
         if match is None:
@@ -79,19 +79,10 @@ def search_condition(text: str) -> peewee.Expression | None:
                 )
             )
         return t.Thread.id.in_(t.Post.select(t.Post.thread).where(t.Post.id.in_(hits)))
-    words = search_words(text)
-    if not words:
+    pg_hits = pg_search.matching_posts(text)
+    if pg_hits is None:
         return None
-    cond: peewee.Expression | None = None
-    for word in words:
-        one = (
-            t.Post.text.contains(word)
-            | t.Post.author_handle.contains(word)
-            | t.Post.author_name.contains(word)
-        )
-        cond = one if cond is None else cond & one
-    assert cond is not None
-    return t.Thread.id.in_(t.Post.select(t.Post.thread).where(cond & ~t.Post.deleted))
+    return t.Thread.id.in_(t.Post.select(t.Post.thread).where(t.Post.id.in_(pg_hits)))
 
 
 def _many_hits(match: str) -> bool:

@@ -1,0 +1,37 @@
+"""One outbox sender per account across laptops, on PostgreSQL: an advisory lock.
+
+The team's twin of send_lock.py's file lock. The lock lives on a connection of its
+own, so the server drops it the moment its holder's connection goes (a crash, kill -9,
+a laptop leaving the network), and a second holder in the same process (another
+connection) is refused just as a second process is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import peewee
+
+from app.storage.raw_sql import execute
+
+log = logging.getLogger(__name__)
+
+# The first half of the two-key advisory lock: which kind of lock ("send" in ASCII);
+# the second half is the account id.
+SEND_LOCKS = 0x73656E64
+
+
+@contextmanager
+def hold(db: peewee.PostgresqlDatabase, kind: int, key: int) -> Iterator[bool]:
+    """Try the lock (kind, key) without waiting; yields whether it is ours."""
+    own = peewee.PostgresqlDatabase(db.database, **db.connect_params)
+    own.connect()
+    try:
+        (ours,) = execute(own, "SELECT pg_try_advisory_lock(%s, %s)", (kind, key)).fetchone()
+        if not ours:
+            log.info("Lock %x/%d is held by another connection", kind, key)
+        yield bool(ours)
+    finally:
+        own.close()  # closing the session releases its advisory locks

@@ -1,0 +1,69 @@
+"""Full-text search on PostgreSQL (team mode): a `tsvector` GIN index over the posts.
+
+The same search box as FTS5 on SQLite must find the same threads, so the text is
+cut into words the way FTS5's unicode61 tokenizer cuts it (letters and digits;
+everything else separates) before PostgreSQL's `simple` configuration lower-cases
+them (no stemming, no stop words). The index is on an expression, so there is no
+extra column and no trigger to keep in step: an edit re-indexes by itself, and
+deleted posts are left out by the partial index's own WHERE.
+"""
+
+from __future__ import annotations
+
+import re
+
+import peewee
+
+from app.storage.fts import search_words
+from app.storage.raw_sql import execute
+
+_WORD_CHAR = re.compile(r"\w", re.UNICODE)
+
+# IMMUTABLE: the index and the query must compute the very same vector.
+_DOCUMENT_FUNCTION = """
+CREATE OR REPLACE FUNCTION shopkeep_post_document(body text, handle text, name text)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT to_tsvector('simple'::regconfig, regexp_replace(
+        coalesce(body, '') || ' ' || coalesce(handle, '') || ' ' || coalesce(name, ''),
+        '[^[:alnum:]]+', ' ', 'g'))
+$$
+"""
+DOCUMENT = "shopkeep_post_document(post.text, post.author_handle, post.author_name)"
+INDEX_NAME = "post_search"
+_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {INDEX_NAME} ON post USING GIN "
+    "(shopkeep_post_document(text, author_handle, author_name)) WHERE NOT deleted"
+)
+
+
+def create_search_index(db: peewee.Database) -> None:
+    """The document function and its GIN index (idempotent; part of the schema)."""
+    execute(db, _DOCUMENT_FUNCTION)
+    execute(db, _INDEX)
+
+
+def tsquery(text: str, *, prefix_last: bool = True) -> str | None:
+    """A safe `to_tsquery` argument: every word quoted and AND-ed, the last a prefix.
+
+    The twin of `fts.fts_query`: `@alice "refund` becomes `'alice' & 'refund':*`.
+    None when there is nothing to search.
+    """
+    words = search_words(text)
+    if not words:
+        return None
+    quoted = ["'" + w.replace("'", "''") + "'" for w in words]
+    if prefix_last and _WORD_CHAR.fullmatch(text[-1]):  # still typing the last word
+        quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
+def matching_posts(text: str) -> peewee.SQL | None:
+    """`post.id IN (...)`'s subquery: live posts whose words match the search box."""
+    query = tsquery(text)
+    if query is None:
+        return None
+    return peewee.SQL(
+        f"(SELECT post.id FROM post WHERE {DOCUMENT} @@ to_tsquery('simple', %s) "
+        "AND NOT post.deleted)",
+        [query],
+    )
