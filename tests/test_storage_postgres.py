@@ -1,0 +1,269 @@
+"""Team mode's database: the inbox on a real PostgreSQL server (tests/run.sh starts one).
+
+The storage suites run on both engines (their `store` is parametrised); this module
+holds what is PostgreSQL's own: the schema made on connect, one migrator at a time,
+search through the tsvector index finding what FTS5 finds, the send lock across
+processes, and a calm error when the server is not there.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import StorageError
+from app.core.models import Network
+from app.core.ports import ThreadQuery
+from app.storage import pg_search
+from app.storage.inbox_store import SqliteInboxStore
+from app.storage.migrations import latest_version, schema_version
+from app.storage.postgres import MIGRATION_LOCK, open_postgres, open_team_store
+from app.storage.raw_sql import execute
+from tests.fixtures.storage import SHOP_BLUESKY, SHOP_MASTODON, KeywordScorer
+
+pytestmark = pytest.mark.postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _schema(db) -> list[tuple[str, ...]]:
+    """Every column and index of the public schema, as the server describes them."""
+    columns = execute(db, """
+        SELECT table_name, column_name, data_type, coalesce(column_default, '')
+          FROM information_schema.columns WHERE table_schema = 'public'
+         ORDER BY 1, 2""").fetchall()
+    indexes = execute(db, "SELECT indexname, indexdef FROM pg_indexes "
+                          "WHERE schemaname = 'public' ORDER BY 1").fetchall()
+    return [tuple(map(str, r)) for r in [*columns, *indexes]]
+
+
+def test_a_new_team_database_gets_every_table_and_the_search_index(pg_store):
+    db = pg_store.db
+    assert schema_version(db) == latest_version()
+    assert {"account", "post", "thread", "draft", "template", "outbox_item", "meta"} <= set(
+        db.get_tables())
+    (index,) = execute(db, "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                       (pg_search.INDEX_NAME,)).fetchone()
+    assert "USING gin" in index and "WHERE (NOT deleted)" in index
+
+
+def test_opening_the_team_database_again_changes_nothing(pg_database):
+    first = open_team_store(pg_database)
+    before = _schema(first.db)
+    first.close()
+    again = open_team_store(pg_database)
+    assert _schema(again.db) == before
+    assert schema_version(again.db) == latest_version()
+    again.close()
+
+
+def test_a_second_laptop_waits_while_the_first_one_migrates(pg_server):
+    """Two laptops opening a new team database at once: the second waits for the first's
+    migration lock instead of creating the same tables beside it."""
+    url = pg_server.create(f"shopkeep_empty_{os.getpid()}_{time.monotonic_ns()}")
+    first = open_postgres(url, bind=False)
+    execute(first, "SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))  # "migrating"
+    second = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from app.storage.postgres import open_team_store; "
+         "open_team_store(sys.argv[1]).close(); print('opened')", url],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_until(lambda: _waiting_for_advisory_lock(first), "the second laptop to wait")
+        assert "post" not in first.get_tables()  # it made nothing while the lock was held
+        execute(first, "SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 0, err
+        assert out.strip() == "opened"
+        assert schema_version(first) == latest_version()
+    finally:
+        if second.poll() is None:
+            second.kill()
+            second.wait(timeout=10)
+        first.close()
+        pg_server.drop(url.rsplit("/", 1)[1])
+
+
+def _waiting_for_advisory_lock(db) -> bool:
+    (waiting,) = execute(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                             "AND NOT granted").fetchone()
+    return bool(waiting)
+
+
+def _wait_until(condition, what: str, timeout: float = 30) -> None:
+    """Poll a condition the server reports (no fixed sleeps standing in for it)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+# ----------------------------------------------------------------- search
+
+SEARCHES = [
+    "croissant", "croissants", "CROISSANTS?", "@hal", "hal@town.example", "town", "cake late",
+    "cake sunday", "ake", "nore", "you", "yo", "you!", "rye", "spelt", "Quinn",
+    "quinn.bsky.social", "bsky",
+    '"refund', "refund'); DROP TABLE post; --", "ord", "order 42", "42", "4", "don't",
+    "dont", "can", "broken-hearted", "hearted", "ship", "!!!", "x" * 300, "number_7",
+]
+
+
+def _build_inbox(store: SqliteInboxStore, make_post) -> None:
+    score = KeywordScorer()
+    mastodon = store.add_account(SHOP_MASTODON)
+    bluesky = store.add_account(SHOP_BLUESKY)
+    store.ingest(mastodon.id, [
+        make_post("a1", "My cake was broken and late", author="ann", minutes=10),
+        make_post("h1", "Love the rye loaf", author="hal", minutes=20),
+        make_post("n1", "Are you open on Sunday? Order 42 please", author="ned", minutes=30),
+        make_post("r1", "Refund! Don't ignore me. Broken-hearted", author="rob", minutes=35),
+        make_post("g1", "gone soon: spelt", author="gus", minutes=36),
+        make_post("u1", "see number_7 please", author="uma", minutes=37),
+    ], score)
+    store.ingest(bluesky.id, [
+        make_post("at://q/1", "Do you ship croissants?", author="quinn", minutes=40,
+                  network=Network.BLUESKY),
+    ], score)
+    store.ingest(mastodon.id, [  # deleted posts are never found
+        make_post("g1", "gone soon: spelt", author="gus", minutes=36, deleted=True),
+    ], score)
+
+
+def _found(store: SqliteInboxStore) -> dict[str, list[str]]:
+    return {q: [r.author_name for r in store.list_threads(ThreadQuery(search=q), 0, 50)]
+            for q in SEARCHES}
+
+
+def test_search_finds_what_fts5_finds(tmp_path, pg_database, make_post):
+    """The same search box on both engines: the same threads, in the same order."""
+    local = SqliteInboxStore.open(tmp_path / "shopkeep.sqlite3")
+    _build_inbox(local, make_post)
+    on_sqlite = _found(local)
+    local.close()
+
+    team = open_team_store(pg_database)
+    _build_inbox(team, make_post)
+    on_postgres = _found(team)
+    team.close()
+
+    assert on_postgres == on_sqlite
+    assert on_sqlite["croissant"] == ["Quinn"]  # the last word is a prefix
+    assert on_sqlite["spelt"] == []  # deleted
+    assert on_sqlite["hal@town.example"] == ["Hal"]  # handles split into words
+
+
+def _copies(db, table: str, source_id: int, count: int, **changed: str) -> None:
+    """`count` copies of one row made on the server (`i` numbers them in `changed`)."""
+    columns = [c.name for c in db.get_columns(table) if c.name != "id"]
+    values = [changed.get(c, f"src.{c}") for c in columns]
+    execute(db, f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
+                f"FROM {table} AS src, generate_series(1, {count}) AS i WHERE src.id = %s",
+            (source_id,))
+
+
+@pytest.mark.engines("postgres")  # `store` (which shop_account uses) on PostgreSQL
+def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_post,
+                                                    keyword_score):
+    """20,000 posts in 1,000 threads: the search reads the tsvector index, not every post
+    (the plan is the test's business, the timings bench's)."""
+    db = store.db
+    store.ingest(shop_account.id, [make_post("p0", "common words about bread")],
+                    keyword_score)
+    (thread_id, post_id) = execute(db, "SELECT thread_id, id FROM post").fetchone()
+    _copies(db, "thread", thread_id, 1000, root_remote_id="'r' || i")
+    _copies(db, "post", post_id, 20000, remote_id="'p' || i",
+            thread_id=f"(SELECT min(id) + mod(i, 1000) FROM thread WHERE id > {thread_id})",
+            text="'common words about bread number ' || i "
+                 "|| CASE WHEN i = 7777 THEN ' zanzibar' ELSE '' END")
+    execute(db, "ANALYZE")
+    assert len(store.list_threads(ThreadQuery(search="zanzibar"), 0, 100)) == 1
+    hits = pg_search.matching_posts("zanzibar")
+    assert hits is not None
+    plan = "\n".join(r[0] for r in execute(db, "EXPLAIN " + hits.sql[1:-1], hits.params))
+    assert f"Bitmap Index Scan on {pg_search.INDEX_NAME}" in plan, plan
+    assert "Seq Scan on post" not in plan, plan
+
+
+# ------------------------------------------------------------- send lock
+
+
+@pytest.fixture
+def lock_holder(pg_database) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding account 1's send lock until it is killed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from app.storage.postgres import open_postgres; "
+         "from app.storage import pg_locks\n"
+         "with pg_locks.hold(open_postgres(sys.argv[1]), pg_locks.SEND_LOCKS, 1) as ours:\n"
+         "    print('held' if ours else 'refused', flush=True); sys.stdin.read()",
+         pg_database],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    yield holder
+    if holder.poll() is None:
+        holder.kill()
+    holder.communicate(timeout=10)
+
+
+def test_a_killed_sender_on_another_laptop_frees_its_accounts_send_lock(
+    pg_database, lock_holder
+):
+    assert lock_holder.stdout is not None
+    assert lock_holder.stdout.readline().strip() == "held"
+    store = open_team_store(pg_database)
+    with store.sending_lock(1) as ours, store.sending_lock(2) as other_account:
+        assert (ours, other_account) == (False, True)
+
+    os.kill(lock_holder.pid, signal.SIGKILL)
+    lock_holder.wait(timeout=10)
+
+    def free() -> bool:
+        with store.sending_lock(1) as now_ours:
+            return now_ours
+
+    _wait_until(free, "the server to drop the dead holder's lock")
+    store.close()
+
+
+# --------------------------------------------------------------- errors
+
+
+def test_an_unreachable_team_database_is_a_calm_error_without_the_password():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StorageError) as caught:
+        open_team_store(f"postgresql://shop@127.0.0.1:{port}/inbox", password="s3cret-pw")
+    assert "could not reach the team database" in caught.value.user_message
+    assert "s3cret-pw" not in str(caught.value) + caught.value.user_message
+
+
+@pytest.mark.parametrize("required", [True, False], ids=["run.sh", "by hand"])
+def test_a_postgres_test_without_a_server_fails_under_the_test_script(required):
+    """tests/run.sh says the server is required: a missing one fails the test; by hand
+    (no run.sh, not CI) it is skipped with the reason."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SHOPKEEP_TEST_PG_DSN", "SHOPKEEP_TEST_POSTGRES", "CI")}
+    if required:
+        env["SHOPKEEP_TEST_POSTGRES"] = "required"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs",
+         "tests/test_storage_threads.py::test_folders_and_counts[postgres]"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    if required:
+        assert result.returncode == 1, result.stdout
+        assert "1 error" in result.stdout and "no PostgreSQL server" in result.stdout
+        assert "skipped" not in result.stdout
+    else:
+        assert result.returncode == 0, result.stdout
+        assert "1 skipped" in result.stdout and "tests/run.sh starts" in result.stdout
