@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from app.ui import theme
+from app.ui.about_box import about_box
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -100,4 +101,5 @@ def build_menus(window: MainWindow) -> None:
     go_menu.addAction(window.sync_action)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(window.shortcuts_action)
+    help_menu.addAction("About Shopkeep", lambda: about_box(window))
     window.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}
