@@ -13,6 +13,7 @@ import importlib.metadata
 import os
 import re
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -196,6 +197,41 @@ def test_the_menu_entry_starts_the_program_and_shows_the_icon(installed):
     app = make_application([])
     assert desktop.name == f"{DESKTOP_FILE_NAME}.desktop" == f"{app.desktopFileName()}.desktop"
     assert entry["StartupWMClass"] == app.applicationName()
+
+
+def shopkeep_windows() -> dict[str, str]:
+    """Top-level X windows titled Shopkeep that carry a WM_CLASS: id -> xwininfo's line."""
+    tree = run("xwininfo", "-root", "-tree").stdout
+    return {line.split()[0]: line for line in tree.splitlines()
+            if '"Shopkeep":' in line and '("' in line}
+
+
+def test_the_dock_matches_the_running_window_to_its_menu_entry_and_icon(installed, tmp_path):
+    """On X11 by WM_CLASS, on Wayland (and in GNOME/KDE on X11) by the desktop file name."""
+    assert os.environ.get("DISPLAY"), "run through tests/run.sh, which starts Xvfb"
+    desktop, entry = desktop_entry(installed)
+    program = inside(installed, "/usr/bin/shopkeep")
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", SHOPKEEP_DATA_DIR=str(tmp_path / "data"))
+    before = set(shopkeep_windows())
+    app = subprocess.Popen([str(program), "--demo"], env=env, cwd=tmp_path,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (new := set(shopkeep_windows()) - before):
+            assert app.poll() is None, f"shopkeep exited with {app.returncode}"
+            assert time.monotonic() < deadline, "no Shopkeep window appeared"
+            time.sleep(0.2)
+        window = new.pop()
+        props = run("xprop", "-id", window, "WM_CLASS", "_GTK_APPLICATION_ID",
+                    "_KDE_NET_WM_DESKTOP_FILE", "_NET_WM_ICON").stdout
+    finally:
+        app.kill()
+        app.wait(timeout=30)
+    assert f'WM_CLASS(STRING) = "shopkeep", "{entry["StartupWMClass"]}"' in props
+    app_id = desktop.name.removesuffix(".desktop")
+    assert f'_GTK_APPLICATION_ID(UTF8_STRING) = "{app_id}"' in props
+    assert f'_KDE_NET_WM_DESKTOP_FILE(UTF8_STRING) = "{app_id}"' in props
+    assert "_NET_WM_ICON(CARDINAL) = \tIcon (" in props  # the window carries its icon
 
 
 def owning_package(path: str) -> str:
