@@ -1,6 +1,6 @@
 """Build shopkeep_<version>_<arch>.deb from the PyInstaller one-folder build.
 
-    .venv/bin/python packaging/deb.py build/pyinstaller-dist/shopkeep --out dist
+    .venv/bin/python packaging/deb.py dist/shopkeep --out dist
 
 Run as a script (this folder is not a Python package: `packaging` is also the name
 of the PyPA library PyInstaller and pip import). `bench/build_frozen.py` calls it.
