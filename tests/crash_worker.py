@@ -53,6 +53,13 @@ class AnnouncingStore:
         say(f"ingest-done {len(posts)}")
         return result
 
+    def store_mentions(self, account_id: int, posts: Sequence[Post], score: object,
+                       **kw: object) -> object:
+        say(f"ingest-start {len(posts)}")
+        result = self._inner.store_mentions(account_id, posts, score, **kw)  # type: ignore[arg-type]
+        say(f"ingest-done {len(posts)}")
+        return result
+
 
 def run_sync(db: str, server: str, token: str, account_id: str) -> None:
     """One SyncService pass for one Mastodon account, announcing every ingest."""
