@@ -73,6 +73,21 @@ def run_sync(db: str, server: str, token: str, account_id: str) -> None:
     say(f"done {report.new_posts} {report.error_message}")
 
 
+def run_fault_sync(db: str, server: str, token: str, account_id: str, target: str) -> None:
+    """One sync (refresh off) through the named storage points; kill -9 itself at `target`."""
+    from tests.fault_points import PointStore, kill_at
+
+    store = SqliteInboxStore.open(Path(db))
+    account = store.account(int(account_id))
+    assert account is not None
+    client = MastodonClient(server, token, page_pause=0.0, timeout=(5.0, 30.0))
+    service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
+                          quick_score, refresh_limit=0)
+    say("ready")
+    report = service.sync_account(account)
+    say(f"done {report.new_posts} {type(report.error).__name__}")
+
+
 def run_drafts(db: str, thread_id: str) -> None:
     """Save ever newer 100 kB drafts of one thread, as fast as the disk allows."""
     store = SqliteInboxStore.open(Path(db))
@@ -153,8 +168,8 @@ def run_bulk(db: str, account_id: str) -> None:
         say(f"committed {batch}")
 
 
-COMMANDS = {"sync": run_sync, "drafts": run_drafts, "outbox": run_outbox, "bulk": run_bulk,
-            "bluesky-outbox": run_bluesky_outbox}
+COMMANDS = {"sync": run_sync, "fault-sync": run_fault_sync, "drafts": run_drafts,
+            "outbox": run_outbox, "bulk": run_bulk, "bluesky-outbox": run_bluesky_outbox}
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](*sys.argv[2:])
