@@ -184,6 +184,7 @@ class ThreadRow:
     is_demo: bool = False
     snoozed_until: datetime | None = None
     reasons: tuple[str, ...] = field(default=())
+    reply_state: str = ""  # the latest reply not yet on the server: "waiting", "failed" or ""
 
 
 @dataclass(frozen=True, slots=True)
