@@ -148,6 +148,7 @@ class MentionBatch:
     posts: list[Post]
     cursor: str | None
     complete: bool = True  # False when a bound (days / count) stopped the walk
+    older: str | None = None  # a walk back stopped by the count: where the next one goes on
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ from app.core.sync_work import CONVERSATION, SyncJob, retry_at
 log = logging.getLogger(__name__)
 
 MENTIONS_CURSOR = "mentions"
+HISTORY_CURSOR = "history"  # where the walk back through older mentions goes on
 REFRESH_ANCHORS = 3  # posts tried per open conversation when the oldest ones were deleted
 REFRESH_PER_SYNC = 20  # open threads re-read per sync (Mastodon: 2 requests each)
 THREADS_PER_SYNC = 2000  # conversations of new mentions fetched per sync; the rest wait
@@ -137,6 +138,10 @@ class SyncStore(Protocol):
 
     def stored_post(self, account_id: int, remote_id: str) -> StoredPost | None: ...
 
+    def oldest_mention(self, account_id: int) -> datetime | None:
+        """How far back the inbox reaches for this account."""
+        ...
+
     def list_threads(
         self, query: ThreadQuery, offset: int, limit: int, *, after: ThreadRow | None = None
     ) -> list[ThreadRow]:
@@ -172,6 +177,7 @@ class SyncReport:
     conversations_waiting: int = 0  # written down, to be fetched by the next sync
     unreadable_conversations: int = 0  # the server's answer could not be read; retried later
     refreshed_threads: int = 0  # open threads re-read this sync (oldest-checked first)
+    reaches_back: datetime | None = None  # the oldest mention held: how far back the inbox goes
     cancelled: bool = False
     error: ShopkeepError | None = field(default=None, compare=False)
     error_message: str = ""  # the plain sentence; "" when all went well
@@ -202,6 +208,7 @@ class _Tally:
         self.refreshed = 0
         self.unreadable = 0  # conversations the server sent in a shape we could not read
         self.waiting = 0  # conversation jobs left for the next sync
+        self.reaches_back: datetime | None = None
         self.new_posts = 0
         self.new_threads: list[int] = []
         self.updated: list[int] = []
@@ -230,6 +237,7 @@ class SyncService:
         *,
         outbox: OutboxSender | None = None,
         max_mentions: int = 2000,
+        history_days: float | None = 365,
         refresh_limit: int = REFRESH_PER_SYNC,
         thread_budget: int = THREADS_PER_SYNC,
         max_rate_wait: float = 30.0,
@@ -240,6 +248,7 @@ class SyncService:
         self._clock = clock
         self._outbox = outbox
         self.max_mentions = max_mentions
+        self.history_days = history_days
         self.refresh_limit = refresh_limit
         self.thread_budget = thread_budget
         self.max_rate_wait = max_rate_wait
@@ -292,6 +301,7 @@ class SyncService:
             log.warning("sync of account %s stopped: %s", account.id, type(exc).__name__)
         try:
             tally.waiting = self._store.job_count(account.id, CONVERSATION)
+            tally.reaches_back = self._store.oldest_mention(account.id)
         except ShopkeepError:
             log.warning("could not count the sync work left for account %s", account.id)
         sent = failed = waiting = 0
@@ -322,14 +332,38 @@ class SyncService:
         cursors: dict[str, str | None] = {}
         if batch.cursor and batch.cursor != cursor:
             cursors[MENTIONS_CURSOR] = batch.cursor
+        history_done = True
+        if cursor is None and batch.older:  # a first sync stopped by the count
+            cursors[HISTORY_CURSOR], history_done = batch.older, False
+        self._store_mentions(account, mentions, cursors, tally)
+        step(SyncStep.MENTIONS, len(mentions), len(mentions))
+        if cursor is not None:
+            history_done = self._older_mentions(account, client, tally, cancel)
+        self._drain(account, client, tally, step, cancel)
+        self._refresh(account, client, tally, step, cancel)
+        return batch.complete and history_done
+
+    def _store_mentions(self, account: Account, mentions: Sequence[Post],
+                        cursors: dict[str, str | None], tally: _Tally) -> None:
+        """The page, its cursors and its conversations to fetch, in one transaction."""
         if mentions or cursors:
             jobs = [p.remote_id for p in mentions if p.remote_id and not p.deleted]
             tally.add(self._store.store_mentions(account.id, mentions, self._score,
                                                  cursors=cursors, jobs=(CONVERSATION, jobs)))
-        step(SyncStep.MENTIONS, len(mentions), len(mentions))
-        self._drain(account, client, tally, step, cancel)
-        self._refresh(account, client, tally, step, cancel)
-        return batch.complete
+
+    def _older_mentions(self, account: Account, client: NetworkClient, tally: _Tally,
+                        cancel: threading.Event) -> bool:
+        """After a first sync stopped by the count: the next older chunk, one per sync,
+        back to `history_days`. True once the history is complete."""
+        before = self._store.cursor(account.id, HISTORY_CURSOR)
+        walk = getattr(client, "older_mentions", None)
+        if not before or walk is None:
+            return True
+        batch = self._with_rate_limit(
+            lambda: walk(before, max_items=self.max_mentions, days=self.history_days), cancel)
+        mentions = sorted(batch.posts, key=lambda p: p.created_at)
+        self._store_mentions(account, mentions, {HISTORY_CURSOR: batch.older}, tally)
+        return batch.older is None
 
     def _drain(self, account: Account, client: NetworkClient, tally: _Tally,
                step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
@@ -481,7 +515,7 @@ class SyncService:
             new_negative_post_ids=tuple(tally.negative),
             sent_items=sent, failed_items=failed, waiting_items=waiting,
             conversations_waiting=tally.waiting, unreadable_conversations=tally.unreadable,
-            refreshed_threads=tally.refreshed,
+            refreshed_threads=tally.refreshed, reaches_back=tally.reaches_back,
             complete=complete and not cancelled, cancelled=cancelled,
             error=error, error_message=message, account_state=state,
         )

@@ -81,3 +81,10 @@ def post_id(account_id: int, remote_id: str) -> int | None:
     P = t.Post
     row = P.select(P.id).where((P.account == account_id) & (P.remote_id == remote_id)).first()
     return None if row is None else int(row.id)
+
+
+def oldest_mention(account_id: int) -> datetime | None:
+    P = t.Post
+    row = (P.select(P.created_at).where((P.account == account_id) & P.is_mention)
+           .order_by(P.created_at).limit(1).first())
+    return None if row is None else row.created_at

@@ -74,6 +74,10 @@ class SyncWorkStore:
         return sync_jobs.stale_threads(account_id, limit, checked_before)
 
     @translated
+    def oldest_mention(self, account_id: int) -> datetime | None:
+        return sync_jobs.oldest_mention(account_id)
+
+    @translated
     def stored_post(self, account_id: int, remote_id: str) -> m.StoredPost | None:
         found = sync_jobs.post_id(account_id, remote_id)
         return None if found is None else post_queries.get(found)
