@@ -197,6 +197,17 @@ def account_label(account: Account) -> str:
     return f"{handle} ({account.network.value.capitalize()})"
 
 
+def reach_words(report: SyncReport) -> str:
+    """'Inbox goes back to 5 Nov 2026', and whether older mentions are still coming."""
+    if report.reaches_back is None:
+        return ""
+    when = report.reaches_back.astimezone()
+    words = f"Inbox goes back to {when.day} {when:%b %Y}"
+    if not report.complete and not report.cancelled and report.error is None:
+        words += "; older mentions follow on the next syncs"
+    return words
+
+
 class _Tally:
     """Mutable totals while one account syncs; frozen into a SyncReport at the end."""
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from app.core.models import Account
-from app.core.sync import SyncReport
+from app.core.sync import SyncReport, reach_words
 from app.ui.sync_scheduler import AccountProgress, SyncScheduler
 from app.ui.tray_notifier import TrayNotifier
 
@@ -76,6 +76,9 @@ class SyncControls:
 
     def _on_synced(self, report: SyncReport) -> None:
         self.window.status.set_account_progress(report.account_id, None)
+        if report.ok:
+            self.window.status.set_account_reach(report.account_id, reach_words(report),
+                                                 still_coming=not report.complete)
         if report.error is not None and not report.cancelled:
             self.window.status.showMessage(f"{report.account_label}: {report.error_message}",
                                            15_000)
