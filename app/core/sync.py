@@ -456,8 +456,9 @@ class SyncService:
         A deleted post comes back alone (a placeholder or NotFound), without the
         replies under it; so when the opening post is gone, the next oldest one
         anchors the fetch instead, or new replies in that conversation never arrive.
-        On Mastodon the context holds every reply under the anchor: a stored reply
-        missing from it was deleted.
+        A stored reply under the anchor that the answer left out was deleted: on
+        Mastodon the context holds every reply; on Bluesky (depth-limited) the client
+        is asked about those (`gone`).
         """
         alive = sorted((sp.post for sp in posts if not sp.post.deleted),
                        key=lambda p: p.created_at)
@@ -467,14 +468,25 @@ class SyncService:
                 fetched[post.remote_id] = post
             found = fetched.get(anchor.remote_id)
             if found is not None and not found.deleted:
-                if account.network is Network.MASTODON:
-                    for gone in _missing_replies(anchor, alive, fetched):
-                        fetched[gone.remote_id] = replace(gone, deleted=True)
+                for gone in self._deleted(client, _missing_replies(anchor, alive, fetched),
+                                          cancel):
+                    fetched[gone.remote_id] = replace(gone, deleted=True)
                 break
         tally.seen |= set(fetched)
         tally.add(self._store.store_fetched(
             account.id, list(fetched.values()), self._score,
             done=(CONVERSATION, fetched.keys()), checked=[thread_id], when=self._clock()))
+
+    def _deleted(self, client: NetworkClient, missing: list[Post],
+                 cancel: threading.Event) -> list[Post]:
+        """Of the stored replies a refresh no longer saw, those that were deleted."""
+        if not missing or client.network is Network.MASTODON:
+            return missing
+        ask = getattr(client, "gone", None)
+        if ask is None:
+            return []
+        gone = self._with_rate_limit(lambda: ask([p.remote_id for p in missing]), cancel)
+        return [p for p in missing if p.remote_id in gone]
 
     def _with_rate_limit(self, call: Callable[[], T], cancel: threading.Event) -> T:
         """Wait out a short RateLimited once (cancellable); a long one stops this account."""

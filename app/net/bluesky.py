@@ -457,3 +457,17 @@ class BlueskyClient:
         return post_from_record(uri, cid if isinstance(cid, str) else "", self._me(),
                                 got.get("value"), raw_obj={"uri": uri, "cid": cid,
                                                            "record": got.get("value")})
+
+    # ------------------------------------------------------------ refresh
+
+    def gone(self, uris: list[str]) -> set[str]:
+        """Which of these posts the AppView no longer serves (deleted): getPosts, 25 a call.
+
+        A reply deleted with nothing under it simply vanishes from getPostThread, so the
+        refresh asks here about the stored ones it no longer saw.
+        """
+        missing: set[str] = set()
+        for start in range(0, len(uris), 25):
+            chunk = uris[start : start + 25]
+            missing |= set(chunk) - set(self._lookup(chunk))
+        return missing
