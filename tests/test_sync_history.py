@@ -78,3 +78,32 @@ def test_the_history_stops_at_the_limit(store, server):
     assert report.complete
     assert mention_ids(store) == {m["id"] for m in recent}
     assert old["id"] not in mention_ids(store)
+
+
+def test_on_bluesky_too_older_mentions_follow_from_where_the_first_sync_stopped(
+        store, bluesky_error_server):
+    from app.net.bluesky import resume_at
+    from app.net.bluesky_parse import parse_datetime
+    from tests.test_bluesky_sync_durable import LIST, notification, service, shop_account, view
+
+    server = bluesky_error_server
+    shop = shop_account(store, server)
+    notes = [notification(view(f"did:plc:c{n}", f"3kaaaaaaaab{n:02d}", f"@shop.test hi {n}",
+                               f"2026-11-0{n + 1}T10:00:00.000Z"), "mention")
+             for n in range(5)]
+    newest_first = {"notifications": notes[::-1], "cursor": "2026-11-01T10:00:00.000Z"}
+    server.route(LIST, 200, newest_first)
+    mentions_only = {"max_mentions": 3, "refresh_limit": 0, "thread_budget": 0}
+    first = service(store, server, **mentions_only).sync_account(shop)
+    assert first.ok and not first.complete
+    assert mention_ids(store) == {n["uri"] for n in notes[2:]}
+
+    server.forget(LIST)
+    server.route(LIST, 200, newest_first)  # the forward walk: nothing new
+    server.route(LIST, 200, {"notifications": notes[1::-1]})  # below the cursor: the end
+    second = service(store, server, **mentions_only).sync_account(shop)
+    assert second.ok and second.complete
+    assert mention_ids(store) == {n["uri"] for n in notes}
+    asked = server.calls(LIST)[-1].params["cursor"]
+    assert asked == [resume_at(parse_datetime(notes[1]["indexedAt"]))]
+    assert second.reaches_back == parse_datetime(notes[0]["indexedAt"])
