@@ -97,6 +97,22 @@ def test_a_thread_fetch_cut_off_by_a_503_is_fetched_by_the_next_sync(
     assert set(stored(store)) == {p["uri"] for p in (NEWS, ANSWER, MORE, OTHER_NEWS, OTHER)}
 
 
+def test_a_reply_without_a_notification_in_an_old_thread_arrives_with_the_refresh(
+        store: Any, bluesky_error_server: ErrorServer) -> None:
+    server = bluesky_error_server
+    shop = shop_account(store, server)
+    server.route(LIST, 200, {"notifications": [notification(ANSWER)]})
+    server.route(THREAD, 200, {"thread": node(ANSWER, parent=node(NEWS))})
+    assert service(store, server).sync_account(shop).ok  # a month-old conversation
+    assert MORE["uri"] not in stored(store)
+
+    server.forget(THREAD)  # deep replies are not notified: only the thread shows it
+    server.route(THREAD, 200, {"thread": node(NEWS, replies=[node(ANSWER,
+                                                                  replies=[node(MORE)])])})
+    assert service(store, server).sync_account(shop).ok
+    assert stored(store)[MORE["uri"]] is False
+
+
 def test_a_reply_deleted_after_it_was_synced_is_marked_deleted_by_the_refresh(
         store: Any, bluesky_error_server: ErrorServer) -> None:
     server = bluesky_error_server
