@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
 
 from app.core.errors import (
     AuthError,
@@ -44,7 +43,11 @@ from app.core.models import (
 )
 from app.core.outbox import OutboxSender
 from app.core.ports import NetworkClient, Scorer, ThreadQuery
+from app.core.sync_report import SyncReport, Tally, account_label, reach_words
 from app.core.sync_work import CONVERSATION, SyncJob, retry_at
+
+__all__ = ["HISTORY_CURSOR", "MENTIONS_CURSOR", "SyncCancelled", "SyncReport", "SyncService",
+           "SyncStep", "SyncStore", "account_label", "bounded_scorer", "reach_words"]
 
 log = logging.getLogger(__name__)
 
@@ -158,84 +161,6 @@ class SyncCancelled(ShopkeepError):
     user_message = "Sync was stopped."
 
 
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    """What one account's sync did, for the status bar and the CLI."""
-
-    account_id: int
-    account_label: str  # "@shop@example.social (Mastodon)": safe to show
-    started_at: datetime
-    finished_at: datetime
-    new_posts: int = 0
-    new_thread_ids: tuple[int, ...] = ()
-    updated_thread_ids: tuple[int, ...] = ()
-    new_negative_post_ids: tuple[int, ...] = ()
-    sent_items: int = 0
-    failed_items: int = 0
-    waiting_items: int = 0
-    complete: bool = True  # False when a bound or a stop left older mentions for next time
-    conversations_waiting: int = 0  # written down, to be fetched by the next sync
-    unreadable_conversations: int = 0  # the server's answer could not be read; retried later
-    refreshed_threads: int = 0  # open threads re-read this sync (oldest-checked first)
-    reaches_back: datetime | None = None  # the oldest mention held: how far back the inbox goes
-    cancelled: bool = False
-    error: ShopkeepError | None = field(default=None, compare=False)
-    error_message: str = ""  # the plain sentence; "" when all went well
-    account_state: AccountState = AccountState.CONNECTED
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and not self.cancelled
-
-
-def account_label(account: Account) -> str:
-    """'@shop@example.social (Mastodon)': the full address, so two shops never look alike."""
-    handle = account.handle
-    if account.network is Network.MASTODON and handle.lstrip("@").count("@") == 0:
-        host = urlsplit(account.server).netloc or account.server
-        handle = f"@{handle.lstrip('@')}@{host}"
-    return f"{handle} ({account.network.value.capitalize()})"
-
-
-def reach_words(report: SyncReport) -> str:
-    """'Inbox goes back to 5 Nov 2026', and whether older mentions are still coming."""
-    if report.reaches_back is None:
-        return ""
-    when = report.reaches_back.astimezone()
-    words = f"Inbox goes back to {when.day} {when:%b %Y}"
-    if not report.complete and not report.cancelled and report.error is None:
-        words += "; older mentions follow on the next syncs"
-    return words
-
-
-class _Tally:
-    """Mutable totals while one account syncs; frozen into a SyncReport at the end."""
-
-    def __init__(self, started: datetime | None = None) -> None:
-        self.started = started or datetime.now(UTC)
-        self.seen: set[str] = set()  # remote ids fetched with some conversation this sync
-        self.fetched = 0  # conversation jobs run (the per-sync budget)
-        self.tried: set[int] = set()  # job ids run this sync: a failing one once per sync
-        self.refreshed = 0
-        self.unreadable = 0  # conversations the server sent in a shape we could not read
-        self.waiting = 0  # conversation jobs left for the next sync
-        self.reaches_back: datetime | None = None
-        self.new_posts = 0
-        self.new_threads: list[int] = []
-        self.updated: list[int] = []
-        self.negative: list[int] = []
-
-    def add(self, result: IngestResult) -> None:
-        self.new_posts += result.new_posts
-        self.new_threads += [t for t in result.new_thread_ids if t not in self.new_threads]
-        self.updated += [t for t in result.updated_thread_ids
-                         if t not in self.updated and t not in self.new_threads]
-        self.negative += list(result.new_negative_post_ids)
-        gone = set(result.removed_thread_ids)  # merged into another thread by a late parent
-        self.new_threads = [t for t in self.new_threads if t not in gone]
-        self.updated = [t for t in self.updated if t not in gone]
-
-
 class SyncService:
     """Syncs accounts one after another; safe to run on a worker thread."""
 
@@ -275,14 +200,14 @@ class SyncService:
                 continue
             started = self._clock()
             if cancel is not None and cancel.is_set():
-                reports.append(self._report(account, started, _Tally(), cancelled=True))
+                reports.append(self._report(account, started, Tally(), cancelled=True))
                 continue
             try:
                 reports.append(self.sync_account(account, progress, cancel))
             except Exception as exc:  # a bug: log it with the traceback, keep going
                 log.exception("sync of account %s crashed", account.id)
                 reports.append(self._report(
-                    account, started, _Tally(), error=ShopkeepError(repr(exc), user_message=(
+                    account, started, Tally(), error=ShopkeepError(repr(exc), user_message=(
                         "Shopkeep hit an unexpected problem while syncing this account. "
                         "The details are in the log file."))))
         return reports
@@ -292,7 +217,7 @@ class SyncService:
         """Mentions -> conversations -> refresh open threads -> outbox, for one account."""
         cancel = cancel or threading.Event()
         started = self._clock()
-        tally = _Tally(started)
+        tally = Tally(started)
         complete = True
 
         def step(name: SyncStep, done: int = 0, total: int = 0) -> None:
@@ -331,7 +256,7 @@ class SyncService:
 
     # ---- steps
 
-    def _pull(self, account: Account, client: NetworkClient, tally: _Tally,
+    def _pull(self, account: Account, client: NetworkClient, tally: Tally,
               step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> bool:
         """Left-over conversations, new mentions, their conversations, then the refresh."""
         self._drain(account, client, tally, step, cancel)  # what an earlier sync left
@@ -355,14 +280,14 @@ class SyncService:
         return batch.complete and history_done
 
     def _store_mentions(self, account: Account, mentions: Sequence[Post],
-                        cursors: dict[str, str | None], tally: _Tally) -> None:
+                        cursors: dict[str, str | None], tally: Tally) -> None:
         """The page, its cursors and its conversations to fetch, in one transaction."""
         if mentions or cursors:
             jobs = [p.remote_id for p in mentions if p.remote_id and not p.deleted]
             tally.add(self._store.store_mentions(account.id, mentions, self._score,
                                                  cursors=cursors, jobs=(CONVERSATION, jobs)))
 
-    def _older_mentions(self, account: Account, client: NetworkClient, tally: _Tally,
+    def _older_mentions(self, account: Account, client: NetworkClient, tally: Tally,
                         cancel: threading.Event) -> bool:
         """After a first sync stopped by the count: the next older chunk, one per sync,
         back to `history_days`. True once the history is complete."""
@@ -376,7 +301,7 @@ class SyncService:
         self._store_mentions(account, mentions, {HISTORY_CURSOR: batch.older}, tally)
         return batch.older is None
 
-    def _drain(self, account: Account, client: NetworkClient, tally: _Tally,
+    def _drain(self, account: Account, client: NetworkClient, tally: Tally,
                step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
         """Fetch the conversations still to fetch, oldest job first, within the budget."""
         left = self.thread_budget - tally.fetched
@@ -392,7 +317,7 @@ class SyncService:
         if jobs:
             step(SyncStep.THREADS, len(jobs), len(jobs))
 
-    def _run_job(self, account: Account, client: NetworkClient, job: SyncJob, tally: _Tally,
+    def _run_job(self, account: Account, client: NetworkClient, job: SyncJob, tally: Tally,
                  cancel: threading.Event) -> None:
         """One conversation, stored with the job it finishes; a failing one backs off."""
         stored = self._store.stored_post(account.id, job.remote_id)
@@ -427,7 +352,7 @@ class SyncService:
             log.info("conversation of %s is gone", post.remote_id)
             return [replace(post, deleted=True)]
 
-    def _refresh(self, account: Account, client: NetworkClient, tally: _Tally,
+    def _refresh(self, account: Account, client: NetworkClient, tally: Tally,
                  step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
         """Re-read the open threads checked longest ago (never-checked first), a few a sync.
 
@@ -449,7 +374,7 @@ class SyncService:
         step(SyncStep.REFRESH, len(thread_ids), len(thread_ids))
 
     def _refresh_thread(self, account: Account, client: NetworkClient, thread_id: int,
-                        posts: Sequence[StoredPost], tally: _Tally,
+                        posts: Sequence[StoredPost], tally: Tally,
                         cancel: threading.Event) -> None:
         """Re-read an open conversation from its oldest post that still exists.
 
@@ -516,7 +441,7 @@ class SyncService:
             log.warning("could not save the state of account %s", account.id)
         return report
 
-    def _report(self, account: Account, started: datetime, tally: _Tally, *,
+    def _report(self, account: Account, started: datetime, tally: Tally, *,
                 error: ShopkeepError | None = None, complete: bool = True,
                 cancelled: bool = False, sent: int = 0, failed: int = 0,
                 waiting: int = 0) -> SyncReport:
