@@ -57,6 +57,8 @@ def test_sync_command_stores_mentions_and_no_secret_leaks(store, keychain, masto
     result = run_sync(data_dir, keychain.service)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "OK" in result.stdout and "2 new posts" in result.stdout
+    assert "Inbox goes back to" in result.stdout  # how far back the history reaches
+    assert "older mentions follow" not in result.stdout  # everything is in
     assert "Traceback" not in result.stderr
 
     from app.storage.inbox_store import SqliteInboxStore
