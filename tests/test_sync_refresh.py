@@ -107,3 +107,21 @@ def test_the_refresh_goes_round_every_open_thread_oldest_checked_first(
     open_roots = {sp.post.remote_id for row in store.list_threads(ThreadQuery(), 0, 100)
                   if row.status is not ThreadStatus.DONE for sp in store.thread_posts(row.id)}
     assert seen == open_roots  # each open thread once, the Done one never
+
+
+def test_a_reply_a_trimmed_context_leaves_out_is_asked_about_not_assumed_deleted(
+        store, mastodon_server, shop, ann):
+    mention = mastodon_server.add_mention(ann, "Do you bake wedding cakes?")
+    follow = mastodon_server.add_status(ann, "three tiers, lemon", in_reply_to=mention)
+    sync(store, mastodon_server, shop)
+    assert not post(store, follow["id"]).post.deleted
+
+    trimmed = {"ancestors": [], "descendants": []}  # some servers cut long contexts short
+    mastodon_server.respond_next(f"/api/v1/statuses/{mention['id']}/context", 200, trimmed,
+                                 times=2)
+    sync(store, mastodon_server, shop)
+    assert not post(store, follow["id"]).post.deleted  # the server still has it
+
+    mastodon_server.delete_status(follow["id"])
+    sync(store, mastodon_server, shop)
+    assert post(store, follow["id"]).post.deleted

@@ -35,7 +35,6 @@ from app.core.models import (
     Account,
     AccountState,
     IngestResult,
-    Network,
     Post,
     Sentiment,
     StoredPost,
@@ -56,6 +55,7 @@ HISTORY_CURSOR = "history"  # where the walk back through older mentions goes on
 REFRESH_ANCHORS = 3  # posts tried per open conversation when the oldest ones were deleted
 REFRESH_PER_SYNC = 20  # open threads re-read per sync (Mastodon: 2 requests each)
 THREADS_PER_SYNC = 2000  # conversations of new mentions fetched per sync; the rest wait
+GONE_CHECKS = 10  # stored replies a refresh no longer saw, asked about per thread and sync
 MAX_SCORED_CHARS = 3000  # Bluesky's byte limit; far above Mastodon's usual 500 characters
 T = TypeVar("T")
 
@@ -381,9 +381,8 @@ class SyncService:
         A deleted post comes back alone (a placeholder or NotFound), without the
         replies under it; so when the opening post is gone, the next oldest one
         anchors the fetch instead, or new replies in that conversation never arrive.
-        A stored reply under the anchor that the answer left out was deleted: on
-        Mastodon the context holds every reply; on Bluesky (depth-limited) the client
-        is asked about those (`gone`).
+        A stored reply under the anchor that the answer left out may have been deleted:
+        the client is asked about those (`gone`) before they are marked deleted.
         """
         alive = sorted((sp.post for sp in posts if not sp.post.deleted),
                        key=lambda p: p.created_at)
@@ -404,14 +403,17 @@ class SyncService:
 
     def _deleted(self, client: NetworkClient, missing: list[Post],
                  cancel: threading.Event) -> list[Post]:
-        """Of the stored replies a refresh no longer saw, those that were deleted."""
-        if not missing or client.network is Network.MASTODON:
-            return missing
+        """Of the stored replies a refresh no longer saw, those the server says are deleted.
+
+        Asked, not assumed: a server may trim a long context or a deep thread. At most
+        GONE_CHECKS a thread per sync; the others are asked about on a later refresh.
+        """
         ask = getattr(client, "gone", None)
-        if ask is None:
+        if not missing or ask is None:
             return []
-        gone = self._with_rate_limit(lambda: ask([p.remote_id for p in missing]), cancel)
-        return [p for p in missing if p.remote_id in gone]
+        asked = missing[:GONE_CHECKS]
+        gone = self._with_rate_limit(lambda: ask([p.remote_id for p in asked]), cancel)
+        return [p for p in asked if p.remote_id in gone]
 
     def _with_rate_limit(self, call: Callable[[], T], cancel: threading.Event) -> T:
         """Wait out a short RateLimited once (cancellable); a long one stops this account."""

@@ -393,6 +393,19 @@ class MastodonClient:
                 return replace(post, root_remote_id=parent.root_remote_id or parent.remote_id)
         return None
 
+    # ------------------------------------------------------------ refresh
+
+    def gone(self, remote_ids: list[str]) -> set[str]:
+        """Which of these statuses the server no longer has (404): the refresh asks about
+        stored replies a context left out, which some servers trim on long threads."""
+        missing: set[str] = set()
+        for remote_id in remote_ids:
+            try:
+                self.status(remote_id)
+            except NotFound:
+                missing.add(remote_id)
+        return missing
+
 
 def _comparable(text: str) -> str:
     """Text as both sides can agree on: the server renders remote mentions without domain."""
