@@ -263,6 +263,7 @@ class SyncScheduler(QObject):
         self.progress_by_account.pop(account.id, None)
         self._last_emit.pop(account.id, None)
         self.last_reports[account.id] = report
+        self._rows_changed(report.updated_thread_ids)
         self._flush()
         self._round.append(report)
         self.account_synced.emit(report)
@@ -366,6 +367,7 @@ class SyncScheduler(QObject):
 
         def done(report: SendReport) -> None:
             self._sending.discard(account.id)
+            self._rows_changed(report.updated_thread_ids)
             self._flush()
             self.outbox_sent.emit(report)
             if isinstance(report.error, ServerUnreachable):
@@ -383,6 +385,11 @@ class SyncScheduler(QObject):
         self._buffer.append(result)
         if not self._flush_timer.isActive():
             self._flush_timer.start()
+
+    def _rows_changed(self, thread_ids: Sequence[int]) -> None:
+        """Threads whose rows changed without new posts (a reply sent or failed)."""
+        if thread_ids:
+            self._on_ingest(IngestResult(0, (), tuple(thread_ids)))
 
     def _flush(self) -> None:
         self._flush_timer.stop()
