@@ -125,3 +125,19 @@ def test_a_reply_a_trimmed_context_leaves_out_is_asked_about_not_assumed_deleted
     mastodon_server.delete_status(follow["id"])
     sync(store, mastodon_server, shop)
     assert post(store, follow["id"]).post.deleted
+
+
+def test_a_thread_the_server_cannot_serve_never_holds_up_the_others(
+        store, mastodon_server, shop, ann):
+    broken = mastodon_server.add_mention(ann, "first question")
+    fine = [mastodon_server.add_mention(ann, f"question {n}") for n in range(4)]
+    sync(store, mastodon_server, shop)
+    later = [mastodon_server.add_status(ann, f"and also {n}?", in_reply_to=m)
+             for n, m in enumerate(fine)]
+    mastodon_server.respond_next(f"/api/v1/statuses/{broken['id']}", 200, "<html>oops</html>",
+                                 content_type="text/html", times=1000)
+    reports = [SyncService(store, lambda a: client_for(mastodon_server), score,
+                           refresh_limit=2).sync_account(shop) for _ in range(3)]
+    assert all(r.ok for r in reports), [r.error for r in reports]
+    assert all(post(store, p["id"]) is not None for p in later)  # every other thread came
+    assert sum(r.unreadable_conversations for r in reports) >= 1

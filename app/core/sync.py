@@ -369,7 +369,16 @@ class SyncService:
             posts = self._store.thread_posts(thread_id)
             if any(sp.post.remote_id in tally.seen for sp in posts):
                 continue  # re-read a moment ago (merged into a thread fetched this sync)
-            self._refresh_thread(account, client, thread_id, posts, tally, cancel)
+            try:
+                self._refresh_thread(account, client, thread_id, posts, tally, cancel)
+            except (BadResponse, ServerError) as exc:
+                # To the back of the queue, or one bad thread would fail every sync first.
+                self._store.store_fetched(account.id, [], self._score, done=(CONVERSATION, ()),
+                                          checked=[thread_id], when=self._clock())
+                log.warning("refresh of thread %s failed: %s", thread_id, type(exc).__name__)
+                if isinstance(exc, ServerError):
+                    raise
+                tally.unreadable += 1
             tally.refreshed += 1
         step(SyncStep.REFRESH, len(thread_ids), len(thread_ids))
 
