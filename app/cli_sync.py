@@ -80,6 +80,13 @@ def describe(report: SyncReport) -> str:
                      "could not be sent (see the Outbox)")
     if report.waiting_items:
         parts.append(f"{report.waiting_items} still waiting")
+    if report.conversations_waiting:
+        n = report.conversations_waiting
+        parts.append(f"{n} conversation{'s' if n != 1 else ''} to fetch next time")
+    if report.unreadable_conversations:
+        n = report.unreadable_conversations
+        parts.append(f"{n} conversation{'s' if n != 1 else ''} could not be read "
+                     "(tried again later)")
     reach = reach_words(report)
     more = f" {reach}." if reach else ""
     return f"{report.account_label}: OK, {', '.join(parts)}.{more}"
