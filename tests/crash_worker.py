@@ -84,6 +84,7 @@ def run_fault_sync(db: str, server: str, token: str, account_id: str, target: st
     service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
                           quick_score, refresh_limit=0)
     say("ready")
+    sys.stdin.readline()  # the test arms its kill switch first, then says go
     report = service.sync_account(account)
     say(f"done {report.new_posts} {type(report.error).__name__}")
 

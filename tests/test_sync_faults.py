@@ -118,13 +118,14 @@ def run_child(scenario: Scenario, db_path: Path, target: str = "",
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.crash_worker", "fault-sync", str(db_path), server.url,
          server.token, str(scenario.account_id), target],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
     if kill_at_request is not None:
         server.on_api_request = (
             lambda number: os.kill(proc.pid, signal.SIGKILL) if number == kill_at_request
             else None)
     try:
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(input="go\n", timeout=60)
     finally:
         server.on_api_request = None
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
