@@ -73,8 +73,9 @@ def run_sync(db: str, server: str, token: str, account_id: str) -> None:
     say(f"done {report.new_posts} {report.error_message}")
 
 
-def run_fault_sync(db: str, server: str, token: str, account_id: str, target: str) -> None:
-    """One sync (refresh off) through the named storage points; kill -9 itself at `target`."""
+def run_fault_sync(db: str, server: str, token: str, account_id: str, target: str,
+                   refresh_limit: str = "0") -> None:
+    """One sync through the named storage points; kill -9 itself at `target`."""
     from tests.fault_points import PointStore, kill_at
 
     store = SqliteInboxStore.open(Path(db))
@@ -82,7 +83,7 @@ def run_fault_sync(db: str, server: str, token: str, account_id: str, target: st
     assert account is not None
     client = MastodonClient(server, token, page_pause=0.0, timeout=(5.0, 30.0))
     service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
-                          quick_score, refresh_limit=0)
+                          quick_score, refresh_limit=int(refresh_limit))
     say("ready")
     sys.stdin.readline()  # the test arms its kill switch first, then says go
     report = service.sync_account(account)
