@@ -254,6 +254,16 @@ class SyncService:
             account, started, tally, error=error, complete=complete, sent=sent,
             failed=failed, waiting=waiting, cancelled=cancel.is_set()))
 
+    def refresh_one(self, account: Account, thread_id: int) -> IngestResult:
+        """Re-read one conversation now (the owner opened it); errors are the caller's."""
+        tally = Tally(self._clock())
+        posts = self._store.thread_posts(thread_id)
+        if posts:
+            client = self._clients(account)
+            self._refresh_thread(account, client, thread_id, posts, tally, threading.Event())
+        return IngestResult(tally.new_posts, tuple(tally.new_threads), tuple(tally.updated),
+                            tuple(tally.negative))
+
     # ---- steps
 
     def _pull(self, account: Account, client: NetworkClient, tally: Tally,
