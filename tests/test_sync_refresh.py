@@ -141,3 +141,16 @@ def test_a_thread_the_server_cannot_serve_never_holds_up_the_others(
     assert all(r.ok for r in reports), [r.error for r in reports]
     assert all(post(store, p["id"]) is not None for p in later)  # every other thread came
     assert sum(r.unreadable_conversations for r in reports) >= 1
+
+
+def test_the_refresh_spends_less_when_the_servers_rate_limit_runs_low(
+        store, mastodon_server, shop, ann):
+    for n in range(OPEN_THREADS):
+        mastodon_server.add_mention(ann, f"Hello {n}")
+    SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(shop)
+    mastodon_server.rate_budget = 41  # the mentions call leaves 40: 30 kept, 5 threads re-read
+    report = SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(shop)
+    assert report.ok and report.refreshed_threads == 5
+    mastodon_server.rate_budget = 20  # below the reserve: nothing is re-read
+    report = SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(shop)
+    assert report.ok and report.refreshed_threads == 0

@@ -56,6 +56,7 @@ REFRESH_ANCHORS = 3  # posts tried per open conversation when the oldest ones we
 REFRESH_PER_SYNC = 20  # open threads re-read per sync (Mastodon: 2 requests each)
 THREADS_PER_SYNC = 2000  # conversations of new mentions fetched per sync; the rest wait
 GONE_CHECKS = 10  # stored replies a refresh no longer saw, asked about per thread and sync
+RATE_RESERVE = 30  # requests the refresh leaves in the server's rate limit (replies, next sync)
 MAX_SCORED_CHARS = 3000  # Bluesky's byte limit; far above Mastodon's usual 500 characters
 T = TypeVar("T")
 
@@ -369,10 +370,10 @@ class SyncService:
         With N open threads each one is re-read at least every N / refresh_limit syncs:
         replies without a mention, edits and deletions in older threads all arrive.
         """
-        if self.refresh_limit <= 0:
+        limit = self._refresh_budget(client)
+        if limit <= 0:
             return
-        thread_ids = self._store.threads_to_refresh(account.id, self.refresh_limit,
-                                                    tally.started)
+        thread_ids = self._store.threads_to_refresh(account.id, limit, tally.started)
         for done, thread_id in enumerate(thread_ids):
             step(SyncStep.REFRESH, done, len(thread_ids))
             self._check(cancel)
@@ -391,6 +392,15 @@ class SyncService:
                 tally.unreadable += 1
             tally.refreshed += 1
         step(SyncStep.REFRESH, len(thread_ids), len(thread_ids))
+
+    def _refresh_budget(self, client: NetworkClient) -> int:
+        """refresh_limit threads, fewer when the server's rate limit runs low (2 requests a
+        thread, RATE_RESERVE kept for replies and the next sync)."""
+        left = getattr(client, "requests_left", None)
+        allowed = left() if callable(left) else None
+        if allowed is None:
+            return self.refresh_limit
+        return min(self.refresh_limit, max(0, (allowed - RATE_RESERVE) // 2))
 
     def _refresh_thread(self, account: Account, client: NetworkClient, thread_id: int,
                         posts: Sequence[StoredPost], tally: Tally,

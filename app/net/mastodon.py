@@ -395,6 +395,10 @@ class MastodonClient:
 
     # ------------------------------------------------------------ refresh
 
+    def requests_left(self) -> int | None:
+        """What the server's rate limit still allows before its reset (None: never said)."""
+        return self._remaining
+
     def gone(self, remote_ids: list[str]) -> set[str]:
         """Which of these statuses the server no longer has (404): the refresh asks about
         stored replies a context left out, which some servers trim on long threads."""
