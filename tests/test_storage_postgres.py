@@ -187,7 +187,7 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
                  "|| CASE WHEN i = 7777 THEN ' zanzibar' ELSE '' END")
     execute(db, "ANALYZE")
     assert len(store.list_threads(ThreadQuery(search="zanzibar"), 0, 100)) == 1
-    hits = pg_search.matching_posts("zanzibar")
+    hits = pg_search.matching_threads("zanzibar")
     assert hits is not None
     plan = "\n".join(r[0] for r in execute(db, "EXPLAIN " + hits.sql[1:-1], hits.params))
     assert f"Bitmap Index Scan on {pg_search.INDEX_NAME}" in plan, plan

@@ -57,13 +57,14 @@ def tsquery(text: str, *, prefix_last: bool = True) -> str | None:
     return " & ".join(quoted)
 
 
-def matching_posts(text: str) -> peewee.SQL | None:
-    """`post.id IN (...)`'s subquery: live posts whose words match the search box."""
+def matching_threads(text: str) -> peewee.SQL | None:
+    """`thread.id IN (...)`'s subquery: threads with a live post matching the search box
+    (the GIN index finds the posts; their rows give the threads)."""
     query = tsquery(text)
     if query is None:
         return None
     return peewee.SQL(
-        f"(SELECT post.id FROM post WHERE {DOCUMENT} @@ to_tsquery('simple', %s) "
+        f"(SELECT post.thread_id FROM post WHERE {DOCUMENT} @@ to_tsquery('simple', %s) "
         "AND NOT post.deleted)",
         [query],
     )

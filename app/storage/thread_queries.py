@@ -79,10 +79,8 @@ def search_condition(text: str) -> peewee.Expression | None:
                 )
             )
         return t.Thread.id.in_(t.Post.select(t.Post.thread).where(t.Post.id.in_(hits)))
-    pg_hits = pg_search.matching_posts(text)
-    if pg_hits is None:
-        return None
-    return t.Thread.id.in_(t.Post.select(t.Post.thread).where(t.Post.id.in_(pg_hits)))
+    pg_threads = pg_search.matching_threads(text)
+    return None if pg_threads is None else t.Thread.id.in_(pg_threads)
 
 
 def _many_hits(match: str) -> bool:
