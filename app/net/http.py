@@ -28,6 +28,8 @@ import urllib3.connectionpool
 import urllib3.exceptions
 
 from app import __version__
+from app.core import known_secrets
+from app.core.clean_text import for_log
 from app.core.errors import BadResponse, InsecureServer, RateLimited, ServerError, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,9 @@ _SECRET_PARAM = re.compile(
     r"password|app_password|accessJwt|refreshJwt)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 REDACTED = "[redacted]"
+# Fields of a request body that carry a credential (OAuth, Bluesky sign-in and refresh).
+SECRET_FIELDS = frozenset({"password", "app_password", "access_token", "refresh_token", "token",
+                           "code", "code_verifier", "client_secret", "accessJwt", "refreshJwt"})
 
 
 def redact(text: str) -> str:
@@ -60,14 +65,15 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """A logging filter that rewrites each record's message through `redact`."""
+    """Rewrites each record's message: secrets hidden (by pattern and every credential
+    sent so far), terminal escapes and controls dropped, no forged lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: keep the record as it is
             return True
-        cleaned = redact(message)
+        cleaned = for_log(known_secrets.redact_known(redact(message)))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
@@ -356,6 +362,7 @@ class HttpSession:
     ) -> Response:
         """`check=False` hands 429/5xx back unraised, for clients that read their bodies/headers."""
         url = self._checked_url(path_or_url, headers)
+        _remember_credentials(headers, json_body, data)
         deadline = time.monotonic() + self.max_seconds
         with _Deadline(self.max_seconds) as watch:
             try:
@@ -440,6 +447,18 @@ class HttpSession:
         if 300 <= resp.status < 400:
             location = _safe(resp.headers.get("Location") or "")
             raise BadResponse(f"{_safe(resp.url)}: redirect to {location!r} not followed")
+
+
+def _remember_credentials(headers: Mapping[str, str] | None, *bodies: Any) -> None:
+    """Every credential a request carries is remembered, so an echo of it is never kept."""
+    for key, value in (headers or {}).items():
+        if key.lower() in ("authorization", "proxy-authorization") and isinstance(value, str):
+            known_secrets.remember(value.split(None, 1)[-1].strip())
+    for body in bodies:
+        if isinstance(body, Mapping):
+            for key, value in body.items():
+                if key in SECRET_FIELDS and isinstance(value, str):
+                    known_secrets.remember(value)
 
 
 def _too_long(method: str, url: str) -> ServerUnreachable:
