@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import logging
 import logging.handlers
 import os
@@ -117,20 +116,17 @@ def open_store(paths: AppPaths) -> InboxStore:
 
 
 def read_settings(paths: AppPaths) -> dict[str, Any]:
-    try:
-        data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    """settings.json's validated keys (app.core.settings owns the file)."""
+    from app.core.settings import SettingsFile
+
+    return SettingsFile(paths.settings_file).load().as_mapping()
 
 
 def update_settings(paths: AppPaths, **changes: Any) -> None:
-    """Merge keys into settings.json (other parts of the app keep their own keys)."""
-    data = read_settings(paths)
-    data.update(changes)
-    tmp = paths.settings_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    tmp.replace(paths.settings_file)
+    """Change some keys of settings.json, keeping the others; atomic."""
+    from app.core.settings import SettingsFile
+
+    SettingsFile(paths.settings_file).update(**changes)
 
 
 def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> bool:
@@ -172,6 +168,9 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     from app.ui.task_runner import TaskRunner
 
     paths.ensure()
+    from app.core.settings import SettingsFile
+
+    settings_read = SettingsFile(paths.settings_file).read()  # first: a bad file goes aside
     if store is None:
         store = open_store(paths)
     ensure_demo(store, paths, force=demo)
@@ -204,6 +203,10 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     install_corrections(window, store, runner, paths, owner_scorer)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
+    if settings_read.problem:
+        from app.ui.dialogs import notice
+
+        notice(window, settings_read.problem)
     # one automatic backup a day (the last few kept), written off the GUI thread
     runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
     window.corrections.rescore_for_new_rules()  # once after an update with new rules

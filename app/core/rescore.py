@@ -10,7 +10,6 @@ it between batches. Owner corrections are untouched: they win anyway.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,29 +51,17 @@ class RescoreResult:
 
 
 def load_words(settings_file: Path) -> dict[str, float]:
-    """The owner's words and their valences; an unreadable file means no words."""
-    try:
-        data = json.loads(settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    words = data.get(SETTINGS_KEY) if isinstance(data, dict) else None
-    if not isinstance(words, dict):
-        return {}
-    return {str(w): float(v) for w, v in words.items() if isinstance(v, int | float)}
+    """The owner's words and their valences, validated (app.core.settings owns the file)."""
+    from app.core.settings import SettingsFile
+
+    return dict(SettingsFile(settings_file).load().sentiment_words)
 
 
 def save_words(settings_file: Path, words: Mapping[str, float]) -> None:
-    """Merge the list into settings.json, keeping every other key; atomic replace."""
-    try:
-        data = json.loads(settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-    data[SETTINGS_KEY] = dict(sorted(words.items()))
-    tmp = settings_file.with_suffix(".words.tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    tmp.replace(settings_file)
+    """Store the list in settings.json, keeping every other key; atomic replace."""
+    from app.core.settings import SettingsFile, clean_words
+
+    SettingsFile(settings_file).update(**{SETTINGS_KEY: clean_words(words)})
 
 
 class OwnerScorer:
