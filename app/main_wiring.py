@@ -22,11 +22,9 @@ if TYPE_CHECKING:
 
 def make_owner_scorer(store: InboxStore, paths: AppPaths) -> OwnerScorer:
     """The one scorer for ingest and rescoring: the owner's word list and shop names."""
-    from app.core.rescore import OwnerScorer, load_words
+    from app.core.rescore import owner_scorer_for
 
-    names = [str(read_settings(paths).get("business", ""))]
-    names += [a.display_name for a in store.accounts()]
-    return OwnerScorer(load_words(paths.settings_file), business_names=names)
+    return owner_scorer_for(paths.settings_file, store.accounts())
 
 
 def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunner,

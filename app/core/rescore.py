@@ -10,11 +10,11 @@ it between batches. Owner corrections are untouched: they win anyway.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.models import Sentiment
+from app.core.models import Account, Sentiment
 
 BATCH = 200
 SETTINGS_KEY = "sentiment_words"  # the owner's list, in settings.json (no table for it)
@@ -78,6 +78,16 @@ class OwnerScorer:
         from app.core.sentiment import score  # compiled on first use, off the GUI thread
 
         return score(text, business_names=self.business_names, extra_words=self.words or None)
+
+
+def owner_scorer_for(settings_file: Path, accounts: Iterable[Account]) -> OwnerScorer:
+    """The scorer the window and `shopkeep sync` share: the owner's word list, and the
+    business name and the accounts' display names, so both colour a post the same."""
+    from app.core.settings import SettingsFile
+
+    settings = SettingsFile(settings_file).load()
+    names = [settings.business, *(a.display_name for a in accounts)]
+    return OwnerScorer(settings.sentiment_words, business_names=names)
 
 
 def rescore(
