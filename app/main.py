@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
-from app.core.paths import AppPaths, resolve_paths, resources_dir
+from app.core.paths import AppPaths, make_private, resolve_paths, resources_dir
 
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
@@ -77,6 +77,15 @@ def parse_size(text: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- logging
 
 
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log, each file readable by the user only (it names customers)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature
+        stream = super()._open()
+        make_private(Path(self.baseFilename))
+        return stream
+
+
 def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     """A rotating file in the log folder, warnings on stderr. Safe to call twice."""
     log_path = paths.log_dir / LOG_FILE
@@ -85,14 +94,20 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
         if getattr(handler, "_shopkeep", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("shopkeep: %(levelname)s %(name)s: %(message)s"))
-    for handler in (file_handler, console):
+    handlers: list[logging.Handler] = [console]
+    try:
+        file_handler = PrivateLogFile(log_path, maxBytes=1_000_000, backupCount=5,
+                                      encoding="utf-8")
+    except OSError as exc:  # a read-only folder: the terminal still gets the warnings
+        print(f"shopkeep: cannot write the log {log_path} ({exc.strerror})", file=sys.stderr)
+    else:
+        file_handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
+        handlers.insert(0, file_handler)
+    for handler in handlers:
         handler._shopkeep = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -208,11 +223,23 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
 
         notice(window, settings_read.problem)
     # one automatic backup a day (the last few kept), written off the GUI thread
-    runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
+    runner.run(lambda: store.backup_if_due(paths.backup_dir),
+               on_error=lambda exc: report_backup_failure(window, exc),
+               write=True, name="daily backup")
     window.corrections.rescore_for_new_rules()  # once after an update with new rules
     if autosync:
         scheduler.start()
     return window
+
+
+def report_backup_failure(window: MainWindow, exc: BaseException) -> None:
+    """A failed daily backup is said in the window (not only logged); a bug still crashes."""
+    if not isinstance(exc, ShopkeepError):
+        window.runner.unhandled_error.emit(exc)
+        return
+    from app.ui.dialogs import notice
+
+    notice(window, exc.user_message, "Backup not saved")
 
 
 def _corrupt_text(exc: DatabaseCorrupt) -> str:
@@ -331,6 +358,28 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
 # ---------------------------------------------------------------- main
 
 
+def data_dir_in(rest: list[str]) -> str | None:
+    """The value of a --data-dir given after a subcommand (`export OUT --data-dir X`)."""
+    for i, arg in enumerate(rest):
+        if arg == "--":
+            break
+        if arg == "--data-dir" and i + 1 < len(rest):
+            return rest[i + 1]
+        if arg.startswith("--data-dir="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def tell_without_window(text: str) -> None:
+    """A start-up problem, shown in a dialog (a desktop launch has no terminal)."""
+    ensure_qt_platform()
+    from app.ui.application import make_application
+    from app.ui.dialogs import tell
+
+    make_application([])
+    tell(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
@@ -341,13 +390,22 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(run_self_test())
 
-    paths = resolve_paths(getattr(args, "data_dir", None))
+    # `export OUT --data-dir X` and `sync --data-dir X`: the flag after the command counts
+    # too, so the default data folder is never created or logged into by mistake.
+    paths = resolve_paths(getattr(args, "data_dir", None)
+                          or data_dir_in(getattr(args, "rest", None) or []))
     try:
         paths.ensure()
     except OSError as exc:
         print(f"shopkeep: cannot use the data folder {paths.data_dir}: {exc.strerror}",
               file=sys.stderr)
         return 2
+    problem = paths.write_problem()
+    if problem:  # read-only or full: say so once, plainly, instead of a traceback later
+        print(f"shopkeep: {problem}", file=sys.stderr)
+        if args.command is None:
+            tell_without_window(problem)
+        return 1 if args.command == "export" else 2
     log_path = configure_logging(paths)
     log.info("Shopkeep %s starting, data in %s", __version__, paths.data_dir)
 

@@ -19,7 +19,7 @@ import pytest
 from app.core.paths import AppPaths
 from app.core.rescore import OwnerScorer, load_words, save_words
 from app.core.settings import Settings, SettingsFile
-from tests.read_only import run_read_only
+from tests.folder_faults import run_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNERS = {"business": "Sunny Bakes", "signature": "— Mia at Sunny Bakes",

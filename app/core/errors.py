@@ -95,6 +95,11 @@ class DiskFull(StorageError):
     user_message = "The disk is full, so Shopkeep could not save. Your earlier text is kept."
 
 
+class BackupFailed(StorageError):
+    user_message = ("Today's automatic backup could not be saved. Your inbox itself is safe; "
+                    "Shopkeep tries again at the next start.")
+
+
 class DatabaseCorrupt(StorageError):
     user_message = (
         "Shopkeep's database file is damaged. It has been kept aside so nothing is "
