@@ -20,7 +20,7 @@ import pytest
 
 from app.core.clean_text import MAX_LINE, clean_block, clean_error, clean_line, for_log
 from app.core.connections import key_for
-from app.core.errors import BadResponse
+from app.core.errors import BadResponse, ShopkeepError
 from app.core.ports import ThreadQuery
 from app.net.mastodon_parse import parse_status
 from tests.mastodon_server import MastodonServer
@@ -154,3 +154,34 @@ def test_an_echoed_credential_is_hidden_once_it_has_been_sent(
     client.close()
     assert secret not in caught.value.user_message + str(caught.value)
     assert secret not in clean_error(f"kept: {secret}")
+
+
+def test_a_logged_server_string_is_cleaned_before_any_handler_sees_it(
+        mastodon_server: MastodonServer) -> None:
+    """The log file and the terminal (warnings go to stderr) get the same clean record."""
+    import logging
+
+    from app.net.mastodon import MastodonClient
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    secret = "logged-token-" + "z" * 30
+    client = MastodonClient(mastodon_server.url, secret, page_pause=0.0, timeout=(1.0, 2.0))
+    with pytest.raises(ShopkeepError):
+        client.verify()  # sent once: the token is now one the app has handled
+    client.close()
+    keep = Keep()
+    logger = logging.getLogger("app.core.sync")
+    logger.addHandler(keep)
+    try:
+        logger.warning("server said: %s", f"\x1b]0;owned\x07bad {secret}\n2026 INFO forged")
+    finally:
+        logger.removeHandler(keep)
+    message = records[-1].getMessage()
+    assert "\x1b" not in message and "\x07" not in message
+    assert "\n    2026 INFO forged" in message  # indented: not a line of its own
+    assert secret not in message
