@@ -36,14 +36,15 @@ _BLOCK_JUNK = re.compile(f"[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f{_BIDI}]")
 _LINE_BIDI = re.compile(f"[{_BIDI}\u200e\u200f]+")
 _LINE_JUNK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _SPACES = re.compile(r"[ \t]{2,}")
+_LINE_NEEDS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u200e\u200f\u2028\u2029]")
 _BLOCK_NEEDS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
 
 
 def clean_line(text: object, limit: int = MAX_LINE) -> str:
     """One safe line: escapes and controls gone, breaks become spaces, at most `limit`."""
     value = text if isinstance(text, str) else str(text)
-    if value.isascii() and value.isprintable() and len(value) <= limit:
-        return value  # the common case, no regex
+    if len(value) <= limit and not _LINE_NEEDS.search(value):
+        return value  # the common case: nothing to clean
     value = _ESCAPES.sub("", value[: limit * 4])  # never scan megabytes for one line
     value = _LINE_JUNK.sub(" ", _LINE_BIDI.sub("", value))
     value = _SPACES.sub(" ", value).strip()
