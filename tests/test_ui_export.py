@@ -10,7 +10,7 @@ import json
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from app.core.models import SentimentLabel
 from app.main import build_window
@@ -31,8 +31,8 @@ def demo_window(qtbot, ui_paths):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    window.runner.wait_idle(3000)
-    qtbot.wait(20)
+    assert window.runner.wait_idle(3000)
+    QCoreApplication.processEvents()  # start-up's results are shown before the test looks
     yield window
     window.runner.shutdown()
     store.close()

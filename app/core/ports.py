@@ -25,6 +25,7 @@ from app.core.models import (
     ThreadRow,
     ThreadStatus,
 )
+from app.core.reports import Report, ReportRequest
 
 Scorer = Callable[[str], Sentiment]
 
@@ -114,3 +115,19 @@ class InboxStore(Protocol):
         ...
 
     def remove_demo_data(self) -> int: ...
+
+    def report(self, request: ReportRequest) -> Report:
+        """The Reports figures for one period (see ReportStore)."""
+        ...
+
+
+class ReportStore(Protocol):
+    """What the Reports window reads: the figures, and the threads behind a bar."""
+
+    def accounts(self) -> list[Account]: ...
+
+    def threads(self, thread_ids: Iterable[int]) -> list[ThreadRow]: ...
+
+    def report(self, request: ReportRequest) -> Report:
+        """Every figure for one period and account (or all), computed by the database."""
+        ...

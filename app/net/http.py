@@ -14,7 +14,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,8 +29,8 @@ import urllib3.exceptions
 
 from app import __version__
 from app.core import known_secrets
-from app.core.clean_text import for_log
 from app.core.errors import BadResponse, InsecureServer, RateLimited, ServerError, ServerUnreachable
+from app.core.log_redaction import redact  # installed by app.main.configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -40,79 +40,9 @@ MAX_SECONDS = 60.0  # a whole request (connect, headers, body), however slow, ta
 MAX_BODY_BYTES = 10 * 1024 * 1024  # a page of mentions is far smaller; refuse anything bigger
 MAX_JSON_DEPTH = 200  # real answers nest < 20 deep; deeper is hostile (and overflows the stack)
 
-# ---------------------------------------------------------------- log redaction
-
-_AUTH_HEADER = re.compile(
-    r"((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic|token)\s+)?[^\s'\",}]+",
-    re.IGNORECASE)
-_BEARER = re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-_SECRET_PARAM = re.compile(
-    r"(?i)([?&;\s\"'](?:access_token|refresh_token|token|code|code_verifier|client_secret|"
-    r"password|app_password|accessJwt|refreshJwt)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+")
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
-REDACTED = "[redacted]"
 # Fields of a request body that carry a credential (OAuth, Bluesky sign-in and refresh).
 SECRET_FIELDS = frozenset({"password", "app_password", "access_token", "refresh_token", "token",
                            "code", "code_verifier", "client_secret", "accessJwt", "refreshJwt"})
-
-
-def redact(text: str) -> str:
-    """Text with Authorization headers, bearer tokens, JWTs and secret query params hidden."""
-    text = _AUTH_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
-    text = _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
-    text = _SECRET_PARAM.sub(lambda m: m.group(1) + REDACTED, text)
-    return _JWT.sub(REDACTED, text)
-
-
-class RedactingFilter(logging.Filter):
-    """Rewrites each record's message: secrets hidden (by pattern and every credential
-    sent so far), terminal escapes and controls dropped, no forged lines."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: keep the record as it is
-            return True
-        cleaned = for_log(known_secrets.redact_known(redact(message)))
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-REDACTING_FILTER = RedactingFilter()
-# Loggers that see URLs or headers of our requests (urllib3 logs "GET /path?query" at DEBUG).
-REDACTED_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "requests",
-                    "app.net", "app.net.http", "app.net.mastodon", "app.net.mastodon_auth",
-                    "app.net.bluesky", "app.net.bluesky_session")
-
-
-def install_log_redaction(targets: Iterable[logging.Logger | logging.Handler] = ()) -> None:
-    """Redact every log record at birth (done at import), and filter any given handlers.
-
-    A filter on a logger only sees that logger's own records, so the record
-    factory is what covers every logger (ours, urllib3, requests, Qt's); the
-    HTTP loggers and any handlers passed here get the filter as a second net.
-    """
-    previous = logging.getLogRecordFactory()
-    if not getattr(previous, "_shopkeep_redacting", False):
-
-        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-            record = previous(*args, **kwargs)
-            REDACTING_FILTER.filter(record)
-            return record
-
-        factory._shopkeep_redacting = True  # type: ignore[attr-defined]
-        logging.setLogRecordFactory(factory)
-    for name in REDACTED_LOGGERS:
-        logger = logging.getLogger(name)
-        if REDACTING_FILTER not in logger.filters:
-            logger.addFilter(REDACTING_FILTER)
-    for target in targets:
-        if REDACTING_FILTER not in target.filters:
-            target.addFilter(REDACTING_FILTER)
-
-
-install_log_redaction()
 
 
 def is_loopback(host: str) -> bool:

@@ -20,6 +20,7 @@ import peewee
 from app.core import models as m
 from app.core.clean_text import clean_error
 from app.core.ports import Scorer, ThreadQuery
+from app.core.reports import Report, ReportRequest
 from app.storage import (
     accounts,
     contacts,
@@ -45,6 +46,7 @@ from app.storage.database import (
 )
 from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
 
 S = m.ThreadStatus
@@ -231,6 +233,11 @@ class SqliteInboxStore:
             return []
         with write_transaction(self._db):
             return thread_queries.wake_due(now)
+
+    @translated
+    def report(self, request: ReportRequest) -> Report:
+        """The Reports figures for one period (reads only; safe on any reader thread)."""
+        return load_report(self._db, request)
 
     @translated
     def correct_label(

@@ -13,13 +13,11 @@ import logging
 import sys
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
     QListView,
-    QMainWindow,
-    QMenu,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -35,7 +33,7 @@ from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
 from app.ui.task_runner import TaskRunner
 from app.ui.thread_delegate import ThreadDelegate, ThreadListView
 from app.ui.thread_model import ThreadListModel
-from app.ui.window_menus import build_actions, build_menus
+from app.ui.window_menus import MenuWindow, build_actions, build_menus
 
 log = logging.getLogger(__name__)
 
@@ -57,31 +55,13 @@ def empty_text(query: ThreadQuery) -> str:
     return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
 
 
-class MainWindow(QMainWindow):
-    """Shopkeep's one window. Plug-in points: `conversation_pane` slots and the signals."""
+class MainWindow(MenuWindow):
+    """Shopkeep's one window. Plug-in points: `conversation_pane` slots and the signals
+    (sync_requested, add_account_requested and accounts_requested come with the menus)."""
 
-    sync_requested = Signal()
-    add_account_requested = Signal()
-    accounts_requested = Signal()
     demo_removed = Signal(int)
     thread_opened = Signal(int)  # a thread was shown in the conversation pane
     accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
-
-    # Built by window_menus.build_actions / build_menus:
-    sync_action: QAction
-    next_action: QAction
-    prev_action: QAction
-    open_action: QAction
-    search_action: QAction
-    add_account_action: QAction
-    accounts_action: QAction
-    remove_demo_action: QAction
-    quit_action: QAction
-    shortcuts_action: QAction
-    sort_group: QActionGroup
-    sort_newest: QAction
-    sort_angriest: QAction
-    menus: dict[str, QMenu]
 
     def __init__(self, store: InboxStore, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
