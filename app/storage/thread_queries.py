@@ -71,8 +71,8 @@ def search_condition(text: str) -> peewee.Expression | None:
     if symbols:  # emoji and the like are not in the word index: match them as text
         by_words = search_condition(" ".join(search_words(text))) if search_words(text) \
             else None
-        cond = _all_in_text(symbols)
-        return cond if by_words is None else cond & by_words
+        in_text = _all_in_text(symbols)
+        return in_text if by_words is None else in_text & by_words
     if is_sqlite():
         match = fts_query(text)
         if match is None:
