@@ -188,3 +188,16 @@ def test_a_logged_server_string_is_cleaned_before_any_handler_sees_it(
     assert "\x1b" not in message and "\x07" not in message
     assert "\n    2026 INFO forged" in message  # indented: not a line of its own
     assert secret not in message
+
+
+def test_a_reply_refused_with_a_hostile_error_keeps_a_clean_short_reason(
+        store: Any, shop_account: Any, make_post: Any, keyword_score: Any) -> None:
+    """The Outbox shows why a reply failed: the server's words, never its escapes."""
+    store.ingest(shop_account.id, [make_post("p1", "where is my cake?")], keyword_score)
+    thread = store.list_threads(ThreadQuery(account_id=shop_account.id), 0, 1)[0]
+    item = store.enqueue_reply(thread.id, "p1", "On its way!", "key-1")
+    store.mark_sending(item.id)
+    failed = store.mark_failed(item.id, "\x1b]0;x\x07<b>refused</b>\u202e" + "!" * 100_000)
+    assert failed.last_error.startswith("<b>refused</b>")
+    assert len(failed.last_error) <= MAX_LINE
+    assert not [c for c in TERMINAL_CONTROLS if c in failed.last_error]
