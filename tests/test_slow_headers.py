@@ -142,3 +142,40 @@ class _KeepAliveThenDrip(socketserver.BaseRequestHandler):
                     type(self).sent = i + 1
                     time.sleep(BYTE_EVERY)
             return
+
+
+class _DrippingHandshake(socketserver.BaseRequestHandler):
+    """Takes the client's TLS hello, then drips a server hello that announces 16 KB."""
+
+    sent = 0
+    hung_up = threading.Event()
+
+    def handle(self) -> None:
+        if not self.request.recv(4096):
+            return
+        record = b"\x16\x03\x03\x40\x00" + b"\x02" * 16_384  # handshake record, 16 KB long
+        try:
+            for i in range(len(record)):
+                self.request.sendall(record[i:i + 1])
+                type(self).sent = i + 1
+                time.sleep(BYTE_EVERY)
+        except OSError:
+            type(self).hung_up.set()
+
+
+def test_a_tls_handshake_dripped_byte_by_byte_is_cut_off_too() -> None:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _DrippingHandshake)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        # Python bounds a handshake by the connect timeout; the deadline comes first here
+        session = HttpSession(f"https://127.0.0.1:{server.server_address[1]}",
+                              timeout=(3.0, 0.5), max_seconds=1.0)
+        with session, pytest.raises(ServerUnreachable) as caught:
+            session.request("GET", "/api/v1/instance")
+        assert "took too long" in str(caught.value)
+        assert _DrippingHandshake.hung_up.wait(5), "the client was still listening"
+        assert _DrippingHandshake.sent < 100  # of 16 KB: hung up at the deadline
+    finally:
+        server.shutdown()
+        server.server_close()

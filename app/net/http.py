@@ -10,6 +10,7 @@ import contextlib
 import ipaddress
 import json
 import logging
+import os
 import re
 import socket
 import threading
@@ -162,7 +163,9 @@ class _Deadline:
     A per-read timeout never fires when a server sends a byte every second (of
     the TLS handshake, the status line, the headers or the body). While a request
     runs, every socket it opens or reuses is registered here; at the deadline a
-    timer shuts them down, which wakes the blocked read at once.
+    timer shuts them down, which wakes the blocked read at once. A duplicate of
+    each descriptor is kept, because TLS takes the original socket object over
+    (and shutting a duplicate shuts the one connection both name).
     """
 
     _current = threading.local()
@@ -184,7 +187,9 @@ class _Deadline:
         self._timer.cancel()
         _Deadline._current.value = None
         with self._lock:
-            self._sockets.clear()
+            kept, self._sockets = self._sockets, []
+        for dup in kept:
+            dup.close()  # only our duplicate: the connection itself stays as it is
 
     @classmethod
     def watch(cls, sock: socket.socket | None) -> None:
@@ -192,11 +197,15 @@ class _Deadline:
         current: _Deadline | None = getattr(cls._current, "value", None)
         if current is None or sock is None:
             return
+        try:
+            dup = socket.socket(fileno=os.dup(sock.fileno()))
+        except OSError:  # already closed
+            return
         with current._lock:
-            current._sockets.append(sock)
+            current._sockets.append(dup)
             expired = current.expired
         if expired:
-            _hang_up(sock)
+            _hang_up(dup)
 
     def _expire(self) -> None:
         with self._lock:
@@ -207,7 +216,7 @@ class _Deadline:
 
 
 def _hang_up(sock: socket.socket) -> None:
-    """Shut the raw socket (under TLS too, without touching the TLS object in use)."""
+    """Shut the connection down in both directions: a blocked read returns at once."""
     with contextlib.suppress(OSError):  # already closed
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
@@ -301,11 +310,11 @@ class HttpSession:
                     headers=dict(headers or {}), timeout=self.timeout,
                     stream=True, allow_redirects=False,
                 )
-            except requests.Timeout as exc:
-                raise ServerUnreachable(f"{method} {_safe(url)}: timed out") from exc
             except requests.RequestException as exc:
-                if watch.expired:
+                if watch.expired:  # the deadline hung up (a handshake may read as a timeout)
                     raise _too_long(method, url) from exc
+                if isinstance(exc, requests.Timeout):
+                    raise ServerUnreachable(f"{method} {_safe(url)}: timed out") from exc
                 raise ServerUnreachable(
                     f"{method} {_safe(url)}: {type(exc).__name__}") from exc
             try:
