@@ -63,3 +63,22 @@ def test_the_command_line_sync_uses_the_owners_words_and_business_name(
         assert stored[text] is expected
         assert window_scorer("@shop " + text).label is expected  # the window agrees
         assert plain_score("@shop " + text).label is not expected  # and it mattered
+
+
+def test_the_command_line_sync_says_where_a_broken_settings_file_went(
+        store: Any, keychain: Any, mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    (data_dir / "settings.json").write_text('{"business": "Sunny Bakes",,}', encoding="utf-8")
+    shop = mastodon_account(store, mastodon_server)
+    keychain.save(key_for(shop), {"access_token": mastodon_server.token})
+    store.close()
+
+    env = {**os.environ, "SHOPKEEP_KEYCHAIN_SERVICE": keychain.service}
+    env.pop("SHOPKEEP_DATA_DIR", None)
+    result = subprocess.run([sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=90,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [kept] = data_dir.glob("settings.json.bad-*")
+    assert str(kept) in result.stderr
+    assert kept.read_text(encoding="utf-8") == '{"business": "Sunny Bakes",,}'
