@@ -80,5 +80,5 @@ def test_the_command_line_sync_says_where_a_broken_settings_file_went(
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stdout + result.stderr
     [kept] = data_dir.glob("settings.json.bad-*")
-    assert str(kept) in result.stderr
+    assert str(kept) in result.stderr and "Your old settings" in result.stderr
     assert kept.read_text(encoding="utf-8") == '{"business": "Sunny Bakes",,}'
