@@ -23,7 +23,7 @@ from app.core.outbox import OutboxSender
 from app.core.paths import AppPaths
 from app.core.rescore import owner_scorer_for
 from app.core.settings import SettingsFile
-from app.core.sync import SyncReport, SyncService, SyncStep
+from app.core.sync import SyncReport, SyncService, SyncStep, reach_words
 from app.network_clients import register_network_clients
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,15 @@ def describe(report: SyncReport) -> str:
                      "could not be sent (see the Outbox)")
     if report.waiting_items:
         parts.append(f"{report.waiting_items} still waiting")
-    more = "" if report.complete else " Older mentions will follow on the next sync."
+    if report.conversations_waiting:
+        n = report.conversations_waiting
+        parts.append(f"{n} conversation{'s' if n != 1 else ''} to fetch next time")
+    if report.unreadable_conversations:
+        n = report.unreadable_conversations
+        parts.append(f"{n} conversation{'s' if n != 1 else ''} could not be read "
+                     "(tried again later)")
+    reach = reach_words(report)
+    more = f" {reach}." if reach else ""
     return f"{report.account_label}: OK, {', '.join(parts)}.{more}"
 
 

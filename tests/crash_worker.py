@@ -63,6 +63,13 @@ class AnnouncingStore:
         say(f"ingest-done {len(posts)}")
         return result
 
+    def store_mentions(self, account_id: int, posts: Sequence[Post], score: object,
+                       **kw: object) -> object:
+        say(f"ingest-start {len(posts)}")
+        result = self._inner.store_mentions(account_id, posts, score, **kw)  # type: ignore[arg-type]
+        say(f"ingest-done {len(posts)}")
+        return result
+
 
 def run_sync(db: str, server: str, token: str, account_id: str) -> None:
     """One SyncService pass for one Mastodon account, announcing every ingest; it stops
@@ -75,6 +82,23 @@ def run_sync(db: str, server: str, token: str, account_id: str) -> None:
     say("ready")
     report = service.sync_account(account)
     say(f"done {report.new_posts} {report.error_message}")
+
+
+def run_fault_sync(db: str, server: str, token: str, account_id: str, target: str,
+                   refresh_limit: str = "0") -> None:
+    """One sync through the named storage points; kill -9 itself at `target`."""
+    from tests.fault_points import PointStore, kill_at
+
+    store = SqliteInboxStore.open(Path(db))
+    account = store.account(int(account_id))
+    assert account is not None
+    client = MastodonClient(server, token, page_pause=0.0, timeout=(5.0, 30.0))
+    service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
+                          quick_score, refresh_limit=int(refresh_limit))
+    say("ready")
+    sys.stdin.readline()  # the test arms its kill switch first, then says go
+    report = service.sync_account(account)
+    say(f"done {report.new_posts} {type(report.error).__name__}")
 
 
 def run_drafts(db: str, thread_id: str) -> None:
@@ -157,8 +181,8 @@ def run_bulk(db: str, account_id: str) -> None:
         say(f"committed {batch}")
 
 
-COMMANDS = {"sync": run_sync, "drafts": run_drafts, "outbox": run_outbox, "bulk": run_bulk,
-            "bluesky-outbox": run_bluesky_outbox}
+COMMANDS = {"sync": run_sync, "fault-sync": run_fault_sync, "drafts": run_drafts,
+            "outbox": run_outbox, "bulk": run_bulk, "bluesky-outbox": run_bluesky_outbox}
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](*sys.argv[2:])

@@ -12,6 +12,7 @@ SYSTEM_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core fonts-noto-color-emoji
   postgresql binutils dunst
+  dpkg-dev desktop-file-utils appstream lintian patchelf x11-utils
 )
 
 install_system_packages() {

@@ -65,8 +65,8 @@ def test_switching_threads_keeps_each_draft(qtbot, answer_window):
     assert composer.editor.toPlainText() == "for Ruth"
 
 
-def test_ctrl_enter_queues_the_reply_and_marks_the_thread_replied(qtbot, answer_window,
-                                                                   answer_services):
+def test_ctrl_enter_queues_the_reply_and_keeps_the_thread_in_needs_reply_until_it_is_sent(
+        qtbot, answer_window, answer_services):
     row = answer_window.open_by("owen", "negative")
     assert row.status is ThreadStatus.NEEDS_REPLY
     composer = answer_window.pane.composer
@@ -81,7 +81,8 @@ def test_ctrl_enter_queues_the_reply_and_marks_the_thread_replied(qtbot, answer_
     assert items[0].state is OutboxState.QUEUED
     assert items[0].text == text
     assert items[0].idempotency_key  # chosen at queue time
-    assert store.thread(row.id).status is ThreadStatus.REPLIED
+    queued = store.thread(row.id)  # replied means answered: the reply is not out yet
+    assert queued.status is ThreadStatus.NEEDS_REPLY and queued.reply_state == "waiting"
     assert store.get_draft(row.id) is None
     assert composer.editor.toPlainText() == ""
     assert "Queued" in composer.outbox.state_text

@@ -102,13 +102,15 @@ def test_parallel_accounts_write_through_one_lane(qtbot, ui_paths, app_store, ke
         add_mentions(server, 40)
         server.delay["/api/v1/statuses"] = 0.01  # both conversations walks overlap in time
     writers, overlap = set(), []
-    real_ingest = app_store.ingest
 
-    def spy_ingest(*args, **kwargs):
-        writers.add(threading.get_ident())
-        return real_ingest(*args, **kwargs)
+    def spied(real):
+        def spy(*args, **kwargs):
+            writers.add(threading.get_ident())
+            return real(*args, **kwargs)
+        return spy
 
-    app_store.ingest = spy_ingest  # what the write lane calls for every sync write
+    for name in ("ingest", "store_mentions", "store_fetched"):  # every sync write of posts
+        setattr(app_store, name, spied(getattr(app_store, name)))
     window = open_window(qtbot, ui_paths, app_store, keychain)
     window.scheduler.progress.connect(
         lambda _p: overlap.append(len(window.scheduler.syncing_ids())))

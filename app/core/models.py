@@ -170,6 +170,7 @@ class MentionBatch:
     posts: list[Post]
     cursor: str | None
     complete: bool = True  # False when a bound (days / count) stopped the walk
+    older: str | None = None  # a walk back stopped by the count: where the next one goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,7 @@ class ThreadRow:
     is_demo: bool = False
     snoozed_until: datetime | None = None
     reasons: tuple[str, ...] = field(default=())
+    reply_state: str = ""  # the latest reply not yet on the server: "waiting", "failed" or ""
 
 
 @dataclass(frozen=True, slots=True)

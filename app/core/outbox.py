@@ -279,6 +279,7 @@ class OutboxSender:
                 return report(len(pending) - index, exc)  # later items wait: order is kept
             except AuthError as exc:
                 failed.append(item.id)
+                threads.append(item.thread_id)  # its row now says "Reply failed"
                 return report(len(pending) - index - 1, exc)
             if outcome is None:
                 continue  # someone else is sending it
@@ -287,6 +288,7 @@ class OutboxSender:
                 threads.append(item.thread_id)
             else:
                 failed.append(item.id)
+                threads.append(item.thread_id)
         return report(0)
 
     def _claim(self, item: OutboxItem) -> bool:

@@ -48,11 +48,12 @@ from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate
 from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
+from app.storage.sync_store import SyncWorkStore
 
 S = m.ThreadStatus
 
 
-class SqliteInboxStore:
+class SqliteInboxStore(SyncWorkStore):
     """InboxStore over peewee (SQLite file by default; any bound peewee database works)."""
 
     def __init__(self, db: peewee.Database, *, verified: bool = True) -> None:

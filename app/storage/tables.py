@@ -109,6 +109,29 @@ class SyncCursor(BaseModel):
         indexes = ((("account", "name"), True),)
 
 
+class SyncJob(BaseModel):
+    """Work a sync wrote down before doing it, so an interrupted sync is finished later.
+
+    kind "conversation": fetch the conversation around the post `remote_id`. Written
+    in the transaction that stores the mentions page; deleted in the one that stores
+    the conversation. `attempts` / `not_before` back off from one that keeps failing.
+    """
+
+    account = peewee.ForeignKeyField(
+        Account, on_delete="CASCADE", backref="sync_jobs", index=False
+    )  # indexed by (account, kind, remote_id)
+    kind = peewee.CharField()
+    remote_id = peewee.CharField()
+    attempts = peewee.IntegerField(default=0)
+    not_before = UTCDateTimeField(null=True)
+    last_error = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "sync_job"
+        indexes = ((("account", "kind", "remote_id"), True),)
+
+
 class Contact(BaseModel):
     """A customer. `key` is stable across servers: the DID on Bluesky, the acct on Mastodon."""
 
@@ -146,6 +169,7 @@ class Thread(BaseModel):
     last_customer_at = UTCDateTimeField(null=True)
     last_own_at = UTCDateTimeField(null=True)
     is_demo = peewee.BooleanField(default=False)
+    checked_at = UTCDateTimeField(null=True)  # last re-read from the server (refresh order)
 
     class Meta:
         indexes = (
@@ -254,6 +278,7 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     DbMeta,
     Account,
     SyncCursor,
+    SyncJob,
     Contact,
     Thread,
     Post,

@@ -72,6 +72,7 @@ class AccountStatusBar(QStatusBar):
         self.labels_by_account: dict[int, QLabel] = {}
         self.sign_in_buttons: dict[int, QPushButton] = {}
         self._progress: dict[int, str] = {}
+        self._reach: dict[int, tuple[str, bool]] = {}  # account -> (words, older still coming)
 
     def set_accounts(self, accounts: list[Account]) -> None:
         if accounts == self._shown:
@@ -138,11 +139,24 @@ class AccountStatusBar(QStatusBar):
             self._progress.pop(account_id, None)
         self._show_text(account_id)
 
+    def set_account_reach(self, account_id: int, words: str, *, still_coming: bool) -> None:
+        """How far back the inbox goes: in the tooltip, and beside the state while older
+        mentions are still coming in."""
+        self._reach[account_id] = (words, still_coming)
+        self._show_text(account_id)
+
     def _show_text(self, account_id: int) -> None:
         label = self.labels_by_account.get(account_id)
         if label is None:
             return
         words = self._progress.get(account_id) or str(label.property("stateWords"))
+        reach, coming = self._reach.get(account_id, ("", False))
+        if reach and coming and account_id not in self._progress:
+            words = f"{words} · {reach}"
+        if reach and not label.property("baseTip"):
+            label.setProperty("baseTip", label.toolTip())
+        if reach:
+            label.setToolTip(f"{label.property('baseTip')}\n{reach}")
         label.setText(f"{label.property('who')}: {words}")
         label.setAccessibleName(label.text())
 

@@ -40,6 +40,9 @@ STATUS_WORDS: dict[ThreadStatus, str] = {
     ThreadStatus.SNOOZED: "Snoozed",
 }
 
+# A reply not yet on the server keeps its thread in Needs reply, with one of these beside it.
+REPLY_STATE_WORDS: dict[str, str] = {"waiting": "Reply waiting", "failed": "Reply failed"}
+
 NETWORK_NAMES: dict[Network, str] = {
     Network.MASTODON: "Mastodon",
     Network.BLUESKY: "Bluesky",

@@ -101,6 +101,8 @@ class _Layout:
         self.word = theme.sentiment_word(row.worst_label)
         self.chip_w = f.small_fm.horizontalAdvance(self.word) + 12
         extras = [theme.STATUS_WORDS[row.status]]
+        if row.reply_state:
+            extras.append(theme.REPLY_STATE_WORDS.get(row.reply_state, row.reply_state))
         if row.post_count > 1:
             extras.append(f"{row.post_count} posts")
         self.extras = [(w, f.small_fm.horizontalAdvance(w)) for w in extras]

@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.ui import theme
+from app.ui.about_box import about_box
 
 
 class MenuWindow(QMainWindow):
@@ -146,4 +147,5 @@ def build_menus(window: MenuWindow) -> None:
     go_menu.addAction(window.sync_action)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(window.shortcuts_action)
+    help_menu.addAction("About Shopkeep", lambda: about_box(window))
     window.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}
