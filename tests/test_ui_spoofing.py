@@ -104,3 +104,24 @@ def test_a_customer_snippet_in_the_thread_list_tooltip_is_not_rendered(
     shown = as_shown(tip)
     assert "<h1>FREE CAKE</h1><img src=x>" in shown.toPlainText()
     assert "<img" not in shown.toHtml()
+
+
+def test_a_link_whose_label_names_another_site_shows_where_it_goes(
+        qtbot: Any, main_window: Any, ui_store: Any) -> None:
+    shop = next(a for a in ui_store.accounts())
+    status = spoofing_status()
+    status.update(id="83", content="<p>@shop receipt attached</p>", media_attachments=[
+        {"type": "image", "url": "https://evil.example/r.jpg",
+         "description": "paypal.com/login receipt"},
+        {"type": "image", "url": "https://cdn.shop.example/cake.jpg",
+         "description": "our cake at shop.example"},
+    ])
+    ui_store.ingest(shop.id, [parse_status(status, is_mention=True)], score)
+    row = next(t for t in ui_store.list_threads(ThreadQuery(), 0, 500)
+               if "receipt" in t.snippet)
+    pane = main_window.conversation_pane
+    pane.show_thread(row, ui_store.thread_posts(row.id))
+    text = pane.view.toPlainText()
+    assert ("Image: paypal.com/login receipt (https://evil.example/r.jpg) "
+            "[goes to evil.example]") in text
+    assert "(https://cdn.shop.example/cake.jpg)\n" in text + "\n"  # its own site: no note

@@ -34,6 +34,19 @@ class LinkView:
         return f"{self.before}{self.host}{self.after}"
 
 
+_HOST_IN_TEXT = re.compile(r"(?<![\w@.-])((?:[\w-]+\.)+[^\W\d_]{2,})(?![\w-])")
+
+
+def label_misleads(label: str, host: str) -> bool:
+    """A link's label names a site other than where the link goes ("paypal.com" on a
+    link to evil.example): the real host must then be named beside it."""
+    for found in _HOST_IN_TEXT.findall(label):
+        named = ascii_host(found)
+        if named != host and not host.endswith("." + named):
+            return True
+    return False
+
+
 def ascii_host(host: str) -> str:
     """The host as DNS sees it: every non-ASCII label in its IDNA 'xn--' form."""
     labels = []

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.links import link_view
+from app.core.links import label_misleads, link_view
 from app.core.models import SentimentLabel, StoredPost, ThreadRow
 from app.ui import theme
 from app.ui.plain_tip import plain_tip
@@ -293,7 +293,7 @@ def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: st
         cursor.insertText(text, fmt)
         return
     cursor.insertText(f"{label} ({view.text})" if label else view.text, fmt)
-    if view.misleading and view.host:
+    if view.host and (view.misleading or (label and label_misleads(label, view.host))):
         note = QTextCharFormat(base)
         note.setForeground(QColor(theme.TEXT_MUTED))
         cursor.insertText(f" [goes to {view.host}]", note)
