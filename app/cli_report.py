@@ -63,12 +63,9 @@ def parse_when(text: str, now: datetime, option: str) -> datetime:
 
 def opening_hours(paths: AppPaths) -> OpeningHours:
     """The owner's opening hours from the settings file (none set: every hour counts)."""
-    try:
-        raw: Any = json.loads(paths.settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return OpeningHours()
-    if not isinstance(raw, dict):
-        return OpeningHours()
+    from app.core.settings import SettingsFile  # the one reader of settings.json
+
+    raw = SettingsFile(paths.settings_file).load().as_mapping()
     try:
         return OpeningHours.from_settings(raw.get("opening_hours"))
     except OpeningHoursError as exc:

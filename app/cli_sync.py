@@ -15,12 +15,14 @@ import threading
 from collections.abc import Mapping
 from typing import TextIO
 
-from app.core import sentiment
+from app.core.clean_text import clean_line
 from app.core.connections import Connections
 from app.core.errors import KeychainUnavailable, ShopkeepError
 from app.core.models import Account
 from app.core.outbox import OutboxSender
 from app.core.paths import AppPaths
+from app.core.rescore import owner_scorer_for
+from app.core.settings import SettingsFile
 from app.core.sync import SyncReport, SyncService, SyncStep, reach_words
 from app.network_clients import register_network_clients
 
@@ -134,7 +136,10 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
             return 2
         connections = Connections(credentials)
         register_network_clients(connections)
-        score = sentiment.score
+        settings = SettingsFile(paths.settings_file).read()
+        if settings.problem:
+            print(f"shopkeep: {settings.problem}", file=err)
+        score = owner_scorer_for(paths.settings_file, store.accounts())  # as the window does
         service = SyncService(store, connections.client_for, score,
                               outbox=OutboxSender(store, score))
         progress = None if args.quiet else Progress(out)
@@ -148,7 +153,7 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
         finally:
             connections.close()
         for report in reports:
-            print(describe(report), file=out)
+            print(clean_line(describe(report), 1000), file=out)  # one line each, however odd
         failed = [r for r in reports if not r.ok]
         if any(isinstance(r.error, KeychainUnavailable) for r in failed):
             return 2

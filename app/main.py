@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
-from app.core.paths import AppPaths, resolve_paths
+from app.core.paths import AppPaths, make_private, resolve_paths
 from app.main_wiring import build_window, ensure_qt_platform
 from app.main_wiring import ensure_demo as ensure_demo  # re-exported: tests, bench
 from app.main_wiring import open_store as open_store
@@ -83,6 +83,15 @@ def parse_size(text: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- logging
 
 
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log, each file readable by the user only (it names customers)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature
+        stream = super()._open()
+        make_private(Path(self.baseFilename))
+        return stream
+
+
 def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     """A rotating file in the log folder, warnings on stderr. Safe to call twice.
 
@@ -98,15 +107,21 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
         if getattr(handler, "_shopkeep", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("shopkeep: %(levelname)s %(name)s: %(message)s"))
-    install_log_redaction((file_handler, console))
-    for handler in (file_handler, console):
+    handlers: list[logging.Handler] = [console]
+    try:
+        file_handler = PrivateLogFile(log_path, maxBytes=1_000_000, backupCount=5,
+                                      encoding="utf-8")
+    except OSError as exc:  # a read-only folder: the terminal still gets the warnings
+        print(f"shopkeep: cannot write the log {log_path} ({exc.strerror})", file=sys.stderr)
+    else:
+        file_handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
+        handlers.insert(0, file_handler)
+    install_log_redaction(handlers)
+    for handler in handlers:
         handler._shopkeep = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -233,6 +248,28 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
 # ---------------------------------------------------------------- main
 
 
+def data_dir_in(rest: list[str]) -> str | None:
+    """The value of a --data-dir given after a subcommand (`export OUT --data-dir X`)."""
+    for i, arg in enumerate(rest):
+        if arg == "--":
+            break
+        if arg == "--data-dir" and i + 1 < len(rest):
+            return rest[i + 1]
+        if arg.startswith("--data-dir="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def tell_without_window(text: str) -> None:
+    """A start-up problem, shown in a dialog (a desktop launch has no terminal)."""
+    ensure_qt_platform()
+    from app.ui.application import make_application
+    from app.ui.dialogs import tell
+
+    make_application([])
+    tell(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
@@ -246,13 +283,22 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(run_self_test())
 
-    paths = resolve_paths(getattr(args, "data_dir", None))
+    # `export OUT --data-dir X` and `sync --data-dir X`: the flag after the command counts
+    # too, so the default data folder is never created or logged into by mistake.
+    paths = resolve_paths(getattr(args, "data_dir", None)
+                          or data_dir_in(getattr(args, "rest", None) or []))
     try:
         paths.ensure()
     except OSError as exc:
         print(f"shopkeep: cannot use the data folder {paths.data_dir}: {exc.strerror}",
               file=sys.stderr)
         return 2
+    problem = paths.write_problem()
+    if problem:  # read-only or full: say so once, plainly, instead of a traceback later
+        print(f"shopkeep: {problem}", file=sys.stderr)
+        if args.command is None:
+            tell_without_window(problem)
+        return 1 if args.command == "export" else 2
     log_path = configure_logging(paths)
     log.info("Shopkeep %s starting, data in %s", __version__, paths.data_dir)
 

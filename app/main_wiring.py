@@ -10,7 +10,6 @@ import every layer; everything heavy is imported in functions.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -45,20 +44,17 @@ def open_store(paths: AppPaths) -> InboxStore:
 
 
 def read_settings(paths: AppPaths) -> dict[str, Any]:
-    try:
-        data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    """settings.json's validated keys (app.core.settings owns the file)."""
+    from app.core.settings import SettingsFile
+
+    return SettingsFile(paths.settings_file).load().as_mapping()
 
 
 def update_settings(paths: AppPaths, **changes: Any) -> None:
-    """Merge keys into settings.json (other parts of the app keep their own keys)."""
-    data = read_settings(paths)
-    data.update(changes)
-    tmp = paths.settings_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    tmp.replace(paths.settings_file)
+    """Change some keys of settings.json, keeping the others; atomic."""
+    from app.core.settings import SettingsFile
+
+    SettingsFile(paths.settings_file).update(**changes)
 
 
 def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> bool:
@@ -100,6 +96,9 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     from app.ui.task_runner import TaskRunner
 
     paths.ensure()
+    from app.core.settings import SettingsFile
+
+    settings_read = SettingsFile(paths.settings_file).read()  # first: a bad file goes aside
     if store is None:
         store = open_store(paths)
     ensure_demo(store, paths, force=demo)
@@ -126,23 +125,39 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     window.notifier.open_thread.connect(window.answer_pane.open_thread)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
     window.start()
+    if settings_read.problem:
+        from app.ui.dialogs import notice
+
+        notice(window, settings_read.problem)
     # one automatic backup a day (the last few kept), written off the GUI thread
-    runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
+    runner.run(lambda: store.backup_if_due(paths.backup_dir),
+               on_error=lambda exc: report_backup_failure(window, exc),
+               write=True, name="daily backup")
     window.corrections.rescore_for_new_rules()  # once after an update with new rules
     if autosync:
         scheduler.start()
     return window
 
 
+def report_backup_failure(window: MainWindow, exc: BaseException) -> None:
+    """A failed daily backup is said in the window (not only logged); a bug still crashes."""
+    from app.core.errors import ShopkeepError
+
+    if not isinstance(exc, ShopkeepError):
+        window.runner.unhandled_error.emit(exc)
+        return
+    from app.ui.dialogs import notice
+
+    notice(window, exc.user_message, "Backup not saved")
+
+
 # ---------------------------------------------------------------- the parts
 
 def make_owner_scorer(store: InboxStore, paths: AppPaths) -> OwnerScorer:
     """The one scorer for ingest and rescoring: the owner's word list and shop names."""
-    from app.core.rescore import OwnerScorer, load_words
+    from app.core.rescore import owner_scorer_for
 
-    names = [str(read_settings(paths).get("business", ""))]
-    names += [a.display_name for a in store.accounts()]
-    return OwnerScorer(load_words(paths.settings_file), business_names=names)
+    return owner_scorer_for(paths.settings_file, store.accounts())
 
 
 def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunner,

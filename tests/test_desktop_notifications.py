@@ -103,3 +103,28 @@ def _window(qtbot):
     widget = QWidget()
     qtbot.addWidget(widget)
     return widget
+
+
+@needs_bus_and_dunst
+def test_a_customers_markup_is_shown_as_text_not_rendered(qtbot, dunst, store, shop_account,
+                                                           make_post, keyword_score):
+    import json
+
+    words = 'awful <b>cake</b> & <a href="https://evil.example">refund here</a>'
+    result = store.ingest(shop_account.id, [make_post("7", words, author="eve")], keyword_score)
+    desktop = DesktopNotifications()
+    with qtbot.waitSignal(desktop.ready, timeout=10_000):
+        desktop.start()
+    window = _window(qtbot)
+    notifier = TrayNotifier(store, TaskRunner(synchronous=True), window, desktop=desktop)
+    try:
+        with qtbot.waitSignal(desktop.posted, timeout=10_000):
+            notifier.add_negatives(list(result.new_negative_post_ids))
+        _dunstctl("close-all")
+        qtbot.waitUntil(lambda: bool(json.loads(_dunstctl("history"))["data"][0]),
+                        timeout=10_000)
+        shown = json.loads(_dunstctl("history"))["data"][0][0]["body"]["data"]
+        assert "&lt;b&gt;cake&lt;/b&gt; &amp; &lt;a href" in shown
+        assert "<b>" not in shown
+    finally:
+        desktop.close()

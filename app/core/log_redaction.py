@@ -12,6 +12,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from app.core.clean_text import for_log
+from app.core.known_secrets import redact_known
+
 _AUTH_HEADER = re.compile(
     r"((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic|token)\s+)?[^\s'\",}]+",
     re.IGNORECASE)
@@ -32,14 +35,15 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """A logging filter that rewrites each record's message through `redact`."""
+    """Rewrites each record's message: secrets hidden (by pattern, and every credential
+    the app has sent), terminal escapes and controls dropped, no forged lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: keep the record as it is
             return True
-        cleaned = redact(message)
+        cleaned = for_log(redact_known(redact(message)))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True

@@ -7,6 +7,8 @@ A damaged file is never deleted: it is renamed aside and `DatabaseCorrupt` says 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import logging
 import shutil
@@ -20,7 +22,8 @@ from typing import ParamSpec, TypeVar
 
 import peewee
 
-from app.core.errors import DatabaseCorrupt, DiskFull, StorageError
+from app.core.errors import BackupFailed, DatabaseCorrupt, DiskFull, StorageError
+from app.core.paths import PRIVATE_DIR, make_private
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +252,8 @@ def open_database(
     with storage_errors():
         db.connect(reuse_if_open=True)
         mode = db.execute_sql("PRAGMA journal_mode").fetchone()
+    for private in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        make_private(private)  # the shop's customers and drafts: the user's eyes only
     if mode and str(mode[0]).lower() != "wal":
         log.info("SQLite journal mode is %s, not wal", mode[0])
     if bind:
@@ -278,21 +283,48 @@ def backup_now(
     now: datetime | None = None,
     keep: int = BACKUP_KEEP,
 ) -> Path:
-    """Copy the live database with SQLite's online backup API, then keep the newest `keep`."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    """Copy the live database with SQLite's online backup API, then keep the newest `keep`.
+
+    A backup that fails (full disk, unwritable folder) raises BackupFailed saying why,
+    and leaves no half-written `.partial` file behind (nor any from earlier tries).
+    """
     target = backup_dir / f"{BACKUP_PREFIX}{_stamp(now)}{BACKUP_SUFFIX}"
     partial = target.with_name(target.stem + ".partial" + BACKUP_SUFFIX)
-    with storage_errors():
-        dest = sqlite3.connect(str(partial))
-        try:
-            db.connection().backup(dest)
-        finally:
-            dest.close()
-    partial.replace(target)  # a half-written backup never looks like a real one
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        for stale in backup_dir.glob(f"*.partial{BACKUP_SUFFIX}"):
+            stale.unlink()
+        with storage_errors():
+            dest = sqlite3.connect(str(partial))
+            try:
+                db.connection().backup(dest)
+            finally:
+                dest.close()
+        make_private(partial)
+        partial.replace(target)  # a half-written backup never looks like a real one
+    except (OSError, StorageError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise _backup_failed(exc, backup_dir) from exc
     for old in list_backups(backup_dir)[keep:]:
         old.unlink()
     log.info("Database backed up to %s", target)
     return target
+
+
+def _backup_failed(exc: BaseException, backup_dir: Path) -> BackupFailed:
+    text = str(exc).lower()
+    if isinstance(exc, DiskFull) or getattr(exc, "errno", None) == errno.ENOSPC \
+            or any(m in text for m in _FULL_MARKERS):
+        reason = "the disk is full"
+    elif getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS) \
+            or any(m in text for m in ("readonly", "read-only", "unable to open")):
+        reason = "Shopkeep is not allowed to write there"
+    else:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+    return BackupFailed(f"backup to {backup_dir} failed: {exc}", user_message=(
+        f"Today's automatic backup could not be saved in {backup_dir} ({reason}). Your "
+        "inbox itself is safe; Shopkeep tries again at the next start."))
 
 
 def backup_if_due(

@@ -18,6 +18,7 @@ from typing import Any
 import peewee
 
 from app.core import models as m
+from app.core.clean_text import clean_error
 from app.core.ports import Scorer, ThreadQuery
 from app.core.reports import Report, ReportRequest
 from app.storage import (
@@ -135,7 +136,7 @@ class SqliteInboxStore(SyncWorkStore):
     ) -> m.Account:
         given = {
             "state": state.value if state is not None else None,
-            "last_error": last_error,
+            "last_error": None if last_error is None else clean_error(last_error),
             "display_name": display_name,
             "handle": handle,
             "max_chars": max_chars,

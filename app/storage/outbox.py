@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.core import models as m
+from app.core.clean_text import clean_error
 from app.storage import convert
 from app.storage import tables as t
 from app.storage.tables import utcnow
@@ -76,7 +77,7 @@ def transition(
         row.attempts += 1
         row.last_error = ""
     elif new_state == St.FAILED:
-        row.last_error = error
+        row.last_error = clean_error(error)
     elif new_state == St.SENT:
         row.sent_at = utcnow()
         row.remote_id = remote_id

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusB
 from app.core.models import Account, AccountState
 from app.ui import theme
 from app.ui.folder_model import STATE_WORDS
+from app.ui.plain_tip import plain_tip
 
 DEMO_TEXT = ("You are looking at demo data. Add your Mastodon or Bluesky account to see "
              "your own mentions.")
@@ -97,7 +98,7 @@ class AccountStatusBar(QStatusBar):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setProperty("who", f"{theme.NETWORK_NAMES[account.network]} {account.handle}")
             label.setProperty("stateWords", self._state_words(account))
-            label.setToolTip(account.last_error or STATE_WORDS[account.state])
+            label.setToolTip(plain_tip(account.last_error or STATE_WORDS[account.state]))
             self.labels_by_account[account.id] = label
             self._show_text(account.id)
             dot = QLabel("●", self._accounts)
@@ -117,7 +118,7 @@ class AccountStatusBar(QStatusBar):
                 button.setObjectName("signInAgain")
                 button.setFlat(True)
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
-                button.setToolTip(f"Open Accounts to sign {account.handle} in again")
+                button.setToolTip(plain_tip(f"Open Accounts to sign {account.handle} in again"))
                 button.clicked.connect(
                     lambda _c=False, i=account.id: self.sign_in_requested.emit(i))
                 row.addWidget(button)

@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.links import label_misleads, link_view
 from app.core.models import SentimentLabel, StoredPost, ThreadRow
 from app.ui import theme
+from app.ui.plain_tip import plain_tip
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 MAX_DEPTH = 6
@@ -107,7 +109,7 @@ class ConversationView(QTextBrowser):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             tip = self.tooltip_at(event.pos())
             if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())
+                QToolTip.showText(event.globalPos(), plain_tip(tip), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -278,17 +280,23 @@ def _chip_text(label: SentimentLabel) -> str:
 
 def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None,
                  text: str | None = None) -> None:
-    """A link whose visible text includes its real target (unless it is our own 'Open on')."""
+    """A link that shows where it really goes: its host in ASCII (IDNA "xn--") form, and
+    named outright after it when the rest of the address mentions another site."""
+    view = link_view(url)
     fmt = QTextCharFormat(base)
     fmt.setAnchor(True)
     fmt.setAnchorHref(url)
     fmt.setForeground(QColor(theme.ACCENT))
     fmt.setFontUnderline(True)
-    fmt.setToolTip(url)
-    if text is not None:
+    fmt.setToolTip(view.text)
+    if text is not None:  # our own "Open on Mastodon": the address is the post's own
         cursor.insertText(text, fmt)
         return
-    cursor.insertText(f"{label} ({url})" if label else url, fmt)
+    cursor.insertText(f"{label} ({view.text})" if label else view.text, fmt)
+    if view.host and (view.misleading or (label and label_misleads(label, view.host))):
+        note = QTextCharFormat(base)
+        note.setForeground(QColor(theme.TEXT_MUTED))
+        cursor.insertText(f" [goes to {view.host}]", note)
 
 
 def _insert_linked(cursor: QTextCursor, line: str, base: QTextCharFormat) -> None:

@@ -13,6 +13,7 @@ session), `ready` reports False and the caller falls back to the tray icon.
 
 from __future__ import annotations
 
+import html
 import logging
 import queue
 import threading
@@ -31,6 +32,7 @@ DESKTOP_ENTRY = "shopkeep"  # the .desktop file's name: the desktop shows our ic
 APP_NAME = "Shopkeep"
 POLL_S = 0.1  # how often the thread looks for something to post between signals
 CALL_TIMEOUT_S = 5.0
+MARKUP_CAPABILITIES = {"body-markup", "body-hyperlinks", "body-images"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class DesktopNotifications(QObject):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.is_ready = False
+        self._markup = False
         self.ready.connect(self._set_ready)
 
     def start(self) -> None:
@@ -100,6 +103,13 @@ class DesktopNotifications(QObject):
                 log.info("no desktop notifications: nothing owns %s", SERVICE)
                 self.ready.emit(False)
                 return
+            try:  # servers that read <b>, <a href> or <img> in the body say one of these
+                capabilities = router.send_and_get_reply(
+                    new_method_call(address, "GetCapabilities"), timeout=CALL_TIMEOUT_S).body[0]
+            except Exception:
+                capabilities = ["body-markup"]  # unknown: escaping is the safe side
+            # dunst renders markup while it lists only "body-hyperlinks": any of them counts.
+            self._markup = bool(MARKUP_CAPABILITIES & set(capabilities))
             self.ready.emit(True)
             keys: dict[int, int] = {}
             with router.filter(rule) as signals:
@@ -118,10 +128,12 @@ class DesktopNotifications(QObject):
                 item = self._outgoing.get_nowait()
             except queue.Empty:
                 return
+            # A customer's words are text, never markup: escaped where the server reads it.
+            body = html.escape(item.body, quote=False) if self._markup else item.body
             hints = {"desktop-entry": ("s", DESKTOP_ENTRY), "category": ("s", "im.received")}
             call = new_method_call(
                 address, "Notify", "susssasa{sv}i",
-                (APP_NAME, 0, DESKTOP_ENTRY, item.title, item.body,
+                (APP_NAME, 0, DESKTOP_ENTRY, item.title, body,
                  ["default", "Open"], hints, -1))
             try:
                 reply = router.send_and_get_reply(call, timeout=CALL_TIMEOUT_S)

@@ -37,6 +37,7 @@ from PySide6.QtCore import (
 
 from app.core.models import Folder, SentimentLabel, ThreadRow, ThreadStatus
 from app.core.ports import InboxStore, ThreadQuery
+from app.ui.plain_tip import plain_tip
 from app.ui.theme import (
     NETWORK_NAMES,
     REPLY_STATE_WORDS,
@@ -331,8 +332,10 @@ class ThreadListModel(QStringListModel):
         match role:
             case Qt.ItemDataRole.DisplayRole:
                 return f"{row.author_name or row.author_handle}: {row.snippet}"
-            case Qt.ItemDataRole.AccessibleTextRole | Qt.ItemDataRole.ToolTipRole:
+            case Qt.ItemDataRole.AccessibleTextRole:
                 return accessible_text(row)
+            case Qt.ItemDataRole.ToolTipRole:  # a customer's words: shown, never rendered
+                return plain_tip(accessible_text(row))
             case Roles.ThreadRole:
                 return row
             case Roles.ThreadIdRole:
