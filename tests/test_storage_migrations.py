@@ -7,8 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.errors import StorageError
-from app.storage.database import open_database
+from app.storage import pg_search
+from app.storage.database import is_sqlite, open_database
 from app.storage.migrations import MIGRATIONS, latest_version, migrate, schema_version
+from app.storage.tables import Account
+
+# Every test here runs on SQLite and on PostgreSQL (team mode): tests/fixtures/storage.py.
+pytestmark = pytest.mark.engines("sqlite", "postgres")
 
 
 def _v1_only():
@@ -19,9 +24,13 @@ def test_a_fresh_database_is_created_at_the_latest_version(store):
     assert schema_version(store.db) == latest_version()
     tables = set(store.db.get_tables())
     assert {"account", "post", "thread", "draft", "template", "outbox_item"} <= tables
-    assert "post_fts" in tables
+    if is_sqlite(store.db):
+        assert "post_fts" in tables
+    else:
+        assert pg_search.INDEX_NAME in {i.name for i in store.db.get_indexes("post")}
 
 
+@pytest.mark.engines("sqlite")  # PostgreSQL's twin: test_storage_postgres.py
 def test_migrating_twice_changes_nothing(store):
     before = store.db.execute_sql("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     assert migrate(store.db) == latest_version()
@@ -29,57 +38,50 @@ def test_migrating_twice_changes_nothing(store):
     assert before == after
 
 
-def test_v1_database_gets_the_v2_step_once(tmp_path):
+def test_v1_database_gets_the_v2_step_once(empty_db):
     calls = []
 
     def v2_add_column(db):
         calls.append(schema_version(db))
         db.execute_sql("ALTER TABLE account ADD COLUMN color TEXT NOT NULL DEFAULT ''")
 
-    path = tmp_path / "old.sqlite3"
-    db = open_database(path)
+    db = empty_db
     assert migrate(db, _v1_only()) == 1
-    db.execute_sql(
-        "INSERT INTO account (network, server, handle, remote_id, display_name, state, is_demo,"
-        " max_chars, default_visibility, last_error, created_at)"
-        " VALUES ('mastodon', 's', 'h', '1', '', 'connected', 0, 500, 'public', '', '')"
-    )
-    db.close()
+    with db.bind_ctx([Account]):
+        Account.create(network="mastodon", server="s", handle="h", remote_id="1")
+    db.close()  # the program stops; a newer one opens the same database
 
-    db = open_database(path)
     steps = [*_v1_only(), (2, v2_add_column)]
     assert migrate(db, steps) == 2
     assert migrate(db, steps) == 2
     assert calls == [1]  # ran once, on the v1 file
     assert schema_version(db) == 2
     assert db.execute_sql("SELECT handle, color FROM account").fetchall() == [("h", "")]
-    db.close()
 
 
-def test_a_failing_step_leaves_the_old_version_intact(tmp_path):
+def test_a_failing_step_leaves_the_old_version_intact(empty_db):
     def v2_broken(db):
         db.execute_sql("ALTER TABLE account ADD COLUMN half TEXT")
         raise RuntimeError("bug in migration")
 
-    db = open_database(tmp_path / "x.sqlite3")
+    db = empty_db
     migrate(db, _v1_only())
     with pytest.raises(RuntimeError):
         migrate(db, [*_v1_only(), (2, v2_broken)])
     assert schema_version(db) == 1
     columns = [c.name for c in db.get_columns("account")]
     assert "half" not in columns  # rolled back with the step
-    db.close()
 
 
-def test_a_database_from_a_newer_program_is_refused(tmp_path):
-    db = open_database(tmp_path / "x.sqlite3")
+def test_a_database_from_a_newer_program_is_refused(empty_db):
+    db = empty_db
     migrate(db, [*_v1_only(), (2, lambda db: None)])
     with pytest.raises(StorageError) as caught:
         migrate(db, _v1_only())
     assert "newer Shopkeep" in caught.value.user_message
-    db.close()
 
 
+@pytest.mark.engines("sqlite")  # reopens the SQLite file
 def test_a_v3_database_gets_the_durable_sync_tables_and_keeps_its_threads(
         store, shop_account, make_post):
     from pathlib import Path
