@@ -21,6 +21,9 @@ from app.storage.inbox_store import SqliteInboxStore
 from app.storage.migrations import SCHEMA_KEY, latest_version, schema_version
 from app.storage.tables import DbMeta
 
+# Every test here that takes `store` runs on SQLite and on PostgreSQL (team mode).
+pytestmark = pytest.mark.engines("sqlite", "postgres")
+
 MOODS = ("late again, where is my order", "thanks, lovely bread", "open on Sunday?")
 
 
@@ -69,6 +72,7 @@ def _plan(db_path: Path, query: ThreadQuery, after) -> str:
         return " / ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
+@pytest.mark.engines("sqlite")  # SQLite's query plan
 @pytest.mark.parametrize("folder", [Folder.ALL, Folder.NEEDS_REPLY, Folder.NEGATIVE])
 def test_an_angriest_first_page_walks_an_index_instead_of_sorting(busy_inbox, tmp_path,
                                                                   folder):

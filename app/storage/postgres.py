@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 # pg_advisory_lock key held while migrating ("shopkeep" in ASCII, as a bigint).
 MIGRATION_LOCK = 0x73686F706B656570
 CONNECT_TIMEOUT_S = 10
+# A FloatField is REAL in both engines' DDL, but SQLite's REAL has 8 bytes and
+# PostgreSQL's 4: a stored score would no longer equal the one read back, and paging
+# "angriest first" after (score, time, id) would loop. Double precision, as SQLite.
+FIELD_TYPES = {"FLOAT": "DOUBLE PRECISION"}
 
 
 def open_postgres(
@@ -39,7 +43,9 @@ def open_postgres(
     them as UTC text.
     """
     # psycopg2 leaves out a None password: the URL's, ~/.pgpass or trust then apply
-    db = peewee.PostgresqlDatabase(dsn, connect_timeout=CONNECT_TIMEOUT_S, password=password)
+    db = peewee.PostgresqlDatabase(
+        dsn, connect_timeout=CONNECT_TIMEOUT_S, password=password, field_types=FIELD_TYPES
+    )
     try:
         db.connect(reuse_if_open=True)
     except peewee.OperationalError as exc:
