@@ -27,6 +27,9 @@ from tests.sync_support import (
     take_offline,
 )
 
+# Every test here that takes `store` runs on SQLite and on PostgreSQL (team mode).
+pytestmark = pytest.mark.engines("sqlite", "postgres")
+
 TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 
 

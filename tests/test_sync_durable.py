@@ -19,6 +19,9 @@ from app.core.sync_work import CONVERSATION, FREE_RETRIES
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import client_for, mastodon_account, score
 
+# Every test here that takes `store` runs on SQLite and on PostgreSQL (team mode).
+pytestmark = pytest.mark.engines("sqlite", "postgres")
+
 
 @pytest.fixture
 def shop(store, mastodon_server):
