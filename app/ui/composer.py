@@ -36,6 +36,7 @@ from app.ui import theme
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar
 from app.ui.draft_saver import DraftSaver
+from app.ui.elided_label import ElidedLabel
 from app.ui.reply_sender import Outgoing, ReplySender
 
 LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
@@ -77,6 +78,9 @@ class Composer(QFrame):
         self._count_timer = QTimer(self, singleShot=True)
         self._count_timer.timeout.connect(self._update_count)
         self.setEnabled(False)
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(policy.Policy.Maximum)  # spare height goes to the conversation
+        self.setSizePolicy(policy)
 
     # -- construction ---------------------------------------------------------
 
@@ -85,14 +89,15 @@ class Composer(QFrame):
         col.setContentsMargins(16, 10, 16, 12)
         col.setSpacing(8)
         top = QHBoxLayout()
-        self.title = QLabel("Reply", self)
+        self.title = ElidedLabel("Reply", self)
         self.title.setObjectName("composerTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         top.addWidget(self.title, 1)
         self.picker = QComboBox(self)
         self.picker.setObjectName("templatePicker")
         self.picker.setAccessibleName("Canned replies")
-        self.picker.setMinimumWidth(260)
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(18)  # its width never follows a template title
         self.picker.activated.connect(self._on_picked)
         top.addWidget(self.picker)
         self.edit_templates = QToolButton(self)
@@ -127,7 +132,7 @@ class Composer(QFrame):
         self.editor.setAccessibleName("Reply text")
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(96)
-        self.editor.setMaximumHeight(170)
+        self.editor.setMaximumHeight(150)
         self.editor.textChanged.connect(self._on_text_changed)
         col.addWidget(self.editor)
 

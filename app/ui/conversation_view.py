@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QMouseEvent,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -41,9 +42,12 @@ from PySide6.QtWidgets import (
 
 from app.core.models import SentimentLabel, StoredPost, ThreadRow
 from app.ui import theme
+from app.ui.elided_label import ElidedLabel
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 MAX_DEPTH = 6
+VIEW_MIN_WIDTH = 280  # the conversation itself never gets narrower than this
+PANE_MIN_WIDTH = 340  # header buttons and the composer's top row, without the side slot
 INDENT = 22
 MENTION_FILL = "#EEF4FD"
 # The chip's char format carries its post id here; clicking it emits `label_clicked`.
@@ -309,6 +313,7 @@ class ConversationPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversationPane")
+        self.setMinimumWidth(PANE_MIN_WIDTH)  # the side slot hides rather than widen the pane
         self.thread: ThreadRow | None = None
         self.posts: list[StoredPost] = []
         outer = QVBoxLayout(self)
@@ -335,12 +340,10 @@ class ConversationPane(QWidget):
         hl.setContentsMargins(20, 12, 14, 12)
         titles = QVBoxLayout()
         titles.setSpacing(2)
-        self.title = QLabel(header)
+        self.title = ElidedLabel("", header)  # elides: a long name never moves the panes
         self.title.setObjectName("conversationTitle")
-        self.title.setTextFormat(self.title.textFormat().PlainText)
-        self.subtitle = QLabel(header)
+        self.subtitle = ElidedLabel("", header)
         self.subtitle.setObjectName("conversationSubtitle")
-        self.subtitle.setTextFormat(self.subtitle.textFormat().PlainText)
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
         hl.addLayout(titles, 1)
@@ -352,6 +355,7 @@ class ConversationPane(QWidget):
         body = QHBoxLayout()
         body.setSpacing(0)
         self.view = ConversationView(page)
+        self.view.setMinimumWidth(VIEW_MIN_WIDTH)
         body.addWidget(self.view, 1)
         self.side_slot = QVBoxLayout()  # customer history goes here
         body.addLayout(self.side_slot)
@@ -359,6 +363,24 @@ class ConversationPane(QWidget):
         self.composer_slot = QVBoxLayout()  # the composer goes here
         col.addLayout(self.composer_slot)
         self.stack.addWidget(page)
+
+    def side_fits(self, width: int) -> bool:
+        """Whether the side slot (customer history) fits beside the conversation at `width`."""
+        side = sum(w.minimumWidth() or w.minimumSizeHint().width()
+                   for w in self._side_widgets())
+        return width >= self.view.minimumWidth() + side
+
+    def _side_widgets(self) -> list[QWidget]:
+        items = (self.side_slot.itemAt(i) for i in range(self.side_slot.count()))
+        return [w for w in (item.widget() for item in items) if w is not None]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrow pane hides the side slot rather than squeezing the conversation;
+        only the window's size decides this, never the conversation shown."""
+        fits = self.side_fits(event.size().width())
+        for widget in self._side_widgets():
+            widget.setVisible(fits)
+        super().resizeEvent(event)
 
     def clear(self) -> None:
         self.thread = None

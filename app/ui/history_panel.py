@@ -96,7 +96,7 @@ class HistoryPanel(QFrame):
         self.services = services
         self.setObjectName("historyPanel")
         self.setStyleSheet(STYLE)
-        self.setMinimumWidth(250)
+        self.setMinimumWidth(230)
         self.setMaximumWidth(340)
         self.history: CustomerHistory | None = None
         self._token = 0

@@ -13,7 +13,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -49,6 +49,17 @@ EMPTY_TEXTS: dict[Folder, str] = {
     Folder.OUTBOX: "The outbox is empty: every reply has gone out.",
     Folder.SENT: "Replies you send are listed here.",
 }
+
+
+def default_split(width: int, mins: tuple[int, int]) -> list[int]:
+    """Folders | list | conversation widths for a window `width` wide.
+
+    Set once, when the window is first shown (and by the filter bar): after that only
+    the user's drag or the window's size moves a pane, never the content shown.
+    """
+    folders = max(mins[0], min(240, width * 16 // 100))
+    threads = max(mins[1], min(460, width * 30 // 100))
+    return [folders, threads, max(0, width - folders - threads)]
 
 
 def empty_text(query: ThreadQuery) -> str:
@@ -91,6 +102,7 @@ class MainWindow(QMainWindow):
         self.accounts: list[Account] = []
         self._query = ThreadQuery()
         self._open_token = 0
+        self._split_done = False
         self.setWindowTitle("Shopkeep")
         self.setWindowIcon(theme.icon("shopkeep"))
         self.resize(1280, 800)
@@ -191,9 +203,21 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([220, 420, 640])
+        self.apply_default_split()
         col.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def apply_default_split(self) -> None:
+        panes = [self.splitter.widget(i) for i in range(2)]
+        mins = tuple(max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panes)
+        self.splitter.setSizes(default_split(max(self.width(), self.minimumSizeHint().width()),
+                                             mins))  # type: ignore[arg-type]
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._split_done:
+            self._split_done = True
+            self.apply_default_split()
+        super().showEvent(event)
 
     # -- loading ---------------------------------------------------------------
 

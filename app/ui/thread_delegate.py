@@ -140,7 +140,9 @@ class ThreadDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
-        return QSize(320, self._font_set(option.font).height)
+        # Width 1: a row is as wide as the list (a wider hint added a sideways scroll
+        # bar on narrow windows and clipped the ages).
+        return QSize(1, self._font_set(option.font).height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -284,6 +286,7 @@ class ThreadListView(QListView):
         super().__init__(parent)
         self.empty_text = "No conversations here."
         self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
