@@ -72,7 +72,9 @@ def parse_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise SystemExit(
             f"shopkeep: --size wants WIDTHxHEIGHT, like 1440x900, not {text!r}") from None
-    return max(400, w), max(300, h)
+    if w <= 0 or h <= 0:
+        raise SystemExit(f"shopkeep: --size wants a positive WIDTHxHEIGHT, not {text!r}")
+    return w, h
 
 
 # ---------------------------------------------------------------- logging
@@ -301,12 +303,15 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     install_qt_message_handler()
     window = build_window(paths, demo=getattr(args, "demo", False))
     w, h = parse_size(args.size)
-    ok, filled = save_screenshot(window, args.out, size=(w, h), select=args.select,
-                                 suggested_reply=args.suggested_reply)
+    ok, filled, (gw, gh) = save_screenshot(window, args.out, size=(w, h), select=args.select,
+                                           suggested_reply=args.suggested_reply)
     if not ok:
         print(f"shopkeep: could not write {args.out}", file=sys.stderr)
         return 1
-    print(f"Saved {args.out} ({w}x{h}){filled}")
+    print(f"Saved {args.out} ({gw}x{gh}){filled}")
+    if (gw, gh) != (w, h):
+        print(f"shopkeep: the window cannot be smaller than {gw}x{gh}, so the picture is "
+              f"{gw}x{gh}, not {w}x{h}.", file=sys.stderr)
     return 0
 
 
