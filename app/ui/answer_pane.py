@@ -16,7 +16,15 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolButton
 
-from app.core.models import Account, Folder, Template, ThreadRow, ThreadStatus
+from app.core.models import (
+    Account,
+    Folder,
+    OutboxItem,
+    StoredPost,
+    Template,
+    ThreadRow,
+    ThreadStatus,
+)
 from app.ui.answer_services import AnswerServices
 from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
@@ -119,6 +127,7 @@ class AnswerPane(QObject):
         self.actions.thread_changed.connect(self._on_status_changed)
         self.actions.message.connect(self._status_message)
         self.composer.replied.connect(self._on_replied)
+        self.composer.sender.state.connect(self._on_reply_state)
         self.composer.edit_templates_requested.connect(self.open_templates)
         self.composer.draft_presence_changed.connect(self._on_draft_presence)
         self.history.open_thread_requested.connect(self.open_thread)
@@ -136,6 +145,40 @@ class AnswerPane(QObject):
         self.actions.set_thread(thread)
         if account is None:
             self._load_accounts()
+        self.refresh_conversation(thread.id, thread, posts)
+
+    def refresh_conversation(self, thread_id: int, row: ThreadRow | None = None,
+                             posts: list[StoredPost] | None = None) -> None:
+        """Re-read the open conversation with the shop's replies still in the outbox, so a
+        reply shows (and the header says Replied) the moment it is queued."""
+        store = self.services.store
+
+        def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
+            return (row or store.thread(thread_id),
+                    posts if posts is not None else store.thread_posts(thread_id),
+                    store.outbox_items(thread_id=thread_id))
+
+        def show(result: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
+            fresh, fresh_posts, pending = result
+            open_now = self.pane.thread
+            if fresh is None or open_now is None or open_now.id != thread_id:
+                return
+            have = {p.post.remote_id for p in fresh_posts}
+            if posts is not None and all(i.remote_id in have for i in pending):
+                return  # just opened, nothing waiting: already shown as it is
+            self.pane.show_thread(fresh, fresh_posts, pending)
+            self.composer.posts = list(fresh_posts)
+
+        self.services.runner.run(read, show, name="read conversation")
+
+    def _on_reply_state(self, item: OutboxItem | None) -> None:
+        """A reply went out: its post is stored now, show it in place of the pending one."""
+        thread = self.pane.thread
+        if item is None or thread is None or item.thread_id != thread.id:
+            return
+        shown = next((p for p in self.pane.pending if p.id == item.id), None)
+        if shown is not None and shown.state is not item.state:
+            self.refresh_conversation(thread.id)
 
     def _account(self, account_id: int) -> Account | None:
         known = self.accounts or list(getattr(self.window, "accounts", []))
@@ -180,13 +223,15 @@ class AnswerPane(QObject):
         elif fits:
             model.insert_threads([row])
         if self.pane.thread is not None and self.pane.thread.id == row.id:
-            self.pane.show_thread(row, self.pane.posts)
+            self.pane.show_thread(row, self.pane.posts, self.pane.pending)
         self.window.refresh_side()  # type: ignore[attr-defined]
 
     def _on_replied(self, row: ThreadRow) -> None:
         """Replied threads stay in view until the owner moves on, so "Sent" can be seen."""
         self.window.thread_model.update_thread(row)  # type: ignore[attr-defined]
         self.actions.set_thread(row)
+        if self.pane.thread is not None and self.pane.thread.id == row.id:
+            self.refresh_conversation(row.id, row)
         self.window.refresh_side()  # type: ignore[attr-defined]
 
     def _on_draft_presence(self, thread_id: int, present: bool) -> None:

@@ -39,6 +39,8 @@ from app.ui.draft_saver import DraftSaver
 from app.ui.elided_label import ElidedLabel
 from app.ui.reply_sender import Outgoing, ReplySender
 
+DEMO_WORDS = ("Demo conversation: replies are never sent. Add your own account to answer "
+              "your customers.")
 LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
 
 
@@ -144,7 +146,8 @@ class Composer(QFrame):
         self.reason = QLabel(self)
         self.reason.setObjectName("sendReason")
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
-        bottom.addWidget(self.reason)
+        self.reason.setWordWrap(True)  # a long reason wraps; it never widens the pane
+        bottom.addWidget(self.reason, 2)
         self.counter = QLabel(self)
         self.counter.setObjectName("charCounter")
         self.counter.setAccessibleName("Characters used")
@@ -317,6 +320,8 @@ class Composer(QFrame):
     def send_problem(self) -> str:
         if self.thread is None or self.target is None:
             return "Pick a conversation first."
+        if self.thread.is_demo or (self.account is not None and self.account.is_demo):
+            return DEMO_WORDS
         return logic.send_problem(self.editor.toPlainText(), self.length(),
                                   theme.NETWORK_NAMES[self.thread.network])
 
@@ -337,7 +342,8 @@ class Composer(QFrame):
             tip += f"; includes {check.prefix.strip()}, added in front automatically"
         self.counter.setToolTip(tip + ".")
         problem = self.send_problem() if self.thread else ""
-        self.reason.setText(problem if self.editor.toPlainText().strip() or not problem else "")
+        shown = problem if self.editor.toPlainText().strip() or problem == DEMO_WORDS else ""
+        self.reason.setText(shown)
         self.reason.setProperty("error", bool(problem and check.over))
         self.reason.style().unpolish(self.reason)
         self.reason.style().polish(self.reason)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import SentimentLabel, StoredPost, ThreadRow
+from app.core.models import OutboxItem, OutboxState, SentimentLabel, StoredPost, ThreadRow
 from app.ui import theme
 from app.ui.elided_label import ElidedLabel
 
@@ -151,7 +152,8 @@ class ConversationView(QTextBrowser):
         if url.scheme() in ("http", "https") and self.open_links_externally:
             QDesktopServices.openUrl(url)
 
-    def show_posts(self, posts: list[StoredPost]) -> None:
+    def show_posts(self, posts: list[StoredPost],
+                   pending: Sequence[OutboxItem] = ()) -> None:
         doc = QTextDocument(self)
         doc.setDocumentMargin(18)
         doc.setDefaultFont(self.font())
@@ -160,6 +162,9 @@ class ConversationView(QTextBrowser):
         self._formats = _Formats(self.font().pointSizeF())  # shared by every post
         for post, depth in thread_order(posts):
             self._insert_post(cursor, post, min(depth, MAX_DEPTH))
+            cursor.setPosition(root.lastPosition())
+        for item in pending:
+            self._insert_pending(cursor, item)
             cursor.setPosition(root.lastPosition())
         self.setDocument(doc)
         mentions = [p for p in posts if p.post.is_mention]
@@ -243,6 +248,36 @@ class ConversationView(QTextBrowser):
                          + theme.NETWORK_NAMES[p.network])
 
 
+    def _insert_pending(self, cursor: QTextCursor, item: OutboxItem) -> None:
+        """A reply of the shop's that is not back from the network yet, with its state."""
+        frame = QTextFrameFormat()
+        frame.setBottomMargin(10)
+        frame.setPadding(12)
+        frame.setBorder(1)
+        frame.setBorderBrush(QColor(theme.BORDER))
+        frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Dashed)
+        frame.setBackground(QColor("#F3F8F4"))
+        frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        cursor.insertFrame(frame)
+        f = self._formats
+        cursor.insertText("Your reply", f.name)
+        cursor.insertText(f"  ·  {PENDING_WORDS.get(item.state, '')}", f.muted)
+        body = QTextBlockFormat()
+        body.setTopMargin(6)
+        for line in item.text.split("\n"):
+            cursor.insertBlock(body)
+            cursor.insertText(line, f.base)
+            body.setTopMargin(2)
+
+
+PENDING_WORDS = {
+    OutboxState.QUEUED: "Queued: goes out as soon as Shopkeep is online",
+    OutboxState.SENDING: "Sending…",
+    OutboxState.SENT: "Sent",
+    OutboxState.FAILED: "Not sent (see below)",
+}
+
+
 class _Formats:
     """The character formats every post uses, built once per conversation, not per post."""
 
@@ -316,6 +351,7 @@ class ConversationPane(QWidget):
         self.setMinimumWidth(PANE_MIN_WIDTH)  # the side slot hides rather than widen the pane
         self.thread: ThreadRow | None = None
         self.posts: list[StoredPost] = []
+        self.pending: list[OutboxItem] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -385,18 +421,24 @@ class ConversationPane(QWidget):
     def clear(self) -> None:
         self.thread = None
         self.posts = []
+        self.pending = []
         self.view.clear()
         self.stack.setCurrentIndex(0)
 
-    def show_thread(self, thread: ThreadRow, posts: list[StoredPost]) -> None:
+    def show_thread(self, thread: ThreadRow, posts: list[StoredPost],
+                    pending: Sequence[OutboxItem] = ()) -> None:
+        """`pending`: the shop's replies in the outbox; those already among `posts`
+        (sent and synced back) are left out."""
         self.thread = thread
         self.posts = posts
+        have = {p.post.remote_id for p in posts}
+        self.pending = [i for i in pending if not (i.remote_id and i.remote_id in have)]
         who = thread.author_name or thread.author_handle
         self.title.setText(who)
-        n = len(posts)
+        n = len(posts) + len(self.pending)
         self.subtitle.setText(" · ".join([
             thread.author_handle, theme.NETWORK_NAMES[thread.network],
             f"{n} post{'s' if n != 1 else ''}", theme.STATUS_WORDS[thread.status],
             theme.sentiment_word(thread.worst_label)]))
-        self.view.show_posts(posts)
+        self.view.show_posts(posts, self.pending)
         self.stack.setCurrentIndex(1)
