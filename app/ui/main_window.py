@@ -63,8 +63,17 @@ def default_split(width: int, mins: tuple[int, int]) -> list[int]:
 
 
 def empty_text(query: ThreadQuery) -> str:
+    """What an empty list says: never "no mentions yet" when filters hid them."""
+    filtered = any(v is not None for v in (query.network, query.label, query.status,
+                                           query.since, query.until))
+    if query.search and filtered:
+        return (f"No conversations match “{query.search}” with these filters.\n"
+                "Clear (above the list) shows every conversation again.")
     if query.search:
         return f"No conversations match “{query.search}”."
+    if filtered:
+        return ("No conversations match these filters.\n"
+                "Clear (above the list) shows every conversation again.")
     return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
 
 
