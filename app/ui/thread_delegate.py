@@ -6,6 +6,8 @@ as 100. The sentiment colour is always paired with its word.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -17,6 +19,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTextBoundaryFinder,
+    QTimer,
 )
 from PySide6.QtGui import (
     QColor,
@@ -91,10 +94,10 @@ class _Layout:
 
     __slots__ = ("age", "age_w", "author", "chip_w", "extras", "handle", "lines", "used", "word")
 
-    def __init__(self, row: ThreadRow, f: _Fonts, width: int) -> None:
+    def __init__(self, row: ThreadRow, f: _Fonts, width: int, now: datetime) -> None:
         text_left = STRIPE + PAD_X - 4 + LEFT_COL
         right = width - 1 - PAD_X
-        self.age = theme.format_age(row.last_activity)
+        self.age = theme.format_age(row.last_activity, now)
         self.age_w = f.small_fm.horizontalAdvance(self.age)
         avail = right - self.age_w - 10 - text_left
         name_fm = f.bold_fm if row.unread else f.name_fm
@@ -114,6 +117,7 @@ class _Layout:
         self.extras = [(w, f.small_fm.horizontalAdvance(w)) for w in extras]
 
 
+AGE_TICK_MS = 20_000  # ages say minutes: look three times a minute
 CACHE_ROWS = 1500  # measured rows kept (a few screens); older ones are measured again
 
 
@@ -124,6 +128,20 @@ class ThreadDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._fonts_for: dict[str, _Fonts] = {}
         self._layouts: dict[tuple[Any, ...], _Layout] = {}
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._now = self.clock()  # ages are measured from here until the next tick
+
+    def tick(self) -> bool:
+        """Move the ages on to the clock's minute; True when rows must be repainted."""
+        now = self.clock()
+        if int(now.timestamp() // 60) == int(self._now.timestamp() // 60):
+            return False
+        self._now = now
+        return True
+
+    def layout_for(self, row: ThreadRow, base: QFont, width: int) -> _Layout:
+        """What paint() draws for `row` at `width` (tests read the age and lines here)."""
+        return self._layout(row, self._font_set(base), width, base.key())
 
     def _font_set(self, base: QFont) -> _Fonts:
         key = base.key()
@@ -137,13 +155,13 @@ class ThreadDelegate(QStyledItemDelegate):
         return f.name, f.body, f.small
 
     def _layout(self, row: ThreadRow, f: _Fonts, width: int, font_key: str) -> _Layout:
-        key = (row, width, font_key)  # ThreadRow is frozen: any change is a new key
+        key = (row, width, font_key, self._now)  # ThreadRow is frozen: a change is a new key
         layout = self._layouts.get(key)
         if layout is None:
             if len(self._layouts) >= CACHE_ROWS:
                 for old in list(self._layouts)[: CACHE_ROWS // 4]:
                     del self._layouts[old]
-            layout = self._layouts[key] = _Layout(row, f, width)
+            layout = self._layouts[key] = _Layout(row, f, width, self._now)
         return layout
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -332,6 +350,14 @@ class ThreadListView(QListView):
         self.empty_text = "No conversations here."
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._ages = QTimer(self, interval=AGE_TICK_MS)  # "5 min" becomes "6 min" by itself
+        self._ages.timeout.connect(self.tick_ages)
+        self._ages.start()
+
+    def tick_ages(self) -> None:
+        delegate = self.itemDelegate()
+        if isinstance(delegate, ThreadDelegate) and delegate.tick():
+            self.viewport().update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
