@@ -66,6 +66,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SUBCOMMANDS = ("sync", "export")
+
+
+def split_subcommand(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """`shopkeep [--data-dir D] sync|export ARGS…`: (what app.main parses, ARGS or None).
+
+    Everything after `sync` or `export` belongs to that command's own parser (its
+    --help, --quiet, --account…); argparse's REMAINDER refused them when they
+    started with a dash.
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in SUBCOMMANDS:
+            return argv[:i + 1], argv[i + 1:]
+        if arg == "--data-dir":
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            break
+        i += 1
+    return argv, None
+
+
+def sub_data_dir(rest: list[str]) -> str | None:
+    """--data-dir given after the subcommand (the subcommand's parser also sees it)."""
+    found = argparse.ArgumentParser(add_help=False)
+    found.add_argument("--data-dir")
+    return found.parse_known_args(rest)[0].data_dir
+
+
 def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x", 1))
@@ -330,11 +361,27 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
     return int(module.main(rest, paths))
 
 
+def run_subcommand_help(name: str, rest: list[str]) -> int:
+    import importlib
+
+    module = importlib.import_module(f"app.cli_{name}")
+    try:
+        module.main(["--help"], resolve_paths(None))
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
 # ---------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    head, rest = split_subcommand(sys.argv[1:] if argv is None else list(argv))
+    args = build_parser().parse_args(head)
+    if rest is not None:
+        args.rest = rest
+        if "-h" in rest or "--help" in rest:  # the command's own help, without a data folder
+            return run_subcommand_help(args.command, rest)
     if args.self_test:
         try:
             from app.self_test import run_self_test
@@ -343,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(run_self_test())
 
-    paths = resolve_paths(getattr(args, "data_dir", None))
+    paths = resolve_paths((sub_data_dir(rest) if rest is not None else None)
+                          or getattr(args, "data_dir", None))
     try:
         paths.ensure()
     except OSError as exc:
