@@ -191,6 +191,20 @@ def ensure_qt_platform() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+NO_DISPLAY = ("shopkeep: there is no display to open the window on (neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set). Start Shopkeep from your desktop session, or "
+              "without a window: `shopkeep sync` fetches new mentions, `shopkeep screenshot "
+              "OUT.png` renders the window to a picture.")
+
+
+def has_display() -> bool:
+    """False on Linux with no X11 or Wayland session and no Qt platform chosen by hand."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
 def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
                  synchronous: bool = False, credentials: Any = None,
                  autosync: bool = False) -> MainWindow:
@@ -410,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_screenshot(args, paths)
         if args.command in ("sync", "export"):
             return run_subcommand(args.command, list(args.rest), paths)
+        if not has_display():  # Qt would abort with a misleading "xcb-cursor0" text
+            print(NO_DISPLAY, file=sys.stderr)
+            return 2
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
         print(f"shopkeep: {exc.user_message}"
