@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 E = TypeVar("E", bound=StrEnum)
 
-SENTIMENTS = (("Any feeling", None), ("Complaints", SentimentLabel.NEGATIVE),
+SENTIMENTS = (("Any feeling", None), ("Complaint", SentimentLabel.NEGATIVE),
               ("Neutral", SentimentLabel.NEUTRAL), ("Praise", SentimentLabel.POSITIVE))
 STATUSES = (("Any status", None), ("Needs reply", ThreadStatus.NEEDS_REPLY),
             ("Replied", ThreadStatus.REPLIED), ("Done", ThreadStatus.DONE),
