@@ -290,8 +290,7 @@ class _Formats:
         self.muted = QTextCharFormat(self.base)
         self.muted.setForeground(QColor(theme.TEXT_MUTED))
         self.muted.setFontPointSize(point_size * 0.9)
-        self.tag = QTextCharFormat(self.muted)
-        self.tag.setForeground(QColor(theme.ACCENT))
+        self.tag = QTextCharFormat(self.muted)  # grey, not blue: a tag is not a link
         self.tag.setFontWeight(QFont.Weight.DemiBold)
         self._point_size = point_size
         self._chips: dict[SentimentLabel, QTextCharFormat] = {}
@@ -301,7 +300,7 @@ class _Formats:
         if found is None:
             found = QTextCharFormat(self.base)
             tint = theme.sentiment_colour(label)
-            tint.setAlpha(40)
+            tint.setAlpha(theme.CHIP_ALPHA)
             found.setBackground(tint)
             found.setForeground(QColor(_chip_text(label)))
             found.setFontWeight(QFont.Weight.DemiBold)
@@ -311,8 +310,7 @@ class _Formats:
 
 
 def _chip_text(label: SentimentLabel) -> str:
-    return {SentimentLabel.NEGATIVE: "#A94A00", SentimentLabel.POSITIVE: "#00755A"}.get(
-        label, "#5F6368")
+    return theme.SENTIMENT_TEXT[label]
 
 
 def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None,

@@ -216,7 +216,7 @@ class HistoryPanel(QFrame):
             head.setToolTip("Open this conversation")
             cursor.insertText(when(row), head)
             tag = QTextCharFormat(muted)
-            tag.setForeground(theme.sentiment_colour(row.worst_label))
+            tag.setForeground(theme.sentiment_text(row.worst_label))
             cursor.insertText("  ·  " + theme.sentiment_word(row.worst_label), tag)
             cursor.insertText(f"  ·  {theme.STATUS_WORDS[row.status]}"
                               f"  ·  {theme.NETWORK_NAMES[row.network]}", muted)

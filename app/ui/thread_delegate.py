@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import SentimentLabel, ThreadRow, ThreadStatus
+from app.core.models import ThreadRow, ThreadStatus
 from app.ui import theme
 from app.ui.thread_model import Roles
 
@@ -47,13 +47,8 @@ STRIPE = 4
 LEFT_COL = 30  # unread dot and network mark
 LINE_GAP = 3
 
-# Darker text shades of the Okabe–Ito colours, readable on the light chip fill.
-CHIP_TEXT = {
-    SentimentLabel.NEGATIVE: "#A94A00",
-    SentimentLabel.NEUTRAL: "#5F6368",
-    SentimentLabel.POSITIVE: "#00755A",
-    SentimentLabel.UNSCORED: "#5F6368",
-}
+# Darker text shades of the Okabe–Ito colours, 4.5:1 on the chip fill (theme.py).
+CHIP_TEXT = theme.SENTIMENT_TEXT
 
 
 _QCOLOR_CACHE: dict[str, QColor] = {}
@@ -215,11 +210,12 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.drawPixmap(QRect(left + 1, int(line1_mid + name_h / 2 + 6), mark, mark), pm)
 
         # Line 1: author, handle, age.
-        muted = _colour(theme.TEXT_MUTED)
+        muted = _colour(theme.TEXT_MUTED_ON_SELECTION if selected else theme.TEXT_MUTED)
+        accent = _colour(theme.ACCENT_TEXT)
         text = _colour(theme.TEXT)
         vcenter = Qt.AlignmentFlag.AlignVCenter
         painter.setFont(f.small)
-        painter.setPen(_colour(theme.ACCENT) if row.unread else muted)
+        painter.setPen(accent if row.unread else muted)
         painter.drawText(QRect(right - lay.age_w, y, lay.age_w, name_h),
                          Qt.AlignmentFlag.AlignRight | vcenter, lay.age)
         avail = right - lay.age_w - 10 - text_left
@@ -248,8 +244,7 @@ class ThreadDelegate(QStyledItemDelegate):
         x = self._chip(painter, text_left, y, lay, stripe, _colour(CHIP_TEXT[row.worst_label]),
                        f)
         painter.setFont(f.small)
-        status_colour = (_colour(theme.ACCENT) if row.status == ThreadStatus.NEEDS_REPLY
-                         else muted)
+        status_colour = accent if row.status == ThreadStatus.NEEDS_REPLY else muted
         small_h = small_fm.height() + 4
         for i, (word, w) in enumerate(lay.extras):
             painter.setPen(status_colour if i == 0 else muted)
@@ -270,7 +265,7 @@ class ThreadDelegate(QStyledItemDelegate):
         tint = _TINTS.get(fill.rgb())
         if tint is None:
             tint = _TINTS[fill.rgb()] = QColor(fill)
-            tint.setAlpha(38)
+            tint.setAlpha(theme.CHIP_ALPHA)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tint)
         painter.drawRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
