@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolButton
 
 from app.core.models import (
@@ -62,6 +62,8 @@ class AnswerPane(QObject):
         self._build_menu()
         self._connect()
         window.installEventFilter(self)
+        self.composer.editor.installEventFilter(self)
+        self.history.note.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.flush)  # type: ignore[attr-defined]
@@ -227,7 +229,11 @@ class AnswerPane(QObject):
         self.window.refresh_side()  # type: ignore[attr-defined]
 
     def _on_replied(self, row: ThreadRow) -> None:
-        """Replied threads stay in view until the owner moves on, so "Sent" can be seen."""
+        """Replied threads stay in view until the owner moves on, so "Sent" can be seen.
+
+        Focus goes back to the list, so the next j/k moves instead of typing "jk"."""
+        if self.composer.editor.hasFocus():
+            self.leave_to_list()
         self.window.thread_model.update_thread(row)  # type: ignore[attr-defined]
         self.actions.set_thread(row)
         if self.pane.thread is not None and self.pane.thread.id == row.id:
@@ -280,9 +286,17 @@ class AnswerPane(QObject):
         self.composer.saver.flush()
         self.history.save_note()
 
+    def leave_to_list(self) -> None:
+        self.window.thread_view.setFocus(Qt.FocusReason.ShortcutFocusReason)  # type: ignore[attr-defined]
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.flush()
+        if watched in (self.composer.editor, self.history.note) and isinstance(
+                event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Escape:
+            self.leave_to_list()  # Esc leaves the reply or the note (both are kept)
+            return True
         return super().eventFilter(watched, event)
 
 

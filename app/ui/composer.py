@@ -29,6 +29,7 @@ from app.core.models import (
     StoredPost,
     Template,
     ThreadRow,
+    ThreadStatus,
 )
 from app.core.templates import FillContext
 from app.ui import compose_logic as logic
@@ -226,17 +227,31 @@ class Composer(QFrame):
         ranked = logic.rank_templates(self.templates, kind, logic.customer_texts(self.posts))
         self.suggested = ranked[0] if ranked and ranked[0].kind.value == kind else None
         why = logic.WHY_WORDS[kind]
-        if self.suggested is not None:
+        if self.already_answered():
+            # "Use it" here invited a second reply to a post the shop had answered
+            self.suggestion_text.setText(
+                f"You have answered {self._first_name()}'s latest post. Anything you send "
+                "now is a second reply.")
+            self.use_button.setVisible(False)
+        elif self.suggested is not None:
             self.suggestion_text.setText(
                 f"{why}, so {logic.KIND_WORDS[kind]} fits. "
                 f"Suggested: “{self.suggested.title}”, filled in for {self._first_name()}.")
         else:
             self.suggestion_text.setText(f"{why}. Write {logic.KIND_WORDS[kind]} in your words.")
-        self.use_button.setVisible(self.suggested is not None)
+        self.use_button.setVisible(self.suggested is not None and not self.already_answered())
         self.suggestion.setProperty("kind", kind)
         self.suggestion.style().unpolish(self.suggestion)
         self.suggestion.style().polish(self.suggestion)
         self._fill_picker(ranked, kind)
+
+    def already_answered(self) -> bool:
+        """The thread is Replied, or the shop posted after the customer's latest post."""
+        if self.thread is not None and self.thread.status is ThreadStatus.REPLIED:
+            return True
+        target = self.target
+        return target is not None and any(
+            p.is_own and p.post.created_at > target.post.created_at for p in self.posts)
 
     def _first_name(self) -> str:
         return self.target.post.author.first_name if self.target else "them"
@@ -399,6 +414,7 @@ class Composer(QFrame):
             self._set_text("")
             if row is not None:
                 self.thread = row
+                self._refresh_suggestion()
         if row is not None:
             self.replied.emit(row)
         self.draft_presence_changed.emit(item.thread_id, False)
