@@ -48,11 +48,11 @@ def test_ctrl_enter_on_demo_data_sends_nothing_and_says_why(qtbot, demo_window, 
     composer.use_suggestion()
     assert composer.editor.toPlainText()  # practising is fine
     assert not composer.send_button.isEnabled()
-    assert "Demo conversation: replies are never sent" in composer.reason.text()
+    assert "Demo data: replies are not sent" in composer.reason.text()
     composer.editor.setFocus()
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     assert ui_store.outbox_items() == []
     assert ui_store.thread(row.id).status is ThreadStatus.NEEDS_REPLY
     assert window.kicks == []
-    assert "Add your own account" in composer.outbox.state_text
+    assert "Add your account" in composer.outbox.state_text

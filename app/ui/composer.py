@@ -40,8 +40,7 @@ from app.ui.draft_saver import DraftSaver
 from app.ui.elided_label import ElidedLabel
 from app.ui.reply_sender import Outgoing, ReplySender
 
-DEMO_WORDS = ("Demo conversation: replies are never sent. Add your own account to answer "
-              "your customers.")
+DEMO_WORDS = "Demo data: replies are not sent. Add your account to answer customers."
 LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
 
 

@@ -48,6 +48,7 @@ from app.ui.elided_label import ElidedLabel
 URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 MAX_DEPTH = 6
 VIEW_MIN_WIDTH = 280  # the conversation itself never gets narrower than this
+COMPOSER_SHARE = 45  # percent of the pane's height the composer may take at most
 PANE_MIN_WIDTH = 340  # header buttons and the composer's top row, without the side slot
 INDENT = 22
 MENTION_FILL = "#EEF4FD"
@@ -414,6 +415,11 @@ class ConversationPane(QWidget):
         fits = self.side_fits(event.size().width())
         for widget in self._side_widgets():
             widget.setVisible(fits)
+        items = (self.composer_slot.itemAt(i) for i in range(self.composer_slot.count()))
+        for widget in (item.widget() for item in items):
+            if widget is not None:  # the conversation keeps at least half of a short pane
+                widget.setMaximumHeight(max(widget.minimumSizeHint().height(),
+                                            event.size().height() * COMPOSER_SHARE // 100))
         super().resizeEvent(event)
 
     def clear(self) -> None:
