@@ -97,3 +97,19 @@ def test_closing_with_unsaved_words_asks(qtbot, dialog):
     dialog.answers = ["discard"]
     dialog.close()
     assert not dialog.isVisible()
+
+
+def test_the_dialog_shows_the_name_the_composer_signs_with(qtbot, answer_services):
+    """The composer signed "— Juniper & Rye Bakery" while the dialog showed the business
+    and signature empty and previewed "— your shop"."""
+    answer_services.business = answer_services.signature = ""
+    answer_services.store.restore_builtins(builtin_specs())
+    account = answer_services.store.accounts()[0]
+    dialog = TemplatesDialog(answer_services, account=account)
+    qtbot.addWidget(dialog)
+    name = account.display_name
+    assert name and name in dialog.business.placeholderText()
+    assert f"— {name}" in dialog.signature.placeholderText()
+    dialog.edit(next(t for t in dialog.templates if "{signature}" in t.body))
+    assert dialog.preview.text().endswith(f"— {name}")
+    assert "your shop" not in dialog.preview.text()

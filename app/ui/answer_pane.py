@@ -260,7 +260,8 @@ class AnswerPane(QObject):
             menu.popup(self.snooze_button.mapToGlobal(below))
 
     def open_templates(self) -> TemplatesDialog:
-        dialog = TemplatesDialog(self.services, self.window)
+        account = self.composer.account or (self.accounts[0] if self.accounts else None)
+        dialog = TemplatesDialog(self.services, self.window, account=account)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.templates_changed.connect(self.composer.set_templates)
         dialog.show()

@@ -128,7 +128,7 @@ class Corrections(QObject):
         self.window.thread_model.update_thread(row)
         pane = self.window.conversation_pane
         if pane.thread is not None and pane.thread.id == row.id:
-            pane.show_thread(row, posts)
+            pane.show_thread(row, posts, pane.pending)
         self.window.refresh_side()
 
     # -- the word list and rescoring -------------------------------------------------

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import templates as tpl
-from app.core.models import Author, Network, Template, TemplateKind
+from app.core.models import Account, Author, Network, Template, TemplateKind
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES
 
@@ -69,9 +69,13 @@ class TemplatesDialog(QDialog):
 
     templates_changed = Signal(object)
 
-    def __init__(self, services: AnswerServices, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AnswerServices, parent: QWidget | None = None,
+                 account: Account | None = None) -> None:
+        """`account`: the shop account whose name fills {business} when none is set here
+        (the composer's fallback), shown as the placeholder and in the preview."""
         super().__init__(parent)
         self.services = services
+        self.account = account
         self.setWindowTitle("Reply templates")
         self.setStyleSheet(STYLE)
         self.resize(880, 560)
@@ -85,9 +89,14 @@ class TemplatesDialog(QDialog):
 
         profile = QFormLayout()
         self.business = QLineEdit(services.business, self)
-        self.business.setPlaceholderText("Your shop's name, e.g. Juniper & Rye Bakery")
+        fallback = services.business_for(account) if account is not None else ""
+        self.business.setPlaceholderText(
+            f"{fallback} (your account's name; type to change)" if fallback
+            else "Your shop's name, e.g. Juniper & Rye Bakery")
         self.signature = QLineEdit(services.signature, self)
-        self.signature.setPlaceholderText("How you sign off, e.g. — Priya at Juniper & Rye")
+        self.signature.setPlaceholderText(
+            f"{services.signature_for(account)} (type to change)" if fallback
+            else "How you sign off, e.g. — Priya at Juniper & Rye")
         for edit in (self.business, self.signature):
             edit.textChanged.connect(self._update_preview)
             edit.editingFinished.connect(self._save_profile)
@@ -326,10 +335,12 @@ class TemplatesDialog(QDialog):
         self._update_preview()
 
     def _update_preview(self) -> None:
+        business = (self.business.text().strip()
+                    or (self.services.business_for(self.account) if self.account else "")
+                    or "your shop")
         context = tpl.FillContext.for_author(
-            SAMPLE, business=self.business.text().strip() or "your shop",
-            signature=self.signature.text().strip() or "— " + (
-                self.business.text().strip() or "your shop"),
+            SAMPLE, business=business,
+            signature=self.signature.text().strip() or "— " + business,
             original_text="Do you have anything gluten-free on Sundays?")
         try:
             self.preview.setText(tpl.fill(self.body.toPlainText(), context))
