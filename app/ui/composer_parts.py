@@ -29,8 +29,6 @@ AGE_TICK_MS = 20_000
 STYLE = """
 QFrame#composer { background: #FFFFFF; border-top: 1px solid #E3E6EA; }
 QLabel#composerTitle { font-weight: 600; color: #1F2328; }
-QComboBox#templatePicker { padding: 4px 8px; border: 1px solid #D0D5DB; border-radius: 6px;
-    background: #FFFFFF; }
 QToolButton { border: 1px solid #D0D5DB; border-radius: 6px; padding: 4px 10px;
     background: #FFFFFF; }
 QToolButton:hover { background: #F3F5F7; }
