@@ -91,6 +91,19 @@ class AnswerPane(QObject):
         self.snooze_button.setMenu(self.actions.snooze_menu(self.snooze_button))
         self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.undo_button = self._header_button(self.actions.undo_action, "Undo")
+        self.actions.undo_action.changed.connect(self._name_undo)
+        self._name_undo()
+
+    def _name_undo(self) -> None:
+        """The header's Undo says what it undoes, and whose conversation when not this one."""
+        stack = self.actions.stack
+        command = stack.command(stack.index() - 1) if stack.canUndo() else None
+        what = stack.undoText()
+        open_id = self.pane.thread.id if self.pane.thread is not None else None
+        elsewhere = command is not None and getattr(command, "thread_id", None) != open_id
+        self.undo_button.setText(f"Undo {what.split(':')[0].lower()} ({what.split(': ')[-1]})"
+                                 if elsewhere and what else "Undo")
+        self.undo_button.setToolTip(f"Undo {what} (U)" if what else "Nothing to undo")
 
     def _header_button(self, action: QAction, text: str) -> QToolButton:
         button = QToolButton(self.pane)
@@ -145,6 +158,7 @@ class AnswerPane(QObject):
         self.composer.set_thread(thread, posts, account)
         self.history.show_thread(thread, posts)
         self.actions.set_thread(thread)
+        self._name_undo()
         if account is None:
             self._load_accounts()
         self.refresh_conversation(thread.id, thread, posts)

@@ -195,7 +195,8 @@ class ConversationView(QTextBrowser):
         author = p.author.display_name or p.author.handle
         cursor.insertText(author, name)
         cursor.insertText(f"  {p.author.handle}", muted)
-        cursor.insertText(f"  ·  {theme.format_timestamp(p.created_at)}", muted)
+        when = theme.format_timestamp(p.created_at).replace(" ", "\u00a0")  # never wraps
+        cursor.insertText(f"  ·  {when}", muted)
         label = sp.label
         chip = QTextCharFormat(f.chip(label))
         reasons = sp.sentiment.reasons
