@@ -97,6 +97,7 @@ class Composer(QFrame):
         self.picker = QComboBox(self)
         self.picker.setObjectName("templatePicker")
         self.picker.setAccessibleName("Canned replies")
+        self.picker.setPlaceholderText("Canned replies…")
         self.picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.picker.setMinimumContentsLength(18)  # its width never follows a template title
@@ -256,24 +257,28 @@ class Composer(QFrame):
         return self.target.post.author.first_name if self.target else "them"
 
     def _fill_picker(self, ranked: list[Template], kind: str) -> None:
+        """The same order in every conversation (kinds, then titles), so the owner learns
+        where each reply is; the suggested kind is marked, not moved. Titles start the
+        row, so typing "So" in the open list jumps to "Sorry…"."""
         self.picker.clear()
-        self.picker.addItem("Canned replies…", None)
+        order = {k: i for i, k in enumerate(KIND_TITLES)}
         last = None
-        for template in ranked:
+        for template in sorted(ranked, key=lambda t: (order.get(t.kind.value, 99),
+                                                      t.title.lower(), t.id)):
             if template.kind != last:
                 last = template.kind
-                title = KIND_TITLES[template.kind.value]
+                title = KIND_TITLES[template.kind.value].upper()
                 if template.kind.value == kind:
-                    title += "  (suggested)"
+                    title += "  · suggested"
                 self.picker.addItem(title, None)
                 item = self.picker.model().item(self.picker.count() - 1)  # type: ignore[attr-defined]
                 item.setEnabled(False)
-            self.picker.addItem("    " + template.title, template.id)
-        self.picker.setCurrentIndex(0)
+            self.picker.addItem(template.title, template.id)
+        self.picker.setCurrentIndex(-1)  # shows the placeholder, not a fake first row
 
     def _on_picked(self, index: int) -> None:
         template_id = self.picker.itemData(index)
-        self.picker.setCurrentIndex(0)
+        self.picker.setCurrentIndex(-1)
         template = next((t for t in self.templates if t.id == template_id), None)
         if template is not None:
             self.use_template(template)
