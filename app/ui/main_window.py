@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
                 self.folder_view.currentIndex().row() != current:
             self.folder_view.setCurrentIndex(self.folder_model.index(current))
         self.status.set_accounts(accounts)
-        self.banner.setVisible(demo)
+        self.banner.show_state(demo, any(not a.is_demo for a in accounts))
         self.remove_demo_action.setEnabled(demo)
         self.accounts_loaded.emit(accounts)
 
