@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -20,11 +22,14 @@ from PySide6.QtCore import (
     Qt,
     QTextBoundaryFinder,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -34,6 +39,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
@@ -165,6 +171,16 @@ class ThreadDelegate(QStyledItemDelegate):
         # bar on narrow windows and clipped the ages).
         return QSize(1, self._font_set(option.font).height)
 
+    def chip_rect(self, row: ThreadRow, rect: QRect, base: QFont) -> QRect:
+        """Where paint() puts the sentiment chip of `row` drawn in `rect`."""
+        f = self._font_set(base)
+        lay = self._layout(row, f, rect.width(), base.key())
+        name_h = (f.bold_fm if row.unread else f.name_fm).height()
+        y = (rect.top() + PAD_Y + name_h + LINE_GAP + f.body_fm.lineSpacing() * 2
+             + LINE_GAP)
+        return QRect(rect.left() + STRIPE + PAD_X - 4 + LEFT_COL, y, lay.chip_w,
+                     f.small_fm.height() + 4)
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         row: ThreadRow | None = index.data(Roles.ThreadRole)
@@ -278,6 +294,18 @@ class ThreadDelegate(QStyledItemDelegate):
 _TINTS: dict[int, QColor] = {}
 
 
+def chip_tooltip(row: ThreadRow, reasons: tuple[str, ...]) -> str:
+    """What hovering a row's chip says: whose feeling it is, why, and what a click does."""
+    word = theme.sentiment_word(row.worst_label)
+    lines = [f"{word}: the unhappiest post in this conversation" if row.post_count > 1
+             else f"{word}: how this post reads"]
+    if row.post_count > 1:
+        lines.append("(the preview shows the latest post, which may read differently)")
+    lines += [f"• {r}" for r in reasons]
+    lines.append("Click to correct the label.")
+    return "\n".join(lines)
+
+
 def _wrap(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
     """Word-wrap plain text into at most `max_lines`, breaking only between words.
 
@@ -338,7 +366,13 @@ def _split_word(word: str, fm: QFontMetrics, width: int) -> tuple[str, str]:
 
 
 class ThreadListView(QListView):
-    """The thread list: uniform rows, plus a quiet message when a folder is empty."""
+    """The thread list: uniform rows, plus a quiet message when a folder is empty.
+
+    The sentiment chip works as in the conversation: hover says why (and that the
+    colour is the conversation's unhappiest post), a click emits `chip_clicked(id)`.
+    """
+
+    chip_clicked = Signal(int)  # thread id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -348,6 +382,33 @@ class ThreadListView(QListView):
         self._ages = QTimer(self, interval=AGE_TICK_MS)  # "5 min" becomes "6 min" by itself
         self._ages.timeout.connect(self.tick_ages)
         self._ages.start()
+
+    def chip_at(self, pos: QPoint) -> ThreadRow | None:
+        """The row whose chip is under `pos` (viewport coordinates)."""
+        index = self.indexAt(pos)
+        delegate = self.itemDelegate()
+        row = index.data(Roles.ThreadRole) if index.isValid() else None
+        if row is None or not isinstance(delegate, ThreadDelegate):
+            return None
+        hit = delegate.chip_rect(row, self.visualRect(index), self.font()).adjusted(-2, -2, 2, 2)
+        return row if hit.contains(pos) else None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            row = self.chip_at(event.pos())
+            if row is not None:
+                QToolTip.showText(event.globalPos(), chip_tooltip(
+                    row, self.indexAt(event.pos()).data(Roles.ReasonsRole) or ()),
+                    self.viewport())
+                return True
+        return super().viewportEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            row = self.chip_at(event.position().toPoint())
+            if row is not None:
+                self.chip_clicked.emit(row.id)
 
     def tick_ages(self) -> None:
         delegate = self.itemDelegate()
