@@ -13,10 +13,17 @@ from PySide6.QtWidgets import QApplication
 from app.main import build_window
 from app.storage.inbox_store import SqliteInboxStore
 from tests.fixtures.ui import OFFSCREEN_NOISE
-from tests.ui_layout_support import clipped_widgets, pane_rects
+from tests.ui_layout_support import app_look, clipped_widgets, pane_rects
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+
+
+@pytest.fixture(autouse=True)
+def styled(qapp):
+    """Measured in the app's own look (Fusion, its font and stylesheet)."""
+    with app_look(qapp):
+        yield
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tests import walkthrough
 from tests.fixtures.ui import OFFSCREEN_NOISE
-from tests.ui_layout_support import clipped_widgets
+from tests.ui_layout_support import app_look, clipped_widgets
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
 
 def test_the_walkthrough_finds_nothing_wrong_at_three_sizes(qapp, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    walks = walkthrough.run(tmp_path / "shots")
+    with app_look(qapp):
+        walks = walkthrough.run(tmp_path / "shots")
     assert [w.size for w in walks] == list(walkthrough.SIZES)
     for walk in walks:
         assert walk.problems == []

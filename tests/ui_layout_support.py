@@ -7,10 +7,12 @@ out. Panes are compared by their geometry in window coordinates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QWidget
 
 from app.ui.elided_label import ElidedLabel
 
@@ -57,3 +59,20 @@ def clipped_widgets(root: QWidget, *, meant_to_elide: tuple[QWidget, ...] = ()) 
         if combo.minimumSizeHint().width() > combo.width() + 1 or text_w > combo.width() - 24:
             found.append(f"combo {combo.currentText()!r}: {combo.width()} px wide")
     return found
+
+
+@contextmanager
+def app_look(app: QApplication) -> Iterator[None]:
+    """The app's own style, palette, font and stylesheet for a while, then the test
+    session's again (other tests measure against the plain look)."""
+    from app.ui.app_style import apply_style
+
+    saved = (app.style().name(), app.palette(), app.font(), app.styleSheet())
+    apply_style(app)
+    try:
+        yield
+    finally:
+        app.setStyleSheet(saved[3])
+        app.setStyle(saved[0])
+        app.setPalette(saved[1])
+        app.setFont(saved[2])

@@ -38,6 +38,7 @@ QToolButton#threadAction { border: 1px solid #D0D5DB; border-radius: 6px; paddin
     background: #FFFFFF; color: #1F2328; }
 QToolButton#threadAction:hover { background: #F3F5F7; }
 QToolButton#threadAction:disabled { color: #9AA1A9; }
+QToolButton#threadAction:focus { border: 2px solid #2F6FDB; padding: 3px 9px; }
 QToolButton#threadAction::menu-indicator { image: none; width: 0; }
 """
 

@@ -32,6 +32,9 @@ QLabel#composerTitle { font-weight: 600; color: #1F2328; }
 QToolButton { border: 1px solid #D0D5DB; border-radius: 6px; padding: 4px 10px;
     background: #FFFFFF; }
 QToolButton:hover { background: #F3F5F7; }
+QToolButton:focus { border: 2px solid #2F6FDB; padding: 3px 9px; }
+QPushButton:focus { border: 2px solid #2F6FDB; }
+QPushButton#primaryButton:focus { border: 2px solid #163A80; }
 QFrame#suggestionBar { background: #EEF4FD; border: 1px solid #C9DBF6; border-radius: 7px; }
 QFrame#suggestionBar[kind="apology"] { background: #FDF1E8; border-color: #F1CDB1; }
 QFrame#suggestionBar[kind="thanks"] { background: #E9F6F1; border-color: #B9E2D3; }

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QPen,
 )
 from PySide6.QtWidgets import (
     QListView,
@@ -206,6 +207,11 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), _colour(theme.BORDER))
         stripe = theme.sentiment_colour(row.worst_label)
         painter.fillRect(QRect(r.left(), r.top(), STRIPE, r.height() - 1), stripe)
+        if selected and option.state & QStyle.StateFlag.State_HasFocus:
+            ring = QPen(_colour(theme.ACCENT), 2)  # the keyboard is here: say so plainly
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(r).adjusted(STRIPE + 1, 1, -1, -2))
 
         name_fm, body_fm, small_fm = f.bold_fm if row.unread else f.name_fm, f.body_fm, f.small_fm
         left = r.left() + STRIPE + PAD_X - 4
