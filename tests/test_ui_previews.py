@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from app.ui.thread_delegate import _wrap
+from app.ui.preview_text import wrap_preview as _wrap
 
 PREVIEWS = [
     "@juniperrye those cardamom buns 😍🥐 I had two. No regrets.",
