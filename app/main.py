@@ -71,13 +71,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def split_subcommand(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """`shopkeep [--data-dir D] sync|export ARGS…`: (what app.main parses, ARGS or None).
+
+    Everything after `sync` or `export` belongs to that command's own parser (its
+    --help, --quiet, --account…); argparse's REMAINDER refused them when they
+    started with a dash.
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in SUBCOMMANDS:
+            return argv[:i + 1], argv[i + 1:]
+        if arg == "--data-dir":
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            break
+        i += 1
+    return argv, None
+
+
+def sub_data_dir(rest: list[str]) -> str | None:
+    """--data-dir given after the subcommand (the subcommand's parser also sees it)."""
+    found = argparse.ArgumentParser(add_help=False)
+    found.add_argument("--data-dir")
+    return found.parse_known_args(rest)[0].data_dir
+
+
 def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x", 1))
     except ValueError:
         raise SystemExit(
             f"shopkeep: --size wants WIDTHxHEIGHT, like 1440x900, not {text!r}") from None
-    return max(400, w), max(300, h)
+    if w <= 0 or h <= 0:
+        raise SystemExit(f"shopkeep: --size wants a positive WIDTHxHEIGHT, not {text!r}")
+    return w, h
 
 
 # ---------------------------------------------------------------- logging
@@ -130,6 +160,20 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
 
 
 # ---------------------------------------------------------------- the window
+
+
+NO_DISPLAY = ("shopkeep: there is no display to open the window on (neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set). Start Shopkeep from your desktop session, or "
+              "without a window: `shopkeep sync` fetches new mentions, `shopkeep screenshot "
+              "OUT.png` renders the window to a picture.")
+
+
+def has_display() -> bool:
+    """False on Linux with no X11 or Wayland session and no Qt platform chosen by hand."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
 
 
 def _corrupt_text(exc: DatabaseCorrupt) -> str:
@@ -221,12 +265,15 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     install_qt_message_handler()
     window = build_window(paths, demo=getattr(args, "demo", False))
     w, h = parse_size(args.size)
-    ok, filled = save_screenshot(window, args.out, size=(w, h), select=args.select,
-                                 suggested_reply=args.suggested_reply)
+    ok, filled, (gw, gh) = save_screenshot(window, args.out, size=(w, h), select=args.select,
+                                           suggested_reply=args.suggested_reply)
     if not ok:
         print(f"shopkeep: could not write {args.out}", file=sys.stderr)
         return 1
-    print(f"Saved {args.out} ({w}x{h}){filled}")
+    print(f"Saved {args.out} ({gw}x{gh}){filled}")
+    if (gw, gh) != (w, h):
+        print(f"shopkeep: the window cannot be smaller than {gw}x{gh}, so the picture is "
+              f"{gw}x{gh}, not {w}x{h}.", file=sys.stderr)
     return 0
 
 
@@ -245,19 +292,18 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
     return int(module.main(rest, paths))
 
 
+def run_subcommand_help(name: str, rest: list[str]) -> int:
+    import importlib
+
+    module = importlib.import_module(f"app.cli_{name}")
+    try:
+        module.main(["--help"], resolve_paths(None))
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
 # ---------------------------------------------------------------- main
-
-
-def data_dir_in(rest: list[str]) -> str | None:
-    """The value of a --data-dir given after a subcommand (`export OUT --data-dir X`)."""
-    for i, arg in enumerate(rest):
-        if arg == "--":
-            break
-        if arg == "--data-dir" and i + 1 < len(rest):
-            return rest[i + 1]
-        if arg.startswith("--data-dir="):
-            return arg.split("=", 1)[1]
-    return None
 
 
 def tell_without_window(text: str) -> None:
@@ -271,10 +317,12 @@ def tell_without_window(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    if unknown and args.command not in SUBCOMMANDS:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    head, rest = split_subcommand(sys.argv[1:] if argv is None else list(argv))
+    args = build_parser().parse_args(head)
+    if rest is not None:
+        args.rest = rest
+        if "-h" in rest or "--help" in rest:  # the command's own help, without a data folder
+            return run_subcommand_help(args.command, rest)
     if args.self_test:
         try:
             from app.self_test import run_self_test
@@ -283,10 +331,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(run_self_test())
 
-    # `export OUT --data-dir X` and `sync --data-dir X`: the flag after the command counts
-    # too, so the default data folder is never created or logged into by mistake.
-    paths = resolve_paths(getattr(args, "data_dir", None)
-                          or data_dir_in(getattr(args, "rest", None) or []))
+    paths = resolve_paths((sub_data_dir(rest) if rest is not None else None)
+                          or getattr(args, "data_dir", None))
     try:
         paths.ensure()
     except OSError as exc:
@@ -310,8 +356,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "screenshot":
             return run_screenshot(args, paths)
         if args.command in SUBCOMMANDS:
-            # argparse leaves a subcommand's own --options out of REMAINDER: pass both on.
-            return run_subcommand(args.command, [*unknown, *args.rest], paths)
+            return run_subcommand(args.command, list(args.rest), paths)
+        if not has_display():  # Qt would abort with a misleading "xcb-cursor0" text
+            print(NO_DISPLAY, file=sys.stderr)
+            return 2
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
         print(f"shopkeep: {exc.user_message}"

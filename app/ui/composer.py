@@ -29,6 +29,7 @@ from app.core.models import (
     StoredPost,
     Template,
     ThreadRow,
+    ThreadStatus,
 )
 from app.core.templates import FillContext
 from app.ui import compose_logic as logic
@@ -36,8 +37,10 @@ from app.ui import theme
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar
 from app.ui.draft_saver import DraftSaver
+from app.ui.elided_label import ElidedLabel
 from app.ui.reply_sender import Outgoing, ReplySender
 
+DEMO_WORDS = "Demo data: replies are not sent. Add your account to answer customers."
 LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
 
 
@@ -77,6 +80,9 @@ class Composer(QFrame):
         self._count_timer = QTimer(self, singleShot=True)
         self._count_timer.timeout.connect(self._update_count)
         self.setEnabled(False)
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(policy.Policy.Maximum)  # spare height goes to the conversation
+        self.setSizePolicy(policy)
 
     # -- construction ---------------------------------------------------------
 
@@ -85,14 +91,16 @@ class Composer(QFrame):
         col.setContentsMargins(16, 10, 16, 12)
         col.setSpacing(8)
         top = QHBoxLayout()
-        self.title = QLabel("Reply", self)
+        self.title = ElidedLabel("Reply", self)
         self.title.setObjectName("composerTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         top.addWidget(self.title, 1)
         self.picker = QComboBox(self)
         self.picker.setObjectName("templatePicker")
         self.picker.setAccessibleName("Canned replies")
-        self.picker.setMinimumWidth(260)
+        self.picker.setPlaceholderText("Canned replies…")
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(18)  # its width never follows a template title
         self.picker.activated.connect(self._on_picked)
         top.addWidget(self.picker)
         self.edit_templates = QToolButton(self)
@@ -127,7 +135,7 @@ class Composer(QFrame):
         self.editor.setAccessibleName("Reply text")
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(96)
-        self.editor.setMaximumHeight(170)
+        self.editor.setMaximumHeight(150)
         self.editor.textChanged.connect(self._on_text_changed)
         col.addWidget(self.editor)
 
@@ -139,7 +147,8 @@ class Composer(QFrame):
         self.reason = QLabel(self)
         self.reason.setObjectName("sendReason")
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
-        bottom.addWidget(self.reason)
+        self.reason.setWordWrap(True)  # a long reason wraps; it never widens the pane
+        bottom.addWidget(self.reason, 2)
         self.counter = QLabel(self)
         self.counter.setObjectName("charCounter")
         self.counter.setAccessibleName("Characters used")
@@ -218,40 +227,58 @@ class Composer(QFrame):
         ranked = logic.rank_templates(self.templates, kind, logic.customer_texts(self.posts))
         self.suggested = ranked[0] if ranked and ranked[0].kind.value == kind else None
         why = logic.WHY_WORDS[kind]
-        if self.suggested is not None:
+        if self.already_answered():
+            # "Use it" here invited a second reply to a post the shop had answered
+            self.suggestion_text.setText(
+                f"You have answered {self._first_name()}'s latest post. Anything you send "
+                "now is a second reply.")
+            self.use_button.setVisible(False)
+        elif self.suggested is not None:
             self.suggestion_text.setText(
                 f"{why}, so {logic.KIND_WORDS[kind]} fits. "
                 f"Suggested: “{self.suggested.title}”, filled in for {self._first_name()}.")
         else:
             self.suggestion_text.setText(f"{why}. Write {logic.KIND_WORDS[kind]} in your words.")
-        self.use_button.setVisible(self.suggested is not None)
+        self.use_button.setVisible(self.suggested is not None and not self.already_answered())
         self.suggestion.setProperty("kind", kind)
         self.suggestion.style().unpolish(self.suggestion)
         self.suggestion.style().polish(self.suggestion)
         self._fill_picker(ranked, kind)
 
+    def already_answered(self) -> bool:
+        """The thread is Replied, or the shop posted after the customer's latest post."""
+        if self.thread is not None and self.thread.status is ThreadStatus.REPLIED:
+            return True
+        target = self.target
+        return target is not None and any(
+            p.is_own and p.post.created_at > target.post.created_at for p in self.posts)
+
     def _first_name(self) -> str:
         return self.target.post.author.first_name if self.target else "them"
 
     def _fill_picker(self, ranked: list[Template], kind: str) -> None:
+        """The same order in every conversation (kinds, then titles), so the owner learns
+        where each reply is; the suggested kind is marked, not moved. Titles start the
+        row, so typing "So" in the open list jumps to "Sorry…"."""
         self.picker.clear()
-        self.picker.addItem("Canned replies…", None)
+        order = {k: i for i, k in enumerate(KIND_TITLES)}
         last = None
-        for template in ranked:
+        for template in sorted(ranked, key=lambda t: (order.get(t.kind.value, 99),
+                                                      t.title.lower(), t.id)):
             if template.kind != last:
                 last = template.kind
-                title = KIND_TITLES[template.kind.value]
+                title = KIND_TITLES[template.kind.value].upper()
                 if template.kind.value == kind:
-                    title += "  (suggested)"
+                    title += "  · suggested"
                 self.picker.addItem(title, None)
                 item = self.picker.model().item(self.picker.count() - 1)  # type: ignore[attr-defined]
                 item.setEnabled(False)
-            self.picker.addItem("    " + template.title, template.id)
-        self.picker.setCurrentIndex(0)
+            self.picker.addItem(template.title, template.id)
+        self.picker.setCurrentIndex(-1)  # shows the placeholder, not a fake first row
 
     def _on_picked(self, index: int) -> None:
         template_id = self.picker.itemData(index)
-        self.picker.setCurrentIndex(0)
+        self.picker.setCurrentIndex(-1)
         template = next((t for t in self.templates if t.id == template_id), None)
         if template is not None:
             self.use_template(template)
@@ -312,6 +339,8 @@ class Composer(QFrame):
     def send_problem(self) -> str:
         if self.thread is None or self.target is None:
             return "Pick a conversation first."
+        if self.thread.is_demo or (self.account is not None and self.account.is_demo):
+            return DEMO_WORDS
         return logic.send_problem(self.editor.toPlainText(), self.length(),
                                   theme.NETWORK_NAMES[self.thread.network])
 
@@ -332,7 +361,8 @@ class Composer(QFrame):
             tip += f"; includes {check.prefix.strip()}, added in front automatically"
         self.counter.setToolTip(tip + ".")
         problem = self.send_problem() if self.thread else ""
-        self.reason.setText(problem if self.editor.toPlainText().strip() or not problem else "")
+        shown = problem if self.editor.toPlainText().strip() or problem == DEMO_WORDS else ""
+        self.reason.setText(shown)
         self.reason.setProperty("error", bool(problem and check.over))
         self.reason.style().unpolish(self.reason)
         self.reason.style().polish(self.reason)
@@ -388,6 +418,7 @@ class Composer(QFrame):
             self._set_text("")
             if row is not None:
                 self.thread = row
+                self._refresh_suggestion()
         if row is not None:
             self.replied.emit(row)
         self.draft_presence_changed.emit(item.thread_id, False)

@@ -13,7 +13,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -49,9 +49,29 @@ EMPTY_TEXTS: dict[Folder, str] = {
 }
 
 
+def default_split(width: int, mins: tuple[int, int]) -> list[int]:
+    """Folders | list | conversation widths for a window `width` wide.
+
+    Set once, when the window is first shown (and by the filter bar): after that only
+    the user's drag or the window's size moves a pane, never the content shown.
+    """
+    folders = max(mins[0], min(240, width * 16 // 100))
+    threads = max(mins[1], min(460, width * 30 // 100))
+    return [folders, threads, max(0, width - folders - threads)]
+
+
 def empty_text(query: ThreadQuery) -> str:
+    """What an empty list says: never "no mentions yet" when filters hid them."""
+    filtered = any(v is not None for v in (query.network, query.label, query.status,
+                                           query.since, query.until))
+    if query.search and filtered:
+        return (f"No conversations match “{query.search}” with these filters.\n"
+                "Clear (above the list) shows every conversation again.")
     if query.search:
         return f"No conversations match “{query.search}”."
+    if filtered:
+        return ("No conversations match these filters.\n"
+                "Clear (above the list) shows every conversation again.")
     return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
 
 
@@ -71,6 +91,7 @@ class MainWindow(MenuWindow):
         self.accounts: list[Account] = []
         self._query = ThreadQuery()
         self._open_token = 0
+        self._split_done = False
         self.setWindowTitle("Shopkeep")
         self.setWindowIcon(theme.icon("shopkeep"))
         self.resize(1280, 800)
@@ -171,9 +192,21 @@ class MainWindow(MenuWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([220, 420, 640])
+        self.apply_default_split()
         col.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def apply_default_split(self) -> None:
+        panes = [self.splitter.widget(i) for i in range(2)]
+        mins = tuple(max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panes)
+        self.splitter.setSizes(default_split(max(self.width(), self.minimumSizeHint().width()),
+                                             mins))  # type: ignore[arg-type]
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._split_done:
+            self._split_done = True
+            self.apply_default_split()
+        super().showEvent(event)
 
     # -- loading ---------------------------------------------------------------
 
@@ -203,7 +236,7 @@ class MainWindow(MenuWindow):
                 self.folder_view.currentIndex().row() != current:
             self.folder_view.setCurrentIndex(self.folder_model.index(current))
         self.status.set_accounts(accounts)
-        self.banner.setVisible(demo)
+        self.banner.show_state(demo, any(not a.is_demo for a in accounts))
         self.remove_demo_action.setEnabled(demo)
         self.accounts_loaded.emit(accounts)
 
