@@ -1,4 +1,5 @@
-"""After Send, the open conversation shows the reply and says Replied (issue 21 item 4).
+"""After Send, the open conversation shows the reply at once (issue 21 item 4); it says
+"Reply waiting" until the reply is on the server, then Replied (issue 19 item 16).
 
 The header said "1 post · Needs reply" while the row said "Replied · 2 posts", and
 the reply was missing, until another conversation was opened and this one again.
@@ -29,7 +30,7 @@ def test_the_open_conversation_shows_the_reply_the_moment_it_is_queued(qtbot, an
     composer.editor.setFocus()
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    assert "2 posts · Replied" in pane.subtitle.full_text()
+    assert "2 posts · Needs reply · Reply waiting" in pane.subtitle.full_text()
     text = pane.view.toPlainText()
     assert "Thanks, Jess! See you at the weekend." in text and "Queued" in text
 

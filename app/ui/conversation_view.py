@@ -449,9 +449,13 @@ class ConversationPane(QWidget):
         who = thread.author_name or thread.author_handle
         self.title.setText(who)
         n = len(posts) + len(self.pending)
+        # A reply counts once it is on the server; until then the header says it waits.
+        states = {i.state for i in self.pending} - {OutboxState.SENT}
+        waiting = ([theme.REPLY_STATE_WORDS["failed"]] if OutboxState.FAILED in states else
+                   [theme.REPLY_STATE_WORDS["waiting"]] if states else [])
         self.subtitle.setText(" · ".join([
             thread.author_handle, theme.NETWORK_NAMES[thread.network],
             f"{n} post{'s' if n != 1 else ''}", theme.STATUS_WORDS[thread.status],
-            theme.sentiment_word(thread.worst_label)]))
+            *waiting, theme.sentiment_word(thread.worst_label)]))
         self.view.show_posts(posts, self.pending)
         self.stack.setCurrentIndex(1)
