@@ -310,6 +310,20 @@ def backup_if_due(
     return backup_now(db, backup_dir, now=now, keep=keep)
 
 
+def _check_with_server_first(path: Path) -> None:
+    """Replies waiting in the backup may have gone out since: mark them tried, so the
+    sender asks the server before posting any of them again."""
+    from app.storage.outbox import mark_restored_unclear  # outbox's tables import this module
+
+    conn = sqlite3.connect(str(path))
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox_item'").fetchone():
+            marked = mark_restored_unclear(conn)
+            log.info("%d waiting replies will be checked with the server first", marked)
+    finally:
+        conn.close()
+
+
 def restore_last_backup(db_path: Path, backup_dir: Path, *, now: datetime | None = None) -> Path:
     """Put the newest healthy backup in place of the database (which must be closed).
 
@@ -331,6 +345,7 @@ def restore_last_backup(db_path: Path, backup_dir: Path, *, now: datetime | None
                 extra.rename(extra.with_name(f"{extra.name}.replaced-{_stamp(now)}"))
         tmp = db_path.with_name(db_path.name + ".restoring")
         shutil.copy2(candidate, tmp)
+        _check_with_server_first(tmp)
         tmp.replace(db_path)
         log.info("Restored %s from %s", db_path, candidate)
         return candidate

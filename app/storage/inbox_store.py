@@ -378,8 +378,8 @@ class SqliteInboxStore:
             return outbox.delete(item_id)
 
     @contextmanager
-    def sending_lock(self, account_id: int) -> Iterator[bool]:
-        """Held while one process sends this account's replies; yields whether it is ours.
+    def sending_lock(self, account_id: int) -> Iterator[int]:
+        """Held while one process sends this account's replies; yields a core `SendLock`.
 
         Beside the database file, so every process on that file shares it. A
         database with no file (in memory) belongs to one process, which needs none.

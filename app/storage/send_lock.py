@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.core.outbox import SendLock
+
 log = logging.getLogger(__name__)
 
 if sys.platform == "win32":
@@ -46,23 +48,23 @@ else:
 
 
 @contextmanager
-def hold(path: Path) -> Iterator[bool]:
-    """Take the lock at `path` if nobody holds it, without waiting; yields whether we did.
+def hold(path: Path) -> Iterator[SendLock]:
+    """Take the lock at `path` if nobody holds it, without waiting; yields OURS or OTHERS.
 
     If the lock file cannot be made (a read-only or full disk), the pass goes on
-    unlocked: the idempotency key still keeps a reply from going out twice.
+    UNLOCKED: the idempotency key and the items' lease keep a reply from going out twice.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         log.warning("cannot use the send lock %s (%s); sending without it", path.name, exc)
-        yield True
+        yield SendLock.UNLOCKED
         return
     try:
         got = _try_lock(fd)
         try:
-            yield got
+            yield SendLock.OURS if got else SendLock.OTHERS
         finally:
             if got:
                 _unlock(fd)
