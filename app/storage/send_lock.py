@@ -22,28 +22,28 @@ log = logging.getLogger(__name__)
 if sys.platform == "win32":
     import msvcrt
 
-    def _try_lock(fd: int) -> bool:
+    def try_lock(fd: int) -> bool:
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # the first byte; the file is empty
         except OSError:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 else:
     import fcntl
 
-    def _try_lock(fd: int) -> bool:
+    def try_lock(fd: int) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
@@ -62,11 +62,11 @@ def hold(path: Path) -> Iterator[SendLock]:
         yield SendLock.UNLOCKED
         return
     try:
-        got = _try_lock(fd)
+        got = try_lock(fd)
         try:
             yield SendLock.OURS if got else SendLock.OTHERS
         finally:
             if got:
-                _unlock(fd)
+                unlock(fd)
     finally:
         os.close(fd)
