@@ -273,11 +273,20 @@ class SqliteInboxStore:
 
     @translated
     def save_draft(
-        self, thread_id: int, text: str, template_id: int | None = None
+        self, thread_id: int, text: str, template_id: int | None = None, *,
+        seen: datetime | drafts.Overwrite | None = drafts.OVERWRITE,
     ) -> m.Draft | None:
-        """Keep what the user typed; blank text removes the draft (returns None)."""
+        """Keep what the user typed; blank text removes the draft (returns None).
+
+        `seen`: see drafts.save_draft (a merged-away thread's draft follows it; text
+        the editor never showed is kept)."""
         with write_transaction(self._db):
-            return drafts.save_draft(thread_id, text, template_id)
+            return drafts.save_draft(thread_id, text, template_id, seen=seen)
+
+    @translated
+    def surviving_thread(self, thread_id: int) -> int:
+        """The thread `thread_id` was merged into by a late parent post, or itself."""
+        return drafts.surviving_thread(thread_id)
 
     @translated
     def get_draft(self, thread_id: int) -> m.Draft | None:
