@@ -131,3 +131,17 @@ def test_a_draft_the_editor_lacks_is_put_around_the_typed_text_not_over_it(
     assert text == "Hi Ann,\n\nThanks for waiting! x"
     assert composer.editor.textCursor().position() == len(text)
     assert answer_window.store.get_draft(row.id).text == text
+
+
+def test_a_new_conversation_that_reuses_a_merged_away_id_keeps_its_own_draft(
+        store: Any, shop_account: Any, make_post: Any) -> None:
+    """SQLite may give the merged-away thread's id to the next new conversation: the
+    merge's forwarding must not send that conversation's drafts elsewhere."""
+    orphan, late_parent = _merge_story(store, shop_account.id, make_post)
+    store.ingest(shop_account.id, [late_parent], KeywordScorer())
+    result = store.ingest(shop_account.id, [make_post("n1", "@shop new question", minutes=30)],
+                          KeywordScorer())
+    [fresh] = result.new_thread_ids
+    assert store.surviving_thread(fresh) == fresh
+    saved = store.save_draft(fresh, "Hi, a new answer")
+    assert saved.thread_id == fresh and store.get_draft(fresh).text == "Hi, a new answer"

@@ -68,14 +68,19 @@ def _keep_both(stored: str, typed: str) -> str:
 
 
 def surviving_thread(thread_id: int) -> int:
-    """The thread `thread_id` was merged into (following every later merge), or itself."""
+    """The thread `thread_id` was merged into (following every later merge), or itself.
+
+    A thread that exists is itself: SQLite may hand a merged-away thread's id to a
+    new conversation, and that one's drafts must stay its own.
+    """
     seen_ids = {thread_id}
-    while True:
+    while not t.Thread.select().where(t.Thread.id == thread_id).exists():
         row = t.ThreadMerge.get_or_none(t.ThreadMerge.source_id == thread_id)
         if row is None or row.target_id in seen_ids:
             return thread_id
         thread_id = row.target_id
         seen_ids.add(thread_id)
+    return thread_id
 
 
 def merge_drafts(source_id: int, target_id: int) -> None:
