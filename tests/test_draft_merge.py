@@ -142,6 +142,7 @@ def test_a_new_conversation_that_reuses_a_merged_away_id_keeps_its_own_draft(
     result = store.ingest(shop_account.id, [make_post("n1", "@shop new question", minutes=30)],
                           KeywordScorer())
     [fresh] = result.new_thread_ids
+    assert fresh == orphan  # the id came back
     assert store.surviving_thread(fresh) == fresh
     saved = store.save_draft(fresh, "Hi, a new answer")
     assert saved.thread_id == fresh and store.get_draft(fresh).text == "Hi, a new answer"
