@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -45,6 +46,8 @@ from app.storage.database import restore_last_backup
 from app.storage.inbox_store import SqliteInboxStore
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import client_for, mastodon_account
+
+pytestmark = pytest.mark.timeout(400)  # a failure's shrinking needs longer than a pass
 
 WORDS = st.sampled_from(["sorry", "parcel", "tomorrow", "refund", "thanks", "bread"])
 TAG = re.compile(r"\bzq\d+\b")
