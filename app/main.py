@@ -245,7 +245,7 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
         window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
     from app.ui.single_window import WindowBeacon
 
-    WindowBeacon(beacon_name(paths), window)  # a second start raises this window
+    WindowBeacon(beacon_path(paths), window)  # a second start raises this window
     app.aboutToQuit.connect(lambda: quit_quickly(window))
     show_window(window)
     if os.environ.get("SHOPKEEP_EXIT_AFTER_PAINT"):  # start-up benchmarks (bench/)
@@ -266,12 +266,9 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
     return code
 
 
-def beacon_name(paths: AppPaths) -> str:
-    """The local socket a running window listens on: one per data folder."""
-    import hashlib
-
-    digest = hashlib.sha256(str(paths.data_dir).encode("utf-8")).hexdigest()[:16]
-    return f"shopkeep-{digest}"
+def beacon_path(paths: AppPaths) -> Path:
+    """Where a second start asks the open window to come forward (one per data folder)."""
+    return paths.database.with_name(paths.database.name + ".raise")
 
 
 def claim_data_folder(paths: AppPaths) -> Any:
@@ -289,7 +286,7 @@ def claim_data_folder(paths: AppPaths) -> Any:
 
     pid = lock.holder_pid()
     who = f" (process {pid})" if pid else ""
-    if ask_first_to_raise(beacon_name(paths)):
+    if ask_first_to_raise(beacon_path(paths)):
         log.info("Shopkeep is already open%s; brought its window to the front", who)
         print(f"shopkeep: Shopkeep is already open{who}; its window was brought to the "
               "front.", file=sys.stderr)

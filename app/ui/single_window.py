@@ -1,49 +1,43 @@
 """A second start of Shopkeep on the same data folder brings the open window forward.
 
-The open window listens on a local socket named for its data folder; a second
-start (which could not take the folder's lock) connects, asks once, and exits.
-The lock decides who owns the folder; the socket only carries the request.
+The folder's lock decides who owns it; this only carries the request. The second
+start (which could not take the lock) leaves a small request file beside the
+database; the open window looks for it every half second, comes to the front and
+removes it, which is the answer. A file and a timer, not a socket: no network
+module in the frozen app, and nothing to clean up after a crash.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
-REQUEST = b"raise\n"
-ANSWER = b"ok\n"
+POLL_MS = 500
 
 
 class WindowBeacon(QObject):
-    """Listens for "raise" from a second start and brings `window` to the front."""
+    """Watches for a second start's request and brings `window` to the front."""
 
-    def __init__(self, name: str, window: QWidget) -> None:
+    def __init__(self, request: Path, window: QWidget) -> None:
         super().__init__(window)
+        self._request = Path(request)
         self._window = window
-        self._server = QLocalServer(self)
-        # We hold the folder's lock, so a socket left by a crashed window is stale.
-        QLocalServer.removeServer(name)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if self._server.listen(name):
-            log.info("listening for a second start of Shopkeep")
-        else:
-            log.warning("cannot listen for a second start: %s", self._server.errorString())
-        self._server.newConnection.connect(self._on_connection)
+        self._request.unlink(missing_ok=True)  # left by a crash: nobody waits for it now
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+        log.info("listening for a second start of Shopkeep")
 
-    def _on_connection(self) -> None:
-        while self._server.hasPendingConnections():
-            sock = self._server.nextPendingConnection()
-            sock.readyRead.connect(lambda s=sock: self._on_request(s))
-            sock.disconnected.connect(sock.deleteLater)
-
-    def _on_request(self, sock: QLocalSocket) -> None:
-        if not bytes(sock.readAll().data()).startswith(REQUEST.strip()):
-            sock.disconnectFromServer()
+    def check(self) -> None:
+        if not self._request.exists():
             return
         window = self._window
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
@@ -51,19 +45,24 @@ class WindowBeacon(QObject):
         window.raise_()
         window.activateWindow()
         log.info("a second start of Shopkeep asked for this window")
-        sock.write(ANSWER)
-        sock.flush()
+        try:
+            self._request.unlink()  # the answer: the second start sees it gone
+        except OSError as exc:
+            log.warning("could not answer the second start: %s", exc)
 
 
-def ask_first_to_raise(name: str, timeout_ms: int = 3000) -> bool:
+def ask_first_to_raise(request: Path, timeout_s: float = 3.0) -> bool:
     """From a second start: ask the open window to come forward; True if it answered."""
-    sock = QLocalSocket()
-    sock.connectToServer(name)
-    if not sock.waitForConnected(timeout_ms):
+    request = Path(request)
+    try:
+        request.write_text(str(os.getpid()), encoding="ascii")
+    except OSError as exc:
+        log.warning("could not ask the open window to come forward: %s", exc)
         return False
-    sock.write(REQUEST)
-    sock.flush()
-    answered = sock.waitForReadyRead(timeout_ms) and bytes(
-        sock.readAll().data()).startswith(ANSWER.strip())
-    sock.disconnectFromServer()
-    return bool(answered)
+    deadline = time.monotonic() + timeout_s
+    while request.exists():
+        if time.monotonic() >= deadline:
+            request.unlink(missing_ok=True)
+            return False
+        time.sleep(0.05)
+    return True
