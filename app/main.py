@@ -24,6 +24,7 @@ from app.core.paths import AppPaths, resolve_paths, resources_dir
 
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
+    from app.storage.owner_lock import FolderLock
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
@@ -271,7 +272,7 @@ def beacon_path(paths: AppPaths) -> Path:
     return paths.database.with_name(paths.database.name + ".raise")
 
 
-def claim_data_folder(paths: AppPaths) -> Any:
+def claim_data_folder(paths: AppPaths) -> FolderLock | None:
     """One window per data folder: take its lock (held until the process ends), or
     bring the window already open to the front and return None.
 
@@ -303,7 +304,7 @@ def claim_data_folder(paths: AppPaths) -> Any:
 def offer_pending_restore(paths: AppPaths) -> bool:
     """At every start while a damaged file is set aside (by `shopkeep sync`, say) and
     the owner has not answered yet: offer the last backup again."""
-    from app.storage.database import damaged_copies, mark_handled
+    from app.storage.database import damaged_copies
 
     pending = damaged_copies(paths.database)
     if not pending:
@@ -313,13 +314,23 @@ def offer_pending_restore(paths: AppPaths) -> bool:
                               "Shopkeep found its database file damaged earlier and kept it "
                               "aside, so nothing was deleted. The inbox here now may be "
                               "missing what that file held."))
-    restored = offer_restore(paths, exc)
-    mark_handled(pending)  # answered: yes restores, no keeps the inbox as it is
-    return restored
+    return offer_restore(paths, exc)  # answered: yes restores, no keeps the inbox as it is
 
 
 def offer_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
-    """After a damaged database: offer the newest automatic backup, else start fresh."""
+    """After a damaged database: offer the newest automatic backup, else start fresh.
+
+    Once the owner has answered, the damaged copies set aside so far are not offered
+    again (they stay on disk)."""
+    from app.storage.database import damaged_copies, mark_handled
+
+    try:
+        return _ask_to_restore(paths, exc)
+    finally:
+        mark_handled(damaged_copies(paths.database))
+
+
+def _ask_to_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
     from app.storage.database import list_backups, restore_last_backup
     from app.ui.dialogs import ask, tell
 

@@ -182,3 +182,25 @@ def test_a_second_window_on_one_data_folder_brings_the_first_forward(tmp_path: P
     finally:
         first.kill()
         first.communicate(timeout=30)
+
+
+def test_a_damage_the_window_found_itself_is_not_offered_twice(
+        backed_up_inbox: tuple[AppPaths, int], monkeypatch: Any) -> None:
+    """The window found the damage at start and the owner answered: the next start
+    does not ask about the same file again."""
+    from app.main import offer_restore
+
+    paths, _ = backed_up_inbox
+    paths.database.write_bytes(b"garbage, not SQLite" * 500)
+    with pytest.raises(DatabaseCorrupt) as info:
+        open_store(paths)
+    asked: list[str] = []
+
+    def say_no(_parent: Any, _title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", say_no)
+    assert not offer_restore(paths, info.value)
+    assert not offer_pending_restore(paths)
+    assert len(asked) == 1
