@@ -26,6 +26,7 @@ from app.main_wiring import read_settings as read_settings
 from app.main_wiring import update_settings as update_settings
 
 if TYPE_CHECKING:
+    from app.storage.owner_lock import FolderLock
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
@@ -37,7 +38,7 @@ SCREENSHOT_SIZE = (1440, 900)
 # ---------------------------------------------------------------- arguments
 
 
-SUBCOMMANDS = ("sync", "export", "report")
+SUBCOMMANDS = ("sync", "export", "report", "restore")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="fill the composer with the suggested canned reply")
     for name, text in (("sync", "sync every account without a window"),
                        ("export", "export conversations"),
-                       ("report", "print response times and feelings over a period")):
+                       ("report", "print response times and feelings over a period"),
+                       ("restore", "put the last automatic backup back")):
         cmd = sub.add_parser(name, parents=[common], help=text, add_help=False)
         cmd.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -196,12 +198,19 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
 
     app = make_application([])
     install_qt_message_handler()
+    owner = claim_data_folder(paths)  # held (a local) until the window closes
+    if owner is None:
+        return 0  # the window already open came to the front instead
     try:
+        offer_pending_restore(paths)
         window = build_window(paths, demo=demo, autosync=True)
     except DatabaseCorrupt as exc:
         log.error("Database damaged: %s", exc)
         offer_restore(paths, exc)
         window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
+    from app.ui.single_window import WindowBeacon
+
+    WindowBeacon(beacon_path(paths), window)  # a second start raises this window
     app.aboutToQuit.connect(lambda: quit_quickly(window))
     show_window(window)
     if os.environ.get("SHOPKEEP_EXIT_AFTER_PAINT"):  # start-up benchmarks (bench/)
@@ -222,8 +231,70 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
     return code
 
 
+def beacon_path(paths: AppPaths) -> Path:
+    """Where a second start asks the open window to come forward (one per data folder)."""
+    return paths.database.with_name(paths.database.name + ".raise")
+
+
+def claim_data_folder(paths: AppPaths) -> FolderLock | None:
+    """One window per data folder: take its lock (held until the process ends), or
+    bring the window already open to the front and return None.
+
+    Returns the held FolderLock; keep it referenced for the window's whole life.
+    """
+    from app.storage.owner_lock import window_lock
+
+    lock = window_lock(paths.database)
+    if lock.acquire():
+        return lock
+    from app.ui.single_window import ask_first_to_raise
+
+    pid = lock.holder_pid()
+    who = f" (process {pid})" if pid else ""
+    if ask_first_to_raise(beacon_path(paths)):
+        log.info("Shopkeep is already open%s; brought its window to the front", who)
+        print(f"shopkeep: Shopkeep is already open{who}; its window was brought to the "
+              "front.", file=sys.stderr)
+        return None
+    from app.ui.dialogs import tell
+
+    log.warning("Shopkeep is already open on %s%s and did not answer", paths.data_dir, who)
+    tell(f"Shopkeep is already open{who} on this computer, using {paths.data_dir}.\n\n"
+         "Switch to that window (or close it first). Two windows on one inbox could "
+         "undo each other's work.")
+    return None
+
+
+def offer_pending_restore(paths: AppPaths) -> bool:
+    """At every start while a damaged file is set aside (by `shopkeep sync`, say) and
+    the owner has not answered yet: offer the last backup again."""
+    from app.storage.database import damaged_copies
+
+    pending = damaged_copies(paths.database)
+    if not pending:
+        return False
+    exc = DatabaseCorrupt("set aside earlier", path=str(paths.database),
+                          damaged_path=str(pending[0]), user_message=(
+                              "Shopkeep found its database file damaged earlier and kept it "
+                              "aside, so nothing was deleted. The inbox here now may be "
+                              "missing what that file held."))
+    return offer_restore(paths, exc)  # answered: yes restores, no keeps the inbox as it is
+
+
 def offer_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
-    """After a damaged database: offer the newest automatic backup, else start fresh."""
+    """After a damaged database: offer the newest automatic backup, else start fresh.
+
+    Once the owner has answered, the damaged copies set aside so far are not offered
+    again (they stay on disk)."""
+    from app.storage.database import damaged_copies, mark_handled
+
+    try:
+        return _ask_to_restore(paths, exc)
+    finally:
+        mark_handled(damaged_copies(paths.database))
+
+
+def _ask_to_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
     from app.storage.database import list_backups, restore_last_backup
     from app.ui.dialogs import ask, tell
 
@@ -362,8 +433,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
-        print(f"shopkeep: {exc.user_message}"
-              + (f" Kept as {exc.damaged_path}." if exc.damaged_path else ""), file=sys.stderr)
+        from app.cli_restore import damaged_words
+
+        print(f"shopkeep: {damaged_words(exc, paths)}", file=sys.stderr)
         return 2
     except ShopkeepError as exc:
         log.warning("%s", exc)

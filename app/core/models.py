@@ -268,7 +268,8 @@ class OutboxItem:
     remote_id: str | None = None
     url: str = ""
     template_id: int | None = None
-    payload: str = "{}"  # JSON: extra fields the sender needs (visibility, cw, ...)
+    payload: str = "{}"  # JSON: extra fields the sender needs (replies known before it, ...)
+    updated_at: datetime | None = None  # the last state change: a 'sending' item's lease
 
 
 @dataclass(frozen=True, slots=True)

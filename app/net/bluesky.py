@@ -490,8 +490,11 @@ class BlueskyClient:
         return post_from_record(uri, cid, self._me(), record, raw_obj={
             "uri": uri, "cid": cid, "record": record})
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
-        """After an unclear failure: the reply if our repo already holds its record key."""
+    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
+                   exclude: frozenset[str] = frozenset(),
+                   not_before: datetime | None = None) -> Post | None:
+        """After an unclear failure: the reply if our repo already holds its record key
+        (the key is ours alone, so `exclude` and `not_before` are not needed here)."""
         return self._own_post(rkey_for(idempotency_key))
 
     def _own_post(self, rkey: str) -> Post | None:

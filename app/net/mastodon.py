@@ -381,17 +381,30 @@ class MastodonClient:
                 f"not {parent.remote_id!r}")
         return replace(post, root_remote_id=parent.root_remote_id or parent.remote_id)
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
-        """After a timeout/reset/5xx: our reply with this text under `parent`, if it exists."""
+    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
+                   exclude: frozenset[str] = frozenset(),
+                   not_before: datetime | None = None) -> Post | None:
+        """After a timeout/reset/5xx: our reply with this text under `parent`, if it exists.
+
+        Mastodon cannot look a post up by its Idempotency-Key, so an older reply with
+        the same words must not pass for ours: ids in `exclude` (known before this reply
+        was queued) and posts made before `not_before` are skipped, and the newest
+        remaining match wins.
+        """
         expected = _comparable(self.reply_text(parent, text))
         me = self._me().author.remote_id
         data = self._call("GET", f"/api/v1/statuses/{quote(parent.remote_id, safe='')}/context")
         _, descendants = parse_context(data)
-        for post in descendants:
-            if (post.parent_remote_id == parent.remote_id and post.author.remote_id == me
-                    and _comparable(post.text) == expected):
-                return replace(post, root_remote_id=parent.root_remote_id or parent.remote_id)
-        return None
+        found = [post for post in descendants
+                 if post.parent_remote_id == parent.remote_id and post.author.remote_id == me
+                 and post.remote_id not in exclude
+                 and (not_before is None or post.created_at >= not_before)
+                 and _comparable(post.text) == expected]
+        if not found:
+            return None
+        newest = max(found, key=lambda post: (post.created_at, len(post.remote_id),
+                                              post.remote_id))
+        return replace(newest, root_remote_id=parent.root_remote_id or parent.remote_id)
 
     # ------------------------------------------------------------ refresh
 

@@ -197,6 +197,7 @@ def outbox_item(row: t.OutboxItem) -> m.OutboxItem:
         url=row.url,
         template_id=row.template_id,
         payload=row.payload,
+        updated_at=row.updated_at,
     )
 
 

@@ -282,11 +282,20 @@ class SqliteInboxStore(SyncWorkStore):
 
     @translated
     def save_draft(
-        self, thread_id: int, text: str, template_id: int | None = None
+        self, thread_id: int, text: str, template_id: int | None = None, *,
+        seen: datetime | drafts.Overwrite | None = drafts.OVERWRITE,
     ) -> m.Draft | None:
-        """Keep what the user typed; blank text removes the draft (returns None)."""
+        """Keep what the user typed; blank text removes the draft (returns None).
+
+        `seen`: see drafts.save_draft (a merged-away thread's draft follows it; text
+        the editor never showed is kept)."""
         with write_transaction(self._db):
-            return drafts.save_draft(thread_id, text, template_id)
+            return drafts.save_draft(thread_id, text, template_id, seen=seen)
+
+    @translated
+    def surviving_thread(self, thread_id: int) -> int:
+        """The thread `thread_id` was merged into by a late parent post, or itself."""
+        return drafts.surviving_thread(thread_id)
 
     @translated
     def get_draft(self, thread_id: int) -> m.Draft | None:
@@ -387,8 +396,8 @@ class SqliteInboxStore(SyncWorkStore):
             return outbox.delete(item_id)
 
     @contextmanager
-    def sending_lock(self, account_id: int) -> Iterator[bool]:
-        """Held while one process sends this account's replies; yields whether it is ours.
+    def sending_lock(self, account_id: int) -> Iterator[int]:
+        """Held while one process sends this account's replies; yields a core `SendLock`.
 
         Beside the database file, so every process on that file shares it. A
         database with no file (in memory) belongs to one process, which needs none.

@@ -7,6 +7,7 @@ An idempotency key is unique, so enqueueing the same reply twice yields one item
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.storage import tables as t
 from app.storage.tables import utcnow
 
 St = m.OutboxState
+KNOWN_REPLIES = "known_replies"  # payload key: see `known_replies`
 
 ALLOWED: dict[St, tuple[St, ...]] = {
     St.SENDING: (St.QUEUED, St.FAILED),  # a failed item may be picked up again directly
@@ -45,6 +47,8 @@ def enqueue(
     if existing is not None:
         return convert.outbox_item(existing)
     thread = t.Thread.get_by_id(thread_id)
+    extra = dict(payload or {})
+    extra.setdefault(KNOWN_REPLIES, known_replies(thread_id, parent_remote_id))
     row = t.OutboxItem.create(
         account=thread.account_id,
         thread=thread_id,
@@ -52,11 +56,46 @@ def enqueue(
         text=text,
         idempotency_key=idempotency_key,
         template_id=template_id,
-        payload=json.dumps(dict(payload or {}), ensure_ascii=False),
+        payload=json.dumps(extra, ensure_ascii=False),
     )
     if drop_draft:
         t.Draft.delete().where(t.Draft.thread == thread_id).execute()
     return convert.outbox_item(row)
+
+
+def known_replies(thread_id: int, parent_remote_id: str) -> list[str]:
+    """The shop's replies under this parent that exist before a new one is queued.
+
+    Recorded with the item, so after an unclear send an older reply with the same
+    words is never taken for the new one (Mastodon cannot look up by key).
+    """
+    own = (
+        t.Post.select(t.Post.remote_id)
+        .where(
+            (t.Post.thread == thread_id)
+            & (t.Post.parent_remote_id == parent_remote_id)
+            & (t.Post.is_own == True)  # noqa: E712 (peewee builds SQL from ==)
+        )
+    )
+    sent = t.OutboxItem.select(t.OutboxItem.remote_id).where(
+        (t.OutboxItem.parent_remote_id == parent_remote_id)
+        & t.OutboxItem.remote_id.is_null(False)
+    )
+    return sorted({r.remote_id for r in own} | {r.remote_id for r in sent})
+
+
+RESTORED_UNCLEAR_SQL = (
+    "UPDATE outbox_item SET attempts = 1, last_error = ? "
+    "WHERE state != 'sent' AND attempts = 0"
+)
+RESTORED_NOTE = "restored from a backup, so Shopkeep asks the server first"
+
+
+def mark_restored_unclear(conn: sqlite3.Connection) -> int:
+    """After a restore, every reply not known as sent may have gone out since the
+    backup was taken: mark it tried, so the sender asks the server before sending."""
+    with conn:
+        return conn.execute(RESTORED_UNCLEAR_SQL, (RESTORED_NOTE,)).rowcount
 
 
 def transition(

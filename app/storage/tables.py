@@ -241,6 +241,18 @@ class Draft(BaseModel):
     updated_at = UTCDateTimeField(default=utcnow)
 
 
+class ThreadMerge(BaseModel):
+    """Where a thread went when a late parent merged it into another one: a draft save
+    still on its way for the thread that went lands in the one that stayed."""
+
+    source_id = peewee.IntegerField(primary_key=True)  # the thread that went (no FK: gone)
+    target_id = peewee.IntegerField(index=True)
+    merged_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "thread_merge"
+
+
 class Template(BaseModel):
     kind = peewee.CharField()  # thanks / apology / answer / hello
     title = peewee.CharField()
@@ -285,4 +297,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     Draft,
     Template,
     OutboxItem,
+    ThreadMerge,
 )

@@ -140,6 +140,7 @@ class AnswerPane(QObject):
     def _connect(self) -> None:
         w = self.window
         w.thread_opened.connect(self.on_thread_opened)  # type: ignore[attr-defined]
+        w.thread_merged.connect(self.on_thread_merged)  # type: ignore[attr-defined]
         self.actions.thread_changed.connect(self._on_status_changed)
         self.actions.message.connect(self._status_message)
         self.composer.replied.connect(self._on_replied)
@@ -196,6 +197,13 @@ class AnswerPane(QObject):
         shown = next((p for p in self.pane.pending if p.id == item.id), None)
         if shown is not None and shown.state is not item.state:
             self.refresh_conversation(thread.id)
+
+    def on_thread_merged(self, old_id: int, thread: ThreadRow) -> None:
+        """The open thread joined `thread`: the composer carries on there, text intact."""
+        posts = list(self.pane.posts)
+        self.composer.follow_merge(old_id, thread, posts)
+        self.history.show_thread(thread, posts)
+        self.actions.set_thread(thread)
 
     def _account(self, account_id: int) -> Account | None:
         known = self.accounts or list(getattr(self.window, "accounts", []))

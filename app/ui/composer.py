@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.models import (
     Account,
+    Draft,
     Network,
     OutboxItem,
     StoredPost,
@@ -71,6 +72,7 @@ class Composer(QFrame):
         self.saver = DraftSaver(services.store, services.runner, self)
         self.saver.presence_changed.connect(self.draft_presence_changed)
         self.saver.failed.connect(self._show_note)
+        self.saver.reconciled.connect(self._on_reconciled)
         self.sender = ReplySender(services, self)
         self.sender.scripted.connect(self._on_scripted)
         self.sender.queued.connect(self._on_queued)
@@ -200,12 +202,59 @@ class Composer(QFrame):
         self._update_count()
 
     def _on_draft(self, token: int, draft: object) -> None:
-        if token != self._token:
+        if token != self._token or not isinstance(draft, Draft) or self.thread is None:
             return
-        if draft is not None and not self.editor.toPlainText():
-            self.template_id = getattr(draft, "template_id", None)
-            self._set_text(getattr(draft, "text", ""))
+        if not self.editor.toPlainText():
+            self.template_id = draft.template_id
+            self._set_text(draft.text)
             self.editor.moveCursor(QTextCursor.MoveOperation.End)
+            self.saver.mark_seen(self.thread.id, draft)
+        elif self._surround(self.editor.toPlainText(), draft.text):
+            self.saver.mark_seen(self.thread.id, draft)
+        # else: the editor holds text the draft lacks and the other way round; the
+        # next save keeps both (the store never overwrites a draft the editor lacks)
+
+    def follow_merge(self, old_id: int, thread: ThreadRow, posts: list[StoredPost]) -> None:
+        """The open conversation was merged into `thread` by a sync (a late parent post):
+        keep the editor's text and cursor as they are and carry on in `thread`."""
+        if self.thread is None or self.thread.id != old_id:
+            return
+        self.saver.follow(old_id, thread.id)
+        self.saver.flush()  # lands in `thread`; the store keeps whatever the merge moved
+        self._token += 1
+        token = self._token
+        self.thread, self.posts = thread, list(posts)
+        self.target = logic.reply_target(posts) or self.target
+        self.saver.load(thread.id, lambda draft: self._on_draft(token, draft))
+        self.sender.watch(thread.id)
+
+    def _on_reconciled(self, thread_id: int, sent: str, draft: object) -> None:
+        """The store kept more than the text sent (a draft this editor had not shown)."""
+        if self.thread is None or not isinstance(draft, Draft):
+            return
+        if self.thread.id not in (thread_id, draft.thread_id):
+            return
+        if not self._surround(sent, draft.text):
+            self._show_note("This reply's saved draft had more text; it is kept in Drafts.")
+
+    def _surround(self, held: str, whole: str) -> bool:
+        """Add what `whole` has around `held` to the editor (which shows `held`, maybe
+        typed on since) without moving the cursor: never swap text under it."""
+        core = held.strip()
+        at = whole.find(core) if core else -1
+        if at < 0:
+            return False
+        current = self.editor.toPlainText()
+        before, after = whole[:at], whole[at + len(core):]
+        if before and not current.startswith(before):
+            cursor = QTextCursor(self.editor.document())
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            cursor.insertText(before)
+        if after and not current.endswith(after):
+            cursor = QTextCursor(self.editor.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(after)
+        return True
 
     def clear_thread(self) -> None:
         self.saver.flush()
