@@ -398,11 +398,23 @@ def backup_if_due(
     return backup_now(db, backup_dir, now=now, keep=keep)
 
 
+# After a restore, every reply not known as sent may have gone out since the backup was
+# taken: it is marked tried, so the sender asks the server before sending it again.
+RESTORED_UNCLEAR_SQL = (
+    "UPDATE outbox_item SET attempts = 1, last_error = ? "
+    "WHERE state != 'sent' AND attempts = 0"
+)
+RESTORED_NOTE = "restored from a backup, so Shopkeep asks the server first"
+
+
+def mark_restored_unclear(conn: sqlite3.Connection) -> int:
+    with conn:
+        return conn.execute(RESTORED_UNCLEAR_SQL, (RESTORED_NOTE,)).rowcount
+
+
 def _check_with_server_first(path: Path) -> None:
     """Replies waiting in the backup may have gone out since: mark them tried, so the
     sender asks the server before posting any of them again."""
-    from app.storage.outbox import mark_restored_unclear  # outbox's tables import this module
-
     conn = sqlite3.connect(str(path))
     try:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox_item'").fetchone():

@@ -7,7 +7,6 @@ An idempotency key is unique, so enqueueing the same reply twice yields one item
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -82,20 +81,6 @@ def known_replies(thread_id: int, parent_remote_id: str) -> list[str]:
         & t.OutboxItem.remote_id.is_null(False)
     )
     return sorted({r.remote_id for r in own} | {r.remote_id for r in sent})
-
-
-RESTORED_UNCLEAR_SQL = (
-    "UPDATE outbox_item SET attempts = 1, last_error = ? "
-    "WHERE state != 'sent' AND attempts = 0"
-)
-RESTORED_NOTE = "restored from a backup, so Shopkeep asks the server first"
-
-
-def mark_restored_unclear(conn: sqlite3.Connection) -> int:
-    """After a restore, every reply not known as sent may have gone out since the
-    backup was taken: mark it tried, so the sender asks the server before sending."""
-    with conn:
-        return conn.execute(RESTORED_UNCLEAR_SQL, (RESTORED_NOTE,)).rowcount
 
 
 def transition(

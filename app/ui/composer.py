@@ -27,6 +27,7 @@ from app.core.models import (
     Draft,
     Network,
     OutboxItem,
+    OutboxState,
     StoredPost,
     Template,
     ThreadRow,
@@ -62,6 +63,7 @@ class Composer(QFrame):
         self.setObjectName("composer")
         self.setStyleSheet(STYLE)
         self.thread: ThreadRow | None = None
+        self._reply_item: OutboxItem | None = None  # this thread's latest outbox reply
         self.posts: list[StoredPost] = []
         self.account: Account | None = None
         self.target: StoredPost | None = None
@@ -295,8 +297,13 @@ class Composer(QFrame):
         self._fill_picker(ranked, kind)
 
     def already_answered(self) -> bool:
-        """The thread is Replied, or the shop posted after the customer's latest post."""
+        """The thread is Replied, a reply to it waits in the outbox (it stays in Needs reply
+        until the server has it), or the shop posted after the customer's latest post."""
         if self.thread is not None and self.thread.status is ThreadStatus.REPLIED:
+            return True
+        item = self._reply_item
+        if (self.thread is not None and item is not None and item.thread_id == self.thread.id
+                and item.state is not OutboxState.FAILED):
             return True
         target = self.target
         return target is not None and any(
@@ -462,6 +469,7 @@ class Composer(QFrame):
     def _on_queued(self, item: OutboxItem, row: ThreadRow | None) -> None:
         self._update_count()
         if self.thread is not None and item.thread_id == self.thread.id:
+            self._reply_item = item
             self.saver.discard(item.thread_id)
             self.template_id = None
             self._set_text("")
@@ -479,6 +487,10 @@ class Composer(QFrame):
     def _on_state(self, item: OutboxItem | None) -> None:
         network = self.thread.network if self.thread else Network.MASTODON
         self.outbox.show_item(item, network)
+        answered = self.already_answered()
+        self._reply_item = item
+        if self.already_answered() != answered:
+            self._refresh_suggestion()
 
     def refresh_outbox(self) -> None:
         """Re-read the reply state now (main.py may call this when the sender reports)."""
