@@ -80,6 +80,9 @@ def describe(report: SyncReport) -> str:
                      "could not be sent (see the Outbox)")
     if report.waiting_items:
         parts.append(f"{report.waiting_items} still waiting")
+    if report.unreadable_posts:
+        n = report.unreadable_posts
+        parts.append(f"{n} post{'s' if n != 1 else ''} could not be read")
     more = "" if report.complete else " Older mentions will follow on the next sync."
     return f"{report.account_label}: OK, {', '.join(parts)}.{more}"
 

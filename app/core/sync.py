@@ -111,6 +111,7 @@ class SyncReport:
     failed_items: int = 0
     waiting_items: int = 0
     complete: bool = True  # False when a bound or a stop left older mentions for next time
+    unreadable_posts: int = 0  # items the server sent that could not be read (skipped)
     cancelled: bool = False
     error: ShopkeepError | None = field(default=None, compare=False)
     error_message: str = ""  # the plain sentence; "" when all went well
@@ -138,6 +139,7 @@ class _Tally:
         self.new_threads: list[int] = []
         self.updated: list[int] = []
         self.negative: list[int] = []
+        self.unreadable = 0
 
     def add(self, result: IngestResult) -> None:
         self.new_posts += result.new_posts
@@ -244,6 +246,7 @@ class SyncService:
         cursor = self._store.cursor(account.id, MENTIONS_CURSOR)
         batch = self._with_rate_limit(
             lambda: client.mentions(cursor, max_items=self.max_mentions), cancel)
+        tally.unreadable += batch.skipped
         mentions = sorted(batch.posts, key=lambda p: p.created_at)
         if mentions:
             tally.add(self._store.ingest(account.id, mentions, self._score))
@@ -365,5 +368,6 @@ class SyncService:
             new_negative_post_ids=tuple(tally.negative),
             sent_items=sent, failed_items=failed, waiting_items=waiting,
             complete=complete and not cancelled, cancelled=cancelled,
+            unreadable_posts=tally.unreadable,
             error=error, error_message=message, account_state=state,
         )
