@@ -116,6 +116,7 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
         return 2
     try:
         store = SqliteInboxStore.open(paths.database)
+        credentials.use_folder(store.data_folder_id())  # the same entries as the window's
     except ShopkeepError as exc:
         print(f"shopkeep: {exc.user_message}", file=err)
         return 2

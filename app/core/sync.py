@@ -124,7 +124,7 @@ class SyncReport:
 
 def account_label(account: Account) -> str:
     """'@shop@example.social (Mastodon)': the full address, so two shops never look alike."""
-    handle = account.handle
+    handle = account.address  # @shop@example.com, as stored at sign-in
     if account.network is Network.MASTODON and handle.lstrip("@").count("@") == 0:
         host = urlsplit(account.server).netloc or account.server
         handle = f"@{handle.lstrip('@')}@{host}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -56,6 +57,8 @@ MAX_SPREAD = 5.0  # never wait longer than this between pages just to be polite
 MAX_PAGES = 100  # a fuse: twice the pages 2,000 mentions fill; the rest waits for the next sync
 EMPTY_PAGES = 3  # pages in a row with no mention in them: the rest is noise, stop here
 RETRY_PAUSE = 0.5  # seconds before asking once more after a 502/503/504 on a read
+READ_ONLY_TOKEN = ("This token can read but not reply: create one with write access "
+                   "(in your server's Development settings, tick \"write\") and paste it again.")
 DELETED_PARENT = ("The post you are answering was deleted, so the reply was not sent. "
                   "Nothing was posted.")
 
@@ -149,18 +152,18 @@ class MastodonClient:
         """Map a 4xx to the typed error the app understands (the body gives the words)."""
         message = _cleaned(error_message(resp.body))
         detail = f"{what}: HTTP {resp.status}: {message}"
-        said = f"HTTP {resp.status}: {message}" if message else f"HTTP {resp.status}"
+        said = f"error {resp.status}: {message}" if message else f"error {resp.status}"
         if resp.status == 401:
             return AuthError(detail)
         if resp.status == 400 and _AUTH_WORDS.search(message):
             return AuthError(detail)  # proxies and old servers answer bad tokens with 400 text
         if resp.status == 403 and _SCOPE_WORDS.search(message):
             return AuthError(detail, user_message=(
-                f"This sign-in does not allow Shopkeep to do that (the server said {said}). "
+                f"This sign-in does not allow Shopkeep to do that (the server answered {said}). "
                 "Sign in again so Shopkeep can ask for read and write access."))
         if resp.status == 403:
             return AuthError(detail, user_message=(
-                f"The server refused this account (it said {said}). "
+                f"The server refused this account (it answered {said}). "
                 "Sign in on the website to see why."))
         if resp.status in (404, 410):
             return NotFound(detail)
@@ -229,6 +232,28 @@ class MastodonClient:
             return acct.split("@", 1)[1].lower()
         self._read_instance()
         return self._instance_domain or (urlsplit(self.server).hostname or "")
+
+    def check_can_post(self) -> None:
+        """Refuse a token that can read but not post, without posting anything.
+
+        An empty status fails validation (422) only after the token's scopes passed;
+        a token without write access is refused before that (403). A server that
+        takes the empty post gets it deleted at once.
+        """
+        try:
+            data = self._call("POST", "/api/v1/statuses", json_body={"status": ""},
+                              headers={"Idempotency-Key": secrets.token_hex(16)})
+        except AuthError as exc:
+            if ": HTTP 403:" not in str(exc):
+                raise
+            said = str(exc).split(": HTTP 403:", 1)[1].strip()
+            raise AuthError(str(exc), user_message=(
+                f"{READ_ONLY_TOKEN[:-1]} (the server answered error 403: {said}).")) from exc
+        except (BadResponse, NotFound, TooLong):
+            return  # refused for what it says, not for who asks: the token may post
+        post = parse_status(data, "posted status")
+        log.warning("the server accepted an empty status %s; deleting it", post.remote_id)
+        self._call("DELETE", f"/api/v1/statuses/{quote(post.remote_id, safe='')}")
 
     def _me(self) -> Credentials:
         if self._creds is None:

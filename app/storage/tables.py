@@ -88,6 +88,7 @@ class Account(BaseModel):
     is_demo = peewee.BooleanField(default=False)
     max_chars = peewee.IntegerField(default=500)
     default_visibility = peewee.CharField(default="public")
+    domain = peewee.CharField(default="")  # where the account lives (@shop@<domain>)
     last_error = peewee.TextField(default="")
     created_at = UTCDateTimeField(default=utcnow)
 
