@@ -188,9 +188,19 @@ def test_max_items_bounds_the_first_sync(bluesky_error_server: ErrorServer) -> N
     assert len(batch.posts) == 3 and not batch.complete
 
 
+def _parent_still_there(server: ErrorServer) -> None:
+    """getPosts shows the parent: it was not deleted before the reply went out."""
+    server.route("app.bsky.feed.getPosts", 200, {"posts": [{
+        "uri": _parent().remote_id, "cid": "cid1", "indexedAt": "2026-01-01T00:00:00Z",
+        "author": {"did": "did:plc:c1", "handle": "c1.test"},
+        "record": {"$type": "app.bsky.feed.post", "text": "hi",
+                   "createdAt": "2026-01-01T00:00:00Z"}}]})
+
+
 def test_duplicate_rkey_500_returns_the_reply_already_stored(
         bluesky_error_server: ErrorServer) -> None:
     srv = bluesky_error_server
+    _parent_still_there(srv)
     key = make_tid()
     srv.route("com.atproto.identity.resolveHandle", 400, {"error": "InvalidRequest"})
     srv.route("com.atproto.repo.createRecord", 500, {"error": "InternalServerError"})
@@ -209,6 +219,7 @@ def test_duplicate_rkey_500_returns_the_reply_already_stored(
 def test_500_without_stored_record_stays_a_server_error(bluesky_error_server: ErrorServer
                                                         ) -> None:
     srv = bluesky_error_server
+    _parent_still_there(srv)
     srv.route("com.atproto.repo.createRecord", 500, {"error": "InternalServerError"})
     srv.route("com.atproto.repo.getRecord", 400, {"error": "RecordNotFound",
                                                   "message": "Could not locate record"})

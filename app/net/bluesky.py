@@ -25,6 +25,7 @@ from app.core.models import AccountInfo, Author, MentionBatch, Network, Post
 from app.net.bluesky_parse import (
     POST_NSID,
     ViewSummary,
+    cut_off,
     is_single_line,
     is_tid,
     notification_stamp,
@@ -56,6 +57,8 @@ MAX_PAGES = 200  # short pages are normal (the reason filter runs after paging);
 OVERLAP = timedelta(minutes=15)  # re-read this far behind the newest item; dedupe by uri
 MAX_SEEN = 500
 THREAD_DEPTH = 10
+MAX_DEEPER = 25  # levels of THREAD_DEPTH followed below a conversation's first answer
+EMPTY_PAGES = 10  # notification pages in a row that bring nothing new: stop, the rest is noise
 THREAD_PARENT_HEIGHT = 20
 ROOT_THREAD_TTL = 120.0  # seconds a fetched root thread is re-used by later mentions under it
 
@@ -218,7 +221,7 @@ class BlueskyClient:
             stop_before = datetime.now(UTC) - timedelta(days=days) if days else None
         seen_before = state[1] if state else {}
         found: dict[str, tuple[datetime, Post]] = {}
-        complete, api_cursor, pages = True, None, 0
+        complete, api_cursor, pages, empty = True, None, 0, 0
         while True:
             params: list[tuple[str, str]] = [("reasons", r) for r in REASONS]
             params += [("priority", "false"), ("limit", str(PAGE_LIMIT))]
@@ -230,6 +233,7 @@ class BlueskyClient:
             if not isinstance(items, list):
                 raise BadResponse("listNotifications without a notifications list")
             done = False
+            before = len(found)
             for item in items:
                 uri, when = notification_stamp(item)
                 if stop_before is not None and when < stop_before:
@@ -249,8 +253,9 @@ class BlueskyClient:
             if stop_before is not None and next_time is not None and next_time < stop_before:
                 break
             pages += 1
-            if pages >= MAX_PAGES:
-                complete = False
+            empty = 0 if len(found) > before else empty + 1
+            if pages >= MAX_PAGES or empty >= EMPTY_PAGES:
+                complete = False  # a server sending page after page of nothing new
                 break
             api_cursor = next_cursor
         seen = {**seen_before, **{uri: when for uri, (when, _) in found.items()}}
@@ -267,8 +272,34 @@ class BlueskyClient:
         return self._call("GET", "app.bsky.feed.getPostThread", appview=True, params={
             "uri": uri, "depth": THREAD_DEPTH, "parentHeight": parent_height})
 
-    def _thread(self, uri: str, parent_height: int) -> list[Post]:
-        return parse_thread(self._thread_body(uri, parent_height))
+    def _thread(self, uri: str, parent_height: int,
+                chain: frozenset[str] = frozenset()) -> list[Post]:
+        body = self._thread_body(uri, parent_height)
+        posts = parse_thread(body)
+        return posts + self._below(body, posts, chain | {uri})
+
+    def _below(self, body: dict[str, Any], posts: list[Post],
+               chain: frozenset[str] = frozenset()) -> list[Post]:
+        """The replies deeper than THREAD_DEPTH: each post the answer cut off is asked for
+        with its own replies (shared like a root thread), down to the end, so a 12-deep
+        reply is in the conversation too. `chain`: the posts above, never asked again."""
+        if len(chain) > MAX_DEEPER:
+            log.info("conversation deeper than %d levels; the rest is not fetched", MAX_DEEPER)
+            return []
+        known = {p.remote_id for p in posts}
+        extra: list[Post] = []
+        for uri in cut_off(body):
+            if uri in chain:
+                continue
+            try:
+                deeper = self._root_thread(uri, chain)
+            except NotFound:
+                continue  # deleted since: its replies went with it
+            for post in deeper:
+                if post.remote_id not in known:
+                    known.add(post.remote_id)
+                    extra.append(post)
+        return extra
 
     def thread(self, post: Post) -> list[Post]:
         """Ancestors (root first), the post, replies; other branches from the root too.
@@ -307,6 +338,7 @@ class BlueskyClient:
         except NotFound:
             return [replace(post, deleted=True)]
         fetched = parse_thread(body)
+        fetched += self._below(body, fetched, frozenset({post.remote_id}))
         around = [replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id
                   else p for p in fetched]
         root = next((p.root_remote_id for p in around if p.remote_id == post.remote_id), None)
@@ -330,7 +362,7 @@ class BlueskyClient:
         with self._root_lock:
             self._root_threads[root] = (time.monotonic(), future)
 
-    def _root_thread(self, root: str) -> list[Post]:
+    def _root_thread(self, root: str, chain: frozenset[str] = frozenset()) -> list[Post]:
         """The root's thread, fetched once for all the mentions under it (even in parallel)."""
         now = time.monotonic()
         with self._root_lock:
@@ -343,7 +375,7 @@ class BlueskyClient:
         future = entry[1]
         if owner:
             try:
-                future.set_result(self._thread(root, 0))
+                future.set_result(self._thread(root, 0, chain))
             except NotFound as exc:  # deleted: the same answer for every mention under it
                 future.set_exception(exc)
             except BaseException as exc:  # rate limit, outage: not kept, the next one asks
@@ -370,22 +402,30 @@ class BlueskyClient:
                 self._did_cache[handle] = None
         return self._did_cache[handle]
 
+    def _live_parent(self, parent: Post) -> Post:
+        """The post being answered, as the AppView shows it now. A reply to a deleted post
+        would be "sent" and point at nothing: refuse it before anything is posted."""
+        body = self._call("GET", "app.bsky.feed.getPosts", params={"uris": parent.remote_id},
+                          appview=True)
+        views = body.get("posts")
+        if not isinstance(views, list):
+            raise BadResponse("getPosts without a posts list")
+        if not views:
+            raise NotFound(f"{parent.remote_id} is gone", user_message=(
+                "The post you are answering was deleted (or its author blocks the shop), so "
+                "the reply was not sent. Nothing was posted."))
+        return parse_post_view(views[0])
+
     def _reply_refs(self, parent: Post) -> dict[str, dict[str, str]]:
         """reply.root and reply.parent strong refs: root = the parent's own root, or the parent."""
+        fresh = self._live_parent(parent)
         parent_ref = strong_ref({"uri": parent.remote_id, "cid": parent.cid})
         root_ref = None
         if parent_ref and (not parent.root_remote_id or parent.root_remote_id == parent.remote_id):
             root_ref = parent_ref
         elif parent_ref:
             root_ref = root_ref_from_raw(parent.raw_json)
-        if parent_ref is None or root_ref is None:  # not enough stored: ask the AppView
-            body = self._call("GET", "app.bsky.feed.getPosts", params={"uris": parent.remote_id},
-                              appview=True)
-            views = body.get("posts")
-            if not isinstance(views, list) or not views:
-                raise NotFound(f"{parent.remote_id} is gone", user_message=(
-                    "The post you are answering was deleted, so the reply cannot be attached."))
-            fresh = parse_post_view(views[0])
+        if parent_ref is None or root_ref is None:  # not enough stored: the AppView's view
             parent_ref = strong_ref({"uri": fresh.remote_id, "cid": fresh.cid})
             root_ref = root_ref_from_raw(fresh.raw_json) or parent_ref
         if parent_ref is None or root_ref is None:

@@ -21,6 +21,7 @@ from app.net.bluesky_richtext import decode
 
 POST_NSID = "app.bsky.feed.post"
 UNAVAILABLE_TEXT = "[post not available]"
+BLOCKED_TEXT = "[post not available: blocked]"
 WEB = "https://bsky.app"
 
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
@@ -272,13 +273,14 @@ def parse_post_views(body: Any) -> dict[str, ViewSummary]:
 
 
 def placeholder(uri: str, *, author_did: str = "", parent: str | None = None,
-                root: str | None = None, raw_obj: Any = None) -> Post:
+                root: str | None = None, raw_obj: Any = None,
+                text: str = UNAVAILABLE_TEXT) -> Post:
     """A deleted, blocked or missing post: kept so the thread shape stays intact."""
     did, _, rkey = split_uri(uri)
     did = author_did or did
     return Post(
         network=Network.BLUESKY, remote_id=uri, author=Author(Network.BLUESKY, did, did),
-        text=UNAVAILABLE_TEXT, created_at=tid_datetime(rkey) or _EPOCH, url=web_url(uri),
+        text=text, created_at=tid_datetime(rkey) or _EPOCH, url=web_url(uri),
         parent_remote_id=parent, root_remote_id=root if root != uri else None, deleted=True,
         raw_json=raw(raw_obj if raw_obj is not None else {"uri": uri}),
     )
@@ -303,14 +305,21 @@ def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) ->
         return parse_post_view(node.get("post"))
     if kind == "missing" and _str(node, "uri"):
         author = node.get("author") if isinstance(node.get("author"), Mapping) else {}
+        blocked = node.get("blocked") is True or _str(node, "$type").endswith("#blockedPost")
         return placeholder(node["uri"], author_did=_str(author, "did"), parent=parent,
-                           root=root, raw_obj=node)
+                           root=root, raw_obj=node,
+                           text=BLOCKED_TEXT if blocked else UNAVAILABLE_TEXT)
     return None  # an unknown union member: skip it rather than fail the thread
 
 
 def parse_thread(body: Any) -> list[Post]:
     """getPostThread -> ancestors (root first), the anchor, then replies depth-first."""
     node = body.get("thread") if isinstance(body, Mapping) else None
+    if _node_kind(node) == "missing" and isinstance(node, Mapping) and _str(node, "uri"):
+        # a customer who blocks the shop (or a deleted post): a state of this one post,
+        # never an error that stops the sync
+        missing = _node_post(node, None, None)
+        return [missing] if missing is not None else []
     if _node_kind(node) != "post":
         raise BadResponse("getPostThread did not return a post")
     anchor = parse_post_view(node.get("post"))
@@ -330,6 +339,31 @@ def parse_thread(body: Any) -> list[Post]:
     posts.append(anchor)
     _walk_replies(node, anchor.remote_id, root, posts)
     return posts
+
+
+def cut_off(body: Any, limit: int = 1000) -> list[str]:
+    """Posts in a getPostThread answer whose replies were left out: the AppView counts
+    replies under them (replyCount) but the answer stops there, at the depth asked for.
+    Their own threads hold the rest of the conversation."""
+    node = body.get("thread") if isinstance(body, Mapping) else None
+    found: list[str] = []
+    stack = [node]
+    seen = 0
+    while stack and seen < limit:
+        node = stack.pop()
+        seen += 1
+        if _node_kind(node) != "post" or not isinstance(node, Mapping):
+            continue
+        view = node.get("post")
+        replies = node.get("replies")
+        if isinstance(replies, list) and replies:
+            stack.extend(replies)
+            continue
+        count = view.get("replyCount") if isinstance(view, Mapping) else None
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0 \
+                and _str(view, "uri"):
+            found.append(view["uri"])
+    return found
 
 
 def is_single_line(body: Any) -> bool:
