@@ -194,3 +194,43 @@ def test_deleted_post_comes_back_deleted(mastodon_server: MastodonServer,
     mastodon_server.delete_status(status["id"])
     (gone,) = mastodon_client.thread(post)
     assert gone.deleted and gone.remote_id == status["id"] and gone.text == post.text
+
+
+def test_a_quote_of_the_shop_joins_the_inbox_with_the_quoted_post(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    (alice,) = people(mastodon_server, 1)
+    ours = mastodon_server.add_status(mastodon_server.owner, "New: rye sourdough on Fridays")
+    quote = mastodon_server.add_status(alice, "Finally! Best bread in town",
+                                       quote={"state": "accepted", "quoted_status": ours})
+    mastodon_server.add_notification("quote", alice, quote)
+    (post,) = mastodon_client.mentions(None).posts
+    assert post.remote_id == quote["id"] and post.is_mention
+    assert any("Quoted post by @shop" in m.label and "rye sourdough" in m.label
+               for m in post.media)
+
+
+def test_a_server_that_does_not_know_quotes_still_gives_the_mentions(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    (alice,) = people(mastodon_server, 1)
+    wanted = mastodon_server.add_mention(alice, "are you open today?")
+    mastodon_server.respond_next("/api/v1/notifications", 422,
+                                 {"error": "Validation failed: types is invalid"})
+    assert [p.remote_id for p in mastodon_client.mentions(None).posts] == [wanted["id"]]
+    last = mastodon_server.requests_to("/api/v1/notifications")[-1]
+    assert last.query["types[]"] == ["mention"]
+
+
+def test_one_unreadable_post_in_a_conversation_leaves_the_rest(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    alice, bob, _ = people(mastodon_server)
+    mention = mastodon_server.add_mention(alice, "is the cafe dog friendly?")
+    good = mastodon_server.add_status(bob, "@alice it is!", in_reply_to=mention)
+    odd = mastodon_server.add_status(bob, "@alice and cats?", in_reply_to=mention)
+    post = mastodon_client.mentions(None).posts[-1]
+    context = mastodon_server.context(mention["id"])
+    context["descendants"] = [good, {**odd, "account": None}]
+    mastodon_server.respond_next(f"/api/v1/statuses/{mention['id']}/context", 200, context)
+    assert [p.remote_id for p in mastodon_client.thread(post)] == [mention["id"], good["id"]]
