@@ -191,5 +191,6 @@ def test_a_server_that_refuses_the_loopback_redirect_gets_the_code_instead(
             dialog.code_edit.setText(user_copies_code(opened[1]))
             with qtbot.waitSignal(dialog.account_added, timeout=WAIT):
                 dialog.next_button.click()
+            assert f"@shop@{server.domain} " in dialog.identity.details.text()  # its address
     finally:
         runner.shutdown()
