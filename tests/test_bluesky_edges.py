@@ -109,3 +109,27 @@ def test_pages_that_bring_nothing_new_end_the_walk(bluesky_error_server: ErrorSe
     batch = client(srv).mentions(None)
     assert batch.posts == [] and not batch.complete
     assert len(srv.calls(LIST)) == EMPTY_PAGES
+
+
+def test_one_unreadable_notification_is_skipped_and_counted(
+        bluesky_error_server: ErrorServer) -> None:
+    srv = bluesky_error_server
+    good = {"uri": uri(1), "cid": "cid1", "reason": "mention", "indexedAt": WHEN,
+            "author": {"did": "did:plc:c1", "handle": "c1.test"}, "isRead": False,
+            "record": {"$type": "app.bsky.feed.post", "text": "hello shop", "createdAt": WHEN}}
+    broken = {**good, "uri": uri(2), "author": {"handle": "no-did.test"},
+              "record": {"$type": "app.bsky.feed.post", "text": "private words"}}
+    srv.route(LIST, 200, {"notifications": [broken, good]})
+    batch = client(srv).mentions(None)
+    assert [p.remote_id for p in batch.posts] == [uri(1)] and batch.skipped == 1
+
+
+def test_one_unreadable_reply_leaves_the_rest_of_the_conversation(
+        bluesky_error_server: ErrorServer) -> None:
+    srv = bluesky_error_server
+    thread = chain(0, 1)
+    unreadable = {"$type": "app.bsky.feed.defs#threadViewPost",
+                  "post": {**view(2), "author": {"handle": "no-did.test"}}}
+    thread["replies"].append(unreadable)
+    srv.route(THREAD, 200, {"thread": thread})
+    assert [p.remote_id for p in client(srv).thread(post_of(0))] == [uri(0), uri(1)]

@@ -99,6 +99,12 @@ def _iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _uri_of(item: Any) -> str:
+    """A notification's uri for a log line (never its text); "?" when it has none."""
+    uri = item.get("uri") if isinstance(item, dict) else None
+    return uri if isinstance(uri, str) and len(uri) < 300 else "?"
+
+
 def encode_cursor(newest: datetime, seen: dict[str, datetime]) -> str:
     keep = sorted(((t, u) for u, t in seen.items() if t >= newest - OVERLAP), reverse=True)
     return json.dumps({"v": 1, "t": newest.isoformat(),
@@ -221,7 +227,7 @@ class BlueskyClient:
             stop_before = datetime.now(UTC) - timedelta(days=days) if days else None
         seen_before = state[1] if state else {}
         found: dict[str, tuple[datetime, Post]] = {}
-        complete, api_cursor, pages, empty = True, None, 0, 0
+        complete, api_cursor, pages, empty, skipped = True, None, 0, 0, 0
         while True:
             params: list[tuple[str, str]] = [("reasons", r) for r in REASONS]
             params += [("priority", "false"), ("limit", str(PAGE_LIMIT))]
@@ -235,7 +241,15 @@ class BlueskyClient:
             done = False
             before = len(found)
             for item in items:
-                uri, when = notification_stamp(item)
+                try:
+                    uri, when = notification_stamp(item)
+                    if uri not in seen_before and uri not in found \
+                            and item.get("reason") in REASONS:
+                        parsed = parse_notification(item)
+                except BadResponse as exc:  # one unreadable item never blocks the rest
+                    skipped += 1
+                    log.warning("skipped notification %s: %s", _uri_of(item), exc)
+                    continue
                 if stop_before is not None and when < stop_before:
                     done = True
                     break
@@ -244,7 +258,7 @@ class BlueskyClient:
                 if len(found) >= max_items:
                     complete, done = False, True
                     break
-                found[uri] = (when, parse_notification(item))
+                found[uri] = (when, parsed)
             next_cursor = body.get("cursor")
             if done or not isinstance(next_cursor, str) or not next_cursor \
                     or next_cursor == api_cursor:
@@ -260,11 +274,12 @@ class BlueskyClient:
             api_cursor = next_cursor
         seen = {**seen_before, **{uri: when for uri, (when, _) in found.items()}}
         if not seen:
-            return MentionBatch(posts=[], cursor=cursor, complete=complete)
+            return MentionBatch(posts=[], cursor=cursor, complete=complete, skipped=skipped)
         newest = max([*seen.values(), *([state[0]] if state else [])])
         posts = [post for _, post in sorted(found.values(), key=lambda wp: wp[0])]
         self._expect_threads(posts)
-        return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete)
+        return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete,
+                            skipped=skipped)
 
     # ------------------------------------------------------------ threads
 

@@ -9,6 +9,7 @@ Post lets a later parser fix re-read stored posts.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from typing import Any
 from app.core.errors import BadResponse
 from app.core.models import Author, MediaLink, Network, Post
 from app.net.bluesky_richtext import decode
+
+log = logging.getLogger(__name__)
 
 POST_NSID = "app.bsky.feed.post"
 UNAVAILABLE_TEXT = "[post not available]"
@@ -331,7 +334,11 @@ def parse_thread(body: Any) -> list[Post]:
         cursor = cursor.get("parent") if _node_kind(cursor) == "post" else None
     ancestors: list[Post] = []
     for ancestor in chain:
-        post = _node_post(ancestor, None, root)
+        try:
+            post = _node_post(ancestor, None, root)
+        except BadResponse as exc:  # the posts above an unreadable one stay out of reach
+            log.warning("skipped an unreadable post above %s: %s", anchor.remote_id, exc)
+            post = None
         if post is None:
             break
         ancestors.append(post)
@@ -402,7 +409,11 @@ def _walk_replies(node: Mapping[str, Any], parent: str, root: str, out: list[Pos
         if child is done:
             stack.pop()
             continue
-        post = _node_post(child, parent_uri, root) if isinstance(child, Mapping) else None
+        try:
+            post = _node_post(child, parent_uri, root) if isinstance(child, Mapping) else None
+        except BadResponse as exc:  # one unreadable reply: leave it (and below it) out
+            log.warning("skipped an unreadable reply under %s: %s", parent_uri, exc)
+            continue
         if post is None:
             continue
         out.append(post)

@@ -417,7 +417,11 @@ class MastodonClient:
     def thread(self, post: Post) -> list[Post]:
         """Ancestors (root first), the post, descendants; a deleted post comes back deleted."""
         try:
-            fresh = self.status(post.remote_id)
+            try:
+                fresh = self.status(post.remote_id)
+            except BadResponse as exc:  # unreadable now: keep what we had, read the rest
+                log.warning("status %s could not be read again: %s", post.remote_id, exc)
+                fresh = post
             data = self._call("GET", f"/api/v1/statuses/{quote(post.remote_id, safe='')}/context")
         except NotFound:
             return [replace(post, deleted=True)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -387,6 +388,9 @@ class NotificationPage:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def __iter__(self) -> Iterator[NotificationItem]:
+        return iter(self.items)
 
 
 INBOX_TYPES = ("mention", "quote", "quoted_update")  # what becomes a post in the inbox
