@@ -7,10 +7,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from app.account_service import AppAccountService
+from app.core.ports import ThreadQuery
+from app.core.sync import SyncService
 from app.net.bluesky import THREAD_DEPTH, BlueskyClient
 from app.net.bluesky_parse import BLOCKED_TEXT
 from app.net.bluesky_session import login
 from tests.fixtures.bluesky import Devnet, DevnetAccount, now_iso
+from tests.fixtures.storage import KeywordScorer
 
 
 def shop_client(devnet: Devnet) -> tuple[DevnetAccount, BlueskyClient]:
@@ -62,3 +66,41 @@ def test_a_customer_who_blocks_the_shop_after_the_sync_fails_nothing(devnet: Dev
             (post["uri"], True, BLOCKED_TEXT)]
     finally:
         client.close()
+
+
+def test_syncing_after_a_customer_blocked_the_shop_still_works(
+        devnet: Devnet, store: Any, keychain: Any) -> None:
+    person = devnet.create_account("shop")
+    accounts = AppAccountService(store, keychain, bluesky_service=devnet.pds_url,
+                                 plc_url=devnet.plc_url)
+    account = accounts.add_bluesky(person.handle, devnet.create_app_password(person))
+    service = SyncService(store, accounts.connections.client_for, KeywordScorer())
+    dan = devnet.create_account("dan")
+    try:
+        post = devnet.post(dan, f"@{person.handle} rude staff today", mention=[person])
+        devnet.wait_for_uri(person, post["uri"])
+        assert service.sync_account(account).new_posts == 1
+        devnet.xrpc("POST", "com.atproto.repo.createRecord", token=dan.access, body={
+            "repo": dan.did, "collection": "app.bsky.graph.block",
+            "record": {"$type": "app.bsky.graph.block", "subject": person.did,
+                       "createdAt": now_iso()}})
+        deadline = time.monotonic() + 15
+        while not blocked_for(devnet, person, post["uri"]):  # the AppView applies it shortly
+            assert time.monotonic() < deadline, "the block never reached the AppView"
+            time.sleep(0.1)
+
+        report = service.sync_account(account)  # refreshes the open conversation
+
+        assert report.ok, report.error_message
+        (row,) = store.list_threads(ThreadQuery(account_id=account.id), 0, 10)
+        (kept,) = store.thread_posts(row.id)
+        assert kept.post.text == "@" + person.handle + " rude staff today"  # what they wrote
+    finally:
+        accounts.connections.close()
+
+
+def blocked_for(devnet: Devnet, viewer: DevnetAccount, uri: str) -> bool:
+    """getPostThread as `viewer` sees it (asked through the PDS, as the app asks)."""
+    body = devnet.xrpc("GET", "app.bsky.feed.getPostThread", token=viewer.access,
+                       params={"uri": uri, "depth": 0})
+    return bool(body["thread"].get("blocked"))
