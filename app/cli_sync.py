@@ -52,7 +52,7 @@ class Progress:
                                                                 SyncStep.DONE else 0)
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
             count = f" {done}/{total}" if total else ""
-            self.out.write(f"\r\x1b[2K{account.handle}: [{bar}] {words}{count}")
+            self.out.write(f"\r\x1b[2K{account.address}: [{bar}] {words}{count}")
             if step is SyncStep.DONE:
                 self.out.write("\r\x1b[2K")
             self.out.flush()
@@ -60,7 +60,7 @@ class Progress:
         if self._last != (account.id, step):  # one line per step, not per conversation
             self._last = (account.id, step)
             if step is not SyncStep.DONE:
-                self.out.write(f"{account.handle}: {words}\n")
+                self.out.write(f"{account.address}: {words}\n")
                 self.out.flush()
 
 
