@@ -194,3 +194,34 @@ def test_a_server_that_refuses_the_loopback_redirect_gets_the_code_instead(
             assert f"@shop@{server.domain} " in dialog.identity.details.text()  # its address
     finally:
         runner.shutdown()
+
+
+def test_accounts_saved_before_the_domain_was_kept_get_it_at_their_next_check(
+        tmp_path: Any, keychain: Any) -> None:
+    from app.storage.database import open_database
+    from app.storage.migrations import MIGRATIONS, migrate
+
+    path = tmp_path / "old" / "shopkeep.sqlite3"
+    path.parent.mkdir()
+    db = open_database(path)
+    migrate(db, [step for step in MIGRATIONS if step[0] <= 3])
+    db.execute_sql("ALTER TABLE account DROP COLUMN domain")  # as a v3 file really is
+    db.execute_sql(
+        "INSERT INTO account (network, server, handle, remote_id, display_name, state, is_demo,"
+        " max_chars, default_visibility, last_error, created_at)"
+        " VALUES ('mastodon', 'https://example.social', '@shop', '1', '', 'connected', 0, 500,"
+        " 'public', '', '2026-01-01 00:00:00')")
+    db.close()
+    store = SqliteInboxStore.open(path)  # migrates to the latest version
+    try:
+        (old,) = store.accounts()
+        assert old.domain == "" and account_label(old) == "@shop@example.social (Mastodon)"
+        with serving(account_domain="example.com") as server:
+            service = AppAccountService(store, keychain)
+            account = service.add_mastodon_token(server.url, server.token)
+            store.db.execute_sql("UPDATE account SET domain = '' WHERE id = ?", (account.id,))
+            assert store.accounts()[-1].domain == ""  # as if added by an older Shopkeep
+            assert service.check(store.accounts()[-1]).value == "connected"
+            assert store.accounts()[-1].domain == "example.com"
+    finally:
+        store.close()
