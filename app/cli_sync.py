@@ -59,7 +59,7 @@ class Progress:
                                                                 SyncStep.DONE else 0)
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
             count = f" {done}/{total}" if total else ""
-            self.out.write(f"\r\x1b[2K{account.handle}: [{bar}] {words}{count}")
+            self.out.write(f"\r\x1b[2K{account.address}: [{bar}] {words}{count}")
             if step is SyncStep.DONE:
                 self.out.write("\r\x1b[2K")
             self.out.flush()
@@ -67,7 +67,7 @@ class Progress:
         if self._last != (account.id, step):  # one line per step, not per conversation
             self._last = (account.id, step)
             if step is not SyncStep.DONE:
-                self.out.write(f"{account.handle}: {words}\n")
+                self.out.write(f"{account.address}: {words}\n")
                 self.out.flush()
 
 
@@ -94,6 +94,9 @@ def describe(report: SyncReport) -> str:
         n = report.unreadable_conversations
         parts.append(f"{n} conversation{'s' if n != 1 else ''} could not be read "
                      "(tried again later)")
+    if report.unreadable_posts:
+        n = report.unreadable_posts
+        parts.append(f"{n} post{'s' if n != 1 else ''} could not be read")
     reach = reach_words(report)
     more = f" {reach}." if reach else ""
     return f"{report.account_label}: OK, {', '.join(parts)}.{more}"
@@ -148,6 +151,7 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
         except ShopkeepError as exc:
             print(f"shopkeep: {exc.user_message}", file=err)
             return 2
+        credentials.use_folder(store.data_folder_id())  # the same entries as the window's
         return _sync(store, paths, args, credentials, out, err)
 
 

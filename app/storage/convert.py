@@ -34,6 +34,7 @@ def account(row: t.Account) -> m.Account:
         max_chars=row.max_chars,
         last_error=row.last_error,
         default_visibility=row.default_visibility,
+        domain=row.domain,
     )
 
 

@@ -9,6 +9,7 @@ worker): peewee gives each thread its own connection, WAL lets reads overlap.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -45,7 +46,7 @@ from app.storage.database import (
     write_transaction,
 )
 from app.storage.ingest import ingest_posts
-from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.migrations import MIGRATIONS, Migration, migrate, read_meta, write_meta
 from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
 from app.storage.sync_store import SyncWorkStore
@@ -102,6 +103,17 @@ class SqliteInboxStore(SyncWorkStore):
     # ------------------------------------------------------------ accounts
 
     @translated
+    @translated
+    def data_folder_id(self) -> str:
+        """A random id this database keeps for life: keychain entries are named with it,
+        so two data folders with the same account never overwrite each other's secret."""
+        with write_transaction(self._db):
+            value = read_meta(self._db, "data_folder_id")
+            if not value:
+                value = uuid.uuid4().hex
+                write_meta(self._db, "data_folder_id", value)
+        return value
+
     def accounts(self) -> list[m.Account]:
         return accounts.list_accounts()
 
@@ -132,8 +144,10 @@ class SqliteInboxStore(SyncWorkStore):
         handle: str | None = None,
         max_chars: int | None = None,
         default_visibility: str | None = None,
+        domain: str | None = None,
     ) -> m.Account:
         given = {
+            "domain": domain or None,
             "state": state.value if state is not None else None,
             "last_error": None if last_error is None else clean_error(last_error),
             "display_name": display_name,

@@ -71,12 +71,22 @@ def _v5_thread_merges(db: peewee.Database) -> None:
     db.create_tables([ThreadMerge], safe=True)
 
 
+def _v6_account_domain(db: peewee.Database) -> None:
+    """Each account's own domain, learnt at sign-in: on many servers it is not the host
+    the API answers on (@shop@example.com served by social.example.com), and without it
+    the shop @-mentioned itself in every reply."""
+    columns = {c.name for c in db.get_columns("account")}
+    if "domain" not in columns:
+        db.execute_sql("ALTER TABLE account ADD COLUMN domain VARCHAR(255) NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Migration] = [
     (1, _v1_initial),
     (2, _v2_bulk_fts),
     (3, _v3_angriest_indexes),
     (4, _v4_durable_sync),
     (5, _v5_thread_merges),
+    (6, _v6_account_domain),
 ]
 
 

@@ -88,6 +88,8 @@ class Account(BaseModel):
     is_demo = peewee.BooleanField(default=False)
     max_chars = peewee.IntegerField(default=500)
     default_visibility = peewee.CharField(default="public")
+    # where the account lives (@shop@<domain>); a default in the table too, for old rows
+    domain = peewee.CharField(default="", constraints=[peewee.SQL("DEFAULT ''")])
     last_error = peewee.TextField(default="")
     created_at = UTCDateTimeField(default=utcnow)
 
