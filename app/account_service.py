@@ -213,6 +213,11 @@ class AppAccountService:
         client = MastodonClient(server, token)
         try:
             info = client.verify()
+            client.check_can_post()  # a read-only token would fail every reply later
+        except BaseException:
+            if app is not None:
+                _quietly(lambda: revoke(app, token), "sign-out of a token that was refused")
+            raise
         finally:
             client.close()
         saved = {"access_token": token}
@@ -312,7 +317,8 @@ class AppAccountService:
             return self._note(account, AccountState.UNREACHABLE, exc)
         self.store.update_account(account.id, state=AccountState.CONNECTED, last_error="",
                                   display_name=info.display_name, max_chars=info.max_chars,
-                                  default_visibility=info.default_visibility)
+                                  default_visibility=info.default_visibility,
+                                  domain=info.domain)
         return AccountState.CONNECTED
 
     def _note(self, account: Account, state: AccountState, exc: ShopkeepError) -> AccountState:

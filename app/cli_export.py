@@ -41,7 +41,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         """argparse exits with 2; an export that did not happen is exit 1 here."""
-        raise UsageError(f"{message}. Try: python -m app export --help")
+        raise UsageError(f"{message}. Try: shopkeep export --help")
 
 
 class Progress:
@@ -81,6 +81,30 @@ def _day(text: str) -> datetime:
     return day.astimezone().astimezone(UTC)
 
 
+# The window's words (Complaint, Neutral, Praise); the older negative/positive still work.
+LABEL_WORDS = {"complaint": SentimentLabel.NEGATIVE, "neutral": SentimentLabel.NEUTRAL,
+               "praise": SentimentLabel.POSITIVE, "negative": SentimentLabel.NEGATIVE,
+               "positive": SentimentLabel.POSITIVE}
+FOLDER_WORDS = {"needs_reply": Folder.NEEDS_REPLY, "complaints": Folder.NEGATIVE,
+                "negative": Folder.NEGATIVE, "all": Folder.ALL, "done": Folder.DONE}
+
+
+def _label(text: str) -> str:
+    found = LABEL_WORDS.get(text.strip().lower())
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a feeling; use complaint, neutral or praise")
+    return found.value
+
+
+def _folder(text: str) -> str:
+    found = FOLDER_WORDS.get(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a folder; use needs_reply, complaints, all or done")
+    return found.value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shopkeep export",
                      description="Export conversations to a CSV (one row per post) or JSON "
@@ -88,12 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("out", metavar="OUT.csv|OUT.json", help="the file to write")
     parser.add_argument("--search", default="", metavar="WORDS",
                         help="only conversations with a post matching these words")
-    parser.add_argument("--folder", default=Folder.ALL.value,
-                        choices=[f.value for f in FOLDERS], help="default: all")
+    parser.add_argument("--folder", default=Folder.ALL.value, type=_folder,
+                        metavar="{needs_reply,complaints,all,done}", help="default: all")
     parser.add_argument("--account", type=int, metavar="ID", help="only this account")
     parser.add_argument("--network", choices=[n.value for n in Network])
-    parser.add_argument("--label", choices=[lb.value for lb in LABELS],
-                        help="the conversation's worst sentiment")
+    parser.add_argument("--label", type=_label, metavar="{complaint,neutral,praise}",
+                        help="how the conversation's unhappiest post reads")
     parser.add_argument("--since", metavar="YYYY-MM-DD",
                         help="active on or after this day")
     parser.add_argument("--until", metavar="YYYY-MM-DD",

@@ -13,11 +13,11 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app.core.clean_text import clean_line
 from app.core.connections import Connections
-from app.core.errors import KeychainUnavailable, ShopkeepError
+from app.core.errors import DatabaseCorrupt, KeychainUnavailable, ShopkeepError
 from app.core.models import Account
 from app.core.outbox import OutboxSender
 from app.core.paths import AppPaths
@@ -26,9 +26,14 @@ from app.core.settings import SettingsFile
 from app.core.sync import SyncReport, SyncService, SyncStep, reach_words
 from app.network_clients import register_network_clients
 
+if TYPE_CHECKING:
+    from app.storage.credentials import CredentialStore
+    from app.storage.inbox_store import SqliteInboxStore
+
 log = logging.getLogger(__name__)
 
 BAR_WIDTH = 24
+SYNC_WAIT_SECONDS = 120.0  # a second sync (cron beside a manual run) waits this long
 STEP_WORDS = {
     SyncStep.CONNECT: "connecting",
     SyncStep.MENTIONS: "fetching mentions",
@@ -54,7 +59,7 @@ class Progress:
                                                                 SyncStep.DONE else 0)
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
             count = f" {done}/{total}" if total else ""
-            self.out.write(f"\r\x1b[2K{account.handle}: [{bar}] {words}{count}")
+            self.out.write(f"\r\x1b[2K{account.address}: [{bar}] {words}{count}")
             if step is SyncStep.DONE:
                 self.out.write("\r\x1b[2K")
             self.out.flush()
@@ -62,7 +67,7 @@ class Progress:
         if self._last != (account.id, step):  # one line per step, not per conversation
             self._last = (account.id, step)
             if step is not SyncStep.DONE:
-                self.out.write(f"{account.handle}: {words}\n")
+                self.out.write(f"{account.address}: {words}\n")
                 self.out.flush()
 
 
@@ -89,6 +94,9 @@ def describe(report: SyncReport) -> str:
         n = report.unreadable_conversations
         parts.append(f"{n} conversation{'s' if n != 1 else ''} could not be read "
                      "(tried again later)")
+    if report.unreadable_posts:
+        n = report.unreadable_posts
+        parts.append(f"{n} post{'s' if n != 1 else ''} could not be read")
     reach = reach_words(report)
     more = f" {reach}." if reach else ""
     return f"{report.account_label}: OK, {', '.join(parts)}.{more}"
@@ -101,6 +109,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--account", type=int, action="append", metavar="ID",
                         help="only this account (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument("--wait", type=float, default=SYNC_WAIT_SECONDS, metavar="SECONDS",
+                        help="how long to wait for another sync of this data folder to "
+                             "finish (default: %(default)s)")
     return parser.parse_args(argv)
 
 
@@ -121,11 +132,32 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
     except KeychainUnavailable as exc:
         print(f"shopkeep: {exc.user_message}", file=err)
         return 2
-    try:
-        store = SqliteInboxStore.open(paths.database)
-    except ShopkeepError as exc:
-        print(f"shopkeep: {exc.user_message}", file=err)
-        return 2
+    from app.storage.owner_lock import sync_lock
+
+    with sync_lock(paths.database) as lock:
+        if not lock.wait(args.wait, on_wait=lambda: print(
+                "shopkeep: another sync of this inbox is running; waiting for it to finish "
+                f"(up to {args.wait:g} seconds).", file=err)):
+            print("shopkeep: the other sync is still running, so this one did not start. "
+                  "Nothing is lost: the next sync picks up everything.", file=err)
+            return 1
+        try:
+            store = SqliteInboxStore.open(paths.database)
+        except DatabaseCorrupt as exc:
+            from app.cli_restore import damaged_words
+
+            print(f"shopkeep: {damaged_words(exc, paths)}", file=err)
+            return 2
+        except ShopkeepError as exc:
+            print(f"shopkeep: {exc.user_message}", file=err)
+            return 2
+        credentials.use_folder(store.data_folder_id())  # the same entries as the window's
+        return _sync(store, paths, args, credentials, out, err)
+
+
+def _sync(store: SqliteInboxStore, paths: AppPaths, args: argparse.Namespace,
+          credentials: CredentialStore, out: TextIO, err: TextIO) -> int:
+    """Sync the chosen accounts on the open store (closed at the end)."""
     try:
         accounts = [a for a in store.accounts() if not a.is_demo]
         if args.account:

@@ -26,6 +26,7 @@ from app.main_wiring import read_settings as read_settings
 from app.main_wiring import update_settings as update_settings
 
 if TYPE_CHECKING:
+    from app.storage.owner_lock import FolderLock
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
@@ -37,7 +38,7 @@ SCREENSHOT_SIZE = (1440, 900)
 # ---------------------------------------------------------------- arguments
 
 
-SUBCOMMANDS = ("sync", "export", "report")
+SUBCOMMANDS = ("sync", "export", "report", "restore")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,10 +66,39 @@ def build_parser() -> argparse.ArgumentParser:
                       help="fill the composer with the suggested canned reply")
     for name, text in (("sync", "sync every account without a window"),
                        ("export", "export conversations"),
-                       ("report", "print response times and feelings over a period")):
+                       ("report", "print response times and feelings over a period"),
+                       ("restore", "put the last automatic backup back")):
         cmd = sub.add_parser(name, parents=[common], help=text, add_help=False)
         cmd.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
+
+
+def split_subcommand(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """`shopkeep [--data-dir D] sync|export ARGS…`: (what app.main parses, ARGS or None).
+
+    Everything after `sync` or `export` belongs to that command's own parser (its
+    --help, --quiet, --account…); argparse's REMAINDER refused them when they
+    started with a dash.
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in SUBCOMMANDS:
+            return argv[:i + 1], argv[i + 1:]
+        if arg == "--data-dir":
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            break
+        i += 1
+    return argv, None
+
+
+def sub_data_dir(rest: list[str]) -> str | None:
+    """--data-dir given after the subcommand (the subcommand's parser also sees it)."""
+    found = argparse.ArgumentParser(add_help=False)
+    found.add_argument("--data-dir")
+    return found.parse_known_args(rest)[0].data_dir
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -77,7 +107,9 @@ def parse_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise SystemExit(
             f"shopkeep: --size wants WIDTHxHEIGHT, like 1440x900, not {text!r}") from None
-    return max(400, w), max(300, h)
+    if w <= 0 or h <= 0:
+        raise SystemExit(f"shopkeep: --size wants a positive WIDTHxHEIGHT, not {text!r}")
+    return w, h
 
 
 # ---------------------------------------------------------------- logging
@@ -132,6 +164,20 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
 # ---------------------------------------------------------------- the window
 
 
+NO_DISPLAY = ("shopkeep: there is no display to open the window on (neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set). Start Shopkeep from your desktop session, or "
+              "without a window: `shopkeep sync` fetches new mentions, `shopkeep screenshot "
+              "OUT.png` renders the window to a picture.")
+
+
+def has_display() -> bool:
+    """False on Linux with no X11 or Wayland session and no Qt platform chosen by hand."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
 def _corrupt_text(exc: DatabaseCorrupt) -> str:
     where = f"\n\nThe damaged file was kept as:\n{exc.damaged_path}" if exc.damaged_path else ""
     return f"{exc.user_message}{where}"
@@ -152,12 +198,19 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
 
     app = make_application([])
     install_qt_message_handler()
+    owner = claim_data_folder(paths)  # held (a local) until the window closes
+    if owner is None:
+        return 0  # the window already open came to the front instead
     try:
+        offer_pending_restore(paths)
         window = build_window(paths, demo=demo, autosync=True)
     except DatabaseCorrupt as exc:
         log.error("Database damaged: %s", exc)
         offer_restore(paths, exc)
         window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
+    from app.ui.single_window import WindowBeacon
+
+    WindowBeacon(beacon_path(paths), window)  # a second start raises this window
     app.aboutToQuit.connect(lambda: quit_quickly(window))
     show_window(window)
     if os.environ.get("SHOPKEEP_EXIT_AFTER_PAINT"):  # start-up benchmarks (bench/)
@@ -178,8 +231,70 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
     return code
 
 
+def beacon_path(paths: AppPaths) -> Path:
+    """Where a second start asks the open window to come forward (one per data folder)."""
+    return paths.database.with_name(paths.database.name + ".raise")
+
+
+def claim_data_folder(paths: AppPaths) -> FolderLock | None:
+    """One window per data folder: take its lock (held until the process ends), or
+    bring the window already open to the front and return None.
+
+    Returns the held FolderLock; keep it referenced for the window's whole life.
+    """
+    from app.storage.owner_lock import window_lock
+
+    lock = window_lock(paths.database)
+    if lock.acquire():
+        return lock
+    from app.ui.single_window import ask_first_to_raise
+
+    pid = lock.holder_pid()
+    who = f" (process {pid})" if pid else ""
+    if ask_first_to_raise(beacon_path(paths)):
+        log.info("Shopkeep is already open%s; brought its window to the front", who)
+        print(f"shopkeep: Shopkeep is already open{who}; its window was brought to the "
+              "front.", file=sys.stderr)
+        return None
+    from app.ui.dialogs import tell
+
+    log.warning("Shopkeep is already open on %s%s and did not answer", paths.data_dir, who)
+    tell(f"Shopkeep is already open{who} on this computer, using {paths.data_dir}.\n\n"
+         "Switch to that window (or close it first). Two windows on one inbox could "
+         "undo each other's work.")
+    return None
+
+
+def offer_pending_restore(paths: AppPaths) -> bool:
+    """At every start while a damaged file is set aside (by `shopkeep sync`, say) and
+    the owner has not answered yet: offer the last backup again."""
+    from app.storage.database import damaged_copies
+
+    pending = damaged_copies(paths.database)
+    if not pending:
+        return False
+    exc = DatabaseCorrupt("set aside earlier", path=str(paths.database),
+                          damaged_path=str(pending[0]), user_message=(
+                              "Shopkeep found its database file damaged earlier and kept it "
+                              "aside, so nothing was deleted. The inbox here now may be "
+                              "missing what that file held."))
+    return offer_restore(paths, exc)  # answered: yes restores, no keeps the inbox as it is
+
+
 def offer_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
-    """After a damaged database: offer the newest automatic backup, else start fresh."""
+    """After a damaged database: offer the newest automatic backup, else start fresh.
+
+    Once the owner has answered, the damaged copies set aside so far are not offered
+    again (they stay on disk)."""
+    from app.storage.database import damaged_copies, mark_handled
+
+    try:
+        return _ask_to_restore(paths, exc)
+    finally:
+        mark_handled(damaged_copies(paths.database))
+
+
+def _ask_to_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
     from app.storage.database import list_backups, restore_last_backup
     from app.ui.dialogs import ask, tell
 
@@ -221,12 +336,15 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     install_qt_message_handler()
     window = build_window(paths, demo=getattr(args, "demo", False))
     w, h = parse_size(args.size)
-    ok, filled = save_screenshot(window, args.out, size=(w, h), select=args.select,
-                                 suggested_reply=args.suggested_reply)
+    ok, filled, (gw, gh) = save_screenshot(window, args.out, size=(w, h), select=args.select,
+                                           suggested_reply=args.suggested_reply)
     if not ok:
         print(f"shopkeep: could not write {args.out}", file=sys.stderr)
         return 1
-    print(f"Saved {args.out} ({w}x{h}){filled}")
+    print(f"Saved {args.out} ({gw}x{gh}){filled}")
+    if (gw, gh) != (w, h):
+        print(f"shopkeep: the window cannot be smaller than {gw}x{gh}, so the picture is "
+              f"{gw}x{gh}, not {w}x{h}.", file=sys.stderr)
     return 0
 
 
@@ -245,19 +363,18 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
     return int(module.main(rest, paths))
 
 
+def run_subcommand_help(name: str, rest: list[str]) -> int:
+    import importlib
+
+    module = importlib.import_module(f"app.cli_{name}")
+    try:
+        module.main(["--help"], resolve_paths(None))
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
 # ---------------------------------------------------------------- main
-
-
-def data_dir_in(rest: list[str]) -> str | None:
-    """The value of a --data-dir given after a subcommand (`export OUT --data-dir X`)."""
-    for i, arg in enumerate(rest):
-        if arg == "--":
-            break
-        if arg == "--data-dir" and i + 1 < len(rest):
-            return rest[i + 1]
-        if arg.startswith("--data-dir="):
-            return arg.split("=", 1)[1]
-    return None
 
 
 def tell_without_window(text: str) -> None:
@@ -271,10 +388,12 @@ def tell_without_window(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    if unknown and args.command not in SUBCOMMANDS:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    head, rest = split_subcommand(sys.argv[1:] if argv is None else list(argv))
+    args = build_parser().parse_args(head)
+    if rest is not None:
+        args.rest = rest
+        if "-h" in rest or "--help" in rest:  # the command's own help, without a data folder
+            return run_subcommand_help(args.command, rest)
     if args.self_test:
         try:
             from app.self_test import run_self_test
@@ -283,10 +402,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(run_self_test())
 
-    # `export OUT --data-dir X` and `sync --data-dir X`: the flag after the command counts
-    # too, so the default data folder is never created or logged into by mistake.
-    paths = resolve_paths(getattr(args, "data_dir", None)
-                          or data_dir_in(getattr(args, "rest", None) or []))
+    paths = resolve_paths((sub_data_dir(rest) if rest is not None else None)
+                          or getattr(args, "data_dir", None))
     try:
         paths.ensure()
     except OSError as exc:
@@ -310,12 +427,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "screenshot":
             return run_screenshot(args, paths)
         if args.command in SUBCOMMANDS:
-            # argparse leaves a subcommand's own --options out of REMAINDER: pass both on.
-            return run_subcommand(args.command, [*unknown, *args.rest], paths)
+            return run_subcommand(args.command, list(args.rest), paths)
+        if not has_display():  # Qt would abort with a misleading "xcb-cursor0" text
+            print(NO_DISPLAY, file=sys.stderr)
+            return 2
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
-        print(f"shopkeep: {exc.user_message}"
-              + (f" Kept as {exc.damaged_path}." if exc.damaged_path else ""), file=sys.stderr)
+        from app.cli_restore import damaged_words
+
+        print(f"shopkeep: {damaged_words(exc, paths)}", file=sys.stderr)
         return 2
     except ShopkeepError as exc:
         log.warning("%s", exc)

@@ -110,6 +110,9 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
         )
 
         credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
+        folder_id = getattr(store, "data_folder_id", None)
+        if callable(folder_id):  # two data folders never share (and overwrite) a secret
+            credentials.use_folder(folder_id())
     connections = Connections(credentials)
     register_network_clients(connections)
     runner = TaskRunner(synchronous=synchronous)

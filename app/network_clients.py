@@ -20,7 +20,8 @@ def register_network_clients(connections: Connections) -> None:
         from app.net.mastodon import MastodonClient
 
         return MastodonClient(account.server, secrets["access_token"],
-                              max_chars=account.max_chars or None)
+                              max_chars=account.max_chars or None,
+                              account_domain=account.domain)
 
     def bluesky(account: Account, secrets: Secrets) -> NetworkClient:
         from app.net.bluesky import BlueskyClient

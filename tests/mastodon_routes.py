@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 _ALL_SCOPES = {"read", "write", "profile", "read:accounts", "read:notifications",
                "read:statuses", "write:statuses", "write:media", "follow", "push"}
+_CLASSIC_SCOPES = {"read", "write", "follow", "push"}
 _URL = re.compile(r"https?://\S+")
 _STATUS = re.compile(r"^/api/v1/statuses/([^/]+)(/context)?$")
 
@@ -50,9 +51,11 @@ def redirect_matches(registered: list[str], given: str) -> bool:
         for r in map(urlsplit, registered))
 
 
-def link_header(base: str, q: dict[str, list[str]], page: list[dict[str, Any]]) -> str:
-    keep = [(k, v) for k, vs in q.items() if k not in ("max_id", "min_id", "since_id")
-            for v in vs]
+def link_header(base: str, q: dict[str, list[str]], page: list[dict[str, Any]],
+                *, drop_filters: bool = False) -> str:
+    dropped = {"max_id", "min_id", "since_id"} | (
+        {"types[]", "exclude_types[]", "include_filtered"} if drop_filters else set())
+    keep = [(k, v) for k, vs in q.items() if k not in dropped for v in vs]
     nxt = urlencode([*keep, ("max_id", page[-1]["id"])])
     prev = urlencode([*keep, ("min_id", page[0]["id"])])
     return f'<{base}?{nxt}>; rel="next", <{base}?{prev}>; rel="prev"'
@@ -67,9 +70,30 @@ def _authed(app: MastodonServer, h: _Handler, rec: Recorded) -> str | None:
     token = auth[7:] if auth.startswith("Bearer ") else ""
     account_id = app.tokens.get(token)
     if not account_id:
-        h.send(401, {"error": "The access token is invalid"})
+        if app.bad_token_400_text:
+            h.send(400, b"Bad Request: invalid access token", content_type="text/plain")
+        else:
+            h.send(401, {"error": "The access token is invalid"})
+        return None
+    needed = _needed_scopes(rec.method, rec.path)
+    granted = app.token_scopes.get(token, set())
+    if app.classic_scopes_only:
+        needed &= _CLASSIC_SCOPES
+    if needed and not needed & granted:
+        h.send(403, {"error": "This action is outside the authorized scopes"})
         return None
     return account_id
+
+
+def _needed_scopes(method: str, path: str) -> set[str]:
+    """Any one of these lets a token through (Doorkeeper's `doorkeeper_authorize!`)."""
+    if path == "/api/v1/accounts/verify_credentials":
+        return {"read", "read:accounts", "profile"}
+    if path == "/api/v1/notifications":
+        return {"read", "read:notifications"}
+    if path.startswith("/api/v1/statuses"):
+        return {"read", "read:statuses"} if method == "GET" else {"write", "write:statuses"}
+    return set()
 
 
 def route(app: MastodonServer, h: _Handler, method: str, rec: Recorded) -> None:
@@ -95,12 +119,21 @@ def route(app: MastodonServer, h: _Handler, method: str, rec: Recorded) -> None:
             "privacy": me["_privacy"], "sensitive": False, "language": "en", "note": "",
             "fields": []}})
     if (method, path) == ("GET", "/api/v1/notifications"):
+        if app.endless_pages and "min_id" in q:  # the sync's forward paging never runs dry
+            app.add_status_less_page(min(int(q.get("limit", ["40"])[0]), app.limit_cap))
         page, _ = app.page_notifications(q)
-        headers = {"Link": link_header(app.url + path, q, page)} if page else {}
+        headers = {"Link": link_header(app.url + path, q, page,
+                                       drop_filters=app.link_without_types)} if page else {}
         return h.send(200, [app.notification_json(n) for n in page], headers=headers)
     if (method, path) == ("POST", "/api/v1/statuses"):
         return _post_status(app, h, rec, account_id)
     m = _STATUS.match(path)
+    if method == "DELETE" and m and not m.group(2):
+        status = app.statuses.get(m.group(1))
+        if status is None or status["account"]["id"] != account_id:
+            return h.send(404, {"error": "Record not found"})
+        app.delete_status(m.group(1))
+        return h.send(200, {**status, "text": ""})
     if method == "GET" and m:
         if m.group(1) not in app.statuses:
             return h.send(404, {"error": "Record not found"})
@@ -121,7 +154,8 @@ def _discovery(app: MastodonServer, h: _Handler) -> None:
         "token_endpoint": base + "/oauth/token", "revocation_endpoint": base + "/oauth/revoke",
         "userinfo_endpoint": base + "/oauth/userinfo",
         "app_registration_endpoint": base + "/api/v1/apps",
-        "scopes_supported": sorted(_ALL_SCOPES), "response_types_supported": ["code"],
+        "scopes_supported": sorted(_CLASSIC_SCOPES if app.classic_scopes_only else _ALL_SCOPES),
+        "response_types_supported": ["code"],
         "response_modes_supported": ["query", "fragment", "form_post"],
         "code_challenge_methods_supported": ["S256"],
         "grant_types_supported": ["authorization_code", "client_credentials"],
@@ -137,6 +171,8 @@ def _register(app: MastodonServer, h: _Handler, rec: Recorded) -> None:
     uris = uris if isinstance(uris, list) else uris.split()
     scopes = (form.get("scopes") or "read").split()
     allowed = _ALL_SCOPES if app.oauth_discovery else _ALL_SCOPES - {"profile"}
+    if app.classic_scopes_only:
+        allowed = _CLASSIC_SCOPES
     if not form.get("client_name") or not uris or not set(scopes) <= allowed:
         return h.send(422, {"error": "Validation failed: invalid client_name, scopes or URIs"})
     client = {"id": str(len(app.apps) + 1), "name": form["client_name"],
@@ -156,7 +192,8 @@ def _authorize(app: MastodonServer, h: _Handler, q: dict[str, list[str]]) -> Non
     bad = (client is None or p.get("response_type") != "code"
            or not redirect_matches(client["redirect_uris"], redirect)
            or not set(scopes) <= set(client["scopes"])
-           or (pkce and p.get("code_challenge_method") != "S256"))
+           or (pkce and p.get("code_challenge_method") != "S256")
+           or (app.refuse_loopback and redirect != OOB))
     if bad:
         return h.send(400, b"<html><body><h1>An error has occurred</h1></body></html>",
                       content_type="text/html")
@@ -205,6 +242,7 @@ def _token(app: MastodonServer, h: _Handler, rec: Recorded) -> None:
                             "request, or was issued to another client."})
     token = secrets.token_urlsafe(32)
     app.tokens[token] = grant["account_id"]
+    app.token_scopes[token] = set(grant["scope"].split())
     return h.send(200, {"access_token": token, "token_type": "Bearer", "scope": grant["scope"],
                         "created_at": int(time.time())})
 
@@ -247,7 +285,9 @@ def _post_status(app: MastodonServer, h: _Handler, rec: Recorded, account_id: st
     if not text.strip():
         return h.send(422, {"error": "Validation failed: Text can't be blank"})
     if reply_to and reply_to not in app.statuses:
-        return h.send(404, {"error": "Record not found"})
+        if not app.unknown_parent_top_level:
+            return h.send(404, {"error": "Record not found"})
+        reply_to = None  # some servers drop a parent they do not know and post anyway
     if _length(form.get("spoiler_text", "") + text) > app.max_characters:
         return h.send(422, {"error": "Validation failed: Text character limit of "
                             f"{app.max_characters} exceeded"})

@@ -6,6 +6,10 @@ statuses, context, posting with Idempotency-Key) and has switches for the ways
 real servers fail: canned error bodies, 429s and rate-limit headers, slow
 answers, and storing a reply then dropping the connection. Every request is
 recorded so tests can check what the client sent.
+
+`PERSONALITIES` names the ways real Mastodon-API servers (forks, other
+software, proxies) differ from upstream Mastodon, each one flag or two; the
+sync and reply suites run once per personality.
 """
 
 from __future__ import annotations
@@ -30,6 +34,23 @@ from tests.mastodon_routes import route
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
 _MENTION = re.compile(r"(?<![\w@/])@(\w[\w.-]*)(?:@([\w.-]*\w))?")
+
+
+# name -> the switches that make the test server behave like that kind of server
+PERSONALITIES: dict[str, dict[str, Any]] = {
+    "mastodon": {},
+    "account_domain": {"account_domain": "example.com"},
+    "classic_scopes": {"classic_scopes_only": True},
+    "no_loopback": {"refuse_loopback": True},
+    "bad_token_400_text": {"bad_token_400_text": True},
+    "link_without_types": {"link_without_types": True},
+    "no_idempotency": {"honour_idempotency": False},
+    "unknown_parent_top_level": {"unknown_parent_top_level": True},
+    "late_notifications": {"late_notifications": True},
+    "endless_pages": {"endless_pages": True},
+    "one_bad_status": {"one_bad_status": True},
+    "503_after_n": {"fail_503_after": 3},
+}
 
 
 @dataclass
@@ -76,6 +97,19 @@ class MastodonServer:
     limit_cap: int = 80
     authorize_as: dict[str, Any] | None = None  # who "clicks Authorize" (default: owner)
     user_denies: bool = False
+    # ---- personalities (see PERSONALITIES)
+    account_domain: str = ""  # accounts live at this domain (not the host); mentioned as u@d
+    classic_scopes_only: bool = False  # granular scopes refused; every GET needs `read`
+    refuse_loopback: bool = False  # only the out-of-band redirect is allowed
+    bad_token_400_text: bool = False  # a bad token gets 400 text/plain instead of 401 JSON
+    link_without_types: bool = False  # Link header URLs drop types[] and include_filtered
+    unknown_parent_top_level: bool = False  # unknown in_reply_to_id: posted top-level
+    late_notifications: bool = False  # a mention's notification comes 1-60 s after its post
+    endless_pages: bool = False  # every notifications call brings a page of status-less ones
+    one_bad_status: bool = False  # one mention in the first page has an unreadable status
+    fail_503_after: int | None = None  # the GET after this many API GETs answers 503 (once)
+    token_scopes: dict[str, set[str]] = field(default_factory=dict)
+    _gets: int = 0
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     notifications: list[dict[str, Any]] = field(default_factory=list)
@@ -90,6 +124,8 @@ class MastodonServer:
     _next: int = 1  # ids cross 9 -> 10 -> 100: a client comparing them as text breaks
 
     def __post_init__(self) -> None:
+        if self.account_domain:
+            self.domain = self.account_domain
         self.owner = self.add_account("shop", display_name="The Shop")
         self.token = self.issue_token(self.owner)
         self._listen(0)
@@ -143,9 +179,11 @@ class MastodonServer:
         self.accounts[account["id"]] = account
         return account
 
-    def issue_token(self, account: dict[str, Any]) -> str:
+    def issue_token(self, account: dict[str, Any],
+                    scopes: str = "read write follow push profile") -> str:
         token = secrets.token_urlsafe(24)
         self.tokens[token] = account["id"]
+        self.token_scopes[token] = set(scopes.split())
         return token
 
     def render(self, text: str, mentions: list[dict[str, Any]]) -> str:
@@ -188,7 +226,8 @@ class MastodonServer:
         """Store a status by `account`. @acct words in text mention known accounts."""
         if mentions is None:
             mentions = [a for a in self.accounts.values()
-                        if re.search(rf"(?<![\w@])@{re.escape(a['acct'])}(?![\w@])", text, re.I)]
+                        if any(re.search(rf"(?<![\w@])@{re.escape(name)}(?![\w@])", text, re.I)
+                               for name in {a["acct"], self.mention_acct(a)})]
         parent_id = in_reply_to["id"] if isinstance(in_reply_to, dict) else in_reply_to
         parent = self.statuses.get(parent_id) if parent_id else None
         moment = created_at or datetime.now(UTC)
@@ -199,7 +238,7 @@ class MastodonServer:
             "content": html_content if html_content is not None else self.render(text, mentions),
             "visibility": visibility, "sensitive": bool(spoiler_text),
             "spoiler_text": spoiler_text, "media_attachments": media or [],
-            "mentions": [{"id": m["id"], "username": m["username"], "acct": m["acct"],
+            "mentions": [{"id": m["id"], "username": m["username"], "acct": self.mention_acct(m),
                           "url": m["url"]} for m in mentions],
             "tags": [], "emojis": [], "reblogs_count": 0, "favourites_count": 0,
             "replies_count": 0, "in_reply_to_id": parent_id,
@@ -213,6 +252,16 @@ class MastodonServer:
         with self.lock:
             self.statuses[status["id"]] = status
         return status
+
+    def accounts_named(self, username: str) -> dict[str, Any]:
+        return next(a for a in self.accounts.values() if a["username"] == username)
+
+    def mention_acct(self, account: dict[str, Any]) -> str:
+        """How statuses name a mentioned account: with its domain even when local, on
+        servers whose accounts live at another domain than the server's host."""
+        if self.account_domain and "@" not in account["acct"]:
+            return f"{account['acct']}@{self.account_domain}"
+        return str(account["acct"])
 
     def add_notification(self, kind: str, account: dict[str, Any],
                          status: dict[str, Any] | None = None, *,
@@ -229,9 +278,31 @@ class MastodonServer:
         """A status by `author` that mentions the shop (prefixed if the text doesn't), notified."""
         if not re.search(r"(?<![\w@])@shop(?![\w])", text):
             text = "@shop " + text
+        if self.one_bad_status and not any(n.get("_bad") for n in self.notifications):
+            self._add_unreadable_mention(author)
+        if self.late_notifications:  # the post was written a while before it was notified
+            late = timedelta(seconds=1 + (len(self.notifications) * 17) % 60)
+            kw["created_at"] = (kw.get("created_at") or datetime.now(UTC)) - late
         status = self.add_status(author, text, **kw)
         self.add_notification("mention", author, status, filtered=filtered)
         return status
+
+    def _add_unreadable_mention(self, author: dict[str, Any]) -> None:
+        """A mention whose status a broken fork renders without content or time."""
+        status = self.add_status(author, "@shop unreadable")
+        status["content"] = None
+        status["created_at"] = 1700000000
+        note = self.add_notification("mention", author, status)
+        note["_bad"] = True
+
+    def add_status_less_page(self, count: int) -> None:
+        """Fresh mention notifications whose status is gone (null): what endless_pages adds."""
+        with self.lock:
+            for _ in range(count):
+                self.notifications.append({
+                    "id": self.new_id(), "type": "mention",
+                    "created_at": datetime.now(UTC).isoformat(), "account_id": self.owner["id"],
+                    "status_id": None, "filtered": False})
 
     def delete_status(self, status_id: str) -> None:
         with self.lock:
@@ -314,6 +385,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
     def send(self, status: int, body: Any = None, *, content_type: str = "application/json",
              headers: dict[str, str] | None = None) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -368,6 +442,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self._faulty(app, parts.path):
             return
+        if app.fail_503_after is not None and method == "GET" and parts.path.startswith("/api/"):
+            with app.lock:
+                app._gets += 1
+                fail = app._gets == app.fail_503_after + 1
+            if fail:
+                self.send(503, b"<html><body>503 Service Unavailable</body></html>",
+                          content_type="text/html")
+                return
         if app.rate_budget is not None and parts.path.startswith("/api/"):
             with app.lock:
                 app.rate_budget -= 1

@@ -98,8 +98,7 @@ def test_html_error_page_from_a_proxy(bluesky_error_server: ErrorServer) -> None
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"<html>ok</html>", b"[]",
-                                 b'{"notifications": "nope"}',
-                                 b'{"notifications": [{"uri": "x"}]}'])
+                                 b'{"notifications": "nope"}'])  # one bad item: test_bluesky_edges
 def test_malformed_success_bodies_are_bad_responses(bluesky_error_server: ErrorServer,
                                                     raw: bytes) -> None:
     bluesky_error_server.route(LIST, 200, raw=raw)
@@ -188,9 +187,19 @@ def test_max_items_bounds_the_first_sync(bluesky_error_server: ErrorServer) -> N
     assert len(batch.posts) == 3 and not batch.complete
 
 
+def _parent_still_there(server: ErrorServer) -> None:
+    """getPosts shows the parent: it was not deleted before the reply went out."""
+    server.route("app.bsky.feed.getPosts", 200, {"posts": [{
+        "uri": _parent().remote_id, "cid": "cid1", "indexedAt": "2026-01-01T00:00:00Z",
+        "author": {"did": "did:plc:c1", "handle": "c1.test"},
+        "record": {"$type": "app.bsky.feed.post", "text": "hi",
+                   "createdAt": "2026-01-01T00:00:00Z"}}]})
+
+
 def test_duplicate_rkey_500_returns_the_reply_already_stored(
         bluesky_error_server: ErrorServer) -> None:
     srv = bluesky_error_server
+    _parent_still_there(srv)
     key = make_tid()
     srv.route("com.atproto.identity.resolveHandle", 400, {"error": "InvalidRequest"})
     srv.route("com.atproto.repo.createRecord", 500, {"error": "InternalServerError"})
@@ -209,6 +218,7 @@ def test_duplicate_rkey_500_returns_the_reply_already_stored(
 def test_500_without_stored_record_stays_a_server_error(bluesky_error_server: ErrorServer
                                                         ) -> None:
     srv = bluesky_error_server
+    _parent_still_there(srv)
     srv.route("com.atproto.repo.createRecord", 500, {"error": "InternalServerError"})
     srv.route("com.atproto.repo.getRecord", 400, {"error": "RecordNotFound",
                                                   "message": "Could not locate record"})

@@ -101,8 +101,8 @@ def test_revoked_token_fails_plainly_while_the_other_account_syncs(
     result = run_sync(data_dir, keychain.service)
     assert result.returncode == 1, result.stderr + result.stdout
     lines = result.stdout.splitlines()
-    good_host = mastodon_server.url.split("//")[1]
-    bad_host = second_server.url.split("//")[1]
+    good_host = f"@shop@{mastodon_server.domain} "  # its real address, not 127.0.0.1:port
+    bad_host = f"@shop@{second_server.domain} "
     assert any(good_host in line and "OK, 1 new post" in line for line in lines), lines
     failed = [line for line in lines if "FAILED" in line]
     assert len(failed) == 1 and bad_host in failed[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime
 
@@ -141,18 +140,42 @@ def test_notifications_page() -> None:
         {"id": "11", "type": "favourite", "status": status_json(id="49")},
         {"id": "10", "type": "mention", "status": None},
     ]
-    items = parse_notifications(page)
+    items = parse_notifications(page).items
     assert [i.id for i in items] == ["12", "11", "10"]
     assert [i.post.remote_id if i.post else None for i in items] == ["50", None, None]
     assert items[0].post is not None and items[0].post.is_mention
-    with pytest.raises(BadResponse, match=r"notifications\[0\].id"):
-        parse_notifications([{"id": 12, "type": "mention"}])
     with pytest.raises(BadResponse, match="expected a list"):
         parse_notifications({"error": "nope"})
-    bad = copy.deepcopy(page)
-    bad[0]["status"]["account"]["id"] = None
-    with pytest.raises(BadResponse, match=r"notifications\[0\].status.account.id"):
-        parse_notifications(bad)
+
+
+def test_one_unreadable_notification_is_skipped_with_its_field_and_id_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    page = [{"id": "13", "type": "mention", "status": status_json(id="51")},
+            {"id": "12", "type": "mention", "status": status_json(id="50")},
+            {"id": 7, "type": "mention"}]
+    page[1]["status"]["account"]["id"] = None
+    page[1]["status"]["content"] = "<p>secret customer words</p>"
+    with caplog.at_level("WARNING"):
+        parsed = parse_notifications(page)
+    assert [(i.id, i.post.remote_id if i.post else None, i.unreadable)
+            for i in parsed.items] == [("13", "51", False), ("12", None, True)]
+    assert parsed.unreadable == 2
+    assert "notifications[1].status.account.id" in caplog.text and " 12 " in caplog.text
+    assert "secret customer words" not in caplog.text
+
+
+def test_quotes_of_the_shop_join_the_inbox_with_the_quoted_post() -> None:
+    shop_post = status_json(id="40", content="<p>Fresh bread at 8</p>")
+    quote = status_json(id="52", content="<p>Best in town!</p>",
+                        quote={"state": "accepted", "quoted_status": shop_post})
+    parsed = parse_notifications([{"id": "14", "type": "quote", "status": quote},
+                                  {"id": "15", "type": "quoted_update", "status": quote}])
+    post = parsed.items[0].post
+    assert post is not None and post.is_mention and post.text == "Best in town!"
+    assert any(m.label.startswith("Quoted post by @") and "Fresh bread at 8" in m.label
+               for m in post.media)
+    assert parsed.items[1].post is not None
 
 
 def test_context_credentials_and_limits() -> None:

@@ -6,10 +6,22 @@ import json
 
 import pytest
 
-from app.core.errors import BadResponse, ServerError, ServerUnreachable, TooLong
+from app.core.errors import (
+    BadResponse,
+    NetworkError,
+    NotFound,
+    ServerError,
+    ServerUnreachable,
+    TooLong,
+)
 from app.net.mastodon import MastodonClient
 from tests.mastodon_server import MastodonServer
 
+
+@pytest.fixture
+def mastodon_server(personality_server: MastodonServer) -> MastodonServer:
+    """Every test here runs once per server personality (tests/mastodon_server.py)."""
+    return personality_server
 
 def posted_body(server: MastodonServer) -> dict:
     return json.loads(server.requests_to("/api/v1/statuses", "POST")[-1].body)
@@ -32,8 +44,9 @@ def test_direct_mention_reply_stays_direct_and_mentions_the_right_people(
     body = posted_body(mastodon_server)
     assert body["visibility"] == "direct"
     assert body["in_reply_to_id"] == parent.remote_id
-    assert body["status"] == ("@alice@remote.example @bob@else.example @carol "
-                              "Sorry, it ships today!")
+    carol = "@" + mastodon_server.mention_acct(mastodon_server.accounts_named("carol"))
+    assert body["status"] == ("@alice@remote.example @bob@else.example "
+                              f"{carol} Sorry, it ships today!")
     assert "@shop" not in body["status"]
     call = mastodon_server.requests_to("/api/v1/statuses", "POST")[-1]
     assert call.headers["Idempotency-Key"] == "key-1"
@@ -46,9 +59,10 @@ def test_mentions_already_in_the_text_are_not_repeated(
     mastodon_server: MastodonServer, mastodon_client: MastodonClient
 ) -> None:
     parent = a_mention(mastodon_server, mastodon_client)
-    mastodon_client.reply(parent, "@Alice@remote.example thanks! cc @carol", "k")
+    carol = "@" + mastodon_server.mention_acct(mastodon_server.accounts_named("carol"))
+    mastodon_client.reply(parent, f"@Alice@remote.example thanks! cc {carol}", "k")
     assert posted_body(mastodon_server)["status"] == (
-        "@bob@else.example @Alice@remote.example thanks! cc @carol")
+        f"@bob@else.example @Alice@remote.example thanks! cc {carol}")
 
 
 def test_visibility_and_content_warning(mastodon_server: MastodonServer,
@@ -134,3 +148,47 @@ def test_a_response_that_is_not_our_reply_is_bad(mastodon_server: MastodonServer
     mastodon_server.respond_next("/api/v1/statuses", 200, other, method="POST")
     with pytest.raises(BadResponse, match="replies to None"):
         mastodon_client.reply(parent, "Hello", "k")
+
+
+def test_a_reply_to_a_deleted_post_posts_nothing_and_says_so(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    parent = a_mention(mastodon_server, mastodon_client)
+    mastodon_server.delete_status(parent.remote_id)
+    with pytest.raises(NotFound) as exc:
+        mastodon_client.reply(parent, "Sorry to hear that!", "k-gone")
+    assert "deleted" in exc.value.user_message and "Nothing was posted" in exc.value.user_message
+    assert mastodon_server.posted == []
+
+
+def test_a_reply_the_server_posts_top_level_is_deleted_at_once() -> None:
+    server = MastodonServer(unknown_parent_top_level=True).start()
+    try:
+        client = MastodonClient(server.url, server.token, page_pause=0)
+        parent = a_mention(server, client)
+        stale = dict(server.statuses[parent.remote_id])  # a cache still shows the parent
+        server.delete_status(parent.remote_id)
+        server.respond_next(f"/api/v1/statuses/{parent.remote_id}", 200, stale, method="GET")
+        with pytest.raises(NetworkError) as exc:
+            client.reply(parent, "Thanks for waiting!", "k-top")
+        stray = server.posted[0]
+        assert stray["in_reply_to_id"] is None  # the server did post it, top-level
+        assert stray["id"] not in server.statuses  # and it is gone again
+        assert "deleted it again" in exc.value.user_message
+        assert "Nothing was lost" not in exc.value.user_message
+    finally:
+        server.stop()
+
+
+def test_the_shop_never_mentions_itself_when_its_domain_is_not_the_host() -> None:
+    server = MastodonServer(account_domain="example.com").start()
+    try:  # built as the sync builds it: the length limit known, verify() never called
+        client = MastodonClient(server.url, server.token, page_pause=0, max_chars=500)
+        alice = server.add_account("alice", "remote.example")
+        server.add_mention(alice, "@shop@example.com do you open on Sunday?")
+        parent = client.mentions(None).posts[-1]
+        assert "@shop@example.com" in parent.mentions
+        client.reply(parent, "Yes, 9 to 1!", "k-self")
+        assert posted_body(server)["status"] == "@alice@remote.example Yes, 9 to 1!"
+    finally:
+        server.stop()

@@ -123,6 +123,7 @@ def test_after_a_real_run_no_secret_is_anywhere_but_the_keychain(
     mastodon_server.add_mention(customer, "Do you deliver on Saturdays?")
 
     store = SqliteInboxStore.open(paths.database)
+    keychain.use_folder(store.data_folder_id())  # the entries the CLI will read and rotate
     service = AppAccountService(store, keychain, bluesky_service=bluesky_error_server.url,
                                 plc_url=bluesky_error_server.url)
     mastodon = service.add_mastodon_token(mastodon_server.url, used["Mastodon token"])

@@ -255,3 +255,30 @@ def test_a_template_edit_reaches_the_open_composer(qtbot, answer_window):
     dialog.save_button.click()
     assert any(t.title == "Refund sorted, sorry" for t in composer.templates)
     dialog.close()
+
+
+def test_the_canned_reply_list_keeps_its_order_and_finds_by_typing(qtbot, answer_window):
+    """Issue 21: the picker reordered per conversation, its first row looked like a search
+    box, and typing did not select."""
+    composer = answer_window.pane.composer
+    picker = composer.picker
+
+    def rows():
+        return [picker.itemText(i) for i in range(picker.count())
+                if picker.itemData(i) is not None]
+
+    answer_window.open_by("owen", "negative")
+    complaint_order = rows()
+    answer_window.open(lambda r: r.worst_label.value == "positive")
+    assert rows() == complaint_order and complaint_order
+    assert picker.currentIndex() == -1 and picker.placeholderText() == "Canned replies…"
+
+    answer_window.window.activateWindow()
+    picker.setFocus()
+    picker.showPopup()
+    qtbot.waitUntil(picker.view().isVisible)
+    qtbot.keyClicks(picker.view(), "Sorry it")
+    assert picker.view().currentIndex().data() == "Sorry it was late"
+    qtbot.keyClick(picker.view(), Qt.Key.Key_Return)
+    assert "sorry" in composer.editor.toPlainText().lower()
+    assert picker.currentIndex() == -1

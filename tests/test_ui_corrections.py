@@ -21,6 +21,7 @@ from app.storage.word_list import StoredPostRescorer
 from app.ui.conversation_view import CHIP_POST_ID
 from app.ui.corrections import install_corrections
 from app.ui.task_runner import TaskRunner
+from app.ui.thread_model import Roles
 
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
 
@@ -280,3 +281,33 @@ def test_rescoring_keeps_the_score_of_an_edit_synced_meanwhile(main_window, ui_s
     rescorer.write_scores(stale)  # then the rescore's batch, scored from the old text
 
     assert ui_store.post(stored.id).sentiment.label is NEG
+
+
+def test_the_list_chip_explains_itself_and_corrects_in_one_click(
+    main_window, ui_store, ui_runner, ui_paths, qtbot
+):
+    """Issue 21: hover and click on the feeling word worked in the conversation only,
+    and a row's colour did not say which post it belonged to."""
+    corrections = install_corrections(
+        main_window, ui_store, ui_runner, ui_paths, StoredPostRescorer(ui_store.db)
+    )
+    view = main_window.thread_view
+    model = main_window.thread_model
+    index = next(model.index(i) for i in range(model.rowCount())
+                 if model.thread_at(i).post_count > 1
+                 and model.thread_at(i).worst_label is NEG)
+    row = model.thread_at(index.row())
+    chip = view.itemDelegate().chip_rect(row, view.visualRect(index), view.font())
+    assert view.chip_at(chip.center()).id == row.id
+    assert view.chip_at(chip.center() + QPoint(0, -30)) is None  # the preview is not the chip
+
+    from app.ui.thread_delegate import chip_tooltip
+
+    tip = chip_tooltip(row, index.data(Roles.ReasonsRole))
+    assert "unhappiest post in this conversation" in tip and "Click to correct" in tip
+
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip.center())
+    assert main_window.conversation_pane.thread.id == row.id
+    menu = corrections.menu
+    worst = ui_store.post(menu.post_id)
+    assert worst.thread_id == row.id and worst.label is NEG and not worst.is_own

@@ -139,6 +139,7 @@ class AccountInfo:
     display_name: str = ""
     max_chars: int = 500
     default_visibility: str = "public"
+    domain: str = ""  # where the account lives (may differ from the server's host); "" unknown
 
     def __post_init__(self) -> None:
         _clean_names(self)
@@ -161,6 +162,15 @@ class Account:
         _clean_names(self)
         object.__setattr__(self, "last_error", clean_error(self.last_error))  # rows kept
     default_visibility: str = "public"
+    domain: str = ""  # the account's own domain, stored at sign-in ("" before it was known)
+
+    @property
+    def address(self) -> str:
+        """The full address others write to reach the account: '@shop@example.com'."""
+        local = self.handle.lstrip("@")
+        if self.network is Network.MASTODON and "@" not in local and self.domain:
+            return f"@{local}@{self.domain}"
+        return self.handle
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +179,9 @@ class MentionBatch:
 
     posts: list[Post]
     cursor: str | None
-    complete: bool = True  # False when a bound (days / count) stopped the walk
+    complete: bool = True  # False when a bound (days / count / pages) stopped the walk
     older: str | None = None  # a walk back stopped by the count: where the next one goes on
+    skipped: int = 0  # items the server sent that could not be read (logged, never stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +279,8 @@ class OutboxItem:
     remote_id: str | None = None
     url: str = ""
     template_id: int | None = None
-    payload: str = "{}"  # JSON: extra fields the sender needs (visibility, cw, ...)
+    payload: str = "{}"  # JSON: extra fields the sender needs (replies known before it, ...)
+    updated_at: datetime | None = None  # the last state change: a 'sending' item's lease
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,8 +49,14 @@ class NetworkClient(Protocol):
         """Post `text` under `parent`; the same key never produces two posts."""
         ...
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
-        """After an unclear failure: the reply if the server already has it."""
+    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
+                   exclude: frozenset[str] = frozenset(),
+                   not_before: datetime | None = None) -> Post | None:
+        """After an unclear failure: the reply if the server already has it.
+
+        Never one of `exclude` (replies known before this one was queued) nor one
+        made before `not_before`: an older reply with the same words is not ours.
+        """
         ...
 
     def max_chars(self) -> int: ...
@@ -95,6 +101,9 @@ class InboxStore(Protocol):
     def threads(self, thread_ids: Iterable[int]) -> list[ThreadRow]: ...
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
+    def surviving_thread(self, thread_id: int) -> int:
+        """The thread `thread_id` was merged into by a late parent post, or itself."""
+        ...
 
     def mark_read(self, thread_id: int) -> None: ...
 

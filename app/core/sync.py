@@ -275,6 +275,7 @@ class SyncService:
         cursor = self._store.cursor(account.id, MENTIONS_CURSOR)
         batch = self._with_rate_limit(
             lambda: client.mentions(cursor, max_items=self.max_mentions), cancel)
+        tally.unreadable_posts += batch.skipped
         mentions = sorted(batch.posts, key=lambda p: p.created_at)
         cursors: dict[str, str | None] = {}
         if batch.cursor and batch.cursor != cursor:
@@ -496,5 +497,6 @@ class SyncService:
             conversations_waiting=tally.waiting, unreadable_conversations=tally.unreadable,
             refreshed_threads=tally.refreshed, reaches_back=tally.reaches_back,
             complete=complete and not cancelled, cancelled=cancelled,
+            unreadable_posts=tally.unreadable_posts,
             error=error, error_message=message, account_state=state,
         )

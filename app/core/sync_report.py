@@ -29,6 +29,7 @@ class SyncReport:
     complete: bool = True  # False when a bound or a stop left older mentions for next time
     conversations_waiting: int = 0  # written down, to be fetched by the next sync
     unreadable_conversations: int = 0  # the server's answer could not be read; retried later
+    unreadable_posts: int = 0  # items in a page that could not be read (skipped, logged)
     refreshed_threads: int = 0  # open threads re-read this sync (oldest-checked first)
     reaches_back: datetime | None = None  # the oldest mention held: how far back the inbox goes
     cancelled: bool = False
@@ -43,7 +44,7 @@ class SyncReport:
 
 def account_label(account: Account) -> str:
     """'@shop@example.social (Mastodon)': the full address, so two shops never look alike."""
-    handle = account.handle
+    handle = account.address  # @shop@example.com, as stored at sign-in
     if account.network is Network.MASTODON and handle.lstrip("@").count("@") == 0:
         host = urlsplit(account.server).netloc or account.server
         handle = f"@{handle.lstrip('@')}@{host}"
@@ -71,6 +72,7 @@ class Tally:
         self.tried: set[int] = set()  # job ids run this sync: a failing one once per sync
         self.refreshed = 0
         self.unreadable = 0  # conversations the server sent in a shape we could not read
+        self.unreadable_posts = 0  # single items of a mentions page that could not be read
         self.waiting = 0  # conversation jobs left for the next sync
         self.reaches_back: datetime | None = None
         self.new_posts = 0

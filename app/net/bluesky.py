@@ -25,6 +25,7 @@ from app.core.models import AccountInfo, Author, MentionBatch, Network, Post
 from app.net.bluesky_parse import (
     POST_NSID,
     ViewSummary,
+    cut_off,
     is_single_line,
     is_tid,
     notification_stamp,
@@ -56,6 +57,8 @@ MAX_PAGES = 200  # short pages are normal (the reason filter runs after paging);
 OVERLAP = timedelta(minutes=15)  # re-read this far behind the newest item; dedupe by uri
 MAX_SEEN = 500
 THREAD_DEPTH = 10
+MAX_DEEPER = 25  # levels of THREAD_DEPTH followed below a conversation's first answer
+EMPTY_PAGES = 10  # notification pages in a row that bring nothing new: stop, the rest is noise
 THREAD_PARENT_HEIGHT = 20
 ROOT_THREAD_TTL = 120.0  # seconds a fetched root thread is re-used by later mentions under it
 
@@ -101,6 +104,12 @@ def resume_at(when: datetime) -> str:
     older than the cursor; one repeated item is dropped by uri downstream)."""
     later = when + timedelta(milliseconds=1)
     return later.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _uri_of(item: Any) -> str:
+    """A notification's uri for a log line (never its text); "?" when it has none."""
+    uri = item.get("uri") if isinstance(item, dict) else None
+    return uri if isinstance(uri, str) and len(uri) < 300 else "?"
 
 
 def encode_cursor(newest: datetime, seen: dict[str, datetime]) -> str:
@@ -225,7 +234,7 @@ class BlueskyClient:
             stop_before = datetime.now(UTC) - timedelta(days=days) if days else None
         seen_before = state[1] if state else {}
         found: dict[str, tuple[datetime, Post]] = {}
-        complete, api_cursor, pages = True, None, 0
+        complete, api_cursor, pages, empty, skipped = True, None, 0, 0, 0
         older: str | None = None  # a first walk stopped by a bound: where the next goes on
         while True:
             params: list[tuple[str, str]] = [("reasons", r) for r in REASONS]
@@ -238,8 +247,17 @@ class BlueskyClient:
             if not isinstance(items, list):
                 raise BadResponse("listNotifications without a notifications list")
             done = False
+            before = len(found)
             for item in items:
-                uri, when = notification_stamp(item)
+                try:
+                    uri, when = notification_stamp(item)
+                    if uri not in seen_before and uri not in found \
+                            and item.get("reason") in REASONS:
+                        parsed = parse_notification(item)
+                except BadResponse as exc:  # one unreadable item never blocks the rest
+                    skipped += 1
+                    log.warning("skipped notification %s: %s", _uri_of(item), exc)
+                    continue
                 if stop_before is not None and when < stop_before:
                     done = True
                     break
@@ -249,7 +267,7 @@ class BlueskyClient:
                     complete, done = False, True
                     older = None if state else resume_at(when)
                     break
-                found[uri] = (when, parse_notification(item))
+                found[uri] = (when, parsed)
             next_cursor = body.get("cursor")
             if done or not isinstance(next_cursor, str) or not next_cursor \
                     or next_cursor == api_cursor:
@@ -258,19 +276,20 @@ class BlueskyClient:
             if stop_before is not None and next_time is not None and next_time < stop_before:
                 break
             pages += 1
-            if pages >= MAX_PAGES:
-                complete = False
-                older = None if state else next_cursor
+            empty = 0 if len(found) > before else empty + 1
+            if pages >= MAX_PAGES or empty >= EMPTY_PAGES:
+                complete = False  # a bound, or a server sending page after page of nothing new
+                older = None if state or empty >= EMPTY_PAGES else next_cursor
                 break
             api_cursor = next_cursor
         seen = {**seen_before, **{uri: when for uri, (when, _) in found.items()}}
         if not seen:
-            return MentionBatch(posts=[], cursor=cursor, complete=complete)
+            return MentionBatch(posts=[], cursor=cursor, complete=complete, skipped=skipped)
         newest = max([*seen.values(), *([state[0]] if state else [])])
         posts = [post for _, post in sorted(found.values(), key=lambda wp: wp[0])]
         self._expect_threads(posts)
         return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete,
-                            older=older)
+                            older=older, skipped=skipped)
 
     def older_mentions(self, before: str, *, max_items: int = 2000,
                        days: float | None = None) -> MentionBatch:
@@ -316,8 +335,34 @@ class BlueskyClient:
         return self._call("GET", "app.bsky.feed.getPostThread", appview=True, params={
             "uri": uri, "depth": THREAD_DEPTH, "parentHeight": parent_height})
 
-    def _thread(self, uri: str, parent_height: int) -> list[Post]:
-        return parse_thread(self._thread_body(uri, parent_height))
+    def _thread(self, uri: str, parent_height: int,
+                chain: frozenset[str] = frozenset()) -> list[Post]:
+        body = self._thread_body(uri, parent_height)
+        posts = parse_thread(body)
+        return posts + self._below(body, posts, chain | {uri})
+
+    def _below(self, body: dict[str, Any], posts: list[Post],
+               chain: frozenset[str] = frozenset()) -> list[Post]:
+        """The replies deeper than THREAD_DEPTH: each post the answer cut off is asked for
+        with its own replies (shared like a root thread), down to the end, so a 12-deep
+        reply is in the conversation too. `chain`: the posts above, never asked again."""
+        if len(chain) > MAX_DEEPER:
+            log.info("conversation deeper than %d levels; the rest is not fetched", MAX_DEEPER)
+            return []
+        known = {p.remote_id for p in posts}
+        extra: list[Post] = []
+        for uri in cut_off(body):
+            if uri in chain:
+                continue
+            try:
+                deeper = self._root_thread(uri, chain)
+            except NotFound:
+                continue  # deleted since: its replies went with it
+            for post in deeper:
+                if post.remote_id not in known:
+                    known.add(post.remote_id)
+                    extra.append(post)
+        return extra
 
     def thread(self, post: Post) -> list[Post]:
         """Ancestors (root first), the post, replies; other branches from the root too.
@@ -356,6 +401,7 @@ class BlueskyClient:
         except NotFound:
             return [replace(post, deleted=True)]
         fetched = parse_thread(body)
+        fetched += self._below(body, fetched, frozenset({post.remote_id}))
         around = [replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id
                   else p for p in fetched]
         root = next((p.root_remote_id for p in around if p.remote_id == post.remote_id), None)
@@ -379,7 +425,7 @@ class BlueskyClient:
         with self._root_lock:
             self._root_threads[root] = (time.monotonic(), future)
 
-    def _root_thread(self, root: str) -> list[Post]:
+    def _root_thread(self, root: str, chain: frozenset[str] = frozenset()) -> list[Post]:
         """The root's thread, fetched once for all the mentions under it (even in parallel)."""
         now = time.monotonic()
         with self._root_lock:
@@ -392,7 +438,7 @@ class BlueskyClient:
         future = entry[1]
         if owner:
             try:
-                future.set_result(self._thread(root, 0))
+                future.set_result(self._thread(root, 0, chain))
             except NotFound as exc:  # deleted: the same answer for every mention under it
                 future.set_exception(exc)
             except BaseException as exc:  # rate limit, outage: not kept, the next one asks
@@ -419,22 +465,30 @@ class BlueskyClient:
                 self._did_cache[handle] = None
         return self._did_cache[handle]
 
+    def _live_parent(self, parent: Post) -> Post:
+        """The post being answered, as the AppView shows it now. A reply to a deleted post
+        would be "sent" and point at nothing: refuse it before anything is posted."""
+        body = self._call("GET", "app.bsky.feed.getPosts", params={"uris": parent.remote_id},
+                          appview=True)
+        views = body.get("posts")
+        if not isinstance(views, list):
+            raise BadResponse("getPosts without a posts list")
+        if not views:
+            raise NotFound(f"{parent.remote_id} is gone", user_message=(
+                "The post you are answering was deleted (or its author blocks the shop), so "
+                "the reply was not sent. Nothing was posted."))
+        return parse_post_view(views[0])
+
     def _reply_refs(self, parent: Post) -> dict[str, dict[str, str]]:
         """reply.root and reply.parent strong refs: root = the parent's own root, or the parent."""
+        fresh = self._live_parent(parent)
         parent_ref = strong_ref({"uri": parent.remote_id, "cid": parent.cid})
         root_ref = None
         if parent_ref and (not parent.root_remote_id or parent.root_remote_id == parent.remote_id):
             root_ref = parent_ref
         elif parent_ref:
             root_ref = root_ref_from_raw(parent.raw_json)
-        if parent_ref is None or root_ref is None:  # not enough stored: ask the AppView
-            body = self._call("GET", "app.bsky.feed.getPosts", params={"uris": parent.remote_id},
-                              appview=True)
-            views = body.get("posts")
-            if not isinstance(views, list) or not views:
-                raise NotFound(f"{parent.remote_id} is gone", user_message=(
-                    "The post you are answering was deleted, so the reply cannot be attached."))
-            fresh = parse_post_view(views[0])
+        if parent_ref is None or root_ref is None:  # not enough stored: the AppView's view
             parent_ref = strong_ref({"uri": fresh.remote_id, "cid": fresh.cid})
             root_ref = root_ref_from_raw(fresh.raw_json) or parent_ref
         if parent_ref is None or root_ref is None:
@@ -490,8 +544,11 @@ class BlueskyClient:
         return post_from_record(uri, cid, self._me(), record, raw_obj={
             "uri": uri, "cid": cid, "record": record})
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
-        """After an unclear failure: the reply if our repo already holds its record key."""
+    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
+                   exclude: frozenset[str] = frozenset(),
+                   not_before: datetime | None = None) -> Post | None:
+        """After an unclear failure: the reply if our repo already holds its record key
+        (the key is ours alone, so `exclude` and `not_before` are not needed here)."""
         return self._own_post(rkey_for(idempotency_key))
 
     def _own_post(self, rkey: str) -> Post | None:

@@ -9,6 +9,7 @@ Post lets a later parser fix re-read stored posts.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,8 +20,11 @@ from app.core.errors import BadResponse
 from app.core.models import Author, MediaLink, Network, Post
 from app.net.bluesky_richtext import decode
 
+log = logging.getLogger(__name__)
+
 POST_NSID = "app.bsky.feed.post"
 UNAVAILABLE_TEXT = "[post not available]"
+BLOCKED_TEXT = "[post not available: blocked]"
 WEB = "https://bsky.app"
 
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
@@ -272,13 +276,14 @@ def parse_post_views(body: Any) -> dict[str, ViewSummary]:
 
 
 def placeholder(uri: str, *, author_did: str = "", parent: str | None = None,
-                root: str | None = None, raw_obj: Any = None) -> Post:
+                root: str | None = None, raw_obj: Any = None,
+                text: str = UNAVAILABLE_TEXT) -> Post:
     """A deleted, blocked or missing post: kept so the thread shape stays intact."""
     did, _, rkey = split_uri(uri)
     did = author_did or did
     return Post(
         network=Network.BLUESKY, remote_id=uri, author=Author(Network.BLUESKY, did, did),
-        text=UNAVAILABLE_TEXT, created_at=tid_datetime(rkey) or _EPOCH, url=web_url(uri),
+        text=text, created_at=tid_datetime(rkey) or _EPOCH, url=web_url(uri),
         parent_remote_id=parent, root_remote_id=root if root != uri else None, deleted=True,
         raw_json=raw(raw_obj if raw_obj is not None else {"uri": uri}),
     )
@@ -303,14 +308,21 @@ def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) ->
         return parse_post_view(node.get("post"))
     if kind == "missing" and _str(node, "uri"):
         author = node.get("author") if isinstance(node.get("author"), Mapping) else {}
+        blocked = node.get("blocked") is True or _str(node, "$type").endswith("#blockedPost")
         return placeholder(node["uri"], author_did=_str(author, "did"), parent=parent,
-                           root=root, raw_obj=node)
+                           root=root, raw_obj=node,
+                           text=BLOCKED_TEXT if blocked else UNAVAILABLE_TEXT)
     return None  # an unknown union member: skip it rather than fail the thread
 
 
 def parse_thread(body: Any) -> list[Post]:
     """getPostThread -> ancestors (root first), the anchor, then replies depth-first."""
     node = body.get("thread") if isinstance(body, Mapping) else None
+    if _node_kind(node) == "missing" and isinstance(node, Mapping) and _str(node, "uri"):
+        # a customer who blocks the shop (or a deleted post): a state of this one post,
+        # never an error that stops the sync
+        missing = _node_post(node, None, None)
+        return [missing] if missing is not None else []
     if _node_kind(node) != "post":
         raise BadResponse("getPostThread did not return a post")
     anchor = parse_post_view(node.get("post"))
@@ -322,7 +334,11 @@ def parse_thread(body: Any) -> list[Post]:
         cursor = cursor.get("parent") if _node_kind(cursor) == "post" else None
     ancestors: list[Post] = []
     for ancestor in chain:
-        post = _node_post(ancestor, None, root)
+        try:
+            post = _node_post(ancestor, None, root)
+        except BadResponse as exc:  # the posts above an unreadable one stay out of reach
+            log.warning("skipped an unreadable post above %s: %s", anchor.remote_id, exc)
+            post = None
         if post is None:
             break
         ancestors.append(post)
@@ -330,6 +346,31 @@ def parse_thread(body: Any) -> list[Post]:
     posts.append(anchor)
     _walk_replies(node, anchor.remote_id, root, posts)
     return posts
+
+
+def cut_off(body: Any, limit: int = 1000) -> list[str]:
+    """Posts in a getPostThread answer whose replies were left out: the AppView counts
+    replies under them (replyCount) but the answer stops there, at the depth asked for.
+    Their own threads hold the rest of the conversation."""
+    node = body.get("thread") if isinstance(body, Mapping) else None
+    found: list[str] = []
+    stack = [node]
+    seen = 0
+    while stack and seen < limit:
+        node = stack.pop()
+        seen += 1
+        if _node_kind(node) != "post" or not isinstance(node, Mapping):
+            continue
+        view = node.get("post")
+        replies = node.get("replies")
+        if isinstance(replies, list) and replies:
+            stack.extend(replies)
+            continue
+        count = view.get("replyCount") if isinstance(view, Mapping) else None
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0 \
+                and _str(view, "uri"):
+            found.append(view["uri"])
+    return found
 
 
 def is_single_line(body: Any) -> bool:
@@ -368,7 +409,11 @@ def _walk_replies(node: Mapping[str, Any], parent: str, root: str, out: list[Pos
         if child is done:
             stack.pop()
             continue
-        post = _node_post(child, parent_uri, root) if isinstance(child, Mapping) else None
+        try:
+            post = _node_post(child, parent_uri, root) if isinstance(child, Mapping) else None
+        except BadResponse as exc:  # one unreadable reply: leave it (and below it) out
+            log.warning("skipped an unreadable reply under %s: %s", parent_uri, exc)
+            continue
         if post is None:
             continue
         out.append(post)

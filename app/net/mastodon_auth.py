@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 LOOPBACK = "http://127.0.0.1/callback"  # Doorkeeper ignores the port for loopback IPs (RFC 8252)
-SCOPES = "profile read:notifications read:statuses write:statuses"
-LEGACY_SCOPES = "read:accounts read:notifications read:statuses write:statuses"  # before 4.3
+# The classic scopes every Mastodon-API server knows. Granular ones (read:statuses...)
+# are refused by some servers, or granted and then refused by verify_credentials.
+SCOPES = "read write profile"  # where the server lists `profile` (4.3+ discovery)
+LEGACY_SCOPES = "read write"
 CLIENT_NAME = "Shopkeep"
 
 
@@ -111,8 +113,8 @@ def discover(server: str) -> ServerAuth | None:
 def register_app(server: str, *, website: str = "") -> AppRegistration:
     """Register Shopkeep on `server` with both the OOB and the loopback redirect."""
     auth = discover(server)
-    modern = auth is not None and "profile" in auth.scopes_supported
-    scopes = SCOPES if modern else LEGACY_SCOPES
+    listed = auth.scopes_supported if auth is not None else ()
+    scopes = SCOPES if "profile" in listed else LEGACY_SCOPES
     redirects = (OOB, LOOPBACK)
     form: dict[str, Any] = {"client_name": CLIENT_NAME, "scopes": scopes}
     if website:

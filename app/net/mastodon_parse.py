@@ -8,7 +8,9 @@ never a crash deeper in the app. Status HTML becomes safe plain text here.
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -17,6 +19,8 @@ from typing import Any
 from app.core.errors import BadResponse
 from app.core.models import Author, MediaLink, Network, Post
 from app.net.http import decode_json
+
+log = logging.getLogger(__name__)
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")  # widest to narrowest
 
@@ -279,6 +283,28 @@ def parse_instance_limits(value: Any, where: str) -> tuple[int, int] | None:
     return max_chars, url_chars if url_chars is not None and url_chars >= 0 else 23
 
 
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?$")
+
+
+def instance_domain(value: Any) -> str:
+    """The domain accounts on this server live at: v2 `domain`, v1 `uri` ("" if neither).
+
+    It may differ from the host the API answers on (@shop@example.com served by
+    social.example.com); v1's `uri` is sometimes a full URL on forks.
+    """
+    if not isinstance(value, dict):
+        return ""
+    for key in ("domain", "uri"):
+        raw = value.get(key)
+        if isinstance(raw, str) and raw.strip():
+            text = raw.strip().lower()
+            text = text.split("://", 1)[1] if "://" in text else text
+            text = text.split("/", 1)[0]
+            if _DOMAIN.match(text):
+                return text
+    return ""
+
+
 def _media(value: Any, where: str) -> tuple[MediaLink, ...]:
     links = []
     for i, item in enumerate(req_list(value or [], where)):
@@ -297,6 +323,23 @@ def _mentions(value: Any, where: str) -> tuple[str, ...]:
     for i, item in enumerate(req_list(value or [], where)):
         handles.append(handle_of(req_str(req_dict(item, f"{where}[{i}]"), "acct", f"{where}[{i}]")))
     return tuple(handles)
+
+
+def _quoted(value: Any) -> tuple[MediaLink, ...]:
+    """A quote post (4.5+) shows the post it quotes as a labelled link with its first words."""
+    if not isinstance(value, dict):
+        return ()
+    inner = value.get("quoted_status")
+    if not isinstance(inner, dict):
+        return (MediaLink("Quoted post (not available)", ""),)
+    try:
+        quoted = parse_status(inner, "status.quote.quoted_status")
+    except BadResponse:
+        return (MediaLink("Quoted post", ""),)
+    snippet = quoted.text.replace("\n", " ")
+    snippet = snippet[:80] + "…" if len(snippet) > 80 else snippet
+    label = f"Quoted post by {quoted.author.handle}" + (f": {snippet}" if snippet else "")
+    return (MediaLink(label, quoted.url),)
 
 
 def parse_status(value: Any, where: str = "status", *, is_mention: bool = False) -> Post:
@@ -318,7 +361,8 @@ def parse_status(value: Any, where: str = "status", *, is_mention: bool = False)
         is_mention=is_mention,
         visibility=visibility,
         content_warning=(opt_str(obj, "spoiler_text", where) or "").strip(),
-        media=_media(obj.get("media_attachments"), f"{where}.media_attachments"),
+        media=_media(obj.get("media_attachments"), f"{where}.media_attachments")
+        + _quoted(obj.get("quote")),
         mentions=_mentions(obj.get("mentions"), f"{where}.mentions"),
         language=opt_str(obj, "language", where) or None,
         edited_at=parse_time(edited, f"{where}.edited_at") if edited else None,
@@ -332,30 +376,86 @@ class NotificationItem:
 
     id: str
     post: Post | None
+    unreadable: bool = False  # its status could not be read: skipped, counted, logged
 
 
-def parse_notifications(value: Any, where: str = "notifications") -> list[NotificationItem]:
-    """A page (newest first). Only mentions with a status become posts."""
-    items = []
+@dataclass(frozen=True, slots=True)
+class NotificationPage:
+    """A page of notifications (newest first) and how many of them could not be read."""
+
+    items: list[NotificationItem]
+    unreadable: int = 0
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[NotificationItem]:
+        return iter(self.items)
+
+
+INBOX_TYPES = ("mention", "quote", "quoted_update")  # what becomes a post in the inbox
+
+
+def _item_id(item: Any) -> str:
+    """The id of a notification or status, for a log line; "?" when even that is missing."""
+    value = item.get("id") if isinstance(item, dict) else None
+    return value if isinstance(value, str) and value and len(value) <= 64 else "?"
+
+
+def parse_notifications(value: Any, where: str = "notifications") -> NotificationPage:
+    """A page (newest first). Mentions and quotes with a status become posts.
+
+    One unreadable item never blocks the rest: it is logged with the field at
+    fault and its id (never its text), counted, and skipped; its id still moves
+    the cursor past it so it is not asked for again and again.
+    """
+    items: list[NotificationItem] = []
+    unreadable = 0
     for i, item in enumerate(req_list(value, where)):
         at = f"{where}[{i}]"
-        obj = req_dict(item, at)
-        nid = req_id(obj, "id", at)
-        post = None
-        if req_str(obj, "type", at) == "mention" and obj.get("status") is not None:
-            post = parse_status(obj["status"], f"{at}.status", is_mention=True)
-        items.append(NotificationItem(nid, post))
-    return items
+        try:
+            obj = req_dict(item, at)
+            nid = req_id(obj, "id", at)
+        except BadResponse as exc:
+            unreadable += 1
+            log.warning("skipped an unreadable notification (id %s): %s", _item_id(item), exc)
+            continue
+        try:
+            post = None
+            if req_str(obj, "type", at) in INBOX_TYPES and obj.get("status") is not None:
+                post = parse_status(obj["status"], f"{at}.status", is_mention=True)
+            items.append(NotificationItem(nid, post))
+        except BadResponse as exc:
+            unreadable += 1
+            log.warning("skipped notification %s (status %s): %s", nid,
+                        _item_id(obj.get("status")), exc)
+            items.append(NotificationItem(nid, None, unreadable=True))
+    return NotificationPage(items, unreadable)
 
 
-def parse_context(value: Any, where: str = "context") -> tuple[list[Post], list[Post]]:
-    """(ancestors root-first, descendants) of /api/v1/statuses/:id/context."""
+def _statuses(value: Any, where: str, skipped: list[str] | None) -> list[Post]:
+    posts = []
+    for i, item in enumerate(req_list(value, where)):
+        try:
+            posts.append(parse_status(item, f"{where}[{i}]"))
+        except BadResponse as exc:
+            if skipped is None:
+                raise
+            skipped.append(_item_id(item))
+            log.warning("skipped status %s in a conversation: %s", _item_id(item), exc)
+    return posts
+
+
+def parse_context(value: Any, where: str = "context", *, skipped: list[str] | None = None
+                  ) -> tuple[list[Post], list[Post]]:
+    """(ancestors root-first, descendants) of /api/v1/statuses/:id/context.
+
+    With `skipped`, an unreadable status is left out (its id appended there)
+    instead of failing the whole conversation.
+    """
     obj = req_dict(value, where)
-    ancestors = [parse_status(s, f"{where}.ancestors[{i}]")
-                 for i, s in enumerate(req_list(obj.get("ancestors"), f"{where}.ancestors"))]
-    descendants = [parse_status(s, f"{where}.descendants[{i}]")
-                   for i, s in enumerate(req_list(obj.get("descendants"), f"{where}.descendants"))]
-    return ancestors, descendants
+    return (_statuses(obj.get("ancestors"), f"{where}.ancestors", skipped),
+            _statuses(obj.get("descendants"), f"{where}.descendants", skipped))
 
 
 def narrower(a: str, b: str) -> str:

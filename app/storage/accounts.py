@@ -34,6 +34,8 @@ def add(info: m.AccountInfo, *, is_demo: bool, state: m.AccountState) -> m.Accou
         "is_demo": is_demo,
         "last_error": "",
     }
+    if info.domain:  # never forget a known domain because one check could not learn it
+        values["domain"] = info.domain
     row = t.Account.get_or_none(
         (t.Account.network == info.network.value)
         & (t.Account.server == info.server)

@@ -34,6 +34,7 @@ def account(row: t.Account) -> m.Account:
         max_chars=row.max_chars,
         last_error=row.last_error,
         default_visibility=row.default_visibility,
+        domain=row.domain,
     )
 
 
@@ -199,6 +200,7 @@ def outbox_item(row: t.OutboxItem) -> m.OutboxItem:
         url=row.url,
         template_id=row.template_id,
         payload=row.payload,
+        updated_at=row.updated_at,
     )
 
 

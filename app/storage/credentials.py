@@ -76,10 +76,23 @@ def backend_name() -> str:
 
 
 class CredentialStore:
-    """Per-account secrets, keyed like 'mastodon:https://example.social:@shop'."""
+    """Per-account secrets, keyed like 'mastodon:https://example.social:@shop#<folder id>'.
 
-    def __init__(self, service: str = DEFAULT_SERVICE) -> None:
+    The folder id (`use_folder`) keeps two data folders with the same account apart:
+    a token pasted in one never replaces the other's. An entry written before folder
+    ids existed (no '#') is copied to this folder's name the first time it is read.
+    """
+
+    def __init__(self, service: str = DEFAULT_SERVICE, *, folder_id: str = "") -> None:
         self.service = service
+        self.folder_id = folder_id
+
+    def use_folder(self, folder_id: str) -> None:
+        """Name this data folder's entries with `folder_id` (the database's own id)."""
+        self.folder_id = folder_id
+
+    def _entry(self, account_key: str) -> str:
+        return f"{account_key}#{self.folder_id}" if self.folder_id else account_key
 
     def _backend(self) -> KeyringBackend:
         """Looked up on every call so `keyring.set_keyring` (tests, settings) takes effect."""
@@ -103,7 +116,7 @@ class CredentialStore:
         blob = json.dumps(dict(secrets), sort_keys=True, separators=(",", ":"))
         backend, errors = self._backend(), _keyring().errors
         try:
-            backend.set_password(self.service, account_key, blob)
+            backend.set_password(self.service, self._entry(account_key), blob)
         except errors.KeyringError as exc:
             raise _unavailable(f"keychain refused to save: {type(exc).__name__}") from exc
         log.info("saved secrets for %s (%d fields)", account_key, len(secrets))
@@ -111,8 +124,14 @@ class CredentialStore:
     def load(self, account_key: str) -> dict[str, str] | None:
         """The account's secrets, or None when the keychain has none for it."""
         backend, errors = self._backend(), _keyring().errors
+        entry = self._entry(account_key)
         try:
-            blob = backend.get_password(self.service, account_key)
+            blob = backend.get_password(self.service, entry)
+            if blob is None and entry != account_key:
+                blob = backend.get_password(self.service, account_key)  # from before folder ids
+                if blob is not None:
+                    backend.set_password(self.service, entry, blob)
+                    log.info("copied the secrets of %s to this data folder's entry", account_key)
         except errors.KeyringError as exc:
             raise _unavailable(f"keychain refused to read: {type(exc).__name__}") from exc
         if blob is None:
@@ -129,10 +148,15 @@ class CredentialStore:
     def delete(self, account_key: str) -> None:
         """Forget the account's secrets; deleting what is not there is fine."""
         backend, errors = self._backend(), _keyring().errors
+        entry = self._entry(account_key)
         try:
-            if backend.get_password(self.service, account_key) is None:
+            mine = backend.get_password(self.service, entry)
+            if entry != account_key and mine is not None \
+                    and backend.get_password(self.service, account_key) == mine:
+                backend.delete_password(self.service, account_key)  # the old copy of the same
+            if mine is None:
                 return
-            backend.delete_password(self.service, account_key)
+            backend.delete_password(self.service, entry)
         except errors.PasswordDeleteError:
             return
         except errors.KeyringError as exc:

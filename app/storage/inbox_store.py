@@ -9,6 +9,7 @@ worker): peewee gives each thread its own connection, WAL lets reads overlap.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -46,7 +47,7 @@ from app.storage.database import (
     write_transaction,
 )
 from app.storage.ingest import ingest_posts
-from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.migrations import MIGRATIONS, Migration, migrate, read_meta, write_meta
 from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
 from app.storage.sync_store import SyncWorkStore
@@ -103,6 +104,17 @@ class SqliteInboxStore(SyncWorkStore):
     # ------------------------------------------------------------ accounts
 
     @translated
+    @translated
+    def data_folder_id(self) -> str:
+        """A random id this database keeps for life: keychain entries are named with it,
+        so two data folders with the same account never overwrite each other's secret."""
+        with write_transaction(self._db):
+            value = read_meta(self._db, "data_folder_id")
+            if not value:
+                value = uuid.uuid4().hex
+                write_meta(self._db, "data_folder_id", value)
+        return value
+
     def accounts(self) -> list[m.Account]:
         return accounts.list_accounts()
 
@@ -133,8 +145,10 @@ class SqliteInboxStore(SyncWorkStore):
         handle: str | None = None,
         max_chars: int | None = None,
         default_visibility: str | None = None,
+        domain: str | None = None,
     ) -> m.Account:
         given = {
+            "domain": domain or None,
             "state": state.value if state is not None else None,
             "last_error": None if last_error is None else clean_error(last_error),
             "display_name": display_name,
@@ -283,11 +297,20 @@ class SqliteInboxStore(SyncWorkStore):
 
     @translated
     def save_draft(
-        self, thread_id: int, text: str, template_id: int | None = None
+        self, thread_id: int, text: str, template_id: int | None = None, *,
+        seen: datetime | drafts.Overwrite | None = drafts.OVERWRITE,
     ) -> m.Draft | None:
-        """Keep what the user typed; blank text removes the draft (returns None)."""
+        """Keep what the user typed; blank text removes the draft (returns None).
+
+        `seen`: see drafts.save_draft (a merged-away thread's draft follows it; text
+        the editor never showed is kept)."""
         with write_transaction(self._db):
-            return drafts.save_draft(thread_id, text, template_id)
+            return drafts.save_draft(thread_id, text, template_id, seen=seen)
+
+    @translated
+    def surviving_thread(self, thread_id: int) -> int:
+        """The thread `thread_id` was merged into by a late parent post, or itself."""
+        return drafts.surviving_thread(thread_id)
 
     @translated
     def get_draft(self, thread_id: int) -> m.Draft | None:
@@ -388,8 +411,8 @@ class SqliteInboxStore(SyncWorkStore):
             return outbox.delete(item_id)
 
     @contextmanager
-    def sending_lock(self, account_id: int) -> Iterator[bool]:
-        """Held while one process sends this account's replies; yields whether it is ours.
+    def sending_lock(self, account_id: int) -> Iterator[int]:
+        """Held while one process sends this account's replies; yields a core `SendLock`.
 
         Beside the database file, so every process on that file shares it. A
         database with no file (in memory) belongs to one process, which needs none.

@@ -17,7 +17,7 @@ import peewee
 from app.core.errors import StorageError
 from app.core.sentiment_version import RULES_VERSION
 from app.storage.fts import create_fts, replace_triggers
-from app.storage.tables import ALL_TABLES, DbMeta, SyncJob, Thread
+from app.storage.tables import ALL_TABLES, DbMeta, SyncJob, Thread, ThreadMerge
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,28 @@ def _v4_durable_sync(db: peewee.Database) -> None:
                                       UTCDateTimeField(null=True)))
 
 
+def _v5_thread_merges(db: peewee.Database) -> None:
+    """Merges are recorded, so a draft saved for a thread merged away a moment ago
+    lands in the thread that stayed (it failed on the foreign key before)."""
+    db.create_tables([ThreadMerge], safe=True)
+
+
+def _v6_account_domain(db: peewee.Database) -> None:
+    """Each account's own domain, learnt at sign-in: on many servers it is not the host
+    the API answers on (@shop@example.com served by social.example.com), and without it
+    the shop @-mentioned itself in every reply."""
+    columns = {c.name for c in db.get_columns("account")}
+    if "domain" not in columns:
+        db.execute_sql("ALTER TABLE account ADD COLUMN domain VARCHAR(255) NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Migration] = [
     (1, _v1_initial),
     (2, _v2_bulk_fts),
     (3, _v3_angriest_indexes),
     (4, _v4_durable_sync),
+    (5, _v5_thread_merges),
+    (6, _v6_account_domain),
 ]
 
 

@@ -88,6 +88,8 @@ class Account(BaseModel):
     is_demo = peewee.BooleanField(default=False)
     max_chars = peewee.IntegerField(default=500)
     default_visibility = peewee.CharField(default="public")
+    # where the account lives (@shop@<domain>); a default in the table too, for old rows
+    domain = peewee.CharField(default="", constraints=[peewee.SQL("DEFAULT ''")])
     last_error = peewee.TextField(default="")
     created_at = UTCDateTimeField(default=utcnow)
 
@@ -241,6 +243,18 @@ class Draft(BaseModel):
     updated_at = UTCDateTimeField(default=utcnow)
 
 
+class ThreadMerge(BaseModel):
+    """Where a thread went when a late parent merged it into another one: a draft save
+    still on its way for the thread that went lands in the one that stayed."""
+
+    source_id = peewee.IntegerField(primary_key=True)  # the thread that went (no FK: gone)
+    target_id = peewee.IntegerField(index=True)
+    merged_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "thread_merge"
+
+
 class Template(BaseModel):
     kind = peewee.CharField()  # thanks / apology / answer / hello
     title = peewee.CharField()
@@ -285,4 +299,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     Draft,
     Template,
     OutboxItem,
+    ThreadMerge,
 )

@@ -165,5 +165,5 @@ class IdentityCard(QFrame):
         self.mark.setPixmap(theme.network_icon(account.network).pixmap(36, 36))
         self.name.setText(account.display_name or account.handle)
         server = account.server.split("://", 1)[-1]
-        self.details.setText(f"{theme.NETWORK_NAMES[account.network]} · {account.handle} · "
+        self.details.setText(f"{theme.NETWORK_NAMES[account.network]} · {account.address} · "
                              f"{server}")

@@ -69,7 +69,7 @@ class AccountRow(QFrame):
         col.setSpacing(2)
         self.name = label(account.display_name or account.handle, "accountName", self)
         server = account.server.split("://", 1)[-1]
-        self.details = label(f"{theme.NETWORK_NAMES[account.network]} · {account.handle} · "
+        self.details = label(f"{theme.NETWORK_NAMES[account.network]} · {account.address} · "
                              f"{server}", "hint", self)
         self.problem = label("", "hint", self)
         self.problem.setStyleSheet("color: #9A3412;")

@@ -47,7 +47,10 @@ from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
 
-LOOPBACK_WAIT_SECONDS = 15 * 60
+# The browser comes back within seconds when the server allows the loopback redirect.
+# Some servers refuse it and the browser never comes back: after this long the same
+# dialog switches to the code the server shows, which every server supports.
+LOOPBACK_WAIT_SECONDS = 90.0
 
 
 class AddAccountDialog(QDialog):
@@ -62,6 +65,8 @@ class AddAccountDialog(QDialog):
         self.runner = runner
         self.reauth = reauth
         self.request: SignInRequest | None = None
+        self.loopback_wait = LOOPBACK_WAIT_SECONDS  # then the code-paste path, same dialog
+        self._loopback_gave_up = False
         self.added: Account | None = None
         self._token = 0  # bumped by Cancel and by every new task: stale answers are ignored
         self.setWindowTitle("Sign in again" if reauth else "Add account")
@@ -296,8 +301,11 @@ class AddAccountDialog(QDialog):
             page.text.setText(f"Your browser opened {where}, where you can let Shopkeep read "
                               "and answer your mentions.")
         else:
-            page.text.setText(f"Your browser opened {where}. Click Authorize, then copy the "
-                              "code the page shows and paste it below.")
+            before = ("Your browser did not come back to Shopkeep, so let's use a code. "
+                      if self._loopback_gave_up else "")
+            page.text.setText(f"{before}Your browser opened {where}. Click Authorize, then "
+                              "copy the code the page shows and paste it below.")
+        self._loopback_gave_up = False
         page.text.setVisible(True)
         for widget in (self.code_edit, self.code_caption):
             widget.setVisible(not request.uses_loopback)
@@ -309,7 +317,8 @@ class AddAccountDialog(QDialog):
                             "it in your browser yourself.")
         if request.uses_loopback:
             service = self.service
-            self._run(lambda: service.wait_for_code(request, LOOPBACK_WAIT_SECONDS),
+            wait = self.loopback_wait
+            self._run(lambda: service.wait_for_code(request, wait),
                       "Waiting for your browser…", self._code_arrived, cancel_back=True)
         else:
             self.code_edit.setFocus()
@@ -325,6 +334,11 @@ class AddAccountDialog(QDialog):
     def _code_arrived(self, code: str | None) -> None:
         if code:
             self._finish_mastodon(code)
+        elif self.request is not None:  # not cancelled: the browser never came back
+            log.info("no loopback redirect within %.0f s; offering the code instead",
+                     self.loopback_wait)
+            self._loopback_gave_up = True
+            self._start_mastodon(loopback=False)
 
     def _finish_mastodon(self, code: str) -> None:
         request = self.request

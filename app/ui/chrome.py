@@ -12,6 +12,10 @@ from app.ui.plain_tip import plain_tip
 
 DEMO_TEXT = ("You are looking at demo data. Add your Mastodon or Bluesky account to see "
              "your own mentions.")
+MIXED_TEXT = ("The demo shop's conversations are shown beside your own. Remove them when "
+              "you no longer need them.")
+NO_ACCOUNT_TEXT = ("No account yet. Add your Mastodon or Bluesky account to see your "
+                   "mentions here.")
 
 
 class DemoBanner(QFrame):
@@ -40,6 +44,17 @@ class DemoBanner(QFrame):
         self.remove_button.clicked.connect(self.remove_demo_clicked)
         layout.addWidget(self.add_button)
         layout.addWidget(self.remove_button)
+
+    def show_state(self, demo: bool, own_accounts: bool) -> None:
+        """Demo only; demo beside real accounts; nothing at all (never a dead end)."""
+        if own_accounts and not demo:
+            self.setVisible(False)
+            return
+        self.label.setText(DEMO_TEXT if demo and not own_accounts
+                           else MIXED_TEXT if demo else NO_ACCOUNT_TEXT)
+        self.add_button.setVisible(not own_accounts)
+        self.remove_button.setVisible(demo)
+        self.setVisible(True)
 
 
 class AccountStatusBar(QStatusBar):

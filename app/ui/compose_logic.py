@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from app.core import char_count, suggestion
 from app.core.models import (
@@ -21,6 +22,7 @@ from app.core.models import (
     Template,
     ThreadRow,
 )
+from app.core.reply_mentions import is_own_handle, reply_mentions
 from app.core.templates import FIELDS, FillContext, SentText, TemplateError, fill
 
 KIND_WORDS: dict[str, str] = {
@@ -130,15 +132,17 @@ class LengthCheck:
 
 
 def mention_prefix(account: Account | None, target: StoredPost | None, text: str) -> str:
-    """What the Mastodon client puts before the text: the author's @handle if missing."""
+    """What the Mastodon client puts before the text (the same rule: reply_mentions):
+    the author and the others the post mentions, never the shop, unless already typed."""
     if account is None or target is None or account.network is not Network.MASTODON:
         return ""
-    handle = target.post.author.handle
-    if not handle or handle.lower() == account.handle.lower():
-        return ""
-    if re.search(rf"(?<![\w@]){re.escape(handle)}(?![\w@])", text, re.IGNORECASE):
-        return ""
-    return handle + " "
+    domains = (account.domain, urlsplit(account.server).hostname or "")
+
+    def is_me(handle: str) -> bool:
+        return is_own_handle(handle, account.handle, domains)
+
+    wanted = reply_mentions(target.post, text, is_me, account.remote_id)
+    return " ".join(wanted) + " " if wanted else ""
 
 
 def length_check(account: Account | None, network: Network, text: str,

@@ -31,7 +31,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 FOLDER_NAMES: dict[Folder, str] = {
     Folder.NEEDS_REPLY: "Needs reply",
-    Folder.NEGATIVE: "Negative",
+    Folder.NEGATIVE: "Complaints",
     Folder.ALL: "All mentions",
     Folder.DONE: "Done",
     Folder.DRAFTS: "Drafts",

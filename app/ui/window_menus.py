@@ -115,10 +115,10 @@ def build_actions(window: MenuWindow) -> None:
     )
     window.sort_angriest = _action(
         window,
-        "Angriest first",
+        "Complaints first",
         "Ctrl+2",
         lambda: window.set_sort("sentiment"),
-        "Most negative conversations on top",
+        "Complaints on top, the unhappiest first",
     )
     for a in (window.sort_newest, window.sort_angriest):
         a.setCheckable(True)
