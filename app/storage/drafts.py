@@ -87,7 +87,11 @@ def merge_drafts(source_id: int, target_id: int) -> None:
     """Thread `source` is being merged into `target`: its draft goes along, and the merge
     is recorded for saves still on their way. Both drafts are kept when both exist; the
     result is newer than either, so an editor that saw one of them keeps the other."""
-    t.ThreadMerge.replace(source_id=source_id, target_id=target_id, merged_at=utcnow()).execute()
+    now = utcnow()  # an upsert both engines speak (REPLACE is SQLite's alone)
+    t.ThreadMerge.insert(source_id=source_id, target_id=target_id, merged_at=now).on_conflict(
+        conflict_target=[t.ThreadMerge.source_id],
+        update={t.ThreadMerge.target_id: target_id, t.ThreadMerge.merged_at: now},
+    ).execute()
     t.ThreadMerge.update(target_id=target_id).where(t.ThreadMerge.target_id == source_id).execute()
     src = t.Draft.get_or_none(t.Draft.thread == source_id)
     if src is None:
