@@ -14,8 +14,10 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -63,6 +65,28 @@ def test_opening_the_team_database_again_changes_nothing(pg_database):
     assert _schema(again.db) == before
     assert schema_version(again.db) == latest_version()
     again.close()
+
+
+def test_a_login_that_does_not_own_the_tables_opens_the_inbox_too(pg_server, pg_database):
+    """Only the owner may create or replace the search function and index: a login that
+    was only granted use of the tables opens the inbox without trying to."""
+    role = f"sam_{uuid.uuid4().hex[:8]}"
+    owner = open_postgres(pg_database, bind=False)
+    execute(owner, f'CREATE ROLE "{role}" LOGIN')
+    execute(owner, f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public '
+                   f'TO "{role}"')
+    execute(owner, f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+    owner.close()
+    parts = urlsplit(pg_database)
+    as_sam = parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port}").geturl()
+    try:
+        sams = open_team_store(as_sam)
+        sams.add_account(SHOP_MASTODON)
+        assert sams.list_threads(ThreadQuery(search="parcel"), 0, 10) == []
+        sams.close()
+    finally:
+        pg_server.drop(parts.path.lstrip("/"))  # the role's rights go with the database
+        execute(pg_server.admin, f'DROP ROLE IF EXISTS "{role}"')
 
 
 def test_a_second_laptop_waits_while_the_first_one_migrates(pg_server):

@@ -37,9 +37,16 @@ _INDEX = (
 
 
 def create_search_index(db: peewee.Database) -> None:
-    """The document function and its GIN index (idempotent; part of the schema)."""
-    execute(db, _DOCUMENT_FUNCTION)
-    execute(db, _INDEX)
+    """The document function and its GIN index, each made only when missing: every open
+    calls this, and only the owner of the tables may create (or replace) them."""
+    (no_function,) = execute(
+        db, "SELECT to_regprocedure('shopkeep_post_document(text, text, text)') IS NULL"
+    ).fetchone()
+    if no_function:
+        execute(db, _DOCUMENT_FUNCTION)
+    (no_index,) = execute(db, "SELECT to_regclass(%s) IS NULL", (INDEX_NAME,)).fetchone()
+    if no_index:
+        execute(db, _INDEX)
 
 
 def tsquery(text: str, *, prefix_last: bool = True) -> str | None:
