@@ -8,6 +8,7 @@ connection) is refused just as a second process is.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,13 @@ def hold(db: peewee.PostgresqlDatabase, kind: int, key: int) -> Iterator[bool]:
         (ours,) = execute(own, "SELECT pg_try_advisory_lock(%s, %s)", (kind, key)).fetchone()
         if not ours:
             log.info("Lock %x/%d is held by another connection", kind, key)
-        yield bool(ours)
+        try:
+            yield bool(ours)
+        finally:
+            # At once: a closed session's locks go only when its backend has exited. A
+            # connection already lost has lost its lock with it.
+            if ours:
+                with contextlib.suppress(peewee.DatabaseError, peewee.InterfaceError):
+                    execute(own, "SELECT pg_advisory_unlock(%s, %s)", (kind, key))
     finally:
-        own.close()  # closing the session releases its advisory locks
+        own.close()
