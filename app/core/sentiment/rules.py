@@ -12,6 +12,7 @@ import re
 from typing import NamedTuple
 
 from app.core.sentiment import counts, phrases
+from app.core.sentiment.kinds.put_right import RESOLVED
 from app.core.sentiment.lexicons import (
     EMPTY_THANKS,
     OCCASION_WORDS,
@@ -20,20 +21,19 @@ from app.core.sentiment.lexicons import (
     THANKS_WORDS,
     word_set,
 )
-from app.core.sentiment.resolutions import RESOLVED
 from app.core.sentiment.word_senses import DEGREE_WORDS, OWN_LOSS_BEFORE
 
 SARCASM_VALENCE = -2.0
-NEGATED_PRAISE = "negated praise"
+NEGATED_PRAISE = phrases.NEGATED_PRAISE
 _NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
 
 _BY_START, _STARTS = phrases.compile_tables()
 # Named group of a phrase alternative -> (kind, valence), so a hit costs one dict lookup.
 _GROUP_KIND = {
-    f"k{i}_{j}": (kind, phrases.TABLE[kind][1])
+    f"k{i}_{j}": (kind.key, kind.valence)
     for i, kind in enumerate(phrases.KINDS)
-    for j in range(len(phrases.TABLE[kind][0]))
+    for j in range(len(kind.patterns))
 }
 # A complaint phrase right after a negation is not one: "wasn't late", "no refund needed".
 _NEGATED_BEFORE = re.compile(
@@ -60,7 +60,7 @@ _OTHER_SUBJECT = re.compile(
 _FIRST_PERSON = ("i ", "i'", "we ", "we'", "ill ")
 _GOT_WORDS = frozenset({"got", "received", "given", "gave", "was", "they", "but", "and"})
 _SHORT_KIND = "missing"  # fewer than promised (counts.py) is a kind of "missing or wrong"
-_SHORT_VALENCE = phrases.TABLE[_SHORT_KIND][1]
+_SHORT_VALENCE = phrases.BY_KEY[_SHORT_KIND].valence
 _RETURN_PRAISE = "coming back"
 _DOUBTED_KIND = "never again"
 # The lookbehind after the literal "thank", so `re` can jump to each "thank".
@@ -119,7 +119,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
             ):
                 continue
             if _DOUBTED_BEFORE.search(text, line_start, at):
-                kind, valence = _DOUBTED_KIND, phrases.TABLE[_DOUBTED_KIND][1]
+                kind, valence = _DOUBTED_KIND, phrases.BY_KEY[_DOUBTED_KIND].valence
         elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
             text, max(0, at - 24), at
         ):
@@ -128,7 +128,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
                 kind, valence = NEGATED_PRAISE, valence * _NEGATION_SCALAR
             elif _NEVER_ONCE.search(text, max(0, at - 24), at):
                 # "never once been stale": years without the failure is praise
-                kind, valence = _NO_PROBLEMS, phrases.TABLE[_NO_PROBLEMS][1]
+                kind, valence = _NO_PROBLEMS, phrases.BY_KEY[_NO_PROBLEMS].valence
             else:
                 continue  # "wasn't late": no complaint
         if phrase.startswith("lost ") and _OWN_LOSS.search(text, max(0, at - 12), at):

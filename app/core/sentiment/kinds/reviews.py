@@ -9,6 +9,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import NOT, after
 
 _FOOD_FLAWS = (
@@ -260,3 +261,6 @@ REVIEW_TITLES = {
     "praise idiom": "praise",
     "looking forward": "looking forward",
 }
+
+COMPLAINTS = rows(REVIEW_COMPLAINTS, REVIEW_TITLES)
+PRAISE = rows(REVIEW_PRAISE, REVIEW_TITLES)

@@ -9,6 +9,8 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
+
 _SERVING = (
     r"(?:portions?|bags?|bars?|packs?|packets?|boxes?|slices?|servings?|sizes?|tubs?|jars?|"
     r"bottles?|pies?|burgers?|pizzas?|cakes?|cups?)"
@@ -56,3 +58,5 @@ VALUE_TITLES = {
     "less for the money": "paid more, got less",
     "told one thing": "not what you said",
 }
+
+COMPLAINTS = rows(VALUE_COMPLAINTS, VALUE_TITLES)

@@ -6,6 +6,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import after
 
 # "... I've ever had": what makes a superlative a verdict on the shop.
@@ -16,7 +17,7 @@ _EVER = (
 )
 
 # Praise for service that VADER has no words for: speed, freshness, coming back.
-PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
+PRAISE_KINDS: dict[str, tuple[tuple[str, ...], float]] = {
     "fast service": (
         (
             r"(?:arrived|came|shipped|delivered|served|responded|replied|fixed|sorted|ready) "
@@ -189,4 +190,6 @@ PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     ),
 }
 
-PRAISE_TITLES = {"peace of mind": "peace of mind"}
+PRAISE_TITLES = {"slang praise": "praise", "verdict": "recommended"}
+
+PRAISE = rows(PRAISE_KINDS, PRAISE_TITLES)

@@ -10,6 +10,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import after
 
 _NOT = (
@@ -62,3 +63,5 @@ SYSTEM_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
 }
 
 SYSTEM_TITLES = {"could not pay or book": "could not buy, book or get in"}
+
+COMPLAINTS = rows(SYSTEM_COMPLAINTS, SYSTEM_TITLES)

@@ -10,6 +10,8 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
+
 # Not inside a longer number, a price or a date, and not "of" a thing ("2/5 of the box").
 _NOT_AFTER = r"(?<![\d.,/£$€])(?<!\bon )(?<!\bby )(?<!\buntil )(?<!\bfrom )(?<!\bsince )"
 _NOT_BEFORE = r"(?![\d/.]\d|\d| of\b)"
@@ -48,3 +50,6 @@ RATING_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
 }
 
 RATING_TITLES = {"high rating": "a high rating", "low rating": "a low rating"}
+
+COMPLAINTS = rows(RATING_COMPLAINTS, RATING_TITLES)
+PRAISE = rows(RATING_PRAISE, RATING_TITLES)

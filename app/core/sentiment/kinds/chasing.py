@@ -9,6 +9,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import NOT, after
 
 CHASING_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
@@ -74,3 +75,5 @@ CHASING_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         -1.6,
     ),
 }
+
+COMPLAINTS = rows(CHASING_COMPLAINTS, {"no reply": "asking where / no reply"})

@@ -8,6 +8,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import after
 
 # "it's not here", "the parcel still isn't here": the subject and verb as fixed
@@ -156,9 +157,4 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
 }
 
-DELIVERY_TITLES = {
-    "not delivered": "not delivered",
-    "careless delivery": "careless delivery",
-    "faulty": "faulty",
-    "doubted claim": "doubted claim",
-}
+COMPLAINTS = rows(DELIVERY_COMPLAINTS)

@@ -9,6 +9,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import after
 
 # Who did the job: "the gardener strimmed my tulips" is the shop's doing, "I broke my
@@ -54,4 +55,4 @@ UNDONE_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
     ),
 }
 
-UNDONE_TITLES = {"left undone": "left undone", "damage done": "damage done"}
+COMPLAINTS = rows(UNDONE_COMPLAINTS)

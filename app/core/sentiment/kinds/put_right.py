@@ -10,6 +10,8 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
+
 RESOLVED = "put right"
 
 # Soon, or without a fight: what makes a fix praise rather than the end of a saga
@@ -52,4 +54,4 @@ RESOLUTION_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     ),
 }
 
-RESOLUTION_TITLES = {RESOLVED: "put right"}
+PRAISE = rows(RESOLUTION_PRAISE)

@@ -6,6 +6,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import after
 
 SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
@@ -89,3 +90,5 @@ SHORTFALL: dict[str, tuple[tuple[str, ...], float]] = {
         -1.8,
     ),
 }
+
+COMPLAINTS = rows(SHORTFALL, {"fell short": "fell short of expectations"})

@@ -9,6 +9,7 @@ kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 
 from __future__ import annotations
 
+from app.core.sentiment.kinds.kind import rows
 from app.core.sentiment.lexicons import after
 
 # "mid" is slang for mediocre after these; "mid-week", "mid morning" keep it a prefix.
@@ -58,3 +59,6 @@ ONLINE_TITLES = {
     "slang complaint": "complaint in slang",
     "slang praise online": "praise in slang",
 }
+
+COMPLAINTS = rows(ONLINE_COMPLAINTS, ONLINE_TITLES)
+PRAISE = rows(ONLINE_PRAISE, ONLINE_TITLES)
