@@ -6,6 +6,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +72,14 @@ def test_every_match_starts_with_one_of_the_pattern_heads(pattern, text):
 
 def test_a_pattern_that_can_start_anywhere_has_no_heads():
     assert pattern_starts.prefixes(pattern_starts.parse(r"d[^o]g|.at"), 3, None) is None
+
+
+def test_no_function_in_the_sentiment_package_grows_back_into_a_long_chain():
+    """Rules are rows; the engine's functions stay small (ruff's C901, at most 15)."""
+    package = Path(__file__).resolve().parent.parent / "app" / "core" / "sentiment"
+    assert "max-complexity = 15" in (package / "ruff.toml").read_text(encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "C901", str(package)],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stdout

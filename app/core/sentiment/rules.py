@@ -12,6 +12,7 @@ import re
 from typing import NamedTuple
 
 from app.core.sentiment import counts, phrases
+from app.core.sentiment.engine import NEGATION_SCALAR
 from app.core.sentiment.kinds.put_right import RESOLVED
 from app.core.sentiment.lexicons import (
     EMPTY_THANKS,
@@ -21,11 +22,11 @@ from app.core.sentiment.lexicons import (
     THANKS_WORDS,
     word_set,
 )
+from app.core.sentiment.tokens import Tokens
 from app.core.sentiment.word_senses import DEGREE_WORDS, OWN_LOSS_BEFORE
 
 SARCASM_VALENCE = -2.0
 NEGATED_PRAISE = phrases.NEGATED_PRAISE
-_NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
 
 _BY_START, _STARTS = phrases.compile_tables()
@@ -109,40 +110,48 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         phrase = m.group()
         if owner_words and any(w in owner_words for w in phrase.split()):
             continue  # the owner's word list decides about this word
-        kind, valence = _GROUP_KIND[m.lastgroup]  # type: ignore[index]
-        if kind == _RETURN_PRAISE:
-            line_start = max(0, text.rfind("\n", 0, at) + 1, at - 40)
-            if (
-                "back" in phrase
-                and not phrase.startswith(_FIRST_PERSON)
-                and _OTHER_SUBJECT.search(text, line_start, at)
-            ):
-                continue
-            if _DOUBTED_BEFORE.search(text, line_start, at):
-                kind, valence = _DOUBTED_KIND, phrases.BY_KEY[_DOUBTED_KIND].valence
-        elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
-            text, max(0, at - 24), at
-        ):
-            if valence > 0:
-                # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
-                kind, valence = NEGATED_PRAISE, valence * _NEGATION_SCALAR
-            elif _NEVER_ONCE.search(text, max(0, at - 24), at):
-                # "never once been stale": years without the failure is praise
-                kind, valence = _NO_PROBLEMS, phrases.BY_KEY[_NO_PROBLEMS].valence
-            else:
-                continue  # "wasn't late": no complaint
-        if phrase.startswith("lost ") and _OWN_LOSS.search(text, max(0, at - 12), at):
-            continue  # "lost my loyalty card, can you...": the customer's own loss
-        if phrase.startswith("asked for ") and _got_as_asked(phrase, text, m.end()):
-            continue  # "asked for a trim and got a trim": what was asked for
-        if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
-            phrase = phrase.replace("\n", " ")
-        found.append(Complaint(kind, phrase, valence, clause))
+        hit = _read_hit(text, at, m.end(), phrase, *_GROUP_KIND[m.lastgroup])  # type: ignore[index]
+        if hit is not None:
+            found.append(Complaint(*hit, clause))
     short = counts.shortfall(text)  # numbers the patterns cannot compare
     if short is not None and not any(c.kind == _SHORT_KIND for c in found):
         phrase, at = short
         found.append(Complaint(_SHORT_KIND, phrase, _SHORT_VALENCE, text.count("\n", 0, at)))
     return found
+
+
+def _read_hit(
+    text: str, at: int, end: int, phrase: str, kind: str, valence: float
+) -> tuple[str, str, float] | None:
+    """(kind, phrase, valence) of a phrase hit in its context, or None if it is none."""
+    if kind == _RETURN_PRAISE:
+        line_start = max(0, text.rfind("\n", 0, at) + 1, at - 40)
+        if (
+            "back" in phrase
+            and not phrase.startswith(_FIRST_PERSON)
+            and _OTHER_SUBJECT.search(text, line_start, at)
+        ):
+            return None
+        if _DOUBTED_BEFORE.search(text, line_start, at):
+            kind, valence = _DOUBTED_KIND, phrases.BY_KEY[_DOUBTED_KIND].valence
+    elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
+        text, max(0, at - 24), at
+    ):
+        if valence > 0:
+            # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
+            kind, valence = NEGATED_PRAISE, valence * NEGATION_SCALAR
+        elif _NEVER_ONCE.search(text, max(0, at - 24), at):
+            # "never once been stale": years without the failure is praise
+            kind, valence = _NO_PROBLEMS, phrases.BY_KEY[_NO_PROBLEMS].valence
+        else:
+            return None  # "wasn't late": no complaint
+    if phrase.startswith("lost ") and _OWN_LOSS.search(text, max(0, at - 12), at):
+        return None  # "lost my loyalty card, can you...": the customer's own loss
+    if phrase.startswith("asked for ") and _got_as_asked(phrase, text, end):
+        return None  # "asked for a trim and got a trim": what was asked for
+    if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
+        phrase = phrase.replace("\n", " ")
+    return kind, phrase, valence
 
 
 def _got_as_asked(phrase: str, text: str, end: int) -> bool:
@@ -154,13 +163,12 @@ def _got_as_asked(phrase: str, text: str, end: int) -> bool:
     return bool(wanted) and text.startswith(" " + wanted, end)
 
 
-def put_right(
-    found: list[Complaint], sentiments: list[float], bounds: list[int]
-) -> list[Complaint]:
+def put_right(found: list[Complaint], tokens: Tokens) -> list[Complaint]:
     """A problem the shop then put right ("the screen was smashed, they had it fixed within
     the hour") weighs as if a "but" came before the fix: what went wrong counts half, the
     fix one and a half times. Not when something goes wrong again after the fix."""
     fixes = [k for k, c in enumerate(found) if c.kind == RESOLVED]  # `found` is in text order
+    sentiments, bounds = tokens.valences, tokens.bounds
     if not fixes:
         return found
     last = found[fixes[-1]].clause
@@ -181,9 +189,7 @@ def put_right(
     return weighed
 
 
-def weigh_complaints(
-    found: list[Complaint], lows: list[str], sentiments: list[float], bounds: list[int]
-) -> list[Complaint]:
+def weigh_complaints(found: list[Complaint], tokens: Tokens) -> list[Complaint]:
     """A complaint phrase's own words are not praise ("expected better"), and like VADER's
     words a complaint before "but" counts half, after it one and a half times.
 
@@ -191,6 +197,7 @@ def weigh_complaints(
     MAX_COMPLAINTS complaints that count towards the score are rescaled (a rant of
     10,000 "waited" used to rescan its clause per hit).
     """
+    lows, sentiments, bounds = tokens.lows, tokens.valences, tokens.bounds
     phrase_words: dict[int, set[str]] = {}
     for c in found:
         if c.valence < 0:
@@ -213,10 +220,9 @@ def weigh_complaints(
     return out
 
 
-def praise_words(
-    found: list[Complaint], lows: list[str], sentiments: list[float], bounds: list[int]
-) -> None:
+def praise_words(found: list[Complaint], tokens: Tokens) -> None:
     """A praise phrase's own words are not complaints: "to die for", "can't go wrong"."""
+    lows, sentiments, bounds = tokens.lows, tokens.valences, tokens.bounds
     for c in found:
         if c.valence > 0:
             words = c.phrase.split()
@@ -264,10 +270,9 @@ _POLITE_WORDS = REQUEST_WORDS | THANKS_WORDS
 _PLEASE = frozenset({"please", "pls", "plz", "kindly"})
 
 
-def politeness(
-    lows: list[str], sentiments: list[float], *, keep_thanks: bool, owner_words: frozenset[str]
-) -> list[str]:
+def politeness(tokens: Tokens, *, keep_thanks: bool, owner_words: frozenset[str]) -> list[str]:
     """Zero manners-only praise ("please", "help", "thanks" next to a request); say which."""
+    lows, sentiments = tokens.lows, tokens.valences
     dropped: list[str] = []
     if _POLITE_WORDS.isdisjoint(lows):
         return dropped  # nothing below can apply
@@ -301,23 +306,19 @@ _NAME_SHARE = 0.5  # most words capitalised: Title Case or emphasis, not names
 _WISHED = OCCASION_WORDS | word_set("bday day new year easter thanksgiving valentines halloween")
 
 
-def proper_names(
-    words: list[str],
-    sentiments: list[float],
-    starts: list[int],
-    owner_words: frozenset[str] = frozenset(),
-) -> list[str]:
+def proper_names(tokens: Tokens, owner_words: frozenset[str] = frozenset()) -> list[str]:
     """Lexicon words inside a capitalised name mid-sentence ("saw Foo Fighters", "the Miss
     Texas round", "Hall of Fame") are a band, a title or a place, not an opinion.
 
     A clause's first word is capitalised anyway, so it neither counts as a name nor
     vouches for one; a post mostly in capitals is emphasis, not names. The owner's own
     words always count."""
+    words, sentiments = tokens.words, tokens.valences
     n = len(words)
     scored = [k for k in itertools.compress(range(n), sentiments) if words[k].istitle()]
     if not scored or sum(map(str.istitle, words)) > _NAME_SHARE * n:
         return []
-    first = set(starts)
+    first = set(tokens.starts)
 
     def name_part(j: int) -> bool:
         if j < 0 or j >= n or j in first:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from app.core.models import Sentiment, SentimentLabel
 from app.core.sentiment import (
@@ -24,6 +27,7 @@ from app.core.sentiment import (
     word_senses,
 )
 from app.core.sentiment.lexicons import REQUEST_WORDS
+from app.core.sentiment.tokens import Tokens
 
 THRESHOLD = 0.05
 _NEGATIVE_CONTEXT = -0.5  # a token this negative next to praise makes the praise sarcastic
@@ -45,6 +49,91 @@ def label_for(compound: float) -> SentimentLabel:
     return _NEUTRAL
 
 
+@dataclass(slots=True)
+class Reading:
+    """One message on its way through the stages: its text, its tokens, and what each
+    stage found (the reasons are written from these at the end)."""
+
+    cleaned: str  # the text VADER reads
+    joined: str  # the phrase rules' text: one clause a line, lower case
+    tokens: Tokens
+    analyzer: SentimentIntensityAnalyzer
+    owner: _Owner
+    # What the stages found (each stage sets its own; empty until then).
+    names: Sequence[str] = ()  # capitalised names not counted
+    found: Sequence[rules.Complaint] = ()  # complaint and praise phrases
+    bad: Sequence[rules.Complaint] = ()  # the complaints among them
+    sarcastic: Sequence[str] = ()
+    polite: Sequence[str] = ()
+
+
+def _word_senses(r: Reading) -> None:
+    """"like" as a comparison, "pretty bad", "who cares" (word_senses.SENSES)."""
+    word_senses.apply(r.tokens, r.analyzer.lexicon, r.owner.words)
+
+
+def _questions(r: Reading) -> None:
+    """A price asked ("is it free?") or a need named ("do you fix cracked screens?")."""
+    if "?" in r.cleaned:
+        evidence.price_question(r.cleaned, r.tokens)
+        evidence.need_question(r.cleaned, r.tokens)
+
+
+def _smileys(r: Reading) -> None:
+    """A smiley after "not" keeps its own sign."""
+    if "(" in r.cleaned or ")" in r.cleaned or "<3" in r.cleaned:
+        smileys.unflip(r.tokens, r.analyzer.lexicon)
+
+
+def _names(r: Reading) -> None:
+    """Lexicon words inside a capitalised name ("Foo Fighters") are not opinions."""
+    r.names = rules.proper_names(r.tokens, r.owner.words)
+
+
+def _phrase_kinds(r: Reading) -> None:
+    """Complaint and praise phrases (kinds/), weighed against the words around them."""
+    found = rules.complaints(r.joined, r.owner.words)
+    bad = [c for c in found if c.valence < 0] if found else found
+    if bad:
+        found = rules.weigh_complaints(found, r.tokens)
+    if len(bad) < len(found):
+        rules.praise_words(found, r.tokens)
+        found = rules.put_right(found, r.tokens)
+    r.found, r.bad = found, bad
+
+
+def _sarcasm_stage(r: Reading) -> None:
+    """Praise next to a complaint is sarcastic ("great job losing my parcel")."""
+    if r.bad or "thank" in r.joined or min(r.tokens.valences, default=0.0) <= _NEGATIVE_CONTEXT:
+        r.sarcastic = _sarcasm(r.joined, r.bad, r.tokens)
+
+
+def _politeness(r: Reading) -> None:
+    """Manners are not praise: "please", "help", "thanks" next to a request."""
+    lows = r.tokens.lows
+    request = not REQUEST_WORDS.isdisjoint(lows)
+    keep_thanks = (
+        not r.bad
+        and not r.sarcastic
+        and (not (request or "?" in r.cleaned) or rules.thanks_boosted(lows))
+    )
+    r.polite = rules.politeness(r.tokens, keep_thanks=keep_thanks, owner_words=r.owner.words)
+
+
+Stage = Callable[[Reading], None]
+# The rules after VADER, in the order they run: each adjusts the token valences in place
+# and notes what it found on the Reading.
+STAGES: tuple[Stage, ...] = (
+    _word_senses,
+    _questions,
+    _smileys,
+    _names,
+    _phrase_kinds,
+    _sarcasm_stage,
+    _politeness,
+)
+
+
 def score(
     body: str,
     *,
@@ -56,7 +145,15 @@ def score(
     lang = language.detect(masked)
     if lang is not None:
         return Sentiment(0.0, SentimentLabel.UNSCORED, (f"not English ({lang}): not scored",), lang)
+    r = _read(masked, extra_words)
+    for stage in STAGES:
+        stage(r)
+    return _verdict(r, name_masked)
 
+
+def _read(masked: str, extra_words: Mapping[str, float] | None) -> Reading:
+    """Clean the text (tags split, emoji as words, idioms reworded) and let VADER score
+    each token, clause by clause, with the owner's words in its lexicon."""
     cleaned = smileys.shorten(engine.translate_emoji(text.split_hashtags(masked)))
     cleaned = text.reword(cleaned)
     owner = _owner_words(extra_words)
@@ -64,56 +161,34 @@ def score(
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
     analyzer = engine.analyzer_for(owner.tokens_map)
     clauses = text.clauses(cleaned)
-    words, lows, sentiments, starts = engine.valences(analyzer, clauses)
-    joined = rules.rule_text(clauses)
-    bounds = [*starts, len(words)]
+    tokens = engine.valences(analyzer, clauses)
+    return Reading(cleaned, rules.rule_text(clauses), tokens, analyzer, owner)
 
-    word_senses.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
-    if "?" in cleaned:
-        evidence.price_question(cleaned, lows, sentiments)
-        evidence.need_question(cleaned, sentiments)
-    if "(" in cleaned or ")" in cleaned or "<3" in cleaned:
-        smileys.unflip(lows, sentiments, analyzer.lexicon)
-    names = rules.proper_names(words, sentiments, starts, owner.words)
-    found = rules.complaints(joined, owner.words)
-    bad = [c for c in found if c.valence < 0] if found else found
-    if bad:
-        found = rules.weigh_complaints(found, lows, sentiments, bounds)
-    if len(bad) < len(found):
-        rules.praise_words(found, lows, sentiments, bounds)
-        found = rules.put_right(found, sentiments, bounds)
-    sarcastic: list[str] = []
-    if bad or "thank" in joined or min(sentiments, default=0.0) <= _NEGATIVE_CONTEXT:
-        sarcastic = _sarcasm(joined, bad, lows, sentiments, bounds)
 
-    request = not REQUEST_WORDS.isdisjoint(lows)
-    keep_thanks = (
-        not bad
-        and not sarcastic
-        and (not (request or "?" in cleaned) or rules.thanks_boosted(lows))
-    )
-    polite = rules.politeness(lows, sentiments, keep_thanks=keep_thanks, owner_words=owner.words)
-
-    total = sum(sentiments)
+def _verdict(r: Reading, name_masked: bool) -> Sentiment:
+    """Sum the valences and the phrases into VADER's compound; thin evidence stays neutral
+    and mild praise under a hedge counts half."""
+    tokens, found, owner_words = r.tokens, r.found, r.owner.words
+    total = sum(tokens.valences)
     if found:
         total += sum([c.valence for c in found[: rules.MAX_COMPLAINTS]])
-    total += rules.SARCASM_VALENCE * len(sarcastic)
-    value = engine.compound(analyzer, total, cleaned)
+    total += rules.SARCASM_VALENCE * len(r.sarcastic)
+    value = engine.compound(r.analyzer, total, r.cleaned)
     label = label_for(value)
-    explicit = bool(found or sarcastic)  # an explicit phrase keeps the normal band
-    thin = _thin(label, value, cleaned, lows, sentiments, explicit, owner.words)
+    explicit = bool(found or r.sarcastic)  # an explicit phrase keeps the normal band
+    thin = _thin(label, value, r.cleaned, tokens, explicit, owner_words)
     hedged: list[str] = []
     if thin is None and label is _POSITIVE:  # only praise is damped by a hedge
-        hedged, cut = hedges.damp(words, lows, sentiments, starts)
+        hedged, cut = hedges.damp(tokens)
         if cut:
-            value = engine.compound(analyzer, total - cut, cleaned)
+            value = engine.compound(r.analyzer, total - cut, r.cleaned)
             label = label_for(value)
-            thin = _thin(label, value, cleaned, lows, sentiments, explicit, owner.words)
+            thin = _thin(label, value, r.cleaned, tokens, explicit, owner_words)
     if thin is not None:
         label = _NEUTRAL
-    reasons = _reasons(label, lows, sentiments, found, sarcastic, polite, owner.words, name_masked)
-    if names:
-        reasons = (*reasons, f"names not counted: {_quote(names)}")
+    reasons = _reasons(label, r, name_masked)
+    if r.names:
+        reasons = (*reasons, f"names not counted: {_quote(r.names)}")
     if hedged:
         reasons = (*reasons, f"praise under {_quote(hedged)} counted half")
     if thin is not None:
@@ -125,26 +200,20 @@ def _thin(
     label: SentimentLabel,
     value: float,
     cleaned: str,
-    lows: list[str],
-    sentiments: list[float],
+    tokens: Tokens,
     explicit: bool,
     owner_words: frozenset[str],
 ) -> str | None:
     """Why a coloured score near the cut-off rests on too little evidence, if it does."""
     if label is _NEUTRAL or abs(value) >= evidence.WIDE_BAND:
         return None
-    explicit = explicit or not owner_words.isdisjoint(lows)
-    return evidence.band(cleaned, lows, sentiments, explicit)
+    explicit = explicit or not owner_words.isdisjoint(tokens.lows)
+    return evidence.band(cleaned, tokens, explicit)
 
 
-def _sarcasm(
-    joined: str,
-    found: list[rules.Complaint],
-    words: list[str],
-    sentiments: list[float],
-    bounds: list[int],
-) -> list[str]:
+def _sarcasm(joined: str, found: Sequence[rules.Complaint], tokens: Tokens) -> list[str]:
     """Praise next to a complaint ("great job losing my parcel"): zero it, return phrases."""
+    words, sentiments, bounds = tokens.lows, tokens.valences, tokens.bounds
     out: list[str] = []
     complaint_in = {c.clause for c in found}
     last = len(bounds) - 1  # clauses
@@ -173,17 +242,10 @@ def _quote(items: Sequence[str]) -> str:
     return "'" + "', '".join(unique) + "'" if unique else ""
 
 
-def _reasons(
-    label: SentimentLabel,
-    words: list[str],
-    sentiments: list[float],
-    found: list[rules.Complaint],
-    sarcastic: list[str],
-    polite: list[str],
-    owner_words: frozenset[str],
-    name_masked: bool,
-) -> tuple[str, ...]:
+def _reasons(label: SentimentLabel, r: Reading, name_masked: bool) -> tuple[str, ...]:
     """Why, strongest first, in a shop owner's words."""
+    words, sentiments, found = r.tokens.lows, r.tokens.valences, r.found
+    sarcastic, polite, owner_words = r.sarcastic, r.polite, r.owner.words
     out = []
     if found:
         for title, hits in (
