@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,32 @@ def digest(texts: Iterable[str], **kw: Any) -> str:
     for text in texts:
         h.update(result_line(score(text, **kw)).encode("utf-8", "surrogatepass") + b"\n")
     return h.hexdigest()[:16]
+
+
+def rules_digest() -> str:
+    """What RULES_HISTORY records per version: the examples scored plainly and with the
+    owner set-up, hashed together."""
+    texts = example_texts()
+    both = f"{digest(texts)}/{digest(texts, **OWNER_SETUP)}"
+    return hashlib.sha256(both.encode()).hexdigest()[:16]
+
+
+def history_conflicts(histories: Iterable[Mapping[int, str]]) -> list[str]:
+    """What breaks "a version's digest never changes": each history is RULES_HISTORY as
+    one commit (or the working tree) had it, oldest first. A version recorded with two
+    digests was re-pinned in place; a version that disappears was rewritten."""
+    seen: dict[int, str] = {}
+    problems = []
+    for history in histories:
+        for version, recorded in seen.items():
+            now = history.get(version)
+            if now is None:
+                problems.append(f"version {version} was removed from the history")
+            elif now != recorded:
+                problems.append(f"version {version} was re-pinned: {recorded} -> {now}")
+        for version, value in history.items():
+            seen.setdefault(version, value)
+    return list(dict.fromkeys(problems))
 
 
 def data_folder() -> Path:
