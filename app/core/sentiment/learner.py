@@ -1,0 +1,172 @@
+"""Learning from the owner: corrections move the colour of posts like the ones corrected.
+
+The rules stay the base. On top of them, one small learner per business counts,
+for each colour the rules gave, which colour the owner settled on, and which words
+and word pairs those posts had (a naive Bayes over "what the rules said" -> "what
+the owner says"). Posts the owner saw and left alone count as the rules being
+right, so a word that is in many posts the rules read well cannot flip them. A
+label moves only when the owner's corrections of posts sharing its words outweigh
+that by a clear margin; with no corrections nothing moves. Plain Python, a few
+dictionaries: it is stored with the inbox and never leaves the machine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from app.core.models import Sentiment, SentimentLabel
+from app.core.sentiment.stopwords import STOPWORDS
+
+NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
+LABELS = (NEG, NEU, POS)
+CORRECTION = 1.0  # the owner setting a colour
+REPLY = 0.5  # an apology sent (a complaint) or a thank-you (praise): weaker evidence
+MIN_SUPPORT = 3.0  # corrections of posts with the same word, at least
+MAJORITY = 0.5  # a word moves a label when most posts with it were corrected that way...
+CAUTION = 1.64  # ...even at the low end of a confidence interval this wide (z)
+_WORD = re.compile(r"[a-z0-9][a-z0-9']*")
+_STOP = STOPWORDS["en"] | frozenset({"i'm", "it's", "i've", "don't"})
+_NAMES = {NEG: "a complaint", NEU: "neutral", POS: "praise"}
+_APOLOGY = re.compile(r"\b(?:sorry|apolog\w*|so sorry)\b", re.IGNORECASE)
+_THANKS = re.compile(r"\b(?:thank\w*|thanks|cheers|glad you)\b", re.IGNORECASE)
+
+
+def features(text: str) -> frozenset[str]:
+    """The words (no stopwords) and word pairs of a post: what a correction is about."""
+    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    out = {w for w in words if w not in _STOP and len(w) > 2}
+    out.update(
+        f"{a} {b}" for a, b in itertools.pairwise(words)
+        if not (a in _STOP and b in _STOP)
+    )
+    return frozenset(out)
+
+
+def reply_label(reply: str) -> SentimentLabel | None:
+    """What the owner's reply says about the post it answers: an apology, a complaint;
+    a thank-you, praise; both or neither, nothing."""
+    sorry, thanks = bool(_APOLOGY.search(reply)), bool(_THANKS.search(reply))
+    if sorry == thanks:
+        return None
+    return NEG if sorry else POS
+
+
+@dataclass
+class _Given:
+    """Everything learned about the posts the rules gave one colour."""
+
+    posts: dict[SentimentLabel, float] = field(default_factory=dict)  # owner label -> weight
+    words: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
+    corrected: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
+
+    def add(self, feats: Iterable[str], label: SentimentLabel, weight: float,
+            corrected: bool) -> None:
+        self.posts[label] = self.posts.get(label, 0.0) + weight
+        counts = self.words.setdefault(label, {})
+        fixed = self.corrected.setdefault(label, {}) if corrected else None
+        for f in feats:
+            counts[f] = counts.get(f, 0.0) + weight
+            if fixed is not None:
+                fixed[f] = fixed.get(f, 0.0) + weight
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """The learner's verdict on one post: the new label and why."""
+
+    label: SentimentLabel
+    confidence: float  # 0..1
+    reason: str
+
+
+class Learner:
+    """One business's learner. `saw` every scored post the owner has had in front of
+    them, `corrected` each correction, `replied` each reply sent; `adjust` a new score."""
+
+    def __init__(self) -> None:
+        self._given: dict[SentimentLabel, _Given] = {}
+        self.corrections = 0.0
+
+    def reset(self) -> None:
+        """Forget everything learned: the rules alone again."""
+        self._given.clear()
+        self.corrections = 0.0
+
+    def saw(self, text: str, rules_label: SentimentLabel) -> None:
+        """A post the owner has seen, coloured by the rules (and not corrected)."""
+        if rules_label in LABELS:
+            self._record(text, rules_label, rules_label, 1.0, corrected=False)
+
+    def corrected(self, text: str, rules_label: SentimentLabel, owner_label: SentimentLabel,
+                  weight: float = CORRECTION) -> None:
+        """The owner set `owner_label` on a post the rules had coloured `rules_label`."""
+        if rules_label in LABELS and owner_label in LABELS:
+            self._record(text, rules_label, owner_label, weight, corrected=True)
+            if owner_label is not rules_label:
+                self.corrections += weight
+
+    def replied(self, text: str, rules_label: SentimentLabel, reply: str) -> None:
+        """The owner answered the post: an apology or a thanks is weak evidence."""
+        label = reply_label(reply)
+        if label is not None:
+            self.corrected(text, rules_label, label, REPLY)
+
+    def _record(self, text: str, rules_label: SentimentLabel, label: SentimentLabel,
+                weight: float, corrected: bool) -> None:
+        given = self._given.setdefault(rules_label, _Given())
+        given.add(features(text), label, weight, corrected and label is not rules_label)
+
+    def move(self, text: str, rules_label: SentimentLabel) -> Move | None:
+        """The label the owner's corrections point to, if they clearly do.
+
+        For each word (or word pair) of the post: of the posts with that word the rules
+        coloured `rules_label`, how many did the owner set to another label? The label
+        moves when, for some word, even a cautious estimate of that share (the lower
+        end of its confidence interval) is a majority, and at least MIN_SUPPORT
+        corrections say so."""
+        given = self._given.get(rules_label)
+        if given is None or not self.corrections:
+            return None
+        best: tuple[float, str, SentimentLabel, float] | None = None
+        for f in features(text):
+            seen = sum(counts.get(f, 0.0) for counts in given.words.values())
+            if seen < MIN_SUPPORT:
+                continue
+            for label, fixed in given.corrected.items():
+                times = fixed.get(f, 0.0)
+                if times < MIN_SUPPORT:
+                    continue
+                low = _lower_bound(times, seen)
+                if best is None or (low, len(f)) > (best[0], len(best[1])):
+                    best = (low, f, label, times)
+        if best is None or best[0] <= MAJORITY:
+            return None
+        low, word, label, times = best
+        count = f"{times:g} time" + ("" if times == 1 else "s")
+        reason = f"learned: you marked posts with '{word}' as {_NAMES[label]} {count}"
+        return Move(label, (low - MAJORITY) / (1 - MAJORITY), reason)
+
+    def adjust(self, text: str, sentiment: Sentiment) -> Sentiment:
+        """The rules' score with the learned label on top, the reason first."""
+        found = self.move(text, sentiment.label)
+        if found is None:
+            return sentiment
+        strength = 0.05 + 0.45 * found.confidence
+        value = {NEG: -strength, NEU: 0.0, POS: strength}[found.label]
+        return replace(
+            sentiment, compound=round(value, 4), label=found.label,
+            reasons=(found.reason, *sentiment.reasons),
+        )
+
+
+def _lower_bound(hits: float, n: float) -> float:
+    """Wilson's lower confidence bound for a share of hits out of n (z = CAUTION)."""
+    z2 = CAUTION * CAUTION
+    share = hits / n
+    centre = share + z2 / (2 * n)
+    spread = CAUTION * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
+    return (centre - spread) / (1 + z2 / n)
