@@ -21,7 +21,7 @@ from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from app.core.models import SentimentLabel
+from app.core.models import Sentiment, SentimentLabel
 from app.core.sentiment import THRESHOLD, score
 from app.core.sentiment.learner import Learner
 from bench.customer_messages import MESSAGES
@@ -187,30 +187,35 @@ class OwnerPoint:
     learner_f1: float
 
 
-def simulate_owner(ds: Dataset, rules: Sequence[SentimentLabel], n: int) -> OwnerPoint:
+def simulate_owner(ds: Dataset, rules: Sequence[Sentiment], n: int) -> OwnerPoint:
     """Read posts in order, correcting each misread one, until n corrections; then
     macro-F1 on the rest, rules alone against rules plus what was learned."""
     learner = Learner()
     made = i = 0
     while made < n and i < len(ds.texts):
-        label = rules[i] if rules[i].value in CLASSES else SentimentLabel.NEUTRAL
-        if label.value != ds.gold[i]:
-            learner.corrected(ds.texts[i], label, SentimentLabel(ds.gold[i]))
+        rule = _three_class(rules[i])
+        if rule.label.value != ds.gold[i]:
+            learner.corrected(ds.texts[i], rule, SentimentLabel(ds.gold[i]))
             made += 1
         else:
-            learner.saw(ds.texts[i], label)
+            learner.saw(ds.texts[i], rule)
         i += 1
     gold, base, learned = ds.gold[i:], [], []
     for text, rule in zip(ds.texts[i:], rules[i:], strict=True):
-        label = rule if rule.value in CLASSES else SentimentLabel.NEUTRAL
-        move = learner.move(text, label)
-        base.append(label.value)
-        learned.append(move.label.value if move else label.value)
+        rule = _three_class(rule)
+        move = learner.move(text, rule)
+        base.append(rule.label.value)
+        learned.append(move.label.value if move else rule.label.value)
     return OwnerPoint(
         made, len(gold),
         metrics(gold, base, ds.two_class)[1] if gold else float("nan"),
         metrics(gold, learned, ds.two_class)[1] if gold else float("nan"),
     )
+
+
+def _three_class(s: Sentiment) -> Sentiment:
+    """Unscored (not English) counts as neutral, as in the rules' own figures."""
+    return s if s.label.value in CLASSES else Sentiment(0.0, SentimentLabel.NEUTRAL)
 
 
 def owner_curve(datasets: Sequence[Dataset], steps: Sequence[int] = OWNER_STEPS) -> None:
@@ -219,7 +224,7 @@ def owner_curve(datasets: Sequence[Dataset], steps: Sequence[int] = OWNER_STEPS)
           "| gain |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for ds in datasets:
-        rules = [score(t).label for t in ds.texts]
+        rules = [score(t) for t in ds.texts]
         for n in steps:
             p = simulate_owner(ds, rules, n)
             if not p.unseen:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from app.core.sentiment import score
-from app.core.sentiment.learner import Learner, features, reply_label
+from app.core.sentiment.learner import LEANS_POSITIVE, Learner, features, reply_label
 from bench import sentiment as bench
 from tests.sentiment_support import NEG, NEU, POS
 
@@ -23,13 +23,13 @@ NEW_QUEUE_POST = "there's a queue at the till again"
 
 def _teach(learner: Learner, texts, owner_label) -> None:
     for text in texts:
-        learner.corrected(text, score(text).label, owner_label)
+        learner.corrected(text, score(text), owner_label)
 
 
 def test_with_no_corrections_the_rules_decide_alone():
     learner = Learner()
     for text in (*QUEUE_POSTS, "lovely coffee this morning"):
-        learner.saw(text, score(text).label)
+        learner.saw(text, score(text))
     rules = score(NEW_QUEUE_POST)
     assert learner.adjust(NEW_QUEUE_POST, rules) == rules
 
@@ -49,7 +49,7 @@ def test_three_corrections_about_the_queue_colour_a_fourth_post_and_say_why():
 def test_two_corrections_are_not_yet_evidence():
     learner = Learner()
     _teach(learner, QUEUE_POSTS[:2], NEG)
-    assert learner.move(NEW_QUEUE_POST, NEU) is None
+    assert learner.move(NEW_QUEUE_POST, score(NEW_QUEUE_POST)) is None
 
 
 def test_a_word_the_rules_usually_read_right_is_not_flipped():
@@ -57,15 +57,18 @@ def test_a_word_the_rules_usually_read_right_is_not_flipped():
     learner = Learner()
     _teach(learner, QUEUE_POSTS, NEG)
     for k in range(10):
-        learner.saw(f"picked up order {k} at the till", NEU)
-    assert learner.move("paid at the till, all good", NEU) is None
+        text = f"picked up order {k} at the till"
+        learner.saw(text, score(text))
+    assert learner.move("paid at the till", score("paid at the till")) is None
 
 
 def test_only_posts_the_rules_coloured_the_same_way_teach():
     """Complaints about the queue when the rules said neutral say nothing about praise."""
     learner = Learner()
     _teach(learner, QUEUE_POSTS, NEG)
-    assert learner.move("the queue at the till went fast, lovely", POS) is None
+    text = "the queue at the till went fast, lovely"
+    assert score(text).label is POS
+    assert learner.move(text, score(text)) is None
 
 
 def test_a_reset_forgets_everything_learned():
@@ -82,16 +85,31 @@ def test_replies_are_weaker_evidence_than_corrections():
     assert reply_label("Sorry for the wait, and thanks for your patience") is None
     learner = Learner()
     for text in QUEUE_POSTS:  # three apologies: one and a half corrections' worth
-        learner.replied(text, NEU, "Sorry about the wait!")
-    assert learner.move(NEW_QUEUE_POST, NEU) is None
+        learner.replied(text, score(text), "Sorry about the wait!")
+    new = score(NEW_QUEUE_POST)
+    assert learner.move(NEW_QUEUE_POST, new) is None
     for text in QUEUE_POSTS:
-        learner.replied(text + " today", NEU, "So sorry, we're adding a second till")
-    assert learner.move(NEW_QUEUE_POST, NEU).label is NEG
+        learner.replied(text + " today", score(text), "So sorry, we're adding a second till")
+    assert learner.move(NEW_QUEUE_POST, new).label is NEG
 
 
 def test_features_are_words_and_word_pairs_without_stopwords():
     assert {"queue", "till", "the till", "queue at"} <= features("The queue at the till")
     assert "the" not in features("The queue at the till")
+    assert LEANS_POSITIVE in features("one weak word", 0.03)  # the rules' lean counts too
+
+
+def test_an_owner_who_colours_what_the_rules_leave_neutral_is_followed():
+    """This owner gives nearly every post the rules leave neutral a colour; the words of
+    the ones marked so far choose which."""
+    learner = Learner()
+    _teach(learner, [f"the queue at the till on day {k}" for k in range(8)], NEG)
+    _teach(learner, ["the sourdough this week", "sourdough on friday"], POS)  # only twice
+    text = "sourdough again"
+    assert score(text).label is NEU
+    learned = learner.adjust(text, score(text))
+    assert learned.label is POS
+    assert "you give most posts the rules leave neutral a colour" in learned.reasons[0]
 
 
 def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):

@@ -28,21 +28,32 @@ REPLY = 0.5  # an apology sent (a complaint) or a thank-you (praise): weaker evi
 MIN_SUPPORT = 3.0  # corrections of posts with the same word, at least
 MAJORITY = 0.5  # a word moves a label when most posts with it were corrected that way...
 CAUTION = 1.64  # ...even at the low end of a confidence interval this wide (z)
+DIRECTION_MARGIN = 1.0  # log-odds between complaint and praise before one is chosen
+POOLED = 2.0  # posts' worth a word's pooled rate counts for in the naive Bayes
 _WORD = re.compile(r"[a-z0-9][a-z0-9']*")
 _STOP = STOPWORDS["en"] | frozenset({"i'm", "it's", "i've", "don't"})
+LEANS_POSITIVE = "~leans positive"  # a feature no word can be (words have no "~")
+LEANS_NEGATIVE = "~leans negative"
+_LEANS = {
+    LEANS_POSITIVE: "posts with only faint praise",
+    LEANS_NEGATIVE: "posts with only a faint complaint",
+}
 _NAMES = {NEG: "a complaint", NEU: "neutral", POS: "praise"}
 _APOLOGY = re.compile(r"\b(?:sorry|apolog\w*|so sorry)\b", re.IGNORECASE)
 _THANKS = re.compile(r"\b(?:thank\w*|thanks|cheers|glad you)\b", re.IGNORECASE)
 
 
-def features(text: str) -> frozenset[str]:
-    """The words (no stopwords) and word pairs of a post: what a correction is about."""
+def features(text: str, lean: float = 0.0) -> frozenset[str]:
+    """The words (no stopwords) and word pairs of a post: what a correction is about; and
+    which way the rules' score leaned (`lean`, the compound), even inside the neutral band."""
     words = _WORD.findall(text.lower().replace("\u2019", "'"))
     out = {w for w in words if w not in _STOP and len(w) > 2}
     out.update(
         f"{a} {b}" for a, b in itertools.pairwise(words)
         if not (a in _STOP and b in _STOP)
     )
+    if lean:
+        out.add(LEANS_POSITIVE if lean > 0 else LEANS_NEGATIVE)
     return frozenset(out)
 
 
@@ -96,31 +107,32 @@ class Learner:
         self._given.clear()
         self.corrections = 0.0
 
-    def saw(self, text: str, rules_label: SentimentLabel) -> None:
-        """A post the owner has seen, coloured by the rules (and not corrected)."""
-        if rules_label in LABELS:
-            self._record(text, rules_label, rules_label, 1.0, corrected=False)
+    def saw(self, text: str, rules: Sentiment) -> None:
+        """A post the owner has seen, as the rules scored it (and not corrected)."""
+        if rules.label in LABELS:
+            self._record(text, rules, rules.label, 1.0, corrected=False)
 
-    def corrected(self, text: str, rules_label: SentimentLabel, owner_label: SentimentLabel,
+    def corrected(self, text: str, rules: Sentiment, owner_label: SentimentLabel,
                   weight: float = CORRECTION) -> None:
-        """The owner set `owner_label` on a post the rules had coloured `rules_label`."""
-        if rules_label in LABELS and owner_label in LABELS:
-            self._record(text, rules_label, owner_label, weight, corrected=True)
-            if owner_label is not rules_label:
+        """The owner set `owner_label` on a post the rules had scored `rules`."""
+        if rules.label in LABELS and owner_label in LABELS:
+            self._record(text, rules, owner_label, weight, corrected=True)
+            if owner_label is not rules.label:
                 self.corrections += weight
 
-    def replied(self, text: str, rules_label: SentimentLabel, reply: str) -> None:
+    def replied(self, text: str, rules: Sentiment, reply: str) -> None:
         """The owner answered the post: an apology or a thanks is weak evidence."""
         label = reply_label(reply)
         if label is not None:
-            self.corrected(text, rules_label, label, REPLY)
+            self.corrected(text, rules, label, REPLY)
 
-    def _record(self, text: str, rules_label: SentimentLabel, label: SentimentLabel,
+    def _record(self, text: str, rules: Sentiment, label: SentimentLabel,
                 weight: float, corrected: bool) -> None:
-        given = self._given.setdefault(rules_label, _Given())
-        given.add(features(text), label, weight, corrected and label is not rules_label)
+        given = self._given.setdefault(rules.label, _Given())
+        feats = features(text, rules.compound)
+        given.add(feats, label, weight, corrected and label is not rules.label)
 
-    def move(self, text: str, rules_label: SentimentLabel) -> Move | None:
+    def move(self, text: str, rules: Sentiment) -> Move | None:
         """The label the owner's corrections point to, if they clearly do.
 
         For each word (or word pair) of the post: of the posts with that word the rules
@@ -128,11 +140,13 @@ class Learner:
         moves when, for some word, even a cautious estimate of that share (the lower
         end of its confidence interval) is a majority, and at least MIN_SUPPORT
         corrections say so."""
+        rules_label = rules.label
         given = self._given.get(rules_label)
         if given is None or not self.corrections:
             return None
         best: tuple[float, str, SentimentLabel, float] | None = None
-        for f in features(text):
+        feats = features(text, rules.compound)
+        for f in feats:
             seen = sum(counts.get(f, 0.0) for counts in given.words.values())
             if seen < MIN_SUPPORT:
                 continue
@@ -144,15 +158,50 @@ class Learner:
                 if best is None or (low, len(f)) > (best[0], len(best[1])):
                     best = (low, f, label, times)
         if best is None or best[0] <= MAJORITY:
-            return None
+            return self._coloured(given, feats) if rules_label is NEU else None
         low, word, label, times = best
         count = f"{times:g} time" + ("" if times == 1 else "s")
-        reason = f"learned: you marked posts with '{word}' as {_NAMES[label]} {count}"
+        reason = f"learned: you marked {_posts_with(word)} as {_NAMES[label]} {count}"
         return Move(label, (low - MAJORITY) / (1 - MAJORITY), reason)
+
+    def _coloured(self, given: _Given, post: frozenset[str]) -> Move | None:
+        """A post the rules left neutral, in a business whose owner gives most such posts
+        a colour: the colour the words of the ones corrected so far point to (naive
+        Bayes over those corrections, each word's estimate pulled towards its rate over
+        all of them, so one rare word cannot decide)."""
+        seen = sum(given.posts.values())
+        colours = {label: n for label, n in given.posts.items() if label is not NEU and n}
+        if len(colours) < 2 or _lower_bound(sum(colours.values()), seen) <= MAJORITY:
+            return None
+        feats = [f for f in post if any(f in given.words[c] for c in colours)]
+        if not feats:
+            return None
+        everyone = sum(colours.values())
+        odds = {}
+        for label, n in colours.items():
+            counts = given.words[label]
+            total = math.log(n / everyone)
+            for f in feats:
+                pooled = sum(given.words[c].get(f, 0.0) for c in colours) / everyone
+                total += math.log((counts.get(f, 0.0) + POOLED * pooled) / (n + POOLED))
+            odds[label] = total
+        label = max(odds, key=odds.__getitem__)
+        margin = odds[label] - min(odds.values())
+        if margin < DIRECTION_MARGIN:
+            return None
+        fixed = given.corrected.get(label, {})
+        word = max(feats, key=lambda f: (fixed.get(f, 0.0), len(f)))
+        times = fixed.get(word, 0.0)
+        if not times:
+            return None
+        count = f"{times:g} time" + ("" if times == 1 else "s")
+        reason = (f"learned: you give most posts the rules leave neutral a colour; you marked "
+                  f"{_posts_with(word)} as {_NAMES[label]} {count}")
+        return Move(label, 1.0 - math.exp(-margin), reason)
 
     def adjust(self, text: str, sentiment: Sentiment) -> Sentiment:
         """The rules' score with the learned label on top, the reason first."""
-        found = self.move(text, sentiment.label)
+        found = self.move(text, sentiment)
         if found is None:
             return sentiment
         strength = 0.05 + 0.45 * found.confidence
@@ -170,3 +219,7 @@ def _lower_bound(hits: float, n: float) -> float:
     centre = share + z2 / (2 * n)
     spread = CAUTION * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
     return (centre - spread) / (1 + z2 / n)
+
+
+def _posts_with(feature: str) -> str:
+    return _LEANS.get(feature) or f"posts with '{feature}'"
