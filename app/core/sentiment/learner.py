@@ -38,6 +38,7 @@ _LEANS = {
     LEANS_POSITIVE: "posts with only faint praise",
     LEANS_NEGATIVE: "posts with only a faint complaint",
 }
+LEARNED = "learned: "  # how a reason the learner wrote starts
 _NAMES = {NEG: "a complaint", NEU: "neutral", POS: "praise"}
 _APOLOGY = re.compile(r"\b(?:sorry|apolog\w*|so sorry)\b", re.IGNORECASE)
 _THANKS = re.compile(r"\b(?:thank\w*|thanks|cheers|glad you)\b", re.IGNORECASE)
@@ -161,7 +162,7 @@ class Learner:
             return self._coloured(given, feats) if rules_label is NEU else None
         low, word, label, times = best
         count = f"{times:g} time" + ("" if times == 1 else "s")
-        reason = f"learned: you marked {_posts_with(word)} as {_NAMES[label]} {count}"
+        reason = f"{LEARNED}you marked {_posts_with(word)} as {_NAMES[label]} {count}"
         return Move(label, (low - MAJORITY) / (1 - MAJORITY), reason)
 
     def _coloured(self, given: _Given, post: frozenset[str]) -> Move | None:
@@ -195,7 +196,7 @@ class Learner:
         if not times:
             return None
         count = f"{times:g} time" + ("" if times == 1 else "s")
-        reason = (f"learned: you give most posts the rules leave neutral a colour; you marked "
+        reason = (f"{LEARNED}you give most posts the rules leave neutral a colour; you marked "
                   f"{_posts_with(word)} as {_NAMES[label]} {count}")
         return Move(label, 1.0 - math.exp(-margin), reason)
 
