@@ -33,7 +33,7 @@ def _forgotten(db: peewee.Database) -> set[int]:
 def build_learner(db: peewee.Database) -> Learner:
     """A learner that has seen the whole inbox (a read; run it off the GUI thread)."""
     from app.core.sentiment import score
-    from app.core.sentiment.learner import LEARNED, Learner
+    from app.core.sentiment.learner import LEARNED, Learner, features
 
     with storage_errors():
         forgotten = _forgotten(db)
@@ -49,18 +49,27 @@ def build_learner(db: peewee.Database) -> Learner:
             if reply_id not in forgotten:
                 replies[(account, parent)].append(text or "")
     learner = Learner()
+    taught = []  # (text, rules, the owner's label or None, replies): corrections first
     for post_id, account, remote_id, text, compound, label, reasons, corrected in customers:
         text = text or ""
         reasons = tuple(reasons or ())
         rules = Sentiment(compound, SentimentLabel(label), reasons)
         if reasons and reasons[0].startswith(LEARNED):
             rules = score(text)  # stored with a learned label: the rules' own reading
-        if corrected and post_id not in forgotten:
-            learner.corrected(text, rules, SentimentLabel(corrected))
-        else:
-            learner.saw(text, rules)
-        for reply in replies.get((account, remote_id), ()):
-            learner.replied(text, rules, reply)
+        owner = SentimentLabel(corrected) if corrected and post_id not in forgotten else None
+        taught.append((text, rules, owner, replies.get((account, remote_id), ())))
+    keep: set[str] = set()
+    for text, rules, owner, answers in taught:
+        if owner is not None or answers:
+            keep |= features(text, rules.compound)
+            if owner is not None:
+                learner.corrected(text, rules, owner)
+            for reply in answers:
+                learner.replied(text, rules, reply)
+    frozen = frozenset(keep)
+    for text, rules, owner, _answers in taught:
+        if owner is None:
+            learner.saw(text, rules, frozen)
     return learner
 
 

@@ -108,10 +108,12 @@ class Learner:
         self._given.clear()
         self.corrections = 0.0
 
-    def saw(self, text: str, rules: Sentiment) -> None:
-        """A post the owner has seen, as the rules scored it (and not corrected)."""
+    def saw(self, text: str, rules: Sentiment, keep: frozenset[str] | None = None) -> None:
+        """A post the owner has seen, as the rules scored it (and not corrected). With
+        `keep` (the features of every correction, when they are all known first), only
+        those are counted: no other word can move a label, and a big inbox stays small."""
         if rules.label in LABELS:
-            self._record(text, rules, rules.label, 1.0, corrected=False)
+            self._record(text, rules, rules.label, 1.0, corrected=False, keep=keep)
 
     def corrected(self, text: str, rules: Sentiment, owner_label: SentimentLabel,
                   weight: float = CORRECTION) -> None:
@@ -128,9 +130,11 @@ class Learner:
             self.corrected(text, rules, label, REPLY)
 
     def _record(self, text: str, rules: Sentiment, label: SentimentLabel,
-                weight: float, corrected: bool) -> None:
+                weight: float, corrected: bool, keep: frozenset[str] | None = None) -> None:
         given = self._given.setdefault(rules.label, _Given())
         feats = features(text, rules.compound)
+        if keep is not None:
+            feats = feats & keep
         given.add(feats, label, weight, corrected and label is not rules.label)
 
     def move(self, text: str, rules: Sentiment) -> Move | None:
