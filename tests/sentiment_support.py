@@ -32,7 +32,12 @@ def why(text: str, **kw: Any) -> str:
 
 
 def example_texts() -> list[str]:
-    return json.loads(EXAMPLE_TEXTS.read_text(encoding="utf-8"))
+    """The texts the rules version is measured on: the frozen set, and every example in
+    the table (tests/sentiment_examples.py), in one sorted list."""
+    from tests.sentiment_examples import EXAMPLES
+
+    frozen = json.loads(EXAMPLE_TEXTS.read_text(encoding="utf-8"))
+    return sorted({*frozen, *(e.text for e in EXAMPLES)})
 
 
 def result_line(s: Sentiment) -> str:

@@ -13,33 +13,6 @@ from tests.sentiment_support import NEG, NEU, POS, why
 
 
 @pytest.mark.parametrize("text", [
-    "5/5 for the lemon drizzle",
-    "the repair service gets a 4.5/5 from me",
-    "9 out of 10, only because parking is a pain",
-    "our table rated the brunch 10/10",
-    "four stars for the new candle range",
-    "genuinely 5 star service at the counter",
-    "eight outta ten, would order the ramen again",
-])
-def test_a_high_rating_is_praise(text):
-    assert score(text).label is POS
-    assert "a high rating" in why(text)
-
-
-@pytest.mark.parametrize("text", [
-    "the delivery was a 1/5",
-    "honestly 2/10 for the coffee today",
-    "two out of five, the frame arrived scratched",
-    "would give zero stars if I could",
-    "leaving a 1-star review for the florist",
-    "I'd give them no stars after that phone call",
-])
-def test_a_low_rating_is_a_complaint(text):
-    assert score(text).label is NEG
-    assert "a low rating" in why(text)
-
-
-@pytest.mark.parametrize("text", [
     "collection on 4/10 works for us",
     "the hotline is open 24/7",
     "only 1/5 of the shelf is gluten free",
