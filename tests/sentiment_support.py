@@ -31,6 +31,18 @@ def why(text: str, **kw: Any) -> str:
     return " | ".join(score(text, **kw).reasons)
 
 
+def reasons_of(result: Sentiment) -> str:
+    return " | ".join(result.reasons)
+
+
+def check(text: str, label: SentimentLabel, reason: str | None = None) -> None:
+    """Assert the label (and that the reason appears), saying what the scorer said."""
+    result = score(text)
+    assert result.label is label, (text, result)
+    if reason is not None:
+        assert reason in reasons_of(result), (text, result.reasons)
+
+
 def example_texts() -> list[str]:
     """The texts the rules version is measured on: the frozen set, and every example in
     the table (tests/sentiment_examples.py), in one sorted list."""

@@ -1,6 +1,8 @@
-"""The rules added for thin evidence, shortfall complaints and quoted text, one test per rule.
+"""Thin evidence stays neutral: one weak word in a long post, a post that only asks, a
+schedule; explicit phrases keep the normal band.
 
-Every message is made up for the test; none comes from the development data.
+Every message is made up for the test, in a customer's words; none comes from the
+development data.
 """
 
 from __future__ import annotations
@@ -8,7 +10,15 @@ from __future__ import annotations
 from app.core.sentiment import score
 from tests.sentiment_support import NEG, NEU, POS, why
 
-# --- evidence strength: thin praise stays neutral ----------------------------------------
+
+def test_a_day_name_alone_does_not_make_praise_an_announcement():
+    assert score("So excited for the tasting on Saturday").label is POS
+
+
+def test_a_schedule_with_a_mild_word_stays_neutral():
+    text = "Tasting on Saturday from 2pm, come and play"
+    assert score(text).label is NEU
+    assert "announcement" in why(text)
 
 
 def test_one_weak_word_in_a_long_post_is_neutral():
@@ -49,9 +59,6 @@ def test_thin_evidence_never_hides_a_complaint():
     assert score("Tomorrow I will ask again where my refund is, this is awful").label is NEG
 
 
-# --- shortfall: expectation and comparison complaints -------------------------------------
-
-
 def test_had_better_is_a_complaint():
     assert score("I've had better croissants at the station kiosk").label is NEG
 
@@ -79,9 +86,6 @@ def test_leaves_to_be_desired():
     assert score("The packaging leaves a lot to be desired").label is NEG
 
 
-# --- negated praise ----------------------------------------------------------------------
-
-
 def test_negated_praise_phrase_is_a_complaint():
     result = score("The muffins weren't tasty")
     assert result.label is NEG
@@ -92,23 +96,14 @@ def test_plain_praise_phrase_still_praise():
     assert score("The muffins were tasty").label is POS
 
 
-# --- review praise VADER lacks -----------------------------------------------------------
-
-
 def test_review_praise_without_sentiment_words():
     assert score("Sturdy case, works perfectly").label is POS
     assert score("Will order from them again").label is POS
     assert score("The delivery arrived on time").label is POS
 
 
-# --- "but" weighs complaint phrases too --------------------------------------------------
-
-
 def test_complaint_after_but_outweighs_praise_before_it():
     assert score("Definitely a cute shop but I would not order here again").label is NEG
-
-
-# --- occasions and quotations are not opinions --------------------------------------------
 
 
 def test_occasion_words_are_not_praise():
