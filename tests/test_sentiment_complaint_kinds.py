@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.sentiment import score
-from app.core.sentiment.counts import shortfall
+from app.core.sentiment.shortfall import shortfall
 from tests.sentiment_support import NEG, NEU, POS, why
 
 

@@ -22,7 +22,7 @@ def word_set(text: str) -> frozenset[str]:
 
 # Politeness: words VADER counts as praise that in a customer message are mostly
 # just manners. "please"/"help" are requests; "thanks" is praise only when it
-# carries the message (see rules.politeness).
+# carries the message (see politeness.py).
 REQUEST_WORDS = frozenset({"please", "pls", "plz", "kindly", "help", "helping"})
 THANKS_WORDS = frozenset({"thanks", "thank", "thx", "thankyou", "thnx", "ty", "appreciate"})
 THANKS_BOOSTERS = frozenset(

@@ -1,4 +1,4 @@
-"""Scoring one customer message: mask, detect language, VADER by clause, then the rules.
+"""Scoring one customer message: mask, detect language, VADER by clause, then the phrase_hits.
 
 Kept free of Qt and of big per-call structures: score() runs for every post at
 ingest, so all regexes, tables and analyzers are built once and cached.
@@ -20,8 +20,11 @@ from app.core.sentiment import (
     evidence,
     hedges,
     language,
+    names,
+    phrase_hits,
     phrases,
-    rules,
+    politeness,
+    sarcasm,
     smileys,
     text,
     word_senses,
@@ -30,7 +33,6 @@ from app.core.sentiment.lexicons import REQUEST_WORDS
 from app.core.sentiment.tokens import Tokens
 
 THRESHOLD = 0.05
-_NEGATIVE_CONTEXT = -0.5  # a token this negative next to praise makes the praise sarcastic
 _MAX_QUOTED = 3
 _QUOTE_STRIP = ".,!?:;\"'"
 _TITLES = phrases.TITLES
@@ -61,8 +63,8 @@ class Reading:
     owner: _Owner
     # What the stages found (each stage sets its own; empty until then).
     names: Sequence[str] = ()  # capitalised names not counted
-    found: Sequence[rules.Complaint] = ()  # complaint and praise phrases
-    bad: Sequence[rules.Complaint] = ()  # the complaints among them
+    found: Sequence[phrase_hits.Complaint] = ()  # complaint and praise phrases
+    bad: Sequence[phrase_hits.Complaint] = ()  # the complaints among them
     sarcastic: Sequence[str] = ()
     polite: Sequence[str] = ()
 
@@ -87,25 +89,26 @@ def _smileys(r: Reading) -> None:
 
 def _names(r: Reading) -> None:
     """Lexicon words inside a capitalised name ("Foo Fighters") are not opinions."""
-    r.names = rules.proper_names(r.tokens, r.owner.words)
+    r.names = names.proper_names(r.tokens, r.owner.words)
 
 
 def _phrase_kinds(r: Reading) -> None:
     """Complaint and praise phrases (kinds/), weighed against the words around them."""
-    found = rules.complaints(r.joined, r.owner.words)
+    found = phrase_hits.complaints(r.joined, r.owner.words)
     bad = [c for c in found if c.valence < 0] if found else found
     if bad:
-        found = rules.weigh_complaints(found, r.tokens)
+        found = phrase_hits.weigh_complaints(found, r.tokens)
     if len(bad) < len(found):
-        rules.praise_words(found, r.tokens)
-        found = rules.put_right(found, r.tokens)
+        phrase_hits.praise_words(found, r.tokens)
+        found = phrase_hits.put_right(found, r.tokens)
     r.found, r.bad = found, bad
 
 
 def _sarcasm_stage(r: Reading) -> None:
     """Praise next to a complaint is sarcastic ("great job losing my parcel")."""
-    if r.bad or "thank" in r.joined or min(r.tokens.valences, default=0.0) <= _NEGATIVE_CONTEXT:
-        r.sarcastic = _sarcasm(r.joined, r.bad, r.tokens)
+    angry = min(r.tokens.valences, default=0.0) <= sarcasm.NEGATIVE_CONTEXT
+    if r.bad or "thank" in r.joined or angry:
+        r.sarcastic = sarcasm.find(r.joined, r.bad, r.tokens)
 
 
 def _politeness(r: Reading) -> None:
@@ -115,9 +118,9 @@ def _politeness(r: Reading) -> None:
     keep_thanks = (
         not r.bad
         and not r.sarcastic
-        and (not (request or "?" in r.cleaned) or rules.thanks_boosted(lows))
+        and (not (request or "?" in r.cleaned) or politeness.thanks_boosted(lows))
     )
-    r.polite = rules.politeness(r.tokens, keep_thanks=keep_thanks, owner_words=r.owner.words)
+    r.polite = politeness.politeness(r.tokens, keep_thanks=keep_thanks, owner_words=r.owner.words)
 
 
 Stage = Callable[[Reading], None]
@@ -162,7 +165,7 @@ def _read(masked: str, extra_words: Mapping[str, float] | None) -> Reading:
     analyzer = engine.analyzer_for(owner.tokens_map)
     clauses = text.clauses(cleaned)
     tokens = engine.valences(analyzer, clauses)
-    return Reading(cleaned, rules.rule_text(clauses), tokens, analyzer, owner)
+    return Reading(cleaned, phrase_hits.rule_text(clauses), tokens, analyzer, owner)
 
 
 def _verdict(r: Reading, name_masked: bool) -> Sentiment:
@@ -171,8 +174,8 @@ def _verdict(r: Reading, name_masked: bool) -> Sentiment:
     tokens, found, owner_words = r.tokens, r.found, r.owner.words
     total = sum(tokens.valences)
     if found:
-        total += sum([c.valence for c in found[: rules.MAX_COMPLAINTS]])
-    total += rules.SARCASM_VALENCE * len(r.sarcastic)
+        total += sum([c.valence for c in found[: phrase_hits.MAX_COMPLAINTS]])
+    total += sarcasm.SARCASM_VALENCE * len(r.sarcastic)
     value = engine.compound(r.analyzer, total, r.cleaned)
     label = label_for(value)
     explicit = bool(found or r.sarcastic)  # an explicit phrase keeps the normal band
@@ -209,31 +212,6 @@ def _thin(
         return None
     explicit = explicit or not owner_words.isdisjoint(tokens.lows)
     return evidence.band(cleaned, tokens, explicit)
-
-
-def _sarcasm(joined: str, found: Sequence[rules.Complaint], tokens: Tokens) -> list[str]:
-    """Praise next to a complaint ("great job losing my parcel"): zero it, return phrases."""
-    words, sentiments, bounds = tokens.lows, tokens.valences, tokens.bounds
-    out: list[str] = []
-    complaint_in = {c.clause for c in found}
-    last = len(bounds) - 1  # clauses
-    for k, (praise, empty) in sorted(rules.praise_by_clause(joined).items()):
-        near = range(max(0, k - 1), min(last, k + 2))
-        praise_words = {w.strip(_QUOTE_STRIP) for p in praise for w in p.split()}
-        lo, hi = bounds[k], bounds[k + 1]
-        own_praise = any(sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi))
-        negative_near = any(j in complaint_in for j in near) or any(
-            sentiments[i] <= _NEGATIVE_CONTEXT
-            for j in near
-            for i in range(bounds[j], bounds[j + 1])
-        )
-        # a one-word verdict closing a complaint: "... Wedding is in 9 days. Great."
-        closing = bool(found) and k == last - 1 and hi - lo <= 2
-        if empty or ((negative_near or closing) and not own_praise):
-            for i in range(lo, hi):
-                sentiments[i] = min(sentiments[i], 0.0)
-            out.append(empty or praise[0].replace("\n", " "))
-    return out
 
 
 def _quote(items: Sequence[str]) -> str:

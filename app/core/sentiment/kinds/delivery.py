@@ -136,7 +136,7 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:wasn'?t|weren'?t|isn'?t|aren'?t|didn'?t|don'?t|doesn'?t|hasn'?t|haven'?t) "
             r"(?:\w+ ){0,2}?properly",
             r"(?:not|never) (?:\w+ ){0,2}?properly",
-            # (phrases after a negation start with it: see rules._SELF_NEGATING)
+            # (phrases after a negation start with it: see phrase_hits._SELF_NEGATING)
             r"(?:don'?t|doesn'?t|didn'?t|do not|does not|won'?t) (?:even )?(?:line|match) up",
             r"had to (?:\w+ ){1,5}?(?:(?:my|our) own|myself|ourselves)",
             # the fit after an alteration or out of the box: "two inches too short"

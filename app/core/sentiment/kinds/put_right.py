@@ -3,7 +3,7 @@ pleased ("the screen was smashed, they had it fixed within the hour", "parcel we
 missing but they sent a new one the same day").
 
 The problem's own words are complaints; the fix is what the customer is saying.
-`rules.put_right` halves what went wrong before the last fix, unless something goes
+`phrase_hits.put_right` halves what went wrong before the last fix, unless something goes
 wrong again after it ("they fixed it, but it broke again the next day").
 kind -> (regex alternatives, valence in VADER lexicon units), as in lexicons.py.
 """

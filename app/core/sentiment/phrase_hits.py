@@ -1,31 +1,23 @@
-"""The customer-message rules layered on VADER, one small function per failure kind.
+"""Which complaint and praise phrases (kinds/) a message has, read in context, and how
+they weigh against the words around them.
 
-Each rule looks at one clause's lower-cased text or at the token valences and
-says what it changed, so the scorer can explain itself to a shop owner.
+A phrase after a negation is none ("wasn't late") or the opposite ("wasn't tasty"); a
+promise to come back may be doubted; a complaint before "but" counts half, after it
+one and a half times; a problem put right weighs like the clause before a "but".
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from typing import NamedTuple
 
-from app.core.sentiment import counts, phrases
+from app.core.sentiment import phrases, shortfall
 from app.core.sentiment.engine import NEGATION_SCALAR
 from app.core.sentiment.kinds.put_right import RESOLVED
-from app.core.sentiment.lexicons import (
-    EMPTY_THANKS,
-    OCCASION_WORDS,
-    REQUEST_WORDS,
-    THANKS_BOOSTERS,
-    THANKS_WORDS,
-    word_set,
-)
 from app.core.sentiment.tokens import Tokens
 from app.core.sentiment.word_senses import DEGREE_WORDS, OWN_LOSS_BEFORE
 
-SARCASM_VALENCE = -2.0
 NEGATED_PRAISE = phrases.NEGATED_PRAISE
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
 
@@ -60,15 +52,10 @@ _OTHER_SUBJECT = re.compile(
 )
 _FIRST_PERSON = ("i ", "i'", "we ", "we'", "ill ")
 _GOT_WORDS = frozenset({"got", "received", "given", "gave", "was", "they", "but", "and"})
-_SHORT_KIND = "missing"  # fewer than promised (counts.py) is a kind of "missing or wrong"
+_SHORT_KIND = "missing"  # fewer than promised (shortfall.py) is a kind of "missing or wrong"
 _SHORT_VALENCE = phrases.BY_KEY[_SHORT_KIND].valence
 _RETURN_PRAISE = "coming back"
 _DOUBTED_KIND = "never again"
-# The lookbehind after the literal "thank", so `re` can jump to each "thank".
-_EMPTY_THANKS_RE = re.compile(
-    EMPTY_THANKS[:5] + r"(?<![\w']thank)" + EMPTY_THANKS[5:] + r"(?![\w'])"
-)
-assert EMPTY_THANKS.startswith("thank")
 
 
 class Complaint(NamedTuple):
@@ -113,7 +100,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         hit = _read_hit(text, at, m.end(), phrase, *_GROUP_KIND[m.lastgroup])  # type: ignore[index]
         if hit is not None:
             found.append(Complaint(*hit, clause))
-    short = counts.shortfall(text)  # numbers the patterns cannot compare
+    short = shortfall.shortfall(text)  # numbers the patterns cannot compare
     if short is not None and not any(c.kind == _SHORT_KIND for c in found):
         phrase, at = short
         found.append(Complaint(_SHORT_KIND, phrase, _SHORT_VALENCE, text.count("\n", 0, at)))
@@ -241,101 +228,3 @@ def _but_scale(
         cache.append(" ".join(lows[bounds[c.clause] : bounds[c.clause + 1]]))
     clause = cache[0]
     return 1.5 if clause.find(c.phrase) > clause.find("but ") else 0.5
-
-
-def praise_by_clause(text: str) -> dict[int, tuple[list[str], str | None]]:
-    """Praise that may be sarcastic ("thanks for", "great job", "well done") and the first
-    "thanks for nothing" of each clause (line) that has any; one scan of the whole text.
-
-    No phrase spans a line, and a "thanks for nothing" is also a "thanks for" hit.
-    """
-    hits = phrases.praise_hits(text)
-    if not hits:
-        return {}
-    line_starts = list(
-        itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0)
-    )
-    out: dict[int, tuple[list[str], str | None]] = {}
-    for at, phrase in hits:
-        out.setdefault(bisect.bisect_right(line_starts, at) - 1, ([], None))[0].append(phrase)
-    for m in _EMPTY_THANKS_RE.finditer(text):
-        k = bisect.bisect_right(line_starts, m.start()) - 1
-        praise, empty = out.get(k, ([], None))
-        if empty is None:
-            out[k] = (praise, m.group())
-    return out
-
-
-_POLITE_WORDS = REQUEST_WORDS | THANKS_WORDS
-_PLEASE = frozenset({"please", "pls", "plz", "kindly"})
-
-
-def politeness(tokens: Tokens, *, keep_thanks: bool, owner_words: frozenset[str]) -> list[str]:
-    """Zero manners-only praise ("please", "help", "thanks" next to a request); say which."""
-    lows, sentiments = tokens.lows, tokens.valences
-    dropped: list[str] = []
-    if _POLITE_WORDS.isdisjoint(lows):
-        return dropped  # nothing below can apply
-    for i in itertools.compress(range(len(lows)), sentiments):
-        low = lows[i]
-        if sentiments[i] < 0 and low in _PLEASE:
-            sentiments[i] = 0.0  # "at 6 not 5 please": VADER's negation reached a "please"
-            continue
-        if sentiments[i] <= 0 or low in owner_words:
-            continue
-        if low in REQUEST_WORDS or (low in THANKS_WORDS and not keep_thanks):
-            sentiments[i] = 0.0
-            dropped.append(low)
-    return dropped
-
-
-def thanks_boosted(lows: list[str]) -> bool:
-    """ "thank you so much", "thanks a lot", "many thanks": gratitude carries the message."""
-    for i, low in enumerate(lows):
-        if low in THANKS_WORDS:
-            window = lows[i + 1 : i + 4]
-            if any(w in THANKS_BOOSTERS for w in window):
-                return True
-            if i > 0 and lows[i - 1] in {"many", "big", "huge", "massive", "special"}:
-                return True
-    return False
-
-
-_NAME_SHARE = 0.5  # most words capitalised: Title Case or emphasis, not names
-# "Happy Birthday", "Merry Christmas", "Happy New Year": a wish, not a name.
-_WISHED = OCCASION_WORDS | word_set("bday day new year easter thanksgiving valentines halloween")
-
-
-def proper_names(tokens: Tokens, owner_words: frozenset[str] = frozenset()) -> list[str]:
-    """Lexicon words inside a capitalised name mid-sentence ("saw Foo Fighters", "the Miss
-    Texas round", "Hall of Fame") are a band, a title or a place, not an opinion.
-
-    A clause's first word is capitalised anyway, so it neither counts as a name nor
-    vouches for one; a post mostly in capitals is emphasis, not names. The owner's own
-    words always count."""
-    words, sentiments = tokens.words, tokens.valences
-    n = len(words)
-    scored = [k for k in itertools.compress(range(n), sentiments) if words[k].istitle()]
-    if not scored or sum(map(str.istitle, words)) > _NAME_SHARE * n:
-        return []
-    first = set(tokens.starts)
-
-    def name_part(j: int) -> bool:
-        if j < 0 or j >= n or j in first:
-            return False
-        w = words[j]
-        return w.istitle() and w.isalpha() and w != "I" and w.lower() not in _WISHED
-
-    out = []
-    for k in scored:
-        if not name_part(k) or words[k].lower() in owner_words:
-            continue
-        if (
-            name_part(k + 1)
-            or name_part(k - 1)
-            or (k > 1 and words[k - 1] == "of" and name_part(k - 2))
-            or (k + 2 < n and words[k + 1] == "of" and name_part(k + 2))
-        ):
-            out.append(words[k])
-            sentiments[k] = 0.0
-    return out
