@@ -75,11 +75,14 @@ def test_a_pattern_that_can_start_anywhere_has_no_heads():
 
 
 def test_no_function_in_the_sentiment_package_grows_back_into_a_long_chain():
-    """Rules are rows; the engine's functions stay small (ruff's C901, at most 15)."""
-    package = Path(__file__).resolve().parent.parent / "app" / "core" / "sentiment"
-    assert "max-complexity = 15" in (package / "ruff.toml").read_text(encoding="utf-8")
+    """Rules are rows; the engine's functions stay small (ruff's C901, at most 15, set in
+    pyproject.toml for this package)."""
+    root = Path(__file__).resolve().parent.parent
+    config = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert "max-complexity = 15" in config and '"!app/core/sentiment/**" = ["C901"]' in config
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "C901", str(package)],
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "C901",
+         "app/core/sentiment"],
+        capture_output=True, text=True, check=False, cwd=root,
     )
     assert done.returncode == 0, done.stdout
