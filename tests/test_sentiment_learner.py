@@ -7,7 +7,9 @@ made up for the test.
 from __future__ import annotations
 
 import json
+import pickle
 
+from app.core.rescore import OwnerScorer
 from app.core.sentiment import score
 from app.core.sentiment.learner import LEANS_POSITIVE, Learner, features, reply_label
 from bench import sentiment as bench
@@ -126,3 +128,14 @@ def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):
     assert zero[4] == zero[5]  # nothing learned: exactly the rules
     after = lines[1].split(" | ")
     assert float(after[5]) > float(after[4])  # the queue was learned
+
+
+def test_the_owners_scorer_carries_what_was_learned_to_the_scoring_workers():
+    """Big syncs are scored in worker processes: the scorer, learner and all, is pickled."""
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    owner = OwnerScorer(learner=learner)
+    copy = pickle.loads(pickle.dumps(owner))
+    assert copy(NEW_QUEUE_POST) == owner(NEW_QUEUE_POST)
+    assert copy(NEW_QUEUE_POST).label is NEG
+    assert OwnerScorer()(NEW_QUEUE_POST) == score(NEW_QUEUE_POST)  # no learner: the rules
