@@ -2,12 +2,13 @@
 
 The rules stay the base. On top of them, one small learner per business counts,
 for each colour the rules gave, which colour the owner settled on, and which words
-and word pairs those posts had (a naive Bayes over "what the rules said" -> "what
-the owner says"). Posts the owner saw and left alone count as the rules being
-right, so a word that is in many posts the rules read well cannot flip them. A
-label moves only when the owner's corrections of posts sharing its words outweigh
-that by a clear margin; with no corrections nothing moves. Plain Python, a few
-dictionaries: it is stored with the inbox and never leaves the machine.
+and word pairs those posts had. Posts the owner saw and left alone count as the
+rules being right, so a word that is in many posts the rules read well cannot flip
+them. A label moves only with evidence: most posts with one of its words were
+corrected the same way (a cautious share, and at least three corrections), or the
+owner gives most posts the rules leave neutral a colour and the corrections' words
+point clearly to one. With no corrections nothing moves. Plain Python, a few
+dictionaries, built from the inbox (app.storage.learning): it never leaves the machine.
 """
 
 from __future__ import annotations
