@@ -59,7 +59,7 @@ _NOT = (
     r"won't|wont|isn't|isnt|can't|cant|cannot|still not|has not|have not|did not|does not|"
     r"will not|is not|aren't|arent|wasn't|wasnt)"
 )
-NOT = _NOT  # for the review kinds in reviews.py
+NOT = _NOT  # for the phrase kinds in kinds/
 
 # Occasions and events VADER scores as praise ("party", "birthday"): a topic,
 # not the customer's opinion of the shop.
