@@ -10,12 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from app.core.clean_text import clean_line
 from app.core.errors import ShopkeepError
-from app.core.export import ExportError, ExportResult, export_inbox, format_for
+from app.core.export import (
+    ExportError,
+    ExportResult,
+    TargetExists,
+    check_target,
+    export_inbox,
+    format_for,
+)
 from app.core.models import Folder, Network, SentimentLabel
 from app.core.paths import AppPaths, resolve_paths
 from app.core.ports import ThreadQuery
@@ -32,7 +41,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         """argparse exits with 2; an export that did not happen is exit 1 here."""
-        raise UsageError(f"{message}. Try: python -m app export --help")
+        raise UsageError(f"{message}. Try: shopkeep export --help")
 
 
 class Progress:
@@ -72,6 +81,30 @@ def _day(text: str) -> datetime:
     return day.astimezone().astimezone(UTC)
 
 
+# The window's words (Complaint, Neutral, Praise); the older negative/positive still work.
+LABEL_WORDS = {"complaint": SentimentLabel.NEGATIVE, "neutral": SentimentLabel.NEUTRAL,
+               "praise": SentimentLabel.POSITIVE, "negative": SentimentLabel.NEGATIVE,
+               "positive": SentimentLabel.POSITIVE}
+FOLDER_WORDS = {"needs_reply": Folder.NEEDS_REPLY, "complaints": Folder.NEGATIVE,
+                "negative": Folder.NEGATIVE, "all": Folder.ALL, "done": Folder.DONE}
+
+
+def _label(text: str) -> str:
+    found = LABEL_WORDS.get(text.strip().lower())
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a feeling; use complaint, neutral or praise")
+    return found.value
+
+
+def _folder(text: str) -> str:
+    found = FOLDER_WORDS.get(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a folder; use needs_reply, complaints, all or done")
+    return found.value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shopkeep export",
                      description="Export conversations to a CSV (one row per post) or JSON "
@@ -79,18 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("out", metavar="OUT.csv|OUT.json", help="the file to write")
     parser.add_argument("--search", default="", metavar="WORDS",
                         help="only conversations with a post matching these words")
-    parser.add_argument("--folder", default=Folder.ALL.value,
-                        choices=[f.value for f in FOLDERS], help="default: all")
+    parser.add_argument("--folder", default=Folder.ALL.value, type=_folder,
+                        metavar="{needs_reply,complaints,all,done}", help="default: all")
     parser.add_argument("--account", type=int, metavar="ID", help="only this account")
     parser.add_argument("--network", choices=[n.value for n in Network])
-    parser.add_argument("--label", choices=[lb.value for lb in LABELS],
-                        help="the conversation's worst sentiment")
+    parser.add_argument("--label", type=_label, metavar="{complaint,neutral,praise}",
+                        help="how the conversation's unhappiest post reads")
     parser.add_argument("--since", metavar="YYYY-MM-DD",
                         help="active on or after this day")
     parser.add_argument("--until", metavar="YYYY-MM-DD",
                         help="active on or before this day")
     parser.add_argument("--data-dir", metavar="DIR",
                         help="where Shopkeep keeps its data (default as for the app)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace OUT if it exists (otherwise Shopkeep asks, or refuses "
+                             "when it cannot ask)")
     return parser
 
 
@@ -116,18 +152,38 @@ def summary(result: ExportResult) -> str:
     return f"Exported {threads} ({posts}) to {result.path}."
 
 
+Confirm = Callable[[str], bool]
+
+
+def ask_on_terminal(question: str) -> bool:
+    """y/N on the terminal; False at end of input."""
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
-    """Export; 0 written, 1 not written (with one plain sentence on stderr)."""
+         err: TextIO | None = None, confirm: Confirm | None = None) -> int:
+    """Export; 0 written, 1 not written (with one plain sentence on stderr).
+
+    `confirm(question)` asks before replacing an existing file; by default the
+    terminal is asked when there is one, and with no terminal (cron) the export
+    refuses unless --force.
+    """
     out = out or sys.stdout
     err = err or sys.stderr
+    if confirm is None and sys.stdin is not None and sys.stdin.isatty():
+        confirm = ask_on_terminal
     try:
         args = build_parser().parse_args(argv)
         query = build_query(args)
         target = Path(args.out).expanduser()
         fmt = format_for(target)
+        overwrite = _may_replace(target, args.force, confirm)
     except UsageError as exc:
-        print(f"shopkeep export: {exc}", file=err)
+        print(f"shopkeep export: {clean_line(str(exc))}", file=err)
         return 1
     except ExportError as exc:
         print(f"shopkeep export: {exc.user_message}", file=err)
@@ -156,7 +212,8 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
             print(f"shopkeep export: there is no account {query.account_id}. "
                   f"Accounts: {known}.", file=err)
             return 1
-        result = export_inbox(store, target, query, fmt=fmt, progress=progress, cancel=cancel)
+        result = export_inbox(store, target, query, fmt=fmt, progress=progress, cancel=cancel,
+                              overwrite=overwrite)
     except KeyboardInterrupt:
         cancel.set()
         progress.clear()
@@ -174,6 +231,18 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
         return 1
     print(summary(result), file=out)
     return 0
+
+
+def _may_replace(target: Path, force: bool, confirm: Confirm | None) -> bool:
+    """Whether an existing `target` may be replaced; raises when the owner said no."""
+    try:
+        check_target(target, overwrite=force)
+    except TargetExists:
+        if confirm is None or not confirm(
+                f"shopkeep export: {target} already exists. Replace it? [y/N] "):
+            raise
+        return True
+    return force  # a file that appears while exporting is not replaced unasked
 
 
 run = main

@@ -13,20 +13,27 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from app.core import sentiment
+from app.core.clean_text import clean_line
 from app.core.connections import Connections
-from app.core.errors import KeychainUnavailable, ShopkeepError
+from app.core.errors import DatabaseCorrupt, KeychainUnavailable, ShopkeepError
 from app.core.models import Account
 from app.core.outbox import OutboxSender
 from app.core.paths import AppPaths
-from app.core.sync import SyncReport, SyncService, SyncStep
+from app.core.rescore import owner_scorer_for
+from app.core.settings import SettingsFile
+from app.core.sync import SyncReport, SyncService, SyncStep, reach_words
 from app.network_clients import register_network_clients
+
+if TYPE_CHECKING:
+    from app.storage.credentials import CredentialStore
+    from app.storage.inbox_store import SqliteInboxStore
 
 log = logging.getLogger(__name__)
 
 BAR_WIDTH = 24
+SYNC_WAIT_SECONDS = 120.0  # a second sync (cron beside a manual run) waits this long
 STEP_WORDS = {
     SyncStep.CONNECT: "connecting",
     SyncStep.MENTIONS: "fetching mentions",
@@ -80,7 +87,15 @@ def describe(report: SyncReport) -> str:
                      "could not be sent (see the Outbox)")
     if report.waiting_items:
         parts.append(f"{report.waiting_items} still waiting")
-    more = "" if report.complete else " Older mentions will follow on the next sync."
+    if report.conversations_waiting:
+        n = report.conversations_waiting
+        parts.append(f"{n} conversation{'s' if n != 1 else ''} to fetch next time")
+    if report.unreadable_conversations:
+        n = report.unreadable_conversations
+        parts.append(f"{n} conversation{'s' if n != 1 else ''} could not be read "
+                     "(tried again later)")
+    reach = reach_words(report)
+    more = f" {reach}." if reach else ""
     return f"{report.account_label}: OK, {', '.join(parts)}.{more}"
 
 
@@ -91,6 +106,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--account", type=int, action="append", metavar="ID",
                         help="only this account (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument("--wait", type=float, default=SYNC_WAIT_SECONDS, metavar="SECONDS",
+                        help="how long to wait for another sync of this data folder to "
+                             "finish (default: %(default)s)")
     return parser.parse_args(argv)
 
 
@@ -111,11 +129,31 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
     except KeychainUnavailable as exc:
         print(f"shopkeep: {exc.user_message}", file=err)
         return 2
-    try:
-        store = SqliteInboxStore.open(paths.database)
-    except ShopkeepError as exc:
-        print(f"shopkeep: {exc.user_message}", file=err)
-        return 2
+    from app.storage.owner_lock import sync_lock
+
+    with sync_lock(paths.database) as lock:
+        if not lock.wait(args.wait, on_wait=lambda: print(
+                "shopkeep: another sync of this inbox is running; waiting for it to finish "
+                f"(up to {args.wait:g} seconds).", file=err)):
+            print("shopkeep: the other sync is still running, so this one did not start. "
+                  "Nothing is lost: the next sync picks up everything.", file=err)
+            return 1
+        try:
+            store = SqliteInboxStore.open(paths.database)
+        except DatabaseCorrupt as exc:
+            from app.cli_restore import damaged_words
+
+            print(f"shopkeep: {damaged_words(exc, paths)}", file=err)
+            return 2
+        except ShopkeepError as exc:
+            print(f"shopkeep: {exc.user_message}", file=err)
+            return 2
+        return _sync(store, paths, args, credentials, out, err)
+
+
+def _sync(store: SqliteInboxStore, paths: AppPaths, args: argparse.Namespace,
+          credentials: CredentialStore, out: TextIO, err: TextIO) -> int:
+    """Sync the chosen accounts on the open store (closed at the end)."""
     try:
         accounts = [a for a in store.accounts() if not a.is_demo]
         if args.account:
@@ -126,7 +164,10 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
             return 2
         connections = Connections(credentials)
         register_network_clients(connections)
-        score = sentiment.score
+        settings = SettingsFile(paths.settings_file).read()
+        if settings.problem:
+            print(f"shopkeep: {settings.problem}", file=err)
+        score = owner_scorer_for(paths.settings_file, store.accounts())  # as the window does
         service = SyncService(store, connections.client_for, score,
                               outbox=OutboxSender(store, score))
         progress = None if args.quiet else Progress(out)
@@ -140,7 +181,7 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
         finally:
             connections.close()
         for report in reports:
-            print(describe(report), file=out)
+            print(clean_line(describe(report), 1000), file=out)  # one line each, however odd
         failed = [r for r in reports if not r.ok]
         if any(isinstance(r.error, KeychainUnavailable) for r in failed):
             return 2

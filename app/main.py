@@ -1,39 +1,44 @@
-"""Shopkeep's entry point: paths, logging, crash handler, and the wiring of layers.
+"""Shopkeep's entry point: arguments, paths, logging, crash handler, the event loop.
 
-This is the one module that imports `app.storage` (and later `app.net`)
-concretely and hands them to the UI as core ports. Everything heavy is
-imported inside functions, so `--help` and the CLI subcommands start fast
-and `app.main` can be imported without Qt.
+The window over the concrete layers is built in main_wiring.py (the self-test
+builds it there too). Everything heavy is imported inside functions, so `--help`
+and the CLI subcommands start fast and `app.main` can be imported without Qt.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import json
 import logging
 import logging.handlers
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
-from app.core.paths import AppPaths, resolve_paths, resources_dir
+from app.core.paths import AppPaths, make_private, resolve_paths
+from app.main_wiring import build_window, ensure_qt_platform
+from app.main_wiring import ensure_demo as ensure_demo  # re-exported: tests, bench
+from app.main_wiring import open_store as open_store
+from app.main_wiring import read_settings as read_settings
+from app.main_wiring import update_settings as update_settings
 
 if TYPE_CHECKING:
-    from app.core.ports import InboxStore
+    from app.storage.owner_lock import FolderLock
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
 
 LOG_FILE = "shopkeep.log"
-DEMO_FILE = ("demo", "demo.json")
 SCREENSHOT_SIZE = (1440, 900)
 
 
 # ---------------------------------------------------------------- arguments
+
+
+SUBCOMMANDS = ("sync", "export", "report", "restore")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,10 +65,40 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--suggested-reply", action="store_true",
                       help="fill the composer with the suggested canned reply")
     for name, text in (("sync", "sync every account without a window"),
-                       ("export", "export conversations")):
+                       ("export", "export conversations"),
+                       ("report", "print response times and feelings over a period"),
+                       ("restore", "put the last automatic backup back")):
         cmd = sub.add_parser(name, parents=[common], help=text, add_help=False)
         cmd.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
+
+
+def split_subcommand(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """`shopkeep [--data-dir D] sync|export ARGS…`: (what app.main parses, ARGS or None).
+
+    Everything after `sync` or `export` belongs to that command's own parser (its
+    --help, --quiet, --account…); argparse's REMAINDER refused them when they
+    started with a dash.
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in SUBCOMMANDS:
+            return argv[:i + 1], argv[i + 1:]
+        if arg == "--data-dir":
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            break
+        i += 1
+    return argv, None
+
+
+def sub_data_dir(rest: list[str]) -> str | None:
+    """--data-dir given after the subcommand (the subcommand's parser also sees it)."""
+    found = argparse.ArgumentParser(add_help=False)
+    found.add_argument("--data-dir")
+    return found.parse_known_args(rest)[0].data_dir
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -72,28 +107,53 @@ def parse_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise SystemExit(
             f"shopkeep: --size wants WIDTHxHEIGHT, like 1440x900, not {text!r}") from None
-    return max(400, w), max(300, h)
+    if w <= 0 or h <= 0:
+        raise SystemExit(f"shopkeep: --size wants a positive WIDTHxHEIGHT, not {text!r}")
+    return w, h
 
 
 # ---------------------------------------------------------------- logging
 
 
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log, each file readable by the user only (it names customers)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature
+        stream = super()._open()
+        make_private(Path(self.baseFilename))
+        return stream
+
+
 def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
-    """A rotating file in the log folder, warnings on stderr. Safe to call twice."""
+    """A rotating file in the log folder, warnings on stderr. Safe to call twice.
+
+    Redaction goes in first, so no record (ours or a library's, before or after the
+    network clients are imported) reaches a handler with a secret in it.
+    """
+    from app.core.log_redaction import install_log_redaction
+
+    install_log_redaction()
     log_path = paths.log_dir / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_shopkeep", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("shopkeep: %(levelname)s %(name)s: %(message)s"))
-    for handler in (file_handler, console):
+    handlers: list[logging.Handler] = [console]
+    try:
+        file_handler = PrivateLogFile(log_path, maxBytes=1_000_000, backupCount=5,
+                                      encoding="utf-8")
+    except OSError as exc:  # a read-only folder: the terminal still gets the warnings
+        print(f"shopkeep: cannot write the log {log_path} ({exc.strerror})", file=sys.stderr)
+    else:
+        file_handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
+        handlers.insert(0, file_handler)
+    install_log_redaction(handlers)
+    for handler in handlers:
         handler._shopkeep = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -101,115 +161,21 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     return log_path
 
 
-# ---------------------------------------------------------------- store and settings
-
-
-def open_store(paths: AppPaths) -> InboxStore:
-    """The concrete SQLite store behind the InboxStore port. May raise DatabaseCorrupt."""
-    from app.storage.inbox_store import SqliteInboxStore
-
-    opener = getattr(SqliteInboxStore, "open", None)
-    if callable(opener):
-        return opener(paths.database)  # type: ignore[no-any-return]
-    from app.storage.database import open_database
-
-    return SqliteInboxStore(open_database(paths.database))  # type: ignore[call-arg]
-
-
-def read_settings(paths: AppPaths) -> dict[str, Any]:
-    try:
-        data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def update_settings(paths: AppPaths, **changes: Any) -> None:
-    """Merge keys into settings.json (other parts of the app keep their own keys)."""
-    data = read_settings(paths)
-    data.update(changes)
-    tmp = paths.settings_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    tmp.replace(paths.settings_file)
-
-
-def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> bool:
-    """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
-    if store.has_demo_data():
-        return False
-    first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
-    if not (force or first_run):
-        return False
-    from app.storage.demo import load_demo
-
-    load_demo(store, resources_dir().joinpath(*DEMO_FILE))
-    log.info("Loaded demo data")
-    return True
-
-
 # ---------------------------------------------------------------- the window
 
 
-def ensure_qt_platform() -> None:
-    """With no display (CI, ssh), render offscreen instead of failing to start."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+NO_DISPLAY = ("shopkeep: there is no display to open the window on (neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set). Start Shopkeep from your desktop session, or "
+              "without a window: `shopkeep sync` fetches new mentions, `shopkeep screenshot "
+              "OUT.png` renders the window to a picture.")
 
 
-def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
-                 synchronous: bool = False, credentials: Any = None,
-                 autosync: bool = False) -> MainWindow:
-    """The main window over the real store, as the app, the self-test and the tests build it.
-
-    `credentials`: a CredentialStore (default: the system keychain, or the
-    $SHOPKEEP_KEYCHAIN_SERVICE entry set); `autosync`: start the timed syncs.
-    """
-    from app.core.connections import Connections
-    from app.network_clients import register_network_clients
-    from app.ui.main_window import MainWindow
-    from app.ui.task_runner import TaskRunner
-
-    paths.ensure()
-    if store is None:
-        store = open_store(paths)
-    ensure_demo(store, paths, force=demo)
-    if credentials is None:
-        from app.storage.credentials import (
-            DEFAULT_SERVICE,
-            ENV_KEYCHAIN_SERVICE,
-            CredentialStore,
-        )
-
-        credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
-    from app.main_wiring import (
-        install_accounts,
-        install_answering,
-        install_corrections,
-        install_sync,
-        make_owner_scorer,
-    )
-
-    connections = Connections(credentials)
-    register_network_clients(connections)
-    runner = TaskRunner(synchronous=synchronous)
-    window = MainWindow(store, runner)
-    runner.setParent(window)
-    window.connections = connections
-    owner_scorer = make_owner_scorer(store, paths)
-    scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
-    install_accounts(window, store, runner, credentials, connections)
-    install_answering(window, store, runner, paths, send_now=scheduler.send_now)
-    install_corrections(window, store, runner, paths, owner_scorer)
-    window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
-    window.start()
-    # one automatic backup a day (the last few kept), written off the GUI thread
-    runner.run(lambda: store.backup_if_due(paths.backup_dir), write=True, name="daily backup")
-    window.corrections.rescore_for_new_rules()  # once after an update with new rules
-    if autosync:
-        scheduler.start()
-    return window
+def has_display() -> bool:
+    """False on Linux with no X11 or Wayland session and no Qt platform chosen by hand."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
 
 
 def _corrupt_text(exc: DatabaseCorrupt) -> str:
@@ -232,12 +198,19 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
 
     app = make_application([])
     install_qt_message_handler()
+    owner = claim_data_folder(paths)  # held (a local) until the window closes
+    if owner is None:
+        return 0  # the window already open came to the front instead
     try:
+        offer_pending_restore(paths)
         window = build_window(paths, demo=demo, autosync=True)
     except DatabaseCorrupt as exc:
         log.error("Database damaged: %s", exc)
         offer_restore(paths, exc)
         window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
+    from app.ui.single_window import WindowBeacon
+
+    WindowBeacon(beacon_path(paths), window)  # a second start raises this window
     app.aboutToQuit.connect(lambda: quit_quickly(window))
     show_window(window)
     if os.environ.get("SHOPKEEP_EXIT_AFTER_PAINT"):  # start-up benchmarks (bench/)
@@ -258,8 +231,70 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
     return code
 
 
+def beacon_path(paths: AppPaths) -> Path:
+    """Where a second start asks the open window to come forward (one per data folder)."""
+    return paths.database.with_name(paths.database.name + ".raise")
+
+
+def claim_data_folder(paths: AppPaths) -> FolderLock | None:
+    """One window per data folder: take its lock (held until the process ends), or
+    bring the window already open to the front and return None.
+
+    Returns the held FolderLock; keep it referenced for the window's whole life.
+    """
+    from app.storage.owner_lock import window_lock
+
+    lock = window_lock(paths.database)
+    if lock.acquire():
+        return lock
+    from app.ui.single_window import ask_first_to_raise
+
+    pid = lock.holder_pid()
+    who = f" (process {pid})" if pid else ""
+    if ask_first_to_raise(beacon_path(paths)):
+        log.info("Shopkeep is already open%s; brought its window to the front", who)
+        print(f"shopkeep: Shopkeep is already open{who}; its window was brought to the "
+              "front.", file=sys.stderr)
+        return None
+    from app.ui.dialogs import tell
+
+    log.warning("Shopkeep is already open on %s%s and did not answer", paths.data_dir, who)
+    tell(f"Shopkeep is already open{who} on this computer, using {paths.data_dir}.\n\n"
+         "Switch to that window (or close it first). Two windows on one inbox could "
+         "undo each other's work.")
+    return None
+
+
+def offer_pending_restore(paths: AppPaths) -> bool:
+    """At every start while a damaged file is set aside (by `shopkeep sync`, say) and
+    the owner has not answered yet: offer the last backup again."""
+    from app.storage.database import damaged_copies
+
+    pending = damaged_copies(paths.database)
+    if not pending:
+        return False
+    exc = DatabaseCorrupt("set aside earlier", path=str(paths.database),
+                          damaged_path=str(pending[0]), user_message=(
+                              "Shopkeep found its database file damaged earlier and kept it "
+                              "aside, so nothing was deleted. The inbox here now may be "
+                              "missing what that file held."))
+    return offer_restore(paths, exc)  # answered: yes restores, no keeps the inbox as it is
+
+
 def offer_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
-    """After a damaged database: offer the newest automatic backup, else start fresh."""
+    """After a damaged database: offer the newest automatic backup, else start fresh.
+
+    Once the owner has answered, the damaged copies set aside so far are not offered
+    again (they stay on disk)."""
+    from app.storage.database import damaged_copies, mark_handled
+
+    try:
+        return _ask_to_restore(paths, exc)
+    finally:
+        mark_handled(damaged_copies(paths.database))
+
+
+def _ask_to_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
     from app.storage.database import list_backups, restore_last_backup
     from app.ui.dialogs import ask, tell
 
@@ -301,12 +336,15 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     install_qt_message_handler()
     window = build_window(paths, demo=getattr(args, "demo", False))
     w, h = parse_size(args.size)
-    ok, filled = save_screenshot(window, args.out, size=(w, h), select=args.select,
-                                 suggested_reply=args.suggested_reply)
+    ok, filled, (gw, gh) = save_screenshot(window, args.out, size=(w, h), select=args.select,
+                                           suggested_reply=args.suggested_reply)
     if not ok:
         print(f"shopkeep: could not write {args.out}", file=sys.stderr)
         return 1
-    print(f"Saved {args.out} ({w}x{h}){filled}")
+    print(f"Saved {args.out} ({gw}x{gh}){filled}")
+    if (gw, gh) != (w, h):
+        print(f"shopkeep: the window cannot be smaller than {gw}x{gh}, so the picture is "
+              f"{gw}x{gh}, not {w}x{h}.", file=sys.stderr)
     return 0
 
 
@@ -325,11 +363,37 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
     return int(module.main(rest, paths))
 
 
+def run_subcommand_help(name: str, rest: list[str]) -> int:
+    import importlib
+
+    module = importlib.import_module(f"app.cli_{name}")
+    try:
+        module.main(["--help"], resolve_paths(None))
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
 # ---------------------------------------------------------------- main
 
 
+def tell_without_window(text: str) -> None:
+    """A start-up problem, shown in a dialog (a desktop launch has no terminal)."""
+    ensure_qt_platform()
+    from app.ui.application import make_application
+    from app.ui.dialogs import tell
+
+    make_application([])
+    tell(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    head, rest = split_subcommand(sys.argv[1:] if argv is None else list(argv))
+    args = build_parser().parse_args(head)
+    if rest is not None:
+        args.rest = rest
+        if "-h" in rest or "--help" in rest:  # the command's own help, without a data folder
+            return run_subcommand_help(args.command, rest)
     if args.self_test:
         try:
             from app.self_test import run_self_test
@@ -338,13 +402,20 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(run_self_test())
 
-    paths = resolve_paths(getattr(args, "data_dir", None))
+    paths = resolve_paths((sub_data_dir(rest) if rest is not None else None)
+                          or getattr(args, "data_dir", None))
     try:
         paths.ensure()
     except OSError as exc:
         print(f"shopkeep: cannot use the data folder {paths.data_dir}: {exc.strerror}",
               file=sys.stderr)
         return 2
+    problem = paths.write_problem()
+    if problem:  # read-only or full: say so once, plainly, instead of a traceback later
+        print(f"shopkeep: {problem}", file=sys.stderr)
+        if args.command is None:
+            tell_without_window(problem)
+        return 1 if args.command == "export" else 2
     log_path = configure_logging(paths)
     log.info("Shopkeep %s starting, data in %s", __version__, paths.data_dir)
 
@@ -355,12 +426,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "screenshot":
             return run_screenshot(args, paths)
-        if args.command in ("sync", "export"):
+        if args.command in SUBCOMMANDS:
             return run_subcommand(args.command, list(args.rest), paths)
+        if not has_display():  # Qt would abort with a misleading "xcb-cursor0" text
+            print(NO_DISPLAY, file=sys.stderr)
+            return 2
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
-        print(f"shopkeep: {exc.user_message}"
-              + (f" Kept as {exc.damaged_path}." if exc.damaged_path else ""), file=sys.stderr)
+        from app.cli_restore import damaged_words
+
+        print(f"shopkeep: {damaged_words(exc, paths)}", file=sys.stderr)
         return 2
     except ShopkeepError as exc:
         log.warning("%s", exc)

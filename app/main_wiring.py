@@ -1,17 +1,21 @@
-"""The window's parts that need the concrete layers, wired for `app.main.build_window`.
+"""The window over the concrete layers: `build_window` and the parts it wires.
 
-Split from main.py only to keep each module short: sync (scheduler, notifier,
-filter bar, Export… and Settings…), accounts (the keychain-backed account
-service, "Sign in again") and answering (composer, drafts, history). Like
-main.py it may import every layer; everything heavy is imported in functions.
+The store and settings.json, the demo shop, and the window's parts that need the
+concrete layers: sync (scheduler, notifier, filter bar, Export… and Settings…),
+accounts (the keychain-backed account service, "Sign in again") and answering
+(composer, drafts, history). main.py (the entry point) and self_test.py both build
+the window from here, so neither imports the other's module. Like main.py it may
+import every layer; everything heavy is imported in functions.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
-from app.core.paths import AppPaths
-from app.main import read_settings, update_settings
+from app.core.paths import AppPaths, resources_dir
 
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
@@ -19,14 +23,141 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
     from app.ui.task_runner import TaskRunner
 
+log = logging.getLogger("shopkeep")
+
+DEMO_FILE = ("demo", "demo.json")
+
+
+# ---------------------------------------------------------------- store and settings
+
+
+def open_store(paths: AppPaths) -> InboxStore:
+    """The concrete SQLite store behind the InboxStore port. May raise DatabaseCorrupt."""
+    from app.storage.inbox_store import SqliteInboxStore
+
+    opener = getattr(SqliteInboxStore, "open", None)
+    if callable(opener):
+        return opener(paths.database)  # type: ignore[no-any-return]
+    from app.storage.database import open_database
+
+    return SqliteInboxStore(open_database(paths.database))  # type: ignore[call-arg]
+
+
+def read_settings(paths: AppPaths) -> dict[str, Any]:
+    """settings.json's validated keys (app.core.settings owns the file)."""
+    from app.core.settings import SettingsFile
+
+    return SettingsFile(paths.settings_file).load().as_mapping()
+
+
+def update_settings(paths: AppPaths, **changes: Any) -> None:
+    """Change some keys of settings.json, keeping the others; atomic."""
+    from app.core.settings import SettingsFile
+
+    SettingsFile(paths.settings_file).update(**changes)
+
+
+def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> bool:
+    """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
+    if store.has_demo_data():
+        return False
+    first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
+    if not (force or first_run):
+        return False
+    from app.storage.demo import load_demo
+
+    load_demo(store, resources_dir().joinpath(*DEMO_FILE))
+    log.info("Loaded demo data")
+    return True
+
+
+# ---------------------------------------------------------------- the window
+
+
+def ensure_qt_platform() -> None:
+    """With no display (CI, ssh), render offscreen instead of failing to start."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
+                 synchronous: bool = False, credentials: Any = None,
+                 autosync: bool = False) -> MainWindow:
+    """The main window over the real store, as the app, the self-test and the tests build it.
+
+    `credentials`: a CredentialStore (default: the system keychain, or the
+    $SHOPKEEP_KEYCHAIN_SERVICE entry set); `autosync`: start the timed syncs.
+    """
+    from app.core.connections import Connections
+    from app.network_clients import register_network_clients
+    from app.ui.main_window import MainWindow
+    from app.ui.task_runner import TaskRunner
+
+    paths.ensure()
+    from app.core.settings import SettingsFile
+
+    settings_read = SettingsFile(paths.settings_file).read()  # first: a bad file goes aside
+    if store is None:
+        store = open_store(paths)
+    ensure_demo(store, paths, force=demo)
+    if credentials is None:
+        from app.storage.credentials import (
+            DEFAULT_SERVICE,
+            ENV_KEYCHAIN_SERVICE,
+            CredentialStore,
+        )
+
+        credentials = CredentialStore(os.environ.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
+    connections = Connections(credentials)
+    register_network_clients(connections)
+    runner = TaskRunner(synchronous=synchronous)
+    window = MainWindow(store, runner)
+    runner.setParent(window)
+    window.connections = connections
+    owner_scorer = make_owner_scorer(store, paths)
+    scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
+    install_accounts(window, store, runner, credentials, connections)
+    install_answering(window, store, runner, paths, send_now=scheduler.send_now)
+    install_corrections(window, store, runner, paths, owner_scorer)
+    install_reports(window, store, runner, paths, window.answer_pane.open_thread)
+    window.notifier.open_thread.connect(window.answer_pane.open_thread)
+    window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
+    window.start()
+    if settings_read.problem:
+        from app.ui.dialogs import notice
+
+        notice(window, settings_read.problem)
+    # one automatic backup a day (the last few kept), written off the GUI thread
+    runner.run(lambda: store.backup_if_due(paths.backup_dir),
+               on_error=lambda exc: report_backup_failure(window, exc),
+               write=True, name="daily backup")
+    window.corrections.rescore_for_new_rules()  # once after an update with new rules
+    if autosync:
+        scheduler.start()
+    return window
+
+
+def report_backup_failure(window: MainWindow, exc: BaseException) -> None:
+    """A failed daily backup is said in the window (not only logged); a bug still crashes."""
+    from app.core.errors import ShopkeepError
+
+    if not isinstance(exc, ShopkeepError):
+        window.runner.unhandled_error.emit(exc)
+        return
+    from app.ui.dialogs import notice
+
+    notice(window, exc.user_message, "Backup not saved")
+
+
+# ---------------------------------------------------------------- the parts
 
 def make_owner_scorer(store: InboxStore, paths: AppPaths) -> OwnerScorer:
     """The one scorer for ingest and rescoring: the owner's word list and shop names."""
-    from app.core.rescore import OwnerScorer, load_words
+    from app.core.rescore import owner_scorer_for
 
-    names = [str(read_settings(paths).get("business", ""))]
-    names += [a.display_name for a in store.accounts()]
-    return OwnerScorer(load_words(paths.settings_file), business_names=names)
+    return owner_scorer_for(paths.settings_file, store.accounts())
 
 
 def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunner,
@@ -43,6 +174,7 @@ def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunne
 def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
                  connections: Any, paths: AppPaths, score: OwnerScorer) -> Any:
     """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
+    from app.ui.desktop_notifications import DesktopNotifications
     from app.ui.export_dialog import ExportDialog
     from app.ui.filter_bar import install_filter_bar
     from app.ui.settings_dialog import SettingsDialog, SyncSettings
@@ -54,7 +186,11 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
     scheduler = SyncScheduler(store, runner, connections.client_for, score,  # type: ignore[arg-type]
                               interval_minutes=settings.interval_minutes,
                               max_mentions=settings.first_sync_max, parent=window)
-    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications)  # type: ignore[arg-type]
+    desktop = DesktopNotifications(window)
+    desktop.start()
+    window.destroyed.connect(desktop.close)
+    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications,  # type: ignore[arg-type]
+                            desktop=desktop)
     window.sync = SyncControls(window, scheduler, notifier,
                                lambda account_id: window.open_accounts(account_id))
     window.scheduler, window.notifier = scheduler, notifier
@@ -156,3 +292,38 @@ def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
         save_profile=lambda b, sig: update_settings(paths, business=b, signature=sig),
     )
     window.answer_pane = install_answer_pane(window, services)
+
+
+def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,
+                    paths: AppPaths, open_thread: Any) -> None:
+    """File → Reports… (Ctrl+Shift+R): one Reports window, raised again when already open."""
+    from app.core.business_hours import OpeningHours, OpeningHoursError
+    from app.ui.reports_window import ReportsWindow
+    from app.ui.sync_controls import add_file_action
+
+    opened: list[ReportsWindow] = []
+
+    def show() -> None:
+        if opened:
+            opened[0].reload()
+            opened[0].show()
+            opened[0].raise_()
+            opened[0].activateWindow()
+            return
+        try:
+            hours = OpeningHours.from_settings(read_settings(paths).get("opening_hours"))
+        except OpeningHoursError:
+            hours = OpeningHours()
+        reports = ReportsWindow(store, runner, hours, window)
+
+        def go_to(thread_id: int) -> None:
+            open_thread(thread_id)
+            window.raise_()
+            window.activateWindow()
+
+        reports.open_thread.connect(go_to)
+        opened.append(reports)
+        reports.show()
+
+    add_file_action(window, "Reports…", show, "Ctrl+Shift+R",
+                    "How fast you answer and how customers feel, over time")

@@ -18,7 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import measure_gui, measure_ingest, measure_sentiment, measure_stall, measure_sync
+from bench import (
+    measure_gui,
+    measure_ingest,
+    measure_reports,
+    measure_sentiment,
+    measure_stall,
+    measure_sync,
+)
 from bench.generate import COMMON_WORD, RARE_WORD, generate
 from bench.table import Row, machine_line, render
 
@@ -98,6 +105,13 @@ def gui_rows(sizes: Sizes, data_dir: Path, threads: int) -> list[Row]:
     ]
 
 
+def report_rows(sizes: Sizes, db_path: Path) -> list[Row]:
+    log(f"reports: every query over {sizes.posts:,} posts x {sizes.runs}")
+    times = measure_reports.measure(db_path, sizes.runs)
+    return [Row(f"report: {name} ({sizes.posts:,} posts, whole history)", "ms", tuple(ms),
+                "< 200 ms", check=lambda m, _r: m < 200) for name, ms in times.items()]
+
+
 def mastodon_rows(sizes: Sizes) -> list[Row]:
     log(f"mastodon: {sizes.mastodon} mentions on the local test server x {sizes.runs}")
     ours, theirs = measure_sync.measure_mastodon(sizes.mastodon, sizes.runs)
@@ -153,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = _guarded("sentiment throughput", ">= 0.5x", lambda: sentiment_rows(sizes, texts))
         rows += _guarded("ingest", ">= 0.6x", lambda: ingest_rows(
             sizes, data, data_dir / "shopkeep.sqlite3"))
+        rows += _guarded("reports", "< 200 ms", lambda: report_rows(
+            sizes, data_dir / "shopkeep.sqlite3"))
         rows += _guarded("GUI figures", "see issue", lambda: gui_rows(
             sizes, data_dir, data.threads))
         sdk_hint = f"{', '.join(missing)} missing: {measure_sync.INSTALL_HINT}"

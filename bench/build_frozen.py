@@ -1,11 +1,13 @@
 """Build the frozen app from pyinstaller.spec and print its size against the targets.
 
-    .venv/bin/python -m bench.build_frozen              # dist/shopkeep/ and dist/onefile/shopkeep
-    .venv/bin/python -m bench.build_frozen --onedir     # one-folder only
+    .venv/bin/python -m bench.build_frozen              # dist/shopkeep/, dist/onefile/, the .deb
+    .venv/bin/python -m bench.build_frozen --onedir     # one-folder (and .deb) only
+    .venv/bin/python -m bench.build_frozen --no-deb     # no .deb
 
-Exits 1 when a build is over its size target, so CI notices growth.
-`build_cached` is what tests/test_frozen.py uses: it rebuilds only when the
-spec, the app's sources, resources/ or the installed packages changed.
+On Debian and Ubuntu it also makes dist/shopkeep_<version>_<arch>.deb from the
+one folder (packaging/deb.py). Exits 1 when a build is over its size target, so
+CI notices growth. `build_cached` / `deb_cached` are what tests/test_frozen.py and
+tests/test_deb.py use: they rebuild only when something that goes in changed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "pyinstaller.spec"
 NAME = "shopkeep"
 MB = 1_000_000  # sizes are decimal megabytes, as download pages show them
-TARGET_MB = {"one-folder": 130.0, "one-file": 55.0}
+PACKAGING = ROOT / "packaging"
+TARGET_MB = {"one-folder": 130.0, "one-file": 55.0, "deb": 60.0}
 
 
 def binary_path(distpath: Path, onefile: bool) -> Path:
@@ -85,9 +89,48 @@ def build_cached(onefile: bool, root: Path) -> Path:
     return program
 
 
+def can_build_deb() -> bool:
+    return sys.platform.startswith("linux") and bool(shutil.which("dpkg-deb"))
+
+
+def build_deb(folder: Path, out_dir: Path, work: Path) -> Path:
+    """packaging/deb.py on a one-folder build; returns the .deb's path.
+
+    A script, not an import: `packaging` is also the PyPA library PyInstaller imports."""
+    result = subprocess.run(
+        [sys.executable, str(PACKAGING / "deb.py"), str(folder), "--out", str(out_dir),
+         "--work", str(work)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def deb_cached(folder: Path, root: Path) -> Path:
+    """The .deb of `folder` under `root`; rebuilt when the folder, packaging/ or the
+    changelog changed."""
+    stamp = root / "fingerprint"
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        digest.update(f"{path.relative_to(folder)}:{info.st_size}:{info.st_mtime_ns}".encode())
+    for path in [*sorted(PACKAGING.rglob("*")), ROOT / "CHANGELOG.md"]:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    wanted = digest.hexdigest()
+    debs = sorted((root / "out").glob("*.deb"))
+    if len(debs) == 1 and stamp.exists() and stamp.read_text() == wanted:
+        return debs[0]
+    stamp.unlink(missing_ok=True)
+    shutil.rmtree(root / "out", ignore_errors=True)
+    deb = build_deb(folder, root / "out", root / "work")
+    stamp.write_text(wanted)
+    return deb
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--onedir", action="store_true", help="build only the one-folder app")
+    parser.add_argument("--no-deb", action="store_true", help="skip the Debian package")
     parser.add_argument("--distpath", type=Path, default=ROOT / "dist")
     parser.add_argument("--workpath", type=Path, default=ROOT / "build" / "pyinstaller")
     args = parser.parse_args(argv)
@@ -104,6 +147,13 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "ok" if size <= target else "OVER"
         over += size > target
         print(f"{label:<10} {size:6.1f} MB  (target <= {target:.0f} MB)  {verdict}  {measured}")
+        if not onefile and not args.no_deb and can_build_deb():
+            deb = build_deb(program.parent, args.distpath, args.workpath / "deb")
+            size = size_bytes(deb) / MB
+            over += size > TARGET_MB["deb"]
+            verdict = "ok" if size <= TARGET_MB["deb"] else "OVER"
+            target = TARGET_MB["deb"]
+            print(f"{'deb':<10} {size:6.1f} MB  (target <= {target:.0f} MB)  {verdict}  {deb}")
     return 1 if over else 0
 
 

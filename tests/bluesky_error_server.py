@@ -57,6 +57,11 @@ class ErrorServer:
             self._routes.setdefault(nsid, []).append(
                 Canned(status, body, dict(headers or {}), content_type))
 
+    def forget(self, nsid: str) -> None:
+        """Drop the answers still queued for `nsid` (the next `route` starts afresh)."""
+        with self._lock:
+            self._routes.pop(nsid, None)
+
     def calls(self, nsid: str) -> list[Recorded]:
         with self._lock:
             return [r for r in self.requests if r.nsid == nsid]

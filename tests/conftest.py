@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.fixtures.answering import *  # noqa: F403
@@ -12,3 +14,14 @@ from tests.fixtures.keychain import *  # noqa: F403
 from tests.fixtures.mastodon import *  # noqa: F403
 from tests.fixtures.storage import *  # noqa: F403
 from tests.fixtures.ui import *  # noqa: F403
+
+# A test that takes one of these fixtures needs what the fixture needs, so it carries the
+# marker too: `-m "not keychain"` deselects it in the open instead of a silent skip.
+FIXTURE_MARKERS = {"keychain": "keychain", "devnet": "devnet"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in FIXTURE_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
+                item.add_marker(marker)

@@ -28,10 +28,20 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def slow_score(text: str) -> Sentiment:
-    """A scorer that takes its time, so the kill lands inside the ingest transaction."""
-    time.sleep(0.01)
-    return Sentiment(0.0, SentimentLabel.NEUTRAL)
+class StopsHalfway:
+    """A scorer that says when it is halfway through the first big ingest, then waits there
+    to be killed: the kill lands inside the ingest transaction, however fast the machine."""
+
+    def __init__(self, halfway: int) -> None:
+        self.halfway = halfway
+        self.scored = 0
+
+    def __call__(self, text: str) -> Sentiment:
+        self.scored += 1
+        if self.scored == self.halfway:
+            say(f"scored {self.scored}")
+            time.sleep(600)  # the test sends SIGKILL here
+        return Sentiment(0.0, SentimentLabel.NEUTRAL)
 
 
 def quick_score(text: str) -> Sentiment:
@@ -53,17 +63,42 @@ class AnnouncingStore:
         say(f"ingest-done {len(posts)}")
         return result
 
+    def store_mentions(self, account_id: int, posts: Sequence[Post], score: object,
+                       **kw: object) -> object:
+        say(f"ingest-start {len(posts)}")
+        result = self._inner.store_mentions(account_id, posts, score, **kw)  # type: ignore[arg-type]
+        say(f"ingest-done {len(posts)}")
+        return result
+
 
 def run_sync(db: str, server: str, token: str, account_id: str) -> None:
-    """One SyncService pass for one Mastodon account, announcing every ingest."""
+    """One SyncService pass for one Mastodon account, announcing every ingest; it stops
+    for good halfway through scoring a batch of 120."""
     store = SqliteInboxStore.open(Path(db))
     account = store.account(int(account_id))
     assert account is not None
     client = MastodonClient(server, token, page_pause=0.0)
-    service = SyncService(AnnouncingStore(store), lambda a: client, slow_score)  # type: ignore[arg-type]
+    service = SyncService(AnnouncingStore(store), lambda a: client, StopsHalfway(60))  # type: ignore[arg-type]
     say("ready")
     report = service.sync_account(account)
     say(f"done {report.new_posts} {report.error_message}")
+
+
+def run_fault_sync(db: str, server: str, token: str, account_id: str, target: str,
+                   refresh_limit: str = "0") -> None:
+    """One sync through the named storage points; kill -9 itself at `target`."""
+    from tests.fault_points import PointStore, kill_at
+
+    store = SqliteInboxStore.open(Path(db))
+    account = store.account(int(account_id))
+    assert account is not None
+    client = MastodonClient(server, token, page_pause=0.0, timeout=(5.0, 30.0))
+    service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
+                          quick_score, refresh_limit=int(refresh_limit))
+    say("ready")
+    sys.stdin.readline()  # the test arms its kill switch first, then says go
+    report = service.sync_account(account)
+    say(f"done {report.new_posts} {type(report.error).__name__}")
 
 
 def run_drafts(db: str, thread_id: str) -> None:
@@ -146,8 +181,8 @@ def run_bulk(db: str, account_id: str) -> None:
         say(f"committed {batch}")
 
 
-COMMANDS = {"sync": run_sync, "drafts": run_drafts, "outbox": run_outbox, "bulk": run_bulk,
-            "bluesky-outbox": run_bluesky_outbox}
+COMMANDS = {"sync": run_sync, "fault-sync": run_fault_sync, "drafts": run_drafts,
+            "outbox": run_outbox, "bulk": run_bulk, "bluesky-outbox": run_bluesky_outbox}
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](*sys.argv[2:])

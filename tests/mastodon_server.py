@@ -67,6 +67,12 @@ class MastodonServer:
     delay: dict[str, float] = field(default_factory=dict)  # path prefix -> seconds
     rate_budget: int | None = None  # requests left before 429; None = no rate-limit headers
     rate_reset_seconds: float = 300.0
+    # "503 after N requests": N more requests to paths under fail_path, then only 503s.
+    fail_after: int | None = None
+    fail_path: str = "/api/"
+    # Called with the number of each /api/ request (1, 2, ...) before it is answered.
+    on_api_request: Any = None
+    api_count: int = 0
     limit_cap: int = 80
     authorize_as: dict[str, Any] | None = None  # who "clicks Authorize" (default: owner)
     user_denies: bool = False
@@ -319,6 +325,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _faulty(self, app: MastodonServer, path: str) -> bool:
+        """The fault switches: the request hook, then 503 after N requests."""
+        if path.startswith("/api/"):
+            with app.lock:
+                app.api_count += 1
+                number, hook = app.api_count, app.on_api_request
+            if hook is not None:
+                hook(number)
+        if app.fail_after is None or not path.startswith(app.fail_path):
+            return False
+        with app.lock:
+            app.fail_after -= 1
+            failing = app.fail_after < 0
+        if failing:
+            self.send(503, {"error": "Service Unavailable"})
+        return failing
+
     def drop(self) -> None:
         self.connection.shutdown(socket.SHUT_RDWR)
         self.close_connection = True
@@ -342,6 +365,8 @@ class _Handler(BaseHTTPRequestHandler):
         if canned:
             self.send(canned.status, canned.body, content_type=canned.content_type,
                       headers=canned.headers)
+            return
+        if self._faulty(app, parts.path):
             return
         if app.rate_budget is not None and parts.path.startswith("/api/"):
             with app.lock:

@@ -11,7 +11,8 @@ SYSTEM_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core fonts-noto-color-emoji
-  postgresql binutils
+  postgresql binutils dunst
+  dpkg-dev desktop-file-utils appstream lintian patchelf x11-utils
 )
 
 install_system_packages() {
@@ -31,8 +32,9 @@ install_system_packages() {
 install_python_packages() {
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  # pip's notes about unreachable local package indexes are noise here
-  .venv/bin/python -m pip install -q -e '.[test,build]' 2> >(grep -v '^WARNING: Location' >&2)
+  # exactly the versions CI tested (constraints.txt); pip's notes about unreachable
+  # local package indexes are noise here
+  .venv/bin/python -m pip install -q -e '.[test,build]' -c constraints.txt 2> >(grep -v '^WARNING: Location' >&2)
 }
 
 install_system_packages
@@ -69,5 +71,8 @@ export SHOPKEEP_KEYRING_HOME="$keyring_home"
 dbus-run-session -- bash -c '
   echo -n "shopkeep-test" | XDG_DATA_HOME="$SHOPKEEP_KEYRING_HOME" \
     gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest "$@"
+  # Services the bus starts on demand (the notification daemon) see the virtual screen too.
+  exec xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '"'"'
+    dbus-update-activation-environment DISPLAY XAUTHORITY >/dev/null 2>&1 || true
+    exec .venv/bin/python -m pytest "$@"'"'"' pytest "$@"
 ' pytest "$@"

@@ -57,6 +57,8 @@ def test_sync_command_stores_mentions_and_no_secret_leaks(store, keychain, masto
     result = run_sync(data_dir, keychain.service)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "OK" in result.stdout and "2 new posts" in result.stdout
+    assert "Inbox goes back to" in result.stdout  # how far back the history reaches
+    assert "older mentions follow" not in result.stdout  # everything is in
     assert "Traceback" not in result.stderr
 
     from app.storage.inbox_store import SqliteInboxStore
@@ -169,3 +171,19 @@ def test_progress_is_plain_lines_in_a_pipe():
     progress(ACCOUNT, SyncStep.OUTBOX, 0, 0)
     progress(ACCOUNT, SyncStep.DONE, 1, 1)
     assert out.getvalue() == "@shop: fetching conversations\n@shop: sending replies\n"
+
+
+def test_the_summary_counts_the_work_left_for_next_time():
+    from datetime import UTC, datetime
+
+    from app.cli_sync import describe
+    from app.core.sync import SyncReport
+
+    now = datetime(2026, 12, 5, tzinfo=UTC)
+    report = SyncReport(1, "@shop@example.social (Mastodon)", now, now, new_posts=3,
+                        conversations_waiting=2, unreadable_conversations=1,
+                        complete=False, reaches_back=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    line = describe(report)
+    assert "2 conversations to fetch next time" in line
+    assert "1 conversation could not be read (tried again later)" in line
+    assert "Inbox goes back to 1 Mar 2026; older mentions follow on the next syncs." in line

@@ -103,7 +103,7 @@ def test_kill_9_inside_the_sync_ingest_keeps_the_database_whole_and_resumes(
                     str(account.id))
     kill_list.append(worker)
     worker.wait_for(lambda line: line == "ingest-start 120")  # the first, big transaction
-    time.sleep(0.3)  # 120 posts take >= 1.2 s to score: we are inside the transaction
+    worker.wait_for(lambda line: line == "scored 60")  # halfway through it, and waiting
     said = worker.kill()
     assert not any(line.startswith("ingest-done") for line in said), "killed too late"
 

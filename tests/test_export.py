@@ -91,7 +91,7 @@ def test_corrected_label_wins_in_the_csv(demo_store, tmp_path):
 
     rows = [r for r in read_csv(tmp_path / "out.csv")
             if r["text"].lstrip("'") == post.post.text]
-    assert [r["sentiment"] for r in rows] == ["positive"]
+    assert [r["sentiment"] for r in rows] == ["praise"]  # the window's word
 
 
 def test_searching_cake_exports_only_the_matching_conversations(demo_store, tmp_path):

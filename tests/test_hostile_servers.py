@@ -11,7 +11,6 @@ sync position are untouched, and the healthy account got its new mentions.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import socket
@@ -57,6 +56,7 @@ class RawServer:
         self.behaviour = behaviour or (lambda sock: _send(sock, 200, b"{}"))
         self.hits: list[str] = []
         self.sent_bytes = 0
+        self.hung_up = threading.Event()  # the client closed the connection mid-answer
         outer = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -68,8 +68,10 @@ class RawServer:
                         return
                     head += chunk
                 outer.hits.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
-                with contextlib.suppress(OSError):  # the client hung up, as most tests want
+                try:
                     outer.behaviour(self.request)
+                except OSError:  # the client hung up, as most tests want
+                    outer.hung_up.set()
 
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -252,24 +254,24 @@ def trickle_forever(sock: socket.socket) -> None:
 
 def never_answer(sock: socket.socket) -> None:
     sock.recv(1)  # blocks until the client gives up and closes
+    raise ConnectionAbortedError("the client hung up")
 
 
 def test_an_endless_slow_answer_is_cut_off_by_the_deadline(raw_server: RawServer) -> None:
     raw_server.behaviour = trickle_forever
     client = fast_client(raw_server.url)
-    started = time.monotonic()
     with pytest.raises(ServerUnreachable) as caught:
         client.verify()
-    assert time.monotonic() - started < 4.0  # max_seconds=1.5, not the 15 s of trickle
+    # the client hung up mid-trickle (max_seconds=1.5), not the server after its 15 s
+    assert raw_server.hung_up.wait(10)
     assert "could not be reached" in caught.value.user_message
 
 
 def test_a_server_that_never_answers_times_out(raw_server: RawServer) -> None:
     raw_server.behaviour = never_answer
-    started = time.monotonic()
     with pytest.raises(ServerUnreachable):
         fast_client(raw_server.url).verify()
-    assert time.monotonic() - started < 3.0
+    assert raw_server.hung_up.wait(10)  # the client gave up; the server never closed
 
 
 def test_a_50_mb_answer_that_says_its_size_is_refused_before_downloading(
@@ -297,7 +299,7 @@ def test_a_50_mb_answer_without_a_size_stops_at_the_cap(raw_server: RawServer) -
     with pytest.raises(BadResponse) as caught:
         client.verify()
     assert "nothing was lost" in caught.value.user_message.lower()
-    time.sleep(0.1)
+    assert raw_server.hung_up.wait(10)
     assert raw_server.sent_bytes < 20 * 1024 * 1024  # we hung up long before 50 MB
 
 
@@ -351,29 +353,27 @@ def mention_json(n: int, content: str) -> dict[str, Any]:
     return {"id": str(50_000 + n), "type": "mention", "status": status}
 
 
+@pytest.mark.timeout(60)  # was quadratic once: minutes; linear takes seconds
 def test_ten_thousand_mentions_in_one_page_are_all_read_in_order(
         mastodon_server: MastodonServer) -> None:
     page = [mention_json(n, f"<p>@shop order {n} is late</p>") for n in reversed(range(10_000))]
     mastodon_server.respond_next(NOTIFICATIONS, 200, page)
     mastodon_server.respond_next(NOTIFICATIONS, 200, [])
-    started = time.monotonic()
     batch = client_for(mastodon_server).mentions("1", max_items=20_000)
-    assert time.monotonic() - started < 15
     assert len(batch.posts) == 10_000
     assert batch.posts[0].text == "@shop order 0 is late"  # oldest first, none dropped
     assert batch.cursor == "59999"  # the newest: the next sync starts after all of them
 
 
+@pytest.mark.timeout(60)  # the scorer alone once took 80 s on this post
 def test_a_post_of_100000_characters_is_stored_and_scored_without_stalling_the_sync(
         store: Any, mastodon_server: MastodonServer) -> None:
     text = "I am angry " * 9_100  # 100,100 characters: the scorer alone took 80 s on this
     customer = mastodon_server.add_account("ann", "town.example")
     mastodon_server.add_mention(customer, text)
     account = mastodon_account(store, mastodon_server)
-    started = time.monotonic()
     report = SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(
         account)
-    assert time.monotonic() - started < 10
     assert report.ok and report.new_posts == 1
     [stored] = [t for t in saved_texts(store, account.id)]
     assert len(stored) > 100_000 and stored.endswith("angry")

@@ -5,7 +5,7 @@ and the sync resuming by itself. The real window, a threaded runner, a local ser
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from app.core.models import OutboxState, ThreadStatus
 from tests.fixtures.ui import OFFSCREEN_NOISE
@@ -64,7 +64,8 @@ def test_offline_mark_reply_waits_then_goes_exactly_once(qtbot, synced, app_stor
     conversation = window.conversation_pane
     assert conversation.thread is not None and conversation.thread.id == row.id
     item = app_store.outbox_items(thread_id=row.id)[0]
-    qtbot.wait(300)  # send_now ran: offline, so the reply waits
+    assert window.runner.wait_idle(10_000)  # send_now ran: offline, so the reply waits
+    QCoreApplication.processEvents()
     assert app_store.outbox_item(item.id).state is OutboxState.QUEUED
     assert mastodon_server.posted == []
     assert window.status.offline_label.isVisible()
@@ -96,8 +97,8 @@ def test_online_a_queued_reply_goes_out_at_once(qtbot, synced, app_store, mastod
     item = app_store.outbox_items(thread_id=row.id)[0]
     qtbot.waitUntil(lambda: app_store.outbox_item(item.id).state is OutboxState.SENT)
     assert not window.scheduler.is_busy()  # send_now did not need a whole sync
-    window.runner.wait_idle(3000)
-    qtbot.wait(50)
+    assert window.runner.wait_idle(3000)
+    QCoreApplication.processEvents()  # the send's results reach the window before it closes
 
 
 def test_probes_back_off_while_the_server_stays_away(qtbot, synced, mastodon_server):

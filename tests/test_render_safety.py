@@ -117,7 +117,7 @@ def hostile_view(qtbot: Any, store: Any, shop_account: Any, tracker: Tracker) ->
     view.show_posts(store.thread_posts(row.id))
     view.show()
     qtbot.waitExposed(view)
-    qtbot.wait(300)  # time for any resource load a bug might start
+    view.grab()  # a full paint, now: every resource the rendering would load, it asks for
     return view
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +17,8 @@ from app.core import scoring_pool
 from app.core.models import Sentiment, SentimentLabel
 from app.core.ports import ThreadQuery
 from app.core.rescore import OwnerScorer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def in_worker() -> bool:
@@ -176,3 +181,20 @@ def test_idle_workers_are_let_go_after_a_while(store: Any, shop_account: Any, ma
     more = [make_post(f"n{i}", f"late parcel {i}", minutes=900 + i) for i in range(500)]
     store.ingest(shop_account.id, more, WhereScored())
     assert set(_reasons(store)) == {("worker",)}  # a new pool for the next big batch
+
+
+@pytest.mark.parametrize("ending", ["scoring_pool.shutdown()", "pass  # the CLI just returns"])
+def test_a_process_that_used_the_workers_exits_without_a_word(ending: str) -> None:
+    """No "Exception ignored in ... weakref_cb" after a pytest summary or a CLI sync."""
+    script = (
+        "from app.core import scoring_pool\n"
+        "from tests.test_scoring_pool import WhereScored\n"
+        "scoring_pool.worker_count = lambda: 2\n"
+        "job = scoring_pool.ScoringJob(WhereScored(), [f'late {i}' for i in range(400)])\n"
+        "assert job.parallel and job.get('late 399').reasons == ('worker',)\n"
+        f"{ending}\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import secrets
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,6 +206,30 @@ def test_the_log_file_redacts_tokens_even_when_a_library_logs_them(
     assert "SECRETTOKEN123" not in text
     assert text.count("[redacted]") == 3  # each logger's line kept, the secret gone
     assert "SECRETTOKEN123" not in redact(line)
+
+
+def test_a_secret_logged_before_any_network_client_is_loaded_is_redacted_too(
+        tmp_path: Path) -> None:
+    """The app's first log lines come before it imports a network client (startup, the
+    keychain, a crash): configure_logging itself must install the redaction."""
+    script = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "from app.core.paths import AppPaths\n"
+        "from app.main import configure_logging\n"
+        "configure_logging(AppPaths(Path(sys.argv[1])).ensure())\n"
+        "logging.getLogger('shopkeep').warning('sign-in: Authorization: Bearer SECRETTOKEN123')\n"
+        "logging.getLogger('keyring').warning('saved {\"password\": \"SECRETTOKEN123\"}')\n"
+        "print('app.net.http' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"  # no network client was loaded
+    text = (tmp_path / "data" / "logs" / "shopkeep.log").read_text()
+    assert "sign-in" in text and "saved" in text
+    assert "SECRETTOKEN123" not in text + proc.stderr
+    assert text.count("[redacted]") == 2
 
 
 # ---------------------------------------------------------------- https only

@@ -8,7 +8,6 @@ VADER's methods, quirks included, and pin the cost of very long posts.
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, allcap_differential
@@ -93,9 +92,8 @@ def test_valences_match_vader_methods_on_random_text():
         "good good bad but ",
     ],
 )
+@pytest.mark.timeout(30)  # a quadratic step takes minutes on 100k characters; linear, < 1 s
 def test_a_100k_character_post_scores_in_linear_time(unit):
     body = (unit * (100_000 // len(unit) + 1))[:100_000]
-    start = time.perf_counter()
     result = score(body, extra_words={"slow": -1.0, "cold brew": 1.0})
-    assert time.perf_counter() - start < 2.0
     assert result.language == "en"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from app.core.errors import StorageError
@@ -76,3 +78,31 @@ def test_a_database_from_a_newer_program_is_refused(tmp_path):
         migrate(db, _v1_only())
     assert "newer Shopkeep" in caught.value.user_message
     db.close()
+
+
+def test_a_v3_database_gets_the_durable_sync_tables_and_keeps_its_threads(
+        store, shop_account, make_post):
+    from pathlib import Path
+
+    from app.core import sentiment
+    from app.storage.inbox_store import SqliteInboxStore
+
+    [thread_id] = store.ingest(shop_account.id, [make_post("1", "where is my cake")],
+                               sentiment.score).new_thread_ids
+    path = Path(store.db.database)
+    store.close()
+    db = open_database(path)
+    db.execute_sql("DROP TABLE sync_job")  # the schema as version 3 left it
+    db.execute_sql("ALTER TABLE thread DROP COLUMN checked_at")
+    db.execute_sql("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    db.close()
+
+    reopened = SqliteInboxStore.open(path)
+    try:
+        assert schema_version(reopened.db) == latest_version()
+        assert "sync_job" in reopened.db.get_tables()
+        far = datetime(2100, 1, 1, tzinfo=UTC)  # never re-read: first in line
+        assert reopened.threads_to_refresh(shop_account.id, 10, far) == [thread_id]
+        assert reopened.job_count(shop_account.id, "conversation") == 0
+    finally:
+        reopened.close()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
 
 from app.core.models import Folder, Network, SentimentLabel, ThreadStatus
 from app.core.ports import ThreadQuery
+from app.storage import thread_queries
 from app.storage.fts import create_fts, fts_query, rebuild_fts
 from tests.fixtures.storage import T0
 
@@ -119,7 +119,9 @@ def test_search_text_is_sanitised(store, inbox):
     assert fts_query('@ann "refund') == '"ann" "refund"*'
     assert fts_query("cake ") == '"cake"'
     assert fts_query("!!!") is None
-    assert store.count_threads(ThreadQuery(search="!!!")) == 4  # nothing to search: no filter
+    # no word to index: matched as text (no post says "!!!"), never "no filter, show all"
+    assert store.count_threads(ThreadQuery(search="!!!")) == 0
+    assert store.count_threads(ThreadQuery(search="?")) == 2
 
 
 def test_search_follows_edits(store, shop_account, make_post, keyword_score, inbox):
@@ -132,7 +134,9 @@ def test_search_follows_edits(store, shop_account, make_post, keyword_score, inb
 
 
 def test_rare_word_search_over_100k_posts_is_fast(store, shop_account):
-    """Bulk-load 100k posts in 5k threads, then time a rare-word search (< 20 ms)."""
+    """Bulk-load 100k posts in 5k threads: a rare-word search starts from the full-text
+    index and the first page walks the activity index, so neither reads every row
+    (measured: < 20 ms each; the figures are bench's job, the plan is the test's)."""
     from app.storage import tables
 
     bulk_insert(
@@ -159,10 +163,20 @@ def test_rare_word_search_over_100k_posts_is_fast(store, shop_account):
     create_fts(store.db)
     query = ThreadQuery(search="zanzibar")
     assert len(store.list_threads(query, 0, 100)) == 1
-    best = min(_timed(lambda: store.list_threads(query, 0, 100)) for _ in range(5))
-    assert best < 0.020, f"search took {best * 1000:.1f} ms"
-    page = min(_timed(lambda: store.list_threads(ThreadQuery(), 0, 100)) for _ in range(5))
-    assert page < 0.020, f"first page took {page * 1000:.1f} ms"
+    search = _plan(store, query)
+    scans = [step for step in search if step.startswith("SCAN ")]  # reads of whole tables
+    assert len(scans) == 1 and scans[0].startswith("SCAN post_fts VIRTUAL TABLE INDEX"), search
+    first_page = _plan(store, ThreadQuery())
+    # One index walk in activity order; per row only index lookups (the reply state).
+    assert first_page[0] == "SCAN t1 USING INDEX thread_last_activity", first_page
+    assert not [s for s in first_page[1:] if s.startswith("SCAN ") or "TEMP B-TREE" in s], \
+        first_page
+
+
+def _plan(store, query):
+    """SQLite's plan for the thread list's query: how it finds rows, not how long it took."""
+    sql, params = thread_queries.select_threads(query).limit(100).sql()
+    return [row[3] for row in store.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
 
 
 def bulk_insert(db, model, rows):
@@ -184,12 +198,6 @@ def bulk_insert(db, model, rows):
     )
     with db.atomic():
         db.connection().executemany(sql, (values(r) for r in rows))
-
-
-def _timed(call):
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
 
 
 def test_posts_for_threads_matches_thread_posts(store, inbox, shop_account, make_post,

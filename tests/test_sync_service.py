@@ -74,7 +74,7 @@ def test_cursor_is_saved_only_after_the_posts(store, mastodon_server, shop, ann)
         def __getattr__(self, name):
             return getattr(self._inner, name)
 
-        def ingest(self, *args, **kw):
+        def store_mentions(self, *args, **kw):
             raise RuntimeError("power cut")
 
     service = SyncService(CrashingStore(store), lambda a: client_for(mastodon_server), score)

@@ -4,12 +4,12 @@ the background."""
 
 from __future__ import annotations
 
-import time
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from app.core.models import Author, Network, Post, Sentiment, SentimentLabel, StoredPost
@@ -21,6 +21,7 @@ from app.storage.word_list import StoredPostRescorer
 from app.ui.conversation_view import CHIP_POST_ID
 from app.ui.corrections import install_corrections
 from app.ui.task_runner import TaskRunner
+from app.ui.thread_model import Roles
 
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
 
@@ -214,12 +215,19 @@ def _customer(account: Any, n: int, text: str) -> Post:
                 text=text, created_at=datetime.now(UTC), is_mention=True)
 
 
-class _SlowRescorer(StoredPostRescorer):
-    """The real storage, with each batch's scoring slowed to what a big inbox's takes, so
-    the test can see what waits for what."""
+class _GatedRescorer(StoredPostRescorer):
+    """The real storage; after the first batch, scoring waits until the test opens the
+    gate, so the test decides what happens mid-pass instead of racing a clock."""
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(db)
+        self.gate = threading.Event()
+        self._batches = 0
 
     def score_batch(self, post_ids: Any, score: Any) -> Any:
-        time.sleep(0.05)
+        self._batches += 1
+        if self._batches > 1:
+            assert self.gate.wait(30), "the test never opened the gate"
         return super().score_batch(post_ids, score)
 
 
@@ -230,8 +238,8 @@ def test_a_click_during_a_rescore_waits_for_one_batch_not_the_whole_pass(
     ui_store.ingest(account.id, [_customer(account, n, f"order {n} came broken")
                                  for n in range(1200)], OwnerScorer())
     runner = TaskRunner()  # real threads: the write lane is one of them
-    corrections = install_corrections(main_window, ui_store, runner, ui_paths,
-                                      _SlowRescorer(ui_store.db))
+    rescorer = _GatedRescorer(ui_store.db)
+    corrections = install_corrections(main_window, ui_store, runner, ui_paths, rescorer)
     batches: list[int] = []  # recorded on the worker thread as each batch is stored
     corrections.progress.connect(lambda done, _total: batches.append(done),
                                  Qt.ConnectionType.DirectConnection)
@@ -244,13 +252,14 @@ def test_a_click_during_a_rescore_waits_for_one_batch_not_the_whole_pass(
     seen_by_click: list[int] = []
     runner.run(lambda: seen_by_click.append(len(batches)), write=True)  # e.g. mark read
     qtbot.waitUntil(lambda: bool(seen_by_click), timeout=10_000)
-    assert seen_by_click[0] < total_batches - 1  # it did not wait for the rest of the pass
+    assert seen_by_click == [1] and total_batches > 2  # it did not wait for the rest
 
     # the owner changes the list again mid-pass: the older pass stops, the newer one reports
     corrections.save_words({"broken": -2.5, "came": -1.0})
+    rescorer.gate.set()
     qtbot.waitUntil(lambda: bool(finished), timeout=30_000)
     assert runner.wait_idle(30_000)
-    qtbot.wait(50)
+    QCoreApplication.processEvents()  # any signal the stopped pass queued arrives now
     assert len(finished) == 1 and not finished[0].stopped
     assert finished[0].scored == sum(1 for p in ui_store.db.execute_sql(
         "select id from post where not is_own and not deleted").fetchall())
@@ -272,3 +281,33 @@ def test_rescoring_keeps_the_score_of_an_edit_synced_meanwhile(main_window, ui_s
     rescorer.write_scores(stale)  # then the rescore's batch, scored from the old text
 
     assert ui_store.post(stored.id).sentiment.label is NEG
+
+
+def test_the_list_chip_explains_itself_and_corrects_in_one_click(
+    main_window, ui_store, ui_runner, ui_paths, qtbot
+):
+    """Issue 21: hover and click on the feeling word worked in the conversation only,
+    and a row's colour did not say which post it belonged to."""
+    corrections = install_corrections(
+        main_window, ui_store, ui_runner, ui_paths, StoredPostRescorer(ui_store.db)
+    )
+    view = main_window.thread_view
+    model = main_window.thread_model
+    index = next(model.index(i) for i in range(model.rowCount())
+                 if model.thread_at(i).post_count > 1
+                 and model.thread_at(i).worst_label is NEG)
+    row = model.thread_at(index.row())
+    chip = view.itemDelegate().chip_rect(row, view.visualRect(index), view.font())
+    assert view.chip_at(chip.center()).id == row.id
+    assert view.chip_at(chip.center() + QPoint(0, -30)) is None  # the preview is not the chip
+
+    from app.ui.thread_delegate import chip_tooltip
+
+    tip = chip_tooltip(row, index.data(Roles.ReasonsRole))
+    assert "unhappiest post in this conversation" in tip and "Click to correct" in tip
+
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip.center())
+    assert main_window.conversation_pane.thread.id == row.id
+    menu = corrections.menu
+    worst = ui_store.post(menu.post_id)
+    assert worst.thread_id == row.id and worst.label is NEG and not worst.is_own

@@ -10,7 +10,7 @@ import json
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from app.core.models import SentimentLabel
 from app.main import build_window
@@ -31,8 +31,8 @@ def demo_window(qtbot, ui_paths):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    window.runner.wait_idle(3000)
-    qtbot.wait(20)
+    assert window.runner.wait_idle(3000)
+    QCoreApplication.processEvents()  # start-up's results are shown before the test looks
     yield window
     window.runner.shutdown()
     store.close()
@@ -119,4 +119,28 @@ def test_cancel_stops_the_export_and_writes_no_file(qtbot, demo_window, tmp_path
     assert dialog.result.cancelled
     assert not target.exists() and list(tmp_path.glob(".never.csv*")) == []
     assert "cancelled" in dialog.message.text()
+    dialog.reject()
+
+
+def test_the_dialog_groups_its_choices_and_forgets_an_old_result(qtbot, demo_window,
+                                                                 tmp_path):
+    """Issue 21: "What" and "Format" read as one group of four; the last result stayed
+    on screen after changing the format; the default folder might not exist."""
+    from PySide6.QtWidgets import QGroupBox
+
+    dialog = open_export(qtbot, demo_window)
+    groups = {g.title(): g for g in dialog.findChildren(QGroupBox)}
+    assert set(groups) == {"What", "Format"}
+    assert dialog.current.parent() is groups["What"] and dialog.json.parent() is groups["Format"]
+    from pathlib import Path
+
+    assert Path(dialog.path.text()).parent.is_dir()  # an existing folder by default
+
+    dialog.path.setText(str(tmp_path / "list.csv"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    assert "Saved" in dialog.message.text()
+    dialog.json.setChecked(True)
+    assert dialog.message.text() == "" and dialog.result is None
+    assert dialog.path.text().endswith("list.json")
     dialog.reject()

@@ -14,7 +14,7 @@ def test_history_lists_earlier_conversations(answer_window):
     assert "cardamom buns" in earlier[0].posts[0].post.text
     text = history.view.toPlainText()
     assert "cardamom buns" in text and "Praise" in text
-    assert "1 earlier conversation" in history.meta.text()
+    assert "1 other conversation" in history.meta.text()
 
 
 def test_history_includes_the_shops_replies(answer_window):

@@ -125,3 +125,21 @@ def test_account_filter_follows_the_side_pane(qtbot, demo_window):
     window.folder_view.setCurrentIndex(window.folder_model.index(row))
     assert window.query.account_id is None
     assert bar.account.currentIndex() == 0
+
+
+def test_filters_that_match_nothing_say_so_not_no_mentions_yet(qtbot, demo_window):
+    """Issue 21 item 6: with 31 mentions stored, an empty filtered list said
+    "No mentions yet. They appear here after the first sync."."""
+    window = demo_window
+    bar = window.filter_bar
+    bar.sentiment.setCurrentIndex(bar.sentiment.findData(SentimentLabel.POSITIVE))
+    bar.status.setCurrentIndex(bar.status.findData(ThreadStatus.SNOOZED))
+    assert window.thread_model.rowCount() == 0
+    assert window.store.count_threads(window.query.__class__()) > 20
+    assert "No conversations match these filters" in window.thread_view.empty_text
+    assert "first sync" not in window.thread_view.empty_text
+    search(qtbot, window, "croissant")
+    assert "“croissant” with these filters" in window.thread_view.empty_text
+    bar.clear.click()
+    search(qtbot, window, "")
+    assert window.thread_model.rowCount() > 20

@@ -139,3 +139,16 @@ def test_shortcuts_window_lists_every_key(qtbot, answer_window):
         assert word in text
     assert show_shortcuts(window) is dialog  # one window, raised again
     dialog.close()
+
+
+def test_the_header_undo_names_the_other_conversation_it_would_change(answer_window):
+    """Issue 21: the header's Undo undid an action on another conversation silently."""
+    first = answer_window.open(lambda r: r.status is ThreadStatus.NEEDS_REPLY)
+    pane = answer_window.pane
+    assert pane.undo_button.text() == "Undo"
+    pane.actions.done()
+    who = (first.author_name or first.author_handle).split()[0]
+    assert pane.undo_button.text() == "Undo"  # still this conversation
+    assert who in pane.undo_button.toolTip()
+    answer_window.open(lambda r: r.id != first.id)
+    assert pane.undo_button.text() == f"Undo done ({who})"

@@ -164,9 +164,25 @@ def test_live_ingest_inserts_a_row_without_reset(main_window, ui_store):
 def test_remove_demo_data_shows_empty_state(main_window, qtbot):
     with qtbot.waitSignal(main_window.demo_removed):
         main_window.remove_demo_data(confirm=False)
-    assert not main_window.banner.isVisible()
     assert main_window.thread_model.rowCount() == 0
     assert main_window.conversation_pane.stack.currentIndex() == 0
+    # Issue 21: no dead end: with no account and no demo the window still offers one
+    banner = main_window.banner
+    assert banner.isVisible() and "No account yet" in banner.label.text()
+    assert banner.add_button.isVisible() and not banner.remove_button.isVisible()
+
+
+def test_demo_beside_a_real_account_is_said_plainly(main_window, ui_store):
+    """Issue 21: after adding an account the banner still said "you are looking at demo
+    data" while real and demo conversations were mixed."""
+    from app.core.models import AccountInfo, AccountState, Network
+
+    ui_store.add_account(AccountInfo(Network.MASTODON, "https://shop.example", "@me@shop.example",
+                                     "real-1", "My Shop"), state=AccountState.CONNECTED)
+    main_window.refresh_side()
+    banner = main_window.banner
+    assert banner.isVisible() and "beside your own" in banner.label.text()
+    assert not banner.add_button.isVisible() and banner.remove_button.isVisible()
 
 
 def test_sync_and_add_account_are_signals(main_window, qtbot):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
 
 from app.core.connections import key_for
 from app.core.models import Account
@@ -59,8 +59,8 @@ def open_window(qtbot: Any, paths: AppPaths, store: SqliteInboxStore, keychain: 
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    window.runner.wait_idle(3000)
-    qtbot.wait(50)
+    assert window.runner.wait_idle(3000)
+    QCoreApplication.processEvents()  # start-up's results (accounts, first page) are shown
     return window
 
 
@@ -68,7 +68,7 @@ def wait_sync_done(qtbot: Any, window: Any, timeout: int = 60_000) -> None:
     """Until no account is syncing and the streamed rows have been read into the list."""
     qtbot.waitUntil(lambda: not window.scheduler.is_busy(), timeout=timeout)
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=timeout)
-    qtbot.wait(20)
+    QCoreApplication.processEvents()  # the results reach the window, which may ask for more
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=timeout)
 
 

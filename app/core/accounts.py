@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.core.models import Account, AccountState, Network
+from app.core.models import Account, AccountState
 
 APP_PASSWORD_HELP_URL = "https://bsky.app/settings/app-passwords"
 MASTODON_TOKEN_HELP = (
@@ -49,11 +49,6 @@ STATE_WORDS: dict[AccountState, str] = {
     AccountState.NEEDS_SIGN_IN: "Needs sign-in again",
     AccountState.UNREACHABLE: "Server unreachable",
     AccountState.DEMO: "Demo data",
-}
-
-NETWORK_WORDS: dict[Network, str] = {
-    Network.MASTODON: "Mastodon",
-    Network.BLUESKY: "Bluesky",
 }
 
 

@@ -57,9 +57,6 @@ class Connections:
     def register(self, network: Network, factory: ClientFactory) -> None:
         self._factories[Network(network)] = factory
 
-    def networks(self) -> list[Network]:
-        return list(self._factories)
-
     def saver_for(self, account: Account) -> Callable[[dict[str, str]], None]:
         """A callback a client can call with rotated secrets; saves them as one entry."""
         key = key_for(account)

@@ -5,16 +5,26 @@ Anything that is not a `ShopkeepError` is a bug and reaches the crash dialog.
 
 from __future__ import annotations
 
+from app.core.clean_text import clean_error
+
+MAX_DETAIL = 2000  # the log's detail; the sentence shown is cut at clean_text.MAX_LINE
+
 
 class ShopkeepError(Exception):
-    """Base of every expected failure. `user_message` is shown as is."""
+    """Base of every expected failure. `user_message` is shown as is.
+
+    Both texts often quote a server, so both are cleaned here, once for every
+    edge (terminal, tooltip, log, database): escapes, controls and bidi overrides
+    dropped, length cut, and any credential the app has sent hidden.
+    """
 
     user_message = "Something went wrong."
 
     def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
-        super().__init__(detail or self.user_message)
+        super().__init__(clean_error(detail, MAX_DETAIL) if detail
+                         else self.user_message)
         if user_message is not None:
-            self.user_message = user_message
+            self.user_message = clean_error(user_message)
 
 
 class NetworkError(ShopkeepError):
@@ -83,6 +93,11 @@ class StorageError(ShopkeepError):
 
 class DiskFull(StorageError):
     user_message = "The disk is full, so Shopkeep could not save. Your earlier text is kept."
+
+
+class BackupFailed(StorageError):
+    user_message = ("Today's automatic backup could not be saved. Your inbox itself is safe; "
+                    "Shopkeep tries again at the next start.")
 
 
 class DatabaseCorrupt(StorageError):

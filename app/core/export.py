@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import IO
 
 from app.core.export_csv import CSV_COLUMNS, FORMULA_STARTS, CsvWriter, neutralise_cell
-from app.core.export_files import keep_mode, plain_os_error, remove_quietly, temp_file_beside
+from app.core.export_files import (
+    TargetExists,
+    check_target,
+    keep_mode,
+    plain_os_error,
+    remove_quietly,
+    temp_file_beside,
+)
 from app.core.export_json import FORMAT_VERSION, JsonWriter, describe_query
 from app.core.export_types import (
     ExportError,
@@ -52,6 +59,8 @@ __all__ = [
     "ExportStore",
     "PostsByThreadStore",
     "ProgressCallback",
+    "TargetExists",
+    "check_target",
     "describe_query",
     "export_inbox",
     "format_for",
@@ -77,8 +86,12 @@ def export_inbox(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     page_size: int = PAGE_SIZE,
+    overwrite: bool = True,
 ) -> ExportResult:
     """Write the threads of `query` (None: everything) to `path` as CSV or JSON.
+
+    `overwrite=False` refuses an existing file (TargetExists); a FIFO, a device or a
+    folder is always refused. The window's file dialog has asked before it calls this.
 
     Runs on any thread (the UI's task runner, a CLI). Returns an ExportResult;
     `cancelled=True` when `cancel` was set (nothing written). Raises ExportError
@@ -88,6 +101,7 @@ def export_inbox(
     fmt = fmt or format_for(target)
     query = query or ThreadQuery(folder=Folder.ALL)
     writer_cls = WRITERS[fmt]
+    check_target(target, overwrite=overwrite)
     fd, tmp = temp_file_beside(target)  # first, so an unwritable folder is reported early
     counts = [0, 0]  # threads, posts: kept here so a cancel can report them
     try:
@@ -97,6 +111,7 @@ def export_inbox(
             _write(store, writer_cls, out, query, progress, cancel, page_size, counts)
             out.flush()
             os.fsync(out.fileno())
+        check_target(target, overwrite=overwrite)  # again: something may have appeared
         os.replace(tmp, target)
     except _Cancelled:
         remove_quietly(tmp)

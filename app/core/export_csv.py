@@ -10,7 +10,7 @@ import csv
 from typing import Any
 
 from app.core.export_types import FormatWriter, iso
-from app.core.models import StoredPost, ThreadRow
+from app.core.models import SentimentLabel, StoredPost, ThreadRow
 from app.core.ports import ThreadQuery
 
 CSV_COLUMNS = (
@@ -28,6 +28,14 @@ CSV_COLUMNS = (
     "url",
     "deleted",
 )
+
+# The window's words (Complaint, Neutral, Praise); the shop's own replies have none.
+CSV_WORDS = {
+    SentimentLabel.NEGATIVE: "complaint",
+    SentimentLabel.NEUTRAL: "neutral",
+    SentimentLabel.POSITIVE: "praise",
+    SentimentLabel.UNSCORED: "not scored",
+}
 
 # A cell starting with one of these is run as a formula by Excel / LibreOffice / Sheets
 # (tab and carriage return are on OWASP's list too: some importers strip them first).
@@ -65,7 +73,7 @@ class CsvWriter(FormatWriter):
                 post.author.handle,
                 post.author.display_name,
                 "yes" if stored.is_own else "no",
-                stored.label.value,
+                "" if stored.is_own else CSV_WORDS[stored.label],  # the customer's feeling
                 round(stored.sentiment.compound, 4),
                 post.text,
                 post.url,

@@ -11,10 +11,34 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from app.core.export_types import ExportError
+
+
+class TargetExists(ExportError):
+    """The export's file name is taken by a file the owner has not agreed to replace."""
+
+
+def check_target(target: Path, *, overwrite: bool) -> None:
+    """Refuse a target that is not a plain file (a FIFO, a device, a folder), and an
+    existing file unless `overwrite`: an export never replaces something by surprise."""
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise plain_os_error(exc, target) from exc
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not an ordinary file"
+        raise ExportError(f"{target}: not a regular file (mode {info.st_mode:o})",
+                          user_message=f"{target} is {what}, so Shopkeep will not write the "
+                                       "export there. Choose a new file name.")
+    if not overwrite:
+        raise TargetExists(f"{target} exists", user_message=(
+            f"{target} already exists. Choose another name, or add --force to replace it."))
 
 
 def temp_file_beside(target: Path) -> tuple[int, Path]:

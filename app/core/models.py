@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from app.core.clean_text import clean_block, clean_error, clean_line
+
+MAX_NAME = 200  # a handle or display name; real ones are far shorter
+
 
 class Network(StrEnum):
     MASTODON = "mastodon"
@@ -65,6 +69,9 @@ class Author:
     handle: str  # "@alice@example.social" style acct or "alice.bsky.social"
     display_name: str = ""
 
+    def __post_init__(self) -> None:
+        _clean_names(self)
+
     @property
     def first_name(self) -> str:
         name = self.display_name.strip() or self.handle.lstrip("@").split("@")[0].split(".")[0]
@@ -77,6 +84,9 @@ class MediaLink:
 
     label: str
     url: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", clean_line(self.label, MAX_NAME))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +112,11 @@ class Post:
     deleted: bool = False
     raw_json: str = ""  # kept so posts can be re-parsed after a parser fix
 
+    def __post_init__(self) -> None:
+        """Server text reaches storage and screen without escapes, controls or bidi tricks."""
+        object.__setattr__(self, "text", clean_block(self.text))
+        object.__setattr__(self, "content_warning", clean_line(self.content_warning))
+
 
 @dataclass(frozen=True, slots=True)
 class Sentiment:
@@ -125,6 +140,9 @@ class AccountInfo:
     max_chars: int = 500
     default_visibility: str = "public"
 
+    def __post_init__(self) -> None:
+        _clean_names(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Account:
@@ -138,6 +156,10 @@ class Account:
     is_demo: bool = False
     max_chars: int = 500
     last_error: str = ""
+
+    def __post_init__(self) -> None:
+        _clean_names(self)
+        object.__setattr__(self, "last_error", clean_error(self.last_error))  # rows kept
     default_visibility: str = "public"
 
 
@@ -148,6 +170,7 @@ class MentionBatch:
     posts: list[Post]
     cursor: str | None
     complete: bool = True  # False when a bound (days / count) stopped the walk
+    older: str | None = None  # a walk back stopped by the count: where the next one goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +207,7 @@ class ThreadRow:
     is_demo: bool = False
     snoozed_until: datetime | None = None
     reasons: tuple[str, ...] = field(default=())
+    reply_state: str = ""  # the latest reply not yet on the server: "waiting", "failed" or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +268,8 @@ class OutboxItem:
     remote_id: str | None = None
     url: str = ""
     template_id: int | None = None
-    payload: str = "{}"  # JSON: extra fields the sender needs (visibility, cw, ...)
+    payload: str = "{}"  # JSON: extra fields the sender needs (replies known before it, ...)
+    updated_at: datetime | None = None  # the last state change: a 'sending' item's lease
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,3 +283,10 @@ class Contact:
     display_name: str = ""
     note: str = ""
     person_id: int | None = None
+
+
+def _clean_names(obj: Author | AccountInfo | Account) -> None:
+    """A handle or name is one short line: a right-to-left override cannot flip the line
+    it is shown in, an escape cannot reach a terminal, a newline cannot forge a line."""
+    object.__setattr__(obj, "handle", clean_line(obj.handle, MAX_NAME))
+    object.__setattr__(obj, "display_name", clean_line(obj.display_name, MAX_NAME))

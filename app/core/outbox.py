@@ -12,6 +12,7 @@ Any item that was tried before, or was left 'sending' by a crash, is an
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -21,7 +22,8 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
 from typing import Any, Protocol
 
 from app.core import char_count
@@ -146,6 +148,22 @@ def check_length(account: Account, text: str, parent: Post | None = None) -> Non
 # ---------------------------------------------------------------- ports
 
 
+class SendLock(IntEnum):
+    """What `OutboxStore.sending_lock` yields; falsy when another process holds it."""
+
+    OTHERS = 0  # another process is sending this account's replies
+    OURS = 1  # an OS lock: its holder's death frees it, so a 'sending' item is orphaned
+    UNLOCKED = 2  # no lock could be made: only the lease tells a live sender from a dead one
+
+
+# A 'sending' item younger than this may belong to a live sender we cannot see (no
+# usable lock file): it is left alone. Longer than any one request may take.
+LEASE = timedelta(minutes=3)
+# Server clocks differ from ours: a reply found on the server may look this much
+# older than the moment it was queued and still be ours.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
 class OutboxStore(Protocol):
     """What the sender needs from storage (app.storage.SqliteInboxStore has it)."""
 
@@ -182,8 +200,9 @@ class OutboxStore(Protocol):
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
 
-    def sending_lock(self, account_id: int) -> AbstractContextManager[bool]:
-        """Held while one process sends this account's replies; yields whether it is ours.
+    def sending_lock(self, account_id: int) -> AbstractContextManager[int]:
+        """Held while one process sends this account's replies; yields a `SendLock`
+        (True/1 when it is ours).
 
         The holder's death releases it at once (a crash leaves no stale lock).
         """
@@ -252,7 +271,7 @@ class OutboxSender:
                 if not ours:  # another process (the window, or `python -m app sync`) is on it
                     log.info("another Shopkeep is sending account %s's replies", account.id)
                     return SendReport(waiting=len(self._pending(account)))
-                return self._send_all(account, client, cancel)
+                return self._send_all(account, client, cancel, SendLock(int(ours)))
         finally:
             with self._lock:
                 self._busy_accounts.discard(account.id)
@@ -261,7 +280,7 @@ class OutboxSender:
         return self._store.outbox_items(_PENDING, account_id=account.id)
 
     def _send_all(self, account: Account, client: NetworkClient,
-                  cancel: threading.Event | None) -> SendReport:
+                  cancel: threading.Event | None, lock: SendLock = SendLock.OURS) -> SendReport:
         sent: list[int] = []
         failed: list[int] = []
         threads: list[int] = []
@@ -274,11 +293,12 @@ class OutboxSender:
             if cancel is not None and cancel.is_set():
                 return report(len(pending) - index)
             try:
-                outcome = self._send_one(account, client, item)
+                outcome = self._send_one(account, client, item, lock)
             except (ServerUnreachable, ServerError, RateLimited) as exc:
                 return report(len(pending) - index, exc)  # later items wait: order is kept
             except AuthError as exc:
                 failed.append(item.id)
+                threads.append(item.thread_id)  # its row now says "Reply failed"
                 return report(len(pending) - index - 1, exc)
             if outcome is None:
                 continue  # someone else is sending it
@@ -287,15 +307,22 @@ class OutboxSender:
                 threads.append(item.thread_id)
             else:
                 failed.append(item.id)
+                threads.append(item.thread_id)
         return report(0)
 
-    def _claim(self, item: OutboxItem) -> bool:
+    def _claim(self, item: OutboxItem, lock: SendLock = SendLock.OURS) -> bool:
         """queued -> sending, checked in one transaction by storage.
 
-        An item already 'sending' was left so by a sender that is gone: we hold the
-        account's send lock, so no live process is mid-send. It is taken over, and
-        `_send_one` asks the server whether it went out before sending it again.
+        An item already 'sending' was left so by a sender that is gone when we hold
+        the account's send lock (no live process is mid-send); without a usable lock,
+        only once its lease ran out. It is taken over, and `_send_one` asks the
+        server whether it went out before sending it again.
         """
+        if item.state is OutboxState.SENDING and lock is not SendLock.OURS:
+            since = item.updated_at or item.created_at
+            if datetime.now(UTC) - since < LEASE:
+                log.info("outbox item %s may be in another sender's hands; waiting", item.id)
+                return False
         try:
             if item.state is OutboxState.SENDING:
                 self._store.retry(item.id)  # sending -> queued, then claim it like any other
@@ -305,14 +332,14 @@ class OutboxSender:
         return True
 
     def _send_one(self, account: Account, client: NetworkClient,
-                  item: OutboxItem) -> bool | None:
+                  item: OutboxItem, lock: SendLock = SendLock.OURS) -> bool | None:
         """True sent, False failed for good, None not ours to send; raises when it must wait."""
         unclear = item.state is OutboxState.SENDING or item.attempts > 0
-        if not self._claim(item):
+        if not self._claim(item, lock):
             return None
         try:
             parent = self._parent_of(item)
-            posted = client.find_reply(parent, item.text, item.idempotency_key) if unclear else None
+            posted = self._find_on_server(client, parent, item) if unclear else None
             if posted is None:
                 posted = client.reply(parent, item.text, item.idempotency_key)
             else:
@@ -335,6 +362,17 @@ class OutboxSender:
         log.info("outbox item %s sent as %s", item.id, posted.remote_id)
         return True
 
+    def _find_on_server(self, client: NetworkClient, parent: Post,
+                        item: OutboxItem) -> Post | None:
+        """This item's reply if the server has it; never an older one with the same words
+        (known before it was queued, or another item's) nor one made before it."""
+        exclude = set(known_replies(item))
+        exclude.update(other.remote_id for other in self._store.outbox_items(
+            thread_id=item.thread_id) if other.remote_id and other.id != item.id)
+        return client.find_reply(parent, item.text, item.idempotency_key,
+                                 exclude=frozenset(exclude),
+                                 not_before=item.created_at - CLOCK_SKEW)
+
     def _parent_of(self, item: OutboxItem) -> Post:
         for stored in self._store.thread_posts(item.thread_id):
             if stored.post.remote_id == item.parent_remote_id:
@@ -342,3 +380,13 @@ class OutboxSender:
         raise NotFound(f"parent {item.parent_remote_id} not in thread {item.thread_id}",
                        user_message="The post this reply answers is no longer saved. "
                                     "Open the conversation and reply again.")
+
+
+def known_replies(item: OutboxItem) -> list[str]:
+    """The shop's replies under the same parent that storage saw when this was queued."""
+    try:
+        extra = json.loads(item.payload or "{}")
+    except ValueError:
+        return []
+    found = extra.get("known_replies") if isinstance(extra, dict) else None
+    return [str(v) for v in found] if isinstance(found, list) else []

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 ENV_DATA_DIR = "SHOPKEEP_DATA_DIR"
+PRIVATE_DIR = 0o700  # the shop's customers, drafts and logs: nobody else on the machine
+PRIVATE_FILE = 0o600
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Take group and other permissions away from `path` (where the file system keeps them)."""
+    with contextlib.suppress(OSError):  # gone, read-only, or a file system without modes
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +43,24 @@ class AppPaths:
         return self.data_dir / "settings.json"
 
     def ensure(self) -> AppPaths:
+        """Create the folders, private to the user (older installs are tightened too)."""
         for d in (self.data_dir, self.log_dir, self.backup_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+            make_private(d, PRIVATE_DIR)
         return self
+
+    def write_problem(self) -> str | None:
+        """None when Shopkeep can write in its data folder, else a sentence saying why not."""
+        try:
+            with tempfile.TemporaryFile(dir=self.data_dir):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return (f"Shopkeep cannot write to its data folder {self.data_dir} ({reason}). "
+                    "It keeps your inbox, drafts and backups there, so it needs to. Check "
+                    "that the disk is not full or read-only, or choose another folder "
+                    "with --data-dir.")
+        return None
 
 
 def default_data_dir() -> Path:

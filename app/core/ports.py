@@ -25,6 +25,7 @@ from app.core.models import (
     ThreadRow,
     ThreadStatus,
 )
+from app.core.reports import Report, ReportRequest
 
 Scorer = Callable[[str], Sentiment]
 
@@ -48,8 +49,14 @@ class NetworkClient(Protocol):
         """Post `text` under `parent`; the same key never produces two posts."""
         ...
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
-        """After an unclear failure: the reply if the server already has it."""
+    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
+                   exclude: frozenset[str] = frozenset(),
+                   not_before: datetime | None = None) -> Post | None:
+        """After an unclear failure: the reply if the server already has it.
+
+        Never one of `exclude` (replies known before this one was queued) nor one
+        made before `not_before`: an older reply with the same words is not ours.
+        """
         ...
 
     def max_chars(self) -> int: ...
@@ -94,6 +101,9 @@ class InboxStore(Protocol):
     def threads(self, thread_ids: Iterable[int]) -> list[ThreadRow]: ...
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
+    def surviving_thread(self, thread_id: int) -> int:
+        """The thread `thread_id` was merged into by a late parent post, or itself."""
+        ...
 
     def mark_read(self, thread_id: int) -> None: ...
 
@@ -114,3 +124,19 @@ class InboxStore(Protocol):
         ...
 
     def remove_demo_data(self) -> int: ...
+
+    def report(self, request: ReportRequest) -> Report:
+        """The Reports figures for one period (see ReportStore)."""
+        ...
+
+
+class ReportStore(Protocol):
+    """What the Reports window reads: the figures, and the threads behind a bar."""
+
+    def accounts(self) -> list[Account]: ...
+
+    def threads(self, thread_ids: Iterable[int]) -> list[ThreadRow]: ...
+
+    def report(self, request: ReportRequest) -> Report:
+        """Every figure for one period and account (or all), computed by the database."""
+        ...

@@ -10,13 +10,12 @@ it between batches. Owner corrections are untouched: they win anyway.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.models import Sentiment
+from app.core.models import Account, Sentiment
 
 if TYPE_CHECKING:
     from app.core.sentiment.learner import Learner
@@ -56,29 +55,17 @@ class RescoreResult:
 
 
 def load_words(settings_file: Path) -> dict[str, float]:
-    """The owner's words and their valences; an unreadable file means no words."""
-    try:
-        data = json.loads(settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    words = data.get(SETTINGS_KEY) if isinstance(data, dict) else None
-    if not isinstance(words, dict):
-        return {}
-    return {str(w): float(v) for w, v in words.items() if isinstance(v, int | float)}
+    """The owner's words and their valences, validated (app.core.settings owns the file)."""
+    from app.core.settings import SettingsFile
+
+    return dict(SettingsFile(settings_file).load().sentiment_words)
 
 
 def save_words(settings_file: Path, words: Mapping[str, float]) -> None:
-    """Merge the list into settings.json, keeping every other key; atomic replace."""
-    try:
-        data = json.loads(settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-    data[SETTINGS_KEY] = dict(sorted(words.items()))
-    tmp = settings_file.with_suffix(".words.tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    tmp.replace(settings_file)
+    """Store the list in settings.json, keeping every other key; atomic replace."""
+    from app.core.settings import SettingsFile, clean_words
+
+    SettingsFile(settings_file).update(**{SETTINGS_KEY: clean_words(words)})
 
 
 class OwnerScorer:
@@ -101,6 +88,16 @@ class OwnerScorer:
         result = score(text, business_names=self.business_names, extra_words=self.words or None)
         learner = self.learner
         return result if learner is None else learner.adjust(text, result)
+
+
+def owner_scorer_for(settings_file: Path, accounts: Iterable[Account]) -> OwnerScorer:
+    """The scorer the window and `shopkeep sync` share: the owner's word list, and the
+    business name and the accounts' display names, so both colour a post the same."""
+    from app.core.settings import SettingsFile
+
+    settings = SettingsFile(settings_file).load()
+    names = [settings.business, *(a.display_name for a in accounts)]
+    return OwnerScorer(settings.sentiment_words, business_names=names)
 
 
 def rescore(

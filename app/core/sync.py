@@ -1,30 +1,40 @@
 """The headless sync: pull mentions, their conversations, then push the outbox.
 
 Used by the GUI's task runner and by `python -m app sync`. Both networks go
-through one code path (`store.ingest`). The mention cursor is saved only after
-the mentions it covers are stored, so a crash can repeat work but never skip a
-mention. One account failing (revoked token, server down) never stops the
-others; each gets a `SyncReport` with a sentence the owner can read.
+through one code path. Sync work is durable (app.core.sync_work): a mentions
+page is stored in one transaction with its cursor and the conversations still
+to fetch; each conversation is stored with the job it finishes. Every sync
+first finishes what an earlier one left, so a kill, a dropped network or a 503
+can repeat work but never skip a conversation. Then the refresh re-reads the
+open threads checked longest ago, a few per sync, so every thread that is not
+Done is seen again within a bounded time (docs/sync.md). One account failing
+(revoked token, server down) never stops the others; each gets a `SyncReport`
+with a sentence the owner can read.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
 
-from app.core.errors import AuthError, NotFound, RateLimited, ServerUnreachable, ShopkeepError
+from app.core.errors import (
+    AuthError,
+    BadResponse,
+    NotFound,
+    RateLimited,
+    ServerError,
+    ServerUnreachable,
+    ShopkeepError,
+)
 from app.core.models import (
     Account,
     AccountState,
-    Folder,
     IngestResult,
-    Network,
     Post,
     Sentiment,
     StoredPost,
@@ -32,11 +42,21 @@ from app.core.models import (
 )
 from app.core.outbox import OutboxSender
 from app.core.ports import NetworkClient, Scorer, ThreadQuery
+from app.core.sync_report import SyncReport, Tally, account_label, reach_words
+from app.core.sync_work import CONVERSATION, SyncJob, retry_at
+
+__all__ = ["HISTORY_CURSOR", "MENTIONS_CURSOR", "SyncCancelled", "SyncReport", "SyncService",
+           "SyncStep", "SyncStore", "account_label", "bounded_scorer", "reach_words"]
 
 log = logging.getLogger(__name__)
 
 MENTIONS_CURSOR = "mentions"
+HISTORY_CURSOR = "history"  # where the walk back through older mentions goes on
 REFRESH_ANCHORS = 3  # posts tried per open conversation when the oldest ones were deleted
+REFRESH_PER_SYNC = 20  # open threads re-read per sync (Mastodon: 2 requests each)
+THREADS_PER_SYNC = 2000  # conversations of new mentions fetched per sync; the rest wait
+GONE_CHECKS = 10  # stored replies a refresh no longer saw, asked about per thread and sync
+RATE_RESERVE = 30  # requests the refresh leaves in the server's rate limit (replies, next sync)
 MAX_SCORED_CHARS = 3000  # Bluesky's byte limit; far above Mastodon's usual 500 characters
 T = TypeVar("T")
 
@@ -53,6 +73,23 @@ def bounded_scorer(score: Scorer, limit: int = MAX_SCORED_CHARS) -> Scorer:
 
     scored.__wrapped__ = score  # type: ignore[attr-defined]
     return scored
+
+
+def _missing_replies(anchor: Post, stored: Sequence[Post],
+                     fetched: dict[str, Post]) -> list[Post]:
+    """Stored posts under `anchor` (by their parent links) that the server left out."""
+    children: dict[str, list[Post]] = {}
+    for post in stored:
+        if post.parent_remote_id:
+            children.setdefault(post.parent_remote_id, []).append(post)
+    missing: list[Post] = []
+    todo = [anchor.remote_id]
+    while todo:
+        for child in children.pop(todo.pop(), []):
+            todo.append(child.remote_id)
+            if child.remote_id not in fetched:
+                missing.append(child)
+    return missing
 
 
 class SyncStep(StrEnum):
@@ -79,6 +116,36 @@ class SyncStore(Protocol):
 
     def ingest(self, account_id: int, posts: Sequence[Post], score: Scorer) -> IngestResult: ...
 
+    def store_mentions(self, account_id: int, posts: Sequence[Post], score: Scorer, *,
+                       cursors: dict[str, str | None], jobs: tuple[str, Iterable[str]]
+                       ) -> IngestResult:
+        """Posts, cursors and the jobs to fetch their conversations, in one transaction."""
+        ...
+
+    def store_fetched(self, account_id: int, posts: Sequence[Post], score: Scorer, *,
+                      done: tuple[str, Iterable[str]], checked: Iterable[int] = (),
+                      when: datetime) -> IngestResult:
+        """A fetched conversation and the jobs it finishes, in one transaction."""
+        ...
+
+    def due_jobs(self, account_id: int, kind: str, now: datetime,
+                 limit: int) -> list[SyncJob]: ...
+
+    def job_count(self, account_id: int, kind: str) -> int: ...
+
+    def job_failed(self, job_id: int, error: str, not_before: datetime | None) -> None: ...
+
+    def threads_to_refresh(self, account_id: int, limit: int,
+                           checked_before: datetime) -> list[int]:
+        """Threads not Done, least recently re-read first."""
+        ...
+
+    def stored_post(self, account_id: int, remote_id: str) -> StoredPost | None: ...
+
+    def oldest_mention(self, account_id: int) -> datetime | None:
+        """How far back the inbox reaches for this account."""
+        ...
+
     def list_threads(
         self, query: ThreadQuery, offset: int, limit: int, *, after: ThreadRow | None = None
     ) -> list[ThreadRow]:
@@ -95,61 +162,6 @@ class SyncCancelled(ShopkeepError):
     user_message = "Sync was stopped."
 
 
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    """What one account's sync did, for the status bar and the CLI."""
-
-    account_id: int
-    account_label: str  # "@shop@example.social (Mastodon)": safe to show
-    started_at: datetime
-    finished_at: datetime
-    new_posts: int = 0
-    new_thread_ids: tuple[int, ...] = ()
-    updated_thread_ids: tuple[int, ...] = ()
-    new_negative_post_ids: tuple[int, ...] = ()
-    sent_items: int = 0
-    failed_items: int = 0
-    waiting_items: int = 0
-    complete: bool = True  # False when a bound or a stop left older mentions for next time
-    cancelled: bool = False
-    error: ShopkeepError | None = field(default=None, compare=False)
-    error_message: str = ""  # the plain sentence; "" when all went well
-    account_state: AccountState = AccountState.CONNECTED
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and not self.cancelled
-
-
-def account_label(account: Account) -> str:
-    """'@shop@example.social (Mastodon)': the full address, so two shops never look alike."""
-    handle = account.handle
-    if account.network is Network.MASTODON and handle.lstrip("@").count("@") == 0:
-        host = urlsplit(account.server).netloc or account.server
-        handle = f"@{handle.lstrip('@')}@{host}"
-    return f"{handle} ({account.network.value.capitalize()})"
-
-
-class _Tally:
-    """Mutable totals while one account syncs; frozen into a SyncReport at the end."""
-
-    def __init__(self) -> None:
-        self.new_posts = 0
-        self.new_threads: list[int] = []
-        self.updated: list[int] = []
-        self.negative: list[int] = []
-
-    def add(self, result: IngestResult) -> None:
-        self.new_posts += result.new_posts
-        self.new_threads += [t for t in result.new_thread_ids if t not in self.new_threads]
-        self.updated += [t for t in result.updated_thread_ids
-                         if t not in self.updated and t not in self.new_threads]
-        self.negative += list(result.new_negative_post_ids)
-        gone = set(result.removed_thread_ids)  # merged into another thread by a late parent
-        self.new_threads = [t for t in self.new_threads if t not in gone]
-        self.updated = [t for t in self.updated if t not in gone]
-
-
 class SyncService:
     """Syncs accounts one after another; safe to run on a worker thread."""
 
@@ -162,8 +174,9 @@ class SyncService:
         *,
         outbox: OutboxSender | None = None,
         max_mentions: int = 2000,
-        refresh_limit: int = 20,
-        refresh_window: timedelta = timedelta(days=14),
+        history_days: float | None = 365,
+        refresh_limit: int = REFRESH_PER_SYNC,
+        thread_budget: int = THREADS_PER_SYNC,
         max_rate_wait: float = 30.0,
     ) -> None:
         self._store = store
@@ -172,8 +185,9 @@ class SyncService:
         self._clock = clock
         self._outbox = outbox
         self.max_mentions = max_mentions
+        self.history_days = history_days
         self.refresh_limit = refresh_limit
-        self.refresh_window = refresh_window
+        self.thread_budget = thread_budget
         self.max_rate_wait = max_rate_wait
 
     # ---- public
@@ -187,14 +201,14 @@ class SyncService:
                 continue
             started = self._clock()
             if cancel is not None and cancel.is_set():
-                reports.append(self._report(account, started, _Tally(), cancelled=True))
+                reports.append(self._report(account, started, Tally(), cancelled=True))
                 continue
             try:
                 reports.append(self.sync_account(account, progress, cancel))
             except Exception as exc:  # a bug: log it with the traceback, keep going
                 log.exception("sync of account %s crashed", account.id)
                 reports.append(self._report(
-                    account, started, _Tally(), error=ShopkeepError(repr(exc), user_message=(
+                    account, started, Tally(), error=ShopkeepError(repr(exc), user_message=(
                         "Shopkeep hit an unexpected problem while syncing this account. "
                         "The details are in the log file."))))
         return reports
@@ -204,7 +218,7 @@ class SyncService:
         """Mentions -> conversations -> refresh open threads -> outbox, for one account."""
         cancel = cancel or threading.Event()
         started = self._clock()
-        tally = _Tally()
+        tally = Tally(started)
         complete = True
 
         def step(name: SyncStep, done: int = 0, total: int = 0) -> None:
@@ -222,6 +236,11 @@ class SyncService:
         except ShopkeepError as exc:
             error = exc
             log.warning("sync of account %s stopped: %s", account.id, type(exc).__name__)
+        try:
+            tally.waiting = self._store.job_count(account.id, CONVERSATION)
+            tally.reaches_back = self._store.oldest_mention(account.id)
+        except ShopkeepError:
+            log.warning("could not count the sync work left for account %s", account.id)
         sent = failed = waiting = 0
         if client is not None and self._outbox is not None and not isinstance(
             error, AuthError | ServerUnreachable | RateLimited
@@ -236,84 +255,194 @@ class SyncService:
             account, started, tally, error=error, complete=complete, sent=sent,
             failed=failed, waiting=waiting, cancelled=cancel.is_set()))
 
+    def refresh_one(self, account: Account, thread_id: int) -> IngestResult:
+        """Re-read one conversation now (the owner opened it); errors are the caller's."""
+        tally = Tally(self._clock())
+        posts = self._store.thread_posts(thread_id)
+        if posts:
+            client = self._clients(account)
+            self._refresh_thread(account, client, thread_id, posts, tally, threading.Event())
+        return IngestResult(tally.new_posts, tuple(tally.new_threads), tuple(tally.updated),
+                            tuple(tally.negative))
+
     # ---- steps
 
-    def _pull(self, account: Account, client: NetworkClient, tally: _Tally,
+    def _pull(self, account: Account, client: NetworkClient, tally: Tally,
               step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> bool:
+        """Left-over conversations, new mentions, their conversations, then the refresh."""
+        self._drain(account, client, tally, step, cancel)  # what an earlier sync left
         step(SyncStep.MENTIONS, 0, 0)
         cursor = self._store.cursor(account.id, MENTIONS_CURSOR)
         batch = self._with_rate_limit(
             lambda: client.mentions(cursor, max_items=self.max_mentions), cancel)
         mentions = sorted(batch.posts, key=lambda p: p.created_at)
-        if mentions:
-            tally.add(self._store.ingest(account.id, mentions, self._score))
+        cursors: dict[str, str | None] = {}
         if batch.cursor and batch.cursor != cursor:
-            self._store.set_cursor(account.id, batch.cursor, MENTIONS_CURSOR)  # after ingest
+            cursors[MENTIONS_CURSOR] = batch.cursor
+        history_done = True
+        if cursor is None and batch.older:  # a first sync stopped by the count
+            cursors[HISTORY_CURSOR], history_done = batch.older, False
+        self._store_mentions(account, mentions, cursors, tally)
         step(SyncStep.MENTIONS, len(mentions), len(mentions))
+        if cursor is not None:
+            history_done = self._older_mentions(account, client, tally, cancel)
+        self._drain(account, client, tally, step, cancel)
+        self._refresh(account, client, tally, step, cancel)
+        return batch.complete and history_done
 
-        seen: set[str] = set()  # remote ids already fetched as part of some conversation
-        todo = [p for p in mentions if p.remote_id]
-        for done, post in enumerate(todo):
-            step(SyncStep.THREADS, done, len(todo))
+    def _store_mentions(self, account: Account, mentions: Sequence[Post],
+                        cursors: dict[str, str | None], tally: Tally) -> None:
+        """The page, its cursors and its conversations to fetch, in one transaction."""
+        if mentions or cursors:
+            jobs = [p.remote_id for p in mentions if p.remote_id and not p.deleted]
+            tally.add(self._store.store_mentions(account.id, mentions, self._score,
+                                                 cursors=cursors, jobs=(CONVERSATION, jobs)))
+
+    def _older_mentions(self, account: Account, client: NetworkClient, tally: Tally,
+                        cancel: threading.Event) -> bool:
+        """After a first sync stopped by the count: the next older chunk, one per sync,
+        back to `history_days`. True once the history is complete."""
+        before = self._store.cursor(account.id, HISTORY_CURSOR)
+        walk = getattr(client, "older_mentions", None)
+        if not before or walk is None:
+            return True
+        batch = self._with_rate_limit(
+            lambda: walk(before, max_items=self.max_mentions, days=self.history_days), cancel)
+        mentions = sorted(batch.posts, key=lambda p: p.created_at)
+        self._store_mentions(account, mentions, {HISTORY_CURSOR: batch.older}, tally)
+        return batch.older is None
+
+    def _drain(self, account: Account, client: NetworkClient, tally: Tally,
+               step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
+        """Fetch the conversations still to fetch, oldest job first, within the budget."""
+        left = self.thread_budget - tally.fetched
+        jobs = self._store.due_jobs(account.id, CONVERSATION, self._clock(), left) \
+            if left > 0 else []
+        for done, job in enumerate(jobs):
+            step(SyncStep.THREADS, done, len(jobs))
             self._check(cancel)
-            if post.remote_id in seen:
-                continue
-            seen.update(self._fetch_thread(account, client, post, tally, cancel)[0])
-        step(SyncStep.THREADS, len(todo), len(todo))
+            if job.remote_id in tally.seen or job.id in tally.tried:
+                continue  # came with a conversation fetched before it, or failed already
+            tally.tried.add(job.id)
+            self._run_job(account, client, job, tally, cancel)
+        if jobs:
+            step(SyncStep.THREADS, len(jobs), len(jobs))
 
-        open_threads = self._threads_to_refresh(account)
-        for done, row in enumerate(open_threads):
-            step(SyncStep.REFRESH, done, len(open_threads))
-            self._check(cancel)
-            posts = self._store.thread_posts(row.id)
-            if not posts or any(sp.post.remote_id in seen for sp in posts):
-                continue
-            seen.update(self._refresh_thread(account, client, posts, tally, cancel))
-        step(SyncStep.REFRESH, len(open_threads), len(open_threads))
-        return batch.complete
-
-    def _fetch_thread(self, account: Account, client: NetworkClient, post: Post,
-                      tally: _Tally, cancel: threading.Event) -> tuple[set[str], bool]:
-        """Fetch and store one conversation: (remote ids seen, whether `post` still exists).
-
-        A deleted post is skipped, not an error.
-        """
+    def _run_job(self, account: Account, client: NetworkClient, job: SyncJob, tally: Tally,
+                 cancel: threading.Event) -> None:
+        """One conversation, stored with the job it finishes; a failing one backs off."""
+        stored = self._store.stored_post(account.id, job.remote_id)
+        done = (CONVERSATION, [job.remote_id])
+        if stored is None:  # nothing kept of it (it was deleted before it was stored)
+            self._store.store_fetched(account.id, [], self._score, done=done,
+                                      when=self._clock())
+            return
+        tally.fetched += 1
         try:
-            posts = self._with_rate_limit(lambda: client.thread(post), cancel)
-        except NotFound:
-            log.info("conversation of %s is gone; skipping", post.remote_id)
-            return {post.remote_id}, False
-        if posts:
-            tally.add(self._store.ingest(account.id, posts, self._score))
-        alive = any(p.remote_id == post.remote_id and not p.deleted for p in posts)
-        return {p.remote_id for p in posts} | {post.remote_id}, alive
+            posts = self._fetch(client, stored.post, cancel)
+        except (BadResponse, ServerError) as exc:
+            attempts = job.attempts + 1
+            self._store.job_failed(job.id, exc.user_message, retry_at(attempts, self._clock()))
+            log.warning("conversation of %s failed (%d times): %s", job.remote_id, attempts,
+                        type(exc).__name__)
+            if isinstance(exc, ServerError):
+                raise  # the server is in trouble: the rest waits for the next sync
+            tally.unreadable += 1
+            return
+        ids = {p.remote_id for p in posts} | {job.remote_id}
+        tally.seen |= ids
+        tally.add(self._store.store_fetched(account.id, posts, self._score,
+                                            done=(CONVERSATION, ids), checked=[stored.thread_id],
+                                            when=self._clock()))
 
-    def _refresh_thread(self, account: Account, client: NetworkClient,
-                        posts: Sequence[StoredPost], tally: _Tally,
-                        cancel: threading.Event) -> set[str]:
+    def _fetch(self, client: NetworkClient, post: Post, cancel: threading.Event) -> list[Post]:
+        """The conversation around `post`; a deleted post comes back alone, marked deleted."""
+        try:
+            return self._with_rate_limit(lambda: client.thread(post), cancel)
+        except NotFound:
+            log.info("conversation of %s is gone", post.remote_id)
+            return [replace(post, deleted=True)]
+
+    def _refresh(self, account: Account, client: NetworkClient, tally: Tally,
+                 step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
+        """Re-read the open threads checked longest ago (never-checked first), a few a sync.
+
+        With N open threads each one is re-read at least every N / refresh_limit syncs:
+        replies without a mention, edits and deletions in older threads all arrive.
+        """
+        limit = self._refresh_budget(client)
+        if limit <= 0:
+            return
+        thread_ids = self._store.threads_to_refresh(account.id, limit, tally.started)
+        for done, thread_id in enumerate(thread_ids):
+            step(SyncStep.REFRESH, done, len(thread_ids))
+            self._check(cancel)
+            posts = self._store.thread_posts(thread_id)
+            if any(sp.post.remote_id in tally.seen for sp in posts):
+                continue  # re-read a moment ago (merged into a thread fetched this sync)
+            try:
+                self._refresh_thread(account, client, thread_id, posts, tally, cancel)
+            except (BadResponse, ServerError) as exc:
+                # To the back of the queue, or one bad thread would fail every sync first.
+                self._store.store_fetched(account.id, [], self._score, done=(CONVERSATION, ()),
+                                          checked=[thread_id], when=self._clock())
+                log.warning("refresh of thread %s failed: %s", thread_id, type(exc).__name__)
+                if isinstance(exc, ServerError):
+                    raise
+                tally.unreadable += 1
+            tally.refreshed += 1
+        step(SyncStep.REFRESH, len(thread_ids), len(thread_ids))
+
+    def _refresh_budget(self, client: NetworkClient) -> int:
+        """refresh_limit threads, fewer when the server's rate limit runs low (2 requests a
+        thread, RATE_RESERVE kept for replies and the next sync)."""
+        left = getattr(client, "requests_left", None)
+        allowed = left() if callable(left) else None
+        if allowed is None:
+            return self.refresh_limit
+        return min(self.refresh_limit, max(0, (allowed - RATE_RESERVE) // 2))
+
+    def _refresh_thread(self, account: Account, client: NetworkClient, thread_id: int,
+                        posts: Sequence[StoredPost], tally: Tally,
+                        cancel: threading.Event) -> None:
         """Re-read an open conversation from its oldest post that still exists.
 
         A deleted post comes back alone (a placeholder or NotFound), without the
         replies under it; so when the opening post is gone, the next oldest one
         anchors the fetch instead, or new replies in that conversation never arrive.
+        A stored reply under the anchor that the answer left out may have been deleted:
+        the client is asked about those (`gone`) before they are marked deleted.
         """
         alive = sorted((sp.post for sp in posts if not sp.post.deleted),
                        key=lambda p: p.created_at)
-        seen: set[str] = set()
+        fetched: dict[str, Post] = {}
         for anchor in alive[:REFRESH_ANCHORS]:
-            fetched, found = self._fetch_thread(account, client, anchor, tally, cancel)
-            seen |= fetched
-            if found:
+            for post in self._fetch(client, anchor, cancel):
+                fetched[post.remote_id] = post
+            found = fetched.get(anchor.remote_id)
+            if found is not None and not found.deleted:
+                for gone in self._deleted(client, _missing_replies(anchor, alive, fetched),
+                                          cancel):
+                    fetched[gone.remote_id] = replace(gone, deleted=True)
                 break
-        return seen
+        tally.seen |= set(fetched)
+        tally.add(self._store.store_fetched(
+            account.id, list(fetched.values()), self._score,
+            done=(CONVERSATION, fetched.keys()), checked=[thread_id], when=self._clock()))
 
-    def _threads_to_refresh(self, account: Account) -> list[ThreadRow]:
-        """Recent conversations that still need a reply, newest first, bounded per sync."""
-        if self.refresh_limit <= 0:
+    def _deleted(self, client: NetworkClient, missing: list[Post],
+                 cancel: threading.Event) -> list[Post]:
+        """Of the stored replies a refresh no longer saw, those the server says are deleted.
+
+        Asked, not assumed: a server may trim a long context or a deep thread. At most
+        GONE_CHECKS a thread per sync; the others are asked about on a later refresh.
+        """
+        ask = getattr(client, "gone", None)
+        if not missing or ask is None:
             return []
-        since = self._clock() - self.refresh_window
-        query = ThreadQuery(folder=Folder.NEEDS_REPLY, account_id=account.id, since=since)
-        return self._store.list_threads(query, 0, self.refresh_limit)
+        asked = missing[:GONE_CHECKS]
+        gone = self._with_rate_limit(lambda: ask([p.remote_id for p in asked]), cancel)
+        return [p for p in asked if p.remote_id in gone]
 
     def _with_rate_limit(self, call: Callable[[], T], cancel: threading.Event) -> T:
         """Wait out a short RateLimited once (cancellable); a long one stops this account."""
@@ -343,7 +472,7 @@ class SyncService:
             log.warning("could not save the state of account %s", account.id)
         return report
 
-    def _report(self, account: Account, started: datetime, tally: _Tally, *,
+    def _report(self, account: Account, started: datetime, tally: Tally, *,
                 error: ShopkeepError | None = None, complete: bool = True,
                 cancelled: bool = False, sent: int = 0, failed: int = 0,
                 waiting: int = 0) -> SyncReport:
@@ -364,6 +493,8 @@ class SyncService:
             updated_thread_ids=tuple(tally.updated),
             new_negative_post_ids=tuple(tally.negative),
             sent_items=sent, failed_items=failed, waiting_items=waiting,
+            conversations_waiting=tally.waiting, unreadable_conversations=tally.unreadable,
+            refreshed_threads=tally.refreshed, reaches_back=tally.reaches_back,
             complete=complete and not cancelled, cancelled=cancelled,
             error=error, error_message=message, account_state=state,
         )

@@ -96,6 +96,13 @@ def _iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def resume_at(when: datetime) -> str:
+    """A listNotifications cursor that starts with the item at `when` (items come strictly
+    older than the cursor; one repeated item is dropped by uri downstream)."""
+    later = when + timedelta(milliseconds=1)
+    return later.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def encode_cursor(newest: datetime, seen: dict[str, datetime]) -> str:
     keep = sorted(((t, u) for u, t in seen.items() if t >= newest - OVERLAP), reverse=True)
     return json.dumps({"v": 1, "t": newest.isoformat(),
@@ -219,6 +226,7 @@ class BlueskyClient:
         seen_before = state[1] if state else {}
         found: dict[str, tuple[datetime, Post]] = {}
         complete, api_cursor, pages = True, None, 0
+        older: str | None = None  # a first walk stopped by a bound: where the next goes on
         while True:
             params: list[tuple[str, str]] = [("reasons", r) for r in REASONS]
             params += [("priority", "false"), ("limit", str(PAGE_LIMIT))]
@@ -239,6 +247,7 @@ class BlueskyClient:
                     continue
                 if len(found) >= max_items:
                     complete, done = False, True
+                    older = None if state else resume_at(when)
                     break
                 found[uri] = (when, parse_notification(item))
             next_cursor = body.get("cursor")
@@ -251,6 +260,7 @@ class BlueskyClient:
             pages += 1
             if pages >= MAX_PAGES:
                 complete = False
+                older = None if state else next_cursor
                 break
             api_cursor = next_cursor
         seen = {**seen_before, **{uri: when for uri, (when, _) in found.items()}}
@@ -259,7 +269,46 @@ class BlueskyClient:
         newest = max([*seen.values(), *([state[0]] if state else [])])
         posts = [post for _, post in sorted(found.values(), key=lambda wp: wp[0])]
         self._expect_threads(posts)
-        return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete)
+        return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete,
+                            older=older)
+
+    def older_mentions(self, before: str, *, max_items: int = 2000,
+                       days: float | None = None) -> MentionBatch:
+        """The notifications below `before` (an `older` of an earlier walk), oldest first.
+
+        Stops at `max_items` (then `older` says where to go on), at `days` back or at
+        the end of the list (then `older` is None: the history is complete).
+        """
+        cutoff = datetime.now(UTC) - timedelta(days=days) if days else None
+        found: dict[str, tuple[datetime, Post]] = {}
+        api_cursor = before
+        for _ in range(MAX_PAGES):
+            params: list[tuple[str, str]] = [("reasons", r) for r in REASONS]
+            params += [("priority", "false"), ("limit", str(PAGE_LIMIT)), ("cursor", api_cursor)]
+            body = self._call("GET", "app.bsky.notification.listNotifications",
+                              params=params, appview=True)
+            items = body.get("notifications")
+            if not isinstance(items, list):
+                raise BadResponse("listNotifications without a notifications list")
+            for item in items:
+                uri, when = notification_stamp(item)
+                if cutoff is not None and when < cutoff:
+                    return self._older_batch(found, None)
+                if uri in found or item.get("reason") not in REASONS:
+                    continue
+                if len(found) >= max_items:
+                    return self._older_batch(found, resume_at(when))
+                found[uri] = (when, parse_notification(item))
+            next_cursor = body.get("cursor")
+            if not isinstance(next_cursor, str) or not next_cursor or next_cursor == api_cursor:
+                return self._older_batch(found, None)
+            api_cursor = next_cursor
+        return self._older_batch(found, api_cursor)
+
+    @staticmethod
+    def _older_batch(found: dict[str, tuple[datetime, Post]], older: str | None) -> MentionBatch:
+        posts = [post for _, post in sorted(found.values(), key=lambda wp: wp[0])]
+        return MentionBatch(posts=posts, cursor=None, complete=older is None, older=older)
 
     # ------------------------------------------------------------ threads
 
@@ -441,8 +490,11 @@ class BlueskyClient:
         return post_from_record(uri, cid, self._me(), record, raw_obj={
             "uri": uri, "cid": cid, "record": record})
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
-        """After an unclear failure: the reply if our repo already holds its record key."""
+    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
+                   exclude: frozenset[str] = frozenset(),
+                   not_before: datetime | None = None) -> Post | None:
+        """After an unclear failure: the reply if our repo already holds its record key
+        (the key is ours alone, so `exclude` and `not_before` are not needed here)."""
         return self._own_post(rkey_for(idempotency_key))
 
     def _own_post(self, rkey: str) -> Post | None:
@@ -457,3 +509,17 @@ class BlueskyClient:
         return post_from_record(uri, cid if isinstance(cid, str) else "", self._me(),
                                 got.get("value"), raw_obj={"uri": uri, "cid": cid,
                                                            "record": got.get("value")})
+
+    # ------------------------------------------------------------ refresh
+
+    def gone(self, uris: list[str]) -> set[str]:
+        """Which of these posts the AppView no longer serves (deleted): getPosts, 25 a call.
+
+        A reply deleted with nothing under it simply vanishes from getPostThread, so the
+        refresh asks here about the stored ones it no longer saw.
+        """
+        missing: set[str] = set()
+        for start in range(0, len(uris), 25):
+            chunk = uris[start : start + 25]
+            missing |= set(chunk) - set(self._lookup(chunk))
+        return missing

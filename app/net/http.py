@@ -6,12 +6,16 @@ are mapped by each client; this module maps what every server has in common.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
+import os
 import re
+import socket
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,88 +23,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
 
 from app import __version__
+from app.core import known_secrets
 from app.core.errors import BadResponse, InsecureServer, RateLimited, ServerError, ServerUnreachable
+from app.core.log_redaction import redact  # installed by app.main.configure_logging
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"Shopkeep/{__version__} (desktop inbox for small businesses)"
 TIMEOUT = (5.0, 20.0)  # connect, read (per socket read)
-MAX_SECONDS = 60.0  # a whole answer, however slowly it trickles in, takes at most this long
+MAX_SECONDS = 60.0  # a whole request (connect, headers, body), however slow, takes at most this
 MAX_BODY_BYTES = 10 * 1024 * 1024  # a page of mentions is far smaller; refuse anything bigger
 MAX_JSON_DEPTH = 200  # real answers nest < 20 deep; deeper is hostile (and overflows the stack)
 
-# ---------------------------------------------------------------- log redaction
-
-_AUTH_HEADER = re.compile(
-    r"((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic|token)\s+)?[^\s'\",}]+",
-    re.IGNORECASE)
-_BEARER = re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-_SECRET_PARAM = re.compile(
-    r"(?i)([?&;\s\"'](?:access_token|refresh_token|token|code|code_verifier|client_secret|"
-    r"password|app_password|accessJwt|refreshJwt)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+")
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
-REDACTED = "[redacted]"
-
-
-def redact(text: str) -> str:
-    """Text with Authorization headers, bearer tokens, JWTs and secret query params hidden."""
-    text = _AUTH_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
-    text = _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
-    text = _SECRET_PARAM.sub(lambda m: m.group(1) + REDACTED, text)
-    return _JWT.sub(REDACTED, text)
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that rewrites each record's message through `redact`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: keep the record as it is
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-REDACTING_FILTER = RedactingFilter()
-# Loggers that see URLs or headers of our requests (urllib3 logs "GET /path?query" at DEBUG).
-REDACTED_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "requests",
-                    "app.net", "app.net.http", "app.net.mastodon", "app.net.mastodon_auth",
-                    "app.net.bluesky", "app.net.bluesky_session")
-
-
-def install_log_redaction(targets: Iterable[logging.Logger | logging.Handler] = ()) -> None:
-    """Redact every log record at birth (done at import), and filter any given handlers.
-
-    A filter on a logger only sees that logger's own records, so the record
-    factory is what covers every logger (ours, urllib3, requests, Qt's); the
-    HTTP loggers and any handlers passed here get the filter as a second net.
-    """
-    previous = logging.getLogRecordFactory()
-    if not getattr(previous, "_shopkeep_redacting", False):
-
-        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-            record = previous(*args, **kwargs)
-            REDACTING_FILTER.filter(record)
-            return record
-
-        factory._shopkeep_redacting = True  # type: ignore[attr-defined]
-        logging.setLogRecordFactory(factory)
-    for name in REDACTED_LOGGERS:
-        logger = logging.getLogger(name)
-        if REDACTING_FILTER not in logger.filters:
-            logger.addFilter(REDACTING_FILTER)
-    for target in targets:
-        if REDACTING_FILTER not in target.filters:
-            target.addFilter(REDACTING_FILTER)
-
-
-install_log_redaction()
+# Fields of a request body that carry a credential (OAuth, Bluesky sign-in and refresh).
+SECRET_FIELDS = frozenset({"password", "app_password", "access_token", "refresh_token", "token",
+                           "code", "code_verifier", "client_secret", "accessJwt", "refreshJwt"})
 
 
 def is_loopback(host: str) -> bool:
@@ -211,6 +154,115 @@ def retry_after_seconds(headers: Mapping[str, str], default: float = 60.0) -> fl
             return default
 
 
+# ---------------------------------------------------------------- the whole-request deadline
+
+
+class _Deadline:
+    """Hangs up a request that outlives its time, whatever stage it is stuck in.
+
+    A per-read timeout never fires when a server sends a byte every second (of
+    the TLS handshake, the status line, the headers or the body). While a request
+    runs, every socket it opens or reuses is registered here; at the deadline a
+    timer shuts them down, which wakes the blocked read at once. A duplicate of
+    each descriptor is kept, because TLS takes the original socket object over
+    (and shutting a duplicate shuts the one connection both name).
+    """
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        _Deadline._current.value = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _Deadline._current.value = None
+        with self._lock:
+            kept, self._sockets = self._sockets, []
+        for dup in kept:
+            dup.close()  # only our duplicate: the connection itself stays as it is
+
+    @classmethod
+    def watch(cls, sock: socket.socket | None) -> None:
+        """Put `sock` under the running request's deadline (no request: nothing to do)."""
+        current: _Deadline | None = getattr(cls._current, "value", None)
+        if current is None or sock is None:
+            return
+        try:
+            dup = socket.socket(fileno=os.dup(sock.fileno()))
+        except OSError:  # already closed
+            return
+        with current._lock:
+            current._sockets.append(dup)
+            expired = current.expired
+        if expired:
+            _hang_up(dup)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _hang_up(sock)
+
+
+def _hang_up(sock: socket.socket) -> None:
+    """Shut the connection down in both directions: a blocked read returns at once."""
+    with contextlib.suppress(OSError):  # already closed
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _Deadline.watch(sock)
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _Deadline.watch(self.sock)  # a kept-alive connection brings its socket along
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _Deadline.watch(sock)  # before the TLS handshake, which can trickle too
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _Deadline.watch(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, with connections whose sockets the deadline can hang up."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool,
+                                                   "https": _WatchedHTTPSPool}
+
+
+# ---------------------------------------------------------------- the session
+
+
 class HttpSession:
     """One requests.Session per account; credentials never leave for another host."""
 
@@ -223,6 +275,9 @@ class HttpSession:
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.trust_env = False  # never route loopback test traffic through a proxy
         self._session.verify = True  # certificate checks are never turned off
+        adapter = _DeadlineAdapter()
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
 
     def close(self) -> None:
         self._session.close()
@@ -246,21 +301,32 @@ class HttpSession:
     ) -> Response:
         """`check=False` hands 429/5xx back unraised, for clients that read their bodies/headers."""
         url = self._checked_url(path_or_url, headers)
+        _remember_credentials(headers, json_body, data)
         deadline = time.monotonic() + self.max_seconds
-        try:
-            resp = self._session.request(
-                method, url, params=params, json=json_body, data=data,
-                headers=dict(headers or {}), timeout=self.timeout,
-                stream=True, allow_redirects=False,
-            )
-        except requests.Timeout as exc:
-            raise ServerUnreachable(f"{method} {_safe(url)}: timed out") from exc
-        except requests.RequestException as exc:
-            raise ServerUnreachable(f"{method} {_safe(url)}: {type(exc).__name__}") from exc
-        try:
-            body = self._read_capped(resp, _safe(url), deadline)
-        finally:
-            resp.close()
+        with _Deadline(self.max_seconds) as watch:
+            try:
+                resp = self._session.request(
+                    method, url, params=params, json=json_body, data=data,
+                    headers=dict(headers or {}), timeout=self.timeout,
+                    stream=True, allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                if watch.expired:  # the deadline hung up (a handshake may read as a timeout)
+                    raise _too_long(method, url) from exc
+                if isinstance(exc, requests.Timeout):
+                    raise ServerUnreachable(f"{method} {_safe(url)}: timed out") from exc
+                raise ServerUnreachable(
+                    f"{method} {_safe(url)}: {type(exc).__name__}") from exc
+            try:
+                body = self._read_capped(resp, _safe(url), deadline)
+            except ServerUnreachable as exc:
+                if watch.expired:
+                    raise _too_long(method, url) from exc
+                raise
+            finally:
+                resp.close()
+            if watch.expired:  # hung up mid-body: what was read is not the whole answer
+                raise _too_long(method, url)
         result = Response(resp.status_code, resp.headers, body, url)
         if check:
             self._raise_common(result)
@@ -320,6 +386,22 @@ class HttpSession:
         if 300 <= resp.status < 400:
             location = _safe(resp.headers.get("Location") or "")
             raise BadResponse(f"{_safe(resp.url)}: redirect to {location!r} not followed")
+
+
+def _remember_credentials(headers: Mapping[str, str] | None, *bodies: Any) -> None:
+    """Every credential a request carries is remembered, so an echo of it is never kept."""
+    for key, value in (headers or {}).items():
+        if key.lower() in ("authorization", "proxy-authorization") and isinstance(value, str):
+            known_secrets.remember(value.split(None, 1)[-1].strip())
+    for body in bodies:
+        if isinstance(body, Mapping):
+            for key, value in body.items():
+                if key in SECRET_FIELDS and isinstance(value, str):
+                    known_secrets.remember(value)
+
+
+def _too_long(method: str, url: str) -> ServerUnreachable:
+    return ServerUnreachable(f"{method} {_safe(url)}: the whole request took too long; hung up")
 
 
 def _safe(url: str) -> str:

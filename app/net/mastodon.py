@@ -275,31 +275,43 @@ class MastodonClient:
                 break
         return MentionBatch(posts=posts, cursor=newest, complete=complete)
 
-    def _mentions_backward(self, max_items: int, days: float | None) -> MentionBatch:
-        """First sync: newest page first, then max_id backwards until a bound or the end."""
+    def _mentions_backward(self, max_items: int, days: float | None,
+                           before: str | None = None) -> MentionBatch:
+        """Newest page first (or the page below `before`), then max_id backwards until a
+        bound or the end. Stopped by the count, `older` says where to go on."""
         cutoff = datetime.now(UTC) - timedelta(days=days) if days else None
         posts: list[Post] = []
         newest: str | None = None
-        max_id: str | None = None
+        max_id = before
+        older: str | None = None
         complete = True
         seen: set[str] = set()
         while complete:
-            if max_id is not None:
+            if max_id != before:
                 self._pace()
             page = self._notifications(max_id=max_id) if max_id else self._notifications()
             if not page:
                 break
             newest = newest or page[0].id
-            max_id = page[-1].id
             for item in self._unseen(page, seen):
-                if item.post is None:
-                    continue
-                if (cutoff and item.post.created_at < cutoff) or len(posts) >= max_items:
+                if item.post is not None and cutoff and item.post.created_at < cutoff:
                     complete = False
                     break
-                posts.append(item.post)
+                if item.post is not None and len(posts) >= max_items:
+                    complete, older = False, max_id
+                    break
+                max_id = item.id
+                if item.post is not None:
+                    posts.append(item.post)
+            else:
+                max_id = page[-1].id
         posts.reverse()
-        return MentionBatch(posts=posts, cursor=newest, complete=complete)
+        return MentionBatch(posts=posts, cursor=newest, complete=complete, older=older)
+
+    def older_mentions(self, before: str, *, max_items: int = 2000,
+                       days: float | None = None) -> MentionBatch:
+        """Mentions older than `before` (an `older` of an earlier walk), newest first."""
+        return self._mentions_backward(max_items, days, before)
 
     # ------------------------------------------------------------ threads
 
@@ -369,17 +381,47 @@ class MastodonClient:
                 f"not {parent.remote_id!r}")
         return replace(post, root_remote_id=parent.root_remote_id or parent.remote_id)
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str) -> Post | None:
-        """After a timeout/reset/5xx: our reply with this text under `parent`, if it exists."""
+    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
+                   exclude: frozenset[str] = frozenset(),
+                   not_before: datetime | None = None) -> Post | None:
+        """After a timeout/reset/5xx: our reply with this text under `parent`, if it exists.
+
+        Mastodon cannot look a post up by its Idempotency-Key, so an older reply with
+        the same words must not pass for ours: ids in `exclude` (known before this reply
+        was queued) and posts made before `not_before` are skipped, and the newest
+        remaining match wins.
+        """
         expected = _comparable(self.reply_text(parent, text))
         me = self._me().author.remote_id
         data = self._call("GET", f"/api/v1/statuses/{quote(parent.remote_id, safe='')}/context")
         _, descendants = parse_context(data)
-        for post in descendants:
-            if (post.parent_remote_id == parent.remote_id and post.author.remote_id == me
-                    and _comparable(post.text) == expected):
-                return replace(post, root_remote_id=parent.root_remote_id or parent.remote_id)
-        return None
+        found = [post for post in descendants
+                 if post.parent_remote_id == parent.remote_id and post.author.remote_id == me
+                 and post.remote_id not in exclude
+                 and (not_before is None or post.created_at >= not_before)
+                 and _comparable(post.text) == expected]
+        if not found:
+            return None
+        newest = max(found, key=lambda post: (post.created_at, len(post.remote_id),
+                                              post.remote_id))
+        return replace(newest, root_remote_id=parent.root_remote_id or parent.remote_id)
+
+    # ------------------------------------------------------------ refresh
+
+    def requests_left(self) -> int | None:
+        """What the server's rate limit still allows before its reset (None: never said)."""
+        return self._remaining
+
+    def gone(self, remote_ids: list[str]) -> set[str]:
+        """Which of these statuses the server no longer has (404): the refresh asks about
+        stored replies a context left out, which some servers trim on long threads."""
+        missing: set[str] = set()
+        for remote_id in remote_ids:
+            try:
+                self.status(remote_id)
+            except NotFound:
+                missing.add(remote_id)
+        return missing
 
 
 def _comparable(text: str) -> str:

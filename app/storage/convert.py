@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import peewee
+
 from app.core import models as m
 from app.storage import tables as t
 
@@ -35,12 +37,22 @@ def account(row: t.Account) -> m.Account:
     )
 
 
+# A reply counts as an answer once it is on the server: until then the thread stays in
+# Needs reply, marked by its replies still on their way: "failed" sorts first, so one
+# failed reply shows even beside a newer queued one. One covering-index read per row.
+_UNSENT = (m.OutboxState.QUEUED.value, m.OutboxState.SENDING.value, m.OutboxState.FAILED.value)
+_REPLY_STATE = t.OutboxItem.select(peewee.fn.MIN(t.OutboxItem.state)).where(
+    (t.OutboxItem.thread == t.Thread.id) & t.OutboxItem.state.in_(_UNSENT))
+REPLY_STATE_WORDS = {m.OutboxState.QUEUED.value: "waiting", m.OutboxState.SENDING.value: "waiting",
+                     m.OutboxState.FAILED.value: "failed"}
+
 # The thread-list columns, in the order `thread_tuple` reads them.
 THREAD_COLUMNS = (
     t.Thread.id, t.Thread.account, t.Thread.network, t.Thread.author_handle,
     t.Thread.author_name, t.Thread.snippet, t.Thread.last_activity, t.Thread.status,
     t.Thread.worst_label, t.Thread.worst_compound, t.Thread.unread_count, t.Thread.post_count,
     t.Thread.is_demo, t.Thread.snoozed_until, t.Thread.worst_reasons,
+    _REPLY_STATE.alias("reply_state"),
 )  # fmt: skip
 _NETWORKS = {n.value: n for n in m.Network}
 _STATUSES = {s.value: s for s in m.ThreadStatus}
@@ -73,6 +85,7 @@ def thread_tuple(row: tuple[Any, ...]) -> m.ThreadRow:
         is_demo=bool(row[12]),
         snoozed_until=_utc(row[13]),
         reasons=() if reasons in _NO_REASONS else _reasons(reasons),
+        reply_state=REPLY_STATE_WORDS.get(row[15], "") if len(row) > 15 and row[15] else "",
     )
 
 
@@ -184,6 +197,7 @@ def outbox_item(row: t.OutboxItem) -> m.OutboxItem:
         url=row.url,
         template_id=row.template_id,
         payload=row.payload,
+        updated_at=row.updated_at,
     )
 
 

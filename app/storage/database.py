@@ -7,20 +7,24 @@ A damaged file is never deleted: it is renamed aside and `DatabaseCorrupt` says 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import logging
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import peewee
 
-from app.core.errors import DatabaseCorrupt, DiskFull, StorageError
+from app.core.errors import BackupFailed, DatabaseCorrupt, DiskFull, StorageError
+from app.core.paths import PRIVATE_DIR, AppPaths, make_private
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +53,17 @@ _MAGIC = b"SQLite format 3\x00"
 BACKUP_KEEP = 5
 BACKUP_PREFIX = "shopkeep-"
 BACKUP_SUFFIX = ".sqlite3"
+DAMAGED_LABEL = "damaged"
+HANDLED_SUFFIX = ".handled"  # beside a damaged copy once the owner was offered a restore
 
 _CORRUPT_MARKERS = ("file is not a database", "malformed", "corrupt", "not a database")
 _FULL_MARKERS = ("database or disk is full", "disk is full", "no space")
-_IO_MARKERS = ("disk i/o error", "unable to open", "readonly", "read-only", "locked")
+_IO_MARKERS = ("disk i/o error", "unable to open", "readonly", "read-only")
+_BUSY_MARKERS = ("locked", "database is busy")
+BUSY_MESSAGE = (
+    "The database stayed busy with another Shopkeep (the open window or a sync) for too "
+    "long, so this was not saved. Nothing was lost: please try again in a moment."
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -78,6 +89,10 @@ def translate_error(exc: BaseException) -> BaseException:
     if any(m in message for m in _CORRUPT_MARKERS):
         return DatabaseCorrupt(str(exc))
     if isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and any(
+        m in message for m in _BUSY_MARKERS
+    ):
+        return StorageError(str(exc), user_message=BUSY_MESSAGE)
+    if isinstance(exc, peewee.OperationalError | sqlite3.OperationalError) and any(
         m in message for m in _IO_MARKERS
     ):
         return StorageError(str(exc))
@@ -102,7 +117,11 @@ def write_transaction(db: peewee.Database) -> Iterator[None]:
     error) the real error surfaces instead of peewee's failed ROLLBACK."""
     _writer_cache(db)
     try:
-        with db.atomic():
+        # IMMEDIATE: take the write lock first, waiting up to busy_timeout for another
+        # process (the window beside `shopkeep sync`). A deferred transaction that read
+        # first fails at once with "database is locked" when the other one committed
+        # meanwhile: SQLite cannot wait its way out of a stale snapshot.
+        with db.atomic(*(("IMMEDIATE",) if _outermost_sqlite(db) else ())):
             yield
     except (peewee.OperationalError, sqlite3.OperationalError) as exc:
         original: BaseException | None = exc
@@ -111,6 +130,11 @@ def write_transaction(db: peewee.Database) -> Iterator[None]:
         if original is not None and original is not exc:
             raise original from None
         raise
+
+
+def _outermost_sqlite(db: peewee.Database) -> bool:
+    target = db.obj if isinstance(db, peewee.DatabaseProxy) else db
+    return isinstance(target, peewee.SqliteDatabase) and target.transaction_depth() == 0
 
 
 def _writer_cache(db: peewee.Database) -> None:
@@ -233,6 +257,10 @@ def open_database(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if _emptied(path):
+        damaged = move_aside(path, DAMAGED_LABEL)
+        raise DatabaseCorrupt(f"{path}: the file is empty but backups exist",
+                              path=str(path), damaged_path=str(damaged))
     if path.exists() and path.stat().st_size > 0:
         full = full_check_due(path) if full_check is None else full_check
         try:
@@ -240,7 +268,7 @@ def open_database(
             if full:
                 path.with_name(path.name + CHECK_MARKER).unlink(missing_ok=True)
         except DatabaseCorrupt as exc:
-            damaged = move_aside(path)
+            damaged = move_aside(path, DAMAGED_LABEL)
             path.with_name(path.name + CHECK_MARKER).unlink(missing_ok=True)
             raise DatabaseCorrupt(
                 f"{path}: {exc}", path=str(path), damaged_path=str(damaged)
@@ -249,11 +277,44 @@ def open_database(
     with storage_errors():
         db.connect(reuse_if_open=True)
         mode = db.execute_sql("PRAGMA journal_mode").fetchone()
+    for private in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        make_private(private)  # the shop's customers and drafts: the user's eyes only
     if mode and str(mode[0]).lower() != "wal":
         log.info("SQLite journal mode is %s, not wal", mode[0])
     if bind:
         database_proxy.initialize(db)
     return db
+
+
+def _emptied(path: Path) -> bool:
+    """A zero-byte file where backups exist was a real database once: it is damaged
+    (a full disk, a bad copy), not a new one to fill with the demo shop."""
+    if not path.exists() or path.stat().st_size > 0:
+        return False
+    return bool(list_backups(AppPaths(path.parent).backup_dir))
+
+
+def damaged_copies(db_path: Path) -> list[Path]:
+    """Damaged files set aside whose owner has not yet been offered a restore, newest first.
+
+    `shopkeep sync` may be the one that found the damage: the window asks at every
+    start until the owner answers (`mark_handled`).
+    """
+    db_path = Path(db_path)
+    if not db_path.parent.exists():
+        return []
+    found = [
+        p for p in db_path.parent.glob(f"{db_path.name}.{DAMAGED_LABEL}-*")
+        if p.is_file() and not p.name.endswith(("-wal", "-shm", HANDLED_SUFFIX))
+        and not p.with_name(p.name + HANDLED_SUFFIX).exists()
+    ]
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def mark_handled(damaged: Iterable[Path]) -> None:
+    """The owner answered the restore offer for these copies: stop asking (they stay)."""
+    for path in damaged:
+        path.with_name(path.name + HANDLED_SUFFIX).touch()
 
 
 # ---------------------------------------------------------------- backups
@@ -278,21 +339,48 @@ def backup_now(
     now: datetime | None = None,
     keep: int = BACKUP_KEEP,
 ) -> Path:
-    """Copy the live database with SQLite's online backup API, then keep the newest `keep`."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    """Copy the live database with SQLite's online backup API, then keep the newest `keep`.
+
+    A backup that fails (full disk, unwritable folder) raises BackupFailed saying why,
+    and leaves no half-written `.partial` file behind (nor any from earlier tries).
+    """
     target = backup_dir / f"{BACKUP_PREFIX}{_stamp(now)}{BACKUP_SUFFIX}"
     partial = target.with_name(target.stem + ".partial" + BACKUP_SUFFIX)
-    with storage_errors():
-        dest = sqlite3.connect(str(partial))
-        try:
-            db.connection().backup(dest)
-        finally:
-            dest.close()
-    partial.replace(target)  # a half-written backup never looks like a real one
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        for stale in backup_dir.glob(f"*.partial{BACKUP_SUFFIX}"):
+            stale.unlink()
+        with storage_errors():
+            dest = sqlite3.connect(str(partial))
+            try:
+                db.connection().backup(dest)
+            finally:
+                dest.close()
+        make_private(partial)
+        partial.replace(target)  # a half-written backup never looks like a real one
+    except (OSError, StorageError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise _backup_failed(exc, backup_dir) from exc
     for old in list_backups(backup_dir)[keep:]:
         old.unlink()
     log.info("Database backed up to %s", target)
     return target
+
+
+def _backup_failed(exc: BaseException, backup_dir: Path) -> BackupFailed:
+    text = str(exc).lower()
+    if isinstance(exc, DiskFull) or getattr(exc, "errno", None) == errno.ENOSPC \
+            or any(m in text for m in _FULL_MARKERS):
+        reason = "the disk is full"
+    elif getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS) \
+            or any(m in text for m in ("readonly", "read-only", "unable to open")):
+        reason = "Shopkeep is not allowed to write there"
+    else:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+    return BackupFailed(f"backup to {backup_dir} failed: {exc}", user_message=(
+        f"Today's automatic backup could not be saved in {backup_dir} ({reason}). Your "
+        "inbox itself is safe; Shopkeep tries again at the next start."))
 
 
 def backup_if_due(
@@ -310,12 +398,51 @@ def backup_if_due(
     return backup_now(db, backup_dir, now=now, keep=keep)
 
 
+# After a restore, every reply not known as sent may have gone out since the backup was
+# taken: it is marked tried, so the sender asks the server before sending it again.
+RESTORED_UNCLEAR_SQL = (
+    "UPDATE outbox_item SET attempts = 1, last_error = ? "
+    "WHERE state != 'sent' AND attempts = 0"
+)
+RESTORED_NOTE = "restored from a backup, so Shopkeep asks the server first"
+
+
+def mark_restored_unclear(conn: sqlite3.Connection) -> int:
+    with conn:
+        return conn.execute(RESTORED_UNCLEAR_SQL, (RESTORED_NOTE,)).rowcount
+
+
+def _check_with_server_first(path: Path) -> None:
+    """Replies waiting in the backup may have gone out since: mark them tried, so the
+    sender asks the server before posting any of them again."""
+    conn = sqlite3.connect(str(path))
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox_item'").fetchone():
+            marked = mark_restored_unclear(conn)
+            log.info("%d waiting replies will be checked with the server first", marked)
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What a restore did: the backup put in place and where the file it replaced went."""
+
+    backup: Path
+    replaced: Path | None = None
+
+
 def restore_last_backup(db_path: Path, backup_dir: Path, *, now: datetime | None = None) -> Path:
     """Put the newest healthy backup in place of the database (which must be closed).
 
     The current file, if any, is moved aside as `.replaced-<time>`, never deleted.
     Returns the backup that was restored; raises StorageError when none is usable.
     """
+    return restore_backup(db_path, backup_dir, now=now).backup
+
+
+def restore_backup(db_path: Path, backup_dir: Path, *, now: datetime | None = None) -> Restored:
+    """`restore_last_backup`, also saying where the replaced file was kept."""
     db_path = Path(db_path)
     for candidate in list_backups(backup_dir):
         try:
@@ -323,17 +450,18 @@ def restore_last_backup(db_path: Path, backup_dir: Path, *, now: datetime | None
         except StorageError:
             log.warning("Skipping unreadable backup %s", candidate)
             continue
-        if db_path.exists():
-            move_aside(db_path, "replaced", now)
+        replaced = move_aside(db_path, "replaced", now) if db_path.exists() else None
         for companion in ("-wal", "-shm"):  # a stale WAL must never replay onto a backup
             extra = db_path.with_name(db_path.name + companion)
             if extra.exists():
                 extra.rename(extra.with_name(f"{extra.name}.replaced-{_stamp(now)}"))
         tmp = db_path.with_name(db_path.name + ".restoring")
         shutil.copy2(candidate, tmp)
+        _check_with_server_first(tmp)
         tmp.replace(db_path)
         log.info("Restored %s from %s", db_path, candidate)
-        return candidate
+        mark_handled(damaged_copies(db_path))
+        return Restored(candidate, replaced)
     raise StorageError(
         f"no usable backup in {backup_dir}",
         user_message="There is no automatic backup to restore yet.",

@@ -1,17 +1,48 @@
-"""Drafts (one per thread, saved as the user types) and reply templates."""
+"""Drafts (one per thread, saved as the user types) and reply templates.
+
+A draft follows its thread through a merge (a late parent post joins two
+conversations): the merge is recorded, so a save still on its way for the
+thread that went saves into the one that stayed, and text the editor never
+saw is never overwritten by what it has now.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from app.core import models as m
 from app.storage import convert
 from app.storage import tables as t
 from app.storage.tables import utcnow
 
+MERGE_GAP = "\n\n"
 
-def save_draft(thread_id: int, text: str, template_id: int | None = None) -> m.Draft | None:
-    """Upsert the thread's draft; blank text deletes it (returns None). Call in a transaction."""
+
+class Overwrite:
+    """`seen` left out: the caller owns the draft outright (tools, tests, the crash worker)."""
+
+
+OVERWRITE = Overwrite()
+
+
+def save_draft(thread_id: int, text: str, template_id: int | None = None, *,
+               seen: datetime | Overwrite | None = OVERWRITE) -> m.Draft | None:
+    """Upsert the thread's draft; blank text deletes it (returns None). Call in a transaction.
+
+    `thread_id` may name a thread merged away since: the draft goes to the one that
+    stayed. `seen`: the `updated_at` of the stored draft the editor last showed or
+    wrote (None: it saw none). When the stored draft changed since (a merge moved
+    text in), nothing of it is lost: text the editor does not hold is kept in front
+    of the editor's, and a blank editor deletes nothing. The returned draft then
+    differs from `text`, so the composer can show all of it.
+    """
+    thread_id = surviving_thread(thread_id)
+    row = t.Draft.get_or_none(t.Draft.thread == thread_id)
+    if not isinstance(seen, Overwrite) and row is not None and row.updated_at != seen:
+        if not text.strip():
+            return convert.draft(row)  # never delete text the editor never showed
+        text = _keep_both(row.text, text)
     if not text.strip():
         t.Draft.delete().where(t.Draft.thread == thread_id).execute()
         return None
@@ -25,6 +56,50 @@ def save_draft(thread_id: int, text: str, template_id: int | None = None) -> m.D
         .execute()
     )
     return get_draft(thread_id)
+
+
+def _keep_both(stored: str, typed: str) -> str:
+    """The stored draft and the editor's text, without losing or repeating either."""
+    if stored.strip() in typed:
+        return typed  # the editor already holds it (typing went on after the merge)
+    if typed.strip() in stored:
+        return stored  # a fragment of what is stored: the stored text wins
+    return f"{stored.rstrip()}{MERGE_GAP}{typed.lstrip()}"
+
+
+def surviving_thread(thread_id: int) -> int:
+    """The thread `thread_id` was merged into (following every later merge), or itself.
+
+    A thread that exists is itself: SQLite may hand a merged-away thread's id to a
+    new conversation, and that one's drafts must stay its own.
+    """
+    seen_ids = {thread_id}
+    while not t.Thread.select().where(t.Thread.id == thread_id).exists():
+        row = t.ThreadMerge.get_or_none(t.ThreadMerge.source_id == thread_id)
+        if row is None or row.target_id in seen_ids:
+            return thread_id
+        thread_id = row.target_id
+        seen_ids.add(thread_id)
+    return thread_id
+
+
+def merge_drafts(source_id: int, target_id: int) -> None:
+    """Thread `source` is being merged into `target`: its draft goes along, and the merge
+    is recorded for saves still on their way. Both drafts are kept when both exist; the
+    result is newer than either, so an editor that saw one of them keeps the other."""
+    t.ThreadMerge.replace(source_id=source_id, target_id=target_id, merged_at=utcnow()).execute()
+    t.ThreadMerge.update(target_id=target_id).where(t.ThreadMerge.target_id == source_id).execute()
+    src = t.Draft.get_or_none(t.Draft.thread == source_id)
+    if src is None:
+        return
+    dst = t.Draft.get_or_none(t.Draft.thread == target_id)
+    if dst is None:
+        t.Draft.update(thread=target_id, updated_at=utcnow()).where(t.Draft.id == src.id).execute()
+        return
+    dst.text = f"{dst.text.rstrip()}{MERGE_GAP}{src.text.lstrip()}".strip()
+    dst.updated_at = utcnow()
+    dst.save()
+    src.delete_instance()
 
 
 def get_draft(thread_id: int) -> m.Draft | None:

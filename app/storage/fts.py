@@ -109,6 +109,15 @@ def search_words(text: str) -> list[str]:
     return _WORD.findall(text)[:MAX_TOKENS]
 
 
+def search_symbols(text: str) -> list[str]:
+    """The pieces of a search box the tokenizer drops: emoji, "!!!", "#1" without its word.
+
+    FTS5 indexes words only, so a search for "🍰" alone used to filter nothing and
+    showed every conversation; these pieces are matched as plain text instead.
+    """
+    return [piece for piece in text.split() if not _WORD.search(piece)][:MAX_TOKENS]
+
+
 def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
     """A safe MATCH expression: every word quoted (AND-ed), the last one as a prefix.
 

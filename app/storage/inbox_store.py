@@ -18,7 +18,9 @@ from typing import Any
 import peewee
 
 from app.core import models as m
+from app.core.clean_text import clean_error
 from app.core.ports import Scorer, ThreadQuery
+from app.core.reports import Report, ReportRequest
 from app.storage import (
     accounts,
     contacts,
@@ -44,12 +46,14 @@ from app.storage.database import (
 )
 from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
+from app.storage.sync_store import SyncWorkStore
 
 S = m.ThreadStatus
 
 
-class SqliteInboxStore:
+class SqliteInboxStore(SyncWorkStore):
     """InboxStore over peewee (SQLite file by default; any bound peewee database works)."""
 
     def __init__(self, db: peewee.Database, *, verified: bool = True) -> None:
@@ -131,7 +135,7 @@ class SqliteInboxStore:
     ) -> m.Account:
         given = {
             "state": state.value if state is not None else None,
-            "last_error": last_error,
+            "last_error": None if last_error is None else clean_error(last_error),
             "display_name": display_name,
             "handle": handle,
             "max_chars": max_chars,
@@ -232,6 +236,11 @@ class SqliteInboxStore:
             return thread_queries.wake_due(now)
 
     @translated
+    def report(self, request: ReportRequest) -> Report:
+        """The Reports figures for one period (reads only; safe on any reader thread)."""
+        return load_report(self._db, request)
+
+    @translated
     def correct_label(
         self, post_id: int, label: m.SentimentLabel | None
     ) -> m.SentimentLabel | None:
@@ -273,11 +282,20 @@ class SqliteInboxStore:
 
     @translated
     def save_draft(
-        self, thread_id: int, text: str, template_id: int | None = None
+        self, thread_id: int, text: str, template_id: int | None = None, *,
+        seen: datetime | drafts.Overwrite | None = drafts.OVERWRITE,
     ) -> m.Draft | None:
-        """Keep what the user typed; blank text removes the draft (returns None)."""
+        """Keep what the user typed; blank text removes the draft (returns None).
+
+        `seen`: see drafts.save_draft (a merged-away thread's draft follows it; text
+        the editor never showed is kept)."""
         with write_transaction(self._db):
-            return drafts.save_draft(thread_id, text, template_id)
+            return drafts.save_draft(thread_id, text, template_id, seen=seen)
+
+    @translated
+    def surviving_thread(self, thread_id: int) -> int:
+        """The thread `thread_id` was merged into by a late parent post, or itself."""
+        return drafts.surviving_thread(thread_id)
 
     @translated
     def get_draft(self, thread_id: int) -> m.Draft | None:
@@ -378,8 +396,8 @@ class SqliteInboxStore:
             return outbox.delete(item_id)
 
     @contextmanager
-    def sending_lock(self, account_id: int) -> Iterator[bool]:
-        """Held while one process sends this account's replies; yields whether it is ours.
+    def sending_lock(self, account_id: int) -> Iterator[int]:
+        """Held while one process sends this account's replies; yields a core `SendLock`.
 
         Beside the database file, so every process on that file shares it. A
         database with no file (in memory) belongs to one process, which needs none.

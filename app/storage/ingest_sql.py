@@ -18,6 +18,7 @@ from typing import Any
 import peewee
 
 from app.core import models as m
+from app.storage import drafts
 from app.storage import tables as t
 from app.storage.convert import LABEL_RANK, media_json
 from app.storage.database import is_sqlite
@@ -304,13 +305,5 @@ def move_thread(source_id: int, target_id: int) -> None:
         db().execute_sql(
             f"UPDATE {table} SET thread_id = {p} WHERE thread_id = {p}", (target_id, source_id)
         )
-    src_draft = t.Draft.get_or_none(t.Draft.thread == source_id)
-    if src_draft is not None:
-        dst_draft = t.Draft.get_or_none(t.Draft.thread == target_id)
-        if dst_draft is None:
-            t.Draft.update(thread=target_id).where(t.Draft.id == src_draft.id).execute()
-        else:  # never lose typed text
-            dst_draft.text = f"{dst_draft.text}\n\n{src_draft.text}".strip()
-            dst_draft.save()
-            src_draft.delete_instance()
+    drafts.merge_drafts(source_id, target_id)  # never lose typed text, even mid-save
     db().execute_sql(f"DELETE FROM thread WHERE id = {p}", (source_id,))

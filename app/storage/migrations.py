@@ -17,7 +17,7 @@ import peewee
 from app.core.errors import StorageError
 from app.core.sentiment_version import RULES_VERSION
 from app.storage.fts import create_fts, replace_triggers
-from app.storage.tables import ALL_TABLES, DbMeta, Thread
+from app.storage.tables import ALL_TABLES, DbMeta, SyncJob, Thread, ThreadMerge
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,35 @@ def _v3_angriest_indexes(db: peewee.Database) -> None:
     db.execute_sql('DROP INDEX IF EXISTS "thread_worst_rank_worst_compound_last_activity"')
 
 
+def _v4_durable_sync(db: peewee.Database) -> None:
+    """Sync work is written down before it runs (sync_job), and each thread remembers when
+    it was last re-read (thread.checked_at), so the refresh reaches every open one."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+    from playhouse.migrate import migrate as run_steps
+
+    from app.storage.tables import UTCDateTimeField
+
+    db.create_tables([SyncJob], safe=True)
+    columns = {c.name for c in db.get_columns(Thread._meta.table_name)}
+    if "checked_at" not in columns:
+        migrator = (SqliteMigrator(db) if isinstance(db, peewee.SqliteDatabase)
+                    else PostgresqlMigrator(db))
+        run_steps(migrator.add_column(Thread._meta.table_name, "checked_at",
+                                      UTCDateTimeField(null=True)))
+
+
+def _v5_thread_merges(db: peewee.Database) -> None:
+    """Merges are recorded, so a draft saved for a thread merged away a moment ago
+    lands in the thread that stayed (it failed on the foreign key before)."""
+    db.create_tables([ThreadMerge], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     (1, _v1_initial),
     (2, _v2_bulk_fts),
     (3, _v3_angriest_indexes),
+    (4, _v4_durable_sync),
+    (5, _v5_thread_merges),
 ]
 
 

@@ -11,11 +11,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.core import models as m
+from app.core.clean_text import clean_error
 from app.storage import convert
 from app.storage import tables as t
 from app.storage.tables import utcnow
 
 St = m.OutboxState
+KNOWN_REPLIES = "known_replies"  # payload key: see `known_replies`
 
 ALLOWED: dict[St, tuple[St, ...]] = {
     St.SENDING: (St.QUEUED, St.FAILED),  # a failed item may be picked up again directly
@@ -44,6 +46,8 @@ def enqueue(
     if existing is not None:
         return convert.outbox_item(existing)
     thread = t.Thread.get_by_id(thread_id)
+    extra = dict(payload or {})
+    extra.setdefault(KNOWN_REPLIES, known_replies(thread_id, parent_remote_id))
     row = t.OutboxItem.create(
         account=thread.account_id,
         thread=thread_id,
@@ -51,11 +55,32 @@ def enqueue(
         text=text,
         idempotency_key=idempotency_key,
         template_id=template_id,
-        payload=json.dumps(dict(payload or {}), ensure_ascii=False),
+        payload=json.dumps(extra, ensure_ascii=False),
     )
     if drop_draft:
         t.Draft.delete().where(t.Draft.thread == thread_id).execute()
     return convert.outbox_item(row)
+
+
+def known_replies(thread_id: int, parent_remote_id: str) -> list[str]:
+    """The shop's replies under this parent that exist before a new one is queued.
+
+    Recorded with the item, so after an unclear send an older reply with the same
+    words is never taken for the new one (Mastodon cannot look up by key).
+    """
+    own = (
+        t.Post.select(t.Post.remote_id)
+        .where(
+            (t.Post.thread == thread_id)
+            & (t.Post.parent_remote_id == parent_remote_id)
+            & (t.Post.is_own == True)  # noqa: E712 (peewee builds SQL from ==)
+        )
+    )
+    sent = t.OutboxItem.select(t.OutboxItem.remote_id).where(
+        (t.OutboxItem.parent_remote_id == parent_remote_id)
+        & t.OutboxItem.remote_id.is_null(False)
+    )
+    return sorted({r.remote_id for r in own} | {r.remote_id for r in sent})
 
 
 def transition(
@@ -76,7 +101,7 @@ def transition(
         row.attempts += 1
         row.last_error = ""
     elif new_state == St.FAILED:
-        row.last_error = error
+        row.last_error = clean_error(error)
     elif new_state == St.SENT:
         row.sent_at = utcnow()
         row.remote_id = remote_id

@@ -109,6 +109,29 @@ class SyncCursor(BaseModel):
         indexes = ((("account", "name"), True),)
 
 
+class SyncJob(BaseModel):
+    """Work a sync wrote down before doing it, so an interrupted sync is finished later.
+
+    kind "conversation": fetch the conversation around the post `remote_id`. Written
+    in the transaction that stores the mentions page; deleted in the one that stores
+    the conversation. `attempts` / `not_before` back off from one that keeps failing.
+    """
+
+    account = peewee.ForeignKeyField(
+        Account, on_delete="CASCADE", backref="sync_jobs", index=False
+    )  # indexed by (account, kind, remote_id)
+    kind = peewee.CharField()
+    remote_id = peewee.CharField()
+    attempts = peewee.IntegerField(default=0)
+    not_before = UTCDateTimeField(null=True)
+    last_error = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "sync_job"
+        indexes = ((("account", "kind", "remote_id"), True),)
+
+
 class Contact(BaseModel):
     """A customer. `key` is stable across servers: the DID on Bluesky, the acct on Mastodon."""
 
@@ -146,6 +169,7 @@ class Thread(BaseModel):
     last_customer_at = UTCDateTimeField(null=True)
     last_own_at = UTCDateTimeField(null=True)
     is_demo = peewee.BooleanField(default=False)
+    checked_at = UTCDateTimeField(null=True)  # last re-read from the server (refresh order)
 
     class Meta:
         indexes = (
@@ -217,6 +241,18 @@ class Draft(BaseModel):
     updated_at = UTCDateTimeField(default=utcnow)
 
 
+class ThreadMerge(BaseModel):
+    """Where a thread went when a late parent merged it into another one: a draft save
+    still on its way for the thread that went lands in the one that stayed."""
+
+    source_id = peewee.IntegerField(primary_key=True)  # the thread that went (no FK: gone)
+    target_id = peewee.IntegerField(index=True)
+    merged_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "thread_merge"
+
+
 class Template(BaseModel):
     kind = peewee.CharField()  # thanks / apology / answer / hello
     title = peewee.CharField()
@@ -254,10 +290,12 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     DbMeta,
     Account,
     SyncCursor,
+    SyncJob,
     Contact,
     Thread,
     Post,
     Draft,
     Template,
     OutboxItem,
+    ThreadMerge,
 )

@@ -18,7 +18,7 @@ from app.core.ports import ThreadQuery
 from app.storage import convert
 from app.storage import tables as t
 from app.storage.database import database_proxy, is_sqlite
-from app.storage.fts import FTS_TABLE, fts_query, search_words
+from app.storage.fts import FTS_TABLE, fts_query, search_symbols, search_words
 from app.storage.post_queries import CHUNK
 
 # Above this many matching posts, walk threads newest first and stop at the page
@@ -67,6 +67,12 @@ def folder_condition(
 
 def search_condition(text: str) -> peewee.Expression | None:
     """Threads with a post matching `text` (FTS5 on SQLite, LIKE elsewhere)."""
+    symbols = search_symbols(text)
+    if symbols:  # emoji and the like are not in the word index: match them as text
+        by_words = search_condition(" ".join(search_words(text))) if search_words(text) \
+            else None
+        in_text = _all_in_text(symbols)
+        return in_text if by_words is None else in_text & by_words
     if is_sqlite():
         match = fts_query(text)
         if match is None:
@@ -89,6 +95,16 @@ def search_condition(text: str) -> peewee.Expression | None:
             | t.Post.author_handle.contains(word)
             | t.Post.author_name.contains(word)
         )
+        cond = one if cond is None else cond & one
+    assert cond is not None
+    return t.Thread.id.in_(t.Post.select(t.Post.thread).where(cond & ~t.Post.deleted))
+
+
+def _all_in_text(pieces: list[str]) -> peewee.Expression:
+    """Threads with a post whose text holds every piece (a scan: only for rare searches)."""
+    cond: peewee.Expression | None = None
+    for piece in pieces:
+        one = t.Post.text.contains(piece)
         cond = one if cond is None else cond & one
     assert cond is not None
     return t.Thread.id.in_(t.Post.select(t.Post.thread).where(cond & ~t.Post.deleted))

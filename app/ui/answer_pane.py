@@ -13,10 +13,18 @@ import logging
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolButton
 
-from app.core.models import Account, Folder, Template, ThreadRow, ThreadStatus
+from app.core.models import (
+    Account,
+    Folder,
+    OutboxItem,
+    StoredPost,
+    Template,
+    ThreadRow,
+    ThreadStatus,
+)
 from app.ui.answer_services import AnswerServices
 from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
@@ -30,6 +38,7 @@ QToolButton#threadAction { border: 1px solid #D0D5DB; border-radius: 6px; paddin
     background: #FFFFFF; color: #1F2328; }
 QToolButton#threadAction:hover { background: #F3F5F7; }
 QToolButton#threadAction:disabled { color: #9AA1A9; }
+QToolButton#threadAction:focus { border: 2px solid #2F6FDB; padding: 3px 9px; }
 QToolButton#threadAction::menu-indicator { image: none; width: 0; }
 """
 
@@ -54,6 +63,8 @@ class AnswerPane(QObject):
         self._build_menu()
         self._connect()
         window.installEventFilter(self)
+        self.composer.editor.installEventFilter(self)
+        self.history.note.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.flush)  # type: ignore[attr-defined]
@@ -81,6 +92,19 @@ class AnswerPane(QObject):
         self.snooze_button.setMenu(self.actions.snooze_menu(self.snooze_button))
         self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.undo_button = self._header_button(self.actions.undo_action, "Undo")
+        self.actions.undo_action.changed.connect(self._name_undo)
+        self._name_undo()
+
+    def _name_undo(self) -> None:
+        """The header's Undo says what it undoes, and whose conversation when not this one."""
+        stack = self.actions.stack
+        command = stack.command(stack.index() - 1) if stack.canUndo() else None
+        what = stack.undoText()
+        open_id = self.pane.thread.id if self.pane.thread is not None else None
+        elsewhere = command is not None and getattr(command, "thread_id", None) != open_id
+        self.undo_button.setText(f"Undo {what.split(':')[0].lower()} ({what.split(': ')[-1]})"
+                                 if elsewhere and what else "Undo")
+        self.undo_button.setToolTip(f"Undo {what} (U)" if what else "Nothing to undo")
 
     def _header_button(self, action: QAction, text: str) -> QToolButton:
         button = QToolButton(self.pane)
@@ -116,9 +140,11 @@ class AnswerPane(QObject):
     def _connect(self) -> None:
         w = self.window
         w.thread_opened.connect(self.on_thread_opened)  # type: ignore[attr-defined]
+        w.thread_merged.connect(self.on_thread_merged)  # type: ignore[attr-defined]
         self.actions.thread_changed.connect(self._on_status_changed)
         self.actions.message.connect(self._status_message)
         self.composer.replied.connect(self._on_replied)
+        self.composer.sender.state.connect(self._on_reply_state)
         self.composer.edit_templates_requested.connect(self.open_templates)
         self.composer.draft_presence_changed.connect(self._on_draft_presence)
         self.history.open_thread_requested.connect(self.open_thread)
@@ -134,8 +160,50 @@ class AnswerPane(QObject):
         self.composer.set_thread(thread, posts, account)
         self.history.show_thread(thread, posts)
         self.actions.set_thread(thread)
+        self._name_undo()
         if account is None:
             self._load_accounts()
+        self.refresh_conversation(thread.id, thread, posts)
+
+    def refresh_conversation(self, thread_id: int, row: ThreadRow | None = None,
+                             posts: list[StoredPost] | None = None) -> None:
+        """Re-read the open conversation with the shop's replies still in the outbox, so a
+        reply shows (and the header says Replied) the moment it is queued."""
+        store = self.services.store
+
+        def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
+            return (row or store.thread(thread_id),
+                    posts if posts is not None else store.thread_posts(thread_id),
+                    store.outbox_items(thread_id=thread_id))
+
+        def show(result: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
+            fresh, fresh_posts, pending = result
+            open_now = self.pane.thread
+            if fresh is None or open_now is None or open_now.id != thread_id:
+                return
+            have = {p.post.remote_id for p in fresh_posts}
+            if posts is not None and all(i.remote_id in have for i in pending):
+                return  # just opened, nothing waiting: already shown as it is
+            self.pane.show_thread(fresh, fresh_posts, pending)
+            self.composer.posts = list(fresh_posts)
+
+        self.services.runner.run(read, show, name="read conversation")
+
+    def _on_reply_state(self, item: OutboxItem | None) -> None:
+        """A reply went out: its post is stored now, show it in place of the pending one."""
+        thread = self.pane.thread
+        if item is None or thread is None or item.thread_id != thread.id:
+            return
+        shown = next((p for p in self.pane.pending if p.id == item.id), None)
+        if shown is not None and shown.state is not item.state:
+            self.refresh_conversation(thread.id)
+
+    def on_thread_merged(self, old_id: int, thread: ThreadRow) -> None:
+        """The open thread joined `thread`: the composer carries on there, text intact."""
+        posts = list(self.pane.posts)
+        self.composer.follow_merge(old_id, thread, posts)
+        self.history.show_thread(thread, posts)
+        self.actions.set_thread(thread)
 
     def _account(self, account_id: int) -> Account | None:
         known = self.accounts or list(getattr(self.window, "accounts", []))
@@ -180,13 +248,19 @@ class AnswerPane(QObject):
         elif fits:
             model.insert_threads([row])
         if self.pane.thread is not None and self.pane.thread.id == row.id:
-            self.pane.show_thread(row, self.pane.posts)
+            self.pane.show_thread(row, self.pane.posts, self.pane.pending)
         self.window.refresh_side()  # type: ignore[attr-defined]
 
     def _on_replied(self, row: ThreadRow) -> None:
-        """Replied threads stay in view until the owner moves on, so "Sent" can be seen."""
+        """Replied threads stay in view until the owner moves on, so "Sent" can be seen.
+
+        Focus goes back to the list, so the next j/k moves instead of typing "jk"."""
+        if self.composer.editor.hasFocus():
+            self.leave_to_list()
         self.window.thread_model.update_thread(row)  # type: ignore[attr-defined]
         self.actions.set_thread(row)
+        if self.pane.thread is not None and self.pane.thread.id == row.id:
+            self.refresh_conversation(row.id, row)
         self.window.refresh_side()  # type: ignore[attr-defined]
 
     def _on_draft_presence(self, thread_id: int, present: bool) -> None:
@@ -209,7 +283,8 @@ class AnswerPane(QObject):
             menu.popup(self.snooze_button.mapToGlobal(below))
 
     def open_templates(self) -> TemplatesDialog:
-        dialog = TemplatesDialog(self.services, self.window)
+        account = self.composer.account or (self.accounts[0] if self.accounts else None)
+        dialog = TemplatesDialog(self.services, self.window, account=account)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.templates_changed.connect(self.composer.set_templates)
         dialog.show()
@@ -235,9 +310,17 @@ class AnswerPane(QObject):
         self.composer.saver.flush()
         self.history.save_note()
 
+    def leave_to_list(self) -> None:
+        self.window.thread_view.setFocus(Qt.FocusReason.ShortcutFocusReason)  # type: ignore[attr-defined]
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.flush()
+        if watched in (self.composer.editor, self.history.note) and isinstance(
+                event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Escape:
+            self.leave_to_list()  # Esc leaves the reply or the note (both are kept)
+            return True
         return super().eventFilter(watched, event)
 
 

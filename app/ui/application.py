@@ -15,6 +15,10 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.ui.app_style import apply_style
 
+# The .desktop file's name without ".desktop" (packaging/deb.py installs it under this
+# name): Wayland docks match windows by it, and notifications take its icon.
+DESKTOP_FILE_NAME = "app.shopkeep.Shopkeep"
+
 _LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
     QtMsgType.QtInfoMsg: logging.INFO,
@@ -37,7 +41,7 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName("Shopkeep")
     app.setOrganizationName("Shopkeep")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("shopkeep")
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
     apply_style(app)
     return app
 

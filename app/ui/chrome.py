@@ -8,9 +8,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusB
 from app.core.models import Account, AccountState
 from app.ui import theme
 from app.ui.folder_model import STATE_WORDS
+from app.ui.plain_tip import plain_tip
 
 DEMO_TEXT = ("You are looking at demo data. Add your Mastodon or Bluesky account to see "
              "your own mentions.")
+MIXED_TEXT = ("The demo shop's conversations are shown beside your own. Remove them when "
+              "you no longer need them.")
+NO_ACCOUNT_TEXT = ("No account yet. Add your Mastodon or Bluesky account to see your "
+                   "mentions here.")
 
 
 class DemoBanner(QFrame):
@@ -39,6 +44,17 @@ class DemoBanner(QFrame):
         self.remove_button.clicked.connect(self.remove_demo_clicked)
         layout.addWidget(self.add_button)
         layout.addWidget(self.remove_button)
+
+    def show_state(self, demo: bool, own_accounts: bool) -> None:
+        """Demo only; demo beside real accounts; nothing at all (never a dead end)."""
+        if own_accounts and not demo:
+            self.setVisible(False)
+            return
+        self.label.setText(DEMO_TEXT if demo and not own_accounts
+                           else MIXED_TEXT if demo else NO_ACCOUNT_TEXT)
+        self.add_button.setVisible(not own_accounts)
+        self.remove_button.setVisible(demo)
+        self.setVisible(True)
 
 
 class AccountStatusBar(QStatusBar):
@@ -71,6 +87,7 @@ class AccountStatusBar(QStatusBar):
         self.labels_by_account: dict[int, QLabel] = {}
         self.sign_in_buttons: dict[int, QPushButton] = {}
         self._progress: dict[int, str] = {}
+        self._reach: dict[int, tuple[str, bool]] = {}  # account -> (words, older still coming)
 
     def set_accounts(self, accounts: list[Account]) -> None:
         if accounts == self._shown:
@@ -96,7 +113,7 @@ class AccountStatusBar(QStatusBar):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setProperty("who", f"{theme.NETWORK_NAMES[account.network]} {account.handle}")
             label.setProperty("stateWords", self._state_words(account))
-            label.setToolTip(account.last_error or STATE_WORDS[account.state])
+            label.setToolTip(plain_tip(account.last_error or STATE_WORDS[account.state]))
             self.labels_by_account[account.id] = label
             self._show_text(account.id)
             dot = QLabel("●", self._accounts)
@@ -116,7 +133,7 @@ class AccountStatusBar(QStatusBar):
                 button.setObjectName("signInAgain")
                 button.setFlat(True)
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
-                button.setToolTip(f"Open Accounts to sign {account.handle} in again")
+                button.setToolTip(plain_tip(f"Open Accounts to sign {account.handle} in again"))
                 button.clicked.connect(
                     lambda _c=False, i=account.id: self.sign_in_requested.emit(i))
                 row.addWidget(button)
@@ -137,11 +154,24 @@ class AccountStatusBar(QStatusBar):
             self._progress.pop(account_id, None)
         self._show_text(account_id)
 
+    def set_account_reach(self, account_id: int, words: str, *, still_coming: bool) -> None:
+        """How far back the inbox goes: in the tooltip, and beside the state while older
+        mentions are still coming in."""
+        self._reach[account_id] = (words, still_coming)
+        self._show_text(account_id)
+
     def _show_text(self, account_id: int) -> None:
         label = self.labels_by_account.get(account_id)
         if label is None:
             return
         words = self._progress.get(account_id) or str(label.property("stateWords"))
+        reach, coming = self._reach.get(account_id, ("", False))
+        if reach and coming and account_id not in self._progress:
+            words = f"{words} · {reach}"
+        if reach and not label.property("baseTip"):
+            label.setProperty("baseTip", label.toolTip())
+        if reach:
+            label.setToolTip(f"{label.property('baseTip')}\n{reach}")
         label.setText(f"{label.property('who')}: {words}")
         label.setAccessibleName(label.text())
 

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 
 from app.core.models import (
     Account,
+    Draft,
     Network,
     OutboxItem,
+    OutboxState,
     StoredPost,
     Template,
     ThreadRow,
+    ThreadStatus,
 )
 from app.core.templates import FillContext
 from app.ui import compose_logic as logic
@@ -36,8 +39,10 @@ from app.ui import theme
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar
 from app.ui.draft_saver import DraftSaver
+from app.ui.elided_label import ElidedLabel
 from app.ui.reply_sender import Outgoing, ReplySender
 
+DEMO_WORDS = "Demo data: replies are not sent. Add your account to answer customers."
 LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
 
 
@@ -58,6 +63,7 @@ class Composer(QFrame):
         self.setObjectName("composer")
         self.setStyleSheet(STYLE)
         self.thread: ThreadRow | None = None
+        self._reply_item: OutboxItem | None = None  # this thread's latest outbox reply
         self.posts: list[StoredPost] = []
         self.account: Account | None = None
         self.target: StoredPost | None = None
@@ -68,6 +74,7 @@ class Composer(QFrame):
         self.saver = DraftSaver(services.store, services.runner, self)
         self.saver.presence_changed.connect(self.draft_presence_changed)
         self.saver.failed.connect(self._show_note)
+        self.saver.reconciled.connect(self._on_reconciled)
         self.sender = ReplySender(services, self)
         self.sender.scripted.connect(self._on_scripted)
         self.sender.queued.connect(self._on_queued)
@@ -77,6 +84,9 @@ class Composer(QFrame):
         self._count_timer = QTimer(self, singleShot=True)
         self._count_timer.timeout.connect(self._update_count)
         self.setEnabled(False)
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(policy.Policy.Maximum)  # spare height goes to the conversation
+        self.setSizePolicy(policy)
 
     # -- construction ---------------------------------------------------------
 
@@ -85,14 +95,16 @@ class Composer(QFrame):
         col.setContentsMargins(16, 10, 16, 12)
         col.setSpacing(8)
         top = QHBoxLayout()
-        self.title = QLabel("Reply", self)
+        self.title = ElidedLabel("Reply", self)
         self.title.setObjectName("composerTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         top.addWidget(self.title, 1)
         self.picker = QComboBox(self)
         self.picker.setObjectName("templatePicker")
         self.picker.setAccessibleName("Canned replies")
-        self.picker.setMinimumWidth(260)
+        self.picker.setPlaceholderText("Canned replies…")
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(18)  # its width never follows a template title
         self.picker.activated.connect(self._on_picked)
         top.addWidget(self.picker)
         self.edit_templates = QToolButton(self)
@@ -127,7 +139,7 @@ class Composer(QFrame):
         self.editor.setAccessibleName("Reply text")
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(96)
-        self.editor.setMaximumHeight(170)
+        self.editor.setMaximumHeight(150)
         self.editor.textChanged.connect(self._on_text_changed)
         col.addWidget(self.editor)
 
@@ -139,7 +151,8 @@ class Composer(QFrame):
         self.reason = QLabel(self)
         self.reason.setObjectName("sendReason")
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
-        bottom.addWidget(self.reason)
+        self.reason.setWordWrap(True)  # a long reason wraps; it never widens the pane
+        bottom.addWidget(self.reason, 2)
         self.counter = QLabel(self)
         self.counter.setObjectName("charCounter")
         self.counter.setAccessibleName("Characters used")
@@ -191,12 +204,59 @@ class Composer(QFrame):
         self._update_count()
 
     def _on_draft(self, token: int, draft: object) -> None:
-        if token != self._token:
+        if token != self._token or not isinstance(draft, Draft) or self.thread is None:
             return
-        if draft is not None and not self.editor.toPlainText():
-            self.template_id = getattr(draft, "template_id", None)
-            self._set_text(getattr(draft, "text", ""))
+        if not self.editor.toPlainText():
+            self.template_id = draft.template_id
+            self._set_text(draft.text)
             self.editor.moveCursor(QTextCursor.MoveOperation.End)
+            self.saver.mark_seen(self.thread.id, draft)
+        elif self._surround(self.editor.toPlainText(), draft.text):
+            self.saver.mark_seen(self.thread.id, draft)
+        # else: the editor holds text the draft lacks and the other way round; the
+        # next save keeps both (the store never overwrites a draft the editor lacks)
+
+    def follow_merge(self, old_id: int, thread: ThreadRow, posts: list[StoredPost]) -> None:
+        """The open conversation was merged into `thread` by a sync (a late parent post):
+        keep the editor's text and cursor as they are and carry on in `thread`."""
+        if self.thread is None or self.thread.id != old_id:
+            return
+        self.saver.follow(old_id, thread.id)
+        self.saver.flush()  # lands in `thread`; the store keeps whatever the merge moved
+        self._token += 1
+        token = self._token
+        self.thread, self.posts = thread, list(posts)
+        self.target = logic.reply_target(posts) or self.target
+        self.saver.load(thread.id, lambda draft: self._on_draft(token, draft))
+        self.sender.watch(thread.id)
+
+    def _on_reconciled(self, thread_id: int, sent: str, draft: object) -> None:
+        """The store kept more than the text sent (a draft this editor had not shown)."""
+        if self.thread is None or not isinstance(draft, Draft):
+            return
+        if self.thread.id not in (thread_id, draft.thread_id):
+            return
+        if not self._surround(sent, draft.text):
+            self._show_note("This reply's saved draft had more text; it is kept in Drafts.")
+
+    def _surround(self, held: str, whole: str) -> bool:
+        """Add what `whole` has around `held` to the editor (which shows `held`, maybe
+        typed on since) without moving the cursor: never swap text under it."""
+        core = held.strip()
+        at = whole.find(core) if core else -1
+        if at < 0:
+            return False
+        current = self.editor.toPlainText()
+        before, after = whole[:at], whole[at + len(core):]
+        if before and not current.startswith(before):
+            cursor = QTextCursor(self.editor.document())
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            cursor.insertText(before)
+        if after and not current.endswith(after):
+            cursor = QTextCursor(self.editor.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(after)
+        return True
 
     def clear_thread(self) -> None:
         self.saver.flush()
@@ -218,40 +278,63 @@ class Composer(QFrame):
         ranked = logic.rank_templates(self.templates, kind, logic.customer_texts(self.posts))
         self.suggested = ranked[0] if ranked and ranked[0].kind.value == kind else None
         why = logic.WHY_WORDS[kind]
-        if self.suggested is not None:
+        if self.already_answered():
+            # "Use it" here invited a second reply to a post the shop had answered
+            self.suggestion_text.setText(
+                f"You have answered {self._first_name()}'s latest post. Anything you send "
+                "now is a second reply.")
+            self.use_button.setVisible(False)
+        elif self.suggested is not None:
             self.suggestion_text.setText(
                 f"{why}, so {logic.KIND_WORDS[kind]} fits. "
                 f"Suggested: “{self.suggested.title}”, filled in for {self._first_name()}.")
         else:
             self.suggestion_text.setText(f"{why}. Write {logic.KIND_WORDS[kind]} in your words.")
-        self.use_button.setVisible(self.suggested is not None)
+        self.use_button.setVisible(self.suggested is not None and not self.already_answered())
         self.suggestion.setProperty("kind", kind)
         self.suggestion.style().unpolish(self.suggestion)
         self.suggestion.style().polish(self.suggestion)
         self._fill_picker(ranked, kind)
 
+    def already_answered(self) -> bool:
+        """The thread is Replied, a reply to it waits in the outbox (it stays in Needs reply
+        until the server has it), or the shop posted after the customer's latest post."""
+        if self.thread is not None and self.thread.status is ThreadStatus.REPLIED:
+            return True
+        item = self._reply_item
+        if (self.thread is not None and item is not None and item.thread_id == self.thread.id
+                and item.state is not OutboxState.FAILED):
+            return True
+        target = self.target
+        return target is not None and any(
+            p.is_own and p.post.created_at > target.post.created_at for p in self.posts)
+
     def _first_name(self) -> str:
         return self.target.post.author.first_name if self.target else "them"
 
     def _fill_picker(self, ranked: list[Template], kind: str) -> None:
+        """The same order in every conversation (kinds, then titles), so the owner learns
+        where each reply is; the suggested kind is marked, not moved. Titles start the
+        row, so typing "So" in the open list jumps to "Sorry…"."""
         self.picker.clear()
-        self.picker.addItem("Canned replies…", None)
+        order = {k: i for i, k in enumerate(KIND_TITLES)}
         last = None
-        for template in ranked:
+        for template in sorted(ranked, key=lambda t: (order.get(t.kind.value, 99),
+                                                      t.title.lower(), t.id)):
             if template.kind != last:
                 last = template.kind
-                title = KIND_TITLES[template.kind.value]
+                title = KIND_TITLES[template.kind.value].upper()
                 if template.kind.value == kind:
-                    title += "  (suggested)"
+                    title += "  · suggested"
                 self.picker.addItem(title, None)
                 item = self.picker.model().item(self.picker.count() - 1)  # type: ignore[attr-defined]
                 item.setEnabled(False)
-            self.picker.addItem("    " + template.title, template.id)
-        self.picker.setCurrentIndex(0)
+            self.picker.addItem(template.title, template.id)
+        self.picker.setCurrentIndex(-1)  # shows the placeholder, not a fake first row
 
     def _on_picked(self, index: int) -> None:
         template_id = self.picker.itemData(index)
-        self.picker.setCurrentIndex(0)
+        self.picker.setCurrentIndex(-1)
         template = next((t for t in self.templates if t.id == template_id), None)
         if template is not None:
             self.use_template(template)
@@ -312,6 +395,8 @@ class Composer(QFrame):
     def send_problem(self) -> str:
         if self.thread is None or self.target is None:
             return "Pick a conversation first."
+        if self.thread.is_demo or (self.account is not None and self.account.is_demo):
+            return DEMO_WORDS
         return logic.send_problem(self.editor.toPlainText(), self.length(),
                                   theme.NETWORK_NAMES[self.thread.network])
 
@@ -332,7 +417,8 @@ class Composer(QFrame):
             tip += f"; includes {check.prefix.strip()}, added in front automatically"
         self.counter.setToolTip(tip + ".")
         problem = self.send_problem() if self.thread else ""
-        self.reason.setText(problem if self.editor.toPlainText().strip() or not problem else "")
+        shown = problem if self.editor.toPlainText().strip() or problem == DEMO_WORDS else ""
+        self.reason.setText(shown)
         self.reason.setProperty("error", bool(problem and check.over))
         self.reason.style().unpolish(self.reason)
         self.reason.style().polish(self.reason)
@@ -383,11 +469,13 @@ class Composer(QFrame):
     def _on_queued(self, item: OutboxItem, row: ThreadRow | None) -> None:
         self._update_count()
         if self.thread is not None and item.thread_id == self.thread.id:
+            self._reply_item = item
             self.saver.discard(item.thread_id)
             self.template_id = None
             self._set_text("")
             if row is not None:
                 self.thread = row
+                self._refresh_suggestion()
         if row is not None:
             self.replied.emit(row)
         self.draft_presence_changed.emit(item.thread_id, False)
@@ -399,6 +487,10 @@ class Composer(QFrame):
     def _on_state(self, item: OutboxItem | None) -> None:
         network = self.thread.network if self.thread else Network.MASTODON
         self.outbox.show_item(item, network)
+        answered = self.already_answered()
+        self._reply_item = item
+        if self.already_answered() != answered:
+            self._refresh_suggestion()
 
     def refresh_outbox(self) -> None:
         """Re-read the reply state now (main.py may call this when the sender reports)."""

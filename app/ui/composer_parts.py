@@ -8,6 +8,8 @@ never wonders whether a customer got an answer.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
@@ -22,15 +24,17 @@ KIND_TITLES: dict[str, str] = {
     "hello": "Hellos",
 }
 NOTE_MS = 7000
+AGE_TICK_MS = 20_000
 
 STYLE = """
 QFrame#composer { background: #FFFFFF; border-top: 1px solid #E3E6EA; }
 QLabel#composerTitle { font-weight: 600; color: #1F2328; }
-QComboBox#templatePicker { padding: 4px 8px; border: 1px solid #D0D5DB; border-radius: 6px;
-    background: #FFFFFF; }
 QToolButton { border: 1px solid #D0D5DB; border-radius: 6px; padding: 4px 10px;
     background: #FFFFFF; }
 QToolButton:hover { background: #F3F5F7; }
+QToolButton:focus { border: 2px solid #2F6FDB; padding: 3px 9px; }
+QPushButton:focus { border: 2px solid #2F6FDB; }
+QPushButton#primaryButton:focus { border: 2px solid #163A80; }
 QFrame#suggestionBar { background: #EEF4FD; border: 1px solid #C9DBF6; border-radius: 7px; }
 QFrame#suggestionBar[kind="apology"] { background: #FDF1E8; border-color: #F1CDB1; }
 QFrame#suggestionBar[kind="thanks"] { background: #E9F6F1; border-color: #B9E2D3; }
@@ -66,13 +70,13 @@ STATE_WORDS: dict[OutboxState, str] = {
 }
 
 
-def describe(item: OutboxItem, network: Network) -> str:
+def describe(item: OutboxItem, network: Network, now: datetime | None = None) -> str:
     """The state of a reply as rich text (every variable part escaped)."""
     state = item.state
     if state is OutboxState.QUEUED and item.attempts and item.last_error:
         return "Waiting to send: " + html.escape(item.last_error)
     if state is OutboxState.SENT:
-        when = theme.format_age(item.sent_at) if item.sent_at else ""
+        when = theme.format_age(item.sent_at, now) if item.sent_at else ""
         text = "Sent" + (f" · {when} ago" if when and when != "now" else " just now")
         if item.url:
             href = html.escape(item.url, quote=True)
@@ -114,7 +118,16 @@ class OutboxStrip(QFrame):
         self._network = Network.MASTODON
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_MS)
         self._note_timer.timeout.connect(self._restore)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._ages = QTimer(self, interval=AGE_TICK_MS)  # "Sent just now" grows older
+        self._ages.timeout.connect(self.tick)
+        self._ages.start()
         self.show_item(None)
+
+    def tick(self) -> None:
+        """Say the sent reply's age as it is now (a passing note is left alone)."""
+        if self.item is not None and not self._note_timer.isActive():
+            self._restore()
 
     @property
     def state_text(self) -> str:
@@ -138,7 +151,7 @@ class OutboxStrip(QFrame):
             self.retry.hide()
             return
         self._item_id = item.id
-        self._paint(item.state.value, describe(item, self._network))
+        self._paint(item.state.value, describe(item, self._network, self.clock()))
         self.retry.setVisible(item.state is OutboxState.FAILED)
 
     def _paint(self, state: str, rich: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QMouseEvent,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -39,11 +41,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import SentimentLabel, StoredPost, ThreadRow
+from app.core.links import label_misleads, link_view
+from app.core.models import OutboxItem, OutboxState, SentimentLabel, StoredPost, ThreadRow
 from app.ui import theme
+from app.ui.elided_label import ElidedLabel
+from app.ui.plain_tip import plain_tip
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 MAX_DEPTH = 6
+VIEW_MIN_WIDTH = 280  # the conversation itself never gets narrower than this
+COMPOSER_SHARE = 45  # percent of the pane's height the composer may take at most
+PANE_MIN_WIDTH = 340  # header buttons and the composer's top row, without the side slot
 INDENT = 22
 MENTION_FILL = "#EEF4FD"
 # The chip's char format carries its post id here; clicking it emits `label_clicked`.
@@ -107,7 +115,7 @@ class ConversationView(QTextBrowser):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             tip = self.tooltip_at(event.pos())
             if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())
+                QToolTip.showText(event.globalPos(), plain_tip(tip), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -147,7 +155,8 @@ class ConversationView(QTextBrowser):
         if url.scheme() in ("http", "https") and self.open_links_externally:
             QDesktopServices.openUrl(url)
 
-    def show_posts(self, posts: list[StoredPost]) -> None:
+    def show_posts(self, posts: list[StoredPost],
+                   pending: Sequence[OutboxItem] = ()) -> None:
         doc = QTextDocument(self)
         doc.setDocumentMargin(18)
         doc.setDefaultFont(self.font())
@@ -156,6 +165,9 @@ class ConversationView(QTextBrowser):
         self._formats = _Formats(self.font().pointSizeF())  # shared by every post
         for post, depth in thread_order(posts):
             self._insert_post(cursor, post, min(depth, MAX_DEPTH))
+            cursor.setPosition(root.lastPosition())
+        for item in pending:
+            self._insert_pending(cursor, item)
             cursor.setPosition(root.lastPosition())
         self.setDocument(doc)
         mentions = [p for p in posts if p.post.is_mention]
@@ -185,7 +197,8 @@ class ConversationView(QTextBrowser):
         author = p.author.display_name or p.author.handle
         cursor.insertText(author, name)
         cursor.insertText(f"  {p.author.handle}", muted)
-        cursor.insertText(f"  ·  {theme.format_timestamp(p.created_at)}", muted)
+        when = theme.format_timestamp(p.created_at).replace(" ", "\u00a0")  # never wraps
+        cursor.insertText(f"  ·  {when}", muted)
         label = sp.label
         chip = QTextCharFormat(f.chip(label))
         reasons = sp.sentiment.reasons
@@ -239,6 +252,36 @@ class ConversationView(QTextBrowser):
                          + theme.NETWORK_NAMES[p.network])
 
 
+    def _insert_pending(self, cursor: QTextCursor, item: OutboxItem) -> None:
+        """A reply of the shop's that is not back from the network yet, with its state."""
+        frame = QTextFrameFormat()
+        frame.setBottomMargin(10)
+        frame.setPadding(12)
+        frame.setBorder(1)
+        frame.setBorderBrush(QColor(theme.BORDER))
+        frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Dashed)
+        frame.setBackground(QColor("#F3F8F4"))
+        frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        cursor.insertFrame(frame)
+        f = self._formats
+        cursor.insertText("Your reply", f.name)
+        cursor.insertText(f"  ·  {PENDING_WORDS.get(item.state, '')}", f.muted)
+        body = QTextBlockFormat()
+        body.setTopMargin(6)
+        for line in item.text.split("\n"):
+            cursor.insertBlock(body)
+            cursor.insertText(line, f.base)
+            body.setTopMargin(2)
+
+
+PENDING_WORDS = {
+    OutboxState.QUEUED: "Queued: goes out as soon as Shopkeep is online",
+    OutboxState.SENDING: "Sending…",
+    OutboxState.SENT: "Sent",
+    OutboxState.FAILED: "Not sent (see below)",
+}
+
+
 class _Formats:
     """The character formats every post uses, built once per conversation, not per post."""
 
@@ -251,8 +294,7 @@ class _Formats:
         self.muted = QTextCharFormat(self.base)
         self.muted.setForeground(QColor(theme.TEXT_MUTED))
         self.muted.setFontPointSize(point_size * 0.9)
-        self.tag = QTextCharFormat(self.muted)
-        self.tag.setForeground(QColor(theme.ACCENT))
+        self.tag = QTextCharFormat(self.muted)  # grey, not blue: a tag is not a link
         self.tag.setFontWeight(QFont.Weight.DemiBold)
         self._point_size = point_size
         self._chips: dict[SentimentLabel, QTextCharFormat] = {}
@@ -262,7 +304,7 @@ class _Formats:
         if found is None:
             found = QTextCharFormat(self.base)
             tint = theme.sentiment_colour(label)
-            tint.setAlpha(40)
+            tint.setAlpha(theme.CHIP_ALPHA)
             found.setBackground(tint)
             found.setForeground(QColor(_chip_text(label)))
             found.setFontWeight(QFont.Weight.DemiBold)
@@ -272,23 +314,28 @@ class _Formats:
 
 
 def _chip_text(label: SentimentLabel) -> str:
-    return {SentimentLabel.NEGATIVE: "#A94A00", SentimentLabel.POSITIVE: "#00755A"}.get(
-        label, "#5F6368")
+    return theme.SENTIMENT_TEXT[label]
 
 
 def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None,
                  text: str | None = None) -> None:
-    """A link whose visible text includes its real target (unless it is our own 'Open on')."""
+    """A link that shows where it really goes: its host in ASCII (IDNA "xn--") form, and
+    named outright after it when the rest of the address mentions another site."""
+    view = link_view(url)
     fmt = QTextCharFormat(base)
     fmt.setAnchor(True)
     fmt.setAnchorHref(url)
     fmt.setForeground(QColor(theme.ACCENT))
     fmt.setFontUnderline(True)
-    fmt.setToolTip(url)
-    if text is not None:
+    fmt.setToolTip(view.text)
+    if text is not None:  # our own "Open on Mastodon": the address is the post's own
         cursor.insertText(text, fmt)
         return
-    cursor.insertText(f"{label} ({url})" if label else url, fmt)
+    cursor.insertText(f"{label} ({view.text})" if label else view.text, fmt)
+    if view.host and (view.misleading or (label and label_misleads(label, view.host))):
+        note = QTextCharFormat(base)
+        note.setForeground(QColor(theme.TEXT_MUTED))
+        cursor.insertText(f" [goes to {view.host}]", note)
 
 
 def _insert_linked(cursor: QTextCursor, line: str, base: QTextCharFormat) -> None:
@@ -309,8 +356,10 @@ class ConversationPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversationPane")
+        self.setMinimumWidth(PANE_MIN_WIDTH)  # the side slot hides rather than widen the pane
         self.thread: ThreadRow | None = None
         self.posts: list[StoredPost] = []
+        self.pending: list[OutboxItem] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -335,12 +384,10 @@ class ConversationPane(QWidget):
         hl.setContentsMargins(20, 12, 14, 12)
         titles = QVBoxLayout()
         titles.setSpacing(2)
-        self.title = QLabel(header)
+        self.title = ElidedLabel("", header)  # elides: a long name never moves the panes
         self.title.setObjectName("conversationTitle")
-        self.title.setTextFormat(self.title.textFormat().PlainText)
-        self.subtitle = QLabel(header)
+        self.subtitle = ElidedLabel("", header)
         self.subtitle.setObjectName("conversationSubtitle")
-        self.subtitle.setTextFormat(self.subtitle.textFormat().PlainText)
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
         hl.addLayout(titles, 1)
@@ -352,6 +399,7 @@ class ConversationPane(QWidget):
         body = QHBoxLayout()
         body.setSpacing(0)
         self.view = ConversationView(page)
+        self.view.setMinimumWidth(VIEW_MIN_WIDTH)
         body.addWidget(self.view, 1)
         self.side_slot = QVBoxLayout()  # customer history goes here
         body.addLayout(self.side_slot)
@@ -360,21 +408,54 @@ class ConversationPane(QWidget):
         col.addLayout(self.composer_slot)
         self.stack.addWidget(page)
 
+    def side_fits(self, width: int) -> bool:
+        """Whether the side slot (customer history) fits beside the conversation at `width`."""
+        side = sum(w.minimumWidth() or w.minimumSizeHint().width()
+                   for w in self._side_widgets())
+        return width >= self.view.minimumWidth() + side
+
+    def _side_widgets(self) -> list[QWidget]:
+        items = (self.side_slot.itemAt(i) for i in range(self.side_slot.count()))
+        return [w for w in (item.widget() for item in items) if w is not None]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrow pane hides the side slot rather than squeezing the conversation;
+        only the window's size decides this, never the conversation shown."""
+        fits = self.side_fits(event.size().width())
+        for widget in self._side_widgets():
+            widget.setVisible(fits)
+        items = (self.composer_slot.itemAt(i) for i in range(self.composer_slot.count()))
+        for widget in (item.widget() for item in items):
+            if widget is not None:  # the conversation keeps at least half of a short pane
+                widget.setMaximumHeight(max(widget.minimumSizeHint().height(),
+                                            event.size().height() * COMPOSER_SHARE // 100))
+        super().resizeEvent(event)
+
     def clear(self) -> None:
         self.thread = None
         self.posts = []
+        self.pending = []
         self.view.clear()
         self.stack.setCurrentIndex(0)
 
-    def show_thread(self, thread: ThreadRow, posts: list[StoredPost]) -> None:
+    def show_thread(self, thread: ThreadRow, posts: list[StoredPost],
+                    pending: Sequence[OutboxItem] = ()) -> None:
+        """`pending`: the shop's replies in the outbox; those already among `posts`
+        (sent and synced back) are left out."""
         self.thread = thread
         self.posts = posts
+        have = {p.post.remote_id for p in posts}
+        self.pending = [i for i in pending if not (i.remote_id and i.remote_id in have)]
         who = thread.author_name or thread.author_handle
         self.title.setText(who)
-        n = len(posts)
+        n = len(posts) + len(self.pending)
+        # A reply counts once it is on the server; until then the header says it waits.
+        states = {i.state for i in self.pending} - {OutboxState.SENT}
+        waiting = ([theme.REPLY_STATE_WORDS["failed"]] if OutboxState.FAILED in states else
+                   [theme.REPLY_STATE_WORDS["waiting"]] if states else [])
         self.subtitle.setText(" · ".join([
             thread.author_handle, theme.NETWORK_NAMES[thread.network],
             f"{n} post{'s' if n != 1 else ''}", theme.STATUS_WORDS[thread.status],
-            theme.sentiment_word(thread.worst_label)]))
-        self.view.show_posts(posts)
+            *waiting, theme.sentiment_word(thread.worst_label)]))
+        self.view.show_posts(posts, self.pending)
         self.stack.setCurrentIndex(1)

@@ -75,6 +75,9 @@ class Corrections(QObject):
         self.menu: LabelMenu | None = None
         self.dialog: WordListDialog | None = None
         window.conversation_pane.view.label_clicked.connect(self._on_chip_clicked)
+        self._chip_thread: int | None = None  # a list chip was clicked; its posts are loading
+        window.thread_view.chip_clicked.connect(self._on_list_chip_clicked)
+        window.thread_opened.connect(self._on_thread_opened)
         self.progress.connect(self._show_progress)
         self.rules_progress.connect(self._show_rules_progress)
         self.words_action = QAction("Sentiment words…", window)
@@ -103,6 +106,25 @@ class Corrections(QObject):
         if post is not None:
             self.menu = self.menu_for(post)
             self.menu.popup(QCursor.pos())
+
+    def _on_list_chip_clicked(self, thread_id: int) -> None:
+        """A chip in the list: the same menu, for the post that gave the row its colour."""
+        self._chip_thread = thread_id
+        pane = self.window.conversation_pane
+        if pane.thread is not None and pane.thread.id == thread_id:
+            self._on_thread_opened(thread_id)
+
+    def _on_thread_opened(self, thread_id: int) -> None:
+        if self._chip_thread != thread_id:
+            return
+        self._chip_thread = None
+        pane = self.window.conversation_pane
+        theirs = [p for p in pane.posts if not p.is_own]
+        if pane.thread is None or not theirs:
+            return
+        worst = min(theirs, key=lambda p: (p.label is not pane.thread.worst_label,
+                                           p.sentiment.compound))
+        self._on_chip_clicked(worst.id)
 
     def menu_for(self, post: StoredPost) -> LabelMenu:
         return LabelMenu(post.id, post.corrected_label, self.correct, self.window)
@@ -142,7 +164,7 @@ class Corrections(QObject):
         self.window.thread_model.update_thread(row)
         pane = self.window.conversation_pane
         if pane.thread is not None and pane.thread.id == row.id:
-            pane.show_thread(row, posts)
+            pane.show_thread(row, posts, pane.pending)
         self.window.refresh_side()
 
     # -- learning from corrections -----------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -25,3 +26,17 @@ def tell(text: str) -> None:
 def ask(text: str) -> bool:
     """A yes/no question with no window behind it; True for yes."""
     return QMessageBox.question(None, "Shopkeep", text) == QMessageBox.StandardButton.Yes
+
+
+def notice(parent: QWidget, text: str, title: str = "Shopkeep") -> QMessageBox:
+    """A warning over the window that does not block it (the inbox stays usable).
+
+    Plain text only: the sentence may quote a file name or a server.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setObjectName("shopkeepNotice")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

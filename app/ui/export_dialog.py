@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QFileDialog,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -43,8 +44,13 @@ class _Relay(QObject):
 
 
 def default_folder() -> Path:
+    """Documents when that folder exists (a fresh account may have none), else home,
+    else the folder Shopkeep was started in: never a folder the export cannot use."""
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
+    for folder in (Path(found) if found else None, Path.home()):
+        if folder is not None and folder.is_dir():
+            return folder
+    return Path.cwd()
 
 
 class ExportDialog(QDialog):
@@ -72,20 +78,25 @@ class ExportDialog(QDialog):
         self.everything = QRadioButton("Everything Shopkeep has saved", self)
         self.current.setChecked(True)
         self.scope = QButtonGroup(self)
+        what = self._group("What", box)
         for button in (self.current, self.everything):
             self.scope.addButton(button)
-            box.addWidget(button)
+            what.addWidget(button)
         self.csv = QRadioButton("CSV – one row per post, opens in a spreadsheet", self)
         self.json = QRadioButton("JSON – conversations with replies and notes", self)
         self.csv.setChecked(True)
         self.kind = QButtonGroup(self)
+        fmt = self._group("Format", box)
         for button in (self.csv, self.json):
             self.kind.addButton(button)
-            box.addWidget(button)
+            fmt.addWidget(button)
         self.csv.toggled.connect(lambda _on: self._fix_suffix())
+        for group in (self.scope, self.kind):  # a new choice: the last result no longer applies
+            group.buttonToggled.connect(lambda _b, on: on and self._forget_result())
         row = QHBoxLayout()
         self.path = QLineEdit(str((folder or default_folder()) / "shopkeep-export.csv"), self)
         self.path.setAccessibleName("Export to file")
+        self.path.textEdited.connect(lambda _t: self._forget_result())
         self.choose = QPushButton("Choose…", self)
         self.choose.clicked.connect(self._choose)
         row.addWidget(self.path, 1)
@@ -111,6 +122,21 @@ class ExportDialog(QDialog):
         box.addLayout(buttons)
         self._relay = _Relay(self)
         self._relay.progressed.connect(self._on_progress)
+
+    def _group(self, title: str, box: QVBoxLayout) -> QVBoxLayout:
+        """A titled group, so "What" and "Format" never read as one set of four choices."""
+        group = QGroupBox(title, self)
+        inner = QVBoxLayout(group)
+        inner.setContentsMargins(10, 6, 10, 6)
+        inner.setSpacing(4)
+        box.addWidget(group)
+        return inner
+
+    def _forget_result(self) -> None:
+        if self.cancel_event is None:
+            self.result = None
+            self.message.setText("")
+            self.bar.setVisible(False)
 
     # ---- choosing
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 E = TypeVar("E", bound=StrEnum)
 
-SENTIMENTS = (("Any feeling", None), ("Complaints", SentimentLabel.NEGATIVE),
+SENTIMENTS = (("Any feeling", None), ("Complaint", SentimentLabel.NEGATIVE),
               ("Neutral", SentimentLabel.NEUTRAL), ("Praise", SentimentLabel.POSITIVE))
 STATUSES = (("Any status", None), ("Needs reply", ThreadStatus.NEEDS_REPLY),
             ("Replied", ThreadStatus.REPLIED), ("Done", ThreadStatus.DONE),
@@ -58,13 +58,14 @@ class FilterBar(QWidget):
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(4)
         self.account = self._combo("Filter by account", [("All accounts", None)])
+        self._name_combo()
         self.network = self._combo("Filter by network", [("Any network", None)] + [
             (theme.NETWORK_NAMES[n], n) for n in Network])
         self.sentiment = self._combo("Filter by feeling", list(SENTIMENTS))
         self.status = self._combo("Filter by status", list(STATUSES))
         self.date = self._combo("Filter by date", list(DATES))
-        grid.addWidget(self.account, 0, 0, 1, 2)
-        grid.addWidget(self.network, 0, 2)
+        grid.addWidget(self.account, 0, 0)
+        grid.addWidget(self.network, 0, 1)
         for column, combo in enumerate((self.sentiment, self.status, self.date)):
             grid.addWidget(combo, 1, column)
             grid.setColumnStretch(column, 1)
@@ -73,7 +74,7 @@ class FilterBar(QWidget):
         self.clear.setToolTip("Show every conversation of this folder again")
         self.clear.setAutoRaise(True)
         self.clear.clicked.connect(self.reset)
-        grid.addWidget(self.clear, 0, 3)
+        grid.addWidget(self.clear, 0, 2)
         window.accounts_loaded.connect(self.set_accounts)
         window.thread_model.modelReset.connect(self.follow_query)
         self.follow_query()
@@ -82,12 +83,18 @@ class FilterBar(QWidget):
         combo = QComboBox(self)
         combo.setAccessibleName(name)
         combo.setToolTip(name)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(3)
+        # As wide as its longest choice: a filter never reads "Any fee" (see the README).
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for text, value in items:
             combo.addItem(text, value)
         combo.currentIndexChanged.connect(lambda _i: self.apply())
         return combo
+
+    def _name_combo(self) -> None:
+        """Account names can be long: that combo alone elides, at a fixed minimum."""
+        self.account.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.account.setMinimumContentsLength(8)
 
     def set_accounts(self, accounts: list[Account]) -> None:
         """Keep the account combo in step with the side pane's accounts."""
@@ -151,8 +158,7 @@ def install_filter_bar(window: MainWindow) -> FilterBar:
     splitter = window.splitter
     index = splitter.indexOf(view)
     column = QWidget()  # no parent yet: a child of the splitter would be appended to it
-    column.setObjectName("threadColumn")
-    column.setMinimumWidth(view.minimumWidth())
+    column.setObjectName("threadColumn")  # as narrow as the filters allow, never less
     box = QVBoxLayout(column)
     box.setContentsMargins(0, 0, 0, 0)
     box.setSpacing(0)
@@ -161,5 +167,5 @@ def install_filter_bar(window: MainWindow) -> FilterBar:
     box.addWidget(view, 1)  # moves the view out of the splitter (replaceWidget would free it)
     splitter.insertWidget(index, column)
     splitter.setStretchFactor(index, 0)
-    splitter.setSizes([220, 420, 640])  # the window's own split (inserting resets it)
+    window.apply_default_split()  # the window's own split (inserting resets it)
     return bar

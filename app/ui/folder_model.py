@@ -25,12 +25,13 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.core.models import Account, AccountState, Folder
 from app.ui import theme
+from app.ui.plain_tip import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 
 FOLDER_NAMES: dict[Folder, str] = {
     Folder.NEEDS_REPLY: "Needs reply",
-    Folder.NEGATIVE: "Negative",
+    Folder.NEGATIVE: "Complaints",
     Folder.ALL: "All mentions",
     Folder.DONE: "Done",
     Folder.DRAFTS: "Drafts",
@@ -139,7 +140,8 @@ class FolderListModel(QAbstractListModel):
             case Qt.ItemDataRole.ToolTipRole:
                 if e.account is not None:
                     tip = f"{e.account.handle} on {e.account.server}"
-                    return f"{tip}\n{e.account.last_error}" if e.account.last_error else tip
+                    return plain_tip(f"{tip}\n{e.account.last_error}" if e.account.last_error
+                                     else tip)
                 return None
             case Qt.ItemDataRole.DecorationRole:
                 if e.folder is not None:

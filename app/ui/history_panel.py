@@ -96,7 +96,7 @@ class HistoryPanel(QFrame):
         self.services = services
         self.setObjectName("historyPanel")
         self.setStyleSheet(STYLE)
-        self.setMinimumWidth(250)
+        self.setMinimumWidth(230)
         self.setMaximumWidth(340)
         self.history: CustomerHistory | None = None
         self._token = 0
@@ -128,12 +128,12 @@ class HistoryPanel(QFrame):
         self.note_state = QLabel(self)
         self.note_state.setObjectName("noteState")
         col.addWidget(self.note_state)
-        self.section = self._section("EARLIER CONVERSATIONS")
+        self.section = self._section("OTHER CONVERSATIONS")  # newer ones too, newest first
         col.addWidget(self.section)
         self.view = QTextBrowser(self)
         self.view.setObjectName("historyView")
         self.view.setOpenLinks(False)
-        self.view.setAccessibleName("Earlier conversations with this customer")
+        self.view.setAccessibleName("Other conversations with this customer")
         self.view.document().setDocumentMargin(2)
         self.view.anchorClicked.connect(self._on_link)
         col.addWidget(self.view, 1)
@@ -184,7 +184,7 @@ class HistoryPanel(QFrame):
             self.name.setText(contact.display_name or contact.handle)
             handles = [f"{c.handle} ({theme.NETWORK_NAMES[c.network]})" for c in history.linked]
             n = len(history.earlier)
-            count = (f"{n} earlier conversation{'s' if n != 1 else ''}" if n
+            count = (f"{n} other conversation{'s' if n != 1 else ''}" if n
                      else "First conversation with the shop")
             self.meta.setText("\n".join([*handles, count]))
         self._render(history)
@@ -198,7 +198,7 @@ class HistoryPanel(QFrame):
         muted = QTextCharFormat(base)
         muted.setForeground(QColor(theme.TEXT_MUTED))
         if not history.earlier:
-            cursor.insertText("Nothing earlier. This is the first time they have written.",
+            cursor.insertText("No other conversations. This is the first time they have written.",
                               muted)
             return
         head = QTextCharFormat(base)
@@ -216,7 +216,7 @@ class HistoryPanel(QFrame):
             head.setToolTip("Open this conversation")
             cursor.insertText(when(row), head)
             tag = QTextCharFormat(muted)
-            tag.setForeground(theme.sentiment_colour(row.worst_label))
+            tag.setForeground(theme.sentiment_text(row.worst_label))
             cursor.insertText("  ·  " + theme.sentiment_word(row.worst_label), tag)
             cursor.insertText(f"  ·  {theme.STATUS_WORDS[row.status]}"
                               f"  ·  {theme.NETWORK_NAMES[row.network]}", muted)

@@ -13,13 +13,11 @@ import logging
 import sys
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
     QListView,
-    QMainWindow,
-    QMenu,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -35,7 +33,7 @@ from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
 from app.ui.task_runner import TaskRunner
 from app.ui.thread_delegate import ThreadDelegate, ThreadListView
 from app.ui.thread_model import ThreadListModel
-from app.ui.window_menus import build_actions, build_menus
+from app.ui.window_menus import MenuWindow, build_actions, build_menus
 
 log = logging.getLogger(__name__)
 
@@ -51,37 +49,40 @@ EMPTY_TEXTS: dict[Folder, str] = {
 }
 
 
+def default_split(width: int, mins: tuple[int, int]) -> list[int]:
+    """Folders | list | conversation widths for a window `width` wide.
+
+    Set once, when the window is first shown (and by the filter bar): after that only
+    the user's drag or the window's size moves a pane, never the content shown.
+    """
+    folders = max(mins[0], min(240, width * 16 // 100))
+    threads = max(mins[1], min(460, width * 30 // 100))
+    return [folders, threads, max(0, width - folders - threads)]
+
+
 def empty_text(query: ThreadQuery) -> str:
+    """What an empty list says: never "no mentions yet" when filters hid them."""
+    filtered = any(v is not None for v in (query.network, query.label, query.status,
+                                           query.since, query.until))
+    if query.search and filtered:
+        return (f"No conversations match “{query.search}” with these filters.\n"
+                "Clear (above the list) shows every conversation again.")
     if query.search:
         return f"No conversations match “{query.search}”."
+    if filtered:
+        return ("No conversations match these filters.\n"
+                "Clear (above the list) shows every conversation again.")
     return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
 
 
-class MainWindow(QMainWindow):
-    """Shopkeep's one window. Plug-in points: `conversation_pane` slots and the signals."""
+class MainWindow(MenuWindow):
+    """Shopkeep's one window. Plug-in points: `conversation_pane` slots and the signals
+    (sync_requested, add_account_requested and accounts_requested come with the menus)."""
 
-    sync_requested = Signal()
-    add_account_requested = Signal()
-    accounts_requested = Signal()
     demo_removed = Signal(int)
     thread_opened = Signal(int)  # a thread was shown in the conversation pane
+    thread_merged = Signal(int, object)  # (old id, ThreadRow): the open thread joined another
     accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
-
-    # Built by window_menus.build_actions / build_menus:
-    sync_action: QAction
-    next_action: QAction
-    prev_action: QAction
-    open_action: QAction
-    search_action: QAction
-    add_account_action: QAction
-    accounts_action: QAction
-    remove_demo_action: QAction
-    quit_action: QAction
-    shortcuts_action: QAction
-    sort_group: QActionGroup
-    sort_newest: QAction
-    sort_angriest: QAction
-    menus: dict[str, QMenu]
 
     def __init__(self, store: InboxStore, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
         self.accounts: list[Account] = []
         self._query = ThreadQuery()
         self._open_token = 0
+        self._split_done = False
+        self._holding = False  # the open thread is being merged: do not jump to a neighbour
         self.setWindowTitle("Shopkeep")
         self.setWindowIcon(theme.icon("shopkeep"))
         self.resize(1280, 800)
@@ -191,9 +194,21 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([220, 420, 640])
+        self.apply_default_split()
         col.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def apply_default_split(self) -> None:
+        panes = [self.splitter.widget(i) for i in range(2)]
+        mins = tuple(max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panes)
+        self.splitter.setSizes(default_split(max(self.width(), self.minimumSizeHint().width()),
+                                             mins))  # type: ignore[arg-type]
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._split_done:
+            self._split_done = True
+            self.apply_default_split()
+        super().showEvent(event)
 
     # -- loading ---------------------------------------------------------------
 
@@ -223,7 +238,7 @@ class MainWindow(QMainWindow):
                 self.folder_view.currentIndex().row() != current:
             self.folder_view.setCurrentIndex(self.folder_model.index(current))
         self.status.set_accounts(accounts)
-        self.banner.setVisible(demo)
+        self.banner.show_state(demo, any(not a.is_demo for a in accounts))
         self.remove_demo_action.setEnabled(demo)
         self.accounts_loaded.emit(accounts)
 
@@ -304,6 +319,8 @@ class MainWindow(QMainWindow):
         return self.thread_model.thread_at(self.thread_view.currentIndex().row())
 
     def _on_thread_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._holding:
+            return
         row = self.thread_model.thread_at(current.row()) if current.isValid() else None
         if row is None:
             self.conversation_pane.clear()
@@ -329,17 +346,55 @@ class MainWindow(QMainWindow):
     # -- live updates for sync and others ------------------------------------------
 
     def apply_ingest(self, result: IngestResult) -> None:
-        """Show what a sync stored: new rows inserted, changed rows updated, no reset."""
-        for tid in result.removed_thread_ids:
-            self.thread_model.remove_thread(tid)
+        """Show what a sync stored: new rows inserted, changed rows updated, no reset.
+
+        When the open conversation was merged into another (a late parent post), the
+        window follows it there instead of jumping to the next row, and the composer
+        keeps the owner's text and cursor.
+        """
+        shown = self.conversation_pane.thread
+        merged = shown.id if shown is not None and shown.id in result.removed_thread_ids \
+            else None
+        self._holding = merged is not None
+        try:
+            for tid in result.removed_thread_ids:
+                self.thread_model.remove_thread(tid)
+        finally:
+            self._holding = False
         ids = tuple(result.new_thread_ids) + tuple(result.updated_thread_ids)
         store = self.store
 
-        def read() -> list[ThreadRow]:
-            return store.threads(ids)
+        def read() -> tuple[list[ThreadRow], tuple[ThreadRow, list[StoredPost]] | None]:
+            survivor = None
+            if merged is not None:
+                found = store.threads([store.surviving_thread(merged)])
+                if found:
+                    survivor = (found[0], store.thread_posts(found[0].id))
+            return store.threads(ids), survivor
 
-        self.runner.run(read, self._on_ingested_rows, name="read synced threads")
+        def done(got: tuple[list[ThreadRow], tuple[ThreadRow, list[StoredPost]] | None]) -> None:
+            rows, survivor = got
+            self._on_ingested_rows(rows)
+            if survivor is not None and merged is not None:
+                self._follow_merge(merged, *survivor)
+
+        self.runner.run(read, done, name="read synced threads")
         self.refresh_side()
+
+    def _follow_merge(self, old_id: int, row: ThreadRow, posts: list[StoredPost]) -> None:
+        shown = self.conversation_pane.thread
+        if shown is None or shown.id != old_id:
+            return  # the owner already moved on
+        self._open_token += 1  # a conversation still loading must not replace this one
+        self._holding = True
+        try:
+            pos = self.thread_model.row_for_id(row.id)
+            if pos >= 0:
+                self.thread_view.setCurrentIndex(self.thread_model.index(pos))
+        finally:
+            self._holding = False
+        self.conversation_pane.show_thread(row, posts)
+        self.thread_merged.emit(old_id, row)
 
     def _on_ingested_rows(self, rows: list[ThreadRow]) -> None:
         fitting: list[ThreadRow] = []

@@ -9,13 +9,12 @@ re-read the outbox item while it is on its way so the composer can say
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core import outbox as outbox_rules
-from app.core.models import Account, OutboxItem, OutboxState, StoredPost, ThreadRow, ThreadStatus
+from app.core.models import Account, OutboxItem, OutboxState, StoredPost, ThreadRow
 from app.core.templates import ScriptedVerdict
 from app.ui import compose_logic as logic
 from app.ui.answer_services import AnswerServices
@@ -90,12 +89,9 @@ class ReplySender(QObject):
             key = outbox_rules.new_idempotency_key(out.thread.network)
             item = store.enqueue_reply(out.thread.id, out.target.post.remote_id, out.text, key,
                                        template_id=out.template_id)
-            row = store.thread(out.thread.id)
-            if row is not None and row.status in (ThreadStatus.NEEDS_REPLY,
-                                                  ThreadStatus.SNOOZED):
-                store.set_status(row.id, ThreadStatus.REPLIED)
-                row = dataclasses.replace(row, status=ThreadStatus.REPLIED, snoozed_until=None)
-            return item, row
+            # Still Needs reply (marked "reply waiting"): it counts as answered once the
+            # reply is on the server (the outbox marks it Replied then).
+            return item, store.thread(out.thread.id)
 
         def done(result: tuple[OutboxItem, ThreadRow | None]) -> None:
             self.busy = False

@@ -11,8 +11,12 @@ from app.ui.main_window import MainWindow
 
 
 def save_screenshot(window: MainWindow, out: Path, *, size: tuple[int, int], select: int,
-                    suggested_reply: bool) -> tuple[bool, str]:
-    """Show, settle and grab the window; (saved, what was filled in the composer)."""
+                    suggested_reply: bool) -> tuple[bool, str, tuple[int, int]]:
+    """Show, settle and grab the window; (saved, what was filled in, the size written).
+
+    The window never goes below its minimum size, so a smaller request is written
+    at that minimum and the caller says so.
+    """
     window.resize(*size)
     window.show()
     QApplication.processEvents()
@@ -27,10 +31,11 @@ def save_screenshot(window: MainWindow, out: Path, *, size: tuple[int, int], sel
         pane.composer.focus_editor()
         _settle(window)
     out.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(out), "PNG")
+    picture = window.grab()
+    ok = picture.save(str(out), "PNG")
     window.runner.shutdown()
     window.close()
-    return ok, filled
+    return ok, filled, (picture.width(), picture.height())
 
 
 def _settle(window: MainWindow) -> None:

@@ -42,7 +42,7 @@ SHORTCUT_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Ctrl+E", "Export the list as CSV or JSON"),
         ("Ctrl+,", "Settings"),
         ("Ctrl+1", "Newest first"),
-        ("Ctrl+2", "Angriest first"),
+        ("Ctrl+2", "Complaints first"),
         ("F1", "This list of shortcuts"),
         ("Ctrl+Q", "Quit"),
     ]),

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.core.models import Account
-from app.core.sync import SyncReport
+from app.core.models import Account, IngestResult, StoredPost, ThreadRow
+from app.core.sync import SyncReport, reach_words
 from app.ui.sync_scheduler import AccountProgress, SyncScheduler
 from app.ui.tray_notifier import TrayNotifier
 
@@ -43,6 +43,8 @@ class SyncControls:
         scheduler.progress.connect(self._on_progress)
         scheduler.account_synced.connect(self._on_synced)
         scheduler.ingested.connect(window.apply_ingest)
+        scheduler.ingested.connect(self._show_news_in_open_thread)
+        window.thread_opened.connect(scheduler.refresh_thread)  # opened: re-read it now
         scheduler.offline_changed.connect(window.status.set_offline)
         window.status.sign_in_requested.connect(self.sign_in_again)
         if notifier is not None:
@@ -76,10 +78,31 @@ class SyncControls:
 
     def _on_synced(self, report: SyncReport) -> None:
         self.window.status.set_account_progress(report.account_id, None)
+        if report.ok:
+            self.window.status.set_account_reach(report.account_id, reach_words(report),
+                                                 still_coming=not report.complete)
         if report.error is not None and not report.cancelled:
             self.window.status.showMessage(f"{report.account_label}: {report.error_message}",
                                            15_000)
         self.window.refresh_side()  # account states (needs sign-in, offline) and counts
+
+    def _show_news_in_open_thread(self, result: IngestResult) -> None:
+        """New or changed posts in the open conversation (a sync, or the re-read when it
+        was opened) show at once, not on the next visit."""
+        pane = self.window.conversation_pane
+        if pane.thread is None or pane.thread.id not in result.updated_thread_ids:
+            return
+        thread_id, store = pane.thread.id, self.window.store
+
+        def read() -> tuple[ThreadRow | None, list[StoredPost]]:
+            return store.thread(thread_id), store.thread_posts(thread_id)
+
+        def show(found: tuple[ThreadRow | None, list[StoredPost]]) -> None:
+            row, posts = found
+            if row is not None and pane.thread is not None and pane.thread.id == row.id:
+                pane.show_thread(row, posts)
+
+        self.window.runner.run(read, show, name="reload the open conversation")
 
     def sign_in_again(self, account_id: int) -> None:
         if self.open_accounts is not None:

@@ -107,6 +107,9 @@ def merge_ingests(results: Sequence[IngestResult]) -> IngestResult:
     return IngestResult(posts, tuple(new), tuple(updated), tuple(negatives), tuple(removed))
 
 
+REREAD_AFTER = 60.0  # seconds: an opened conversation is re-read at most this often
+
+
 class SyncScheduler(QObject):
     """Signals (all on the GUI thread): `progress(AccountProgress)`, `account_synced(SyncReport)`,
     `ingested(IngestResult)`, `offline_changed(bool)`, `busy_changed(bool)`,
@@ -149,6 +152,7 @@ class SyncScheduler(QObject):
         self._probe_step = 0
         self._buffer: list[IngestResult] = []
         self._last_emit: dict[int, tuple[SyncStep, float]] = {}
+        self._reread: dict[int, float] = {}  # thread id -> when it was last re-read on open
         self._started = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.sync_now)
@@ -263,6 +267,7 @@ class SyncScheduler(QObject):
         self.progress_by_account.pop(account.id, None)
         self._last_emit.pop(account.id, None)
         self.last_reports[account.id] = report
+        self._rows_changed(report.updated_thread_ids)
         self._flush()
         self._round.append(report)
         self.account_synced.emit(report)
@@ -366,6 +371,7 @@ class SyncScheduler(QObject):
 
         def done(report: SendReport) -> None:
             self._sending.discard(account.id)
+            self._rows_changed(report.updated_thread_ids)
             self._flush()
             self.outbox_sent.emit(report)
             if isinstance(report.error, ServerUnreachable):
@@ -377,12 +383,40 @@ class SyncScheduler(QObject):
 
         self.runner.run(work, done, failed, name=f"send outbox of account {account.id}")
 
+    def refresh_thread(self, thread_id: int) -> None:
+        """The owner opened a conversation: re-read it from the server now, in the background
+        (at most once a minute), so what they answer is what the customer last wrote."""
+        now = time.monotonic()
+        if self.offline or self.cancel.is_set() or \
+                now - self._reread.get(thread_id, -REREAD_AFTER) < REREAD_AFTER:
+            return
+        self._reread[thread_id] = now
+        store, service = self.lane_store, self.service
+
+        def work() -> IngestResult | None:
+            row = store.thread(thread_id)
+            account = store.account(row.account_id) if row is not None else None
+            if account is None or account.is_demo:
+                return None
+            return service.refresh_one(account, thread_id)  # rows stream in via on_ingest
+
+        def failed(exc: BaseException) -> None:
+            log.info("re-reading conversation %s failed: %s", thread_id, type(exc).__name__)
+
+        self.runner.run(work, lambda _result: None, failed,
+                        name=f"re-read conversation {thread_id}")
+
     # ---- streamed results
 
     def _on_ingest(self, result: IngestResult) -> None:
         self._buffer.append(result)
         if not self._flush_timer.isActive():
             self._flush_timer.start()
+
+    def _rows_changed(self, thread_ids: Sequence[int]) -> None:
+        """Threads whose rows changed without new posts (a reply sent or failed)."""
+        if thread_ids:
+            self._on_ingest(IngestResult(0, (), tuple(thread_ids)))
 
     def _flush(self) -> None:
         self._flush_timer.stop()

@@ -8,6 +8,8 @@ A live preview shows the words as a customer would read them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QHideEvent
 from PySide6.QtWidgets import (
@@ -30,13 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import templates as tpl
-from app.core.models import Author, Network, Template, TemplateKind
+from app.core.models import Account, Author, Network, Template, TemplateKind
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES
 
 SAMPLE = Author(Network.MASTODON, "sample", "@sam@example.social", "Sam Rivera")
 KIND_NAMES = {"apology": "Apology", "thanks": "Thank-you", "answer": "Answer"}
 NEW_BODY = "Hi {first_name}, \n\n{signature}"
+NEW_ITEM_ID = -1  # the list row of a template being written that is not saved yet
 
 STYLE = """
 QLabel#templateProblems { color: #B03A14; background: #FDF1E8; border: 1px solid #F1CDB1;
@@ -66,21 +69,34 @@ class TemplatesDialog(QDialog):
 
     templates_changed = Signal(object)
 
-    def __init__(self, services: AnswerServices, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AnswerServices, parent: QWidget | None = None,
+                 account: Account | None = None) -> None:
+        """`account`: the shop account whose name fills {business} when none is set here
+        (the composer's fallback), shown as the placeholder and in the preview."""
         super().__init__(parent)
         self.services = services
+        self.account = account
         self.setWindowTitle("Reply templates")
         self.setStyleSheet(STYLE)
         self.resize(880, 560)
         self.templates: list[Template] = []
         self.current: Template | None = None  # None with the editor open means "new"
+        # "save", "discard" or "cancel" when edits would be left; tests replace it
+        self.ask_unsaved: Callable[[], str] = self._ask_unsaved
+        self._loaded: tuple[object, str, str] | None = None  # the editor as last loaded
+        self._switching = False
         col = QVBoxLayout(self)
 
         profile = QFormLayout()
         self.business = QLineEdit(services.business, self)
-        self.business.setPlaceholderText("Your shop's name, e.g. Juniper & Rye Bakery")
+        fallback = services.business_for(account) if account is not None else ""
+        self.business.setPlaceholderText(
+            f"{fallback} (your account's name; type to change)" if fallback
+            else "Your shop's name, e.g. Juniper & Rye Bakery")
         self.signature = QLineEdit(services.signature, self)
-        self.signature.setPlaceholderText("How you sign off, e.g. — Priya at Juniper & Rye")
+        self.signature.setPlaceholderText(
+            f"{services.signature_for(account)} (type to change)" if fallback
+            else "How you sign off, e.g. — Priya at Juniper & Rye")
         for edit in (self.business, self.signature):
             edit.textChanged.connect(self._update_preview)
             edit.editingFinished.connect(self._save_profile)
@@ -206,12 +222,79 @@ class TemplatesDialog(QDialog):
             self.list.setCurrentItem(chosen or first)
         else:
             self.edit(None)
+            self._add_new_item()
         self.templates_changed.emit(self.templates)
 
+    def _add_new_item(self) -> QListWidgetItem:
+        """A row for the template being written, so the list never points elsewhere
+        (Tab into an empty-current list used to pick the first template)."""
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == NEW_ITEM_ID:
+                return self.list.item(i)
+        item = QListWidgetItem("New template (not saved yet)")
+        item.setData(Qt.ItemDataRole.UserRole, NEW_ITEM_ID)
+        font = item.font()
+        font.setItalic(True)
+        item.setFont(font)
+        self.list.blockSignals(True)
+        self.list.insertItem(0, item)
+        self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        return item
+
+    def _drop_new_item(self) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == NEW_ITEM_ID:
+                self.list.blockSignals(True)
+                self.list.takeItem(i)
+                self.list.blockSignals(False)
+                return
+
     def _on_current_changed(self, item: QListWidgetItem | None,
-                            _previous: QListWidgetItem | None) -> None:
+                            previous: QListWidgetItem | None) -> None:
         template_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if template_id == NEW_ITEM_ID or self._switching:
+            return
+        if not self.leave_edits(then_select=template_id):
+            self.list.blockSignals(True)  # stay where the edits are
+            self.list.setCurrentItem(previous)
+            self.list.blockSignals(False)
+            return
+        self._drop_new_item()
         self.edit(next((t for t in self.templates if t.id == template_id), None))
+
+    def _editor_state(self) -> tuple[object, str, str]:
+        return self.kind.currentData(), self.title.text().strip(), self.body.toPlainText()
+
+    def is_dirty(self) -> bool:
+        """Whether the editor holds words that differ from what it last loaded or saved."""
+        return self._loaded is not None and self._editor_state() != self._loaded
+
+    def leave_edits(self, then_select: int | None = None) -> bool:
+        """Before the editor shows something else: ask about unsaved words.
+
+        True when it may go on (nothing to keep, discarded, or saved: after a save the
+        list reloads with `then_select` chosen); False to stay.
+        """
+        if not self.is_dirty():
+            return True
+        answer = self.ask_unsaved()
+        if answer == "save" and not self.body_problems():
+            self.save(then_select=then_select)
+            return True
+        return answer == "discard"
+
+    def _ask_unsaved(self) -> str:
+        name = self.title.text().strip() or "the new template"
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved template",
+                          f"Save your changes to “{name}”?", parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Save
+                               | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(
+            QMessageBox.StandardButton(box.exec()), "cancel")
 
     # -- editor ------------------------------------------------------------------
 
@@ -225,12 +308,15 @@ class TemplatesDialog(QDialog):
         self.body.setPlainText(template.body if template else NEW_BODY)
         for w in (self.kind, self.title, self.body):
             w.blockSignals(False)
+        self._loaded = self._editor_state()
         self.delete_button.setEnabled(template is not None)
         self._on_edited()
 
     def new_template(self) -> None:
-        self.list.setCurrentItem(None)
+        if not self.leave_edits():
+            return
         self.edit(None)
+        self._add_new_item()
         self.title.setFocus()
 
     def body_problems(self) -> list[str]:
@@ -249,10 +335,12 @@ class TemplatesDialog(QDialog):
         self._update_preview()
 
     def _update_preview(self) -> None:
+        business = (self.business.text().strip()
+                    or (self.services.business_for(self.account) if self.account else "")
+                    or "your shop")
         context = tpl.FillContext.for_author(
-            SAMPLE, business=self.business.text().strip() or "your shop",
-            signature=self.signature.text().strip() or "— " + (
-                self.business.text().strip() or "your shop"),
+            SAMPLE, business=business,
+            signature=self.signature.text().strip() or "— " + business,
             original_text="Do you have anything gluten-free on Sundays?")
         try:
             self.preview.setText(tpl.fill(self.body.toPlainText(), context))
@@ -261,7 +349,7 @@ class TemplatesDialog(QDialog):
 
     # -- writes (all through the write lane) ---------------------------------------
 
-    def save(self) -> None:
+    def save(self, then_select: int | None = None) -> None:
         if self.body_problems():
             return
         store, current = self.services.store, self.current
@@ -273,8 +361,13 @@ class TemplatesDialog(QDialog):
                 return store.add_template(kind, title, body)
             return store.update_template(current.id, kind=kind, title=title, body=body)
 
-        self.services.runner.run(write, lambda t: self.reload(t.id), self._on_error,
-                                 write=True, name="save template")
+        def saved(template: Template) -> None:
+            self.current = template  # saved: nothing is left unsaved
+            self._loaded = self._editor_state()
+            self.reload(then_select if then_select is not None else template.id)
+
+        self.services.runner.run(write, saved, self._on_error, write=True,
+                                 name="save template")
 
     def delete_current(self, confirm: bool = True) -> None:
         current = self.current
@@ -308,6 +401,12 @@ class TemplatesDialog(QDialog):
     def _on_error(self, exc: BaseException) -> None:
         self.problems.setText(getattr(exc, "user_message", "") or "That could not be saved.")
         self.problems.show()
+
+    def reject(self) -> None:
+        """Close, Esc and the title bar (QDialog routes all three here) ask about unsaved
+        words first, like switching templates does."""
+        if self.leave_edits():
+            super().reject()
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Closing by any means (Close, Esc, the title bar) keeps the owner's details."""

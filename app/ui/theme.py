@@ -40,6 +40,9 @@ STATUS_WORDS: dict[ThreadStatus, str] = {
     ThreadStatus.SNOOZED: "Snoozed",
 }
 
+# A reply not yet on the server keeps its thread in Needs reply, with one of these beside it.
+REPLY_STATE_WORDS: dict[str, str] = {"waiting": "Reply waiting", "failed": "Reply failed"}
+
 NETWORK_NAMES: dict[Network, str] = {
     Network.MASTODON: "Mastodon",
     Network.BLUESKY: "Bluesky",
@@ -50,7 +53,20 @@ NETWORK_COLOURS: dict[Network, str] = {
     Network.BLUESKY: "#1185FE",
 }
 
+# Text in the sentiment colours, dark enough for 4.5:1 (WCAG AA) on white, on the
+# selected row and on the light chip fill under it; the bright Okabe–Ito colours
+# above are for stripes and fills, which carry no text.
+SENTIMENT_TEXT: dict[SentimentLabel, str] = {
+    SentimentLabel.NEGATIVE: "#8F3A00",
+    SentimentLabel.NEUTRAL: "#4F555C",
+    SentimentLabel.POSITIVE: "#00664E",
+    SentimentLabel.UNSCORED: "#4F555C",
+}
+CHIP_ALPHA = 40  # the chip's fill: the sentiment colour at this alpha over the row
+
 ACCENT = "#2F6FDB"
+ACCENT_TEXT = "#1F5BC4"  # the accent as small text (4.5:1 on the selected row)
+TEXT_MUTED_ON_SELECTION = "#5A626B"
 TEXT = "#1F2328"
 TEXT_MUTED = "#656D76"
 SELECTION = "#DCE8FB"
@@ -124,3 +140,25 @@ def network_pixmap(network: Network, size: int, ratio: float = 1.0) -> QPixmap:
         p.drawText(0, 0, size, size, Qt.AlignmentFlag.AlignCenter, network.value[0].upper())
         p.end()
     return pm
+
+
+def sentiment_text(label: SentimentLabel) -> QColor:
+    return QColor(SENTIMENT_TEXT[label])
+
+
+def over(top: QColor, bottom: QColor) -> QColor:
+    """`top` (with its alpha) painted over the opaque `bottom`."""
+    a = top.alphaF()
+    return QColor.fromRgbF(*(t * a + b * (1 - a) for t, b in (
+        (top.redF(), bottom.redF()), (top.greenF(), bottom.greenF()),
+        (top.blueF(), bottom.blueF()))))
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1..21)."""
+    def lum(c: QColor) -> float:
+        def ch(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

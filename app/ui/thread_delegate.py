@@ -6,28 +6,46 @@ as 100. The sentiment colour is always paired with its word.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
-    QTextLayout,
+    QPen,
 )
 from PySide6.QtWidgets import (
     QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
-from app.core.models import SentimentLabel, ThreadRow, ThreadStatus
+from app.core.models import ThreadRow, ThreadStatus
 from app.ui import theme
+from app.ui.preview_text import wrap_preview
 from app.ui.thread_model import Roles
 
 PAD_X = 12
@@ -36,13 +54,8 @@ STRIPE = 4
 LEFT_COL = 30  # unread dot and network mark
 LINE_GAP = 3
 
-# Darker text shades of the Okabe–Ito colours, readable on the light chip fill.
-CHIP_TEXT = {
-    SentimentLabel.NEGATIVE: "#A94A00",
-    SentimentLabel.NEUTRAL: "#5F6368",
-    SentimentLabel.POSITIVE: "#00755A",
-    SentimentLabel.UNSCORED: "#5F6368",
-}
+# Darker text shades of the Okabe–Ito colours, 4.5:1 on the chip fill (theme.py).
+CHIP_TEXT = theme.SENTIMENT_TEXT
 
 
 _QCOLOR_CACHE: dict[str, QColor] = {}
@@ -83,10 +96,10 @@ class _Layout:
 
     __slots__ = ("age", "age_w", "author", "chip_w", "extras", "handle", "lines", "used", "word")
 
-    def __init__(self, row: ThreadRow, f: _Fonts, width: int) -> None:
+    def __init__(self, row: ThreadRow, f: _Fonts, width: int, now: datetime) -> None:
         text_left = STRIPE + PAD_X - 4 + LEFT_COL
         right = width - 1 - PAD_X
-        self.age = theme.format_age(row.last_activity)
+        self.age = theme.format_age(row.last_activity, now)
         self.age_w = f.small_fm.horizontalAdvance(self.age)
         avail = right - self.age_w - 10 - text_left
         name_fm = f.bold_fm if row.unread else f.name_fm
@@ -97,15 +110,18 @@ class _Layout:
         if row.author_name and self.used < avail - 30:
             self.handle = f.small_fm.elidedText(row.author_handle, Qt.TextElideMode.ElideRight,
                                                 avail - self.used)
-        self.lines = _wrap(row.snippet, f.body, right - text_left, 2)
+        self.lines = wrap_preview(row.snippet, f.body, right - text_left, 2)
         self.word = theme.sentiment_word(row.worst_label)
         self.chip_w = f.small_fm.horizontalAdvance(self.word) + 12
         extras = [theme.STATUS_WORDS[row.status]]
+        if row.reply_state:
+            extras.append(theme.REPLY_STATE_WORDS.get(row.reply_state, row.reply_state))
         if row.post_count > 1:
             extras.append(f"{row.post_count} posts")
         self.extras = [(w, f.small_fm.horizontalAdvance(w)) for w in extras]
 
 
+AGE_TICK_MS = 20_000  # ages say minutes: look three times a minute
 CACHE_ROWS = 1500  # measured rows kept (a few screens); older ones are measured again
 
 
@@ -116,6 +132,20 @@ class ThreadDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._fonts_for: dict[str, _Fonts] = {}
         self._layouts: dict[tuple[Any, ...], _Layout] = {}
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._now = self.clock()  # ages are measured from here until the next tick
+
+    def tick(self) -> bool:
+        """Move the ages on to the clock's minute; True when rows must be repainted."""
+        now = self.clock()
+        if int(now.timestamp() // 60) == int(self._now.timestamp() // 60):
+            return False
+        self._now = now
+        return True
+
+    def layout_for(self, row: ThreadRow, base: QFont, width: int) -> _Layout:
+        """What paint() draws for `row` at `width` (tests read the age and lines here)."""
+        return self._layout(row, self._font_set(base), width, base.key())
 
     def _font_set(self, base: QFont) -> _Fonts:
         key = base.key()
@@ -129,18 +159,30 @@ class ThreadDelegate(QStyledItemDelegate):
         return f.name, f.body, f.small
 
     def _layout(self, row: ThreadRow, f: _Fonts, width: int, font_key: str) -> _Layout:
-        key = (row, width, font_key)  # ThreadRow is frozen: any change is a new key
+        key = (row, width, font_key, self._now)  # ThreadRow is frozen: a change is a new key
         layout = self._layouts.get(key)
         if layout is None:
             if len(self._layouts) >= CACHE_ROWS:
                 for old in list(self._layouts)[: CACHE_ROWS // 4]:
                     del self._layouts[old]
-            layout = self._layouts[key] = _Layout(row, f, width)
+            layout = self._layouts[key] = _Layout(row, f, width, self._now)
         return layout
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
-        return QSize(320, self._font_set(option.font).height)
+        # Width 1: a row is as wide as the list (a wider hint added a sideways scroll
+        # bar on narrow windows and clipped the ages).
+        return QSize(1, self._font_set(option.font).height)
+
+    def chip_rect(self, row: ThreadRow, rect: QRect, base: QFont) -> QRect:
+        """Where paint() puts the sentiment chip of `row` drawn in `rect`."""
+        f = self._font_set(base)
+        lay = self._layout(row, f, rect.width(), base.key())
+        name_h = (f.bold_fm if row.unread else f.name_fm).height()
+        y = (rect.top() + PAD_Y + name_h + LINE_GAP + f.body_fm.lineSpacing() * 2
+             + LINE_GAP)
+        return QRect(rect.left() + STRIPE + PAD_X - 4 + LEFT_COL, y, lay.chip_w,
+                     f.small_fm.height() + 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -167,6 +209,11 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), _colour(theme.BORDER))
         stripe = theme.sentiment_colour(row.worst_label)
         painter.fillRect(QRect(r.left(), r.top(), STRIPE, r.height() - 1), stripe)
+        if selected and option.state & QStyle.StateFlag.State_HasFocus:
+            ring = QPen(_colour(theme.ACCENT), 2)  # the keyboard is here: say so plainly
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(r).adjusted(STRIPE + 1, 1, -1, -2))
 
         name_fm, body_fm, small_fm = f.bold_fm if row.unread else f.name_fm, f.body_fm, f.small_fm
         left = r.left() + STRIPE + PAD_X - 4
@@ -187,11 +234,12 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.drawPixmap(QRect(left + 1, int(line1_mid + name_h / 2 + 6), mark, mark), pm)
 
         # Line 1: author, handle, age.
-        muted = _colour(theme.TEXT_MUTED)
+        muted = _colour(theme.TEXT_MUTED_ON_SELECTION if selected else theme.TEXT_MUTED)
+        accent = _colour(theme.ACCENT_TEXT)
         text = _colour(theme.TEXT)
         vcenter = Qt.AlignmentFlag.AlignVCenter
         painter.setFont(f.small)
-        painter.setPen(_colour(theme.ACCENT) if row.unread else muted)
+        painter.setPen(accent if row.unread else muted)
         painter.drawText(QRect(right - lay.age_w, y, lay.age_w, name_h),
                          Qt.AlignmentFlag.AlignRight | vcenter, lay.age)
         avail = right - lay.age_w - 10 - text_left
@@ -220,8 +268,7 @@ class ThreadDelegate(QStyledItemDelegate):
         x = self._chip(painter, text_left, y, lay, stripe, _colour(CHIP_TEXT[row.worst_label]),
                        f)
         painter.setFont(f.small)
-        status_colour = (_colour(theme.ACCENT) if row.status == ThreadStatus.NEEDS_REPLY
-                         else muted)
+        status_colour = accent if row.status == ThreadStatus.NEEDS_REPLY else muted
         small_h = small_fm.height() + 4
         for i, (word, w) in enumerate(lay.extras):
             painter.setPen(status_colour if i == 0 else muted)
@@ -242,7 +289,7 @@ class ThreadDelegate(QStyledItemDelegate):
         tint = _TINTS.get(fill.rgb())
         if tint is None:
             tint = _TINTS[fill.rgb()] = QColor(fill)
-            tint.setAlpha(38)
+            tint.setAlpha(theme.CHIP_ALPHA)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tint)
         painter.drawRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
@@ -255,35 +302,67 @@ class ThreadDelegate(QStyledItemDelegate):
 _TINTS: dict[int, QColor] = {}
 
 
-def _wrap(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
-    """Word-wrap plain text into at most `max_lines`, eliding the last one."""
-    text = " ".join(text.split())
-    layout = QTextLayout(text, font)
-    layout.beginLayout()
-    lines: list[str] = []
-    while len(lines) < max_lines:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(width)
-        start, length = line.textStart(), line.textLength()
-        if len(lines) == max_lines - 1:
-            rest = text[start:]
-            lines.append(QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight, width))
-        else:  # font fallback (emoji) can draw wider than the layout measured
-            lines.append(QFontMetrics(font).elidedText(text[start:start + length].rstrip(),
-                                                       Qt.TextElideMode.ElideRight, width))
-    layout.endLayout()
-    return lines
+def chip_tooltip(row: ThreadRow, reasons: tuple[str, ...]) -> str:
+    """What hovering a row's chip says: whose feeling it is, why, and what a click does."""
+    word = theme.sentiment_word(row.worst_label)
+    lines = [f"{word}: the unhappiest post in this conversation" if row.post_count > 1
+             else f"{word}: how this post reads"]
+    if row.post_count > 1:
+        lines.append("(the preview shows the latest post, which may read differently)")
+    lines += [f"• {r}" for r in reasons]
+    lines.append("Click to correct the label.")
+    return "\n".join(lines)
 
 
 class ThreadListView(QListView):
-    """The thread list: uniform rows, plus a quiet message when a folder is empty."""
+    """The thread list: uniform rows, plus a quiet message when a folder is empty.
+
+    The sentiment chip works as in the conversation: hover says why (and that the
+    colour is the conversation's unhappiest post), a click emits `chip_clicked(id)`.
+    """
+
+    chip_clicked = Signal(int)  # thread id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.empty_text = "No conversations here."
         self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._ages = QTimer(self, interval=AGE_TICK_MS)  # "5 min" becomes "6 min" by itself
+        self._ages.timeout.connect(self.tick_ages)
+        self._ages.start()
+
+    def chip_at(self, pos: QPoint) -> ThreadRow | None:
+        """The row whose chip is under `pos` (viewport coordinates)."""
+        index = self.indexAt(pos)
+        delegate = self.itemDelegate()
+        row = index.data(Roles.ThreadRole) if index.isValid() else None
+        if row is None or not isinstance(delegate, ThreadDelegate):
+            return None
+        hit = delegate.chip_rect(row, self.visualRect(index), self.font()).adjusted(-2, -2, 2, 2)
+        return row if hit.contains(pos) else None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            row = self.chip_at(event.pos())
+            if row is not None:
+                QToolTip.showText(event.globalPos(), chip_tooltip(
+                    row, self.indexAt(event.pos()).data(Roles.ReasonsRole) or ()),
+                    self.viewport())
+                return True
+        return super().viewportEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            row = self.chip_at(event.position().toPoint())
+            if row is not None:
+                self.chip_clicked.emit(row.id)
+
+    def tick_ages(self) -> None:
+        delegate = self.itemDelegate()
+        if isinstance(delegate, ThreadDelegate) and delegate.tick():
+            self.viewport().update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

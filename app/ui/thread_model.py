@@ -37,7 +37,14 @@ from PySide6.QtCore import (
 
 from app.core.models import Folder, SentimentLabel, ThreadRow, ThreadStatus
 from app.core.ports import InboxStore, ThreadQuery
-from app.ui.theme import NETWORK_NAMES, STATUS_WORDS, format_age, sentiment_word
+from app.ui.plain_tip import plain_tip
+from app.ui.theme import (
+    NETWORK_NAMES,
+    REPLY_STATE_WORDS,
+    STATUS_WORDS,
+    format_age,
+    sentiment_word,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +99,8 @@ def slim(row: ThreadRow) -> ThreadRow:
         author_handle=sys.intern(row.author_handle), author_name=sys.intern(row.author_name),
         snippet=row.snippet, last_activity=row.last_activity, status=row.status,
         worst_label=row.worst_label, worst_compound=row.worst_compound, unread=row.unread,
-        post_count=row.post_count, is_demo=row.is_demo, snoozed_until=row.snoozed_until)
+        post_count=row.post_count, is_demo=row.is_demo, snoozed_until=row.snoozed_until,
+        reply_state=row.reply_state)
 
 
 def accessible_text(row: ThreadRow) -> str:
@@ -105,6 +113,7 @@ def accessible_text(row: ThreadRow) -> str:
         f"{format_age(row.last_activity)} ago" if format_age(row.last_activity) != "now"
         else "just now",
         STATUS_WORDS[row.status],
+        REPLY_STATE_WORDS.get(row.reply_state, ""),
         f"{row.post_count} posts" if row.post_count != 1 else "1 post",
         row.snippet,
     ]
@@ -323,8 +332,10 @@ class ThreadListModel(QStringListModel):
         match role:
             case Qt.ItemDataRole.DisplayRole:
                 return f"{row.author_name or row.author_handle}: {row.snippet}"
-            case Qt.ItemDataRole.AccessibleTextRole | Qt.ItemDataRole.ToolTipRole:
+            case Qt.ItemDataRole.AccessibleTextRole:
                 return accessible_text(row)
+            case Qt.ItemDataRole.ToolTipRole:  # a customer's words: shown, never rendered
+                return plain_tip(accessible_text(row))
             case Roles.ThreadRole:
                 return row
             case Roles.ThreadIdRole:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from app.core.models import StoredPost
+from app.ui.desktop_notifications import DesktopNotifications
 from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -54,15 +55,25 @@ def summary(count: int, samples: Sequence[StoredPost]) -> tuple[str, str]:
 
 
 class TrayNotifier(QObject):
-    """Signals `shown(title, body)` each time a notification goes out."""
+    """Signals `shown(title, body)` each time a notification goes out.
+
+    With the desktop's notification service (`desktop`, ready) the message goes
+    there and a click on it opens the conversation (`open_thread`); otherwise the
+    tray icon shows it where a tray exists.
+    """
 
     shown = Signal(str, str)
     activated = Signal()
+    open_thread = Signal(int)
 
     def __init__(self, store: NotifierStore, runner: TaskRunner, window: QWidget, *,
                  enabled: bool = True, min_gap_s: float = MIN_GAP_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 desktop: DesktopNotifications | None = None) -> None:
         super().__init__(window)
+        self.desktop = desktop
+        if desktop is not None:
+            desktop.activated.connect(self._desktop_clicked)
         self.store = store
         self.runner = runner
         self.enabled = enabled
@@ -116,10 +127,20 @@ class TrayNotifier(QObject):
         self.runner.run(read, lambda samples: self._show(len(ids), samples),
                         lambda exc: self._show(len(ids), []), name="read new complaints")
 
+    def _desktop_clicked(self, thread_id: int) -> None:
+        self.activated.emit()
+        if thread_id:
+            self.open_thread.emit(thread_id)
+
     def _show(self, count: int, samples: list[StoredPost]) -> None:
         title, body = summary(count, samples)
         self.messages.append((title, body))
         log.info("notification: %s", title)
-        if self.tray is not None and self.tray.supportsMessages():
+        # One conversation behind it all: a click opens it; otherwise the click shows the inbox.
+        threads = {sp.thread_id for sp in samples}
+        key = samples[0].thread_id if len(samples) == count and len(threads) == 1 else 0
+        if self.desktop is not None and self.desktop.is_ready:
+            self.desktop.show(title, body, key)
+        elif self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 10_000)
         self.shown.emit(title, body)

@@ -2,19 +2,66 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.ui import theme
+from app.ui.about_box import about_box
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+
+class MenuWindow(QMainWindow):
+    """The part of the main window its actions and menus make; MainWindow builds on it.
+
+    Declared here rather than typed against MainWindow, so this module never imports
+    main_window.py (which imports this one): no import circle, not even for types.
+    """
+
+    sync_requested = Signal()
+    add_account_requested = Signal()
+    accounts_requested = Signal()
+
+    # Built by build_actions / build_menus:
+    sync_action: QAction
+    next_action: QAction
+    prev_action: QAction
+    open_action: QAction
+    search_action: QAction
+    add_account_action: QAction
+    accounts_action: QAction
+    remove_demo_action: QAction
+    quit_action: QAction
+    shortcuts_action: QAction
+    sort_group: QActionGroup
+    sort_newest: QAction
+    sort_angriest: QAction
+    menus: dict[str, QMenu]
+
+    # What the actions call; MainWindow does each.
+    def select_next(self) -> None:
+        raise NotImplementedError
+
+    def select_previous(self) -> None:
+        raise NotImplementedError
+
+    def open_current(self) -> None:
+        raise NotImplementedError
+
+    def focus_search(self) -> None:
+        raise NotImplementedError
+
+    def remove_demo_data(self, confirm: bool = True) -> None:
+        raise NotImplementedError
+
+    def show_shortcuts(self) -> None:
+        raise NotImplementedError
+
+    def set_sort(self, sort: str) -> None:
+        raise NotImplementedError
 
 
 def _action(
-    window: MainWindow,
+    window: MenuWindow,
     text: str,
     shortcut: str | QKeySequence.StandardKey | None = None,
     slot: object = None,
@@ -32,7 +79,7 @@ def _action(
     return action
 
 
-def build_actions(window: MainWindow) -> None:
+def build_actions(window: MenuWindow) -> None:
     window.sync_action = _action(
         window,
         "Sync now",
@@ -68,10 +115,10 @@ def build_actions(window: MainWindow) -> None:
     )
     window.sort_angriest = _action(
         window,
-        "Angriest first",
+        "Complaints first",
         "Ctrl+2",
         lambda: window.set_sort("sentiment"),
-        "Most negative conversations on top",
+        "Complaints on top, the unhappiest first",
     )
     for a in (window.sort_newest, window.sort_angriest):
         a.setCheckable(True)
@@ -79,7 +126,7 @@ def build_actions(window: MainWindow) -> None:
     window.sort_newest.setChecked(True)
 
 
-def build_menus(window: MainWindow) -> None:
+def build_menus(window: MenuWindow) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(window.add_account_action)
@@ -100,4 +147,5 @@ def build_menus(window: MainWindow) -> None:
     go_menu.addAction(window.sync_action)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(window.shortcuts_action)
+    help_menu.addAction("About Shopkeep", lambda: about_box(window))
     window.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}

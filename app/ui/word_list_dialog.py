@@ -68,11 +68,12 @@ class WordListDialog(QDialog):
         row = QHBoxLayout()
         self.word_edit = QLineEdit(self)
         self.word_edit.setPlaceholderText("word or short phrase")
-        self.word_edit.returnPressed.connect(self.add_current)
         self.kind_box = QComboBox(self)
         self.kind_box.addItems(KINDS)
         add = QPushButton("Add", self)
+        add.setDefault(True)  # Enter adds the word typed; only Save (clicked) closes
         add.clicked.connect(self.add_current)
+        self.add_button = add
         remove = QPushButton("Remove", self)
         remove.clicked.connect(self.remove_selected)
         for w in (self.word_edit, self.kind_box, add, remove):
@@ -81,6 +82,10 @@ class WordListDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)

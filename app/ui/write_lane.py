@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({
     "ingest", "set_cursor", "update_account", "enqueue_reply", "mark_sending", "mark_sent",
     "mark_failed", "retry", "set_status", "mark_read",
-    "cancel_outbox_item", "wake_snoozed",
+    "cancel_outbox_item", "wake_snoozed", "store_mentions", "store_fetched", "job_failed",
 })
+#: Write methods that store posts and return an IngestResult (streamed to the window).
+INGEST_METHODS = frozenset({"ingest", "store_mentions", "store_fetched"})
 POLL_SECONDS = 0.05
 
 
@@ -42,7 +44,7 @@ class WriteLaneStore:
     """Wraps a store: reads run here, writes run on the runner's write lane.
 
     `on_ingest(result)` is called (on the calling worker thread) after every
-    successful `ingest`, so a scheduler can stream new rows to the window while
+    successful write that stores posts, so a scheduler can stream new rows to the window while
     a long sync is still running.
     """
 
@@ -63,7 +65,7 @@ class WriteLaneStore:
 
         def through_lane(*args: Any, **kwargs: Any) -> Any:
             result = call_in_lane(self._runner, lambda: attr(*args, **kwargs), f"sync: {name}")
-            if name == "ingest" and self.on_ingest is not None:
+            if name in INGEST_METHODS and self.on_ingest is not None:
                 self.on_ingest(result)
             return result
 

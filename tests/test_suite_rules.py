@@ -1,0 +1,84 @@
+"""The suite's own rules, checked: what a marker promises is what a test needs."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def collected(*args: str) -> list[str]:
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 5), proc.stdout + proc.stderr  # 5: nothing selected
+    return [line for line in proc.stdout.splitlines() if "::" in line]
+
+
+def test_a_test_taking_the_keychain_is_marked_keychain_and_the_quick_path_leaves_it_out():
+    marked = collected("-m", "keychain", "tests/test_credentials.py")
+    assert "tests/test_credentials.py::test_round_trip_through_the_real_keychain" in marked
+    # this one swaps in keyring's fail backend and needs no keychain at all
+    assert "tests/test_credentials.py::test_no_keychain_says_so_plainly" not in marked
+
+    quick = collected("-m", "not devnet and not frozen and not keychain",
+                      "tests/test_credentials.py")
+    assert "tests/test_credentials.py::test_no_keychain_says_so_plainly" in quick
+    assert not set(quick) & set(marked)
+
+
+
+def pins() -> dict[str, str]:
+    found = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            found[canonical(name)] = version.strip()
+    return found
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_installed_packages_are_the_pinned_ones_ci_tested():
+    mismatched = {}
+    for name, version in pins().items():
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue  # a platform's own dependency (SecretStorage on Linux only)
+        if installed != version:
+            mismatched[name] = f"pinned {version}, installed {installed}"
+    assert mismatched == {}, f"refresh constraints.txt (CONTRIBUTING.md): {mismatched}"
+
+
+def test_every_dependency_and_test_or_build_extra_is_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = list(project["dependencies"])
+    for extra in ("test", "build"):
+        wanted += project["optional-dependencies"][extra]
+    names = {canonical(re.match(r"[A-Za-z0-9_.-]+", req).group()) for req in wanted}
+    assert names - set(pins()) == set()
+
+
+def test_a_qt_warning_fails_a_ui_test_in_any_module(tmp_path: Path):
+    """The setting is suite-wide (pyproject.toml), not a marker each module must remember."""
+    (tmp_path / "test_unmarked.py").write_text(
+        "from PySide6.QtCore import qWarning\n\n\n"
+        "def test_a_window_that_warns(qtbot):\n"
+        "    qWarning('QWidget::setLayout: a layout is already set')\n\n\n"
+        "def test_the_offscreen_screen_saying_what_it_cannot_do(qtbot):\n"
+        "    qWarning('This plugin does not support raise()')\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir",
+         str(tmp_path), "-p", "no:cacheprovider", "-q", str(tmp_path / "test_unmarked.py")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert "1 failed, 1 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert "test_a_window_that_warns" in proc.stdout.split("short test summary")[-1]
