@@ -7,7 +7,7 @@ so the learner lives and dies with the inbox and never leaves the machine.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 import peewee
@@ -33,7 +33,7 @@ def _forgotten(db: peewee.Database) -> set[int]:
 def build_learner(db: peewee.Database) -> Learner:
     """A learner that has seen the whole inbox (a read; run it off the GUI thread)."""
     from app.core.sentiment import score
-    from app.core.sentiment.learner import LEARNED, Learner, features
+    from app.core.sentiment.learner import LEARNED, WORD_MIN_POSTS, Learner, features
 
     with storage_errors():
         forgotten = _forgotten(db)
@@ -58,14 +58,21 @@ def build_learner(db: peewee.Database) -> Learner:
             rules = score(text)  # stored with a learned label: the rules' own reading
         owner = SentimentLabel(corrected) if corrected and post_id not in forgotten else None
         taught.append((text, rules, owner, replies.get((account, remote_id), ())))
+    # Only words a correction has, or that two posts share, can ever matter (the
+    # learner leaves the rest out): counting just those keeps a big inbox's learner small.
     keep: set[str] = set()
+    seen: Counter[str] = Counter()
     for text, rules, owner, answers in taught:
+        feats = features(text, rules.compound)
+        seen.update(feats)
         if owner is not None or answers:
-            keep |= features(text, rules.compound)
+            keep |= feats
             if owner is not None:
                 learner.corrected(text, rules, owner)
             for reply in answers:
                 learner.replied(text, rules, reply)
+    keep.update(f for f, n in seen.items() if n >= WORD_MIN_POSTS)
+    del seen
     frozen = frozenset(keep)
     for text, rules, owner, _answers in taught:
         if owner is None:

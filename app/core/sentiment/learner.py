@@ -30,6 +30,7 @@ MIN_SUPPORT = 3.0  # corrections of posts with the same word, at least
 MAJORITY = 0.5  # a word moves a label when most posts with it were corrected that way...
 CAUTION = 1.64  # ...even at the low end of a confidence interval this wide (z)
 DIRECTION_MARGIN = 1.0  # log-odds between complaint and praise before one is chosen
+WORD_MIN_POSTS = 2.0  # a word in fewer of the owner's labelled posts says nothing
 POOLED = 2.0  # posts' worth a word's pooled rate counts for in the naive Bayes
 _WORD = re.compile(r"[a-z0-9][a-z0-9']*")
 _STOP = STOPWORDS["en"] | frozenset({"i'm", "it's", "i've", "don't"})
@@ -103,11 +104,14 @@ class Learner:
     def __init__(self) -> None:
         self._given: dict[SentimentLabel, _Given] = {}
         self.corrections = 0.0
+        self._by_label: tuple[dict[SentimentLabel, dict[str, float]],
+                              dict[SentimentLabel, float]] | None = None
 
     def reset(self) -> None:
         """Forget everything learned: the rules alone again."""
         self._given.clear()
         self.corrections = 0.0
+        self._by_label = None
 
     def saw(self, text: str, rules: Sentiment, keep: frozenset[str] | None = None) -> None:
         """A post the owner has seen, as the rules scored it (and not corrected). With
@@ -132,6 +136,7 @@ class Learner:
 
     def _record(self, text: str, rules: Sentiment, label: SentimentLabel,
                 weight: float, corrected: bool, keep: frozenset[str] | None = None) -> None:
+        self._by_label = None
         given = self._given.setdefault(rules.label, _Given())
         feats = features(text, rules.compound)
         if keep is not None:
@@ -170,25 +175,51 @@ class Learner:
         reason = f"{LEARNED}you marked {_posts_with(word)} as {_NAMES[label]} {count}"
         return Move(label, (low - MAJORITY) / (1 - MAJORITY), reason)
 
+    def _by_owner_label(self) -> tuple[dict[SentimentLabel, dict[str, float]],
+                                       dict[SentimentLabel, float]]:
+        """Word counts and post counts by the owner's label (complaint or praise), over
+        every post seen, whatever the rules said; words in fewer than WORD_MIN_POSTS of
+        them are left out. Worked out once per state of the learner."""
+        if self._by_label is not None:
+            return self._by_label
+        words: dict[SentimentLabel, dict[str, float]] = {NEG: {}, POS: {}}
+        sizes: dict[SentimentLabel, float] = {NEG: 0.0, POS: 0.0}
+        for given in self._given.values():
+            for label in (NEG, POS):
+                sizes[label] += given.posts.get(label, 0.0)
+                target = words[label]
+                for f, c in given.words.get(label, {}).items():
+                    target[f] = target.get(f, 0.0) + c
+        for label in (NEG, POS):
+            other = words[POS if label is NEG else NEG]
+            words[label] = {f: c for f, c in words[label].items()
+                            if c + other.get(f, 0.0) >= WORD_MIN_POSTS}
+        self._by_label = (words, sizes)
+        return self._by_label
+
     def _coloured(self, given: _Given, post: frozenset[str]) -> Move | None:
         """A post the rules left neutral, in a business whose owner gives most such posts
-        a colour: the colour the words of the ones corrected so far point to (naive
-        Bayes over those corrections, each word's estimate pulled towards its rate over
-        all of them, so one rare word cannot decide)."""
+        a colour: the colour its words point to in every post the owner has labelled a
+        complaint or praise (naive Bayes, each word's estimate pulled towards its rate
+        over all of them, so one rare word cannot decide)."""
         seen = sum(given.posts.values())
         colours = {label: n for label, n in given.posts.items() if label is not NEU and n}
         if len(colours) < 2 or _lower_bound(sum(colours.values()), seen) <= MAJORITY:
             return None
-        feats = [f for f in post if any(f in given.words[c] for c in colours)]
+        words, sizes = self._by_owner_label()
+        if not (sizes[NEG] and sizes[POS]):
+            return None
+        feats = [f for f in post if f in words[NEG] or f in words[POS]]
         if not feats:
             return None
-        everyone = sum(colours.values())
+        everyone = sizes[NEG] + sizes[POS]
         odds = {}
-        for label, n in colours.items():
-            counts = given.words[label]
+        for label in (NEG, POS):
+            n = sizes[label]
+            counts = words[label]
             total = math.log(n / everyone)
             for f in feats:
-                pooled = sum(given.words[c].get(f, 0.0) for c in colours) / everyone
+                pooled = (words[NEG].get(f, 0.0) + words[POS].get(f, 0.0)) / everyone
                 total += math.log((counts.get(f, 0.0) + POOLED * pooled) / (n + POOLED))
             odds[label] = total
         label = max(odds, key=odds.__getitem__)
