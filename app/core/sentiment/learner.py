@@ -226,14 +226,11 @@ class Learner:
         margin = odds[label] - min(odds.values())
         if margin < DIRECTION_MARGIN:
             return None
-        fixed = given.corrected.get(label, {})
-        word = max(feats, key=lambda f: (fixed.get(f, 0.0), len(f)))
-        times = fixed.get(word, 0.0)
-        if not times:
-            return None
-        count = f"{times:g} time" + ("" if times == 1 else "s")
-        reason = (f"{LEARNED}you give most posts the rules leave neutral a colour; you marked "
-                  f"{_posts_with(word)} as {_NAMES[label]} {count}")
+        counts = words[label]
+        word = max(feats, key=lambda f: (counts.get(f, 0.0), len(f)))
+        count = f"{counts.get(word, 0.0):g} time" + ("" if counts.get(word) == 1 else "s")
+        reason = (f"{LEARNED}you give most posts the rules leave neutral a colour; "
+                  f"{_posts_with(word)} were {_NAMES[label]} {count} in your inbox")
         return Move(label, 1.0 - math.exp(-margin), reason)
 
     def adjust(self, text: str, sentiment: Sentiment) -> Sentiment:
