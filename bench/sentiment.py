@@ -200,6 +200,7 @@ def simulate_owner(ds: Dataset, rules: Sequence[Sentiment], n: int) -> OwnerPoin
         else:
             learner.saw(ds.texts[i], rule)
         i += 1
+    learner.compact()  # as the app sends it to its scoring workers
     gold, base, learned = ds.gold[i:], [], []
     for text, rule in zip(ds.texts[i:], rules[i:], strict=True):
         rule = _three_class(rule)

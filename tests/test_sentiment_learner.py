@@ -139,3 +139,19 @@ def test_the_owners_scorer_carries_what_was_learned_to_the_scoring_workers():
     assert copy(NEW_QUEUE_POST) == owner(NEW_QUEUE_POST)
     assert copy(NEW_QUEUE_POST).label is NEG
     assert OwnerScorer()(NEW_QUEUE_POST) == score(NEW_QUEUE_POST)  # no learner: the rules
+
+
+def test_a_compacted_learner_answers_the_same():
+    """The app compacts the learner before sending it to every scoring worker."""
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    _teach(learner, [f"the queue at the till on day {k}" for k in range(8)], NEG)
+    _teach(learner, ["the sourdough this week", "sourdough on friday"], POS)
+    for k in range(20):
+        text = f"lovely loaf number {k}, thank you"
+        learner.saw(text, score(text))
+    posts = [NEW_QUEUE_POST, "sourdough again", "loaf number 3", "lovely coffee"]
+    before = [learner.adjust(t, score(t)) for t in posts]
+    assert learner.compact() is learner
+    assert [learner.adjust(t, score(t)) for t in posts] == before
+    assert [s.label for s in before[:2]] == [NEG, POS]

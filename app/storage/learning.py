@@ -77,7 +77,7 @@ def build_learner(db: peewee.Database) -> Learner:
     for text, rules, owner, _answers in taught:
         if owner is None:
             learner.saw(text, rules, frozen)
-    return learner
+    return learner.compact()
 
 
 def forget_learned(db: peewee.Database) -> int:

@@ -113,6 +113,22 @@ class Learner:
         self.corrections = 0.0
         self._by_label = None
 
+    def compact(self) -> Learner:
+        """The same answers from less memory, for a learner that is done learning (it is
+        sent to every scoring worker): word counts only where a correction has the word,
+        and the owner's labels by word worked out once. Learning more afterwards is
+        wrong: build a new one instead."""
+        by_label = self._by_owner_label()
+        taught = set()
+        for given in self._given.values():
+            for fixed in given.corrected.values():
+                taught.update(fixed)
+        for given in self._given.values():
+            for label, counts in given.words.items():
+                given.words[label] = {f: c for f, c in counts.items() if f in taught}
+        self._by_label = by_label
+        return self
+
     def saw(self, text: str, rules: Sentiment, keep: frozenset[str] | None = None) -> None:
         """A post the owner has seen, as the rules scored it (and not corrected). With
         `keep` (the features of every correction, when they are all known first), only
