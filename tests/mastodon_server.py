@@ -85,7 +85,7 @@ class MastodonServer:
     honour_idempotency: bool = True  # False: a server/proxy that ignores Idempotency-Key
     drop_after_store: int = 0  # next N POST /statuses: store, then close without answering
     delay_after_store: float = 0.0  # store, then sleep before answering (client times out)
-    delay: dict[str, float] = field(default_factory=dict)  # path prefix -> seconds
+    delay: dict[str, float] = field(default_factory=dict)  # "[METHOD ]path prefix" -> seconds
     rate_budget: int | None = None  # requests left before 429; None = no rate-limit headers
     rate_reset_seconds: float = 300.0
     # "503 after N requests": N more requests to paths under fail_path, then only 503s.
@@ -433,8 +433,9 @@ class _Handler(BaseHTTPRequestHandler):
                            and c.method in (None, method) and c.times > 0), None)
             if canned:
                 canned.times -= 1
-        for prefix, seconds in app.delay.items():
-            if parts.path.startswith(prefix):
+        for key, seconds in list(app.delay.items()):  # a test may change it meanwhile
+            verb, _, prefix = key.rpartition(" ")  # "POST /api/v1/statuses": that method only
+            if parts.path.startswith(prefix) and verb in ("", method):
                 time.sleep(seconds)
         if canned:
             self.send(canned.status, canned.body, content_type=canned.content_type,

@@ -232,7 +232,8 @@ def test_kill_9_before_the_server_stored_the_reply_still_sends_it_once(
         mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int],
         kill_list: list[Worker]) -> None:
     db_path, account, item_id = queued_reply
-    mastodon_server.delay["/api/v1/statuses"] = 20.0  # the request hangs before it is stored
+    # the post request hangs before it is stored (the parent check before it does not)
+    mastodon_server.delay["POST /api/v1/statuses"] = 20.0
     mastodon_server.respond_next("/api/v1/statuses", 503, {"error": "busy"}, method="POST")
     worker = Worker("outbox", str(db_path), mastodon_server.url, mastodon_server.token,
                     str(account.id))

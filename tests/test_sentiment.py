@@ -263,7 +263,7 @@ def test_empty_text():
 
 def test_core_sentiment_imports_no_qt():
     pkg = Path(__file__).resolve().parent.parent / "app" / "core" / "sentiment"
-    for path in pkg.glob("*.py"):
+    for path in pkg.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from app.core.models import SentimentLabel
 from app.core.sentiment import hedges, score, smileys
+from app.core.sentiment.tokens import Tokens
 
 POS, NEU, NEG = SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL, SentimentLabel.NEGATIVE
+
+
+def _damp(words, lows, valences, starts):
+    return hedges.damp(Tokens.of(list(words), list(lows), list(valences), list(starts)))
 
 
 def test_mild_praise_under_a_modal_counts_half():
@@ -32,29 +37,29 @@ def test_complaints_under_a_hedge_are_not_damped():
     s = score("The lid may be broken, it leaks everywhere")
     assert s.label is NEG
     assert not any("counted half" in r for r in s.reasons)
-    assert hedges.damp(["may", "bad"], ["may", "bad"], [0.0, -2.5], [0]) == ([], 0.0)
+    assert _damp(["may", "bad"], ["may", "bad"], [0.0, -2.5], [0]) == ([], 0.0)
 
 
 def test_hedge_takes_half_of_mild_praise_only():
     words = ["it", "might", "be", "nice", "and", "amazing"]
-    used, cut = hedges.damp(words, words, [0, 0, 0, 1.8, 0, 2.8], [0])
+    used, cut = _damp(words, words, [0, 0, 0, 1.8, 0, 2.8], [0])
     assert used == ["might"]
     assert cut == 0.9  # half of "nice"; "amazing" (strong) keeps its weight
 
 
 def test_a_wish_and_the_month_are_no_hedge():
-    assert hedges.damp(["May", "you", "enjoy"], ["may", "you", "enjoy"], [0, 0, 1.0], [0]) == (
+    assert _damp(["May", "you", "enjoy"], ["may", "you", "enjoy"], [0, 0, 1.0], [0]) == (
         [],
         0.0,
     )
     words = ["nice", "sale", "in", "May", "nice"]
     lows = [w.lower() for w in words]
-    assert hedges.damp(words, lows, [1.8, 0, 0, 0, 1.8], [0]) == ([], 0.0)
+    assert _damp(words, lows, [1.8, 0, 0, 0, 1.8], [0]) == ([], 0.0)
 
 
 def test_a_hedge_reaches_only_to_the_end_of_its_clause():
     words = ["maybe", "later", ".", "nice"]
-    assert hedges.damp(words, words, [0.0, 0.0, 0.0, 1.8], [0, 3]) == ([], 0.0)
+    assert _damp(words, words, [0.0, 0.0, 0.0, 1.8], [0, 3]) == ([], 0.0)
 
 
 def test_repeated_mouth_smileys_are_read():

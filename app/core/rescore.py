@@ -13,8 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.models import Account, Sentiment
+
+if TYPE_CHECKING:
+    from app.core.sentiment.learner import Learner
 
 BATCH = 200
 SETTINGS_KEY = "sentiment_words"  # the owner's list, in settings.json (no table for it)
@@ -65,19 +69,25 @@ def save_words(settings_file: Path, words: Mapping[str, float]) -> None:
 
 
 class OwnerScorer:
-    """The scorer ingest uses, always with the owner's current words: pass one instance to
-    the sync service and to `install_corrections`, which updates it when the list is saved."""
+    """The scorer ingest uses, always with the owner's current words and what was learned
+    from their corrections: pass one instance to the sync service and to
+    `install_corrections`, which updates it when the list is saved or a label corrected."""
 
     def __init__(self, words: Mapping[str, float] | None = None,
-                 business_names: Sequence[str] = ()) -> None:
+                 business_names: Sequence[str] = (), learner: Learner | None = None) -> None:
         self.words: dict[str, float] = dict(words or {})
         # the shop's own name must never read as praise ("Sunny Bakes" is not "sunny")
         self.business_names = tuple(n for n in business_names if n.strip())
+        # replaced whole (never changed in place) when it learns, so a worker scoring
+        # with it meanwhile sees one learner or the other, never half of one
+        self.learner = learner
 
     def __call__(self, text: str) -> Sentiment:
         from app.core.sentiment import score  # compiled on first use, off the GUI thread
 
-        return score(text, business_names=self.business_names, extra_words=self.words or None)
+        result = score(text, business_names=self.business_names, extra_words=self.words or None)
+        learner = self.learner
+        return result if learner is None else learner.adjust(text, result)
 
 
 def owner_scorer_for(settings_file: Path, accounts: Iterable[Account]) -> OwnerScorer:

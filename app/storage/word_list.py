@@ -7,6 +7,7 @@ for long.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -15,7 +16,11 @@ from app.core.rescore import ScoredBatch, ScoredPost
 from app.storage import tables as t
 from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
+from app.storage.learning import build_learner, forget_learned
 from app.storage.migrations import RULES_KEY, read_meta, write_meta
+
+if TYPE_CHECKING:
+    from app.core.sentiment.learner import Learner
 
 
 def scored_with(db: peewee.Database) -> int | None:
@@ -100,3 +105,10 @@ class StoredPostRescorer:
 
     def mark_scored_with(self, version: int) -> None:
         mark_scored_with(self._db, version)
+
+    def learner(self) -> Learner:
+        """What the owner's corrections and replies teach (app.storage.learning)."""
+        return build_learner(self._db)
+
+    def forget_learned(self) -> int:
+        return forget_learned(self._db)

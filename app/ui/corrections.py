@@ -46,6 +46,10 @@ class Rescorer(Protocol):
 
     def mark_scored_with(self, version: int) -> None: ...
 
+    def learner(self) -> Any: ...
+
+    def forget_learned(self) -> int: ...
+
 
 class Corrections(QObject):
     """Everything the owner-corrections issue adds to a MainWindow."""
@@ -80,11 +84,20 @@ class Corrections(QObject):
         self.words_action.setObjectName("sentimentWordsAction")
         self.words_action.setStatusTip("Words that are praise or a complaint in your trade")
         self.words_action.triggered.connect(self.edit_words)
+        self.forget_action = QAction("Forget what Shopkeep learned", window)
+        self.forget_action.setObjectName("forgetLearnedAction")
+        self.forget_action.setStatusTip(
+            "Colour posts by Shopkeep's rules and your words only, as before your corrections"
+        )
+        self.forget_action.triggered.connect(self.forget_learned)
         menus = getattr(window, "menus", {})
         if "view" in menus:
             menus["view"].addSeparator()
             menus["view"].addAction(self.words_action)
+            menus["view"].addAction(self.forget_action)
         window.addAction(self.words_action)
+        window.addAction(self.forget_action)
+        runner.run(rescorer.learner, self._learned, name="learn from corrections")
 
     # -- one-click label correction ---------------------------------------------------
 
@@ -130,6 +143,7 @@ class Corrections(QObject):
             if thread_id is not None:
                 self.reload_thread(thread_id)
             self.corrected.emit(post_id)
+            self.relearn()
 
         self.runner.run(
             lambda: store.correct_label(post_id, label), done, write=True, name="correct label"
@@ -152,6 +166,35 @@ class Corrections(QObject):
         if pane.thread is not None and pane.thread.id == row.id:
             pane.show_thread(row, posts, pane.pending)
         self.window.refresh_side()
+
+    # -- learning from corrections -----------------------------------------------------
+
+    def relearn(self) -> int:
+        """Learn again from every correction and reply (off the GUI thread), then colour
+        the stored posts with what was learned, in the background."""
+        return self.runner.run(self.rescorer.learner, self._learned_rescore,
+                               name="learn from corrections")
+
+    def forget_learned(self) -> int:
+        """The owner's reset: what was learned stops counting; their labels stay."""
+        return self.runner.run(self.rescorer.forget_learned, lambda _n: self.relearn(),
+                               write=True, name="forget what was learned")
+
+    def _learned(self, learner: Any) -> None:
+        self.owner.learner = learner  # new posts from now on; swapped whole
+
+    def _learned_rescore(self, learner: Any) -> None:
+        self._learned(learner)
+        job = self._rescore_all(self.progress.emit)
+        self.runner.run(job, self._show_learned, name="rescore with what was learned")
+
+    def _show_learned(self, result: RescoreResult) -> None:
+        if result.stopped or not result.changed:
+            return  # a newer pass reports, or nothing to show: the list stays as it is
+        self.window.statusBar().showMessage(
+            f"Learned from your corrections: {result.changed} posts changed colour", 8000
+        )
+        self._show_rescored(result)
 
     # -- the word list and rescoring -------------------------------------------------
 
@@ -179,7 +222,7 @@ class Corrections(QObject):
         """
         self._generation += 1
         generation, rescorer, runner = self._generation, self.rescorer, self.runner
-        scorer = OwnerScorer(self.owner.words, self.owner.business_names)
+        scorer = OwnerScorer(self.owner.words, self.owner.business_names, self.owner.learner)
 
         def job() -> RescoreResult:
             result = rescore(

@@ -31,7 +31,11 @@ from vaderSentiment.vaderSentiment import (
 
 from app.core.sentiment.slang import SLANG_VALENCE
 from app.core.sentiment.smileys import EMOJI_VALENCE
+from app.core.sentiment.tokens import Tokens
 
+# VADER's scalar for a negated word ("not good" is -0.74 x "good"): the one copy every
+# rule that negates a valence uses.
+NEGATION_SCALAR: float = N_SCALAR
 _PUNCT = string.punctuation
 _ALPHA = 15  # VADER's normalize() default
 _NEGATE = frozenset(NEGATE)
@@ -103,10 +107,8 @@ def translate_emoji(text: str) -> str:
     return text
 
 
-def valences(
-    analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]
-) -> tuple[list[str], list[str], list[float], list[int]]:
-    """Per-token VADER valences: words, their lower case, valences, each clause's start."""
+def valences(analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]) -> Tokens:
+    """The tokens with VADER's valence each (clause by clause)."""
     lexicon = analyzer.lexicon
     flat, lows = _words(list(itertools.chain.from_iterable(clauses)))
     starts = list(itertools.accumulate(map(len, clauses), initial=0))
@@ -126,7 +128,7 @@ def valences(
         sentiments[k] = _valence(lexicon, flat, lows, starts[c - 1], hi, k, is_cap_diff)
     if "but" in lows:
         _but_shift(sentiments, lows.index("but"))
-    return flat, lows, sentiments, starts
+    return Tokens(flat, lows, sentiments, starts, [*starts, n])
 
 
 def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -156,7 +158,7 @@ def _valence(
         or (i > 1 and lows[k - 2] == "no")
         or (i > 2 and lows[k - 3] == "no" and lows[k - 1] in ("or", "nor"))
     ):
-        valence = lexicon[low] * N_SCALAR
+        valence = lexicon[low] * NEGATION_SCALAR
     if is_cap_diff and words[k].isupper():
         valence = valence + C_INCR if valence > 0 else valence - C_INCR
     reach = min(i, 3)
@@ -166,6 +168,22 @@ def _valence(
         if reach == 3 and lows[k - 3] not in lexicon:
             valence = _idioms(valence, lows, hi, k)
         reach = 0
+    if reach:
+        valence = _look_back(lexicon, words, lows, hi, k, reach, valence, is_cap_diff)
+    return _least(lexicon, lows, i, k, valence)
+
+
+def _look_back(
+    lexicon: Mapping[str, float],
+    words: list[str],
+    lows: list[str],
+    hi: int,
+    k: int,
+    reach: int,
+    valence: float,
+    is_cap_diff: bool,
+) -> float:
+    """VADER's boosters, negations and idioms in the `reach` words before k."""
     for start_i in range(reach):
         before = lows[k - start_i - 1]
         if before in lexicon:
@@ -184,11 +202,16 @@ def _valence(
         valence = _negation(valence, lows, start_i, k)
         if start_i == 2:
             valence = _idioms(valence, lows, hi, k)
+    return valence
+
+
+def _least(lexicon: Mapping[str, float], lows: list[str], i: int, k: int, valence: float) -> float:
+    """VADER's `_least_check`: "least" before a word negates it (not "at least")."""
     if i > 1 and lows[k - 1] == "least" and "least" not in lexicon:
         if lows[k - 2] != "at" and lows[k - 2] != "very":
-            valence *= N_SCALAR
+            valence *= NEGATION_SCALAR
     elif i > 0 and lows[k - 1] == "least" and "least" not in lexicon:
-        valence *= N_SCALAR
+        valence *= NEGATION_SCALAR
     return valence
 
 
@@ -204,18 +227,18 @@ def _negated(word: str) -> bool:
 def _negation(valence: float, lows: list[str], start_i: int, k: int) -> float:
     """VADER's `_negation_check` (the word start_i + 1 back negates; "never so" boosts)."""
     if start_i == 0:
-        return valence * N_SCALAR if _negated(lows[k - 1]) else valence
+        return valence * NEGATION_SCALAR if _negated(lows[k - 1]) else valence
     if start_i == 1:
         if lows[k - 2] == "never" and lows[k - 1] in _SO_THIS:
             return valence * 1.25
         if lows[k - 2] == "without" and lows[k - 1] == "doubt":
             return valence
-        return valence * N_SCALAR if _negated(lows[k - 2]) else valence
+        return valence * NEGATION_SCALAR if _negated(lows[k - 2]) else valence
     if (lows[k - 3] == "never" and lows[k - 2] in _SO_THIS) or lows[k - 1] in _SO_THIS:
         return valence * 1.25
     if lows[k - 3] == "without" and (lows[k - 2] == "doubt" or lows[k - 1] == "doubt"):
         return valence
-    return valence * N_SCALAR if _negated(lows[k - 3]) else valence
+    return valence * NEGATION_SCALAR if _negated(lows[k - 3]) else valence
 
 
 def _idioms(valence: float, lows: list[str], hi: int, k: int) -> float:

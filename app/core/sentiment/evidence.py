@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from app.core.sentiment.tokens import Tokens
+
 WEAK = 1.6  # VADER units: "want", "free", "special", "won"; "love"/"great" are stronger
 STRONG = 2.0  # a word this strong colours even an announcement or a question
 LONG = 10  # tokens: in a post this long one weak word is a passing mention
@@ -42,13 +44,13 @@ _ASKS_WHO = re.compile(
 _PROTEST = re.compile(r"\b(?:even|any idea|ever|actually|seriously|realise|realize)\b", re.I)
 
 
-def band(cleaned: str, lows: list[str], sentiments: list[float], explicit: bool) -> str | None:
+def band(cleaned: str, tokens: Tokens, explicit: bool) -> str | None:
     """Why the evidence is too thin to colour the post, or None if it is enough."""
-    if explicit or sum(sentiments) <= 0:
+    if explicit or sum(tokens.valences) <= 0:
         return None
-    hits = [abs(v) for v in sentiments if v]
+    hits = [abs(v) for v in tokens.valences if v]
     strongest = max(hits)
-    if len(hits) == 1 and strongest < WEAK and len(lows) >= LONG:
+    if len(hits) == 1 and strongest < WEAK and len(tokens.lows) >= LONG:
         return "one weak opinion word in a long post"
     if strongest < STRONG and _only_questions(cleaned):
         return "only asks a question"
@@ -57,16 +59,17 @@ def band(cleaned: str, lows: list[str], sentiments: list[float], explicit: bool)
     return None
 
 
-def price_question(cleaned: str, lows: list[str], sentiments: list[float]) -> None:
+def price_question(cleaned: str, tokens: Tokens) -> None:
     """"free" in a question asks a price ("is the car park free after 6?", "do you deliver
     for free?"): it counts as a weak word there, so the question stays neutral."""
+    lows, sentiments = tokens.lows, tokens.valences
     if "free" in lows and _only_questions(cleaned):
         for i, w in enumerate(lows):
             if w == "free" and sentiments[i] > _PRICE_FREE:
                 sentiments[i] = _PRICE_FREE
 
 
-def need_question(cleaned: str, sentiments: list[float]) -> None:
+def need_question(cleaned: str, tokens: Tokens) -> None:
     """A single question asking what the shop has or does names the customer's need, not a
     complaint about the shop: "do you have anything for a broken tooth?", "do you fix
     cracked screens?"; so does asking others for a recommendation ("boiler's broken,
@@ -77,6 +80,7 @@ def need_question(cleaned: str, sentiments: list[float]) -> None:
         return
     single = _only_questions(cleaned) and "?" not in stripped  # one question, nothing else
     if (single and _ASKS_WHAT_YOU_DO.match(stripped)) or _ASKS_WHO.search(stripped):
+        sentiments = tokens.valences
         for i, v in enumerate(sentiments):
             if v < 0:
                 sentiments[i] = 0.0

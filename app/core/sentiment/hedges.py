@@ -10,21 +10,20 @@ and explicit praise phrases are scored elsewhere and stay as they are.
 from __future__ import annotations
 
 from app.core.sentiment.evidence import STRONG
+from app.core.sentiment.tokens import Tokens
 
 HEDGES = frozenset({"may", "might", "could", "perhaps", "maybe", "if", "whether"})
 SHARE = 0.5  # what mild praise under a hedge still counts
 
 
-def damp(
-    words: list[str], lows: list[str], sentiments: list[float], starts: list[int]
-) -> tuple[list[str], float]:
+def damp(tokens: Tokens) -> tuple[list[str], float]:
     """Halve mild praise after a hedge in its clause (in place): the hedges, the cut."""
+    words, lows, sentiments, bounds = tokens.words, tokens.lows, tokens.valences, tokens.bounds
     if HEDGES.isdisjoint(lows):
         return [], 0.0
     used: list[str] = []
     cut = 0.0
-    bounds = [*starts, len(lows)]
-    for c in range(len(starts)):
+    for c in range(len(tokens.starts)):
         lo, hi = bounds[c], bounds[c + 1]
         hedge = ""
         for i in range(lo, hi):

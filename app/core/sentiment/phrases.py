@@ -1,7 +1,7 @@
 """The complaint and praise phrase tables compiled into a matcher that skips most words.
 
 Trying ~150 phrase patterns at every word was the scorer's biggest cost. Each
-pattern is parsed (with `re`'s own parser) to learn which few strings a match
+pattern is parsed (`pattern_starts`) to learn which few strings a match
 can start with: a three-character key picks the small regex to try, and a
 longer "head" (up to a few words: "the go", "is not ", "waited") feeds one
 C-level pre-scan, so only word starts that can begin a phrase reach Python.
@@ -10,128 +10,27 @@ C-level pre-scan, so only word starts that can begin a phrase reach Python.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from re import _constants as _C  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
-from typing import Any
+from collections.abc import Iterable
 
-from app.core.sentiment.chasing import CHASING_COMPLAINTS
-from app.core.sentiment.delivery_kinds import DELIVERY_COMPLAINTS, DELIVERY_TITLES
-from app.core.sentiment.expectations import SHORTFALL
-from app.core.sentiment.left_undone import UNDONE_COMPLAINTS, UNDONE_TITLES
-from app.core.sentiment.lexicons import (
-    COMPLAINT_TITLES,
-    COMPLAINTS,
-    SARCASM_PRAISE,
-)
-from app.core.sentiment.online_slang import ONLINE_COMPLAINTS, ONLINE_PRAISE, ONLINE_TITLES
-from app.core.sentiment.praise_kinds import PRAISE, PRAISE_TITLES
-from app.core.sentiment.ratings import RATING_COMPLAINTS, RATING_PRAISE, RATING_TITLES
-from app.core.sentiment.resolutions import RESOLUTION_PRAISE, RESOLUTION_TITLES
-from app.core.sentiment.reviews import REVIEW_COMPLAINTS, REVIEW_PRAISE, REVIEW_TITLES
-from app.core.sentiment.shop_systems import SYSTEM_COMPLAINTS, SYSTEM_TITLES
-from app.core.sentiment.value_for_money import VALUE_COMPLAINTS, VALUE_TITLES
+from app.core.sentiment import pattern_starts
+from app.core.sentiment.kinds import REGISTERED, Kind
+from app.core.sentiment.lexicons import SARCASM_PRAISE
 
-TABLE = {
-    **RESOLUTION_PRAISE,  # first: at one start "refunded the difference there and then" is a fix
-    **COMPLAINTS,
-    **CHASING_COMPLAINTS,  # (these were the last of COMPLAINTS: the order is unchanged)
-    **DELIVERY_COMPLAINTS,
-    **SHORTFALL,
-    **REVIEW_COMPLAINTS,
-    **ONLINE_COMPLAINTS,
-    **RATING_COMPLAINTS,
-    **SYSTEM_COMPLAINTS,
-    **VALUE_COMPLAINTS,
-    **UNDONE_COMPLAINTS,
-    **PRAISE,
-    **REVIEW_PRAISE,
-    **ONLINE_PRAISE,
-    **RATING_PRAISE,
+NEGATED_PRAISE = "negated praise"  # a praise phrase after a negation: "wasn't tasty"
+KINDS: tuple[Kind, ...] = REGISTERED
+BY_KEY: dict[str, Kind] = {kind.key: kind for kind in KINDS}
+TITLES: dict[str, str] = {
+    **{kind.key: kind.title for kind in KINDS},
+    NEGATED_PRAISE: "praise denied",
 }
-TITLES = {
-    **COMPLAINT_TITLES,
-    **DELIVERY_TITLES,
-    **REVIEW_TITLES,
-    **ONLINE_TITLES,
-    **RATING_TITLES,
-    **SYSTEM_TITLES,
-    **VALUE_TITLES,
-    **UNDONE_TITLES,
-    **PRAISE_TITLES,
-    **RESOLUTION_TITLES,
-}
-KINDS = list(TABLE)
 KEY = 3  # dispatch on the first three characters of a word
 _HEAD = 10  # longest head tried for the pre-scan
 _HEAD_CAP = 48  # more head strings than this per pattern: use a shorter head
 _SET_CAP = 512  # give up on a head length whose string sets grow past this
-_DIGIT = "\0"  # in heads, stands for any of 0-9 (so "\\d+ days" stays a few strings)
+_DIGIT = pattern_starts.DIGIT
 
 
-def _prefixes(items: Sequence[tuple[Any, Any]], n: int, cap: int | None) -> set[str] | None:
-    """The first n characters a parsed pattern can start with (shorter if the pattern
-    ends first); None if unknown or, with a cap, too many."""
-    results = {""}
-    for op, av in items:
-        if all(len(r) >= n for r in results):
-            break
-        options = _options(op, av, n, cap)
-        if options is None:
-            return None
-        results = {r if len(r) >= n else (r + o)[:n] for r in results for o in options}
-        if cap is not None and len(results) > cap:
-            return None
-    return results
-
-
-def _options(op: Any, av: Any, n: int, cap: int | None) -> set[str] | None:
-    """What one parsed item can match, as strings (heads, i.e. with a cap, write a
-    digit as _DIGIT)."""
-    if op is _C.LITERAL:
-        return {chr(av)}
-    if op is _C.AT or op is _C.ASSERT or op is _C.ASSERT_NOT:
-        return {""}  # zero-width
-    if op is _C.IN:
-        chars: set[str] = set()
-        for o, a in av:
-            if o is _C.LITERAL:
-                chars.add(chr(a))
-            elif o is _C.RANGE:
-                chars.update(chr(x) for x in range(a[0], a[1] + 1))
-            elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
-                chars.update("0123456789" if cap is None else _DIGIT)
-            else:
-                return None
-        return chars
-    if op is _C.SUBPATTERN:
-        return _prefixes(av[3], n, cap)
-    if op is _C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            sub = _prefixes(branch, n, cap)
-            if sub is None:
-                return None
-            out |= sub
-        return out
-    if op is _C.MAX_REPEAT or op is _C.MIN_REPEAT:
-        low, high, sub_items = av
-        sub = _prefixes(sub_items, n, cap)
-        if sub is None:
-            return None
-        out = {""} if low == 0 else set()
-        current = {""}
-        for count in range(1, min(high, n) + 1):
-            current = {(c + o)[:n] for c in current for o in sub}
-            if cap is not None and len(current) > cap:
-                return None
-            if count >= low:
-                out |= current
-        return out
-    return None
-
-
-def _heads(parsed: Any, keys: set[str]) -> set[str]:
+def _heads(parsed: tuple[pattern_starts.Item, ...], keys: set[str]) -> set[str]:
     """The longest start strings (few enough) that every match of a pattern begins with.
 
     A shorter length never has more strings, so the length is found by bisection.
@@ -139,7 +38,7 @@ def _heads(parsed: Any, keys: set[str]) -> set[str]:
     best, low, high = keys, KEY + 1, _HEAD
     while low <= high:
         n = (low + high) // 2
-        heads = _prefixes(parsed, n, _SET_CAP)
+        heads = pattern_starts.prefixes(parsed, n, _SET_CAP)
         if heads is not None and len(heads) <= _HEAD_CAP:
             best, low = heads, n + 1
         else:
@@ -224,9 +123,9 @@ def compile_tables() -> tuple[Buckets, WordStarts]:
     buckets: dict[str, list[str]] = {}
     heads: set[str] = set()
     for i, kind in enumerate(KINDS):
-        for j, alt in enumerate(TABLE[kind][0]):
-            parsed = _parser.parse(alt)
-            keys = _prefixes(parsed, KEY, None)
+        for j, alt in enumerate(kind.patterns):
+            parsed = pattern_starts.parse(alt)
+            keys = pattern_starts.prefixes(parsed, KEY, None)
             if keys is None or any(len(p) < KEY for p in keys):
                 raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
             for key in keys:

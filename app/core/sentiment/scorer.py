@@ -1,4 +1,4 @@
-"""Scoring one customer message: mask, detect language, VADER by clause, then the rules.
+"""Scoring one customer message: mask, detect language, VADER by clause, then the phrase_hits.
 
 Kept free of Qt and of big per-call structures: score() runs for every post at
 ingest, so all regexes, tables and analyzers are built once and cached.
@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from app.core.models import Sentiment, SentimentLabel
 from app.core.sentiment import (
@@ -17,16 +20,19 @@ from app.core.sentiment import (
     evidence,
     hedges,
     language,
+    names,
+    phrase_hits,
     phrases,
-    rules,
+    politeness,
+    sarcasm,
     smileys,
     text,
     word_senses,
 )
 from app.core.sentiment.lexicons import REQUEST_WORDS
+from app.core.sentiment.tokens import Tokens
 
 THRESHOLD = 0.05
-_NEGATIVE_CONTEXT = -0.5  # a token this negative next to praise makes the praise sarcastic
 _MAX_QUOTED = 3
 _QUOTE_STRIP = ".,!?:;\"'"
 _TITLES = phrases.TITLES
@@ -45,6 +51,92 @@ def label_for(compound: float) -> SentimentLabel:
     return _NEUTRAL
 
 
+@dataclass(slots=True)
+class Reading:
+    """One message on its way through the stages: its text, its tokens, and what each
+    stage found (the reasons are written from these at the end)."""
+
+    cleaned: str  # the text VADER reads
+    joined: str  # the phrase rules' text: one clause a line, lower case
+    tokens: Tokens
+    analyzer: SentimentIntensityAnalyzer
+    owner: _Owner
+    # What the stages found (each stage sets its own; empty until then).
+    names: Sequence[str] = ()  # capitalised names not counted
+    found: Sequence[phrase_hits.Complaint] = ()  # complaint and praise phrases
+    bad: Sequence[phrase_hits.Complaint] = ()  # the complaints among them
+    sarcastic: Sequence[str] = ()
+    polite: Sequence[str] = ()
+
+
+def _word_senses(r: Reading) -> None:
+    """"like" as a comparison, "pretty bad", "who cares" (word_senses.SENSES)."""
+    word_senses.apply(r.tokens, r.analyzer.lexicon, r.owner.words)
+
+
+def _questions(r: Reading) -> None:
+    """A price asked ("is it free?") or a need named ("do you fix cracked screens?")."""
+    if "?" in r.cleaned:
+        evidence.price_question(r.cleaned, r.tokens)
+        evidence.need_question(r.cleaned, r.tokens)
+
+
+def _smileys(r: Reading) -> None:
+    """A smiley after "not" keeps its own sign."""
+    if "(" in r.cleaned or ")" in r.cleaned or "<3" in r.cleaned:
+        smileys.unflip(r.tokens, r.analyzer.lexicon)
+
+
+def _names(r: Reading) -> None:
+    """Lexicon words inside a capitalised name ("Foo Fighters") are not opinions."""
+    r.names = names.proper_names(r.tokens, r.owner.words)
+
+
+def _phrase_kinds(r: Reading) -> None:
+    """Complaint and praise phrases (kinds/), weighed against the words around them."""
+    found = phrase_hits.complaints(r.joined, r.owner.words)
+    bad = [c for c in found if c.valence < 0] if found else found
+    if bad:
+        found = phrase_hits.weigh_complaints(found, r.tokens)
+    if len(bad) < len(found):
+        phrase_hits.praise_words(found, r.tokens)
+        found = phrase_hits.put_right(found, r.tokens)
+    r.found, r.bad = found, bad
+
+
+def _sarcasm_stage(r: Reading) -> None:
+    """Praise next to a complaint is sarcastic ("great job losing my parcel")."""
+    angry = min(r.tokens.valences, default=0.0) <= sarcasm.NEGATIVE_CONTEXT
+    if r.bad or "thank" in r.joined or angry:
+        r.sarcastic = sarcasm.find(r.joined, r.bad, r.tokens)
+
+
+def _politeness(r: Reading) -> None:
+    """Manners are not praise: "please", "help", "thanks" next to a request."""
+    lows = r.tokens.lows
+    request = not REQUEST_WORDS.isdisjoint(lows)
+    keep_thanks = (
+        not r.bad
+        and not r.sarcastic
+        and (not (request or "?" in r.cleaned) or politeness.thanks_boosted(lows))
+    )
+    r.polite = politeness.politeness(r.tokens, keep_thanks=keep_thanks, owner_words=r.owner.words)
+
+
+Stage = Callable[[Reading], None]
+# The rules after VADER, in the order they run: each adjusts the token valences in place
+# and notes what it found on the Reading.
+STAGES: tuple[Stage, ...] = (
+    _word_senses,
+    _questions,
+    _smileys,
+    _names,
+    _phrase_kinds,
+    _sarcasm_stage,
+    _politeness,
+)
+
+
 def score(
     body: str,
     *,
@@ -56,7 +148,15 @@ def score(
     lang = language.detect(masked)
     if lang is not None:
         return Sentiment(0.0, SentimentLabel.UNSCORED, (f"not English ({lang}): not scored",), lang)
+    r = _read(masked, extra_words)
+    for stage in STAGES:
+        stage(r)
+    return _verdict(r, name_masked)
 
+
+def _read(masked: str, extra_words: Mapping[str, float] | None) -> Reading:
+    """Clean the text (tags split, emoji as words, idioms reworded) and let VADER score
+    each token, clause by clause, with the owner's words in its lexicon."""
     cleaned = smileys.shorten(engine.translate_emoji(text.split_hashtags(masked)))
     cleaned = text.reword(cleaned)
     owner = _owner_words(extra_words)
@@ -64,56 +164,34 @@ def score(
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
     analyzer = engine.analyzer_for(owner.tokens_map)
     clauses = text.clauses(cleaned)
-    words, lows, sentiments, starts = engine.valences(analyzer, clauses)
-    joined = rules.rule_text(clauses)
-    bounds = [*starts, len(words)]
+    tokens = engine.valences(analyzer, clauses)
+    return Reading(cleaned, phrase_hits.rule_text(clauses), tokens, analyzer, owner)
 
-    word_senses.word_rules(lows, sentiments, analyzer.lexicon, owner.words)
-    if "?" in cleaned:
-        evidence.price_question(cleaned, lows, sentiments)
-        evidence.need_question(cleaned, sentiments)
-    if "(" in cleaned or ")" in cleaned or "<3" in cleaned:
-        smileys.unflip(lows, sentiments, analyzer.lexicon)
-    names = rules.proper_names(words, sentiments, starts, owner.words)
-    found = rules.complaints(joined, owner.words)
-    bad = [c for c in found if c.valence < 0] if found else found
-    if bad:
-        found = rules.weigh_complaints(found, lows, sentiments, bounds)
-    if len(bad) < len(found):
-        rules.praise_words(found, lows, sentiments, bounds)
-        found = rules.put_right(found, sentiments, bounds)
-    sarcastic: list[str] = []
-    if bad or "thank" in joined or min(sentiments, default=0.0) <= _NEGATIVE_CONTEXT:
-        sarcastic = _sarcasm(joined, bad, lows, sentiments, bounds)
 
-    request = not REQUEST_WORDS.isdisjoint(lows)
-    keep_thanks = (
-        not bad
-        and not sarcastic
-        and (not (request or "?" in cleaned) or rules.thanks_boosted(lows))
-    )
-    polite = rules.politeness(lows, sentiments, keep_thanks=keep_thanks, owner_words=owner.words)
-
-    total = sum(sentiments)
+def _verdict(r: Reading, name_masked: bool) -> Sentiment:
+    """Sum the valences and the phrases into VADER's compound; thin evidence stays neutral
+    and mild praise under a hedge counts half."""
+    tokens, found, owner_words = r.tokens, r.found, r.owner.words
+    total = sum(tokens.valences)
     if found:
-        total += sum([c.valence for c in found[: rules.MAX_COMPLAINTS]])
-    total += rules.SARCASM_VALENCE * len(sarcastic)
-    value = engine.compound(analyzer, total, cleaned)
+        total += sum([c.valence for c in found[: phrase_hits.MAX_COMPLAINTS]])
+    total += sarcasm.SARCASM_VALENCE * len(r.sarcastic)
+    value = engine.compound(r.analyzer, total, r.cleaned)
     label = label_for(value)
-    explicit = bool(found or sarcastic)  # an explicit phrase keeps the normal band
-    thin = _thin(label, value, cleaned, lows, sentiments, explicit, owner.words)
+    explicit = bool(found or r.sarcastic)  # an explicit phrase keeps the normal band
+    thin = _thin(label, value, r.cleaned, tokens, explicit, owner_words)
     hedged: list[str] = []
     if thin is None and label is _POSITIVE:  # only praise is damped by a hedge
-        hedged, cut = hedges.damp(words, lows, sentiments, starts)
+        hedged, cut = hedges.damp(tokens)
         if cut:
-            value = engine.compound(analyzer, total - cut, cleaned)
+            value = engine.compound(r.analyzer, total - cut, r.cleaned)
             label = label_for(value)
-            thin = _thin(label, value, cleaned, lows, sentiments, explicit, owner.words)
+            thin = _thin(label, value, r.cleaned, tokens, explicit, owner_words)
     if thin is not None:
         label = _NEUTRAL
-    reasons = _reasons(label, lows, sentiments, found, sarcastic, polite, owner.words, name_masked)
-    if names:
-        reasons = (*reasons, f"names not counted: {_quote(names)}")
+    reasons = _reasons(label, r, name_masked)
+    if r.names:
+        reasons = (*reasons, f"names not counted: {_quote(r.names)}")
     if hedged:
         reasons = (*reasons, f"praise under {_quote(hedged)} counted half")
     if thin is not None:
@@ -125,46 +203,15 @@ def _thin(
     label: SentimentLabel,
     value: float,
     cleaned: str,
-    lows: list[str],
-    sentiments: list[float],
+    tokens: Tokens,
     explicit: bool,
     owner_words: frozenset[str],
 ) -> str | None:
     """Why a coloured score near the cut-off rests on too little evidence, if it does."""
     if label is _NEUTRAL or abs(value) >= evidence.WIDE_BAND:
         return None
-    explicit = explicit or not owner_words.isdisjoint(lows)
-    return evidence.band(cleaned, lows, sentiments, explicit)
-
-
-def _sarcasm(
-    joined: str,
-    found: list[rules.Complaint],
-    words: list[str],
-    sentiments: list[float],
-    bounds: list[int],
-) -> list[str]:
-    """Praise next to a complaint ("great job losing my parcel"): zero it, return phrases."""
-    out: list[str] = []
-    complaint_in = {c.clause for c in found}
-    last = len(bounds) - 1  # clauses
-    for k, (praise, empty) in sorted(rules.praise_by_clause(joined).items()):
-        near = range(max(0, k - 1), min(last, k + 2))
-        praise_words = {w.strip(_QUOTE_STRIP) for p in praise for w in p.split()}
-        lo, hi = bounds[k], bounds[k + 1]
-        own_praise = any(sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi))
-        negative_near = any(j in complaint_in for j in near) or any(
-            sentiments[i] <= _NEGATIVE_CONTEXT
-            for j in near
-            for i in range(bounds[j], bounds[j + 1])
-        )
-        # a one-word verdict closing a complaint: "... Wedding is in 9 days. Great."
-        closing = bool(found) and k == last - 1 and hi - lo <= 2
-        if empty or ((negative_near or closing) and not own_praise):
-            for i in range(lo, hi):
-                sentiments[i] = min(sentiments[i], 0.0)
-            out.append(empty or praise[0].replace("\n", " "))
-    return out
+    explicit = explicit or not owner_words.isdisjoint(tokens.lows)
+    return evidence.band(cleaned, tokens, explicit)
 
 
 def _quote(items: Sequence[str]) -> str:
@@ -173,17 +220,10 @@ def _quote(items: Sequence[str]) -> str:
     return "'" + "', '".join(unique) + "'" if unique else ""
 
 
-def _reasons(
-    label: SentimentLabel,
-    words: list[str],
-    sentiments: list[float],
-    found: list[rules.Complaint],
-    sarcastic: list[str],
-    polite: list[str],
-    owner_words: frozenset[str],
-    name_masked: bool,
-) -> tuple[str, ...]:
+def _reasons(label: SentimentLabel, r: Reading, name_masked: bool) -> tuple[str, ...]:
     """Why, strongest first, in a shop owner's words."""
+    words, sentiments, found = r.tokens.lows, r.tokens.valences, r.found
+    sarcastic, polite, owner_words = r.sarcastic, r.polite, r.owner.words
     out = []
     if found:
         for title, hits in (

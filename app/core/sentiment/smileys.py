@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from app.core.sentiment.tokens import Tokens
+
 # Emoji VADER lacks, or reads by a name that misleads, with their valence.
 EMOJI_VALENCE: dict[str, float] = {
     "\U0001f644": -1.5,  # rolling eyes
@@ -55,8 +57,9 @@ def shorten(text: str) -> str:
     return text
 
 
-def unflip(lows: list[str], sentiments: list[float], lexicon: Mapping[str, float]) -> None:
+def unflip(tokens: Tokens, lexicon: Mapping[str, float]) -> None:
     """Give each negated smiley back its own sign (in place)."""
+    lows, sentiments = tokens.lows, tokens.valences
     for k, v in enumerate(sentiments):
         if v and not lows[k][:1].isalnum() and v * lexicon.get(lows[k], 0.0) < 0:
             sentiments[k] = -v

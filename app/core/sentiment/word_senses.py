@@ -7,12 +7,12 @@ scored, or one of the few it leaves at zero, so only those slots are visited.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
+from app.core.sentiment.engine import NEGATION_SCALAR
 from app.core.sentiment.lexicons import OCCASION_WORDS, word_set
-
-_NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
+from app.core.sentiment.sense_rules import Sense, Senses, SenseTable
+from app.core.sentiment.tokens import Tokens
 
 _LIKE_SUBJECTS = word_set(
     "i we you they u ya really do does did don't dont didn't didnt "
@@ -108,7 +108,6 @@ _SWEAR_BOOSTERS = frozenset(
 _BOOST = 0.293  # VADER's B_INCR
 # "want it so bad": "bad" measures the wanting.
 _DESIRE = frozenset({"want", "wanted", "wants", "wanna", "need", "needed", "needs", "miss"})
-_ZERO_VALUED = frozenset(_ADJ_BOOSTERS) | _PROFANITY  # words word_rules may give a valence
 # "don't get me wrong": a disclaimer before an opinion, not a complaint.
 _DISCLAIMED = {"wrong": ("get", "me")}
 _CARE = {
@@ -143,144 +142,196 @@ _FEATURE_AFTER = {
     "fit": word_set("different same slim regular relaxed skinny loose tight the a"),  # a cut
     "cut": word_set("the what's whats hair"),  # "the cut off for orders": a deadline, a trim
 }
-# Every word one of word_rules' fixes is about ("not" for "not only" aside).
-_WORD_RULE_WORDS = (
-    OCCASION_WORDS
-    | DEGREE_WORDS
-    | _ADJ_BOOSTERS.keys()
-    | _FILLER_SENSES.keys()
-    | _PROFANITY
-    | _CARE.keys()
-    | _SWEAR_BOOSTERS
-    | _FEATURE_AFTER.keys()
-    | _DISCLAIMED.keys()
-    | _NO_OPINION_BEFORE.keys()
-    | _FOND.keys()
-    | _DISBELIEF
-    | _SAD_OCCASIONS
-    | _ERRANDS.keys()
-    | {"lost", "fine"}
-    | _NO_WORRIES
-    | _ACK
-    | _STOP
-    | _NO_RUSH
-    | {"like", "bad", "badly", "best", "longer", "nothing", "save", "nuts", "sorry"}
+
+
+def _words(*groups: Iterable[str]) -> frozenset[str]:
+    return frozenset().union(*groups)
+
+
+def _zero_if(test: Callable[[Senses, int], bool]) -> Callable[[Senses, int], None]:
+    """A `then` that zeroes the word only if a further check holds."""
+
+    def then(s: Senses, i: int) -> None:
+        if test(s, i):
+            s.vals[i] = 0.0
+
+    return then
+
+
+def _manners_sorry(s: Senses, i: int) -> None:
+    polite = _MANNERS_SORRY[s.lows[i + 1]]
+    following = [j for j in (i + 2, i + 3) if j <= s.last and s.lows[j] in polite][:1]
+    if following:
+        s.vals[i] = s.vals[following[0]] = 0.0
+
+
+def _own_loss_asking(s: Senses, i: int) -> bool:
+    own = i == 0 or s.lows[i - 1] in OWN_LOSS_BEFORE
+    return own and not _ASKING.isdisjoint(s.lows[i + 2 :])
+
+
+def _errand(s: Senses, i: int) -> bool:
+    low = s.lows[i]
+    return (i < s.last and s.lows[i + 1] in _ERRANDS[low]) or (
+        i > 1 and s.lows[i - 2] in _WHEN_I
+    )
+
+
+def _no_worries(s: Senses, i: int) -> None:
+    s.vals[i] = s.vals[i - 1] = 0.0
+
+
+def _no_rush(s: Senses, i: int) -> None:
+    s.vals[i] = 0.0
+    s.vals[i + 1] = max(s.vals[i + 1], 0.0)
+
+
+def _saved_for_later(s: Senses, i: int) -> bool:
+    nxt = s.lows[i + 1]
+    return nxt[:1].isdigit() or nxt[:1] in "£$€" or not _KEPT.isdisjoint(s.lows[i + 1 : i + 3])
+
+
+def _degree_before(s: Senses, i: int) -> bool:
+    nxt = s.lows[i + 1]
+    return nxt in s.lexicon or nxt == "much" or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS))
+
+
+def _adj_booster(s: Senses, i: int) -> None:
+    if i == s.last or s.lows[i + 1] not in s.lexicon:
+        s.vals[i] = _ADJ_BOOSTERS[s.lows[i]]
+
+
+def _lexicon_value_if(test: Callable[[Senses, int], bool]) -> Callable[[Senses, int], None]:
+    """A `then` that gives the word back its own lexicon valence if a check holds."""
+
+    def then(s: Senses, i: int) -> None:
+        if test(s, i):
+            s.vals[i] = s.lexicon[s.lows[i]]
+
+    return then
+
+
+def _sign_flipped(s: Senses, i: int) -> bool:
+    return s.vals[i] * s.lexicon.get(s.lows[i], 0.0) < 0
+
+
+def _angry_profanity(s: Senses, i: int) -> None:
+    if not any(w in s.lexicon for w in s.lows[i + 1 : i + 3]):
+        s.vals[i] = _ANGRY_PROFANITY
+
+
+def _no_longer(s: Senses, i: int) -> None:
+    window = s.lows[i - 3 : i]
+    j = i - 3 + window.index("longer")
+    if j > 0 and s.lows[j - 1] == "no":
+        s.vals[i] *= NEGATION_SCALAR
+
+
+def _swear_booster(s: Senses, i: int) -> None:
+    s.vals[i] = 0.0
+    s.vals[i + 1] += _BOOST
+
+
+def _at_best(s: Senses, i: int) -> None:
+    s.vals[i] = -1.5
+    for j in range(max(0, i - 6), i - 1):
+        s.vals[j] = min(s.vals[j], 0.0)
+
+
+# The rules, in the order they are tried for a word.
+SENSES: tuple[Sense, ...] = (
+    Sense(OCCASION_WORDS, lambda s, i: s.vals[i] > 0 and s.lows[i] not in s.owner, 0.0,
+          '"party", "birthday", "free": a topic, not an opinion'),
+    Sense(_SAD_OCCASIONS, lambda s, i: s.vals[i] < 0 and _ordered_for(s.lows, i), 0.0,
+          '"flowers for a funeral"; "the funeral is on Friday": news'),
+    Sense(frozenset({"sorry"}), lambda s, i: i < s.last - 1 and s.lows[i + 1] in _MANNERS_SORRY,
+          _manners_sorry, '"sorry to bother you": manners before a question'),
+    Sense(_STOP, lambda s, i: i < s.last and s.lows[i + 1].endswith("ing") and s.vals[i] < 0,
+          _zero_if(lambda s, i: not _WHEN.isdisjoint(s.lows[max(0, i - 5) : i])),
+          '"what time do you stop serving?": a time, not a protest'),
+    Sense(frozenset({"fine"}), lambda s, i: s.vals[i] > 0 and i > 0 and _penalty(s.lows, i),
+          _FINE_PENALTY, '"got the fine", "a parking fine": a penalty'),
+    Sense(frozenset({"lost"}),
+          lambda s, i: i < s.last and s.lows[i + 1] in _MINE and s.vals[i] < 0,
+          _zero_if(_own_loss_asking), '"lost my loyalty card, can you...": asking, not upset'),
+    Sense(_words(_ERRANDS), lambda s, i: s.vals[i] < 0 and i > 0 and s.lows[i - 1] in _ERRAND_BY,
+          _zero_if(_errand), '"I\'ll drop the keys in", "when I leave": an errand'),
+    Sense(_ACK, lambda s, i: i == 0 and i < s.last and s.vals[i] > 0, 0.0,
+          '"ok, I\'ll try again tomorrow": an acknowledgement'),
+    Sense(_NO_WORRIES, lambda s, i: i > 0 and s.lows[i - 1] == "no", _no_worries,
+          '"no worries": manners, not relief'),
+    Sense(frozenset({"no"}),
+          lambda s, i: i < s.last and s.lows[i + 1] in _NO_RUSH and s.vals[i] < 0,
+          _no_rush, '"no rush", "no hurry": patience, not a refusal'),
+    Sense(frozenset({"like"}), lambda s, i: s.vals[i] > 0,
+          _zero_if(lambda s, i: i == 0 or s.lows[i - 1] not in _LIKE_SUBJECTS
+                   or _requested(s.lows, i)),
+          '"smelled like", "like a": a comparison; "I\'d like": a request'),
+    Sense(frozenset({"save"}), lambda s, i: s.vals[i] > 0 and i < s.last,
+          _zero_if(_saved_for_later), '"save me a loaf", "save 20%": keeping or a promotion'),
+    Sense(_words(_FEATURE_AFTER), lambda s, i: i > 0 and s.lows[i - 1] in _FEATURE_AFTER[s.lows[i]],
+          0.0, '"dog friendly", "gluten free", "any chance you could...": a feature'),
+    Sense(_words(_NO_OPINION_BEFORE),
+          lambda s, i: i < s.last and s.lows[i + 1] in _NO_OPINION_BEFORE[s.lows[i]], 0.0,
+          '"gift card", "best way to", "ok to": a thing or a question, no opinion'),
+    Sense(_words(_DISCLAIMED),
+          lambda s, i: i > 1 and tuple(s.lows[i - 2 : i]) == _DISCLAIMED[s.lows[i]], 0.0,
+          '"don\'t get me wrong": a disclaimer'),
+    Sense(_words(_FOND),
+          lambda s, i: i < s.last and s.lows[i + 1] in _FOND_OF[s.lows[i]] and s.vals[i] <= 0,
+          lambda s, i: s.vals.__setitem__(i, _FOND[s.lows[i]]), '"goes mad for them": love'),
+    Sense(frozenset({"nuts"}), lambda s, i: s.vals[i] < 0,
+          _zero_if(lambda s, i: i == 0 or s.lows[i - 1] not in _MADNESS_BEFORE),
+          '"contains nuts": food; "drives me nuts": madness'),
+    Sense(_SINCERITY, lambda s, i: (i == 0 or i == s.last) and s.vals[i] > 0, 0.0,
+          '"who trained your staff, honestly?": a tone, not praise'),
+    Sense(DEGREE_WORDS, lambda s, i: s.vals[i] > 0 and i < s.last, _zero_if(_degree_before),
+          '"pretty bland": a degree word, not praise'),
+    Sense(_words(_ADJ_BOOSTERS), lambda s, i: s.vals[i] == 0.0, _adj_booster,
+          '"was incredible": VADER reads a booster', on_zero=True),
+    Sense(_words(_FILLER_SENSES), lambda s, i: s.vals[i] > 0 and i > 0,
+          _zero_if(lambda s, i: s.lows[i - 1] in _FILLER_SENSES[s.lows[i]]),
+          '"as well", "oh well", "on the other hand": no praise'),
+    Sense(None,
+          lambda s, i: i > 1 and s.lows[i - 1] in _NOT_ONLY and s.lows[i - 2] == "not"
+          and s.lows[i] in s.lexicon,
+          _lexicon_value_if(lambda s, i: s.vals[i] != 0.0),
+          '"not only rude but slow": no negation', needs=frozenset({"not"})),
+    Sense(None,
+          lambda s, i: _sign_flipped(s, i) and "believe" in s.lows[max(0, i - 3) : i]
+          and bool(_DISBELIEF.intersection(s.lows[max(0, i - 4) : i])),
+          lambda s, i: s.vals.__setitem__(i, s.lexicon[s.lows[i]]),
+          '"can\'t believe you\'ve discontinued it": disbelief', needs=frozenset({"believe"})),
+    Sense(_PROFANITY, lambda s, i: s.vals[i] == 0.0, _angry_profanity,
+          '"my fucking order": anger, not a booster', on_zero=True),
+    Sense(_words(_CARE), lambda s, i: i > 0 and s.lows[i - 1] in _CARE[s.lows[i]] and s.vals[i] > 0,
+          lambda s, i: s.vals.__setitem__(i, _CARE[s.lows[i]][s.lows[i - 1]]),
+          '"who cares": dismissal; "take care": goodbye'),
+    Sense(None, lambda s, i: i > 1 and s.vals[i] > 0 and "longer" in s.lows[i - 3 : i],
+          _no_longer, '"no longer a great place": negated praise', needs=frozenset({"longer"})),
+    Sense(_SWEAR_BOOSTERS,
+          lambda s, i: s.vals[i] < 0 and i < s.last and s.vals[i + 1] > 0, _swear_booster,
+          '"damn good": a booster, not a complaint'),
+    Sense(frozenset({"bad", "badly"}),
+          lambda s, i: s.vals[i] < 0 and i > 0 and s.lows[i - 1] == "so"
+          and not _DESIRE.isdisjoint(s.lows[max(0, i - 8) : i]), 0.0,
+          '"I want those boots so bad": how much, not how bad'),
+    Sense(None, lambda s, i: s.nothing and i > 1 and _sign_flipped(s, i),
+          _lexicon_value_if(lambda s, i: "but" in s.lows[i - 2 : i]
+                            and "nothing" in s.lows[max(0, i - 3) : i - 1]),
+          '"nothing but the best": "only", not a negation', needs=frozenset({"nothing"})),
+    Sense(frozenset({"best"}), lambda s, i: i > 0 and s.lows[i - 1] == "at" and s.vals[i] > 0,
+          _at_best, '"average at best": faint praise'),
 )
+_APPLY = SenseTable(SENSES)
 
 
-def word_rules(
-    lows: list[str],
-    sentiments: list[float],
-    lexicon: dict[str, float],
-    owner_words: frozenset[str] = frozenset(),
+def apply(
+    tokens: Tokens, lexicon: Mapping[str, float], owner_words: frozenset[str] = frozenset()
 ) -> None:
-    """Small VADER word-sense fixes: "like" as comparison, "pretty bad", "was incredible".
-
-    Every fix is about a word VADER scored, or one of the few it leaves at zero
-    (_ZERO_VALUED), so only those slots are visited, not every token."""
-    if _WORD_RULE_WORDS.isdisjoint(lows) and "not" not in lows:
-        return  # no rule below can fire: each needs one of these words (or "not only")
-    last = len(lows) - 1
-    nothing = "nothing" in lows
-    slots: Iterable[int] = itertools.compress(range(len(lows)), sentiments)
-    if not _ZERO_VALUED.isdisjoint(lows):
-        slots = sorted({*slots, *(i for i, w in enumerate(lows) if w in _ZERO_VALUED)})
-    for i in list(slots):
-        low = lows[i]
-        if low in OCCASION_WORDS and sentiments[i] > 0 and low not in owner_words:
-            sentiments[i] = 0.0  # "party", "birthday", "free": a topic, not an opinion
-        elif low in _SAD_OCCASIONS and sentiments[i] < 0 and _ordered_for(lows, i):
-            sentiments[i] = 0.0  # "flowers for a funeral"; "the funeral is on Friday": news
-        elif low == "sorry" and i < last - 1 and lows[i + 1] in _MANNERS_SORRY:
-            polite = _MANNERS_SORRY[lows[i + 1]]
-            following = [j for j in (i + 2, i + 3) if j <= last and lows[j] in polite][:1]
-            if following:
-                sentiments[i] = sentiments[following[0]] = 0.0
-        elif low in _STOP and i < last and lows[i + 1].endswith("ing") and sentiments[i] < 0:
-            if not _WHEN.isdisjoint(lows[max(0, i - 5) : i]):
-                sentiments[i] = 0.0  # "what time do you stop serving?": a time, not a protest
-        elif low == "fine" and sentiments[i] > 0 and i > 0 and _penalty(lows, i):
-            sentiments[i] = _FINE_PENALTY  # "got the fine", "a parking fine": a penalty
-        elif low == "lost" and i < last and lows[i + 1] in _MINE and sentiments[i] < 0:
-            own = i == 0 or lows[i - 1] in OWN_LOSS_BEFORE
-            if own and not _ASKING.isdisjoint(lows[i + 2 :]):
-                sentiments[i] = 0.0  # "lost my loyalty card, can you...": asking, not upset
-        elif low in _ERRANDS and sentiments[i] < 0 and i > 0 and lows[i - 1] in _ERRAND_BY:
-            if (i < last and lows[i + 1] in _ERRANDS[low]) or (i > 1 and lows[i - 2] in _WHEN_I):
-                sentiments[i] = 0.0  # "I'll drop the keys in", "when I leave": an errand
-        elif low in _ACK and i == 0 and i < last and sentiments[i] > 0:
-            sentiments[i] = 0.0  # "ok, I'll try again tomorrow": an acknowledgement
-        elif low in _NO_WORRIES and i > 0 and lows[i - 1] == "no":
-            sentiments[i] = sentiments[i - 1] = 0.0  # "no worries": manners, not relief
-        elif low == "no" and i < last and lows[i + 1] in _NO_RUSH and sentiments[i] < 0:
-            sentiments[i] = 0.0  # "no rush", "no hurry": patience, not a refusal
-            sentiments[i + 1] = max(sentiments[i + 1], 0.0)
-        elif low == "like" and sentiments[i] > 0:
-            if i == 0 or lows[i - 1] not in _LIKE_SUBJECTS or _requested(lows, i):
-                sentiments[i] = 0.0  # "smelled like", "like a": a comparison; "I'd like"
-        elif low == "save" and sentiments[i] > 0 and i < last:
-            nxt = lows[i + 1]
-            if nxt[:1].isdigit() or nxt[:1] in "£$€" or not _KEPT.isdisjoint(lows[i + 1 : i + 3]):
-                sentiments[i] = 0.0
-        elif low in _FEATURE_AFTER and i > 0 and lows[i - 1] in _FEATURE_AFTER[low]:
-            sentiments[i] = 0.0  # "dog friendly", "gluten free", "any chance you could..."
-        elif (
-            low in _NO_OPINION_BEFORE and i < last and lows[i + 1] in _NO_OPINION_BEFORE[low]
-        ) or (low in _DISCLAIMED and i > 1 and tuple(lows[i - 2 : i]) == _DISCLAIMED[low]):
-            sentiments[i] = 0.0  # "gift card", "don't get me wrong"
-        elif low in _FOND and i < last and lows[i + 1] in _FOND_OF[low] and sentiments[i] <= 0:
-            sentiments[i] = _FOND[low]  # "goes mad for them": love
-        elif low == "nuts" and sentiments[i] < 0:
-            if i == 0 or lows[i - 1] not in _MADNESS_BEFORE:
-                sentiments[i] = 0.0
-        elif low in _SINCERITY and (i == 0 or i == last) and sentiments[i] > 0:
-            sentiments[i] = 0.0  # "who trained your staff, honestly?": a tone, not praise
-        elif low in DEGREE_WORDS and sentiments[i] > 0 and i < last:
-            nxt = lows[i + 1]
-            if nxt in lexicon or nxt == "much" or (len(nxt) > 3 and nxt.endswith(_ADJ_ENDINGS)):
-                sentiments[i] = 0.0  # "pretty bland": a degree word, not praise
-        elif low in _ADJ_BOOSTERS and sentiments[i] == 0.0:
-            if i == last or lows[i + 1] not in lexicon:
-                sentiments[i] = _ADJ_BOOSTERS[low]  # "was incredible": VADER reads a booster
-        elif low in _FILLER_SENSES and sentiments[i] > 0 and i > 0:
-            if lows[i - 1] in _FILLER_SENSES[low]:
-                sentiments[i] = 0.0  # "as well", "oh well", "on the other hand": no praise
-        elif i > 1 and lows[i - 1] in _NOT_ONLY and lows[i - 2] == "not" and low in lexicon:
-            if sentiments[i] != 0.0:
-                sentiments[i] = lexicon[low]  # "not only rude but slow": no negation
-        elif (
-            sentiments[i] * lexicon.get(low, 0.0) < 0
-            and "believe" in lows[max(0, i - 3) : i]
-            and _DISBELIEF.intersection(lows[max(0, i - 4) : i])
-        ):
-            sentiments[i] = lexicon[low]  # "can't believe you've discontinued it"
-        elif low in _PROFANITY and sentiments[i] == 0.0:
-            if not any(w in lexicon for w in lows[i + 1 : i + 3]):
-                sentiments[i] = _ANGRY_PROFANITY  # "my fucking order": anger, not a booster
-        elif low in _CARE and i > 0 and lows[i - 1] in _CARE[low] and sentiments[i] > 0:
-            sentiments[i] = _CARE[low][lows[i - 1]]  # "who cares": dismissal; "take care": bye
-        elif i > 1 and sentiments[i] > 0 and "longer" in lows[i - 3 : i]:
-            j = i - 3 + lows[i - 3 : i].index("longer")
-            if j > 0 and lows[j - 1] == "no":
-                sentiments[i] *= _NEGATION_SCALAR  # "no longer a great place": negated praise
-        elif low in _SWEAR_BOOSTERS and sentiments[i] < 0 and i < last and sentiments[i + 1] > 0:
-            sentiments[i] = 0.0  # "damn good": a booster, not a complaint
-            sentiments[i + 1] += _BOOST
-        elif (
-            sentiments[i] < 0
-            and low in ("bad", "badly")
-            and i > 0
-            and lows[i - 1] == "so"
-            and not _DESIRE.isdisjoint(lows[max(0, i - 8) : i])
-        ):
-            sentiments[i] = 0.0  # "I want those boots so bad": how much, not how bad
-        elif nothing and i > 1 and sentiments[i] * lexicon.get(low, 0.0) < 0:
-            if "but" in lows[i - 2 : i] and "nothing" in lows[max(0, i - 3) : i - 1]:
-                sentiments[i] = lexicon[low]  # "nothing but the best": "only", not a negation
-        elif low == "best" and i > 0 and lows[i - 1] == "at" and sentiments[i] > 0:
-            sentiments[i] = -1.5  # "average at best": faint praise
-            for j in range(max(0, i - 6), i - 1):
-                sentiments[j] = min(sentiments[j], 0.0)
+    """Apply the word-sense rules to the scored words (and the few VADER leaves at zero
+    that a rule gives a valence), in place."""
+    _APPLY.apply(tokens, lexicon, owner_words)
 
 
 def _ordered_for(lows: list[str], i: int) -> bool:

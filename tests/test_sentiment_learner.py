@@ -1,0 +1,157 @@
+"""The shop owner teaches the scorer: corrections move the colour of posts like them.
+
+Each test is a small story with the real scorer and a real learner; the texts are
+made up for the test.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+from app.core.rescore import OwnerScorer
+from app.core.sentiment import score
+from app.core.sentiment.learner import LEANS_POSITIVE, Learner, features, reply_label
+from bench import sentiment as bench
+from tests.sentiment_support import NEG, NEU, POS
+
+QUEUE_POSTS = (
+    "the queue at the till this morning",
+    "queue at the till again at lunch",
+    "long queue at the till on saturday",
+)
+NEW_QUEUE_POST = "there's a queue at the till again"
+
+
+def _teach(learner: Learner, texts, owner_label) -> None:
+    for text in texts:
+        learner.corrected(text, score(text), owner_label)
+
+
+def test_with_no_corrections_the_rules_decide_alone():
+    learner = Learner()
+    for text in (*QUEUE_POSTS, "lovely coffee this morning"):
+        learner.saw(text, score(text))
+    rules = score(NEW_QUEUE_POST)
+    assert learner.adjust(NEW_QUEUE_POST, rules) == rules
+
+
+def test_three_corrections_about_the_queue_colour_a_fourth_post_and_say_why():
+    assert all(score(t).label is NEU for t in (*QUEUE_POSTS, NEW_QUEUE_POST))
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    learned = learner.adjust(NEW_QUEUE_POST, score(NEW_QUEUE_POST))
+    assert learned.label is NEG
+    assert learned.compound < 0
+    assert learned.reasons[0].startswith("learned: you marked posts with '")
+    assert learned.reasons[0].endswith("' as a complaint 3 times")
+    assert learned.reasons[1:] == score(NEW_QUEUE_POST).reasons  # the rules' reasons stay
+
+
+def test_two_corrections_are_not_yet_evidence():
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS[:2], NEG)
+    assert learner.move(NEW_QUEUE_POST, score(NEW_QUEUE_POST)) is None
+
+
+def test_a_word_the_rules_usually_read_right_is_not_flipped():
+    """Three corrections mention the till, but ten posts about the till were fine."""
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    for k in range(10):
+        text = f"picked up order {k} at the till"
+        learner.saw(text, score(text))
+    assert learner.move("paid at the till", score("paid at the till")) is None
+
+
+def test_only_posts_the_rules_coloured_the_same_way_teach():
+    """Complaints about the queue when the rules said neutral say nothing about praise."""
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    text = "the queue at the till went fast, lovely"
+    assert score(text).label is POS
+    assert learner.move(text, score(text)) is None
+
+
+def test_a_reset_forgets_everything_learned():
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    learner.reset()
+    rules = score(NEW_QUEUE_POST)
+    assert learner.adjust(NEW_QUEUE_POST, rules) == rules
+
+
+def test_replies_are_weaker_evidence_than_corrections():
+    assert reply_label("So sorry about that, we'll sort it") is NEG
+    assert reply_label("Thank you so much, see you soon!") is POS
+    assert reply_label("Sorry for the wait, and thanks for your patience") is None
+    learner = Learner()
+    for text in QUEUE_POSTS:  # three apologies: one and a half corrections' worth
+        learner.replied(text, score(text), "Sorry about the wait!")
+    new = score(NEW_QUEUE_POST)
+    assert learner.move(NEW_QUEUE_POST, new) is None
+    for text in QUEUE_POSTS:
+        learner.replied(text + " today", score(text), "So sorry, we're adding a second till")
+    assert learner.move(NEW_QUEUE_POST, new).label is NEG
+
+
+def test_features_are_words_and_word_pairs_without_stopwords():
+    assert {"queue", "till", "the till", "queue at"} <= features("The queue at the till")
+    assert "the" not in features("The queue at the till")
+    assert LEANS_POSITIVE in features("one weak word", 0.03)  # the rules' lean counts too
+
+
+def test_an_owner_who_colours_what_the_rules_leave_neutral_is_followed():
+    """This owner gives nearly every post the rules leave neutral a colour; the words of
+    the ones marked so far choose which."""
+    learner = Learner()
+    _teach(learner, [f"the queue at the till on day {k}" for k in range(8)], NEG)
+    _teach(learner, ["the sourdough this week", "sourdough on friday"], POS)  # only twice
+    text = "sourdough again"
+    assert score(text).label is NEU
+    learned = learner.adjust(text, score(text))
+    assert learned.label is POS
+    assert "you give most posts the rules leave neutral a colour" in learned.reasons[0]
+
+
+def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):
+    """The rules' own figures at N = 0, then the curve, from made-up files in the real
+    formats."""
+    rows = [{"text": f"the queue at the till {k}", "class": 0} for k in range(30)]
+    rows += [{"text": f"lovely scones {k}", "class": 1} for k in range(30)]
+    (tmp_path / "uci_yelp.json").write_text(json.dumps(rows), encoding="utf-8")
+    assert bench.main(["--data", str(tmp_path), "--owner"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("| uci yelp |")]
+    assert [line.split(" | ")[1] for line in lines] == ["0", "25", "50", "100", "200"]
+    zero = lines[0].split(" | ")
+    assert zero[4] == zero[5]  # nothing learned: exactly the rules
+    after = lines[1].split(" | ")
+    assert float(after[5]) > float(after[4])  # the queue was learned
+
+
+def test_the_owners_scorer_carries_what_was_learned_to_the_scoring_workers():
+    """Big syncs are scored in worker processes: the scorer, learner and all, is pickled."""
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    owner = OwnerScorer(learner=learner)
+    copy = pickle.loads(pickle.dumps(owner))
+    assert copy(NEW_QUEUE_POST) == owner(NEW_QUEUE_POST)
+    assert copy(NEW_QUEUE_POST).label is NEG
+    assert OwnerScorer()(NEW_QUEUE_POST) == score(NEW_QUEUE_POST)  # no learner: the rules
+
+
+def test_a_compacted_learner_answers_the_same():
+    """The app compacts the learner before sending it to every scoring worker."""
+    learner = Learner()
+    _teach(learner, QUEUE_POSTS, NEG)
+    _teach(learner, [f"the queue at the till on day {k}" for k in range(8)], NEG)
+    _teach(learner, ["the sourdough this week", "sourdough on friday"], POS)
+    for k in range(20):
+        text = f"lovely loaf number {k}, thank you"
+        learner.saw(text, score(text))
+    posts = [NEW_QUEUE_POST, "sourdough again", "loaf number 3", "lovely coffee"]
+    before = [learner.adjust(t, score(t)) for t in posts]
+    assert learner.compact() is learner
+    assert [learner.adjust(t, score(t)) for t in posts] == before
+    assert [s.label for s in before[:2]] == [NEG, POS]
