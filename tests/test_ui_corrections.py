@@ -16,7 +16,6 @@ from app.core.models import Author, Network, Post, Sentiment, SentimentLabel, St
 from app.core.rescore import OwnerScorer, load_words
 from app.core.sentiment_version import RULES_VERSION
 from app.storage.migrations import RULES_KEY
-from app.storage.tables import DbMeta
 from app.storage.word_list import StoredPostRescorer
 from app.ui.conversation_view import CHIP_POST_ID
 from app.ui.corrections import install_corrections
@@ -181,7 +180,9 @@ def test_a_new_database_is_marked_and_an_older_one_is_rescored(
 ):
     rescorer = StoredPostRescorer(ui_store.db)
     assert rescorer.scored_with() == RULES_VERSION  # made by this release: nothing to redo
-    DbMeta.delete().where(DbMeta.key == RULES_KEY).execute()  # as releases before versions
+    # as releases before versions left it (on this store's own connection: the models'
+    # proxy may point at another test's database)
+    ui_store.db.execute_sql("DELETE FROM meta WHERE key = ?", (RULES_KEY,))
     assert rescorer.scored_with() is None
     corrections = install_corrections(main_window, ui_store, ui_runner, ui_paths, rescorer)
     corrections.rescore_for_new_rules()
