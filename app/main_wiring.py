@@ -307,16 +307,16 @@ def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,
     opened: list[ReportsWindow] = []
 
     def show() -> None:
+        try:  # read at every opening: the owner may have changed them in Settings
+            hours = OpeningHours.from_settings(read_settings(paths).get("opening_hours"))
+        except OpeningHoursError:
+            hours = OpeningHours()
         if opened:
-            opened[0].reload()
+            opened[0].set_hours(hours)
             opened[0].show()
             opened[0].raise_()
             opened[0].activateWindow()
             return
-        try:
-            hours = OpeningHours.from_settings(read_settings(paths).get("opening_hours"))
-        except OpeningHoursError:
-            hours = OpeningHours()
         reports = ReportsWindow(store, runner, hours, window)
 
         def go_to(thread_id: int) -> None:

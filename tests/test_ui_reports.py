@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTime
 
 from app.core.business_hours import OpeningHours
 from app.core.report_formats import to_json
@@ -91,3 +91,33 @@ def test_a_period_that_ends_before_it_starts_is_explained(reports):
     reports.date_to.setDate(QDate(2024, 4, 1))
     assert "must come after" in reports.status.text()
     assert reports.request().until.date() == date(2024, 4, 2)
+
+
+def test_opening_hours_set_in_settings_count_only_the_shops_time(qtbot, reports):
+    from app.core.settings import validate
+    from app.ui.settings_dialog import SettingsDialog, SyncSettings
+
+    dialog = SettingsDialog(SyncSettings())
+    qtbot.addWidget(dialog)
+    assert not dialog.hours_group.isChecked()  # by default every hour counts
+    dialog.hours_group.setChecked(True)  # Monday to Friday ticked, 09:00 to 17:30
+    for _day, _opens, closes in dialog.days:
+        closes.setTime(QTime(17, 0))
+    hours = dialog.value().opening_hours
+    assert hours == OpeningHours.from_settings(
+        {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")})
+    saved, fixed = validate(dialog.value().to_mapping())  # as settings.json keeps them
+    assert fixed == [] and OpeningHours.from_settings(saved.opening_hours) == hours
+
+    with qtbot.waitSignal(reports.report_shown, timeout=5000) as shown:
+        reports.set_hours(hours)
+    # Bob wrote on Wednesday 10:00 and was answered on Thursday 11:00: 7 h + 2 h.
+    assert shown.args[0].responses_other.median_s == 9 * 3600
+
+
+def test_opening_hours_that_make_no_sense_are_refused_in_the_settings_file():
+    from app.core.settings import validate
+
+    settings, fixed = validate({"opening_hours": {"mon": [["17:00", "09:00"]]}})
+    assert settings.opening_hours is None
+    assert fixed and "closing time must come after opening time" in fixed[0]

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.core.business_hours import OpeningHours, OpeningHoursError
 from app.core.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ class Settings:
     notifications: bool = True
     first_sync_max: int = 2000
     demo_dismissed: bool = False
+    # Reports count waiting time only inside these ({"mon": [["09:00", "17:00"]], …});
+    # None: every hour counts. Read with OpeningHours.from_settings.
+    opening_hours: Mapping[str, Any] | None = None
     other: Mapping[str, Any] = field(default_factory=dict)  # keys of other versions, kept
 
     def as_mapping(self) -> dict[str, Any]:
@@ -110,6 +114,12 @@ def validate(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
                 fixed.append(f"{key} (not text)")
     if "sentiment_words" in data:
         values["sentiment_words"] = _words(data["sentiment_words"], fixed)
+    if data.get("opening_hours") is not None:
+        try:
+            values["opening_hours"] = OpeningHours.from_settings(
+                data["opening_hours"]).to_settings()
+        except OpeningHoursError as exc:
+            fixed.append(f"opening_hours ({exc}; every hour counts)")
     known = {f.name for f in fields(Settings)} | {VERSION_KEY}
     values["other"] = {k: v for k, v in data.items() if k not in known and k != "other"}
     return replace(default, **values), fixed

@@ -132,6 +132,11 @@ class ReportsWindow(QWidget):
         self.resize(1180, 820)
         self.reload()
 
+    def set_hours(self, hours: OpeningHours) -> None:
+        """New opening hours (changed in Settings): count again with them."""
+        self._hours = hours
+        self.reload()
+
     # ------------------------------------------------------------ the request
 
     def request(self, now: datetime | None = None) -> ReportRequest:

@@ -1,4 +1,5 @@
-"""Settings: how often to sync, desktop notifications, how far back the first sync reaches.
+"""Settings: how often to sync, desktop notifications, how far back the first sync reaches,
+and the shop's opening hours (Reports count waiting time only while the shop is open).
 
 The dialog edits a frozen `SyncSettings` and hands the new one back through
 `settings_changed`; main.py saves it to settings.json and applies it to the
@@ -8,20 +9,29 @@ scheduler and the notifier. It never writes files itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
+    QGroupBox,
     QLabel,
     QSpinBox,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from app.core.business_hours import WEEKDAYS, OpeningHours, OpeningHoursError
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DEFAULT_OPEN, DEFAULT_CLOSE = time(9), time(17, 30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +41,7 @@ class SyncSettings:
     interval_minutes: int = 5  # 0: only when asked (F5)
     notifications: bool = True
     first_sync_max: int = 2000  # mentions the first sync of an account reaches back
+    opening_hours: OpeningHours = field(default_factory=OpeningHours)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SyncSettings:
@@ -42,15 +53,21 @@ class SyncSettings:
                 return default
 
         default = cls()
+        try:
+            hours = OpeningHours.from_settings(data.get("opening_hours"))
+        except OpeningHoursError:
+            hours = OpeningHours()
         return cls(
             interval_minutes=number("sync_interval_minutes", default.interval_minutes, 0, 1440),
             notifications=bool(data.get("notifications", default.notifications)),
             first_sync_max=number("first_sync_max", default.first_sync_max, 20, 50_000),
+            opening_hours=hours,
         )
 
     def to_mapping(self) -> dict[str, Any]:
         return {"sync_interval_minutes": self.interval_minutes,
-                "notifications": self.notifications, "first_sync_max": self.first_sync_max}
+                "notifications": self.notifications, "first_sync_max": self.first_sync_max,
+                "opening_hours": self.opening_hours.to_settings()}
 
 
 class SettingsDialog(QDialog):
@@ -91,16 +108,62 @@ class SettingsDialog(QDialog):
         hint.setObjectName("pageText")
         hint.setWordWrap(True)
         box.addWidget(hint)
+        box.addWidget(self._hours_box(settings.opening_hours))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
 
+    def _hours_box(self, hours: OpeningHours) -> QGroupBox:
+        """One opening a day (most shops have one); days left unticked are closed."""
+        group = QGroupBox("Count only opening hours in Reports", self)
+        group.setCheckable(True)
+        group.setChecked(not hours.always_open)
+        group.setToolTip("A message on Saturday night answered at 09:15 on Monday then "
+                         "counts as 15 minutes of waiting, not 36 hours")
+        grid = QGridLayout(group)
+        self.days: list[tuple[QCheckBox, QTimeEdit, QTimeEdit]] = []
+        for row, name in enumerate(DAY_NAMES):
+            spans = () if hours.always_open else hours.by_weekday[row]
+            start, end = spans[0] if spans else (DEFAULT_OPEN, DEFAULT_CLOSE)
+            is_open = bool(spans) if not hours.always_open else row < 5
+            day = QCheckBox(name, group)
+            day.setChecked(is_open)
+            opens, closes = QTimeEdit(_qtime(start), group), QTimeEdit(_qtime(end), group)
+            for edit, what in ((opens, "opens"), (closes, "closes")):
+                edit.setDisplayFormat("HH:mm")
+                edit.setAccessibleName(f"{name} {what}")
+                edit.setEnabled(is_open)
+                day.toggled.connect(edit.setEnabled)
+            grid.addWidget(day, row, 0)
+            grid.addWidget(opens, row, 1)
+            grid.addWidget(QLabel("to", group), row, 2)
+            grid.addWidget(closes, row, 3)
+            self.days.append((day, opens, closes))
+        grid.setColumnStretch(4, 1)  # the times stay beside their day, not at the far edge
+        self.hours_group = group
+        return group
+
+    def hours(self) -> OpeningHours:
+        """The hours as ticked; a day whose closing is not after its opening stays closed."""
+        if not self.hours_group.isChecked():
+            return OpeningHours()
+        table: dict[str, list[list[str]]] = {}
+        for key, (day, opens, closes) in zip(WEEKDAYS, self.days, strict=True):
+            start, end = opens.time().toPython(), closes.time().toPython()
+            ok = day.isChecked() and (end > start or end == time(0))
+            table[key] = [[f"{start:%H:%M}", f"{end:%H:%M}"]] if ok else []
+        return OpeningHours.from_settings(table)
+
     def value(self) -> SyncSettings:
         return SyncSettings(self.interval.value(), self.notifications.isChecked(),
-                            self.first_sync.value())
+                            self.first_sync.value(), self.hours())
 
     def accept(self) -> None:
         self.settings_changed.emit(self.value())
         super().accept()
+
+
+def _qtime(value: time) -> QTime:
+    return QTime(value.hour, value.minute)
