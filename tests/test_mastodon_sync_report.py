@@ -67,3 +67,28 @@ def test_a_whole_sync_and_reply_on_every_kind_of_server(
     third = service.sync_account(shop)
     assert third.ok and third.new_posts == 0 and third.sent_items == 0
     assert len(server.posted) == 1
+
+
+def test_an_unreadable_reply_inside_a_conversation_is_counted_in_the_report(store) -> None:
+    server = MastodonServer().start()
+    try:
+        shop = mastodon_account(store, server)
+        ann = server.add_account("ann", "town.example", display_name="Ann")
+        bob = server.add_account("bob", "else.example", display_name="Bob")
+        mention = server.add_mention(ann, "is the cafe dog friendly?")
+        good = server.add_status(bob, "@ann it is!", in_reply_to=mention)
+        odd = server.add_status(bob, "@ann and cats?", in_reply_to=mention)
+        context = server.context(mention["id"])
+        context["descendants"] = [good, {**odd, "account": None}]  # one reply unreadable
+        server.respond_next(f"/api/v1/statuses/{mention['id']}/context", 200, context)
+        service = SyncService(store, lambda account: client_for(server), score)
+
+        report = service.sync_account(shop)
+
+        assert report.ok and report.unreadable_posts == 1
+        assert "1 post could not be read" in describe(report)
+        stored = {sp.post.remote_id for t in store.list_threads(ThreadQuery(), 0, 10)
+                  for sp in store.thread_posts(t.id)}
+        assert stored == {mention["id"], good["id"]}
+    finally:
+        server.stop()

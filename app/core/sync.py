@@ -340,7 +340,7 @@ class SyncService:
             return
         tally.fetched += 1
         try:
-            posts = self._fetch(client, stored.post, cancel)
+            posts = self._fetch(client, stored.post, cancel, tally)
         except (BadResponse, ServerError) as exc:
             attempts = job.attempts + 1
             self._store.job_failed(job.id, exc.user_message, retry_at(attempts, self._clock()))
@@ -356,13 +356,19 @@ class SyncService:
                                             done=(CONVERSATION, ids), checked=[stored.thread_id],
                                             when=self._clock()))
 
-    def _fetch(self, client: NetworkClient, post: Post, cancel: threading.Event) -> list[Post]:
-        """The conversation around `post`; a deleted post comes back alone, marked deleted."""
+    def _fetch(self, client: NetworkClient, post: Post, cancel: threading.Event,
+               tally: Tally) -> list[Post]:
+        """The conversation around `post`; a deleted post comes back alone, marked deleted.
+        Posts of it the client could not read are left out and counted."""
         try:
             return self._with_rate_limit(lambda: client.thread(post), cancel)
         except NotFound:
             log.info("conversation of %s is gone", post.remote_id)
             return [replace(post, deleted=True)]
+        finally:
+            take = getattr(client, "take_unreadable", None)
+            if callable(take):
+                tally.unreadable_posts += int(take())
 
     def _refresh(self, account: Account, client: NetworkClient, tally: Tally,
                  step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
@@ -418,7 +424,7 @@ class SyncService:
                        key=lambda p: p.created_at)
         fetched: dict[str, Post] = {}
         for anchor in alive[:REFRESH_ANCHORS]:
-            for post in self._fetch(client, anchor, cancel):
+            for post in self._fetch(client, anchor, cancel, tally):
                 fetched[post.remote_id] = post
             found = fetched.get(anchor.remote_id)
             if found is not None and not found.deleted:

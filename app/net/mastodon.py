@@ -89,6 +89,7 @@ class MastodonClient:
         self._http = HttpSession(server, timeout=timeout, max_seconds=max_seconds)
         self.server = self._http.base_url
         self._token = access_token
+        self._unreadable_in_threads = 0  # statuses left out of conversations (counted)
         self.page_pause = page_pause
         self._sleep = sleep
         self._creds: Credentials | None = None
@@ -442,10 +443,17 @@ class MastodonClient:
             data = self._call("GET", f"/api/v1/statuses/{quote(post.remote_id, safe='')}/context")
         except NotFound:
             return [replace(post, deleted=True)]
-        ancestors, descendants = parse_context(data, skipped=[])
+        skipped: list[str] = []
+        ancestors, descendants = parse_context(data, skipped=skipped)
+        self._unreadable_in_threads += len(skipped)
         fresh = replace(fresh, is_mention=post.is_mention)
         root = ancestors[0].remote_id if ancestors else fresh.remote_id
         return [replace(p, root_remote_id=root) for p in (*ancestors, fresh, *descendants)]
+
+    def take_unreadable(self) -> int:
+        """Statuses left out of conversations since the last call (for the sync report)."""
+        count, self._unreadable_in_threads = self._unreadable_in_threads, 0
+        return count
 
     # ------------------------------------------------------------ replying
 
