@@ -55,18 +55,55 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+NOT_A_SERVER = ("That does not look like a server address. Type your server's address, "
+                "for example mastodon.social.")
+
+
 def normalise_server(address: str) -> str:
-    """'example.social' -> 'https://example.social'; refuses plain http except loopback."""
+    """'example.social' -> 'https://example.social'; refuses plain http except loopback.
+
+    A full handle typed where the server goes ('@shop@mastodon.social') means its
+    server: the part after the last '@'. An address with a user part, or a name that
+    cannot be a host, is refused as not a server address (not reported as unreachable).
+    """
     address = address.strip().rstrip("/")
+    if "://" not in address and "@" in address:
+        address = address.rsplit("@", 1)[1]  # @shop@mastodon.social -> mastodon.social
     if "://" not in address:
         address = "https://" + address
-    parts = urlsplit(address)
-    if not parts.hostname:
-        raise InsecureServer(f"not a server address: {address!r}",
-                             user_message="That does not look like a server address.")
+    try:
+        parts = urlsplit(address)
+        hostname, port = parts.hostname, parts.port
+    except ValueError:
+        hostname = port = None
+    if not hostname or "@" in parts.netloc or not _host_shaped(hostname):
+        raise InsecureServer(f"not a server address: {address[:80]!r}",
+                             user_message=NOT_A_SERVER)
+    del port  # read only to refuse a port that is not a number
     if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname)):
         raise InsecureServer(f"refusing {parts.scheme}:// to {parts.hostname}")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _host_shaped(hostname: str) -> bool:
+    """A dotted DNS name (IDNA allowed), an IP address or localhost: something that can be
+    a server, before asking the network."""
+    if is_loopback(hostname):
+        return True
+    try:
+        ipaddress.ip_address(hostname.strip("[]"))
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_name = hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_name.lower().split(".")
+    return len(labels) >= 2 and all(_HOST_LABEL.match(label) for label in labels)
 
 
 @dataclass(frozen=True, slots=True)
