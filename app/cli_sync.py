@@ -127,11 +127,6 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
     from app.storage.inbox_store import SqliteInboxStore
 
     credentials = CredentialStore(env.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
-    try:
-        credentials.check()
-    except KeychainUnavailable as exc:
-        print(f"shopkeep: {exc.user_message}", file=err)
-        return 2
     from app.storage.owner_lock import sync_lock
 
     with sync_lock(paths.database) as lock:
@@ -165,6 +160,11 @@ def _sync(store: SqliteInboxStore, paths: AppPaths, args: argparse.Namespace,
         if not accounts:
             print("shopkeep: there are no accounts to sync. Open Shopkeep and add your "
                   "Mastodon or Bluesky account first.", file=err)
+            return 2
+        try:  # asked only now: with no account to sync, the keychain does not matter
+            credentials.check()
+        except KeychainUnavailable as exc:
+            print(f"shopkeep: {exc.user_message}", file=err)
             return 2
         connections = Connections(credentials)
         register_network_clients(connections)

@@ -126,12 +126,23 @@ def test_no_accounts_exits_2_and_says_so(store, keychain, tmp_path):
     assert "no accounts" in result.stderr
 
 
-def test_no_keychain_exits_2_and_says_how_to_fix(store, tmp_path):
+def test_no_keychain_exits_2_and_says_how_to_fix(store, mastodon_server, tmp_path):
+    mastodon_account(store, mastodon_server)
     store.close()
     result = run_sync(tmp_path / "data", "Shopkeep-test-none",
                       env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     assert result.returncode == 2
     assert "keychain" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_accounts_and_no_keychain_says_to_add_an_account_first(store, tmp_path):
+    """The keychain does not matter yet: the hint is the step the owner is missing."""
+    store.close()
+    result = run_sync(tmp_path / "data", "Shopkeep-test-none",
+                      env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert result.returncode == 2
+    assert "add your Mastodon or Bluesky account first" in result.stderr
+    assert "keychain" not in result.stderr
 
 
 def test_account_without_keychain_entry_fails_plainly(store, keychain, mastodon_server,
