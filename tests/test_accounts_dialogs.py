@@ -15,7 +15,7 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from app.account_service import (
     MAIN_PASSWORD_REFUSED,
@@ -324,3 +324,19 @@ def test_accounts_list_without_keychain_says_how_to_fix_it(
         assert dialog.rows[account.id].pill.text() == "Connected"  # not stuck on "Checking…"
     finally:
         keyring.set_keyring(previous)
+
+
+def test_the_bluesky_help_stays_whole_when_an_error_shows(
+        qtbot: Any, service: AppAccountService, runner: TaskRunner) -> None:
+    """Issue 21, item 11: the app-password help was squeezed to one line by an error."""
+    dialog = add_dialog(qtbot, service, runner)
+    dialog.choose(Network.BLUESKY)
+    page = dialog.bluesky_page
+    help_box = next(w for w in page.findChildren(QLabel) if w.objectName() == "helpBox")
+    qtbot.waitUntil(lambda: help_box.isVisible())
+    page.show_error("Bluesky did not accept that handle and app password. Check both and "
+                    "try again; an app password looks like xxxx-xxxx-xxxx-xxxx.")
+    qtbot.waitUntil(lambda: page.error.isVisible())
+    for shown in (help_box, page.error):
+        needed = shown.heightForWidth(shown.width())
+        assert shown.height() >= needed, (shown.objectName(), shown.height(), needed)

@@ -111,6 +111,20 @@ class Page(QWidget):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
+        if message:
+            self._make_room()
+
+    def _make_room(self) -> None:
+        """Grow the dialog so the new error line never squeezes the wrapped help above it."""
+        top = self.window()
+        layout = self.layout()
+        if top is self or layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        extra = needed - self.height()
+        if extra > 0:
+            top.resize(top.width(), top.height() + extra)
 
 
 class NetworkChoice(QPushButton):
