@@ -127,6 +127,13 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     install_reports(window, store, runner, paths, window.answer_pane.open_thread)
     window.notifier.open_thread.connect(window.answer_pane.open_thread)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
+
+    def bring_demo_back() -> None:
+        update_settings(paths, demo_dismissed=False)
+        runner.run(lambda: ensure_demo(store, paths, force=True), lambda _loaded:
+                   window.demo_loaded(), write=True, name="load the demo shop")
+
+    window.demo_requested.connect(bring_demo_back)
     window.start()
     if settings_read.problem:
         from app.ui.dialogs import notice

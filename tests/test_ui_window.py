@@ -229,3 +229,30 @@ def test_conversation_tree_and_reasons(main_window, ui_store):
     assert all(w in words or "not scored" in w for w, _t in tips)
     reasons = [r for p in customer for r in p.sentiment.reasons]
     assert reasons and any(reasons[0] in t for _w, t in tips)
+
+
+def test_after_removing_the_demo_it_can_be_brought_back(qtbot, ui_paths):
+    """Issue 21: with no account and the demo removed, there was no way back to it."""
+    from app.main_wiring import build_window, read_settings
+    from app.storage.inbox_store import SqliteInboxStore
+
+    store = SqliteInboxStore.open(ui_paths.database)
+    window = build_window(ui_paths, store=store, demo=True, synchronous=True)
+    qtbot.addWidget(window)
+    try:
+        shown = window.thread_model.rowCount()
+        assert shown > 0 and not window.banner.demo_button.isVisible()
+        window.remove_demo_data(confirm=False)
+        assert window.thread_model.rowCount() == 0
+        assert window.banner.demo_button.isVisibleTo(window)
+        assert read_settings(ui_paths).get("demo_dismissed") is True
+
+        window.banner.demo_button.click()
+
+        qtbot.waitUntil(lambda: window.thread_model.rowCount() == shown)
+        assert window.banner.remove_button.isVisibleTo(window)
+        assert not window.banner.demo_button.isVisibleTo(window)
+        assert read_settings(ui_paths).get("demo_dismissed") is False
+    finally:
+        window.runner.shutdown()
+        store.close()

@@ -23,6 +23,7 @@ class DemoBanner(QFrame):
 
     add_account_clicked = Signal()
     remove_demo_clicked = Signal()
+    show_demo_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,8 +43,12 @@ class DemoBanner(QFrame):
         self.add_button.clicked.connect(self.add_account_clicked)
         self.remove_button = QPushButton("Remove demo data", self)
         self.remove_button.clicked.connect(self.remove_demo_clicked)
+        self.demo_button = QPushButton("Show the demo shop", self)
+        self.demo_button.setToolTip("Look around with a small bakery's inbox again")
+        self.demo_button.clicked.connect(self.show_demo_clicked)
         layout.addWidget(self.add_button)
         layout.addWidget(self.remove_button)
+        layout.addWidget(self.demo_button)
 
     def show_state(self, demo: bool, own_accounts: bool) -> None:
         """Demo only; demo beside real accounts; nothing at all (never a dead end)."""
@@ -54,6 +59,7 @@ class DemoBanner(QFrame):
                            else MIXED_TEXT if demo else NO_ACCOUNT_TEXT)
         self.add_button.setVisible(not own_accounts)
         self.remove_button.setVisible(demo)
+        self.demo_button.setVisible(not demo and not own_accounts)  # the way back to the demo
         self.setVisible(True)
 
 

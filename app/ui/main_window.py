@@ -80,6 +80,7 @@ class MainWindow(MenuWindow):
     (sync_requested, add_account_requested and accounts_requested come with the menus)."""
 
     demo_removed = Signal(int)
+    demo_requested = Signal()  # "Show the demo shop": main loads it (it reads resources)
     thread_opened = Signal(int)  # a thread was shown in the conversation pane
     thread_merged = Signal(int, object)  # (old id, ThreadRow): the open thread joined another
     accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
@@ -153,6 +154,7 @@ class MainWindow(MenuWindow):
         self.banner.setVisible(False)
         self.banner.add_account_clicked.connect(self.add_account_requested)
         self.banner.remove_demo_clicked.connect(lambda: self.remove_demo_data(confirm=True))
+        self.banner.show_demo_clicked.connect(self.demo_requested)
         col.addWidget(self.banner)
 
         self.folder_view = QListView(central)
@@ -429,6 +431,11 @@ class MainWindow(MenuWindow):
             self.thread_model.reload()
 
         self.runner.run(store.remove_demo_data, done, write=True, name="remove demo data")
+
+    def demo_loaded(self) -> None:
+        """The demo shop is back (main loaded it): show it."""
+        self.refresh_side()
+        self.thread_model.reload()
 
     # -- small things ------------------------------------------------------------
 
