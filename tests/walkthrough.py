@@ -142,7 +142,25 @@ def walk_window(window: Any, size: tuple[int, int], out: Path) -> Walk:
         check_clipping(window, walk, f"{name} dialog", dialog)
         dialog.close()
         settle(window, 1)
+
+    reports = _open_reports(window)
+    reports.resize(w, h)
+    reports.show()
+    settle(window)  # the window's runner counts the report too
+    walk.pictures["reports"] = grab(reports, out / f"reports-{tag}.png")
+    check_clipping(window, walk, "reports", reports)
+    reports.close()
+    settle(window, 1)
     return walk
+
+
+def _open_reports(window: Any) -> Any:
+    """File → Reports…, as the owner opens it."""
+    from app.ui.reports_window import ReportsWindow
+
+    action = next(a for a in window.menus["file"].actions() if a.text() == "Reports…")
+    action.trigger()
+    return window.findChild(ReportsWindow)
 
 
 def _open_export(window: Any) -> Any:
@@ -178,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.walkthrough")
     parser.add_argument("out", type=Path, help="folder for the PNGs")
     parser.add_argument("--readme", action="store_true",
-                        help="also copy the 1440x900 inbox and composer to "
+                        help="also copy the 1440x900 inbox, composer and reports to "
                              "resources/screenshots")
     args = parser.parse_args(argv)
     walks = run(args.out)
@@ -190,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.readme:
         readme = next(w for w in walks if w.size == README_SIZE)
         shots = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
-        for name, target in (("inbox", "inbox.png"), ("composer", "composer.png")):
+        for name, target in (("inbox", "inbox.png"), ("composer", "composer.png"),
+                             ("reports", "reports.png")):
             shutil.copyfile(readme.pictures[name], shots / target)
     return 1 if any(w.problems for w in walks) else 0
 

@@ -76,8 +76,9 @@ def _axes(chart: QChart, series: QBarSeries | QStackedBarSeries | QLineSeries,
     x.append(list(categories) or ["–"])
     y = QValueAxis()
     y.setRange(0, max(top, 1.0))
+    y.applyNiceNumbers()  # 0, 1, 2, 3, 4, 5 rather than 0 … 4.8
     y.setTitleText(y_title)
-    y.setLabelFormat("%.1f" if top < 5 else "%.0f")  # no "0, 0, 1, 1" on a small scale
+    y.setLabelFormat("%.1f" if y.max() < 5 else "%.0f")  # no "0, 0, 1, 1" on a small scale
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(x)
