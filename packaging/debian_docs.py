@@ -6,6 +6,7 @@ import gzip
 import importlib.metadata
 import platform
 import re
+import textwrap
 from datetime import UTC, datetime, time
 from email.utils import format_datetime
 
@@ -102,10 +103,16 @@ def debian_changelog(releases: list[Release]) -> bytes:
         stamp = format_datetime(datetime.combine(release.date, time(0, 0), UTC))
         blocks.append(
             f"{project.PACKAGE} ({release.version}) unstable; urgency=medium\n\n"
-            + "".join(f"  * {note}\n" for note in notes)
+            + "".join(_bullet(note) for note in notes)
             + f"\n -- {project.MAINTAINER}  {stamp.replace('-0000', '+0000')}\n"
         )
     return gzip.compress("\n".join(blocks).encode(), compresslevel=9, mtime=0)
+
+
+def _bullet(note: str) -> str:
+    """One note as a Debian changelog bullet, wrapped under 80 columns (lintian's limit)."""
+    lines = textwrap.wrap(note, width=76, break_on_hyphens=False) or [""]
+    return f"  * {lines[0]}\n" + "".join(f"    {line}\n" for line in lines[1:])
 
 
 def manual_page(help_text: str, version: str, summary: str) -> bytes:

@@ -78,3 +78,20 @@ def test_the_menu_entry_validates(packaging_modules, tmp_path):
     checked = subprocess.run(["desktop-file-validate", str(path)], capture_output=True,
                              text=True, timeout=60)
     assert checked.returncode == 0 and not checked.stdout, checked.stdout
+
+
+def test_long_release_notes_are_wrapped_in_the_debian_changelog(packaging_modules):
+    """lintian warns about changelog lines over 80 columns; our notes are long sentences."""
+    import gzip
+
+    import debian_docs
+
+    releases, _, _ = packaging_modules
+    note = ("Every open conversation is re-read regularly, oldest-checked first and fewer "
+            "when the server's rate limit runs low, so late replies arrive in old threads.")
+    text = gzip.decompress(debian_docs.debian_changelog(
+        [releases.Release("0.2.0", date(2026, 12, 5), [note])])).decode()
+    entries = [line for line in text.splitlines() if not line.startswith(" -- ")]
+    assert max(len(line) for line in entries) <= 80
+    assert " ".join(line.strip().lstrip("* ") for line in entries if line.startswith("  ")) \
+        == note
