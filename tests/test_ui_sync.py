@@ -62,7 +62,7 @@ def test_f5_inserts_synced_mentions_as_rows_without_a_reset(qtbot, ui_paths, app
     assert window.thread_model.rowCount() == 6
     assert resets == [] and sum(inserted) == 6
     assert any("Fetching" in text for text in progress)  # per-account progress shown
-    assert any("Syncing" in t for t in titles) and window.windowTitle() == "Shopkeep"
+    assert any("Syncing" in t for t in titles) and window.windowTitle() == "Shopkeep (6 unread)"
     label = window.status.labels_by_account[account.id]
     assert label.text().endswith("Connected")
     assert window.sync_action.isEnabled() and window.sync_action.text() == "Sync now"

@@ -41,6 +41,7 @@ class Folder(StrEnum):
     NEGATIVE = "negative"
     ALL = "all"
     DONE = "done"
+    SNOOZED = "snoozed"
     DRAFTS = "drafts"
     OUTBOX = "outbox"
     SENT = "sent"

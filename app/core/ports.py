@@ -107,6 +107,18 @@ class InboxStore(Protocol):
 
     def mark_read(self, thread_id: int) -> None: ...
 
+    def mark_unread(self, thread_id: int) -> None:
+        """Mark the latest customer post unread again."""
+        ...
+
+    def unread_threads(self) -> int:
+        """How many conversations have something unread (the window's title says it)."""
+        ...
+
+    def wake_snoozed(self, now: datetime | None = None) -> list[int]:
+        """Snoozes due at `now` go back to needs-reply; returns those thread ids."""
+        ...
+
     def set_status(
         self, thread_id: int, status: ThreadStatus, snoozed_until: datetime | None = None
     ) -> ThreadStatus:

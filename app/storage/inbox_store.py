@@ -194,6 +194,11 @@ class SqliteInboxStore(SyncWorkStore):
         return thread_queries.folder_counts()
 
     @translated
+    def unread_threads(self) -> int:
+        """How many open conversations have something unread (for the window's title)."""
+        return thread_queries.unread_threads()
+
+    @translated
     def thread(self, thread_id: int) -> m.ThreadRow | None:
         found = thread_queries.threads([thread_id])
         return found[0] if found else None

@@ -50,6 +50,8 @@ def folder_condition(
         )
     if folder == Folder.DONE:
         return T.status == ThreadStatus.DONE.value
+    if folder == Folder.SNOOZED:  # due ones were woken first (wake_due): these still sleep
+        return T.status == ThreadStatus.SNOOZED.value
     if folder == Folder.DRAFTS:
         return T.id.in_(t.Draft.select(t.Draft.thread))
     if folder == Folder.OUTBOX:
@@ -197,6 +199,13 @@ def folder_counts(now: datetime | None = None) -> dict[Folder, int]:
             select = select.where(cond)
         counts[folder] = int(select.count())
     return counts
+
+
+def unread_threads() -> int:
+    """Conversations in the inbox (not done, not snoozed) with something unread."""
+    T = t.Thread
+    open_now = (ThreadStatus.NEEDS_REPLY.value, ThreadStatus.REPLIED.value)
+    return int(T.select(T.id).where((T.unread_count > 0) & T.status.in_(open_now)).count())
 
 
 def _due(now: datetime) -> peewee.Expression:

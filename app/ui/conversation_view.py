@@ -42,10 +42,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.links import label_misleads, link_view
-from app.core.models import OutboxItem, OutboxState, SentimentLabel, StoredPost, ThreadRow
+from app.core.models import (
+    OutboxItem,
+    OutboxState,
+    SentimentLabel,
+    StoredPost,
+    ThreadRow,
+    ThreadStatus,
+)
 from app.ui import theme
 from app.ui.elided_label import ElidedLabel
 from app.ui.plain_tip import plain_tip
+from app.ui.snooze_text import snoozed_words
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 MAX_DEPTH = 6
@@ -455,7 +463,9 @@ class ConversationPane(QWidget):
                    [theme.REPLY_STATE_WORDS["waiting"]] if states else [])
         self.subtitle.setText(" · ".join([
             thread.author_handle, theme.NETWORK_NAMES[thread.network],
-            f"{n} post{'s' if n != 1 else ''}", theme.STATUS_WORDS[thread.status],
+            f"{n} post{'s' if n != 1 else ''}",
+            snoozed_words(thread.snoozed_until) if thread.status is ThreadStatus.SNOOZED
+            else theme.STATUS_WORDS[thread.status],
             *waiting, theme.sentiment_word(thread.worst_label)]))
         self.view.show_posts(posts, self.pending)
         self.stack.setCurrentIndex(1)

@@ -34,6 +34,7 @@ FOLDER_NAMES: dict[Folder, str] = {
     Folder.NEGATIVE: "Complaints",
     Folder.ALL: "All mentions",
     Folder.DONE: "Done",
+    Folder.SNOOZED: "Snoozed",
     Folder.DRAFTS: "Drafts",
     Folder.OUTBOX: "Outbox",
     Folder.SENT: "Sent",
@@ -71,7 +72,8 @@ class _Entry:
 def _folder_entries() -> list[_Entry]:
     entries = [_Entry("header", "Inbox")]
     entries += [_Entry("folder", FOLDER_NAMES[f], folder=f)
-                for f in (Folder.NEEDS_REPLY, Folder.NEGATIVE, Folder.ALL, Folder.DONE)]
+                for f in (Folder.NEEDS_REPLY, Folder.NEGATIVE, Folder.ALL, Folder.DONE,
+                          Folder.SNOOZED)]
     entries.append(_Entry("header", "Replies"))
     entries += [_Entry("folder", FOLDER_NAMES[f], folder=f)
                 for f in (Folder.DRAFTS, Folder.OUTBOX, Folder.SENT)]

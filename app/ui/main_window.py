@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -37,12 +39,15 @@ from app.ui.window_menus import MenuWindow, build_actions, build_menus
 
 log = logging.getLogger(__name__)
 
+SNOOZE_CHECK_MS = 30_000  # a snoozed conversation is back within half a minute of its time
 
 EMPTY_TEXTS: dict[Folder, str] = {
     Folder.NEEDS_REPLY: "Nothing needs a reply. Nice work.",
     Folder.NEGATIVE: "No unhappy customers right now.",
     Folder.ALL: "No mentions yet.\nThey appear here after the first sync.",
     Folder.DONE: "Threads you mark as done are kept here.",
+    Folder.SNOOZED: "Nothing is snoozed. Snooze (Z) hides a conversation until the time "
+                    "you pick; then it comes back to Needs reply.",
     Folder.DRAFTS: "Replies you started but did not send wait here.",
     Folder.OUTBOX: "The outbox is empty: every reply has gone out.",
     Folder.SENT: "Replies you send are listed here.",
@@ -95,6 +100,8 @@ class MainWindow(MenuWindow):
         self._open_token = 0
         self._split_done = False
         self._holding = False  # the open thread is being merged: do not jump to a neighbour
+        self._unread = 0
+        self._sync_busy = False
         self.setWindowTitle("Shopkeep")
         self.setWindowIcon(theme.icon("shopkeep"))
         self.resize(1280, 800)
@@ -110,6 +117,9 @@ class MainWindow(MenuWindow):
         self.runner.unhandled_error.connect(self._on_unhandled_error)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._apply_search)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.snooze_timer = QTimer(self, interval=SNOOZE_CHECK_MS)  # wake-ups while open
+        self.snooze_timer.timeout.connect(self.wake_snoozed)
         self.set_sync_available(False)
 
     # -- construction ---------------------------------------------------------
@@ -216,6 +226,8 @@ class MainWindow(MenuWindow):
 
     def start(self, select_folder: Folder = Folder.ALL) -> None:
         """First fill: folders and accounts in the background, then the thread list."""
+        self.wake_snoozed()  # snoozes that came due while Shopkeep was closed
+        self.snooze_timer.start()
         self.refresh_side()
         self.folder_view.setCurrentIndex(
             self.folder_model.index(self.folder_model.row_of_folder(select_folder)))
@@ -225,13 +237,18 @@ class MainWindow(MenuWindow):
         """Reload accounts, folder counts and the demo banner off the GUI thread."""
         store = self.store
 
-        def read() -> tuple[list[Account], dict[Folder, int], bool]:
-            return store.accounts(), store.folder_counts(), store.has_demo_data()
+        def read() -> tuple[list[Account], dict[Folder, int], bool, int]:
+            return (store.accounts(), store.folder_counts(), store.has_demo_data(),
+                    store.unread_threads())
 
         self.runner.run(read, self._on_side_loaded, name="refresh side pane")
 
-    def _on_side_loaded(self, result: tuple[list[Account], dict[Folder, int], bool]) -> None:
-        accounts, counts, demo = result
+    def _on_side_loaded(self, result: tuple[list[Account], dict[Folder, int], bool, int]
+                        ) -> None:
+        accounts, counts, demo, unread = result
+        self._unread = unread
+        if not self._sync_busy:  # while syncing, the sync's progress owns the title
+            self.setWindowTitle(self.plain_title())
         self.accounts = accounts
         current = self.folder_view.currentIndex().row()
         self.folder_model.set_counts(counts)
@@ -411,12 +428,42 @@ class MainWindow(MenuWindow):
                 self.thread_model.remove_thread(row.id)
         self.thread_model.insert_threads(fitting)  # one call: new rows go in as blocks
 
+    def wake_snoozed(self) -> None:
+        """Snoozes whose time has come go back to Needs reply, and the list shows it."""
+        store, now = self.store, self.clock()
+
+        def wake() -> list[ThreadRow]:
+            woken = store.wake_snoozed(now)
+            return store.threads(woken) if woken else []
+
+        def woke(rows: list[ThreadRow]) -> None:
+            if not rows:
+                return
+            self._on_ingested_rows(rows)
+            shown = self.conversation_pane.thread
+            back = next((r for r in rows if shown is not None and r.id == shown.id), None)
+            if back is not None:
+                pane = self.conversation_pane
+                pane.show_thread(back, pane.posts, pane.pending)
+            self.refresh_side()
+            n = len(rows)
+            self.status.showMessage(
+                f"{n} snoozed conversation{'s are' if n != 1 else ' is'} back in Needs reply.",
+                8000)
+
+        self.runner.run(wake, woke, write=True, name="wake snoozed")
+
     def set_sync_available(self, available: bool) -> None:
         self.sync_action.setEnabled(available)
         self.sync_action.setToolTip("Fetch new mentions from every account (F5)" if available
                                     else "Syncing arrives with account setup")
 
+    def plain_title(self) -> str:
+        """The title when nothing is syncing: the unread count shows in the task bar."""
+        return f"Shopkeep ({self._unread} unread)" if self._unread else "Shopkeep"
+
     def set_sync_busy(self, busy: bool) -> None:
+        self._sync_busy = busy
         self.sync_action.setText("Syncing…" if busy else "Sync now")
         self.sync_action.setEnabled(not busy)
 

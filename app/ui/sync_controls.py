@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from app.ui.accounts_dialog import AccountsDialog
     from app.ui.main_window import MainWindow
 
-TITLE = "Shopkeep"
-
 
 class SyncControls:
     """Holds the wiring between one window and its scheduler (kept as `window.sync`)."""
@@ -66,7 +64,7 @@ class SyncControls:
         self.window.set_sync_available(self._available)
         for account_id in list(self.window.status.labels_by_account):
             self.window.status.set_account_progress(account_id, None)
-        self.window.setWindowTitle(TITLE)
+        self.window.setWindowTitle(self.window.plain_title())
 
     def _on_progress(self, progress: AccountProgress) -> None:
         self.window.status.set_account_progress(progress.account_id, progress.text)
@@ -74,7 +72,7 @@ class SyncControls:
 
     def _show_title(self) -> None:
         percent = round(100 * self.scheduler.overall_fraction())
-        self.window.setWindowTitle(f"{TITLE} — Syncing… {percent}%")
+        self.window.setWindowTitle(f"{self.window.plain_title()} — Syncing… {percent}%")
 
     def _on_synced(self, report: SyncReport) -> None:
         self.window.status.set_account_progress(report.account_id, None)

@@ -27,17 +27,24 @@ from app.ui.answer_services import AnswerServices
 
 
 def snooze_choices(now: datetime) -> list[tuple[str, datetime]]:
-    """The usual snoozes, in local time: a few hours, tomorrow morning, next Monday."""
+    """The usual snoozes, in local time: later today, tomorrow morning, the weekend
+    (Monday to Thursday), next Monday."""
     local = now.astimezone()
     tomorrow = datetime.combine(local.date() + timedelta(days=1), time(9, 0), local.tzinfo)
     monday = local.date() + timedelta(days=(7 - local.weekday()) or 7)
     next_week = datetime.combine(monday, time(9, 0), local.tzinfo)
     later = local + timedelta(hours=3)
-    return [
-        (f"In 3 hours ({later:%H:%M})", later.astimezone(UTC)),
-        (f"Tomorrow morning ({tomorrow:%a} 9:00)", tomorrow.astimezone(UTC)),
-        (f"Next week ({next_week:%a %d %b}, 9:00)", next_week.astimezone(UTC)),
+    first = "Later today" if later.date() == local.date() else "In 3 hours"
+    choices = [
+        (f"{first} ({later:%H:%M})", later),
+        (f"Tomorrow morning ({tomorrow:%a} 9:00)", tomorrow),
     ]
+    if local.weekday() < 4:
+        saturday = local.date() + timedelta(days=5 - local.weekday())
+        choices.append((f"This weekend ({saturday:%a} 9:00)",
+                        datetime.combine(saturday, time(9, 0), local.tzinfo)))
+    choices.append((f"Next week ({next_week:%a %d %b}, 9:00)", next_week))
+    return [(label, when.astimezone(UTC)) for label, when in choices]
 
 
 def _who(row: ThreadRow) -> str:
@@ -114,18 +121,31 @@ class ThreadActions(QObject):
         self.stack.undo()
 
     def snooze_menu(self, parent: QWidget) -> QMenu:
-        """The snooze choices as a menu (for the button and for Z)."""
+        """The snooze choices as a menu (for the button, Z and right-click); the times are
+        worked out again each time it opens, so "tomorrow" stays tomorrow."""
         menu = QMenu(parent)
-        for label, when in snooze_choices(self.services.clock()):
-            menu.addAction(label, lambda w=when: self.snooze(w))
-        menu.addSeparator()
-        menu.addAction("Choose a date and time…", lambda: self.snooze_custom(parent))
+        self._fill_snooze_menu(menu, parent)
+        menu.aboutToShow.connect(lambda: self._fill_snooze_menu(menu, parent))
         return menu
 
-    def snooze_custom(self, parent: QWidget) -> None:
+    def _fill_snooze_menu(self, menu: QMenu, parent: QWidget,
+                          row: ThreadRow | None = None) -> None:
+        menu.clear()
+        for label, when in snooze_choices(self.services.clock()):
+            menu.addAction(label, lambda w=when: self.snooze(w, row))
+        menu.addSeparator()
+        menu.addAction("Choose a date and time…", lambda: self.snooze_custom(parent, row))
+
+    def snooze_menu_for(self, row: ThreadRow, parent: QWidget) -> QMenu:
+        """The same choices for one thread that need not be the open one (right-click)."""
+        menu = QMenu("Snooze until", parent)
+        self._fill_snooze_menu(menu, parent, row)
+        return menu
+
+    def snooze_custom(self, parent: QWidget, row: ThreadRow | None = None) -> None:
         when = SnoozeDialog.ask(parent, self.services.clock())
         if when is not None:
-            self.snooze(when)
+            self.snooze(when, row)
 
     def _write(self, command: _StatusCommand, status: ThreadStatus, until: datetime | None,
                *, undoing: bool = False) -> None:

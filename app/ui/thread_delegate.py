@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from app.core.models import ThreadRow, ThreadStatus
 from app.ui import theme
 from app.ui.preview_text import wrap_preview
+from app.ui.snooze_text import snoozed_words
 from app.ui.thread_model import Roles
 
 PAD_X = 12
@@ -113,7 +114,8 @@ class _Layout:
         self.lines = wrap_preview(row.snippet, f.body, right - text_left, 2)
         self.word = theme.sentiment_word(row.worst_label)
         self.chip_w = f.small_fm.horizontalAdvance(self.word) + 12
-        extras = [theme.STATUS_WORDS[row.status]]
+        extras = [snoozed_words(row.snoozed_until, now) if row.status is ThreadStatus.SNOOZED
+                  else theme.STATUS_WORDS[row.status]]
         if row.reply_state:
             extras.append(theme.REPLY_STATE_WORDS.get(row.reply_state, row.reply_state))
         if row.post_count > 1:

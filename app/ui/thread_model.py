@@ -38,6 +38,7 @@ from PySide6.QtCore import (
 from app.core.models import Folder, SentimentLabel, ThreadRow, ThreadStatus
 from app.core.ports import InboxStore, ThreadQuery
 from app.ui.plain_tip import plain_tip
+from app.ui.snooze_text import snoozed_words
 from app.ui.theme import (
     NETWORK_NAMES,
     REPLY_STATE_WORDS,
@@ -112,7 +113,8 @@ def accessible_text(row: ThreadRow) -> str:
         f"on {NETWORK_NAMES[row.network]}",
         f"{format_age(row.last_activity)} ago" if format_age(row.last_activity) != "now"
         else "just now",
-        STATUS_WORDS[row.status],
+        snoozed_words(row.snoozed_until) if row.status == ThreadStatus.SNOOZED
+        else STATUS_WORDS[row.status],
         REPLY_STATE_WORDS.get(row.reply_state, ""),
         f"{row.post_count} posts" if row.post_count != 1 else "1 post",
         row.snippet,
@@ -314,6 +316,7 @@ class ThreadListModel(QStringListModel):
             "negative": row.worst_label == SentimentLabel.NEGATIVE
             and row.status != ThreadStatus.DONE,
             "done": row.status == ThreadStatus.DONE,
+            "snoozed": row.status == ThreadStatus.SNOOZED,
         }
         return folder_checks.get(Folder(q.folder).value)
 

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 #: Store methods that write (SyncStore, OutboxStore and the few the sync may call).
 WRITE_METHODS = frozenset({
     "ingest", "set_cursor", "update_account", "enqueue_reply", "mark_sending", "mark_sent",
-    "mark_failed", "retry", "set_status", "mark_read",
+    "mark_failed", "retry", "set_status", "mark_read", "mark_unread",
     "cancel_outbox_item", "wake_snoozed", "store_mentions", "store_fetched", "job_failed",
 })
 #: Write methods that store posts and return an IngestResult (streamed to the window).
