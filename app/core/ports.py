@@ -111,6 +111,10 @@ class InboxStore(Protocol):
         """Mark the latest customer post unread again."""
         ...
 
+    def correct_label(self, post_id: int, label: SentimentLabel | None) -> SentimentLabel | None:
+        """The owner's label for a post (None: use the score again); returns the previous."""
+        ...
+
     def unread_threads(self) -> int:
         """How many conversations have something unread (the window's title says it)."""
         ...

@@ -28,6 +28,7 @@ from app.core.models import (
 from app.ui.answer_services import AnswerServices
 from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
+from app.ui.row_menu import RowMenu
 from app.ui.templates_dialog import TemplatesDialog, builtin_specs
 from app.ui.thread_actions import ThreadActions
 
@@ -58,6 +59,7 @@ class AnswerPane(QObject):
         self.history = HistoryPanel(services, pane)
         pane.side_slot.addWidget(self.history)
         self.actions = ThreadActions(services, self)
+        self.row_menu = RowMenu(window, self.actions)  # right-click on a row; mark unread
         self._build_actions()
         self._build_header()
         self._build_menu()
@@ -125,6 +127,7 @@ class AnswerPane(QObject):
         menu.addSeparator()
         menu.addAction(self.actions.done_action)
         menu.addMenu(self.actions.snooze_menu(menu)).setText("Snooze until")
+        menu.addAction(self.row_menu.mark_unread_action)
         menu.addAction(self.actions.undo_action)
         menu.addAction(self.actions.redo_action)
         menu.addSeparator()

@@ -36,6 +36,7 @@ SHORTCUT_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Z", "Snooze until… (it comes back by itself)"),
         ("U  or  Ctrl+Z", "Undo the last Done or Snooze"),
         ("Ctrl+Shift+Z", "Redo"),
+        ("Shift+U", "Mark as unread (right-click a row for more)"),
     ]),
     ("Everything else", [
         ("F5", "Sync now"),
