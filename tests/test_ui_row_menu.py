@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
-from app.core.models import Author, Network, Post, SentimentLabel, ThreadStatus
+from app.core.models import Author, Folder, Network, Post, SentimentLabel, ThreadStatus
 from app.core.sentiment import score
 
 WEB = "https://social.example/@oona/4242"
@@ -135,3 +135,27 @@ def test_the_title_says_shopkeep_alone_when_nothing_is_unread(qtbot, answer_wind
         store.mark_read(row.id)
     window.refresh_side()
     assert window.windowTitle() == "Shopkeep"
+
+
+def test_drafts_folder_rows_show_the_first_line_of_the_draft(qtbot, answer_window):
+    window, store = answer_window.window, answer_window.store
+    row = next(r for r in window.thread_model.loaded_rows() if "ruth" in r.author_handle)
+    store.save_draft(row.id, "\n  Thanks Ruth, the rye is back on Friday.\nSee you then!")
+    folders = window.folder_model
+    window.folder_view.setCurrentIndex(folders.index(folders.row_of_folder(Folder.DRAFTS)))
+    model = window.thread_model
+    shown = model.thread_at(model.row_for_id(row.id))
+    assert shown.draft == "Thanks Ruth, the rye is back on Friday."
+    delegate = window.thread_view.itemDelegate()
+    delegate._layouts.clear()
+    window.thread_view.viewport().grab()  # paint the rows as the owner sees them
+    painted = [lay.lines for key, lay in delegate._layouts.items() if key[0].id == row.id]
+    assert painted and all(lines[0].startswith("Your draft: Thanks Ruth") for lines in painted)
+    # The same thread elsewhere still shows what the customer wrote.
+    window.folder_view.setCurrentIndex(folders.index(folders.row_of_folder(Folder.ALL)))
+    elsewhere = model.thread_at(model.row_for_id(row.id))
+    window.thread_view.scrollTo(model.index(model.row_for_id(row.id)))
+    delegate._layouts.clear()
+    window.thread_view.viewport().grab()
+    painted = [lay.lines for key, lay in delegate._layouts.items() if key[0].id == elsewhere.id]
+    assert painted and not any(lines[0].startswith("Your draft") for lines in painted)

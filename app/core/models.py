@@ -220,6 +220,7 @@ class ThreadRow:
     snoozed_until: datetime | None = None
     reasons: tuple[str, ...] = field(default=())
     reply_state: str = ""  # the latest reply not yet on the server: "waiting", "failed" or ""
+    draft: str = ""  # first line of the owner's unsent draft (filled for the Drafts folder)
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,7 +181,8 @@ class SqliteInboxStore(SyncWorkStore):
             select = select.where(thread_queries.after_condition(query.sort, after))
         select = select.offset(offset).limit(limit)
         sql, params = select.sql()  # raw tuples: no per-field converters
-        return [convert.thread_tuple(r) for r in self._db.execute_sql(sql, params).fetchall()]
+        rows = [convert.thread_tuple(r) for r in self._db.execute_sql(sql, params).fetchall()]
+        return thread_queries.with_drafts(rows) if query.folder == m.Folder.DRAFTS else rows
 
     @translated
     def count_threads(self, query: ThreadQuery) -> int:

@@ -8,6 +8,7 @@ the few hits to their threads.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -178,7 +179,29 @@ def threads(thread_ids: Iterable[int]) -> list[ThreadRow]:
         for raw in database_proxy.execute_sql(sql, params).fetchall():
             row = convert.thread_tuple(raw)
             found[row.id] = row
-    return [found[i] for i in ids if i in found]
+    return with_drafts([found[i] for i in ids if i in found])
+
+
+def draft_lines(thread_ids: Iterable[int]) -> dict[int, str]:
+    """The first line of each thread's draft, for the Drafts folder's rows."""
+    ids = list(thread_ids)
+    found: dict[int, str] = {}
+    D = t.Draft
+    for start in range(0, len(ids), CHUNK):
+        for thread_id, text in D.select(D.thread, D.text).where(
+                D.thread.in_(ids[start : start + CHUNK])).tuples():
+            line = next((x.strip() for x in (text or "").splitlines() if x.strip()), "")
+            if line:
+                found[thread_id] = line[:300]
+    return found
+
+
+def with_drafts(rows: list[ThreadRow]) -> list[ThreadRow]:
+    """`rows` with `draft` filled where the owner left one."""
+    lines = draft_lines(r.id for r in rows)
+    if not lines:
+        return rows
+    return [dataclasses.replace(r, draft=lines[r.id]) if r.id in lines else r for r in rows]
 
 
 def count_threads(query: ThreadQuery, now: datetime | None = None) -> int:

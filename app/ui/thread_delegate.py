@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import ThreadRow, ThreadStatus
+from app.core.models import Folder, ThreadRow, ThreadStatus
 from app.ui import theme
 from app.ui.preview_text import wrap_preview
 from app.ui.snooze_text import snoozed_words
@@ -97,7 +97,8 @@ class _Layout:
 
     __slots__ = ("age", "age_w", "author", "chip_w", "extras", "handle", "lines", "used", "word")
 
-    def __init__(self, row: ThreadRow, f: _Fonts, width: int, now: datetime) -> None:
+    def __init__(self, row: ThreadRow, f: _Fonts, width: int, now: datetime,
+                 drafts: bool = False) -> None:
         text_left = STRIPE + PAD_X - 4 + LEFT_COL
         right = width - 1 - PAD_X
         self.age = theme.format_age(row.last_activity, now)
@@ -111,7 +112,9 @@ class _Layout:
         if row.author_name and self.used < avail - 30:
             self.handle = f.small_fm.elidedText(row.author_handle, Qt.TextElideMode.ElideRight,
                                                 avail - self.used)
-        self.lines = wrap_preview(row.snippet, f.body, right - text_left, 2)
+        # In Drafts, the owner's own unsent words say more than the customer's.
+        shown = f"Your draft: {row.draft}" if drafts and row.draft else row.snippet
+        self.lines = wrap_preview(shown, f.body, right - text_left, 2)
         self.word = theme.sentiment_word(row.worst_label)
         self.chip_w = f.small_fm.horizontalAdvance(self.word) + 12
         extras = [snoozed_words(row.snoozed_until, now) if row.status is ThreadStatus.SNOOZED
@@ -145,9 +148,11 @@ class ThreadDelegate(QStyledItemDelegate):
         self._now = now
         return True
 
-    def layout_for(self, row: ThreadRow, base: QFont, width: int) -> _Layout:
-        """What paint() draws for `row` at `width` (tests read the age and lines here)."""
-        return self._layout(row, self._font_set(base), width, base.key())
+    def layout_for(self, row: ThreadRow, base: QFont, width: int,
+                   drafts: bool = False) -> _Layout:
+        """What paint() draws for `row` at `width` (tests read the age and lines here);
+        `drafts`: the row is in the Drafts folder."""
+        return self._layout(row, self._font_set(base), width, base.key(), drafts)
 
     def _font_set(self, base: QFont) -> _Fonts:
         key = base.key()
@@ -160,14 +165,15 @@ class ThreadDelegate(QStyledItemDelegate):
         f = self._font_set(base)
         return f.name, f.body, f.small
 
-    def _layout(self, row: ThreadRow, f: _Fonts, width: int, font_key: str) -> _Layout:
-        key = (row, width, font_key, self._now)  # ThreadRow is frozen: a change is a new key
+    def _layout(self, row: ThreadRow, f: _Fonts, width: int, font_key: str,
+                drafts: bool = False) -> _Layout:
+        key = (row, width, font_key, self._now, drafts)  # ThreadRow is frozen: a change is new
         layout = self._layouts.get(key)
         if layout is None:
             if len(self._layouts) >= CACHE_ROWS:
                 for old in list(self._layouts)[: CACHE_ROWS // 4]:
                     del self._layouts[old]
-            layout = self._layouts[key] = _Layout(row, f, width, self._now)
+            layout = self._layouts[key] = _Layout(row, f, width, self._now, drafts)
         return layout
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -193,7 +199,9 @@ class ThreadDelegate(QStyledItemDelegate):
             return
         f = self._font_set(option.font)
         r = option.rect
-        lay = self._layout(row, f, r.width(), option.font.key())
+        query = getattr(index.model(), "query", None)
+        drafts = query is not None and query.folder is Folder.DRAFTS
+        lay = self._layout(row, f, r.width(), option.font.key(), drafts)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)

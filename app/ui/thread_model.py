@@ -101,7 +101,7 @@ def slim(row: ThreadRow) -> ThreadRow:
         snippet=row.snippet, last_activity=row.last_activity, status=row.status,
         worst_label=row.worst_label, worst_compound=row.worst_compound, unread=row.unread,
         post_count=row.post_count, is_demo=row.is_demo, snoozed_until=row.snoozed_until,
-        reply_state=row.reply_state)
+        reply_state=row.reply_state, draft=row.draft)
 
 
 def accessible_text(row: ThreadRow) -> str:
