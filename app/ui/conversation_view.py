@@ -53,6 +53,7 @@ from app.core.models import (
 from app.ui import theme
 from app.ui.elided_label import ElidedLabel
 from app.ui.plain_tip import plain_tip
+from app.ui.search_marks import mark_matches
 from app.ui.snooze_text import snoozed_words
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
@@ -104,6 +105,7 @@ class ConversationView(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.search_text = ""  # the list's search: its matches are marked in each thread
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -178,6 +180,7 @@ class ConversationView(QTextBrowser):
             self._insert_pending(cursor, item)
             cursor.setPosition(root.lastPosition())
         self.setDocument(doc)
+        mark_matches(self, self.search_text)
         mentions = [p for p in posts if p.post.is_mention]
         self.verticalScrollBar().setValue(0)
         if mentions and len(posts) > 3:
@@ -438,6 +441,11 @@ class ConversationPane(QWidget):
                 widget.setMaximumHeight(max(widget.minimumSizeHint().height(),
                                             event.size().height() * COMPOSER_SHARE // 100))
         super().resizeEvent(event)
+
+    def set_search(self, text: str) -> None:
+        """Mark what the owner searched for in this and every conversation opened next."""
+        self.view.search_text = text
+        mark_matches(self.view, text)
 
     def clear(self) -> None:
         self.thread = None

@@ -274,6 +274,7 @@ class MainWindow(MenuWindow):
     def set_query(self, query: ThreadQuery) -> None:
         self._query = query
         self.thread_view.empty_text = empty_text(query)
+        self.conversation_pane.set_search(query.search)
         self.thread_model.set_query(query)
 
     def _on_folder_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
