@@ -103,3 +103,23 @@ def test_snoozed_words_say_when():
     assert snoozed_words(datetime(2027, 1, 12, 9, 0).astimezone(), now) == \
         "Snoozed until 12 Jan 09:00"
     assert snoozed_words(None) == "Snoozed"
+
+
+def test_the_date_and_time_picker_snoozes_until_the_chosen_minute(qtbot, answer_window):
+    from PySide6.QtCore import QDateTime
+
+    from app.ui.thread_actions import SnoozeDialog
+
+    now = datetime.now(UTC)
+    dialog = SnoozeDialog(now, answer_window.window)
+    qtbot.addWidget(dialog)
+    wanted = (now + timedelta(days=3)).astimezone().replace(hour=14, minute=30, second=0,
+                                                            microsecond=0)
+    dialog.when.setDateTime(QDateTime(wanted.date(), wanted.time().replace(tzinfo=None)))
+    assert dialog.chosen() == wanted.astimezone(UTC)
+    dialog.when.setDateTime(QDateTime(wanted.date().replace(year=2020), wanted.time()))
+    assert dialog.chosen() > now  # never in the past
+
+    row = answer_window.open_by("ruth")
+    answer_window.pane.actions.snooze(wanted.astimezone(UTC))
+    assert answer_window.store.thread(row.id).snoozed_until == wanted.astimezone(UTC)
