@@ -124,8 +124,6 @@ def test_mark_as_unread_makes_the_row_bold_and_counts_in_the_title(qtbot, answer
     assert store.thread(row.id).unread
     assert model.thread_at(model.row_for_id(row.id)).unread
     assert window.windowTitle() == f"Shopkeep ({unread + 1} unread)"
-    menu = answer_window.pane.row_menu.menu_for(store.thread(row.id), [])
-    assert not _action(menu, "Mark as unread").isEnabled()  # already unread
     assert "Mark as unread" in [a.text() for a in answer_window.pane.menu.actions()]
 
 

@@ -78,8 +78,7 @@ class RowMenu(QObject):
             if not url:
                 action.setToolTip("This conversation has no web address yet")
         menu.addSeparator()
-        unread = menu.addAction("Mark as unread", lambda: self.mark_unread(row))
-        unread.setEnabled(not row.unread)
+        menu.addAction("Mark as unread", lambda: self.mark_unread(row))
         done = menu.addAction("Done", lambda: self.actions.done(row))
         done.setEnabled(row.status is not ThreadStatus.DONE)
         menu.addMenu(self.actions.snooze_menu_for(row, menu))
