@@ -89,6 +89,8 @@ def test_done_and_snooze_from_the_menu_change_that_row_not_the_open_one(qtbot, a
     snooze = _action(menu, "Snooze until").menu()
     snooze.actions()[0].trigger()  # later today / in 3 hours
     assert store.thread(other.id).status is ThreadStatus.SNOOZED
+    woken_at = store.thread(other.id).snoozed_until
+    assert timedelta(hours=2) < woken_at - datetime.now(UTC) <= timedelta(hours=3)
     assert store.thread(opened.id).status is ThreadStatus.NEEDS_REPLY
     menu = answer_window.pane.row_menu.menu_for(store.thread(other.id), posts)
     _action(menu, "Done").trigger()
