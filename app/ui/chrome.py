@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from app.core.models import Account, AccountState
-from app.ui import theme
+from app.ui import palette, theme
 from app.ui.folder_model import STATE_WORDS
 from app.ui.plain_tip import plain_tip
 
@@ -123,8 +123,8 @@ class AccountStatusBar(QStatusBar):
             self.labels_by_account[account.id] = label
             self._show_text(account.id)
             dot = QLabel("●", self._accounts)
-            dot.setStyleSheet(f"QLabel {{ color: {theme.BLUISH_GREEN if ok else theme.VERMILLION};"
-                              " padding-right: 0px; }")
+            palette.style(dot, f"QLabel {{ color: @{'praise' if ok else 'complaint'};"
+                          " padding-right: 0px; }")
             dot.setAccessibleName("")
             box = QWidget(self._accounts)
             row = QHBoxLayout(box)
@@ -133,7 +133,7 @@ class AccountStatusBar(QStatusBar):
             row.addWidget(dot)
             row.addWidget(label)
             if not ok:
-                label.setStyleSheet(f"QLabel {{ color: {theme.VERMILLION}; }}")
+                palette.style(label, "QLabel { color: @warn_text; }")
             if account.state is AccountState.NEEDS_SIGN_IN:
                 button = QPushButton("Sign in again", box)
                 button.setObjectName("signInAgain")

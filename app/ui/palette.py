@@ -129,6 +129,7 @@ class Palette:
 LIGHT = Palette("light", LIGHT_COLOURS)
 DARK = Palette("dark", DARK_COLOURS)
 _current: list[Palette] = [LIGHT]
+_qcolours: dict[tuple[str, str], QColor] = {}
 _TOKEN = re.compile(r"@([a-z_]+)\b")
 STYLE_PROPERTY = "shopkeepStyle"  # a widget's style sheet template, kept for `restyle`
 
@@ -143,8 +144,11 @@ def use(palette: Palette) -> None:
 
 
 def colour(key: str) -> QColor:
-    """A colour of the current scheme, by name."""
-    return QColor(_current[0].colours[key])
+    """A colour of the current scheme, by name (a copy: callers may change its alpha)."""
+    found = _qcolours.get((_current[0].name, key))
+    if found is None:  # paint() asks per visible row per frame: parse each name once
+        found = _qcolours[(_current[0].name, key)] = QColor(_current[0].colours[key])
+    return QColor(found)
 
 
 def hex_of(key: str) -> str:
