@@ -21,6 +21,7 @@ from app.ui.palette import DARK, LIGHT, Palette
 log = logging.getLogger(__name__)
 
 SCHEME_PROPERTY = "shopkeepScheme"  # the owner's choice: "system", "light" or "dark"
+DESKTOP_PROPERTY = "shopkeepDesktopDark"  # what the desktop last said it switched to
 _ROLES = {
     QPalette.ColorRole.Window: "window",
     QPalette.ColorRole.Base: "base",
@@ -53,8 +54,6 @@ def apply_style(app: QApplication, scheme: str = "system") -> None:
         font.setPointSizeF(9.5)
     app.setFont(font)
     app.setWindowIcon(theme.icon("shopkeep"))
-    if app.property(SCHEME_PROPERTY) is None:  # once: follow the desktop when it switches
-        app.styleHints().colorSchemeChanged.connect(lambda _s: _desktop_switched(app))
     use_scheme(scheme, app)
 
 
@@ -63,6 +62,8 @@ def use_scheme(scheme: str, app: QApplication | None = None) -> Palette:
     app = app or QApplication.instance()  # type: ignore[assignment]
     assert isinstance(app, QApplication)
     scheme = scheme if scheme in palette.SCHEMES else "system"
+    if app.property(SCHEME_PROPERTY) is None:  # once: hear the desktop when it switches
+        app.styleHints().colorSchemeChanged.connect(lambda s: _desktop_switched(app, s))
     app.setProperty(SCHEME_PROPERTY, scheme)
     chosen = scheme_palette(app, scheme)
     palette.use(chosen)
@@ -81,7 +82,10 @@ def scheme_palette(app: QApplication, scheme: str) -> Palette:
         return DARK
     if scheme == "light":
         return LIGHT
-    return DARK if app.styleHints().colorScheme() == Qt.ColorScheme.Dark else LIGHT
+    said = app.property(DESKTOP_PROPERTY)
+    dark = said if isinstance(said, bool) else \
+        app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    return DARK if dark else LIGHT
 
 
 def qt_palette(chosen: Palette) -> QPalette:
@@ -94,6 +98,8 @@ def qt_palette(chosen: Palette) -> QPalette:
     return qt
 
 
-def _desktop_switched(app: QApplication) -> None:
+def _desktop_switched(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    """The desktop went light or dark: follow it unless the owner chose one."""
+    app.setProperty(DESKTOP_PROPERTY, scheme == Qt.ColorScheme.Dark)
     if app.property(SCHEME_PROPERTY) == "system":
         use_scheme("system", app)
