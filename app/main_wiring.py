@@ -117,6 +117,7 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     register_network_clients(connections)
     runner = TaskRunner(synchronous=synchronous)
     window = MainWindow(store, runner)
+    window.paths = paths
     runner.setParent(window)
     window.connections = connections
     owner_scorer = make_owner_scorer(store, paths)
