@@ -53,7 +53,8 @@ QPushButton#primaryButton { background: @accent; border: 1px solid @accent_borde
     color: @on_accent;
     font-weight: 600; border-radius: 6px; padding: 6px 18px; }
 QPushButton#primaryButton:hover { background: @accent_hover; }
-QPushButton#primaryButton:disabled { background: @accent_disabled; border-color: @accent_disabled; }
+QPushButton#primaryButton:disabled { background: @accent_disabled; border-color: @accent_disabled;
+    color: @on_accent_disabled; }
 QLabel#outboxDot { border-radius: 5px; min-width: 10px; max-width: 10px;
     min-height: 10px; max-height: 10px; }
 QLabel#outboxDot[state="queued"] { background: @queued; }

@@ -57,7 +57,8 @@ QListWidget#templateList::item { padding: 3px 2px; }
 QPushButton#primaryButton { background: @accent; border: 1px solid @accent_border;
     color: @on_accent;
     font-weight: 600; border-radius: 6px; padding: 6px 16px; }
-QPushButton#primaryButton:disabled { background: @accent_disabled; border-color: @accent_disabled; }
+QPushButton#primaryButton:disabled { background: @accent_disabled; border-color: @accent_disabled;
+    color: @on_accent_disabled; }
 """
 
 
