@@ -35,11 +35,20 @@ def row_background(window) -> str:
     return image.pixelColor(QPoint(rect.right() - 4, rect.bottom() - 3)).name().upper()
 
 
+def post_fills(window) -> set[str]:
+    """The backgrounds of the posts in the open conversation."""
+    frames = window.conversation_pane.view.document().rootFrame().childFrames()
+    return {f.frameFormat().background().color().name().upper() for f in frames}
+
+
 def test_the_owner_forces_dark_in_settings_and_it_stays_dark(qtbot, ui_paths, app_store,
                                                               keychain):
     window = open_window(qtbot, ui_paths, app_store, keychain, demo=True)
     app = QApplication.instance()
     assert row_background(window) == LIGHT["base"]
+    window.select_row(0)
+    qtbot.waitUntil(lambda: bool(post_fills(window)))
+    assert LIGHT["accent_soft_bg"] in post_fills(window)  # the customer's post, light
     window.settings_action.trigger()
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SettingsDialog)))
     dialog = window.findChildren(SettingsDialog)[0]
@@ -55,6 +64,7 @@ def test_the_owner_forces_dark_in_settings_and_it_stays_dark(qtbot, ui_paths, ap
     assert DARK["border"] in composer.styleSheet()
     assert LIGHT["border"] not in composer.styleSheet()
     assert DARK["window"] in app.styleSheet()
+    assert post_fills(window) <= {DARK["base"], DARK["accent_soft_bg"], DARK["own_post_bg"]}
 
     app.setProperty(DESKTOP_PROPERTY, None)
     use_scheme("system", app)  # as at the next start, before settings are read

@@ -104,6 +104,19 @@ class ConversationView(QTextBrowser):
         self.anchorClicked.connect(self._open_link)
         self.open_links_externally = True  # tests switch this off
         self._formats = _Formats(self.font().pointSizeF())
+        self._shown: tuple[list[StoredPost], Sequence[OutboxItem]] | None = None
+
+    def clear(self) -> None:
+        self._shown = None
+        super().clear()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light ↔ dark: the posts carry their colours in the document, so paint it again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
+            scrolled = self.verticalScrollBar().value()
+            self.show_posts(*self._shown)
+            self.verticalScrollBar().setValue(scrolled)
 
     def loadResource(self, type: int, name: QUrl) -> Any:
         """Never fetch anything: posts may name remote images, we do not load them."""
@@ -156,6 +169,7 @@ class ConversationView(QTextBrowser):
 
     def show_posts(self, posts: list[StoredPost],
                    pending: Sequence[OutboxItem] = ()) -> None:
+        self._shown = (posts, pending)
         doc = QTextDocument(self)
         doc.setDocumentMargin(18)
         doc.setDefaultFont(self.font())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
@@ -190,6 +190,12 @@ class HistoryPanel(QFrame):
                      else "First conversation with the shop")
             self.meta.setText("\n".join([*handles, count]))
         self._render(history)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light ↔ dark: the history's text carries its colours, so write it again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.history is not None:
+            self._render(self.history)
 
     def _render(self, history: CustomerHistory) -> None:
         doc = self.view.document()
