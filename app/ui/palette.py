@@ -92,6 +92,8 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     *(("accent_text", bg) for bg in ("base", "selection", "selection_inactive", "hover",
                                      "pane")),
     ("checked_text", "checked_bg"), ("checked_text", "accent_soft_bg"), ("on_accent", "accent"),
+    ("checked_text", "base"), ("checked_text", "window"), ("warn_text", "window"),
+    ("warn_text", "folder_pane"), ("error_text", "window"),
     ("on_accent", "accent_hover"), ("warn_text", "warn_bg"), ("warn_text", "base"),
     ("error_text", "base"), ("error_text", "warn_bg"), ("notice_text", "notice_bg"),
     ("note_text", "note_bg"), ("ok_text", "ok_bg"), ("ok_text", "base"),
