@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.settings import SettingsFile
 from app.ui import palette
-from app.ui.app_style import DESKTOP_PROPERTY, use_scheme
+from app.ui.app_style import DESKTOP_PROPERTY, SCHEME_PROPERTY, use_scheme
 from app.ui.palette import DARK, LIGHT
 from app.ui.settings_dialog import SettingsDialog
 from tests.ui_sync_support import open_window
@@ -20,11 +20,15 @@ from tests.ui_sync_support import open_window
 
 @pytest.fixture(autouse=True)
 def back_to_light(qapp):
-    """Every other test paints in the light scheme: leave it so."""
+    """Every other test paints in the light scheme with the test session's plain look:
+    leave it so."""
+    saved = (qapp.palette(), qapp.styleSheet(), qapp.property(SCHEME_PROPERTY))
     yield
     qapp.setProperty(DESKTOP_PROPERTY, None)
-    use_scheme("system", qapp)
-    assert palette.current() is LIGHT
+    qapp.setProperty(SCHEME_PROPERTY, saved[2])
+    palette.use(LIGHT)
+    qapp.setStyleSheet(saved[1])
+    qapp.setPalette(saved[0])
 
 
 def row_background(window) -> str:

@@ -77,6 +77,15 @@ def use_scheme(scheme: str, app: QApplication | None = None) -> Palette:
     return chosen
 
 
+def choose_scheme(scheme: str) -> None:
+    """The owner's choice from settings.json: applied when it differs from the one in use
+    (a start with "system" changes nothing; apply_style already followed the desktop)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    if scheme != (app.property(SCHEME_PROPERTY) or "system"):
+        use_scheme(scheme, app)
+
+
 def scheme_palette(app: QApplication, scheme: str) -> Palette:
     if scheme == "dark":
         return DARK
