@@ -131,3 +131,11 @@ def test_every_style_sheet_names_only_palette_colours(qapp):
     for sheet in sheets:
         for scheme in (LIGHT, DARK):
             assert "@" not in palette.qss(sheet, scheme)
+
+
+def test_the_hex_grep_sees_a_colour_in_a_style_sheet_or_a_delegate():
+    """The check can fail: the forms colours took before the palette are all found."""
+    for line in ('QLabel#hint { color: #656D76; }', 'painter.setPen(QColor("#7A828C"))',
+                 'background: #fff;'):
+        assert HEX.search(line), line
+    assert not HEX.search("QLabel#pageTitle { color: @text; }")
