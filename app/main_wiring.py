@@ -117,6 +117,7 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     register_network_clients(connections)
     runner = TaskRunner(synchronous=synchronous)
     window = MainWindow(store, runner)
+    window.paths = paths
     runner.setParent(window)
     window.connections = connections
     owner_scorer = make_owner_scorer(store, paths)
@@ -184,6 +185,7 @@ def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunne
 def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
                  connections: Any, paths: AppPaths, score: OwnerScorer) -> Any:
     """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
+    from app.ui.app_style import choose_scheme
     from app.ui.desktop_notifications import DesktopNotifications
     from app.ui.export_dialog import ExportDialog
     from app.ui.filter_bar import install_filter_bar
@@ -193,6 +195,7 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
     from app.ui.tray_notifier import TrayNotifier
 
     settings = SyncSettings.from_mapping(read_settings(paths))
+    choose_scheme(settings.colour_scheme)
     scheduler = SyncScheduler(store, runner, connections.client_for, score,  # type: ignore[arg-type]
                               interval_minutes=settings.interval_minutes,
                               max_mentions=settings.first_sync_max, parent=window)
@@ -229,6 +232,7 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
         scheduler.set_interval(new.interval_minutes)
         scheduler.set_max_mentions(new.first_sync_max)
         notifier.set_enabled(new.notifications)
+        choose_scheme(new.colour_scheme)
 
     window.export_action = add_file_action(window, "Export…", export, "Ctrl+E",
                                            "Save the current list or everything as CSV or JSON")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
-from app.ui import theme
+from app.ui import palette
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_layout_support import app_look
 
@@ -25,7 +25,7 @@ def styled(qapp):
 
 
 def accent_pixels(image: QImage) -> int:
-    accent = QColor(theme.ACCENT).rgb()
+    accent = palette.colour("focus").rgb()
     return sum(image.pixel(x, y) == accent
                for x in range(image.width()) for y in range(image.height()))
 

@@ -64,7 +64,7 @@ def test_f5_inserts_synced_mentions_as_rows_without_a_reset(qtbot, ui_paths, app
     assert any("Fetching" in text for text in progress)  # per-account progress shown
     assert any("Syncing" in t for t in titles) and window.windowTitle() == "Shopkeep (6 unread)"
     label = window.status.labels_by_account[account.id]
-    assert label.text().endswith("Connected")
+    assert "Connected · Last synced" in label.text()
     assert window.sync_action.isEnabled() and window.sync_action.text() == "Sync now"
     assert not window.status.offline_label.isVisible()
 
@@ -140,7 +140,8 @@ def test_revoked_token_asks_to_sign_in_again_while_the_other_account_syncs(
     assert [r.account_id for r in all_rows(window)] == [cafe.id] * 4
     assert app_store.account(shop.id).state is AccountState.NEEDS_SIGN_IN
     assert "Needs sign-in" in window.status.labels_by_account[shop.id].text()
-    assert window.status.labels_by_account[cafe.id].text().endswith("Connected")
+    assert "Connected · Last synced" in window.status.labels_by_account[cafe.id].text()
+    assert "Last synced" not in window.status.labels_by_account[shop.id].text()
     assert cafe.id not in window.status.sign_in_buttons
     assert not window.status.offline_label.isVisible()  # one account's problem, not offline
 

@@ -43,3 +43,21 @@ def test_the_clipping_check_sees_a_clipped_label(qtbot):
     label.setFixedWidth(40)
     found = clipped_widgets(box)
     assert len(found) == 1 and "far too long" in found[0]
+
+
+def test_the_dark_walkthrough_finds_nothing_wrong_and_is_dark(qapp, tmp_path, monkeypatch):
+    """Issue 22: the same screens in the dark scheme, with the same checks."""
+    from app.ui import palette
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with app_look(qapp):
+        walks = walkthrough.run(tmp_path / "shots", ((1440, 900),), "dark")
+        assert palette.current() is palette.DARK
+    assert palette.current() is palette.LIGHT  # the other tests' look is back
+    walk = walks[0]
+    assert walk.problems == []
+    assert walk.pictures["inbox"].name == "inbox-1440x900-dark.png"
+    image = QImage(str(walk.pictures["inbox"]))
+    samples = [image.pixelColor(x, y).lightnessF()
+               for x in range(0, image.width(), 40) for y in range(0, image.height(), 40)]
+    assert sum(samples) / len(samples) < 0.3  # mostly dark, not a light window in disguise

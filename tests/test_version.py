@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,12 +36,13 @@ def test_command_line_version_is_the_package_version():
 
 
 def test_help_about_shows_the_package_version(main_window, qtbot):
+    from app.ui.about_box import AboutBox
     from app.ui.application import make_application
 
     make_application([])  # what app.main does: names, version, desktop file name
     about = next(a for a in main_window.menus["help"].actions() if a.text() == "About Shopkeep")
     about.trigger()
-    box = main_window.findChild(QMessageBox, "aboutBox")
+    box = main_window.findChild(AboutBox, "aboutBox")
     assert box is not None and box.isVisible()
     assert box.text() == f"Shopkeep {importlib.metadata.version('shopkeep')}"
     box.close()

@@ -65,13 +65,17 @@ def clipped_widgets(root: QWidget, *, meant_to_elide: tuple[QWidget, ...] = ()) 
 def app_look(app: QApplication) -> Iterator[None]:
     """The app's own style, palette, font and stylesheet for a while, then the test
     session's again (other tests measure against the plain look)."""
-    from app.ui.app_style import apply_style
+    from app.ui import palette
+    from app.ui.app_style import SCHEME_PROPERTY, apply_style
 
     saved = (app.style().name(), app.palette(), app.font(), app.styleSheet())
+    scheme, colours = app.property(SCHEME_PROPERTY), palette.current()
     apply_style(app)
     try:
         yield
     finally:
+        app.setProperty(SCHEME_PROPERTY, scheme)
+        palette.use(colours)
         app.setStyleSheet(saved[3])
         app.setStyle(saved[0])
         app.setPalette(saved[1])

@@ -7,6 +7,8 @@ Checks, by the widgets' geometry: no pane moves when the selection changes, no l
 button or combo is clipped (elided text only where meant), and every Tab stop is a
 visible widget inside the window. The README's pictures are this walkthrough's
 inbox and composer at 1440×900 (`--readme` copies them into resources/screenshots).
+`--scheme dark` walks the dark scheme (pictures named `*-dark.png`; with `--readme` the
+inbox becomes resources/screenshots/inbox-dark.png); `--size 1440x900` walks one size.
 """
 
 from __future__ import annotations
@@ -88,11 +90,11 @@ def check_clipping(window: Any, walk: Walk, where: str, root: QWidget | None = N
         walk.problems.append(f"{walk.size} {where}: {found}")
 
 
-def walk_window(window: Any, size: tuple[int, int], out: Path) -> Walk:
+def walk_window(window: Any, size: tuple[int, int], out: Path, suffix: str = "") -> Walk:
     """The main screens at one size: inbox, every row opened, composer, folders, dialogs."""
     walk = Walk(size)
     w, h = size
-    tag = f"{w}x{h}"
+    tag = f"{w}x{h}{suffix}"
     window.resize(w, h)
     window.show()
     settle(window)
@@ -170,10 +172,12 @@ def _open_export(window: Any) -> Any:
     return open_it
 
 
-def run(out: Path, sizes: tuple[tuple[int, int], ...] = SIZES) -> list[Walk]:
+def run(out: Path, sizes: tuple[tuple[int, int], ...] = SIZES,
+        scheme: str = "light") -> list[Walk]:
     """Build the app's own window over a fresh demo shop per size and walk it."""
     from app.core.paths import resolve_paths
     from app.main import build_window
+    from app.ui.app_style import use_scheme
     from app.ui.application import make_application
 
     make_application([])
@@ -182,8 +186,10 @@ def run(out: Path, sizes: tuple[tuple[int, int], ...] = SIZES) -> list[Walk]:
         with tempfile.TemporaryDirectory() as data:
             paths = resolve_paths(Path(data) / "data")
             window = build_window(paths, demo=True, synchronous=True)
+            use_scheme(scheme)
             try:
-                walks.append(walk_window(window, size, out))
+                walks.append(walk_window(window, size, out,
+                                         "" if scheme == "light" else f"-{scheme}"))
             finally:
                 window.runner.shutdown()
                 window.close()
@@ -198,8 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", action="store_true",
                         help="also copy the 1440x900 inbox, composer and reports to "
                              "resources/screenshots")
+    parser.add_argument("--scheme", choices=("light", "dark"), default="light")
+    parser.add_argument("--size", help="one size only, e.g. 1440x900")
     args = parser.parse_args(argv)
-    walks = run(args.out)
+    sizes = (tuple(int(n) for n in args.size.split("x")),) if args.size else SIZES
+    walks = run(args.out, sizes, args.scheme)  # type: ignore[arg-type]
     for walk in walks:
         for problem in walk.problems:
             print(problem)
@@ -208,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.readme:
         readme = next(w for w in walks if w.size == README_SIZE)
         shots = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
-        for name, target in (("inbox", "inbox.png"), ("composer", "composer.png"),
-                             ("reports", "reports.png")):
+        targets = ((("inbox", "inbox.png"), ("composer", "composer.png"),
+                    ("reports", "reports.png")) if args.scheme == "light"
+                   else (("inbox", f"inbox-{args.scheme}.png"),))
+        for name, target in targets:
             shutil.copyfile(readme.pictures[name], shots / target)
     return 1 if any(w.problems for w in walks) else 0
 

@@ -51,6 +51,7 @@ class Settings:
     notifications: bool = True
     first_sync_max: int = 2000
     demo_dismissed: bool = False
+    colour_scheme: str = "system"  # "light" or "dark" forces one; "system" follows the desktop
     # Reports count waiting time only inside these ({"mon": [["09:00", "17:00"]], …});
     # None: every hour counts. Read with OpeningHours.from_settings.
     opening_hours: Mapping[str, Any] | None = None
@@ -83,6 +84,7 @@ class SettingsRead:
 _INTS = {"sync_interval_minutes": (0, 1440), "first_sync_max": (20, 50_000)}
 _BOOLS = ("notifications", "demo_dismissed")
 _TEXTS = ("business", "signature")
+_CHOICES = {"colour_scheme": ("system", "light", "dark")}
 
 
 def validate(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
@@ -112,6 +114,13 @@ def validate(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
                 values[key] = data[key][:MAX_TEXT]
             else:
                 fixed.append(f"{key} (not text)")
+    for key, allowed in _CHOICES.items():
+        if key in data:
+            if data[key] in allowed:
+                values[key] = data[key]
+            else:
+                fixed.append(f"{key} ({str(data[key])[:20]!r} is not one of "
+                             f"{', '.join(allowed)})")
     if "sentiment_words" in data:
         values["sentiment_words"] = _words(data["sentiment_words"], fixed)
     if data.get("opening_hours") is not None:

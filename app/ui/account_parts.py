@@ -24,34 +24,34 @@ log = logging.getLogger(__name__)
 UNEXPECTED = "Something unexpected went wrong. The details are in Shopkeep's log file."
 
 STYLE = """
-QLabel#pageTitle { font-size: 14pt; font-weight: 600; color: #1F2328; }
-QLabel#pageText { color: #3D444D; }
-QLabel#hint { color: #656D76; }
-QLabel#fieldLabel { font-weight: 600; color: #3D444D; }
-QLabel#formError { color: #9A3412; background: #FDF1E8; border: 1px solid #F1CDB1;
+QLabel#pageTitle { font-size: 14pt; font-weight: 600; color: @text; }
+QLabel#pageText { color: @text_secondary; }
+QLabel#hint { color: @text_muted; }
+QLabel#fieldLabel { font-weight: 600; color: @text_secondary; }
+QLabel#formError { color: @warn_text; background: @warn_bg; border: 1px solid @warn_border;
     border-radius: 6px; padding: 8px 10px; }
-QLabel#helpBox { color: #3D444D; background: #F3F7FD; border: 1px solid #D6E3F7;
+QLabel#helpBox { color: @text_secondary; background: @help_bg; border: 1px solid @help_border;
     border-radius: 6px; padding: 8px 10px; }
-QLineEdit { border: 1px solid #D0D5DB; border-radius: 6px; padding: 6px 8px;
-    background: #FFFFFF; selection-background-color: #2F6FDB; }
-QLineEdit:focus { border-color: #2F6FDB; }
-QPushButton:disabled { color: #A0A7AF; background: #F6F7F9; border-color: #E3E6EA; }
-QPushButton#networkChoice { border-radius: 8px; border: 1px solid #D0D5DB;
-    background: #FFFFFF; padding: 0; }
-QPushButton#networkChoice:hover { border-color: #2F6FDB; background: #F5F8FE; }
-QLabel#choiceTitle { font-size: 11pt; font-weight: 600; color: #1F2328; }
-QLabel#choiceArrow { font-size: 16pt; color: #8C959F; }
-QFrame#identityCard { background: #FFFFFF; border: 1px solid #E3E6EA; border-radius: 8px; }
-QLabel#verifiedPill { color: #00694D; background: #E3F4EE; border-radius: 9px;
+QLineEdit { border: 1px solid @border_strong; border-radius: 6px; padding: 6px 8px;
+    background: @base; selection-background-color: @accent; }
+QLineEdit:focus { border-color: @focus; }
+QPushButton:disabled { color: @disabled; background: @window; border-color: @border; }
+QPushButton#networkChoice { border-radius: 8px; border: 1px solid @border_strong;
+    background: @base; padding: 0; }
+QPushButton#networkChoice:hover { border-color: @accent; background: @accent_hover_soft; }
+QLabel#choiceTitle { font-size: 11pt; font-weight: 600; color: @text; }
+QLabel#choiceArrow { font-size: 16pt; color: @text_muted; }
+QFrame#identityCard { background: @base; border: 1px solid @border; border-radius: 8px; }
+QLabel#verifiedPill { color: @ok_text; background: @ok_bg; border-radius: 9px;
     padding: 2px 10px; font-weight: 600; }
-QLabel#stepsBox { color: #3D444D; background: #FFFFFF; border: 1px solid #E3E6EA;
+QLabel#stepsBox { color: @text_secondary; background: @base; border: 1px solid @border;
     border-radius: 8px; padding: 10px 14px; }
-QPushButton#linkButton { border: none; background: transparent; color: #2F6FDB;
+QPushButton#linkButton { border: none; background: transparent; color: @accent_text;
     padding: 2px 0; text-align: left; }
 QPushButton#linkButton:hover { text-decoration: underline; }
-QFrame#busyBar { background: #F6F7F9; border-top: 1px solid #E3E6EA; }
-QProgressBar { border: none; background: #E3E6EA; border-radius: 2px; max-height: 4px; }
-QProgressBar::chunk { background: #2F6FDB; border-radius: 2px; }
+QFrame#busyBar { background: @window; border-top: 1px solid @border; }
+QProgressBar { border: none; background: @border; border-radius: 2px; max-height: 4px; }
+QProgressBar::chunk { background: @accent; border-radius: 2px; }
 """
 
 

@@ -27,29 +27,29 @@ from PySide6.QtWidgets import (
 from app.core.accounts import STATE_WORDS, AccountService, RemovalPlan, threads_phrase
 from app.core.errors import KeychainUnavailable
 from app.core.models import Account, AccountState
-from app.ui import theme
+from app.ui import palette, theme
 from app.ui.account_parts import STYLE, error_text, label
 from app.ui.add_account_dialog import AddAccountDialog
 from app.ui.task_runner import TaskRunner
 
 STATE_STYLE: dict[AccountState, tuple[str, str]] = {  # text colour, background
-    AccountState.CONNECTED: ("#00694D", "#E3F4EE"),
-    AccountState.NEEDS_SIGN_IN: ("#9A3412", "#FDF1E8"),
-    AccountState.UNREACHABLE: ("#4B5259", "#EEF0F2"),
-    AccountState.DEMO: ("#6B5A16", "#FFF8E6"),
+    AccountState.CONNECTED: ("@ok_text", "@ok_bg"),
+    AccountState.NEEDS_SIGN_IN: ("@warn_text", "@warn_bg"),
+    AccountState.UNREACHABLE: ("@text_secondary", "@divider_soft"),
+    AccountState.DEMO: ("@notice_text", "@notice_bg"),
 }
 CHECKING = "Checking…"
 
 LIST_STYLE = """
-QListWidget#accountList { border: 1px solid #E3E6EA; border-radius: 8px; background: #FFFFFF;
+QListWidget#accountList { border: 1px solid @border; border-radius: 8px; background: @base;
     outline: 0; }
-QListWidget#accountList::item { border-bottom: 1px solid #EEF0F2; }
-QListWidget#accountList::item:selected { background: #EAF1FC; }
-QLabel#accountName { font-weight: 600; color: #1F2328; }
+QListWidget#accountList::item { border-bottom: 1px solid @divider_soft; }
+QListWidget#accountList::item:selected { background: @selection_soft; }
+QLabel#accountName { font-weight: 600; color: @text; }
 QLabel#statePill { border-radius: 9px; padding: 2px 10px; font-weight: 600; }
-QLabel#emptyAccounts { color: #656D76; padding: 24px; }
-QPushButton#dangerButton { color: #B42318; }
-QPushButton#dangerButton:disabled { color: #B0B6BD; }
+QLabel#emptyAccounts { color: @text_muted; padding: 24px; }
+QPushButton#dangerButton { color: @error_text; }
+QPushButton#dangerButton:disabled { color: @disabled; }
 """
 
 
@@ -72,7 +72,7 @@ class AccountRow(QFrame):
         self.details = label(f"{theme.NETWORK_NAMES[account.network]} · {account.address} · "
                              f"{server}", "hint", self)
         self.problem = label("", "hint", self)
-        self.problem.setStyleSheet("color: #9A3412;")
+        palette.style(self.problem, "color: @warn_text;")
         for single_line in (self.name, self.details):
             single_line.setWordWrap(False)
         col.addWidget(self.name)
@@ -89,7 +89,7 @@ class AccountRow(QFrame):
         fg, bg = STATE_STYLE[state]
         words = CHECKING if checking else STATE_WORDS[state]
         self.pill.setText(words)
-        self.pill.setStyleSheet(f"color: {fg}; background: {bg};")
+        palette.style(self.pill, f"color: {fg}; background: {bg};")
         shown = problem if state in (AccountState.NEEDS_SIGN_IN,
                                      AccountState.UNREACHABLE) and not checking else ""
         self.problem.setText(shown)
@@ -111,7 +111,7 @@ class AccountsDialog(QDialog):
         self.states: dict[int, AccountState] = {}
         self._check_on_open = check_on_open
         self.setWindowTitle("Accounts")
-        self.setStyleSheet(STYLE + LIST_STYLE)
+        palette.style(self, STYLE + LIST_STYLE)
         self.resize(620, 440)
         box = QVBoxLayout(self)
         box.setContentsMargins(24, 20, 24, 18)

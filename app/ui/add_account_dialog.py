@@ -34,6 +34,7 @@ from app.core.accounts import (
     SignInRequest,
 )
 from app.core.models import Account, Network
+from app.ui import palette
 from app.ui.account_parts import (
     STYLE,
     IdentityCard,
@@ -70,7 +71,7 @@ class AddAccountDialog(QDialog):
         self.added: Account | None = None
         self._token = 0  # bumped by Cancel and by every new task: stale answers are ignored
         self.setWindowTitle("Sign in again" if reauth else "Add account")
-        self.setStyleSheet(STYLE)
+        palette.style(self, STYLE)
         self.setMinimumSize(520, 440)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -25,6 +25,7 @@ from app.core.models import (
     ThreadRow,
     ThreadStatus,
 )
+from app.ui import palette
 from app.ui.answer_services import AnswerServices
 from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
@@ -35,11 +36,11 @@ from app.ui.thread_actions import ThreadActions
 log = logging.getLogger(__name__)
 
 HEADER_STYLE = """
-QToolButton#threadAction { border: 1px solid #D0D5DB; border-radius: 6px; padding: 4px 10px;
-    background: #FFFFFF; color: #1F2328; }
-QToolButton#threadAction:hover { background: #F3F5F7; }
-QToolButton#threadAction:disabled { color: #9AA1A9; }
-QToolButton#threadAction:focus { border: 2px solid #2F6FDB; padding: 3px 9px; }
+QToolButton#threadAction { border: 1px solid @border_strong; border-radius: 6px; padding: 4px 10px;
+    background: @base; color: @text; }
+QToolButton#threadAction:hover { background: @hover; }
+QToolButton#threadAction:disabled { color: @disabled; }
+QToolButton#threadAction:focus { border: 2px solid @focus; padding: 3px 9px; }
 QToolButton#threadAction::menu-indicator { image: none; width: 0; }
 """
 
@@ -111,7 +112,7 @@ class AnswerPane(QObject):
     def _header_button(self, action: QAction, text: str) -> QToolButton:
         button = QToolButton(self.pane)
         button.setObjectName("threadAction")
-        button.setStyleSheet(HEADER_STYLE)
+        palette.style(button, HEADER_STYLE)
         button.setText(text)
         button.setToolTip(action.toolTip() or action.text())
         button.setEnabled(action.isEnabled())

@@ -1,12 +1,16 @@
-"""The window's furniture: demo banner and status bar (account states, offline mark)."""
+"""The window's furniture: demo banner and status bar (account states, "Last synced 2 min
+ago", offline mark)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from app.core.models import Account, AccountState
-from app.ui import theme
+from app.ui import palette, theme
 from app.ui.folder_model import STATE_WORDS
 from app.ui.plain_tip import plain_tip
 
@@ -63,6 +67,21 @@ class DemoBanner(QFrame):
         self.setVisible(True)
 
 
+SYNCED_TICK_MS = 30_000  # "Last synced 2 min ago" is re-said this often
+
+
+def synced_words(when: datetime, now: datetime) -> str:
+    """"Last synced just now / 2 min ago / 3 h ago / 2 d ago": how fresh the inbox is."""
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds < 60:
+        return "Last synced just now"
+    if seconds < 3600:
+        return f"Last synced {seconds // 60} min ago"
+    if seconds < 86400:
+        return f"Last synced {seconds // 3600} h ago"
+    return f"Last synced {seconds // 86400} d ago"
+
+
 class AccountStatusBar(QStatusBar):
     """Per-account sync state on the left, an offline mark and thread count on the right.
 
@@ -94,6 +113,11 @@ class AccountStatusBar(QStatusBar):
         self.sign_in_buttons: dict[int, QPushButton] = {}
         self._progress: dict[int, str] = {}
         self._reach: dict[int, tuple[str, bool]] = {}  # account -> (words, older still coming)
+        self._synced: dict[int, datetime] = {}  # account -> when its last sync finished well
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.synced_timer = QTimer(self)  # the ages move on while the window stays open
+        self.synced_timer.setInterval(SYNCED_TICK_MS)
+        self.synced_timer.timeout.connect(self.refresh_ages)
 
     def set_accounts(self, accounts: list[Account]) -> None:
         if accounts == self._shown:
@@ -123,8 +147,8 @@ class AccountStatusBar(QStatusBar):
             self.labels_by_account[account.id] = label
             self._show_text(account.id)
             dot = QLabel("●", self._accounts)
-            dot.setStyleSheet(f"QLabel {{ color: {theme.BLUISH_GREEN if ok else theme.VERMILLION};"
-                              " padding-right: 0px; }")
+            palette.style(dot, f"QLabel {{ color: @{'praise' if ok else 'complaint'};"
+                          " padding-right: 0px; }")
             dot.setAccessibleName("")
             box = QWidget(self._accounts)
             row = QHBoxLayout(box)
@@ -133,7 +157,7 @@ class AccountStatusBar(QStatusBar):
             row.addWidget(dot)
             row.addWidget(label)
             if not ok:
-                label.setStyleSheet(f"QLabel {{ color: {theme.VERMILLION}; }}")
+                palette.style(label, "QLabel { color: @warn_text; }")
             if account.state is AccountState.NEEDS_SIGN_IN:
                 button = QPushButton("Sign in again", box)
                 button.setObjectName("signInAgain")
@@ -166,6 +190,17 @@ class AccountStatusBar(QStatusBar):
         self._reach[account_id] = (words, still_coming)
         self._show_text(account_id)
 
+    def set_account_synced(self, account_id: int, when: datetime) -> None:
+        """A sync of the account finished well at `when`: say how long ago, from now on."""
+        self._synced[account_id] = when
+        if not self.synced_timer.isActive():
+            self.synced_timer.start()
+        self._show_text(account_id)
+
+    def refresh_ages(self) -> None:
+        for account_id in self._synced:
+            self._show_text(account_id)
+
     def _show_text(self, account_id: int) -> None:
         label = self.labels_by_account.get(account_id)
         if label is None:
@@ -174,6 +209,9 @@ class AccountStatusBar(QStatusBar):
         reach, coming = self._reach.get(account_id, ("", False))
         if reach and coming and account_id not in self._progress:
             words = f"{words} · {reach}"
+        synced = self._synced.get(account_id)
+        if synced is not None and account_id not in self._progress:
+            words = f"{words} · {synced_words(synced, self.clock())}"
         if reach and not label.property("baseTip"):
             label.setProperty("baseTip", label.toolTip())
         if reach:

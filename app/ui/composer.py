@@ -35,7 +35,7 @@ from app.core.models import (
 )
 from app.core.templates import FillContext
 from app.ui import compose_logic as logic
-from app.ui import theme
+from app.ui import palette, theme
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar
 from app.ui.draft_saver import DraftSaver
@@ -61,7 +61,7 @@ class Composer(QFrame):
         super().__init__(parent)
         self.services = services
         self.setObjectName("composer")
-        self.setStyleSheet(STYLE)
+        palette.style(self, STYLE)
         self.thread: ThreadRow | None = None
         self._reply_item: OutboxItem | None = None  # this thread's latest outbox reply
         self.posts: list[StoredPost] = []

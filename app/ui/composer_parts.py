@@ -27,39 +27,42 @@ NOTE_MS = 7000
 AGE_TICK_MS = 20_000
 
 STYLE = """
-QFrame#composer { background: #FFFFFF; border-top: 1px solid #E3E6EA; }
-QLabel#composerTitle { font-weight: 600; color: #1F2328; }
-QToolButton { border: 1px solid #D0D5DB; border-radius: 6px; padding: 4px 10px;
-    background: #FFFFFF; }
-QToolButton:hover { background: #F3F5F7; }
-QToolButton:focus { border: 2px solid #2F6FDB; padding: 3px 9px; }
-QPushButton:focus { border: 2px solid #2F6FDB; }
-QPushButton#primaryButton:focus { border: 2px solid #163A80; }
-QFrame#suggestionBar { background: #EEF4FD; border: 1px solid #C9DBF6; border-radius: 7px; }
-QFrame#suggestionBar[kind="apology"] { background: #FDF1E8; border-color: #F1CDB1; }
-QFrame#suggestionBar[kind="thanks"] { background: #E9F6F1; border-color: #B9E2D3; }
-QLabel#suggestionText { color: #1F2328; }
-QFrame#scriptedBar { background: #FFF8E6; border: 1px solid #F0DFAE; border-radius: 7px; }
-QLabel#scriptedText { color: #5C4A12; }
-QPlainTextEdit#replyEditor { border: 1px solid #D0D5DB; border-radius: 7px; padding: 6px;
-    background: #FFFFFF; selection-background-color: #2F6FDB; font-size: 10.5pt; }
-QPlainTextEdit#replyEditor:focus { border-color: #2F6FDB; }
-QLabel#charCounter { color: #656D76; font-family: "DejaVu Sans Mono", monospace; }
-QLabel#charCounter[over="true"] { color: #C0392B; font-weight: 700; }
-QLabel#sendReason { color: #656D76; }
-QLabel#sendReason[error="true"] { color: #C0392B; }
-QPushButton#primaryButton { background: #2F6FDB; border: 1px solid #2A63C5; color: #FFFFFF;
+QFrame#composer { background: @base; border-top: 1px solid @border; }
+QLabel#composerTitle { font-weight: 600; color: @text; }
+QToolButton { border: 1px solid @border_strong; border-radius: 6px; padding: 4px 10px;
+    background: @base; }
+QToolButton:hover { background: @hover; }
+QToolButton:focus { border: 2px solid @focus; padding: 3px 9px; }
+QPushButton:focus { border: 2px solid @focus; }
+QPushButton#primaryButton:focus { border: 2px solid @focus_on_accent; }
+QFrame#suggestionBar { background: @accent_soft_bg; border: 1px solid @accent_soft_border;
+    border-radius: 7px; }
+QFrame#suggestionBar[kind="apology"] { background: @warn_bg; border-color: @warn_border; }
+QFrame#suggestionBar[kind="thanks"] { background: @thanks_bg; border-color: @thanks_border; }
+QLabel#suggestionText { color: @text; }
+QFrame#scriptedBar { background: @notice_bg; border: 1px solid @notice_border; border-radius: 7px; }
+QLabel#scriptedText { color: @notice_text; }
+QPlainTextEdit#replyEditor { border: 1px solid @border_strong; border-radius: 7px; padding: 6px;
+    background: @base; selection-background-color: @accent; font-size: 10.5pt; }
+QPlainTextEdit#replyEditor:focus { border-color: @focus; }
+QLabel#charCounter { color: @text_muted; font-family: "DejaVu Sans Mono", monospace; }
+QLabel#charCounter[over="true"] { color: @error_text; font-weight: 700; }
+QLabel#sendReason { color: @text_muted; }
+QLabel#sendReason[error="true"] { color: @error_text; }
+QPushButton#primaryButton { background: @accent; border: 1px solid @accent_border;
+    color: @on_accent;
     font-weight: 600; border-radius: 6px; padding: 6px 18px; }
-QPushButton#primaryButton:hover { background: #285FC0; }
-QPushButton#primaryButton:disabled { background: #AFC6EE; border-color: #AFC6EE; }
+QPushButton#primaryButton:hover { background: @accent_hover; }
+QPushButton#primaryButton:disabled { background: @accent_disabled; border-color: @accent_disabled;
+    color: @on_accent_disabled; }
 QLabel#outboxDot { border-radius: 5px; min-width: 10px; max-width: 10px;
     min-height: 10px; max-height: 10px; }
-QLabel#outboxDot[state="queued"] { background: #E69F00; }
-QLabel#outboxDot[state="sending"] { background: #56B4E9; }
-QLabel#outboxDot[state="sent"] { background: #009E73; }
-QLabel#outboxDot[state="failed"] { background: #D55E00; }
-QLabel#outboxDot[state="note"] { background: #999999; }
-QLabel#outboxText { color: #3D444D; }
+QLabel#outboxDot[state="queued"] { background: @queued; }
+QLabel#outboxDot[state="sending"] { background: @sending; }
+QLabel#outboxDot[state="sent"] { background: @praise; }
+QLabel#outboxDot[state="failed"] { background: @complaint; }
+QLabel#outboxDot[state="note"] { background: @neutral; }
+QLabel#outboxText { color: @text_secondary; }
 """
 
 STATE_WORDS: dict[OutboxState, str] = {

@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
     QDesktopServices,
     QFont,
     QHelpEvent,
@@ -50,8 +49,9 @@ from app.core.models import (
     ThreadRow,
     ThreadStatus,
 )
-from app.ui import theme
+from app.ui import palette, theme
 from app.ui.elided_label import ElidedLabel
+from app.ui.palette import colour
 from app.ui.plain_tip import plain_tip
 from app.ui.search_marks import mark_matches
 from app.ui.snooze_text import snoozed_words
@@ -62,7 +62,6 @@ VIEW_MIN_WIDTH = 280  # the conversation itself never gets narrower than this
 COMPOSER_SHARE = 45  # percent of the pane's height the composer may take at most
 PANE_MIN_WIDTH = 340  # header buttons and the composer's top row, without the side slot
 INDENT = 22
-MENTION_FILL = "#EEF4FD"
 # The chip's char format carries its post id here; clicking it emits `label_clicked`.
 CHIP_POST_ID = QTextFormat.Property.UserProperty + 1
 # Chips were briefly links with this scheme; no anchor uses it now (tests still filter on it).
@@ -115,6 +114,19 @@ class ConversationView(QTextBrowser):
         self.anchorClicked.connect(self._open_link)
         self.open_links_externally = True  # tests switch this off
         self._formats = _Formats(self.font().pointSizeF())
+        self._shown: tuple[list[StoredPost], Sequence[OutboxItem]] | None = None
+
+    def clear(self) -> None:
+        self._shown = None
+        super().clear()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light ↔ dark: the posts carry their colours in the document, so paint it again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
+            scrolled = self.verticalScrollBar().value()
+            self.show_posts(*self._shown)
+            self.verticalScrollBar().setValue(scrolled)
 
     def loadResource(self, type: int, name: QUrl) -> Any:
         """Never fetch anything: posts may name remote images, we do not load them."""
@@ -167,6 +179,7 @@ class ConversationView(QTextBrowser):
 
     def show_posts(self, posts: list[StoredPost],
                    pending: Sequence[OutboxItem] = ()) -> None:
+        self._shown = (posts, pending)
         doc = QTextDocument(self)
         doc.setDocumentMargin(18)
         doc.setDefaultFont(self.font())
@@ -193,10 +206,10 @@ class ConversationView(QTextBrowser):
         frame.setBottomMargin(10)
         frame.setPadding(12)
         frame.setBorder(1)
-        frame.setBorderBrush(QColor("#BFD3F2" if p.is_mention else theme.BORDER))
+        frame.setBorderBrush(colour("mention_border" if p.is_mention else "border"))
         frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
-        frame.setBackground(QColor(MENTION_FILL if p.is_mention else
-                                   "#F3F8F4" if sp.is_own else "#FFFFFF"))
+        frame.setBackground(colour("accent_soft_bg" if p.is_mention else
+                                    "own_post_bg" if sp.is_own else "base"))
         frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
         cursor.insertFrame(frame)
 
@@ -240,7 +253,7 @@ class ConversationView(QTextBrowser):
         if p.content_warning:
             cw = QTextCharFormat(base)
             cw.setFontItalic(True)
-            cw.setForeground(QColor("#8A5A00"))
+            cw.setForeground(colour("content_warning_text"))
             cursor.insertBlock(body)
             cursor.insertText(f"Content warning: {p.content_warning}", cw)
         if p.deleted:
@@ -269,9 +282,9 @@ class ConversationView(QTextBrowser):
         frame.setBottomMargin(10)
         frame.setPadding(12)
         frame.setBorder(1)
-        frame.setBorderBrush(QColor(theme.BORDER))
+        frame.setBorderBrush(colour("border"))
         frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Dashed)
-        frame.setBackground(QColor("#F3F8F4"))
+        frame.setBackground(colour("own_post_bg"))
         frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
         cursor.insertFrame(frame)
         f = self._formats
@@ -298,12 +311,12 @@ class _Formats:
 
     def __init__(self, point_size: float) -> None:
         self.base = QTextCharFormat()
-        self.base.setForeground(QColor(theme.TEXT))
+        self.base.setForeground(colour("text"))
         self.name = QTextCharFormat(self.base)
         self.name.setFontWeight(QFont.Weight.Bold)
         self.name.setAnchor(True)
         self.muted = QTextCharFormat(self.base)
-        self.muted.setForeground(QColor(theme.TEXT_MUTED))
+        self.muted.setForeground(colour("text_muted"))
         self.muted.setFontPointSize(point_size * 0.9)
         self.tag = QTextCharFormat(self.muted)  # grey, not blue: a tag is not a link
         self.tag.setFontWeight(QFont.Weight.DemiBold)
@@ -314,18 +327,14 @@ class _Formats:
         found = self._chips.get(label)
         if found is None:
             found = QTextCharFormat(self.base)
-            tint = theme.sentiment_colour(label)
-            tint.setAlpha(theme.CHIP_ALPHA)
+            tint = palette.sentiment_colour(label)
+            tint.setAlpha(palette.CHIP_ALPHA)
             found.setBackground(tint)
-            found.setForeground(QColor(_chip_text(label)))
+            found.setForeground(palette.sentiment_text(label))
             found.setFontWeight(QFont.Weight.DemiBold)
             found.setFontPointSize(self._point_size * 0.9)
             self._chips[label] = found
         return found
-
-
-def _chip_text(label: SentimentLabel) -> str:
-    return theme.SENTIMENT_TEXT[label]
 
 
 def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None,
@@ -336,7 +345,7 @@ def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: st
     fmt = QTextCharFormat(base)
     fmt.setAnchor(True)
     fmt.setAnchorHref(url)
-    fmt.setForeground(QColor(theme.ACCENT))
+    fmt.setForeground(colour("accent_text"))
     fmt.setFontUnderline(True)
     fmt.setToolTip(view.text)
     if text is not None:  # our own "Open on Mastodon": the address is the post's own
@@ -345,7 +354,7 @@ def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: st
     cursor.insertText(f"{label} ({view.text})" if label else view.text, fmt)
     if view.host and (view.misleading or (label and label_misleads(label, view.host))):
         note = QTextCharFormat(base)
-        note.setForeground(QColor(theme.TEXT_MUTED))
+        note.setForeground(colour("text_muted"))
         cursor.insertText(f" [goes to {view.host}]", note)
 
 

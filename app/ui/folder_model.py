@@ -20,11 +20,12 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.core.models import Account, AccountState, Folder
 from app.ui import theme
+from app.ui.palette import colour
 from app.ui.plain_tip import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -189,7 +190,7 @@ class FolderDelegate(QStyledItemDelegate):
             f.setCapitalization(QFont.Capitalization.AllUppercase)
             f.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
             painter.setFont(f)
-            painter.setPen(QColor("#7A828C"))
+            painter.setPen(colour("folder_heading"))
             painter.drawText(r.adjusted(16, 8, -8, 0), Qt.AlignmentFlag.AlignLeft
                              | Qt.AlignmentFlag.AlignVCenter, index.data())
             painter.restore()
@@ -197,11 +198,11 @@ class FolderDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#D5E2F7"))
+            painter.setBrush(colour("folder_selected"))
             painter.drawRoundedRect(QRectF(r.adjusted(6, 1, -6, -1)), 6, 6)
         elif option.state & QStyle.StateFlag.State_MouseOver:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#E9EDF2"))
+            painter.setBrush(colour("folder_hover"))
             painter.drawRoundedRect(QRectF(r.adjusted(6, 1, -6, -1)), 6, 6)
         icon = index.data(Qt.ItemDataRole.DecorationRole)
         size = 16
@@ -221,7 +222,7 @@ class FolderDelegate(QStyledItemDelegate):
             small.setPointSizeF(option.font.pointSizeF() * 0.86)
             painter.setFont(small)
             ok = account.state in (AccountState.CONNECTED, AccountState.DEMO)
-            painter.setPen(QColor(theme.TEXT_MUTED if ok else theme.VERMILLION))
+            painter.setPen(colour("text_muted" if ok else "warn_text"))
             sub = f"{index.data(FolderRoles.StateWordRole)} · {account.handle}"
             sub = QFontMetrics(small).elidedText(sub, Qt.TextElideMode.ElideRight,
                                                  right - text_left)
@@ -242,16 +243,16 @@ class FolderDelegate(QStyledItemDelegate):
             badge = QRectF(right - badge_w, r.top() + (r.height() - bh) / 2, badge_w, bh)
             urgent = index.data(FolderRoles.FolderRole) in URGENT
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(theme.ACCENT if urgent else "#E1E5EA"))
+            painter.setBrush(colour("accent" if urgent else "count_bg"))
             painter.drawRoundedRect(badge, bh / 2, bh / 2)
             painter.setFont(small)
-            painter.setPen(QColor("white" if urgent else "#4A525C"))
+            painter.setPen(colour("on_accent" if urgent else "count_text"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
         f = QFont(option.font)
         if selected:
             f.setWeight(QFont.Weight.DemiBold)
         painter.setFont(f)
-        painter.setPen(QColor(theme.TEXT))
+        painter.setPen(colour("text"))
         painter.drawText(QRect(text_left, r.top(), right - text_left - badge_w - 6, r.height()),
                          Qt.AlignmentFlag.AlignVCenter, index.data())
         painter.restore()

@@ -10,30 +10,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
 from app.core.models import Contact, StoredPost, ThreadRow
 from app.core.templates import excerpt
 from app.ui import compose_logic as logic
-from app.ui import theme
+from app.ui import palette, theme
 from app.ui.answer_services import AnswerServices, AnswerStore
+from app.ui.palette import colour
 
 MAX_THREADS = 20
 NOTE_DELAY_MS = 400
 
 STYLE = """
-QFrame#historyPanel { background: #FFFFFF; border-left: 1px solid #E3E6EA; }
-QLabel#historyName { font-size: 11.5pt; font-weight: 600; color: #1F2328; }
-QLabel#historyMeta { color: #656D76; }
-QLabel#historySection { color: #656D76; font-weight: 600; font-size: 8.5pt;
+QFrame#historyPanel { background: @base; border-left: 1px solid @border; }
+QLabel#historyName { font-size: 11.5pt; font-weight: 600; color: @text; }
+QLabel#historyMeta { color: @text_muted; }
+QLabel#historySection { color: @text_muted; font-weight: 600; font-size: 8.5pt;
     letter-spacing: 0.5px; padding-top: 6px; }
-QPlainTextEdit#contactNote { background: #FFFBEA; border: 1px solid #EFE2B0; border-radius: 6px;
-    padding: 4px; color: #3B3212; }
-QPlainTextEdit#contactNote:focus { border-color: #D9B94A; }
-QLabel#noteState { color: #8C959F; font-size: 8.5pt; }
-QTextBrowser#historyView { background: #FFFFFF; border: none; }
+QPlainTextEdit#contactNote { background: @note_bg; border: 1px solid @note_border;
+    border-radius: 6px;
+    padding: 4px; color: @note_text; }
+QPlainTextEdit#contactNote:focus { border-color: @note_focus; }
+QLabel#noteState { color: @text_muted; font-size: 8.5pt; }
+QTextBrowser#historyView { background: @base; border: none; }
 """
 
 
@@ -95,7 +97,7 @@ class HistoryPanel(QFrame):
         super().__init__(parent)
         self.services = services
         self.setObjectName("historyPanel")
-        self.setStyleSheet(STYLE)
+        palette.style(self, STYLE)
         self.setMinimumWidth(230)
         self.setMaximumWidth(340)
         self.history: CustomerHistory | None = None
@@ -189,14 +191,20 @@ class HistoryPanel(QFrame):
             self.meta.setText("\n".join([*handles, count]))
         self._render(history)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Light ↔ dark: the history's text carries its colours, so write it again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.history is not None:
+            self._render(self.history)
+
     def _render(self, history: CustomerHistory) -> None:
         doc = self.view.document()
         doc.clear()
         cursor = QTextCursor(doc)
         base = QTextCharFormat()
-        base.setForeground(QColor(theme.TEXT))
+        base.setForeground(colour("text"))
         muted = QTextCharFormat(base)
-        muted.setForeground(QColor(theme.TEXT_MUTED))
+        muted.setForeground(colour("text_muted"))
         if not history.earlier:
             cursor.insertText("No other conversations. This is the first time they have written.",
                               muted)
@@ -216,7 +224,7 @@ class HistoryPanel(QFrame):
             head.setToolTip("Open this conversation")
             cursor.insertText(when(row), head)
             tag = QTextCharFormat(muted)
-            tag.setForeground(theme.sentiment_text(row.worst_label))
+            tag.setForeground(palette.sentiment_text(row.worst_label))
             cursor.insertText("  ·  " + theme.sentiment_word(row.worst_label), tag)
             cursor.insertText(f"  ·  {theme.STATUS_WORDS[row.status]}"
                               f"  ·  {theme.NETWORK_NAMES[row.network]}", muted)
@@ -227,7 +235,7 @@ class HistoryPanel(QFrame):
                 cursor.insertBlock(line)
                 who = QTextCharFormat(base)
                 who.setFontWeight(QFont.Weight.DemiBold)
-                who.setForeground(QColor(theme.BLUISH_GREEN if sp.is_own else theme.TEXT))
+                who.setForeground(colour("praise_text" if sp.is_own else "text"))
                 cursor.insertText("You: " if sp.is_own else "They: ", who)
                 cursor.insertText(excerpt(sp.post.text, 140), base)
         self.view.moveCursor(QTextCursor.MoveOperation.Start)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.models import Account, Folder, IngestResult, StoredPost, ThreadRow
+from app.core.paths import AppPaths
 from app.core.ports import InboxStore, ThreadQuery
 from app.ui import dialogs, theme
 from app.ui.chrome import AccountStatusBar, DemoBanner
@@ -96,6 +97,7 @@ class MainWindow(MenuWindow):
         self.store = store
         self.runner = runner
         self.accounts: list[Account] = []
+        self.paths: AppPaths | None = None  # set by build_window; Help → About shows the folders
         self._query = ThreadQuery()
         self._open_token = 0
         self._split_done = False

@@ -28,10 +28,8 @@ from PySide6.QtGui import QColor, QPalette, QStandardItem, QStandardItemModel
 
 from app.core.models import Network, SentimentLabel
 from app.core.reports import HOUR, Report, format_duration
-from app.ui import theme
+from app.ui import palette, theme
 
-CHART_LIGHT = "#FFFFFF"
-CHART_DARK = "#202124"
 FEELINGS = (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE)
 
 
@@ -63,7 +61,7 @@ def _chart(title: str, dark: bool) -> QChart:
     chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
     chart.setBackgroundRoundness(0)
     # Solid, not the theme's gradient: the PDF writer cannot mix the theme's colour specs.
-    chart.setBackgroundBrush(QColor(CHART_DARK if dark else CHART_LIGHT))
+    chart.setBackgroundBrush((palette.DARK if dark else palette.LIGHT).q("chart_bg"))
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -122,8 +120,8 @@ def response_part(report: Report, dark: bool) -> ChartPart:
     series = QBarSeries()
     top = 0.0
     for name, summary, colour in (
-        ("Complaints", report.responses_complaints, theme.VERMILLION),
-        ("Everything else", report.responses_other, theme.ACCENT),
+        ("Complaints", report.responses_complaints, palette.hex_of("complaint")),
+        ("Everything else", report.responses_other, palette.hex_of("accent")),
     ):
         by_week = {w.week: w for w in summary.weeks}
         hours = [by_week[w].median_s / HOUR if w in by_week else 0.0 for w in weeks]
@@ -165,7 +163,8 @@ def volume_part(report: Report, dark: bool) -> ChartPart:
         values = [counts[(d, label.value)] for d in days]
         tips = [f"{_day(d)}: {v} {word.lower()} post{'s' if v != 1 else ''}"
                 for d, v in zip(days, values, strict=True)]
-        series.append(_bar_set(part, word, theme.SENTIMENT_COLOURS[label], values, tips))
+        series.append(_bar_set(part, word, palette.hex_of(palette.SENTIMENT_KEYS[label]),
+                               values, tips))
     chart.addSeries(series)
     totals = [sum(counts[(d, f.value)] for f in FEELINGS) for d in days]
     _axes(chart, series, [_day(d) for d in days], "posts", max([0, *totals]) * 1.1)
@@ -185,7 +184,7 @@ def open_complaints_part(report: Report, dark: bool) -> ChartPart:
     values = [b.count for b in report.open_complaints]
     tips = [f"{v} complaint{'s' if v != 1 else ''} waiting {n} — click to list them"
             for n, v in zip(names, values, strict=True)]
-    series.append(_bar_set(part, "Complaints", theme.VERMILLION, values, tips))
+    series.append(_bar_set(part, "Complaints", palette.hex_of("complaint"), values, tips))
     chart.addSeries(series)
     chart.legend().hide()
     _axes(chart, series, names, "conversations", max([0, *values]) * 1.2)
@@ -199,8 +198,8 @@ def feeling_part(report: Report, dark: bool) -> ChartPart:
     part = ChartPart("Feeling over time", chart, QStandardItemModel())
     labels = [f"w/c {_day(w.week)}" for w in report.feeling]
     for name, colour, shares in (
-        ("Complaints", theme.VERMILLION, [w.complaint_share for w in report.feeling]),
-        ("Praise", theme.BLUISH_GREEN, [w.praise_share for w in report.feeling]),
+        ("Complaints", palette.hex_of("complaint"), [w.complaint_share for w in report.feeling]),
+        ("Praise", palette.hex_of("praise"), [w.praise_share for w in report.feeling]),
     ):
         line = QLineSeries()
         line.setName(name)
@@ -238,7 +237,8 @@ def customers_part(report: Report, dark: bool) -> ChartPart:
     writers = list(reversed(report.top_writers))  # most at the top
     tips = [f"{c.handle}: {c.posts} posts, {c.complaints} complaints, {c.praise} praise"
             for c in writers]
-    series.append(_bar_set(part, "Posts", theme.ACCENT, [c.posts for c in writers], tips))
+    series.append(_bar_set(part, "Posts", palette.hex_of("accent"), [c.posts for c in writers],
+                           tips))
     chart.addSeries(series)
     chart.legend().hide()
     y = QBarCategoryAxis()

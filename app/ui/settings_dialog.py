@@ -1,5 +1,6 @@
 """Settings: how often to sync, desktop notifications, how far back the first sync reaches,
-and the shop's opening hours (Reports count waiting time only while the shop is open).
+light or dark, and the shop's opening hours (Reports count waiting time only while the
+shop is open).
 
 The dialog edits a frozen `SyncSettings` and hands the new one back through
 `settings_changed`; main.py saves it to settings.json and applies it to the
@@ -16,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +34,7 @@ from app.core.business_hours import WEEKDAYS, OpeningHours, OpeningHoursError
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_OPEN, DEFAULT_CLOSE = time(9), time(17, 30)
+SCHEME_WORDS = {"system": "Same as the system", "light": "Light", "dark": "Dark"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,7 @@ class SyncSettings:
     notifications: bool = True
     first_sync_max: int = 2000  # mentions the first sync of an account reaches back
     opening_hours: OpeningHours = field(default_factory=OpeningHours)
+    colour_scheme: str = "system"  # "system", "light" or "dark"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SyncSettings:
@@ -62,12 +66,15 @@ class SyncSettings:
             notifications=bool(data.get("notifications", default.notifications)),
             first_sync_max=number("first_sync_max", default.first_sync_max, 20, 50_000),
             opening_hours=hours,
+            colour_scheme=str(data.get("colour_scheme", "system"))
+            if data.get("colour_scheme") in SCHEME_WORDS else "system",
         )
 
     def to_mapping(self) -> dict[str, Any]:
         return {"sync_interval_minutes": self.interval_minutes,
                 "notifications": self.notifications, "first_sync_max": self.first_sync_max,
-                "opening_hours": self.opening_hours.to_settings()}
+                "opening_hours": self.opening_hours.to_settings(),
+                "colour_scheme": self.colour_scheme}
 
 
 class SettingsDialog(QDialog):
@@ -95,6 +102,13 @@ class SettingsDialog(QDialog):
         self.notifications.setChecked(settings.notifications)
         self.notifications.setToolTip("A desktop notification, at most one every two minutes")
         form.addRow("Notifications", self.notifications)
+        self.scheme = QComboBox(self)
+        for key, words in SCHEME_WORDS.items():
+            self.scheme.addItem(words, key)
+        self.scheme.setCurrentIndex(max(0, self.scheme.findData(settings.colour_scheme)))
+        self.scheme.setAccessibleName("Appearance")
+        self.scheme.setToolTip("Light or dark; \"Same as the system\" follows your desktop")
+        form.addRow("Appearance", self.scheme)
         self.first_sync = QSpinBox(self)
         self.first_sync.setRange(20, 50_000)
         self.first_sync.setSingleStep(100)
@@ -158,7 +172,8 @@ class SettingsDialog(QDialog):
 
     def value(self) -> SyncSettings:
         return SyncSettings(self.interval.value(), self.notifications.isChecked(),
-                            self.first_sync.value(), self.hours())
+                            self.first_sync.value(), self.hours(),
+                            str(self.scheme.currentData()))
 
     def accept(self) -> None:
         self.settings_changed.emit(self.value())

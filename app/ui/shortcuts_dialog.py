@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import palette
+
 SHORTCUT_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Move around", [
         ("J", "Next conversation"),
@@ -50,14 +52,14 @@ SHORTCUT_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 STYLE = """
-QDialog#shortcutsDialog { background: #FFFFFF; }
-QLabel#shortcutGroup { font-weight: 700; color: #1F2328; padding-top: 8px; }
+QDialog#shortcutsDialog { background: @base; }
+QLabel#shortcutGroup { font-weight: 700; color: @text; padding-top: 8px; }
 QLabel#shortcutCap { font-family: "DejaVu Sans Mono", monospace; font-weight: 600;
-    color: #1F2328; background: #F3F5F7; border: 1px solid #D0D5DB;
+    color: @text; background: @hover; border: 1px solid @border_strong;
     border-bottom-width: 2px; border-radius: 5px; padding: 1px 7px; }
-QLabel#shortcutOr { color: #8C959F; }
-QLabel#shortcutWhat { color: #3D444D; }
-QLabel#shortcutHint { color: #656D76; }
+QLabel#shortcutOr { color: @text_muted; }
+QLabel#shortcutWhat { color: @text_secondary; }
+QLabel#shortcutHint { color: @text_muted; }
 """
 
 
@@ -77,7 +79,7 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard shortcuts")
-        self.setStyleSheet(STYLE)
+        palette.style(self, STYLE)
         self.setModal(False)
         col = QVBoxLayout(self)
         col.setContentsMargins(22, 16, 22, 14)

@@ -77,6 +77,7 @@ class SyncControls:
     def _on_synced(self, report: SyncReport) -> None:
         self.window.status.set_account_progress(report.account_id, None)
         if report.ok:
+            self.window.status.set_account_synced(report.account_id, report.finished_at)
             self.window.status.set_account_reach(report.account_id, reach_words(report),
                                                  still_coming=not report.complete)
         if report.error is not None and not report.cancelled:

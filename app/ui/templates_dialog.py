@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QHideEvent
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.core import templates as tpl
 from app.core.models import Account, Author, Network, Template, TemplateKind
+from app.ui import palette
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES
 
@@ -42,19 +43,22 @@ NEW_BODY = "Hi {first_name}, \n\n{signature}"
 NEW_ITEM_ID = -1  # the list row of a template being written that is not saved yet
 
 STYLE = """
-QLabel#templateProblems { color: #B03A14; background: #FDF1E8; border: 1px solid #F1CDB1;
+QLabel#templateProblems { color: @warn_text; background: @warn_bg; border: 1px solid @warn_border;
     border-radius: 6px; padding: 6px 8px; }
-QLabel#templatePreview { color: #1F2328; background: #F6F7F9; border: 1px solid #E3E6EA;
+QLabel#templatePreview { color: @text; background: @window; border: 1px solid @border;
     border-radius: 6px; padding: 8px; }
-QLabel#sectionTitle { font-weight: 600; color: #3D444D; padding-top: 4px; }
+QLabel#sectionTitle { font-weight: 600; color: @text_secondary; padding-top: 4px; }
 QPushButton#fieldButton { font-family: "DejaVu Sans Mono", monospace; padding: 2px 6px;
-    color: #1D4FA8; background: #EEF4FD; border: 1px solid #C9DBF6; border-radius: 5px; }
-QListWidget#templateList { border: 1px solid #E3E6EA; border-radius: 6px; outline: 0;
+    color: @checked_text; background: @accent_soft_bg; border: 1px solid @accent_soft_border;
+    border-radius: 5px; }
+QListWidget#templateList { border: 1px solid @border; border-radius: 6px; outline: 0;
     padding: 4px; }
 QListWidget#templateList::item { padding: 3px 2px; }
-QPushButton#primaryButton { background: #2F6FDB; border: 1px solid #2A63C5; color: #FFFFFF;
+QPushButton#primaryButton { background: @accent; border: 1px solid @accent_border;
+    color: @on_accent;
     font-weight: 600; border-radius: 6px; padding: 6px 16px; }
-QPushButton#primaryButton:disabled { background: #AFC6EE; border-color: #AFC6EE; }
+QPushButton#primaryButton:disabled { background: @accent_disabled; border-color: @accent_disabled;
+    color: @on_accent_disabled; }
 """
 
 
@@ -77,7 +81,7 @@ class TemplatesDialog(QDialog):
         self.services = services
         self.account = account
         self.setWindowTitle("Reply templates")
-        self.setStyleSheet(STYLE)
+        palette.style(self, STYLE)
         self.resize(880, 560)
         self.templates: list[Template] = []
         self.current: Template | None = None  # None with the editor open means "new"
@@ -210,7 +214,7 @@ class TemplatesDialog(QDialog):
                 font.setBold(True)
                 font.setPointSizeF(font.pointSizeF() * 0.85)
                 header.setFont(font)
-                header.setForeground(QColor("#656D76"))
+                header.setForeground(palette.colour("text_muted"))
             item = QListWidgetItem(("    " + t.title) + ("" if t.builtin else "   (yours)"),
                                    self.list)
             item.setData(Qt.ItemDataRole.UserRole, t.id)

@@ -1,7 +1,7 @@
-"""Colours, words and small formatters shared by the delegates and views.
+"""Words, icons and small formatters shared by the delegates and views.
 
-Sentiment colours are Okabe–Ito (colour-blind safe) and are never shown
-without a word, so nobody has to tell colours apart to read the inbox.
+Colours live in app/ui/palette.py. A sentiment colour is never shown without
+its word here, so nobody has to tell colours apart to read the inbox.
 """
 
 from __future__ import annotations
@@ -10,21 +10,11 @@ from datetime import UTC, datetime
 from functools import cache
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 
 from app.core.models import Network, SentimentLabel, ThreadStatus
 from app.core.paths import resources_dir
-
-VERMILLION = "#D55E00"
-GREY = "#999999"
-BLUISH_GREEN = "#009E73"
-
-SENTIMENT_COLOURS: dict[SentimentLabel, str] = {
-    SentimentLabel.NEGATIVE: VERMILLION,
-    SentimentLabel.NEUTRAL: GREY,
-    SentimentLabel.POSITIVE: BLUISH_GREEN,
-    SentimentLabel.UNSCORED: GREY,
-}
+from app.ui import palette
 
 SENTIMENT_WORDS: dict[SentimentLabel, str] = {
     SentimentLabel.NEGATIVE: "Complaint",
@@ -48,40 +38,12 @@ NETWORK_NAMES: dict[Network, str] = {
     Network.BLUESKY: "Bluesky",
 }
 
-NETWORK_COLOURS: dict[Network, str] = {
-    Network.MASTODON: "#6364FF",
-    Network.BLUESKY: "#1185FE",
-}
-
-# Text in the sentiment colours, dark enough for 4.5:1 (WCAG AA) on white, on the
-# selected row and on the light chip fill under it; the bright Okabe–Ito colours
-# above are for stripes and fills, which carry no text.
-SENTIMENT_TEXT: dict[SentimentLabel, str] = {
-    SentimentLabel.NEGATIVE: "#8F3A00",
-    SentimentLabel.NEUTRAL: "#4F555C",
-    SentimentLabel.POSITIVE: "#00664E",
-    SentimentLabel.UNSCORED: "#4F555C",
-}
-CHIP_ALPHA = 40  # the chip's fill: the sentiment colour at this alpha over the row
-
-ACCENT = "#2F6FDB"
-ACCENT_TEXT = "#1F5BC4"  # the accent as small text (4.5:1 on the selected row)
-TEXT_MUTED_ON_SELECTION = "#5A626B"
-TEXT = "#1F2328"
-TEXT_MUTED = "#656D76"
-SELECTION = "#DCE8FB"
-BORDER = "#E3E6EA"
-
 
 def sentiment_word(label: SentimentLabel, language: str | None = None) -> str:
     """The word that always travels with the colour; unscored posts name their language."""
     if label is SentimentLabel.UNSCORED and language:
         return f"{language.upper()} – not scored"
     return SENTIMENT_WORDS[label]
-
-
-def sentiment_colour(label: SentimentLabel) -> QColor:
-    return QColor(SENTIMENT_COLOURS[label])
 
 
 def format_age(when: datetime, now: datetime | None = None) -> str:
@@ -133,32 +95,10 @@ def network_pixmap(network: Network, size: int, ratio: float = 1.0) -> QPixmap:
         pm.fill(Qt.GlobalColor.transparent)
         p = QPainter(pm)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setBrush(QColor(NETWORK_COLOURS[network]))
+        p.setBrush(palette.network_colour(network))
         p.setPen(Qt.PenStyle.NoPen)
         p.drawEllipse(0, 0, size, size)
-        p.setPen(QColor("white"))
+        p.setPen(palette.colour("on_accent"))
         p.drawText(0, 0, size, size, Qt.AlignmentFlag.AlignCenter, network.value[0].upper())
         p.end()
     return pm
-
-
-def sentiment_text(label: SentimentLabel) -> QColor:
-    return QColor(SENTIMENT_TEXT[label])
-
-
-def over(top: QColor, bottom: QColor) -> QColor:
-    """`top` (with its alpha) painted over the opaque `bottom`."""
-    a = top.alphaF()
-    return QColor.fromRgbF(*(t * a + b * (1 - a) for t, b in (
-        (top.redF(), bottom.redF()), (top.greenF(), bottom.greenF()),
-        (top.blueF(), bottom.blueF()))))
-
-
-def contrast_ratio(a: QColor, b: QColor) -> float:
-    """WCAG 2 contrast ratio of two opaque colours (1..21)."""
-    def lum(c: QColor) -> float:
-        def ch(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-        return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
-    hi, lo = sorted((lum(a), lum(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)

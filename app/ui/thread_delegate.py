@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.models import Folder, ThreadRow, ThreadStatus
-from app.ui import theme
+from app.ui import palette, theme
+from app.ui.palette import colour
 from app.ui.preview_text import wrap_preview
 from app.ui.snooze_text import snoozed_words
 from app.ui.thread_model import Roles
@@ -54,20 +55,6 @@ PAD_Y = 9
 STRIPE = 4
 LEFT_COL = 30  # unread dot and network mark
 LINE_GAP = 3
-
-# Darker text shades of the Okabe–Ito colours, 4.5:1 on the chip fill (theme.py).
-CHIP_TEXT = theme.SENTIMENT_TEXT
-
-
-_QCOLOR_CACHE: dict[str, QColor] = {}
-
-
-def _colour(name: str) -> QColor:
-    """A shared QColor per hex name (paint() runs per visible row per frame)."""
-    colour = _QCOLOR_CACHE.get(name)
-    if colour is None:
-        colour = _QCOLOR_CACHE[name] = QColor(name)
-    return colour
 
 
 class _Fonts:
@@ -210,17 +197,17 @@ class ThreadDelegate(QStyledItemDelegate):
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
 
         if selected:
-            bg = _colour(theme.SELECTION) if focused else _colour("#E3EAF4")
+            bg = colour("selection") if focused else colour("selection_inactive")
         elif hovered:
-            bg = _colour("#F5F7FA")
+            bg = colour("hover")
         else:
             bg = option.palette.color(QPalette.ColorRole.Base)
         painter.fillRect(r, bg)
-        painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), _colour(theme.BORDER))
-        stripe = theme.sentiment_colour(row.worst_label)
+        painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), colour("border"))
+        stripe = palette.sentiment_colour(row.worst_label)
         painter.fillRect(QRect(r.left(), r.top(), STRIPE, r.height() - 1), stripe)
         if selected and option.state & QStyle.StateFlag.State_HasFocus:
-            ring = QPen(_colour(theme.ACCENT), 2)  # the keyboard is here: say so plainly
+            ring = QPen(colour("focus"), 2)  # the keyboard is here: say so plainly
             painter.setPen(ring)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(r).adjusted(STRIPE + 1, 1, -1, -2))
@@ -236,7 +223,7 @@ class ThreadDelegate(QStyledItemDelegate):
         line1_mid = y + name_h / 2
         if row.unread:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(_colour(theme.ACCENT))
+            painter.setBrush(colour("accent"))
             painter.drawEllipse(QPointF(left + 9, line1_mid), 4.0, 4.0)
         mark = 16
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
@@ -244,9 +231,9 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.drawPixmap(QRect(left + 1, int(line1_mid + name_h / 2 + 6), mark, mark), pm)
 
         # Line 1: author, handle, age.
-        muted = _colour(theme.TEXT_MUTED_ON_SELECTION if selected else theme.TEXT_MUTED)
-        accent = _colour(theme.ACCENT_TEXT)
-        text = _colour(theme.TEXT)
+        muted = colour("text_muted_on_selection" if selected else "text_muted")
+        accent = colour("accent_text")
+        text = colour("text")
         vcenter = Qt.AlignmentFlag.AlignVCenter
         painter.setFont(f.small)
         painter.setPen(accent if row.unread else muted)
@@ -266,7 +253,7 @@ class ThreadDelegate(QStyledItemDelegate):
 
         # Lines 2–3: the snippet, wrapped to two lines and elided.
         painter.setFont(f.body)
-        painter.setPen(text if row.unread else _colour("#3D444D"))
+        painter.setPen(text if row.unread else colour("text_secondary"))
         width = right - text_left
         spacing, body_h = body_fm.lineSpacing(), body_fm.height()
         for i, line in enumerate(lay.lines):
@@ -275,7 +262,7 @@ class ThreadDelegate(QStyledItemDelegate):
         y += spacing * 2 + LINE_GAP
 
         # Line 4: sentiment chip (colour + word), status, post count.
-        x = self._chip(painter, text_left, y, lay, stripe, _colour(CHIP_TEXT[row.worst_label]),
+        x = self._chip(painter, text_left, y, lay, stripe, palette.sentiment_text(row.worst_label),
                        f)
         painter.setFont(f.small)
         status_colour = accent if row.status == ThreadStatus.NEEDS_REPLY else muted
@@ -299,7 +286,7 @@ class ThreadDelegate(QStyledItemDelegate):
         tint = _TINTS.get(fill.rgb())
         if tint is None:
             tint = _TINTS[fill.rgb()] = QColor(fill)
-            tint.setAlpha(theme.CHIP_ALPHA)
+            tint.setAlpha(palette.CHIP_ALPHA)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tint)
         painter.drawRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
@@ -379,7 +366,7 @@ class ThreadListView(QListView):
         model = self.model()
         if model is not None and model.rowCount() == 0:
             painter = QPainter(self.viewport())
-            painter.setPen(QColor(theme.TEXT_MUTED))
+            painter.setPen(colour("text_muted"))
             rect = self.viewport().rect().adjusted(24, 60, -24, 0)
             painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                              | Qt.TextFlag.TextWordWrap, self.empty_text)

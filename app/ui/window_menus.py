@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from app.core.paths import AppPaths
 from app.ui import theme
 from app.ui.about_box import about_box
 
@@ -36,6 +37,7 @@ class MenuWindow(QMainWindow):
     sort_newest: QAction
     sort_angriest: QAction
     menus: dict[str, QMenu]
+    paths: AppPaths | None  # the data folder Help → About shows (None in some tests)
 
     # What the actions call; MainWindow does each.
     def select_next(self) -> None:
@@ -147,5 +149,5 @@ def build_menus(window: MenuWindow) -> None:
     go_menu.addAction(window.sync_action)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(window.shortcuts_action)
-    help_menu.addAction("About Shopkeep", lambda: about_box(window))
+    help_menu.addAction("About Shopkeep", lambda: about_box(window, window.paths))
     window.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}

@@ -1,4 +1,5 @@
-"""See and edit the owner's sentiment words: a word and whether it is praise or a complaint.
+"""See and edit the owner's sentiment words: a word and whether it is praise, a complaint,
+or neutral (it then counts for nothing, whatever it usually means).
 
 Some words mean the opposite in a trade ("wicked" in a bakery, "killer" in a
 bike shop). The list is loaded and saved through callables so the dialog does
@@ -26,20 +27,33 @@ from PySide6.QtWidgets import (
 
 PRAISE_VALENCE = 2.0  # VADER units: about "good"/"nice"
 COMPLAINT_VALENCE = -2.0
-KINDS = ("Praise", "Complaint")
+NEUTRAL_VALENCE = 0.0  # the word no longer sways a post either way
+KINDS = ("Praise", "Neutral", "Complaint")
+VALENCES = {"Praise": PRAISE_VALENCE, "Neutral": NEUTRAL_VALENCE,
+            "Complaint": COMPLAINT_VALENCE}
+EXPLANATION = (
+    "Shopkeep tells praise from complaints by the words people use. Some words mean "
+    "something else in your trade: list them here, and posts are scored again in the "
+    "background when you save.")
+EXAMPLES = (
+    "For example:\n"
+    "•  “wicked” in a bakery, “killer” in a bike shop: Praise\n"
+    "•  “stale”, “soggy”, “flat”: Complaint\n"
+    "•  “sick” in a surf shop, “crush” in a juice bar: Neutral (counts for nothing)")
 
 
 def kind_of(valence: float) -> str:
-    return "Praise" if valence > 0 else "Complaint"
+    return "Praise" if valence > 0 else "Complaint" if valence < 0 else "Neutral"
 
 
 def valence_of(kind: str) -> float:
-    return PRAISE_VALENCE if kind == "Praise" else COMPLAINT_VALENCE
+    return VALENCES[kind]
 
 
 class WordListDialog(QDialog):
-    """A two-column table (word, praise/complaint) with add and remove; Save hands the
-    list to `save` (which also starts rescoring)."""
+    """A short explanation with examples, then a two-column table (word; praise, neutral
+    or complaint) with add and remove; Save hands the list to `save` (which also starts
+    rescoring)."""
 
     def __init__(
         self,
@@ -52,13 +66,15 @@ class WordListDialog(QDialog):
         self.setWindowTitle("Sentiment words")
         self._save = save
         col = QVBoxLayout(self)
-        intro = QLabel(
-            "Words that mean something special in your trade. Posts are scored again "
-            "in the background when you save.",
-            self,
-        )
+        intro = QLabel(EXPLANATION, self)
         intro.setWordWrap(True)
         col.addWidget(intro)
+        self.examples = QLabel(EXAMPLES, self)
+        self.examples.setObjectName("pageText")
+        self.examples.setTextFormat(Qt.TextFormat.PlainText)
+        self.examples.setWordWrap(True)
+        col.addWidget(self.examples)
+        self.intro = intro
         self.table = QTableWidget(0, 2, self)
         self.table.setHorizontalHeaderLabels(["Word", "Means"])
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -91,7 +107,7 @@ class WordListDialog(QDialog):
         col.addWidget(buttons)
         for word, valence in sorted(load().items()):
             self.add_word(word, kind_of(valence))
-        self.resize(420, 360)
+        self.resize(480, 460)
 
     def add_word(self, word: str, kind: str) -> None:
         """Add or update one word (lower case, single spaces)."""
