@@ -51,6 +51,7 @@ class Settings:
     notifications: bool = True
     first_sync_max: int = 2000
     demo_dismissed: bool = False
+    undo_send_seconds: int = 10  # after Send, the reply waits this long so it can be undone
     # Reports count waiting time only inside these ({"mon": [["09:00", "17:00"]], …});
     # None: every hour counts. Read with OpeningHours.from_settings.
     opening_hours: Mapping[str, Any] | None = None
@@ -80,7 +81,8 @@ class SettingsRead:
 
 # ---------------------------------------------------------------- validation
 
-_INTS = {"sync_interval_minutes": (0, 1440), "first_sync_max": (20, 50_000)}
+_INTS = {"sync_interval_minutes": (0, 1440), "first_sync_max": (20, 50_000),
+         "undo_send_seconds": (0, 120)}
 _BOOLS = ("notifications", "demo_dismissed")
 _TEXTS = ("business", "signature")
 
