@@ -219,6 +219,7 @@ class ThreadRow:
     snoozed_until: datetime | None = None
     reasons: tuple[str, ...] = field(default=())
     reply_state: str = ""  # the latest reply not yet on the server: "waiting", "failed" or ""
+    reply_reason: str = ""  # why it failed or waits (the server's words), for the row
 
 
 @dataclass(frozen=True, slots=True)
