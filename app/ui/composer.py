@@ -514,6 +514,7 @@ class Composer(QFrame):
             self._reply_item = item
             self.saver.discard(item.thread_id)
             self.template_id = None
+            self.private_box.setChecked(False)  # the next reply starts from the default
             self._set_text("")
             if row is not None:
                 self.thread = row
