@@ -43,12 +43,12 @@ def test_the_composer_says_who_sees_the_reply_and_who_is_mentioned(
         qtbot, ui_paths, app_store, keychain, mastodon_server):
     window = open_ana(qtbot, ui_paths, app_store, keychain, mastodon_server)
     composer = window.answer_pane.composer
-    said = composer.audience.text()
+    said = composer.audience.full_text()
     assert "Public" in said and "@ana" in said and "@bob" in said
     assert composer.private_box.isVisible() and not composer.private_box.isChecked()
 
     composer.private_box.setChecked(True)
-    said = composer.audience.text()
+    said = composer.audience.full_text()
     assert "Private" in said and "@ana" in said and "@bob" not in said
 
 
@@ -88,7 +88,7 @@ def test_on_bluesky_the_composer_says_replies_are_public_and_copies_for_a_dm(
         qtbot, answer_window):
     answer_window.open(lambda row: row.network is Network.BLUESKY)
     composer = answer_window.pane.composer
-    assert "every Bluesky reply can be read by anyone" in composer.audience.text()
+    assert "every Bluesky reply can be read by anyone" in composer.audience.full_text()
     assert not composer.private_box.isVisibleTo(composer)
     assert composer.copy_dm.isVisibleTo(composer)
 

@@ -21,7 +21,7 @@ VISIBILITY_WORDS = {
     "direct": "Private: only the people mentioned",
 }
 BLUESKY_PUBLIC = ("Public: every Bluesky reply can be read by anyone. For a private answer, "
-                  "copy the text and send it as a direct message in the Bluesky app.")
+                  "copy it for a direct message (DM) in the Bluesky app.")
 
 
 def narrower(a: str, b: str) -> str:

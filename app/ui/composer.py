@@ -156,19 +156,15 @@ class Composer(QFrame):
 
         who = QHBoxLayout()
         who.setSpacing(10)
-        self.audience = QLabel(self)
+        self.audience = ElidedLabel("", self)  # one line: the whole sentence is its tooltip
         self.audience.setObjectName("audienceText")
         self.audience.setAccessibleName("Who sees this reply")
-        self.audience.setTextFormat(Qt.TextFormat.PlainText)
-        self.audience.setWordWrap(True)
         who.addWidget(self.audience, 1)
         self.private_box = QCheckBox("Only the customer", self)
         self.private_box.setObjectName("privateReply")
-        self.private_box.setToolTip("A direct reply: only the customer sees it, nobody else "
-                                    "mentioned in the conversation")
         self.private_box.toggled.connect(self._on_private_toggled)
         who.addWidget(self.private_box)
-        self.copy_dm = QPushButton("Copy for a direct message", self)
+        self.copy_dm = QPushButton("Copy for a DM", self)
         self.copy_dm.setToolTip("Copy the reply, then paste it into a Bluesky chat with them")
         self.copy_dm.clicked.connect(self.copy_for_dm)
         who.addWidget(self.copy_dm)
@@ -564,10 +560,15 @@ class Composer(QFrame):
         names = logic.mentioned(self.account, target, self.editor.toPlainText(), private)
         if network is Network.MASTODON and not names and self.account is None:
             names = [target.post.author.handle]  # the account is still loading
-        self.audience.setText(audience.audience_words(network, visibility, names))
+        words = audience.audience_words(network, visibility, names)
+        self.audience.setText(words)
+        self.audience.setToolTip(words)
+        self.audience.setAccessibleDescription(words)
         mastodon = network is Network.MASTODON
         self.private_box.setVisible(mastodon)
-        self.private_box.setText(f"Only {target.post.author.handle}")
+        self.private_box.setText(f"Only {self._first_name()}")
+        self.private_box.setToolTip(f"A direct reply: only {target.post.author.handle} sees "
+                                    "it, nobody else mentioned in the conversation")
         self.copy_dm.setVisible(not mastodon)
 
     def copy_for_dm(self) -> None:
