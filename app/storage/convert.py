@@ -49,7 +49,7 @@ _REPLY_REASON = (
     t.OutboxItem.select(t.OutboxItem.last_error)
     .where((t.OutboxItem.thread == t.Thread.id) & t.OutboxItem.state.in_(_UNSENT)
            & (t.OutboxItem.last_error != ""))
-    .order_by(t.OutboxItem.state, t.OutboxItem.id.desc())
+    .order_by(t.OutboxItem.state)  # 'failed' first; the (thread, state) index orders it
     .limit(1)
 )
 REPLY_STATE_WORDS = {m.OutboxState.QUEUED.value: "waiting", m.OutboxState.SENDING.value: "waiting",

@@ -109,6 +109,7 @@ class Composer(QFrame):
         self.title = ElidedLabel("Reply", self)
         self.title.setObjectName("composerTitle")
         top.addWidget(self.title, 1)
+        self._build_audience(top)
         self.picker = QComboBox(self)
         self.picker.setObjectName("templatePicker")
         self.picker.setAccessibleName("Canned replies")
@@ -154,22 +155,6 @@ class Composer(QFrame):
         self.editor.textChanged.connect(self._on_text_changed)
         col.addWidget(self.editor)
 
-        who = QHBoxLayout()
-        who.setSpacing(10)
-        self.audience = ElidedLabel("", self)  # one line: the whole sentence is its tooltip
-        self.audience.setObjectName("audienceText")
-        self.audience.setAccessibleName("Who sees this reply")
-        who.addWidget(self.audience, 1)
-        self.private_box = QCheckBox("Only the customer", self)
-        self.private_box.setObjectName("privateReply")
-        self.private_box.toggled.connect(self._on_private_toggled)
-        who.addWidget(self.private_box)
-        self.copy_dm = QPushButton("Copy for a DM", self)
-        self.copy_dm.setToolTip("Copy the reply, then paste it into a Bluesky chat with them")
-        self.copy_dm.clicked.connect(self.copy_for_dm)
-        who.addWidget(self.copy_dm)
-        col.addLayout(who)
-
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
         self.outbox = OutboxStrip(self)
@@ -200,6 +185,21 @@ class Composer(QFrame):
         self.send_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.send_action.triggered.connect(lambda: self.send())
         self.addAction(self.send_action)
+
+    def _build_audience(self, who: QHBoxLayout) -> None:
+        """Who sees the reply, beside the title (a row of its own made the window taller)."""
+        self.audience = ElidedLabel("", self)  # one line: the whole sentence is its tooltip
+        self.audience.setObjectName("audienceText")
+        self.audience.setAccessibleName("Who sees this reply")
+        who.addWidget(self.audience, 2)
+        self.private_box = QCheckBox("Only the customer", self)
+        self.private_box.setObjectName("privateReply")
+        self.private_box.toggled.connect(self._on_private_toggled)
+        who.addWidget(self.private_box)
+        self.copy_dm = QPushButton("Copy for a DM", self)
+        self.copy_dm.setToolTip("Copy the reply, then paste it into a Bluesky chat with them")
+        self.copy_dm.clicked.connect(self.copy_for_dm)
+        who.addWidget(self.copy_dm)
 
     # -- showing a thread --------------------------------------------------------
 
