@@ -36,10 +36,11 @@ def reply_visibility(parent: str, default: str, private: bool = False) -> str:
 
 
 def audience_words(network: Network, visibility: str, mentioned: Sequence[str]) -> str:
-    """'Who sees this: …' for the composer."""
+    """Who will see the reply, shortest first: the composer shows it on one line."""
     if network is Network.BLUESKY:
-        return "Who sees this: " + BLUESKY_PUBLIC
+        return BLUESKY_PUBLIC
+    names = ", ".join(mentioned)
+    if visibility == "direct" and names:
+        return f"Private: only {names} can see it."
     words = VISIBILITY_WORDS.get(visibility, VISIBILITY_WORDS["direct"])
-    if not mentioned:
-        return f"Who sees this: {words}."
-    return f"Who sees this: {words}. Mentions {', '.join(mentioned)} (added for you)."
+    return f"{words}. Mentions {names} (added for you)." if names else f"{words}."

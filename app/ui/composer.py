@@ -50,6 +50,7 @@ from app.ui.elided_label import ElidedLabel
 from app.ui.reply_sender import Outgoing, ReplySender
 
 DEMO_WORDS = "Demo data: replies are not sent. Add your account to answer customers."
+EDITOR_MIN_HEIGHT = 74  # with the audience row, the window still fits 1280x720
 LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
 
 
@@ -109,7 +110,6 @@ class Composer(QFrame):
         self.title = ElidedLabel("Reply", self)
         self.title.setObjectName("composerTitle")
         top.addWidget(self.title, 1)
-        self._build_audience(top)
         self.picker = QComboBox(self)
         self.picker.setObjectName("templatePicker")
         self.picker.setAccessibleName("Canned replies")
@@ -150,10 +150,14 @@ class Composer(QFrame):
         self.editor.setObjectName("replyEditor")
         self.editor.setAccessibleName("Reply text")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(96)
+        self.editor.setMinimumHeight(EDITOR_MIN_HEIGHT)
         self.editor.setMaximumHeight(150)
         self.editor.textChanged.connect(self._on_text_changed)
         col.addWidget(self.editor)
+        who = QHBoxLayout()
+        who.setSpacing(10)
+        self._build_audience(who)
+        col.addLayout(who)
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
@@ -163,12 +167,12 @@ class Composer(QFrame):
         self.outbox.edit_clicked.connect(lambda item: self.take_back(item, "edit"))
         self.outbox.cancel_clicked.connect(self.ask_cancel)
         self.outbox.delete_clicked.connect(self.ask_delete)
-        bottom.addWidget(self.outbox, 1)
+        col.addWidget(self.outbox)  # its own row: the state, the reason and its buttons fit
         self.reason = QLabel(self)
         self.reason.setObjectName("sendReason")
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
         self.reason.setWordWrap(True)  # a long reason wraps; it never widens the pane
-        bottom.addWidget(self.reason, 2)
+        bottom.addWidget(self.reason, 1)
         self.counter = QLabel(self)
         self.counter.setObjectName("charCounter")
         self.counter.setAccessibleName("Characters used")
@@ -187,11 +191,11 @@ class Composer(QFrame):
         self.addAction(self.send_action)
 
     def _build_audience(self, who: QHBoxLayout) -> None:
-        """Who sees the reply, beside the title (a row of its own made the window taller)."""
+        """Who sees the reply, under the text: its audience, and the private choice."""
         self.audience = ElidedLabel("", self)  # one line: the whole sentence is its tooltip
         self.audience.setObjectName("audienceText")
         self.audience.setAccessibleName("Who sees this reply")
-        who.addWidget(self.audience, 2)
+        who.addWidget(self.audience, 1)
         self.private_box = QCheckBox("Only the customer", self)
         self.private_box.setObjectName("privateReply")
         self.private_box.toggled.connect(self._on_private_toggled)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from app.core import outbox as outbox_rules
 from app.core.models import Network, OutboxItem, OutboxState
@@ -143,7 +143,8 @@ class OutboxStrip(QFrame):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.text.setWordWrap(True)
         row.addWidget(self.text, 1)
-        self.retry = QPushButton("Retry", self)
+        self.retry = QToolButton(self)
+        self.retry.setText("Retry")
         self.retry.setToolTip("Put this reply back in the queue")
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self._item_id))
         row.addWidget(self.retry)
@@ -175,8 +176,9 @@ class OutboxStrip(QFrame):
         if self.item is not None and not self._note_timer.isActive():
             self._restore()
 
-    def _button(self, text: str, tip: str, signal: Signal) -> QPushButton:
-        button = QPushButton(text, self)
+    def _button(self, text: str, tip: str, signal: Signal) -> QToolButton:
+        button = QToolButton(self)  # compact: the state's words keep the room
+        button.setText(text)
         button.setToolTip(tip)
         button.clicked.connect(lambda: self.item is not None and signal.emit(self.item))
         button.hide()
@@ -224,6 +226,7 @@ class OutboxStrip(QFrame):
             self._countdown.stop()
 
     def _paint(self, state: str, rich: str) -> None:
+        self.setVisible(bool(rich))  # a row of its own: no empty gap when nothing to say
         self.dot.setVisible(bool(state))
         self.dot.setProperty("state", state)
         self.dot.setAccessibleName(state)
