@@ -280,7 +280,7 @@ class ConversationView(QTextBrowser):
 
 
 PENDING_WORDS = {
-    OutboxState.QUEUED: "Queued: goes out as soon as Shopkeep is online",
+    OutboxState.QUEUED: "Queued: goes out as soon as Shopkeep is online (Undo or Edit below)",
     OutboxState.SENDING: "Sending…",
     OutboxState.SENT: "Sent",
     OutboxState.FAILED: "Not sent (see below)",
