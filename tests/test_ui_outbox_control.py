@@ -87,6 +87,7 @@ def test_undo_send_keeps_the_reply_off_the_server_and_puts_it_back_in_the_editor
 
     qtbot.mouseClick(composer.outbox.undo, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: composer.editor.toPlainText() == SORRY)
+    assert composer.editor.hasFocus()  # ready to change the words at once
     qtbot.waitUntil(lambda: app_store.outbox_items(thread_id=thread_id) == [])
     window.scheduler.send_now()
     qtbot.waitUntil(lambda: not window.scheduler.is_busy() and not window.runner.is_busy())

@@ -623,22 +623,23 @@ class Composer(QFrame):
     def _on_taken_back(self, item: OutboxItem, row: ThreadRow | None) -> None:
         intent = self._take_intent.pop(item.id, "edit")
         mine = self.thread is not None and item.thread_id == self.thread.id
-        if intent == "edit" and mine:
+        if row is not None:  # first: the list and header update (and focus may move)
+            if mine:
+                self.thread = row
+            self.replied.emit(row)
+        if not mine:
+            return
+        self._reply_item = None
+        if intent == "edit":
             current = self.editor.toPlainText()
             self.editor.setPlainText(f"{current.rstrip()}\n\n{item.text}" if current.strip()
                                      else item.text)  # saved as the thread's draft again
             self.private_box.setChecked(outbox_rules.is_private(item))
             self.editor.moveCursor(QTextCursor.MoveOperation.End)
             self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
-        if mine:
-            self._reply_item = None
-            self._show_note("Back in the editor: change it and send again." if intent == "edit"
-                            else "Cancelled: that reply will not be sent.")
-        if row is not None:
-            if mine:
-                self.thread = row
-                self._refresh_suggestion()
-            self.replied.emit(row)
+        self._refresh_suggestion()
+        self._show_note("Back in the editor: change it and send again." if intent == "edit"
+                        else "Cancelled: that reply will not be sent.")
 
     def _on_deleted(self, item: OutboxItem, row: ThreadRow | None) -> None:
         if self.thread is not None and item.thread_id == self.thread.id:
