@@ -10,6 +10,7 @@ re-read the outbox item while it is on its way so the composer can say
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -97,7 +98,8 @@ class ReplySender(QObject):
             if out.account is not None:
                 outbox_rules.check_length(out.account, out.text)  # raises TooLong, in words
             key = outbox_rules.new_idempotency_key(out.thread.network)
-            extra = outbox_rules.send_options(self.services.clock(), undo, private=private)
+            # the sender checks the hold against the real clock, so it is set from it too
+            extra = outbox_rules.send_options(datetime.now(UTC), undo, private=private)
             item = store.enqueue_reply(out.thread.id, out.target.post.remote_id, out.text, key,
                                        template_id=out.template_id, payload=extra)
             # Still Needs reply (marked "reply waiting"): it counts as answered once the
