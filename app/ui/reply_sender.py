@@ -114,7 +114,7 @@ class ReplySender(QObject):
                 self.state.emit(item)
                 self._poll.start()
             if undo:  # no sender takes it before the window ends: start one right then
-                QTimer.singleShot(undo * 1000 + HOLD_SLACK_MS, self._kick)
+                QTimer.singleShot(undo * 1000 + HOLD_SLACK_MS, self, self._kick)
             else:
                 self._kick()
 
