@@ -123,7 +123,8 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     owner_scorer = make_owner_scorer(store, paths)
     scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
     install_accounts(window, store, runner, credentials, connections)
-    install_answering(window, store, runner, paths, send_now=scheduler.send_now)
+    install_answering(window, store, runner, paths, send_now=scheduler.send_now,
+                      client_for=connections.client_for)
     install_corrections(window, store, runner, paths, owner_scorer)
     install_reports(window, store, runner, paths, window.answer_pane.open_thread)
     window.notifier.open_thread.connect(window.answer_pane.open_thread)
@@ -233,11 +234,14 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
         scheduler.set_max_mentions(new.first_sync_max)
         notifier.set_enabled(new.notifications)
         choose_scheme(new.colour_scheme)
+        pane = getattr(window, "answer_pane", None)
+        if pane is not None:
+            pane.services.undo_seconds = new.undo_send_seconds
 
     window.export_action = add_file_action(window, "Export…", export, "Ctrl+E",
                                            "Save the current list or everything as CSV or JSON")
     window.settings_action = add_file_action(window, "Settings…", edit_settings, "Ctrl+,",
-                                             "Sync interval, notifications, first sync")
+                                             "Sync interval, notifications, undo send, first sync")
     return scheduler
 
 
@@ -289,13 +293,15 @@ def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner,
 
 
 def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                      paths: AppPaths, send_now: Any = None) -> None:
+                      paths: AppPaths, send_now: Any = None, client_for: Any = None) -> None:
     """Composer, drafts, customer history and thread actions beside the conversation.
 
-    `send_now` starts the outbox sender right after a reply is queued.
+    `send_now` starts the outbox sender once a reply's undo window is over;
+    `client_for(account)` lets the owner delete a sent reply from the server.
     """
     from app.ui.answer_pane import install_answer_pane
     from app.ui.answer_services import AnswerServices
+    from app.ui.settings_dialog import SyncSettings
 
     settings = read_settings(paths)
     services = AnswerServices(
@@ -303,6 +309,8 @@ def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
         business=str(settings.get("business", "")),
         signature=str(settings.get("signature", "")),
         send_now=send_now,
+        undo_seconds=SyncSettings.from_mapping(settings).undo_send_seconds,
+        client_for=client_for,
         save_profile=lambda b, sig: update_settings(paths, business=b, signature=sig),
     )
     window.answer_pane = install_answer_pane(window, services)

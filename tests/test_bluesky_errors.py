@@ -11,6 +11,7 @@ import pytest
 from app.core.errors import (
     AuthError,
     BadResponse,
+    NotFound,
     RateLimited,
     ServerError,
     TooLong,
@@ -240,3 +241,28 @@ def test_300_graphemes_of_accents_fit(bluesky_error_server: ErrorServer) -> None
     text = "e\u0301" * 300  # 600 code points, 300 graphemes
     assert client.count_chars(text) == 300
     client.check_length(text)
+
+
+def test_deleting_a_sent_reply_asks_deleterecord_for_its_own_record(
+        bluesky_error_server: ErrorServer) -> None:
+    srv = bluesky_error_server
+    srv.route("com.atproto.repo.deleteRecord", 200, {})
+    _client(srv).delete_post(f"at://{DID}/app.bsky.feed.post/3kabcdefghi22")
+    [call] = srv.calls("com.atproto.repo.deleteRecord")
+    assert call.method == "POST"
+    assert json.loads(call.body) == {"repo": DID, "collection": "app.bsky.feed.post",
+                                     "rkey": "3kabcdefghi22"}
+
+
+def test_someone_elses_post_is_never_deleted(bluesky_error_server: ErrorServer) -> None:
+    with pytest.raises(NotFound):
+        _client(bluesky_error_server).delete_post(
+            "at://did:plc:c1/app.bsky.feed.post/3kaaaaaaaaa01")
+    assert bluesky_error_server.calls("com.atproto.repo.deleteRecord") == []
+
+
+def test_a_reply_meant_as_private_is_never_posted_on_bluesky(
+        bluesky_error_server: ErrorServer) -> None:
+    with pytest.raises(BadResponse, match="Bluesky has no private replies"):
+        _client(bluesky_error_server).reply(_parent(), "just for you", make_tid(), private=True)
+    assert bluesky_error_server.calls("com.atproto.repo.createRecord") == []

@@ -192,3 +192,29 @@ def test_the_shop_never_mentions_itself_when_its_domain_is_not_the_host() -> Non
         assert posted_body(server)["status"] == "@alice@remote.example Yes, 9 to 1!"
     finally:
         server.stop()
+
+
+def test_a_private_reply_is_direct_and_names_the_customer_alone(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    parent = a_mention(mastodon_server, mastodon_client)  # public, Bob and Carol mentioned
+    reply = mastodon_client.reply(parent, "Could you send me your order number?", "key-p",
+                                  private=True)
+    body = posted_body(mastodon_server)
+    assert body["visibility"] == "direct"
+    assert body["status"] == "@alice@remote.example Could you send me your order number?"
+    assert reply.visibility == "direct"
+    found = mastodon_client.find_reply(parent, "Could you send me your order number?", "key-p",
+                                       private=True)  # after a lost answer: still ours
+    assert found is not None and found.remote_id == reply.remote_id
+
+
+def test_a_sent_reply_is_deleted_from_the_server_and_gone_counts_as_done(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
+    parent = a_mention(mastodon_server, mastodon_client)
+    reply = mastodon_client.reply(parent, "Sorry, it ships today!", "key-d")
+    mastodon_client.delete_post(reply.remote_id)
+    assert reply.remote_id not in mastodon_server.statuses
+    assert mastodon_server.requests_to(f"/api/v1/statuses/{reply.remote_id}", "DELETE")
+    mastodon_client.delete_post(reply.remote_id)  # a second try (already gone) is no error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,6 +16,7 @@ from app.core.outbox import (
     check_length,
     new_idempotency_key,
     new_tid,
+    send_options,
     tid_timestamp,
 )
 from tests.sync_support import (
@@ -282,3 +283,52 @@ def test_deleted_parent_fails_that_item_and_the_next_still_goes(
     report = sender.send_pending(shop, client_for(mastodon_server))
     assert report.failed == (gone.id,) and report.sent == (ok.id,)
     assert store.outbox_item(gone.id).last_error
+
+
+# ---------------------------------------------------------------- undo send, private, delete
+
+
+def test_a_reply_in_its_undo_window_waits_and_holds_back_the_ones_after_it(
+        store, mastodon_server, shop, customer, sender):
+    now = datetime.now(UTC)
+    first_id, first_parent = mention_thread(store, shop, mastodon_server, customer, "one")
+    second_id, second_parent = mention_thread(store, shop, mastodon_server, customer, "two")
+    held = store.enqueue_reply(first_id, first_parent.remote_id, "answer one",
+                               new_idempotency_key(Network.MASTODON),
+                               payload=send_options(now, 600))
+    store.enqueue_reply(second_id, second_parent.remote_id, "answer two",
+                        new_idempotency_key(Network.MASTODON))
+    report = sender.send_pending(shop, client_for(mastodon_server))
+    assert report.sent == () and report.waiting == 2 and mastodon_server.posted == []
+    assert store.thread(first_id).status is ThreadStatus.NEEDS_REPLY
+    assert store.cancel_outbox_item(held.id)  # Undo: it never leaves
+    report = sender.send_pending(shop, client_for(mastodon_server))
+    assert len(report.sent) == 1 and len(mastodon_server.posted) == 1
+    assert "answer two" in posted_texts(mastodon_server)[0]
+
+
+def test_a_reply_whose_undo_window_is_over_goes_out_privately_when_chosen(
+        store, mastodon_server, shop, customer, sender):
+    thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "a secret")
+    past = datetime.now(UTC) - timedelta(minutes=5)
+    item = store.enqueue_reply(thread_id, parent.remote_id, "Just between us",
+                               new_idempotency_key(Network.MASTODON),
+                               payload=send_options(past, 10, private=True))
+    report = sender.send_pending(shop, client_for(mastodon_server))
+    assert report.sent == (item.id,)
+    assert mastodon_server.posted[0]["visibility"] == "direct"
+
+
+def test_a_deleted_reply_reads_as_deleted_and_the_thread_needs_a_reply_again(
+        store, mastodon_server, shop, customer, sender):
+    thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Where?")
+    item = sender.enqueue(shop, thread_id, parent, "On its way!")
+    sender.send_pending(shop, client_for(mastodon_server))
+    sent = store.outbox_item(item.id)
+    assert store.thread(thread_id).status is ThreadStatus.REPLIED
+    client_for(mastodon_server).delete_post(sent.remote_id)
+    store.mark_reply_deleted(item.id)
+    own = [p for p in store.thread_posts(thread_id) if p.post.remote_id == sent.remote_id]
+    assert own and own[0].post.deleted
+    assert store.thread(thread_id).status is ThreadStatus.NEEDS_REPLY
+    assert "deleted_at" in store.outbox_item(item.id).payload

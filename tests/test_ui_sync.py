@@ -203,7 +203,25 @@ def test_settings_change_the_interval_and_notifications(qtbot, ui_paths, app_sto
     assert window.scheduler.interval_minutes == 12
     assert window.scheduler.service.max_mentions == 300
     assert window.notifier.enabled is False
-    assert SyncSettings.from_mapping(read_settings(ui_paths)) == SyncSettings(12, False, 300)
+    assert SyncSettings.from_mapping(read_settings(ui_paths)) == SyncSettings(
+        12, False, 300, undo_send_seconds=0)  # open_window turns the undo window off
+
+
+def test_the_undo_send_window_is_a_setting(qtbot, ui_paths, app_store, keychain):
+    from app.core.settings import validate
+    from app.ui.settings_dialog import SettingsDialog
+
+    assert SyncSettings().undo_send_seconds == 10  # the default
+    assert validate({"undo_send_seconds": 1e9})[0].undo_send_seconds == 120  # kept sane
+    window = open_window(qtbot, ui_paths, app_store, keychain)
+    window.settings_action.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SettingsDialog)))
+    dialog = window.findChildren(SettingsDialog)[0]
+    assert dialog.undo_send.value() == 0
+    dialog.undo_send.setValue(25)
+    dialog.accept()
+    assert window.answer_pane.services.undo_seconds == 25  # the next Send waits 25 s
+    assert read_settings(ui_paths)["undo_send_seconds"] == 25
 
 
 def test_quitting_mid_sync_is_quick_and_leaves_a_sound_database(qtbot, ui_paths, app_store,

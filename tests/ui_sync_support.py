@@ -52,8 +52,11 @@ def add_mentions(server: MastodonServer, count: int, *, people: int = 12, replie
 
 def open_window(qtbot: Any, paths: AppPaths, store: SqliteInboxStore, keychain: Any,
                 **kwargs: Any) -> Any:
-    """The app's own window (build_window) with a threaded runner, shown offscreen."""
-    update_settings(paths, demo_dismissed=True)
+    """The app's own window (build_window) with a threaded runner, shown offscreen.
+
+    Replies leave at once (`undo_send_seconds=0`) unless a test is about the undo window."""
+    update_settings(paths, demo_dismissed=True,
+                    undo_send_seconds=kwargs.pop("undo_send_seconds", 0))
     window = build_window(paths, store=store, credentials=keychain, **kwargs)
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     window.resize(1280, 800)

@@ -221,6 +221,7 @@ class ThreadRow:
     reasons: tuple[str, ...] = field(default=())
     reply_state: str = ""  # the latest reply not yet on the server: "waiting", "failed" or ""
     draft: str = ""  # first line of the owner's unsent draft (filled for the Drafts folder)
+    reply_reason: str = ""  # why it failed or waits (the server's words), for the row
 
 
 @dataclass(frozen=True, slots=True)

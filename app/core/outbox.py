@@ -222,6 +222,59 @@ class SendReport:
     updated_thread_ids: tuple[int, ...] = field(default=())
 
 
+# ---------------------------------------------------------------- undo send, audience
+
+HOLD_KEY = "hold_until"  # payload: ISO time before which no sender may take the item
+AUDIENCE_KEY = "audience"  # payload: "direct" for a Mastodon reply to the customer alone
+DIRECT = "direct"
+DEFAULT_UNDO_SECONDS = 10
+
+
+def _payload(item: OutboxItem) -> dict[str, Any]:
+    try:
+        extra = json.loads(item.payload or "{}")
+    except ValueError:
+        return {}
+    return extra if isinstance(extra, dict) else {}
+
+
+def send_options(now: datetime, undo_seconds: int, *, private: bool = False) -> dict[str, Any]:
+    """The payload of a reply just queued: held for the undo window, maybe private."""
+    extra: dict[str, Any] = {}
+    if undo_seconds > 0:
+        extra[HOLD_KEY] = (now + timedelta(seconds=undo_seconds)).isoformat()
+    if private:
+        extra[AUDIENCE_KEY] = DIRECT
+    return extra
+
+
+def held_until(item: OutboxItem) -> datetime | None:
+    """When the item's undo window ends (None: it has none, or an unreadable one)."""
+    raw = _payload(item).get(HOLD_KEY)
+    try:
+        when = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+
+
+def on_hold(item: OutboxItem, now: datetime) -> bool:
+    """A queued reply still inside its undo window: no sender may take it yet."""
+    until = held_until(item)
+    return item.state is OutboxState.QUEUED and until is not None and now < until
+
+
+def is_private(item: OutboxItem) -> bool:
+    """The owner chose a direct reply to the customer alone (Mastodon)."""
+    return _payload(item).get(AUDIENCE_KEY) == DIRECT
+
+
+def _reply_options(item: OutboxItem) -> dict[str, Any]:
+    """Keyword arguments for `reply`/`find_reply`: only when not the default audience,
+    so clients that know no audience choice are called exactly as before."""
+    return {"private": True} if is_private(item) else {}
+
+
 class NothingToRetry(ShopkeepError):
     user_message = "That reply is not waiting to be retried."
 
@@ -292,6 +345,8 @@ class OutboxSender:
         for index, item in enumerate(pending):
             if cancel is not None and cancel.is_set():
                 return report(len(pending) - index)
+            if on_hold(item, datetime.now(UTC)):
+                return report(len(pending) - index)  # the owner may still undo it; order kept
             try:
                 outcome = self._send_one(account, client, item, lock)
             except (ServerUnreachable, ServerError, RateLimited) as exc:
@@ -341,7 +396,8 @@ class OutboxSender:
             parent = self._parent_of(item)
             posted = self._find_on_server(client, parent, item) if unclear else None
             if posted is None:
-                posted = client.reply(parent, item.text, item.idempotency_key)
+                posted = client.reply(parent, item.text, item.idempotency_key,
+                                      **_reply_options(item))
             else:
                 log.info("outbox item %s was already on the server; not sending again", item.id)
         except (ServerUnreachable, ServerError, RateLimited) as exc:
@@ -371,7 +427,8 @@ class OutboxSender:
             thread_id=item.thread_id) if other.remote_id and other.id != item.id)
         return client.find_reply(parent, item.text, item.idempotency_key,
                                  exclude=frozenset(exclude),
-                                 not_before=item.created_at - CLOCK_SKEW)
+                                 not_before=item.created_at - CLOCK_SKEW,
+                                 **_reply_options(item))
 
     def _parent_of(self, item: OutboxItem) -> Post:
         for stored in self._store.thread_posts(item.thread_id):

@@ -59,6 +59,14 @@ class NetworkClient(Protocol):
         """
         ...
 
+    def delete_post(self, remote_id: str) -> None:
+        """Delete the shop's own post from the server (already gone counts as done).
+
+        Replies may also take `private=True` (Mastodon: a direct reply to the
+        parent's author alone); clients without that choice are never asked it.
+        """
+        ...
+
     def max_chars(self) -> int: ...
 
     def count_chars(self, text: str) -> int:

@@ -52,6 +52,7 @@ class Settings:
     first_sync_max: int = 2000
     demo_dismissed: bool = False
     colour_scheme: str = "system"  # "light" or "dark" forces one; "system" follows the desktop
+    undo_send_seconds: int = 10  # after Send, the reply waits this long so it can be undone
     # Reports count waiting time only inside these ({"mon": [["09:00", "17:00"]], …});
     # None: every hour counts. Read with OpeningHours.from_settings.
     opening_hours: Mapping[str, Any] | None = None
@@ -81,7 +82,8 @@ class SettingsRead:
 
 # ---------------------------------------------------------------- validation
 
-_INTS = {"sync_interval_minutes": (0, 1440), "first_sync_max": (20, 50_000)}
+_INTS = {"sync_interval_minutes": (0, 1440), "first_sync_max": (20, 50_000),
+         "undo_send_seconds": (0, 120)}
 _BOOLS = ("notifications", "demo_dismissed")
 _TEXTS = ("business", "signature")
 _CHOICES = {"colour_scheme": ("system", "light", "dark")}

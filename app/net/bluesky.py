@@ -95,6 +95,12 @@ def rkey_for(idempotency_key: str) -> str:
     return _encode_tid(int.from_bytes(digest[:8], "big") >> 1)  # 63 bits: top bit stays 0
 
 
+def _uri_parts(uri: str) -> tuple[str, str, str]:
+    """at://<repo>/<collection>/<rkey> split in three ('' where a part is missing)."""
+    parts = [*uri.removeprefix("at://").split("/"), "", "", ""]
+    return parts[0], parts[1], parts[2]
+
+
 def _iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -520,8 +526,13 @@ class BlueskyClient:
             record["langs"] = list(langs)[:3]
         return record
 
-    def reply(self, parent: Post, text: str, idempotency_key: str) -> Post:
+    def reply(self, parent: Post, text: str, idempotency_key: str, *,
+              private: bool = False) -> Post:
         """createRecord under a key fixed at queue time; a repeat returns the stored reply."""
+        if private:  # every Bluesky post is public: never post one the owner meant as private
+            raise BadResponse("Bluesky has no private replies", user_message=(
+                "Bluesky replies are public, so this private reply was not sent. "
+                "Send it as a direct message in the Bluesky app instead."))
         self.check_length(text)
         rkey = rkey_for(idempotency_key)
         record = self.build_record(parent, text)
@@ -546,10 +557,23 @@ class BlueskyClient:
 
     def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
                    exclude: frozenset[str] = frozenset(),
-                   not_before: datetime | None = None) -> Post | None:
+                   not_before: datetime | None = None,
+                   private: bool = False) -> Post | None:
         """After an unclear failure: the reply if our repo already holds its record key
         (the key is ours alone, so `exclude` and `not_before` are not needed here)."""
         return self._own_post(rkey_for(idempotency_key))
+
+    def delete_post(self, remote_id: str) -> None:
+        """deleteRecord for one of the shop's own posts (an at:// uri); gone is done."""
+        repo, collection, rkey = _uri_parts(remote_id)
+        if repo != self.did or collection != POST_NSID:
+            raise NotFound(f"{remote_id} is not one of this account's posts", user_message=(
+                "That post is not one of this account's, so Shopkeep cannot delete it."))
+        try:
+            self._call("POST", "com.atproto.repo.deleteRecord",
+                       body={"repo": repo, "collection": collection, "rkey": rkey})
+        except NotFound:
+            log.info("record %s was already gone", remote_id)
 
     def _own_post(self, rkey: str) -> Post | None:
         try:

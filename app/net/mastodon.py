@@ -466,21 +466,28 @@ class MastodonClient:
                    self._instance_domain}
         return is_own_handle(handle, me, domains)
 
-    def reply_text(self, parent: Post, text: str) -> str:
-        """`text` prefixed with @-mentions of the author and the others, minus the owner."""
+    def reply_text(self, parent: Post, text: str, private: bool = False) -> str:
+        """`text` prefixed with @-mentions of the author and the others, minus the owner;
+        a private reply mentions the author alone (a direct post reaches only those named)."""
+        if private:
+            parent = replace(parent, mentions=())
         return with_mentions(parent, text, self._is_me, self._me().author.remote_id)
 
-    def reply_visibility(self, parent: Post) -> str:
-        """Never wider than the parent: the more private of the parent's and our default."""
+    def reply_visibility(self, parent: Post, private: bool = False) -> str:
+        """Never wider than the parent: the more private of the parent's and our default;
+        "direct" when the owner chose to answer the customer alone."""
+        if private:
+            return "direct"
         return narrower(parent.visibility, self._me().default_visibility)
 
-    def reply(self, parent: Post, text: str, idempotency_key: str) -> Post:
+    def reply(self, parent: Post, text: str, idempotency_key: str, *,
+              private: bool = False) -> Post:
         """Post under `parent`; a retry with the same Idempotency-Key (1 h) gets that post."""
-        body = self.reply_text(parent, text)
+        body = self.reply_text(parent, text, private)
         payload: dict[str, Any] = {
             "status": body,
             "in_reply_to_id": parent.remote_id,
-            "visibility": self.reply_visibility(parent),
+            "visibility": self.reply_visibility(parent, private),
         }
         if parent.content_warning:
             payload["spoiler_text"] = parent.content_warning
@@ -530,7 +537,8 @@ class MastodonClient:
 
     def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
                    exclude: frozenset[str] = frozenset(),
-                   not_before: datetime | None = None) -> Post | None:
+                   not_before: datetime | None = None,
+                   private: bool = False) -> Post | None:
         """After a timeout/reset/5xx: our reply with this text under `parent`, if it exists.
 
         Mastodon cannot look a post up by its Idempotency-Key, so an older reply with
@@ -538,7 +546,7 @@ class MastodonClient:
         was queued) and posts made before `not_before` are skipped, and the newest
         remaining match wins.
         """
-        expected = _comparable(self.reply_text(parent, text))
+        expected = _comparable(self.reply_text(parent, text, private))
         me = self._me().author.remote_id
         data = self._call("GET", f"/api/v1/statuses/{quote(parent.remote_id, safe='')}/context")
         _, descendants = parse_context(data)
@@ -552,6 +560,13 @@ class MastodonClient:
         newest = max(found, key=lambda post: (post.created_at, len(post.remote_id),
                                               post.remote_id))
         return replace(newest, root_remote_id=parent.root_remote_id or parent.remote_id)
+
+    def delete_post(self, remote_id: str) -> None:
+        """DELETE /api/v1/statuses/:id: the owner takes a sent reply back (gone is done)."""
+        try:
+            self._call("DELETE", f"/api/v1/statuses/{quote(remote_id, safe='')}")
+        except NotFound:
+            log.info("status %s was already gone", remote_id)
 
     # ------------------------------------------------------------ refresh
 

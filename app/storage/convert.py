@@ -44,6 +44,14 @@ def account(row: t.Account) -> m.Account:
 _UNSENT = (m.OutboxState.QUEUED.value, m.OutboxState.SENDING.value, m.OutboxState.FAILED.value)
 _REPLY_STATE = t.OutboxItem.select(peewee.fn.MIN(t.OutboxItem.state)).where(
     (t.OutboxItem.thread == t.Thread.id) & t.OutboxItem.state.in_(_UNSENT))
+# Why it failed, or why it still waits after a try: the failed one first, like the state.
+_REPLY_REASON = (
+    t.OutboxItem.select(t.OutboxItem.last_error)
+    .where((t.OutboxItem.thread == t.Thread.id) & t.OutboxItem.state.in_(_UNSENT)
+           & (t.OutboxItem.last_error != ""))
+    .order_by(t.OutboxItem.state)  # 'failed' first; the (thread, state) index orders it
+    .limit(1)
+)
 REPLY_STATE_WORDS = {m.OutboxState.QUEUED.value: "waiting", m.OutboxState.SENDING.value: "waiting",
                      m.OutboxState.FAILED.value: "failed"}
 
@@ -53,7 +61,7 @@ THREAD_COLUMNS = (
     t.Thread.author_name, t.Thread.snippet, t.Thread.last_activity, t.Thread.status,
     t.Thread.worst_label, t.Thread.worst_compound, t.Thread.unread_count, t.Thread.post_count,
     t.Thread.is_demo, t.Thread.snoozed_until, t.Thread.worst_reasons,
-    _REPLY_STATE.alias("reply_state"),
+    _REPLY_STATE.alias("reply_state"), _REPLY_REASON.alias("reply_reason"),
 )  # fmt: skip
 _NETWORKS = {n.value: n for n in m.Network}
 _STATUSES = {s.value: s for s in m.ThreadStatus}
@@ -89,6 +97,7 @@ def thread_tuple(row: tuple[Any, ...]) -> m.ThreadRow:
         snoozed_until=_utc(row[13]),
         reasons=() if reasons in _NO_REASONS else _reasons(reasons),
         reply_state=REPLY_STATE_WORDS.get(row[15], "") if len(row) > 15 and row[15] else "",
+        reply_reason=(row[16] or "") if len(row) > 16 and row[15] else "",
     )
 
 

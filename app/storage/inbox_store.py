@@ -416,6 +416,12 @@ class SqliteInboxStore(SyncWorkStore):
         with write_transaction(self._db):
             return outbox.delete(item_id)
 
+    @translated
+    def mark_reply_deleted(self, item_id: int) -> m.OutboxItem:
+        """The owner deleted this sent reply from the server: the thread shows it."""
+        with write_transaction(self._db):
+            return outbox.mark_deleted(item_id)
+
     @contextmanager
     def sending_lock(self, account_id: int) -> Iterator[int]:
         """Held while one process sends this account's replies; yields a core `SendLock`.

@@ -151,3 +151,31 @@ def delete(item_id: int) -> bool:
         )
         .execute()
     )
+
+
+DELETED_AT = "deleted_at"  # payload key: when the owner deleted the sent reply from the server
+
+
+def mark_deleted(item_id: int) -> m.OutboxItem:
+    """The sent reply was deleted from the server: the item says when, its stored post
+    reads as deleted, and a thread with no other reply of the shop needs one again."""
+    row = t.OutboxItem.get_by_id(item_id)
+    if St(row.state) is not St.SENT or not row.remote_id:
+        raise InvalidTransition(f"outbox item {item_id} was never sent")
+    extra = json.loads(row.payload or "{}")
+    extra = extra if isinstance(extra, dict) else {}
+    extra[DELETED_AT] = utcnow().isoformat()
+    row.payload = json.dumps(extra, ensure_ascii=False)
+    row.updated_at = utcnow()
+    row.save()
+    t.Post.update(deleted=True).where(
+        (t.Post.account == row.account_id) & (t.Post.remote_id == row.remote_id)).execute()
+    others = t.Post.select().where(
+        (t.Post.thread == row.thread_id) & (t.Post.is_own == True)  # noqa: E712
+        & (t.Post.deleted == False)  # noqa: E712
+    )
+    if not others.exists():
+        t.Thread.update(status=m.ThreadStatus.NEEDS_REPLY.value).where(
+            (t.Thread.id == row.thread_id)
+            & (t.Thread.status == m.ThreadStatus.REPLIED.value)).execute()
+    return convert.outbox_item(row)

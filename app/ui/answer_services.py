@@ -24,6 +24,8 @@ from app.core.models import (
     ThreadRow,
     ThreadStatus,
 )
+from app.core.outbox import DEFAULT_UNDO_SECONDS
+from app.core.ports import NetworkClient
 from app.core.templates import ScriptedCheck
 from app.ui.task_runner import TaskRunner
 
@@ -63,6 +65,10 @@ class AnswerStore(Protocol):
                      thread_id: int | None = None,
                      account_id: int | None = None) -> list[OutboxItem]: ...
     def retry(self, item_id: int) -> OutboxItem: ...
+    def cancel_outbox_item(self, item_id: int) -> bool:
+        """Take a queued or failed reply out of the outbox (False: it already left)."""
+        ...
+    def mark_reply_deleted(self, item_id: int) -> OutboxItem: ...
 
     def contact_for_post(self, post_id: int) -> Contact | None: ...
     def contact_history(self, contact_id: int, limit: int = 200) -> list[StoredPost]: ...
@@ -78,7 +84,8 @@ def utc_now() -> datetime:
 class AnswerServices:
     """Everything install_answer_pane needs. Empty business/signature fall back sensibly.
 
-    `send_now` is called (on the GUI thread) after a reply is queued or retried,
+    `send_now` is called (on the GUI thread) after a reply is queued or retried
+    (and again once its undo window is over),
     so main.py can start the outbox sender; with none, replies wait in the
     queue for the next sync. `save_profile(business, signature)` persists the
     owner's details edited in the templates dialog (main.py: settings.json).
@@ -92,6 +99,9 @@ class AnswerServices:
     save_profile: Callable[[str, str], None] | None = None
     scripted: ScriptedCheck = field(default_factory=ScriptedCheck)
     clock: Callable[[], datetime] = utc_now
+    undo_seconds: int = DEFAULT_UNDO_SECONDS  # after Send, the reply waits this long
+    # The account's network client, for deleting a sent reply (None: not offered).
+    client_for: Callable[[Account], NetworkClient] | None = None
 
     def business_for(self, account: Account | None) -> str:
         """The shop's name: the owner's setting, else the account's display name."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -131,22 +131,31 @@ class LengthCheck:
         return self.used <= self.limit and not self.too_many_bytes
 
 
-def mention_prefix(account: Account | None, target: StoredPost | None, text: str) -> str:
-    """What the Mastodon client puts before the text (the same rule: reply_mentions):
-    the author and the others the post mentions, never the shop, unless already typed."""
+def mentioned(account: Account | None, target: StoredPost | None, text: str,
+              private: bool = False) -> list[str]:
+    """Who the Mastodon client @-mentions in front of the text (the same rule:
+    reply_mentions): the author and the others the post mentions, never the shop,
+    unless already typed; a private reply names the author alone."""
     if account is None or target is None or account.network is not Network.MASTODON:
-        return ""
+        return []
     domains = (account.domain, urlsplit(account.server).hostname or "")
 
     def is_me(handle: str) -> bool:
         return is_own_handle(handle, account.handle, domains)
 
-    wanted = reply_mentions(target.post, text, is_me, account.remote_id)
+    parent = replace(target.post, mentions=()) if private else target.post
+    return reply_mentions(parent, text, is_me, account.remote_id)
+
+
+def mention_prefix(account: Account | None, target: StoredPost | None, text: str,
+                   private: bool = False) -> str:
+    """What the Mastodon client puts before the text."""
+    wanted = mentioned(account, target, text, private)
     return " ".join(wanted) + " " if wanted else ""
 
 
 def length_check(account: Account | None, network: Network, text: str,
-                 target: StoredPost | None = None) -> LengthCheck:
+                 target: StoredPost | None = None, private: bool = False) -> LengthCheck:
     """Length as the server will count it: graphemes, links as 23 and mentions on Mastodon."""
     if network is Network.BLUESKY:
         limit = min(account.max_chars if account else char_count.BLUESKY_MAX_GRAPHEMES,
@@ -154,7 +163,7 @@ def length_check(account: Account | None, network: Network, text: str,
         return LengthCheck(char_count.bluesky_length(text), limit, network,
                            too_many_bytes=char_count.bluesky_bytes(text)
                            > char_count.BLUESKY_MAX_BYTES)
-    prefix = mention_prefix(account, target, text)
+    prefix = mention_prefix(account, target, text, private)
     used = char_count.mastodon_length(prefix + text) if text else 0
     return LengthCheck(used, account.max_chars if account else 500, network, prefix)
 

@@ -8,13 +8,18 @@ on its way. The decisions themselves live in `compose_logic` (plain Python).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QToolButton,
@@ -22,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import audience
+from app.core import outbox as outbox_rules
 from app.core.models import (
     Account,
     Draft,
@@ -37,12 +44,13 @@ from app.core.templates import FillContext
 from app.ui import compose_logic as logic
 from app.ui import palette, theme
 from app.ui.answer_services import AnswerServices
-from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar
+from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar, reply_deleted
 from app.ui.draft_saver import DraftSaver
 from app.ui.elided_label import ElidedLabel
 from app.ui.reply_sender import Outgoing, ReplySender
 
 DEMO_WORDS = "Demo data: replies are not sent. Add your account to answer customers."
+EDITOR_MIN_HEIGHT = 74  # with the audience row, the window still fits 1280x720
 LONG_TEXT = 1500  # above this many characters the counter waits for a pause in typing
 
 
@@ -80,6 +88,10 @@ class Composer(QFrame):
         self.sender.queued.connect(self._on_queued)
         self.sender.failed.connect(self._on_send_failed)
         self.sender.state.connect(self._on_state)
+        self.sender.taken_back.connect(self._on_taken_back)
+        self.sender.too_late.connect(self._show_note)
+        self.sender.deleted.connect(self._on_deleted)
+        self._take_intent: dict[int, str] = {}  # outbox item id -> "edit" or "cancel"
         self._build()
         self._count_timer = QTimer(self, singleShot=True)
         self._count_timer.timeout.connect(self._update_count)
@@ -138,21 +150,29 @@ class Composer(QFrame):
         self.editor.setObjectName("replyEditor")
         self.editor.setAccessibleName("Reply text")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(96)
+        self.editor.setMinimumHeight(EDITOR_MIN_HEIGHT)
         self.editor.setMaximumHeight(150)
         self.editor.textChanged.connect(self._on_text_changed)
         col.addWidget(self.editor)
+        who = QHBoxLayout()
+        who.setSpacing(10)
+        self._build_audience(who)
+        col.addLayout(who)
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
         self.outbox = OutboxStrip(self)
         self.outbox.retry_clicked.connect(lambda item_id: self.sender.retry(item_id))
-        bottom.addWidget(self.outbox, 1)
+        self.outbox.undo_clicked.connect(lambda item: self.take_back(item, "edit"))
+        self.outbox.edit_clicked.connect(lambda item: self.take_back(item, "edit"))
+        self.outbox.cancel_clicked.connect(self.ask_cancel)
+        self.outbox.delete_clicked.connect(self.ask_delete)
+        col.addWidget(self.outbox)  # its own row: the state, the reason and its buttons fit
         self.reason = QLabel(self)
         self.reason.setObjectName("sendReason")
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
         self.reason.setWordWrap(True)  # a long reason wraps; it never widens the pane
-        bottom.addWidget(self.reason, 2)
+        bottom.addWidget(self.reason, 1)
         self.counter = QLabel(self)
         self.counter.setObjectName("charCounter")
         self.counter.setAccessibleName("Characters used")
@@ -169,6 +189,21 @@ class Composer(QFrame):
         self.send_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.send_action.triggered.connect(lambda: self.send())
         self.addAction(self.send_action)
+
+    def _build_audience(self, who: QHBoxLayout) -> None:
+        """Who sees the reply, under the text: its audience, and the private choice."""
+        self.audience = ElidedLabel("", self)  # one line: the whole sentence is its tooltip
+        self.audience.setObjectName("audienceText")
+        self.audience.setAccessibleName("Who sees this reply")
+        who.addWidget(self.audience, 1)
+        self.private_box = QCheckBox("Only the customer", self)
+        self.private_box.setObjectName("privateReply")
+        self.private_box.toggled.connect(self._on_private_toggled)
+        who.addWidget(self.private_box)
+        self.copy_dm = QPushButton("Copy for a DM", self)
+        self.copy_dm.setToolTip("Copy the reply, then paste it into a Bluesky chat with them")
+        self.copy_dm.clicked.connect(self.copy_for_dm)
+        who.addWidget(self.copy_dm)
 
     # -- showing a thread --------------------------------------------------------
 
@@ -193,7 +228,9 @@ class Composer(QFrame):
             f"Write to {self._first_name()}, or pick a canned reply above.   "
             "R focuses here · Ctrl+Enter sends")
         self.setEnabled(self.target is not None)
+        self.private_box.setChecked(False)  # the default: the parent's audience or narrower
         self._refresh_suggestion()
+        self._update_audience()
         self.saver.load(thread.id, lambda draft: self._on_draft(token, draft))
         self.sender.watch(thread.id)
 
@@ -202,6 +239,7 @@ class Composer(QFrame):
         self.account = account
         self._refresh_suggestion()
         self._update_count()
+        self._update_audience()
 
     def _on_draft(self, token: int, draft: object) -> None:
         if token != self._token or not isinstance(draft, Draft) or self.thread is None:
@@ -303,11 +341,12 @@ class Composer(QFrame):
             return True
         item = self._reply_item
         if (self.thread is not None and item is not None and item.thread_id == self.thread.id
-                and item.state is not OutboxState.FAILED):
+                and item.state is not OutboxState.FAILED and not reply_deleted(item)):
             return True
         target = self.target
         return target is not None and any(
-            p.is_own and p.post.created_at > target.post.created_at for p in self.posts)
+            p.is_own and not p.post.deleted and p.post.created_at > target.post.created_at
+            for p in self.posts)
 
     def _first_name(self) -> str:
         return self.target.post.author.first_name if self.target else "them"
@@ -390,7 +429,8 @@ class Composer(QFrame):
 
     def length(self) -> logic.LengthCheck:
         network = self.thread.network if self.thread else Network.MASTODON
-        return logic.length_check(self.account, network, self.editor.toPlainText(), self.target)
+        return logic.length_check(self.account, network, self.editor.toPlainText(), self.target,
+                                  self.private_chosen())
 
     def send_problem(self) -> str:
         if self.thread is None or self.target is None:
@@ -424,6 +464,7 @@ class Composer(QFrame):
         self.reason.style().polish(self.reason)
         self.send_button.setEnabled(not problem and not self.sender.busy)
         self.send_button.setToolTip(problem or "Send the reply (Ctrl+Enter)")
+        self._update_audience()  # a handle typed by the owner is not added again
 
     def focus_editor(self) -> None:
         if self.isEnabled():
@@ -455,7 +496,8 @@ class Composer(QFrame):
         if self.sender.busy or self.thread is None or self.target is None:
             return
         out = Outgoing(self.thread, self.target, self.account,
-                       self.editor.toPlainText().strip(), self.template_id)
+                       self.editor.toPlainText().strip(), self.template_id,
+                       private=self.private_chosen())
         self.scripted.hide()
         self.saver.flush()  # the draft is safe even if queueing fails
         self.sender.send(out, force=force)
@@ -472,6 +514,7 @@ class Composer(QFrame):
             self._reply_item = item
             self.saver.discard(item.thread_id)
             self.template_id = None
+            self.private_box.setChecked(False)  # the next reply starts from the default
             self._set_text("")
             if row is not None:
                 self.thread = row
@@ -486,11 +529,129 @@ class Composer(QFrame):
 
     def _on_state(self, item: OutboxItem | None) -> None:
         network = self.thread.network if self.thread else Network.MASTODON
+        self.outbox.can_delete = self.services.client_for is not None and not (
+            (self.thread is not None and self.thread.is_demo)
+            or (self.account is not None and self.account.is_demo))
         self.outbox.show_item(item, network)
         answered = self.already_answered()
         self._reply_item = item
         if self.already_answered() != answered:
             self._refresh_suggestion()
+
+    # -- who sees it ---------------------------------------------------------------
+
+    def private_chosen(self) -> bool:
+        """The owner ticked "only the customer" (Mastodon only: Bluesky posts are public)."""
+        return (self.private_box.isChecked() and self.thread is not None
+                and self.thread.network is Network.MASTODON)
+
+    def _on_private_toggled(self, _checked: bool) -> None:
+        self._update_count()
+        self._update_audience()
+
+    def _update_audience(self) -> None:
+        """Say who will see the reply: its visibility and who is @-mentioned."""
+        thread, target = self.thread, self.target
+        if thread is None or target is None:
+            self.audience.setText("")
+            self.private_box.hide()
+            self.copy_dm.hide()
+            return
+        network = thread.network
+        private = self.private_chosen()
+        default = self.account.default_visibility if self.account is not None else "public"
+        visibility = audience.reply_visibility(target.post.visibility, default, private)
+        names = logic.mentioned(self.account, target, self.editor.toPlainText(), private)
+        if network is Network.MASTODON and not names and self.account is None:
+            names = [target.post.author.handle]  # the account is still loading
+        words = audience.audience_words(network, visibility, names)
+        self.audience.setText(words)
+        self.audience.setToolTip(words)
+        self.audience.setAccessibleDescription(words)
+        mastodon = network is Network.MASTODON
+        self.private_box.setVisible(mastodon)
+        self.private_box.setText(f"Only {self._first_name()}")
+        self.private_box.setToolTip(f"A direct reply: only {target.post.author.handle} sees "
+                                    "it, nobody else mentioned in the conversation")
+        self.copy_dm.setVisible(not mastodon)
+
+    def copy_for_dm(self) -> None:
+        """Bluesky has no private replies: hand the text over for a direct message."""
+        text = self.editor.toPlainText().strip()
+        if not text:
+            self._show_note("Write the reply first, then copy it.")
+            return
+        QGuiApplication.clipboard().setText(text)
+        self._show_note(f"Copied. Paste it into a chat with {self._first_name()} "
+                        "in the Bluesky app; nothing was posted.")
+
+    # -- the outbox: undo, edit, cancel, delete ---------------------------------------
+
+    def take_back(self, item: OutboxItem, intent: str) -> None:
+        """Undo / Edit ("edit": the text returns to the editor) or Cancel ("cancel")."""
+        self._take_intent[item.id] = intent
+        self.sender.take_back(item)
+
+    def ask_cancel(self, item: OutboxItem) -> None:
+        self._confirm("Cancel this reply?",
+                      "It will not be sent, and its words are thrown away. "
+                      "(Edit brings them back into the editor instead.)",
+                      "Cancel reply", lambda: self.take_back(item, "cancel"))
+
+    def ask_delete(self, item: OutboxItem) -> None:
+        network = theme.NETWORK_NAMES[self.thread.network] if self.thread else "the network"
+        account = self.account
+        if account is None:
+            return
+        self._confirm(f"Delete this reply from {network}?",
+                      f"It is removed from {network} for everyone. {self._first_name()} "
+                      "may already have read it. This cannot be undone.",
+                      "Delete from server", lambda: self.sender.delete_sent(item, account))
+
+    def _confirm(self, title: str, text: str, yes_text: str, then: Callable[[], None]) -> None:
+        """A window-modal question (never blocking the event loop); `then` on yes."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("confirmBox")
+        yes = box.addButton(yes_text, QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.buttonClicked.connect(lambda button: then() if button is yes else None)
+        box.finished.connect(lambda _r: box.deleteLater())
+        box.open()
+
+    def _on_taken_back(self, item: OutboxItem, row: ThreadRow | None) -> None:
+        intent = self._take_intent.pop(item.id, "edit")
+        mine = self.thread is not None and item.thread_id == self.thread.id
+        if row is not None:  # first: the list and header update (and focus may move)
+            if mine:
+                self.thread = row
+            self.replied.emit(row)
+        if not mine:
+            return
+        self._reply_item = None
+        if intent == "edit":
+            current = self.editor.toPlainText()
+            self.editor.setPlainText(f"{current.rstrip()}\n\n{item.text}" if current.strip()
+                                     else item.text)  # saved as the thread's draft again
+            self.private_box.setChecked(outbox_rules.is_private(item))
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._refresh_suggestion()
+        self._show_note("Back in the editor: change it and send again." if intent == "edit"
+                        else "Cancelled: that reply will not be sent.")
+
+    def _on_deleted(self, item: OutboxItem, row: ThreadRow | None) -> None:
+        if self.thread is not None and item.thread_id == self.thread.id:
+            network = theme.NETWORK_NAMES[self.thread.network]
+            if row is not None:
+                self.thread = row
+            self.posts = [replace(p, post=replace(p.post, deleted=True))
+                          if p.post.remote_id == item.remote_id else p for p in self.posts]
+            self._refresh_suggestion()
+            self._show_note(f"Deleted from {network}.")
+        if row is not None:
+            self.replied.emit(row)
 
     def refresh_outbox(self) -> None:
         """Re-read the reply state now (main.py may call this when the sender reports)."""

@@ -8,12 +8,15 @@ never wonders whether a customer got an answer.
 from __future__ import annotations
 
 import html
+import json
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from app.core import outbox as outbox_rules
 from app.core.models import Network, OutboxItem, OutboxState
 from app.ui import theme
 
@@ -24,6 +27,7 @@ KIND_TITLES: dict[str, str] = {
     "hello": "Hellos",
 }
 NOTE_MS = 7000
+COUNTDOWN_MS = 1000
 AGE_TICK_MS = 20_000
 
 STYLE = """
@@ -73,28 +77,58 @@ STATE_WORDS: dict[OutboxState, str] = {
 }
 
 
+def seconds_left(item: OutboxItem, now: datetime) -> int:
+    """Whole seconds of the undo window still to run (0: none, or over)."""
+    until = outbox_rules.held_until(item)
+    if item.state is not OutboxState.QUEUED or until is None or now >= until:
+        return 0
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
 def describe(item: OutboxItem, network: Network, now: datetime | None = None) -> str:
     """The state of a reply as rich text (every variable part escaped)."""
     state = item.state
+    now = now or datetime.now(UTC)
+    private = "Private reply · " if outbox_rules.is_private(item) else ""
+    left = seconds_left(item, now)
+    if left:
+        return f"{private}Sending in {left} s. Undo to change or keep it."
     if state is OutboxState.QUEUED and item.attempts and item.last_error:
-        return "Waiting to send: " + html.escape(item.last_error)
+        return private + "Waiting to send: " + html.escape(item.last_error)
+    if state is OutboxState.SENT and reply_deleted(item):
+        return f"Deleted from {theme.NETWORK_NAMES[network]} by you"
     if state is OutboxState.SENT:
         when = theme.format_age(item.sent_at, now) if item.sent_at else ""
-        text = "Sent" + (f" · {when} ago" if when and when != "now" else " just now")
+        text = private + "Sent" + (f" · {when} ago" if when and when != "now" else " just now")
         if item.url:
             href = html.escape(item.url, quote=True)
             text += (f' · <a href="{href}">Open on {theme.NETWORK_NAMES[network]}</a>')
         return text
     if state is OutboxState.FAILED:
         reason = item.last_error or "the server refused it"
-        return "Not sent: " + html.escape(reason)
-    return html.escape(STATE_WORDS[state])
+        return private + "Not sent: " + html.escape(reason)
+    return private + html.escape(STATE_WORDS[state])
+
+
+def reply_deleted(item: OutboxItem) -> bool:
+    """The owner deleted this sent reply from the server (storage notes when)."""
+    try:
+        extra = json.loads(item.payload or "{}")
+    except ValueError:
+        return False
+    return isinstance(extra, dict) and bool(extra.get("deleted_at"))
 
 
 class OutboxStrip(QFrame):
-    """A coloured dot (with a word, never colour alone), the state, and Retry when failed."""
+    """A coloured dot (with a word, never colour alone), the state, and what the owner
+    can still do: Undo while the undo window runs, Edit and Cancel until the reply
+    leaves, Retry when it failed, Delete once it is on the server."""
 
     retry_clicked = Signal(int)
+    undo_clicked = Signal(object)  # the OutboxItem, for each of these
+    edit_clicked = Signal(object)
+    cancel_clicked = Signal(object)
+    delete_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,12 +146,25 @@ class OutboxStrip(QFrame):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.text.setWordWrap(True)
         row.addWidget(self.text, 1)
-        self.retry = QPushButton("Retry", self)
+        self.retry = QToolButton(self)
+        self.retry.setText("Retry")
         self.retry.setToolTip("Put this reply back in the queue")
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self._item_id))
         row.addWidget(self.retry)
+        self.undo = self._button("Undo", "Take the reply back into the editor before it leaves",
+                                 self.undo_clicked)
+        self.edit = self._button("Edit", "Take the reply back into the editor to change it",
+                                 self.edit_clicked)
+        self.cancel = self._button("Cancel", "Do not send this reply", self.cancel_clicked)
+        self.delete = self._button("Delete…", "Delete this reply from the network",
+                                   self.delete_clicked)
+        for button in (self.undo, self.edit, self.cancel, self.delete):
+            row.addWidget(button)
+        self._countdown = QTimer(self, interval=COUNTDOWN_MS)  # "Sending in 9 s" counts down
+        self._countdown.timeout.connect(self.tick)
         self._item_id = 0
         self.item: OutboxItem | None = None
+        self.can_delete = False  # main.py handed in the network clients (not in the demo)
         self._network = Network.MASTODON
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_MS)
         self._note_timer.timeout.connect(self._restore)
@@ -132,6 +179,14 @@ class OutboxStrip(QFrame):
         if self.item is not None and not self._note_timer.isActive():
             self._restore()
 
+    def _button(self, text: str, tip: str, signal: Signal) -> QToolButton:
+        button = QToolButton(self)  # compact: the state's words keep the room
+        button.setText(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda: self.item is not None and signal.emit(self.item))
+        button.hide()
+        return button
+
     @property
     def state_text(self) -> str:
         return self.text.text()
@@ -144,20 +199,37 @@ class OutboxStrip(QFrame):
     def show_note(self, message: str) -> None:
         """A passing remark (draft not saved, template replaced…); the state comes back."""
         self._paint("note", html.escape(message))
-        self.retry.hide()
+        self._show_buttons(None)
         self._note_timer.start()
 
     def _restore(self) -> None:
         item = self.item
         if item is None:
             self._paint("", "")
-            self.retry.hide()
+            self._show_buttons(None)
             return
         self._item_id = item.id
-        self._paint(item.state.value, describe(item, self._network, self.clock()))
-        self.retry.setVisible(item.state is OutboxState.FAILED)
+        now = self.clock()
+        self._paint(item.state.value, describe(item, self._network, now))
+        self._show_buttons(item, now)
+
+    def _show_buttons(self, item: OutboxItem | None, now: datetime | None = None) -> None:
+        held = item is not None and now is not None and seconds_left(item, now) > 0
+        waiting = item is not None and item.state in (OutboxState.QUEUED, OutboxState.FAILED)
+        self.retry.setVisible(item is not None and item.state is OutboxState.FAILED)
+        self.undo.setVisible(held)
+        self.edit.setVisible(waiting and not held)
+        self.cancel.setVisible(waiting and not held)
+        self.delete.setVisible(item is not None and item.state is OutboxState.SENT
+                               and bool(item.remote_id) and not reply_deleted(item)
+                               and self.can_delete)
+        if held:
+            self._countdown.start()
+        else:
+            self._countdown.stop()
 
     def _paint(self, state: str, rich: str) -> None:
+        self.setVisible(bool(rich))  # a row of its own: no empty gap when nothing to say
         self.dot.setVisible(bool(state))
         self.dot.setProperty("state", state)
         self.dot.setAccessibleName(state)

@@ -260,7 +260,8 @@ class ConversationView(QTextBrowser):
             cursor.insertBlock(body)
             gone = QTextCharFormat(muted)
             gone.setFontItalic(True)
-            cursor.insertText("This post was deleted.", gone)
+            cursor.insertText("Your reply was deleted from the server." if sp.is_own
+                              else "This post was deleted.", gone)
         else:
             for line in (p.text or "").split("\n"):
                 cursor.insertBlock(body)
@@ -289,7 +290,11 @@ class ConversationView(QTextBrowser):
         cursor.insertFrame(frame)
         f = self._formats
         cursor.insertText("Your reply", f.name)
-        cursor.insertText(f"  ·  {PENDING_WORDS.get(item.state, '')}", f.muted)
+        words = PENDING_WORDS.get(item.state, "")
+        if item.last_error and item.state in (OutboxState.FAILED, OutboxState.QUEUED):
+            words = ("Not sent: " if item.state is OutboxState.FAILED
+                     else "Waiting to send: ") + item.last_error
+        cursor.insertText(f"  ·  {words}", f.muted)
         body = QTextBlockFormat()
         body.setTopMargin(6)
         for line in item.text.split("\n"):
@@ -299,7 +304,7 @@ class ConversationView(QTextBrowser):
 
 
 PENDING_WORDS = {
-    OutboxState.QUEUED: "Queued: goes out as soon as Shopkeep is online",
+    OutboxState.QUEUED: "Queued: goes out as soon as Shopkeep is online (Undo or Edit below)",
     OutboxState.SENDING: "Sending…",
     OutboxState.SENT: "Sent",
     OutboxState.FAILED: "Not sent (see below)",

@@ -10,16 +10,18 @@ re-read the outbox item while it is on its way so the composer can say
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core import outbox as outbox_rules
-from app.core.models import Account, OutboxItem, OutboxState, StoredPost, ThreadRow
+from app.core.models import Account, Network, OutboxItem, OutboxState, StoredPost, ThreadRow
 from app.core.templates import ScriptedVerdict
 from app.ui import compose_logic as logic
 from app.ui.answer_services import AnswerServices
 
 POLL_MS = 1500
+HOLD_SLACK_MS = 250  # the sender is started this long after the undo window ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,16 +33,23 @@ class Outgoing:
     account: Account | None
     text: str
     template_id: int | None = None
+    private: bool = False  # Mastodon: a direct reply to the customer alone
 
 
 class ReplySender(QObject):
     """Signals: `scripted(message, outgoing)`, `queued(item, thread_row_or_None)`,
-    `failed(message)`, `state(item_or_None)` for the thread being watched."""
+    `failed(message)`, `state(item_or_None)` for the thread being watched,
+    `taken_back(item, thread_row_or_None)` once a queued reply left the outbox
+    unsent (undo, edit or cancel), `too_late(message)` when it had already gone,
+    `deleted(item, thread_row_or_None)` once a sent reply was deleted from the server."""
 
     scripted = Signal(str, object)
     queued = Signal(object, object)
     failed = Signal(str)
     state = Signal(object)
+    taken_back = Signal(object, object)
+    too_late = Signal(str)
+    deleted = Signal(object, object)
 
     def __init__(self, services: AnswerServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,13 +91,17 @@ class ReplySender(QObject):
 
     def _enqueue(self, out: Outgoing) -> None:
         store = self.services.store
+        undo = max(0, self.services.undo_seconds)
+        private = out.private and out.thread.network is Network.MASTODON
 
         def write() -> tuple[OutboxItem, ThreadRow | None]:
             if out.account is not None:
                 outbox_rules.check_length(out.account, out.text)  # raises TooLong, in words
             key = outbox_rules.new_idempotency_key(out.thread.network)
+            # the sender checks the hold against the real clock, so it is set from it too
+            extra = outbox_rules.send_options(datetime.now(UTC), undo, private=private)
             item = store.enqueue_reply(out.thread.id, out.target.post.remote_id, out.text, key,
-                                       template_id=out.template_id)
+                                       template_id=out.template_id, payload=extra)
             # Still Needs reply (marked "reply waiting"): it counts as answered once the
             # reply is on the server (the outbox marks it Replied then).
             return item, store.thread(out.thread.id)
@@ -100,9 +113,65 @@ class ReplySender(QObject):
             if item.thread_id == self._watched:
                 self.state.emit(item)
                 self._poll.start()
-            self._kick()
+            if undo:  # no sender takes it before the window ends: start one right then
+                QTimer.singleShot(undo * 1000 + HOLD_SLACK_MS, self, self._kick)
+            else:
+                self._kick()
 
         self.services.runner.run(write, done, self._on_error, write=True, name="queue reply")
+
+    def take_back(self, item: OutboxItem) -> None:
+        """Undo send / Edit / Cancel: take the reply out of the outbox if it has not left.
+
+        The store deletes it only while it is queued or failed, in one transaction,
+        so a sender that took it a moment earlier wins and the owner is told."""
+        store = self.services.store
+
+        def write() -> tuple[bool, ThreadRow | None]:
+            return store.cancel_outbox_item(item.id), store.thread(item.thread_id)
+
+        def done(result: tuple[bool, ThreadRow | None]) -> None:
+            gone, row = result
+            if gone:
+                self.taken_back.emit(item, row)
+            else:
+                self.too_late.emit("Too late: the reply had already left.")
+            if item.thread_id == self._watched:
+                self.refresh()
+
+        self.services.runner.run(write, done, self._on_error, write=True,
+                                 name="take a reply back")
+
+    def delete_sent(self, item: OutboxItem, account: Account) -> None:
+        """Delete a sent reply from the server, then record it (two steps: the network
+        call never holds up the write lane)."""
+        client_for, store = self.services.client_for, self.services.store
+        if client_for is None or not item.remote_id:
+            self.failed.emit("This reply cannot be deleted from here.")
+            return
+        remote_id = item.remote_id
+
+        def ask_server() -> None:
+            client_for(account).delete_post(remote_id)
+
+        def record() -> tuple[OutboxItem, ThreadRow | None]:
+            return store.mark_reply_deleted(item.id), store.thread(item.thread_id)
+
+        def recorded(result: tuple[OutboxItem, ThreadRow | None]) -> None:
+            self.deleted.emit(*result)
+            if item.thread_id == self._watched:
+                self.refresh()
+
+        def on_server(_none: None) -> None:
+            self.services.runner.run(record, recorded, self._on_delete_error, write=True,
+                                     name="record a deleted reply")
+
+        self.services.runner.run(ask_server, on_server, self._on_delete_error,
+                                 name="delete a reply from the server")
+
+    def _on_delete_error(self, exc: BaseException) -> None:
+        words = getattr(exc, "user_message", "") or "the server did not answer"
+        self.failed.emit(f"The reply was not deleted: {words}")
 
     def retry(self, item_id: int) -> None:
         store = self.services.store

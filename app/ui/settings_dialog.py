@@ -1,6 +1,6 @@
-"""Settings: how often to sync, desktop notifications, how far back the first sync reaches,
-light or dark, and the shop's opening hours (Reports count waiting time only while the
-shop is open).
+"""Settings: how often to sync, desktop notifications, the undo-send window, how far back
+the first sync reaches, light or dark, and the shop's opening hours (Reports count waiting
+time only while the shop is open).
 
 The dialog edits a frozen `SyncSettings` and hands the new one back through
 `settings_changed`; main.py saves it to settings.json and applies it to the
@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.business_hours import WEEKDAYS, OpeningHours, OpeningHoursError
+from app.core.outbox import DEFAULT_UNDO_SECONDS
+
+MAX_UNDO_SECONDS = 120  # settings.json keeps the same bounds
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_OPEN, DEFAULT_CLOSE = time(9), time(17, 30)
@@ -46,6 +49,7 @@ class SyncSettings:
     first_sync_max: int = 2000  # mentions the first sync of an account reaches back
     opening_hours: OpeningHours = field(default_factory=OpeningHours)
     colour_scheme: str = "system"  # "system", "light" or "dark"
+    undo_send_seconds: int = DEFAULT_UNDO_SECONDS  # after Send, a reply waits this long
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SyncSettings:
@@ -68,13 +72,16 @@ class SyncSettings:
             opening_hours=hours,
             colour_scheme=str(data.get("colour_scheme", "system"))
             if data.get("colour_scheme") in SCHEME_WORDS else "system",
+            undo_send_seconds=number("undo_send_seconds", default.undo_send_seconds, 0,
+                                     MAX_UNDO_SECONDS),
         )
 
     def to_mapping(self) -> dict[str, Any]:
         return {"sync_interval_minutes": self.interval_minutes,
                 "notifications": self.notifications, "first_sync_max": self.first_sync_max,
                 "opening_hours": self.opening_hours.to_settings(),
-                "colour_scheme": self.colour_scheme}
+                "colour_scheme": self.colour_scheme,
+                "undo_send_seconds": self.undo_send_seconds}
 
 
 class SettingsDialog(QDialog):
@@ -109,6 +116,15 @@ class SettingsDialog(QDialog):
         self.scheme.setAccessibleName("Appearance")
         self.scheme.setToolTip("Light or dark; \"Same as the system\" follows your desktop")
         form.addRow("Appearance", self.scheme)
+        self.undo_send = QSpinBox(self)
+        self.undo_send.setRange(0, MAX_UNDO_SECONDS)
+        self.undo_send.setSuffix(" s")
+        self.undo_send.setSpecialValueText("Send at once (no undo)")
+        self.undo_send.setValue(settings.undo_send_seconds)
+        self.undo_send.setAccessibleName("Undo send window (seconds)")
+        self.undo_send.setToolTip("After Send, a reply waits this long, with an Undo button, "
+                                  "before it goes out")
+        form.addRow("Undo send for", self.undo_send)
         self.first_sync = QSpinBox(self)
         self.first_sync.setRange(20, 50_000)
         self.first_sync.setSingleStep(100)
@@ -173,7 +189,8 @@ class SettingsDialog(QDialog):
     def value(self) -> SyncSettings:
         return SyncSettings(self.interval.value(), self.notifications.isChecked(),
                             self.first_sync.value(), self.hours(),
-                            str(self.scheme.currentData()))
+                            colour_scheme=str(self.scheme.currentData()),
+                            undo_send_seconds=self.undo_send.value())
 
     def accept(self) -> None:
         self.settings_changed.emit(self.value())

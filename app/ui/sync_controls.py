@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.core.models import Account, IngestResult, StoredPost, ThreadRow
+from app.core.models import Account, IngestResult, OutboxItem, StoredPost, ThreadRow
 from app.core.sync import SyncReport, reach_words
 from app.ui.sync_scheduler import AccountProgress, SyncScheduler
 from app.ui.tray_notifier import TrayNotifier
@@ -93,13 +93,15 @@ class SyncControls:
             return
         thread_id, store = pane.thread.id, self.window.store
 
-        def read() -> tuple[ThreadRow | None, list[StoredPost]]:
-            return store.thread(thread_id), store.thread_posts(thread_id)
+        def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
+            # the shop's replies not on the server yet stay in view, with their state
+            return (store.thread(thread_id), store.thread_posts(thread_id),
+                    store.outbox_items(thread_id=thread_id))
 
-        def show(found: tuple[ThreadRow | None, list[StoredPost]]) -> None:
-            row, posts = found
+        def show(found: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
+            row, posts, pending = found
             if row is not None and pane.thread is not None and pane.thread.id == row.id:
-                pane.show_thread(row, posts)
+                pane.show_thread(row, posts, pending)
 
         self.window.runner.run(read, show, name="reload the open conversation")
 

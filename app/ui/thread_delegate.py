@@ -55,6 +55,8 @@ PAD_Y = 9
 STRIPE = 4
 LEFT_COL = 30  # unread dot and network mark
 LINE_GAP = 3
+MIN_ELIDED = 40  # narrower than this, a cut word says nothing: left out
+REASON_CHARS = 60  # a longer reason is cut on the row; the conversation shows it whole
 
 
 class _Fonts:
@@ -107,7 +109,12 @@ class _Layout:
         extras = [snoozed_words(row.snoozed_until, now) if row.status is ThreadStatus.SNOOZED
                   else theme.STATUS_WORDS[row.status]]
         if row.reply_state:
-            extras.append(theme.REPLY_STATE_WORDS.get(row.reply_state, row.reply_state))
+            words = theme.REPLY_STATE_WORDS.get(row.reply_state, row.reply_state)
+            if row.reply_reason:  # the Outbox says why, not only that
+                reason = row.reply_reason
+                words += ": " + (reason if len(reason) <= REASON_CHARS
+                                 else reason[:REASON_CHARS - 1] + "…")
+            extras.append(words)
         if row.post_count > 1:
             extras.append(f"{row.post_count} posts")
         self.extras = [(w, f.small_fm.horizontalAdvance(w)) for w in extras]
@@ -269,8 +276,11 @@ class ThreadDelegate(QStyledItemDelegate):
         small_h = small_fm.height() + 4
         for i, (word, w) in enumerate(lay.extras):
             painter.setPen(status_colour if i == 0 else muted)
-            if x + w > right:
-                break
+            if x + w > right:  # a long one (a failed reply's reason) is cut, not dropped
+                word = small_fm.elidedText(word, Qt.TextElideMode.ElideRight, right - x - 10)
+                w = small_fm.horizontalAdvance(word)
+                if not word or w < MIN_ELIDED:
+                    break
             painter.drawText(QRect(x + 8, y, w + 2, small_h), vcenter, word)
             x += w + 8
             if i < len(lay.extras) - 1:

@@ -101,7 +101,7 @@ def slim(row: ThreadRow) -> ThreadRow:
         snippet=row.snippet, last_activity=row.last_activity, status=row.status,
         worst_label=row.worst_label, worst_compound=row.worst_compound, unread=row.unread,
         post_count=row.post_count, is_demo=row.is_demo, snoozed_until=row.snoozed_until,
-        reply_state=row.reply_state, draft=row.draft)
+        reply_state=row.reply_state, draft=row.draft, reply_reason=row.reply_reason)
 
 
 def accessible_text(row: ThreadRow) -> str:
@@ -116,6 +116,7 @@ def accessible_text(row: ThreadRow) -> str:
         snoozed_words(row.snoozed_until) if row.status == ThreadStatus.SNOOZED
         else STATUS_WORDS[row.status],
         REPLY_STATE_WORDS.get(row.reply_state, ""),
+        row.reply_reason,
         f"{row.post_count} posts" if row.post_count != 1 else "1 post",
         row.snippet,
     ]
