@@ -252,7 +252,7 @@ def finish_and_compare(scenario: Scenario, db_path: Path, point: str) -> None:
 
 
 def test_the_bluesky_scenario_has_points_everywhere(scenario: Scenario) -> None:
-    assert scenario.requests >= 4  # notifications, threads, the deep thread's lower part
+    assert scenario.requests >= 5  # notifications, three threads, the deep one's lower part
     assert any(w.startswith("after store_fetched") for w in scenario.writes)
     if not scenario.refresh_limit:
         assert "before store_mentions 1" in scenario.writes
