@@ -70,6 +70,9 @@ class Scenario:
     requests: int  # network calls of an uninterrupted sync
     writes: list[str]  # its storage points, in order
     refresh_limit: int  # 0: the first sync, refresh off; else a later sync that refreshes
+    made: dict[str, Any]  # what the customers (and the shop) posted, by name
+    report: Any  # the uninterrupted sync's report
+    stored: dict[str, tuple[str, bool]]  # after it: remote id -> (text, deleted)
 
 
 def customers_write(devnet: Devnet, shop: DevnetAccount) -> dict[str, dict[str, Any]]:
@@ -189,22 +192,9 @@ def scenario(request: pytest.FixtureRequest, devnet: Devnet,
     reference = snapshot(first)
     assert reference["jobs"] == [] and reference["integrity"] == "ok"
     assert len(reference["threads"]) == 3
-    stored = post_rows(first)
-    # the deep conversation is there to its last post, the shop's own posts with it
-    assert stored[made["bottom"]["uri"]] == (f"flour level {DEEP}", False)
-    assert stored[made["news"]["uri"]][0] == "New: rye bread on Fridays"
-    assert made["answer"]["uri"] in stored
-    if refresh_limit:
-        assert report.refreshed_threads == 3, report
-        assert stored[made["deeper"]["uri"]] == (f"flour level {DEEP + 1}", False)
-        assert stored[made["thanks"]["uri"]][1] is True  # deleted after it was synced
-        # blocked after being synced: the post stays as the customer wrote it
-        assert stored[made["rye"]["uri"]][0] == "my rye was burnt, very disappointed"
-    else:
-        assert len(stored) == DEEP + 6, sorted(text for text, _ in stored.values())
     try:
         yield Scenario(shop, proxy, blank, account.id, reference, requests, writes,
-                       refresh_limit)
+                       refresh_limit, made, report, post_rows(first))
     finally:
         proxy.stop()
 
@@ -249,6 +239,28 @@ def finish_and_compare(scenario: Scenario, db_path: Path, point: str) -> None:
                         refresh_limit=scenario.refresh_limit)
     assert report.ok, f"{point}: the clean sync failed: {report.error_message}"
     assert snapshot(db_path) == scenario.reference, f"stopped at {point}: the result differs"
+
+
+def test_a_conversation_13_posts_deep_is_stored_to_its_last_post(scenario: Scenario) -> None:
+    made, stored = scenario.made, scenario.stored
+    assert stored[made["bottom"]["uri"]] == (f"flour level {DEEP}", False)
+    assert stored[made["news"]["uri"]][0] == "New: rye bread on Fridays"  # the shop's own
+    assert made["answer"]["uri"] in stored
+    if not scenario.refresh_limit:
+        assert len(stored) == DEEP + 6, sorted(text for text, _ in stored.values())
+
+
+@pytest.mark.parametrize("scenario", ["refresh sync"], indirect=True)
+def test_the_refresh_sees_a_deeper_reply_a_deletion_and_keeps_a_blocked_customers_post(
+        scenario: Scenario) -> None:
+    made, stored = scenario.made, scenario.stored
+    assert scenario.report.refreshed_threads == 3, scenario.report
+    # a reply below the 13th level, notified to no one, found in the old thread
+    assert stored[made["deeper"]["uri"]] == (f"flour level {DEEP + 1}", False)
+    # Ann's reply, synced earlier and deleted since, is marked deleted
+    assert stored[made["thanks"]["uri"]][1] is True
+    # Cat blocked the shop after being synced: her post stays as she wrote it
+    assert stored[made["rye"]["uri"]][0] == "my rye was burnt, very disappointed"
 
 
 def test_the_bluesky_scenario_has_points_everywhere(scenario: Scenario) -> None:
