@@ -102,7 +102,7 @@ def run_fault_sync(db: str, server: str, token: str, account_id: str, target: st
 
 
 def run_bluesky_fault_sync(db: str, pds_url: str, did: str, handle: str, account_id: str,
-                           target: str, refresh_limit: str = "0") -> None:
+                           target: str, refresh_limit: str = "0", prefetch: str = "0") -> None:
     """One Bluesky sync through the named storage points; kill -9 itself at `target`.
 
     The tokens come on stdin (never on the command line, where `ps` shows them);
@@ -120,7 +120,7 @@ def run_bluesky_fault_sync(db: str, pds_url: str, did: str, handle: str, account
     tokens = json.loads(sys.stdin.readline())
     client = BlueskyClient(pds_url, did, tokens["access"], tokens["refresh"],
                            lambda a, r: None, handle=handle, timeout=(5.0, 30.0),
-                           prefetch_threads=False)
+                           prefetch_threads=prefetch == "1")
     service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
                           quick_score, refresh_limit=int(refresh_limit))
     report = service.sync_account(account)

@@ -17,7 +17,8 @@ notification: a 13th reply at the bottom of the deep thread, a reply deleted, an
 a customer who blocks the shop after being synced (their post stays as written).
 
 The child fetches threads one at a time (prefetch off) so the request numbers
-are the same on every run.
+are the same on every run; one more test kills it with conversations fetched
+ahead on worker threads, as the app runs.
 """
 
 from __future__ import annotations
@@ -206,7 +207,8 @@ def fresh_copy(scenario: Scenario, tmp_path: Path, name: str) -> Path:
 
 
 def run_child(scenario: Scenario, db_path: Path, target: str = "",
-              kill_at_request: int | None = None) -> subprocess.CompletedProcess[str]:
+              kill_at_request: int | None = None, prefetch: bool = False
+              ) -> subprocess.CompletedProcess[str]:
     """The sync in a child process; killed at a storage point or at the n-th request."""
     proxy, person = scenario.proxy, scenario.shop.person
     proxy.count = 0
@@ -214,7 +216,7 @@ def run_child(scenario: Scenario, db_path: Path, target: str = "",
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.crash_worker", "bluesky-fault-sync", str(db_path),
          proxy.url, person.did, person.handle, str(scenario.account_id), target,
-         str(scenario.refresh_limit)],
+         str(scenario.refresh_limit), "1" if prefetch else "0"],
         cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
 
@@ -282,6 +284,19 @@ def test_kill_9_during_a_bluesky_sync_then_a_clean_sync_equals_an_uninterrupted_
         else:
             done = run_child(scenario, db_path, target=point)
         assert done.returncode == -signal.SIGKILL, f"{point}: not killed: {done.stderr[-500:]}"
+        finish_and_compare(scenario, db_path, point)
+
+
+def test_kill_9_while_threads_are_fetched_ahead_then_a_clean_sync_equals_an_uninterrupted_one(
+        scenario: Scenario, tmp_path: Path) -> None:
+    """As the app runs it: conversations fetched ahead on worker threads, so several
+    requests are in flight when the n-th one kills the process."""
+    for number in range(1, scenario.requests + 1):
+        point = f"request {number} (prefetch)"
+        db_path = fresh_copy(scenario, tmp_path, point)
+        done = run_child(scenario, db_path, kill_at_request=number, prefetch=True)
+        if done.returncode != -signal.SIGKILL:  # ahead-fetching may need fewer requests
+            assert done.returncode == 0 and scenario.proxy.count < number, done.stderr[-500:]
         finish_and_compare(scenario, db_path, point)
 
 
