@@ -101,6 +101,32 @@ def run_fault_sync(db: str, server: str, token: str, account_id: str, target: st
     say(f"done {report.new_posts} {type(report.error).__name__}")
 
 
+def run_bluesky_fault_sync(db: str, pds_url: str, did: str, handle: str, account_id: str,
+                           target: str, refresh_limit: str = "0", prefetch: str = "0") -> None:
+    """One Bluesky sync through the named storage points; kill -9 itself at `target`.
+
+    The tokens come on stdin (never on the command line, where `ps` shows them);
+    that line is also the test's "go", sent once its kill switch is armed.
+    """
+    import json
+
+    from app.net.bluesky import BlueskyClient
+    from tests.fault_points import PointStore, kill_at
+
+    store = SqliteInboxStore.open(Path(db))
+    account = store.account(int(account_id))
+    assert account is not None
+    say("ready")
+    tokens = json.loads(sys.stdin.readline())
+    client = BlueskyClient(pds_url, did, tokens["access"], tokens["refresh"],
+                           lambda a, r: None, handle=handle, timeout=(5.0, 30.0),
+                           prefetch_threads=prefetch == "1")
+    service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
+                          quick_score, refresh_limit=int(refresh_limit))
+    report = service.sync_account(account)
+    say(f"done {report.new_posts} {type(report.error).__name__}")
+
+
 def run_drafts(db: str, thread_id: str) -> None:
     """Save ever newer 100 kB drafts of one thread, as fast as the disk allows."""
     store = SqliteInboxStore.open(Path(db))
@@ -182,7 +208,8 @@ def run_bulk(db: str, account_id: str) -> None:
 
 
 COMMANDS = {"sync": run_sync, "fault-sync": run_fault_sync, "drafts": run_drafts,
-            "outbox": run_outbox, "bulk": run_bulk, "bluesky-outbox": run_bluesky_outbox}
+            "outbox": run_outbox, "bulk": run_bulk, "bluesky-outbox": run_bluesky_outbox,
+            "bluesky-fault-sync": run_bluesky_fault_sync}
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](*sys.argv[2:])

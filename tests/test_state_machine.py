@@ -4,7 +4,11 @@ test server that ignores Idempotency-Key (so only Shopkeep's own care stops a do
 
 The owner opens conversations, types, sends, backs up and restores; the network
 brings new mentions, edits, replies whose parent is late (the parent's arrival
-merges two conversations) and loses the answer to a reply it stored. The owner's
+merges two conversations) and loses the answer to a reply it stored. Beside the
+window, real processes work on the same file: a child that sends the queue or
+syncs is killed with `kill -9` at a request or a storage write, and a real
+`shopkeep sync` (cron) runs while the owner types: held at its first request
+until the owner has typed, so the two overlap on every run, whatever the load. The owner's
 editor follows the composer's rules: it tells the store which draft version it
 showed, follows its conversation into a merge, and shows whatever the store kept.
 
@@ -20,13 +24,21 @@ is gone with the damaged file; what the backup held comes back and goes out once
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import threading
+import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -39,15 +51,20 @@ from hypothesis.stateful import (
     rule,
 )
 
+from app.core.connections import key_for
 from app.core.models import OutboxState, Sentiment, SentimentLabel, StoredPost
 from app.core.outbox import OutboxSender
 from app.core.ports import ThreadQuery
 from app.storage.database import restore_last_backup
 from app.storage.inbox_store import SqliteInboxStore
+from tests.fixtures.keychain import TrackingCredentialStore, require_secret_service
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import client_for, mastodon_account
 
 pytestmark = pytest.mark.timeout(400)  # a failure's shrinking needs longer than a pass
+ROOT = Path(__file__).resolve().parent.parent
+KEYCHAIN = f"Shopkeep-test-{uuid.uuid4().hex[:12]}"  # this run's own keychain entries
+CHILD_SECONDS = 120  # a child that takes longer than this is stuck, not slow
 
 WORDS = st.sampled_from(["sorry", "parcel", "tomorrow", "refund", "thanks", "bread"])
 TAG = re.compile(r"\bzq\d+\b")
@@ -78,6 +95,9 @@ class InboxMachine(RuleBasedStateMachine):
         self.server.honour_idempotency = False
         self.store = SqliteInboxStore.open(self.db_path)
         self.account = mastodon_account(self.store, self.server)
+        require_secret_service()  # `shopkeep sync` reads the token from the real keychain
+        self.keychain = TrackingCredentialStore(KEYCHAIN)
+        self.keychain.save(key_for(self.account), {"access_token": self.server.token})
         self.client = client_for(self.server)
         self.ann = self.server.add_account("ann", "town.example", display_name="Ann")
         self.sender = OutboxSender(self.store, quick_score)
@@ -91,6 +111,8 @@ class InboxMachine(RuleBasedStateMachine):
         self.at_backup: Expected | None = None
 
     def teardown(self) -> None:
+        for key in self.keychain.saved_keys:
+            self.keychain.delete(key)
         self.client.close()
         self.store.close()
         self.server.stop()
@@ -105,7 +127,12 @@ class InboxMachine(RuleBasedStateMachine):
     def _sync(self, status_ids: list[str]) -> None:
         posts = [self.client.status(i) for i in status_ids]
         result = self.store.ingest(self.account.id, posts, quick_score)
-        if self.open is not None and self.open in result.removed_thread_ids:
+        self._after_merges(result.removed_thread_ids)
+
+    def _after_merges(self, removed: Sequence[int] | None = None) -> None:
+        """Follow merges made here or by another process (`removed` unknown then)."""
+        if self.open is not None and (self.store.surviving_thread(self.open) != self.open
+                                      if removed is None else self.open in removed):
             self._follow_merge()
         # Words typed in a merged-away thread are now owed by the one that stayed
         # (SQLite may give the old id to the next new conversation).
@@ -181,6 +208,117 @@ class InboxMachine(RuleBasedStateMachine):
         self.server.drop_after_store = 0
         if lose_the_answer or report.error is not None:
             return
+        items = self.store.outbox_items(account_id=self.account.id)
+        assert all(i.state is OutboxState.SENT for i in items), items
+        on_server = self._tags_on_server()
+        for tag in self.expected.queued:
+            assert on_server[tag] == 1, (tag, on_server)
+
+    # ------------------------------------------------------------ beside the window
+
+    def _merges(self) -> set[tuple[int, int, str]]:
+        return set(self.store.db.execute_sql(
+            "SELECT source_id, target_id, merged_at FROM thread_merge").fetchall())
+
+    def _child(self, *args: str) -> subprocess.Popen[str]:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        return subprocess.Popen([sys.executable, "-m", "tests.crash_worker", *args], cwd=ROOT,
+                                env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    def _kill_at_request(self, at: int, start: Any) -> subprocess.CompletedProcess[str]:
+        """Start a child; the server kills it -9 as its `at`-th request arrives (the
+        server still answers that request: a reply it stores is on the server)."""
+        children: list[subprocess.Popen[str]] = []
+
+        def hook(number: int) -> None:
+            if number == at:
+                os.kill(children[0].pid, signal.SIGKILL)
+
+        with self.server.lock:
+            self.server.api_count = 0
+            self.server.on_api_request = hook
+        try:
+            children.append(start())
+            out, err = children[0].communicate(input="go\n", timeout=CHILD_SECONDS)
+        finally:
+            self.server.on_api_request = None
+        return subprocess.CompletedProcess(children[0].args, children[0].returncode, out, err)
+
+    @precondition(lambda self: self.store.outbox_items(
+        [OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED]))
+    @rule(at=st.integers(min_value=1, max_value=3))
+    def kill_9_while_sending(self, at: int) -> None:
+        """A send pass in another process dies at a request: before, during or after
+        the server stored a reply."""
+        before = self._merges()
+        done = self._kill_at_request(at, lambda: self._child(
+            "outbox", str(self.db_path), self.server.url, self.server.token,
+            str(self.account.id)))
+        self._after_the_child(done, at)
+        self._after_merges(sorted({row[0] for row in self._merges() - before}))
+
+    @rule(at=st.integers(min_value=1, max_value=4),
+          point=st.sampled_from(["", "before store_mentions 1", "after store_mentions 1",
+                                 "before store_fetched 1", "after store_fetched 1",
+                                 "before update_account 1"]))
+    def kill_9_while_syncing(self, at: int, point: str) -> None:
+        """A sync in another process dies at its `at`-th request or at a storage write."""
+        before = self._merges()
+        done = self._kill_at_request(0 if point else at, lambda: self._child(
+            "fault-sync", str(self.db_path), self.server.url, self.server.token,
+            str(self.account.id), point, "20"))
+        if point:
+            assert done.returncode == -signal.SIGKILL or f"point {point}" not in done.stdout
+        else:
+            self._after_the_child(done, at)
+        self._after_merges(sorted({row[0] for row in self._merges() - before}))
+
+    def _after_the_child(self, done: subprocess.CompletedProcess[str], at: int) -> None:
+        """Killed as asked, or it finished before making `at` requests."""
+        if done.returncode == -signal.SIGKILL:
+            return
+        assert done.returncode == 0 and self.server.api_count < at, done.stderr[-800:]
+
+    @precondition(lambda self: self.open is not None and len(self.editor) < 300)
+    @rule(words=st.lists(WORDS, min_size=1, max_size=3))
+    def cron_syncs_while_the_owner_types(self, words: list[str]) -> None:
+        """A real `shopkeep sync` beside the window: it fetches, stores and sends the
+        queue while the owner goes on typing (each word saved at once)."""
+        before = self._merges()
+        arrived, typed = threading.Event(), threading.Event()
+
+        def hold_first(number: int) -> None:  # the server's thread, not ours
+            if number == 1:
+                arrived.set()
+                typed.wait(CHILD_SECONDS)
+
+        env = {**os.environ, "SHOPKEEP_KEYCHAIN_SERVICE": KEYCHAIN}
+        env.pop("SHOPKEEP_DATA_DIR", None)
+        with self.server.lock:
+            self.server.api_count = 0
+            self.server.on_api_request = hold_first
+        cron = subprocess.Popen(
+            [sys.executable, "-m", "app", "sync", "--data-dir", str(self.db_path.parent)],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            while not arrived.wait(0.05):  # waiting for the sync to be under way
+                assert cron.poll() is None, cron.stderr.read() if cron.stderr else ""
+            for word in words:
+                self.type_a_word(word)
+            typed.set()
+            out, err = cron.communicate(timeout=CHILD_SECONDS)
+        finally:
+            typed.set()
+            self.server.on_api_request = None
+            if cron.poll() is None:
+                cron.kill()
+                cron.wait()
+        said = out + err
+        assert cron.returncode == 0, said[-1500:]
+        assert "locked" not in said.lower() and "Traceback" not in said, said[-1500:]
+        self._after_merges(sorted({row[0] for row in self._merges() - before}))
         items = self.store.outbox_items(account_id=self.account.id)
         assert all(i.state is OutboxState.SENT for i in items), items
         on_server = self._tags_on_server()
