@@ -55,6 +55,15 @@ def run_sync(dsn: str, server: str, token: str, account_id: str) -> None:
         f"error={report.error_message or '-'}")
 
 
+def run_ingest(dsn: str, server: str, token: str, account_id: str, status_id: str) -> None:
+    """On "go", store one conversation read from the server (as a sync or a sent reply does)."""
+    laptop = Laptop(dsn, server, token, account_id)
+    posts = laptop.client.thread(laptop.client.status(status_id))
+    go()
+    result = laptop.store.ingest(laptop.account.id, posts, quick_score)
+    say(f"done new={result.new_posts}")
+
+
 class StallsWhilePulling:
     """The real store; the first batch of mentions it is given, it announces and waits there
     to be killed: the sync holds the account's sync lock all that time."""
@@ -143,7 +152,7 @@ def run_slow_send(dsn: str, server: str, token: str, account_id: str) -> None:
 
 
 COMMANDS = {"sync": run_sync, "stalled-sync": run_stalled_sync, "send": run_send,
-            "send-once": run_send_once,
+            "send-once": run_send_once, "ingest": run_ingest,
             "stall-before-mark-sent": run_stall_before_mark_sent, "slow-send": run_slow_send}
 
 if __name__ == "__main__":

@@ -26,11 +26,12 @@ from app.core.models import OutboxState, ThreadStatus
 from app.core.outbox import LEASE, OutboxSender
 from app.storage import pg_locks
 from app.storage import tables as t
+from app.storage.database import write_transaction
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.postgres import open_postgres, open_team_store
 from app.storage.raw_sql import execute
 from tests.mastodon_server import MastodonServer
-from tests.sync_support import mastodon_account, mention_thread, score
+from tests.sync_support import client_for, mastodon_account, mention_thread, score
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")]
@@ -199,6 +200,32 @@ def test_a_second_laptop_does_not_pull_while_the_first_is_syncing_and_takes_over
     third.say("go")
     assert third.done() == "done new=5 sent=0 error=-"
     assert third.requests(mastodon_server, "/api/v1/notifications")
+
+
+def test_two_laptops_storing_the_same_post_at_once_take_turns(team, pg_database,
+                                                             mastodon_server, laptops):
+    """One laptop stores a conversation while another stores the same one (a sync beside
+    another laptop's sent reply): the second waits for the first, then finds the posts
+    there, instead of inserting them beside it and failing on the unique key."""
+    store, account = team
+    customer = mastodon_server.add_account("ann", "town.example")
+    status = mastodon_server.add_mention(customer, "are you open on Monday?")
+    client = client_for(mastodon_server)
+    posts = client.thread(client.status(status["id"]))
+    client.close()
+    second = start(laptops, "ingest", pg_database, mastodon_server, account.id, status["id"])
+    with write_transaction(store.db):  # the first laptop, mid-write
+        assert store.ingest(account.id, posts, score).new_posts == 1
+        second.say("go")
+        wait_until(lambda: waiting_for_a_lock(store.db), "the second laptop to wait its turn")
+    assert second.done() == "done new=0"
+    (count,) = execute(store.db, "SELECT count(*) FROM post").fetchone()
+    assert count == 1
+
+
+def waiting_for_a_lock(db: Any) -> bool:
+    (waiting,) = execute(db, "SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+    return bool(waiting)
 
 
 # ------------------------------------------------------------------ sending
