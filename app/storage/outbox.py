@@ -198,5 +198,6 @@ def database_now(db: peewee.Database) -> datetime:
     """The time by the database's clock on PostgreSQL (shared by every laptop), ours on SQLite."""
     if isinstance(db, peewee.PostgresqlDatabase):
         (now,) = execute(db, "SELECT now() AT TIME ZONE 'UTC'").fetchone()
-        return now.replace(tzinfo=UTC)
+        server_now: datetime = now.replace(tzinfo=UTC)  # naive UTC from the driver
+        return server_now
     return utcnow()
