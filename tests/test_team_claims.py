@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,8 +21,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import peewee
 import pytest
 
+from app.core.errors import StorageError
 from app.core.models import OutboxState, ThreadStatus
 from app.core.outbox import LEASE, OutboxSender
 from app.storage import pg_locks
@@ -306,6 +309,37 @@ def test_a_laptop_that_lost_its_lock_but_still_sends_keeps_its_claim(
     assert first.done() == "done sent=1"
     assert len(mastodon_server.posted) == 1
     assert store.outbox_item(item_id).state is OutboxState.SENT
+
+
+def test_the_server_probes_a_lock_connection_so_a_vanished_laptop_loses_its_lock(team):
+    """A laptop gone from the network without closing its connection: the server's
+    keepalive probes find out within about a minute, not the operating system's hours."""
+    store, _ = team
+    own = pg_locks.lock_connection(store.db)
+    try:
+        settings = {name: execute(own, f"SHOW {name}").fetchone()[0]
+                    for name in pg_locks.KEEPALIVES}
+    finally:
+        own.close()
+    assert settings == {"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10",
+                        "tcp_keepalives_count": "3"}
+
+
+def test_a_sync_that_cannot_reach_the_team_database_for_its_lock_says_so_calmly(pg_server):
+    """The lock's own connection fails (the server went away between two calls)."""
+    dead = open_postgres(pg_server.dsn, bind=False)
+    dead.connect_params["port"] = free_port()
+    db = peewee.PostgresqlDatabase(dead.database, **dead.connect_params)
+    dead.close()
+    with pytest.raises(StorageError) as caught, pg_locks.hold(db, pg_locks.SYNC_LOCKS, 1):
+        pass
+    assert "could not reach the team database" in caught.value.user_message
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 # ------------------------------------------------------------------ the claim itself

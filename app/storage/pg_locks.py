@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import peewee
 
+from app.core.errors import StorageError
 from app.storage.raw_sql import execute
 
 log = logging.getLogger(__name__)
@@ -32,14 +33,28 @@ KEEPALIVES = {"tcp_keepalives_idle": 30, "tcp_keepalives_interval": 10,
               "tcp_keepalives_count": 3}
 
 
-@contextmanager
-def hold(db: peewee.PostgresqlDatabase, kind: int, key: int) -> Iterator[bool]:
-    """Try the lock (kind, key) without waiting; yields whether it is ours."""
+def lock_connection(db: peewee.PostgresqlDatabase) -> peewee.PostgresqlDatabase:
+    """A connection of the lock's own to the same database, probed by the server's keepalives."""
     own = peewee.PostgresqlDatabase(db.database, **db.connect_params)
-    own.connect()
     try:
+        own.connect()
         for name, seconds in KEEPALIVES.items():  # ignored on a Unix socket
             execute(own, f"SET {name} = {int(seconds)}")
+    except peewee.OperationalError as exc:
+        own.close()
+        raise StorageError("cannot reach the team database for a lock", user_message=(
+            "Shopkeep could not reach the team database. It tries again at the next "
+            "sync.")) from exc
+    return own
+
+
+@contextmanager
+def hold(db: peewee.PostgresqlDatabase, kind: int, key: int) -> Iterator[bool]:
+    """Try the lock (kind, key) without waiting; yields whether it is ours.
+
+    Raises StorageError, in words for the owner, when the server cannot be reached."""
+    own = lock_connection(db)
+    try:
         (ours,) = execute(own, "SELECT pg_try_advisory_lock(%s, %s)", (kind, key)).fetchone()
         if not ours:
             log.info("Lock %x/%d is held by another connection", kind, key)
