@@ -266,6 +266,30 @@ def test_an_item_already_claimed_is_not_sent_by_another_pass(store, mastodon_ser
     assert mastodon_server.posted == []
 
 
+def test_a_stale_claim_is_taken_over_by_one_sender_only(store, mastodon_server, shop,
+                                                       customer, sender):
+    """Two senders that both see a 'sending' item whose lease ran out: the first takes it,
+    the second finds it freshly claimed. (The takeover used to be two transactions,
+    sending -> queued -> sending, and two senders without a lock file could both win.)"""
+    thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "q")
+    item = sender.enqueue(shop, thread_id, parent, "r")
+    store.mark_sending(item.id)
+    crashed_long_ago(item.id)
+    first = store.claim_outbox_item(item.id, LEASE)
+    second = store.claim_outbox_item(item.id, LEASE)
+    assert first is not None and first.state is OutboxState.SENDING and first.attempts == 2
+    assert second is None
+
+
+def test_a_fresh_claim_is_left_to_its_sender_until_its_lease_runs_out(store, mastodon_server,
+                                                                      shop, customer, sender):
+    thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "q")
+    item = sender.enqueue(shop, thread_id, parent, "r")
+    store.mark_sending(item.id)  # a live sender somewhere, mid-request
+    assert store.claim_outbox_item(item.id, LEASE) is None
+    assert store.claim_outbox_item(item.id, None) is not None  # a lock proved it orphaned
+
+
 def test_revoked_token_fails_with_a_plain_reason_and_retry_requeues(
         store, mastodon_server, shop, customer, sender):
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Hi")
