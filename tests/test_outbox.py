@@ -11,6 +11,7 @@ import pytest
 from app.core.errors import TooLong
 from app.core.models import Account, Author, Network, OutboxState, Post, ThreadStatus
 from app.core.outbox import (
+    LEASE,
     NothingToRetry,
     OutboxSender,
     check_length,
@@ -19,6 +20,7 @@ from app.core.outbox import (
     send_options,
     tid_timestamp,
 )
+from app.storage import tables as t
 from tests.sync_support import (
     bring_back,
     client_for,
@@ -47,6 +49,14 @@ def customer(mastodon_server):
 @pytest.fixture
 def sender(store):
     return OutboxSender(store, score)
+
+
+def crashed_long_ago(item_id):
+    """The crash was longer ago than the lease. In team mode the send lock lives on the
+    server, and a 'sending' item waits out its lease whoever holds it: its laptop may
+    only have lost the database (tests/test_team_claims.py shows the wait)."""
+    t.OutboxItem.update(updated_at=datetime.now(UTC) - LEASE - timedelta(minutes=1)).where(
+        t.OutboxItem.id == item_id).execute()
 
 
 def posted_texts(server):
@@ -177,6 +187,7 @@ def test_restart_with_item_left_sending_does_not_double_post(store, mastodon_ser
     store.mark_sending(item.id)
     client = client_for(mastodon_server)
     client.reply(parent, item.text, item.idempotency_key)  # what the crashed process did
+    crashed_long_ago(item.id)
     assert len(mastodon_server.posted) == 1
     restarted = OutboxSender(store, score)  # a new process
     report = restarted.send_pending(shop, client_for(mastodon_server))
@@ -190,6 +201,7 @@ def test_restart_with_item_left_sending_that_never_arrived_is_sent(store, mastod
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Hello?")
     item = OutboxSender(store, score).enqueue(shop, thread_id, parent, "Hello Ann!")
     store.mark_sending(item.id)  # crashed before the request left
+    crashed_long_ago(item.id)
     report = OutboxSender(store, score).send_pending(
         shop, client_for(mastodon_server))
     assert report.sent == (item.id,)
@@ -251,8 +263,32 @@ def test_an_item_already_claimed_is_not_sent_by_another_pass(store, mastodon_ser
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "q")
     item = sender.enqueue(shop, thread_id, parent, "r")
     store.mark_sending(item.id)  # another worker claimed it after our snapshot
-    assert sender._claim(item) is False  # our snapshot still says 'queued'
+    assert sender._claim(item) is None  # our snapshot still says 'queued'
     assert mastodon_server.posted == []
+
+
+def test_a_stale_claim_is_taken_over_by_one_sender_only(store, mastodon_server, shop,
+                                                       customer, sender):
+    """Two senders that both see a 'sending' item whose lease ran out: the first takes it,
+    the second finds it freshly claimed. (The takeover used to be two transactions,
+    sending -> queued -> sending, and two senders without a lock file could both win.)"""
+    thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "q")
+    item = sender.enqueue(shop, thread_id, parent, "r")
+    store.mark_sending(item.id)
+    crashed_long_ago(item.id)
+    first = store.claim_outbox_item(item.id, LEASE)
+    second = store.claim_outbox_item(item.id, LEASE)
+    assert first is not None and first.state is OutboxState.SENDING and first.attempts == 2
+    assert second is None
+
+
+def test_a_fresh_claim_is_left_to_its_sender_until_its_lease_runs_out(store, mastodon_server,
+                                                                      shop, customer, sender):
+    thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "q")
+    item = sender.enqueue(shop, thread_id, parent, "r")
+    store.mark_sending(item.id)  # a live sender somewhere, mid-request
+    assert store.claim_outbox_item(item.id, LEASE) is None
+    assert store.claim_outbox_item(item.id, None) is not None  # a lock proved it orphaned
 
 
 def test_revoked_token_fails_with_a_plain_reason_and_retry_requeues(

@@ -154,6 +154,9 @@ class SendLock(IntEnum):
     OTHERS = 0  # another process is sending this account's replies
     OURS = 1  # an OS lock: its holder's death frees it, so a 'sending' item is orphaned
     UNLOCKED = 2  # no lock could be made: only the lease tells a live sender from a dead one
+    # Ours, on the team's PostgreSQL server: its holder's death frees it, but so does a
+    # lost connection of a laptop that may still be posting. The lease decides too.
+    SERVER = 3
 
 
 # A 'sending' item younger than this may belong to a live sender we cannot see (no
@@ -186,6 +189,11 @@ class OutboxStore(Protocol):
 
         Raises ValueError when the item is in any other state: someone else has it.
         """
+        ...
+
+    def claim_outbox_item(self, item_id: int, lease: timedelta | None) -> OutboxItem | None:
+        """queued/failed -> sending, or a 'sending' item whose lease (None: any) ran out,
+        in one transaction; None when it is not ours to send."""
         ...
 
     def mark_sent(self, item_id: int, remote_id: str, url: str = "") -> OutboxItem:
@@ -285,9 +293,10 @@ _PENDING = (OutboxState.QUEUED, OutboxState.SENDING)
 class OutboxSender:
     """Queues replies and sends them; safe to call from several worker threads."""
 
-    def __init__(self, store: OutboxStore, score: Scorer) -> None:
+    def __init__(self, store: OutboxStore, score: Scorer, *, lease: timedelta = LEASE) -> None:
         self._store = store
         self._score = score
+        self._lease = lease
         self._lock = threading.Lock()
         self._busy_accounts: set[int] = set()
 
@@ -365,33 +374,30 @@ class OutboxSender:
                 threads.append(item.thread_id)
         return report(0)
 
-    def _claim(self, item: OutboxItem, lock: SendLock = SendLock.OURS) -> bool:
-        """queued -> sending, checked in one transaction by storage.
+    def _claim(self, item: OutboxItem, lock: SendLock = SendLock.OURS) -> OutboxItem | None:
+        """queued -> sending, checked and written in one transaction by storage.
 
         An item already 'sending' was left so by a sender that is gone when we hold
-        the account's send lock (no live process is mid-send); without a usable lock,
-        only once its lease ran out. It is taken over, and `_send_one` asks the
-        server whether it went out before sending it again.
+        the account's file lock (no live process on this machine is mid-send); with
+        the team's server lock or none, only once its lease ran out. It is taken over,
+        and `_send_one` asks the server whether it went out before sending it again.
         """
-        if item.state is OutboxState.SENDING and lock is not SendLock.OURS:
-            since = item.updated_at or item.created_at
-            if datetime.now(UTC) - since < LEASE:
-                log.info("outbox item %s may be in another sender's hands; waiting", item.id)
-                return False
-        try:
-            if item.state is OutboxState.SENDING:
-                self._store.retry(item.id)  # sending -> queued, then claim it like any other
-            self._store.mark_sending(item.id)
-        except ValueError:  # storage's InvalidTransition: the state moved under us
-            return False
-        return True
+        # Seen 'sending' when our file lock was already held: orphaned. Found 'sending'
+        # only now: just claimed by someone, so its lease is fresh and it stays theirs.
+        orphan = lock is SendLock.OURS and item.state is OutboxState.SENDING
+        claimed = self._store.claim_outbox_item(item.id, None if orphan else self._lease)
+        if claimed is None:
+            log.info("outbox item %s is in another sender's hands or done", item.id)
+        return claimed
 
     def _send_one(self, account: Account, client: NetworkClient,
                   item: OutboxItem, lock: SendLock = SendLock.OURS) -> bool | None:
         """True sent, False failed for good, None not ours to send; raises when it must wait."""
-        unclear = item.state is OutboxState.SENDING or item.attempts > 0
-        if not self._claim(item, lock):
+        claimed = self._claim(item, lock)
+        if claimed is None:
             return None
+        item = claimed
+        unclear = item.attempts > 1  # tried before (or left 'sending'): ask the server first
         try:
             parent = self._parent_of(item)
             posted = self._find_on_server(client, parent, item) if unclear else None

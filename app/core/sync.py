@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -154,6 +155,11 @@ class SyncStore(Protocol):
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
 
+    def sync_lock(self, account_id: int) -> AbstractContextManager[bool]:
+        """Held while one process pulls this account (across laptops in team mode);
+        yields whether it is ours. Its holder's death releases it."""
+        ...
+
     def update_account(self, account_id: int, *, state: AccountState | None = None,
                        last_error: str | None = None) -> Account: ...
 
@@ -230,7 +236,12 @@ class SyncService:
         try:
             step(SyncStep.CONNECT)
             client = self._clients(account)
-            complete = self._pull(account, client, tally, step, cancel)
+            with self._store.sync_lock(account.id) as ours:
+                if ours:
+                    complete = self._pull(account, client, tally, step, cancel)
+                else:  # another laptop of the team is pulling this account right now
+                    log.info("another Shopkeep is syncing account %s; sending only", account.id)
+                    complete = False
         except SyncCancelled:
             return self._finish(account, self._report(account, started, tally, cancelled=True))
         except ShopkeepError as exc:

@@ -122,6 +122,7 @@ def write_transaction(db: peewee.Database) -> Iterator[None]:
         # first fails at once with "database is locked" when the other one committed
         # meanwhile: SQLite cannot wait its way out of a stale snapshot.
         with db.atomic(*(("IMMEDIATE",) if _outermost_sqlite(db) else ())):
+            _one_writer_on_postgres(db)
             yield
     except (peewee.OperationalError, sqlite3.OperationalError) as exc:
         original: BaseException | None = exc
@@ -130,6 +131,24 @@ def write_transaction(db: peewee.Database) -> Iterator[None]:
         if original is not None and original is not exc:
             raise original from None
         raise
+
+
+# pg_advisory_xact_lock key of every team write transaction ("shopwrit" in ASCII).
+TEAM_WRITE_LOCK = 0x73686F7077726974
+
+
+def _one_writer_on_postgres(db: peewee.Database) -> None:
+    """On PostgreSQL, write transactions take turns, as on SQLite (BEGIN IMMEDIATE).
+
+    The store's writes read before they write (is this post known? which thread?)
+    and were written for one writer at a time. Under PostgreSQL's READ COMMITTED two
+    laptops would both find a post missing and both insert it (one sync stores a
+    reply another laptop's outbox is storing). A transaction-level advisory lock
+    restores the turns; the server releases it at commit, rollback or disconnect.
+    """
+    target = db.obj if isinstance(db, peewee.DatabaseProxy) else db
+    if isinstance(target, peewee.PostgresqlDatabase) and target.transaction_depth() == 1:
+        target.execute_sql("SELECT pg_advisory_xact_lock(%s)", (TEAM_WRITE_LOCK,))
 
 
 def _outermost_sqlite(db: peewee.Database) -> bool:

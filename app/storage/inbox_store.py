@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import peewee
 
 from app.core import models as m
 from app.core.clean_text import clean_error
+from app.core.outbox import SendLock
 from app.core.ports import Scorer, ThreadQuery
 from app.core.reports import Report, ReportRequest
 from app.storage import (
@@ -395,6 +396,12 @@ class SqliteInboxStore(SyncWorkStore):
             return outbox.transition(item_id, m.OutboxState.SENDING)
 
     @translated
+    def claim_outbox_item(self, item_id: int, lease: timedelta | None) -> m.OutboxItem | None:
+        """Take an item for sending in one transaction (see `outbox.claim`); None: not ours."""
+        with write_transaction(self._db):
+            return outbox.claim(item_id, lease)
+
+    @translated
     def mark_sent(self, item_id: int, remote_id: str, url: str = "") -> m.OutboxItem:
         """The server has the reply: record its id and mark the thread replied."""
         with write_transaction(self._db):
@@ -432,7 +439,9 @@ class SqliteInboxStore(SyncWorkStore):
         """
         if isinstance(self._db, peewee.PostgresqlDatabase):
             with pg_locks.hold(self._db, pg_locks.SEND_LOCKS, account_id) as ours:
-                yield ours
+                # a laptop cut off from the server loses the lock but may still be posting
+                # a claimed reply: SERVER makes 'sending' items wait out their lease
+                yield SendLock.SERVER if ours else SendLock.OTHERS
             return
         name = self._db.database if isinstance(self._db, peewee.SqliteDatabase) else ""
         if not name or name == ":memory:" or name.startswith("file::memory:"):
@@ -441,6 +450,20 @@ class SqliteInboxStore(SyncWorkStore):
         path = Path(name)
         with send_lock.hold(path.with_name(f"{path.name}.send-{account_id}.lock")) as ours:
             yield ours
+
+    @contextmanager
+    def sync_lock(self, account_id: int) -> Iterator[bool]:
+        """Held while one process pulls this account's mentions; yields whether it is ours.
+
+        On PostgreSQL one laptop of the team at a time (an advisory lock the server drops
+        when its holder goes). On SQLite the data folder's owner lock already keeps one
+        sync per account, so this one is always ours.
+        """
+        if isinstance(self._db, peewee.PostgresqlDatabase):
+            with pg_locks.hold(self._db, pg_locks.SYNC_LOCKS, account_id) as ours:
+                yield ours
+            return
+        yield True
 
     @translated
     def outbox_item(self, item_id: int) -> m.OutboxItem | None:

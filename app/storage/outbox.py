@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import peewee
 
 from app.core import models as m
 from app.core.clean_text import clean_error
 from app.storage import convert
 from app.storage import tables as t
+from app.storage.database import database_proxy
+from app.storage.raw_sql import execute
 from app.storage.tables import utcnow
 
 St = m.OutboxState
@@ -179,3 +184,48 @@ def mark_deleted(item_id: int) -> m.OutboxItem:
             (t.Thread.id == row.thread_id)
             & (t.Thread.status == m.ThreadStatus.REPLIED.value)).execute()
     return convert.outbox_item(row)
+
+
+def claim(item_id: int, lease: timedelta | None) -> m.OutboxItem | None:
+    """Take one item for sending, in the caller's write transaction; None when it is not ours.
+
+    A queued or failed item becomes 'sending' (one more attempt). A 'sending' item is
+    taken over only when `lease` is None (the caller's lock proves its sender dead) or
+    its `updated_at` is older than the lease: its sender is presumed gone. Reading and
+    writing happen in one transaction, so of two senders taking over the same stale
+    item only one gets it (the old takeover was two transactions, and both could).
+    On PostgreSQL the row is read `FOR UPDATE SKIP LOCKED`: another laptop in the
+    middle of claiming it makes us skip it at once instead of waiting.
+    The lease is measured by the database's clock on PostgreSQL, so laptops whose
+    clocks differ agree on when it runs out.
+    """
+    db = database_proxy.obj
+    query = t.OutboxItem.select().where(t.OutboxItem.id == item_id)
+    if isinstance(db, peewee.PostgresqlDatabase):
+        query = query.for_update(skip_locked=True)
+    row = query.first()
+    if row is None:
+        return None  # gone, or another laptop holds the row right now
+    now = database_now(db)
+    state = St(row.state)
+    if state is St.SENDING:
+        since = row.updated_at or row.created_at
+        if lease is not None and now - since < lease:
+            return None  # a live sender may be posting it right now
+    elif state not in (St.QUEUED, St.FAILED):
+        return None  # sent already
+    row.state = St.SENDING.value
+    row.attempts += 1
+    row.last_error = ""
+    row.updated_at = now
+    row.save()
+    return convert.outbox_item(row)
+
+
+def database_now(db: peewee.Database) -> datetime:
+    """The time by the database's clock on PostgreSQL (shared by every laptop), ours on SQLite."""
+    if isinstance(db, peewee.PostgresqlDatabase):
+        (now,) = execute(db, "SELECT now() AT TIME ZONE 'UTC'").fetchone()
+        server_now: datetime = now.replace(tzinfo=UTC)  # naive UTC from the driver
+        return server_now
+    return utcnow()
