@@ -10,7 +10,7 @@ import pytest
 
 from app.core.models import ThreadStatus
 from app.core.ports import ThreadQuery
-from app.core.sync import SyncService
+from app.core.sync import FETCH_COST, JOB_RESERVE, SyncService
 from tests.sync_support import client_for, mastodon_account, score
 
 
@@ -116,3 +116,31 @@ def test_a_reply_under_a_stored_post_joins_its_thread_without_a_fetch(
     assert report.new_posts == 1 and not report.new_thread_ids
     assert threads(store) == [["@shop Can you confirm?", "@shop Open on Sunday?",
                                "I think so"]]
+
+
+def conversations(server, people, count):
+    """`count` questions, each answered by another customer: one fetch each."""
+    ann, bob, _ = people
+    for n in range(count):
+        question = server.add_mention(ann, f"Question {n}")
+        server.add_status(bob, f"Answer {n}", in_reply_to=question)
+
+
+def test_a_sync_stops_short_of_the_rate_limit_and_keeps_room_for_replies(
+        store, mastodon_server, shop, people):
+    mastodon_server.rate_limit, mastodon_server.rate_window = 20, 300.0
+    conversations(mastodon_server, people, 15)
+    report = sync(store, mastodon_server, shop, refresh_limit=0)
+    assert mastodon_server.throttled == 0
+    assert report.conversations_waiting > 0  # the rest comes with the next sync
+    reply_budget = 20 - len(mastodon_server.requests_to("/api/"))
+    assert reply_budget >= JOB_RESERVE - FETCH_COST
+
+
+def test_a_short_rate_limit_window_is_waited_out_without_a_429(
+        store, mastodon_server, shop, people):
+    mastodon_server.rate_limit, mastodon_server.rate_window = 30, 2.0
+    conversations(mastodon_server, people, 40)  # 42 requests: three windows
+    report = sync(store, mastodon_server, shop, refresh_limit=0, max_rate_wait=5.0)
+    assert mastodon_server.throttled == 0
+    assert report.conversations_waiting == 0 and report.new_posts == 80

@@ -57,6 +57,8 @@ REFRESH_PER_SYNC = 20  # open threads re-read per sync (Mastodon: 2 requests eac
 THREADS_PER_SYNC = 2000  # conversations of new mentions fetched per sync; the rest wait
 GONE_CHECKS = 10  # stored replies a refresh no longer saw, asked about per thread and sync
 RATE_RESERVE = 30  # requests the refresh leaves in the server's rate limit (replies, next sync)
+JOB_RESERVE = 10  # requests conversation fetches leave in the rate limit (the owner's replies)
+FETCH_COST = 2  # requests one conversation fetch may take (status + context)
 MAX_SCORED_CHARS = 3000  # Bluesky's byte limit; far above Mastodon's usual 500 characters
 T = TypeVar("T")
 
@@ -384,6 +386,8 @@ class SyncService:
             self._check(cancel)
             if job.remote_id in tally.seen or job.id in tally.tried:
                 continue  # came with a conversation fetched before it, or failed already
+            if not self._keep_reserve(client, cancel):
+                break  # the rest waits for the next sync, like jobs over the budget
             tally.tried.add(job.id)
             self._run_job(account, client, job, tally, cancel)
         if jobs:
@@ -454,6 +458,8 @@ class SyncService:
             posts = self._store.thread_posts(thread_id)
             if any(sp.post.remote_id in tally.seen for sp in posts):
                 continue  # re-read a moment ago (merged into a thread fetched this sync)
+            if not self._keep_reserve(client, cancel):
+                break
             try:
                 self._refresh_thread(account, client, thread_id, posts, tally, cancel)
             except (BadResponse, ServerError) as exc:
@@ -517,6 +523,26 @@ class SyncService:
         asked = missing[:GONE_CHECKS]
         gone = self._with_rate_limit(lambda: ask([p.remote_id for p in asked]), cancel)
         return [p for p in asked if p.remote_id in gone]
+
+    def _keep_reserve(self, client: NetworkClient, cancel: threading.Event) -> bool:
+        """Before a fetch: when it would eat into JOB_RESERVE, wait for the server's rate
+        limit to start afresh (cancellable), so a sync never runs into a 429 and the
+        owner's replies always go out. False: the wait is too long, fetch no more now."""
+        left, reset = getattr(client, "requests_left", None), getattr(client, "reset_in", None)
+        allowed = left() if callable(left) else None
+        if allowed is None or allowed - FETCH_COST >= JOB_RESERVE or not callable(reset):
+            return True
+        wait = reset()
+        if wait is None or wait <= 0:
+            return True  # the window has started afresh since the server last said
+        if wait > self.max_rate_wait:
+            log.info("%d requests left, kept for replies; the rest waits %.0f s", allowed, wait)
+            return False
+        log.info("%d requests left; waiting %.0f s for the rate limit to start afresh",
+                 allowed, wait)
+        if cancel.wait(wait):
+            raise SyncCancelled("cancelled while waiting for the rate limit")
+        return True
 
     def _with_rate_limit(self, call: Callable[[], T], cancel: threading.Event) -> T:
         """Wait out a short RateLimited once (cancellable); a long one stops this account."""

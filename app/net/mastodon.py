@@ -571,6 +571,10 @@ class MastodonClient:
         """What the server's rate limit still allows before its reset (None: never said)."""
         return self._remaining
 
+    def reset_in(self) -> float | None:
+        """Seconds until the server's rate limit starts afresh (None: never said)."""
+        return None if self._reset_at is None else self._reset_at - time.monotonic()
+
     def gone(self, remote_ids: list[str]) -> set[str]:
         """Which of these statuses the server no longer has (404): the refresh asks about
         stored replies a context left out, which some servers trim on long threads."""
