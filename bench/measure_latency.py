@@ -238,12 +238,13 @@ def incremental_sync(scale: Scale) -> tuple[Run, Run, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.measure_latency")
-    parser.add_argument("--mentions", type=int, default=Scale.mentions)
-    parser.add_argument("--open-threads", type=int, default=Scale.open_threads)
-    parser.add_argument("--new-mentions", type=int, default=Scale.new_mentions)
-    parser.add_argument("--latency", type=float, default=Scale.latency)
-    parser.add_argument("--limit", type=int, default=Scale.limit)
-    parser.add_argument("--window", type=float, default=Scale.window)
+    default = Scale()
+    parser.add_argument("--mentions", type=int, default=default.mentions)
+    parser.add_argument("--open-threads", type=int, default=default.open_threads)
+    parser.add_argument("--new-mentions", type=int, default=default.new_mentions)
+    parser.add_argument("--latency", type=float, default=default.latency)
+    parser.add_argument("--limit", type=int, default=default.limit)
+    parser.add_argument("--window", type=float, default=default.window)
     args = parser.parse_args(argv)
     scale = Scale(args.mentions, args.open_threads, args.new_mentions, args.latency,
                   args.limit, args.window)
