@@ -122,7 +122,7 @@ def mastodon_rows(sizes: Sizes) -> list[Row]:
     log(f"mastodon: {sizes.mastodon} mentions on the local test server x {sizes.runs}")
     ours, theirs = measure_sync.measure_mastodon(sizes.mastodon, sizes.runs)
     return [Row(f"Mastodon sync of {sizes.mastodon:,} mentions (pages + conversations + ingest)",
-                "s", tuple(ours), "<= 1.0x", tuple(theirs), "Mastodon.py, same requests",
+                "s", tuple(ours), "<= 1.0x", tuple(theirs), "Mastodon.py, status + context each",
                 check=lambda _m, r: r is not None and r <= 1.0)]
 
 
