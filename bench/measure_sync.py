@@ -3,7 +3,8 @@
 Mastodon: the in-process test server (tests/mastodon_server.py) holds N mentions;
 Shopkeep runs `SyncService.sync_account` (mention pages, each conversation,
 ingest into a fresh store) with the client as the app builds it; Mastodon.py
-makes the same requests (notification pages, status + context per mention).
+makes the plain requests (notification pages, status + context per mention; Shopkeep
+skips what it need not ask, issue 27).
 Bluesky: the local AT Protocol network (tests/devnet); Shopkeep's sync against
 the atproto SDK doing listNotifications pages plus getPostThread per mention.
 """

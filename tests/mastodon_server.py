@@ -52,6 +52,10 @@ PERSONALITIES: dict[str, dict[str, Any]] = {
     "503_after_n": {"fail_503_after": 3},
 }
 
+REAL_LATENCY = 0.12  # seconds: a server 120 ms away (what `latency=REAL_LATENCY` asks for)
+MASTODON_RATE_LIMIT = 300  # requests per token per MASTODON_RATE_WINDOW (rack_attack default)
+MASTODON_RATE_WINDOW = 300.0
+
 
 @dataclass
 class Recorded:
@@ -88,6 +92,12 @@ class MastodonServer:
     delay: dict[str, float] = field(default_factory=dict)  # "[METHOD ]path prefix" -> seconds
     rate_budget: int | None = None  # requests left before 429; None = no rate-limit headers
     rate_reset_seconds: float = 300.0
+    # ---- real distance and Mastodon's own rate limit (bench/measure_latency.py)
+    latency: float = 0.0  # every request waits this long before it is answered
+    rate_limit: int | None = None  # per token per rate_window (MASTODON_RATE_LIMIT is upstream's)
+    rate_window: float = MASTODON_RATE_WINDOW  # seconds; a window starts at a token's 1st request
+    throttled: int = 0  # 429s answered under rate_limit
+    _windows: dict[str, tuple[float, int]] = field(default_factory=dict)  # key -> (start, used)
     # "503 after N requests": N more requests to paths under fail_path, then only 503s.
     fail_after: int | None = None
     fail_path: str = "/api/"
@@ -251,6 +261,8 @@ class MastodonServer:
         status["url"] = f"https://{host}/@{account['username']}/{status['id']}"
         with self.lock:
             self.statuses[status["id"]] = status
+            if parent is not None:  # what lets a client skip the context of a lone post
+                parent["replies_count"] = int(parent.get("replies_count") or 0) + 1
         return status
 
     def accounts_named(self, username: str) -> dict[str, Any]:
@@ -306,7 +318,10 @@ class MastodonServer:
 
     def delete_status(self, status_id: str) -> None:
         with self.lock:
-            self.statuses.pop(status_id, None)
+            gone = self.statuses.pop(status_id, None)
+            parent = self.statuses.get((gone or {}).get("in_reply_to_id") or "")
+            if parent is not None and parent.get("replies_count"):
+                parent["replies_count"] -= 1
             self.notifications = [n for n in self.notifications if n["status_id"] != status_id]
 
     def respond_next(self, path: str, status: int = 200, body: str | bytes | Any = b"", *,
@@ -416,6 +431,30 @@ class _Handler(BaseHTTPRequestHandler):
             self.send(503, {"error": "Service Unavailable"})
         return failing
 
+    def _throttled(self, app: MastodonServer) -> bool:
+        """Mastodon's limit: `rate_limit` API requests per token (per client address without
+        one) in a fixed window; X-RateLimit-* on every answer, 429 once it is spent."""
+        auth = self.headers.get("Authorization", "")
+        key = auth if auth.startswith("Bearer ") else f"ip {self.client_address[0]}"
+        now = time.monotonic()
+        with app.lock:
+            start, used = app._windows.get(key, (now, 0))
+            if now - start >= app.rate_window:
+                start, used = now, 0
+            used += 1
+            app._windows[key] = (start, used)
+            limit = app.rate_limit or 0
+            over = used > limit
+            if over:
+                app.throttled += 1
+        reset = datetime.now(UTC) + timedelta(seconds=start + app.rate_window - now)
+        self.extra_headers = {"X-RateLimit-Limit": str(limit),
+                              "X-RateLimit-Remaining": str(max(limit - used, 0)),
+                              "X-RateLimit-Reset": reset.isoformat(timespec="microseconds")}
+        if over:
+            self.send(429, {"error": "Too many requests"})
+        return over
+
     def drop(self) -> None:
         self.connection.shutdown(socket.SHUT_RDWR)
         self.close_connection = True
@@ -433,6 +472,8 @@ class _Handler(BaseHTTPRequestHandler):
                            and c.method in (None, method) and c.times > 0), None)
             if canned:
                 canned.times -= 1
+        if app.latency > 0:
+            time.sleep(app.latency)
         for key, seconds in list(app.delay.items()):  # a test may change it meanwhile
             verb, _, prefix = key.rpartition(" ")  # "POST /api/v1/statuses": that method only
             if parts.path.startswith(prefix) and verb in ("", method):
@@ -451,6 +492,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send(503, b"<html><body>503 Service Unavailable</body></html>",
                           content_type="text/html")
                 return
+        if app.rate_limit is not None and parts.path.startswith("/api/") \
+                and self._throttled(app):
+            return
         if app.rate_budget is not None and parts.path.startswith("/api/"):
             with app.lock:
                 app.rate_budget -= 1

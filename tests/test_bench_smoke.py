@@ -22,6 +22,8 @@ ROWS = (
     "Mastodon sync",
     "Bluesky sync",
     "GUI stall while syncing",
+    "first sync of 40 mentions",
+    "incremental sync, 10 new",
 )
 
 

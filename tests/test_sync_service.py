@@ -166,8 +166,9 @@ def test_a_crashing_account_does_not_stop_the_others(store, mastodon_server, sho
 
 
 def test_cancel_between_conversations(store, mastodon_server, shop, ann):
-    for n in range(4):
-        mastodon_server.add_mention(ann, f"q{n}")
+    for n in range(4):  # each with a reply: a conversation to fetch
+        question = mastodon_server.add_mention(ann, f"q{n}")
+        mastodon_server.add_status(ann, f"and more {n}", in_reply_to=question)
     cancel = threading.Event()
 
     def progress(account, step, done, total):
@@ -180,7 +181,7 @@ def test_cancel_between_conversations(store, mastodon_server, shop, ann):
                 if r.path.endswith("/context")]
     assert len(contexts) == 1
     # The mentions themselves are saved; the rest of the work happens next time.
-    assert len(all_texts(store)) == 4
+    assert sum(text.startswith("@shop q") for text in all_texts(store)) == 4
     assert service_for(store, [mastodon_server]).sync_all([shop], cancel=cancel)[0].cancelled
 
 

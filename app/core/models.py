@@ -112,6 +112,7 @@ class Post:
     edited_at: datetime | None = None
     deleted: bool = False
     raw_json: str = ""  # kept so posts can be re-parsed after a parser fix
+    replies_count: int | None = None  # replies the server counted when sent (None: not said)
 
     def __post_init__(self) -> None:
         """Server text reaches storage and screen without escapes, controls or bidi tricks."""

@@ -58,6 +58,8 @@ REFRESH_PER_SYNC = 20  # open threads re-read per sync (Mastodon: 2 requests eac
 THREADS_PER_SYNC = 2000  # conversations of new mentions fetched per sync; the rest wait
 GONE_CHECKS = 10  # stored replies a refresh no longer saw, asked about per thread and sync
 RATE_RESERVE = 30  # requests the refresh leaves in the server's rate limit (replies, next sync)
+JOB_RESERVE = 10  # requests conversation fetches leave in the rate limit (the owner's replies)
+FETCH_COST = 2  # requests one conversation fetch may take (status + context)
 MAX_SCORED_CHARS = 3000  # Bluesky's byte limit; far above Mastodon's usual 500 characters
 T = TypeVar("T")
 
@@ -305,10 +307,70 @@ class SyncService:
     def _store_mentions(self, account: Account, mentions: Sequence[Post],
                         cursors: dict[str, str | None], tally: Tally) -> None:
         """The page, its cursors and its conversations to fetch, in one transaction."""
-        if mentions or cursors:
-            jobs = [p.remote_id for p in mentions if p.remote_id and not p.deleted]
-            tally.add(self._store.store_mentions(account.id, mentions, self._score,
-                                                 cursors=cursors, jobs=(CONVERSATION, jobs)))
+        if not (mentions or cursors):
+            return
+        tally.sent.update((p.remote_id, p) for p in mentions)
+        mentions, whole = self._whole_already(account, mentions)
+        jobs = [p.remote_id for p in mentions
+                if p.remote_id and not p.deleted and p.remote_id not in whole]
+        result = self._store.store_mentions(account.id, mentions, self._score,
+                                            cursors=cursors, jobs=(CONVERSATION, jobs))
+        tally.add(result)
+        lone = self._lone_threads(account, mentions)
+        if lone:  # read just now, whole: the refresh comes back to them in turn, not first
+            self._store.store_fetched(account.id, [], self._score, done=(CONVERSATION, ()),
+                                      checked=lone, when=self._clock())
+
+    def _lone_threads(self, account: Account, mentions: Sequence[Post]) -> list[int]:
+        """Threads of posts that open a conversation nobody answered yet."""
+        ids: list[int] = []
+        for post in mentions:
+            if post.root_remote_id == post.remote_id and post.replies_count == 0:
+                stored = self._store.stored_post(account.id, post.remote_id)
+                if stored is not None and stored.thread_id not in ids:
+                    ids.append(stored.thread_id)
+        return ids
+
+    def _whole_already(self, account: Account,
+                       mentions: Sequence[Post]) -> tuple[list[Post], set[str]]:
+        """The mentions, with their root where no conversation fetch is needed, and the ids
+        of those.
+
+        A post the server counts no replies under is its whole conversation when it
+        opens one (no parent), and when its parent is already stored (the thread is
+        known) or comes in this page with replies to fetch. Each saves a request; the
+        refresh re-reads their threads later like any other open thread.
+        """
+        in_page = {p.remote_id: p for p in mentions if not p.deleted}
+        out: list[Post] = []
+        whole: set[str] = set()
+        for post in mentions:
+            if post.replies_count != 0 or post.deleted or not post.remote_id:
+                out.append(post)
+                continue
+            parent_id = post.parent_remote_id
+            if parent_id is None:
+                out.append(replace(post, root_remote_id=post.remote_id))
+                whole.add(post.remote_id)
+                continue
+            parent = in_page.get(parent_id)
+            if parent is not None and parent.replies_count != 0:
+                out.append(post)  # its parent's fetch brings it with the rest
+                continue
+            joined = self._under_stored(account, post)
+            out.append(joined or post)
+            if joined is not None:
+                whole.add(post.remote_id)
+        return out, whole
+
+    def _under_stored(self, account: Account, post: Post) -> Post | None:
+        """`post` (no replies, a parent) with its root, when its parent is stored already."""
+        if post.replies_count != 0 or not post.parent_remote_id:
+            return None
+        stored = self._store.stored_post(account.id, post.parent_remote_id)
+        if stored is None or stored.post.deleted:
+            return None
+        return replace(post, root_remote_id=stored.post.root_remote_id or stored.post.remote_id)
 
     def _older_mentions(self, account: Account, client: NetworkClient, tally: Tally,
                         cancel: threading.Event) -> bool:
@@ -335,6 +397,8 @@ class SyncService:
             self._check(cancel)
             if job.remote_id in tally.seen or job.id in tally.tried:
                 continue  # came with a conversation fetched before it, or failed already
+            if not self._keep_reserve(client, cancel):
+                break  # the rest waits for the next sync, like jobs over the budget
             tally.tried.add(job.id)
             self._run_job(account, client, job, tally, cancel)
         if jobs:
@@ -348,6 +412,13 @@ class SyncService:
         if stored is None:  # nothing kept of it (it was deleted before it was stored)
             self._store.store_fetched(account.id, [], self._score, done=done,
                                       when=self._clock())
+            return
+        sent = tally.sent.get(job.remote_id)
+        joined = self._under_stored(account, sent) if sent is not None else None
+        if joined is not None:  # a conversation fetched earlier in this sync brought its parent
+            tally.seen.add(job.remote_id)
+            tally.add(self._store.store_fetched(account.id, [joined], self._score, done=done,
+                                                checked=[stored.thread_id], when=self._clock()))
             return
         tally.fetched += 1
         try:
@@ -398,6 +469,8 @@ class SyncService:
             posts = self._store.thread_posts(thread_id)
             if any(sp.post.remote_id in tally.seen for sp in posts):
                 continue  # re-read a moment ago (merged into a thread fetched this sync)
+            if not self._keep_reserve(client, cancel):
+                break
             try:
                 self._refresh_thread(account, client, thread_id, posts, tally, cancel)
             except (BadResponse, ServerError) as exc:
@@ -461,6 +534,26 @@ class SyncService:
         asked = missing[:GONE_CHECKS]
         gone = self._with_rate_limit(lambda: ask([p.remote_id for p in asked]), cancel)
         return [p for p in asked if p.remote_id in gone]
+
+    def _keep_reserve(self, client: NetworkClient, cancel: threading.Event) -> bool:
+        """Before a fetch: when it would eat into JOB_RESERVE, wait for the server's rate
+        limit to start afresh (cancellable), so a sync never runs into a 429 and the
+        owner's replies always go out. False: the wait is too long, fetch no more now."""
+        left, reset = getattr(client, "requests_left", None), getattr(client, "reset_in", None)
+        allowed = left() if callable(left) else None
+        if allowed is None or allowed - FETCH_COST >= JOB_RESERVE or not callable(reset):
+            return True
+        wait = reset()
+        if wait is None or wait <= 0:
+            return True  # the window has started afresh since the server last said
+        if wait > self.max_rate_wait:
+            log.info("%d requests left, kept for replies; the rest waits %.0f s", allowed, wait)
+            return False
+        log.info("%d requests left; waiting %.0f s for the rate limit to start afresh",
+                 allowed, wait)
+        if cancel.wait(wait):
+            raise SyncCancelled("cancelled while waiting for the rate limit")
+        return True
 
     def _with_rate_limit(self, call: Callable[[], T], cancel: threading.Event) -> T:
         """Wait out a short RateLimited once (cancellable); a long one stops this account."""

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from app.core.errors import ShopkeepError
-from app.core.models import Account, AccountState, IngestResult, Network
+from app.core.models import Account, AccountState, IngestResult, Network, Post
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,7 @@ class Tally:
         self.seen: set[str] = set()  # remote ids fetched with some conversation this sync
         self.fetched = 0  # conversation jobs run (the per-sync budget)
         self.tried: set[int] = set()  # job ids run this sync: a failing one once per sync
+        self.sent: dict[str, Post] = {}  # this sync's mentions as sent (with replies_count)
         self.refreshed = 0
         self.unreadable = 0  # conversations the server sent in a shape we could not read
         self.unreadable_posts = 0  # single items of a mentions page that could not be read

@@ -56,6 +56,7 @@ HIGH_REMAINING = 100  # at least this many requests left (as the server says): n
 MAX_SPREAD = 5.0  # never wait longer than this between pages just to be polite
 MAX_PAGES = 100  # a fuse: twice the pages 2,000 mentions fill; the rest waits for the next sync
 EMPTY_PAGES = 3  # pages in a row with no mention in them: the rest is noise, stop here
+FRESH_FOR = 600.0  # seconds a status from the notifications counts as just read
 RETRY_PAUSE = 0.5  # seconds before asking once more after a 502/503/504 on a read
 READ_ONLY_TOKEN = ("This token can read but not reply: create one with write access "
                    "(in your server's Development settings, tick \"write\") and paste it again.")
@@ -103,6 +104,7 @@ class MastodonClient:
         self._blocked_until = 0.0  # monotonic time before which the server said "no more"
         self._remaining: int | None = None
         self._reset_at: float | None = None
+        self._just_sent: dict[str, tuple[float, Post]] = {}  # mentions read moments ago
 
     def __repr__(self) -> str:  # never show the token
         return f"MastodonClient({self.server!r})"
@@ -334,8 +336,16 @@ class MastodonClient:
     ) -> MentionBatch:
         """Mentions newer than `cursor`, oldest first; first sync walks back max_items/days."""
         if cursor:
-            return self._mentions_forward(cursor, max_items)
-        return self._mentions_backward(max_items, days)
+            return self._remember(self._mentions_forward(cursor, max_items))
+        return self._remember(self._mentions_backward(max_items, days))
+
+    def _remember(self, batch: MentionBatch) -> MentionBatch:
+        """Keep the statuses the notifications carried: their conversation fetch need not
+        read them again (one request less per conversation)."""
+        now = time.monotonic()
+        self._just_sent = {k: v for k, v in self._just_sent.items() if now - v[0] < FRESH_FOR}
+        self._just_sent.update((p.remote_id, (now, p)) for p in batch.posts)
+        return batch
 
     def _mentions_forward(self, cursor: str, max_items: int) -> MentionBatch:
         """min_id pages come oldest-first page by page, so stopping early loses nothing.
@@ -424,7 +434,7 @@ class MastodonClient:
     def older_mentions(self, before: str, *, max_items: int = 2000,
                        days: float | None = None) -> MentionBatch:
         """Mentions older than `before` (an `older` of an earlier walk), newest first."""
-        return self._mentions_backward(max_items, days, before)
+        return self._remember(self._mentions_backward(max_items, days, before))
 
     # ------------------------------------------------------------ threads
 
@@ -434,9 +444,11 @@ class MastodonClient:
 
     def thread(self, post: Post) -> list[Post]:
         """Ancestors (root first), the post, descendants; a deleted post comes back deleted."""
+        sent_at, known = self._just_sent.pop(post.remote_id, (0.0, None))
         try:
             try:
-                fresh = self.status(post.remote_id)
+                fresh = known if known is not None and time.monotonic() - sent_at < FRESH_FOR \
+                    else self.status(post.remote_id)
             except BadResponse as exc:  # unreadable now: keep what we had, read the rest
                 log.warning("status %s could not be read again: %s", post.remote_id, exc)
                 fresh = post
@@ -573,6 +585,10 @@ class MastodonClient:
     def requests_left(self) -> int | None:
         """What the server's rate limit still allows before its reset (None: never said)."""
         return self._remaining
+
+    def reset_in(self) -> float | None:
+        """Seconds until the server's rate limit starts afresh (None: never said)."""
+        return None if self._reset_at is None else self._reset_at - time.monotonic()
 
     def gone(self, remote_ids: list[str]) -> set[str]:
         """Which of these statuses the server no longer has (404): the refresh asks about

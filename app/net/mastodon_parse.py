@@ -367,7 +367,15 @@ def parse_status(value: Any, where: str = "status", *, is_mention: bool = False)
         language=opt_str(obj, "language", where) or None,
         edited_at=parse_time(edited, f"{where}.edited_at") if edited else None,
         raw_json=json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
+        replies_count=_count(obj.get("replies_count")),
     )
+
+
+def _count(value: Any) -> int | None:
+    """A server's counter, or None when it is missing or not a plain non-negative number."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from app.core.rescore import (
     save_words,
 )
 from app.core.sentiment_version import RULES_VERSION
+from app.ui.first_paint import after_first_paint
 from app.ui.label_menu import LabelMenu
 from app.ui.word_list_dialog import WordListDialog
 from app.ui.write_lane import call_in_lane
@@ -97,7 +98,12 @@ class Corrections(QObject):
             menus["view"].addAction(self.forget_action)
         window.addAction(self.words_action)
         window.addAction(self.forget_action)
-        runner.run(rescorer.learner, self._learned, name="learn from corrections")
+        view = getattr(window, "thread_view", None)
+        model = getattr(window, "thread_model", None)
+        after_first_paint(  # the scorer's import would hold up the first painted inbox
+            view.viewport() if view is not None else window,
+            lambda: runner.run(rescorer.learner, self._learned, name="learn from corrections"),
+            (lambda: model.rowCount() > 0) if model is not None else (lambda: True))
 
     # -- one-click label correction ---------------------------------------------------
 

@@ -1,0 +1,39 @@
+"""Child process for tests/test_first_paint.py: start the real window over a data folder
+and say, at the first painted inbox and later, whether the sentiment scorer is loaded."""
+
+from __future__ import annotations
+
+import sys
+
+SCORER = "app.core.sentiment.scorer"
+
+
+def main(data_dir: str) -> None:
+    from PySide6.QtCore import QTimer
+
+    from app.main import show_window
+    from bench.measure_gui import _app_window, _paint_spy
+
+    app, window = _app_window(data_dir)
+
+    def later(tries: int = 0) -> None:
+        if SCORER in sys.modules or tries > 600:
+            print(f"later: {SCORER in sys.modules}", flush=True)
+            window.runner.shutdown()
+            app.quit()
+            return
+        QTimer.singleShot(50, lambda: later(tries + 1))
+
+    def painted() -> None:
+        print(f"at first paint: {SCORER in sys.modules}, "
+              f"{window.thread_model.rowCount()} rows", flush=True)
+        QTimer.singleShot(0, later)
+
+    _paint_spy(window.thread_view.viewport(), lambda: window.thread_model.rowCount() > 0,
+               painted)
+    show_window(window)
+    app.exec()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
