@@ -21,6 +21,7 @@ from app.storage import tables as t
 from app.storage.database import database_proxy, is_sqlite
 from app.storage.fts import FTS_TABLE, fts_query, search_symbols, search_words
 from app.storage.post_queries import CHUNK
+from app.storage.raw_sql import tuples
 
 # Above this many matching posts, walk threads newest first and stop at the page
 # (EXISTS per thread); below it, collect the few hits' threads and sort them.
@@ -188,8 +189,8 @@ def draft_lines(thread_ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     D = t.Draft
     for start in range(0, len(ids), CHUNK):
-        for thread_id, text in D.select(D.thread, D.text).where(
-                D.thread.in_(ids[start : start + CHUNK])).tuples():
+        for thread_id, text in tuples(D.select(D.thread, D.text).where(
+                D.thread.in_(ids[start : start + CHUNK]))):
             line = next((x.strip() for x in (text or "").splitlines() if x.strip()), "")
             if line:
                 found[thread_id] = line[:300]
