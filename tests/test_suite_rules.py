@@ -88,21 +88,11 @@ def test_a_qt_warning_fails_a_ui_test_in_any_module(tmp_path: Path):
 # Entries may shrink or go; a new module or a new kind of error here is a regression.
 MYPY_BASELINE = {
     "app.net.bluesky_parse": {"arg-type", "attr-defined", "index", "union-attr"},
-    "app.storage.accounts": {"return-value"},
-    "app.storage.convert": {"attr-defined"},
-    "app.storage.credentials": {"no-any-return"},
     "app.storage.database": {"no-untyped-call"},
-    "app.storage.demo": {"var-annotated"},
     "app.storage.fts": {"no-untyped-call"},
     "app.storage.inbox_store": {"no-untyped-call"},
-    "app.storage.ingest": {"assignment", "index"},
     "app.storage.ingest_sql": {"attr-defined", "no-untyped-call"},
     "app.storage.migrations": {"no-untyped-call"},
-    "app.storage.outbox": {"attr-defined"},
-    "app.storage.post_queries": {"no-any-return"},
-    "app.storage.thread_actions": {"attr-defined"},
-    "app.storage.thread_queries": {"return-value"},
-    "app.storage.word_list": {"has-type", "misc"},
 }
 
 

@@ -20,3 +20,8 @@ def tuples(query: peewee.Query) -> Iterator[tuple[Any, ...]]:
     """The rows of a peewee query as plain tuples: its stubs say `.tuples()` still yields
     model objects, so unpacking a row would not type-check."""
     return iter(cast("Iterable[tuple[Any, ...]]", query.tuples()))
+
+
+def dicts(query: peewee.Query) -> Iterator[dict[str, Any]]:
+    """The rows of a peewee query as dicts by column name (typed, like `tuples`)."""
+    return iter(cast("Iterable[dict[str, Any]]", query.dicts()))

@@ -63,8 +63,9 @@ class JSONTextField(peewee.TextField):
 
 
 class BaseModel(peewee.Model):
-    """A model without a primary key of its own gets peewee's `id` AutoField; those
-    models declare `id: peewee.AutoField[int]` (an annotation only) so mypy sees it."""
+    """A model without a primary key of its own gets peewee's `id` AutoField, and a
+    foreign key `thread` a `thread_id` accessor; models declare the ones the code uses
+    as annotations only (peewee ignores them), so mypy sees them."""
 
     class Meta:
         database = database_proxy
@@ -159,6 +160,7 @@ class Contact(BaseModel):
 
 class Thread(BaseModel):
     id: peewee.AutoField[int]
+    account_id: int  # peewee's accessor for the foreign key's raw value (annotation only)
     account = peewee.ForeignKeyField(
         Account, on_delete="CASCADE", backref="threads", index=False
     )  # indexed by (account, root_remote_id)
@@ -206,6 +208,7 @@ class Post(BaseModel):
     """One stored post. Unique per account + remote id: Mastodon ids are server-local."""
 
     id: peewee.AutoField[int]
+    thread_id: int  # peewee's accessor for the foreign key's raw value (annotation only)
     # Both foreign keys are covered by the composite indexes below.
     account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="posts", index=False)
     thread = peewee.ForeignKeyField(Thread, on_delete="CASCADE", backref="posts", index=False)
@@ -247,6 +250,7 @@ class Post(BaseModel):
 
 class Draft(BaseModel):
     id: peewee.AutoField[int]
+    thread_id: int  # peewee's accessor for the foreign key's raw value (annotation only)
     thread = peewee.ForeignKeyField(Thread, on_delete="CASCADE", unique=True, backref="drafts")
     text = peewee.TextField(default="")
     template_id = peewee.IntegerField(null=True)
@@ -277,6 +281,8 @@ class Template(BaseModel):
 
 class OutboxItem(BaseModel):
     id: peewee.AutoField[int]
+    account_id: int  # peewee's accessors for the foreign keys' raw values (annotation only)
+    thread_id: int
     account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="outbox")
     thread = peewee.ForeignKeyField(
         Thread, on_delete="CASCADE", backref="outbox", index=False

@@ -69,7 +69,7 @@ def folder_condition(
     return None
 
 
-def search_condition(text: str) -> peewee.Expression | None:
+def search_condition(text: str) -> peewee.ColumnBase | None:
     """Threads with a post matching `text` (FTS5 on SQLite, a tsvector on PostgreSQL)."""
     symbols = search_symbols(text)
     if symbols:  # emoji and the like are not in the word index: match them as text
@@ -114,10 +114,10 @@ def _many_hits(match: str) -> bool:
 
 def conditions(
     query: ThreadQuery, now: datetime | None = None, *, angriest: bool = False
-) -> list[peewee.Expression]:
+) -> list[peewee.ColumnBase]:
     now = now or datetime.now(UTC)
     T = t.Thread
-    found: list[peewee.Expression | None] = [
+    found: list[peewee.ColumnBase | None] = [
         folder_condition(query.folder, now, angriest=angriest)
     ]
     if query.search.strip():
@@ -138,7 +138,7 @@ def conditions(
     return [c for c in found if c is not None]
 
 
-def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.ModelSelect:
+def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.ModelSelect[t.Thread]:
     """Rows for `convert.thread_tuple`: call `.tuples()` (model objects cost ~40 µs each)."""
     select = t.Thread.select(*convert.THREAD_COLUMNS)
     conds = conditions(query, now, angriest=query.sort == "sentiment")
