@@ -63,6 +63,8 @@ if [ "${SHOPKEEP_SKIP_DEVNET:-0}" != "1" ]; then
 fi
 
 .venv/bin/ruff check app tests bench
+# --strict on app/core, app/net, app/storage ([tool.mypy] in pyproject.toml)
+.venv/bin/mypy
 
 # A throwaway PostgreSQL cluster on 127.0.0.1 for the `postgres` tests (team mode): initdb
 # into a temporary folder, a free port, no fsync; stopped and deleted on exit. The tests

@@ -488,7 +488,7 @@ class SyncService:
         """refresh_limit threads, fewer when the server's rate limit runs low (2 requests a
         thread, RATE_RESERVE kept for replies and the next sync)."""
         left = getattr(client, "requests_left", None)
-        allowed = left() if callable(left) else None
+        allowed: int | None = left() if callable(left) else None
         if allowed is None:
             return self.refresh_limit
         return min(self.refresh_limit, max(0, (allowed - RATE_RESERVE) // 2))

@@ -38,5 +38,6 @@ def retry_at(attempts: int, now: datetime) -> datetime | None:
     """
     if attempts <= FREE_RETRIES:
         return None
-    wait = FIRST_WAIT * (2 ** min(attempts - FREE_RETRIES - 1, 16))
+    doubled: int = 2 ** min(attempts - FREE_RETRIES - 1, 16)  # typeshed: int ** int is Any
+    wait = FIRST_WAIT * doubled
     return now + min(wait, LONGEST_WAIT)

@@ -80,7 +80,7 @@ def normalise_server(address: str) -> str:
         raise InsecureServer(f"not a server address: {address[:80]!r}",
                              user_message=NOT_A_SERVER)
     del port  # read only to refuse a port that is not a number
-    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname)):
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(hostname)):
         raise InsecureServer(f"refusing {parts.scheme}:// to {parts.hostname}")
     return f"{parts.scheme}://{parts.netloc}"
 

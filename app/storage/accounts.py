@@ -88,5 +88,5 @@ def remove_demo_data() -> int:
     return count
 
 
-def fn_exists(query: peewee.SelectQuery) -> peewee.Expression:
+def fn_exists(query: peewee.SelectQuery) -> peewee.ColumnBase:
     return peewee.fn.EXISTS(query)

@@ -98,7 +98,7 @@ class CredentialStore:
         """Looked up on every call so `keyring.set_keyring` (tests, settings) takes effect."""
         keyring = _keyring()
         try:
-            backend = keyring.get_keyring()
+            backend: KeyringBackend = keyring.get_keyring()
         except keyring.errors.KeyringError as exc:
             raise _unavailable(f"no keyring backend: {type(exc).__name__}") from exc
         if _is_refused(backend):

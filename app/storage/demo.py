@@ -73,7 +73,10 @@ def load_demo(
     for raw in raw_posts:
         account = accounts[raw["account"]]
         by_account.setdefault(raw["account"], []).append(_post(raw, account, offset))
-    total_new, new_threads, updated, negative = 0, [], [], []
+    total_new = 0
+    new_threads: list[int] = []
+    updated: list[int] = []
+    negative: list[int] = []
     for key, posts in by_account.items():
         result = store.ingest(accounts[key].id, posts, score)
         total_new += result.new_posts

@@ -32,6 +32,7 @@ from app.storage import ingest_sql as sql
 from app.storage import tables as t
 from app.storage.aggregates import aggregate, recompute_threads
 from app.storage.convert import media_json
+from app.storage.raw_sql import dicts
 
 S = m.ThreadStatus
 _REOPEN = (S.REPLIED.value, S.DONE.value, S.SNOOZED.value)
@@ -186,7 +187,7 @@ def _preload(batch: _Batch, posts: Sequence[m.Post], stored_ids: list[int]) -> N
     ids = [p.remote_id for p in posts]
     related = {x for p in posts for x in (p.parent_remote_id, p.root_remote_id) if x}
     for chunk in sql.chunks(stored_ids):  # full rows of the posts stored before
-        for row in t.Post.select().where(t.Post.id.in_(list(chunk))).dicts():
+        for row in dicts(t.Post.select().where(t.Post.id.in_(list(chunk)))):
             batch.rows[row["remote_id"]] = row
             batch.thread_of[row["remote_id"]] = row["thread"]
     others = sorted(related - set(batch.thread_of))

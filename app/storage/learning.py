@@ -16,6 +16,7 @@ from app.core.models import Sentiment, SentimentLabel
 from app.storage import tables as t
 from app.storage.database import storage_errors, write_transaction
 from app.storage.migrations import read_meta, write_meta
+from app.storage.raw_sql import tuples
 
 if TYPE_CHECKING:
     from app.core.sentiment.learner import Learner
@@ -37,15 +38,15 @@ def build_learner(db: peewee.Database) -> Learner:
 
     with storage_errors():
         forgotten = _forgotten(db)
-        customers = list(
+        customers = list(tuples(
             t.Post.select(t.Post.id, t.Post.account, t.Post.remote_id, t.Post.text,
                           t.Post.compound, t.Post.label, t.Post.reasons, t.Post.corrected_label)
-            .where(~t.Post.is_own & ~t.Post.deleted).order_by(t.Post.id).tuples()
-        )
+            .where(~t.Post.is_own & ~t.Post.deleted).order_by(t.Post.id)
+        ))
         own = t.Post.select(t.Post.id, t.Post.account, t.Post.parent_remote_id, t.Post.text)
         own = own.where(t.Post.is_own & ~t.Post.deleted & t.Post.parent_remote_id.is_null(False))
         replies: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for reply_id, account, parent, text in own.tuples():
+        for reply_id, account, parent, text in tuples(own):
             if reply_id not in forgotten:
                 replies[(account, parent)].append(text or "")
     learner = Learner()

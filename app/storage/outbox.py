@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import peewee
 
@@ -85,7 +85,8 @@ def known_replies(thread_id: int, parent_remote_id: str) -> list[str]:
         (t.OutboxItem.parent_remote_id == parent_remote_id)
         & t.OutboxItem.remote_id.is_null(False)
     )
-    return sorted({r.remote_id for r in own} | {r.remote_id for r in sent})
+    # the query leaves out items without a remote id
+    return sorted({r.remote_id for r in own} | {cast(str, r.remote_id) for r in sent})
 
 
 def transition(

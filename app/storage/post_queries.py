@@ -16,7 +16,8 @@ CHUNK = 500  # ids per IN (...): well under SQLite's bound-variable limit
 
 def _rows(select: Any) -> list[tuple[Any, ...]]:
     sql, params = select.sql()
-    return database_proxy.execute_sql(sql, params).fetchall()
+    rows: list[tuple[Any, ...]] = database_proxy.execute_sql(sql, params).fetchall()
+    return rows
 
 
 @functools.lru_cache(maxsize=4)

@@ -23,6 +23,7 @@ from app.core.reports import (
     build_report,
 )
 from app.storage.database import is_sqlite
+from app.storage.raw_sql import execute
 from app.storage.tables import to_db_time
 
 LABEL = "COALESCE(p.corrected_label, p.label)"
@@ -61,9 +62,8 @@ def _day(db: peewee.Database, offset: timedelta) -> tuple[str, list[Any]]:
 
 
 def _time(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    when: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _date(value: Any) -> date:
@@ -87,7 +87,7 @@ def waits(db: peewee.Database, request: ReportRequest) -> list[WaitRow]:
         GROUP BY thread_id, answered_at
         ORDER BY 2
     """
-    rows = db.execute_sql(sql, [True, False, False, *params]).fetchall()
+    rows = execute(db, sql, [True, False, False, *params]).fetchall()
     return [WaitRow(int(tid), _time(asked), None if ans is None else _time(ans), bool(bad))
             for tid, asked, ans, bad in rows]
 
@@ -103,7 +103,7 @@ def customer_days(db: peewee.Database, request: ReportRequest, offset: timedelta
          WHERE p.is_own = {q} AND {where}
          GROUP BY 1, 2, 3
     """
-    rows = db.execute_sql(sql, [*day_params, False, *params]).fetchall()
+    rows = execute(db, sql, [*day_params, False, *params]).fetchall()
     return [DayCount(_date(d), str(net), str(label), int(n), int(fixed or 0))
             for d, net, label, n, fixed in rows]
 
@@ -113,7 +113,7 @@ def reply_days(db: peewee.Database, request: ReportRequest,
     where, params = _period(db, request)
     day, day_params = _day(db, offset)
     sql = f"SELECT {day}, COUNT(*) FROM post p WHERE p.is_own = {db.param} AND {where} GROUP BY 1"
-    rows = db.execute_sql(sql, [*day_params, True, *params]).fetchall()
+    rows = execute(db, sql, [*day_params, True, *params]).fetchall()
     return [(_date(d), int(n)) for d, n in rows]
 
 
@@ -127,7 +127,7 @@ def open_complaints(db: peewee.Database, request: ReportRequest) -> list[OpenCom
         sql += f" AND t.account_id = {q}"
         params.append(request.account_id)
     return [OpenComplaint(int(tid), _time(at))
-            for tid, at in db.execute_sql(sql, params).fetchall()]
+            for tid, at in execute(db, sql, params).fetchall()]
 
 
 def customers(db: peewee.Database, request: ReportRequest) -> list[CustomerRow]:
@@ -141,6 +141,6 @@ def customers(db: peewee.Database, request: ReportRequest) -> list[CustomerRow]:
          WHERE p.is_own = {q} AND {where}
          GROUP BY p.author_handle
     """
-    rows = db.execute_sql(sql, [False, *params]).fetchall()
+    rows = execute(db, sql, [False, *params]).fetchall()
     return [CustomerRow(str(h), str(name or ""), int(n), int(bad or 0), int(good or 0))
             for h, name, n, bad, good in rows]

@@ -11,6 +11,7 @@ from datetime import datetime
 from app.core.sync_work import SyncJob
 from app.storage import tables as t
 from app.storage.post_queries import CHUNK
+from app.storage.raw_sql import tuples
 
 
 def add(account_id: int, kind: str, remote_ids: Iterable[str]) -> None:
@@ -58,8 +59,8 @@ def mark_checked(account_id: int, remote_ids: Iterable[str], thread_ids: Iterabl
     threads = set(thread_ids)
     P = t.Post
     for start in range(0, len(ids), CHUNK):
-        threads.update(r[0] for r in P.select(P.thread).where(
-            (P.account == account_id) & P.remote_id.in_(ids[start : start + CHUNK])).tuples())
+        threads.update(r[0] for r in tuples(P.select(P.thread).where(
+            (P.account == account_id) & P.remote_id.in_(ids[start : start + CHUNK]))))
     found = sorted(threads)
     for start in range(0, len(found), CHUNK):
         t.Thread.update(checked_at=when).where(
@@ -74,7 +75,7 @@ def stale_threads(account_id: int, limit: int, checked_before: datetime) -> list
                      & (T.checked_at.is_null() | (T.checked_at < checked_before)))
               .order_by(T.checked_at.asc(nulls="FIRST"), T.last_activity.desc(), T.id)
               .limit(limit))
-    return [r[0] for r in select.tuples()]
+    return [r[0] for r in tuples(select)]
 
 
 def post_id(account_id: int, remote_id: str) -> int | None:

@@ -63,6 +63,10 @@ class JSONTextField(peewee.TextField):
 
 
 class BaseModel(peewee.Model):
+    """A model without a primary key of its own gets peewee's `id` AutoField, and a
+    foreign key `thread` a `thread_id` accessor; models declare the ones the code uses
+    as annotations only (peewee ignores them), so mypy sees them."""
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
@@ -79,6 +83,7 @@ class DbMeta(BaseModel):
 
 
 class Account(BaseModel):
+    id: peewee.AutoField[int]
     network = peewee.CharField()
     server = peewee.CharField()
     handle = peewee.CharField()
@@ -100,6 +105,7 @@ class Account(BaseModel):
 class SyncCursor(BaseModel):
     """Where each sync stream of an account stopped (e.g. name="mentions")."""
 
+    id: peewee.AutoField[int]
     account = peewee.ForeignKeyField(
         Account, on_delete="CASCADE", backref="cursors", index=False
     )  # indexed by (account, name)
@@ -119,6 +125,7 @@ class SyncJob(BaseModel):
     the conversation. `attempts` / `not_before` back off from one that keeps failing.
     """
 
+    id: peewee.AutoField[int]
     account = peewee.ForeignKeyField(
         Account, on_delete="CASCADE", backref="sync_jobs", index=False
     )  # indexed by (account, kind, remote_id)
@@ -137,6 +144,7 @@ class SyncJob(BaseModel):
 class Contact(BaseModel):
     """A customer. `key` is stable across servers: the DID on Bluesky, the acct on Mastodon."""
 
+    id: peewee.AutoField[int]
     network = peewee.CharField()
     key = peewee.CharField()
     remote_id = peewee.CharField()
@@ -151,6 +159,8 @@ class Contact(BaseModel):
 
 
 class Thread(BaseModel):
+    id: peewee.AutoField[int]
+    account_id: int  # peewee's accessor for the foreign key's raw value (annotation only)
     account = peewee.ForeignKeyField(
         Account, on_delete="CASCADE", backref="threads", index=False
     )  # indexed by (account, root_remote_id)
@@ -197,6 +207,8 @@ Thread.add_index(
 class Post(BaseModel):
     """One stored post. Unique per account + remote id: Mastodon ids are server-local."""
 
+    id: peewee.AutoField[int]
+    thread_id: int  # peewee's accessor for the foreign key's raw value (annotation only)
     # Both foreign keys are covered by the composite indexes below.
     account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="posts", index=False)
     thread = peewee.ForeignKeyField(Thread, on_delete="CASCADE", backref="posts", index=False)
@@ -237,6 +249,8 @@ class Post(BaseModel):
 
 
 class Draft(BaseModel):
+    id: peewee.AutoField[int]
+    thread_id: int  # peewee's accessor for the foreign key's raw value (annotation only)
     thread = peewee.ForeignKeyField(Thread, on_delete="CASCADE", unique=True, backref="drafts")
     text = peewee.TextField(default="")
     template_id = peewee.IntegerField(null=True)
@@ -256,6 +270,7 @@ class ThreadMerge(BaseModel):
 
 
 class Template(BaseModel):
+    id: peewee.AutoField[int]
     kind = peewee.CharField()  # thanks / apology / answer / hello
     title = peewee.CharField()
     body = peewee.TextField()
@@ -265,6 +280,9 @@ class Template(BaseModel):
 
 
 class OutboxItem(BaseModel):
+    id: peewee.AutoField[int]
+    account_id: int  # peewee's accessors for the foreign keys' raw values (annotation only)
+    thread_id: int
     account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="outbox")
     thread = peewee.ForeignKeyField(
         Thread, on_delete="CASCADE", backref="outbox", index=False

@@ -21,6 +21,7 @@ from app.storage import tables as t
 from app.storage.database import database_proxy, is_sqlite
 from app.storage.fts import FTS_TABLE, fts_query, search_symbols, search_words
 from app.storage.post_queries import CHUNK
+from app.storage.raw_sql import tuples
 
 # Above this many matching posts, walk threads newest first and stop at the page
 # (EXISTS per thread); below it, collect the few hits' threads and sort them.
@@ -68,7 +69,7 @@ def folder_condition(
     return None
 
 
-def search_condition(text: str) -> peewee.Expression | None:
+def search_condition(text: str) -> peewee.ColumnBase | None:
     """Threads with a post matching `text` (FTS5 on SQLite, a tsvector on PostgreSQL)."""
     symbols = search_symbols(text)
     if symbols:  # emoji and the like are not in the word index: match them as text
@@ -113,10 +114,10 @@ def _many_hits(match: str) -> bool:
 
 def conditions(
     query: ThreadQuery, now: datetime | None = None, *, angriest: bool = False
-) -> list[peewee.Expression]:
+) -> list[peewee.ColumnBase]:
     now = now or datetime.now(UTC)
     T = t.Thread
-    found: list[peewee.Expression | None] = [
+    found: list[peewee.ColumnBase | None] = [
         folder_condition(query.folder, now, angriest=angriest)
     ]
     if query.search.strip():
@@ -137,7 +138,7 @@ def conditions(
     return [c for c in found if c is not None]
 
 
-def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.ModelSelect:
+def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.ModelSelect[t.Thread]:
     """Rows for `convert.thread_tuple`: call `.tuples()` (model objects cost ~40 µs each)."""
     select = t.Thread.select(*convert.THREAD_COLUMNS)
     conds = conditions(query, now, angriest=query.sort == "sentiment")
@@ -188,8 +189,8 @@ def draft_lines(thread_ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     D = t.Draft
     for start in range(0, len(ids), CHUNK):
-        for thread_id, text in D.select(D.thread, D.text).where(
-                D.thread.in_(ids[start : start + CHUNK])).tuples():
+        for thread_id, text in tuples(D.select(D.thread, D.text).where(
+                D.thread.in_(ids[start : start + CHUNK]))):
             line = next((x.strip() for x in (text or "").splitlines() if x.strip()), "")
             if line:
                 found[thread_id] = line[:300]

@@ -18,6 +18,7 @@ from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
 from app.storage.learning import build_learner, forget_learned
 from app.storage.migrations import RULES_KEY, read_meta, write_meta
+from app.storage.raw_sql import tuples
 
 if TYPE_CHECKING:
     from app.core.sentiment.learner import Learner
@@ -48,12 +49,11 @@ def customer_post_ids() -> list[int]:
 def score_batch(post_ids: Sequence[int], score: Callable[[str], Sentiment]) -> ScoredBatch:
     """Score these posts again (a read: no transaction, no lock held while scoring)."""
     with storage_errors():
-        rows = list(
+        rows = list(tuples(
             t.Post.select(t.Post.id, t.Post.thread, t.Post.text, t.Post.compound, t.Post.label,
                           t.Post.reasons)
             .where(t.Post.id.in_(list(post_ids)))
-            .tuples()
-        )
+        ))
     updates, changed = [], 0
     for post_id, thread_id, text, compound, label, reasons in rows:
         result = score(text or "")

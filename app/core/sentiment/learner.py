@@ -119,7 +119,7 @@ class Learner:
         and the owner's labels by word worked out once. Learning more afterwards is
         wrong: build a new one instead."""
         by_label = self._by_owner_label()
-        taught = set()
+        taught: set[str] = set()
         for given in self._given.values():
             for fixed in given.corrected.values():
                 taught.update(fixed)
