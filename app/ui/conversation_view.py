@@ -382,6 +382,9 @@ class ConversationView(QTextBrowser):
         elif thumb:
             cursor.insertText("   ", f.base)
             _insert_action(cursor, "Show photo", f"{PHOTO_SCHEME}:show/{index}", f.base)
+            host = link_view(thumb).host
+            if host:  # where one click would fetch it from
+                cursor.insertText(f" (from {host})", f.muted)
         if thumb and not any(m.preview_url or m.url for m in self._photos[:index]):
             cursor.insertText("   ", f.base)
             _insert_action(cursor, "Stop loading photos from this account" if self.auto_photos
