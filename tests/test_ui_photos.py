@@ -187,3 +187,30 @@ def test_an_account_set_to_load_photos_shows_them_without_a_click(
         assert len(mastodon_server.requests_to("/media")) == 1
     finally:
         made.runner.shutdown()
+
+
+def test_the_app_keeps_loaded_photos_and_the_account_choice_in_its_data_folder(
+        qtbot: Any, ui_paths: Any, mastodon_server: MastodonServer) -> None:
+    import json
+    import stat
+
+    from app.main import build_window, quit_quickly
+
+    ui_paths.settings_file.write_text(json.dumps({"load_photos_accounts": [7]}))
+    window = build_window(ui_paths, demo=True, synchronous=True)
+    qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
+    loader = window.photo_loader
+    assert loader.always == {7}
+    pane = window.conversation_pane
+    pane.view.open_links_externally = False
+    mastodon_server.respond_next("/media/lid/small", body=image_bytes("JPEG", 80, 60),
+                                 content_type="image/jpeg")
+    row, posts = thread_with((photo(mastodon_server, "lid"),), account_id=7)
+    pane.show_thread(row, posts)  # account 7 loads photos by itself
+    qtbot.waitUntil(lambda: bool(pane.view.photo_images))
+    (cached,) = ui_paths.photo_cache_dir.iterdir()
+    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
+    pane.view.anchorClicked.emit(QUrl("shopkeep-photo:always/0"))  # "Stop loading…"
+    qtbot.waitUntil(lambda: json.loads(ui_paths.settings_file.read_text())
+                    .get("load_photos_accounts") == [])
+    assert "Show photo" not in pane.view.toPlainText()  # this one stays, already loaded
