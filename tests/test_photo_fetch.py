@@ -85,3 +85,11 @@ def test_the_cache_never_grows_past_its_cap(tmp_path: Path) -> None:
     assert cache.get("https://shop.test/0") is None
     cache.put("https://shop.test/too-big", b"x" * 300_000)
     assert cache.get("https://shop.test/too-big") is None
+
+
+def test_a_gif_is_not_fetched_as_a_photo(mastodon_server: MastodonServer) -> None:
+    """Mastodon and Bluesky turn GIFs into video; the app keeps no GIF decoder."""
+    mastodon_server.respond_next("/media/anim", body=b"GIF89a" + b"\x00" * 100,
+                                 content_type="image/gif")
+    with pytest.raises(PhotoRefused):
+        PhotoFetcher().fetch(f"{mastodon_server.url}/media/anim")

@@ -2,7 +2,7 @@
 
 Only https (loopback http for tests, as everywhere in the client), no cookies
 or credentials, a size cap read as the bytes arrive, and the first bytes must
-be a PNG, JPEG, GIF or WebP whatever the server's Content-Type says. The bytes
+be a PNG, JPEG or WebP whatever the server's Content-Type says. The bytes
 are decoded later, by Qt in the UI; nothing here interprets them.
 """
 
@@ -25,8 +25,6 @@ def image_type(data: bytes) -> str | None:
         return "png"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
     return None
@@ -79,7 +77,7 @@ class PhotoFetcher:
             if len(data) > self.max_bytes:
                 raise _too_big(len(data))
         if image_type(bytes(data[:16])) is None:
-            raise PhotoRefused("photo: the bytes are not a PNG, JPEG, GIF or WebP image")
+            raise PhotoRefused("photo: the bytes are not a PNG, JPEG or WebP image")
         return bytes(data)
 
 

@@ -23,7 +23,7 @@ MAX_DECODED_MB = 256  # a 8000 x 8000 photo fits; a "decompression bomb" does no
 
 
 def decode(data: bytes, fit_width: int | None = None) -> QImage:
-    """Qt's decoder on the given bytes (PNG, JPEG, WebP, GIF); refuses what it cannot read."""
+    """Qt's decoder on the given bytes (PNG, JPEG, WebP); refuses what it cannot read."""
     QImageReader.setAllocationLimit(MAX_DECODED_MB)
     buffer = QBuffer()
     buffer.setData(QByteArray(data))

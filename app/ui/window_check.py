@@ -43,7 +43,7 @@ def exit_after_first_paint(window: QWidget) -> None:
     window.installEventFilter(_FirstPaint(window))
 
 
-PHOTO_FORMATS = ("png", "jpeg", "gif", "webp")  # what customers post; see app/net/media_fetch.py
+PHOTO_FORMATS = ("png", "jpeg", "webp")  # what customers post; see app/net/media_fetch.py
 
 
 def missing_photo_formats() -> list[str]:
