@@ -125,6 +125,13 @@ def test_a_corrupt_photo_says_so_calmly(qtbot: Any, setup: Setup,
     setup.click("shopkeep-photo:show/0")
     qtbot.waitUntil(lambda: "could not be read" in setup.text())
     assert setup.pane.view.photo_images == {}
+    assert setup.cache.size() == 0  # bytes that do not decode are not kept
+    # The server has the good file now: "Try again" fetches it once more.
+    mastodon_server.respond_next("/media/bad/small", body=image_bytes("PNG"),
+                                 content_type="image/png")
+    setup.click("shopkeep-photo:retry/0")
+    qtbot.waitUntil(lambda: bool(setup.pane.view.photo_images))
+    assert "could not be read" not in setup.text()
 
 
 def test_a_50_mb_photo_is_refused(qtbot: Any, setup: Setup,

@@ -15,11 +15,16 @@ class PhotoStore(Protocol):
 
     def put(self, url: str, data: bytes) -> None: ...
 
+    def forget(self, url: str) -> None: ...
+
 
 class PhotoSource(Protocol):
     """What the UI asks for a photo; called on a pool thread, never on the GUI thread."""
 
     def photo(self, url: str) -> bytes: ...
+
+    def forget(self, url: str) -> None:
+        """The bytes did not decode: drop them so "Try again" asks the server."""
 
 
 class CachedPhotos:
@@ -36,3 +41,6 @@ class CachedPhotos:
         data = self._fetch(url)
         self._cache.put(url, data)
         return data
+
+    def forget(self, url: str) -> None:
+        self._cache.forget(url)

@@ -56,6 +56,10 @@ class PhotoCache:
             raise
         self.trim()
 
+    def forget(self, url: str) -> None:
+        with contextlib.suppress(OSError):
+            self._path(url).unlink()
+
     def size(self) -> int:
         return sum(size for _, size, _ in self._files())
 

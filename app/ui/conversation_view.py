@@ -76,6 +76,7 @@ LABEL_SCHEME = "shopkeep-label"
 # Our own photo actions: "shopkeep-photo:show/3", "…:full/3", "…:always/1" (never fetched).
 PHOTO_SCHEME = "shopkeep-photo"
 THUMB_WIDTH = 320  # a loaded photo shows at most this wide; a click opens it full size
+LOADING_PHOTO = "Loading photo…"
 
 
 def thread_order(posts: list[StoredPost]) -> list[tuple[StoredPost, int]]:
@@ -207,6 +208,9 @@ class ConversationView(QTextBrowser):
             return
         if action == "show":
             self._want(media)
+        elif action == "retry":
+            self.photo_notes.pop(media.preview_url or media.url, None)
+            self._want(media)
         elif action == "full":
             self.photo_opened.emit(media.url or media.preview_url, media.alt)
 
@@ -214,7 +218,7 @@ class ConversationView(QTextBrowser):
         thumb = media.preview_url or media.url
         if not thumb or thumb in self.photo_images or thumb in self.photo_notes:
             return
-        self.photo_notes[thumb] = "Loading photo…"
+        self.photo_notes[thumb] = LOADING_PHOTO
         self._repaint_keeping_place()
         self.photo_wanted.emit(thumb)
 
@@ -368,7 +372,8 @@ class ConversationView(QTextBrowser):
             cursor.insertBlock(body)
             picture = QTextImageFormat()
             picture.setName(name)
-            width = min(image.width(), THUMB_WIDTH)
+            room = self.viewport().width() - 2 * INDENT * (MAX_DEPTH // 2) - 40
+            width = max(1, min(image.width(), THUMB_WIDTH, max(room, 120)))
             picture.setWidth(width)
             picture.setHeight(image.height() * width / max(image.width(), 1))
             picture.setAnchor(True)
@@ -378,7 +383,11 @@ class ConversationView(QTextBrowser):
             cursor.insertBlock(body)
             _insert_action(cursor, "Open full size", f"{PHOTO_SCHEME}:full/{index}", f.base)
         elif thumb in self.photo_notes:
-            cursor.insertText(f"   {self.photo_notes[thumb]}", f.muted)
+            note = self.photo_notes[thumb]
+            cursor.insertText(f"   {note}", f.muted)
+            if note != LOADING_PHOTO:
+                cursor.insertText("  ", f.base)
+                _insert_action(cursor, "Try again", f"{PHOTO_SCHEME}:retry/{index}", f.base)
         elif thumb:
             cursor.insertText("   ", f.base)
             _insert_action(cursor, "Show photo", f"{PHOTO_SCHEME}:show/{index}", f.base)

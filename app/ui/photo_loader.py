@@ -67,15 +67,22 @@ class PhotoLoader(QObject):
         return thread.account_id in self.always
 
     def load_thumbnail(self, url: str) -> None:
-        source = self.source
-        self.runner.run(lambda: decode(source.photo(url), THUMB_WIDTH),
+        self.runner.run(lambda: self._decoded(url, THUMB_WIDTH),
                         lambda image: self.view.set_photo(url, image),
                         lambda exc: self.view.set_photo_failed(url, _words(exc)),
                         name="photo thumbnail")
 
+    def _decoded(self, url: str, fit_width: int | None) -> QImage:
+        """Runs on a pool thread; bytes that do not decode leave the cache."""
+        data = self.source.photo(url)
+        try:
+            return decode(data, fit_width)
+        except PhotoRefused:
+            self.source.forget(url)
+            raise
+
     def open_full(self, url: str, alt: str) -> None:
-        source = self.source
-        self.runner.run(lambda: decode(source.photo(url)),
+        self.runner.run(lambda: self._decoded(url, None),
                         lambda image: self._show(image, alt),
                         lambda exc: self.view.set_photo_failed(url, _words(exc)),
                         name="photo full size")
