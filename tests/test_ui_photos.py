@@ -159,6 +159,15 @@ def test_the_full_size_photo_opens_in_a_viewer(qtbot: Any, setup: Setup,
     assert viewer.picture.pixmap().width() == 1000
     assert viewer.alt.text() == "A cracked teapot lid"
     viewer.close()
+    # The server lost the full-size file: the owner is told, calmly, without a modal box.
+    setup.pane.view.forget_photos()
+    setup.cache.forget(f"{mastodon_server.url}/media/lid/full")
+    mastodon_server.respond_next("/media/lid/full", status=404, body={"error": "gone"})
+    setup.click("shopkeep-photo:full/0")
+    qtbot.waitUntil(lambda: setup.loader.problem is not None)
+    assert "could not be opened" in setup.loader.problem.text()
+    assert not setup.loader.problem.isModal()
+    setup.loader.problem.close()
 
 
 def test_video_and_audio_stay_links(setup: Setup, mastodon_server: MastodonServer) -> None:

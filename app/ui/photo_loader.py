@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt
 from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtWidgets import QMessageBox
 
 from app.core.errors import PhotoRefused, ShopkeepError
 from app.core.models import ThreadRow
@@ -58,6 +59,7 @@ class PhotoLoader(QObject):
         self.always = set(always or ())
         self._save_always = save_always
         self.viewer: PhotoViewer | None = None
+        self.problem: QMessageBox | None = None  # why the full size did not open
         pane.load_photos_for = self._loads_photos
         self.view.photo_wanted.connect(self.load_thumbnail)
         self.view.photo_opened.connect(self.open_full)
@@ -84,7 +86,7 @@ class PhotoLoader(QObject):
     def open_full(self, url: str, alt: str) -> None:
         self.runner.run(lambda: self._decoded(url, None),
                         lambda image: self._show(image, alt),
-                        lambda exc: self.view.set_photo_failed(url, _words(exc)),
+                        self._full_failed,
                         name="photo full size")
 
     def _show(self, image: QImage, alt: str) -> None:
@@ -93,6 +95,16 @@ class PhotoLoader(QObject):
         self.viewer = PhotoViewer(image, alt, self.view.window())
         self.viewer.destroyed.connect(self._viewer_gone)
         self.viewer.show()
+
+    def _full_failed(self, exc: BaseException) -> None:
+        """Said in a small window that does not block: the thumbnail stays as it was."""
+        if self.problem is not None:
+            self.problem.close()
+        self.problem = QMessageBox(QMessageBox.Icon.Information, "Photo",
+                                   f"The full-size photo could not be opened. {_words(exc)}",
+                                   QMessageBox.StandardButton.Ok, self.view.window())
+        self.problem.setModal(False)
+        self.problem.show()
 
     def _viewer_gone(self) -> None:
         self.viewer = None
