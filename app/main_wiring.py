@@ -127,6 +127,7 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
                       client_for=connections.client_for)
     install_corrections(window, store, runner, paths, owner_scorer)
     install_reports(window, store, runner, paths, window.answer_pane.open_thread)
+    install_photos(window, runner, paths)
     window.notifier.open_thread.connect(window.answer_pane.open_thread)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
 
@@ -314,6 +315,20 @@ def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
         save_profile=lambda b, sig: update_settings(paths, business=b, signature=sig),
     )
     window.answer_pane = install_answer_pane(window, services)
+
+
+def install_photos(window: MainWindow, runner: TaskRunner, paths: AppPaths) -> None:
+    """Customers' photos: placeholders until asked, then fetched and cached on disk."""
+    from app.core.photos import CachedPhotos
+    from app.net.media_fetch import PhotoFetcher
+    from app.storage.photo_cache import PhotoCache
+    from app.ui.photo_loader import PhotoLoader
+
+    source = CachedPhotos(PhotoFetcher().fetch, PhotoCache(paths.photo_cache_dir))
+    chosen = read_settings(paths).get("load_photos_accounts") or ()
+    window.photo_loader = PhotoLoader(  # type: ignore[attr-defined]
+        window.conversation_pane, runner, source, set(chosen),
+        lambda ids: update_settings(paths, load_photos_accounts=ids))
 
 
 def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,

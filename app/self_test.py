@@ -164,11 +164,14 @@ def check_window(tmp: Path) -> str:
     ensure_qt_platform()
     from app.core.paths import resolve_paths, resources_dir
     from app.ui.application import make_application
-    from app.ui.window_check import icon_renders, paint_offscreen
+    from app.ui.window_check import icon_renders, missing_photo_formats, paint_offscreen
 
     qt_app = make_application([])
     if not icon_renders(resources_dir() / "icons" / "shopkeep.svg"):
         raise RuntimeError("SVG icons do not render (Qt's svg plugins missing?)")
+    if missing_photo_formats():
+        raise RuntimeError(f"customers' photos cannot be shown: no Qt image plugin for "
+                           f"{', '.join(missing_photo_formats())}")
     window = build_window(resolve_paths(tmp / "window"), demo=True, synchronous=True)
     try:
         width, height, platform = paint_offscreen(window)

@@ -140,10 +140,10 @@ def test_no_script_image_or_stylesheet_survives_into_the_document(hostile_view: 
 
 
 def test_only_http_links_are_clickable_and_each_shows_its_real_target(hostile_view: Any) -> None:
-    from app.ui.conversation_view import LABEL_SCHEME
+    from app.ui.conversation_view import LABEL_SCHEME, PHOTO_SCHEME
 
-    links = [a for a in anchors(hostile_view)  # the sentiment chip is the app's own action
-             if not a[1].startswith(f"{LABEL_SCHEME}:")]
+    links = [a for a in anchors(hostile_view)  # the chip and "Show photo" are the app's own
+             if not a[1].startswith((f"{LABEL_SCHEME}:", f"{PHOTO_SCHEME}:"))]
     assert links, "the web links should still be there to click"
     for shown, href, tooltip in links:
         assert href.lower().startswith(("http://", "https://")), href

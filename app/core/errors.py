@@ -121,3 +121,9 @@ class DatabaseCorrupt(StorageError):
 
 class TooLong(ShopkeepError):
     user_message = "The reply is longer than this network allows."
+
+
+class PhotoRefused(NetworkError):
+    """A photo that is not loaded: too big, not an image, or from a non-https address."""
+
+    user_message = "This photo could not be shown."

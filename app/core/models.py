@@ -54,6 +54,15 @@ class AccountState(StrEnum):
     DEMO = "demo"
 
 
+class MediaKind(StrEnum):
+    """What an attachment is: photos get a placeholder that can load them, the rest are links."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    AUDIO = "audio"
+    LINK = "link"
+
+
 class OutboxState(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -81,13 +90,21 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class MediaLink:
-    """An attachment or embed, shown as a labelled link and never loaded automatically."""
+    """An attachment or embed, shown as a labelled link and never loaded automatically.
+
+    A photo (`kind` IMAGE) also carries its alt text and a smaller preview address,
+    which the owner may choose to load; defaults keep rows stored before that readable.
+    """
 
     label: str
     url: str
+    kind: MediaKind = MediaKind.LINK
+    alt: str = ""
+    preview_url: str = ""  # a thumbnail on the same server; "" means only `url` exists
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "label", clean_line(self.label, MAX_NAME))
+        object.__setattr__(self, "alt", clean_block(self.alt)[:1500])
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,11 @@ class AppPaths:
         return self.data_dir / "backups"
 
     @property
+    def photo_cache_dir(self) -> Path:
+        """Photos the owner loaded (capped in size; safe to delete)."""
+        return self.data_dir / "photo-cache"
+
+    @property
     def settings_file(self) -> Path:
         return self.data_dir / "settings.json"
 

@@ -56,6 +56,8 @@ class Settings:
     # Reports count waiting time only inside these ({"mon": [["09:00", "17:00"]], …});
     # None: every hour counts. Read with OpeningHours.from_settings.
     opening_hours: Mapping[str, Any] | None = None
+    # Accounts whose customers' photos load without a click ("load images"; off by default).
+    load_photos_accounts: tuple[int, ...] = ()
     other: Mapping[str, Any] = field(default_factory=dict)  # keys of other versions, kept
 
     def as_mapping(self) -> dict[str, Any]:
@@ -125,6 +127,13 @@ def validate(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
                              f"{', '.join(allowed)})")
     if "sentiment_words" in data:
         values["sentiment_words"] = _words(data["sentiment_words"], fixed)
+    if "load_photos_accounts" in data:
+        raw = data["load_photos_accounts"]
+        ids = raw if isinstance(raw, list) else []
+        values["load_photos_accounts"] = tuple(sorted(
+            {i for i in ids if isinstance(i, int) and not isinstance(i, bool) and i > 0}))
+        if not isinstance(raw, list) or len(values["load_photos_accounts"]) != len(raw):
+            fixed.append("load_photos_accounts (kept the account numbers only)")
     if data.get("opening_hours") is not None:
         try:
             values["opening_hours"] = OpeningHours.from_settings(

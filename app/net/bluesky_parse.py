@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.core.errors import BadResponse
-from app.core.models import Author, MediaLink, Network, Post
+from app.core.models import Author, MediaKind, MediaLink, Network, Post
 from app.net.bluesky_richtext import decode
 
 log = logging.getLogger(__name__)
@@ -150,11 +150,15 @@ def media_from_embed(embed: Any, post_url: str) -> tuple[MediaLink, ...]:
             if not isinstance(image, Mapping):
                 continue
             alt = _str(image, "alt").strip()
-            url = image.get("fullsize") if _http(image.get("fullsize")) else post_url
-            links.append(MediaLink(f"Image: {alt}" if alt else "Image", url))
+            full = image.get("fullsize") if _http(image.get("fullsize")) else ""
+            thumb = image.get("thumb") if _http(image.get("thumb")) else ""
+            links.append(MediaLink(f"Image: {alt}" if alt else "Image", full or post_url,
+                                   kind=MediaKind.IMAGE if full or thumb else MediaKind.LINK,
+                                   alt=alt, preview_url=thumb))
     elif kind == "app.bsky.embed.video":
         alt = _str(embed, "alt").strip()
-        links.append(MediaLink(f"Video: {alt}" if alt else "Video", post_url))
+        links.append(MediaLink(f"Video: {alt}" if alt else "Video", post_url,
+                               kind=MediaKind.VIDEO, alt=alt))
     elif kind == "app.bsky.embed.external":
         ext = embed.get("external")
         if isinstance(ext, Mapping) and _http(ext.get("uri")):

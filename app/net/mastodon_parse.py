@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from app.core.errors import BadResponse
-from app.core.models import Author, MediaLink, Network, Post
+from app.core.models import Author, MediaKind, MediaLink, Network, Post
 from app.net.http import decode_json
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 VISIBILITIES = ("public", "unlisted", "private", "direct")  # widest to narrowest
 
 _MEDIA_LABELS = {"image": "Image", "gifv": "GIF", "video": "Video", "audio": "Audio"}
+_MEDIA_KINDS = {"image": MediaKind.IMAGE, "gifv": MediaKind.VIDEO, "video": MediaKind.VIDEO,
+                "audio": MediaKind.AUDIO}
 
 # ---------------------------------------------------------------- type checks
 
@@ -310,11 +312,15 @@ def _media(value: Any, where: str) -> tuple[MediaLink, ...]:
     for i, item in enumerate(req_list(value or [], where)):
         at = f"{where}[{i}]"
         obj = req_dict(item, at)
-        kind = _MEDIA_LABELS.get(opt_str(obj, "type", at) or "", "Attachment")
+        media_type = opt_str(obj, "type", at) or ""
+        kind = _MEDIA_LABELS.get(media_type, "Attachment")
         description = (opt_str(obj, "description", at) or "").strip()
+        preview = safe_url(opt_str(obj, "preview_url", at))
         url = (safe_url(opt_str(obj, "url", at)) or safe_url(opt_str(obj, "remote_url", at))
-               or safe_url(opt_str(obj, "preview_url", at)))
-        links.append(MediaLink(f"{kind}: {description}" if description else kind, url))
+               or preview)
+        links.append(MediaLink(f"{kind}: {description}" if description else kind, url,
+                               kind=_MEDIA_KINDS.get(media_type, MediaKind.LINK),
+                               alt=description, preview_url=preview))
     return tuple(links)
 
 

@@ -108,7 +108,17 @@ def _reasons(text: str) -> tuple[str, ...]:
 
 
 def _media(items: Any) -> tuple[m.MediaLink, ...]:
-    return tuple(m.MediaLink(label=str(i.get("label", "")), url=str(i["url"])) for i in items or ())
+    return tuple(_media_link(i) for i in items or ())
+
+
+def _media_link(item: Any) -> m.MediaLink:
+    """Rows stored before photos had a kind read as plain links."""
+    try:
+        kind = m.MediaKind(str(item.get("kind", "link")))
+    except ValueError:
+        kind = m.MediaKind.LINK
+    return m.MediaLink(label=str(item.get("label", "")), url=str(item["url"]), kind=kind,
+                       alt=str(item.get("alt", "")), preview_url=str(item.get("preview", "")))
 
 
 # The post columns, in the order `stored_post` reads them.
@@ -169,7 +179,10 @@ def stored_post(row: tuple[Any, ...]) -> m.StoredPost:
 
 
 def media_json(media: tuple[m.MediaLink, ...]) -> list[dict[str, str]]:
-    return [{"label": x.label, "url": x.url} for x in media]
+    """Plain links keep their old two keys, so re-syncing an old post changes nothing."""
+    return [{"label": x.label, "url": x.url} if x.kind is m.MediaKind.LINK
+            else {"label": x.label, "url": x.url, "kind": x.kind.value, "alt": x.alt,
+                  "preview": x.preview_url} for x in media]
 
 
 def draft(row: t.Draft) -> m.Draft:

@@ -2,7 +2,10 @@
 
 Post text is never parsed as HTML: the document is built with QTextCursor
 inserts, links show their real target and open in the system browser only on
-click, and no resource is ever loaded. The pane exposes slots (`side_slot`,
+click, and no resource is ever loaded by the view itself: a customer's photo shows as
+a placeholder with its alt text until the owner clicks "Show photo" (or allowed
+it for the account); app/ui/photo_loader.py fetches it off the GUI thread and
+hands the picture back with `set_photo`. The pane exposes slots (`side_slot`,
 `composer_slot`, `header_actions`) so the customer history and the composer can
 be added without touching this file.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
@@ -19,6 +22,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QHelpEvent,
+    QImage,
     QMouseEvent,
     QResizeEvent,
     QTextBlockFormat,
@@ -27,6 +31,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextFrameFormat,
+    QTextImageFormat,
     QTextLength,
 )
 from PySide6.QtWidgets import (
@@ -42,6 +47,8 @@ from PySide6.QtWidgets import (
 
 from app.core.links import label_misleads, link_view
 from app.core.models import (
+    MediaKind,
+    MediaLink,
     OutboxItem,
     OutboxState,
     SentimentLabel,
@@ -66,6 +73,10 @@ INDENT = 22
 CHIP_POST_ID = QTextFormat.Property.UserProperty + 1
 # Chips were briefly links with this scheme; no anchor uses it now (tests still filter on it).
 LABEL_SCHEME = "shopkeep-label"
+# Our own photo actions: "shopkeep-photo:show/3", "…:full/3", "…:always/1" (never fetched).
+PHOTO_SCHEME = "shopkeep-photo"
+THUMB_WIDTH = 320  # a loaded photo shows at most this wide; a click opens it full size
+LOADING_PHOTO = "Loading photo…"
 
 
 def thread_order(posts: list[StoredPost]) -> list[tuple[StoredPost, int]]:
@@ -101,6 +112,9 @@ class ConversationView(QTextBrowser):
 
     link_clicked = Signal(QUrl)
     label_clicked = Signal(int)  # post id: its sentiment chip was clicked (app/ui/label_menu.py)
+    photo_wanted = Signal(str)  # a thumbnail's address: "Show photo" (or the account allows it)
+    photo_opened = Signal(str, str)  # full-size address and alt text: open the viewer
+    photos_always = Signal(bool)  # the owner turned loading photos for this account on / off
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +129,10 @@ class ConversationView(QTextBrowser):
         self.open_links_externally = True  # tests switch this off
         self._formats = _Formats(self.font().pointSizeF())
         self._shown: tuple[list[StoredPost], Sequence[OutboxItem]] | None = None
+        self.auto_photos = False  # the shown thread's account loads photos without a click
+        self.photo_images: dict[str, QImage] = {}  # thumbnail address -> loaded picture
+        self.photo_notes: dict[str, str] = {}  # thumbnail address -> "Loading…" or why not
+        self._photos: list[MediaLink] = []  # the photos shown, by their index in anchors
 
     def clear(self) -> None:
         self._shown = None
@@ -174,12 +192,71 @@ class ConversationView(QTextBrowser):
 
     def _open_link(self, url: QUrl) -> None:
         self.link_clicked.emit(url)
+        if url.scheme() == PHOTO_SCHEME:
+            self._photo_action(url.path())
         if url.scheme() in ("http", "https") and self.open_links_externally:
             QDesktopServices.openUrl(url)
 
+    def _photo_action(self, path: str) -> None:
+        action, _, arg = path.partition("/")
+        if action == "always":
+            self.photos_always.emit(arg == "1")
+            return
+        try:
+            media = self._photos[int(arg)]
+        except (ValueError, IndexError):
+            return
+        if action == "show":
+            self._want(media)
+        elif action == "retry":
+            self.photo_notes.pop(media.preview_url or media.url, None)
+            self._want(media)
+        elif action == "full":
+            self.photo_opened.emit(media.url or media.preview_url, media.alt)
+
+    def _want(self, media: MediaLink) -> None:
+        thumb = media.preview_url or media.url
+        if not thumb or thumb in self.photo_images or thumb in self.photo_notes:
+            return
+        self.photo_notes[thumb] = LOADING_PHOTO
+        self._repaint_keeping_place()
+        self.photo_wanted.emit(thumb)
+
+    def set_photo(self, url: str, image: QImage) -> None:
+        """A thumbnail arrived (on the GUI thread): show it in place of its placeholder."""
+        self.photo_notes.pop(url, None)
+        self.photo_images[url] = image
+        self._repaint_keeping_place()
+
+    def set_photo_failed(self, url: str, why: str) -> None:
+        self.photo_notes[url] = why
+        self._repaint_keeping_place()
+
+    def forget_photos(self) -> None:
+        """Another thread opens: drop the pictures kept in memory (the disk cache keeps them)."""
+        self.photo_images.clear()
+        self.photo_notes.clear()
+
+    def _repaint_keeping_place(self) -> None:
+        if self._shown is not None:
+            scrolled = self.verticalScrollBar().value()
+            self._render(*self._shown)
+            self.verticalScrollBar().setValue(scrolled)
+
     def show_posts(self, posts: list[StoredPost],
                    pending: Sequence[OutboxItem] = ()) -> None:
+        self._render(posts, pending)
+        mentions = [p for p in posts if p.post.is_mention]
+        self.verticalScrollBar().setValue(0)
+        if mentions and len(posts) > 3:
+            self.scrollToAnchor(f"post-{mentions[-1].id}")
+        if self.auto_photos:
+            for media in list(self._photos):
+                self._want(media)
+
+    def _render(self, posts: list[StoredPost], pending: Sequence[OutboxItem]) -> None:
         self._shown = (posts, pending)
+        self._photos = []
         doc = QTextDocument(self)
         doc.setDocumentMargin(18)
         doc.setDefaultFont(self.font())
@@ -194,10 +271,6 @@ class ConversationView(QTextBrowser):
             cursor.setPosition(root.lastPosition())
         self.setDocument(doc)
         mark_matches(self, self.search_text)
-        mentions = [p for p in posts if p.post.is_mention]
-        self.verticalScrollBar().setValue(0)
-        if mentions and len(posts) > 3:
-            self.scrollToAnchor(f"post-{mentions[-1].id}")
 
     def _insert_post(self, cursor: QTextCursor, sp: StoredPost, depth: int) -> None:
         p = sp.post
@@ -269,6 +342,9 @@ class ConversationView(QTextBrowser):
                 body.setTopMargin(2)
         for media in p.media:
             cursor.insertBlock(body)
+            if media.kind is MediaKind.IMAGE:
+                self._insert_photo(cursor, media, body)
+                continue
             cursor.insertText("Attachment: ", muted)
             _insert_link(cursor, media.url, base, media.label)
         if p.url:
@@ -276,6 +352,53 @@ class ConversationView(QTextBrowser):
             _insert_link(cursor, p.url, muted, None, text="Open on "
                          + theme.NETWORK_NAMES[p.network])
 
+
+    def _insert_photo(self, cursor: QTextCursor, media: MediaLink,
+                      body: QTextBlockFormat) -> None:
+        """A photo: "Photo:" and its alt text, then the picture once loaded, else a button."""
+        f = self._formats
+        index = len(self._photos)
+        self._photos.append(media)
+        thumb = media.preview_url or media.url
+        cursor.insertText("Photo: ", f.muted)
+        alt = QTextCharFormat(f.base)
+        alt.setFontItalic(not media.alt)
+        cursor.insertText(media.alt or "no description from the poster", alt)
+        image = self.photo_images.get(thumb)
+        if image is not None and not image.isNull():
+            name = f"{PHOTO_SCHEME}-image:{index}"
+            cursor.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
+                                          image)
+            cursor.insertBlock(body)
+            picture = QTextImageFormat()
+            picture.setName(name)
+            room = self.viewport().width() - 2 * INDENT * (MAX_DEPTH // 2) - 40
+            width = max(1, min(image.width(), THUMB_WIDTH, max(room, 120)))
+            picture.setWidth(width)
+            picture.setHeight(image.height() * width / max(image.width(), 1))
+            picture.setAnchor(True)
+            picture.setAnchorHref(f"{PHOTO_SCHEME}:full/{index}")
+            picture.setToolTip(media.alt or "Photo")
+            cursor.insertImage(picture)
+            cursor.insertBlock(body)
+            _insert_action(cursor, "Open full size", f"{PHOTO_SCHEME}:full/{index}", f.base)
+        elif thumb in self.photo_notes:
+            note = self.photo_notes[thumb]
+            cursor.insertText(f"   {note}", f.muted)
+            if note != LOADING_PHOTO:
+                cursor.insertText("  ", f.base)
+                _insert_action(cursor, "Try again", f"{PHOTO_SCHEME}:retry/{index}", f.base)
+        elif thumb:
+            cursor.insertText("   ", f.base)
+            _insert_action(cursor, "Show photo", f"{PHOTO_SCHEME}:show/{index}", f.base)
+            host = link_view(thumb).host
+            if host:  # where one click would fetch it from
+                cursor.insertText(f" (from {host})", f.muted)
+        if thumb and not any(m.preview_url or m.url for m in self._photos[:index]):
+            cursor.insertText("   ", f.base)
+            _insert_action(cursor, "Stop loading photos from this account" if self.auto_photos
+                           else "Always load photos from this account",
+                           f"{PHOTO_SCHEME}:always/{0 if self.auto_photos else 1}", f.muted)
 
     def _insert_pending(self, cursor: QTextCursor, item: OutboxItem) -> None:
         """A reply of the shop's that is not back from the network yet, with its state."""
@@ -363,6 +486,16 @@ def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: st
         cursor.insertText(f" [goes to {view.host}]", note)
 
 
+def _insert_action(cursor: QTextCursor, text: str, href: str, base: QTextCharFormat) -> None:
+    """One of our own actions written as a link (never leaves the app)."""
+    fmt = QTextCharFormat(base)
+    fmt.setAnchor(True)
+    fmt.setAnchorHref(href)
+    fmt.setForeground(colour("accent_text"))
+    fmt.setFontUnderline(True)
+    cursor.insertText(text, fmt)
+
+
 def _insert_linked(cursor: QTextCursor, line: str, base: QTextCharFormat) -> None:
     pos = 0
     for m in URL_RE.finditer(line):
@@ -383,6 +516,8 @@ class ConversationPane(QWidget):
         self.setObjectName("conversationPane")
         self.setMinimumWidth(PANE_MIN_WIDTH)  # the side slot hides rather than widen the pane
         self.thread: ThreadRow | None = None
+        # Whether a thread's account loads photos without a click (set by photo_loader.py).
+        self.load_photos_for: Callable[[ThreadRow], bool] = lambda _thread: False
         self.posts: list[StoredPost] = []
         self.pending: list[OutboxItem] = []
         outer = QVBoxLayout(self)
@@ -472,6 +607,9 @@ class ConversationPane(QWidget):
                     pending: Sequence[OutboxItem] = ()) -> None:
         """`pending`: the shop's replies in the outbox; those already among `posts`
         (sent and synced back) are left out."""
+        if self.thread is None or self.thread.id != thread.id:
+            self.view.forget_photos()
+        self.view.auto_photos = self.load_photos_for(thread)
         self.thread = thread
         self.posts = posts
         have = {p.post.remote_id for p in posts}

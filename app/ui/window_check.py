@@ -41,3 +41,14 @@ def exit_after_first_paint(window: QWidget) -> None:
     app and for `python -m app`.
     """
     window.installEventFilter(_FirstPaint(window))
+
+
+PHOTO_FORMATS = ("png", "jpeg", "webp")  # what customers post; see app/net/media_fetch.py
+
+
+def missing_photo_formats() -> list[str]:
+    """Photo formats this build's Qt cannot decode (a spec that drops an image plugin)."""
+    from PySide6.QtGui import QImageReader
+
+    known = {bytes(f.data()).decode().lower() for f in QImageReader.supportedImageFormats()}
+    return [f for f in PHOTO_FORMATS if f not in known]
