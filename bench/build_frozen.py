@@ -93,21 +93,21 @@ def can_build_deb() -> bool:
     return sys.platform.startswith("linux") and bool(shutil.which("dpkg-deb"))
 
 
-def build_deb(folder: Path, out_dir: Path, work: Path) -> Path:
+def build_deb(folder: Path, out_dir: Path, work: Path, *, fast: bool = False) -> Path:
     """packaging/deb.py on a one-folder build; returns the .deb's path.
 
     A script, not an import: `packaging` is also the PyPA library PyInstaller imports."""
     result = subprocess.run(
         [sys.executable, str(PACKAGING / "deb.py"), str(folder), "--out", str(out_dir),
-         "--work", str(work)],
+         "--work", str(work), *(["--fast"] if fast else [])],
         cwd=ROOT, check=True, capture_output=True, text=True,
     )
     return Path(result.stdout.strip().splitlines()[-1])
 
 
-def deb_cached(folder: Path, root: Path) -> Path:
+def deb_cached(folder: Path, root: Path, *, fast: bool = False) -> Path:
     """The .deb of `folder` under `root`; rebuilt when the folder, packaging/ or the
-    changelog changed."""
+    changelog changed. `fast`: quicker, larger compression (see packaging/deb.py)."""
     stamp = root / "fingerprint"
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
@@ -122,7 +122,7 @@ def deb_cached(folder: Path, root: Path) -> Path:
         return debs[0]
     stamp.unlink(missing_ok=True)
     shutil.rmtree(root / "out", ignore_errors=True)
-    deb = build_deb(folder, root / "out", root / "work")
+    deb = build_deb(folder, root / "out", root / "work", fast=fast)
     stamp.write_text(wanted)
     return deb
 

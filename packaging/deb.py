@@ -124,8 +124,11 @@ def _wrap(text: str, width: int = 78) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def build_deb(folder: Path, out_dir: Path, work: Path) -> Path:
-    """Stage the package tree under `work` and build it into `out_dir`; returns the .deb."""
+def build_deb(folder: Path, out_dir: Path, work: Path, *, fast: bool = False) -> Path:
+    """Stage the package tree under `work` and build it into `out_dir`; returns the .deb.
+
+    `fast` (the test suite): xz level 1, about 6x quicker and about 12 % bigger, so a size
+    limit checked on it holds for the release build (dpkg's default level) too."""
     meta = project.installed_metadata()
     built = frozen_version(folder)
     if built != meta.version:
@@ -172,8 +175,9 @@ def build_deb(folder: Path, out_dir: Path, work: Path) -> Path:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     deb = out_dir / f"{project.PACKAGE}_{meta.version}_{arch}.deb"
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)],
-                   check=True, stdout=subprocess.DEVNULL)
+    level = ["-z1"] if fast else []
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", *level, "--build", str(root),
+                    str(deb)], check=True, stdout=subprocess.DEVNULL)
     return deb
 
 
@@ -182,8 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="the one-folder build (holds ./shopkeep)")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "deb")
+    parser.add_argument("--fast", action="store_true",
+                        help="quicker, larger compression (the test suite's build)")
     args = parser.parse_args(argv)
-    print(build_deb(args.folder.resolve(), args.out.resolve(), args.work.resolve()))
+    print(build_deb(args.folder.resolve(), args.out.resolve(), args.work.resolve(),
+                    fast=args.fast))
     return 0
 
 
