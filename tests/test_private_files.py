@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from app.core.paths import AppPaths
-from tests.fixtures.ui import DEMO_JSON
+from tests.fixtures.ui import demo_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,14 +32,8 @@ def mode(path: Path) -> int:
 
 @pytest.fixture
 def inbox_dir(tmp_path: Path) -> Path:
-    from app.storage.demo import load_demo
-    from app.storage.inbox_store import SqliteInboxStore
-
-    paths = AppPaths(tmp_path / "shop-data").ensure()
-    store = SqliteInboxStore.open(paths.database)
-    load_demo(store, DEMO_JSON)
-    store.close()
-    return paths.data_dir
+    """A data folder with the demo inbox in it, as the app left it."""
+    return demo_data_dir(tmp_path / "shop-data")
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.paths import AppPaths
-from tests.fixtures.ui import DEMO_JSON
+from tests.fixtures.ui import demo_data_dir
 from tests.folder_faults import run_read_only, run_with_full_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,14 +26,7 @@ CANNOT_WRITE = "cannot write to its data folder"
 @pytest.fixture
 def inbox_dir(tmp_path: Path) -> Path:
     """A data folder with the demo inbox in it, as the app left it."""
-    from app.storage.demo import load_demo
-    from app.storage.inbox_store import SqliteInboxStore
-
-    paths = AppPaths(tmp_path / "data").ensure()
-    store = SqliteInboxStore.open(paths.database)
-    load_demo(store, DEMO_JSON)
-    store.close()
-    return paths.data_dir
+    return demo_data_dir(tmp_path / "data")
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
