@@ -11,7 +11,13 @@ import io
 from typing import Any
 
 from app.core.export_csv import neutralise_cell
-from app.core.reports import CustomerRow, Report, ResponseSummary, format_duration
+from app.core.reports import (
+    CustomerRow,
+    Report,
+    ResponseSummary,
+    format_duration,
+    format_share,
+)
 
 SECTIONS = (("all", "All"), ("complaints", "Complaints"), ("other", "Everything else"))
 
@@ -55,10 +61,6 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)} %"
-
-
 def to_markdown(report: Report) -> str:
     req = report.request
     lines = [f"# Shopkeep report, {req.since:%Y-%m-%d} to {req.until:%Y-%m-%d}", "",
@@ -68,8 +70,8 @@ def to_markdown(report: Report) -> str:
     for key, title in SECTIONS:
         s = _responses(report)[key]
         lines.append(f"| {title} | {s.answered} | {format_duration(s.median_s)} | "
-                     f"{format_duration(s.p90_s)} | {_share(s.within_1h)} | "
-                     f"{_share(s.within_24h)} |")
+                     f"{format_duration(s.p90_s)} | {format_share(s.within_1h)} | "
+                     f"{format_share(s.within_24h)} |")
     lines += ["", "## Complaints still waiting", "", "| Waiting | Conversations |", "|---|---|"]
     lines += [f"| {b.name} | {b.count} |" for b in report.open_complaints]
     lines += ["", "## How customers feel, by week", "",

@@ -251,3 +251,8 @@ def format_duration(seconds: float | None) -> str:
     if seconds < DAY:
         return f"{seconds / HOUR:.1f} h"
     return f"{seconds / DAY:.1f} days"
+
+
+def format_share(value: float | None) -> str:
+    """'67 %' — or '–' when there is nothing to show."""
+    return "–" if value is None else f"{round(value * 100)} %"

@@ -27,7 +27,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPalette, QStandardItem, QStandardItemModel
 
 from app.core.models import Network, SentimentLabel
-from app.core.reports import HOUR, Report, format_duration
+from app.core.reports import HOUR, Report, format_duration, format_share
 from app.ui import palette, theme
 
 FEELINGS = (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE)
@@ -137,14 +137,10 @@ def response_part(report: Report, dark: bool) -> ChartPart:
     for title, s in (("All", report.responses_all), ("Complaints", report.responses_complaints),
                      ("Everything else", report.responses_other)):
         rows.append([title, s.answered, format_duration(s.median_s), format_duration(s.p90_s),
-                     _share(s.within_1h), _share(s.within_24h)])
+                     format_share(s.within_1h), format_share(s.within_24h)])
     part.table = _table(["", "Answered", "Median", "90th percentile", "Within 1 hour",
                          "Within 24 hours"], rows)
     return part
-
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)} %"
 
 
 def volume_part(report: Report, dark: bool) -> ChartPart:
@@ -207,7 +203,7 @@ def feeling_part(report: Report, dark: bool) -> ChartPart:
         line.setPointsVisible(True)
         for i, share in enumerate(shares):
             line.append(QPointF(i, share * 100))
-        tips = [f"{name}, week of {_day(w.week)}: {_share(v)} of {w.posts} posts"
+        tips = [f"{name}, week of {_day(w.week)}: {format_share(v)} of {w.posts} posts"
                 for w, v in zip(report.feeling, shares, strict=True)]
         line.hovered.connect(lambda point, on, t=tips: _tip(t, round(point.x())) if on else None)
         part.tooltips[name] = tips
@@ -223,8 +219,8 @@ def feeling_part(report: Report, dark: bool) -> ChartPart:
     for s in chart.series():
         s.attachAxis(x)
         s.attachAxis(y)
-    rows = [[f"{w.week:%Y-%m-%d}", w.posts, w.complaints, _share(w.complaint_share), w.praise,
-             _share(w.praise_share), w.corrected] for w in report.feeling]
+    rows = [[f"{w.week:%Y-%m-%d}", w.posts, w.complaints, format_share(w.complaint_share), w.praise,
+             format_share(w.praise_share), w.corrected] for w in report.feeling]
     part.table = _table(["Week of", "Posts", "Complaints", "Complaint share", "Praise",
                          "Praise share", "Corrected by you"], rows)
     return part
