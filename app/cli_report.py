@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
-from app.core.business_hours import OpeningHours, OpeningHoursError
+from app.core.business_hours import OpeningHours
 from app.core.errors import ShopkeepError
 from app.core.paths import AppPaths, resolve_paths
 from app.core.report_formats import to_csv, to_json, to_markdown
@@ -65,11 +65,7 @@ def opening_hours(paths: AppPaths) -> OpeningHours:
     """The owner's opening hours from the settings file (none set: every hour counts)."""
     from app.core.settings import SettingsFile  # the one reader of settings.json
 
-    raw = SettingsFile(paths.settings_file).load().as_mapping()
-    try:
-        return OpeningHours.from_settings(raw.get("opening_hours"))
-    except OpeningHoursError as exc:
-        raise UsageError(f"the opening hours in the settings cannot be used: {exc}") from None
+    return SettingsFile(paths.settings_file).load().hours
 
 
 def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,

@@ -334,17 +334,15 @@ def install_photos(window: MainWindow, runner: TaskRunner, paths: AppPaths) -> N
 def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,
                     paths: AppPaths, open_thread: Any) -> None:
     """File → Reports… (Ctrl+Shift+R): one Reports window, raised again when already open."""
-    from app.core.business_hours import OpeningHours, OpeningHoursError
+    from app.core.settings import SettingsFile
     from app.ui.reports_window import ReportsWindow
     from app.ui.sync_controls import add_file_action
 
     opened: list[ReportsWindow] = []
 
     def show() -> None:
-        try:  # read at every opening: the owner may have changed them in Settings
-            hours = OpeningHours.from_settings(read_settings(paths).get("opening_hours"))
-        except OpeningHoursError:
-            hours = OpeningHours()
+        # read at every opening: the owner may have changed them in Settings
+        hours = SettingsFile(paths.settings_file).load().hours
         if opened:
             opened[0].set_hours(hours)
             opened[0].show()

@@ -60,6 +60,11 @@ class Settings:
     load_photos_accounts: tuple[int, ...] = ()
     other: Mapping[str, Any] = field(default_factory=dict)  # keys of other versions, kept
 
+    @property
+    def hours(self) -> OpeningHours:
+        """The opening hours as Reports use them (validated on read: never raises)."""
+        return OpeningHours.from_settings(self.opening_hours)
+
     def as_mapping(self) -> dict[str, Any]:
         """settings.json's keys and values, as written."""
         data = dict(self.other)
