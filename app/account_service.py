@@ -63,10 +63,14 @@ MAIN_PASSWORD_REFUSED = (
     "Privacy and security, App passwords, create one for Shopkeep and paste it here."
 )
 NOT_A_TOKEN = "Paste the access token from your server's Development settings."
-WRONG_TOKEN = ("The server did not accept that access token. Check that you copied all of it "
-               "and that the application still exists in your server's settings.")
-WRONG_CODE = ("The server did not accept that code. Copy it again from the browser page, "
-              "or go back and start over.")
+WRONG_TOKEN = (
+    "The server did not accept that access token. Check that you copied all of it "
+    "and that the application still exists in your server's settings."
+)
+WRONG_CODE = (
+    "The server did not accept that code. Copy it again from the browser page, "
+    "or go back and start over."
+)
 
 
 @dataclass(slots=True)
@@ -136,12 +140,18 @@ class AppAccountService:
         try:
             app = register_app(base)
         except ServerUnreachable as exc:
-            raise ServerUnreachable(str(exc), user_message=(
-                f"Shopkeep could not reach {host}. Check the address and the internet "
-                "connection.")) from exc
+            raise ServerUnreachable(
+                str(exc),
+                user_message=(
+                    f"Shopkeep could not reach {host}. Check the address and the internet "
+                    "connection."
+                ),
+            ) from exc
         except (NotFound, BadResponse) as exc:
-            raise BadResponse(str(exc), user_message=(
-                f"{host} does not look like a Mastodon server. Check the address.")) from exc
+            raise BadResponse(
+                str(exc),
+                user_message=(f"{host} does not look like a Mastodon server. Check the address."),
+            ) from exc
         receiver = LoopbackReceiver() if loopback else None
         try:
             auth = start_authorization(app, receiver.redirect_uri if receiver else OOB)
@@ -152,16 +162,19 @@ class AppAccountService:
         request_id = pysecrets.token_urlsafe(12)
         with self._lock:
             self._pending[request_id] = _Pending(app, auth, receiver)
-        log.info("Mastodon sign-in started on %s (%s)", app.server,
-                 "loopback" if receiver else "code")
+        log.info(
+            "Mastodon sign-in started on %s (%s)", app.server, "loopback" if receiver else "code"
+        )
         return SignInRequest(request_id, app.server, auth.url, receiver is not None)
 
     def _get_pending(self, request: SignInRequest) -> _Pending:
         with self._lock:
             pending = self._pending.get(request.id)
         if pending is None or pending.cancelled.is_set():
-            raise AuthError("unknown or cancelled sign-in request", user_message=(
-                "This sign-in was cancelled. Please start again."))
+            raise AuthError(
+                "unknown or cancelled sign-in request",
+                user_message=("This sign-in was cancelled. Please start again."),
+            )
         return pending
 
     def wait_for_code(self, request: SignInRequest, timeout: float) -> str | None:
@@ -232,21 +245,28 @@ class AppAccountService:
 
     # ------------------------------------------------------------ Bluesky
 
-    def add_bluesky(self, handle: str, app_password: str,
-                    service_url: str | None = None) -> Account:
+    def add_bluesky(
+        self, handle: str, app_password: str, service_url: str | None = None
+    ) -> Account:
         self.credentials.check()
         handle = handle.strip().lstrip("@")
         if not handle or not app_password.strip():
-            raise WrongCredentials("empty handle or password", user_message=(
-                "Type your Bluesky handle and an app password."))
+            raise WrongCredentials(
+                "empty handle or password",
+                user_message=("Type your Bluesky handle and an app password."),
+            )
         service = normalise_server(service_url) if service_url else self.bluesky_service
-        result = bluesky_session.login(handle, app_password.strip(), service=service,
-                                       plc_url=self.plc_url)
+        result = bluesky_session.login(
+            handle, app_password.strip(), service=service, plc_url=self.plc_url
+        )
         if not result.app_password:
             _bluesky_sign_out(result.pds_url, result.refresh_jwt)
             raise WrongCredentials("main password used", user_message=MAIN_PASSWORD_REFUSED)
-        tokens = {"access_jwt": result.access_jwt, "refresh_jwt": result.refresh_jwt,
-                  "pds_url": result.pds_url}
+        tokens = {
+            "access_jwt": result.access_jwt,
+            "refresh_jwt": result.refresh_jwt,
+            "pds_url": result.pds_url,
+        }
 
         def keep(access: str, refresh: str) -> None:
             tokens.update(access_jwt=access, refresh_jwt=refresh)
@@ -256,13 +276,15 @@ class AppAccountService:
             info = client.verify()
         finally:
             client.close()
-        return self._save(info, tokens,
-                          lambda: _bluesky_sign_out(result.pds_url, tokens["refresh_jwt"]))
+        return self._save(
+            info, tokens, lambda: _bluesky_sign_out(result.pds_url, tokens["refresh_jwt"])
+        )
 
     # ------------------------------------------------------------ saving
 
-    def _save(self, info: AccountInfo, saved: Mapping[str, str],
-              undo: Callable[[], None]) -> Account:
+    def _save(
+        self, info: AccountInfo, saved: Mapping[str, str], undo: Callable[[], None]
+    ) -> Account:
         """Keychain first, then the row; a failure in either undoes the other and the token."""
         key = account_key(info.network, info.server, info.handle)
         try:
@@ -290,15 +312,24 @@ class AppAccountService:
             self.credentials.delete(key)
         self.connections.forget(account.id)
         threads = self.store.remove_account(account.id)
-        log.info("Removed %s account %s and %d threads", account.network.value,
-                 account.handle, threads)
+        log.info(
+            "Removed %s account %s and %d threads", account.network.value, account.handle, threads
+        )
 
     def _sign_out(self, account: Account, saved: Mapping[str, str]) -> None:
-        if account.network is Network.MASTODON and saved.get("access_token") \
-                and saved.get("client_id") and saved.get("client_secret"):
-            app = AppRegistration(server=account.server, client_id=saved["client_id"],
-                                  client_secret=saved["client_secret"], scopes="",
-                                  redirect_uris=())
+        if (
+            account.network is Network.MASTODON
+            and saved.get("access_token")
+            and saved.get("client_id")
+            and saved.get("client_secret")
+        ):
+            app = AppRegistration(
+                server=account.server,
+                client_id=saved["client_id"],
+                client_secret=saved["client_secret"],
+                scopes="",
+                redirect_uris=(),
+            )
             _quietly(lambda: revoke(app, saved["access_token"]), "Mastodon token revocation")
         elif account.network is Network.BLUESKY and saved.get("refresh_jwt"):
             _bluesky_sign_out(saved.get("pds_url") or account.server, saved["refresh_jwt"])
@@ -315,10 +346,15 @@ class AppAccountService:
             return self._note(account, AccountState.NEEDS_SIGN_IN, exc)
         except NetworkError as exc:
             return self._note(account, AccountState.UNREACHABLE, exc)
-        self.store.update_account(account.id, state=AccountState.CONNECTED, last_error="",
-                                  display_name=info.display_name, max_chars=info.max_chars,
-                                  default_visibility=info.default_visibility,
-                                  domain=info.domain)
+        self.store.update_account(
+            account.id,
+            state=AccountState.CONNECTED,
+            last_error="",
+            display_name=info.display_name,
+            max_chars=info.max_chars,
+            default_visibility=info.default_visibility,
+            domain=info.domain,
+        )
         return AccountState.CONNECTED
 
     def _note(self, account: Account, state: AccountState, exc: ShopkeepError) -> AccountState:
@@ -340,7 +376,11 @@ def _bluesky_sign_out(pds_url: str, refresh_jwt: str) -> None:
 
     def call() -> None:
         with HttpSession(pds_url) as http:
-            http.request("POST", "/xrpc/com.atproto.server.deleteSession",
-                         headers={"Authorization": f"Bearer {refresh_jwt}"}, check=False)
+            http.request(
+                "POST",
+                "/xrpc/com.atproto.server.deleteSession",
+                headers={"Authorization": f"Bearer {refresh_jwt}"},
+                check=False,
+            )
 
     _quietly(call, "Bluesky sign-out")

@@ -62,8 +62,9 @@ class Progress:
             return
         if not self.started:
             self.started = True
-            self.out.write(f"Exporting {total} conversation{'s' if total != 1 else ''} "
-                           f"to {self.target} ...\n")
+            self.out.write(
+                f"Exporting {total} conversation{'s' if total != 1 else ''} to {self.target} ...\n"
+            )
             self.out.flush()
 
     def clear(self) -> None:
@@ -82,18 +83,28 @@ def _day(text: str) -> datetime:
 
 
 # The window's words (Complaint, Neutral, Praise); the older negative/positive still work.
-LABEL_WORDS = {"complaint": SentimentLabel.NEGATIVE, "neutral": SentimentLabel.NEUTRAL,
-               "praise": SentimentLabel.POSITIVE, "negative": SentimentLabel.NEGATIVE,
-               "positive": SentimentLabel.POSITIVE}
-FOLDER_WORDS = {"needs_reply": Folder.NEEDS_REPLY, "complaints": Folder.NEGATIVE,
-                "negative": Folder.NEGATIVE, "all": Folder.ALL, "done": Folder.DONE}
+LABEL_WORDS = {
+    "complaint": SentimentLabel.NEGATIVE,
+    "neutral": SentimentLabel.NEUTRAL,
+    "praise": SentimentLabel.POSITIVE,
+    "negative": SentimentLabel.NEGATIVE,
+    "positive": SentimentLabel.POSITIVE,
+}
+FOLDER_WORDS = {
+    "needs_reply": Folder.NEEDS_REPLY,
+    "complaints": Folder.NEGATIVE,
+    "negative": Folder.NEGATIVE,
+    "all": Folder.ALL,
+    "done": Folder.DONE,
+}
 
 
 def _label(text: str) -> str:
     found = LABEL_WORDS.get(text.strip().lower())
     if found is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a feeling; use complaint, neutral or praise")
+            f"{text!r} is not a feeling; use complaint, neutral or praise"
+        )
     return found.value
 
 
@@ -101,32 +112,49 @@ def _folder(text: str) -> str:
     found = FOLDER_WORDS.get(text.strip().lower().replace("-", "_").replace(" ", "_"))
     if found is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a folder; use needs_reply, complaints, all or done")
+            f"{text!r} is not a folder; use needs_reply, complaints, all or done"
+        )
     return found.value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="shopkeep export",
-                     description="Export conversations to a CSV (one row per post) or JSON "
-                                 "file (conversations with replies and notes).")
+    parser = _Parser(
+        prog="shopkeep export",
+        description="Export conversations to a CSV (one row per post) or JSON "
+        "file (conversations with replies and notes).",
+    )
     parser.add_argument("out", metavar="OUT.csv|OUT.json", help="the file to write")
-    parser.add_argument("--search", default="", metavar="WORDS",
-                        help="only conversations with a post matching these words")
-    parser.add_argument("--folder", default=Folder.ALL.value, type=_folder,
-                        metavar="{needs_reply,complaints,all,done}", help="default: all")
+    parser.add_argument(
+        "--search",
+        default="",
+        metavar="WORDS",
+        help="only conversations with a post matching these words",
+    )
+    parser.add_argument(
+        "--folder",
+        default=Folder.ALL.value,
+        type=_folder,
+        metavar="{needs_reply,complaints,all,done}",
+        help="default: all",
+    )
     parser.add_argument("--account", type=int, metavar="ID", help="only this account")
     parser.add_argument("--network", choices=[n.value for n in Network])
-    parser.add_argument("--label", type=_label, metavar="{complaint,neutral,praise}",
-                        help="how the conversation's unhappiest post reads")
-    parser.add_argument("--since", metavar="YYYY-MM-DD",
-                        help="active on or after this day")
-    parser.add_argument("--until", metavar="YYYY-MM-DD",
-                        help="active on or before this day")
-    parser.add_argument("--data-dir", metavar="DIR",
-                        help="where Shopkeep keeps its data (default as for the app)")
-    parser.add_argument("--force", action="store_true",
-                        help="replace OUT if it exists (otherwise Shopkeep asks, or refuses "
-                             "when it cannot ask)")
+    parser.add_argument(
+        "--label",
+        type=_label,
+        metavar="{complaint,neutral,praise}",
+        help="how the conversation's unhappiest post reads",
+    )
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="active on or after this day")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="active on or before this day")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="where Shopkeep keeps its data (default as for the app)"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace OUT if it exists (otherwise Shopkeep asks, or refuses when it cannot ask)",
+    )
     return parser
 
 
@@ -164,8 +192,14 @@ def ask_on_terminal(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
-         err: TextIO | None = None, confirm: Confirm | None = None) -> int:
+def main(
+    argv: list[str],
+    paths: AppPaths,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    confirm: Confirm | None = None,
+) -> int:
     """Export; 0 written, 1 not written (with one plain sentence on stderr).
 
     `confirm(question)` asks before replacing an existing file; by default the
@@ -191,8 +225,11 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
     if args.data_dir:  # app.main only sees --data-dir when it comes before OUT
         paths = resolve_paths(args.data_dir)
     if not paths.database.exists():
-        print(f"shopkeep export: there is no Shopkeep inbox in {paths.data_dir} yet, so "
-              "there is nothing to export.", file=err)
+        print(
+            f"shopkeep export: there is no Shopkeep inbox in {paths.data_dir} yet, so "
+            "there is nothing to export.",
+            file=err,
+        )
         return 1
 
     from app.storage.inbox_store import SqliteInboxStore
@@ -209,11 +246,14 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
             a.id for a in store.accounts()
         }:
             known = ", ".join(f"{a.id} ({a.handle})" for a in store.accounts()) or "none"
-            print(f"shopkeep export: there is no account {query.account_id}. "
-                  f"Accounts: {known}.", file=err)
+            print(
+                f"shopkeep export: there is no account {query.account_id}. Accounts: {known}.",
+                file=err,
+            )
             return 1
-        result = export_inbox(store, target, query, fmt=fmt, progress=progress, cancel=cancel,
-                              overwrite=overwrite)
+        result = export_inbox(
+            store, target, query, fmt=fmt, progress=progress, cancel=cancel, overwrite=overwrite
+        )
     except KeyboardInterrupt:
         cancel.set()
         progress.clear()
@@ -239,7 +279,8 @@ def _may_replace(target: Path, force: bool, confirm: Confirm | None) -> bool:
         check_target(target, overwrite=force)
     except TargetExists:
         if confirm is None or not confirm(
-                f"shopkeep export: {target} already exists. Replace it? [y/N] "):
+            f"shopkeep export: {target} already exists. Replace it? [y/N] "
+        ):
             raise
         return True
     return force  # a file that appears while exporting is not replaced unasked

@@ -33,17 +33,26 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="shopkeep report",
-                     description="Print how fast you answer and how customers feel.")
-    parser.add_argument("--since", default="30d", metavar="WHEN",
-                        help="start of the period: 7d, 30d, 90d or a date like 2026-11-01 "
-                             "(default: %(default)s)")
-    parser.add_argument("--until", default=None, metavar="DATE",
-                        help="end of the period, a date (default: now)")
-    parser.add_argument("--account", type=int, default=None, metavar="ID",
-                        help="only this account (default: every account)")
-    parser.add_argument("--format", choices=FORMATS, default="md",
-                        help="md (default), csv or json")
+    parser = _Parser(
+        prog="shopkeep report", description="Print how fast you answer and how customers feel."
+    )
+    parser.add_argument(
+        "--since",
+        default="30d",
+        metavar="WHEN",
+        help="start of the period: 7d, 30d, 90d or a date like 2026-11-01 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--until", default=None, metavar="DATE", help="end of the period, a date (default: now)"
+    )
+    parser.add_argument(
+        "--account",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="only this account (default: every account)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="md", help="md (default), csv or json")
     parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -56,8 +65,9 @@ def parse_when(text: str, now: datetime, option: str) -> datetime:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{option} {text!r} is neither a number of days like 30d "
-                         f"nor a date like 2026-11-01") from None
+        raise UsageError(
+            f"{option} {text!r} is neither a number of days like 30d nor a date like 2026-11-01"
+        ) from None
     return datetime(day.year, day.month, day.day).astimezone()
 
 
@@ -68,8 +78,9 @@ def opening_hours(paths: AppPaths) -> OpeningHours:
     return SettingsFile(paths.settings_file).load().hours
 
 
-def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+def main(
+    argv: list[str], paths: AppPaths, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     now = datetime.now(UTC)
     try:
@@ -80,8 +91,13 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
         until = parse_when(args.until, now, "--until") if args.until else now
         if until <= since:
             raise UsageError("--until must come after --since")
-        request = ReportRequest(since=since, until=until, zone=_local_zone(),
-                                account_id=args.account, hours=opening_hours(paths))
+        request = ReportRequest(
+            since=since,
+            until=until,
+            zone=_local_zone(),
+            account_id=args.account,
+            hours=opening_hours(paths),
+        )
     except UsageError as exc:
         print(f"shopkeep report: {exc}", file=err)
         return 1

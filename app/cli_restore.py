@@ -21,10 +21,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="shopkeep restore",
         description="Put the newest automatic backup back in place of the database. "
-                    "The current file is kept beside it, never deleted.")
+        "The current file is kept beside it, never deleted.",
+    )
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)  # handled by app.main
-    parser.add_argument("--list", action="store_true",
-                        help="only list the automatic backups, newest first")
+    parser.add_argument(
+        "--list", action="store_true", help="only list the automatic backups, newest first"
+    )
     return parser.parse_args(argv)
 
 
@@ -37,16 +39,21 @@ def damaged_words(exc: DatabaseCorrupt, paths: AppPaths) -> str:
         lines.append(f"The damaged file was kept as: {exc.damaged_path}")
     backups = list_backups(paths.backup_dir)
     if backups:
-        lines.append(f"To put back the last automatic backup ({backups[0].name}), run: "
-                     "shopkeep restore   (or open Shopkeep, which offers it).")
+        lines.append(
+            f"To put back the last automatic backup ({backups[0].name}), run: "
+            "shopkeep restore   (or open Shopkeep, which offers it)."
+        )
     else:
-        lines.append("There is no automatic backup yet: the next start begins with a fresh "
-                     "inbox and syncs your accounts again.")
+        lines.append(
+            "There is no automatic backup yet: the next start begins with a fresh "
+            "inbox and syncs your accounts again."
+        )
     return "\n".join(lines)
 
 
-def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+def main(
+    argv: list[str], paths: AppPaths, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parse(argv)
@@ -62,18 +69,27 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
             print("There is no automatic backup yet.", file=out)
         return 0
     if not backups:
-        print(f"shopkeep: there is no automatic backup in {paths.backup_dir} yet, so "
-              "nothing was restored.", file=err)
+        print(
+            f"shopkeep: there is no automatic backup in {paths.backup_dir} yet, so "
+            "nothing was restored.",
+            file=err,
+        )
         return 2
     window, sync = window_lock(paths.database), sync_lock(paths.database)
     with window, sync:
         if not window.acquire():
-            print("shopkeep: Shopkeep is open. Close its window first, then run "
-                  "shopkeep restore again.", file=err)
+            print(
+                "shopkeep: Shopkeep is open. Close its window first, then run "
+                "shopkeep restore again.",
+                file=err,
+            )
             return 2
         if not sync.acquire():
-            print("shopkeep: a sync is running right now. Wait for it to finish, then run "
-                  "shopkeep restore again.", file=err)
+            print(
+                "shopkeep: a sync is running right now. Wait for it to finish, then run "
+                "shopkeep restore again.",
+                file=err,
+            )
             return 2
         damaged = damaged_copies(paths.database)
         try:
@@ -82,14 +98,19 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
             print(f"shopkeep: {exc.user_message}", file=err)
             return 2
         except OSError as exc:
-            print(f"shopkeep: could not restore into {paths.data_dir}: "
-                  f"{exc.strerror or exc}", file=err)
+            print(
+                f"shopkeep: could not restore into {paths.data_dir}: {exc.strerror or exc}",
+                file=err,
+            )
             return 2
     print(f"Restored the automatic backup {restored.backup.name}.", file=out)
     if restored.replaced is not None:
         print(f"The file it replaced was kept as: {restored.replaced}", file=out)
     for path in damaged:
         print(f"The damaged file is still kept as: {path}", file=out)
-    print("Replies that were waiting are checked with the server before they are sent; "
-          "anything newer than the backup comes back with the next sync.", file=out)
+    print(
+        "Replies that were waiting are checked with the server before they are sent; "
+        "anything newer than the backup comes back with the next sync.",
+        file=out,
+    )
     return 0

@@ -55,8 +55,9 @@ class Progress:
     def __call__(self, account: Account, step: SyncStep, done: int, total: int) -> None:
         words = STEP_WORDS.get(step, str(step))
         if self.tty:
-            filled = BAR_WIDTH * done // total if total else (BAR_WIDTH if step is
-                                                                SyncStep.DONE else 0)
+            filled = (
+                BAR_WIDTH * done // total if total else (BAR_WIDTH if step is SyncStep.DONE else 0)
+            )
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
             count = f" {done}/{total}" if total else ""
             self.out.write(f"\r\x1b[2K{account.address}: [{bar}] {words}{count}")
@@ -77,14 +78,18 @@ def describe(report: SyncReport) -> str:
         return f"{report.account_label}: stopped before it finished."
     if report.error is not None:
         return f"{report.account_label}: FAILED. {report.error_message}"
-    parts = [f"{report.new_posts} new post{'s' if report.new_posts != 1 else ''}",
-             f"{len(report.new_thread_ids)} new conversation"
-             f"{'s' if len(report.new_thread_ids) != 1 else ''}"]
+    parts = [
+        f"{report.new_posts} new post{'s' if report.new_posts != 1 else ''}",
+        f"{len(report.new_thread_ids)} new conversation"
+        f"{'s' if len(report.new_thread_ids) != 1 else ''}",
+    ]
     if report.sent_items:
         parts.append(f"{report.sent_items} repl{'ies' if report.sent_items != 1 else 'y'} sent")
     if report.failed_items:
-        parts.append(f"{report.failed_items} repl{'ies' if report.failed_items != 1 else 'y'} "
-                     "could not be sent (see the Outbox)")
+        parts.append(
+            f"{report.failed_items} repl{'ies' if report.failed_items != 1 else 'y'} "
+            "could not be sent (see the Outbox)"
+        )
     if report.waiting_items:
         parts.append(f"{report.waiting_items} still waiting")
     if report.conversations_waiting:
@@ -92,8 +97,9 @@ def describe(report: SyncReport) -> str:
         parts.append(f"{n} conversation{'s' if n != 1 else ''} to fetch next time")
     if report.unreadable_conversations:
         n = report.unreadable_conversations
-        parts.append(f"{n} conversation{'s' if n != 1 else ''} could not be read "
-                     "(tried again later)")
+        parts.append(
+            f"{n} conversation{'s' if n != 1 else ''} could not be read (tried again later)"
+        )
     if report.unreadable_posts:
         n = report.unreadable_posts
         parts.append(f"{n} post{'s' if n != 1 else ''} could not be read")
@@ -103,20 +109,33 @@ def describe(report: SyncReport) -> str:
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="shopkeep sync",
-                                     description="Sync every account without a window.")
+    parser = argparse.ArgumentParser(
+        prog="shopkeep sync", description="Sync every account without a window."
+    )
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)  # handled by app.main
-    parser.add_argument("--account", type=int, action="append", metavar="ID",
-                        help="only this account (repeatable)")
+    parser.add_argument(
+        "--account", type=int, action="append", metavar="ID", help="only this account (repeatable)"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
-    parser.add_argument("--wait", type=float, default=SYNC_WAIT_SECONDS, metavar="SECONDS",
-                        help="how long to wait for another sync of this data folder to "
-                             "finish (default: %(default)s)")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=SYNC_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="how long to wait for another sync of this data folder to "
+        "finish (default: %(default)s)",
+    )
     return parser.parse_args(argv)
 
 
-def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
-         err: TextIO | None = None, env: Mapping[str, str] | None = None) -> int:
+def main(
+    argv: list[str],
+    paths: AppPaths,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    env: Mapping[str, str] | None = None,
+) -> int:
     """Sync all accounts; 0 all fine, 1 some failed, 2 could not start."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -130,11 +149,19 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
     from app.storage.owner_lock import sync_lock
 
     with sync_lock(paths.database) as lock:
-        if not lock.wait(args.wait, on_wait=lambda: print(
+        if not lock.wait(
+            args.wait,
+            on_wait=lambda: print(
                 "shopkeep: another sync of this inbox is running; waiting for it to finish "
-                f"(up to {args.wait:g} seconds).", file=err)):
-            print("shopkeep: the other sync is still running, so this one did not start. "
-                  "Nothing is lost: the next sync picks up everything.", file=err)
+                f"(up to {args.wait:g} seconds).",
+                file=err,
+            ),
+        ):
+            print(
+                "shopkeep: the other sync is still running, so this one did not start. "
+                "Nothing is lost: the next sync picks up everything.",
+                file=err,
+            )
             return 1
         try:
             store = SqliteInboxStore.open(paths.database)
@@ -150,16 +177,25 @@ def main(argv: list[str], paths: AppPaths, *, out: TextIO | None = None,
         return _sync(store, paths, args, credentials, out, err)
 
 
-def _sync(store: SqliteInboxStore, paths: AppPaths, args: argparse.Namespace,
-          credentials: CredentialStore, out: TextIO, err: TextIO) -> int:
+def _sync(
+    store: SqliteInboxStore,
+    paths: AppPaths,
+    args: argparse.Namespace,
+    credentials: CredentialStore,
+    out: TextIO,
+    err: TextIO,
+) -> int:
     """Sync the chosen accounts on the open store (closed at the end)."""
     try:
         accounts = [a for a in store.accounts() if not a.is_demo]
         if args.account:
             accounts = [a for a in accounts if a.id in set(args.account)]
         if not accounts:
-            print("shopkeep: there are no accounts to sync. Open Shopkeep and add your "
-                  "Mastodon or Bluesky account first.", file=err)
+            print(
+                "shopkeep: there are no accounts to sync. Open Shopkeep and add your "
+                "Mastodon or Bluesky account first.",
+                file=err,
+            )
             return 2
         try:  # asked only now: with no account to sync, the keychain does not matter
             credentials.check()
@@ -172,8 +208,9 @@ def _sync(store: SqliteInboxStore, paths: AppPaths, args: argparse.Namespace,
         if settings.problem:
             print(f"shopkeep: {settings.problem}", file=err)
         score = owner_scorer_for(paths.settings_file, store.accounts())  # as the window does
-        service = SyncService(store, connections.client_for, score,
-                              outbox=OutboxSender(store, score))
+        service = SyncService(
+            store, connections.client_for, score, outbox=OutboxSender(store, score)
+        )
         progress = None if args.quiet else Progress(out)
         cancel = threading.Event()
         try:

@@ -43,31 +43,57 @@ SUBCOMMANDS = ("sync", "export", "report", "restore")
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
-                        help="where Shopkeep keeps its database and logs "
-                             "(default: $SHOPKEEP_DATA_DIR or the user data folder)")
-    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="load the demo shop's mentions")
+    common.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="where Shopkeep keeps its database and logs "
+        "(default: $SHOPKEEP_DATA_DIR or the user data folder)",
+    )
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="load the demo shop's mentions",
+    )
     parser = argparse.ArgumentParser(
-        prog="shopkeep", parents=[common],
-        description="One inbox for every mention of your business on Mastodon and Bluesky.")
+        prog="shopkeep",
+        parents=[common],
+        description="One inbox for every mention of your business on Mastodon and Bluesky.",
+    )
     parser.add_argument("--version", action="version", version=f"Shopkeep {__version__}")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check that the installation works, then exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check that the installation works, then exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    shot = sub.add_parser("screenshot", parents=[common],
-                          help="render the main window to a PNG and exit")
+    shot = sub.add_parser(
+        "screenshot", parents=[common], help="render the main window to a PNG and exit"
+    )
     shot.add_argument("out", type=Path, metavar="OUT.png")
-    shot.add_argument("--size", default=f"{SCREENSHOT_SIZE[0]}x{SCREENSHOT_SIZE[1]}",
-                      metavar="WxH", help="window size (default: %(default)s)")
-    shot.add_argument("--select", type=int, default=0, metavar="N",
-                      help="select the N-th conversation (0 = first; -1 = none)")
-    shot.add_argument("--suggested-reply", action="store_true",
-                      help="fill the composer with the suggested canned reply")
-    for name, text in (("sync", "sync every account without a window"),
-                       ("export", "export conversations"),
-                       ("report", "print response times and feelings over a period"),
-                       ("restore", "put the last automatic backup back")):
+    shot.add_argument(
+        "--size",
+        default=f"{SCREENSHOT_SIZE[0]}x{SCREENSHOT_SIZE[1]}",
+        metavar="WxH",
+        help="window size (default: %(default)s)",
+    )
+    shot.add_argument(
+        "--select",
+        type=int,
+        default=0,
+        metavar="N",
+        help="select the N-th conversation (0 = first; -1 = none)",
+    )
+    shot.add_argument(
+        "--suggested-reply",
+        action="store_true",
+        help="fill the composer with the suggested canned reply",
+    )
+    for name, text in (
+        ("sync", "sync every account without a window"),
+        ("export", "export conversations"),
+        ("report", "print response times and feelings over a period"),
+        ("restore", "put the last automatic backup back"),
+    ):
         cmd = sub.add_parser(name, parents=[common], help=text, add_help=False)
         cmd.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -84,7 +110,7 @@ def split_subcommand(argv: list[str]) -> tuple[list[str], list[str] | None]:
     while i < len(argv):
         arg = argv[i]
         if arg in SUBCOMMANDS:
-            return argv[:i + 1], argv[i + 1:]
+            return argv[: i + 1], argv[i + 1 :]
         if arg == "--data-dir":
             i += 2
             continue
@@ -106,7 +132,8 @@ def parse_size(text: str) -> tuple[int, int]:
         w, h = (int(v) for v in text.lower().split("x", 1))
     except ValueError:
         raise SystemExit(
-            f"shopkeep: --size wants WIDTHxHEIGHT, like 1440x900, not {text!r}") from None
+            f"shopkeep: --size wants WIDTHxHEIGHT, like 1440x900, not {text!r}"
+        ) from None
     if w <= 0 or h <= 0:
         raise SystemExit(f"shopkeep: --size wants a positive WIDTHxHEIGHT, not {text!r}")
     return w, h
@@ -144,13 +171,13 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
     console.setFormatter(logging.Formatter("shopkeep: %(levelname)s %(name)s: %(message)s"))
     handlers: list[logging.Handler] = [console]
     try:
-        file_handler = PrivateLogFile(log_path, maxBytes=1_000_000, backupCount=5,
-                                      encoding="utf-8")
+        file_handler = PrivateLogFile(log_path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError as exc:  # a read-only folder: the terminal still gets the warnings
         print(f"shopkeep: cannot write the log {log_path} ({exc.strerror})", file=sys.stderr)
     else:
-        file_handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"))
+        file_handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s")
+        )
         handlers.insert(0, file_handler)
     install_log_redaction(handlers)
     for handler in handlers:
@@ -164,18 +191,23 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
 # ---------------------------------------------------------------- the window
 
 
-NO_DISPLAY = ("shopkeep: there is no display to open the window on (neither DISPLAY nor "
-              "WAYLAND_DISPLAY is set). Start Shopkeep from your desktop session, or "
-              "without a window: `shopkeep sync` fetches new mentions, `shopkeep screenshot "
-              "OUT.png` renders the window to a picture.")
+NO_DISPLAY = (
+    "shopkeep: there is no display to open the window on (neither DISPLAY nor "
+    "WAYLAND_DISPLAY is set). Start Shopkeep from your desktop session, or "
+    "without a window: `shopkeep sync` fetches new mentions, `shopkeep screenshot "
+    "OUT.png` renders the window to a picture."
+)
 
 
 def has_display() -> bool:
     """False on Linux with no X11 or Wayland session and no Qt platform chosen by hand."""
     if not sys.platform.startswith("linux"):
         return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-                or os.environ.get("QT_QPA_PLATFORM"))
+    return bool(
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    )
 
 
 def _corrupt_text(exc: DatabaseCorrupt) -> str:
@@ -253,15 +285,19 @@ def claim_data_folder(paths: AppPaths) -> FolderLock | None:
     who = f" (process {pid})" if pid else ""
     if ask_first_to_raise(beacon_path(paths)):
         log.info("Shopkeep is already open%s; brought its window to the front", who)
-        print(f"shopkeep: Shopkeep is already open{who}; its window was brought to the "
-              "front.", file=sys.stderr)
+        print(
+            f"shopkeep: Shopkeep is already open{who}; its window was brought to the front.",
+            file=sys.stderr,
+        )
         return None
     from app.ui.dialogs import tell
 
     log.warning("Shopkeep is already open on %s%s and did not answer", paths.data_dir, who)
-    tell(f"Shopkeep is already open{who} on this computer, using {paths.data_dir}.\n\n"
-         "Switch to that window (or close it first). Two windows on one inbox could "
-         "undo each other's work.")
+    tell(
+        f"Shopkeep is already open{who} on this computer, using {paths.data_dir}.\n\n"
+        "Switch to that window (or close it first). Two windows on one inbox could "
+        "undo each other's work."
+    )
     return None
 
 
@@ -273,11 +309,16 @@ def offer_pending_restore(paths: AppPaths) -> bool:
     pending = damaged_copies(paths.database)
     if not pending:
         return False
-    exc = DatabaseCorrupt("set aside earlier", path=str(paths.database),
-                          damaged_path=str(pending[0]), user_message=(
-                              "Shopkeep found its database file damaged earlier and kept it "
-                              "aside, so nothing was deleted. The inbox here now may be "
-                              "missing what that file held."))
+    exc = DatabaseCorrupt(
+        "set aside earlier",
+        path=str(paths.database),
+        damaged_path=str(pending[0]),
+        user_message=(
+            "Shopkeep found its database file damaged earlier and kept it "
+            "aside, so nothing was deleted. The inbox here now may be "
+            "missing what that file held."
+        ),
+    )
     return offer_restore(paths, exc)  # answered: yes restores, no keeps the inbox as it is
 
 
@@ -300,12 +341,16 @@ def _ask_to_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
 
     backups = list_backups(paths.backup_dir)
     if not backups:
-        tell(_corrupt_text(exc) + "\n\nThere is no automatic backup yet, so Shopkeep will "
-             "start with a fresh inbox and sync your accounts again.")
+        tell(
+            _corrupt_text(exc) + "\n\nThere is no automatic backup yet, so Shopkeep will "
+            "start with a fresh inbox and sync your accounts again."
+        )
         return False
-    if not ask(_corrupt_text(exc) + "\n\nRestore the last automatic backup "
-               f"({backups[0].name})? Anything newer is synced again from your accounts; "
-               "choose No to start with a fresh inbox."):
+    if not ask(
+        _corrupt_text(exc) + "\n\nRestore the last automatic backup "
+        f"({backups[0].name})? Anything newer is synced again from your accounts; "
+        "choose No to start with a fresh inbox."
+    ):
         return False
     try:
         restore_last_backup(paths.database, paths.backup_dir)
@@ -336,15 +381,19 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
     install_qt_message_handler()
     window = build_window(paths, demo=getattr(args, "demo", False))
     w, h = parse_size(args.size)
-    ok, filled, (gw, gh) = save_screenshot(window, args.out, size=(w, h), select=args.select,
-                                           suggested_reply=args.suggested_reply)
+    ok, filled, (gw, gh) = save_screenshot(
+        window, args.out, size=(w, h), select=args.select, suggested_reply=args.suggested_reply
+    )
     if not ok:
         print(f"shopkeep: could not write {args.out}", file=sys.stderr)
         return 1
     print(f"Saved {args.out} ({gw}x{gh}){filled}")
     if (gw, gh) != (w, h):
-        print(f"shopkeep: the window cannot be smaller than {gw}x{gh}, so the picture is "
-              f"{gw}x{gh}, not {w}x{h}.", file=sys.stderr)
+        print(
+            f"shopkeep: the window cannot be smaller than {gw}x{gh}, so the picture is "
+            f"{gw}x{gh}, not {w}x{h}.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -357,8 +406,7 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
     except ModuleNotFoundError as exc:
         if exc.name != f"app.cli_{name}":
             raise
-        print(f"shopkeep: the '{name}' command is not available in this version.",
-              file=sys.stderr)
+        print(f"shopkeep: the '{name}' command is not available in this version.", file=sys.stderr)
         return 2
     return int(module.main(rest, paths))
 
@@ -402,13 +450,16 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(run_self_test())
 
-    paths = resolve_paths((sub_data_dir(rest) if rest is not None else None)
-                          or getattr(args, "data_dir", None))
+    paths = resolve_paths(
+        (sub_data_dir(rest) if rest is not None else None) or getattr(args, "data_dir", None)
+    )
     try:
         paths.ensure()
     except OSError as exc:
-        print(f"shopkeep: cannot use the data folder {paths.data_dir}: {exc.strerror}",
-              file=sys.stderr)
+        print(
+            f"shopkeep: cannot use the data folder {paths.data_dir}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 2
     problem = paths.write_problem()
     if problem:  # read-only or full: say so once, plainly, instead of a traceback later

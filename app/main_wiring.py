@@ -82,9 +82,15 @@ def ensure_qt_platform() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | None = None,
-                 synchronous: bool = False, credentials: Any = None,
-                 autosync: bool = False) -> MainWindow:
+def build_window(
+    paths: AppPaths,
+    *,
+    demo: bool = False,
+    store: InboxStore | None = None,
+    synchronous: bool = False,
+    credentials: Any = None,
+    autosync: bool = False,
+) -> MainWindow:
     """The main window over the real store, as the app, the self-test and the tests build it.
 
     `credentials`: a CredentialStore (default: the system keychain, or the
@@ -123,8 +129,9 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
     owner_scorer = make_owner_scorer(store, paths)
     scheduler = install_sync(window, store, runner, connections, paths, owner_scorer)
     install_accounts(window, store, runner, credentials, connections)
-    install_answering(window, store, runner, paths, send_now=scheduler.send_now,
-                      client_for=connections.client_for)
+    install_answering(
+        window, store, runner, paths, send_now=scheduler.send_now, client_for=connections.client_for
+    )
     install_corrections(window, store, runner, paths, owner_scorer)
     install_reports(window, store, runner, paths, window.answer_pane.open_thread)
     install_photos(window, runner, paths)
@@ -133,8 +140,12 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
 
     def bring_demo_back() -> None:
         update_settings(paths, demo_dismissed=False)
-        runner.run(lambda: ensure_demo(store, paths, force=True), lambda _loaded:
-                   window.demo_loaded(), write=True, name="load the demo shop")
+        runner.run(
+            lambda: ensure_demo(store, paths, force=True),
+            lambda _loaded: window.demo_loaded(),
+            write=True,
+            name="load the demo shop",
+        )
 
     window.demo_requested.connect(bring_demo_back)
     window.start()
@@ -143,9 +154,12 @@ def build_window(paths: AppPaths, *, demo: bool = False, store: InboxStore | Non
 
         notice(window, settings_read.problem)
     # one automatic backup a day (the last few kept), written off the GUI thread
-    runner.run(lambda: store.backup_if_due(paths.backup_dir),
-               on_error=lambda exc: report_backup_failure(window, exc),
-               write=True, name="daily backup")
+    runner.run(
+        lambda: store.backup_if_due(paths.backup_dir),
+        on_error=lambda exc: report_backup_failure(window, exc),
+        write=True,
+        name="daily backup",
+    )
     window.corrections.rescore_for_new_rules()  # once after an update with new rules
     if autosync:
         scheduler.start()
@@ -166,6 +180,7 @@ def report_backup_failure(window: MainWindow, exc: BaseException) -> None:
 
 # ---------------------------------------------------------------- the parts
 
+
 def make_owner_scorer(store: InboxStore, paths: AppPaths) -> OwnerScorer:
     """The one scorer for ingest and rescoring: the owner's word list and shop names."""
     from app.core.rescore import owner_scorer_for
@@ -173,8 +188,9 @@ def make_owner_scorer(store: InboxStore, paths: AppPaths) -> OwnerScorer:
     return owner_scorer_for(paths.settings_file, store.accounts())
 
 
-def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                        paths: AppPaths, owner: OwnerScorer) -> None:
+def install_corrections(
+    window: MainWindow, store: InboxStore, runner: TaskRunner, paths: AppPaths, owner: OwnerScorer
+) -> None:
     """One-click label corrections, the reasons tooltip and View → Sentiment words…"""
     from app.storage.inbox_store import SqliteInboxStore
     from app.storage.word_list import StoredPostRescorer
@@ -184,8 +200,14 @@ def install_corrections(window: MainWindow, store: InboxStore, runner: TaskRunne
     install(window, store, runner, paths, StoredPostRescorer(store.db), owner)
 
 
-def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                 connections: Any, paths: AppPaths, score: OwnerScorer) -> Any:
+def install_sync(
+    window: MainWindow,
+    store: InboxStore,
+    runner: TaskRunner,
+    connections: Any,
+    paths: AppPaths,
+    score: OwnerScorer,
+) -> Any:
     """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
     from app.ui.app_style import choose_scheme
     from app.ui.desktop_notifications import DesktopNotifications
@@ -198,16 +220,28 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
 
     settings = SyncSettings.from_mapping(read_settings(paths))
     choose_scheme(settings.colour_scheme)
-    scheduler = SyncScheduler(store, runner, connections.client_for, score,  # type: ignore[arg-type]
-                              interval_minutes=settings.interval_minutes,
-                              max_mentions=settings.first_sync_max, parent=window)
+    scheduler = SyncScheduler(
+        store,
+        runner,
+        connections.client_for,
+        score,  # type: ignore[arg-type]
+        interval_minutes=settings.interval_minutes,
+        max_mentions=settings.first_sync_max,
+        parent=window,
+    )
     desktop = DesktopNotifications(window)
     desktop.start()
     window.destroyed.connect(desktop.close)
-    notifier = TrayNotifier(store, runner, window, enabled=settings.notifications,  # type: ignore[arg-type]
-                            desktop=desktop)
-    window.sync = SyncControls(window, scheduler, notifier,
-                               lambda account_id: window.open_accounts(account_id))
+    notifier = TrayNotifier(
+        store,
+        runner,
+        window,
+        enabled=settings.notifications,  # type: ignore[arg-type]
+        desktop=desktop,
+    )
+    window.sync = SyncControls(
+        window, scheduler, notifier, lambda account_id: window.open_accounts(account_id)
+    )
     window.scheduler, window.notifier = scheduler, notifier
     window.filter_bar = install_filter_bar(window)
     window.export_dialog = None
@@ -219,8 +253,13 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
             return
         if current is not None:
             current.deleteLater()
-        window.export_dialog = ExportDialog(store, runner, window.query,  # type: ignore[arg-type]
-                                            window.thread_model.rowCount(), window)
+        window.export_dialog = ExportDialog(
+            store,
+            runner,
+            window.query,  # type: ignore[arg-type]
+            window.thread_model.rowCount(),
+            window,
+        )
         window.export_dialog.open()
 
     def edit_settings() -> None:
@@ -239,15 +278,26 @@ def install_sync(window: MainWindow, store: InboxStore, runner: TaskRunner,
         if pane is not None:
             pane.services.undo_seconds = new.undo_send_seconds
 
-    window.export_action = add_file_action(window, "Export…", export, "Ctrl+E",
-                                           "Save the current list or everything as CSV or JSON")
-    window.settings_action = add_file_action(window, "Settings…", edit_settings, "Ctrl+,",
-                                             "Sync interval, notifications, undo send, first sync")
+    window.export_action = add_file_action(
+        window, "Export…", export, "Ctrl+E", "Save the current list or everything as CSV or JSON"
+    )
+    window.settings_action = add_file_action(
+        window,
+        "Settings…",
+        edit_settings,
+        "Ctrl+,",
+        "Sync interval, notifications, undo send, first sync",
+    )
     return scheduler
 
 
-def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                     credentials: Any = None, connections: Any = None) -> None:
+def install_accounts(
+    window: MainWindow,
+    store: InboxStore,
+    runner: TaskRunner,
+    credentials: Any = None,
+    connections: Any = None,
+) -> None:
     """Add account / Accounts… dialogs over the concrete account service.
 
     Sets `window.open_accounts(account_id=None)`: "Sign in again" in the status
@@ -265,8 +315,13 @@ def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner,
             from app.account_service import AppAccountService
             from app.storage.credentials import CredentialStore
 
-            made.append(AppAccountService(store, credentials or CredentialStore(),  # type: ignore[arg-type]
-                                          connections))
+            made.append(
+                AppAccountService(
+                    store,
+                    credentials or CredentialStore(),  # type: ignore[arg-type]
+                    connections,
+                )
+            )
         return made[0]
 
     scheduler = getattr(window, "scheduler", None)
@@ -293,8 +348,14 @@ def install_accounts(window: MainWindow, store: InboxStore, runner: TaskRunner,
     window.accounts_requested.connect(lambda: manage_accounts())
 
 
-def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                      paths: AppPaths, send_now: Any = None, client_for: Any = None) -> None:
+def install_answering(
+    window: MainWindow,
+    store: InboxStore,
+    runner: TaskRunner,
+    paths: AppPaths,
+    send_now: Any = None,
+    client_for: Any = None,
+) -> None:
     """Composer, drafts, customer history and thread actions beside the conversation.
 
     `send_now` starts the outbox sender once a reply's undo window is over;
@@ -306,7 +367,8 @@ def install_answering(window: MainWindow, store: InboxStore, runner: TaskRunner,
 
     settings = read_settings(paths)
     services = AnswerServices(
-        store, runner,  # type: ignore[arg-type]
+        store,
+        runner,  # type: ignore[arg-type]
         business=str(settings.get("business", "")),
         signature=str(settings.get("signature", "")),
         send_now=send_now,
@@ -327,12 +389,17 @@ def install_photos(window: MainWindow, runner: TaskRunner, paths: AppPaths) -> N
     source = CachedPhotos(PhotoFetcher().fetch, PhotoCache(paths.photo_cache_dir))
     chosen = read_settings(paths).get("load_photos_accounts") or ()
     window.photo_loader = PhotoLoader(  # type: ignore[attr-defined]
-        window.conversation_pane, runner, source, set(chosen),
-        lambda ids: update_settings(paths, load_photos_accounts=ids))
+        window.conversation_pane,
+        runner,
+        source,
+        set(chosen),
+        lambda ids: update_settings(paths, load_photos_accounts=ids),
+    )
 
 
-def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,
-                    paths: AppPaths, open_thread: Any) -> None:
+def install_reports(
+    window: MainWindow, store: InboxStore, runner: TaskRunner, paths: AppPaths, open_thread: Any
+) -> None:
     """File → Reports… (Ctrl+Shift+R): one Reports window, raised again when already open."""
     from app.core.settings import SettingsFile
     from app.ui.reports_window import ReportsWindow
@@ -360,5 +427,10 @@ def install_reports(window: MainWindow, store: InboxStore, runner: TaskRunner,
         opened.append(reports)
         reports.show()
 
-    add_file_action(window, "Reports…", show, "Ctrl+Shift+R",
-                    "How fast you answer and how customers feel, over time")
+    add_file_action(
+        window,
+        "Reports…",
+        show,
+        "Ctrl+Shift+R",
+        "How fast you answer and how customers feel, over time",
+    )

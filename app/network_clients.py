@@ -19,9 +19,12 @@ def register_network_clients(connections: Connections) -> None:
     def mastodon(account: Account, secrets: Secrets) -> NetworkClient:
         from app.net.mastodon import MastodonClient
 
-        return MastodonClient(account.server, secrets["access_token"],
-                              max_chars=account.max_chars or None,
-                              account_domain=account.domain)
+        return MastodonClient(
+            account.server,
+            secrets["access_token"],
+            max_chars=account.max_chars or None,
+            account_domain=account.domain,
+        )
 
     def bluesky(account: Account, secrets: Secrets) -> NetworkClient:
         from app.net.bluesky import BlueskyClient
@@ -33,9 +36,14 @@ def register_network_clients(connections: Connections) -> None:
             kept.update(access_jwt=access_jwt, refresh_jwt=refresh_jwt)
             save(dict(kept))  # both tokens in one keychain write
 
-        return BlueskyClient(secrets.get("pds_url") or account.server, account.remote_id,
-                             secrets["access_jwt"], secrets["refresh_jwt"], save_tokens,
-                             handle=account.handle)
+        return BlueskyClient(
+            secrets.get("pds_url") or account.server,
+            account.remote_id,
+            secrets["access_jwt"],
+            secrets["refresh_jwt"],
+            save_tokens,
+            handle=account.handle,
+        )
 
     connections.register(Network.MASTODON, mastodon)
     connections.register(Network.BLUESKY, bluesky)

@@ -170,8 +170,10 @@ def check_window(tmp: Path) -> str:
     if not icon_renders(resources_dir() / "icons" / "shopkeep.svg"):
         raise RuntimeError("SVG icons do not render (Qt's svg plugins missing?)")
     if missing_photo_formats():
-        raise RuntimeError(f"customers' photos cannot be shown: no Qt image plugin for "
-                           f"{', '.join(missing_photo_formats())}")
+        raise RuntimeError(
+            f"customers' photos cannot be shown: no Qt image plugin for "
+            f"{', '.join(missing_photo_formats())}"
+        )
     window = build_window(resolve_paths(tmp / "window"), demo=True, synchronous=True)
     try:
         width, height, platform = paint_offscreen(window)

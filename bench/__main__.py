@@ -42,13 +42,15 @@ class Sizes:
     start_runs: int
 
 
-FULL = Sizes(posts=100_000, mastodon=2000, bluesky=500, texts=20_000, runs=3, ingest_runs=1,
-             start_runs=5)
+FULL = Sizes(
+    posts=100_000, mastodon=2000, bluesky=500, texts=20_000, runs=3, ingest_runs=1, start_runs=5
+)
 # A first sync of 400 mentions (the issue: 2,000) against 60 requests per 30 s (Mastodon:
 # 300 per 300 s): the same squeeze in minutes. Full size: python -m bench.measure_latency
 # --mentions 2000 --limit 300 --window 300 (over half an hour, mostly the baseline's waits).
-LATENCY_SMOKE = measure_latency.Scale(mentions=40, open_threads=60, new_mentions=10,
-                                      latency=0.01, limit=20, window=2.0)
+LATENCY_SMOKE = measure_latency.Scale(
+    mentions=40, open_threads=60, new_mentions=10, latency=0.01, limit=20, window=2.0
+)
 SMOKE = Sizes(posts=300, mastodon=40, bluesky=5, texts=200, runs=1, ingest_runs=1, start_runs=1)
 
 
@@ -72,16 +74,33 @@ def _guarded(figure: str, target: str, build: Callable[[], list[Row]]) -> list[R
 def sentiment_rows(sizes: Sizes, texts: list[str]) -> list[Row]:
     log(f"sentiment: {sizes.texts} texts x {sizes.runs}")
     ours, raw = measure_sentiment.measure(texts[: sizes.texts], sizes.runs)
-    return [Row("sentiment throughput", "posts/s", tuple(ours), ">= 0.5x", tuple(raw),
-                "raw VADER", check=lambda _m, r: r is not None and r >= 0.5)]
+    return [
+        Row(
+            "sentiment throughput",
+            "posts/s",
+            tuple(ours),
+            ">= 0.5x",
+            tuple(raw),
+            "raw VADER",
+            check=lambda _m, r: r is not None and r >= 0.5,
+        )
+    ]
 
 
 def ingest_rows(sizes: Sizes, data: object, keep: Path) -> list[Row]:
     log(f"ingest: {sizes.posts} posts x {sizes.ingest_runs} (plus the raw limit each run)")
     rates, limits = measure_ingest.measure(data, sizes.ingest_runs, keep)  # type: ignore[arg-type]
-    return [Row(f"ingest: parsed, scored, stored, threaded ({sizes.posts:,} posts)", "posts/s",
-                tuple(rates), ">= 0.6x", tuple(limits), "VADER + raw executemany",
-                check=lambda _m, r: r is not None and r >= measure_ingest.TARGET)]
+    return [
+        Row(
+            f"ingest: parsed, scored, stored, threaded ({sizes.posts:,} posts)",
+            "posts/s",
+            tuple(rates),
+            ">= 0.6x",
+            tuple(limits),
+            "VADER + raw executemany",
+            check=lambda _m, r: r is not None and r >= measure_ingest.TARGET,
+        )
+    ]
 
 
 def gui_rows(sizes: Sizes, data_dir: Path, threads: int) -> list[Row]:
@@ -93,72 +112,169 @@ def gui_rows(sizes: Sizes, data_dir: Path, threads: int) -> list[Row]:
     rss_over = float(res["rss_mb"]) - min(bare_rss)
     note = " (PySide6 None-refcount leak padded)" if res.get("none_leak") else ""
     return [
-        Row(f"cold start to first painted inbox ({sizes.posts:,} posts / {threads:,} threads)",
-            "ms", tuple(app_ms), "<= 3x and < 1 s", tuple(bare_ms), "bare PySide6 window",
-            check=lambda m, r: r is not None and r <= 3 and m < 1000),
-        Row(f"open a thread with 40 posts ({res['long_threads']} such threads)", "ms",
-            tuple(res["open_ms"]), "< 50 ms", check=lambda m, _r: m < 50),
-        Row(f"scroll the whole thread list ({res['rows']:,} rows, {res['frames']} frames), "
-            f"worst frame per pass", "ms", scroll, "no frame > 50 ms",
-            check=lambda _m, _r: max(scroll) <= 50),
-        Row(f"search, rare word '{RARE_WORD}': first page", "ms", tuple(res["rare_ms"]),
-            "< 20 ms", check=lambda m, _r: m < 20),
-        Row(f"search, common word '{COMMON_WORD}': first page", "ms", tuple(res["common_ms"]),
-            "< 50 ms", check=lambda m, _r: m < 50),
-        Row("memory: RSS after opening and scrolling, over the bare window" + note, "MB",
-            (rss_over,), "<= +150 MB", baseline_name=f"bare window RSS {min(bare_rss):.0f} MB",
-            check=lambda m, _r: m <= 150),
+        Row(
+            f"cold start to first painted inbox ({sizes.posts:,} posts / {threads:,} threads)",
+            "ms",
+            tuple(app_ms),
+            "<= 3x and < 1 s",
+            tuple(bare_ms),
+            "bare PySide6 window",
+            check=lambda m, r: r is not None and r <= 3 and m < 1000,
+        ),
+        Row(
+            f"open a thread with 40 posts ({res['long_threads']} such threads)",
+            "ms",
+            tuple(res["open_ms"]),
+            "< 50 ms",
+            check=lambda m, _r: m < 50,
+        ),
+        Row(
+            f"scroll the whole thread list ({res['rows']:,} rows, {res['frames']} frames), "
+            f"worst frame per pass",
+            "ms",
+            scroll,
+            "no frame > 50 ms",
+            check=lambda _m, _r: max(scroll) <= 50,
+        ),
+        Row(
+            f"search, rare word '{RARE_WORD}': first page",
+            "ms",
+            tuple(res["rare_ms"]),
+            "< 20 ms",
+            check=lambda m, _r: m < 20,
+        ),
+        Row(
+            f"search, common word '{COMMON_WORD}': first page",
+            "ms",
+            tuple(res["common_ms"]),
+            "< 50 ms",
+            check=lambda m, _r: m < 50,
+        ),
+        Row(
+            "memory: RSS after opening and scrolling, over the bare window" + note,
+            "MB",
+            (rss_over,),
+            "<= +150 MB",
+            baseline_name=f"bare window RSS {min(bare_rss):.0f} MB",
+            check=lambda m, _r: m <= 150,
+        ),
     ]
 
 
 def report_rows(sizes: Sizes, db_path: Path) -> list[Row]:
     log(f"reports: every query over {sizes.posts:,} posts x {sizes.runs}")
     times = measure_reports.measure(db_path, sizes.runs)
-    return [Row(f"report: {name} ({sizes.posts:,} posts, whole history)", "ms", tuple(ms),
-                "< 200 ms", check=lambda m, _r: m < 200) for name, ms in times.items()]
+    return [
+        Row(
+            f"report: {name} ({sizes.posts:,} posts, whole history)",
+            "ms",
+            tuple(ms),
+            "< 200 ms",
+            check=lambda m, _r: m < 200,
+        )
+        for name, ms in times.items()
+    ]
 
 
 def mastodon_rows(sizes: Sizes) -> list[Row]:
     log(f"mastodon: {sizes.mastodon} mentions on the local test server x {sizes.runs}")
     ours, theirs = measure_sync.measure_mastodon(sizes.mastodon, sizes.runs)
-    return [Row(f"Mastodon sync of {sizes.mastodon:,} mentions (pages + conversations + ingest)",
-                "s", tuple(ours), "<= 1.0x", tuple(theirs), "Mastodon.py, status + context each",
-                check=lambda _m, r: r is not None and r <= 1.0)]
+    return [
+        Row(
+            f"Mastodon sync of {sizes.mastodon:,} mentions (pages + conversations + ingest)",
+            "s",
+            tuple(ours),
+            "<= 1.0x",
+            tuple(theirs),
+            "Mastodon.py, status + context each",
+            check=lambda _m, r: r is not None and r <= 1.0,
+        )
+    ]
 
 
 def bluesky_rows(sizes: Sizes) -> list[Row]:
     log(f"bluesky: {sizes.bluesky} mentions on the local AT Protocol network x {sizes.runs}")
     ours, theirs = measure_sync.measure_bluesky(sizes.bluesky, sizes.runs, log)
-    return [Row(f"Bluesky sync of {sizes.bluesky:,} notifications (pages + threads + ingest)",
-                "s", tuple(ours), "<= 1.0x", tuple(theirs), "atproto SDK, same requests",
-                check=lambda _m, r: r is not None and r <= 1.0)]
+    return [
+        Row(
+            f"Bluesky sync of {sizes.bluesky:,} notifications (pages + threads + ingest)",
+            "s",
+            tuple(ours),
+            "<= 1.0x",
+            tuple(theirs),
+            "atproto SDK, same requests",
+            check=lambda _m, r: r is not None and r <= 1.0,
+        )
+    ]
 
 
 def latency_rows(scale: measure_latency.Scale) -> list[Row]:
     """Requests, 429s and wall time at a real server's distance and rate limit (issue 27)."""
-    log(f"latency: {scale.mentions} mentions at {scale.latency * 1000:.0f} ms, "
+    log(
+        f"latency: {scale.mentions} mentions at {scale.latency * 1000:.0f} ms, "
         f"{scale.limit} requests / {scale.window:.0f} s, then {scale.new_mentions} new into "
-        f"~{scale.open_threads} open threads (baseline: one context per mention)")
+        f"~{scale.open_threads} open threads (baseline: one context per mention)"
+    )
     ours, theirs = measure_latency.first_sync(scale)
     inc, inc_base, threads = measure_latency.incremental_sync(scale)
-    where = (f"{scale.latency * 1000:.0f} ms, {scale.limit} req/{scale.window:.0f} s")
+    where = f"{scale.latency * 1000:.0f} ms, {scale.limit} req/{scale.window:.0f} s"
     base = "one context per mention, 429s waited out"
     first = f"first sync of {scale.mentions:,} mentions ({where})"
     later = f"incremental sync, {scale.new_mentions} new, {threads:,} open threads ({where})"
     budget = scale.limit  # one window's worth: what an incremental sync may spend
     return [
-        Row(f"{first}: requests", "req", (ours.requests,), "<= 0.35x", (theirs.requests,),
-            base, check=lambda _m, r: r is not None and r <= 0.35),
-        Row(f"{first}: 429s received", "429s", (ours.throttled,), "0",
-            baseline_name=f"baseline got {theirs.throttled}", check=lambda m, _r: m == 0),
-        Row(f"{first}: wall time to a complete inbox", "s", (ours.seconds,), "<= 0.3x",
-            (theirs.seconds,), base, check=lambda _m, r: r is not None and r <= 0.3),
-        Row(f"{later}: requests", "req", (inc.requests,), f"<= {budget} (one window)",
-            (inc_base.requests,), base, check=lambda m, _r: m <= budget),
-        Row(f"{later}: 429s received", "429s", (inc.throttled,), "0",
-            baseline_name=f"baseline got {inc_base.throttled}", check=lambda m, _r: m == 0),
-        Row(f"{later}: wall time", "s", (inc.seconds,), "no 429 wait",
-            (inc_base.seconds,), base, check=lambda _m, _r: inc.throttled == 0),
+        Row(
+            f"{first}: requests",
+            "req",
+            (ours.requests,),
+            "<= 0.35x",
+            (theirs.requests,),
+            base,
+            check=lambda _m, r: r is not None and r <= 0.35,
+        ),
+        Row(
+            f"{first}: 429s received",
+            "429s",
+            (ours.throttled,),
+            "0",
+            baseline_name=f"baseline got {theirs.throttled}",
+            check=lambda m, _r: m == 0,
+        ),
+        Row(
+            f"{first}: wall time to a complete inbox",
+            "s",
+            (ours.seconds,),
+            "<= 0.3x",
+            (theirs.seconds,),
+            base,
+            check=lambda _m, r: r is not None and r <= 0.3,
+        ),
+        Row(
+            f"{later}: requests",
+            "req",
+            (inc.requests,),
+            f"<= {budget} (one window)",
+            (inc_base.requests,),
+            base,
+            check=lambda m, _r: m <= budget,
+        ),
+        Row(
+            f"{later}: 429s received",
+            "429s",
+            (inc.throttled,),
+            "0",
+            baseline_name=f"baseline got {inc_base.throttled}",
+            check=lambda m, _r: m == 0,
+        ),
+        Row(
+            f"{later}: wall time",
+            "s",
+            (inc.seconds,),
+            "no 429 wait",
+            (inc_base.seconds,),
+            base,
+            check=lambda _m, _r: inc.throttled == 0,
+        ),
     ]
 
 
@@ -166,19 +282,31 @@ def stall_rows(count: int, runs: int) -> list[Row]:
     log(f"GUI stall: sync {count} mentions in the window x {runs}")
     res = measure_stall.measure(count, runs)
     worst = tuple(float(r["longest_ms"]) for r in res)
-    return [Row(f"GUI stall while syncing {count:,} mentions (longest 10 ms-timer gap)", "ms",
-                worst, "<= 50 ms", check=lambda _m, _r: max(worst) <= 50)]
+    return [
+        Row(
+            f"GUI stall while syncing {count:,} mentions (longest 10 ms-timer gap)",
+            "ms",
+            worst,
+            "<= 50 ms",
+            check=lambda _m, _r: max(worst) <= 50,
+        )
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--smoke", action="store_true",
-                        help="tiny sizes (CI): seconds, not minutes")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes (CI): seconds, not minutes"
+    )
     parser.add_argument("--posts", type=int, help="posts to generate and ingest")
     parser.add_argument("--runs", type=int, help="repetitions of each quick measurement")
     parser.add_argument("--ingest-runs", type=int, help="repetitions of the full ingest")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep the generated data folder here (default: a temp folder)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the generated data folder here (default: a temp folder)",
+    )
     return parser
 
 
@@ -186,9 +314,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     base = SMOKE if args.smoke else FULL
     sizes = Sizes(
-        posts=args.posts or base.posts, mastodon=base.mastodon, bluesky=base.bluesky,
-        texts=base.texts, runs=args.runs or base.runs,
-        ingest_runs=args.ingest_runs or base.ingest_runs, start_runs=base.start_runs)
+        posts=args.posts or base.posts,
+        mastodon=base.mastodon,
+        bluesky=base.bluesky,
+        texts=base.texts,
+        runs=args.runs or base.runs,
+        ingest_runs=args.ingest_runs or base.ingest_runs,
+        start_runs=base.start_runs,
+    )
     machine = machine_line()
     log(machine)
     started = time.perf_counter()
@@ -199,12 +332,15 @@ def main(argv: list[str] | None = None) -> int:
         data = generate(sizes.posts)
         texts = data.texts()
         rows = _guarded("sentiment throughput", ">= 0.5x", lambda: sentiment_rows(sizes, texts))
-        rows += _guarded("ingest", ">= 0.6x", lambda: ingest_rows(
-            sizes, data, data_dir / "shopkeep.sqlite3"))
-        rows += _guarded("reports", "< 200 ms", lambda: report_rows(
-            sizes, data_dir / "shopkeep.sqlite3"))
-        rows += _guarded("GUI figures", "see issue", lambda: gui_rows(
-            sizes, data_dir, data.threads))
+        rows += _guarded(
+            "ingest", ">= 0.6x", lambda: ingest_rows(sizes, data, data_dir / "shopkeep.sqlite3")
+        )
+        rows += _guarded(
+            "reports", "< 200 ms", lambda: report_rows(sizes, data_dir / "shopkeep.sqlite3")
+        )
+        rows += _guarded(
+            "GUI figures", "see issue", lambda: gui_rows(sizes, data_dir, data.threads)
+        )
         sdk_hint = f"{', '.join(missing)} missing: {measure_sync.INSTALL_HINT}"
         if "Mastodon.py" in missing:
             rows.append(_not_run("Mastodon sync", "<= 1.0x", sdk_hint))
@@ -213,20 +349,27 @@ def main(argv: list[str] | None = None) -> int:
         if "atproto" in missing:
             rows.append(_not_run("Bluesky sync", "<= 1.0x", sdk_hint))
         elif measure_sync.devnet_url() is None:
-            rows.append(_not_run("Bluesky sync", "<= 1.0x",
-                                 "no devnet: bash tests/devnet/start.sh start"))
+            rows.append(
+                _not_run("Bluesky sync", "<= 1.0x", "no devnet: bash tests/devnet/start.sh start")
+            )
         else:
             rows += _guarded("Bluesky sync", "<= 1.0x", lambda: bluesky_rows(sizes))
         scale = LATENCY_SMOKE if args.smoke else measure_latency.Scale()
-        rows += _guarded("sync at real latency and rate limit", "see issue 27",
-                         lambda: latency_rows(scale))
+        rows += _guarded(
+            "sync at real latency and rate limit", "see issue 27", lambda: latency_rows(scale)
+        )
         stall = 40 if args.smoke else 5000
-        rows += _guarded(f"GUI stall while syncing {stall:,} mentions", "<= 50 ms",
-                         lambda: stall_rows(stall, min(sizes.runs, 2)))
+        rows += _guarded(
+            f"GUI stall while syncing {stall:,} mentions",
+            "<= 50 ms",
+            lambda: stall_rows(stall, min(sizes.runs, 2)),
+        )
     print(machine)
-    print(f"Data: {data.posts:,} posts in {data.threads:,} threads, 2 accounts, seeded; "
-          f"took {time.perf_counter() - started:.0f} s"
-          + (" (smoke sizes: figures mean nothing)" if args.smoke else ""))
+    print(
+        f"Data: {data.posts:,} posts in {data.threads:,} threads, 2 accounts, seeded; "
+        f"took {time.perf_counter() - started:.0f} s"
+        + (" (smoke sizes: figures mean nothing)" if args.smoke else "")
+    )
     print()
     print(render(rows))
     if missing:

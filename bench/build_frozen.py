@@ -98,9 +98,20 @@ def build_deb(folder: Path, out_dir: Path, work: Path, *, fast: bool = False) ->
 
     A script, not an import: `packaging` is also the PyPA library PyInstaller imports."""
     result = subprocess.run(
-        [sys.executable, str(PACKAGING / "deb.py"), str(folder), "--out", str(out_dir),
-         "--work", str(work), *(["--fast"] if fast else [])],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            str(PACKAGING / "deb.py"),
+            str(folder),
+            "--out",
+            str(out_dir),
+            "--work",
+            str(work),
+            *(["--fast"] if fast else []),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return Path(result.stdout.strip().splitlines()[-1])
 

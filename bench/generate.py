@@ -22,49 +22,143 @@ LONG_THREAD = 40
 EPOCH = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 MASTODON_SHOP = AccountInfo(Network.MASTODON, "https://shop.test", "shop", "1", "The Shop")
-BLUESKY_SHOP = AccountInfo(Network.BLUESKY, "https://pds.test", "shop.test", "did:plc:shop",
-                           "The Shop")
+BLUESKY_SHOP = AccountInfo(
+    Network.BLUESKY, "https://pds.test", "shop.test", "did:plc:shop", "The Shop"
+)
 
-_OPENERS = ["Hi", "Hey", "Hello", "Morning", "So", "Quick question:", "Ugh,", "Wow,",
-            "Honestly,", "Just saying,", "FYI", "Hmm,", "Dear shop,", "Yo", ""]
+_OPENERS = [
+    "Hi",
+    "Hey",
+    "Hello",
+    "Morning",
+    "So",
+    "Quick question:",
+    "Ugh,",
+    "Wow,",
+    "Honestly,",
+    "Just saying,",
+    "FYI",
+    "Hmm,",
+    "Dear shop,",
+    "Yo",
+    "",
+]
 _POSITIVE = [
-    "the cake was absolutely wonderful", "your team was so helpful today",
-    "love the new sourdough, best in town", "fast delivery and lovely packaging",
-    "my {item} arrived early and it is perfect", "thank you for fixing my {item} so quickly",
-    "great service as always", "the staff went above and beyond",
-    "five stars, will order again", "what a nice surprise in the bag",
+    "the cake was absolutely wonderful",
+    "your team was so helpful today",
+    "love the new sourdough, best in town",
+    "fast delivery and lovely packaging",
+    "my {item} arrived early and it is perfect",
+    "thank you for fixing my {item} so quickly",
+    "great service as always",
+    "the staff went above and beyond",
+    "five stars, will order again",
+    "what a nice surprise in the bag",
 ]
 _NEGATIVE = [
-    "my {item} arrived broken", "still waiting for a refund after three weeks",
-    "the {item} was stale and the box was crushed", "nobody answers the phone, really annoying",
-    "great job losing my parcel again", "worst customer service I have had this year",
-    "you charged me twice for one {item}", "the app keeps crashing at checkout",
-    "rude staff at the counter this morning", "the {item} tasted burnt, very disappointed",
+    "my {item} arrived broken",
+    "still waiting for a refund after three weeks",
+    "the {item} was stale and the box was crushed",
+    "nobody answers the phone, really annoying",
+    "great job losing my parcel again",
+    "worst customer service I have had this year",
+    "you charged me twice for one {item}",
+    "the app keeps crashing at checkout",
+    "rude staff at the counter this morning",
+    "the {item} tasted burnt, very disappointed",
 ]
 _NEUTRAL = [
-    "do you ship to Belgium", "what time do you open on Sunday",
-    "is the {item} gluten free", "can I change my delivery address",
-    "where can I find the allergen list", "do you have the {item} in stock",
-    "how long does shipping usually take", "is there parking near the shop",
-    "can I pick it up tomorrow instead", "do you take card payments",
+    "do you ship to Belgium",
+    "what time do you open on Sunday",
+    "is the {item} gluten free",
+    "can I change my delivery address",
+    "where can I find the allergen list",
+    "do you have the {item} in stock",
+    "how long does shipping usually take",
+    "is there parking near the shop",
+    "can I pick it up tomorrow instead",
+    "do you take card payments",
 ]
-_ITEMS = ["cake", "croissant", "sourdough", "parcel", "mug", "gift box", "baguette",
-          "tart", "coffee beans", "teapot", "cookie tin", "birthday cake"]
-_ORDER_BITS = ["about my order #{n}", "re order {n}", "my order from last week",
-               "order number {n}", "the order I placed on Monday"]
-_TAILS = ["Thanks!", "Cheers", "please help", "any update?", "🙏", "😡😡", "😍", "👍",
-          "🎂✨", "😤", "lol", "!!!", "#bakery #smallbusiness", "#fail", "#shoplocal",
-          "https://example.com/photo/{n}", "see https://t.co/{n}", "", "", ""]
-_FOREIGN = ["Das Paket ist leider beschädigt angekommen, was nun?",
-            "El pastel estaba delicioso, ¡muchas gracias!",
-            "Le colis est arrivé en retard, encore une fois.",
-            "De taart was heerlijk, bedankt voor de snelle levering!"]
-_SHOP_REPLIES = ["Thanks so much, {name}! 😊", "So sorry about that {name}, we'll make it right.",
-                 "Hi {name}, we've sent you a DM with the details.",
-                 "Glad you liked it! See you soon.", "Refund is on its way, apologies again.",
-                 "We open at 9 on Sundays.", "Yes, it's gluten free!"]
-_FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Grace", "Hiro", "Inès", "Jon",
-          "Kemal", "Lea", "Mo", "Nora", "Oskar", "Priya", "Quinn", "Rosa", "Sam", "Tomás"]
+_ITEMS = [
+    "cake",
+    "croissant",
+    "sourdough",
+    "parcel",
+    "mug",
+    "gift box",
+    "baguette",
+    "tart",
+    "coffee beans",
+    "teapot",
+    "cookie tin",
+    "birthday cake",
+]
+_ORDER_BITS = [
+    "about my order #{n}",
+    "re order {n}",
+    "my order from last week",
+    "order number {n}",
+    "the order I placed on Monday",
+]
+_TAILS = [
+    "Thanks!",
+    "Cheers",
+    "please help",
+    "any update?",
+    "🙏",
+    "😡😡",
+    "😍",
+    "👍",
+    "🎂✨",
+    "😤",
+    "lol",
+    "!!!",
+    "#bakery #smallbusiness",
+    "#fail",
+    "#shoplocal",
+    "https://example.com/photo/{n}",
+    "see https://t.co/{n}",
+    "",
+    "",
+    "",
+]
+_FOREIGN = [
+    "Das Paket ist leider beschädigt angekommen, was nun?",
+    "El pastel estaba delicioso, ¡muchas gracias!",
+    "Le colis est arrivé en retard, encore une fois.",
+    "De taart was heerlijk, bedankt voor de snelle levering!",
+]
+_SHOP_REPLIES = [
+    "Thanks so much, {name}! 😊",
+    "So sorry about that {name}, we'll make it right.",
+    "Hi {name}, we've sent you a DM with the details.",
+    "Glad you liked it! See you soon.",
+    "Refund is on its way, apologies again.",
+    "We open at 9 on Sundays.",
+    "Yes, it's gluten free!",
+]
+_FIRST = [
+    "Ana",
+    "Ben",
+    "Chloé",
+    "Dmitri",
+    "Emma",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Inès",
+    "Jon",
+    "Kemal",
+    "Lea",
+    "Mo",
+    "Nora",
+    "Oskar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tomás",
+]
 _LAST = ["B.", "Khan", "Müller", "Ng", "O'Brien", "Silva", "Tanaka", "", "🌻", "Doe"]
 
 
@@ -101,11 +195,15 @@ def customer_text(rng: random.Random, shop: str, n: int) -> str:
     """One customer message: opener, 1–4 clauses of mixed mood, maybe an order, a tail."""
     mood = rng.random()
     pool = _NEGATIVE if mood < 0.3 else _POSITIVE if mood < 0.65 else _NEUTRAL
-    clauses = [rng.choice(pool).format(item=rng.choice(_ITEMS))
-               for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4)))]
+    clauses = [
+        rng.choice(pool).format(item=rng.choice(_ITEMS))
+        for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4)))
+    ]
     if rng.random() < 0.33:
-        clauses.insert(rng.randrange(len(clauses) + 1),
-                       rng.choice(_ORDER_BITS).format(n=rng.randint(1000, 99999)))
+        clauses.insert(
+            rng.randrange(len(clauses) + 1),
+            rng.choice(_ORDER_BITS).format(n=rng.randint(1000, 99999)),
+        )
     sep = rng.choice((", ", ". ", " and ", "... ", " - "))
     body = sep.join(clauses)
     tail = rng.choice(_TAILS).format(n=rng.randint(1, 10**6))
@@ -130,8 +228,9 @@ class _Builder:
         if self.network is Network.MASTODON:
             host = self.rng.choice(("mastodon.social", "fosstodon.org", "shop.test", "mas.to"))
             return Author(self.network, str(10**6 + i), f"{user}@{host}", f"{first} {last}".strip())
-        return Author(self.network, f"did:plc:cust{i:06d}", f"{user}.bsky.social",
-                      f"{first} {last}".strip())
+        return Author(
+            self.network, f"did:plc:cust{i:06d}", f"{user}.bsky.social", f"{first} {last}".strip()
+        )
 
     def _id(self, author: Author) -> str:
         self._next += 1
@@ -156,12 +255,21 @@ class _Builder:
             parent = None
             if ids:  # mostly a chain, sometimes a branch off an earlier post
                 parent = ids[-1] if rng.random() < 0.8 else rng.choice(ids)
-            self.posts.append(Post(
-                network=self.network, remote_id=rid, author=author, text=text,
-                created_at=when, url=f"https://{self.network.value}.test/p/{rid[-8:]}",
-                parent_remote_id=parent, root_remote_id=root_id or None,
-                is_mention=not own, mentions=(self.shop.handle,) if not own else (),
-                language="en"))
+            self.posts.append(
+                Post(
+                    network=self.network,
+                    remote_id=rid,
+                    author=author,
+                    text=text,
+                    created_at=when,
+                    url=f"https://{self.network.value}.test/p/{rid[-8:]}",
+                    parent_remote_id=parent,
+                    root_remote_id=root_id or None,
+                    is_mention=not own,
+                    mentions=(self.shop.handle,) if not own else (),
+                    language="en",
+                )
+            )
             root_id = root_id or rid
             ids.append(rid)
             when += timedelta(minutes=rng.randint(1, 180))
@@ -174,16 +282,19 @@ def generate(total_posts: int, seed: int = SEED) -> Dataset:
     The two newest threads hold 40 posts each, so the thread list shows them first.
     """
     rng = random.Random(seed)
-    builders = {Network.MASTODON: _Builder(rng, Network.MASTODON, MASTODON_SHOP),
-                Network.BLUESKY: _Builder(rng, Network.BLUESKY, BLUESKY_SHOP)}
+    builders = {
+        Network.MASTODON: _Builder(rng, Network.MASTODON, MASTODON_SHOP),
+        Network.BLUESKY: _Builder(rng, Network.BLUESKY, BLUESKY_SHOP),
+    }
     span = timedelta(days=90)
     sizes: list[int] = []
     made = 0
     while made < total_posts - 2 * LONG_THREAD:
         sizes.append(min(_thread_size(rng), total_posts - 2 * LONG_THREAD - made))
         made += sizes[-1]
-    starts = sorted(EPOCH - span + timedelta(seconds=rng.uniform(0, span.total_seconds()))
-                    for _ in sizes)
+    starts = sorted(
+        EPOCH - span + timedelta(seconds=rng.uniform(0, span.total_seconds())) for _ in sizes
+    )
     extra: list[str] = []  # rare and foreign texts, handed to the first threads built
     for i in range(RARE_COUNT):
         extra.append(f"@shop has anyone seen the {RARE_WORD} cake topper? #{i}")
@@ -196,5 +307,9 @@ def generate(total_posts: int, seed: int = SEED) -> Dataset:
         roots.append(builders[net].thread(LONG_THREAD, EPOCH + timedelta(hours=1), []))
     for b in builders.values():
         b.posts.sort(key=lambda p: (p.created_at, p.remote_id))
-    return Dataset(builders[Network.MASTODON].posts, builders[Network.BLUESKY].posts,
-                   threads=len(sizes) + 2, long_root_ids=tuple(roots))
+    return Dataset(
+        builders[Network.MASTODON].posts,
+        builders[Network.BLUESKY].posts,
+        threads=len(sizes) + 2,
+        long_root_ids=tuple(roots),
+    )

@@ -123,8 +123,7 @@ def child_start(data_dir: str) -> None:
     def painted() -> None:
         print(MARKER, flush=True)
         rows = window.thread_model.rowCount()
-        QTimer.singleShot(0, lambda: (_emit({"rows": rows}), window.runner.shutdown(),
-                                      app.quit()))
+        QTimer.singleShot(0, lambda: (_emit({"rows": rows}), window.runner.shutdown(), app.quit()))
 
     _paint_spy(view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)
     show_window(window)
@@ -210,9 +209,19 @@ def child_interact(data_dir: str, runs: int, rare: str, common: str) -> None:
         window.set_query(base)
         more, rows = _scroll(app, window)
         scroll_max.append(max(more))
-    _emit({"open_ms": open_ms, "long_threads": len(long_rows), "rare_ms": rare_ms,
-           "common_ms": common_ms, "scroll_max_ms": scroll_max, "frames": len(frames),
-           "rows": rows, "rss_mb": rss_mb(), "none_leak": leak})
+    _emit(
+        {
+            "open_ms": open_ms,
+            "long_threads": len(long_rows),
+            "rare_ms": rare_ms,
+            "common_ms": common_ms,
+            "scroll_max_ms": scroll_max,
+            "frames": len(frames),
+            "rows": rows,
+            "rss_mb": rss_mb(),
+            "none_leak": leak,
+        }
+    )
     window.runner.shutdown()
 
 
@@ -226,13 +235,19 @@ def _env() -> dict[str, str]:
     return env
 
 
-def spawn(args: list[str], marker: str | None = None, timeout: float = 900
-          ) -> tuple[float | None, dict[str, Any]]:
+def spawn(
+    args: list[str], marker: str | None = None, timeout: float = 900
+) -> tuple[float | None, dict[str, Any]]:
     """Run a child; (ms until `marker` on stdout or None, its JSON line)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.measure_gui", *args], cwd=ROOT,
-                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.measure_gui", *args],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     at: float | None = None
     result: dict[str, Any] = {}

@@ -25,9 +25,25 @@ from bench.generate import BLUESKY_SHOP, MASTODON_SHOP, Dataset
 BATCH = 2000  # what one sync hands to ingest at most (SyncService.max_mentions)
 TARGET = 0.6
 
-_COLUMNS = ("account_id", "thread_id", "network", "remote_id", "author_remote_id",
-            "author_handle", "author_name", "text", "created_at", "url", "parent_remote_id",
-            "root_remote_id", "is_mention", "language", "compound", "label", "reasons")
+_COLUMNS = (
+    "account_id",
+    "thread_id",
+    "network",
+    "remote_id",
+    "author_remote_id",
+    "author_handle",
+    "author_name",
+    "text",
+    "created_at",
+    "url",
+    "parent_remote_id",
+    "root_remote_id",
+    "is_mention",
+    "language",
+    "compound",
+    "label",
+    "reasons",
+)
 
 
 def _batches(posts: Sequence[Post]) -> Iterator[Sequence[Post]]:
@@ -67,10 +83,27 @@ def executemany_seconds(data: Dataset, db_path: Path) -> float:
     rows = []
     for account, posts in ((1, data.mastodon), (2, data.bluesky)):
         for i, p in enumerate(posts):
-            rows.append((account, i // 3, p.network.value, p.remote_id, p.author.remote_id,
-                         p.author.handle, p.author.display_name, p.text,
-                         p.created_at.isoformat(), p.url, p.parent_remote_id, p.root_remote_id,
-                         p.is_mention, p.language, 0.0, "neutral", json.dumps([])))
+            rows.append(
+                (
+                    account,
+                    i // 3,
+                    p.network.value,
+                    p.remote_id,
+                    p.author.remote_id,
+                    p.author.handle,
+                    p.author.display_name,
+                    p.text,
+                    p.created_at.isoformat(),
+                    p.url,
+                    p.parent_remote_id,
+                    p.root_remote_id,
+                    p.is_mention,
+                    p.language,
+                    0.0,
+                    "neutral",
+                    json.dumps([]),
+                )
+            )
     marks = ", ".join("?" for _ in _COLUMNS)
     start = time.perf_counter()
     with conn:

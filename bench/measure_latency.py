@@ -84,8 +84,9 @@ def add_mix(server: Any, mentions: int, rng: random.Random, people: list[Any]) -
         if mention:
             last[i] = server.add_mention(who, text, in_reply_to=last[i])
         else:
-            last[i] = server.add_status(who, text.replace("@shop", "").strip() or "same",
-                                        in_reply_to=last[i])
+            last[i] = server.add_status(
+                who, text.replace("@shop", "").strip() or "same", in_reply_to=last[i]
+            )
         progress[i] += 1
         if progress[i] == len(scripts[i]):
             todo.remove(i)
@@ -96,15 +97,20 @@ def build_server(mentions: int, seed: int = 27) -> tuple[Any, list[Any], random.
 
     rng = random.Random(seed)
     server = MastodonServer().start()
-    people = [server.add_account(f"cust{i}", "mastodon.test", display_name=f"Customer {i}")
-              for i in range(200)]
+    people = [
+        server.add_account(f"cust{i}", "mastodon.test", display_name=f"Customer {i}")
+        for i in range(200)
+    ]
     add_mix(server, mentions, rng, people)
     return server, people, rng
 
 
 def go_remote(server: Any, scale: Scale) -> None:
-    server.latency, server.rate_limit, server.rate_window = (scale.latency, scale.limit,
-                                                             scale.window)
+    server.latency, server.rate_limit, server.rate_window = (
+        scale.latency,
+        scale.limit,
+        scale.window,
+    )
 
 
 def _sent_with(server: Any, token: str) -> int:
@@ -164,8 +170,7 @@ def time_baseline(server: Any, since: str | None = None) -> Run:
     throttled = server.throttled
     start = time.perf_counter()
     baseline_sync(server, token, since)
-    return Run(_sent_with(server, token), server.throttled - throttled,
-               time.perf_counter() - start)
+    return Run(_sent_with(server, token), server.throttled - throttled, time.perf_counter() - start)
 
 
 # ---------------------------------------------------------------- Shopkeep
@@ -177,8 +182,13 @@ def _shopkeep(server: Any, store: SqliteInboxStore, account: Any, scale: Scale) 
     token = server.issue_token(server.owner)
     throttled = server.throttled
     client = MastodonClient(server.url, token)  # as app.cli_sync builds it
-    service = SyncService(store, lambda _a: client, score, max_mentions=max(2000, scale.mentions),
-                          max_rate_wait=scale.window + 1)
+    service = SyncService(
+        store,
+        lambda _a: client,
+        score,
+        max_mentions=max(2000, scale.mentions),
+        max_rate_wait=scale.window + 1,
+    )
     start = time.perf_counter()
     syncs = 0
     while True:
@@ -223,8 +233,11 @@ def incremental_sync(scale: Scale) -> tuple[Run, Run, int]:
         with tempfile.TemporaryDirectory(prefix="shopkeep-bench-") as tmp:
             store, account = _store(tmp, server)
             _shopkeep(server, store, account, Scale(mentions=mentions, limit=10**9))
-            open_threads = len(store.threads_to_refresh(  # every thread not Done
-                account.id, 10**6, datetime.now(UTC) + timedelta(days=1)))
+            open_threads = len(
+                store.threads_to_refresh(  # every thread not Done
+                    account.id, 10**6, datetime.now(UTC) + timedelta(days=1)
+                )
+            )
             since = max((n["id"] for n in server.notifications), key=int)
             add_mix(server, scale.new_mentions, rng, people)
             go_remote(server, scale)
@@ -247,8 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=float, default=default.window)
     parser.add_argument("--only", choices=("first", "incremental"))
     args = parser.parse_args(argv)
-    scale = Scale(args.mentions, args.open_threads, args.new_mentions, args.latency,
-                  args.limit, args.window)
+    scale = Scale(
+        args.mentions, args.open_threads, args.new_mentions, args.latency, args.limit, args.window
+    )
     if args.only != "incremental":
         ours, theirs = first_sync(scale)
         print(f"first sync, {scale.mentions} mentions: Shopkeep {ours}, baseline {theirs}")

@@ -23,8 +23,9 @@ def measure(db_path: Path, runs: int) -> dict[str, list[float]]:
         first, last = db.execute_sql("SELECT MIN(created_at), MAX(created_at) FROM post").fetchone()
         from app.storage.reports import _time
 
-        request = ReportRequest(since=_time(first), until=_time(last) + timedelta(seconds=1),
-                                zone=UTC)
+        request = ReportRequest(
+            since=_time(first), until=_time(last) + timedelta(seconds=1), zone=UTC
+        )
         offset = timedelta(0)
         queries = {
             "waits (response time)": lambda: q.waits(db, request),

@@ -67,8 +67,13 @@ def child(count: int) -> None:
     from tests.sync_support import mastodon_account
 
     app = make_application([])
-    serving = subprocess.Popen([sys.executable, "-m", "bench.measure_stall", "serve", str(count)],
-                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "bench.measure_stall", "serve", str(count)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert serving.stdin is not None and serving.stdout is not None
     server = SimpleNamespace(**json.loads(serving.stdout.readline()))
     with tempfile.TemporaryDirectory(prefix="shopkeep-stall-") as tmp:
@@ -101,8 +106,9 @@ def child(count: int) -> None:
         while not window.scheduler.is_busy() and time.perf_counter() < deadline:
             app.processEvents()
         bar = window.thread_view.verticalScrollBar()
-        while (window.scheduler.is_busy() or window.runner.is_busy()) \
-                and time.perf_counter() < deadline:
+        while (
+            window.scheduler.is_busy() or window.runner.is_busy()
+        ) and time.perf_counter() < deadline:
             bar.setValue(bar.value() + 3)  # "scroll" while it syncs, as the test does
             end = time.perf_counter() + 0.015
             while time.perf_counter() < end:
@@ -111,8 +117,17 @@ def child(count: int) -> None:
         timer.stop()
         seconds = time.perf_counter() - start
         rows = window.thread_model.rowCount()
-        print(json.dumps({"longest_ms": stats["longest"], "ticks": stats["ticks"],
-                          "seconds": seconds, "rows": rows}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "longest_ms": stats["longest"],
+                    "ticks": stats["ticks"],
+                    "seconds": seconds,
+                    "rows": rows,
+                }
+            ),
+            flush=True,
+        )
         quit_quickly(window, 2000)
         store.close()
     serving.stdin.close()
@@ -123,9 +138,14 @@ def measure(count: int, runs: int) -> list[dict[str, Any]]:
     """One fresh child per run; each returns its longest GUI gap (ms)."""
     out = []
     for _ in range(runs):
-        proc = subprocess.run([sys.executable, "-m", "bench.measure_stall", str(count)],
-                              cwd=ROOT, env=_env(), capture_output=True, text=True,
-                              timeout=900)
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.measure_stall", str(count)],
+            cwd=ROOT,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
         if proc.returncode != 0 or not lines:
             raise RuntimeError(f"stall child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")

@@ -53,13 +53,18 @@ def mastodon_server(mentions: int, seed: int = 7) -> Any:
 
     rng = random.Random(seed)
     server = MastodonServer().start()
-    people = [server.add_account(f"cust{i}", "mastodon.test", display_name=f"Customer {i}")
-              for i in range(200)]
+    people = [
+        server.add_account(f"cust{i}", "mastodon.test", display_name=f"Customer {i}")
+        for i in range(200)
+    ]
     made: list[dict[str, Any]] = []
     for i in range(mentions):
         parent = rng.choice(made) if made and rng.random() < 0.3 else None
-        made.append(server.add_mention(rng.choice(people), customer_text(rng, "shop", i),
-                                       in_reply_to=parent))
+        made.append(
+            server.add_mention(
+                rng.choice(people), customer_text(rng, "shop", i), in_reply_to=parent
+            )
+        )
     return server
 
 
@@ -84,8 +89,12 @@ def shopkeep_mastodon(server: Any, max_mentions: int) -> float:
 def sdk_mastodon(server: Any, max_mentions: int) -> float:
     from mastodon import Mastodon
 
-    api = Mastodon(access_token=server.token, api_base_url=server.url,
-                   version_check_mode="none", ratelimit_method="wait")
+    api = Mastodon(
+        access_token=server.token,
+        api_base_url=server.url,
+        version_check_mode="none",
+        ratelimit_method="wait",
+    )
     start = time.perf_counter()
     page = api.notifications(types=["mention"], limit=40)
     notes: list[Any] = []
@@ -122,8 +131,13 @@ def devnet_url() -> str | None:
     if url:
         return url
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(["bash", str(root / "tests" / "devnet" / "start.sh"), "status"],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["bash", str(root / "tests" / "devnet" / "start.sh"), "status"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     return "http://localhost:2583" if done.returncode == 0 else None
 
 
@@ -150,8 +164,9 @@ def seed_bluesky(pds: str, mentions: int, progress: Callable[[str], None]) -> tu
             params: dict[str, Any] = {"limit": 100}
             if cursor:
                 params["cursor"] = cursor
-            body = net.xrpc("GET", "app.bsky.notification.listNotifications",
-                            token=shop.access, params=params)
+            body = net.xrpc(
+                "GET", "app.bsky.notification.listNotifications", token=shop.access, params=params
+            )
             seen += len(body["notifications"])
             cursor = body.get("cursor")
             if not cursor or not body["notifications"]:
@@ -204,8 +219,9 @@ def sdk_bluesky(net: Any, shop: Any, password: str, mentions: int) -> float:
     return time.perf_counter() - start
 
 
-def measure_bluesky(mentions: int, runs: int, progress: Callable[[str], None]
-                    ) -> tuple[list[float], list[float]]:
+def measure_bluesky(
+    mentions: int, runs: int, progress: Callable[[str], None]
+) -> tuple[list[float], list[float]]:
     pds = devnet_url()
     if pds is None:
         raise RuntimeError("no local AT Protocol network: run `bash tests/devnet/start.sh start`")

@@ -105,8 +105,12 @@ def _uci(path: Path, limit: int | None) -> Dataset:
 
 def _customers(limit: int | None) -> Dataset:
     rows = MESSAGES[: limit or None]
-    return Dataset("customer messages (written here, held out)", [t for t, _ in rows],
-                   [label for _, label in rows], two_class=False)
+    return Dataset(
+        "customer messages (written here, held out)",
+        [t for t, _ in rows],
+        [label for _, label in rows],
+        two_class=False,
+    )
 
 
 def load(data: Path, limit: int | None) -> list[Dataset]:
@@ -208,7 +212,8 @@ def simulate_owner(ds: Dataset, rules: Sequence[Sentiment], n: int) -> OwnerPoin
         base.append(rule.label.value)
         learned.append(move.label.value if move else rule.label.value)
     return OwnerPoint(
-        made, len(gold),
+        made,
+        len(gold),
         metrics(gold, base, ds.two_class)[1] if gold else float("nan"),
         metrics(gold, learned, ds.two_class)[1] if gold else float("nan"),
     )
@@ -221,8 +226,9 @@ def _three_class(s: Sentiment) -> Sentiment:
 
 def owner_curve(datasets: Sequence[Dataset], steps: Sequence[int] = OWNER_STEPS) -> None:
     """Print the simulated owner's curve, one row per file and N."""
-    print("| file | N asked | corrections | unseen posts | macro-F1 rules | macro-F1 learner "
-          "| gain |")
+    print(
+        "| file | N asked | corrections | unseen posts | macro-F1 rules | macro-F1 learner | gain |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for ds in datasets:
         rules = [score(t) for t in ds.texts]
@@ -231,8 +237,10 @@ def owner_curve(datasets: Sequence[Dataset], steps: Sequence[int] = OWNER_STEPS)
             if not p.unseen:
                 print(f"| {ds.name} | {n} | {p.corrections} | 0 | - | - | - |")
                 continue
-            print(f"| {ds.name} | {n} | {p.corrections} | {p.unseen} | {p.rules_f1:.3f} "
-                  f"| {p.learner_f1:.3f} | {p.learner_f1 - p.rules_f1:+.3f} |")
+            print(
+                f"| {ds.name} | {n} | {p.corrections} | {p.unseen} | {p.rules_f1:.3f} "
+                f"| {p.learner_f1:.3f} | {p.learner_f1 - p.rules_f1:+.3f} |"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -80,8 +80,16 @@ def cells(row: Row) -> tuple[str, ...]:
         base = row.baseline_name
     ratio = f"{row.ratio:.2f}x" if row.ratio is not None else "—"
     figure = row.figure + (f" ({row.note})" if row.note else "")
-    return (figure, fmt(row.median, row.unit), _spread(row.samples, row.unit),
-            str(len(row.samples)), base, ratio, row.target, row.verdict)
+    return (
+        figure,
+        fmt(row.median, row.unit),
+        _spread(row.samples, row.unit),
+        str(len(row.samples)),
+        base,
+        ratio,
+        row.target,
+        row.verdict,
+    )
 
 
 def render(rows: Sequence[Row]) -> str:
@@ -117,5 +125,7 @@ def machine_line() -> str:
     load = ""
     if hasattr(os, "getloadavg"):
         load = f", load {os.getloadavg()[0]:.1f} at start"
-    return (f"Machine: {cores} cores ({model}), {mem_gb:.0f} GB RAM, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}{load}")
+    return (
+        f"Machine: {cores} cores ({model}), {mem_gb:.0f} GB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}{load}"
+    )

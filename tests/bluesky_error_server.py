@@ -47,15 +47,24 @@ class ErrorServer:
         assert self._httpd is not None
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
-    def route(self, nsid: str, status: int = 200, json_body: Any = None, *,
-              raw: bytes | None = None, headers: dict[str, str] | None = None,
-              content_type: str = "application/json") -> None:
+    def route(
+        self,
+        nsid: str,
+        status: int = 200,
+        json_body: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> None:
         """Queue one answer for `nsid` (JSON body, or raw bytes for broken/HTML answers)."""
-        body = raw if raw is not None else json.dumps(
-            {} if json_body is None else json_body).encode()
+        body = (
+            raw if raw is not None else json.dumps({} if json_body is None else json_body).encode()
+        )
         with self._lock:
             self._routes.setdefault(nsid, []).append(
-                Canned(status, body, dict(headers or {}), content_type))
+                Canned(status, body, dict(headers or {}), content_type)
+            )
 
     def forget(self, nsid: str) -> None:
         """Drop the answers still queued for `nsid` (the next `route` starts afresh)."""
@@ -70,8 +79,9 @@ class ErrorServer:
         with self._lock:
             queue = self._routes.get(nsid)
             if not queue:
-                return Canned(501, json.dumps({"error": "MethodNotImplemented",
-                                               "message": nsid}).encode())
+                return Canned(
+                    501, json.dumps({"error": "MethodNotImplemented", "message": nsid}).encode()
+                )
             return queue.pop(0) if len(queue) > 1 else queue[0]
 
     def start(self) -> None:
@@ -84,8 +94,15 @@ class ErrorServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 with server._lock:
-                    server.requests.append(Recorded(self.command, nsid, parse_qs(parts.query),
-                                                    dict(self.headers.items()), body))
+                    server.requests.append(
+                        Recorded(
+                            self.command,
+                            nsid,
+                            parse_qs(parts.query),
+                            dict(self.headers.items()),
+                            body,
+                        )
+                    )
                 canned = server._answer(nsid)
                 self.send_response(canned.status)
                 self.send_header("Content-Type", canned.content_type)
@@ -103,8 +120,7 @@ class ErrorServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

@@ -18,8 +18,14 @@ from typing import Any
 import requests
 
 #: Headers the relay passes on; hop-by-hop ones (Connection, Transfer-Encoding) are not.
-FORWARD = ("authorization", "content-type", "atproto-proxy", "atproto-accept-labelers",
-           "accept", "accept-language")
+FORWARD = (
+    "authorization",
+    "content-type",
+    "atproto-proxy",
+    "atproto-accept-labelers",
+    "accept",
+    "accept-language",
+)
 
 
 class CountingProxy:
@@ -72,20 +78,29 @@ class CountingProxy:
                     self.close_connection = True
                     return
                 if proxy.fail_from is not None and number >= proxy.fail_from:
-                    self._answer(503, "application/json",
-                                 b'{"error":"InternalServerError","message":"down"}')
+                    self._answer(
+                        503, "application/json", b'{"error":"InternalServerError","message":"down"}'
+                    )
                     return
                 headers = {k: v for k, v in self.headers.items() if k.lower() in FORWARD}
-                answer = proxy._http.request(self.command, proxy.upstream + self.path,
-                                             data=body, headers=headers, timeout=30)
-                passed = {name: answer.headers[name] for name in (
-                    "RateLimit-Remaining", "RateLimit-Reset", "Retry-After")
-                    if name in answer.headers}
-                self._answer(answer.status_code, answer.headers.get("Content-Type", ""),
-                             answer.content, passed)
+                answer = proxy._http.request(
+                    self.command, proxy.upstream + self.path, data=body, headers=headers, timeout=30
+                )
+                passed = {
+                    name: answer.headers[name]
+                    for name in ("RateLimit-Remaining", "RateLimit-Reset", "Retry-After")
+                    if name in answer.headers
+                }
+                self._answer(
+                    answer.status_code,
+                    answer.headers.get("Content-Type", ""),
+                    answer.content,
+                    passed,
+                )
 
-            def _answer(self, status: int, kind: str, body: bytes,
-                        extra: dict[str, str] | None = None) -> None:
+            def _answer(
+                self, status: int, kind: str, body: bytes, extra: dict[str, str] | None = None
+            ) -> None:
                 try:
                     self.send_response(status)
                     if kind:

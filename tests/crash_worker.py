@@ -63,8 +63,9 @@ class AnnouncingStore:
         say(f"ingest-done {len(posts)}")
         return result
 
-    def store_mentions(self, account_id: int, posts: Sequence[Post], score: object,
-                       **kw: object) -> object:
+    def store_mentions(
+        self, account_id: int, posts: Sequence[Post], score: object, **kw: object
+    ) -> object:
         say(f"ingest-start {len(posts)}")
         result = self._inner.store_mentions(account_id, posts, score, **kw)  # type: ignore[arg-type]
         say(f"ingest-done {len(posts)}")
@@ -84,8 +85,9 @@ def run_sync(db: str, server: str, token: str, account_id: str) -> None:
     say(f"done {report.new_posts} {report.error_message}")
 
 
-def run_fault_sync(db: str, server: str, token: str, account_id: str, target: str,
-                   refresh_limit: str = "0") -> None:
+def run_fault_sync(
+    db: str, server: str, token: str, account_id: str, target: str, refresh_limit: str = "0"
+) -> None:
     """One sync through the named storage points; kill -9 itself at `target`."""
     from tests.fault_points import PointStore, kill_at
 
@@ -93,16 +95,28 @@ def run_fault_sync(db: str, server: str, token: str, account_id: str, target: st
     account = store.account(int(account_id))
     assert account is not None
     client = MastodonClient(server, token, page_pause=0.0, timeout=(5.0, 30.0))
-    service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
-                          quick_score, refresh_limit=int(refresh_limit))
+    service = SyncService(
+        PointStore(store, kill_at(target, say)),
+        lambda a: client,
+        quick_score,
+        refresh_limit=int(refresh_limit),
+    )
     say("ready")
     sys.stdin.readline()  # the test arms its kill switch first, then says go
     report = service.sync_account(account)
     say(f"done {report.new_posts} {type(report.error).__name__}")
 
 
-def run_bluesky_fault_sync(db: str, pds_url: str, did: str, handle: str, account_id: str,
-                           target: str, refresh_limit: str = "0", prefetch: str = "0") -> None:
+def run_bluesky_fault_sync(
+    db: str,
+    pds_url: str,
+    did: str,
+    handle: str,
+    account_id: str,
+    target: str,
+    refresh_limit: str = "0",
+    prefetch: str = "0",
+) -> None:
     """One Bluesky sync through the named storage points; kill -9 itself at `target`.
 
     The tokens come on stdin (never on the command line, where `ps` shows them);
@@ -118,11 +132,22 @@ def run_bluesky_fault_sync(db: str, pds_url: str, did: str, handle: str, account
     assert account is not None
     say("ready")
     tokens = json.loads(sys.stdin.readline())
-    client = BlueskyClient(pds_url, did, tokens["access"], tokens["refresh"],
-                           lambda a, r: None, handle=handle, timeout=(5.0, 30.0),
-                           prefetch_threads=prefetch == "1")
-    service = SyncService(PointStore(store, kill_at(target, say)), lambda a: client,
-                          quick_score, refresh_limit=int(refresh_limit))
+    client = BlueskyClient(
+        pds_url,
+        did,
+        tokens["access"],
+        tokens["refresh"],
+        lambda a, r: None,
+        handle=handle,
+        timeout=(5.0, 30.0),
+        prefetch_threads=prefetch == "1",
+    )
+    service = SyncService(
+        PointStore(store, kill_at(target, say)),
+        lambda a: client,
+        quick_score,
+        refresh_limit=int(refresh_limit),
+    )
     report = service.sync_account(account)
     say(f"done {report.new_posts} {type(report.error).__name__}")
 
@@ -199,17 +224,31 @@ def run_bulk(db: str, account_id: str) -> None:
     say("ready")
     batch = 0
     while True:
-        posts = [Post(Network.MASTODON, f"b{batch}-{i}", author, f"order {batch}/{i} " * 40,
-                      start + timedelta(minutes=batch * BATCH + i), is_mention=True)
-                 for i in range(BATCH)]
+        posts = [
+            Post(
+                Network.MASTODON,
+                f"b{batch}-{i}",
+                author,
+                f"order {batch}/{i} " * 40,
+                start + timedelta(minutes=batch * BATCH + i),
+                is_mention=True,
+            )
+            for i in range(BATCH)
+        ]
         store.ingest(int(account_id), posts, quick_score)
         batch += 1
         say(f"committed {batch}")
 
 
-COMMANDS = {"sync": run_sync, "fault-sync": run_fault_sync, "drafts": run_drafts,
-            "outbox": run_outbox, "bulk": run_bulk, "bluesky-outbox": run_bluesky_outbox,
-            "bluesky-fault-sync": run_bluesky_fault_sync}
+COMMANDS = {
+    "sync": run_sync,
+    "fault-sync": run_fault_sync,
+    "drafts": run_drafts,
+    "outbox": run_outbox,
+    "bulk": run_bulk,
+    "bluesky-outbox": run_bluesky_outbox,
+    "bluesky-fault-sync": run_bluesky_fault_sync,
+}
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](*sys.argv[2:])

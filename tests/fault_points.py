@@ -20,8 +20,9 @@ from typing import Any
 from app.core.errors import DiskFull
 
 #: Every store method the sync writes through (SyncStore's writes, the outbox aside).
-WRITES = frozenset({"store_mentions", "store_fetched", "job_failed", "ingest", "set_cursor",
-                    "update_account"})
+WRITES = frozenset(
+    {"store_mentions", "store_fetched", "job_failed", "ingest", "set_cursor", "update_account"}
+)
 
 
 class PointStore:
@@ -78,9 +79,12 @@ def snapshot(db_path: Path) -> dict[str, Any]:
     """
     conn = sqlite3.connect(db_path)
     try:
-        posts = sorted(conn.execute(
-            "SELECT remote_id, parent_remote_id, root_remote_id, text, deleted, is_own, "
-            "is_mention, read, label FROM post").fetchall())
+        posts = sorted(
+            conn.execute(
+                "SELECT remote_id, parent_remote_id, root_remote_id, text, deleted, is_own, "
+                "is_mention, read, label FROM post"
+            ).fetchall()
+        )
         members: dict[int, list[str]] = {}
         for thread_id, remote_id in conn.execute("SELECT thread_id, remote_id FROM post"):
             members.setdefault(thread_id, []).append(remote_id)
@@ -88,14 +92,25 @@ def snapshot(db_path: Path) -> dict[str, Any]:
             (tuple(sorted(members.get(row[0], []))), *row[1:])
             for row in conn.execute(
                 "SELECT id, status, post_count, unread_count, last_activity, worst_label, "
-                "snippet, last_customer_at, last_own_at FROM thread"))
+                "snippet, last_customer_at, last_own_at FROM thread"
+            )
+        )
         cursors = sorted(conn.execute("SELECT name, value FROM sync_cursor").fetchall())
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        jobs = (sorted(conn.execute("SELECT kind, remote_id FROM sync_job").fetchall())
-                if "sync_job" in tables else [])
+        jobs = (
+            sorted(conn.execute("SELECT kind, remote_id FROM sync_job").fetchall())
+            if "sync_job" in tables
+            else []
+        )
         contacts = sorted(conn.execute("SELECT network, key, handle FROM contact").fetchall())
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         conn.close()
-    return {"posts": posts, "threads": threads, "cursors": cursors, "jobs": jobs,
-            "contacts": contacts, "integrity": check}
+    return {
+        "posts": posts,
+        "threads": threads,
+        "cursors": cursors,
+        "jobs": jobs,
+        "contacts": contacts,
+        "integrity": check,
+    }

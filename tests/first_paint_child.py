@@ -25,12 +25,13 @@ def main(data_dir: str) -> None:
         QTimer.singleShot(50, lambda: later(tries + 1))
 
     def painted() -> None:
-        print(f"at first paint: {SCORER in sys.modules}, "
-              f"{window.thread_model.rowCount()} rows", flush=True)
+        print(
+            f"at first paint: {SCORER in sys.modules}, {window.thread_model.rowCount()} rows",
+            flush=True,
+        )
         QTimer.singleShot(0, later)
 
-    _paint_spy(window.thread_view.viewport(), lambda: window.thread_model.rowCount() > 0,
-               painted)
+    _paint_spy(window.thread_view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)
     show_window(window)
     app.exec()
 

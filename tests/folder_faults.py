@@ -20,15 +20,22 @@ _SCRIPT = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" && shift
 _FULL_SCRIPT = 'mount -t tmpfs -o size="$2" none "$1" && shift 2 && exec "$@"'
 
 
-def run_read_only(folder: Path, argv: Sequence[str], **kwargs: Any,
-                  ) -> subprocess.CompletedProcess[str]:
+def run_read_only(
+    folder: Path,
+    argv: Sequence[str],
+    **kwargs: Any,
+) -> subprocess.CompletedProcess[str]:
     """`argv` run with `folder` (and all under it) unwritable; returns the finished process."""
     folder = Path(folder)
     if os.geteuid() == 0:
         unshare = shutil.which("unshare")
         assert unshare, "as root this needs unshare(1) to make a read-only folder"
-        return subprocess.run([unshare, "-m", "sh", "-c", _SCRIPT, "sh", str(folder), *argv],
-                              text=True, capture_output=True, **kwargs)
+        return subprocess.run(
+            [unshare, "-m", "sh", "-c", _SCRIPT, "sh", str(folder), *argv],
+            text=True,
+            capture_output=True,
+            **kwargs,
+        )
     modes = {p: p.stat().st_mode for p in [folder, *folder.rglob("*")]}
     try:
         for path, mode in modes.items():
@@ -39,11 +46,16 @@ def run_read_only(folder: Path, argv: Sequence[str], **kwargs: Any,
             path.chmod(mode)
 
 
-def run_with_full_folder(folder: Path, argv: Sequence[str], *, size: str = "16k",
-                         **kwargs: Any) -> subprocess.CompletedProcess[str]:
+def run_with_full_folder(
+    folder: Path, argv: Sequence[str], *, size: str = "16k", **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
     """`argv` run with an empty, `size`-byte file system mounted on `folder` (which exists)."""
     unshare = shutil.which("unshare")
     assert unshare, "this needs unshare(1) to mount a small file system"
     flags = "-m" if os.geteuid() == 0 else "-rm"
-    return subprocess.run([unshare, flags, "sh", "-c", _FULL_SCRIPT, "sh", str(folder), size,
-                           *argv], text=True, capture_output=True, **kwargs)
+    return subprocess.run(
+        [unshare, flags, "sh", "-c", _FULL_SCRIPT, "sh", str(folder), size, *argv],
+        text=True,
+        capture_output=True,
+        **kwargs,
+    )

@@ -21,8 +21,18 @@ if TYPE_CHECKING:
     from tests.mastodon_server import MastodonServer, Recorded, _Handler
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
-_ALL_SCOPES = {"read", "write", "profile", "read:accounts", "read:notifications",
-               "read:statuses", "write:statuses", "write:media", "follow", "push"}
+_ALL_SCOPES = {
+    "read",
+    "write",
+    "profile",
+    "read:accounts",
+    "read:notifications",
+    "read:statuses",
+    "write:statuses",
+    "write:media",
+    "follow",
+    "push",
+}
 _CLASSIC_SCOPES = {"read", "write", "follow", "push"}
 _URL = re.compile(r"https?://\S+")
 _STATUS = re.compile(r"^/api/v1/statuses/([^/]+)(/context)?$")
@@ -48,13 +58,16 @@ def redirect_matches(registered: list[str], given: str) -> bool:
     g = urlsplit(given)
     return g.hostname in ("127.0.0.1", "::1") and any(
         (r.scheme, r.hostname, r.path) == (g.scheme, g.hostname, g.path)
-        for r in map(urlsplit, registered))
+        for r in map(urlsplit, registered)
+    )
 
 
-def link_header(base: str, q: dict[str, list[str]], page: list[dict[str, Any]],
-                *, drop_filters: bool = False) -> str:
+def link_header(
+    base: str, q: dict[str, list[str]], page: list[dict[str, Any]], *, drop_filters: bool = False
+) -> str:
     dropped = {"max_id", "min_id", "since_id"} | (
-        {"types[]", "exclude_types[]", "include_filtered"} if drop_filters else set())
+        {"types[]", "exclude_types[]", "include_filtered"} if drop_filters else set()
+    )
     keep = [(k, v) for k, vs in q.items() if k not in dropped for v in vs]
     nxt = urlencode([*keep, ("max_id", page[-1]["id"])])
     prev = urlencode([*keep, ("min_id", page[0]["id"])])
@@ -115,15 +128,28 @@ def route(app: MastodonServer, h: _Handler, method: str, rec: Recorded) -> None:
         return None
     if (method, path) == ("GET", "/api/v1/accounts/verify_credentials"):
         me = app.accounts[account_id]
-        return h.send(200, {**_public(me), "source": {
-            "privacy": me["_privacy"], "sensitive": False, "language": "en", "note": "",
-            "fields": []}})
+        return h.send(
+            200,
+            {
+                **_public(me),
+                "source": {
+                    "privacy": me["_privacy"],
+                    "sensitive": False,
+                    "language": "en",
+                    "note": "",
+                    "fields": [],
+                },
+            },
+        )
     if (method, path) == ("GET", "/api/v1/notifications"):
         if app.endless_pages and "min_id" in q:  # the sync's forward paging never runs dry
             app.add_status_less_page(min(int(q.get("limit", ["40"])[0]), app.limit_cap))
         page, _ = app.page_notifications(q)
-        headers = {"Link": link_header(app.url + path, q, page,
-                                       drop_filters=app.link_without_types)} if page else {}
+        headers = (
+            {"Link": link_header(app.url + path, q, page, drop_filters=app.link_without_types)}
+            if page
+            else {}
+        )
         return h.send(200, [app.notification_json(n) for n in page], headers=headers)
     if (method, path) == ("POST", "/api/v1/statuses"):
         return _post_status(app, h, rec, account_id)
@@ -145,22 +171,30 @@ def route(app: MastodonServer, h: _Handler, method: str, rec: Recorded) -> None:
 
 def _discovery(app: MastodonServer, h: _Handler) -> None:
     if not app.oauth_discovery:
-        return h.send(404, b"<html><body>The page you are looking for isn't here.</body></html>",
-                      content_type="text/html")
+        return h.send(
+            404,
+            b"<html><body>The page you are looking for isn't here.</body></html>",
+            content_type="text/html",
+        )
     base = f"https://{app.domain}"
-    return h.send(200, {
-        "issuer": base + "/", "service_documentation": "https://docs.joinmastodon.org/",
-        "authorization_endpoint": base + "/oauth/authorize",
-        "token_endpoint": base + "/oauth/token", "revocation_endpoint": base + "/oauth/revoke",
-        "userinfo_endpoint": base + "/oauth/userinfo",
-        "app_registration_endpoint": base + "/api/v1/apps",
-        "scopes_supported": sorted(_CLASSIC_SCOPES if app.classic_scopes_only else _ALL_SCOPES),
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query", "fragment", "form_post"],
-        "code_challenge_methods_supported": ["S256"],
-        "grant_types_supported": ["authorization_code", "client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-    })
+    return h.send(
+        200,
+        {
+            "issuer": base + "/",
+            "service_documentation": "https://docs.joinmastodon.org/",
+            "authorization_endpoint": base + "/oauth/authorize",
+            "token_endpoint": base + "/oauth/token",
+            "revocation_endpoint": base + "/oauth/revoke",
+            "userinfo_endpoint": base + "/oauth/userinfo",
+            "app_registration_endpoint": base + "/api/v1/apps",
+            "scopes_supported": sorted(_CLASSIC_SCOPES if app.classic_scopes_only else _ALL_SCOPES),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": ["authorization_code", "client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        },
+    )
 
 
 def _register(app: MastodonServer, h: _Handler, rec: Recorded) -> None:
@@ -175,10 +209,17 @@ def _register(app: MastodonServer, h: _Handler, rec: Recorded) -> None:
         allowed = _CLASSIC_SCOPES
     if not form.get("client_name") or not uris or not set(scopes) <= allowed:
         return h.send(422, {"error": "Validation failed: invalid client_name, scopes or URIs"})
-    client = {"id": str(len(app.apps) + 1), "name": form["client_name"],
-              "website": form.get("website"), "scopes": scopes, "redirect_uri": "\n".join(uris),
-              "redirect_uris": uris, "client_id": secrets.token_urlsafe(16),
-              "client_secret": secrets.token_urlsafe(24), "client_secret_expires_at": 0}
+    client = {
+        "id": str(len(app.apps) + 1),
+        "name": form["client_name"],
+        "website": form.get("website"),
+        "scopes": scopes,
+        "redirect_uri": "\n".join(uris),
+        "redirect_uris": uris,
+        "client_id": secrets.token_urlsafe(16),
+        "client_secret": secrets.token_urlsafe(24),
+        "client_secret_expires_at": 0,
+    }
     app.apps[client["client_id"]] = client
     return h.send(200, client)
 
@@ -189,25 +230,37 @@ def _authorize(app: MastodonServer, h: _Handler, q: dict[str, list[str]]) -> Non
     redirect = p.get("redirect_uri", "")
     scopes = p.get("scope", "read").split()
     pkce = app.oauth_discovery and "code_challenge" in p
-    bad = (client is None or p.get("response_type") != "code"
-           or not redirect_matches(client["redirect_uris"], redirect)
-           or not set(scopes) <= set(client["scopes"])
-           or (pkce and p.get("code_challenge_method") != "S256")
-           or (app.refuse_loopback and redirect != OOB))
+    bad = (
+        client is None
+        or p.get("response_type") != "code"
+        or not redirect_matches(client["redirect_uris"], redirect)
+        or not set(scopes) <= set(client["scopes"])
+        or (pkce and p.get("code_challenge_method") != "S256")
+        or (app.refuse_loopback and redirect != OOB)
+    )
     if bad:
-        return h.send(400, b"<html><body><h1>An error has occurred</h1></body></html>",
-                      content_type="text/html")
+        return h.send(
+            400,
+            b"<html><body><h1>An error has occurred</h1></body></html>",
+            content_type="text/html",
+        )
     if app.user_denies and redirect != OOB:
         query = urlencode({"error": "access_denied", "state": p.get("state", "")})
         return h.send(302, b"", headers={"Location": f"{redirect}?{query}"})
     code = secrets.token_urlsafe(16)
-    app.codes[code] = {"client_id": p["client_id"], "redirect_uri": redirect,
-                       "scope": " ".join(scopes), "challenge": p.get("code_challenge") if pkce
-                       else None, "account_id": (app.authorize_as or app.owner)["id"]}
+    app.codes[code] = {
+        "client_id": p["client_id"],
+        "redirect_uri": redirect,
+        "scope": " ".join(scopes),
+        "challenge": p.get("code_challenge") if pkce else None,
+        "account_id": (app.authorize_as or app.owner)["id"],
+    }
     if redirect == OOB:
-        page = ('<html><body><p>Copy this authorization code to the application.</p>'
-                f'<input class="oauth-code" readonly type="text" value="{html.escape(code)}">'
-                "</body></html>")
+        page = (
+            "<html><body><p>Copy this authorization code to the application.</p>"
+            f'<input class="oauth-code" readonly type="text" value="{html.escape(code)}">'
+            "</body></html>"
+        )
         return h.send(200, page.encode(), content_type="text/html")
     query = urlencode({"code": code, "state": p.get("state", "")})
     return h.send(302, b"", headers={"Location": f"{redirect}?{query}"})
@@ -222,36 +275,64 @@ def _token(app: MastodonServer, h: _Handler, rec: Recorded) -> None:
     form = form_or_json(rec)
     client = _client(app, form)
     if client is None:
-        return h.send(401, {"error": "invalid_client",
-                            "error_description": "Client authentication failed"})
+        return h.send(
+            401, {"error": "invalid_client", "error_description": "Client authentication failed"}
+        )
     if form.get("grant_type") == "client_credentials":
         token = secrets.token_urlsafe(24)
         app.tokens[token] = ""
-        return h.send(200, {"access_token": token, "token_type": "Bearer", "scope": "read",
-                            "created_at": int(time.time())})
+        return h.send(
+            200,
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "scope": "read",
+                "created_at": int(time.time()),
+            },
+        )
     grant = app.codes.pop(form.get("code", ""), None)
-    invalid = (form.get("grant_type") != "authorization_code" or grant is None
-               or grant["client_id"] != client["client_id"]
-               or grant["redirect_uri"] != form.get("redirect_uri")
-               or (grant["challenge"]
-                   and s256(form.get("code_verifier", "")) != grant["challenge"]))
+    invalid = (
+        form.get("grant_type") != "authorization_code"
+        or grant is None
+        or grant["client_id"] != client["client_id"]
+        or grant["redirect_uri"] != form.get("redirect_uri")
+        or (grant["challenge"] and s256(form.get("code_verifier", "")) != grant["challenge"])
+    )
     if invalid:
-        return h.send(400, {"error": "invalid_grant", "error_description":
-                            "The provided authorization grant is invalid, expired, revoked, "
-                            "does not match the redirection URI used in the authorization "
-                            "request, or was issued to another client."})
+        return h.send(
+            400,
+            {
+                "error": "invalid_grant",
+                "error_description": "The provided authorization grant is invalid, "
+                "expired, revoked, "
+                "does not match the redirection URI used in the authorization "
+                "request, or was issued to another client.",
+            },
+        )
     token = secrets.token_urlsafe(32)
     app.tokens[token] = grant["account_id"]
     app.token_scopes[token] = set(grant["scope"].split())
-    return h.send(200, {"access_token": token, "token_type": "Bearer", "scope": grant["scope"],
-                        "created_at": int(time.time())})
+    return h.send(
+        200,
+        {
+            "access_token": token,
+            "token_type": "Bearer",
+            "scope": grant["scope"],
+            "created_at": int(time.time()),
+        },
+    )
 
 
 def _revoke(app: MastodonServer, h: _Handler, rec: Recorded) -> None:
     form = form_or_json(rec)
     if _client(app, form) is None:
-        return h.send(403, {"error": "unauthorized_client", "error_description":
-                            "You are not authorized to revoke this token"})
+        return h.send(
+            403,
+            {
+                "error": "unauthorized_client",
+                "error_description": "You are not authorized to revoke this token",
+            },
+        )
     app.tokens.pop(form.get("token", ""), None)
     return h.send(200, {})
 
@@ -259,15 +340,32 @@ def _revoke(app: MastodonServer, h: _Handler, rec: Recorded) -> None:
 def _instance(app: MastodonServer, h: _Handler, *, v2: bool) -> None:
     if not (app.instance_v2 if v2 else app.instance_v1):
         return h.send(404, {"error": "Record not found"})
-    statuses = {"max_characters": app.max_characters, "max_media_attachments": 4,
-                "characters_reserved_per_url": 23}
+    statuses = {
+        "max_characters": app.max_characters,
+        "max_media_attachments": 4,
+        "characters_reserved_per_url": 23,
+    }
     if v2:
-        return h.send(200, {"domain": app.domain, "title": "Shop test", "version": "4.3.0",
-                            "source_url": "https://github.com/mastodon/mastodon",
-                            "configuration": {"statuses": statuses},
-                            "api_versions": {"mastodon": 2}})
-    return h.send(200, {"uri": app.domain, "title": "Shop test", "version": "4.0.0",
-                        "configuration": {"statuses": statuses}})
+        return h.send(
+            200,
+            {
+                "domain": app.domain,
+                "title": "Shop test",
+                "version": "4.3.0",
+                "source_url": "https://github.com/mastodon/mastodon",
+                "configuration": {"statuses": statuses},
+                "api_versions": {"mastodon": 2},
+            },
+        )
+    return h.send(
+        200,
+        {
+            "uri": app.domain,
+            "title": "Shop test",
+            "version": "4.0.0",
+            "configuration": {"statuses": statuses},
+        },
+    )
 
 
 def _length(text: str) -> int:
@@ -289,13 +387,19 @@ def _post_status(app: MastodonServer, h: _Handler, rec: Recorded, account_id: st
             return h.send(404, {"error": "Record not found"})
         reply_to = None  # some servers drop a parent they do not know and post anyway
     if _length(form.get("spoiler_text", "") + text) > app.max_characters:
-        return h.send(422, {"error": "Validation failed: Text character limit of "
-                            f"{app.max_characters} exceeded"})
+        return h.send(
+            422,
+            {"error": f"Validation failed: Text character limit of {app.max_characters} exceeded"},
+        )
     me = app.accounts[account_id]
-    status = app.add_status(me, text, in_reply_to=reply_to,
-                            visibility=form.get("visibility") or me["_privacy"],
-                            spoiler_text=form.get("spoiler_text") or "",
-                            language=form.get("language") or "en")
+    status = app.add_status(
+        me,
+        text,
+        in_reply_to=reply_to,
+        visibility=form.get("visibility") or me["_privacy"],
+        spoiler_text=form.get("spoiler_text") or "",
+        language=form.get("language") or "en",
+    )
     with app.lock:
         app.posted.append(status)
         if key:

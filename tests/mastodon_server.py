@@ -145,8 +145,7 @@ class MastodonServer:
         self._httpd.daemon_threads = True
         self._httpd.app = self  # type: ignore[attr-defined]
         self.url = f"http://127.0.0.1:{self._httpd.server_port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     def start(self) -> MastodonServer:
         self._thread.start()
@@ -174,23 +173,39 @@ class MastodonServer:
             self._next += 1
             return str(self._next - 1)
 
-    def add_account(self, username: str, domain: str | None = None, *,
-                    display_name: str = "", privacy: str = "public") -> dict[str, Any]:
+    def add_account(
+        self,
+        username: str,
+        domain: str | None = None,
+        *,
+        display_name: str = "",
+        privacy: str = "public",
+    ) -> dict[str, Any]:
         acct = f"{username}@{domain}" if domain else username
         account = {
-            "id": self.new_id(), "username": username, "acct": acct,
-            "display_name": display_name, "locked": False, "bot": False,
-            "created_at": "2023-01-01T00:00:00.000Z", "note": "",
+            "id": self.new_id(),
+            "username": username,
+            "acct": acct,
+            "display_name": display_name,
+            "locked": False,
+            "bot": False,
+            "created_at": "2023-01-01T00:00:00.000Z",
+            "note": "",
             "url": f"https://{domain or self.domain}/@{username}",
             "avatar": f"https://{domain or self.domain}/avatars/{username}.png",
-            "followers_count": 0, "following_count": 0, "statuses_count": 0,
-            "emojis": [], "fields": [], "_privacy": privacy,
+            "followers_count": 0,
+            "following_count": 0,
+            "statuses_count": 0,
+            "emojis": [],
+            "fields": [],
+            "_privacy": privacy,
         }
         self.accounts[account["id"]] = account
         return account
 
-    def issue_token(self, account: dict[str, Any],
-                    scopes: str = "read write follow push profile") -> str:
+    def issue_token(
+        self, account: dict[str, Any], scopes: str = "read write follow push profile"
+    ) -> str:
         token = secrets.token_urlsafe(24)
         self.tokens[token] = account["id"]
         self.token_scopes[token] = set(scopes.split())
@@ -203,22 +218,27 @@ class MastodonServer:
         def link(url: str) -> str:
             scheme, rest = url.split("://", 1)
             shown, hidden = rest[:30], rest[30:]
-            return (f'<a href="{html.escape(url)}" rel="nofollow noopener" target="_blank">'
-                    f'<span class="invisible">{scheme}://</span><span class="ellipsis">'
-                    f'{html.escape(shown)}</span><span class="invisible">{html.escape(hidden)}'
-                    "</span></a>")
+            return (
+                f'<a href="{html.escape(url)}" rel="nofollow noopener" target="_blank">'
+                f'<span class="invisible">{scheme}://</span><span class="ellipsis">'
+                f'{html.escape(shown)}</span><span class="invisible">{html.escape(hidden)}'
+                "</span></a>"
+            )
 
         def token(word: str) -> str:
             if _URL.fullmatch(word):
                 return link(word)
             m = _MENTION.fullmatch(word)
-            who = by_acct.get((m.group(1) + (f"@{m.group(2)}" if m.group(2) else "")).lower()
-                              if m else "")
+            who = by_acct.get(
+                (m.group(1) + (f"@{m.group(2)}" if m.group(2) else "")).lower() if m else ""
+            )
             if who is None and m and m.group(2) and m.group(2).lower() == self.domain:
                 who = by_acct.get(m.group(1).lower())
             if who:
-                return (f'<span class="h-card"><a href="{who["url"]}" class="u-url mention">'
-                        f'@<span>{html.escape(who["username"])}</span></a></span>')
+                return (
+                    f'<span class="h-card"><a href="{who["url"]}" class="u-url mention">'
+                    f"@<span>{html.escape(who['username'])}</span></a></span>"
+                )
             return html.escape(word)
 
         paras = []
@@ -227,34 +247,68 @@ class MastodonServer:
             paras.append("<p>" + "<br />".join(lines) + "</p>")
         return "".join(paras)
 
-    def add_status(self, account: dict[str, Any], text: str = "", *,
-                   html_content: str | None = None,
-                   in_reply_to: dict[str, Any] | str | None = None, visibility: str = "public",
-                   mentions: list[dict[str, Any]] | None = None, spoiler_text: str = "",
-                   media: list[dict[str, Any]] | None = None, language: str | None = "en",
-                   created_at: datetime | None = None, **extra: Any) -> dict[str, Any]:
+    def add_status(
+        self,
+        account: dict[str, Any],
+        text: str = "",
+        *,
+        html_content: str | None = None,
+        in_reply_to: dict[str, Any] | str | None = None,
+        visibility: str = "public",
+        mentions: list[dict[str, Any]] | None = None,
+        spoiler_text: str = "",
+        media: list[dict[str, Any]] | None = None,
+        language: str | None = "en",
+        created_at: datetime | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
         """Store a status by `account`. @acct words in text mention known accounts."""
         if mentions is None:
-            mentions = [a for a in self.accounts.values()
-                        if any(re.search(rf"(?<![\w@])@{re.escape(name)}(?![\w@])", text, re.I)
-                               for name in {a["acct"], self.mention_acct(a)})]
+            mentions = [
+                a
+                for a in self.accounts.values()
+                if any(
+                    re.search(rf"(?<![\w@])@{re.escape(name)}(?![\w@])", text, re.I)
+                    for name in {a["acct"], self.mention_acct(a)}
+                )
+            ]
         parent_id = in_reply_to["id"] if isinstance(in_reply_to, dict) else in_reply_to
         parent = self.statuses.get(parent_id) if parent_id else None
         moment = created_at or datetime.now(UTC)
         status = {
-            "id": self.new_id(), "uri": "", "url": "",
+            "id": self.new_id(),
+            "uri": "",
+            "url": "",
             "created_at": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "account": {k: v for k, v in account.items() if not k.startswith("_")},
             "content": html_content if html_content is not None else self.render(text, mentions),
-            "visibility": visibility, "sensitive": bool(spoiler_text),
-            "spoiler_text": spoiler_text, "media_attachments": media or [],
-            "mentions": [{"id": m["id"], "username": m["username"], "acct": self.mention_acct(m),
-                          "url": m["url"]} for m in mentions],
-            "tags": [], "emojis": [], "reblogs_count": 0, "favourites_count": 0,
-            "replies_count": 0, "in_reply_to_id": parent_id,
+            "visibility": visibility,
+            "sensitive": bool(spoiler_text),
+            "spoiler_text": spoiler_text,
+            "media_attachments": media or [],
+            "mentions": [
+                {
+                    "id": m["id"],
+                    "username": m["username"],
+                    "acct": self.mention_acct(m),
+                    "url": m["url"],
+                }
+                for m in mentions
+            ],
+            "tags": [],
+            "emojis": [],
+            "reblogs_count": 0,
+            "favourites_count": 0,
+            "replies_count": 0,
+            "in_reply_to_id": parent_id,
             "in_reply_to_account_id": parent["account"]["id"] if parent else None,
-            "reblog": None, "poll": None, "card": None, "language": language,
-            "edited_at": None, "quote": None, **extra,
+            "reblog": None,
+            "poll": None,
+            "card": None,
+            "language": language,
+            "edited_at": None,
+            "quote": None,
+            **extra,
         }
         host = account["url"].split("/")[2]
         status["uri"] = f"https://{host}/users/{account['username']}/statuses/{status['id']}"
@@ -275,18 +329,29 @@ class MastodonServer:
             return f"{account['acct']}@{self.account_domain}"
         return str(account["acct"])
 
-    def add_notification(self, kind: str, account: dict[str, Any],
-                         status: dict[str, Any] | None = None, *,
-                         filtered: bool = False) -> dict[str, Any]:
-        note = {"id": self.new_id(), "type": kind, "created_at": datetime.now(UTC).isoformat(),
-                "account_id": account["id"], "status_id": status["id"] if status else None,
-                "filtered": filtered}
+    def add_notification(
+        self,
+        kind: str,
+        account: dict[str, Any],
+        status: dict[str, Any] | None = None,
+        *,
+        filtered: bool = False,
+    ) -> dict[str, Any]:
+        note = {
+            "id": self.new_id(),
+            "type": kind,
+            "created_at": datetime.now(UTC).isoformat(),
+            "account_id": account["id"],
+            "status_id": status["id"] if status else None,
+            "filtered": filtered,
+        }
         with self.lock:
             self.notifications.append(note)
         return note
 
-    def add_mention(self, author: dict[str, Any], text: str, *, filtered: bool = False,
-                    **kw: Any) -> dict[str, Any]:
+    def add_mention(
+        self, author: dict[str, Any], text: str, *, filtered: bool = False, **kw: Any
+    ) -> dict[str, Any]:
         """A status by `author` that mentions the shop (prefixed if the text doesn't), notified."""
         if not re.search(r"(?<![\w@])@shop(?![\w])", text):
             text = "@shop " + text
@@ -311,10 +376,16 @@ class MastodonServer:
         """Fresh mention notifications whose status is gone (null): what endless_pages adds."""
         with self.lock:
             for _ in range(count):
-                self.notifications.append({
-                    "id": self.new_id(), "type": "mention",
-                    "created_at": datetime.now(UTC).isoformat(), "account_id": self.owner["id"],
-                    "status_id": None, "filtered": False})
+                self.notifications.append(
+                    {
+                        "id": self.new_id(),
+                        "type": "mention",
+                        "created_at": datetime.now(UTC).isoformat(),
+                        "account_id": self.owner["id"],
+                        "status_id": None,
+                        "filtered": False,
+                    }
+                )
 
     def delete_status(self, status_id: str) -> None:
         with self.lock:
@@ -324,9 +395,17 @@ class MastodonServer:
                 parent["replies_count"] -= 1
             self.notifications = [n for n in self.notifications if n["status_id"] != status_id]
 
-    def respond_next(self, path: str, status: int = 200, body: str | bytes | Any = b"", *,
-                     content_type: str = "application/json", headers: dict[str, str] | None = None,
-                     method: str | None = None, times: int = 1) -> None:
+    def respond_next(
+        self,
+        path: str,
+        status: int = 200,
+        body: str | bytes | Any = b"",
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+        method: str | None = None,
+        times: int = 1,
+    ) -> None:
         """The next `times` requests whose path starts with `path` get this answer instead."""
         if not isinstance(body, (str, bytes)):
             body = json.dumps(body)
@@ -334,8 +413,11 @@ class MastodonServer:
         self.canned.append(Canned(path, status, data, content_type, headers or {}, method, times))
 
     def requests_to(self, path: str, method: str | None = None) -> list[Recorded]:
-        return [r for r in self.requests
-                if r.path.startswith(path) and (method is None or r.method == method)]
+        return [
+            r
+            for r in self.requests
+            if r.path.startswith(path) and (method is None or r.method == method)
+        ]
 
     # ------------------------------------------------------------ views
 
@@ -347,8 +429,10 @@ class MastodonServer:
         descendants: list[dict[str, Any]] = []
 
         def walk(pid: str) -> None:
-            kids = sorted((s for s in self.statuses.values() if s["in_reply_to_id"] == pid),
-                          key=lambda s: int(s["id"]))
+            kids = sorted(
+                (s for s in self.statuses.values() if s["in_reply_to_id"] == pid),
+                key=lambda s: int(s["id"]),
+            )
             for kid in kids:
                 descendants.append(kid)
                 walk(kid["id"])
@@ -361,9 +445,13 @@ class MastodonServer:
         exclude = set(q.get("exclude_types[]", []))
         include_filtered = q.get("include_filtered", ["false"])[0] == "true"
         limit = min(int(q.get("limit", ["40"])[0]), self.limit_cap)
-        items = [n for n in self.notifications
-                 if (not types or n["type"] in types) and n["type"] not in exclude
-                 and (include_filtered or not n["filtered"])]
+        items = [
+            n
+            for n in self.notifications
+            if (not types or n["type"] in types)
+            and n["type"] not in exclude
+            and (include_filtered or not n["filtered"])
+        ]
         items.sort(key=lambda n: int(n["id"]), reverse=True)  # newest first
         if "max_id" in q:
             items = [n for n in items if int(n["id"]) < int(q["max_id"][0])]
@@ -376,9 +464,14 @@ class MastodonServer:
 
     def notification_json(self, n: dict[str, Any]) -> dict[str, Any]:
         account = {k: v for k, v in self.accounts[n["account_id"]].items() if not k.startswith("_")}
-        return {"id": n["id"], "type": n["type"], "created_at": n["created_at"],
-                "account": account, "status": self.statuses.get(n["status_id"] or ""),
-                "group_key": f"ungrouped-{n['id']}"}
+        return {
+            "id": n["id"],
+            "type": n["type"],
+            "created_at": n["created_at"],
+            "account": account,
+            "status": self.statuses.get(n["status_id"] or ""),
+            "group_key": f"ungrouped-{n['id']}",
+        }
 
 
 class _Server(ThreadingHTTPServer):
@@ -403,8 +496,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
-    def send(self, status: int, body: Any = None, *, content_type: str = "application/json",
-             headers: dict[str, str] | None = None) -> None:
+    def send(
+        self,
+        status: int,
+        body: Any = None,
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -448,9 +547,11 @@ class _Handler(BaseHTTPRequestHandler):
             if over:
                 app.throttled += 1
         reset = datetime.now(UTC) + timedelta(seconds=start + app.rate_window - now)
-        self.extra_headers = {"X-RateLimit-Limit": str(limit),
-                              "X-RateLimit-Remaining": str(max(limit - used, 0)),
-                              "X-RateLimit-Reset": reset.isoformat(timespec="microseconds")}
+        self.extra_headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(limit - used, 0)),
+            "X-RateLimit-Reset": reset.isoformat(timespec="microseconds"),
+        }
         if over:
             self.send(429, {"error": "Too many requests"})
         return over
@@ -468,8 +569,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.extra_headers: dict[str, str] = {}
         with app.lock:
             app.requests.append(rec)
-            canned = next((c for c in app.canned if parts.path.startswith(c.path)
-                           and c.method in (None, method) and c.times > 0), None)
+            canned = next(
+                (
+                    c
+                    for c in app.canned
+                    if parts.path.startswith(c.path) and c.method in (None, method) and c.times > 0
+                ),
+                None,
+            )
             if canned:
                 canned.times -= 1
         if app.latency > 0:
@@ -479,8 +586,9 @@ class _Handler(BaseHTTPRequestHandler):
             if parts.path.startswith(prefix) and verb in ("", method):
                 time.sleep(seconds)
         if canned:
-            self.send(canned.status, canned.body, content_type=canned.content_type,
-                      headers=canned.headers)
+            self.send(
+                canned.status, canned.body, content_type=canned.content_type, headers=canned.headers
+            )
             return
         if self._faulty(app, parts.path):
             return
@@ -489,20 +597,24 @@ class _Handler(BaseHTTPRequestHandler):
                 app._gets += 1
                 fail = app._gets == app.fail_503_after + 1
             if fail:
-                self.send(503, b"<html><body>503 Service Unavailable</body></html>",
-                          content_type="text/html")
+                self.send(
+                    503,
+                    b"<html><body>503 Service Unavailable</body></html>",
+                    content_type="text/html",
+                )
                 return
-        if app.rate_limit is not None and parts.path.startswith("/api/") \
-                and self._throttled(app):
+        if app.rate_limit is not None and parts.path.startswith("/api/") and self._throttled(app):
             return
         if app.rate_budget is not None and parts.path.startswith("/api/"):
             with app.lock:
                 app.rate_budget -= 1
                 left = app.rate_budget
             reset = datetime.now(UTC) + timedelta(seconds=app.rate_reset_seconds)
-            self.extra_headers = {"X-RateLimit-Limit": "300",
-                                  "X-RateLimit-Remaining": str(max(left, 0)),
-                                  "X-RateLimit-Reset": reset.isoformat(timespec="microseconds")}
+            self.extra_headers = {
+                "X-RateLimit-Limit": "300",
+                "X-RateLimit-Remaining": str(max(left, 0)),
+                "X-RateLimit-Reset": reset.isoformat(timespec="microseconds"),
+            }
             if left < 0:
                 self.send(429, {"error": "Too many requests"})
                 return

@@ -63,6 +63,7 @@ if [ "${SHOPKEEP_SKIP_DEVNET:-0}" != "1" ]; then
 fi
 
 .venv/bin/ruff check app tests bench
+.venv/bin/ruff format --check app tests bench
 # --strict on app/core, app/net, app/storage ([tool.mypy] in pyproject.toml)
 .venv/bin/mypy
 

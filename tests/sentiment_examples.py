@@ -26,7 +26,8 @@ class Example:
 def _story(story: str, label: SentimentLabel, *items: str | tuple[str, str]) -> list[Example]:
     """One group of examples: plain texts, or (text, reason) pairs."""
     return [
-        Example(item, label, None, story) if isinstance(item, str)
+        Example(item, label, None, story)
+        if isinstance(item, str)
         else Example(item[0], label, item[1], story)
         for item in items
     ]
@@ -368,7 +369,7 @@ EXAMPLES: list[Example] = [
         "a claim in scare quotes is doubted",
         NEG,
         ("the 'organic' carrots came in plastic from Spain", "doubted claim"),
-        ("our \"express\" delivery took nine days", "doubted claim"),
+        ('our "express" delivery took nine days', "doubted claim"),
         ("the website has been 'down' all week", "doubted claim"),
         ("the till has been 'broken' every time I come in", "doubted claim"),
         ("the so-called waterproof boots let water in", "doubted claim"),
@@ -616,10 +617,7 @@ EXAMPLES: list[Example] = [
         ("we were overcharged and they refunded the difference there and then", "put right"),
         ("one bag was missing, they sent it over the next day", "put right"),
         (
-            (
-                "the repeat prescription wasn't ready, so they delivered it to my house that "
-                "evening"
-            ),
+            ("the repeat prescription wasn't ready, so they delivered it to my house that evening"),
             "put right",
         ),
     ),

@@ -26,15 +26,14 @@ def mastodon_account(store: SqliteInboxStore, server: MastodonServer) -> Account
     return store.add_account(info)
 
 
-def account_for(store: SqliteInboxStore, server_url: str, handle: str,
-                remote_id: str) -> Account:
-    return store.add_account(AccountInfo(network=Network.MASTODON, server=server_url,
-                                         handle=handle, remote_id=remote_id))
+def account_for(store: SqliteInboxStore, server_url: str, handle: str, remote_id: str) -> Account:
+    return store.add_account(
+        AccountInfo(network=Network.MASTODON, server=server_url, handle=handle, remote_id=remote_id)
+    )
 
 
 def client_for(server: MastodonServer, token: str | None = None) -> MastodonClient:
-    return MastodonClient(server.url, token or server.token, page_pause=0.0,
-                          timeout=(1.0, 2.0))
+    return MastodonClient(server.url, token or server.token, page_pause=0.0, timeout=(1.0, 2.0))
 
 
 def take_offline(server: MastodonServer) -> None:
@@ -53,8 +52,9 @@ def bring_back(server: MastodonServer) -> None:
     server._thread.start()
 
 
-def mention_thread(store: SqliteInboxStore, account: Account, server: MastodonServer,
-                   customer: dict, text: str) -> tuple[int, object]:
+def mention_thread(
+    store: SqliteInboxStore, account: Account, server: MastodonServer, customer: dict, text: str
+) -> tuple[int, object]:
     """A customer's mention on the server, synced into the store: (thread id, parent Post)."""
     status = server.add_mention(customer, text)
     client = client_for(server)
@@ -64,8 +64,12 @@ def mention_thread(store: SqliteInboxStore, account: Account, server: MastodonSe
         client.close()
     store.ingest(account.id, posts, score)
     row = next(p for p in posts if p.remote_id == status["id"])
-    stored = [sp for t in store.list_threads(_all(), 0, 1000) for sp in store.thread_posts(t.id)
-              if sp.post.remote_id == row.remote_id]
+    stored = [
+        sp
+        for t in store.list_threads(_all(), 0, 1000)
+        for sp in store.thread_posts(t.id)
+        if sp.post.remote_id == row.remote_id
+    ]
     return stored[0].thread_id, stored[0].post
 
 

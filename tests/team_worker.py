@@ -35,8 +35,11 @@ class Laptop:
         self.client = MastodonClient(server, token, page_pause=0.0, timeout=(5.0, 30.0))
 
     def pending(self) -> int:
-        return len(self.store.outbox_items((OutboxState.QUEUED, OutboxState.SENDING),
-                                           account_id=self.account.id))
+        return len(
+            self.store.outbox_items(
+                (OutboxState.QUEUED, OutboxState.SENDING), account_id=self.account.id
+            )
+        )
 
 
 def go() -> None:
@@ -47,12 +50,15 @@ def go() -> None:
 def run_sync(dsn: str, server: str, token: str, account_id: str) -> None:
     """One full sync of the account (mentions, conversations, outbox), started on "go"."""
     laptop = Laptop(dsn, server, token, account_id)
-    service = SyncService(laptop.store, lambda a: laptop.client, quick_score,
-                          outbox=OutboxSender(laptop.store, quick_score))
+    service = SyncService(
+        laptop.store,
+        lambda a: laptop.client,
+        quick_score,
+        outbox=OutboxSender(laptop.store, quick_score),
+    )
     go()
     report = service.sync_account(laptop.account)
-    say(f"done new={report.new_posts} sent={report.sent_items} "
-        f"error={report.error_message or '-'}")
+    say(f"done new={report.new_posts} sent={report.sent_items} error={report.error_message or '-'}")
 
 
 def run_ingest(dsn: str, server: str, token: str, account_id: str, status_id: str) -> None:
@@ -74,8 +80,9 @@ class StallsWhilePulling:
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
 
-    def store_mentions(self, account_id: int, posts: Sequence[Post], score: object,
-                       **kw: object) -> object:
+    def store_mentions(
+        self, account_id: int, posts: Sequence[Post], score: object, **kw: object
+    ) -> object:
         say(f"pulling {len(posts)}")
         time.sleep(600)  # the test sends SIGKILL here
         raise SystemExit("never killed")
@@ -84,22 +91,29 @@ class StallsWhilePulling:
 def run_stalled_sync(dsn: str, server: str, token: str, account_id: str) -> None:
     """A sync that stops for good in the middle of pulling the mentions."""
     laptop = Laptop(dsn, server, token, account_id)
-    service = SyncService(StallsWhilePulling(laptop.store), lambda a: laptop.client,  # type: ignore[arg-type]
-                          quick_score)
+    service = SyncService(
+        StallsWhilePulling(laptop.store),
+        lambda a: laptop.client,  # type: ignore[arg-type]
+        quick_score,
+    )
     go()
     service.sync_account(laptop.account)
 
 
-def run_send(dsn: str, server: str, token: str, account_id: str, lease_s: str,
-             *replies: str) -> None:
+def run_send(
+    dsn: str, server: str, token: str, account_id: str, lease_s: str, *replies: str
+) -> None:
     """Queue `replies` (a person answering, each `thread_id:parent_remote_id:text`), then on
     "go" send until this account's outbox is empty. The lease is `lease_s` seconds."""
     laptop = Laptop(dsn, server, token, account_id)
     sender = OutboxSender(laptop.store, quick_score, lease=timedelta(seconds=float(lease_s)))
     for reply in replies:
         thread_id, parent_id, text = reply.split(":", 2)
-        parent = next(p.post for p in laptop.store.thread_posts(int(thread_id))
-                      if p.post.remote_id == parent_id)
+        parent = next(
+            p.post
+            for p in laptop.store.thread_posts(int(thread_id))
+            if p.post.remote_id == parent_id
+        )
         item = sender.enqueue(laptop.account, int(thread_id), parent, text)
         say(f"queued {item.id}")
     go()
@@ -151,9 +165,15 @@ def run_slow_send(dsn: str, server: str, token: str, account_id: str) -> None:
     say(f"done sent={len(report.sent)}")
 
 
-COMMANDS = {"sync": run_sync, "stalled-sync": run_stalled_sync, "send": run_send,
-            "send-once": run_send_once, "ingest": run_ingest,
-            "stall-before-mark-sent": run_stall_before_mark_sent, "slow-send": run_slow_send}
+COMMANDS = {
+    "sync": run_sync,
+    "stalled-sync": run_stalled_sync,
+    "send": run_send,
+    "send-once": run_send_once,
+    "ingest": run_ingest,
+    "stall-before-mark-sent": run_stall_before_mark_sent,
+    "slow-send": run_slow_send,
+}
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](*sys.argv[2:])

@@ -61,8 +61,9 @@ def service(store: Any, keychain: Any) -> AppAccountService:
     return AppAccountService(store, keychain)
 
 
-def add_dialog(qtbot: Any, service: Any, runner: TaskRunner,
-               reauth: Account | None = None) -> AddAccountDialog:
+def add_dialog(
+    qtbot: Any, service: Any, runner: TaskRunner, reauth: Account | None = None
+) -> AddAccountDialog:
     dialog = AddAccountDialog(service, runner, reauth=reauth)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -88,8 +89,13 @@ def start_mastodon(qtbot: Any, dialog: AddAccountDialog, server: str) -> None:
 
 
 def test_code_flow_through_the_dialog_then_listed_as_connected(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner, opened: list[str],
-        mastodon_server: MastodonServer, keychain: Any) -> None:
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+    keychain: Any,
+) -> None:
     dialog = add_dialog(qtbot, service, runner)
     start_mastodon(qtbot, dialog, mastodon_server.url)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=WAIT)  # loopback first
@@ -113,13 +119,21 @@ def test_code_flow_through_the_dialog_then_listed_as_connected(
     accounts = AccountsDialog(service, runner)
     qtbot.addWidget(accounts)
     accounts.show()
-    qtbot.waitUntil(lambda: account.id in accounts.rows
-                    and accounts.rows[account.id].pill.text() == "Connected", timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            account.id in accounts.rows and accounts.rows[account.id].pill.text() == "Connected"
+        ),
+        timeout=WAIT,
+    )
 
 
 def test_loopback_redirect_finishes_by_itself(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner, opened: list[str],
-        mastodon_server: MastodonServer) -> None:
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+) -> None:
     dialog = add_dialog(qtbot, service, runner)
     start_mastodon(qtbot, dialog, mastodon_server.url)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=WAIT)
@@ -130,8 +144,13 @@ def test_loopback_redirect_finishes_by_itself(
 
 
 def test_cancel_while_waiting_for_the_browser(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner, opened: list[str],
-        mastodon_server: MastodonServer, store: Any) -> None:
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+    store: Any,
+) -> None:
     dialog = add_dialog(qtbot, service, runner)
     start_mastodon(qtbot, dialog, mastodon_server.url)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=WAIT)
@@ -142,8 +161,13 @@ def test_cancel_while_waiting_for_the_browser(
 
 
 def test_pasted_token_and_failures_in_plain_words(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner, opened: list[str],
-        mastodon_server: MastodonServer, store: Any) -> None:
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+    store: Any,
+) -> None:
     dialog = add_dialog(qtbot, service, runner)
     dialog.mastodon_choice.click()
     dialog.token_link.click()
@@ -158,20 +182,34 @@ def test_pasted_token_and_failures_in_plain_words(
     assert len(store.accounts()) == 1 and opened == []
 
 
-@pytest.mark.parametrize(("address", "expected"), [
-    ("http://social.example", InsecureServer.user_message),
-    ("closed", "Shopkeep could not reach 127.0.0.1:"),
-])
-def test_bad_server_addresses(qtbot: Any, service: AppAccountService, runner: TaskRunner,
-                              opened: list[str], address: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("http://social.example", InsecureServer.user_message),
+        ("closed", "Shopkeep could not reach 127.0.0.1:"),
+    ],
+)
+def test_bad_server_addresses(
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    address: str,
+    expected: str,
+) -> None:
     dialog = add_dialog(qtbot, service, runner)
     start_mastodon(qtbot, dialog, closed_port() if address == "closed" else address)
     assert error_on(qtbot, dialog).startswith(expected)
     assert dialog.stack.currentWidget() is dialog.server_page and opened == []
 
 
-def test_wrong_code_is_refused(qtbot: Any, service: AppAccountService, runner: TaskRunner,
-                               opened: list[str], mastodon_server: MastodonServer) -> None:
+def test_wrong_code_is_refused(
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+) -> None:
     dialog = add_dialog(qtbot, service, runner)
     start_mastodon(qtbot, dialog, mastodon_server.url)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=WAIT)
@@ -183,8 +221,13 @@ def test_wrong_code_is_refused(qtbot: Any, service: AppAccountService, runner: T
 
 
 def test_no_keychain_explains_and_saves_nothing(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner, opened: list[str],
-        mastodon_server: MastodonServer, store: Any) -> None:
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+    store: Any,
+) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())
     try:
@@ -205,17 +248,25 @@ def test_no_keychain_explains_and_saves_nothing(
 
 
 def test_revoked_token_shows_needs_sign_in_and_sign_in_again(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner, opened: list[str],
-        mastodon_server: MastodonServer) -> None:
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+) -> None:
     account = service.add_mastodon_token(mastodon_server.url, mastodon_server.token)
     del mastodon_server.tokens[mastodon_server.token]
     dialog = AccountsDialog(service, runner)
     qtbot.addWidget(dialog)
     dialog.show()
     row = None
-    qtbot.waitUntil(lambda: account.id in dialog.rows
-                    and dialog.rows[account.id].pill.text() == "Needs sign-in again",
-                    timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            account.id in dialog.rows
+            and dialog.rows[account.id].pill.text() == "Needs sign-in again"
+        ),
+        timeout=WAIT,
+    )
     row = dialog.rows[account.id]
     assert "sign in again" in row.problem.text().lower() and not row.problem.isHidden()
     again = dialog.sign_in_again()
@@ -225,33 +276,49 @@ def test_revoked_token_shows_needs_sign_in_and_sign_in_again(
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=WAIT)
     with qtbot.waitSignal(again.account_added, timeout=WAIT):
         browser().get(opened[0], timeout=5)
-    qtbot.waitUntil(lambda: account.id in dialog.rows
-                    and dialog.rows[account.id].pill.text() == "Connected", timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: account.id in dialog.rows and dialog.rows[account.id].pill.text() == "Connected",
+        timeout=WAIT,
+    )
 
 
-def test_unreachable_server_is_shown(qtbot: Any, service: AppAccountService,
-                                     runner: TaskRunner,
-                                     mastodon_server: MastodonServer) -> None:
+def test_unreachable_server_is_shown(
+    qtbot: Any, service: AppAccountService, runner: TaskRunner, mastodon_server: MastodonServer
+) -> None:
     account = service.add_mastodon_token(mastodon_server.url, mastodon_server.token)
     mastodon_server.go_offline()
     dialog = AccountsDialog(service, runner)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: account.id in dialog.rows
-                    and dialog.rows[account.id].pill.text() == "Server unreachable",
-                    timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            account.id in dialog.rows
+            and dialog.rows[account.id].pill.text() == "Server unreachable"
+        ),
+        timeout=WAIT,
+    )
     assert dialog.rows[account.id].problem.text() == ServerUnreachable.user_message
 
 
 def test_remove_confirms_with_thread_count_then_deletes_everything(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner, opened: list[str],
-        mastodon_server: MastodonServer, store: Any, keychain: Any, make_post: Any,
-        keyword_score: Any) -> None:
+    qtbot: Any,
+    service: AppAccountService,
+    runner: TaskRunner,
+    opened: list[str],
+    mastodon_server: MastodonServer,
+    store: Any,
+    keychain: Any,
+    make_post: Any,
+    keyword_score: Any,
+) -> None:
     request = service.start_mastodon_sign_in(mastodon_server.url, loopback=False)
     account = service.finish_mastodon_sign_in(request, user_copies_code(request.url))
     token = keychain.load(key_for(account))["access_token"]
-    store.ingest(account.id, [make_post(str(i), f"hello {i}", author=f"p{i}")
-                              for i in range(3)], keyword_score)
+    store.ingest(
+        account.id,
+        [make_post(str(i), f"hello {i}", author=f"p{i}") for i in range(3)],
+        keyword_score,
+    )
     dialog = AccountsDialog(service, runner, check_on_open=False)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -283,10 +350,12 @@ def test_remove_confirms_with_thread_count_then_deletes_everything(
 
 
 @pytest.mark.devnet
-def test_bluesky_through_the_dialog(qtbot: Any, store: Any, keychain: Any, devnet: Any,
-                                    runner: TaskRunner) -> None:
-    service = AppAccountService(store, keychain, bluesky_service=devnet.pds_url,
-                                plc_url=devnet.plc_url)
+def test_bluesky_through_the_dialog(
+    qtbot: Any, store: Any, keychain: Any, devnet: Any, runner: TaskRunner
+) -> None:
+    service = AppAccountService(
+        store, keychain, bluesky_service=devnet.pds_url, plc_url=devnet.plc_url
+    )
     shop = devnet.create_account("shop")
     app_password = devnet.create_app_password(shop)
     dialog = add_dialog(qtbot, service, runner)
@@ -297,8 +366,7 @@ def test_bluesky_through_the_dialog(qtbot: Any, store: Any, keychain: Any, devne
     assert error_on(qtbot, dialog) == MAIN_PASSWORD_REFUSED
     dialog.password_edit.setText("wrong-pass-word-here")
     dialog.next_button.click()
-    qtbot.waitUntil(lambda: dialog.bluesky_page.error.text() != MAIN_PASSWORD_REFUSED,
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.bluesky_page.error.text() != MAIN_PASSWORD_REFUSED, timeout=WAIT)
     assert "did not accept" in error_on(qtbot, dialog)
     dialog.password_edit.setText(app_password)
     with qtbot.waitSignal(dialog.account_added, timeout=WAIT) as added:
@@ -310,8 +378,8 @@ def test_bluesky_through_the_dialog(qtbot: Any, store: Any, keychain: Any, devne
 
 
 def test_accounts_list_without_keychain_says_how_to_fix_it(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner,
-        mastodon_server: MastodonServer) -> None:
+    qtbot: Any, service: AppAccountService, runner: TaskRunner, mastodon_server: MastodonServer
+) -> None:
     account = service.add_mastodon_token(mastodon_server.url, mastodon_server.token)
     previous = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())
@@ -327,15 +395,18 @@ def test_accounts_list_without_keychain_says_how_to_fix_it(
 
 
 def test_the_bluesky_help_stays_whole_when_an_error_shows(
-        qtbot: Any, service: AppAccountService, runner: TaskRunner) -> None:
+    qtbot: Any, service: AppAccountService, runner: TaskRunner
+) -> None:
     """Issue 21, item 11: the app-password help was squeezed to one line by an error."""
     dialog = add_dialog(qtbot, service, runner)
     dialog.choose(Network.BLUESKY)
     page = dialog.bluesky_page
     help_box = next(w for w in page.findChildren(QLabel) if w.objectName() == "helpBox")
     qtbot.waitUntil(lambda: help_box.isVisible())
-    page.show_error("Bluesky did not accept that handle and app password. Check both and "
-                    "try again; an app password looks like xxxx-xxxx-xxxx-xxxx.")
+    page.show_error(
+        "Bluesky did not accept that handle and app password. Check both and "
+        "try again; an app password looks like xxxx-xxxx-xxxx-xxxx."
+    )
     qtbot.waitUntil(lambda: page.error.isVisible())
     for shown in (help_box, page.error):
         needed = shown.heightForWidth(shown.width())

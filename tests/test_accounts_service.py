@@ -94,15 +94,23 @@ def sign_in_with_code(service: AppAccountService, server: MastodonServer) -> Any
 
 
 def test_code_flow_with_pkce_verifies_then_keeps_the_token_only_in_the_keychain(
-        service: AppAccountService, mastodon_server: MastodonServer, keychain: Any,
-        store: Any, tmp_path: Path, log_file: Path) -> None:
+    service: AppAccountService,
+    mastodon_server: MastodonServer,
+    keychain: Any,
+    store: Any,
+    tmp_path: Path,
+    log_file: Path,
+) -> None:
     request = service.start_mastodon_sign_in(mastodon_server.url, loopback=False)
     query = parse_qs(urlsplit(request.url).query)
     assert query["code_challenge_method"] == ["S256"] and not request.uses_loopback
     account = service.finish_mastodon_sign_in(request, f" {user_copies_code(request.url)}\n")
 
     assert (account.handle, account.display_name, account.server) == (
-        "@shop", "The Shop", mastodon_server.url)
+        "@shop",
+        "The Shop",
+        mastodon_server.url,
+    )
     assert account.network is Network.MASTODON and account.state is AccountState.CONNECTED
     assert [a.id for a in store.accounts()] == [account.id]
     saved = keychain.load(key_for(account))
@@ -116,8 +124,9 @@ def test_code_flow_with_pkce_verifies_then_keeps_the_token_only_in_the_keychain(
     assert log_file.read_text() and token not in log_file.read_text()
 
 
-def test_loopback_redirect_finishes_by_itself(service: AppAccountService,
-                                              mastodon_server: MastodonServer) -> None:
+def test_loopback_redirect_finishes_by_itself(
+    service: AppAccountService, mastodon_server: MastodonServer
+) -> None:
     request = service.start_mastodon_sign_in(mastodon_server.url)
     assert request.uses_loopback and "redirect_uri=http%3A%2F%2F127.0.0.1" in request.url
     page = browser().get(request.url, timeout=5)  # follows the 302 to the listener
@@ -130,16 +139,15 @@ def test_loopback_redirect_finishes_by_itself(service: AppAccountService,
         service.finish_mastodon_sign_in(request, code)
 
 
-def test_cancel_stops_the_wait(service: AppAccountService,
-                               mastodon_server: MastodonServer) -> None:
+def test_cancel_stops_the_wait(service: AppAccountService, mastodon_server: MastodonServer) -> None:
     request = service.start_mastodon_sign_in(mastodon_server.url)
     service.cancel_sign_in(request)
     assert service.wait_for_code(request, timeout=2) is None
 
 
-def test_wrong_code_is_refused_in_plain_words(service: AppAccountService,
-                                              mastodon_server: MastodonServer,
-                                              store: Any) -> None:
+def test_wrong_code_is_refused_in_plain_words(
+    service: AppAccountService, mastodon_server: MastodonServer, store: Any
+) -> None:
     request = service.start_mastodon_sign_in(mastodon_server.url, loopback=False)
     with pytest.raises(AuthError) as info:
         service.finish_mastodon_sign_in(request, "not-the-code")
@@ -147,8 +155,9 @@ def test_wrong_code_is_refused_in_plain_words(service: AppAccountService,
     assert store.accounts() == []
 
 
-def test_pasted_access_token(service: AppAccountService, mastodon_server: MastodonServer,
-                             keychain: Any) -> None:
+def test_pasted_access_token(
+    service: AppAccountService, mastodon_server: MastodonServer, keychain: Any
+) -> None:
     account = service.add_mastodon_token(mastodon_server.url, f"  {mastodon_server.token} ")
     assert account.handle == "@shop"
     assert keychain.load(key_for(account)) == {"access_token": mastodon_server.token}
@@ -157,12 +166,24 @@ def test_pasted_access_token(service: AppAccountService, mastodon_server: Mastod
 
 
 def test_remove_revokes_and_deletes_secret_and_threads(
-        service: AppAccountService, mastodon_server: MastodonServer, keychain: Any,
-        store: Any, make_post: Any, keyword_score: Any) -> None:
+    service: AppAccountService,
+    mastodon_server: MastodonServer,
+    keychain: Any,
+    store: Any,
+    make_post: Any,
+    keyword_score: Any,
+) -> None:
     account = sign_in_with_code(service, mastodon_server)
     token = keychain.load(key_for(account))["access_token"]
-    store.ingest(account.id, [make_post("1", "hello"), make_post("2", "angry", author="bo"),
-                              make_post("3", "thanks", parent="1", minutes=1)], keyword_score)
+    store.ingest(
+        account.id,
+        [
+            make_post("1", "hello"),
+            make_post("2", "angry", author="bo"),
+            make_post("3", "thanks", parent="1", minutes=1),
+        ],
+        keyword_score,
+    )
     plan = service.removal_plan(account)
     assert plan.threads == 2 and plan.revokes_on_server
     service.remove(account)
@@ -171,8 +192,9 @@ def test_remove_revokes_and_deletes_secret_and_threads(
     assert store.accounts() == [] and service.count_threads(account) == 0
 
 
-def test_revoked_token_needs_sign_in_again(service: AppAccountService,
-                                           mastodon_server: MastodonServer, store: Any) -> None:
+def test_revoked_token_needs_sign_in_again(
+    service: AppAccountService, mastodon_server: MastodonServer, store: Any
+) -> None:
     account = service.add_mastodon_token(mastodon_server.url, mastodon_server.token)
     del mastodon_server.tokens[mastodon_server.token]  # revoked on the website
     assert service.check(account) is AccountState.NEEDS_SIGN_IN
@@ -181,8 +203,9 @@ def test_revoked_token_needs_sign_in_again(service: AppAccountService,
     assert "sign in again" in stored.last_error.lower()
 
 
-def test_unreachable_server(service: AppAccountService, mastodon_server: MastodonServer,
-                            store: Any) -> None:
+def test_unreachable_server(
+    service: AppAccountService, mastodon_server: MastodonServer, store: Any
+) -> None:
     account = service.add_mastodon_token(mastodon_server.url, mastodon_server.token)
     mastodon_server.go_offline()
     assert service.check(account) is AccountState.UNREACHABLE
@@ -192,16 +215,16 @@ def test_unreachable_server(service: AppAccountService, mastodon_server: Mastodo
     assert info.value.user_message.startswith("Shopkeep could not reach 127.0.0.1:")
 
 
-def test_not_a_mastodon_server(service: AppAccountService,
-                               mastodon_server: MastodonServer) -> None:
+def test_not_a_mastodon_server(service: AppAccountService, mastodon_server: MastodonServer) -> None:
     mastodon_server.respond_next("/api/v1/apps", 404, b"<html>Not Found</html>")
     with pytest.raises(BadResponse) as info:
         service.start_mastodon_sign_in(mastodon_server.url)
     assert "does not look like a Mastodon server" in info.value.user_message
 
 
-def test_wrong_pasted_token(service: AppAccountService, mastodon_server: MastodonServer,
-                            store: Any) -> None:
+def test_wrong_pasted_token(
+    service: AppAccountService, mastodon_server: MastodonServer, store: Any
+) -> None:
     with pytest.raises(AuthError) as info:
         service.add_mastodon_token(mastodon_server.url, "wrong-token")
     assert info.value.user_message == WRONG_TOKEN and store.accounts() == []
@@ -216,9 +239,9 @@ def test_plain_http_refused_except_loopback(service: AppAccountService, address:
         service.add_mastodon_token(address, "token")
 
 
-def test_no_keychain_saves_nothing_and_signs_out(service: AppAccountService,
-                                                 mastodon_server: MastodonServer,
-                                                 store: Any) -> None:
+def test_no_keychain_saves_nothing_and_signs_out(
+    service: AppAccountService, mastodon_server: MastodonServer, store: Any
+) -> None:
     request = service.start_mastodon_sign_in(mastodon_server.url, loopback=False)
     code = user_copies_code(request.url)
     previous = keyring.get_keyring()
@@ -239,10 +262,12 @@ def test_no_keychain_saves_nothing_and_signs_out(service: AppAccountService,
 
 
 @pytest.mark.devnet
-def test_bluesky_app_password_round_trip(store: Any, keychain: Any, devnet: Any,
-                                         tmp_path: Path, log_file: Path) -> None:
-    service = AppAccountService(store, keychain, bluesky_service=devnet.pds_url,
-                                plc_url=devnet.plc_url)
+def test_bluesky_app_password_round_trip(
+    store: Any, keychain: Any, devnet: Any, tmp_path: Path, log_file: Path
+) -> None:
+    service = AppAccountService(
+        store, keychain, bluesky_service=devnet.pds_url, plc_url=devnet.plc_url
+    )
     shop = devnet.create_account("shop")
     app_password = devnet.create_app_password(shop)
 
@@ -255,7 +280,10 @@ def test_bluesky_app_password_round_trip(store: Any, keychain: Any, devnet: Any,
 
     account = service.add_bluesky(f"@{shop.handle}", app_password)
     assert (account.handle, account.remote_id, account.server) == (
-        shop.handle, shop.did, devnet.pds_url)
+        shop.handle,
+        shop.did,
+        devnet.pds_url,
+    )
     saved = keychain.load(key_for(account))
     assert saved is not None and set(saved) == {"access_jwt", "refresh_jwt", "pds_url"}
     assert service.check(account) is AccountState.CONNECTED
@@ -263,5 +291,6 @@ def test_bluesky_app_password_round_trip(store: Any, keychain: Any, devnet: Any,
     service.remove(account)
     assert keychain.load(key_for(account)) is None and store.accounts() == []
     store.close()
-    assert_nowhere_on_disk(tmp_path / "data", app_password, saved["refresh_jwt"],
-                           saved["access_jwt"], shop.password)
+    assert_nowhere_on_disk(
+        tmp_path / "data", app_password, saved["refresh_jwt"], saved["access_jwt"], shop.password
+    )

@@ -32,8 +32,9 @@ def test_headless_layers_do_not_load_pyside6():
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'PySide6'"
         " or m.startswith('shiboken'))))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
     assert loaded == [], f"importing core/net/storage loaded Qt: {loaded}"
@@ -82,7 +83,11 @@ def test_ui_never_imports_storage_or_net():
 def test_app_main_imports_without_qt():
     proc = subprocess.run(
         [sys.executable, "-c", "import sys, app.main; print('PySide6' in sys.modules)"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
 
@@ -112,8 +117,9 @@ def _imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
             if node.level:
                 up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join(up + ([base] if base else []))
-            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
-                       for a in node.names]
+            targets = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names
+            ]
         for target in targets:
             while target and target not in modules:
                 target = target.rpartition(".")[0]

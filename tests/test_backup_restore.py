@@ -22,7 +22,8 @@ def test_opening_the_window_makes_the_daily_backup(qtbot: Any, tmp_path: Any) ->
 
 
 def test_damaged_database_is_restored_from_the_backup_when_the_owner_agrees(
-        qtbot: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    qtbot: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
     paths = resolve_paths(tmp_path / "data").ensure()
     window = build_window(paths, synchronous=True)  # demo data + the daily backup
     qtbot.addWidget(window)
@@ -56,8 +57,7 @@ def test_damaged_database_is_restored_from_the_backup_when_the_owner_agrees(
 def test_without_a_backup_the_owner_is_told_plainly(tmp_path: Any, monkeypatch: Any) -> None:
     paths = resolve_paths(tmp_path / "data").ensure()
     said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _p, _t, text, *a: said.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: said.append(text))
     exc = DatabaseCorrupt("bad", path=paths.database, damaged_path=paths.database)
     assert not offer_restore(paths, exc)
     assert "no automatic backup yet" in said[0]

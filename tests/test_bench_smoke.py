@@ -31,9 +31,15 @@ ROWS = (
 def test_bench_smoke_prints_every_row(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEP_")}
     env["QT_QPA_PLATFORM"] = "offscreen"
-    done = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--keep", str(tmp_path)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=580,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--keep", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=580,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "!!" not in done.stderr, done.stderr[-3000:]  # a measurement raised
     out = done.stdout

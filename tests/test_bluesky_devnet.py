@@ -23,8 +23,16 @@ pytestmark = [pytest.mark.devnet, pytest.mark.timeout(900)]
 
 # The AppView notifies a reply's ancestors only up to 4 levels up (height < 5), so
 # reply5 (five levels under the shop's post) is NOT a notification: thread() finds it.
-NOTIFIED = ("mention", "reply1", "quote", "reply2", "reply3", "reply4", "reply_mention",
-            "deep_mention")
+NOTIFIED = (
+    "mention",
+    "reply1",
+    "quote",
+    "reply2",
+    "reply3",
+    "reply4",
+    "reply_mention",
+    "deep_mention",
+)
 
 
 @dataclass
@@ -57,7 +65,8 @@ def story(devnet: Devnet, people: tuple[Shop, DevnetAccount, DevnetAccount]) -> 
     posts: dict[str, Any] = {}
     posts["announce"] = devnet.post(shop.account, "New beans in store today ☕")
     posts["mention"] = devnet.post(
-        ann, f"Héllo 👋 @{shop.account.handle} — café ☕ is cold!", mention=[shop.account])
+        ann, f"Héllo 👋 @{shop.account.handle} — café ☕ is cold!", mention=[shop.account]
+    )
     devnet.wait_indexed(posts["announce"]["uri"])
     posts["reply1"] = devnet.post(bob, "Which beans? 🤔", reply_to=posts["announce"])
     posts["quote"] = devnet.post(ann, "Look at this 👀", quote=posts["announce"])
@@ -69,12 +78,18 @@ def story(devnet: Devnet, people: tuple[Shop, DevnetAccount, DevnetAccount]) -> 
         posts[f"reply{level}"] = parent
     devnet.wait_indexed(parent["uri"])
     posts["deep_mention"] = devnet.post(  # six levels down, but it names the shop
-        bob, f"@{shop.account.handle} are you still reading? 📚", mention=[shop.account],
-        reply_to=parent)
+        bob,
+        f"@{shop.account.handle} are you still reading? 📚",
+        mention=[shop.account],
+        reply_to=parent,
+    )
     devnet.wait_indexed(posts["reply1"]["uri"])
     posts["reply_mention"] = devnet.post(
-        ann, f"Also @{shop.account.handle}, hours?", mention=[shop.account],
-        reply_to=posts["reply1"])
+        ann,
+        f"Also @{shop.account.handle}, hours?",
+        mention=[shop.account],
+        reply_to=posts["reply1"],
+    )
     for name in NOTIFIED:
         devnet.wait_for_uri(shop.account, posts[name]["uri"])
     return posts
@@ -116,7 +131,8 @@ def test_mentions_replies_quotes_arrive_once(people: Any, story: dict[str, Any])
 
 
 def test_stored_cursor_returns_nothing_new_then_only_new(
-        devnet: Devnet, people: Any, story: dict[str, Any]) -> None:
+    devnet: Devnet, people: Any, story: dict[str, Any]
+) -> None:
     shop, _, bob = people
     first = shop.client.mentions(None)
     again = shop.client.mentions(first.cursor)
@@ -134,8 +150,10 @@ def test_thread_of_a_deep_reply(people: Any, story: dict[str, Any]) -> None:
     deep = _reply_target(shop, story["deep_mention"]["uri"])
     thread = shop.client.thread(deep)
     uris = [p.remote_id for p in thread]
-    chain = [story[n]["uri"] for n in ("announce", "reply1", "reply2", "reply3", "reply4",
-                                       "reply5", "deep_mention")]
+    chain = [
+        story[n]["uri"]
+        for n in ("announce", "reply1", "reply2", "reply3", "reply4", "reply5", "deep_mention")
+    ]
     assert uris[:7] == chain, "ancestors root first, then the post"
     # the un-notified fifth level also shows up under the fourth
     fourth = shop.client.thread(_reply_target(shop, story["reply4"]["uri"]))
@@ -152,15 +170,22 @@ def test_deleted_posts_become_placeholders(devnet: Devnet, people: Any) -> None:
     shop, ann, bob = people
     root = devnet.post(ann, f"@{shop.account.handle} soon gone", mention=[shop.account])
     devnet.wait_indexed(root["uri"])
-    child = devnet.post(bob, f"@{shop.account.handle} still here", mention=[shop.account],
-                        reply_to=root)
+    child = devnet.post(
+        bob, f"@{shop.account.handle} still here", mention=[shop.account], reply_to=root
+    )
     devnet.wait_for_uri(shop.account, child["uri"])
     posts = {p.remote_id: p for p in shop.client.mentions(None).posts}
-    devnet.xrpc("POST", "com.atproto.repo.deleteRecord", token=ann.access, body={
-        "repo": ann.did, "collection": "app.bsky.feed.post",
-        "rkey": root["uri"].rsplit("/", 1)[1]})
-    thread = _eventually(lambda: shop.client.thread(posts[child["uri"]]),
-                         lambda t: t[0].deleted)
+    devnet.xrpc(
+        "POST",
+        "com.atproto.repo.deleteRecord",
+        token=ann.access,
+        body={
+            "repo": ann.did,
+            "collection": "app.bsky.feed.post",
+            "rkey": root["uri"].rsplit("/", 1)[1],
+        },
+    )
+    thread = _eventually(lambda: shop.client.thread(posts[child["uri"]]), lambda t: t[0].deleted)
     assert thread[0].remote_id == root["uri"] and thread[0].text == UNAVAILABLE_TEXT
     assert thread[1].remote_id == child["uri"] and not thread[1].deleted
     gone = _eventually(lambda: shop.client.thread(posts[root["uri"]]), lambda t: t[0].deleted)
@@ -183,7 +208,8 @@ def _reply_target(shop: Shop, uri: str) -> Post:
 
 
 def test_reply_reaches_the_customer_with_root_parent_and_facets(
-        devnet: Devnet, people: Any, story: dict[str, Any]) -> None:
+    devnet: Devnet, people: Any, story: dict[str, Any]
+) -> None:
     shop, _ann, bob = people
     parent = _reply_target(shop, story["deep_mention"]["uri"])  # bob's, six levels down
     text = f"Désolé 😔 ☕ @{bob.handle}, voilà: https://shop.example/beans?x=1 — merci!"
@@ -192,12 +218,18 @@ def test_reply_reaches_the_customer_with_root_parent_and_facets(
     record = note["record"]
     assert note["author"]["did"] == shop.account.did
     assert record["reply"]["parent"] == {"uri": parent.remote_id, "cid": parent.cid}
-    assert record["reply"]["root"] == {"uri": story["announce"]["uri"],
-                                       "cid": story["announce"]["cid"]}
+    assert record["reply"]["root"] == {
+        "uri": story["announce"]["uri"],
+        "cid": story["announce"]["cid"],
+    }
     data = record["text"].encode("utf-8")
-    spans = {f["features"][0]["$type"].rsplit("#", 1)[1]:
-             (f, data[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode("utf-8"))
-             for f in record["facets"]}
+    spans = {
+        f["features"][0]["$type"].rsplit("#", 1)[1]: (
+            f,
+            data[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode("utf-8"),
+        )
+        for f in record["facets"]
+    }
     mention, mention_text = spans["mention"]
     assert mention_text == "@" + bob.handle and mention["features"][0]["did"] == bob.did
     assert mention["index"]["byteStart"] != text.index("@"), "byte offsets, not characters"
@@ -215,7 +247,8 @@ def test_reply_reaches_the_customer_with_root_parent_and_facets(
 
 
 def test_lost_answer_is_found_and_retry_does_not_post_twice(
-        devnet: Devnet, people: Any, story: dict[str, Any], monkeypatch: Any) -> None:
+    devnet: Devnet, people: Any, story: dict[str, Any], monkeypatch: Any
+) -> None:
     shop, ann, _ = people
     parent = _reply_target(shop, story["mention"]["uri"])
     key = make_tid()
@@ -239,8 +272,11 @@ def test_lost_answer_is_found_and_retry_does_not_post_twice(
     assert found.remote_id.endswith("/" + key) and found.parent_remote_id == parent.remote_id
     again = shop.client.reply(parent, "Sorry! A new cup is on us ☕", key)
     assert again.remote_id == found.remote_id and again.cid == found.cid
-    mine = [r for r in devnet.list_records(shop.account)
-            if r["value"].get("reply", {}).get("parent", {}).get("uri") == parent.remote_id]
+    mine = [
+        r
+        for r in devnet.list_records(shop.account)
+        if r["value"].get("reply", {}).get("parent", {}).get("uri") == parent.remote_id
+    ]
     assert len(mine) == 1
     devnet.wait_for_uri(ann, found.remote_id)
 
@@ -264,8 +300,9 @@ def test_expired_token_is_refreshed_once_and_saved(devnet: Devnet, people: Any) 
 def test_expired_refresh_token_asks_to_sign_in_again(devnet: Devnet, people: Any) -> None:
     shop, _, _ = people
     saved: list[Any] = []
-    result = login(shop.account.handle, shop.app_password, service=devnet.pds_url,
-                   plc_url=devnet.plc_url)
+    result = login(
+        shop.account.handle, shop.app_password, service=devnet.pds_url, plc_url=devnet.plc_url
+    )
     client = BlueskyClient.from_login(result, lambda a, r: saved.append(r))
     client._xrpc._access = forge_expired(result.access_jwt, devnet.jwt_secret)
     client._xrpc._refresh = "not-a-token"
@@ -277,8 +314,7 @@ def test_expired_refresh_token_asks_to_sign_in_again(devnet: Devnet, people: Any
 def test_sign_in_errors_in_plain_words(devnet: Devnet, people: Any) -> None:
     shop, ann, _ = people
     with pytest.raises(WrongCredentials):
-        login(shop.account.handle, "wrong-password", service=devnet.pds_url,
-              plc_url=devnet.plc_url)
+        login(shop.account.handle, "wrong-password", service=devnet.pds_url, plc_url=devnet.plc_url)
     with pytest.raises(NotFound):
         login("nobody-here.test", "x", service=devnet.pds_url, plc_url=devnet.plc_url)
     main = login(ann.handle, ann.password, service=devnet.pds_url, plc_url=devnet.plc_url)

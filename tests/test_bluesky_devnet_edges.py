@@ -52,10 +52,20 @@ def test_a_customer_who_blocks_the_shop_after_the_sync_fails_nothing(devnet: Dev
         (mention,) = client.mentions(None).posts
         assert not client.thread(mention)[0].deleted  # synced while all was well
 
-        devnet.xrpc("POST", "com.atproto.repo.createRecord", token=cat.access, body={
-            "repo": cat.did, "collection": "app.bsky.graph.block",
-            "record": {"$type": "app.bsky.graph.block", "subject": shop.did,
-                       "createdAt": now_iso()}})
+        devnet.xrpc(
+            "POST",
+            "com.atproto.repo.createRecord",
+            token=cat.access,
+            body={
+                "repo": cat.did,
+                "collection": "app.bsky.graph.block",
+                "record": {
+                    "$type": "app.bsky.graph.block",
+                    "subject": shop.did,
+                    "createdAt": now_iso(),
+                },
+            },
+        )
         deadline = time.monotonic() + 15
         while True:  # the AppView applies the block a moment later
             thread: list[Any] = client.thread(mention)
@@ -63,16 +73,19 @@ def test_a_customer_who_blocks_the_shop_after_the_sync_fails_nothing(devnet: Dev
                 break
             time.sleep(0.1)
         assert [(p.remote_id, p.deleted, p.text) for p in thread] == [
-            (post["uri"], True, BLOCKED_TEXT)]
+            (post["uri"], True, BLOCKED_TEXT)
+        ]
     finally:
         client.close()
 
 
 def test_syncing_after_a_customer_blocked_the_shop_still_works(
-        devnet: Devnet, store: Any, keychain: Any) -> None:
+    devnet: Devnet, store: Any, keychain: Any
+) -> None:
     person = devnet.create_account("shop")
-    accounts = AppAccountService(store, keychain, bluesky_service=devnet.pds_url,
-                                 plc_url=devnet.plc_url)
+    accounts = AppAccountService(
+        store, keychain, bluesky_service=devnet.pds_url, plc_url=devnet.plc_url
+    )
     account = accounts.add_bluesky(person.handle, devnet.create_app_password(person))
     service = SyncService(store, accounts.connections.client_for, KeywordScorer())
     dan = devnet.create_account("dan")
@@ -80,10 +93,20 @@ def test_syncing_after_a_customer_blocked_the_shop_still_works(
         post = devnet.post(dan, f"@{person.handle} rude staff today", mention=[person])
         devnet.wait_for_uri(person, post["uri"])
         assert service.sync_account(account).new_posts == 1
-        devnet.xrpc("POST", "com.atproto.repo.createRecord", token=dan.access, body={
-            "repo": dan.did, "collection": "app.bsky.graph.block",
-            "record": {"$type": "app.bsky.graph.block", "subject": person.did,
-                       "createdAt": now_iso()}})
+        devnet.xrpc(
+            "POST",
+            "com.atproto.repo.createRecord",
+            token=dan.access,
+            body={
+                "repo": dan.did,
+                "collection": "app.bsky.graph.block",
+                "record": {
+                    "$type": "app.bsky.graph.block",
+                    "subject": person.did,
+                    "createdAt": now_iso(),
+                },
+            },
+        )
         deadline = time.monotonic() + 15
         while not blocked_for(devnet, person, post["uri"]):  # the AppView applies it shortly
             assert time.monotonic() < deadline, "the block never reached the AppView"
@@ -101,6 +124,7 @@ def test_syncing_after_a_customer_blocked_the_shop_still_works(
 
 def blocked_for(devnet: Devnet, viewer: DevnetAccount, uri: str) -> bool:
     """getPostThread as `viewer` sees it (asked through the PDS, as the app asks)."""
-    body = devnet.xrpc("GET", "app.bsky.feed.getPostThread", token=viewer.access,
-                       params={"uri": uri, "depth": 0})
+    body = devnet.xrpc(
+        "GET", "app.bsky.feed.getPostThread", token=viewer.access, params={"uri": uri, "depth": 0}
+    )
     return bool(body["thread"].get("blocked"))

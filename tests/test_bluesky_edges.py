@@ -28,14 +28,20 @@ def uri(n: int) -> str:
 
 
 def view(n: int, *, replies: int = 0) -> dict[str, Any]:
-    record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": f"post {n}",
-                              "createdAt": WHEN}
+    record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": f"post {n}", "createdAt": WHEN}
     if n:
-        record["reply"] = {"root": {"uri": uri(0), "cid": "cid0"},
-                           "parent": {"uri": uri(n - 1), "cid": f"cid{n - 1}"}}
-    return {"uri": uri(n), "cid": f"cid{n}", "record": record, "indexedAt": WHEN,
-            "author": {"did": f"did:plc:c{n % 2}", "handle": f"c{n % 2}.test"},
-            "replyCount": replies}
+        record["reply"] = {
+            "root": {"uri": uri(0), "cid": "cid0"},
+            "parent": {"uri": uri(n - 1), "cid": f"cid{n - 1}"},
+        }
+    return {
+        "uri": uri(n),
+        "cid": f"cid{n}",
+        "record": record,
+        "indexedAt": WHEN,
+        "author": {"did": f"did:plc:c{n % 2}", "handle": f"c{n % 2}.test"},
+        "replyCount": replies,
+    }
 
 
 def chain(first: int, last: int, cut_at: int | None = None) -> dict[str, Any]:
@@ -44,8 +50,10 @@ def chain(first: int, last: int, cut_at: int | None = None) -> dict[str, Any]:
     node: dict[str, Any] | None = None
     for n in range(last, first - 1, -1):
         has_reply = n < last or (cut_at is not None and n == cut_at)
-        here: dict[str, Any] = {"$type": "app.bsky.feed.defs#threadViewPost",
-                                "post": view(n, replies=1 if has_reply else 0)}
+        here: dict[str, Any] = {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": view(n, replies=1 if has_reply else 0),
+        }
         if node is not None and (cut_at is None or n < cut_at):
             here["replies"] = [node]
         node = here
@@ -54,20 +62,34 @@ def chain(first: int, last: int, cut_at: int | None = None) -> dict[str, Any]:
 
 
 def post_of(n: int) -> Post:
-    return Post(Network.BLUESKY, uri(n), Author(Network.BLUESKY, f"did:plc:c{n % 2}",
-                                                f"c{n % 2}.test"),
-                f"post {n}", parse_datetime(WHEN), cid=f"cid{n}", is_mention=True,
-                root_remote_id=uri(0) if n else None,
-                parent_remote_id=uri(n - 1) if n else None)
+    return Post(
+        Network.BLUESKY,
+        uri(n),
+        Author(Network.BLUESKY, f"did:plc:c{n % 2}", f"c{n % 2}.test"),
+        f"post {n}",
+        parse_datetime(WHEN),
+        cid=f"cid{n}",
+        is_mention=True,
+        root_remote_id=uri(0) if n else None,
+        parent_remote_id=uri(n - 1) if n else None,
+    )
 
 
 def client(server: ErrorServer) -> BlueskyClient:
-    return BlueskyClient(server.url, DID, "access-1", "refresh-1", lambda a, r: None,
-                         handle="shop.test", prefetch_threads=False)
+    return BlueskyClient(
+        server.url,
+        DID,
+        "access-1",
+        "refresh-1",
+        lambda a, r: None,
+        handle="shop.test",
+        prefetch_threads=False,
+    )
 
 
 def test_a_conversation_12_posts_deep_is_fetched_to_its_last_post(
-        bluesky_error_server: ErrorServer) -> None:
+    bluesky_error_server: ErrorServer,
+) -> None:
     srv = bluesky_error_server
     srv.route(THREAD, 200, {"thread": chain(0, THREAD_DEPTH, cut_at=THREAD_DEPTH)})
     srv.route(THREAD, 200, {"thread": chain(THREAD_DEPTH, 12)})  # asked from post 10 down
@@ -79,12 +101,21 @@ def test_a_conversation_12_posts_deep_is_fetched_to_its_last_post(
 
 
 def test_a_customer_who_blocks_the_shop_is_a_state_of_that_post_not_a_failed_sync(
-        bluesky_error_server: ErrorServer) -> None:
+    bluesky_error_server: ErrorServer,
+) -> None:
     srv = bluesky_error_server
-    srv.route(THREAD, 200, {"thread": {"$type": "app.bsky.feed.defs#blockedPost",
-                                       "uri": uri(3), "blocked": True,
-                                       "author": {"did": "did:plc:c1",
-                                                  "viewer": {"blockedBy": True}}}})
+    srv.route(
+        THREAD,
+        200,
+        {
+            "thread": {
+                "$type": "app.bsky.feed.defs#blockedPost",
+                "uri": uri(3),
+                "blocked": True,
+                "author": {"did": "did:plc:c1", "viewer": {"blockedBy": True}},
+            }
+        },
+    )
     (post,) = client(srv).thread(post_of(3))
     assert post.remote_id == uri(3) and post.deleted and post.text == BLOCKED_TEXT
 
@@ -102,9 +133,15 @@ def test_a_reply_to_a_deleted_post_is_not_sent(bluesky_error_server: ErrorServer
 def test_pages_that_bring_nothing_new_end_the_walk(bluesky_error_server: ErrorServer) -> None:
     srv = bluesky_error_server
     for page in range(40):  # a server that keeps sending likes, each page a fresh cursor
-        like = {"uri": f"at://did:plc:f/app.bsky.feed.like/3kaaaaaaaa{page:03d}", "cid": "c",
-                "author": {"did": "did:plc:f", "handle": "f.test"}, "reason": "like",
-                "record": {}, "indexedAt": WHEN, "isRead": False}
+        like = {
+            "uri": f"at://did:plc:f/app.bsky.feed.like/3kaaaaaaaa{page:03d}",
+            "cid": "c",
+            "author": {"did": "did:plc:f", "handle": "f.test"},
+            "reason": "like",
+            "record": {},
+            "indexedAt": WHEN,
+            "isRead": False,
+        }
         srv.route(LIST, 200, {"notifications": [like], "cursor": f"page-{page}"})
     batch = client(srv).mentions(None)
     assert batch.posts == [] and not batch.complete
@@ -112,24 +149,38 @@ def test_pages_that_bring_nothing_new_end_the_walk(bluesky_error_server: ErrorSe
 
 
 def test_one_unreadable_notification_is_skipped_and_counted(
-        bluesky_error_server: ErrorServer) -> None:
+    bluesky_error_server: ErrorServer,
+) -> None:
     srv = bluesky_error_server
-    good = {"uri": uri(1), "cid": "cid1", "reason": "mention", "indexedAt": WHEN,
-            "author": {"did": "did:plc:c1", "handle": "c1.test"}, "isRead": False,
-            "record": {"$type": "app.bsky.feed.post", "text": "hello shop", "createdAt": WHEN}}
-    broken = {**good, "uri": uri(2), "author": {"handle": "no-did.test"},
-              "record": {"$type": "app.bsky.feed.post", "text": "private words"}}
+    good = {
+        "uri": uri(1),
+        "cid": "cid1",
+        "reason": "mention",
+        "indexedAt": WHEN,
+        "author": {"did": "did:plc:c1", "handle": "c1.test"},
+        "isRead": False,
+        "record": {"$type": "app.bsky.feed.post", "text": "hello shop", "createdAt": WHEN},
+    }
+    broken = {
+        **good,
+        "uri": uri(2),
+        "author": {"handle": "no-did.test"},
+        "record": {"$type": "app.bsky.feed.post", "text": "private words"},
+    }
     srv.route(LIST, 200, {"notifications": [broken, good]})
     batch = client(srv).mentions(None)
     assert [p.remote_id for p in batch.posts] == [uri(1)] and batch.skipped == 1
 
 
 def test_one_unreadable_reply_leaves_the_rest_of_the_conversation(
-        bluesky_error_server: ErrorServer) -> None:
+    bluesky_error_server: ErrorServer,
+) -> None:
     srv = bluesky_error_server
     thread = chain(0, 1)
-    unreadable = {"$type": "app.bsky.feed.defs#threadViewPost",
-                  "post": {**view(2), "author": {"handle": "no-did.test"}}}
+    unreadable = {
+        "$type": "app.bsky.feed.defs#threadViewPost",
+        "post": {**view(2), "author": {"handle": "no-did.test"}},
+    }
     thread["replies"].append(unreadable)
     srv.route(THREAD, 200, {"thread": thread})
     assert [p.remote_id for p in client(srv).thread(post_of(0))] == [uri(0), uri(1)]

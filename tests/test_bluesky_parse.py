@@ -24,17 +24,28 @@ B = "at://did:plc:bob/app.bsky.feed.post/3kaaaaaaaaa23"
 C = "at://did:plc:ann/app.bsky.feed.post/3kaaaaaaaaa24"
 
 
-def view(uri: str, text: str, *, parent: str | None = None, root: str | None = None,
-         embed: Any = None) -> dict[str, Any]:
+def view(
+    uri: str, text: str, *, parent: str | None = None, root: str | None = None, embed: Any = None
+) -> dict[str, Any]:
     did = uri.split("/")[2]
-    record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text,
-                              "createdAt": "2026-11-22T20:42:05.363Z", "langs": ["fr"]}
+    record: dict[str, Any] = {
+        "$type": "app.bsky.feed.post",
+        "text": text,
+        "createdAt": "2026-11-22T20:42:05.363Z",
+        "langs": ["fr"],
+    }
     if parent:
-        record["reply"] = {"root": {"uri": root or parent, "cid": "cr"},
-                           "parent": {"uri": parent, "cid": "cp"}}
-    out = {"uri": uri, "cid": "c-" + uri[-2:], "record": record,
-           "author": {"did": did, "handle": did.split(":")[-1] + ".test", "displayName": "Ann B"},
-           "indexedAt": "2026-11-22T20:42:05.400Z"}
+        record["reply"] = {
+            "root": {"uri": root or parent, "cid": "cr"},
+            "parent": {"uri": parent, "cid": "cp"},
+        }
+    out = {
+        "uri": uri,
+        "cid": "c-" + uri[-2:],
+        "record": record,
+        "author": {"did": did, "handle": did.split(":")[-1] + ".test", "displayName": "Ann B"},
+        "indexedAt": "2026-11-22T20:42:05.400Z",
+    }
     if embed is not None:
         out["embed"] = embed
     return out
@@ -51,26 +62,41 @@ def test_notification_reply_detected_from_record_not_reason() -> None:
 
 
 def test_broken_notification_is_bad_response() -> None:
-    for item in ({"uri": A}, {"uri": A, "author": {}, "record": {}}, "x",
-                 {"uri": "https://x", "author": {"did": "did:plc:a"}, "record": {}}):
+    for item in (
+        {"uri": A},
+        {"uri": A, "author": {}, "record": {}},
+        "x",
+        {"uri": "https://x", "author": {"did": "did:plc:a"}, "record": {}},
+    ):
         with pytest.raises(BadResponse):
             parse_notification(item)
 
 
 def test_thread_with_missing_and_blocked_nodes() -> None:
-    body = {"thread": {
-        "$type": "app.bsky.feed.defs#threadViewPost",
-        "post": view(C, "me", parent=B, root=A),
-        "parent": {"$type": "app.bsky.feed.defs#threadViewPost", "post": view(B, "b", parent=A),
-                   "parent": {"$type": "app.bsky.feed.defs#notFoundPost", "uri": A,
-                              "notFound": True}},
-        "replies": [
-            {"$type": "app.bsky.feed.defs#blockedPost", "uri": B[:-2] + "25", "blocked": True,
-             "author": {"did": "did:plc:bob"}},
-            {"$type": "app.bsky.feed.defs#threadViewPost", "post": view(B[:-2] + "26", "r",
-                                                                         parent=C, root=A),
-             "replies": [{"$type": "something#new"}]},
-        ]}}
+    body = {
+        "thread": {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": view(C, "me", parent=B, root=A),
+            "parent": {
+                "$type": "app.bsky.feed.defs#threadViewPost",
+                "post": view(B, "b", parent=A),
+                "parent": {"$type": "app.bsky.feed.defs#notFoundPost", "uri": A, "notFound": True},
+            },
+            "replies": [
+                {
+                    "$type": "app.bsky.feed.defs#blockedPost",
+                    "uri": B[:-2] + "25",
+                    "blocked": True,
+                    "author": {"did": "did:plc:bob"},
+                },
+                {
+                    "$type": "app.bsky.feed.defs#threadViewPost",
+                    "post": view(B[:-2] + "26", "r", parent=C, root=A),
+                    "replies": [{"$type": "something#new"}],
+                },
+            ],
+        }
+    }
     posts = parse_thread(body)
     assert [p.remote_id for p in posts] == [A, B, C, B[:-2] + "25", B[:-2] + "26"]
     assert posts[0].deleted and posts[0].text == UNAVAILABLE_TEXT
@@ -80,15 +106,24 @@ def test_thread_with_missing_and_blocked_nodes() -> None:
 
 
 def test_embeds_become_labelled_links_never_loaded() -> None:
-    embed = {"$type": "app.bsky.embed.recordWithMedia#view",
-             "record": {"record": {"uri": A, "author": {"handle": "ann.test"},
-                                   "value": {"text": "original"}}},
-             "media": {"$type": "app.bsky.embed.images#view", "images": [
-                 {"alt": "a cup", "thumb": "https://cdn/t", "fullsize": "https://cdn/f"}]}}
+    embed = {
+        "$type": "app.bsky.embed.recordWithMedia#view",
+        "record": {
+            "record": {"uri": A, "author": {"handle": "ann.test"}, "value": {"text": "original"}}
+        },
+        "media": {
+            "$type": "app.bsky.embed.images#view",
+            "images": [{"alt": "a cup", "thumb": "https://cdn/t", "fullsize": "https://cdn/f"}],
+        },
+    }
     (post,) = parse_thread({"thread": {"post": view(B, "look", embed=embed)}})
     assert [(m.label, m.url) for m in post.media] == [
-        ("Quoted post by @ann.test: original", "https://bsky.app/profile/ann.test/post/3kaaaaaaaaa22"),
-        ("Image: a cup", "https://cdn/f")]
+        (
+            "Quoted post by @ann.test: original",
+            "https://bsky.app/profile/ann.test/post/3kaaaaaaaaa22",
+        ),
+        ("Image: a cup", "https://cdn/f"),
+    ]
     ext = {"$type": "app.bsky.embed.external", "external": {"uri": "javascript:x", "title": "t"}}
     assert parse_thread({"thread": {"post": view(B, "x", embed=ext)}})[0].media == ()
 

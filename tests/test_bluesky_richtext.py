@@ -25,8 +25,11 @@ def test_links_drop_trailing_punctuation_and_tags_are_found() -> None:
     text = "Voilà (https://shop.example/a?b=1), see www.shop.example. #café #2024"
     facets = detect_facets(text, DIDS.get)
     kinds = [(f["features"][0]["$type"], facet_text(text, f)) for f in facets]
-    assert kinds == [(LINK, "https://shop.example/a?b=1"), (LINK, "www.shop.example"),
-                     (TAG, "#café")]
+    assert kinds == [
+        (LINK, "https://shop.example/a?b=1"),
+        (LINK, "www.shop.example"),
+        (TAG, "#café"),
+    ]
     assert facets[1]["features"][0]["uri"] == "https://www.shop.example"
 
 
@@ -34,8 +37,10 @@ def test_decode_round_trip_and_shortened_links_show_the_full_url() -> None:
     text = "Merci @ann.test 🙏 voir shop.example/very/lo..."
     data = text.encode()
     start = data.index(b"shop.example")
-    link = {"index": {"byteStart": start, "byteEnd": len(data)},
-            "features": [{"$type": LINK, "uri": "https://shop.example/very/long/path"}]}
+    link = {
+        "index": {"byteStart": start, "byteEnd": len(data)},
+        "features": [{"$type": LINK, "uri": "https://shop.example/very/long/path"}],
+    }
     facets = [*detect_facets("Merci @ann.test 🙏", DIDS.get), link]
     rich = decode(text, facets)
     assert rich.text == "Merci @ann.test 🙏 voir https://shop.example/very/long/path"
@@ -45,20 +50,30 @@ def test_decode_round_trip_and_shortened_links_show_the_full_url() -> None:
 
 def test_decode_reveals_custom_anchor_text_destination() -> None:
     text = "click here"
-    facets = [{"index": {"byteStart": 0, "byteEnd": 10},
-               "features": [{"$type": LINK, "uri": "https://evil.example/"}]}]
+    facets = [
+        {
+            "index": {"byteStart": 0, "byteEnd": 10},
+            "features": [{"$type": LINK, "uri": "https://evil.example/"}],
+        }
+    ]
     assert decode(text, facets).text == "click here (https://evil.example/)"
 
 
 def test_decode_ignores_broken_facets() -> None:
     text = "é👋 ok"
     broken = [
-        {"index": {"byteStart": 1, "byteEnd": 3}, "features": [{"$type": LINK, "uri": "https://x"}]},
+        {
+            "index": {"byteStart": 1, "byteEnd": 3},
+            "features": [{"$type": LINK, "uri": "https://x"}],
+        },
         {"index": {"byteStart": 0, "byteEnd": 99}, "features": []},
         {"index": {"byteStart": 5, "byteEnd": 2}, "features": []},
-        {"index": "nope"}, "nope",
-        {"index": {"byteStart": 7, "byteEnd": 9},
-         "features": [{"$type": LINK, "uri": "javascript:alert(1)"}]},
+        {"index": "nope"},
+        "nope",
+        {
+            "index": {"byteStart": 7, "byteEnd": 9},
+            "features": [{"$type": LINK, "uri": "javascript:alert(1)"}],
+        },
     ]
     rich = decode(text, broken)
     assert rich.text == text and rich.links == ()

@@ -62,8 +62,12 @@ class Shop:
             if steps is not None:
                 steps.append((step, done, total))
 
-        service = SyncService(self.store, self.accounts.connections.client_for, self.score,
-                              outbox=OutboxSender(self.store, self.score))
+        service = SyncService(
+            self.store,
+            self.accounts.connections.client_for,
+            self.score,
+            outbox=OutboxSender(self.store, self.score),
+        )
         report = service.sync_account(self.account, progress)
         assert report.ok, report.error_message
         return report
@@ -86,12 +90,16 @@ class Shop:
         return next(sp for sp in self.store.thread_posts(thread_id) if sp.post.remote_id == uri)
 
     def post_rows(self) -> int:
-        return int(self.store.db.execute_sql(
-            "SELECT count(*) FROM post WHERE account_id = ?", (self.account.id,)).fetchone()[0])
+        return int(
+            self.store.db.execute_sql(
+                "SELECT count(*) FROM post WHERE account_id = ?", (self.account.id,)
+            ).fetchone()[0]
+        )
 
     def duplicated_posts(self) -> list[str]:
         rows = self.store.db.execute_sql(
-            "SELECT remote_id FROM post GROUP BY account_id, remote_id HAVING count(*) > 1")
+            "SELECT remote_id FROM post GROUP BY account_id, remote_id HAVING count(*) > 1"
+        )
         return [r[0] for r in rows.fetchall()]
 
 
@@ -102,13 +110,15 @@ def customers(devnet: Devnet) -> tuple[DevnetAccount, DevnetAccount]:
 
 
 @pytest.fixture
-def shop(devnet: Devnet, store: SqliteInboxStore, keychain: TrackingCredentialStore
-         ) -> Iterator[Shop]:
+def shop(
+    devnet: Devnet, store: SqliteInboxStore, keychain: TrackingCredentialStore
+) -> Iterator[Shop]:
     """A fresh shop account, added in the app with an app password (as the dialog does)."""
     person = devnet.create_account("shop")
     app_password = devnet.create_app_password(person)
-    accounts = AppAccountService(store, keychain, bluesky_service=devnet.pds_url,
-                                 plc_url=devnet.plc_url)
+    accounts = AppAccountService(
+        store, keychain, bluesky_service=devnet.pds_url, plc_url=devnet.plc_url
+    )
     account = accounts.add_bluesky(person.handle, app_password)
     assert (account.handle, account.remote_id) == (person.handle, person.did)
     yield Shop(person, account, accounts, store, keychain, KeywordScorer())
@@ -131,19 +141,22 @@ def uris(*refs: Ref) -> list[str]:
 
 def shop_replies_to(devnet: Devnet, shop: Shop, parent_uri: str) -> list[dict[str, Any]]:
     """The shop's own records that answer `parent_uri`, straight from its repository."""
-    return [r for r in devnet.list_records(shop.person)
-            if r["value"].get("reply", {}).get("parent", {}).get("uri") == parent_uri]
+    return [
+        r
+        for r in devnet.list_records(shop.person)
+        if r["value"].get("reply", {}).get("parent", {}).get("uri") == parent_uri
+    ]
 
 
 # ---------------------------------------------------------------- 1. first sync
 
 
 def test_first_sync_shows_each_conversation_once_and_a_deep_reply_arrives_later(
-        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]) -> None:
+    devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]
+) -> None:
     ann, bob = customers
     announce = devnet.post(shop.person, "Fresh sourdough today 🍞")
-    mention = devnet.post(ann, f"Héllo @{shop.handle}, is the café open? ☕",
-                          mention=[shop.person])
+    mention = devnet.post(ann, f"Héllo @{shop.handle}, is the café open? ☕", mention=[shop.person])
     devnet.wait_indexed(announce["uri"])
     answer = devnet.post(bob, "Is it gluten free? 🤔", reply_to=announce)
     quote = devnet.post(ann, "Best bread in town 👇", quote=announce)
@@ -188,7 +201,8 @@ def test_first_sync_shows_each_conversation_once_and_a_deep_reply_arrives_later(
 
 
 def test_syncing_again_doubles_nothing(
-        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]) -> None:
+    devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]
+) -> None:
     ann, bob = customers
     announce = devnet.post(shop.person, "Croissants are back 🥐")
     mention = devnet.post(ann, f"@{shop.handle} do you deliver? 🚲", mention=[shop.person])
@@ -218,18 +232,19 @@ def test_syncing_again_doubles_nothing(
 
 
 def test_reply_from_the_app_reaches_the_customer_in_the_right_place(
-        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]) -> None:
+    devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]
+) -> None:
     ann, bob = customers
-    mention = devnet.post(ann, f"@{shop.handle} my order #12 never came 😡",
-                          mention=[shop.person])
+    mention = devnet.post(ann, f"@{shop.handle} my order #12 never came 😡", mention=[shop.person])
     [bobs, anns] = chain_under(devnet, mention, [bob, ann])
     devnet.wait_for_uri(shop.person, mention["uri"])
     shop.sync()
     parent = shop.stored(anns["uri"])
 
     text = f"Désolé 😔 — ça arrive, même à nous! ☕ @{ann.handle} un café vous attend 🥐"
-    item = OutboxSender(shop.store, shop.score).enqueue(shop.account, parent.thread_id,
-                                                        parent.post, text)
+    item = OutboxSender(shop.store, shop.score).enqueue(
+        shop.account, parent.thread_id, parent.post, text
+    )
     report = OutboxSender(shop.store, shop.score).send_pending(shop.account, shop.client())
     assert report == SendReport(sent=(item.id,), updated_thread_ids=(parent.thread_id,))
 
@@ -261,15 +276,19 @@ def test_reply_from_the_app_reaches_the_customer_in_the_right_place(
 
 
 def test_kill_9_after_the_server_stored_the_reply_never_posts_it_twice(
-        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    devnet: Devnet,
+    shop: Shop,
+    customers: tuple[DevnetAccount, DevnetAccount],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     ann, _ = customers
     mention = devnet.post(ann, f"@{shop.handle} are you open on Sunday?", mention=[shop.person])
     devnet.wait_for_uri(shop.person, mention["uri"])
     shop.sync()
     parent = shop.stored(mention["uri"])
-    item = OutboxSender(shop.store, shop.score).enqueue(shop.account, parent.thread_id,
-                                                        parent.post, "Yes, 9 to 1! 🌞")
+    item = OutboxSender(shop.store, shop.score).enqueue(
+        shop.account, parent.thread_id, parent.post, "Yes, 9 to 1! 🌞"
+    )
     db_path = Path(shop.store.db.database)
     shop.store.close()
 
@@ -291,8 +310,9 @@ def test_kill_9_after_the_server_stored_the_reply_never_posts_it_twice(
     try:
         left = restarted.outbox_item(item.id)
         assert left is not None and left.state is OutboxState.SENDING  # unclear, not lost
-        accounts = AppAccountService(restarted, shop.keychain, bluesky_service=devnet.pds_url,
-                                     plc_url=devnet.plc_url)  # a new start of the app
+        accounts = AppAccountService(
+            restarted, shop.keychain, bluesky_service=devnet.pds_url, plc_url=devnet.plc_url
+        )  # a new start of the app
         client = accounts.connections.client_for(shop.account)
         sent_again: list[str] = []
         real_reply = client.reply
@@ -302,8 +322,7 @@ def test_kill_9_after_the_server_stored_the_reply_never_posts_it_twice(
             return real_reply(parent, text, idempotency_key)
 
         monkeypatch.setattr(client, "reply", watched_reply)
-        report = OutboxSender(restarted, shop.score).send_pending(
-            shop.account, client)
+        report = OutboxSender(restarted, shop.score).send_pending(shop.account, client)
         accounts.connections.close()
 
         assert report.sent == (item.id,)
@@ -323,8 +342,11 @@ def test_kill_9_after_the_server_stored_the_reply_never_posts_it_twice(
 
 
 def test_expired_access_token_is_refreshed_once_and_the_new_pair_kept_in_the_keychain(
-        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    devnet: Devnet,
+    shop: Shop,
+    customers: tuple[DevnetAccount, DevnetAccount],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     ann, _ = customers
     key = key_for(shop.account)
     signed_in = shop.keychain.load(key)
@@ -357,8 +379,9 @@ def test_expired_access_token_is_refreshed_once_and_the_new_pair_kept_in_the_key
     assert jwt_payload(kept["access_jwt"])["sub"] == shop.person.did
 
     # The next start of the app uses the kept pair without refreshing again.
-    later = AppAccountService(shop.store, shop.keychain, bluesky_service=devnet.pds_url,
-                              plc_url=devnet.plc_url)
+    later = AppAccountService(
+        shop.store, shop.keychain, bluesky_service=devnet.pds_url, plc_url=devnet.plc_url
+    )
     assert later.check(shop.account) is AccountState.CONNECTED
     later.connections.close()
     assert len(writes) == 1 and shop.keychain.load(key) == kept
@@ -368,7 +391,8 @@ def test_expired_access_token_is_refreshed_once_and_the_new_pair_kept_in_the_key
 
 
 def test_replies_keep_arriving_after_the_customer_deletes_the_opening_post(
-        devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]) -> None:
+    devnet: Devnet, shop: Shop, customers: tuple[DevnetAccount, DevnetAccount]
+) -> None:
     ann, bob = customers
     mention = devnet.post(ann, f"@{shop.handle} worst service ever 😠", mention=[shop.person])
     [first] = chain_under(devnet, mention, [bob])
@@ -376,9 +400,16 @@ def test_replies_keep_arriving_after_the_customer_deletes_the_opening_post(
     shop.sync()
 
     # Ann thinks better of it and deletes her post; Bob keeps talking under his reply.
-    devnet.xrpc("POST", "com.atproto.repo.deleteRecord", token=ann.access, body={
-        "repo": ann.did, "collection": "app.bsky.feed.post",
-        "rkey": mention["uri"].rsplit("/", 1)[1]})
+    devnet.xrpc(
+        "POST",
+        "com.atproto.repo.deleteRecord",
+        token=ann.access,
+        body={
+            "repo": ann.did,
+            "collection": "app.bsky.feed.post",
+            "rkey": mention["uri"].rsplit("/", 1)[1],
+        },
+    )
     [later] = chain_under(devnet, first, [bob])
 
     shop.sync()

@@ -26,19 +26,36 @@ def uri(did: str, rkey: str) -> str:
     return f"at://{did}/app.bsky.feed.post/{rkey}"
 
 
-def view(did: str, rkey: str, text: str, when: str, *, parent: dict | None = None,
-         root: dict | None = None) -> dict[str, Any]:
+def view(
+    did: str,
+    rkey: str,
+    text: str,
+    when: str,
+    *,
+    parent: dict | None = None,
+    root: dict | None = None,
+) -> dict[str, Any]:
     record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text, "createdAt": when}
     if parent is not None:
-        record["reply"] = {"root": {"uri": (root or parent)["uri"], "cid": (root or parent)["cid"]},
-                           "parent": {"uri": parent["uri"], "cid": parent["cid"]}}
-    return {"uri": uri(did, rkey), "cid": f"cid-{rkey}", "indexedAt": when, "record": record,
-            "author": {"did": did, "handle": f"{did.rsplit(':', 1)[1]}.test"}}
+        record["reply"] = {
+            "root": {"uri": (root or parent)["uri"], "cid": (root or parent)["cid"]},
+            "parent": {"uri": parent["uri"], "cid": parent["cid"]},
+        }
+    return {
+        "uri": uri(did, rkey),
+        "cid": f"cid-{rkey}",
+        "indexedAt": when,
+        "record": record,
+        "author": {"did": did, "handle": f"{did.rsplit(':', 1)[1]}.test"},
+    }
 
 
 def node(post: dict, *, parent: dict | None = None, replies: list | None = None) -> dict:
-    found: dict[str, Any] = {"$type": "app.bsky.feed.defs#threadViewPost", "post": post,
-                             "replies": replies or []}
+    found: dict[str, Any] = {
+        "$type": "app.bsky.feed.defs#threadViewPost",
+        "post": post,
+        "replies": replies or [],
+    }
     if parent is not None:
         found["parent"] = parent
     return found
@@ -49,26 +66,45 @@ def notification(post: dict, reason: str = "reply") -> dict[str, Any]:
 
 
 # The shop posted; Cy answered (a notification); then Cy added a reply under it (no notification).
-NEWS = {**view(SHOP, "3kaaaaaaaaa01", "New: rye bread on Fridays", "2026-11-01T10:00:00.000Z"),
-        "replyCount": 1}
-ANSWER = view("did:plc:cy", "3kaaaaaaaaa02", "my rye was burnt", "2026-11-01T11:00:00.000Z",
-              parent=NEWS)
-MORE = view("did:plc:cy", "3kaaaaaaaaa03", "and stale", "2026-11-01T11:05:00.000Z",
-            parent=ANSWER, root=NEWS)
-OTHER_NEWS = {**view(SHOP, "3kaaaaaaaaa04", "Cake sale today", "2026-11-02T10:00:00.000Z"),
-              "replyCount": 1}
-OTHER = view("did:plc:di", "3kaaaaaaaaa05", "saving me a slice?", "2026-11-02T11:00:00.000Z",
-             parent=OTHER_NEWS)
+NEWS = {
+    **view(SHOP, "3kaaaaaaaaa01", "New: rye bread on Fridays", "2026-11-01T10:00:00.000Z"),
+    "replyCount": 1,
+}
+ANSWER = view(
+    "did:plc:cy", "3kaaaaaaaaa02", "my rye was burnt", "2026-11-01T11:00:00.000Z", parent=NEWS
+)
+MORE = view(
+    "did:plc:cy", "3kaaaaaaaaa03", "and stale", "2026-11-01T11:05:00.000Z", parent=ANSWER, root=NEWS
+)
+OTHER_NEWS = {
+    **view(SHOP, "3kaaaaaaaaa04", "Cake sale today", "2026-11-02T10:00:00.000Z"),
+    "replyCount": 1,
+}
+OTHER = view(
+    "did:plc:di",
+    "3kaaaaaaaaa05",
+    "saving me a slice?",
+    "2026-11-02T11:00:00.000Z",
+    parent=OTHER_NEWS,
+)
 
 
 def shop_account(store: Any, server: ErrorServer) -> Any:
-    return store.add_account(AccountInfo(network=Network.BLUESKY, server=server.url,
-                                         handle="shop.test", remote_id=SHOP))
+    return store.add_account(
+        AccountInfo(network=Network.BLUESKY, server=server.url, handle="shop.test", remote_id=SHOP)
+    )
 
 
 def service(store: Any, server: ErrorServer, **kw: Any) -> SyncService:
-    client = BlueskyClient(server.url, SHOP, "access", "refresh", lambda a, r: None,
-                           handle="shop.test", prefetch_threads=False)
+    client = BlueskyClient(
+        server.url,
+        SHOP,
+        "access",
+        "refresh",
+        lambda a, r: None,
+        handle="shop.test",
+        prefetch_threads=False,
+    )
     return SyncService(store, lambda a: client, score, **kw)
 
 
@@ -79,12 +115,12 @@ def stored(store: Any) -> dict[str, bool]:
 
 
 def test_a_thread_fetch_cut_off_by_a_503_is_fetched_by_the_next_sync(
-        store: Any, bluesky_error_server: ErrorServer) -> None:
+    store: Any, bluesky_error_server: ErrorServer
+) -> None:
     server = bluesky_error_server
     shop = shop_account(store, server)
     server.route(LIST, 200, {"notifications": [notification(OTHER), notification(ANSWER)]})
-    server.route(THREAD, 200, {"thread": node(ANSWER, parent=node(NEWS),
-                                              replies=[node(MORE)])})
+    server.route(THREAD, 200, {"thread": node(ANSWER, parent=node(NEWS), replies=[node(MORE)])})
     server.route(THREAD, 503, {"error": "InternalServerError"})
     first = service(store, server, refresh_limit=0).sync_account(shop)
     assert not first.ok
@@ -98,7 +134,8 @@ def test_a_thread_fetch_cut_off_by_a_503_is_fetched_by_the_next_sync(
 
 
 def test_a_reply_without_a_notification_in_an_old_thread_arrives_with_the_refresh(
-        store: Any, bluesky_error_server: ErrorServer) -> None:
+    store: Any, bluesky_error_server: ErrorServer
+) -> None:
     server = bluesky_error_server
     shop = shop_account(store, server)
     server.route(LIST, 200, {"notifications": [notification(ANSWER)]})
@@ -107,19 +144,18 @@ def test_a_reply_without_a_notification_in_an_old_thread_arrives_with_the_refres
     assert MORE["uri"] not in stored(store)
 
     server.forget(THREAD)  # deep replies are not notified: only the thread shows it
-    server.route(THREAD, 200, {"thread": node(NEWS, replies=[node(ANSWER,
-                                                                  replies=[node(MORE)])])})
+    server.route(THREAD, 200, {"thread": node(NEWS, replies=[node(ANSWER, replies=[node(MORE)])])})
     assert service(store, server).sync_account(shop).ok
     assert stored(store)[MORE["uri"]] is False
 
 
 def test_a_reply_deleted_after_it_was_synced_is_marked_deleted_by_the_refresh(
-        store: Any, bluesky_error_server: ErrorServer) -> None:
+    store: Any, bluesky_error_server: ErrorServer
+) -> None:
     server = bluesky_error_server
     shop = shop_account(store, server)
     server.route(LIST, 200, {"notifications": [notification(ANSWER)]})
-    server.route(THREAD, 200, {"thread": node(ANSWER, parent=node(NEWS),
-                                              replies=[node(MORE)])})
+    server.route(THREAD, 200, {"thread": node(ANSWER, parent=node(NEWS), replies=[node(MORE)])})
     assert service(store, server).sync_account(shop).ok
     assert stored(store) == {NEWS["uri"]: False, ANSWER["uri"]: False, MORE["uri"]: False}
 
@@ -134,12 +170,12 @@ def test_a_reply_deleted_after_it_was_synced_is_marked_deleted_by_the_refresh(
 
 
 def test_a_reply_the_refresh_cannot_see_but_the_appview_still_has_stays(
-        store: Any, bluesky_error_server: ErrorServer) -> None:
+    store: Any, bluesky_error_server: ErrorServer
+) -> None:
     server = bluesky_error_server
     shop = shop_account(store, server)
     server.route(LIST, 200, {"notifications": [notification(ANSWER)]})
-    server.route(THREAD, 200, {"thread": node(ANSWER, parent=node(NEWS),
-                                              replies=[node(MORE)])})
+    server.route(THREAD, 200, {"thread": node(ANSWER, parent=node(NEWS), replies=[node(MORE)])})
     assert service(store, server).sync_account(shop).ok
     server.forget(THREAD)
     server.route(THREAD, 200, {"thread": node(NEWS, replies=[node(ANSWER)])})  # e.g. too deep

@@ -50,8 +50,11 @@ from tests.fixtures.bluesky import Devnet, DevnetAccount, now_iso
 ROOT = Path(__file__).resolve().parent.parent
 DEEP = THREAD_DEPTH + 2  # replies under the opening mention: deeper than one fetch reaches
 WAIT = 60.0  # seconds the AppView may take to index, under a loaded machine
-pytestmark = [pytest.mark.devnet, pytest.mark.timeout(1200),
-              pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")]
+pytestmark = [
+    pytest.mark.devnet,
+    pytest.mark.timeout(1200),
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9"),
+]
 
 
 @dataclass
@@ -83,15 +86,15 @@ def customers_write(devnet: Devnet, shop: DevnetAccount) -> dict[str, dict[str, 
     made: dict[str, Any] = {"ann": ann, "bob": bob, "cat": cat}
     made["news"] = devnet.post(shop, "New: rye bread on Fridays")
     devnet.wait_indexed(made["news"]["uri"], WAIT)
-    made["rye"] = devnet.post(cat, "my rye was burnt, very disappointed",
-                              reply_to=made["news"])
+    made["rye"] = devnet.post(cat, "my rye was burnt, very disappointed", reply_to=made["news"])
     made["ask"] = devnet.post(ann, f"@{shop.handle} open on Sunday?", mention=[shop])
     devnet.wait_indexed(made["ask"]["uri"], WAIT)
     made["answer"] = devnet.post(shop, "Yes, 9 to 1!", reply_to=made["ask"])
     devnet.wait_indexed(made["answer"]["uri"], WAIT)
     made["thanks"] = devnet.post(ann, "great, see you then", reply_to=made["answer"])
-    parent = made["opening"] = devnet.post(ann, f"@{shop.handle} which flour for sourdough?",
-                                           mention=[shop])
+    parent = made["opening"] = devnet.post(
+        ann, f"@{shop.handle} which flour for sourdough?", mention=[shop]
+    )
     for level in range(1, DEEP + 1):  # nobody names the shop down there: no notification
         devnet.wait_indexed(parent["uri"], WAIT)
         parent = devnet.post((bob, ann)[level % 2], f"flour level {level}", reply_to=parent)
@@ -107,12 +110,26 @@ def customers_change(devnet: Devnet, shop: DevnetAccount, made: dict[str, Any]) 
     ann, cat = made["ann"], made["cat"]
     made["deeper"] = devnet.post(ann, f"flour level {DEEP + 1}", reply_to=made["bottom"])
     rkey = made["thanks"]["uri"].rsplit("/", 1)[1]
-    devnet.xrpc("POST", "com.atproto.repo.deleteRecord", token=ann.access, body={
-        "repo": ann.did, "collection": "app.bsky.feed.post", "rkey": rkey})
-    devnet.xrpc("POST", "com.atproto.repo.createRecord", token=cat.access, body={
-        "repo": cat.did, "collection": "app.bsky.graph.block",
-        "record": {"$type": "app.bsky.graph.block", "subject": shop.did,
-                   "createdAt": now_iso()}})
+    devnet.xrpc(
+        "POST",
+        "com.atproto.repo.deleteRecord",
+        token=ann.access,
+        body={"repo": ann.did, "collection": "app.bsky.feed.post", "rkey": rkey},
+    )
+    devnet.xrpc(
+        "POST",
+        "com.atproto.repo.createRecord",
+        token=cat.access,
+        body={
+            "repo": cat.did,
+            "collection": "app.bsky.graph.block",
+            "record": {
+                "$type": "app.bsky.graph.block",
+                "subject": shop.did,
+                "createdAt": now_iso(),
+            },
+        },
+    )
     devnet.wait_indexed(made["deeper"]["uri"], WAIT)
     until(lambda: not indexed(devnet, made["thanks"]["uri"]), "the deletion reached the AppView")
     until(lambda: blocked_for(devnet, shop, made["rye"]["uri"]), "the block reached the AppView")
@@ -126,25 +143,39 @@ def until(condition: Any, what: str) -> None:
 
 
 def indexed(devnet: Devnet, uri: str) -> bool:
-    resp = devnet.http.get(f"{devnet.appview_url}/xrpc/app.bsky.feed.getPosts",
-                           params={"uris": uri}, timeout=10)
+    resp = devnet.http.get(
+        f"{devnet.appview_url}/xrpc/app.bsky.feed.getPosts", params={"uris": uri}, timeout=10
+    )
     return resp.status_code == 200 and bool(resp.json().get("posts"))
 
 
 def blocked_for(devnet: Devnet, viewer: DevnetAccount, uri: str) -> bool:
-    body = devnet.xrpc("GET", "app.bsky.feed.getPostThread", token=viewer.access,
-                       params={"uri": uri, "depth": 0})
+    body = devnet.xrpc(
+        "GET", "app.bsky.feed.getPostThread", token=viewer.access, params={"uri": uri, "depth": 0}
+    )
     return bool(body["thread"].get("blocked"))
 
 
 def client_for(scenario_shop: Shop, proxy: CountingProxy) -> BlueskyClient:
-    return BlueskyClient(proxy.url, scenario_shop.person.did, scenario_shop.access,
-                         scenario_shop.refresh, lambda a, r: None,
-                         handle=scenario_shop.person.handle, prefetch_threads=False)
+    return BlueskyClient(
+        proxy.url,
+        scenario_shop.person.did,
+        scenario_shop.access,
+        scenario_shop.refresh,
+        lambda a, r: None,
+        handle=scenario_shop.person.handle,
+        prefetch_threads=False,
+    )
 
 
-def clean_sync(db_path: Path, shop: Shop, proxy: CountingProxy, account_id: int,
-               store_wrapper: Any = None, refresh_limit: int = 0) -> Any:
+def clean_sync(
+    db_path: Path,
+    shop: Shop,
+    proxy: CountingProxy,
+    account_id: int,
+    store_wrapper: Any = None,
+    refresh_limit: int = 0,
+) -> Any:
     store = SqliteInboxStore.open(db_path)
     client = client_for(shop, proxy)
     try:
@@ -163,18 +194,29 @@ def post_rows(db_path: Path) -> dict[str, tuple[str, bool]]:
 
 
 @pytest.fixture(scope="module", params=["first sync", "refresh sync"])
-def scenario(request: pytest.FixtureRequest, devnet: Devnet,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+def scenario(
+    request: pytest.FixtureRequest, devnet: Devnet, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Scenario]:
     person = devnet.create_account("shop")
-    signed = login(person.handle, devnet.create_app_password(person), service=devnet.pds_url,
-                   plc_url=devnet.plc_url)
+    signed = login(
+        person.handle,
+        devnet.create_app_password(person),
+        service=devnet.pds_url,
+        plc_url=devnet.plc_url,
+    )
     shop = Shop(person, signed.access_jwt, signed.refresh_jwt)
     proxy = CountingProxy(devnet.pds_url).start()
     folder = tmp_path_factory.mktemp("bluesky-faults")
     blank = folder / "blank.sqlite3"
     store = SqliteInboxStore.open(blank)
-    account = store.add_account(AccountInfo(network=Network.BLUESKY, server=devnet.pds_url,
-                                            handle=person.handle, remote_id=person.did))
+    account = store.add_account(
+        AccountInfo(
+            network=Network.BLUESKY,
+            server=devnet.pds_url,
+            handle=person.handle,
+            remote_id=person.did,
+        )
+    )
     store.close()
     made = customers_write(devnet, person)
     refresh_limit = 0
@@ -186,16 +228,28 @@ def scenario(request: pytest.FixtureRequest, devnet: Devnet,
     shutil.copy(blank, first)
     writes: list[str] = []
     proxy.count = 0
-    report = clean_sync(first, shop, proxy, account.id, lambda s: PointStore(s, writes.append),
-                        refresh_limit)
+    report = clean_sync(
+        first, shop, proxy, account.id, lambda s: PointStore(s, writes.append), refresh_limit
+    )
     assert report.ok, report.error_message
     requests = proxy.count
     reference = snapshot(first)
     assert reference["jobs"] == [] and reference["integrity"] == "ok"
     assert len(reference["threads"]) == 3
     try:
-        yield Scenario(shop, proxy, blank, account.id, reference, requests, writes,
-                       refresh_limit, made, report, post_rows(first))
+        yield Scenario(
+            shop,
+            proxy,
+            blank,
+            account.id,
+            reference,
+            requests,
+            writes,
+            refresh_limit,
+            made,
+            report,
+            post_rows(first),
+        )
     finally:
         proxy.stop()
 
@@ -206,19 +260,39 @@ def fresh_copy(scenario: Scenario, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def run_child(scenario: Scenario, db_path: Path, target: str = "",
-              kill_at_request: int | None = None, prefetch: bool = False
-              ) -> subprocess.CompletedProcess[str]:
+def run_child(
+    scenario: Scenario,
+    db_path: Path,
+    target: str = "",
+    kill_at_request: int | None = None,
+    prefetch: bool = False,
+) -> subprocess.CompletedProcess[str]:
     """The sync in a child process; killed at a storage point or at the n-th request."""
     proxy, person = scenario.proxy, scenario.shop.person
     proxy.count = 0
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_worker", "bluesky-fault-sync", str(db_path),
-         proxy.url, person.did, person.handle, str(scenario.account_id), target,
-         str(scenario.refresh_limit), "1" if prefetch else "0"],
-        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tests.crash_worker",
+            "bluesky-fault-sync",
+            str(db_path),
+            proxy.url,
+            person.did,
+            person.handle,
+            str(scenario.account_id),
+            target,
+            str(scenario.refresh_limit),
+            "1" if prefetch else "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
     def kill(number: int) -> bool:
         if number != kill_at_request:
@@ -237,8 +311,13 @@ def run_child(scenario: Scenario, db_path: Path, target: str = "",
 
 
 def finish_and_compare(scenario: Scenario, db_path: Path, point: str) -> None:
-    report = clean_sync(db_path, scenario.shop, scenario.proxy, scenario.account_id,
-                        refresh_limit=scenario.refresh_limit)
+    report = clean_sync(
+        db_path,
+        scenario.shop,
+        scenario.proxy,
+        scenario.account_id,
+        refresh_limit=scenario.refresh_limit,
+    )
     assert report.ok, f"{point}: the clean sync failed: {report.error_message}"
     assert snapshot(db_path) == scenario.reference, f"stopped at {point}: the result differs"
 
@@ -254,7 +333,8 @@ def test_a_conversation_13_posts_deep_is_stored_to_its_last_post(scenario: Scena
 
 @pytest.mark.parametrize("scenario", ["refresh sync"], indirect=True)
 def test_the_refresh_sees_a_deeper_reply_a_deletion_and_keeps_a_blocked_customers_post(
-        scenario: Scenario) -> None:
+    scenario: Scenario,
+) -> None:
     made, stored = scenario.made, scenario.stored
     assert scenario.report.refreshed_threads == 3, scenario.report
     # a reply below the 13th level, notified to no one, found in the old thread
@@ -274,9 +354,13 @@ def test_the_bluesky_scenario_has_points_everywhere(scenario: Scenario) -> None:
 
 @pytest.mark.parametrize("where", ["network", "storage"])
 def test_kill_9_during_a_bluesky_sync_then_a_clean_sync_equals_an_uninterrupted_one(
-        scenario: Scenario, tmp_path: Path, where: str) -> None:
-    points = ([f"request {n}" for n in range(1, scenario.requests + 1)] if where == "network"
-              else scenario.writes)
+    scenario: Scenario, tmp_path: Path, where: str
+) -> None:
+    points = (
+        [f"request {n}" for n in range(1, scenario.requests + 1)]
+        if where == "network"
+        else scenario.writes
+    )
     for point in points:
         db_path = fresh_copy(scenario, tmp_path, point)
         if where == "network":
@@ -288,7 +372,8 @@ def test_kill_9_during_a_bluesky_sync_then_a_clean_sync_equals_an_uninterrupted_
 
 
 def test_kill_9_while_threads_are_fetched_ahead_then_a_clean_sync_equals_an_uninterrupted_one(
-        scenario: Scenario, tmp_path: Path) -> None:
+    scenario: Scenario, tmp_path: Path
+) -> None:
     """As the app runs it: conversations fetched ahead on worker threads, so several
     requests are in flight when the n-th one kills the process."""
     for number in range(1, scenario.requests + 1):
@@ -302,23 +387,37 @@ def test_kill_9_while_threads_are_fetched_ahead_then_a_clean_sync_equals_an_unin
 
 @pytest.mark.parametrize("where", ["network", "storage"])
 def test_an_error_during_a_bluesky_sync_then_a_clean_sync_equals_an_uninterrupted_one(
-        scenario: Scenario, tmp_path: Path, where: str) -> None:
+    scenario: Scenario, tmp_path: Path, where: str
+) -> None:
     proxy = scenario.proxy
-    points = ([f"request {n}" for n in range(1, scenario.requests + 1)] if where == "network"
-              else scenario.writes)
+    points = (
+        [f"request {n}" for n in range(1, scenario.requests + 1)]
+        if where == "network"
+        else scenario.writes
+    )
     for point in points:
         db_path = fresh_copy(scenario, tmp_path, point)
         if where == "network":  # a 503 from this request on
             proxy.count, proxy.fail_from = 0, int(point.split()[1])
             try:
-                report = clean_sync(db_path, scenario.shop, proxy, scenario.account_id,
-                                    refresh_limit=scenario.refresh_limit)
+                report = clean_sync(
+                    db_path,
+                    scenario.shop,
+                    proxy,
+                    scenario.account_id,
+                    refresh_limit=scenario.refresh_limit,
+                )
             finally:
                 proxy.fail_from = None
         else:  # the disk fills up at this write
-            report = clean_sync(db_path, scenario.shop, proxy, scenario.account_id,
-                                lambda s, p=point: PointStore(s, raise_at(p, [])),
-                                scenario.refresh_limit)
+            report = clean_sync(
+                db_path,
+                scenario.shop,
+                proxy,
+                scenario.account_id,
+                lambda s, p=point: PointStore(s, raise_at(p, [])),
+                scenario.refresh_limit,
+            )
         if not point.startswith(("after update_account", "before update_account")):
             assert not report.ok, f"{point}: the injected error went unnoticed"
         finish_and_compare(scenario, db_path, point)

@@ -23,9 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 def shopkeep(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "SHOPKEEP_DATA_DIR"}
     env["HOME"] = str(tmp_path / "home")
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=90,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_sync_and_export_have_their_own_help(tmp_path):
@@ -38,9 +44,12 @@ def test_sync_and_export_have_their_own_help(tmp_path):
 
 def test_sync_options_reach_the_sync_command(tmp_path):
     data = tmp_path / "data"
-    for args in (("sync", "--quiet"), ("sync", "--account", "3", "--quiet"),
-                 ("--data-dir", str(data), "sync", "--quiet"),
-                 ("sync", "--quiet", "--data-dir", str(data))):
+    for args in (
+        ("sync", "--quiet"),
+        ("sync", "--account", "3", "--quiet"),
+        ("--data-dir", str(data), "sync", "--quiet"),
+        ("sync", "--quiet", "--data-dir", str(data)),
+    ):
         done = shopkeep(tmp_path, *args)
         assert "unrecognized arguments" not in done.stderr, args
         assert "Traceback" not in done.stderr, args
@@ -54,8 +63,17 @@ def test_export_label_speaks_the_windows_words_and_its_hint_works(tmp_path):
     load_demo(store, resources_dir() / "demo" / "demo.json")
     store.close()
     out = tmp_path / "complaints.csv"
-    done = shopkeep(tmp_path, "--data-dir", str(data), "export", str(out),
-                    "--label", "complaint", "--folder", "complaints")
+    done = shopkeep(
+        tmp_path,
+        "--data-dir",
+        str(data),
+        "export",
+        str(out),
+        "--label",
+        "complaint",
+        "--folder",
+        "complaints",
+    )
     assert done.returncode == 0, done.stderr
     with out.open(encoding="utf-8") as fh:
         assert list(csv.DictReader(fh))

@@ -26,7 +26,11 @@ def run_sync(data_dir: Path, service: str, *extra: str, env: dict | None = None)
     full_env.pop("SHOPKEEP_DATA_DIR", None)
     return subprocess.run(
         [sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir), *extra],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=90,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=90,
         stdin=subprocess.DEVNULL,
     )
 
@@ -44,8 +48,9 @@ def all_files_bytes(folder: Path) -> list[tuple[Path, bytes]]:
     return [(p, p.read_bytes()) for p in folder.rglob("*") if p.is_file()]
 
 
-def test_sync_command_stores_mentions_and_no_secret_leaks(store, keychain, mastodon_server,
-                                                          tmp_path):
+def test_sync_command_stores_mentions_and_no_secret_leaks(
+    store, keychain, mastodon_server, tmp_path
+):
     data_dir = tmp_path / "data"
     shop = mastodon_account(store, mastodon_server)
     keychain.save(key_for(shop), {"access_token": mastodon_server.token})
@@ -65,8 +70,11 @@ def test_sync_command_stores_mentions_and_no_secret_leaks(store, keychain, masto
 
     reopened = SqliteInboxStore.open(data_dir / "shopkeep.sqlite3")
     try:
-        texts = [sp.post.text for t in reopened.list_threads(ThreadQuery(), 0, 100)
-                 for sp in reopened.thread_posts(t.id)]
+        texts = [
+            sp.post.text
+            for t in reopened.list_threads(ThreadQuery(), 0, 100)
+            for sp in reopened.thread_posts(t.id)
+        ]
         assert any("arrived broken" in t for t in texts)
         assert any("quick help" in t for t in texts)
         assert reopened.cursor(shop.id) is not None
@@ -87,7 +95,8 @@ def test_sync_command_stores_mentions_and_no_secret_leaks(store, keychain, masto
 
 
 def test_revoked_token_fails_plainly_while_the_other_account_syncs(
-        store, keychain, mastodon_server, second_server, tmp_path):
+    store, keychain, mastodon_server, second_server, tmp_path
+):
     data_dir = tmp_path / "data"
     good = mastodon_account(store, mastodon_server)
     revoked = mastodon_account(store, second_server)
@@ -129,8 +138,11 @@ def test_no_accounts_exits_2_and_says_so(store, keychain, tmp_path):
 def test_no_keychain_exits_2_and_says_how_to_fix(store, mastodon_server, tmp_path):
     mastodon_account(store, mastodon_server)
     store.close()
-    result = run_sync(tmp_path / "data", "Shopkeep-test-none",
-                      env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    result = run_sync(
+        tmp_path / "data",
+        "Shopkeep-test-none",
+        env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+    )
     assert result.returncode == 2
     assert "keychain" in result.stderr and "Traceback" not in result.stderr
 
@@ -138,15 +150,17 @@ def test_no_keychain_exits_2_and_says_how_to_fix(store, mastodon_server, tmp_pat
 def test_no_accounts_and_no_keychain_says_to_add_an_account_first(store, tmp_path):
     """The keychain does not matter yet: the hint is the step the owner is missing."""
     store.close()
-    result = run_sync(tmp_path / "data", "Shopkeep-test-none",
-                      env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    result = run_sync(
+        tmp_path / "data",
+        "Shopkeep-test-none",
+        env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+    )
     assert result.returncode == 2
     assert "add your Mastodon or Bluesky account first" in result.stderr
     assert "keychain" not in result.stderr
 
 
-def test_account_without_keychain_entry_fails_plainly(store, keychain, mastodon_server,
-                                                      tmp_path):
+def test_account_without_keychain_entry_fails_plainly(store, keychain, mastodon_server, tmp_path):
     mastodon_account(store, mastodon_server)  # never saved to the keychain
     store.close()
     result = run_sync(tmp_path / "data", keychain.service)
@@ -162,8 +176,9 @@ class FakeTty(io.StringIO):
         return True
 
 
-ACCOUNT = Account(id=1, network=Network.MASTODON, server="https://x.example", handle="@shop",
-                  remote_id="1")
+ACCOUNT = Account(
+    id=1, network=Network.MASTODON, server="https://x.example", handle="@shop", remote_id="1"
+)
 
 
 def test_progress_is_a_bar_on_a_terminal():
@@ -191,9 +206,17 @@ def test_the_summary_counts_the_work_left_for_next_time():
     from app.core.sync import SyncReport
 
     now = datetime(2026, 12, 5, tzinfo=UTC)
-    report = SyncReport(1, "@shop@example.social (Mastodon)", now, now, new_posts=3,
-                        conversations_waiting=2, unreadable_conversations=1,
-                        complete=False, reaches_back=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    report = SyncReport(
+        1,
+        "@shop@example.social (Mastodon)",
+        now,
+        now,
+        new_posts=3,
+        conversations_waiting=2,
+        unreadable_conversations=1,
+        complete=False,
+        reaches_back=datetime(2026, 3, 1, 12, tzinfo=UTC),
+    )
     line = describe(report)
     assert "2 conversations to fetch next time" in line
     assert "1 conversation could not be read (tried again later)" in line

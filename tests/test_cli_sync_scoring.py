@@ -30,11 +30,14 @@ MENTIONS = {
 
 
 def test_the_command_line_sync_uses_the_owners_words_and_business_name(
-        store: Any, keychain: Any, mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    store: Any, keychain: Any, mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"  # where the `store` fixture keeps its database
     settings = data_dir / "settings.json"
-    settings.write_text(json.dumps({"business": "Sunny Bakes",
-                                    "sentiment_words": {"coeliac": -2.5}}), encoding="utf-8")
+    settings.write_text(
+        json.dumps({"business": "Sunny Bakes", "sentiment_words": {"coeliac": -2.5}}),
+        encoding="utf-8",
+    )
     shop = mastodon_account(store, mastodon_server)
     keychain.save(key_for(shop), {"access_token": mastodon_server.token})
     ann = mastodon_server.add_account("ann", "town.example", display_name="Ann")
@@ -44,9 +47,15 @@ def test_the_command_line_sync_uses_the_owners_words_and_business_name(
 
     env = {**os.environ, "SHOPKEEP_KEYCHAIN_SERVICE": keychain.service}
     env.pop("SHOPKEEP_DATA_DIR", None)
-    result = subprocess.run([sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=90,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
     from app.storage.inbox_store import SqliteInboxStore
@@ -54,9 +63,11 @@ def test_the_command_line_sync_uses_the_owners_words_and_business_name(
     reopened = SqliteInboxStore.open(data_dir / "shopkeep.sqlite3")
     try:
         window_scorer = owner_scorer_for(settings, reopened.accounts())
-        stored = {sp.post.text.removeprefix("@shop "): sp.sentiment.label
-                  for t in reopened.list_threads(ThreadQuery(), 0, 10)
-                  for sp in reopened.thread_posts(t.id)}
+        stored = {
+            sp.post.text.removeprefix("@shop "): sp.sentiment.label
+            for t in reopened.list_threads(ThreadQuery(), 0, 10)
+            for sp in reopened.thread_posts(t.id)
+        }
     finally:
         reopened.close()
     for text, expected in MENTIONS.items():
@@ -66,7 +77,8 @@ def test_the_command_line_sync_uses_the_owners_words_and_business_name(
 
 
 def test_the_command_line_sync_says_where_a_broken_settings_file_went(
-        store: Any, keychain: Any, mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    store: Any, keychain: Any, mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     (data_dir / "settings.json").write_text('{"business": "Sunny Bakes",,}', encoding="utf-8")
     shop = mastodon_account(store, mastodon_server)
@@ -75,9 +87,15 @@ def test_the_command_line_sync_says_where_a_broken_settings_file_went(
 
     env = {**os.environ, "SHOPKEEP_KEYCHAIN_SERVICE": keychain.service}
     env.pop("SHOPKEEP_DATA_DIR", None)
-    result = subprocess.run([sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=90,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     [kept] = data_dir.glob("settings.json.bad-*")
     assert str(kept) in result.stderr and "Your old settings" in result.stderr

@@ -41,7 +41,11 @@ def posts_in(db_path: Path) -> int:
 
 
 def test_a_power_cut_at_any_byte_of_the_wal_leaves_whole_transactions_only(
-        tmp_path: Path, store: Any, shop_account: Any, kill_list: list[Worker]) -> None:  # noqa: F811
+    tmp_path: Path,
+    store: Any,
+    shop_account: Any,
+    kill_list: list[Worker],  # noqa: F811
+) -> None:
     db_path = Path(store.db.database)
     store.close()
     worker = Worker("bulk", str(db_path), str(shop_account.id))
@@ -98,10 +102,14 @@ def _cut_in_half(path: Path) -> None:
         f.truncate(path.stat().st_size // 2)
 
 
-@pytest.mark.parametrize("damage", [_garbage_header, _torn_pages, _cut_in_half],
-                         ids=["garbage header", "torn pages", "cut in half"])
+@pytest.mark.parametrize(
+    "damage",
+    [_garbage_header, _torn_pages, _cut_in_half],
+    ids=["garbage header", "torn pages", "cut in half"],
+)
 def test_a_damaged_database_is_kept_aside_and_the_last_backup_restored(
-        tmp_path: Path, store: Any, shop_account: Any, make_post: Any, damage: Any) -> None:
+    tmp_path: Path, store: Any, shop_account: Any, make_post: Any, damage: Any
+) -> None:
     posts = [make_post(str(n), f"order {n} never arrived " * 30, minutes=n) for n in range(60)]
     store.ingest(shop_account.id, posts, score)
     backups = tmp_path / "backups"
@@ -137,8 +145,9 @@ def test_a_damaged_database_is_kept_aside_and_the_last_backup_restored(
 @pytest.fixture
 def drafted(store: Any, shop_account: Any, make_post: Any) -> tuple[Any, int]:
     """A thread with a draft the owner already wrote."""
-    thread_id = store.ingest(shop_account.id, [make_post("1", "my parcel is late")],
-                             score).new_thread_ids[0]
+    thread_id = store.ingest(
+        shop_account.id, [make_post("1", "my parcel is late")], score
+    ).new_thread_ids[0]
     store.save_draft(thread_id, "Hi Ann, so sorry — it left today.")
     return store, thread_id
 
@@ -147,12 +156,14 @@ def assert_disk_full_keeps_the_draft(store: Any, thread_id: int, big: str) -> No
     with pytest.raises(DiskFull) as caught:
         store.save_draft(thread_id, big)
     assert caught.value.user_message == (
-        "The disk is full, so Shopkeep could not save. Your earlier text is kept.")
+        "The disk is full, so Shopkeep could not save. Your earlier text is kept."
+    )
     assert store.get_draft(thread_id).text == "Hi Ann, so sorry — it left today."
 
 
 def test_sqlite_full_while_saving_a_draft_keeps_the_previous_draft(
-        drafted: tuple[Any, int]) -> None:
+    drafted: tuple[Any, int],
+) -> None:
     store, thread_id = drafted
     pages = store.db.execute_sql("PRAGMA page_count").fetchone()[0]
     store.db.execute_sql(f"PRAGMA max_page_count = {pages + 2}")  # the file may not grow
@@ -167,25 +178,34 @@ def tiny_disk(tmp_path: Path) -> Any:
     """A 2 MB tmpfs of our own (needs root and mount rights, as in the CI container)."""
     mount_point = tmp_path / "tiny"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip()}); "
-                    "the max_page_count test still covers SQLITE_FULL")
+        pytest.skip(
+            f"cannot mount a small tmpfs here ({done.stderr.strip()}); "
+            "the max_page_count test still covers SQLITE_FULL"
+        )
     yield mount_point
     subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def test_a_really_full_disk_while_saving_a_draft_keeps_the_previous_draft(
-        tiny_disk: Path, make_post: Any) -> None:
+    tiny_disk: Path, make_post: Any
+) -> None:
     from app.core.models import AccountInfo, Network
 
     store = SqliteInboxStore.open(tiny_disk / "shopkeep.sqlite3")
     try:
-        account = store.add_account(AccountInfo(Network.MASTODON, "https://example.social",
-                                                "@shop", "1"))
-        thread_id = store.ingest(account.id, [make_post("1", "late parcel")],
-                                 score).new_thread_ids[0]
+        account = store.add_account(
+            AccountInfo(Network.MASTODON, "https://example.social", "@shop", "1")
+        )
+        thread_id = store.ingest(account.id, [make_post("1", "late parcel")], score).new_thread_ids[
+            0
+        ]
         store.save_draft(thread_id, "Hi Ann, so sorry — it left today.")
         filler = tiny_disk / "filler"
         free = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize

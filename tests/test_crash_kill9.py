@@ -38,9 +38,14 @@ class Worker:
 
     def __init__(self, *args: str) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.crash_worker", *args],
-                                     cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.crash_worker", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: list[str] = []
 
     def wait_for(self, wanted: Callable[[str], bool], timeout: float = 30) -> str:
@@ -52,8 +57,10 @@ class Worker:
                 return line.strip()
             if time.monotonic() > deadline:
                 break
-        raise AssertionError(f"worker never said it; said {self.lines[-5:]}; "
-                             f"stderr: {self.proc.stderr.read() if self.proc.stderr else ''}")
+        raise AssertionError(
+            f"worker never said it; said {self.lines[-5:]}; "
+            f"stderr: {self.proc.stderr.read() if self.proc.stderr else ''}"
+        )
 
     def kill(self) -> list[str]:
         """SIGKILL now; returns what it printed up to its death."""
@@ -90,17 +97,20 @@ def mention_ids(store: SqliteInboxStore) -> list[str]:
 
 
 def test_kill_9_inside_the_sync_ingest_keeps_the_database_whole_and_resumes(
-        tmp_path: Path, mastodon_server: MastodonServer, kill_list: list[Worker]) -> None:
+    tmp_path: Path, mastodon_server: MastodonServer, kill_list: list[Worker]
+) -> None:
     db_path = tmp_path / "shopkeep.sqlite3"
     store = SqliteInboxStore.open(db_path)
     account = mastodon_account(store, mastodon_server)
     store.close()
     ann = mastodon_server.add_account("ann", "town.example")
-    expected = sorted(mastodon_server.add_mention(ann, f"order {n} is late")["id"]
-                      for n in range(120))
+    expected = sorted(
+        mastodon_server.add_mention(ann, f"order {n} is late")["id"] for n in range(120)
+    )
 
-    worker = Worker("sync", str(db_path), mastodon_server.url, mastodon_server.token,
-                    str(account.id))
+    worker = Worker(
+        "sync", str(db_path), mastodon_server.url, mastodon_server.token, str(account.id)
+    )
     kill_list.append(worker)
     worker.wait_for(lambda line: line == "ingest-start 120")  # the first, big transaction
     worker.wait_for(lambda line: line == "scored 60")  # halfway through it, and waiting
@@ -113,7 +123,8 @@ def test_kill_9_inside_the_sync_ingest_keeps_the_database_whole_and_resumes(
         assert mention_ids(store) == []  # all or nothing: the batch rolled back
         assert store.cursor(account.id, MENTIONS_CURSOR) is None  # never ahead of the posts
         report = SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(
-            store.account(account.id))
+            store.account(account.id)
+        )
         assert report.ok, report.error
         assert mention_ids(store) == expected
         dupes = store.db.execute_sql(
@@ -126,10 +137,11 @@ def test_kill_9_inside_the_sync_ingest_keeps_the_database_whole_and_resumes(
 
 
 def test_kill_9_while_saving_big_drafts_keeps_an_acknowledged_draft(
-        tmp_path: Path, store: Any, shop_account: Any, make_post: Any,
-        kill_list: list[Worker]) -> None:
-    thread_id = store.ingest(shop_account.id, [make_post("1", "where is my cake")],
-                             score).new_thread_ids[0]
+    tmp_path: Path, store: Any, shop_account: Any, make_post: Any, kill_list: list[Worker]
+) -> None:
+    thread_id = store.ingest(
+        shop_account.id, [make_post("1", "where is my cake")], score
+    ).new_thread_ids[0]
     db_path = Path(store.db.database)
     store.close()
 
@@ -158,8 +170,9 @@ def queued_reply(tmp_path: Path, mastodon_server: MastodonServer) -> tuple[Path,
     store = SqliteInboxStore.open(db_path)
     account = mastodon_account(store, mastodon_server)
     customer = mastodon_server.add_account("ann", "town.example")
-    thread_id, parent = mention_thread(store, account, mastodon_server, customer,
-                                       "is the shop open on Sunday?")
+    thread_id, parent = mention_thread(
+        store, account, mastodon_server, customer, "is the shop open on Sunday?"
+    )
     item = OutboxSender(store, score).enqueue(account, thread_id, parent, "Yes, 9 to 1!")
     store.close()
     return db_path, account, item.id
@@ -175,8 +188,8 @@ def finish_outbox(db_path: Path, account: Any, server: MastodonServer) -> Any:
 
 
 def test_a_reply_another_process_is_sending_is_left_to_it(
-        mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int],
-        kill_list: list[Worker]) -> None:
+    mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int], kill_list: list[Worker]
+) -> None:
     """`python -m app sync` is mid-send when the window's pass starts: the window waits.
 
     The server ignores idempotency keys here, so a second send would show as a
@@ -184,8 +197,9 @@ def test_a_reply_another_process_is_sending_is_left_to_it(
     db_path, account, item_id = queued_reply
     mastodon_server.honour_idempotency = False
     mastodon_server.delay = {"/api/v1/statuses": 3.0}  # the first process's POST hangs
-    worker = Worker("outbox", str(db_path), mastodon_server.url, mastodon_server.token,
-                    str(account.id))
+    worker = Worker(
+        "outbox", str(db_path), mastodon_server.url, mastodon_server.token, str(account.id)
+    )
     kill_list.append(worker)
     worker.wait_for(lambda line: line == "ready")
     deadline = time.monotonic() + 20
@@ -205,12 +219,13 @@ def test_a_reply_another_process_is_sending_is_left_to_it(
 
 
 def test_kill_9_after_the_server_took_the_reply_never_posts_it_twice(
-        mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int],
-        kill_list: list[Worker]) -> None:
+    mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int], kill_list: list[Worker]
+) -> None:
     db_path, account, item_id = queued_reply
     mastodon_server.delay_after_store = 20.0  # stored, but the answer never comes back
-    worker = Worker("outbox", str(db_path), mastodon_server.url, mastodon_server.token,
-                    str(account.id))
+    worker = Worker(
+        "outbox", str(db_path), mastodon_server.url, mastodon_server.token, str(account.id)
+    )
     kill_list.append(worker)
     worker.wait_for(lambda line: line == "ready")
     deadline = time.monotonic() + 20
@@ -229,19 +244,21 @@ def test_kill_9_after_the_server_took_the_reply_never_posts_it_twice(
 
 
 def test_kill_9_before_the_server_stored_the_reply_still_sends_it_once(
-        mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int],
-        kill_list: list[Worker]) -> None:
+    mastodon_server: MastodonServer, queued_reply: tuple[Path, Any, int], kill_list: list[Worker]
+) -> None:
     db_path, account, item_id = queued_reply
     # the post request hangs before it is stored (the parent check before it does not)
     mastodon_server.delay["POST /api/v1/statuses"] = 20.0
     mastodon_server.respond_next("/api/v1/statuses", 503, {"error": "busy"}, method="POST")
-    worker = Worker("outbox", str(db_path), mastodon_server.url, mastodon_server.token,
-                    str(account.id))
+    worker = Worker(
+        "outbox", str(db_path), mastodon_server.url, mastodon_server.token, str(account.id)
+    )
     kill_list.append(worker)
     worker.wait_for(lambda line: line == "ready")
     deadline = time.monotonic() + 20
-    while not mastodon_server.requests_to("/api/v1/statuses", "POST") \
-            and time.monotonic() < deadline:
+    while (
+        not mastodon_server.requests_to("/api/v1/statuses", "POST") and time.monotonic() < deadline
+    ):
         time.sleep(0.02)
     worker.kill()
     mastodon_server.delay.clear()

@@ -40,15 +40,19 @@ def test_entries_are_one_json_blob_per_account(keychain):
 
 
 def test_unicode_and_odd_values_survive(keychain):
-    secrets = {"app_password": "pä$$ wörd 🔑 \"quoted\" \n newline"}
+    secrets = {"app_password": 'pä$$ wörd 🔑 "quoted" \n newline'}
     keychain.save(KEY, secrets)
     assert keychain.load(KEY) == secrets
 
 
 def test_no_keychain_says_so_plainly(no_keychain):
     store = CredentialStore("Shopkeep-test-none")
-    for call in (lambda: store.save(KEY, {"t": "x"}), lambda: store.load(KEY),
-                 lambda: store.delete(KEY), store.check):
+    for call in (
+        lambda: store.save(KEY, {"t": "x"}),
+        lambda: store.load(KEY),
+        lambda: store.delete(KEY),
+        store.check,
+    ):
         with pytest.raises(KeychainUnavailable) as info:
             call()
         message = info.value.user_message
@@ -68,16 +72,27 @@ def test_null_backend_is_refused_too():
 
 
 def test_account_key_format():
-    account = Account(id=1, network=Network.MASTODON, server="https://social.example/",
-                      handle="@shop", remote_id="1")
+    account = Account(
+        id=1,
+        network=Network.MASTODON,
+        server="https://social.example/",
+        handle="@shop",
+        remote_id="1",
+    )
     assert key_for(account) == KEY
     assert account_key("bluesky", "https://pds.example", "shop.example") == (
-        "bluesky:https://pds.example:shop.example")
+        "bluesky:https://pds.example:shop.example"
+    )
 
 
 def test_connections_build_clients_from_keychain_secrets(keychain):
-    account = Account(id=7, network=Network.MASTODON, server="https://social.example",
-                      handle="@shop", remote_id="1")
+    account = Account(
+        id=7,
+        network=Network.MASTODON,
+        server="https://social.example",
+        handle="@shop",
+        remote_id="1",
+    )
     seen = {}
 
     def factory(acc, secrets):

@@ -35,8 +35,9 @@ ICON_SIZES = (48, 128, 256)
 EXPLAINED_WARNINGS = {
     # Python extension modules and ICU's data-only library name none of the libraries they
     # use: they get them from the interpreter (or need none); that is how Python builds them.
-    "shared-library-lacks-prerequisites":
-        "Python's extension modules take their symbols from the interpreter that loads them",
+    "shared-library-lacks-prerequisites": (
+        "Python's extension modules take their symbols from the interpreter that loads them"
+    ),
     # PyInstaller's prebuilt launcher is not position-independent; it only unpacks the
     # paths and starts the (PIE-free but ASLR-loaded) libpython, where the app runs.
     "hardening-no-pie": "PyInstaller's prebuilt bootloader (opt/shopkeep/shopkeep)",
@@ -99,8 +100,9 @@ def desktop_entry(root: Path) -> tuple[Path, configparser.SectionProxy]:
 
 
 def depends_packages(control: dict[str, str]) -> set[str]:
-    return {re.split(r"[\s(:]", item.strip(), maxsplit=1)[0]
-            for item in control["Depends"].split(",")}
+    return {
+        re.split(r"[\s(:]", item.strip(), maxsplit=1)[0] for item in control["Depends"].split(",")
+    }
 
 
 def test_the_deb_is_named_and_versioned_from_the_package(deb, control, installed):
@@ -138,8 +140,9 @@ def test_the_deb_lays_out_a_desktop_app_within_the_size_limits(deb, control):
     ]
     assert [path for path in wanted if path not in entries] == []
     assert deb.stat().st_size <= DEB_LIMIT_MB * MB, f"{deb.stat().st_size / MB:.1f} MB"
-    folder_bytes = sum(int(line.split()[2]) for path, line in entries.items()
-                       if path.startswith("/opt/shopkeep/"))
+    folder_bytes = sum(
+        int(line.split()[2]) for path, line in entries.items() if path.startswith("/opt/shopkeep/")
+    )
     assert folder_bytes <= FOLDER_LIMIT_MB * MB, f"{folder_bytes / MB:.1f} MB"
     assert int(control["Installed-Size"]) <= FOLDER_LIMIT_MB * 1000
 
@@ -189,7 +192,8 @@ def test_the_menu_entry_starts_the_program_and_shows_the_icon(installed):
         assert target.is_file() and os.access(target, os.X_OK), key
     icons = installed / "usr/share/icons/hicolor"
     assert (icons / "scalable/apps" / f"{entry['Icon']}.svg").read_bytes() == (
-        ROOT / "resources/icons/shopkeep.svg").read_bytes()
+        ROOT / "resources/icons/shopkeep.svg"
+    ).read_bytes()
     for size in ICON_SIZES:
         image = QImage(str(icons / f"{size}x{size}/apps/{entry['Icon']}.png"))
         assert (image.width(), image.height()) == (size, size)
@@ -205,8 +209,11 @@ def shopkeep_windows() -> dict[str, str]:
     """Top-level X windows whose title starts with Shopkeep ("Shopkeep (25 unread) —
     Shopkeep") and that carry a WM_CLASS: id -> xwininfo's line."""
     tree = run("xwininfo", "-root", "-tree").stdout
-    return {line.split()[0]: line for line in tree.splitlines()
-            if re.search(r'"Shopkeep[^"]*":', line) and '("' in line}
+    return {
+        line.split()[0]: line
+        for line in tree.splitlines()
+        if re.search(r'"Shopkeep[^"]*":', line) and '("' in line
+    }
 
 
 def test_the_dock_matches_the_running_window_to_its_menu_entry_and_icon(installed, tmp_path):
@@ -216,8 +223,13 @@ def test_the_dock_matches_the_running_window_to_its_menu_entry_and_icon(installe
     program = inside(installed, "/usr/bin/shopkeep")
     env = dict(os.environ, QT_QPA_PLATFORM="xcb", SHOPKEEP_DATA_DIR=str(tmp_path / "data"))
     before = set(shopkeep_windows())
-    app = subprocess.Popen([str(program), "--demo"], env=env, cwd=tmp_path,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen(
+        [str(program), "--demo"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while not (new := set(shopkeep_windows()) - before):
@@ -225,8 +237,15 @@ def test_the_dock_matches_the_running_window_to_its_menu_entry_and_icon(installe
             assert time.monotonic() < deadline, "no Shopkeep window appeared"
             time.sleep(0.2)
         window = new.pop()
-        props = run("xprop", "-id", window, "WM_CLASS", "_GTK_APPLICATION_ID",
-                    "_KDE_NET_WM_DESKTOP_FILE", "_NET_WM_ICON").stdout
+        props = run(
+            "xprop",
+            "-id",
+            window,
+            "WM_CLASS",
+            "_GTK_APPLICATION_ID",
+            "_KDE_NET_WM_DESKTOP_FILE",
+            "_NET_WM_ICON",
+        ).stdout
     finally:
         app.kill()
         app.wait(timeout=30)
@@ -265,15 +284,27 @@ def dependency_closure(packages: set[str]) -> set[str]:
 
 @pytest.mark.parametrize("platform", ["offscreen", "xcb"])
 def test_every_library_the_program_loads_is_bundled_or_depended_on(
-        installed, control, tmp_path, platform):
+    installed, control, tmp_path, platform
+):
     assert os.environ.get("DISPLAY"), "run through tests/run.sh, which starts Xvfb"
     program = inside(installed, "/usr/bin/shopkeep")
     traces = tmp_path / "ld"
     traces.mkdir()
-    env = dict(os.environ, QT_QPA_PLATFORM=platform, SHOPKEEP_DATA_DIR=str(tmp_path / "data"),
-               LD_DEBUG="files", LD_DEBUG_OUTPUT=str(traces / "trace"))
-    result = subprocess.run([str(program), "--self-test"], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=platform,
+        SHOPKEEP_DATA_DIR=str(tmp_path / "data"),
+        LD_DEBUG="files",
+        LD_DEBUG_OUTPUT=str(traces / "trace"),
+    )
+    result = subprocess.run(
+        [str(program), "--self-test"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"on {platform}" in result.stdout
 
@@ -284,8 +315,11 @@ def test_every_library_the_program_loads_is_bundled_or_depended_on(
         text = trace.read_text(errors="replace")
         if f"needed by {program} [" not in text:
             continue  # a helper the app ran (ctypes.util asks `ld`), not the app itself
-        requested = re.findall(r"file=(\S+) \[\d+\];\s+(?:needed by|dynamically loaded by) "
-                               r"(\S+)", text)
+        requested = re.findall(
+            r"file=(\S+) \[\d+\];\s+(?:needed by|dynamically loaded by) "
+            r"(\S+)",
+            text,
+        )
         from_bundle = {Path(lib).name for lib, by in requested if by.startswith(str(installed))}
         for path in re.findall(r"calling init: (\S+)", text):
             if not path.startswith(str(installed)):
@@ -315,6 +349,7 @@ def test_no_shared_library_searches_the_build_machine(installed):
         if path.is_file() and not path.is_symlink():
             dynamic = run("readelf", "-d", "-W", str(path)).stdout
             for paths in re.findall(r"Library (?:runpath|rpath): \[([^\]]*)\]", dynamic):
-                offenders += [f"{path.name}: {p}" for p in paths.split(":")
-                              if not p.startswith("$ORIGIN")]
+                offenders += [
+                    f"{path.name}: {p}" for p in paths.split(":") if not p.startswith("$ORIGIN")
+                ]
     assert offenders == []

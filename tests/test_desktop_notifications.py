@@ -21,14 +21,17 @@ from app.ui.task_runner import TaskRunner
 from app.ui.tray_notifier import TrayNotifier
 
 needs_bus_and_dunst = pytest.mark.skipif(
-    not os.environ.get("DBUS_SESSION_BUS_ADDRESS") or not shutil.which("dunst")
+    not os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    or not shutil.which("dunst")
     or not os.environ.get("DISPLAY"),
-    reason="needs a session bus, a display and dunst: run through tests/run.sh")
+    reason="needs a session bus, a display and dunst: run through tests/run.sh",
+)
 
 
 def _dunstctl(*args: str) -> str:
-    return subprocess.run(["dunstctl", *args], capture_output=True, text=True, timeout=10,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["dunstctl", *args], capture_output=True, text=True, timeout=10, check=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -36,8 +39,9 @@ def dunst(tmp_path, qtbot) -> Iterator[subprocess.Popen[bytes]]:
     """A running notification daemon that owns org.freedesktop.Notifications."""
     config = tmp_path / "dunstrc"
     config.write_text("[global]\n    follow = none\n")
-    daemon = subprocess.Popen(["dunst", "-conf", str(config)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    daemon = subprocess.Popen(
+        ["dunst", "-conf", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
     def owned() -> bool:  # asked without starting anything by D-Bus activation
         with open_dbus_connection(bus="SESSION") as bus:
@@ -52,15 +56,17 @@ def dunst(tmp_path, qtbot) -> Iterator[subprocess.Popen[bytes]]:
 
 @pytest.fixture
 def complaint(store, shop_account, make_post, keyword_score):
-    result = store.ingest(shop_account.id, [make_post("9", "the cake was awful", author="ann")],
-                          keyword_score)
+    result = store.ingest(
+        shop_account.id, [make_post("9", "the cake was awful", author="ann")], keyword_score
+    )
     post_id = result.new_negative_post_ids[0]
     return post_id, store.post(post_id).thread_id
 
 
 @needs_bus_and_dunst
 def test_a_complaint_shows_on_the_desktop_and_a_click_opens_its_conversation(
-        qtbot, dunst, store, complaint):
+    qtbot, dunst, store, complaint
+):
     post_id, thread_id = complaint
     desktop = DesktopNotifications()
     with qtbot.waitSignal(desktop.ready, timeout=10_000) as ready:
@@ -82,7 +88,8 @@ def test_a_complaint_shows_on_the_desktop_and_a_click_opens_its_conversation(
 
 
 def test_without_a_session_bus_the_tray_is_used_and_nothing_hangs(
-        qtbot, monkeypatch, tmp_path, store, complaint):
+    qtbot, monkeypatch, tmp_path, store, complaint
+):
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus-here")
     desktop = DesktopNotifications()
     with qtbot.waitSignal(desktop.ready, timeout=10_000) as ready:
@@ -106,8 +113,9 @@ def _window(qtbot):
 
 
 @needs_bus_and_dunst
-def test_a_customers_markup_is_shown_as_text_not_rendered(qtbot, dunst, store, shop_account,
-                                                           make_post, keyword_score):
+def test_a_customers_markup_is_shown_as_text_not_rendered(
+    qtbot, dunst, store, shop_account, make_post, keyword_score
+):
     import json
 
     words = 'awful <b>cake</b> & <a href="https://evil.example">refund here</a>'
@@ -121,8 +129,7 @@ def test_a_customers_markup_is_shown_as_text_not_rendered(qtbot, dunst, store, s
         with qtbot.waitSignal(desktop.posted, timeout=10_000):
             notifier.add_negatives(list(result.new_negative_post_ids))
         _dunstctl("close-all")
-        qtbot.waitUntil(lambda: bool(json.loads(_dunstctl("history"))["data"][0]),
-                        timeout=10_000)
+        qtbot.waitUntil(lambda: bool(json.loads(_dunstctl("history"))["data"][0]), timeout=10_000)
         shown = json.loads(_dunstctl("history"))["data"][0][0]["body"]["data"]
         assert "&lt;b&gt;cake&lt;/b&gt; &amp; &lt;a href" in shown
         assert "<b>" not in shown

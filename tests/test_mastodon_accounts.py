@@ -51,7 +51,8 @@ def sign_in_with_code(service: AppAccountService, server: MastodonServer) -> Any
 
 
 def test_the_account_knows_its_own_address_when_its_domain_is_not_the_host(
-        service: AppAccountService, store: Any) -> None:
+    service: AppAccountService, store: Any
+) -> None:
     with serving(account_domain="example.com") as server:
         account = service.add_mastodon_token(server.url, server.token)
         assert account.domain == "example.com"
@@ -84,7 +85,8 @@ def store_post(post: Any) -> Any:
 
 
 def test_sign_in_on_a_server_that_knows_only_the_classic_scopes(
-        service: AppAccountService, keychain: Any) -> None:
+    service: AppAccountService, keychain: Any
+) -> None:
     with serving(classic_scopes_only=True) as server:
         account = sign_in_with_code(service, server)
         assert account.handle == "@shop"
@@ -95,7 +97,8 @@ def test_sign_in_on_a_server_that_knows_only_the_classic_scopes(
 
 
 def test_a_read_only_token_is_refused_when_added_in_plain_words(
-        service: AppAccountService, store: Any, keychain: Any) -> None:
+    service: AppAccountService, store: Any, keychain: Any
+) -> None:
     with serving() as server:
         token = server.issue_token(server.owner, scopes="read")
         with pytest.raises(AuthError) as exc:
@@ -120,7 +123,8 @@ def test_a_refusal_names_its_real_cause_not_a_guess() -> None:
 
 
 def test_two_data_folders_with_the_same_account_keep_their_own_token(
-        tmp_path: Any, keychain: Any) -> None:
+    tmp_path: Any, keychain: Any
+) -> None:
     with serving() as server:
         second_token = server.issue_token(server.owner)
         folders = []
@@ -171,7 +175,8 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_server_that_refuses_the_loopback_redirect_gets_the_code_instead(
-        qtbot: Any, service: AppAccountService, opened: list[str]) -> None:
+    qtbot: Any, service: AppAccountService, opened: list[str]
+) -> None:
     runner = TaskRunner()
     try:
         with serving(refuse_loopback=True) as server:
@@ -184,8 +189,7 @@ def test_a_server_that_refuses_the_loopback_redirect_gets_the_code_instead(
             dialog.next_button.click()
             qtbot.waitUntil(lambda: len(opened) == 1, timeout=WAIT)
             assert browser().get(opened[0], timeout=5).status_code == 400  # never comes back
-            qtbot.waitUntil(lambda: len(opened) == 2 and dialog.code_edit.isVisible(),
-                            timeout=WAIT)
+            qtbot.waitUntil(lambda: len(opened) == 2 and dialog.code_edit.isVisible(), timeout=WAIT)
             assert "urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob" in opened[1]
             assert "did not come back" in dialog.browser_page.text.text()
             dialog.code_edit.setText(user_copies_code(opened[1]))
@@ -197,7 +201,8 @@ def test_a_server_that_refuses_the_loopback_redirect_gets_the_code_instead(
 
 
 def test_accounts_saved_before_the_domain_was_kept_get_it_at_their_next_check(
-        tmp_path: Any, keychain: Any) -> None:
+    tmp_path: Any, keychain: Any
+) -> None:
     from app.storage.database import open_database
     from app.storage.migrations import MIGRATIONS, migrate
 
@@ -210,7 +215,8 @@ def test_accounts_saved_before_the_domain_was_kept_get_it_at_their_next_check(
         "INSERT INTO account (network, server, handle, remote_id, display_name, state, is_demo,"
         " max_chars, default_visibility, last_error, created_at)"
         " VALUES ('mastodon', 'https://example.social', '@shop', '1', '', 'connected', 0, 500,"
-        " 'public', '', '2026-01-01 00:00:00')")
+        " 'public', '', '2026-01-01 00:00:00')"
+    )
     db.close()
     store = SqliteInboxStore.open(path)  # migrates to the latest version
     try:

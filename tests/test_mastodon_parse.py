@@ -30,16 +30,20 @@ SPLIT_URL = (
     [
         (SPLIT_URL, "New stock: https://shop.example/products/blue-teapot-2024 !"),
         ("<p>one<br>two<br />three</p><p>next para</p>", "one\ntwo\nthree\n\nnext para"),
-        ('<p><span class="h-card"><a href="https://x.example/@al" class="u-url mention">'
-         "@<span>al</span></a></span> hi</p>", "@al hi"),
+        (
+            '<p><span class="h-card"><a href="https://x.example/@al" class="u-url mention">'
+            "@<span>al</span></a></span> hi</p>",
+            "@al hi",
+        ),
         ("<p>love it :blobcat: :shop_heart:</p>", "love it :blobcat: :shop_heart:"),
-        ('<p>hi <img class="emoji" alt=":blob:" src="https://cdn.example/blob.png"></p>',
-         "hi :blob:"),
+        (
+            '<p>hi <img class="emoji" alt=":blob:" src="https://cdn.example/blob.png"></p>',
+            "hi :blob:",
+        ),
         ('<p>see <img src="https://tracker.example/pixel.gif" alt="tracking pixel"></p>', "see"),
         ("<p>hi<script>alert('x')</script> there</p>", "hi there"),
         ("<p>a<style>p{color:red}</style>b</p>", "ab"),
-        ("<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</p>",
-         "<script>alert(1)</script> & co"),
+        ("<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</p>", "<script>alert(1)</script> & co"),
         ("<p>tab\tand   many\n  spaces</p>", "tab and many spaces"),
         ("<ul><li>tea</li><li>cake</li></ul><p>end</p>", "- tea\n- cake\n\nend"),
         ("<p>ctrl\x07chars\x1b[31m</p>", "ctrlchars[31m"),
@@ -54,28 +58,49 @@ def test_html_to_text(html: str, text: str) -> None:
 
 
 def test_quote_inline_dropped_only_for_quotes() -> None:
-    html = '<p class="quote-inline">RE: <a href="https://x.example/1">x.example/1</a></p><p>Agreed</p>'
+    html = (
+        '<p class="quote-inline">RE: <a href="https://x.example/1">x.example/1</a></p><p>Agreed</p>'
+    )
     assert html_to_text(html, drop_quote_inline=True) == "Agreed"
     assert html_to_text(html).startswith("RE: x.example/1")
 
 
 def status_json(**overrides: object) -> dict:
     base = {
-        "id": "109", "uri": "https://remote.example/users/al/statuses/109",
-        "url": "https://remote.example/@al/109", "created_at": "2024-05-01T10:20:30.123Z",
-        "account": {"id": "7", "username": "al", "acct": "al@remote.example",
-                    "display_name": "Al Baker"},
-        "content": "<p>Broken lid :(</p>", "visibility": "unlisted", "sensitive": True,
-        "spoiler_text": "complaint", "in_reply_to_id": "100", "language": "en",
+        "id": "109",
+        "uri": "https://remote.example/users/al/statuses/109",
+        "url": "https://remote.example/@al/109",
+        "created_at": "2024-05-01T10:20:30.123Z",
+        "account": {
+            "id": "7",
+            "username": "al",
+            "acct": "al@remote.example",
+            "display_name": "Al Baker",
+        },
+        "content": "<p>Broken lid :(</p>",
+        "visibility": "unlisted",
+        "sensitive": True,
+        "spoiler_text": "complaint",
+        "in_reply_to_id": "100",
+        "language": "en",
         "edited_at": "2024-05-01T11:00:00Z",
         "media_attachments": [
-            {"id": "1", "type": "image", "url": "https://cdn.example/lid.jpg",
-             "description": "A cracked teapot lid"},
+            {
+                "id": "1",
+                "type": "image",
+                "url": "https://cdn.example/lid.jpg",
+                "description": "A cracked teapot lid",
+            },
             {"id": "2", "type": "video", "url": "https://cdn.example/v.mp4", "description": None},
         ],
-        "mentions": [{"id": "1", "username": "shop", "acct": "shop", "url": "u"},
-                     {"id": "9", "username": "bo", "acct": "bo@else.example", "url": "u"}],
-        "emojis": [], "tags": [], "reblog": None, "quote": None,
+        "mentions": [
+            {"id": "1", "username": "shop", "acct": "shop", "url": "u"},
+            {"id": "9", "username": "bo", "acct": "bo@else.example", "url": "u"},
+        ],
+        "emojis": [],
+        "tags": [],
+        "reblog": None,
+        "quote": None,
     }
     base.update(overrides)
     return base
@@ -102,8 +127,11 @@ def test_status_fields() -> None:
 
 
 def test_reblog_is_unwrapped_and_quote_paragraph_dropped() -> None:
-    inner = status_json(id="5", content='<p class="quote-inline">RE: x</p><p>yes</p>',
-                        quote={"state": "accepted", "quoted_status": None})
+    inner = status_json(
+        id="5",
+        content='<p class="quote-inline">RE: x</p><p>yes</p>',
+        quote={"state": "accepted", "quoted_status": None},
+    )
     post = parse_status(status_json(id="6", reblog=inner))
     assert (post.remote_id, post.text) == ("5", "yes")
 
@@ -151,15 +179,19 @@ def test_notifications_page() -> None:
 def test_one_unreadable_notification_is_skipped_with_its_field_and_id_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    page = [{"id": "13", "type": "mention", "status": status_json(id="51")},
-            {"id": "12", "type": "mention", "status": status_json(id="50")},
-            {"id": 7, "type": "mention"}]
+    page = [
+        {"id": "13", "type": "mention", "status": status_json(id="51")},
+        {"id": "12", "type": "mention", "status": status_json(id="50")},
+        {"id": 7, "type": "mention"},
+    ]
     page[1]["status"]["account"]["id"] = None
     page[1]["status"]["content"] = "<p>secret customer words</p>"
     with caplog.at_level("WARNING"):
         parsed = parse_notifications(page)
-    assert [(i.id, i.post.remote_id if i.post else None, i.unreadable)
-            for i in parsed.items] == [("13", "51", False), ("12", None, True)]
+    assert [(i.id, i.post.remote_id if i.post else None, i.unreadable) for i in parsed.items] == [
+        ("13", "51", False),
+        ("12", None, True),
+    ]
     assert parsed.unreadable == 2
     assert "notifications[1].status.account.id" in caplog.text and " 12 " in caplog.text
     assert "secret customer words" not in caplog.text
@@ -167,28 +199,36 @@ def test_one_unreadable_notification_is_skipped_with_its_field_and_id_logged(
 
 def test_quotes_of_the_shop_join_the_inbox_with_the_quoted_post() -> None:
     shop_post = status_json(id="40", content="<p>Fresh bread at 8</p>")
-    quote = status_json(id="52", content="<p>Best in town!</p>",
-                        quote={"state": "accepted", "quoted_status": shop_post})
-    parsed = parse_notifications([{"id": "14", "type": "quote", "status": quote},
-                                  {"id": "15", "type": "quoted_update", "status": quote}])
+    quote = status_json(
+        id="52",
+        content="<p>Best in town!</p>",
+        quote={"state": "accepted", "quoted_status": shop_post},
+    )
+    parsed = parse_notifications(
+        [
+            {"id": "14", "type": "quote", "status": quote},
+            {"id": "15", "type": "quoted_update", "status": quote},
+        ]
+    )
     post = parsed.items[0].post
     assert post is not None and post.is_mention and post.text == "Best in town!"
-    assert any(m.label.startswith("Quoted post by @") and "Fresh bread at 8" in m.label
-               for m in post.media)
+    assert any(
+        m.label.startswith("Quoted post by @") and "Fresh bread at 8" in m.label for m in post.media
+    )
     assert parsed.items[1].post is not None
 
 
 def test_context_credentials_and_limits() -> None:
-    ancestors, descendants = parse_context({"ancestors": [status_json(id="1")],
-                                            "descendants": []})
+    ancestors, descendants = parse_context({"ancestors": [status_json(id="1")], "descendants": []})
     assert [p.remote_id for p in ancestors] == ["1"] and descendants == []
     with pytest.raises(BadResponse):
         parse_context({"ancestors": None, "descendants": []})
     creds = parse_credentials({"id": "1", "acct": "shop", "source": {"privacy": "private"}})
     assert (creds.author.handle, creds.default_visibility) == ("@shop", "private")
     assert parse_credentials({"id": "1", "acct": "shop"}).default_visibility == "public"
-    v2 = {"configuration": {"statuses": {"max_characters": 5000,
-                                         "characters_reserved_per_url": 30}}}
+    v2 = {
+        "configuration": {"statuses": {"max_characters": 5000, "characters_reserved_per_url": 30}}
+    }
     assert parse_instance_limits(v2, "v2") == (5000, 30)
     assert parse_instance_limits({"max_toot_chars": 1000}, "v1") == (1000, 23)
     assert parse_instance_limits({"configuration": {}}, "v1") is None
@@ -198,9 +238,14 @@ def test_context_credentials_and_limits() -> None:
 
 @pytest.mark.parametrize(
     ("parent", "default", "expected"),
-    [("public", "public", "public"), ("public", "private", "private"),
-     ("direct", "public", "direct"), ("private", "unlisted", "private"),
-     ("unlisted", "public", "unlisted"), ("limited", "public", "direct")],
+    [
+        ("public", "public", "public"),
+        ("public", "private", "private"),
+        ("direct", "public", "direct"),
+        ("private", "unlisted", "private"),
+        ("unlisted", "public", "unlisted"),
+        ("limited", "public", "direct"),
+    ],
 )
 def test_reply_visibility_is_never_wider(parent: str, default: str, expected: str) -> None:
     assert narrower(parent, default) == expected

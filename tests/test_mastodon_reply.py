@@ -23,6 +23,7 @@ def mastodon_server(personality_server: MastodonServer) -> MastodonServer:
     """Every test here runs once per server personality (tests/mastodon_server.py)."""
     return personality_server
 
+
 def posted_body(server: MastodonServer) -> dict:
     return json.loads(server.requests_to("/api/v1/statuses", "POST")[-1].body)
 
@@ -45,8 +46,9 @@ def test_direct_mention_reply_stays_direct_and_mentions_the_right_people(
     assert body["visibility"] == "direct"
     assert body["in_reply_to_id"] == parent.remote_id
     carol = "@" + mastodon_server.mention_acct(mastodon_server.accounts_named("carol"))
-    assert body["status"] == ("@alice@remote.example @bob@else.example "
-                              f"{carol} Sorry, it ships today!")
+    assert body["status"] == (
+        f"@alice@remote.example @bob@else.example {carol} Sorry, it ships today!"
+    )
     assert "@shop" not in body["status"]
     call = mastodon_server.requests_to("/api/v1/statuses", "POST")[-1]
     assert call.headers["Idempotency-Key"] == "key-1"
@@ -62,11 +64,13 @@ def test_mentions_already_in_the_text_are_not_repeated(
     carol = "@" + mastodon_server.mention_acct(mastodon_server.accounts_named("carol"))
     mastodon_client.reply(parent, f"@Alice@remote.example thanks! cc {carol}", "k")
     assert posted_body(mastodon_server)["status"] == (
-        f"@bob@else.example @Alice@remote.example thanks! cc {carol}")
+        f"@bob@else.example @Alice@remote.example thanks! cc {carol}"
+    )
 
 
-def test_visibility_and_content_warning(mastodon_server: MastodonServer,
-                                        mastodon_client: MastodonClient) -> None:
+def test_visibility_and_content_warning(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     mastodon_server.owner["_privacy"] = "private"  # the shop posts followers-only by default
     parent = a_mention(mastodon_server, mastodon_client, spoiler_text="food complaint")
     mastodon_client.reply(parent, "We will refund you.", "k")
@@ -74,8 +78,9 @@ def test_visibility_and_content_warning(mastodon_server: MastodonServer,
     assert (body["visibility"], body["spoiler_text"]) == ("private", "food complaint")
 
 
-def test_too_long_is_refused_before_sending(mastodon_server: MastodonServer,
-                                            mastodon_client: MastodonClient) -> None:
+def test_too_long_is_refused_before_sending(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     mastodon_server.max_characters = 60
     parent = a_mention(mastodon_server, mastodon_client)
     with pytest.raises(TooLong):
@@ -83,8 +88,9 @@ def test_too_long_is_refused_before_sending(mastodon_server: MastodonServer,
     assert mastodon_server.requests_to("/api/v1/statuses", "POST") == []
 
 
-def test_limits_and_counting(mastodon_server: MastodonServer,
-                             mastodon_client: MastodonClient) -> None:
+def test_limits_and_counting(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     mastodon_server.max_characters = 1000
     assert mastodon_client.verify().max_chars == 1000
     assert mastodon_client.max_chars() == 1000
@@ -94,11 +100,13 @@ def test_limits_and_counting(mastodon_server: MastodonServer,
 
 
 @pytest.mark.parametrize("idempotency", [True, False])
-def test_timeout_after_the_server_stored_the_reply(mastodon_server: MastodonServer,
-                                                   idempotency: bool) -> None:
+def test_timeout_after_the_server_stored_the_reply(
+    mastodon_server: MastodonServer, idempotency: bool
+) -> None:
     mastodon_server.honour_idempotency = idempotency
-    client = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0,
-                            timeout=(2.0, 0.4))
+    client = MastodonClient(
+        mastodon_server.url, mastodon_server.token, page_pause=0, timeout=(2.0, 0.4)
+    )
     parent = a_mention(mastodon_server, client)
     mastodon_server.delay_after_store = 1.0
     with pytest.raises(ServerUnreachable):
@@ -123,17 +131,24 @@ def test_connection_dropped_after_store_without_idempotency_support(
     mastodon_server.drop_after_store = 1
     with pytest.raises(ServerUnreachable):
         mastodon_client.reply(parent, "Thanks https://shop.example/returns/policy-2024 ok", "k9")
-    found = mastodon_client.find_reply(parent, "Thanks https://shop.example/returns/policy-2024 ok",
-                                       "k9")
+    found = mastodon_client.find_reply(
+        parent, "Thanks https://shop.example/returns/policy-2024 ok", "k9"
+    )
     assert found is not None and len(mastodon_server.posted) == 1
     assert mastodon_client.find_reply(parent, "A different text", "k10") is None
 
 
-def test_nothing_stored_means_nothing_found(mastodon_server: MastodonServer,
-                                            mastodon_client: MastodonClient) -> None:
+def test_nothing_stored_means_nothing_found(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     parent = a_mention(mastodon_server, mastodon_client)
-    mastodon_server.respond_next("/api/v1/statuses", 503, b"<html>Bad gateway</html>",
-                                 content_type="text/html", method="POST")
+    mastodon_server.respond_next(
+        "/api/v1/statuses",
+        503,
+        b"<html>Bad gateway</html>",
+        content_type="text/html",
+        method="POST",
+    )
     with pytest.raises(ServerError):
         mastodon_client.reply(parent, "Hello", "k")
     assert mastodon_client.find_reply(parent, "Hello", "k") is None
@@ -141,8 +156,9 @@ def test_nothing_stored_means_nothing_found(mastodon_server: MastodonServer,
     assert len(mastodon_server.posted) == 1
 
 
-def test_a_response_that_is_not_our_reply_is_bad(mastodon_server: MastodonServer,
-                                                 mastodon_client: MastodonClient) -> None:
+def test_a_response_that_is_not_our_reply_is_bad(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     parent = a_mention(mastodon_server, mastodon_client)
     other = mastodon_server.add_status(mastodon_server.owner, "unrelated")
     mastodon_server.respond_next("/api/v1/statuses", 200, other, method="POST")
@@ -198,14 +214,16 @@ def test_a_private_reply_is_direct_and_names_the_customer_alone(
     mastodon_server: MastodonServer, mastodon_client: MastodonClient
 ) -> None:
     parent = a_mention(mastodon_server, mastodon_client)  # public, Bob and Carol mentioned
-    reply = mastodon_client.reply(parent, "Could you send me your order number?", "key-p",
-                                  private=True)
+    reply = mastodon_client.reply(
+        parent, "Could you send me your order number?", "key-p", private=True
+    )
     body = posted_body(mastodon_server)
     assert body["visibility"] == "direct"
     assert body["status"] == "@alice@remote.example Could you send me your order number?"
     assert reply.visibility == "direct"
-    found = mastodon_client.find_reply(parent, "Could you send me your order number?", "key-p",
-                                       private=True)  # after a lost answer: still ours
+    found = mastodon_client.find_reply(
+        parent, "Could you send me your order number?", "key-p", private=True
+    )  # after a lost answer: still ours
     assert found is not None and found.remote_id == reply.remote_id
 
 

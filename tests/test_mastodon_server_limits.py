@@ -12,8 +12,11 @@ from tests.mastodon_server import MASTODON_RATE_LIMIT, MastodonServer, browser
 
 
 def get(server: MastodonServer, token: str):
-    return browser().get(f"{server.url}/api/v1/notifications",
-                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return browser().get(
+        f"{server.url}/api/v1/notifications",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
 
 
 def test_each_token_gets_its_own_budget_then_429s(mastodon_server: MastodonServer) -> None:

@@ -16,9 +16,12 @@ def mastodon_server(personality_server: MastodonServer) -> MastodonServer:
     """Every test here runs once per server personality (tests/mastodon_server.py)."""
     return personality_server
 
+
 def people(server: MastodonServer, n: int = 3) -> list[dict]:
-    return [server.add_account(f"cust{i}", "remote.example", display_name=f"Customer {i}")
-            for i in range(n)]
+    return [
+        server.add_account(f"cust{i}", "remote.example", display_name=f"Customer {i}")
+        for i in range(n)
+    ]
 
 
 def test_first_sync_gets_120_mentions_exactly_once(
@@ -31,8 +34,9 @@ def test_first_sync_gets_120_mentions_exactly_once(
         expected.append(mastodon_server.add_mention(author, f"question {i}")["id"])
         if i % 10 == 0:  # noise that must not show up, nor break paging
             mastodon_server.add_notification("favourite", author)
-    dm = mastodon_server.add_mention(folks[0], "private question", visibility="direct",
-                                     filtered=True)  # hidden unless include_filtered=true
+    dm = mastodon_server.add_mention(
+        folks[0], "private question", visibility="direct", filtered=True
+    )  # hidden unless include_filtered=true
     expected.append(dm["id"])
 
     batch = mastodon_client.mentions(None)
@@ -93,8 +97,10 @@ def test_first_sync_bounded_by_count_and_days(
 ) -> None:
     (alice,) = people(mastodon_server, 1)
     now = datetime.now(UTC)
-    old = [mastodon_server.add_mention(alice, f"old {i}", created_at=now - timedelta(days=40))
-           for i in range(3)]
+    old = [
+        mastodon_server.add_mention(alice, f"old {i}", created_at=now - timedelta(days=40))
+        for i in range(3)
+    ]
     recent = [mastodon_server.add_mention(alice, f"new {i}")["id"] for i in range(50)]
     by_days = mastodon_client.mentions(None, days=30)
     assert [p.remote_id for p in by_days.posts] == recent and not by_days.complete
@@ -114,8 +120,9 @@ def test_pages_are_paced(mastodon_server: MastodonServer) -> None:
     for i in range(90):
         mastodon_server.add_mention(alice, f"m{i}")
     waits: list[float] = []
-    client = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0.3,
-                            sleep=waits.append)
+    client = MastodonClient(
+        mastodon_server.url, mastodon_server.token, page_pause=0.3, sleep=waits.append
+    )
     client.mentions(None)
     pauses = [w for w in waits if w != RETRY_PAUSE]  # not the one before asking again after a 503
     assert pauses == [0.3, 0.3, 0.3]  # 4 requests (40+40+10, then empty), 3 pauses
@@ -126,8 +133,9 @@ def test_pages_are_paced(mastodon_server: MastodonServer) -> None:
     assert waits and all(1.0 < w <= 5.0 for w in waits)
 
 
-def test_rate_limit_remaining_zero(mastodon_server: MastodonServer,
-                                   mastodon_client: MastodonClient) -> None:
+def test_rate_limit_remaining_zero(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     (alice,) = people(mastodon_server, 1)
     mastodon_server.add_mention(alice, "hi")
     mastodon_server.rate_reset_seconds = 120
@@ -137,8 +145,9 @@ def test_rate_limit_remaining_zero(mastodon_server: MastodonServer,
     assert 100 < exc.value.retry_after <= 120
 
 
-def test_forward_sync_keeps_pages_fetched_before_the_limit(mastodon_server: MastodonServer,
-                                                           mastodon_client: MastodonClient) -> None:
+def test_forward_sync_keeps_pages_fetched_before_the_limit(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     (alice,) = people(mastodon_server, 1)
     mastodon_server.add_mention(alice, "seed")
     cursor = mastodon_client.mentions(None).cursor
@@ -155,23 +164,32 @@ def test_forward_sync_keeps_pages_fetched_before_the_limit(mastodon_server: Mast
 
 def test_429_reports_the_wait(mastodon_server: MastodonServer) -> None:
     reset = (datetime.now(UTC) + timedelta(seconds=90)).isoformat()
-    mastodon_server.respond_next("/api/v1/notifications", 429, {"error": "Too many requests"},
-                                 headers={"X-RateLimit-Remaining": "0",
-                                          "X-RateLimit-Reset": reset})
+    mastodon_server.respond_next(
+        "/api/v1/notifications",
+        429,
+        {"error": "Too many requests"},
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+    )
     client = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0)
     with pytest.raises(RateLimited) as exc:
         client.mentions(None)
     assert 80 < exc.value.retry_after <= 90
-    mastodon_server.respond_next("/api/v1/notifications", 429, b"slow down",
-                                 content_type="text/plain", headers={"Retry-After": "7"})
+    mastodon_server.respond_next(
+        "/api/v1/notifications",
+        429,
+        b"slow down",
+        content_type="text/plain",
+        headers={"Retry-After": "7"},
+    )
     client = MastodonClient(mastodon_server.url, mastodon_server.token, page_pause=0)
     with pytest.raises(RateLimited) as exc:
         client.mentions("5")
     assert exc.value.retry_after == 7
 
 
-def test_thread_links_parents_and_root(mastodon_server: MastodonServer,
-                                       mastodon_client: MastodonClient) -> None:
+def test_thread_links_parents_and_root(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     alice, bob, _ = people(mastodon_server)
     root = mastodon_server.add_status(alice, "My teapot arrived")
     middle = mastodon_server.add_status(bob, "@alice same here", in_reply_to=root)
@@ -180,14 +198,14 @@ def test_thread_links_parents_and_root(mastodon_server: MastodonServer,
     post = mastodon_client.mentions(None).posts[0]
     thread = mastodon_client.thread(post)
     assert [p.remote_id for p in thread] == [root["id"], middle["id"], mention["id"], below["id"]]
-    assert [p.parent_remote_id for p in thread] == [None, root["id"], middle["id"],
-                                                    mention["id"]]
+    assert [p.parent_remote_id for p in thread] == [None, root["id"], middle["id"], mention["id"]]
     assert {p.root_remote_id for p in thread} == {root["id"]}
     assert [p.is_mention for p in thread] == [False, False, True, False]
 
 
-def test_deleted_post_comes_back_deleted(mastodon_server: MastodonServer,
-                                         mastodon_client: MastodonClient) -> None:
+def test_deleted_post_comes_back_deleted(
+    mastodon_server: MastodonServer, mastodon_client: MastodonClient
+) -> None:
     (alice,) = people(mastodon_server, 1)
     status = mastodon_server.add_mention(alice, "oops, wrong shop")
     post = mastodon_client.mentions(None).posts[0]
@@ -201,13 +219,13 @@ def test_a_quote_of_the_shop_joins_the_inbox_with_the_quoted_post(
 ) -> None:
     (alice,) = people(mastodon_server, 1)
     ours = mastodon_server.add_status(mastodon_server.owner, "New: rye sourdough on Fridays")
-    quote = mastodon_server.add_status(alice, "Finally! Best bread in town",
-                                       quote={"state": "accepted", "quoted_status": ours})
+    quote = mastodon_server.add_status(
+        alice, "Finally! Best bread in town", quote={"state": "accepted", "quoted_status": ours}
+    )
     mastodon_server.add_notification("quote", alice, quote)
     (post,) = mastodon_client.mentions(None).posts
     assert post.remote_id == quote["id"] and post.is_mention
-    assert any("Quoted post by @shop" in m.label and "rye sourdough" in m.label
-               for m in post.media)
+    assert any("Quoted post by @shop" in m.label and "rye sourdough" in m.label for m in post.media)
 
 
 def test_a_server_that_does_not_know_quotes_still_gives_the_mentions(
@@ -215,8 +233,9 @@ def test_a_server_that_does_not_know_quotes_still_gives_the_mentions(
 ) -> None:
     (alice,) = people(mastodon_server, 1)
     wanted = mastodon_server.add_mention(alice, "are you open today?")
-    mastodon_server.respond_next("/api/v1/notifications", 422,
-                                 {"error": "Validation failed: types is invalid"})
+    mastodon_server.respond_next(
+        "/api/v1/notifications", 422, {"error": "Validation failed: types is invalid"}
+    )
     assert [p.remote_id for p in mastodon_client.mentions(None).posts] == [wanted["id"]]
     last = mastodon_server.requests_to("/api/v1/notifications")[-1]
     assert last.query["types[]"] == ["mention"]

@@ -33,15 +33,17 @@ def test_one_unreadable_status_among_200_mentions_blocks_nothing(store) -> None:
 
 
 def test_a_whole_sync_and_reply_on_every_kind_of_server(
-        store, personality_server: MastodonServer) -> None:
+    store, personality_server: MastodonServer
+) -> None:
     server = personality_server
     shop = mastodon_account(store, server)
     ann = server.add_account("ann", "town.example", display_name="Ann")
     bob = server.add_account("bob", "else.example", display_name="Bob")
     asked = [server.add_mention((ann, bob)[i % 2], f"question {i}")["id"] for i in range(45)]
     root = server.add_status(ann, "Our teapot arrived today")
-    mention = server.add_mention(bob, "@ann@town.example same here, is your lid cracked too?",
-                                 in_reply_to=root)
+    mention = server.add_mention(
+        bob, "@ann@town.example same here, is your lid cracked too?", in_reply_to=root
+    )
     outbox = OutboxSender(store, score)
     service = SyncService(store, lambda account: client_for(server), score, outbox=outbox)
 
@@ -49,8 +51,11 @@ def test_a_whole_sync_and_reply_on_every_kind_of_server(
 
     assert first.ok, first.error
     assert first.unreadable_posts == (1 if server.one_bad_status else 0)
-    stored = {sp.post.remote_id: (t.id, sp.post) for t in store.list_threads(
-        ThreadQuery(), 0, 1000) for sp in store.thread_posts(t.id)}
+    stored = {
+        sp.post.remote_id: (t.id, sp.post)
+        for t in store.list_threads(ThreadQuery(), 0, 1000)
+        for sp in store.thread_posts(t.id)
+    }
     assert set(asked) | {root["id"], mention["id"]} <= set(stored)
     thread_id, parent = stored[mention["id"]]
     assert stored[root["id"]][0] == thread_id  # one conversation, parent and mention together
@@ -59,8 +64,11 @@ def test_a_whole_sync_and_reply_on_every_kind_of_server(
     second = service.sync_account(shop)
 
     assert second.ok and second.sent_items == 1, second.error
-    (sent,) = [json.loads(r.body) for r in server.requests_to("/api/v1/statuses", "POST")
-               if json.loads(r.body).get("status")]
+    (sent,) = [
+        json.loads(r.body)
+        for r in server.requests_to("/api/v1/statuses", "POST")
+        if json.loads(r.body).get("status")
+    ]
     assert sent["in_reply_to_id"] == mention["id"]
     assert sent["status"].startswith("@bob@else.example @ann@town.example So sorry!")
     assert len(server.posted) == 1 and server.posted[0]["in_reply_to_id"] == mention["id"]
@@ -87,8 +95,11 @@ def test_an_unreadable_reply_inside_a_conversation_is_counted_in_the_report(stor
 
         assert report.ok and report.unreadable_posts == 1
         assert "1 post could not be read" in describe(report)
-        stored = {sp.post.remote_id for t in store.list_threads(ThreadQuery(), 0, 10)
-                  for sp in store.thread_posts(t.id)}
+        stored = {
+            sp.post.remote_id
+            for t in store.list_threads(ThreadQuery(), 0, 10)
+            for sp in store.thread_posts(t.id)
+        }
         assert stored == {mention["id"], good["id"]}
     finally:
         server.stop()

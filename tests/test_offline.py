@@ -17,8 +17,7 @@ from tests.ui_sync_support import (
     wait_sync_done,
 )
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture
@@ -46,8 +45,7 @@ def reply_from_composer(qtbot, window, text):
     return row
 
 
-def test_offline_mark_reply_waits_then_goes_exactly_once(qtbot, synced, app_store,
-                                                         mastodon_server):
+def test_offline_mark_reply_waits_then_goes_exactly_once(qtbot, synced, app_store, mastodon_server):
     window = synced
     offline_marks = []
     window.scheduler.offline_changed.connect(offline_marks.append)
@@ -72,8 +70,9 @@ def test_offline_mark_reply_waits_then_goes_exactly_once(qtbot, synced, app_stor
 
     mastodon_server.come_back()  # the probe finds the server, sends the reply, resyncs
     qtbot.waitUntil(lambda: not window.status.offline_label.isVisible(), timeout=10_000)
-    qtbot.waitUntil(lambda: app_store.outbox_item(item.id).state is OutboxState.SENT,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: app_store.outbox_item(item.id).state is OutboxState.SENT, timeout=10_000
+    )
     wait_sync_done(qtbot, window)
     assert offline_marks == [True, False]
     assert len(mastodon_server.posted) == 1
@@ -111,7 +110,8 @@ def test_probes_back_off_while_the_server_stays_away(qtbot, synced, mastodon_ser
     before = len(mastodon_server.requests)
     intervals = []
     scheduler._probe_timer.timeout.connect(
-        lambda: intervals.append(scheduler._probe_timer.interval()))
+        lambda: intervals.append(scheduler._probe_timer.interval())
+    )
     qtbot.waitUntil(lambda: len(intervals) >= 3, timeout=10_000)
     assert intervals[:3] == [100, 200, 300]  # a growing interval, capped
     assert len(mastodon_server.requests) == before  # nothing reached the server (it is down)

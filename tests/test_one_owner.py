@@ -27,15 +27,24 @@ class Typing(Worker):
 
     def __init__(self, *args: str) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.busy_writer", *args],
-                                     cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.busy_writer", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines = []
 
 
 def test_a_cron_sync_beside_a_typing_owner_never_fails_on_a_locked_database(
-        store, keychain, mastodon_server: MastodonServer, tmp_path: Path,
-        kill_list: list[Worker]) -> None:  # noqa: F811
+    store,
+    keychain,
+    mastodon_server: MastodonServer,
+    tmp_path: Path,
+    kill_list: list[Worker],  # noqa: F811
+) -> None:
     data_dir = tmp_path / "data"
     shop = mastodon_account(store, mastodon_server)
     keychain.save(key_for(shop), {"access_token": mastodon_server.token})
@@ -62,12 +71,18 @@ def start_sync(data_dir: Path, service: str, *extra: str) -> subprocess.Popen[st
     env.pop("SHOPKEEP_DATA_DIR", None)
     return subprocess.Popen(
         [sys.executable, "-m", "app", "sync", "--data-dir", str(data_dir), *extra],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        stdin=subprocess.DEVNULL)
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_two_syncs_at_once_take_turns_without_a_traceback(
-        store, keychain, mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    store, keychain, mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     """Cron starts a sync while the owner's own `shopkeep sync` is still fetching."""
     data_dir = tmp_path / "data"
     shop = mastodon_account(store, mastodon_server)
@@ -98,7 +113,8 @@ def test_two_syncs_at_once_take_turns_without_a_traceback(
 
 
 def test_a_sync_that_cannot_wait_longer_says_so_plainly(
-        store, keychain, mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    store, keychain, mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     from app.storage.owner_lock import sync_lock
 
     data_dir = tmp_path / "data"
@@ -108,8 +124,13 @@ def test_a_sync_that_cannot_wait_longer_says_so_plainly(
     out, err = io.StringIO(), io.StringIO()
     with sync_lock(data_dir / "shopkeep.sqlite3") as other:  # another sync, stuck
         assert other.acquire()
-        code = cli_sync.main(["--wait", "0.2"], AppPaths(data_dir), out=out, err=err,
-                             env={"SHOPKEEP_KEYCHAIN_SERVICE": keychain.service})
+        code = cli_sync.main(
+            ["--wait", "0.2"],
+            AppPaths(data_dir),
+            out=out,
+            err=err,
+            env={"SHOPKEEP_KEYCHAIN_SERVICE": keychain.service},
+        )
     assert code == 1
     assert "another sync of this inbox is running; waiting" in err.getvalue()
     assert "still running, so this one did not start" in err.getvalue()

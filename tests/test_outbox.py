@@ -56,7 +56,8 @@ def crashed_long_ago(item_id):
     server, and a 'sending' item waits out its lease whoever holds it: its laptop may
     only have lost the database (tests/test_team_claims.py shows the wait)."""
     t.OutboxItem.update(updated_at=datetime.now(UTC) - LEASE - timedelta(minutes=1)).where(
-        t.OutboxItem.id == item_id).execute()
+        t.OutboxItem.id == item_id
+    ).execute()
 
 
 def posted_texts(server):
@@ -75,7 +76,8 @@ def test_tids_are_valid_sortable_and_carry_their_time():
     # The spec's fixed example layout: time 0 and clock 0 is all '2's.
     assert new_tid(now_us=0, clock_id=0) == "2" * 13
     assert tid_timestamp(new_tid(now_us=1_700_000_000_123_456, clock_id=5)) == datetime(
-        2023, 11, 14, 22, 13, 20, 123456, tzinfo=UTC)
+        2023, 11, 14, 22, 13, 20, 123456, tzinfo=UTC
+    )
 
 
 def test_keys_per_network():
@@ -85,13 +87,26 @@ def test_keys_per_network():
 
 
 def _account(network, max_chars=500, handle="@shop"):
-    return Account(id=1, network=network, server="https://x.example", handle=handle,
-                   remote_id="1", max_chars=max_chars)
+    return Account(
+        id=1,
+        network=network,
+        server="https://x.example",
+        handle=handle,
+        remote_id="1",
+        max_chars=max_chars,
+    )
 
 
 def _parent(handle="@ann@town.example", mentions=(), cw=""):
-    return Post(Network.MASTODON, "9", Author(Network.MASTODON, "2", handle), "hi",
-                datetime.now(UTC), mentions=mentions, content_warning=cw)
+    return Post(
+        Network.MASTODON,
+        "9",
+        Author(Network.MASTODON, "2", handle),
+        "hi",
+        datetime.now(UTC),
+        mentions=mentions,
+        content_warning=cw,
+    )
 
 
 def test_length_is_checked_before_queueing():
@@ -117,10 +132,8 @@ def test_length_is_checked_before_queueing():
 # ---------------------------------------------------------------- sending
 
 
-def test_enqueue_chooses_the_key_now_and_sends_once(store, mastodon_server, shop, customer,
-                                                    sender):
-    thread_id, parent = mention_thread(store, shop, mastodon_server, customer,
-                                       "Where is my order?")
+def test_enqueue_chooses_the_key_now_and_sends_once(store, mastodon_server, shop, customer, sender):
+    thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Where is my order?")
     item = sender.enqueue(shop, thread_id, parent, "It left today, sorry for the wait!")
     assert item.state is OutboxState.QUEUED and item.idempotency_key
     client = client_for(mastodon_server)
@@ -139,8 +152,9 @@ def test_enqueue_chooses_the_key_now_and_sends_once(store, mastodon_server, shop
     assert len(mastodon_server.posted) == 1
 
 
-def test_offline_waits_queued_then_sends_exactly_once(store, mastodon_server, shop, customer,
-                                                      sender):
+def test_offline_waits_queued_then_sends_exactly_once(
+    store, mastodon_server, shop, customer, sender
+):
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Open today?")
     item = sender.enqueue(shop, thread_id, parent, "Yes, until six!")
     client = client_for(mastodon_server)
@@ -160,7 +174,8 @@ def test_offline_waits_queued_then_sends_exactly_once(store, mastodon_server, sh
 
 
 def test_dropped_answer_after_the_server_stored_it_is_not_sent_twice(
-        store, mastodon_server, shop, customer, sender):
+    store, mastodon_server, shop, customer, sender
+):
     """The server stored the reply but the answer never came: find_reply, not a resend."""
     mastodon_server.honour_idempotency = False  # only find_reply can save us here
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Refund please")
@@ -178,8 +193,9 @@ def test_dropped_answer_after_the_server_stored_it_is_not_sent_twice(
     assert sent.remote_id == mastodon_server.posted[0]["id"]
 
 
-def test_restart_with_item_left_sending_does_not_double_post(store, mastodon_server, shop,
-                                                             customer):
+def test_restart_with_item_left_sending_does_not_double_post(
+    store, mastodon_server, shop, customer
+):
     """A crash after the POST: the item is still 'sending' and the server already has it."""
     mastodon_server.honour_idempotency = False
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Hello?")
@@ -196,14 +212,14 @@ def test_restart_with_item_left_sending_does_not_double_post(store, mastodon_ser
     assert store.outbox_item(item.id).state is OutboxState.SENT
 
 
-def test_restart_with_item_left_sending_that_never_arrived_is_sent(store, mastodon_server,
-                                                                  shop, customer):
+def test_restart_with_item_left_sending_that_never_arrived_is_sent(
+    store, mastodon_server, shop, customer
+):
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Hello?")
     item = OutboxSender(store, score).enqueue(shop, thread_id, parent, "Hello Ann!")
     store.mark_sending(item.id)  # crashed before the request left
     crashed_long_ago(item.id)
-    report = OutboxSender(store, score).send_pending(
-        shop, client_for(mastodon_server))
+    report = OutboxSender(store, score).send_pending(shop, client_for(mastodon_server))
     assert report.sent == (item.id,)
     assert len(mastodon_server.posted) == 1
     assert mastodon_server.requests_to("/api/v1/statuses/" + parent.remote_id + "/context")
@@ -212,18 +228,17 @@ def test_restart_with_item_left_sending_that_never_arrived_is_sent(store, mastod
 def test_items_go_out_in_order_per_account(store, mastodon_server, shop, customer, sender):
     queued = []
     for n in range(4):
-        thread_id, parent = mention_thread(store, shop, mastodon_server, customer,
-                                           f"question {n}")
+        thread_id, parent = mention_thread(store, shop, mastodon_server, customer, f"question {n}")
         queued.append(sender.enqueue(shop, thread_id, parent, f"answer number {n}"))
     report = sender.send_pending(shop, client_for(mastodon_server))
     assert report.sent == tuple(i.id for i in queued)
     texts = posted_texts(mastodon_server)
-    assert [next(f"answer number {n}" in t for _ in [0]) for n, t in enumerate(texts)] == [
-        True] * 4
+    assert [next(f"answer number {n}" in t for _ in [0]) for n, t in enumerate(texts)] == [True] * 4
 
 
-def test_a_waiting_item_holds_back_the_ones_after_it(store, mastodon_server, shop, customer,
-                                                     sender):
+def test_a_waiting_item_holds_back_the_ones_after_it(
+    store, mastodon_server, shop, customer, sender
+):
     items = []
     for n in range(2):
         thread_id, parent = mention_thread(store, shop, mastodon_server, customer, f"q{n}")
@@ -246,8 +261,10 @@ def test_concurrent_passes_never_send_one_item_twice(store, mastodon_server, sho
     for n in range(3):
         thread_id, parent = mention_thread(store, shop, mastodon_server, customer, f"q{n}")
         items.append(sender.enqueue(shop, thread_id, parent, f"r{n}"))
-    workers = [threading.Thread(target=sender.send_pending,
-                                args=(shop, client_for(mastodon_server))) for _ in range(4)]
+    workers = [
+        threading.Thread(target=sender.send_pending, args=(shop, client_for(mastodon_server)))
+        for _ in range(4)
+    ]
     for w in workers:
         w.start()
     for w in workers:
@@ -257,8 +274,9 @@ def test_concurrent_passes_never_send_one_item_twice(store, mastodon_server, sho
     assert all(store.outbox_item(i.id).state is OutboxState.SENT for i in items)
 
 
-def test_an_item_already_claimed_is_not_sent_by_another_pass(store, mastodon_server, shop,
-                                                             customer, sender):
+def test_an_item_already_claimed_is_not_sent_by_another_pass(
+    store, mastodon_server, shop, customer, sender
+):
     """queued->sending checks the previous state: a stale snapshot cannot claim it again."""
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "q")
     item = sender.enqueue(shop, thread_id, parent, "r")
@@ -267,8 +285,9 @@ def test_an_item_already_claimed_is_not_sent_by_another_pass(store, mastodon_ser
     assert mastodon_server.posted == []
 
 
-def test_a_stale_claim_is_taken_over_by_one_sender_only(store, mastodon_server, shop,
-                                                       customer, sender):
+def test_a_stale_claim_is_taken_over_by_one_sender_only(
+    store, mastodon_server, shop, customer, sender
+):
     """Two senders that both see a 'sending' item whose lease ran out: the first takes it,
     the second finds it freshly claimed. (The takeover used to be two transactions,
     sending -> queued -> sending, and two senders without a lock file could both win.)"""
@@ -282,8 +301,9 @@ def test_a_stale_claim_is_taken_over_by_one_sender_only(store, mastodon_server, 
     assert second is None
 
 
-def test_a_fresh_claim_is_left_to_its_sender_until_its_lease_runs_out(store, mastodon_server,
-                                                                      shop, customer, sender):
+def test_a_fresh_claim_is_left_to_its_sender_until_its_lease_runs_out(
+    store, mastodon_server, shop, customer, sender
+):
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "q")
     item = sender.enqueue(shop, thread_id, parent, "r")
     store.mark_sending(item.id)  # a live sender somewhere, mid-request
@@ -292,7 +312,8 @@ def test_a_fresh_claim_is_left_to_its_sender_until_its_lease_runs_out(store, mas
 
 
 def test_revoked_token_fails_with_a_plain_reason_and_retry_requeues(
-        store, mastodon_server, shop, customer, sender):
+    store, mastodon_server, shop, customer, sender
+):
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Hi")
     item = sender.enqueue(shop, thread_id, parent, "Hi Ann")
     mastodon_server.tokens.pop(mastodon_server.token)  # revoked on the server
@@ -310,7 +331,8 @@ def test_revoked_token_fails_with_a_plain_reason_and_retry_requeues(
 
 
 def test_deleted_parent_fails_that_item_and_the_next_still_goes(
-        store, mastodon_server, shop, customer, sender):
+    store, mastodon_server, shop, customer, sender
+):
     gone_thread, gone_parent = mention_thread(store, shop, mastodon_server, customer, "one")
     ok_thread, ok_parent = mention_thread(store, shop, mastodon_server, customer, "two")
     gone = sender.enqueue(shop, gone_thread, gone_parent, "answer one")
@@ -325,15 +347,21 @@ def test_deleted_parent_fails_that_item_and_the_next_still_goes(
 
 
 def test_a_reply_in_its_undo_window_waits_and_holds_back_the_ones_after_it(
-        store, mastodon_server, shop, customer, sender):
+    store, mastodon_server, shop, customer, sender
+):
     now = datetime.now(UTC)
     first_id, first_parent = mention_thread(store, shop, mastodon_server, customer, "one")
     second_id, second_parent = mention_thread(store, shop, mastodon_server, customer, "two")
-    held = store.enqueue_reply(first_id, first_parent.remote_id, "answer one",
-                               new_idempotency_key(Network.MASTODON),
-                               payload=send_options(now, 600))
-    store.enqueue_reply(second_id, second_parent.remote_id, "answer two",
-                        new_idempotency_key(Network.MASTODON))
+    held = store.enqueue_reply(
+        first_id,
+        first_parent.remote_id,
+        "answer one",
+        new_idempotency_key(Network.MASTODON),
+        payload=send_options(now, 600),
+    )
+    store.enqueue_reply(
+        second_id, second_parent.remote_id, "answer two", new_idempotency_key(Network.MASTODON)
+    )
     report = sender.send_pending(shop, client_for(mastodon_server))
     assert report.sent == () and report.waiting == 2 and mastodon_server.posted == []
     assert store.thread(first_id).status is ThreadStatus.NEEDS_REPLY
@@ -344,19 +372,25 @@ def test_a_reply_in_its_undo_window_waits_and_holds_back_the_ones_after_it(
 
 
 def test_a_reply_whose_undo_window_is_over_goes_out_privately_when_chosen(
-        store, mastodon_server, shop, customer, sender):
+    store, mastodon_server, shop, customer, sender
+):
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "a secret")
     past = datetime.now(UTC) - timedelta(minutes=5)
-    item = store.enqueue_reply(thread_id, parent.remote_id, "Just between us",
-                               new_idempotency_key(Network.MASTODON),
-                               payload=send_options(past, 10, private=True))
+    item = store.enqueue_reply(
+        thread_id,
+        parent.remote_id,
+        "Just between us",
+        new_idempotency_key(Network.MASTODON),
+        payload=send_options(past, 10, private=True),
+    )
     report = sender.send_pending(shop, client_for(mastodon_server))
     assert report.sent == (item.id,)
     assert mastodon_server.posted[0]["visibility"] == "direct"
 
 
 def test_a_deleted_reply_reads_as_deleted_and_the_thread_needs_a_reply_again(
-        store, mastodon_server, shop, customer, sender):
+    store, mastodon_server, shop, customer, sender
+):
     thread_id, parent = mention_thread(store, shop, mastodon_server, customer, "Where?")
     item = sender.enqueue(shop, thread_id, parent, "On its way!")
     sender.send_pending(shop, client_for(mastodon_server))

@@ -33,8 +33,8 @@ def shop_db(tmp_path: Path, mastodon_server: MastodonServer) -> tuple[Path, Any,
 
 
 def test_restoring_a_backup_never_posts_a_waiting_reply_twice(
-        shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer,
-        tmp_path: Path) -> None:
+    shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     """Three replies wait when the daily backup is taken; they go out; the owner restores
     the backup. They come back 'queued', but the server already has them: 3 posts, not 6."""
     db_path, account, customer = shop_db
@@ -43,8 +43,9 @@ def test_restoring_a_backup_never_posts_a_waiting_reply_twice(
     store = SqliteInboxStore.open(db_path)
     sender = OutboxSender(store, score)
     for n in range(3):
-        thread_id, parent = mention_thread(store, account, mastodon_server, customer,
-                                           f"where is order {n}?")
+        thread_id, parent = mention_thread(
+            store, account, mastodon_server, customer, f"where is order {n}?"
+        )
         sender.enqueue(account, thread_id, parent, f"Order {n} left this morning.")
     store.backup_now(backups)
     assert len(sender.send_pending(account, client_for(mastodon_server)).sent) == 3
@@ -68,8 +69,8 @@ def test_restoring_a_backup_never_posts_a_waiting_reply_twice(
 
 
 def test_a_reply_queued_after_the_backup_is_still_sent_after_a_restore(
-        shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer,
-        tmp_path: Path) -> None:
+    shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     """Asking first does not swallow a reply that never went out."""
     db_path, account, customer = shop_db
     backups = tmp_path / "backups"
@@ -85,8 +86,10 @@ def test_a_reply_queued_after_the_backup_is_still_sent_after_a_restore(
 
 
 def test_kill_9_mid_send_records_this_reply_not_an_older_one_with_the_same_words(
-        shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer,
-        kill_list: list[Worker]) -> None:  # noqa: F811
+    shop_db: tuple[Path, Any, dict],
+    mastodon_server: MastodonServer,
+    kill_list: list[Worker],  # noqa: F811
+) -> None:
     """The owner answered "Thank you!" under a post yesterday and again today; the
     window is killed while the server holds today's reply. The next run must record
     today's reply, not yesterday's, and post nothing."""
@@ -94,15 +97,15 @@ def test_kill_9_mid_send_records_this_reply_not_an_older_one_with_the_same_words
     mastodon_server.honour_idempotency = False
     store = SqliteInboxStore.open(db_path)
     sender = OutboxSender(store, score)
-    thread_id, parent = mention_thread(store, account, mastodon_server, customer,
-                                       "loved the cake!")
+    thread_id, parent = mention_thread(store, account, mastodon_server, customer, "loved the cake!")
     sender.enqueue(account, thread_id, parent, "Thank you!")
     [first] = sender.send_pending(account, client_for(mastodon_server)).sent
     today = sender.enqueue(account, thread_id, parent, "Thank you!")
     store.close()
     mastodon_server.delay_after_store = 20.0  # stored, but the answer never comes back
-    worker = Worker("outbox", str(db_path), mastodon_server.url, mastodon_server.token,
-                    str(account.id))
+    worker = Worker(
+        "outbox", str(db_path), mastodon_server.url, mastodon_server.token, str(account.id)
+    )
     kill_list.append(worker)
     worker.wait_for(lambda line: line == "ready")
     deadline = time.monotonic() + 20
@@ -122,18 +125,21 @@ def test_kill_9_mid_send_records_this_reply_not_an_older_one_with_the_same_words
 
 
 def test_an_older_reply_with_the_same_words_made_elsewhere_is_not_taken_for_ours(
-        shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer) -> None:
+    shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer
+) -> None:
     """The owner wrote "Thanks!" from the website an hour ago; Shopkeep's own "Thanks!"
     never reached the server: it must be sent, not matched to the old one."""
     db_path, account, customer = shop_db
     mastodon_server.honour_idempotency = False
     store = SqliteInboxStore.open(db_path)
     try:
-        thread_id, parent = mention_thread(store, account, mastodon_server, customer,
-                                           "great bread")
-        mastodon_server.add_status(mastodon_server.owner, "@ann Thanks!",
-                                   in_reply_to=parent.remote_id,
-                                   created_at=datetime.now(UTC) - timedelta(hours=1))
+        thread_id, parent = mention_thread(store, account, mastodon_server, customer, "great bread")
+        mastodon_server.add_status(
+            mastodon_server.owner,
+            "@ann Thanks!",
+            in_reply_to=parent.remote_id,
+            created_at=datetime.now(UTC) - timedelta(hours=1),
+        )
         item = OutboxSender(store, score).enqueue(account, thread_id, parent, "Thanks!")
         store.mark_sending(item.id)  # a crash before the request left
         report = OutboxSender(store, score).send_pending(account, client_for(mastodon_server))
@@ -153,11 +159,13 @@ def _left_sending(store: SqliteInboxStore, item_id: int, ago: timedelta) -> None
 def _age(store: SqliteInboxStore, item_id: int, ago: timedelta) -> None:
     with store.db.bind_ctx([OutboxItem]):
         OutboxItem.update(updated_at=to_db_time(datetime.now(UTC) - ago)).where(
-            OutboxItem.id == item_id).execute()
+            OutboxItem.id == item_id
+        ).execute()
 
 
 def test_without_a_usable_lock_a_reply_another_sender_holds_waits_for_its_lease(
-        shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer) -> None:
+    shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer
+) -> None:
     """The lock file cannot be made (here: a folder sits where it goes), so a reply
     marked 'sending' a moment ago may be in a live process's hands: it is left alone
     until its lease runs out, then checked with the server and sent once."""
@@ -183,7 +191,8 @@ def test_without_a_usable_lock_a_reply_another_sender_holds_waits_for_its_lease(
 
 
 def test_the_outbox_row_keeps_when_it_last_changed(
-        shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer) -> None:
+    shop_db: tuple[Path, Any, dict], mastodon_server: MastodonServer
+) -> None:
     """The lease reads `updated_at`: every state change moves it, and the item carries it."""
     db_path, account, customer = shop_db
     store = SqliteInboxStore.open(db_path)

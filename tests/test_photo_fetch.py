@@ -19,8 +19,9 @@ from tests.photo_bytes import image_bytes
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
-def test_a_posted_photo_is_fetched_in_each_common_format(mastodon_server: MastodonServer,
-                                                         fmt: str) -> None:
+def test_a_posted_photo_is_fetched_in_each_common_format(
+    mastodon_server: MastodonServer, fmt: str
+) -> None:
     data = image_bytes(fmt)
     mastodon_server.respond_next("/media/box", body=data, content_type=f"image/{fmt.lower()}")
     got = PhotoFetcher().fetch(f"{mastodon_server.url}/media/box")
@@ -44,12 +45,12 @@ def test_a_photo_one_byte_over_the_cap_is_refused(mastodon_server: MastodonServe
 
 
 def test_a_page_that_claims_to_be_a_photo_is_refused(mastodon_server: MastodonServer) -> None:
-    mastodon_server.respond_next("/media/fake", body=b"<html><script>x</script></html>",
-                                 content_type="image/png")
+    mastodon_server.respond_next(
+        "/media/fake", body=b"<html><script>x</script></html>", content_type="image/png"
+    )
     with pytest.raises(PhotoRefused):
         PhotoFetcher().fetch(f"{mastodon_server.url}/media/fake")
-    mastodon_server.respond_next("/media/page", body=image_bytes("PNG"),
-                                 content_type="text/html")
+    mastodon_server.respond_next("/media/page", body=image_bytes("PNG"), content_type="text/html")
     with pytest.raises(PhotoRefused):
         PhotoFetcher().fetch(f"{mastodon_server.url}/media/page")
 
@@ -63,7 +64,8 @@ def test_plain_http_to_another_machine_is_never_tried() -> None:
 
 
 def test_a_photo_loaded_once_opens_again_from_the_disk_cache(
-        mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     data = image_bytes("JPEG")
     mastodon_server.respond_next("/media/receipt", body=data, content_type="image/jpeg")
     url = f"{mastodon_server.url}/media/receipt"
@@ -89,7 +91,8 @@ def test_the_cache_never_grows_past_its_cap(tmp_path: Path) -> None:
 
 def test_a_gif_is_not_fetched_as_a_photo(mastodon_server: MastodonServer) -> None:
     """Mastodon and Bluesky turn GIFs into video; the app keeps no GIF decoder."""
-    mastodon_server.respond_next("/media/anim", body=b"GIF89a" + b"\x00" * 100,
-                                 content_type="image/gif")
+    mastodon_server.respond_next(
+        "/media/anim", body=b"GIF89a" + b"\x00" * 100, content_type="image/gif"
+    )
     with pytest.raises(PhotoRefused):
         PhotoFetcher().fetch(f"{mastodon_server.url}/media/anim")

@@ -37,16 +37,25 @@ def inbox_dir(tmp_path: Path) -> Path:
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "HOME": str(tmp_path / "home"),
-           "XDG_DATA_HOME": str(tmp_path / "home" / "share")}
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "home" / "share"),
+    }
     env.pop("SHOPKEEP_DATA_DIR", None)
     return env
 
 
 def export(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", "export", *args], cwd=ROOT,
-                          env=env_for(tmp_path), capture_output=True, text=True, timeout=90,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "export", *args],
+        cwd=ROOT,
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_database_backups_logs_and_settings_are_private(qtbot: Any, tmp_path: Path) -> None:
@@ -79,7 +88,8 @@ def test_database_backups_logs_and_settings_are_private(qtbot: Any, tmp_path: Pa
 
 
 def test_export_with_data_dir_after_the_file_leaves_the_default_folder_alone(
-        inbox_dir: Path, tmp_path: Path) -> None:
+    inbox_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "cakes.csv"
     result = export(tmp_path, str(out), "--data-dir", str(inbox_dir))
     assert result.returncode == 0, result.stderr
@@ -89,7 +99,8 @@ def test_export_with_data_dir_after_the_file_leaves_the_default_folder_alone(
 
 
 def test_export_onto_an_existing_file_refuses_without_asking_or_force(
-        inbox_dir: Path, tmp_path: Path) -> None:
+    inbox_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "report.csv"
     out.write_text("the accountant's numbers\n", encoding="utf-8")
 
@@ -105,8 +116,9 @@ def test_export_onto_an_existing_file_refuses_without_asking_or_force(
 
 
 @pytest.mark.parametrize(("answer", "replaced"), [(False, False), (True, True)])
-def test_export_on_a_terminal_asks_before_replacing(inbox_dir: Path, tmp_path: Path,
-                                                    answer: bool, replaced: bool) -> None:
+def test_export_on_a_terminal_asks_before_replacing(
+    inbox_dir: Path, tmp_path: Path, answer: bool, replaced: bool
+) -> None:
     from app.cli_export import main as export_main
 
     out = tmp_path / "report.json"
@@ -117,8 +129,13 @@ def test_export_on_a_terminal_asks_before_replacing(inbox_dir: Path, tmp_path: P
         asked.append(question)
         return answer
 
-    code = export_main([str(out), "--data-dir", str(inbox_dir)], AppPaths(inbox_dir),
-                       out=io.StringIO(), err=io.StringIO(), confirm=confirm)
+    code = export_main(
+        [str(out), "--data-dir", str(inbox_dir)],
+        AppPaths(inbox_dir),
+        out=io.StringIO(),
+        err=io.StringIO(),
+        confirm=confirm,
+    )
     assert asked and "Replace it?" in asked[0]
     assert code == (0 if replaced else 1)
     assert (out.read_text(encoding="utf-8") != "{}") is replaced

@@ -71,14 +71,25 @@ def hostile_status(t: str) -> dict[str, Any]:
         f'<p>see {t}/plain-link and <span style="background:url({t}/span.png)">this</span></p>'
     )
     return {
-        "id": "900", "created_at": "2024-05-01T09:00:00Z", "content": content,
-        "url": "javascript:alert(1)", "uri": f"{t}/statuses/900",
-        "account": {"id": "66", "acct": "mallory@evil.example",
-                    "display_name": f'<img src="{t}/name.png">Mallory'},
-        "spoiler_text": f'<img src="{t}/cw.png">', "visibility": "public",
+        "id": "900",
+        "created_at": "2024-05-01T09:00:00Z",
+        "content": content,
+        "url": "javascript:alert(1)",
+        "uri": f"{t}/statuses/900",
+        "account": {
+            "id": "66",
+            "acct": "mallory@evil.example",
+            "display_name": f'<img src="{t}/name.png">Mallory',
+        },
+        "spoiler_text": f'<img src="{t}/cw.png">',
+        "visibility": "public",
         "media_attachments": [
-            {"type": "image", "url": f"{t}/photo.jpg", "preview_url": f"{t}/thumb.jpg",
-             "description": "the cake"},
+            {
+                "type": "image",
+                "url": f"{t}/photo.jpg",
+                "preview_url": f"{t}/thumb.jpg",
+                "description": "the cake",
+            },
             {"type": "image", "url": "file:///etc/passwd", "description": "local file"},
             {"type": "image", "url": "javascript:alert(2)", "description": "script"},
         ],
@@ -121,8 +132,9 @@ def hostile_view(qtbot: Any, store: Any, shop_account: Any, tracker: Tracker) ->
     return view
 
 
-def test_rendering_a_hostile_status_requests_nothing_from_anyone(hostile_view: Any,
-                                                                  tracker: Tracker) -> None:
+def test_rendering_a_hostile_status_requests_nothing_from_anyone(
+    hostile_view: Any, tracker: Tracker
+) -> None:
     hostile_view.grab()  # paint it, as a user would see it
     hostile_view.verticalScrollBar().setValue(hostile_view.verticalScrollBar().maximum())
     hostile_view.grab()
@@ -142,8 +154,11 @@ def test_no_script_image_or_stylesheet_survives_into_the_document(hostile_view: 
 def test_only_http_links_are_clickable_and_each_shows_its_real_target(hostile_view: Any) -> None:
     from app.ui.conversation_view import LABEL_SCHEME, PHOTO_SCHEME
 
-    links = [a for a in anchors(hostile_view)  # the chip and "Show photo" are the app's own
-             if not a[1].startswith((f"{LABEL_SCHEME}:", f"{PHOTO_SCHEME}:"))]
+    links = [
+        a
+        for a in anchors(hostile_view)  # the chip and "Show photo" are the app's own
+        if not a[1].startswith((f"{LABEL_SCHEME}:", f"{PHOTO_SCHEME}:"))
+    ]
     assert links, "the web links should still be there to click"
     for shown, href, tooltip in links:
         assert href.lower().startswith(("http://", "https://")), href
@@ -152,8 +167,9 @@ def test_only_http_links_are_clickable_and_each_shows_its_real_target(hostile_vi
     assert not any(h.lower().startswith(("javascript:", "file:", "data:")) for h in hrefs)
 
 
-def test_links_open_only_when_clicked(hostile_view: Any, tracker: Tracker,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_links_open_only_when_clicked(
+    hostile_view: Any, tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
 

@@ -19,11 +19,13 @@ def needs_reply(store) -> list[int]:
 
 
 def test_a_reply_that_fails_leaves_the_customer_in_needs_reply_marked_failed(
-        store, mastodon_server):
+    store, mastodon_server
+):
     shop = mastodon_account(store, mastodon_server)
     ann = mastodon_server.add_account("ann", "town.example", display_name="Ann")
-    thread_id, parent = mention_thread(store, shop, mastodon_server, ann,
-                                       "My order never came, what now?")
+    thread_id, parent = mention_thread(
+        store, shop, mastodon_server, ann, "My order never came, what now?"
+    )
     outbox = OutboxSender(store, score)
     item = outbox.enqueue(shop, thread_id, parent, "So sorry Ann, sending a new one today.")
 

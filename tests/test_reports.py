@@ -63,7 +63,11 @@ def test_nearest_rank_picks_a_real_value_and_durations_read_plainly():
     assert nearest_rank([1, 2, 3, 4], 0.9) == 4
     assert nearest_rank([7], 0.9) == 7
     assert [format_duration(s) for s in (None, 40 * MIN, 3.5 * HOUR, 50 * HOUR)] == [
-        "–", "40 min", "3.5 h", "2.1 days"]
+        "–",
+        "40 min",
+        "3.5 h",
+        "2.1 days",
+    ]
 
 
 # --------------------------------------------------------------- a small history
@@ -76,8 +80,12 @@ def history(store, shop_account, make_post, keyword_score):
 
 
 def _request(**extra) -> ReportRequest:
-    return ReportRequest(since=datetime(2024, 4, 29, tzinfo=UTC),
-                         until=datetime(2024, 5, 13, tzinfo=UTC), zone=UTC, **extra)
+    return ReportRequest(
+        since=datetime(2024, 4, 29, tzinfo=UTC),
+        until=datetime(2024, 5, 13, tzinfo=UTC),
+        zone=UTC,
+        **extra,
+    )
 
 
 NOW = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)  # Friday morning, two days after T0
@@ -118,8 +126,11 @@ def test_open_complaints_are_bucketed_by_how_long_the_customer_has_waited(histor
 def test_volume_feelings_and_replies_count_every_post_once(history):
     report = load_report(history.db, _request(), now=NOW)
     by_label = {(d.day, d.label): d.count for d in report.volume}
-    assert by_label == {(date(2024, 5, 1), "negative"): 4, (date(2024, 5, 1), "neutral"): 1,
-                        (date(2024, 5, 1), "positive"): 1}
+    assert by_label == {
+        (date(2024, 5, 1), "negative"): 4,
+        (date(2024, 5, 1), "neutral"): 1,
+        (date(2024, 5, 1), "positive"): 1,
+    }
     assert dict(report.replies_per_day) == {date(2024, 5, 1): 2, date(2024, 5, 2): 1}
     (week,) = report.feeling
     assert (week.posts, week.complaints, week.praise, week.corrected) == (6, 4, 1, 1)
@@ -129,14 +140,17 @@ def test_volume_feelings_and_replies_count_every_post_once(history):
 def test_customers_who_write_most_complain_again_and_say_thanks(history):
     report = load_report(history.db, _request(), now=NOW)
     assert [(c.handle, c.posts) for c in report.top_writers][:2] == [
-        ("@ann@town.example", 2), ("@cat@town.example", 2)]
+        ("@ann@town.example", 2),
+        ("@cat@town.example", 2),
+    ]
     assert [c.handle for c in report.repeat_complainers] == ["@cat@town.example"]
     assert [c.handle for c in report.thank_you_list] == ["@bob@town.example"]
 
 
 def test_the_period_and_the_account_limit_what_is_counted(history, store, shop_bsky_account):
-    only_thursday = ReportRequest(since=datetime(2024, 5, 2, tzinfo=UTC),
-                                  until=datetime(2024, 5, 3, tzinfo=UTC), zone=UTC)
+    only_thursday = ReportRequest(
+        since=datetime(2024, 5, 2, tzinfo=UTC), until=datetime(2024, 5, 3, tzinfo=UTC), zone=UTC
+    )
     report = load_report(history.db, only_thursday, now=NOW)
     assert report.responses_all.answered == 0
     assert dict(report.replies_per_day) == {date(2024, 5, 2): 1}
@@ -150,7 +164,11 @@ def test_the_period_and_the_account_limit_what_is_counted(history, store, shop_b
 def _cli(data_dir, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app", "report", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=60, check=False)
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.mark.engines("sqlite")  # the command reads the data folder's file

@@ -31,9 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_app(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "SHOPKEEP_DATA_DIR"}
-    return subprocess.run([sys.executable, "-m", "app", *args, "--data-dir", str(data_dir)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=90,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args, "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
@@ -45,8 +51,7 @@ def backed_up_inbox(tmp_path: Path, make_post: Any) -> tuple[AppPaths, int]:
     paths = resolve_paths(tmp_path / "data").ensure()
     store = SqliteInboxStore.open(paths.database)
     shop = store.add_account(SHOP_MASTODON)
-    store.ingest(shop.id, [make_post(str(n), f"question {n}", minutes=n) for n in range(3)],
-                 score)
+    store.ingest(shop.id, [make_post(str(n), f"question {n}", minutes=n) for n in range(3)], score)
     count = store.count_threads(ThreadQuery())
     store.backup_now(paths.backup_dir)
     store.close()
@@ -62,7 +67,8 @@ def threads_in(paths: AppPaths) -> int:
 
 
 def test_cron_sync_finds_the_damage_says_where_and_restore_puts_the_backup_back(
-        backed_up_inbox: tuple[AppPaths, int], keychain: Any) -> None:
+    backed_up_inbox: tuple[AppPaths, int], keychain: Any
+) -> None:
     paths, count = backed_up_inbox
     paths.database.write_bytes(b"garbage, not SQLite" * 500)  # the disk went bad
 
@@ -89,8 +95,7 @@ def test_restore_with_no_backup_says_so_and_changes_nothing(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
 
 
-def test_restore_refuses_while_the_window_is_open(
-        backed_up_inbox: tuple[AppPaths, int]) -> None:
+def test_restore_refuses_while_the_window_is_open(backed_up_inbox: tuple[AppPaths, int]) -> None:
     paths, _ = backed_up_inbox
     before = paths.database.read_bytes()
     err = io.StringIO()
@@ -102,7 +107,8 @@ def test_restore_refuses_while_the_window_is_open(
 
 
 def test_an_emptied_database_is_damage_not_a_new_inbox_when_backups_exist(
-        backed_up_inbox: tuple[AppPaths, int]) -> None:
+    backed_up_inbox: tuple[AppPaths, int],
+) -> None:
     paths, _ = backed_up_inbox
     paths.database.write_bytes(b"")  # a full disk or a bad copy left it empty
     with pytest.raises(DatabaseCorrupt) as info:
@@ -119,7 +125,8 @@ def test_an_empty_file_with_no_backup_is_still_a_new_inbox(tmp_path: Path) -> No
 
 
 def test_the_window_offers_the_backup_at_the_next_start_after_sync_set_the_file_aside(
-        backed_up_inbox: tuple[AppPaths, int], monkeypatch: Any) -> None:
+    backed_up_inbox: tuple[AppPaths, int], monkeypatch: Any
+) -> None:
     """`shopkeep sync` found the damage; the next window start must not just show the
     demo shop: it offers the backup, and once answered it stops asking."""
     paths, count = backed_up_inbox
@@ -142,13 +149,13 @@ def test_the_window_offers_the_backup_at_the_next_start_after_sync_set_the_file_
 
 
 def test_saying_no_keeps_a_fresh_inbox_and_the_damaged_file_and_stops_asking(
-        backed_up_inbox: tuple[AppPaths, int], monkeypatch: Any) -> None:
+    backed_up_inbox: tuple[AppPaths, int], monkeypatch: Any
+) -> None:
     paths, _ = backed_up_inbox
     paths.database.write_bytes(b"garbage, not SQLite" * 500)
     with pytest.raises(DatabaseCorrupt):
         SqliteInboxStore.open(paths.database)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a: QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
     assert not offer_pending_restore(paths)  # "No": a fresh inbox, and no more asking
     assert damaged_copies(paths.database) == []
     assert list(paths.data_dir.glob("shopkeep.sqlite3.damaged-*[0-9]"))  # still kept
@@ -166,15 +173,27 @@ def test_a_second_window_on_one_data_folder_brings_the_first_forward(tmp_path: P
     data_dir = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if k != "SHOPKEEP_DATA_DIR"}
     env["QT_QPA_PLATFORM"] = "offscreen"
-    first = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(data_dir)],
-                             cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         log_file = data_dir / "logs" / "shopkeep.log"
         _wait_for_log(log_file, "listening for a second start", first)
-        second = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir)],
-                                cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=90, stdin=subprocess.DEVNULL)
+        second = subprocess.run(
+            [sys.executable, "-m", "app", "--data-dir", str(data_dir)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            stdin=subprocess.DEVNULL,
+        )
         assert second.returncode == 0, second.stderr
         assert "already open" in second.stderr and "brought to the front" in second.stderr
         _wait_for_log(log_file, "a second start of Shopkeep asked for this window", first)
@@ -185,7 +204,8 @@ def test_a_second_window_on_one_data_folder_brings_the_first_forward(tmp_path: P
 
 
 def test_a_damage_the_window_found_itself_is_not_offered_twice(
-        backed_up_inbox: tuple[AppPaths, int], monkeypatch: Any) -> None:
+    backed_up_inbox: tuple[AppPaths, int], monkeypatch: Any
+) -> None:
     """The window found the damage at start and the owner answered: the next start
     does not ask about the same file again."""
     from app.main import offer_restore

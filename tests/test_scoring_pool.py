@@ -55,8 +55,15 @@ def fresh_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _mentions(make_post: Any, count: int) -> list[Any]:
-    return [make_post(str(i), f"order {i} is late" if i % 3 == 0 else f"thanks for cake {i}",
-                      author=f"c{i % 40}", minutes=i) for i in range(count)]
+    return [
+        make_post(
+            str(i),
+            f"order {i} is late" if i % 3 == 0 else f"thanks for cake {i}",
+            author=f"c{i % 40}",
+            minutes=i,
+        )
+        for i in range(count)
+    ]
 
 
 def _reasons(store: Any) -> list[tuple[str, ...]]:
@@ -65,7 +72,8 @@ def _reasons(store: Any) -> list[tuple[str, ...]]:
 
 
 def test_a_first_sync_of_a_thousand_mentions_is_scored_in_worker_processes(
-        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None
+) -> None:
     posts = _mentions(make_post, 1000)
 
     result = store.ingest(shop_account.id, posts, WhereScored())
@@ -77,7 +85,8 @@ def test_a_first_sync_of_a_thousand_mentions_is_scored_in_worker_processes(
 
 
 def test_the_usual_few_new_mentions_are_scored_inline(
-        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None
+) -> None:
     store.ingest(shop_account.id, _mentions(make_post, 20), WhereScored())
 
     assert set(_reasons(store)) == {("here",)}
@@ -85,21 +94,30 @@ def test_the_usual_few_new_mentions_are_scored_inline(
 
 
 def test_workers_and_inline_scoring_store_the_same_labels(
-        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None
+) -> None:
     owner = OwnerScorer({"crumbly": 2.0}, business_names=["Corner Bakery"])
-    texts = ["The crumbly scones were a treat", "Still waiting for my refund, two weeks now",
-             "Corner Bakery is open on Sunday?", "never again, the cake was stale"]
+    texts = [
+        "The crumbly scones were a treat",
+        "Still waiting for my refund, two weeks now",
+        "Corner Bakery is open on Sunday?",
+        "never again, the cake was stale",
+    ]
     posts = [make_post(str(i), texts[i % 4], author=f"c{i}", minutes=i) for i in range(800)]
 
     store.ingest(shop_account.id, posts, owner)
 
-    stored = {p.post.text: p.sentiment for r in store.list_threads(ThreadQuery(), 0, 10_000)
-              for p in store.thread_posts(r.id)}
+    stored = {
+        p.post.text: p.sentiment
+        for r in store.list_threads(ThreadQuery(), 0, 10_000)
+        for p in store.thread_posts(r.id)
+    }
     assert stored == {text: owner(text) for text in texts}
 
 
-def test_a_worker_that_dies_costs_no_post(store: Any, shop_account: Any, make_post: Any,
-                                         fresh_pool: None, caplog: Any) -> None:
+def test_a_worker_that_dies_costs_no_post(
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None, caplog: Any
+) -> None:
     posts = _mentions(make_post, 600)
 
     result = store.ingest(shop_account.id, posts, DiesInAWorker())
@@ -114,7 +132,8 @@ def test_a_worker_that_dies_costs_no_post(store: Any, shop_account: Any, make_po
 
 
 def test_a_scorer_that_cannot_go_to_a_worker_is_used_inline(
-        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None
+) -> None:
     def closure(text: str) -> Sentiment:  # a local function cannot be pickled
         return Sentiment(0.0, SentimentLabel.NEUTRAL, ("closure",), "en")
 
@@ -125,7 +144,8 @@ def test_a_scorer_that_cannot_go_to_a_worker_is_used_inline(
 
 
 def test_only_new_and_edited_texts_are_scored_again(
-        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None
+) -> None:
     from dataclasses import replace
 
     posts = _mentions(make_post, 500)
@@ -143,7 +163,8 @@ def test_only_new_and_edited_texts_are_scored_again(
 
 
 def test_a_conversation_across_a_big_batch_stays_one_thread(
-        store: Any, shop_account: Any, make_post: Any, fresh_pool: None) -> None:
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None
+) -> None:
     from app.storage.ingest import PART
 
     posts = _mentions(make_post, PART + 200)
@@ -162,9 +183,9 @@ def test_a_conversation_across_a_big_batch_stays_one_thread(
     assert set(_reasons(store)) == {("worker",)}
 
 
-def test_idle_workers_are_let_go_after_a_while(store: Any, shop_account: Any, make_post: Any,
-                                              fresh_pool: None,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_idle_workers_are_let_go_after_a_while(
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
     store.ingest(shop_account.id, _mentions(make_post, 500), WhereScored())
@@ -194,7 +215,8 @@ def test_a_process_that_used_the_workers_exits_without_a_word(ending: str) -> No
         "assert job.parallel and job.get('late 399').reasons == ('worker',)\n"
         f"{ending}\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""

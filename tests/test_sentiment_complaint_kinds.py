@@ -14,13 +14,16 @@ from app.core.sentiment.shortfall import shortfall
 from tests.sentiment_support import NEG, NEU, POS, why
 
 
-@pytest.mark.parametrize("text", [
-    "the pack says 6 and there were 6",
-    "it said 5 days, it came in 3",  # a duration: sooner is good news
-    "the label says 12 but there were 14, bonus!",
-    "said £20, the till charged 18",  # a price: its own kind
-    "the shop says 9am, we got there at 8",  # a time
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the pack says 6 and there were 6",
+        "it said 5 days, it came in 3",  # a duration: sooner is good news
+        "the label says 12 but there were 14, bonus!",
+        "said £20, the till charged 18",  # a price: its own kind
+        "the shop says 9am, we got there at 8",  # a time
+    ],
+)
 def test_the_same_or_more_or_a_time_or_a_price_is_no_shortfall(text):
     assert "missing or wrong" not in why(text)
 
@@ -31,12 +34,15 @@ def test_shortfall_quotes_both_numbers():
     assert found[0] == "said 24 … counted 19"
 
 
-@pytest.mark.parametrize("text", [
-    "she shrugged it off and laughed, lovely lady",
-    "we're off to the market on Saturday",
-    "I was off work so I popped in",
-    "the tracking number is 4453 2231",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she shrugged it off and laughed, lovely lady",
+        "we're off to the market on Saturday",
+        "I was off work so I popped in",
+        "the tracking number is 4453 2231",
+    ],
+)
 def test_look_alikes_that_are_not_complaints(text):
     assert score(text).label is not NEG
 
@@ -60,11 +66,14 @@ def test_a_fit_that_is_not_too_tight_is_no_complaint():
     assert score("the new jeans aren't too tight at all").label is not NEG
 
 
-@pytest.mark.parametrize("text", [
-    "half the price of the place in town and twice as tasty",
-    "happy to pay full price for bread this good",
-    "the portions are huge, we took half home",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "half the price of the place in town and twice as tasty",
+        "happy to pay full price for bread this good",
+        "the portions are huge, we took half home",
+    ],
+)
 def test_near_misses_are_not_short_changing(text):
     assert "paid more, got less" not in why(text)
 
@@ -125,15 +134,18 @@ def test_not_for_me_is_a_mild_rejection():
     assert score("Tried the oat latte, not for me").label is NEG
 
 
-@pytest.mark.parametrize("text", [
-    "honestly the new sourdough is pretty mid",
-    "took an L on the hoodie, it shrank first wash",
-    "the new shop front is giving budget",
-    "rip my parcel, tracking says it's in Belgium",
-    "who decided to remove the window seats??",
-    "the vibes in there were off today",
-    "the croissants have gotten tiny",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly the new sourdough is pretty mid",
+        "took an L on the hoodie, it shrank first wash",
+        "the new shop front is giving budget",
+        "rip my parcel, tracking says it's in Belgium",
+        "who decided to remove the window seats??",
+        "the vibes in there were off today",
+        "the croissants have gotten tiny",
+    ],
+)
 def test_complaints_in_slang(text):
     assert score(text).label is NEG
     assert "complaint in slang" in why(text) or "negative words" in why(text)
@@ -143,11 +155,14 @@ def test_a_capital_l_in_a_size_is_not_a_loss():
     assert score("do you have the jacket in a size L?").label is NEU
 
 
-@pytest.mark.parametrize("text", [
-    "we tried the new menu and loved it",
-    "the app logs every stamp on the loyalty card",
-    "we're closed on Mondays, open again Tuesday 9am",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we tried the new menu and loved it",
+        "the app logs every stamp on the loyalty card",
+        "we're closed on Mondays, open again Tuesday 9am",
+    ],
+)
 def test_near_misses_are_not_system_failures(text):
     assert "could not buy" not in why(text)
 

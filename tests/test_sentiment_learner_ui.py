@@ -21,9 +21,14 @@ QUEUE_POSTS = (
 
 
 def _mention(account: Any, n: int, text: str) -> Post:
-    return Post(network=Network(account.network), remote_id=f"queue-{n}",
-                author=Author(account.network, f"q{n}", f"@q{n}@x.example", f"Q{n}"),
-                text=text, created_at=datetime.now(UTC), is_mention=True)
+    return Post(
+        network=Network(account.network),
+        remote_id=f"queue-{n}",
+        author=Author(account.network, f"q{n}", f"@q{n}@x.example", f"Q{n}"),
+        text=text,
+        created_at=datetime.now(UTC),
+        is_mention=True,
+    )
 
 
 def _ingest(store: Any, owner: OwnerScorer, n: int, text: str) -> Any:
@@ -36,8 +41,9 @@ def test_three_corrections_colour_the_fourth_post_and_the_chip_says_why(
     main_window, ui_store, ui_runner, ui_paths
 ):
     owner = OwnerScorer()
-    corrections = install_corrections(main_window, ui_store, ui_runner, ui_paths,
-                                      StoredPostRescorer(ui_store.db), owner)
+    corrections = install_corrections(
+        main_window, ui_store, ui_runner, ui_paths, StoredPostRescorer(ui_store.db), owner
+    )
     ui_runner.wait_idle()
     posts = [_ingest(ui_store, owner, n, text) for n, text in enumerate(QUEUE_POSTS)]
     assert [p.sentiment.label for p in posts] == [NEU, NEU, NEU]

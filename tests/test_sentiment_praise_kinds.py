@@ -39,13 +39,16 @@ def test_zero_issues_is_no_problem():
     assert score("2 years on and 0 issues with the bike").label is POS
 
 
-@pytest.mark.parametrize("text", [
-    "collection on 4/10 works for us",
-    "the hotline is open 24/7",
-    "only 1/5 of the shelf is gluten free",
-    "delivered 10/10/2025 at noon",
-    "the sky had no stars above the market tonight",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "collection on 4/10 works for us",
+        "the hotline is open 24/7",
+        "only 1/5 of the shelf is gluten free",
+        "delivered 10/10/2025 at noon",
+        "the sky had no stars above the market tonight",
+    ],
+)
 def test_dates_fractions_and_opening_hours_are_not_ratings(text):
     assert "rating" not in why(text)
 

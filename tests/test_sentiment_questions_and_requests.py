@@ -23,11 +23,14 @@ def test_sorry_about_a_mistake_still_counts():
     assert score("sorry but the pie was awful").label is NEG
 
 
-@pytest.mark.parametrize("text", [
-    "Third time lucky, the cake was perfect",
-    "What's the best way to store the cheese?",
-    "Is it ok to bring a pram in?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Third time lucky, the cake was perfect",
+        "What's the best way to store the cheese?",
+        "Is it ok to bring a pram in?",
+    ],
+)
 def test_luck_advice_and_permission_are_not_complaints_or_praise(text):
     assert score(text).label is not NEG
     assert "'best'" not in why(text) and "'ok'" not in why(text)
@@ -48,11 +51,14 @@ def test_asking_whether_a_place_is_dog_friendly_is_a_question_not_praise():
     assert score("The staff were so friendly").label is POS
 
 
-@pytest.mark.parametrize("text", [
-    "what time do you stop serving breakfast?",
-    "when does the bakery stop taking Christmas orders?",
-    "who designed your logo? my daughter wants to know",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what time do you stop serving breakfast?",
+        "when does the bakery stop taking Christmas orders?",
+        "who designed your logo? my daughter wants to know",
+    ],
+)
 def test_a_question_that_is_only_a_question(text):
     assert score(text).label is not NEG
 
@@ -70,12 +76,15 @@ def test_no_rush_is_patience_not_a_refusal(text):
     assert score(text).label is not NEG
 
 
-@pytest.mark.parametrize("text", [
-    "what time are you going to be back in the shop?",
-    "the lemon tart will be back in June",
-    "you guys will be back at the market next week?",
-    "are the cinnamon buns going to be back after Easter",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what time are you going to be back in the shop?",
+        "the lemon tart will be back in June",
+        "you guys will be back at the market next week?",
+        "are the cinnamon buns going to be back after Easter",
+    ],
+)
 def test_someone_else_coming_back_is_news_not_a_promise(text):
     assert score(text).label is NEU
     assert "coming back" not in why(text)

@@ -81,8 +81,19 @@ def test_no_function_in_the_sentiment_package_grows_back_into_a_long_chain():
     config = (root / "pyproject.toml").read_text(encoding="utf-8")
     assert "max-complexity = 15" in config and '"!app/core/sentiment/**" = ["C901"]' in config
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "C901",
-         "app/core/sentiment"],
-        capture_output=True, text=True, check=False, cwd=root,
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--select",
+            "C901",
+            "app/core/sentiment",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
     )
     assert done.returncode == 0, done.stdout

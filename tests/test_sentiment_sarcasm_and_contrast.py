@@ -32,10 +32,13 @@ def test_though_opening_a_sentence_concedes_instead():
     assert score("Though the bus was late, the pancakes were great.").label is POS
 
 
-@pytest.mark.parametrize("text", [
-    "oh brilliant, another parcel that went to the wrong house",
-    "great. the printer is broken again",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "oh brilliant, another parcel that went to the wrong house",
+        "great. the printer is broken again",
+    ],
+)
 def test_one_word_of_praise_beside_a_complaint_is_sarcasm(text):
     assert score(text).label is NEG
     assert "sarcastic" in why(text)

@@ -58,13 +58,16 @@ def test_a_tag_naming_a_kind_of_shop_splits():
     assert "'fail'" in why("#bakeryfail")
 
 
-@pytest.mark.parametrize("text", [
-    "do you still sell the 'Heritage' loaf?",  # a product name: capitalised
-    "my son calls it the 'crunchy bread' and asks for it every day",  # after "calls it": a name
-    "a 'flat white' is just a latte with less milk, right?",  # a term after "a"
-    "she said the cake was 'perfect' and she loved it",  # someone's words after "was"
-    "I'm a rock 'n' roll fan",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you still sell the 'Heritage' loaf?",  # a product name: capitalised
+        "my son calls it the 'crunchy bread' and asks for it every day",  # after "calls it": a name
+        "a 'flat white' is just a latte with less milk, right?",  # a term after "a"
+        "she said the cake was 'perfect' and she loved it",  # someone's words after "was"
+        "I'm a rock 'n' roll fan",
+    ],
+)
 def test_other_quotes_are_not_doubts(text):
     assert "doubted claim" not in why(text)
 
@@ -86,7 +89,7 @@ def test_fire_emoji_is_praise_and_upside_down_face_is_irony():
 
 
 def test_each_tag_in_a_run_is_its_own_verdict():
-    """"never" in the first tag must not turn "fail" in the next one into praise."""
+    """ "never" in the first tag must not turn "fail" in the next one into praise."""
     text = "waited in for the parcel all day #neveragain #fail"
     assert score(text).label is NEG
     assert "positive words" not in why(text)

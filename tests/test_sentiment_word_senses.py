@@ -92,11 +92,14 @@ def test_liking_something_is_still_praise():
     assert score("I really like the new blend").label is POS
 
 
-@pytest.mark.parametrize("text", [
-    "Can you save me two croissants for tomorrow?",
-    "Save the date: the market stall is back on Friday",
-    "Save 20 percent on candles this week",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you save me two croissants for tomorrow?",
+        "Save the date: the market stall is back on Friday",
+        "Save 20 percent on candles this week",
+    ],
+)
 def test_save_as_keeping_or_a_promotion_is_not_praise(text):
     assert "'save'" not in why(text)
 

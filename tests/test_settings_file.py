@@ -22,8 +22,12 @@ from app.core.settings import Settings, SettingsFile
 from tests.folder_faults import run_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
-OWNERS = {"business": "Sunny Bakes", "signature": "— Mia at Sunny Bakes",
-          "sentiment_words": {"coeliac": -2.0, "sourdough": 1.5}, "sync_interval_minutes": 15}
+OWNERS = {
+    "business": "Sunny Bakes",
+    "signature": "— Mia at Sunny Bakes",
+    "sentiment_words": {"coeliac": -2.0, "sourdough": 1.5},
+    "sync_interval_minutes": 15,
+}
 
 
 def write(path: Path, text: str) -> None:
@@ -31,8 +35,7 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def test_a_typo_keeps_the_file_aside_with_a_message_and_never_overwrites_it(
-        tmp_path: Path) -> None:
+def test_a_typo_keeps_the_file_aside_with_a_message_and_never_overwrites_it(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     broken = json.dumps(OWNERS, indent=2).replace('"signature"', "signature", 1)  # a typo
     write(path, broken)
@@ -62,16 +65,20 @@ def test_the_window_says_so_at_start(qtbot: Any, ui_paths: AppPaths) -> None:
     assert list(ui_paths.data_dir.glob("settings.json.bad-*"))
 
 
-@pytest.mark.parametrize(("text", "interval"), [
-    ('{"sync_interval_minutes": 1e999}', 5),  # inf: once crashed the window at start
-    ('{"sync_interval_minutes": NaN}', 5),
-    ('{"sync_interval_minutes": -Infinity}', 5),
-    ('{"sync_interval_minutes": "soon"}', 5),
-    ('{"sync_interval_minutes": 99999999}', 1440),
-    ('{"sync_interval_minutes": 7.9}', 7),
-])
-def test_an_impossible_interval_falls_back_and_is_reported(tmp_path: Path, text: str,
-                                                           interval: int) -> None:
+@pytest.mark.parametrize(
+    ("text", "interval"),
+    [
+        ('{"sync_interval_minutes": 1e999}', 5),  # inf: once crashed the window at start
+        ('{"sync_interval_minutes": NaN}', 5),
+        ('{"sync_interval_minutes": -Infinity}', 5),
+        ('{"sync_interval_minutes": "soon"}', 5),
+        ('{"sync_interval_minutes": 99999999}', 1440),
+        ('{"sync_interval_minutes": 7.9}', 7),
+    ],
+)
+def test_an_impossible_interval_falls_back_and_is_reported(
+    tmp_path: Path, text: str, interval: int
+) -> None:
     path = tmp_path / "settings.json"
     write(path, text)
     found = SettingsFile(path).read()
@@ -82,8 +89,11 @@ def test_an_impossible_interval_falls_back_and_is_reported(tmp_path: Path, text:
 
 def test_a_nan_word_value_is_left_out_and_ingest_still_scores(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    write(path, '{"sentiment_words": {"coeliac": NaN, "stale": -Infinity, "fresh": 1e300,'
-                ' "bad": "very", "late": -1.5}}')
+    write(
+        path,
+        '{"sentiment_words": {"coeliac": NaN, "stale": -Infinity, "fresh": 1e300,'
+        ' "bad": "very", "late": -1.5}}',
+    )
     words = load_words(path)
     assert words == {"fresh": 4.0, "late": -1.5}
     found = SettingsFile(path).read()

@@ -20,9 +20,11 @@ from app.core.errors import ServerUnreachable
 from app.net.http import HttpSession
 from app.net.mastodon import MastodonClient
 
-HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"x" * 20) for i in range(16))
-        + b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")
+HEAD = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+    + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"x" * 20) for i in range(16))
+    + b"Content-Length: 2\r\nConnection: close\r\n\r\n{}"
+)
 BYTE_EVERY = 0.02  # len(HEAD) * BYTE_EVERY is about ten seconds
 
 
@@ -47,7 +49,7 @@ class SlowHeadServer:
                 outer.requests += 1
                 try:
                     for i in range(len(HEAD)):
-                        self.request.sendall(HEAD[i:i + 1])
+                        self.request.sendall(HEAD[i : i + 1])
                         outer.sent = i + 1
                         time.sleep(BYTE_EVERY)  # the server's pace, not a wait in the test
                 except OSError:
@@ -73,7 +75,8 @@ def slow_server() -> Iterator[SlowHeadServer]:
 
 
 def test_headers_sent_one_byte_at_a_time_are_cut_off_by_the_whole_request_deadline(
-        slow_server: SlowHeadServer) -> None:
+    slow_server: SlowHeadServer,
+) -> None:
     session = HttpSession(slow_server.url, timeout=(1.0, 0.5), max_seconds=1.0)
     with session, pytest.raises(ServerUnreachable) as caught:
         session.request("GET", "/api/v1/instance")
@@ -84,9 +87,11 @@ def test_headers_sent_one_byte_at_a_time_are_cut_off_by_the_whole_request_deadli
 
 
 def test_a_sync_against_a_dripping_server_ends_with_a_calm_message(
-        slow_server: SlowHeadServer) -> None:
-    client = MastodonClient(slow_server.url, "dripping-token", page_pause=0.0,
-                            timeout=(1.0, 0.5), max_seconds=1.0)
+    slow_server: SlowHeadServer,
+) -> None:
+    client = MastodonClient(
+        slow_server.url, "dripping-token", page_pause=0.0, timeout=(1.0, 0.5), max_seconds=1.0
+    )
     with contextlib.closing(client), pytest.raises(ServerUnreachable) as caught:
         client.verify()
     assert caught.value.user_message.endswith(".")
@@ -101,8 +106,9 @@ def test_the_deadline_hangs_up_a_kept_alive_connection_too(slow_server: SlowHead
     fast.daemon_threads = True
     threading.Thread(target=fast.serve_forever, args=(0.05,), daemon=True).start()
     try:
-        session = HttpSession(f"http://127.0.0.1:{fast.server_address[1]}",
-                              timeout=(1.0, 0.5), max_seconds=1.0)
+        session = HttpSession(
+            f"http://127.0.0.1:{fast.server_address[1]}", timeout=(1.0, 0.5), max_seconds=1.0
+        )
         with session:
             assert session.request("GET", "/first").body == b"{}"
             with pytest.raises(ServerUnreachable) as caught:
@@ -138,7 +144,7 @@ class _KeepAliveThenDrip(socketserver.BaseRequestHandler):
                     self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
                     continue
                 for i in range(len(HEAD)):
-                    self.request.sendall(HEAD[i:i + 1])
+                    self.request.sendall(HEAD[i : i + 1])
                     type(self).sent = i + 1
                     time.sleep(BYTE_EVERY)
             return
@@ -156,7 +162,7 @@ class _DrippingHandshake(socketserver.BaseRequestHandler):
         record = b"\x16\x03\x03\x40\x00" + b"\x02" * 16_384  # handshake record, 16 KB long
         try:
             for i in range(len(record)):
-                self.request.sendall(record[i:i + 1])
+                self.request.sendall(record[i : i + 1])
                 type(self).sent = i + 1
                 time.sleep(BYTE_EVERY)
         except OSError:
@@ -169,8 +175,9 @@ def test_a_tls_handshake_dripped_byte_by_byte_is_cut_off_too() -> None:
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         # Python bounds a handshake by the connect timeout; the deadline comes first here
-        session = HttpSession(f"https://127.0.0.1:{server.server_address[1]}",
-                              timeout=(3.0, 0.5), max_seconds=1.0)
+        session = HttpSession(
+            f"https://127.0.0.1:{server.server_address[1]}", timeout=(3.0, 0.5), max_seconds=1.0
+        )
         with session, pytest.raises(ServerUnreachable) as caught:
             session.request("GET", "/api/v1/instance")
         assert "took too long" in str(caught.value)

@@ -131,8 +131,11 @@ class InboxMachine(RuleBasedStateMachine):
 
     def _after_merges(self, removed: Sequence[int] | None = None) -> None:
         """Follow merges made here or by another process (`removed` unknown then)."""
-        if self.open is not None and (self.store.surviving_thread(self.open) != self.open
-                                      if removed is None else self.open in removed):
+        if self.open is not None and (
+            self.store.surviving_thread(self.open) != self.open
+            if removed is None
+            else self.open in removed
+        ):
             self._follow_merge()
         # Words typed in a merged-away thread are now owed by the one that stayed
         # (SQLite may give the old id to the next new conversation).
@@ -161,8 +164,12 @@ class InboxMachine(RuleBasedStateMachine):
 
     def _thread_of(self, status_id: str) -> int:
         rows = self.store.list_threads(ThreadQuery(), 0, 1000)
-        return next(r.id for r in rows for p in self.store.thread_posts(r.id)
-                    if p.post.remote_id == status_id)
+        return next(
+            r.id
+            for r in rows
+            for p in self.store.thread_posts(r.id)
+            if p.post.remote_id == status_id
+        )
 
     @rule()
     def new_mention(self) -> None:
@@ -174,15 +181,15 @@ class InboxMachine(RuleBasedStateMachine):
     def reply_with_a_late_parent(self, pick: int) -> None:
         """Ann answers under a post of hers that has not reached us yet."""
         root = self.roots[pick % len(self.roots)]
-        parent = self.server.add_status(self.ann, f"@shop more about {self._next()}",
-                                        in_reply_to=root)
+        parent = self.server.add_status(
+            self.ann, f"@shop more about {self._next()}", in_reply_to=root
+        )
         reply = self.server.add_mention(self.ann, "hello? anyone?", in_reply_to=parent["id"])
         self._sync([reply["id"]])
         self.late_parents.append(parent["id"])
 
     @precondition(lambda self: self.late_parents)
-    @rule(pick=st.integers(min_value=0, max_value=50), word=WORDS,
-          owner_types_on=st.booleans())
+    @rule(pick=st.integers(min_value=0, max_value=50), word=WORDS, owner_types_on=st.booleans())
     def late_parent_arrives(self, pick: int, word: str, owner_types_on: bool) -> None:
         """Its arrival merges the reply's conversation into the root's, maybe while the
         owner is typing in one of them."""
@@ -217,14 +224,23 @@ class InboxMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------ beside the window
 
     def _merges(self) -> set[tuple[int, int, str]]:
-        return set(self.store.db.execute_sql(
-            "SELECT source_id, target_id, merged_at FROM thread_merge").fetchall())
+        return set(
+            self.store.db.execute_sql(
+                "SELECT source_id, target_id, merged_at FROM thread_merge"
+            ).fetchall()
+        )
 
     def _child(self, *args: str) -> subprocess.Popen[str]:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        return subprocess.Popen([sys.executable, "-m", "tests.crash_worker", *args], cwd=ROOT,
-                                env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.crash_worker", *args],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def _kill_at_request(self, at: int, start: Any) -> subprocess.CompletedProcess[str]:
         """Start a child; the server kills it -9 as its `at`-th request arrives (the
@@ -245,29 +261,57 @@ class InboxMachine(RuleBasedStateMachine):
             self.server.on_api_request = None
         return subprocess.CompletedProcess(children[0].args, children[0].returncode, out, err)
 
-    @precondition(lambda self: self.store.outbox_items(
-        [OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED]))
+    @precondition(
+        lambda self: self.store.outbox_items(
+            [OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED]
+        )
+    )
     @rule(at=st.integers(min_value=1, max_value=3))
     def kill_9_while_sending(self, at: int) -> None:
         """A send pass in another process dies at a request: before, during or after
         the server stored a reply."""
         before = self._merges()
-        done = self._kill_at_request(at, lambda: self._child(
-            "outbox", str(self.db_path), self.server.url, self.server.token,
-            str(self.account.id)))
+        done = self._kill_at_request(
+            at,
+            lambda: self._child(
+                "outbox",
+                str(self.db_path),
+                self.server.url,
+                self.server.token,
+                str(self.account.id),
+            ),
+        )
         self._after_the_child(done, at)
         self._after_merges(sorted({row[0] for row in self._merges() - before}))
 
-    @rule(at=st.integers(min_value=1, max_value=4),
-          point=st.sampled_from(["", "before store_mentions 1", "after store_mentions 1",
-                                 "before store_fetched 1", "after store_fetched 1",
-                                 "before update_account 1"]))
+    @rule(
+        at=st.integers(min_value=1, max_value=4),
+        point=st.sampled_from(
+            [
+                "",
+                "before store_mentions 1",
+                "after store_mentions 1",
+                "before store_fetched 1",
+                "after store_fetched 1",
+                "before update_account 1",
+            ]
+        ),
+    )
     def kill_9_while_syncing(self, at: int, point: str) -> None:
         """A sync in another process dies at its `at`-th request or at a storage write."""
         before = self._merges()
-        done = self._kill_at_request(0 if point else at, lambda: self._child(
-            "fault-sync", str(self.db_path), self.server.url, self.server.token,
-            str(self.account.id), point, "20"))
+        done = self._kill_at_request(
+            0 if point else at,
+            lambda: self._child(
+                "fault-sync",
+                str(self.db_path),
+                self.server.url,
+                self.server.token,
+                str(self.account.id),
+                point,
+                "20",
+            ),
+        )
         if point:
             assert done.returncode == -signal.SIGKILL or f"point {point}" not in done.stdout
         else:
@@ -300,8 +344,13 @@ class InboxMachine(RuleBasedStateMachine):
             self.server.on_api_request = hold_first
         cron = subprocess.Popen(
             [sys.executable, "-m", "app", "sync", "--data-dir", str(self.db_path.parent)],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             while not arrived.wait(0.05):  # waiting for the sync to be under way
                 assert cron.poll() is None, cron.stderr.read() if cron.stderr else ""

@@ -83,14 +83,16 @@ def test_a_database_from_a_newer_program_is_refused(empty_db):
 
 @pytest.mark.engines("sqlite")  # reopens the SQLite file
 def test_a_v3_database_gets_the_durable_sync_tables_and_keeps_its_threads(
-        store, shop_account, make_post):
+    store, shop_account, make_post
+):
     from pathlib import Path
 
     from app.core import sentiment
     from app.storage.inbox_store import SqliteInboxStore
 
-    [thread_id] = store.ingest(shop_account.id, [make_post("1", "where is my cake")],
-                               sentiment.score).new_thread_ids
+    [thread_id] = store.ingest(
+        shop_account.id, [make_post("1", "where is my cake")], sentiment.score
+    ).new_thread_ids
     path = Path(store.db.database)
     store.close()
     db = open_database(path)

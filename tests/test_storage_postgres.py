@@ -39,12 +39,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _schema(db) -> list[tuple[str, ...]]:
     """Every column and index of the public schema, as the server describes them."""
-    columns = execute(db, """
+    columns = execute(
+        db,
+        """
         SELECT table_name, column_name, data_type, coalesce(column_default, '')
           FROM information_schema.columns WHERE table_schema = 'public'
-         ORDER BY 1, 2""").fetchall()
-    indexes = execute(db, "SELECT indexname, indexdef FROM pg_indexes "
-                          "WHERE schemaname = 'public' ORDER BY 1").fetchall()
+         ORDER BY 1, 2""",
+    ).fetchall()
+    indexes = execute(
+        db, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+    ).fetchall()
     return [tuple(map(str, r)) for r in [*columns, *indexes]]
 
 
@@ -52,9 +56,11 @@ def test_a_new_team_database_gets_every_table_and_the_search_index(pg_store):
     db = pg_store.db
     assert schema_version(db) == latest_version()
     assert {"account", "post", "thread", "draft", "template", "outbox_item", "meta"} <= set(
-        db.get_tables())
-    (index,) = execute(db, "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-                       (pg_search.INDEX_NAME,)).fetchone()
+        db.get_tables()
+    )
+    (index,) = execute(
+        db, "SELECT indexdef FROM pg_indexes WHERE indexname = %s", (pg_search.INDEX_NAME,)
+    ).fetchone()
     assert "USING gin" in index and "WHERE (NOT deleted)" in index
 
 
@@ -74,8 +80,9 @@ def test_a_login_that_does_not_own_the_tables_opens_the_inbox_too(pg_server, pg_
     role = f"sam_{uuid.uuid4().hex[:8]}"
     owner = open_postgres(pg_database, bind=False)
     execute(owner, f'CREATE ROLE "{role}" LOGIN')
-    execute(owner, f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public '
-                   f'TO "{role}"')
+    execute(
+        owner, f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'
+    )
     execute(owner, f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
     owner.close()
     parts = urlsplit(pg_database)
@@ -97,10 +104,18 @@ def test_a_second_laptop_waits_while_the_first_one_migrates(pg_server):
     first = open_postgres(url, bind=False)
     execute(first, "SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))  # "migrating"
     second = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; from app.storage.postgres import open_team_store; "
-         "open_team_store(sys.argv[1]).close(); print('opened')", url],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from app.storage.postgres import open_team_store; "
+            "open_team_store(sys.argv[1]).close(); print('opened')",
+            url,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_until(lambda: _waiting_for_advisory_lock(first), "the second laptop to wait")
         assert "post" not in first.get_tables()  # it made nothing while the lock was held
@@ -118,8 +133,9 @@ def test_a_second_laptop_waits_while_the_first_one_migrates(pg_server):
 
 
 def _waiting_for_advisory_lock(db) -> bool:
-    (waiting,) = execute(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                             "AND NOT granted").fetchone()
+    (waiting,) = execute(
+        db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    ).fetchone()
     return bool(waiting)
 
 
@@ -135,11 +151,39 @@ def _wait_until(condition, what: str, timeout: float = 30) -> None:
 # ----------------------------------------------------------------- search
 
 SEARCHES = [
-    "croissant", "croissants", "CROISSANTS?", "@hal", "hal@town.example", "town", "cake late",
-    "cake sunday", "ake", "nore", "you", "yo", "you!", "rye", "spelt", "Quinn",
-    "quinn.bsky.social", "bsky",
-    '"refund', "refund'); DROP TABLE post; --", "ord", "order 42", "42", "4", "don't",
-    "dont", "can", "broken-hearted", "hearted", "ship", "!!!", "x" * 300, "number_7",
+    "croissant",
+    "croissants",
+    "CROISSANTS?",
+    "@hal",
+    "hal@town.example",
+    "town",
+    "cake late",
+    "cake sunday",
+    "ake",
+    "nore",
+    "you",
+    "yo",
+    "you!",
+    "rye",
+    "spelt",
+    "Quinn",
+    "quinn.bsky.social",
+    "bsky",
+    '"refund',
+    "refund'); DROP TABLE post; --",
+    "ord",
+    "order 42",
+    "42",
+    "4",
+    "don't",
+    "dont",
+    "can",
+    "broken-hearted",
+    "hearted",
+    "ship",
+    "!!!",
+    "x" * 300,
+    "number_7",
 ]
 
 
@@ -147,26 +191,45 @@ def _build_inbox(store: SqliteInboxStore, make_post) -> None:
     score = KeywordScorer()
     mastodon = store.add_account(SHOP_MASTODON)
     bluesky = store.add_account(SHOP_BLUESKY)
-    store.ingest(mastodon.id, [
-        make_post("a1", "My cake was broken and late", author="ann", minutes=10),
-        make_post("h1", "Love the rye loaf", author="hal", minutes=20),
-        make_post("n1", "Are you open on Sunday? Order 42 please", author="ned", minutes=30),
-        make_post("r1", "Refund! Don't ignore me. Broken-hearted", author="rob", minutes=35),
-        make_post("g1", "gone soon: spelt", author="gus", minutes=36),
-        make_post("u1", "see number_7 please", author="uma", minutes=37),
-    ], score)
-    store.ingest(bluesky.id, [
-        make_post("at://q/1", "Do you ship croissants?", author="quinn", minutes=40,
-                  network=Network.BLUESKY),
-    ], score)
-    store.ingest(mastodon.id, [  # deleted posts are never found
-        make_post("g1", "gone soon: spelt", author="gus", minutes=36, deleted=True),
-    ], score)
+    store.ingest(
+        mastodon.id,
+        [
+            make_post("a1", "My cake was broken and late", author="ann", minutes=10),
+            make_post("h1", "Love the rye loaf", author="hal", minutes=20),
+            make_post("n1", "Are you open on Sunday? Order 42 please", author="ned", minutes=30),
+            make_post("r1", "Refund! Don't ignore me. Broken-hearted", author="rob", minutes=35),
+            make_post("g1", "gone soon: spelt", author="gus", minutes=36),
+            make_post("u1", "see number_7 please", author="uma", minutes=37),
+        ],
+        score,
+    )
+    store.ingest(
+        bluesky.id,
+        [
+            make_post(
+                "at://q/1",
+                "Do you ship croissants?",
+                author="quinn",
+                minutes=40,
+                network=Network.BLUESKY,
+            ),
+        ],
+        score,
+    )
+    store.ingest(
+        mastodon.id,
+        [  # deleted posts are never found
+            make_post("g1", "gone soon: spelt", author="gus", minutes=36, deleted=True),
+        ],
+        score,
+    )
 
 
 def _found(store: SqliteInboxStore) -> dict[str, list[str]]:
-    return {q: [r.author_name for r in store.list_threads(ThreadQuery(search=q), 0, 50)]
-            for q in SEARCHES}
+    return {
+        q: [r.author_name for r in store.list_threads(ThreadQuery(search=q), 0, 50)]
+        for q in SEARCHES
+    }
 
 
 def test_search_finds_what_fts5_finds(tmp_path, pg_database, make_post):
@@ -191,25 +254,32 @@ def _copies(db, table: str, source_id: int, count: int, **changed: str) -> None:
     """`count` copies of one row made on the server (`i` numbers them in `changed`)."""
     columns = [c.name for c in db.get_columns(table) if c.name != "id"]
     values = [changed.get(c, f"src.{c}") for c in columns]
-    execute(db, f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
-                f"FROM {table} AS src, generate_series(1, {count}) AS i WHERE src.id = %s",
-            (source_id,))
+    execute(
+        db,
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
+        f"FROM {table} AS src, generate_series(1, {count}) AS i WHERE src.id = %s",
+        (source_id,),
+    )
 
 
 @pytest.mark.engines("postgres")  # `store` (which shop_account uses) on PostgreSQL
-def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_post,
-                                                    keyword_score):
+def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_post, keyword_score):
     """20,000 posts in 1,000 threads: the search reads the tsvector index, not every post
     (the plan is the test's business, the timings bench's)."""
     db = store.db
-    store.ingest(shop_account.id, [make_post("p0", "common words about bread")],
-                    keyword_score)
+    store.ingest(shop_account.id, [make_post("p0", "common words about bread")], keyword_score)
     (thread_id, post_id) = execute(db, "SELECT thread_id, id FROM post").fetchone()
     _copies(db, "thread", thread_id, 1000, root_remote_id="'r' || i")
-    _copies(db, "post", post_id, 20000, remote_id="'p' || i",
-            thread_id=f"(SELECT min(id) + mod(i, 1000) FROM thread WHERE id > {thread_id})",
-            text="'common words about bread number ' || i "
-                 "|| CASE WHEN i = 7777 THEN ' zanzibar' ELSE '' END")
+    _copies(
+        db,
+        "post",
+        post_id,
+        20000,
+        remote_id="'p' || i",
+        thread_id=f"(SELECT min(id) + mod(i, 1000) FROM thread WHERE id > {thread_id})",
+        text="'common words about bread number ' || i "
+        "|| CASE WHEN i = 7777 THEN ' zanzibar' ELSE '' END",
+    )
     execute(db, "ANALYZE")
     assert len(store.list_threads(ThreadQuery(search="zanzibar"), 0, 100)) == 1
     hits = pg_search.matching_threads("zanzibar")
@@ -226,23 +296,28 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
 def lock_holder(pg_database) -> Iterator[subprocess.Popen[str]]:
     """Another process holding account 1's send lock until it is killed."""
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; from app.storage.postgres import open_postgres; "
-         "from app.storage import pg_locks\n"
-         "with pg_locks.hold(open_postgres(sys.argv[1]), pg_locks.SEND_LOCKS, 1) as ours:\n"
-         "    print('held' if ours else 'refused', flush=True); sys.stdin.read()",
-         pg_database],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from app.storage.postgres import open_postgres; "
+            "from app.storage import pg_locks\n"
+            "with pg_locks.hold(open_postgres(sys.argv[1]), pg_locks.SEND_LOCKS, 1) as ours:\n"
+            "    print('held' if ours else 'refused', flush=True); sys.stdin.read()",
+            pg_database,
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     yield holder
     if holder.poll() is None:
         holder.kill()
     holder.communicate(timeout=10)
 
 
-def test_a_killed_sender_on_another_laptop_frees_its_accounts_send_lock(
-    pg_database, lock_holder
-):
+def test_a_killed_sender_on_another_laptop_frees_its_accounts_send_lock(pg_database, lock_holder):
     assert lock_holder.stdout is not None
     assert lock_holder.stdout.readline().strip() == "held"
     store = open_team_store(pg_database)
@@ -278,14 +353,31 @@ def test_an_unreachable_team_database_is_a_calm_error_without_the_password():
 def test_a_postgres_test_without_a_server_fails_under_the_test_script(required):
     """tests/run.sh says the server is required: a missing one fails the test; by hand
     (no run.sh, not CI) it is skipped with the reason."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SHOPKEEP_TEST_PG_DSN", "SHOPKEEP_TEST_POSTGRES", "CI")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SHOPKEEP_TEST_PG_DSN", "SHOPKEEP_TEST_POSTGRES", "CI")
+    }
     if required:
         env["SHOPKEEP_TEST_POSTGRES"] = "required"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs",
-         "tests/test_storage_threads.py::test_folders_and_counts[postgres]"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-rs",
+            "tests/test_storage_threads.py::test_folders_and_counts[postgres]",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     if required:
         assert result.returncode == 1, result.stdout
         assert "1 error" in result.stdout and "no PostgreSQL server" in result.stdout

@@ -173,8 +173,9 @@ def test_rare_word_search_over_100k_posts_is_fast(store, shop_account):
     first_page = _plan(store, ThreadQuery())
     # One index walk in activity order; per row only index lookups (the reply state).
     assert first_page[0] == "SCAN t1 USING INDEX thread_last_activity", first_page
-    assert not [s for s in first_page[1:] if s.startswith("SCAN ") or "TEMP B-TREE" in s], \
+    assert not [s for s in first_page[1:] if s.startswith("SCAN ") or "TEMP B-TREE" in s], (
         first_page
+    )
 
 
 def _plan(store, query):
@@ -204,10 +205,14 @@ def bulk_insert(db, model, rows):
         db.connection().executemany(sql, (values(r) for r in rows))
 
 
-def test_posts_for_threads_matches_thread_posts(store, inbox, shop_account, make_post,
-                                                keyword_score):
-    store.ingest(shop_account.id, [make_post("a2", "Still broken", author="ann", minutes=50,
-                                             parent="a1", root="a1")], keyword_score)
+def test_posts_for_threads_matches_thread_posts(
+    store, inbox, shop_account, make_post, keyword_score
+):
+    store.ingest(
+        shop_account.id,
+        [make_post("a2", "Still broken", author="ann", minutes=50, parent="a1", root="a1")],
+        keyword_score,
+    )
     ids = list(inbox.values())
     found = store.posts_for_threads([*ids, 999_999])
     assert set(found) == {*ids, 999_999} and found[999_999] == []
@@ -215,4 +220,3 @@ def test_posts_for_threads_matches_thread_posts(store, inbox, shop_account, make
         assert found[thread_id] == store.thread_posts(thread_id)
     assert len(found[inbox["Ann"]]) == 2
     assert store.posts_for_threads([]) == {}
-

@@ -116,8 +116,11 @@ def test_same_idempotency_key_never_queues_twice(store, thread_id):
 
 def test_one_process_at_a_time_sends_an_accounts_replies(store, thread_id):
     """The send lock: the window and `python -m app sync` never send for one account at once."""
-    with (store.sending_lock(1) as first, store.sending_lock(1) as second,
-          store.sending_lock(2) as other_account):
+    with (
+        store.sending_lock(1) as first,
+        store.sending_lock(1) as second,
+        store.sending_lock(2) as other_account,
+    ):
         # a SendLock: truthy when ours (SERVER on PostgreSQL, OURS beside an SQLite file)
         assert (bool(first), bool(second), bool(other_account)) == (True, False, True)
     with store.sending_lock(1) as again:

@@ -14,8 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def collected(*args: str) -> list[str]:
-    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode in (0, 5), proc.stdout + proc.stderr  # 5: nothing selected
     return [line for line in proc.stdout.splitlines() if "::" in line]
 
@@ -26,11 +31,11 @@ def test_a_test_taking_the_keychain_is_marked_keychain_and_the_quick_path_leaves
     # this one swaps in keyring's fail backend and needs no keychain at all
     assert "tests/test_credentials.py::test_no_keychain_says_so_plainly" not in marked
 
-    quick = collected("-m", "not devnet and not frozen and not keychain",
-                      "tests/test_credentials.py")
+    quick = collected(
+        "-m", "not devnet and not frozen and not keychain", "tests/test_credentials.py"
+    )
     assert "tests/test_credentials.py::test_no_keychain_says_so_plainly" in quick
     assert not set(quick) & set(marked)
-
 
 
 def pins() -> dict[str, str]:
@@ -74,12 +79,29 @@ def test_a_qt_warning_fails_a_ui_test_in_any_module(tmp_path: Path):
         "def test_a_window_that_warns(qtbot):\n"
         "    qWarning('QWidget::setLayout: a layout is already set')\n\n\n"
         "def test_the_offscreen_screen_saying_what_it_cannot_do(qtbot):\n"
-        "    qWarning('This plugin does not support raise()')\n", encoding="utf-8")
+        "    qWarning('This plugin does not support raise()')\n",
+        encoding="utf-8",
+    )
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir",
-         str(tmp_path), "-p", "no:cacheprovider", "-q", str(tmp_path / "test_unmarked.py")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(tmp_path),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(tmp_path / "test_unmarked.py"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert "1 failed, 1 passed" in proc.stdout, proc.stdout + proc.stderr
     assert "test_a_window_that_warns" in proc.stdout.split("short test summary")[-1]
 

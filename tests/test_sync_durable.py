@@ -59,7 +59,8 @@ def conversations(server: MastodonServer, ann, bob, count: int) -> list[tuple[st
 
 
 def test_a_503_in_the_middle_of_the_conversations_loses_none_of_them(
-        store, mastodon_server, shop, ann, bob):
+    store, mastodon_server, shop, ann, bob
+):
     pairs = conversations(mastodon_server, ann, bob, 8)
     mastodon_server.fail_path, mastodon_server.fail_after = "/api/v1/statuses", 6  # 3 of 8
     first = sync(store, mastodon_server, shop)
@@ -77,7 +78,8 @@ def test_a_503_in_the_middle_of_the_conversations_loses_none_of_them(
 
 
 def test_the_conversations_wait_when_the_budget_is_spent_and_follow_next_time(
-        store, mastodon_server, shop, ann, bob):
+    store, mastodon_server, shop, ann, bob
+):
     pairs = conversations(mastodon_server, ann, bob, 5)
     first = sync(store, mastodon_server, shop, thread_budget=2)
     assert first.ok and first.conversations_waiting == 3
@@ -89,11 +91,13 @@ def test_the_conversations_wait_when_the_budget_is_spent_and_follow_next_time(
 
 
 def test_a_conversation_the_server_cannot_serve_backs_off_and_never_blocks_the_rest(
-        store, mastodon_server, shop, ann, bob):
+    store, mastodon_server, shop, ann, bob
+):
     pairs = conversations(mastodon_server, ann, bob, 3)
     broken = pairs[0][1]
-    mastodon_server.respond_next(f"/api/v1/statuses/{broken}", 200, "<html>oops</html>",
-                                 content_type="text/html", times=100)
+    mastodon_server.respond_next(
+        f"/api/v1/statuses/{broken}", 200, "<html>oops</html>", content_type="text/html", times=100
+    )
     for attempt in range(1, FREE_RETRIES + 2):
         report = sync(store, mastodon_server, shop)
         assert report.ok and report.unreadable_conversations == 1
@@ -110,7 +114,8 @@ def test_a_conversation_the_server_cannot_serve_backs_off_and_never_blocks_the_r
 
 
 def test_a_thread_the_customer_writes_in_again_reopens_even_when_done(
-        store, mastodon_server, shop, ann):
+    store, mastodon_server, shop, ann
+):
     first = mastodon_server.add_mention(ann, "Is the cafe open on Monday?")
     sync(store, mastodon_server, shop)
     [row] = store.list_threads(ThreadQuery(account_id=shop.id), 0, 10)

@@ -80,21 +80,28 @@ def customers_change(server: MastodonServer, made: dict[str, dict[str, Any]]) ->
     server.delete_status(made["thanks"]["id"])
 
 
-def clean_sync(db_path: Path, server: MastodonServer, account_id: int,
-               store_wrapper: Any = None, refresh_limit: int = 0) -> Any:
+def clean_sync(
+    db_path: Path,
+    server: MastodonServer,
+    account_id: int,
+    store_wrapper: Any = None,
+    refresh_limit: int = 0,
+) -> Any:
     store = SqliteInboxStore.open(db_path)
     try:
         used = store if store_wrapper is None else store_wrapper(store)
-        service = SyncService(used, lambda a: client_for(server), quick_score,
-                              refresh_limit=refresh_limit)
+        service = SyncService(
+            used, lambda a: client_for(server), quick_score, refresh_limit=refresh_limit
+        )
         return service.sync_account(store.account(account_id))
     finally:
         store.close()
 
 
 @pytest.fixture(scope="module", params=["first sync", "refresh sync"])
-def scenario(request: pytest.FixtureRequest,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+def scenario(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Scenario]:
     server = MastodonServer(limit_cap=2).start()
     folder = tmp_path_factory.mktemp("faults")
     blank = folder / "blank.sqlite3"
@@ -111,8 +118,9 @@ def scenario(request: pytest.FixtureRequest,
     shutil.copy(blank, first)
     writes: list[str] = []
     server.api_count = 0
-    report = clean_sync(first, server, account.id, lambda s: PointStore(s, writes.append),
-                        refresh_limit)
+    report = clean_sync(
+        first, server, account.id, lambda s: PointStore(s, writes.append), refresh_limit
+    )
     assert report.ok, report
     requests = server.api_count
     reference = snapshot(first)
@@ -135,21 +143,37 @@ def fresh_copy(scenario: Scenario, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def run_child(scenario: Scenario, db_path: Path, target: str = "",
-              kill_at_request: int | None = None) -> subprocess.CompletedProcess[str]:
+def run_child(
+    scenario: Scenario, db_path: Path, target: str = "", kill_at_request: int | None = None
+) -> subprocess.CompletedProcess[str]:
     """The sync in a child process; killed at a storage point or at the n-th request."""
     server = scenario.server
     server.api_count = 0
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_worker", "fault-sync", str(db_path), server.url,
-         server.token, str(scenario.account_id), target, str(scenario.refresh_limit)],
-        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tests.crash_worker",
+            "fault-sync",
+            str(db_path),
+            server.url,
+            server.token,
+            str(scenario.account_id),
+            target,
+            str(scenario.refresh_limit),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     if kill_at_request is not None:
-        server.on_api_request = (
-            lambda number: os.kill(proc.pid, signal.SIGKILL) if number == kill_at_request
-            else None)
+        server.on_api_request = lambda number: (
+            os.kill(proc.pid, signal.SIGKILL) if number == kill_at_request else None
+        )
     try:
         out, err = proc.communicate(input="go\n", timeout=60)
     finally:
@@ -158,8 +182,9 @@ def run_child(scenario: Scenario, db_path: Path, target: str = "",
 
 
 def finish_and_compare(scenario: Scenario, db_path: Path, point: str) -> None:
-    report = clean_sync(db_path, scenario.server, scenario.account_id,
-                        refresh_limit=scenario.refresh_limit)
+    report = clean_sync(
+        db_path, scenario.server, scenario.account_id, refresh_limit=scenario.refresh_limit
+    )
     assert report.ok, f"{point}: the clean sync failed: {report.error!r}"
     assert snapshot(db_path) == scenario.reference, f"stopped at {point}: the result differs"
 
@@ -174,9 +199,13 @@ def test_the_scenario_has_points_everywhere(scenario: Scenario) -> None:
 
 @pytest.mark.parametrize("where", ["network", "storage"])
 def test_kill_9_at_any_point_then_a_clean_sync_equals_an_uninterrupted_one(
-        scenario: Scenario, tmp_path: Path, where: str) -> None:
-    points = ([f"request {n}" for n in range(1, scenario.requests + 1)] if where == "network"
-              else scenario.writes)
+    scenario: Scenario, tmp_path: Path, where: str
+) -> None:
+    points = (
+        [f"request {n}" for n in range(1, scenario.requests + 1)]
+        if where == "network"
+        else scenario.writes
+    )
     for point in points:
         db_path = fresh_copy(scenario, tmp_path, point)
         if where == "network":
@@ -189,23 +218,32 @@ def test_kill_9_at_any_point_then_a_clean_sync_equals_an_uninterrupted_one(
 
 @pytest.mark.parametrize("where", ["network", "storage"])
 def test_an_error_at_any_point_then_a_clean_sync_equals_an_uninterrupted_one(
-        scenario: Scenario, tmp_path: Path, where: str) -> None:
+    scenario: Scenario, tmp_path: Path, where: str
+) -> None:
     server = scenario.server
-    points = ([f"request {n}" for n in range(1, scenario.requests + 1)] if where == "network"
-              else scenario.writes)
+    points = (
+        [f"request {n}" for n in range(1, scenario.requests + 1)]
+        if where == "network"
+        else scenario.writes
+    )
     for point in points:
         db_path = fresh_copy(scenario, tmp_path, point)
         if where == "network":  # a 503 from this request on
             server.fail_path, server.fail_after = "/api/", int(point.split()[1]) - 1
             try:
-                report = clean_sync(db_path, server, scenario.account_id,
-                                    refresh_limit=scenario.refresh_limit)
+                report = clean_sync(
+                    db_path, server, scenario.account_id, refresh_limit=scenario.refresh_limit
+                )
             finally:
                 server.fail_after = None
         else:  # the disk fills up at this write
-            report = clean_sync(db_path, server, scenario.account_id,
-                                lambda s, p=point: PointStore(s, raise_at(p, [])),
-                                scenario.refresh_limit)
+            report = clean_sync(
+                db_path,
+                server,
+                scenario.account_id,
+                lambda s, p=point: PointStore(s, raise_at(p, [])),
+                scenario.refresh_limit,
+            )
         if not point.startswith(("after update_account", "before update_account")):
             assert not report.ok, f"{point}: the injected error went unnoticed"
         finish_and_compare(scenario, db_path, point)

@@ -28,13 +28,15 @@ def server():
 
 
 def mention_ids(store) -> set[str]:
-    return {r[0] for r in store.db.execute_sql(
-        "SELECT remote_id FROM post WHERE is_mention").fetchall()}
+    return {
+        r[0] for r in store.db.execute_sql("SELECT remote_id FROM post WHERE is_mention").fetchall()
+    }
 
 
 def sync(store, server, shop, **kw):
-    service = SyncService(store, lambda a: client_for(server), score, max_mentions=CAP,
-                          refresh_limit=0, **kw)
+    service = SyncService(
+        store, lambda a: client_for(server), score, max_mentions=CAP, refresh_limit=0, **kw
+    )
     report = service.sync_account(shop)
     assert report.ok, report.error
     return report
@@ -44,8 +46,10 @@ def test_older_mentions_follow_on_later_syncs_until_the_whole_history_is_in(stor
     shop = mastodon_account(store, server)
     ann = server.add_account("ann", "town.example")
     start = (datetime.now(UTC) - timedelta(days=30)).replace(microsecond=0)
-    history = [server.add_mention(ann, f"order {n}", created_at=start + timedelta(days=n))
-               for n in range(8)]
+    history = [
+        server.add_mention(ann, f"order {n}", created_at=start + timedelta(days=n))
+        for n in range(8)
+    ]
 
     first = sync(store, server, shop)
     assert not first.complete and first.new_posts == CAP
@@ -71,8 +75,10 @@ def test_the_history_stops_at_the_limit(store, server):
     ann = server.add_account("ann", "town.example")
     now = datetime.now(UTC)
     old = server.add_mention(ann, "last year", created_at=now - timedelta(days=400))
-    recent = [server.add_mention(ann, f"week {n}", created_at=now - timedelta(days=7 * n))
-              for n in range(5, 0, -1)]
+    recent = [
+        server.add_mention(ann, f"week {n}", created_at=now - timedelta(days=7 * n))
+        for n in range(5, 0, -1)
+    ]
     for _ in range(4):
         report = sync(store, server, shop, history_days=100)
     assert report.complete
@@ -81,16 +87,26 @@ def test_the_history_stops_at_the_limit(store, server):
 
 
 def test_on_bluesky_too_older_mentions_follow_from_where_the_first_sync_stopped(
-        store, bluesky_error_server):
+    store, bluesky_error_server
+):
     from app.net.bluesky import resume_at
     from app.net.bluesky_parse import parse_datetime
     from tests.test_bluesky_sync_durable import LIST, notification, service, shop_account, view
 
     server = bluesky_error_server
     shop = shop_account(store, server)
-    notes = [notification(view(f"did:plc:c{n}", f"3kaaaaaaaab{n:02d}", f"@shop.test hi {n}",
-                               f"2026-11-0{n + 1}T10:00:00.000Z"), "mention")
-             for n in range(5)]
+    notes = [
+        notification(
+            view(
+                f"did:plc:c{n}",
+                f"3kaaaaaaaab{n:02d}",
+                f"@shop.test hi {n}",
+                f"2026-11-0{n + 1}T10:00:00.000Z",
+            ),
+            "mention",
+        )
+        for n in range(5)
+    ]
     newest_first = {"notifications": notes[::-1], "cursor": "2026-11-01T10:00:00.000Z"}
     server.route(LIST, 200, newest_first)
     mentions_only = {"max_mentions": 3, "refresh_limit": 0, "thread_budget": 0}

@@ -50,8 +50,15 @@ def edit(server: MastodonServer, status: dict, text: str) -> None:
 
 def post(store, remote_id: str):
     """The stored post with this server id (None when it never arrived)."""
-    return next((sp for row in store.list_threads(ThreadQuery(), 0, 1000)
-                 for sp in store.thread_posts(row.id) if sp.post.remote_id == remote_id), None)
+    return next(
+        (
+            sp
+            for row in store.list_threads(ThreadQuery(), 0, 1000)
+            for sp in store.thread_posts(row.id)
+            if sp.post.remote_id == remote_id
+        ),
+        None,
+    )
 
 
 def context_requests(server: MastodonServer) -> int:
@@ -59,12 +66,18 @@ def context_requests(server: MastodonServer) -> int:
 
 
 def test_changes_in_the_oldest_open_threads_arrive_within_a_bounded_number_of_syncs(
-        store, mastodon_server, shop, ann):
-    mentions = [mastodon_server.add_mention(ann, f"Question {n}: do you deliver on day {n}?")
-                for n in range(OPEN_THREADS)]
-    answers = {n: mastodon_server.add_status(mastodon_server.owner, "@ann yes we do",
-                                             in_reply_to=mentions[n])
-               for n in range(0, OPEN_THREADS, 2)}  # the shop answered half (from its phone)
+    store, mastodon_server, shop, ann
+):
+    mentions = [
+        mastodon_server.add_mention(ann, f"Question {n}: do you deliver on day {n}?")
+        for n in range(OPEN_THREADS)
+    ]
+    answers = {
+        n: mastodon_server.add_status(
+            mastodon_server.owner, "@ann yes we do", in_reply_to=mentions[n]
+        )
+        for n in range(0, OPEN_THREADS, 2)
+    }  # the shop answered half (from its phone)
     second = mastodon_server.add_status(ann, "also, gift wrap?", in_reply_to=mentions[3])
     sync(store, mastodon_server, shop)
     rows = store.list_threads(ThreadQuery(account_id=shop.id), 0, 100)
@@ -92,7 +105,8 @@ def test_changes_in_the_oldest_open_threads_arrive_within_a_bounded_number_of_sy
 
 
 def test_the_refresh_goes_round_every_open_thread_oldest_checked_first(
-        store, mastodon_server, shop, ann):
+    store, mastodon_server, shop, ann
+):
     for n in range(OPEN_THREADS):
         mastodon_server.add_mention(ann, f"Hello {n}")
     sync(store, mastodon_server, shop)
@@ -102,23 +116,30 @@ def test_the_refresh_goes_round_every_open_thread_oldest_checked_first(
     for _ in range(math.ceil((OPEN_THREADS - 1) / PER_SYNC)):
         before = len(mastodon_server.requests)
         sync(store, mastodon_server, shop)
-        seen |= {r.path.split("/")[4] for r in mastodon_server.requests[before:]
-                 if r.path.endswith("/context")}
-    open_roots = {sp.post.remote_id for row in store.list_threads(ThreadQuery(), 0, 100)
-                  if row.status is not ThreadStatus.DONE for sp in store.thread_posts(row.id)}
+        seen |= {
+            r.path.split("/")[4]
+            for r in mastodon_server.requests[before:]
+            if r.path.endswith("/context")
+        }
+    open_roots = {
+        sp.post.remote_id
+        for row in store.list_threads(ThreadQuery(), 0, 100)
+        if row.status is not ThreadStatus.DONE
+        for sp in store.thread_posts(row.id)
+    }
     assert seen == open_roots  # each open thread once, the Done one never
 
 
 def test_a_reply_a_trimmed_context_leaves_out_is_asked_about_not_assumed_deleted(
-        store, mastodon_server, shop, ann):
+    store, mastodon_server, shop, ann
+):
     mention = mastodon_server.add_mention(ann, "Do you bake wedding cakes?")
     follow = mastodon_server.add_status(ann, "three tiers, lemon", in_reply_to=mention)
     sync(store, mastodon_server, shop)
     assert not post(store, follow["id"]).post.deleted
 
     trimmed = {"ancestors": [], "descendants": []}  # some servers cut long contexts short
-    mastodon_server.respond_next(f"/api/v1/statuses/{mention['id']}/context", 200, trimmed,
-                                 times=2)
+    mastodon_server.respond_next(f"/api/v1/statuses/{mention['id']}/context", 200, trimmed, times=2)
     sync(store, mastodon_server, shop)
     assert not post(store, follow["id"]).post.deleted  # the server still has it
 
@@ -128,23 +149,35 @@ def test_a_reply_a_trimmed_context_leaves_out_is_asked_about_not_assumed_deleted
 
 
 def test_a_thread_the_server_cannot_serve_never_holds_up_the_others(
-        store, mastodon_server, shop, ann):
+    store, mastodon_server, shop, ann
+):
     broken = mastodon_server.add_mention(ann, "first question")
     fine = [mastodon_server.add_mention(ann, f"question {n}") for n in range(4)]
     sync(store, mastodon_server, shop)
-    later = [mastodon_server.add_status(ann, f"and also {n}?", in_reply_to=m)
-             for n, m in enumerate(fine)]
-    mastodon_server.respond_next(f"/api/v1/statuses/{broken['id']}", 200, "<html>oops</html>",
-                                 content_type="text/html", times=1000)
-    reports = [SyncService(store, lambda a: client_for(mastodon_server), score,
-                           refresh_limit=2).sync_account(shop) for _ in range(3)]
+    later = [
+        mastodon_server.add_status(ann, f"and also {n}?", in_reply_to=m) for n, m in enumerate(fine)
+    ]
+    mastodon_server.respond_next(
+        f"/api/v1/statuses/{broken['id']}",
+        200,
+        "<html>oops</html>",
+        content_type="text/html",
+        times=1000,
+    )
+    reports = [
+        SyncService(
+            store, lambda a: client_for(mastodon_server), score, refresh_limit=2
+        ).sync_account(shop)
+        for _ in range(3)
+    ]
     assert all(r.ok for r in reports), [r.error for r in reports]
     assert all(post(store, p["id"]) is not None for p in later)  # every other thread came
     assert sum(r.unreadable_conversations for r in reports) >= 1
 
 
 def test_the_refresh_spends_less_when_the_servers_rate_limit_runs_low(
-        store, mastodon_server, shop, ann):
+    store, mastodon_server, shop, ann
+):
     for n in range(OPEN_THREADS):
         mastodon_server.add_mention(ann, f"Hello {n}")
     SyncService(store, lambda a: client_for(mastodon_server), score).sync_account(shop)

@@ -21,8 +21,10 @@ def shop(store, mastodon_server):
 
 @pytest.fixture
 def people(mastodon_server):
-    return [mastodon_server.add_account(name, "town.example", display_name=name.title())
-            for name in ("ann", "bob", "cy")]
+    return [
+        mastodon_server.add_account(name, "town.example", display_name=name.title())
+        for name in ("ann", "bob", "cy")
+    ]
 
 
 def sync(store, server, shop, **kw):
@@ -37,18 +39,22 @@ def contexts(server):
 
 
 def status_reads(server):
-    return [r for r in server.requests_to("/api/v1/statuses/", "GET")
-            if not r.path.endswith("/context")]
+    return [
+        r for r in server.requests_to("/api/v1/statuses/", "GET") if not r.path.endswith("/context")
+    ]
 
 
 def threads(store):
     """Each thread's post texts, oldest first, as the owner sees them."""
-    return sorted(sorted(sp.post.text for sp in store.thread_posts(t.id))
-                  for t in store.list_threads(ThreadQuery(), 0, 1000))
+    return sorted(
+        sorted(sp.post.text for sp in store.thread_posts(t.id))
+        for t in store.list_threads(ThreadQuery(), 0, 1000)
+    )
 
 
 def test_a_post_nobody_answered_is_stored_without_asking_for_its_conversation(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     ann, bob, _ = people
     mastodon_server.add_mention(ann, "Do you sell oat milk?")
     mastodon_server.add_mention(bob, "Lovely shop, thanks!")
@@ -56,19 +62,22 @@ def test_a_post_nobody_answered_is_stored_without_asking_for_its_conversation(
     assert report.new_posts == 2 and len(report.new_thread_ids) == 2
     assert contexts(mastodon_server) == [] and status_reads(mastodon_server) == []
     assert threads(store) == [["@shop Do you sell oat milk?"], ["@shop Lovely shop, thanks!"]]
-    assert all(t.status is ThreadStatus.NEEDS_REPLY
-               for t in store.list_threads(ThreadQuery(), 0, 10))
+    assert all(
+        t.status is ThreadStatus.NEEDS_REPLY for t in store.list_threads(ThreadQuery(), 0, 10)
+    )
 
 
 def test_the_refresh_does_not_spend_this_sync_on_posts_it_just_read(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     mastodon_server.add_mention(people[0], "Do you sell oat milk?")
     sync(store, mastodon_server, shop)  # refresh on, as the app runs it
     assert contexts(mastodon_server) == []
 
 
 def test_a_lone_post_that_gets_answered_later_is_found_by_the_refresh(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     ann, bob, _ = people
     question = mastodon_server.add_mention(ann, "Do you sell oat milk?")
     sync(store, mastodon_server, shop, refresh_limit=0)
@@ -78,7 +87,8 @@ def test_a_lone_post_that_gets_answered_later_is_found_by_the_refresh(
 
 
 def test_one_fetch_brings_a_conversation_however_many_mentions_it_holds(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     ann, bob, cy = people
     first = mastodon_server.add_mention(ann, "My order is late")
     second = mastodon_server.add_mention(bob, "Mine too", in_reply_to=first)
@@ -87,24 +97,28 @@ def test_one_fetch_brings_a_conversation_however_many_mentions_it_holds(
     sync(store, mastodon_server, shop, refresh_limit=0)
     assert len(contexts(mastodon_server)) == 1
     assert status_reads(mastodon_server) == []  # the notification carried the status
-    assert threads(store) == [["@shop Mine too", "@shop My order is late", "@shop Same here",
-                               "Still waiting"]]
+    assert threads(store) == [
+        ["@shop Mine too", "@shop My order is late", "@shop Same here", "Still waiting"]
+    ]
 
 
 def test_a_sibling_under_a_parent_fetched_this_sync_is_not_fetched_again(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     ann, bob, cy = people
     post = mastodon_server.add_status(ann, "Where can I get good bread around here?")
     mastodon_server.add_mention(bob, "Try @shop", in_reply_to=post)
     mastodon_server.add_mention(cy, "@shop for sure", in_reply_to=post)
     sync(store, mastodon_server, shop, refresh_limit=0)
     assert len(contexts(mastodon_server)) == 1
-    assert threads(store) == [["@shop for sure", "Try @shop",
-                               "Where can I get good bread around here?"]]
+    assert threads(store) == [
+        ["@shop for sure", "Try @shop", "Where can I get good bread around here?"]
+    ]
 
 
 def test_a_reply_under_a_stored_post_joins_its_thread_without_a_fetch(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     ann, bob, _ = people
     question = mastodon_server.add_mention(ann, "Open on Sunday?")
     mastodon_server.add_status(bob, "I think so", in_reply_to=question)
@@ -114,8 +128,7 @@ def test_a_reply_under_a_stored_post_joins_its_thread_without_a_fetch(
     report = sync(store, mastodon_server, shop, refresh_limit=0)
     assert len(contexts(mastodon_server)) == before
     assert report.new_posts == 1 and not report.new_thread_ids
-    assert threads(store) == [["@shop Can you confirm?", "@shop Open on Sunday?",
-                               "I think so"]]
+    assert threads(store) == [["@shop Can you confirm?", "@shop Open on Sunday?", "I think so"]]
 
 
 def conversations(server, people, count):
@@ -127,7 +140,8 @@ def conversations(server, people, count):
 
 
 def test_a_sync_stops_short_of_the_rate_limit_and_keeps_room_for_replies(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     mastodon_server.rate_limit, mastodon_server.rate_window = 20, 300.0
     conversations(mastodon_server, people, 15)
     report = sync(store, mastodon_server, shop, refresh_limit=0)
@@ -138,7 +152,8 @@ def test_a_sync_stops_short_of_the_rate_limit_and_keeps_room_for_replies(
 
 
 def test_a_short_rate_limit_window_is_waited_out_without_a_429(
-        store, mastodon_server, shop, people):
+    store, mastodon_server, shop, people
+):
     mastodon_server.rate_limit, mastodon_server.rate_window = 30, 2.0
     conversations(mastodon_server, people, 40)  # 42 requests: three windows
     report = sync(store, mastodon_server, shop, refresh_limit=0, max_rate_wait=5.0)

@@ -39,19 +39,22 @@ def service_for(store, servers, **kw):
 
 
 def all_texts(store):
-    return [sp.post.text for t in store.list_threads(ThreadQuery(), 0, 1000)
-            for sp in store.thread_posts(t.id)]
+    return [
+        sp.post.text
+        for t in store.list_threads(ThreadQuery(), 0, 1000)
+        for sp in store.thread_posts(t.id)
+    ]
 
 
-def test_first_sync_stores_mentions_with_their_conversations(store, mastodon_server, shop,
-                                                             ann):
+def test_first_sync_stores_mentions_with_their_conversations(store, mastodon_server, shop, ann):
     bob = mastodon_server.add_account("bob", "far.example")
     root = mastodon_server.add_status(bob, "Anyone tried the new sourdough?")
     mastodon_server.add_mention(ann, "Yes! Best bread in town", in_reply_to=root)
     mastodon_server.add_mention(ann, "Also: are you open on Monday?")
     steps = []
     report = service_for(store, [mastodon_server]).sync_account(
-        shop, lambda a, step, done, total: steps.append(step))
+        shop, lambda a, step, done, total: steps.append(step)
+    )
     assert report.ok and report.error_message == ""
     assert report.new_posts == 3 and len(report.new_thread_ids) == 2
     texts = all_texts(store)
@@ -85,8 +88,7 @@ def test_cursor_is_saved_only_after_the_posts(store, mastodon_server, shop, ann)
     assert report.new_posts == 1
 
 
-def test_open_conversations_are_refreshed_without_a_notification(store, mastodon_server, shop,
-                                                                 ann):
+def test_open_conversations_are_refreshed_without_a_notification(store, mastodon_server, shop, ann):
     mention = mastodon_server.add_mention(ann, "Where is my parcel?")
     service_for(store, [mastodon_server]).sync_account(shop)
     # Ann follows up without @-mentioning the shop: no notification, only the thread shows it.
@@ -102,29 +104,33 @@ def test_refresh_is_bounded_per_sync(store, mastodon_server, shop, ann):
     service_for(store, [mastodon_server]).sync_account(shop)
     before = len(mastodon_server.requests_to("/api/v1/statuses"))
     service_for(store, [mastodon_server], refresh_limit=2).sync_account(shop)
-    contexts = [r for r in mastodon_server.requests_to("/api/v1/statuses")[before:]
-                if r.path.endswith("/context")]
+    contexts = [
+        r
+        for r in mastodon_server.requests_to("/api/v1/statuses")[before:]
+        if r.path.endswith("/context")
+    ]
     assert len(contexts) == 2
 
 
 def test_short_rate_limit_is_waited_out(store, mastodon_server, shop, ann):
     mastodon_server.add_mention(ann, "hello")
-    mastodon_server.respond_next("/api/v1/notifications", 429, {"error": "slow down"},
-                                 headers={"Retry-After": "1"})
+    mastodon_server.respond_next(
+        "/api/v1/notifications", 429, {"error": "slow down"}, headers={"Retry-After": "1"}
+    )
     report = service_for(store, [mastodon_server], max_rate_wait=5).sync_account(shop)
     assert report.ok and report.new_posts == 1
 
 
-def test_long_rate_limit_stops_this_account_and_not_the_others(store, mastodon_server, shop,
-                                                               ann):
+def test_long_rate_limit_stops_this_account_and_not_the_others(store, mastodon_server, shop, ann):
     other = MastodonServer(domain="cafe.test").start()
     try:
         cafe = mastodon_account(store, other)
         customer = other.add_account("cy", "town.example")
         other.add_mention(customer, "Lovely coffee")
         mastodon_server.add_mention(ann, "hello")
-        mastodon_server.respond_next("/api/v1/notifications", 429, {"error": "slow down"},
-                                     headers={"Retry-After": "600"})
+        mastodon_server.respond_next(
+            "/api/v1/notifications", 429, {"error": "slow down"}, headers={"Retry-After": "600"}
+        )
         reports = service_for(store, [mastodon_server, other]).sync_all([shop, cafe])
     finally:
         other.stop()
@@ -177,8 +183,9 @@ def test_cancel_between_conversations(store, mastodon_server, shop, ann):
 
     report = service_for(store, [mastodon_server]).sync_account(shop, progress, cancel)
     assert report.cancelled and not report.ok and not report.complete
-    contexts = [r for r in mastodon_server.requests_to("/api/v1/statuses")
-                if r.path.endswith("/context")]
+    contexts = [
+        r for r in mastodon_server.requests_to("/api/v1/statuses") if r.path.endswith("/context")
+    ]
     assert len(contexts) == 1
     # The mentions themselves are saved; the rest of the work happens next time.
     assert sum(text.startswith("@shop q") for text in all_texts(store)) == 4
@@ -199,7 +206,8 @@ def test_sync_pushes_the_outbox(store, mastodon_server, shop, ann):
 def test_deleted_mention_is_skipped_not_an_error(store, mastodon_server, shop, ann):
     mastodon_server.add_mention(ann, "keep me")
     gone = mastodon_server.add_mention(ann, "delete me")
-    mastodon_server.respond_next(f"/api/v1/statuses/{gone['id']}", 404,
-                                 {"error": "Record not found"}, times=5)
+    mastodon_server.respond_next(
+        f"/api/v1/statuses/{gone['id']}", 404, {"error": "Record not found"}, times=5
+    )
     report = service_for(store, [mastodon_server]).sync_account(shop)
     assert report.ok and report.new_posts == 2

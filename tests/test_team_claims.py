@@ -34,8 +34,10 @@ from app.storage.raw_sql import execute
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import client_for, mastodon_account, mention_thread, score
 
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9"),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,15 +45,30 @@ ROOT = Path(__file__).resolve().parent.parent
 class Laptop:
     """tests/team_worker.py in a subprocess, read line by line, told when to go."""
 
-    def __init__(self, command: str, dsn: str, server: MastodonServer, account_id: int,
-                 *args: str) -> None:
+    def __init__(
+        self, command: str, dsn: str, server: MastodonServer, account_id: int, *args: str
+    ) -> None:
         self.token = server.issue_token(server.owner)  # this laptop's own sign-in
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.team_worker", command, dsn, server.url, self.token,
-             str(account_id), *args],
-            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.team_worker",
+                command,
+                dsn,
+                server.url,
+                self.token,
+                str(account_id),
+                *args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: list[str] = []
 
     def wait_for(self, wanted: Callable[[str], bool], timeout: float = 60) -> str:
@@ -64,8 +81,10 @@ class Laptop:
                 return line
             if time.monotonic() > deadline:
                 break
-        raise AssertionError(f"the laptop never said it; said {self.lines[-5:]}; stderr: "
-                             f"{self.proc.stderr.read() if self.proc.stderr else ''}")
+        raise AssertionError(
+            f"the laptop never said it; said {self.lines[-5:]}; stderr: "
+            f"{self.proc.stderr.read() if self.proc.stderr else ''}"
+        )
 
     def say(self, line: str) -> None:
         assert self.proc.stdin is not None
@@ -83,8 +102,11 @@ class Laptop:
         assert self.proc.returncode == -signal.SIGKILL
 
     def requests(self, server: MastodonServer, path: str) -> list[Any]:
-        return [r for r in server.requests_to(path)
-                if r.headers.get("Authorization") == f"Bearer {self.token}"]
+        return [
+            r
+            for r in server.requests_to(path)
+            if r.headers.get("Authorization") == f"Bearer {self.token}"
+        ]
 
 
 @pytest.fixture
@@ -108,8 +130,14 @@ def team(pg_database: str, mastodon_server: MastodonServer) -> Iterator[Any]:
     store.close()
 
 
-def start(laptops: list[Laptop], command: str, dsn: str, server: MastodonServer,
-          account_id: int, *args: str) -> Laptop:
+def start(
+    laptops: list[Laptop],
+    command: str,
+    dsn: str,
+    server: MastodonServer,
+    account_id: int,
+    *args: str,
+) -> Laptop:
     laptop = Laptop(command, dsn, server, account_id, *args)
     laptops.append(laptop)
     laptop.wait_for(lambda line: line == "ready")
@@ -126,19 +154,25 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30) ->
 
 def posted_counts(server: MastodonServer, replies: list[str]) -> Counter[str]:
     """How many times each reply reached the server (its HTML holds the words)."""
-    return Counter({reply: sum(reply in status["content"] for status in server.posted)
-                    for reply in replies})
+    return Counter(
+        {reply: sum(reply in status["content"] for status in server.posted) for reply in replies}
+    )
 
 
 def advisory_holders(db: Any, kind: int, account_id: int) -> list[int]:
     """The server processes holding this account's lock of that kind."""
-    rows = execute(db, "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                       "AND classid = %s AND objid = %s", (kind, account_id)).fetchall()
+    rows = execute(
+        db,
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND classid = %s AND objid = %s",
+        (kind, account_id),
+    ).fetchall()
     return [r[0] for r in rows]
 
 
-def queue_replies(store: SqliteInboxStore, account: Any, server: MastodonServer,
-                  texts: list[str]) -> list[int]:
+def queue_replies(
+    store: SqliteInboxStore, account: Any, server: MastodonServer, texts: list[str]
+) -> list[int]:
     """A customer's mention for each text, synced in, and the shop's answer queued."""
     sender = OutboxSender(store, score)
     items = []
@@ -153,25 +187,25 @@ def queue_replies(store: SqliteInboxStore, account: Any, server: MastodonServer,
 
 
 def test_three_laptops_syncing_at_once_store_each_mention_once_and_post_each_reply_once(
-        team, pg_database, mastodon_server, laptops):
+    team, pg_database, mastodon_server, laptops
+):
     store, account = team
     replies = ["Sorry, it ships today.", "Yes, we open at 9.", "Refund sent, Ann."]
     items = queue_replies(store, account, mastodon_server, replies)
     fans = [mastodon_server.add_account(f"fan{n}", "town.example") for n in range(4)]
     for n in range(16):
         mastodon_server.add_mention(fans[n % 4], f"do you have rye bread, batch {n}?")
-    mentions = {n["status_id"] for n in mastodon_server.notifications
-                if n["type"] == "mention"}
+    mentions = {n["status_id"] for n in mastodon_server.notifications if n["type"] == "mention"}
 
-    three = [start(laptops, "sync", pg_database, mastodon_server, account.id)
-             for _ in range(3)]
+    three = [start(laptops, "sync", pg_database, mastodon_server, account.id) for _ in range(3)]
     for laptop in three:
         laptop.say("go")
     said = [laptop.done() for laptop in three]
 
     assert all(line.endswith("error=-") for line in said), said
-    rows = execute(store.db, "SELECT remote_id, count(*) FROM post WHERE is_mention "
-                             "GROUP BY remote_id").fetchall()
+    rows = execute(
+        store.db, "SELECT remote_id, count(*) FROM post WHERE is_mention GROUP BY remote_id"
+    ).fetchall()
     assert {remote_id for remote_id, _ in rows} == mentions
     assert all(count == 1 for _, count in rows)
     assert posted_counts(mastodon_server, replies) == Counter(replies)
@@ -180,7 +214,8 @@ def test_three_laptops_syncing_at_once_store_each_mention_once_and_post_each_rep
 
 
 def test_a_second_laptop_does_not_pull_while_the_first_is_syncing_and_takes_over_its_death(
-        team, pg_database, mastodon_server, laptops):
+    team, pg_database, mastodon_server, laptops
+):
     store, account = team
     fan = mastodon_server.add_account("fan", "town.example")
     for n in range(5):
@@ -195,16 +230,19 @@ def test_a_second_laptop_does_not_pull_while_the_first_is_syncing_and_takes_over
     assert second.requests(mastodon_server, "/api/v1/notifications") == []
 
     first.kill()  # the server drops a dead laptop's lock with its connection
-    wait_until(lambda: not advisory_holders(store.db, pg_locks.SYNC_LOCKS, account.id),
-               "the dead laptop's sync lock to go")
+    wait_until(
+        lambda: not advisory_holders(store.db, pg_locks.SYNC_LOCKS, account.id),
+        "the dead laptop's sync lock to go",
+    )
     third = start(laptops, "sync", pg_database, mastodon_server, account.id)
     third.say("go")
     assert third.done() == "done new=5 sent=0 error=-"
     assert third.requests(mastodon_server, "/api/v1/notifications")
 
 
-def test_two_laptops_storing_the_same_post_at_once_take_turns(team, pg_database,
-                                                             mastodon_server, laptops):
+def test_two_laptops_storing_the_same_post_at_once_take_turns(
+    team, pg_database, mastodon_server, laptops
+):
     """One laptop stores a conversation while another stores the same one (a sync beside
     another laptop's sent reply): the second waits for the first, then finds the posts
     there, instead of inserting them beside it and failing on the unique key."""
@@ -233,17 +271,33 @@ def waiting_for_a_lock(db: Any) -> bool:
 
 
 def test_two_people_answering_the_same_thread_at_once_each_reply_goes_out_once(
-        team, pg_database, mastodon_server, laptops):
+    team, pg_database, mastodon_server, laptops
+):
     store, account = team
     customer = mastodon_server.add_account("ann", "town.example")
-    thread_id, parent = mention_thread(store, account, mastodon_server, customer,
-                                       "my parcel never came")
+    thread_id, parent = mention_thread(
+        store, account, mastodon_server, customer, "my parcel never came"
+    )
     sams = [f"Sam: so sorry, looking now ({n})" for n in range(3)]
     alexs = [f"Alex: a new one is on its way ({n})" for n in range(3)]
-    sam = start(laptops, "send", pg_database, mastodon_server, account.id, "180",
-                *[f"{thread_id}:{parent.remote_id}:{text}" for text in sams])
-    alex = start(laptops, "send", pg_database, mastodon_server, account.id, "180",
-                 *[f"{thread_id}:{parent.remote_id}:{text}" for text in alexs])
+    sam = start(
+        laptops,
+        "send",
+        pg_database,
+        mastodon_server,
+        account.id,
+        "180",
+        *[f"{thread_id}:{parent.remote_id}:{text}" for text in sams],
+    )
+    alex = start(
+        laptops,
+        "send",
+        pg_database,
+        mastodon_server,
+        account.id,
+        "180",
+        *[f"{thread_id}:{parent.remote_id}:{text}" for text in alexs],
+    )
     sam.say("go")
     alex.say("go")
     said = [sam.done(), alex.done()]
@@ -258,7 +312,8 @@ def test_two_people_answering_the_same_thread_at_once_each_reply_goes_out_once(
 
 
 def test_a_sender_killed_holding_a_claim_its_lease_runs_out_and_the_reply_goes_out_once(
-        team, pg_database, mastodon_server, laptops):
+    team, pg_database, mastodon_server, laptops
+):
     """kill -9 after the server took the reply, before the database heard: the claim stays
     'sending' until its lease runs out; then one of two laptops finds it on the server."""
     store, account = team
@@ -270,8 +325,9 @@ def test_a_sender_killed_holding_a_claim_its_lease_runs_out_and_the_reply_goes_o
     assert len(mastodon_server.posted) == 1
     assert store.outbox_item(item_id).state is OutboxState.SENDING
 
-    others = [start(laptops, "send", pg_database, mastodon_server, account.id, "1")
-              for _ in range(2)]
+    others = [
+        start(laptops, "send", pg_database, mastodon_server, account.id, "1") for _ in range(2)
+    ]
     for laptop in others:
         laptop.say("go")
     said = [laptop.done() for laptop in others]
@@ -284,7 +340,8 @@ def test_a_sender_killed_holding_a_claim_its_lease_runs_out_and_the_reply_goes_o
 
 
 def test_a_laptop_that_lost_its_lock_but_still_sends_keeps_its_claim(
-        team, pg_database, mastodon_server, laptops):
+    team, pg_database, mastodon_server, laptops
+):
     """The first laptop's lock connection drops (a network blip, a server restart) while it
     is about to post: the second laptop gets the send lock, but the claim's lease is fresh,
     so it leaves the reply alone and the first one posts it, once."""
@@ -295,8 +352,10 @@ def test_a_laptop_that_lost_its_lock_but_still_sends_keeps_its_claim(
     first.wait_for(lambda line: line == "claimed")
     [holder] = advisory_holders(store.db, pg_locks.SEND_LOCKS, account.id)
     execute(store.db, "SELECT pg_terminate_backend(%s)", (holder,))
-    wait_until(lambda: not advisory_holders(store.db, pg_locks.SEND_LOCKS, account.id),
-               "the lost connection's lock to go")
+    wait_until(
+        lambda: not advisory_holders(store.db, pg_locks.SEND_LOCKS, account.id),
+        "the lost connection's lock to go",
+    )
 
     second = start(laptops, "send-once", pg_database, mastodon_server, account.id)
     second.say("go")
@@ -315,12 +374,16 @@ def test_the_server_probes_a_lock_connection_so_a_vanished_laptop_loses_its_lock
     store, _ = team
     own = pg_locks.lock_connection(store.db)
     try:
-        settings = {name: execute(own, f"SHOW {name}").fetchone()[0]
-                    for name in pg_locks.KEEPALIVES}
+        settings = {
+            name: execute(own, f"SHOW {name}").fetchone()[0] for name in pg_locks.KEEPALIVES
+        }
     finally:
         own.close()
-    assert settings == {"tcp_keepalives_idle": "30", "tcp_keepalives_interval": "10",
-                        "tcp_keepalives_count": "3"}
+    assert settings == {
+        "tcp_keepalives_idle": "30",
+        "tcp_keepalives_interval": "10",
+        "tcp_keepalives_count": "3",
+    }
 
 
 def test_a_sync_that_cannot_reach_the_team_database_for_its_lock_says_so_calmly(pg_server):
@@ -343,8 +406,9 @@ def free_port() -> int:
 # ------------------------------------------------------------------ the claim itself
 
 
-def test_a_claim_skips_an_item_another_laptop_is_claiming_instead_of_waiting(team, pg_database,
-                                                                             mastodon_server):
+def test_a_claim_skips_an_item_another_laptop_is_claiming_instead_of_waiting(
+    team, pg_database, mastodon_server
+):
     store, account = team
     [item_id] = queue_replies(store, account, mastodon_server, ["Thanks!"])
     other = open_postgres(pg_database, bind=False)  # the other laptop, mid-claim

@@ -30,13 +30,16 @@ MOODS = ("late again, where is my order", "thanks, lovely bread", "open on Sunda
 @pytest.fixture
 def busy_inbox(store, shop_account, make_post):
     """120 customer threads: mixed moods, ties in time and score, some marked done."""
+
     def score(text):
         from app.core.sentiment import score as real
 
         return real(text)
 
-    posts = [make_post(str(i), MOODS[i % 3] + f" #{i % 7}", author=f"c{i}", minutes=i // 4)
-             for i in range(120)]
+    posts = [
+        make_post(str(i), MOODS[i % 3] + f" #{i % 7}", author=f"c{i}", minutes=i // 4)
+        for i in range(120)
+    ]
     result = store.ingest(shop_account.id, posts, score)
     for thread_id in result.new_thread_ids[::5]:
         store.set_status(thread_id, ThreadStatus.DONE)
@@ -54,8 +57,7 @@ def _walk(store, query, page_size):
 
 
 @pytest.mark.parametrize("sort", ["activity", "sentiment"])
-@pytest.mark.parametrize("folder", [Folder.ALL, Folder.NEEDS_REPLY, Folder.NEGATIVE,
-                                    Folder.DONE])
+@pytest.mark.parametrize("folder", [Folder.ALL, Folder.NEEDS_REPLY, Folder.NEGATIVE, Folder.DONE])
 def test_paging_after_the_last_row_shows_every_thread_once_in_order(busy_inbox, folder, sort):
     query = dataclasses.replace(ThreadQuery(), folder=folder, sort=sort)
     everything = busy_inbox.list_threads(query, 0, 1000)
@@ -65,8 +67,11 @@ def test_paging_after_the_last_row_shows_every_thread_once_in_order(busy_inbox, 
 
 
 def _plan(db_path: Path, query: ThreadQuery, after) -> str:
-    select = thread_queries.select_threads(query).where(
-        thread_queries.after_condition(query.sort, after)).limit(200)
+    select = (
+        thread_queries.select_threads(query)
+        .where(thread_queries.after_condition(query.sort, after))
+        .limit(200)
+    )
     sql, params = select.sql()
     with sqlite3.connect(db_path) as conn:
         return " / ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
@@ -74,8 +79,7 @@ def _plan(db_path: Path, query: ThreadQuery, after) -> str:
 
 @pytest.mark.engines("sqlite")  # SQLite's query plan
 @pytest.mark.parametrize("folder", [Folder.ALL, Folder.NEEDS_REPLY, Folder.NEGATIVE])
-def test_an_angriest_first_page_walks_an_index_instead_of_sorting(busy_inbox, tmp_path,
-                                                                  folder):
+def test_an_angriest_first_page_walks_an_index_instead_of_sorting(busy_inbox, tmp_path, folder):
     query = dataclasses.replace(ThreadQuery(), folder=folder, sort="sentiment")
     after = busy_inbox.list_threads(query, 0, 10)[-1]
     plan = _plan(tmp_path / "data" / "shopkeep.sqlite3", query, after)

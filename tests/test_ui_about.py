@@ -38,7 +38,8 @@ def file_manager():
 
 
 def test_about_shows_version_folders_and_licence_and_opens_the_data_folder(
-        qtbot, ui_paths, app_store, keychain, file_manager):
+    qtbot, ui_paths, app_store, keychain, file_manager
+):
     make_application([])
     window = open_window(qtbot, ui_paths, app_store, keychain, demo=True)
     about = next(a for a in window.menus["help"].actions() if a.text() == "About Shopkeep")

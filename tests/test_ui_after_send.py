@@ -16,13 +16,11 @@ from app.core import sentiment
 from app.core.models import Author, Post, ThreadStatus
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_the_open_conversation_shows_the_reply_the_moment_it_is_queued(qtbot, answer_window):
-    row = answer_window.open(lambda r: r.post_count == 1
-                             and r.status is ThreadStatus.NEEDS_REPLY)
+    row = answer_window.open(lambda r: r.post_count == 1 and r.status is ThreadStatus.NEEDS_REPLY)
     pane = answer_window.window.conversation_pane
     composer = answer_window.pane.composer
     assert "1 post · Needs reply" in pane.subtitle.full_text()
@@ -39,11 +37,14 @@ def test_the_open_conversation_shows_the_reply_the_moment_it_is_queued(qtbot, an
     item = store.outbox_items(thread_id=row.id)[-1]
     account = next(a for a in store.accounts() if a.id == row.account_id)
     store.mark_sending(item.id)
-    posted = Post(network=row.network, remote_id="sent-1",
-                  author=Author(row.network, account.remote_id, account.handle,
-                                account.display_name),
-                  text=item.text, created_at=datetime.now(UTC),
-                  parent_remote_id=item.parent_remote_id)
+    posted = Post(
+        network=row.network,
+        remote_id="sent-1",
+        author=Author(row.network, account.remote_id, account.handle, account.display_name),
+        text=item.text,
+        created_at=datetime.now(UTC),
+        parent_remote_id=item.parent_remote_id,
+    )
     store.mark_sent(item.id, "sent-1", "https://toot.example/@juniperrye/sent-1")
     store.ingest(account.id, [posted], sentiment.score)
     composer.refresh_outbox()

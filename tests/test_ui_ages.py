@@ -12,8 +12,7 @@ import pytest
 
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_list_ages_grow_older_without_a_reload(main_window):

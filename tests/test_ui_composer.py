@@ -35,8 +35,7 @@ def test_question_gets_an_answer_and_praise_a_thank_you(answer_window):
     assert composer.suggested.kind is TemplateKind.THANKS
 
 
-def test_typing_saves_a_draft_that_a_new_composer_restores(qtbot, answer_window,
-                                                           answer_services):
+def test_typing_saves_a_draft_that_a_new_composer_restores(qtbot, answer_window, answer_services):
     row = answer_window.open_by("ruth")
     composer = answer_window.pane.composer
     qtbot.keyClicks(composer.editor, "Hi Ruth, checking the double charge now")
@@ -66,7 +65,8 @@ def test_switching_threads_keeps_each_draft(qtbot, answer_window):
 
 
 def test_ctrl_enter_queues_the_reply_and_keeps_the_thread_in_needs_reply_until_it_is_sent(
-        qtbot, answer_window, answer_services):
+    qtbot, answer_window, answer_services
+):
     row = answer_window.open_by("owen", "negative")
     assert row.status is ThreadStatus.NEEDS_REPLY
     composer = answer_window.pane.composer
@@ -158,13 +158,21 @@ def test_same_words_to_many_people_warns_before_sending(qtbot, answer_window):
     store = answer_window.store
     composer = answer_window.pane.composer
     template = next(t for t in store.list_templates() if t.builtin_key == "thanks-1")
-    others = [r for r in store.list_threads(ThreadQuery(folder=Folder.ALL), 0, 100)
-              if r.worst_label.value == "positive" and "tomreyes" not in r.author_handle][:5]
+    others = [
+        r
+        for r in store.list_threads(ThreadQuery(folder=Folder.ALL), 0, 100)
+        if r.worst_label.value == "positive" and "tomreyes" not in r.author_handle
+    ][:5]
     assert len({r.author_handle for r in others}) == 5
     for n, row in enumerate(others):  # the same template, filled for five different people
         first = row.author_name.split()[0]
-        send_same_words(store, template.body.replace("{first_name}", first).replace(
-            "{signature}", "— Priya at Juniper & Rye Bakery"), [row])
+        send_same_words(
+            store,
+            template.body.replace("{first_name}", first).replace(
+                "{signature}", "— Priya at Juniper & Rye Bakery"
+            ),
+            [row],
+        )
         assert n >= 0
 
     row = answer_window.open_by("tomreyes")
@@ -200,8 +208,9 @@ def test_send_anyway_after_the_warning(qtbot, answer_window):
 def test_templates_dialog_rejects_unknown_fields(qtbot, answer_services):
     from tests.fixtures.answering import BUSINESS as business
 
-    answer_services.store.restore_builtins(__import__(
-        "app.ui.templates_dialog", fromlist=["builtin_specs"]).builtin_specs())
+    answer_services.store.restore_builtins(
+        __import__("app.ui.templates_dialog", fromlist=["builtin_specs"]).builtin_specs()
+    )
     dialog = TemplatesDialog(answer_services)
     qtbot.addWidget(dialog)
     before = answer_services.store.list_templates()
@@ -264,8 +273,7 @@ def test_the_canned_reply_list_keeps_its_order_and_finds_by_typing(qtbot, answer
     picker = composer.picker
 
     def rows():
-        return [picker.itemText(i) for i in range(picker.count())
-                if picker.itemData(i) is not None]
+        return [picker.itemText(i) for i in range(picker.count()) if picker.itemData(i) is not None]
 
     answer_window.open_by("owen", "negative")
     complaint_order = rows()

@@ -42,6 +42,7 @@ def test_small_status_text_reads_at_4_5_to_1_on_the_selected_row(qapp, scheme):
 
 def test_the_old_complaint_colour_fails_the_same_check(qapp):
     """The check itself can fail: the old shade reads 3.9:1 on the selected row."""
-    old = contrast_ratio(QColor("#A94A00"),
-                         chip_fill(SentimentLabel.NEGATIVE, LIGHT.q("selection"), LIGHT))
+    old = contrast_ratio(
+        QColor("#A94A00"), chip_fill(SentimentLabel.NEGATIVE, LIGHT.q("selection"), LIGHT)
+    )
     assert old < 4.5

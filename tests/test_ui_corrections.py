@@ -162,8 +162,9 @@ def test_an_update_with_new_rules_rescores_the_stored_posts_once(
 
     assert ui_store.post(complaint.id).sentiment.label is NEG
     assert rescorer.scored_with() == RULES_VERSION
-    row = main_window.thread_model.thread_at(main_window.thread_model.row_for_id(
-        complaint.thread_id))
+    row = main_window.thread_model.thread_at(
+        main_window.thread_model.row_for_id(complaint.thread_id)
+    )
     assert row.worst_label is NEG  # the list shows the new colour without a restart
     assert "new sentiment rules" in main_window.statusBar().currentMessage()
     assert ui_store.post(praise.id).label is NEU  # the correction still wins
@@ -194,14 +195,19 @@ def test_rescoring_keeps_the_shops_own_name_out_of_the_score(
     main_window, ui_store, ui_runner, ui_paths
 ):
     account = ui_store.accounts()[0]
-    post = Post(network=Network(account.network), remote_id="name-1",
-                author=Author(account.network, "c1", "@cara@x.example", "Cara"),
-                text="is happy loaves open on monday?",
-                created_at=datetime.now(UTC), is_mention=True)
+    post = Post(
+        network=Network(account.network),
+        remote_id="name-1",
+        author=Author(account.network, "c1", "@cara@x.example", "Cara"),
+        text="is happy loaves open on monday?",
+        created_at=datetime.now(UTC),
+        is_mention=True,
+    )
     owner = OwnerScorer({}, business_names=["Happy Loaves"])
     stored_id = ui_store.ingest(account.id, [post], owner).new_thread_ids[0]
-    corrections = install_corrections(main_window, ui_store, ui_runner, ui_paths,
-                                      StoredPostRescorer(ui_store.db), owner)
+    corrections = install_corrections(
+        main_window, ui_store, ui_runner, ui_paths, StoredPostRescorer(ui_store.db), owner
+    )
     question = ui_store.thread_posts(stored_id)[0]
     assert question.sentiment.label is NEU
 
@@ -211,9 +217,14 @@ def test_rescoring_keeps_the_shops_own_name_out_of_the_score(
 
 
 def _customer(account: Any, n: int, text: str) -> Post:
-    return Post(network=Network(account.network), remote_id=f"bulk-{n}",
-                author=Author(account.network, f"c{n}", f"@c{n}@x.example", f"C{n}"),
-                text=text, created_at=datetime.now(UTC), is_mention=True)
+    return Post(
+        network=Network(account.network),
+        remote_id=f"bulk-{n}",
+        author=Author(account.network, f"c{n}", f"@c{n}@x.example", f"C{n}"),
+        text=text,
+        created_at=datetime.now(UTC),
+        is_mention=True,
+    )
 
 
 class _GatedRescorer(StoredPostRescorer):
@@ -236,14 +247,18 @@ def test_a_click_during_a_rescore_waits_for_one_batch_not_the_whole_pass(
     qtbot, main_window, ui_store, ui_paths
 ):
     account = ui_store.accounts()[0]
-    ui_store.ingest(account.id, [_customer(account, n, f"order {n} came broken")
-                                 for n in range(1200)], OwnerScorer())
+    ui_store.ingest(
+        account.id,
+        [_customer(account, n, f"order {n} came broken") for n in range(1200)],
+        OwnerScorer(),
+    )
     runner = TaskRunner()  # real threads: the write lane is one of them
     rescorer = _GatedRescorer(ui_store.db)
     corrections = install_corrections(main_window, ui_store, runner, ui_paths, rescorer)
     batches: list[int] = []  # recorded on the worker thread as each batch is stored
-    corrections.progress.connect(lambda done, _total: batches.append(done),
-                                 Qt.ConnectionType.DirectConnection)
+    corrections.progress.connect(
+        lambda done, _total: batches.append(done), Qt.ConnectionType.DirectConnection
+    )
     finished: list[Any] = []
     corrections.rescored.connect(finished.append)
     total_batches = -(-len(ui_store.db.execute_sql("select id from post").fetchall()) // 200)
@@ -262,8 +277,12 @@ def test_a_click_during_a_rescore_waits_for_one_batch_not_the_whole_pass(
     assert runner.wait_idle(30_000)
     QCoreApplication.processEvents()  # any signal the stopped pass queued arrives now
     assert len(finished) == 1 and not finished[0].stopped
-    assert finished[0].scored == sum(1 for p in ui_store.db.execute_sql(
-        "select id from post where not is_own and not deleted").fetchall())
+    assert finished[0].scored == sum(
+        1
+        for p in ui_store.db.execute_sql(
+            "select id from post where not is_own and not deleted"
+        ).fetchall()
+    )
     assert "with your words" in main_window.statusBar().currentMessage()
     runner.shutdown()
 
@@ -276,8 +295,11 @@ def test_rescoring_keeps_the_score_of_an_edit_synced_meanwhile(main_window, ui_s
     rescorer = StoredPostRescorer(ui_store.db)
     stale = rescorer.score_batch([stored.id], lambda _t: Sentiment(0.9, POS, ("old",), "en"))
 
-    edited = replace(original, text="awful bread, it was mouldy",
-                     edited_at=original.created_at + timedelta(minutes=5))
+    edited = replace(
+        original,
+        text="awful bread, it was mouldy",
+        edited_at=original.created_at + timedelta(minutes=5),
+    )
     ui_store.ingest(account.id, [edited], OwnerScorer())  # the sync stores the edit first
     rescorer.write_scores(stale)  # then the rescore's batch, scored from the old text
 
@@ -294,9 +316,11 @@ def test_the_list_chip_explains_itself_and_corrects_in_one_click(
     )
     view = main_window.thread_view
     model = main_window.thread_model
-    index = next(model.index(i) for i in range(model.rowCount())
-                 if model.thread_at(i).post_count > 1
-                 and model.thread_at(i).worst_label is NEG)
+    index = next(
+        model.index(i)
+        for i in range(model.rowCount())
+        if model.thread_at(i).post_count > 1 and model.thread_at(i).worst_label is NEG
+    )
     row = model.thread_at(index.row())
     chip = view.itemDelegate().chip_rect(row, view.visualRect(index), view.font())
     assert view.chip_at(chip.center()).id == row.id

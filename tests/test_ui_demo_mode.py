@@ -16,16 +16,20 @@ from app.ui.main_window import MainWindow
 from app.ui.task_runner import TaskRunner
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture
 def demo_window(qtbot, ui_store):
     runner = TaskRunner(synchronous=True)
     kicks: list[int] = []
-    services = AnswerServices(ui_store, runner, business="Juniper & Rye Bakery",
-                              signature="— Priya", send_now=lambda: kicks.append(1))
+    services = AnswerServices(
+        ui_store,
+        runner,
+        business="Juniper & Rye Bakery",
+        signature="— Priya",
+        send_now=lambda: kicks.append(1),
+    )
     window = MainWindow(ui_store, runner)
     qtbot.addWidget(window)
     pane = install_answer_pane(window, services)

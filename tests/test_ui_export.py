@@ -19,8 +19,7 @@ from app.ui.export_dialog import ExportDialog
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_sync_support import all_rows
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture
@@ -105,8 +104,7 @@ def test_cancel_stops_the_export_and_writes_no_file(qtbot, demo_window, tmp_path
 
     dialog = open_export(qtbot, window)
     dialog.store = type("Slow", (), {})()  # the dialog's store: the real one, but slow
-    for name in ("accounts", "list_threads", "count_threads", "outbox_items",
-                 "contact_for_post"):
+    for name in ("accounts", "list_threads", "count_threads", "outbox_items", "contact_for_post"):
         setattr(dialog.store, name, getattr(window.store, name))
     dialog.store.thread_posts = slow_thread_posts
     target = tmp_path / "never.csv"
@@ -122,8 +120,7 @@ def test_cancel_stops_the_export_and_writes_no_file(qtbot, demo_window, tmp_path
     dialog.reject()
 
 
-def test_the_dialog_groups_its_choices_and_forgets_an_old_result(qtbot, demo_window,
-                                                                 tmp_path):
+def test_the_dialog_groups_its_choices_and_forgets_an_old_result(qtbot, demo_window, tmp_path):
     """Issue 21: "What" and "Format" read as one group of four; the last result stayed
     on screen after changing the format; the default folder might not exist."""
     from PySide6.QtWidgets import QGroupBox

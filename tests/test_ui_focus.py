@@ -12,8 +12,7 @@ from PySide6.QtCore import Qt
 from app.core.models import ThreadStatus
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_after_ctrl_enter_j_moves_to_the_next_conversation(qtbot, answer_window):

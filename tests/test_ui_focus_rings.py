@@ -14,8 +14,7 @@ from app.ui import palette
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_layout_support import app_look
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +25,9 @@ def styled(qapp):
 
 def accent_pixels(image: QImage) -> int:
     accent = palette.colour("focus").rgb()
-    return sum(image.pixel(x, y) == accent
-               for x in range(image.width()) for y in range(image.height()))
+    return sum(
+        image.pixel(x, y) == accent for x in range(image.width()) for y in range(image.height())
+    )
 
 
 def test_a_focused_button_wears_a_ring(qtbot, main_window):

@@ -29,9 +29,13 @@ def test_history_includes_the_shops_replies(answer_window):
 def test_history_spans_accounts_for_linked_contacts(answer_window):
     store = answer_window.store
     owen_thread = answer_window.open_by("owen", "negative")
-    ben_thread = next(r for r in store.list_threads(
-        __import__("app.core.ports", fromlist=["ThreadQuery"]).ThreadQuery(), 0, 100)
-        if "benw" in r.author_handle)
+    ben_thread = next(
+        r
+        for r in store.list_threads(
+            __import__("app.core.ports", fromlist=["ThreadQuery"]).ThreadQuery(), 0, 100
+        )
+        if "benw" in r.author_handle
+    )
     owen = store.contact_for_post(store.thread_posts(owen_thread.id)[0].id)
     ben = store.contact_for_post(store.thread_posts(ben_thread.id)[0].id)
     store.link_contacts(owen.id, ben.id)  # the owner knows they are the same person

@@ -1,4 +1,4 @@
-""""Last synced 2 min ago" per account in the status bar (issue 22): set when a sync of
+""" "Last synced 2 min ago" per account in the status bar (issue 22): set when a sync of
 that account finishes well, and re-said as time passes while the window stays open."""
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ class Clock:
 
 
 def test_each_account_says_when_it_last_synced_and_the_age_moves_on(
-        qtbot, ui_paths, app_store, keychain, mastodon_server, cafe_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server, cafe_server
+):
     shop = connect_account(app_store, keychain, mastodon_server)
     cafe = connect_account(app_store, keychain, cafe_server)
     add_mentions(mastodon_server, 2)
@@ -57,15 +58,16 @@ def test_each_account_says_when_it_last_synced_and_the_age_moves_on(
     clock.now = synced_at + timedelta(hours=3, minutes=1)
     status.synced_timer.timeout.emit()
     assert status.labels_by_account[shop.id].text().endswith("· Last synced 3 h ago")
-    assert status.labels_by_account[shop.id].accessibleName() == \
-        status.labels_by_account[shop.id].text()
+    assert (
+        status.labels_by_account[shop.id].accessibleName()
+        == status.labels_by_account[shop.id].text()
+    )
 
 
 def test_the_words_for_how_long_ago():
     then = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
     assert synced_words(then, then + timedelta(seconds=20)) == "Last synced just now"
-    assert synced_words(then, then + timedelta(minutes=2, seconds=59)) == \
-        "Last synced 2 min ago"
+    assert synced_words(then, then + timedelta(minutes=2, seconds=59)) == "Last synced 2 min ago"
     assert synced_words(then, then + timedelta(hours=5)) == "Last synced 5 h ago"
     assert synced_words(then, then + timedelta(days=2, hours=1)) == "Last synced 2 d ago"
     assert synced_words(then, then - timedelta(minutes=1)) == "Last synced just now"

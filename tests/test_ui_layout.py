@@ -15,8 +15,7 @@ from app.storage.inbox_store import SqliteInboxStore
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_layout_support import app_look, clipped_widgets, pane_rects
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +59,12 @@ def test_panes_do_not_move_when_another_conversation_opens(qtbot, app_window, si
     before = pane_rects(window)
     for row in range(min(all_loaded(window), 16)):  # long and short names and headers
         window.select_row(row)
-        qtbot.waitUntil(lambda r=row: window.conversation_pane.thread is not None
-                        and window.conversation_pane.thread.id == window.current_thread().id)
+        qtbot.waitUntil(
+            lambda r=row: (
+                window.conversation_pane.thread is not None
+                and window.conversation_pane.thread.id == window.current_thread().id
+            )
+        )
         QApplication.processEvents()
         assert pane_rects(window) == before, f"a pane moved when row {row} opened"
 

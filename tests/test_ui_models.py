@@ -14,8 +14,7 @@ from app.ui.folder_model import FolderListModel, FolderRoles
 from app.ui.thread_model import PAGE_SIZE, Roles, ThreadListModel, sort_key
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_thread_model_passes_modeltester(qtmodeltester, ui_store):
@@ -62,8 +61,9 @@ def test_angriest_first_sorts_by_compound(ui_store):
     model.set_query(ThreadQuery(sort="sentiment"))
     rows = model.loaded_rows()
     assert rows[0].worst_label == SentimentLabel.NEGATIVE
-    assert [sort_key(r, "sentiment") for r in rows] == sorted(sort_key(r, "sentiment")
-                                                              for r in rows)
+    assert [sort_key(r, "sentiment") for r in rows] == sorted(
+        sort_key(r, "sentiment") for r in rows
+    )
 
 
 class _ManyThreads:
@@ -71,15 +71,16 @@ class _ManyThreads:
 
     def __init__(self, template, n):
         now = datetime.now(UTC)
-        self.rows = [dataclasses.replace(template, id=i + 1,
-                                         last_activity=now - timedelta(minutes=i))
-                     for i in range(n)]
+        self.rows = [
+            dataclasses.replace(template, id=i + 1, last_activity=now - timedelta(minutes=i))
+            for i in range(n)
+        ]
         self.calls = []
 
     def list_threads(self, query, offset, limit, *, after=None):
         start = [r.id for r in self.rows].index(after.id) + 1 if after is not None else 0
         self.calls.append((start + offset, limit))
-        return self.rows[start + offset:start + offset + limit]
+        return self.rows[start + offset : start + offset + limit]
 
 
 def test_lazy_paging(ui_store, qtmodeltester):
@@ -101,8 +102,9 @@ def test_live_insert_update_and_remove_without_reset(ui_store, qtbot):
     model = ThreadListModel(ui_store)
     model.set_query(ThreadQuery())
     first, second = model.loaded_rows()[:2]
-    newer = dataclasses.replace(first, id=99999,
-                                last_activity=first.last_activity + timedelta(minutes=1))
+    newer = dataclasses.replace(
+        first, id=99999, last_activity=first.last_activity + timedelta(minutes=1)
+    )
     resets = []
     model.modelReset.connect(lambda: resets.append(1))
     with qtbot.waitSignal(model.rowsInserted):

@@ -23,8 +23,7 @@ from tests.ui_sync_support import (
     wait_sync_done,
 )
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 SORRY = "So sorry, a new one is on its way."
 
@@ -34,8 +33,9 @@ def shop_posts(server: Any) -> list[dict[str, Any]]:
         return [s for s in server.statuses.values() if s["account"]["username"] == "shop"]
 
 
-def ready_window(qtbot: Any, ui_paths: Any, app_store: Any, keychain: Any, server: Any,
-                 **kwargs: Any) -> Any:
+def ready_window(
+    qtbot: Any, ui_paths: Any, app_store: Any, keychain: Any, server: Any, **kwargs: Any
+) -> Any:
     connect_account(app_store, keychain, server)
     add_mentions(server, 2)
     window = open_window(qtbot, ui_paths, app_store, keychain, **kwargs)
@@ -56,6 +56,7 @@ def send(qtbot: Any, composer: Any, text: str = SORRY) -> None:
 
 def confirm(qtbot: Any, parent: Any, button_text: str) -> str:
     """Press `button_text` in the confirmation that opened; returns the question asked."""
+
     def box() -> QMessageBox | None:
         found = [b for b in parent.findChildren(QMessageBox, "confirmBox") if b.isVisible()]
         return found[0] if found else None
@@ -70,9 +71,11 @@ def confirm(qtbot: Any, parent: Any, button_text: str) -> str:
 
 
 def test_undo_send_keeps_the_reply_off_the_server_and_puts_it_back_in_the_editor(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
-    window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server,
-                          undo_send_seconds=120)
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
+    window = ready_window(
+        qtbot, ui_paths, app_store, keychain, mastodon_server, undo_send_seconds=120
+    )
     composer = window.answer_pane.composer
     thread_id = composer.thread.id
     send(qtbot, composer)
@@ -98,9 +101,11 @@ def test_undo_send_keeps_the_reply_off_the_server_and_puts_it_back_in_the_editor
 
 
 def test_after_the_undo_window_the_reply_goes_out_by_itself(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
-    window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server,
-                          undo_send_seconds=1)
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
+    window = ready_window(
+        qtbot, ui_paths, app_store, keychain, mastodon_server, undo_send_seconds=1
+    )
     composer = window.answer_pane.composer
     thread_id = composer.thread.id
     send(qtbot, composer)
@@ -111,7 +116,8 @@ def test_after_the_undo_window_the_reply_goes_out_by_itself(
 
 
 def test_a_failed_reply_says_why_on_its_row_and_can_be_edited_or_cancelled(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server)
     mastodon_server.tokens.pop(mastodon_server.token)  # signed out on the server
     composer = window.answer_pane.composer
@@ -152,7 +158,8 @@ def test_a_failed_reply_says_why_on_its_row_and_can_be_edited_or_cancelled(
 
 
 def test_keep_it_in_the_cancel_question_keeps_the_reply(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server)
     mastodon_server.tokens.pop(mastodon_server.token)
     composer = window.answer_pane.composer
@@ -166,7 +173,8 @@ def test_keep_it_in_the_cancel_question_keeps_the_reply(
 
 
 def test_a_sent_reply_is_deleted_from_the_server_after_a_confirmation(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server)
     composer = window.answer_pane.composer
     thread_id = composer.thread.id

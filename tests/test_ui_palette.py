@@ -22,15 +22,21 @@ HEX = re.compile(r"#[0-9A-Fa-f]{6}\b|#[0-9A-Fa-f]{3}\b")
 # Machado, Oliveira & Fernandes (2009), "A Physiologically-based Model for Simulation of
 # Color Vision Deficiency", table for severity 1.0; applied to linear RGB.
 MACHADO = {
-    "protanopia": ((0.152286, 1.052583, -0.204868),
-                   (0.114503, 0.786281, 0.099216),
-                   (-0.003882, -0.048116, 1.051998)),
-    "deuteranopia": ((0.367322, 0.860646, -0.227968),
-                     (0.280085, 0.672501, 0.047413),
-                     (-0.011820, 0.042940, 0.968881)),
-    "tritanopia": ((1.255528, -0.076749, -0.178779),
-                   (-0.078411, 0.930809, 0.147602),
-                   (0.004733, 0.691367, 0.303900)),
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
 }
 MIN_DELTA_E = 20.0  # CIE76 in Lab: well past "just noticeable" (~2.3), apart at a glance
 FEELINGS = ("complaint", "neutral", "praise")
@@ -65,9 +71,11 @@ def seen_with(deficiency: str | None, hex_colour: str) -> tuple[float, float, fl
 
 @pytest.mark.parametrize("scheme", [LIGHT, DARK], ids=lambda p: p.name)
 def test_every_text_reads_at_4_5_to_1_on_its_background_in_both_schemes(qapp, scheme):
-    failing = [(text, under, round(contrast_ratio(scheme.q(text), scheme.q(under)), 2))
-               for text, under in TEXT_PAIRS
-               if contrast_ratio(scheme.q(text), scheme.q(under)) < 4.5]
+    failing = [
+        (text, under, round(contrast_ratio(scheme.q(text), scheme.q(under)), 2))
+        for text, under in TEXT_PAIRS
+        if contrast_ratio(scheme.q(text), scheme.q(under)) < 4.5
+    ]
     assert not failing, failing
 
 
@@ -75,8 +83,7 @@ def test_every_text_reads_at_4_5_to_1_on_its_background_in_both_schemes(qapp, sc
 def test_sentiment_words_read_at_4_5_to_1_on_their_chips_in_both_schemes(qapp, scheme):
     for label in (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE):
         word = scheme.q(f"{palette.SENTIMENT_KEYS[label]}_text")
-        for row in ("base", "selection", "selection_inactive", "hover", "pane",
-                    "accent_soft_bg"):
+        for row in ("base", "selection", "selection_inactive", "hover", "pane", "accent_soft_bg"):
             ratio = contrast_ratio(word, chip_fill(label, scheme.q(row), scheme))
             assert ratio >= 4.5, (scheme.name, label, row, round(ratio, 2))
 
@@ -89,12 +96,13 @@ def test_both_schemes_name_the_same_colours():
 @pytest.mark.parametrize("deficiency", [None, *MACHADO])
 @pytest.mark.parametrize("scheme", [LIGHT, DARK], ids=lambda p: p.name)
 @pytest.mark.parametrize("kind", ["fill", "text"])
-def test_complaint_neutral_and_praise_stay_apart_for_colour_blind_eyes(qapp, deficiency,
-                                                                       scheme, kind):
+def test_complaint_neutral_and_praise_stay_apart_for_colour_blind_eyes(
+    qapp, deficiency, scheme, kind
+):
     keys = [k if kind == "fill" else f"{k}_text" for k in FEELINGS]
     seen = {k: seen_with(deficiency, scheme[k]) for k in keys}
     for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
+        for b in keys[i + 1 :]:
             assert math.dist(seen[a], seen[b]) >= MIN_DELTA_E, (deficiency, scheme.name, a, b)
 
 
@@ -125,8 +133,11 @@ def test_every_style_sheet_names_only_palette_colours(qapp):
     sheets = [path.read_text(encoding="utf-8") for path in STYLE.glob("*.qss")]
     for path in sorted(UI.glob("*.py")):
         module = importlib.import_module(f"app.ui.{path.stem}")
-        sheets += [value for name, value in vars(module).items()
-                   if name.isupper() and "STYLE" in name and isinstance(value, str)]
+        sheets += [
+            value
+            for name, value in vars(module).items()
+            if name.isupper() and "STYLE" in name and isinstance(value, str)
+        ]
     assert len(sheets) >= 8
     for sheet in sheets:
         for scheme in (LIGHT, DARK):
@@ -135,7 +146,10 @@ def test_every_style_sheet_names_only_palette_colours(qapp):
 
 def test_the_hex_grep_sees_a_colour_in_a_style_sheet_or_a_delegate():
     """The check can fail: the forms colours took before the palette are all found."""
-    for line in ('QLabel#hint { color: #656D76; }', 'painter.setPen(QColor("#7A828C"))',
-                 'background: #fff;'):
+    for line in (
+        "QLabel#hint { color: #656D76; }",
+        'painter.setPen(QColor("#7A828C"))',
+        "background: #fff;",
+    ):
         assert HEX.search(line), line
     assert not HEX.search("QLabel#pageTitle { color: @text; }")

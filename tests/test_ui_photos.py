@@ -41,25 +41,45 @@ from tests.photo_bytes import corrupt_png, image_bytes
 WHEN = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
-def thread_with(media: tuple[MediaLink, ...], account_id: int = 1) -> tuple[ThreadRow,
-                                                                             list[StoredPost]]:
+def thread_with(
+    media: tuple[MediaLink, ...], account_id: int = 1
+) -> tuple[ThreadRow, list[StoredPost]]:
     ann = Author(Network.MASTODON, "7", "@ann@town.example", "Ann")
-    post = Post(Network.MASTODON, "110", ann, "The lid arrived broken", WHEN, is_mention=True,
-                media=media)
+    post = Post(
+        Network.MASTODON, "110", ann, "The lid arrived broken", WHEN, is_mention=True, media=media
+    )
     stored = StoredPost(1, 1, account_id, post, Sentiment(-0.5, SentimentLabel.NEGATIVE))
-    row = ThreadRow(1, account_id, Network.MASTODON, ann.handle, "Ann", post.text, WHEN,
-                    ThreadStatus.NEEDS_REPLY, SentimentLabel.NEGATIVE, -0.5, True, 1)
+    row = ThreadRow(
+        1,
+        account_id,
+        Network.MASTODON,
+        ann.handle,
+        "Ann",
+        post.text,
+        WHEN,
+        ThreadStatus.NEEDS_REPLY,
+        SentimentLabel.NEGATIVE,
+        -0.5,
+        True,
+        1,
+    )
     return row, [stored]
 
 
 def photo(server: MastodonServer, name: str, alt: str = "A cracked teapot lid") -> MediaLink:
-    return MediaLink(f"Image: {alt}", f"{server.url}/media/{name}/full", kind=MediaKind.IMAGE,
-                     alt=alt, preview_url=f"{server.url}/media/{name}/small")
+    return MediaLink(
+        f"Image: {alt}",
+        f"{server.url}/media/{name}/full",
+        kind=MediaKind.IMAGE,
+        alt=alt,
+        preview_url=f"{server.url}/media/{name}/small",
+    )
 
 
 class Setup:
-    def __init__(self, qtbot: Any, server: MastodonServer, folder: Path,
-                 always: set[int] | None = None) -> None:
+    def __init__(
+        self, qtbot: Any, server: MastodonServer, folder: Path, always: set[int] | None = None
+    ) -> None:
         self.runner = TaskRunner(max_threads=2)
         self.pane = ConversationPane()
         qtbot.addWidget(self.pane)
@@ -74,8 +94,9 @@ class Setup:
 
         self.saved: list[list[int]] = []
         self.cache = PhotoCache(folder / "photo-cache")
-        self.loader = PhotoLoader(self.pane, self.runner, CachedPhotos(fetch, self.cache),
-                                  always, self.saved.append)
+        self.loader = PhotoLoader(
+            self.pane, self.runner, CachedPhotos(fetch, self.cache), always, self.saved.append
+        )
 
     def click(self, href: str) -> None:
         self.pane.view.anchorClicked.emit(QUrl(href))
@@ -92,7 +113,8 @@ def setup(qtbot: Any, mastodon_server: MastodonServer, tmp_path: Path) -> Any:
 
 
 def test_a_photo_shows_as_a_placeholder_with_its_alt_text_and_nothing_is_fetched(
-        setup: Setup, mastodon_server: MastodonServer) -> None:
+    setup: Setup, mastodon_server: MastodonServer
+) -> None:
     setup.pane.show_thread(*thread_with((photo(mastodon_server, "lid"),)))
     assert "Photo: A cracked teapot lid" in setup.text()
     assert "Show photo" in setup.text()
@@ -102,9 +124,11 @@ def test_a_photo_shows_as_a_placeholder_with_its_alt_text_and_nothing_is_fetched
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
 def test_one_click_loads_the_thumbnail_in_the_background(
-        qtbot: Any, setup: Setup, mastodon_server: MastodonServer, fmt: str) -> None:
-    mastodon_server.respond_next("/media/lid/small", body=image_bytes(fmt, 120, 90),
-                                 content_type=f"image/{fmt.lower()}")
+    qtbot: Any, setup: Setup, mastodon_server: MastodonServer, fmt: str
+) -> None:
+    mastodon_server.respond_next(
+        "/media/lid/small", body=image_bytes(fmt, 120, 90), content_type=f"image/{fmt.lower()}"
+    )
     setup.pane.show_thread(*thread_with((photo(mastodon_server, "lid"),)))
     setup.click("shopkeep-photo:show/0")
     qtbot.waitUntil(lambda: bool(setup.pane.view.photo_images))
@@ -118,8 +142,9 @@ def test_one_click_loads_the_thumbnail_in_the_background(
     assert [r.path for r in mastodon_server.requests_to("/media")] == ["/media/lid/small"]
 
 
-def test_a_corrupt_photo_says_so_calmly(qtbot: Any, setup: Setup,
-                                        mastodon_server: MastodonServer) -> None:
+def test_a_corrupt_photo_says_so_calmly(
+    qtbot: Any, setup: Setup, mastodon_server: MastodonServer
+) -> None:
     mastodon_server.respond_next("/media/bad/small", body=corrupt_png(), content_type="image/png")
     setup.pane.show_thread(*thread_with((photo(mastodon_server, "bad"),)))
     setup.click("shopkeep-photo:show/0")
@@ -127,15 +152,17 @@ def test_a_corrupt_photo_says_so_calmly(qtbot: Any, setup: Setup,
     assert setup.pane.view.photo_images == {}
     assert setup.cache.size() == 0  # bytes that do not decode are not kept
     # The server has the good file now: "Try again" fetches it once more.
-    mastodon_server.respond_next("/media/bad/small", body=image_bytes("PNG"),
-                                 content_type="image/png")
+    mastodon_server.respond_next(
+        "/media/bad/small", body=image_bytes("PNG"), content_type="image/png"
+    )
     setup.click("shopkeep-photo:retry/0")
     qtbot.waitUntil(lambda: bool(setup.pane.view.photo_images))
     assert "could not be read" not in setup.text()
 
 
-def test_a_50_mb_photo_is_refused(qtbot: Any, setup: Setup,
-                                  mastodon_server: MastodonServer) -> None:
+def test_a_50_mb_photo_is_refused(
+    qtbot: Any, setup: Setup, mastodon_server: MastodonServer
+) -> None:
     huge = image_bytes("PNG") + b"\x00" * (50 * 1024 * 1024)
     mastodon_server.respond_next("/media/huge/small", body=huge, content_type="image/png")
     setup.pane.show_thread(*thread_with((photo(mastodon_server, "huge"),)))
@@ -144,12 +171,15 @@ def test_a_50_mb_photo_is_refused(qtbot: Any, setup: Setup,
     assert setup.cache.size() == 0
 
 
-def test_the_full_size_photo_opens_in_a_viewer(qtbot: Any, setup: Setup,
-                                               mastodon_server: MastodonServer) -> None:
-    mastodon_server.respond_next("/media/lid/small", body=image_bytes("PNG", 100, 75),
-                                 content_type="image/png")
-    mastodon_server.respond_next("/media/lid/full", body=image_bytes("JPEG", 1000, 750),
-                                 content_type="image/jpeg")
+def test_the_full_size_photo_opens_in_a_viewer(
+    qtbot: Any, setup: Setup, mastodon_server: MastodonServer
+) -> None:
+    mastodon_server.respond_next(
+        "/media/lid/small", body=image_bytes("PNG", 100, 75), content_type="image/png"
+    )
+    mastodon_server.respond_next(
+        "/media/lid/full", body=image_bytes("JPEG", 1000, 750), content_type="image/jpeg"
+    )
     setup.pane.show_thread(*thread_with((photo(mastodon_server, "lid"),)))
     setup.click("shopkeep-photo:show/0")
     qtbot.waitUntil(lambda: bool(setup.pane.view.photo_images))
@@ -171,8 +201,10 @@ def test_the_full_size_photo_opens_in_a_viewer(qtbot: Any, setup: Setup,
 
 
 def test_video_and_audio_stay_links(setup: Setup, mastodon_server: MastodonServer) -> None:
-    media = (MediaLink("Video: unboxing", "https://town.example/v.mp4", kind=MediaKind.VIDEO),
-             MediaLink("Audio", "https://town.example/a.mp3", kind=MediaKind.AUDIO))
+    media = (
+        MediaLink("Video: unboxing", "https://town.example/v.mp4", kind=MediaKind.VIDEO),
+        MediaLink("Audio", "https://town.example/a.mp3", kind=MediaKind.AUDIO),
+    )
     setup.pane.show_thread(*thread_with(media))
     assert "Attachment: Video: unboxing (https://town.example/v.mp4)" in setup.text()
     assert "Attachment: Audio (https://town.example/a.mp3)" in setup.text()
@@ -180,11 +212,13 @@ def test_video_and_audio_stay_links(setup: Setup, mastodon_server: MastodonServe
 
 
 def test_an_account_set_to_load_photos_shows_them_without_a_click(
-        qtbot: Any, mastodon_server: MastodonServer, tmp_path: Path) -> None:
+    qtbot: Any, mastodon_server: MastodonServer, tmp_path: Path
+) -> None:
     made = Setup(qtbot, mastodon_server, tmp_path, always=set())
     try:
-        mastodon_server.respond_next("/media/lid/small", body=image_bytes("WEBP", 60, 40),
-                                     content_type="image/webp", times=1)
+        mastodon_server.respond_next(
+            "/media/lid/small", body=image_bytes("WEBP", 60, 40), content_type="image/webp", times=1
+        )
         made.pane.show_thread(*thread_with((photo(mastodon_server, "lid"),), account_id=1))
         assert mastodon_server.requests_to("/media") == []  # off by default
         made.click("shopkeep-photo:always/1")
@@ -206,7 +240,8 @@ def test_an_account_set_to_load_photos_shows_them_without_a_click(
 
 
 def test_the_app_keeps_loaded_photos_and_the_account_choice_in_its_data_folder(
-        qtbot: Any, ui_paths: Any, mastodon_server: MastodonServer) -> None:
+    qtbot: Any, ui_paths: Any, mastodon_server: MastodonServer
+) -> None:
     import json
     import stat
 
@@ -219,14 +254,16 @@ def test_the_app_keeps_loaded_photos_and_the_account_choice_in_its_data_folder(
     assert loader.always == {7}
     pane = window.conversation_pane
     pane.view.open_links_externally = False
-    mastodon_server.respond_next("/media/lid/small", body=image_bytes("JPEG", 80, 60),
-                                 content_type="image/jpeg")
+    mastodon_server.respond_next(
+        "/media/lid/small", body=image_bytes("JPEG", 80, 60), content_type="image/jpeg"
+    )
     row, posts = thread_with((photo(mastodon_server, "lid"),), account_id=7)
     pane.show_thread(row, posts)  # account 7 loads photos by itself
     qtbot.waitUntil(lambda: bool(pane.view.photo_images))
     (cached,) = ui_paths.photo_cache_dir.iterdir()
     assert stat.S_IMODE(cached.stat().st_mode) == 0o600
     pane.view.anchorClicked.emit(QUrl("shopkeep-photo:always/0"))  # "Stop loading…"
-    qtbot.waitUntil(lambda: json.loads(ui_paths.settings_file.read_text())
-                    .get("load_photos_accounts") == [])
+    qtbot.waitUntil(
+        lambda: json.loads(ui_paths.settings_file.read_text()).get("load_photos_accounts") == []
+    )
     assert "Show photo" not in pane.view.toPlainText()  # this one stays, already loaded

@@ -30,19 +30,23 @@ def test_previews_break_only_between_words_and_lose_nothing(qapp):
             lines = _wrap(text, font, width, 2)
             assert lines and all(fm.horizontalAdvance(line) <= width for line in lines)
             first = lines[0].split()
-            assert first == words[:len(first)], (width, lines)  # whole words, from the start
+            assert first == words[: len(first)], (width, lines)  # whole words, from the start
             if len(lines) == 2:
                 second = lines[1].removesuffix(" …").split()
-                if lines[1].endswith(" …") or lines[1] == " ".join(words[len(first):]):
+                if lines[1].endswith(" …") or lines[1] == " ".join(words[len(first) :]):
                     # the second line goes on exactly where the first stopped
-                    assert second == words[len(first):len(first) + len(second)], (width, lines)
+                    assert second == words[len(first) : len(first) + len(second)], (width, lines)
                 else:
                     pytest.fail(f"cut inside a word at {width}px: {lines}")
 
 
 def test_a_word_longer_than_the_line_is_split_not_dropped(qapp):
     font = QApplication.font()
-    lines = _wrap("https://juniperrye.example/orders/4471/receipt-and-refund-status ok", font,
-                  120, 2)
-    assert len(lines) == 2 and lines[0] and "".join(lines).replace(" …", "").startswith(
-        "https://juniperrye.example")
+    lines = _wrap(
+        "https://juniperrye.example/orders/4471/receipt-and-refund-status ok", font, 120, 2
+    )
+    assert (
+        len(lines) == 2
+        and lines[0]
+        and "".join(lines).replace(" …", "").startswith("https://juniperrye.example")
+    )

@@ -15,8 +15,7 @@ from app.core.models import Network, OutboxState
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_sync_support import connect_account, open_window, wait_sync_done
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def shop_posts(server: Any) -> list[dict[str, Any]]:
@@ -40,7 +39,8 @@ def open_ana(qtbot: Any, ui_paths: Any, app_store: Any, keychain: Any, server: A
 
 
 def test_the_composer_says_who_sees_the_reply_and_who_is_mentioned(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     window = open_ana(qtbot, ui_paths, app_store, keychain, mastodon_server)
     composer = window.answer_pane.composer
     said = composer.audience.full_text()
@@ -53,7 +53,8 @@ def test_the_composer_says_who_sees_the_reply_and_who_is_mentioned(
 
 
 def test_a_private_reply_reaches_the_customer_alone(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     window = open_ana(qtbot, ui_paths, app_store, keychain, mastodon_server)
     composer = window.answer_pane.composer
     thread_id = composer.thread.id
@@ -66,14 +67,16 @@ def test_a_private_reply_reaches_the_customer_alone(
     [posted] = shop_posts(mastodon_server)
     assert posted["visibility"] == "direct"
     assert [m["username"] for m in posted["mentions"]] == ["ana"]
-    qtbot.waitUntil(lambda: app_store.outbox_items(thread_id=thread_id)[0].state
-                    is OutboxState.SENT)
+    qtbot.waitUntil(
+        lambda: app_store.outbox_items(thread_id=thread_id)[0].state is OutboxState.SENT
+    )
     qtbot.waitUntil(lambda: "Private reply" in composer.outbox.state_text)
     assert not composer.private_box.isChecked()  # the next reply starts from the default
 
 
 def test_by_default_the_reply_keeps_the_posts_audience(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     window = open_ana(qtbot, ui_paths, app_store, keychain, mastodon_server)
     composer = window.answer_pane.composer
     composer.editor.setPlainText("So sorry Ana, a new one is on its way.")
@@ -84,8 +87,7 @@ def test_by_default_the_reply_keeps_the_posts_audience(
     assert sorted(m["username"] for m in posted["mentions"]) == ["ana", "bob"]
 
 
-def test_on_bluesky_the_composer_says_replies_are_public_and_copies_for_a_dm(
-        qtbot, answer_window):
+def test_on_bluesky_the_composer_says_replies_are_public_and_copies_for_a_dm(qtbot, answer_window):
     answer_window.open(lambda row: row.network is Network.BLUESKY)
     composer = answer_window.pane.composer
     assert "every Bluesky reply can be read by anyone" in composer.audience.full_text()

@@ -16,12 +16,12 @@ from tests.ui_sync_support import (
     wait_sync_done,
 )
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_a_reply_that_fails_shows_reply_failed_and_stays_in_needs_reply(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     connect_account(app_store, keychain, mastodon_server)
     add_mentions(mastodon_server, 2)
     window = open_window(qtbot, ui_paths, app_store, keychain)

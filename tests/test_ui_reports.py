@@ -57,8 +57,10 @@ def test_each_chart_draws_the_numbers_of_the_report(reports, store):
     assert complaints == ["Complaints", "2", "5 min", "40 min"]  # Dan 5 min, Ann 40 min
     assert reports.part("Feeling over time").table.item(0, 6).text() == "1"  # Dan, corrected
     customers = reports.part("Customers").table
-    lists = [(customers.item(r, 0).text(), customers.item(r, 1).text())
-             for r in range(customers.rowCount())]
+    lists = [
+        (customers.item(r, 0).text(), customers.item(r, 1).text())
+        for r in range(customers.rowCount())
+    ]
     assert ("Thank-you list", "@bob@town.example") in lists
     assert ("Complained more than once", "@cat@town.example") in lists
 
@@ -83,8 +85,11 @@ def test_the_report_is_saved_as_charts_and_one_pdf_page(reports, tmp_path):
     pdf = tmp_path / "report.pdf"
     reports.save_pdf(str(pdf))
     data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and data.count(b"/Type /Page\n") + data.count(
-        b"/Type /Page ") + data.count(b"/Type/Page") >= 1
+    assert (
+        data.startswith(b"%PDF")
+        and data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type/Page")
+        >= 1
+    )
 
 
 def test_a_period_that_ends_before_it_starts_is_explained(reports):
@@ -105,7 +110,8 @@ def test_opening_hours_set_in_settings_count_only_the_shops_time(qtbot, reports)
         closes.setTime(QTime(17, 0))
     hours = dialog.value().opening_hours
     assert hours == OpeningHours.from_settings(
-        {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")})
+        {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+    )
     saved, fixed = validate(dialog.value().to_mapping())  # as settings.json keeps them
     assert fixed == [] and OpeningHours.from_settings(saved.opening_hours) == hours
 

@@ -9,12 +9,12 @@ from app.core.ports import ThreadQuery
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_sync_support import connect_account, open_window, wait_sync_done
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_opening_a_conversation_brings_what_the_customer_wrote_since(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     connect_account(app_store, keychain, mastodon_server)
     ann = mastodon_server.add_account("ann", "town.example", display_name="Ann")
     mention = mastodon_server.add_mention(ann, "Is my cake ready?")

@@ -39,10 +39,15 @@ def browser(qapp):
 def _post_with_link(store) -> int:
     """A customer's mention with a web address, as a Mastodon sync stores it."""
     account = next(a for a in store.accounts() if a.network is Network.MASTODON)
-    post = Post(Network.MASTODON, "m-web-1",
-                Author(Network.MASTODON, "acct-web", "@oona@social.example", "Oona Price"),
-                "@juniperrye do you still have the rye sourdough on Saturdays?",
-                datetime.now(UTC) - timedelta(minutes=5), url=WEB, is_mention=True)
+    post = Post(
+        Network.MASTODON,
+        "m-web-1",
+        Author(Network.MASTODON, "acct-web", "@oona@social.example", "Oona Price"),
+        "@juniperrye do you still have the rye sourdough on Saturdays?",
+        datetime.now(UTC) - timedelta(minutes=5),
+        url=WEB,
+        is_mention=True,
+    )
     result = store.ingest(account.id, [post], score)
     return result.new_thread_ids[0]
 
@@ -69,8 +74,14 @@ def test_right_click_offers_the_usual_gestures(qtbot, answer_window, browser):
     window.thread_model.reload()
     menu = _right_click(qtbot, window, thread_id)
     texts = [a.text() for a in menu.actions() if a.text()]
-    assert texts == ["Open on the web", "Copy link", "Mark as unread", "Done",
-                     "Snooze until", "Label"]
+    assert texts == [
+        "Open on the web",
+        "Copy link",
+        "Mark as unread",
+        "Done",
+        "Snooze until",
+        "Label",
+    ]
     _action(menu, "Copy link").trigger()
     assert QGuiApplication.clipboard().text() == WEB
     _action(menu, "Open on the web").trigger()
@@ -81,8 +92,11 @@ def test_right_click_offers_the_usual_gestures(qtbot, answer_window, browser):
 def test_done_and_snooze_from_the_menu_change_that_row_not_the_open_one(qtbot, answer_window):
     window, store = answer_window.window, answer_window.store
     opened = answer_window.open_by("leo")
-    other = next(r for r in window.thread_model.loaded_rows()
-                 if r.id != opened.id and r.status is ThreadStatus.NEEDS_REPLY)
+    other = next(
+        r
+        for r in window.thread_model.loaded_rows()
+        if r.id != opened.id and r.status is ThreadStatus.NEEDS_REPLY
+    )
     window.thread_view.customContextMenuRequested.disconnect()  # the menu, built directly
     posts = store.thread_posts(other.id)
     menu = answer_window.pane.row_menu.menu_for(other, posts)
@@ -100,8 +114,9 @@ def test_done_and_snooze_from_the_menu_change_that_row_not_the_open_one(qtbot, a
 
 def test_label_from_the_menu_corrects_the_post_that_coloured_the_row(qtbot, answer_window):
     window, store = answer_window.window, answer_window.store
-    row = next(r for r in window.thread_model.loaded_rows()
-               if r.worst_label is SentimentLabel.NEGATIVE)
+    row = next(
+        r for r in window.thread_model.loaded_rows() if r.worst_label is SentimentLabel.NEGATIVE
+    )
     menu = answer_window.pane.row_menu.menu_for(row, store.thread_posts(row.id))
     labels = _action(menu, "Label").menu()
     labels.choose(SentimentLabel.POSITIVE)

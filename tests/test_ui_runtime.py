@@ -16,8 +16,7 @@ from app.ui.crash_dialog import CrashDialog, CrashHandler
 from app.ui.task_runner import TaskRunner
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -93,17 +92,33 @@ def test_crash_handler_logs_and_dialog_shows_log_path(qtbot, tmp_path, caplog):
 
 
 def _run_app(*args, tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"),
-               PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT)
+    )
     env.pop("SHOPKEEP_DATA_DIR", None)
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=90)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
 
 
 def test_screenshot_command_writes_a_png(tmp_path):
     out = tmp_path / "shot.png"
-    proc = _run_app("screenshot", str(out), "--size", "1280x720", "--select", "1",
-                    "--data-dir", str(tmp_path / "data"), tmp_path=tmp_path)
+    proc = _run_app(
+        "screenshot",
+        str(out),
+        "--size",
+        "1280x720",
+        "--select",
+        "1",
+        "--data-dir",
+        str(tmp_path / "data"),
+        tmp_path=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(out))
     assert not image.isNull() and (image.width(), image.height()) == (1280, 720)
@@ -113,11 +128,20 @@ def test_screenshot_command_writes_a_png(tmp_path):
 
 def test_the_window_without_a_display_says_so_in_words(tmp_path):
     """Issue 21 item 13: it aborted with Qt's misleading "xcb-cursor0 is needed" text."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "SHOPKEEP_DATA_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "SHOPKEEP_DATA_DIR")
+    }
     env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(tmp_path / "d")],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "d")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     assert proc.returncode == 2
     assert "there is no display" in proc.stderr and "shopkeep sync" in proc.stderr
     assert "xcb" not in proc.stderr and "Traceback" not in proc.stderr
@@ -127,8 +151,16 @@ def test_screenshot_says_the_size_it_really_wrote(tmp_path):
     """Issue 21 item 9: --size 800x600 wrote a 1238x707 picture and reported 800x600."""
     for size, data in (("1024x700", "a"), ("800x600", "b")):
         out = tmp_path / f"{size}.png"
-        proc = _run_app("screenshot", str(out), "--size", size, "--demo",
-                        "--data-dir", str(tmp_path / data), tmp_path=tmp_path)
+        proc = _run_app(
+            "screenshot",
+            str(out),
+            "--size",
+            size,
+            "--demo",
+            "--data-dir",
+            str(tmp_path / data),
+            tmp_path=tmp_path,
+        )
         assert proc.returncode == 0, proc.stderr
         image = QImage(str(out))
         written = f"{image.width()}x{image.height()}"
@@ -142,8 +174,15 @@ def test_screenshot_says_the_size_it_really_wrote(tmp_path):
 
 def test_screenshot_of_a_complaint_with_its_suggested_apology(tmp_path):
     out = tmp_path / "composer.png"
-    proc = _run_app("screenshot", str(out), "--demo", "--suggested-reply",
-                    "--data-dir", str(tmp_path / "data"), tmp_path=tmp_path)
+    proc = _run_app(
+        "screenshot",
+        str(out),
+        "--demo",
+        "--suggested-reply",
+        "--data-dir",
+        str(tmp_path / "data"),
+        tmp_path=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     # the first demo thread is a late order: the apology for lateness is suggested
     assert 'with the reply "Sorry it was late" filled in' in proc.stdout
@@ -154,8 +193,9 @@ def test_garbled_database_is_a_clear_line_not_a_traceback(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "shopkeep.sqlite3").write_bytes(b"this is not a database at all" * 100)
-    proc = _run_app("screenshot", str(tmp_path / "x.png"), "--data-dir", str(data),
-                    tmp_path=tmp_path)
+    proc = _run_app(
+        "screenshot", str(tmp_path / "x.png"), "--data-dir", str(data), tmp_path=tmp_path
+    )
     assert proc.returncode == 2
     assert "damaged" in proc.stderr and "Traceback" not in proc.stderr
     assert any(p.name != "shopkeep.sqlite3" and "damaged" in p.name for p in data.iterdir())

@@ -45,8 +45,7 @@ def post_fills(window) -> set[str]:
     return {f.frameFormat().background().color().name().upper() for f in frames}
 
 
-def test_the_owner_forces_dark_in_settings_and_it_stays_dark(qtbot, ui_paths, app_store,
-                                                              keychain):
+def test_the_owner_forces_dark_in_settings_and_it_stays_dark(qtbot, ui_paths, app_store, keychain):
     window = open_window(qtbot, ui_paths, app_store, keychain, demo=True)
     app = QApplication.instance()
     assert row_background(window) == LIGHT["base"]

@@ -15,8 +15,7 @@ from app.storage.inbox_store import SqliteInboxStore
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_sync_support import all_rows
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture
@@ -85,8 +84,9 @@ def test_filters_narrow_by_network_sentiment_status_and_date(qtbot, demo_window)
 
     bar.sentiment.setCurrentIndex(bar.sentiment.findData(SentimentLabel.NEGATIVE))
     rows = all_rows(window)
-    assert rows and all(r.network is Network.BLUESKY and
-                        r.worst_label is SentimentLabel.NEGATIVE for r in rows)
+    assert rows and all(
+        r.network is Network.BLUESKY and r.worst_label is SentimentLabel.NEGATIVE for r in rows
+    )
 
     bar.network.setCurrentIndex(0)  # any network, still complaints only
     complaints = all_rows(window)
@@ -95,8 +95,10 @@ def test_filters_narrow_by_network_sentiment_status_and_date(qtbot, demo_window)
 
     bar.status.setCurrentIndex(bar.status.findData(ThreadStatus.NEEDS_REPLY))
     rows = all_rows(window)
-    assert all(r.status is ThreadStatus.NEEDS_REPLY and
-               r.worst_label is SentimentLabel.NEGATIVE for r in rows)
+    assert all(
+        r.status is ThreadStatus.NEEDS_REPLY and r.worst_label is SentimentLabel.NEGATIVE
+        for r in rows
+    )
 
     bar.reset()
     assert len(all_rows(window)) == len(everything)
@@ -118,8 +120,9 @@ def test_account_filter_follows_the_side_pane(qtbot, demo_window):
     bar.account.setCurrentIndex(bar.account.findData(bluesky.id))
     assert {r.account_id for r in all_rows(window)} == {bluesky.id}
     # Choosing a folder on the left shows every account again, and the combo follows.
-    window.folder_view.setCurrentIndex(window.folder_model.index(
-        window.folder_model.row_of_folder(window.query.folder)))
+    window.folder_view.setCurrentIndex(
+        window.folder_model.index(window.folder_model.row_of_folder(window.query.folder))
+    )
     row = window.folder_model.row_of_folder(window.query.folder)
     window.folder_view.setCurrentIndex(window.folder_model.index(row + 1))
     window.folder_view.setCurrentIndex(window.folder_model.index(row))

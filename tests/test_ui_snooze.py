@@ -21,8 +21,9 @@ def _show(window, folder):
 
 def _tomorrow_nine() -> datetime:
     local = datetime.now(UTC).astimezone()
-    return datetime.combine(local.date() + timedelta(days=1), time(9, 0),
-                            local.tzinfo).astimezone(UTC)
+    return datetime.combine(local.date() + timedelta(days=1), time(9, 0), local.tzinfo).astimezone(
+        UTC
+    )
 
 
 def test_a_snoozed_conversation_waits_in_the_snoozed_folder_with_its_time(answer_window):
@@ -69,16 +70,19 @@ def test_the_window_wakes_a_snooze_when_its_time_comes(answer_window):
 
 def test_a_snooze_that_came_due_while_closed_wakes_at_start(qtbot, answer_services):
     store = answer_services.store
-    row = next(r for r in store.threads(range(1, 200))
-               if r.status is ThreadStatus.NEEDS_REPLY)
+    row = next(r for r in store.threads(range(1, 200)) if r.status is ThreadStatus.NEEDS_REPLY)
     store.set_status(row.id, ThreadStatus.SNOOZED, datetime.now(UTC) - timedelta(hours=5))
     window = MainWindow(store, answer_services.runner)
     qtbot.addWidget(window)
     window.start(Folder.SNOOZED)
     assert store.thread(row.id).status is ThreadStatus.NEEDS_REPLY
     assert window.thread_model.row_for_id(row.id) == -1
-    assert window.folder_model.index(
-        window.folder_model.row_of_folder(Folder.SNOOZED)).data(FolderRoles.CountRole) == 0
+    assert (
+        window.folder_model.index(window.folder_model.row_of_folder(Folder.SNOOZED)).data(
+            FolderRoles.CountRole
+        )
+        == 0
+    )
 
 
 def test_snooze_presets_later_today_tomorrow_weekend_next_week():
@@ -97,11 +101,11 @@ def test_snooze_presets_later_today_tomorrow_weekend_next_week():
 def test_snoozed_words_say_when():
     now = datetime(2026, 12, 1, 10, 0).astimezone()
     assert snoozed_words(now.replace(hour=17)).startswith("Snoozed until")
-    assert snoozed_words(datetime(2026, 12, 3, 9, 0).astimezone(), now) == \
-        "Snoozed until Thu 09:00"
+    assert snoozed_words(datetime(2026, 12, 3, 9, 0).astimezone(), now) == "Snoozed until Thu 09:00"
     assert snoozed_words(now.replace(hour=17), now) == "Snoozed until today 17:00"
-    assert snoozed_words(datetime(2027, 1, 12, 9, 0).astimezone(), now) == \
-        "Snoozed until 12 Jan 09:00"
+    assert (
+        snoozed_words(datetime(2027, 1, 12, 9, 0).astimezone(), now) == "Snoozed until 12 Jan 09:00"
+    )
     assert snoozed_words(None) == "Snoozed"
 
 
@@ -113,8 +117,9 @@ def test_the_date_and_time_picker_snoozes_until_the_chosen_minute(qtbot, answer_
     now = datetime.now(UTC)
     dialog = SnoozeDialog(now, answer_window.window)
     qtbot.addWidget(dialog)
-    wanted = (now + timedelta(days=3)).astimezone().replace(hour=14, minute=30, second=0,
-                                                            microsecond=0)
+    wanted = (
+        (now + timedelta(days=3)).astimezone().replace(hour=14, minute=30, second=0, microsecond=0)
+    )
     dialog.when.setDateTime(QDateTime(wanted.date(), wanted.time().replace(tzinfo=None)))
     assert dialog.chosen() == wanted.astimezone(UTC)
     dialog.when.setDateTime(QDateTime(wanted.date().replace(year=2020), wanted.time()))

@@ -21,8 +21,10 @@ from app.net.mastodon_parse import parse_status
 from tests.sync_support import score
 
 BIDI = ("\u202e", "\u202d", "\u202b", "\u2067")
-SERVER_HTML = ('<b style="font-size:40pt;color:red">ACCOUNT SUSPENDED</b>'
-               '<img src="file:///etc/hostname"> <a href="https://evil.example">Pay here</a>')
+SERVER_HTML = (
+    '<b style="font-size:40pt;color:red">ACCOUNT SUSPENDED</b>'
+    '<img src="file:///etc/hostname"> <a href="https://evil.example">Pay here</a>'
+)
 
 
 def as_shown(tip: str) -> QTextDocument:
@@ -36,22 +38,33 @@ def as_shown(tip: str) -> QTextDocument:
 
 
 def spoofing_status() -> dict[str, Any]:
-    content = ('<p>@shop your refund is ready: '
-               '<a href="https://evil.example/https://paypal.com/login">'
-               'https://evil.example/https://paypal.com/login</a> or '
-               '<a href="https://p\u0430ypal.com/login">https://p\u0430ypal.com/login</a></p>')
-    return {"id": "81", "created_at": "2024-05-01T09:00:00Z", "content": content,
-            "visibility": "public",
-            "account": {"id": "99", "acct": "support\u202elapyap@evil.example",
-                        "display_name": "Pay\u202ePal Support"}}
+    content = (
+        "<p>@shop your refund is ready: "
+        '<a href="https://evil.example/https://paypal.com/login">'
+        "https://evil.example/https://paypal.com/login</a> or "
+        '<a href="https://p\u0430ypal.com/login">https://p\u0430ypal.com/login</a></p>'
+    )
+    return {
+        "id": "81",
+        "created_at": "2024-05-01T09:00:00Z",
+        "content": content,
+        "visibility": "public",
+        "account": {
+            "id": "99",
+            "acct": "support\u202elapyap@evil.example",
+            "display_name": "Pay\u202ePal Support",
+        },
+    }
 
 
 def test_a_spoofing_post_shows_its_real_hosts_and_a_straight_header(
-        qtbot: Any, main_window: Any, ui_store: Any) -> None:
+    qtbot: Any, main_window: Any, ui_store: Any
+) -> None:
     shop = next(a for a in ui_store.accounts())
     ui_store.ingest(shop.id, [parse_status(spoofing_status(), is_mention=True)], score)
-    row = next(t for t in ui_store.list_threads(ThreadQuery(), 0, 500)
-               if "evil.example" in t.author_handle)
+    row = next(
+        t for t in ui_store.list_threads(ThreadQuery(), 0, 500) if "evil.example" in t.author_handle
+    )
     pane = main_window.conversation_pane
     pane.show_thread(row, ui_store.thread_posts(row.id))
 
@@ -67,19 +80,26 @@ def test_a_spoofing_post_shows_its_real_hosts_and_a_straight_header(
 
 
 def test_an_account_error_in_html_is_shown_as_words_in_every_tooltip(
-        qtbot: Any, main_window: Any, ui_store: Any) -> None:
+    qtbot: Any, main_window: Any, ui_store: Any
+) -> None:
     shop = next(a for a in ui_store.accounts())
     ui_store.update_account(shop.id, state=AccountState.UNREACHABLE, last_error=SERVER_HTML)
     main_window.refresh_side()
-    qtbot.waitUntil(lambda: shop.id in main_window.status.labels_by_account and "SUSPENDED"
-                    in main_window.status.labels_by_account[shop.id].toolTip())
+    qtbot.waitUntil(
+        lambda: (
+            shop.id in main_window.status.labels_by_account
+            and "SUSPENDED" in main_window.status.labels_by_account[shop.id].toolTip()
+        )
+    )
 
     status_tip = main_window.status.labels_by_account[shop.id].toolTip()
     model = main_window.folder_model
-    folder_tip = next(model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
-                      for r in range(model.rowCount())
-                      if model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
-                      and "SUSPENDED" in model.data(model.index(r), Qt.ItemDataRole.ToolTipRole))
+    folder_tip = next(
+        model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
+        for r in range(model.rowCount())
+        if model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
+        and "SUSPENDED" in model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
+    )
     for tip in (status_tip, folder_tip):
         shown = as_shown(tip)
         assert SERVER_HTML in shown.toPlainText()  # the tags are words on the screen
@@ -88,7 +108,8 @@ def test_an_account_error_in_html_is_shown_as_words_in_every_tooltip(
 
 
 def test_a_customer_snippet_in_the_thread_list_tooltip_is_not_rendered(
-        qtbot: Any, main_window: Any, ui_store: Any) -> None:
+    qtbot: Any, main_window: Any, ui_store: Any
+) -> None:
     shop = next(a for a in ui_store.accounts())
     status = spoofing_status()
     status["id"] = "82"
@@ -96,29 +117,45 @@ def test_a_customer_snippet_in_the_thread_list_tooltip_is_not_rendered(
     ui_store.ingest(shop.id, [parse_status(status, is_mention=True)], score)
     main_window.set_query(ThreadQuery())
     model = main_window.thread_model
-    qtbot.waitUntil(lambda: any("FREE CAKE" in (model.data(model.index(r),
-                    Qt.ItemDataRole.ToolTipRole) or "") for r in range(model.rowCount())))
-    tip = next(model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
-               for r in range(model.rowCount())
-               if "FREE CAKE" in model.data(model.index(r), Qt.ItemDataRole.ToolTipRole))
+    qtbot.waitUntil(
+        lambda: any(
+            "FREE CAKE" in (model.data(model.index(r), Qt.ItemDataRole.ToolTipRole) or "")
+            for r in range(model.rowCount())
+        )
+    )
+    tip = next(
+        model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
+        for r in range(model.rowCount())
+        if "FREE CAKE" in model.data(model.index(r), Qt.ItemDataRole.ToolTipRole)
+    )
     shown = as_shown(tip)
     assert "<h1>FREE CAKE</h1><img src=x>" in shown.toPlainText()
     assert "<img" not in shown.toHtml()
 
 
 def test_a_link_whose_label_names_another_site_shows_where_it_goes(
-        qtbot: Any, main_window: Any, ui_store: Any) -> None:
+    qtbot: Any, main_window: Any, ui_store: Any
+) -> None:
     shop = next(a for a in ui_store.accounts())
     status = spoofing_status()
-    status.update(id="83", content="<p>@shop receipt attached</p>", media_attachments=[
-        {"type": "image", "url": "https://evil.example/r.jpg",
-         "description": "paypal.com/login receipt"},
-        {"type": "image", "url": "https://cdn.shop.example/cake.jpg",
-         "description": "our cake at shop.example"},
-    ])
+    status.update(
+        id="83",
+        content="<p>@shop receipt attached</p>",
+        media_attachments=[
+            {
+                "type": "image",
+                "url": "https://evil.example/r.jpg",
+                "description": "paypal.com/login receipt",
+            },
+            {
+                "type": "image",
+                "url": "https://cdn.shop.example/cake.jpg",
+                "description": "our cake at shop.example",
+            },
+        ],
+    )
     ui_store.ingest(shop.id, [parse_status(status, is_mention=True)], score)
-    row = next(t for t in ui_store.list_threads(ThreadQuery(), 0, 500)
-               if "receipt" in t.snippet)
+    row = next(t for t in ui_store.list_threads(ThreadQuery(), 0, 500) if "receipt" in t.snippet)
     pane = main_window.conversation_pane
     pane.show_thread(row, ui_store.thread_posts(row.id))
     text = pane.view.toPlainText()

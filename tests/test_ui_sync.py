@@ -24,8 +24,7 @@ from tests.ui_sync_support import (
     wait_sync_done,
 )
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture
@@ -42,8 +41,9 @@ def press_f5(qtbot, window):
     qtbot.keyClick(window.thread_view, Qt.Key.Key_F5)
 
 
-def test_f5_inserts_synced_mentions_as_rows_without_a_reset(qtbot, ui_paths, app_store,
-                                                           keychain, mastodon_server):
+def test_f5_inserts_synced_mentions_as_rows_without_a_reset(
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     account = connect_account(app_store, keychain, mastodon_server)
     add_mentions(mastodon_server, 6)
     window = open_window(qtbot, ui_paths, app_store, keychain)
@@ -53,7 +53,8 @@ def test_f5_inserts_synced_mentions_as_rows_without_a_reset(qtbot, ui_paths, app
     window.thread_model.modelReset.connect(lambda: resets.append(1))
     window.thread_model.rowsInserted.connect(lambda _p, a, b: inserted.append(b - a + 1))
     window.scheduler.progress.connect(
-        lambda p: progress.append(window.status.labels_by_account[p.account_id].text()))
+        lambda p: progress.append(window.status.labels_by_account[p.account_id].text())
+    )
     window.windowTitleChanged.connect(titles.append)
 
     press_f5(qtbot, window)
@@ -69,8 +70,9 @@ def test_f5_inserts_synced_mentions_as_rows_without_a_reset(qtbot, ui_paths, app
     assert not window.status.offline_label.isVisible()
 
 
-def test_a_sync_of_1000_mentions_never_stalls_the_window(qtbot, ui_paths, app_store,
-                                                         keychain, mastodon_server):
+def test_a_sync_of_1000_mentions_never_stalls_the_window(
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     connect_account(app_store, keychain, mastodon_server)
     add_mentions(mastodon_server, 1000, replies=0.85, people=40)
     window = open_window(qtbot, ui_paths, app_store, keychain)
@@ -82,7 +84,8 @@ def test_a_sync_of_1000_mentions_never_stalls_the_window(qtbot, ui_paths, app_st
         qtbot.waitUntil(lambda: window.scheduler.is_busy(), timeout=5000)
         while window.scheduler.is_busy():  # "scroll" while it syncs
             window.thread_view.verticalScrollBar().setValue(
-                window.thread_view.verticalScrollBar().value() + 3)
+                window.thread_view.verticalScrollBar().value() + 3
+            )
             qtbot.wait(15)
         wait_sync_done(qtbot, window)
     stored = app_store.count_threads(window.query)
@@ -94,8 +97,9 @@ def test_a_sync_of_1000_mentions_never_stalls_the_window(qtbot, ui_paths, app_st
     assert probe.longest_ms < 250, f"the GUI stalled for {probe.longest_ms} ms"
 
 
-def test_parallel_accounts_write_through_one_lane(qtbot, ui_paths, app_store, keychain,
-                                                  mastodon_server, cafe_server):
+def test_parallel_accounts_write_through_one_lane(
+    qtbot, ui_paths, app_store, keychain, mastodon_server, cafe_server
+):
     shop = connect_account(app_store, keychain, mastodon_server)
     cafe = connect_account(app_store, keychain, cafe_server)
     for server in (mastodon_server, cafe_server):
@@ -107,13 +111,15 @@ def test_parallel_accounts_write_through_one_lane(qtbot, ui_paths, app_store, ke
         def spy(*args, **kwargs):
             writers.add(threading.get_ident())
             return real(*args, **kwargs)
+
         return spy
 
     for name in ("ingest", "store_mentions", "store_fetched"):  # every sync write of posts
         setattr(app_store, name, spied(getattr(app_store, name)))
     window = open_window(qtbot, ui_paths, app_store, keychain)
     window.scheduler.progress.connect(
-        lambda _p: overlap.append(len(window.scheduler.syncing_ids())))
+        lambda _p: overlap.append(len(window.scheduler.syncing_ids()))
+    )
     window.sync_action.trigger()
     wait_sync_done(qtbot, window)
 
@@ -126,7 +132,8 @@ def test_parallel_accounts_write_through_one_lane(qtbot, ui_paths, app_store, ke
 
 
 def test_revoked_token_asks_to_sign_in_again_while_the_other_account_syncs(
-        qtbot, ui_paths, app_store, keychain, mastodon_server, cafe_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server, cafe_server
+):
     shop = connect_account(app_store, keychain, mastodon_server)
     cafe = connect_account(app_store, keychain, cafe_server)
     add_mentions(mastodon_server, 3)
@@ -158,8 +165,9 @@ def test_revoked_token_asks_to_sign_in_again_while_the_other_account_syncs(
     dialogs[0].reject()
 
 
-def test_new_complaints_raise_one_summary_notification(qtbot, ui_paths, app_store,
-                                                       keychain, mastodon_server):
+def test_new_complaints_raise_one_summary_notification(
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     connect_account(app_store, keychain, mastodon_server)
     add_mentions(mastodon_server, 9, negative_every=3)  # 3 complaints, 6 praise
     window = open_window(qtbot, ui_paths, app_store, keychain)
@@ -204,7 +212,8 @@ def test_settings_change_the_interval_and_notifications(qtbot, ui_paths, app_sto
     assert window.scheduler.service.max_mentions == 300
     assert window.notifier.enabled is False
     assert SyncSettings.from_mapping(read_settings(ui_paths)) == SyncSettings(
-        12, False, 300, undo_send_seconds=0)  # open_window turns the undo window off
+        12, False, 300, undo_send_seconds=0
+    )  # open_window turns the undo window off
 
 
 def test_the_undo_send_window_is_a_setting(qtbot, ui_paths, app_store, keychain):
@@ -224,8 +233,9 @@ def test_the_undo_send_window_is_a_setting(qtbot, ui_paths, app_store, keychain)
     assert read_settings(ui_paths)["undo_send_seconds"] == 25
 
 
-def test_quitting_mid_sync_is_quick_and_leaves_a_sound_database(qtbot, ui_paths, app_store,
-                                                               keychain, mastodon_server):
+def test_quitting_mid_sync_is_quick_and_leaves_a_sound_database(
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     connect_account(app_store, keychain, mastodon_server)
     add_mentions(mastodon_server, 60)
     mastodon_server.delay["/api/v1/statuses"] = 0.1  # a slow server: the sync takes long

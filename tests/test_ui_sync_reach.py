@@ -7,12 +7,12 @@ import pytest
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_sync_support import add_mentions, connect_account, open_window, wait_sync_done
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_a_capped_first_sync_says_older_mentions_follow_and_then_they_do(
-        qtbot, ui_paths, app_store, keychain, mastodon_server):
+    qtbot, ui_paths, app_store, keychain, mastodon_server
+):
     shop = connect_account(app_store, keychain, mastodon_server)
     add_mentions(mastodon_server, 30)
     window = open_window(qtbot, ui_paths, app_store, keychain)

@@ -13,8 +13,7 @@ from PySide6.QtCore import Qt
 from app.ui.templates_dialog import NEW_ITEM_ID, TemplatesDialog, builtin_specs
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 @pytest.fixture
@@ -67,8 +66,9 @@ def test_tab_out_of_the_signature_keeps_the_new_template(qtbot, dialog, answer_s
 
 def test_switching_templates_with_edits_asks_first(qtbot, dialog, answer_services):
     store = answer_services.store
-    first, second = sorted(store.list_templates(), key=lambda t: (t.kind.value,
-                                                                  t.title.lower()))[:2]
+    first, second = sorted(store.list_templates(), key=lambda t: (t.kind.value, t.title.lower()))[
+        :2
+    ]
     select_title(dialog, first.title)
     dialog.body.setPlainText(first.body + " We are open till 6.")
 

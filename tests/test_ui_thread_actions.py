@@ -15,7 +15,8 @@ from app.ui.thread_actions import snooze_choices
 def _needs_reply(answer_window):
     folders = answer_window.window.folder_model
     answer_window.window.folder_view.setCurrentIndex(
-        folders.index(folders.row_of_folder(Folder.NEEDS_REPLY)))
+        folders.index(folders.row_of_folder(Folder.NEEDS_REPLY))
+    )
 
 
 def test_done_then_undo(answer_window):

@@ -17,15 +17,16 @@ from app.ui import theme
 from app.ui.shortcuts_dialog import SHORTCUT_GROUPS
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 WORDS = {"Complaint", "Neutral", "Praise"}
 
 
 def test_the_window_names_feelings_with_the_rows_words(main_window):
-    shown = {theme.sentiment_word(label) for label in
-             (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE)}
+    shown = {
+        theme.sentiment_word(label)
+        for label in (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE)
+    }
     assert shown == WORDS
     folders = main_window.folder_model
     name = folders.index(folders.row_of_folder(Folder.NEGATIVE)).data()
@@ -48,8 +49,7 @@ def test_filter_words_are_the_rows_words(qtbot, ui_paths):
     store.close()
 
 
-def test_the_csv_uses_the_same_words_and_leaves_the_shops_replies_unlabelled(ui_store,
-                                                                           tmp_path):
+def test_the_csv_uses_the_same_words_and_leaves_the_shops_replies_unlabelled(ui_store, tmp_path):
     export_inbox(ui_store, tmp_path / "all.csv")
     with (tmp_path / "all.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))

@@ -15,8 +15,7 @@ from tests import walkthrough
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.ui_layout_support import app_look, clipped_widgets
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_the_walkthrough_finds_nothing_wrong_at_three_sizes(qapp, tmp_path, monkeypatch):
@@ -58,6 +57,9 @@ def test_the_dark_walkthrough_finds_nothing_wrong_and_is_dark(qapp, tmp_path, mo
     assert walk.problems == []
     assert walk.pictures["inbox"].name == "inbox-1440x900-dark.png"
     image = QImage(str(walk.pictures["inbox"]))
-    samples = [image.pixelColor(x, y).lightnessF()
-               for x in range(0, image.width(), 40) for y in range(0, image.height(), 40)]
+    samples = [
+        image.pixelColor(x, y).lightnessF()
+        for x in range(0, image.width(), 40)
+        for y in range(0, image.height(), 40)
+    ]
     assert sum(samples) / len(samples) < 0.3  # mostly dark, not a light window in disguise

@@ -13,8 +13,7 @@ from app.ui.folder_model import FolderRoles
 from app.ui.thread_model import Roles
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def _select_folder(window, folder):
@@ -64,8 +63,9 @@ def test_j_and_k_move_the_selection(main_window, qtbot):
     assert main_window.thread_view.currentIndex().row() == start + 1
     # The mouse equivalent: a click selects, a double-click opens.
     rect = main_window.thread_view.visualRect(main_window.thread_model.index(3))
-    qtbot.mouseClick(main_window.thread_view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=rect.center())
+    qtbot.mouseClick(
+        main_window.thread_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+    )
     assert main_window.thread_view.currentIndex().row() == 3
 
 
@@ -90,7 +90,7 @@ def test_sort_angriest_first(main_window):
     rows = _rows(main_window)
     assert main_window.thread_model.query.sort == "sentiment"
     negatives = [r for r in rows if r.worst_label == SentimentLabel.NEGATIVE]
-    assert rows[:len(negatives)] == negatives
+    assert rows[: len(negatives)] == negatives
     assert rows[0].worst_compound == min(r.worst_compound for r in negatives)
     main_window.sort_newest.trigger()
     rows = _rows(main_window)
@@ -115,10 +115,13 @@ def test_search_narrows(main_window, ui_store, qtbot):
 def test_post_text_is_never_html(main_window, ui_store):
     account = ui_store.accounts()[0]
     evil = Post(
-        network=account.network, remote_id="evil-1",
+        network=account.network,
+        remote_id="evil-1",
         author=Author(account.network, "evil", "@mallory@bad.example", "<b>Mallory</b>"),
         text='<img src="http://tracker.example/x.png"><b>bold</b> see https://shop.example/a?b=1',
-        created_at=datetime.now(UTC), is_mention=True)
+        created_at=datetime.now(UTC),
+        is_mention=True,
+    )
     result = ui_store.ingest(account.id, [evil], score)
     main_window.apply_ingest(result)
     assert main_window.current_thread() is not None
@@ -150,10 +153,14 @@ def test_live_ingest_inserts_a_row_without_reset(main_window, ui_store):
     resets = []
     main_window.thread_model.modelReset.connect(lambda: resets.append(1))
     selected = main_window.current_thread().id
-    post = Post(network=Network(account.network), remote_id="live-1",
-                author=Author(account.network, "n1", "@newbie@x.example", "New Person"),
-                text="Just tried your sourdough, wonderful!", created_at=datetime.now(UTC),
-                is_mention=True)
+    post = Post(
+        network=Network(account.network),
+        remote_id="live-1",
+        author=Author(account.network, "n1", "@newbie@x.example", "New Person"),
+        text="Just tried your sourdough, wonderful!",
+        created_at=datetime.now(UTC),
+        is_mention=True,
+    )
     result = ui_store.ingest(account.id, [post], score)
     main_window.apply_ingest(result)
     assert main_window.thread_model.thread_at(0).id == result.new_thread_ids[0]
@@ -177,8 +184,12 @@ def test_demo_beside_a_real_account_is_said_plainly(main_window, ui_store):
     data" while real and demo conversations were mixed."""
     from app.core.models import AccountInfo, AccountState, Network
 
-    ui_store.add_account(AccountInfo(Network.MASTODON, "https://shop.example", "@me@shop.example",
-                                     "real-1", "My Shop"), state=AccountState.CONNECTED)
+    ui_store.add_account(
+        AccountInfo(
+            Network.MASTODON, "https://shop.example", "@me@shop.example", "real-1", "My Shop"
+        ),
+        state=AccountState.CONNECTED,
+    )
     main_window.refresh_side()
     banner = main_window.banner
     assert banner.isVisible() and "beside your own" in banner.label.text()

@@ -11,8 +11,7 @@ from PySide6.QtCore import Qt
 from app.ui.word_list_dialog import WordListDialog
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
-pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
-              pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
 
 
 def test_enter_adds_the_word_and_keeps_the_dialog_open(qtbot):
@@ -41,8 +40,11 @@ def test_the_dialog_explains_itself_with_examples_before_the_list(qtbot):
     dialog.show()
     qtbot.waitExposed(dialog)
     layout = dialog.layout()
-    assert layout.indexOf(dialog.intro) < layout.indexOf(dialog.examples) \
+    assert (
+        layout.indexOf(dialog.intro)
+        < layout.indexOf(dialog.examples)
         < layout.indexOf(dialog.table)
+    )
     assert "praise from complaints" in dialog.intro.text()
     for example in ("“wicked” in a bakery", "Complaint", "Neutral (counts for nothing)"):
         assert example in dialog.examples.text()
@@ -58,8 +60,11 @@ def test_a_word_marked_neutral_is_kept_and_stops_swaying_the_score(qtbot, tmp_pa
     save_words(settings, {"stoked": 2.0})
     dialog = WordListDialog(lambda: load_words(settings), lambda w: save_words(settings, w))
     qtbot.addWidget(dialog)
-    assert [dialog.kind_box.itemText(i) for i in range(dialog.kind_box.count())] == \
-        ["Praise", "Neutral", "Complaint"]
+    assert [dialog.kind_box.itemText(i) for i in range(dialog.kind_box.count())] == [
+        "Praise",
+        "Neutral",
+        "Complaint",
+    ]
     dialog.word_edit.setText("Sick")
     dialog.kind_box.setCurrentText("Neutral")
     dialog.add_current()

@@ -30,24 +30,38 @@ def inbox_dir(tmp_path: Path) -> Path:
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "HOME": str(tmp_path / "home"),
-           "XDG_DATA_HOME": str(tmp_path / "home" / "share"), "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "home" / "share"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     env.pop("SHOPKEEP_DATA_DIR", None)
     return env
 
 
-@pytest.mark.parametrize(("command", "code"), [
-    (["sync"], 2),
-    (["export", "OUT", "--data-dir", "DATA"], 1),
-])
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (["sync"], 2),
+        (["export", "OUT", "--data-dir", "DATA"], 1),
+    ],
+)
 def test_a_read_only_data_folder_is_one_plain_sentence(
-        inbox_dir: Path, tmp_path: Path, command: list[str], code: int) -> None:
+    inbox_dir: Path, tmp_path: Path, command: list[str], code: int
+) -> None:
     out = tmp_path / "out.csv"
     argv = [a.replace("OUT", str(out)).replace("DATA", str(inbox_dir)) for a in command]
     if command[0] == "sync":
         argv = ["--data-dir", str(inbox_dir), *argv]
-    result = run_read_only(inbox_dir, [sys.executable, "-m", "app", *argv], cwd=ROOT,
-                           env=env_for(tmp_path), timeout=90, stdin=subprocess.DEVNULL)
+    result = run_read_only(
+        inbox_dir,
+        [sys.executable, "-m", "app", *argv],
+        cwd=ROOT,
+        env=env_for(tmp_path),
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert CANNOT_WRITE in result.stderr and str(inbox_dir) in result.stderr
@@ -79,9 +93,16 @@ sys.exit(code)
 
 
 def test_the_window_on_a_read_only_data_folder_says_so_in_a_dialog(
-        inbox_dir: Path, tmp_path: Path) -> None:
-    result = run_read_only(inbox_dir, [sys.executable, "-c", WINDOW_START, str(inbox_dir)],
-                           cwd=ROOT, env=env_for(tmp_path), timeout=90, stdin=subprocess.DEVNULL)
+    inbox_dir: Path, tmp_path: Path
+) -> None:
+    result = run_read_only(
+        inbox_dir,
+        [sys.executable, "-c", WINDOW_START, str(inbox_dir)],
+        cwd=ROOT,
+        env=env_for(tmp_path),
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     dialogs = result.stdout.split("DIALOGS:", 1)[1]
@@ -107,13 +128,16 @@ print(json.dumps({
 
 
 def test_a_daily_backup_on_a_full_disk_is_reported_and_leaves_no_partial_file(
-        inbox_dir: Path, tmp_path: Path) -> None:
+    inbox_dir: Path, tmp_path: Path
+) -> None:
     backups = inbox_dir / "backups"
     argv = [sys.executable, "-c", DAILY_BACKUP, str(inbox_dir)]
-    result = run_with_full_folder(backups, argv, cwd=ROOT, env=env_for(tmp_path), timeout=90,
-                                  stdin=subprocess.DEVNULL)
+    result = run_with_full_folder(
+        backups, argv, cwd=ROOT, env=env_for(tmp_path), timeout=90, stdin=subprocess.DEVNULL
+    )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert any("backup could not be saved" in n and "the disk is full" in n
-               for n in seen["notices"]), seen
+    assert any(
+        "backup could not be saved" in n and "the disk is full" in n for n in seen["notices"]
+    ), seen
     assert seen["backups"] == []  # no 0-byte .partial left behind

@@ -24,14 +24,27 @@ def test_a_new_package_version_reaches_the_command_line_with_no_other_edit(tmp_p
     metadata.parent.mkdir()
     metadata.write_text("Metadata-Version: 2.1\nName: shopkeep\nVersion: 9.8.7\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
-    out = subprocess.run([sys.executable, "-m", "app", "--version"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=60, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "--version"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     assert out.strip() == "Shopkeep 9.8.7"
 
 
 def test_command_line_version_is_the_package_version():
-    out = subprocess.run([sys.executable, "-m", "app", "--version"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     assert out.strip() == f"Shopkeep {importlib.metadata.version('shopkeep')}"
 
 

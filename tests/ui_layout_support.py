@@ -20,10 +20,12 @@ from app.ui.elided_label import ElidedLabel
 def pane_rects(window: Any) -> dict[str, QRect]:
     """Where the three panes are, in window coordinates."""
     column = window.thread_view.parentWidget()
-    panes = {"folders": window.folder_view, "threads": column,
-             "conversation": window.conversation_pane}
-    return {name: QRect(w.mapTo(window, w.rect().topLeft()), w.size())
-            for name, w in panes.items()}
+    panes = {
+        "folders": window.folder_view,
+        "threads": column,
+        "conversation": window.conversation_pane,
+    }
+    return {name: QRect(w.mapTo(window, w.rect().topLeft()), w.size()) for name, w in panes.items()}
 
 
 def _shown(widget: QWidget, root: QWidget) -> bool:
@@ -41,17 +43,22 @@ def clipped_widgets(root: QWidget, *, meant_to_elide: tuple[QWidget, ...] = ()) 
         if label.wordWrap():
             need_h = label.heightForWidth(label.width())
             if need_h > label.height() + 1:
-                found.append(f"label {label.text()[:40]!r}: {label.height()} px high, "
-                             f"needs {need_h}")
+                found.append(
+                    f"label {label.text()[:40]!r}: {label.height()} px high, needs {need_h}"
+                )
         elif label.sizeHint().width() > label.width() + 1:
-            found.append(f"label {label.text()[:40]!r}: {label.width()} px wide, "
-                         f"needs {label.sizeHint().width()}")
+            found.append(
+                f"label {label.text()[:40]!r}: {label.width()} px wide, "
+                f"needs {label.sizeHint().width()}"
+            )
     for button in root.findChildren(QAbstractButton):
         if button in meant_to_elide or not _shown(button, root) or not button.text():
             continue
         if button.sizeHint().width() > button.width() + 1:
-            found.append(f"button {button.text()!r}: {button.width()} px wide, "
-                         f"needs {button.sizeHint().width()}")
+            found.append(
+                f"button {button.text()!r}: {button.width()} px wide, "
+                f"needs {button.sizeHint().width()}"
+            )
     for combo in root.findChildren(QComboBox):
         if combo in meant_to_elide or not _shown(combo, root):
             continue

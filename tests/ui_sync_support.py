@@ -21,11 +21,16 @@ from app.storage.inbox_store import SqliteInboxStore
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import mastodon_account
 
-COMPLAINTS = ("My order arrived broken and nobody answers, terrible service",
-              "Still waiting for my refund, this is awful",
-              "The bread was stale and the staff were rude, very disappointed")
-PRAISE = ("Love the new sourdough, thank you!", "Great coffee and lovely staff today",
-          "Best croissant in town, thanks so much")
+COMPLAINTS = (
+    "My order arrived broken and nobody answers, terrible service",
+    "Still waiting for my refund, this is awful",
+    "The bread was stale and the staff were rude, very disappointed",
+)
+PRAISE = (
+    "Love the new sourdough, thank you!",
+    "Great coffee and lovely staff today",
+    "Best croissant in town, thanks so much",
+)
 
 
 def connect_account(store: SqliteInboxStore, keychain: Any, server: MastodonServer) -> Account:
@@ -35,12 +40,21 @@ def connect_account(store: SqliteInboxStore, keychain: Any, server: MastodonServ
     return account
 
 
-def add_mentions(server: MastodonServer, count: int, *, people: int = 12, replies: float = 0.0,
-                 negative_every: int = 0, seed: int = 3) -> list[dict[str, Any]]:
+def add_mentions(
+    server: MastodonServer,
+    count: int,
+    *,
+    people: int = 12,
+    replies: float = 0.0,
+    negative_every: int = 0,
+    seed: int = 3,
+) -> list[dict[str, Any]]:
     """`count` mentions from `people` customers; `replies` of them answer an earlier one."""
     rng = random.Random(seed)
-    folks = [server.add_account(f"cust{i}", "town.example", display_name=f"Customer {i}")
-             for i in range(people)]
+    folks = [
+        server.add_account(f"cust{i}", "town.example", display_name=f"Customer {i}")
+        for i in range(people)
+    ]
     made: list[dict[str, Any]] = []
     for i in range(count):
         negative = negative_every and i % negative_every == 0
@@ -50,13 +64,15 @@ def add_mentions(server: MastodonServer, count: int, *, people: int = 12, replie
     return made
 
 
-def open_window(qtbot: Any, paths: AppPaths, store: SqliteInboxStore, keychain: Any,
-                **kwargs: Any) -> Any:
+def open_window(
+    qtbot: Any, paths: AppPaths, store: SqliteInboxStore, keychain: Any, **kwargs: Any
+) -> Any:
     """The app's own window (build_window) with a threaded runner, shown offscreen.
 
     Replies leave at once (`undo_send_seconds=0`) unless a test is about the undo window."""
-    update_settings(paths, demo_dismissed=True,
-                    undo_send_seconds=kwargs.pop("undo_send_seconds", 0))
+    update_settings(
+        paths, demo_dismissed=True, undo_send_seconds=kwargs.pop("undo_send_seconds", 0)
+    )
     window = build_window(paths, store=store, credentials=keychain, **kwargs)
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     window.resize(1280, 800)

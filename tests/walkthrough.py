@@ -64,8 +64,10 @@ def tab_stops(window: QWidget, limit: int = 60) -> list[QWidget]:
     for _ in range(limit):
         widget = widget.nextInFocusChain() if widget is not None else None
         while widget is not None and not (
-                widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled()
-                and widget.isVisibleTo(window)):
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isEnabled()
+            and widget.isVisibleTo(window)
+        ):
             widget = widget.nextInFocusChain()
             if widget is start:
                 break
@@ -111,8 +113,9 @@ def walk_window(window: Any, size: tuple[int, int], out: Path, suffix: str = "")
         window.select_row(row)
         settle(window, 1)
         if pane_rects(window) != before:
-            walk.problems.append(f"{size}: a pane moved when row {row} opened: "
-                                 f"{before} -> {pane_rects(window)}")
+            walk.problems.append(
+                f"{size}: a pane moved when row {row} opened: {before} -> {pane_rects(window)}"
+            )
         check_clipping(window, walk, f"row {row}")
     window.select_row(0)
     settle(window)
@@ -135,9 +138,11 @@ def walk_window(window: Any, size: tuple[int, int], out: Path, suffix: str = "")
     window.folder_view.setCurrentIndex(folders.index(folders.row_of_folder(Folder.ALL)))
     settle(window)
 
-    for name, open_dialog in (("templates", window.answer_pane.open_templates),
-                              ("words", window.corrections.edit_words),
-                              ("export", _open_export(window))):
+    for name, open_dialog in (
+        ("templates", window.answer_pane.open_templates),
+        ("words", window.corrections.edit_words),
+        ("export", _open_export(window)),
+    ):
         dialog = open_dialog()
         settle(window)
         walk.pictures[name] = grab(dialog, out / f"{name}-{tag}.png")
@@ -169,11 +174,11 @@ def _open_export(window: Any) -> Any:
     def open_it() -> Any:
         window.export_action.trigger()
         return window.export_dialog
+
     return open_it
 
 
-def run(out: Path, sizes: tuple[tuple[int, int], ...] = SIZES,
-        scheme: str = "light") -> list[Walk]:
+def run(out: Path, sizes: tuple[tuple[int, int], ...] = SIZES, scheme: str = "light") -> list[Walk]:
     """Build the app's own window over a fresh demo shop per size and walk it."""
     from app.core.paths import resolve_paths
     from app.main import build_window
@@ -188,8 +193,9 @@ def run(out: Path, sizes: tuple[tuple[int, int], ...] = SIZES,
             window = build_window(paths, demo=True, synchronous=True)
             use_scheme(scheme)
             try:
-                walks.append(walk_window(window, size, out,
-                                         "" if scheme == "light" else f"-{scheme}"))
+                walks.append(
+                    walk_window(window, size, out, "" if scheme == "light" else f"-{scheme}")
+                )
             finally:
                 window.runner.shutdown()
                 window.close()
@@ -201,9 +207,11 @@ def run(out: Path, sizes: tuple[tuple[int, int], ...] = SIZES,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.walkthrough")
     parser.add_argument("out", type=Path, help="folder for the PNGs")
-    parser.add_argument("--readme", action="store_true",
-                        help="also copy the 1440x900 inbox, composer and reports to "
-                             "resources/screenshots")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="also copy the 1440x900 inbox, composer and reports to resources/screenshots",
+    )
     parser.add_argument("--scheme", choices=("light", "dark"), default="light")
     parser.add_argument("--size", help="one size only, e.g. 1440x900")
     args = parser.parse_args(argv)
@@ -212,14 +220,18 @@ def main(argv: list[str] | None = None) -> int:
     for walk in walks:
         for problem in walk.problems:
             print(problem)
-        print(f"{walk.size[0]}x{walk.size[1]}: {len(walk.pictures)} pictures, "
-              f"{len(walk.problems)} problems")
+        print(
+            f"{walk.size[0]}x{walk.size[1]}: {len(walk.pictures)} pictures, "
+            f"{len(walk.problems)} problems"
+        )
     if args.readme:
         readme = next(w for w in walks if w.size == README_SIZE)
         shots = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
-        targets = ((("inbox", "inbox.png"), ("composer", "composer.png"),
-                    ("reports", "reports.png")) if args.scheme == "light"
-                   else (("inbox", f"inbox-{args.scheme}.png"),))
+        targets = (
+            (("inbox", "inbox.png"), ("composer", "composer.png"), ("reports", "reports.png"))
+            if args.scheme == "light"
+            else (("inbox", f"inbox-{args.scheme}.png"),)
+        )
         for name, target in targets:
             shutil.copyfile(readme.pictures[name], shots / target)
     return 1 if any(w.problems for w in walks) else 0

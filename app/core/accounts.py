@@ -86,8 +86,9 @@ class AccountService(Protocol):
         """Verify a pasted access token and save the account."""
         ...
 
-    def add_bluesky(self, handle: str, app_password: str,
-                    service_url: str | None = None) -> Account:
+    def add_bluesky(
+        self, handle: str, app_password: str, service_url: str | None = None
+    ) -> Account:
         """Sign in with an app password (the main password is refused) and save."""
         ...
 

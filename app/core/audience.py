@@ -20,8 +20,10 @@ VISIBILITY_WORDS = {
     "private": "Followers only, and the people mentioned",
     "direct": "Private: only the people mentioned",
 }
-BLUESKY_PUBLIC = ("Public: every Bluesky reply can be read by anyone. For a private answer, "
-                  "copy it for a direct message (DM) in the Bluesky app.")
+BLUESKY_PUBLIC = (
+    "Public: every Bluesky reply can be read by anyone. For a private answer, "
+    "copy it for a direct message (DM) in the Bluesky app."
+)
 
 
 def narrower(a: str, b: str) -> str:

@@ -25,9 +25,7 @@ class OpeningHours:
     `always_open` (no hours set) makes every second count.
     """
 
-    by_weekday: tuple[tuple[tuple[time, time], ...], ...] = field(
-        default_factory=lambda: ((),) * 7
-    )
+    by_weekday: tuple[tuple[tuple[time, time], ...], ...] = field(default_factory=lambda: ((),) * 7)
     always_open: bool = True
 
     @classmethod
@@ -48,8 +46,10 @@ class OpeningHours:
     def to_settings(self) -> dict[str, list[list[str]]] | None:
         if self.always_open:
             return None
-        return {name: [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in spans]
-                for name, spans in zip(WEEKDAYS, self.by_weekday, strict=True)}
+        return {
+            name: [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in spans]
+            for name, spans in zip(WEEKDAYS, self.by_weekday, strict=True)
+        }
 
     def open_seconds(self, start: datetime, end: datetime, zone: tzinfo) -> float:
         """Seconds between two aware datetimes that fall inside opening hours (local `zone`)."""
@@ -63,8 +63,11 @@ class OpeningHours:
         while day <= local_end.date():
             for open_at, close_at in self.by_weekday[day.weekday()]:
                 span_start = datetime.combine(day, open_at, zone)
-                span_end = (datetime.combine(day + timedelta(days=1), time(0), zone)
-                            if close_at == time(0) else datetime.combine(day, close_at, zone))
+                span_end = (
+                    datetime.combine(day + timedelta(days=1), time(0), zone)
+                    if close_at == time(0)
+                    else datetime.combine(day, close_at, zone)
+                )
                 lo, hi = max(span_start, local_start), min(span_end, local_end)
                 if hi > lo:
                     total += (hi - lo).total_seconds()
@@ -74,7 +77,7 @@ class OpeningHours:
 
 def _span(day: str, span: object) -> tuple[time, time]:
     if not isinstance(span, Sequence) or isinstance(span, str) or len(span) != 2:
-        raise OpeningHoursError(f"{day}: each opening is a pair like [\"09:00\", \"17:00\"]")
+        raise OpeningHoursError(f'{day}: each opening is a pair like ["09:00", "17:00"]')
     try:
         start, end = (time.fromisoformat(str(part)) for part in span)
     except ValueError as exc:

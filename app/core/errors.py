@@ -21,8 +21,7 @@ class ShopkeepError(Exception):
     user_message = "Something went wrong."
 
     def __init__(self, detail: str = "", *, user_message: str | None = None) -> None:
-        super().__init__(clean_error(detail, MAX_DETAIL) if detail
-                         else self.user_message)
+        super().__init__(clean_error(detail, MAX_DETAIL) if detail else self.user_message)
         if user_message is not None:
             self.user_message = clean_error(user_message)
 
@@ -96,8 +95,10 @@ class DiskFull(StorageError):
 
 
 class BackupFailed(StorageError):
-    user_message = ("Today's automatic backup could not be saved. Your inbox itself is safe; "
-                    "Shopkeep tries again at the next start.")
+    user_message = (
+        "Today's automatic backup could not be saved. Your inbox itself is safe; "
+        "Shopkeep tries again at the next start."
+    )
 
 
 class DatabaseCorrupt(StorageError):

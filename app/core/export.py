@@ -105,8 +105,7 @@ def export_inbox(
     fd, tmp = temp_file_beside(target)  # first, so an unwritable folder is reported early
     counts = [0, 0]  # threads, posts: kept here so a cancel can report them
     try:
-        with open(fd, "w", encoding=writer_cls.encoding, errors="replace",
-                  newline="") as out:
+        with open(fd, "w", encoding=writer_cls.encoding, errors="replace", newline="") as out:
             keep_mode(target, tmp)
             _write(store, writer_cls, out, query, progress, cancel, page_size, counts)
             out.flush()

@@ -33,12 +33,18 @@ def check_target(target: Path, *, overwrite: bool) -> None:
         raise plain_os_error(exc, target) from exc
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not an ordinary file"
-        raise ExportError(f"{target}: not a regular file (mode {info.st_mode:o})",
-                          user_message=f"{target} is {what}, so Shopkeep will not write the "
-                                       "export there. Choose a new file name.")
+        raise ExportError(
+            f"{target}: not a regular file (mode {info.st_mode:o})",
+            user_message=f"{target} is {what}, so Shopkeep will not write the "
+            "export there. Choose a new file name.",
+        )
     if not overwrite:
-        raise TargetExists(f"{target} exists", user_message=(
-            f"{target} already exists. Choose another name, or add --force to replace it."))
+        raise TargetExists(
+            f"{target} exists",
+            user_message=(
+                f"{target} already exists. Choose another name, or add --force to replace it."
+            ),
+        )
 
 
 def temp_file_beside(target: Path) -> tuple[int, Path]:
@@ -47,8 +53,9 @@ def temp_file_beside(target: Path) -> tuple[int, Path]:
     Called first, so an unwritable folder is reported before any work.
     """
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                        dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
     except OSError as exc:
         raise plain_os_error(exc, target) from exc
     return fd, Path(tmp_name)
@@ -73,11 +80,15 @@ def plain_os_error(exc: OSError, path: Path) -> ExportError:
     folder = path.parent
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        text = "The disk is full, so the export was not saved. Free some space or choose " \
-               "another place."
+        text = (
+            "The disk is full, so the export was not saved. Free some space or choose "
+            "another place."
+        )
     elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        text = (f"Shopkeep is not allowed to write to {folder}. Choose another folder "
-                f"(or close {path.name} if another program has it open).")
+        text = (
+            f"Shopkeep is not allowed to write to {folder}. Choose another folder "
+            f"(or close {path.name} if another program has it open)."
+        )
     elif code == errno.ENOENT:
         text = f"The folder {folder} does not exist. Choose another folder."
     elif code == errno.ENOTDIR:

@@ -31,7 +31,6 @@ def describe_query(query: ThreadQuery) -> dict[str, Any]:
     return found
 
 
-
 class JsonWriter(FormatWriter):
     def begin(self, query: ThreadQuery, total: int) -> None:
         # Two small caches instead of a query per post / per thread: customers repeat
@@ -102,8 +101,7 @@ class JsonWriter(FormatWriter):
             "sentiment": {
                 "label": stored.label.value,
                 "scored_label": stored.sentiment.label.value,
-                "corrected_label": stored.corrected_label.value if stored.corrected_label
-                else None,
+                "corrected_label": stored.corrected_label.value if stored.corrected_label else None,
                 "compound": round(stored.sentiment.compound, 4),
                 "reasons": list(stored.sentiment.reasons),
             },
@@ -145,30 +143,34 @@ class JsonWriter(FormatWriter):
             if not stored.is_own:
                 continue
             own_ids.add(stored.post.remote_id)
-            result.append({
-                "source": "post",
-                "state": "deleted" if stored.post.deleted else OutboxState.SENT.value,
-                "text": stored.post.text,
-                "created_at": iso(stored.post.created_at),
-                "sent_at": iso(stored.post.created_at),
-                "remote_id": stored.post.remote_id,
-                "url": stored.post.url,
-                "in_reply_to": stored.post.parent_remote_id,
-            })
+            result.append(
+                {
+                    "source": "post",
+                    "state": "deleted" if stored.post.deleted else OutboxState.SENT.value,
+                    "text": stored.post.text,
+                    "created_at": iso(stored.post.created_at),
+                    "sent_at": iso(stored.post.created_at),
+                    "remote_id": stored.post.remote_id,
+                    "url": stored.post.url,
+                    "in_reply_to": stored.post.parent_remote_id,
+                }
+            )
         for item in self.outbox.get(thread_id, ()):
             if item.remote_id and item.remote_id in own_ids:
                 continue  # sent and already synced back: the post above is the same reply
-            result.append({
-                "source": "outbox",
-                "state": item.state.value,
-                "text": item.text,
-                "created_at": iso(item.created_at),
-                "sent_at": iso(item.sent_at),
-                "remote_id": item.remote_id,
-                "url": item.url,
-                "in_reply_to": item.parent_remote_id,
-                "attempts": item.attempts,
-                "last_error": item.last_error,
-            })
+            result.append(
+                {
+                    "source": "outbox",
+                    "state": item.state.value,
+                    "text": item.text,
+                    "created_at": iso(item.created_at),
+                    "sent_at": iso(item.sent_at),
+                    "remote_id": item.remote_id,
+                    "url": item.url,
+                    "in_reply_to": item.parent_remote_id,
+                    "attempts": item.attempts,
+                    "last_error": item.last_error,
+                }
+            )
         result.sort(key=lambda r: r["created_at"] or "")
         return result

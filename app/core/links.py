@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 # Something in the path, query or user part that reads like another site's address.
 _ANOTHER_ADDRESS = re.compile(
     r"://|\bwww\.|\b[a-z0-9-]+\.(?:com|net|org|co|uk|de|fr|io|app|social|bank|shop)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +73,8 @@ def link_view(url: str) -> LinkView:
     if not host or not url.lower().startswith(f"{parts.scheme}://{parts.netloc}".lower()):
         return LinkView("", "", url, misleading=True)
     real = ascii_host(host)
-    after = (f":{port}" if port is not None else "") + \
-        url[len(parts.scheme) + 3 + len(parts.netloc):]
-    misleading = ("@" in parts.netloc or real != host.lower()
-                  or bool(_ANOTHER_ADDRESS.search(after)))
-    return LinkView(f"{parts.scheme}://", f"[{real}]" if ":" in real else real, after,
-                    misleading)
+    after = (f":{port}" if port is not None else "") + url[
+        len(parts.scheme) + 3 + len(parts.netloc) :
+    ]
+    misleading = "@" in parts.netloc or real != host.lower() or bool(_ANOTHER_ADDRESS.search(after))
+    return LinkView(f"{parts.scheme}://", f"[{real}]" if ":" in real else real, after, misleading)

@@ -17,11 +17,13 @@ from app.core.known_secrets import redact_known
 
 _AUTH_HEADER = re.compile(
     r"((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic|token)\s+)?[^\s'\",}]+",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _BEARER = re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 _SECRET_PARAM = re.compile(
     r"(?i)([?&;\s\"'](?:access_token|refresh_token|token|code|code_verifier|client_secret|"
-    r"password|app_password|accessJwt|refreshJwt)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+")
+    r"password|app_password|accessJwt|refreshJwt)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',}]+"
+)
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 REDACTED = "[redacted]"
 
@@ -51,9 +53,18 @@ class RedactingFilter(logging.Filter):
 
 REDACTING_FILTER = RedactingFilter()
 # Loggers that see URLs or headers of our requests (urllib3 logs "GET /path?query" at DEBUG).
-REDACTED_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "requests",
-                    "app.net", "app.net.http", "app.net.mastodon", "app.net.mastodon_auth",
-                    "app.net.bluesky", "app.net.bluesky_session")
+REDACTED_LOGGERS = (
+    "urllib3",
+    "urllib3.connectionpool",
+    "urllib3.util.retry",
+    "requests",
+    "app.net",
+    "app.net.http",
+    "app.net.mastodon",
+    "app.net.mastodon_auth",
+    "app.net.bluesky",
+    "app.net.bluesky_session",
+)
 
 
 def install_log_redaction(targets: Iterable[logging.Logger | logging.Handler] = ()) -> None:
@@ -80,4 +91,3 @@ def install_log_redaction(targets: Iterable[logging.Logger | logging.Handler] = 
     for target in targets:
         if REDACTING_FILTER not in target.filters:
             target.addFilter(REDACTING_FILTER)
-

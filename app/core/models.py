@@ -180,6 +180,7 @@ class Account:
     def __post_init__(self) -> None:
         _clean_names(self)
         object.__setattr__(self, "last_error", clean_error(self.last_error))  # rows kept
+
     default_visibility: str = "public"
     domain: str = ""  # the account's own domain, stored at sign-in ("" before it was known)
 

@@ -133,16 +133,24 @@ def check_length(account: Account, text: str, parent: Post | None = None) -> Non
     if Network(account.network) is Network.BLUESKY:
         limit = min(limit, char_count.BLUESKY_MAX_GRAPHEMES)
         if char_count.bluesky_bytes(text) > char_count.BLUESKY_MAX_BYTES:
-            raise TooLong("over 3000 bytes", user_message=(
-                "The reply is too long for Bluesky (it has too many emoji or symbols). "
-                "Please shorten it."))
+            raise TooLong(
+                "over 3000 bytes",
+                user_message=(
+                    "The reply is too long for Bluesky (it has too many emoji or symbols). "
+                    "Please shorten it."
+                ),
+            )
     elif parent is not None:
         counted = parent.content_warning + mastodon_prefix(account, parent, text) + text
     used = reply_length(account.network, counted)
     if used > limit:
-        raise TooLong(f"{used} > {limit}", user_message=(
-            f"The reply has {used} characters; {account.network.value.capitalize()} "
-            f"allows {limit}. Please shorten it by {used - limit}."))
+        raise TooLong(
+            f"{used} > {limit}",
+            user_message=(
+                f"The reply has {used} characters; {account.network.value.capitalize()} "
+                f"allows {limit}. Please shorten it by {used - limit}."
+            ),
+        )
 
 
 # ---------------------------------------------------------------- ports
@@ -171,13 +179,22 @@ class OutboxStore(Protocol):
     """What the sender needs from storage (app.storage.SqliteInboxStore has it)."""
 
     def enqueue_reply(
-        self, thread_id: int, parent_remote_id: str, text: str, idempotency_key: str,
-        *, template_id: int | None = None, payload: Mapping[str, Any] | None = None,
+        self,
+        thread_id: int,
+        parent_remote_id: str,
+        text: str,
+        idempotency_key: str,
+        *,
+        template_id: int | None = None,
+        payload: Mapping[str, Any] | None = None,
     ) -> OutboxItem: ...
 
     def outbox_items(
-        self, states: Iterable[OutboxState] | None = None, *,
-        thread_id: int | None = None, account_id: int | None = None,
+        self,
+        states: Iterable[OutboxState] | None = None,
+        *,
+        thread_id: int | None = None,
+        account_id: int | None = None,
     ) -> list[OutboxItem]:
         """Oldest first: the order replies go out in."""
         ...
@@ -302,13 +319,21 @@ class OutboxSender:
 
     # ---- queueing (GUI, via the write lane)
 
-    def enqueue(self, account: Account, thread_id: int, parent: Post, text: str,
-                *, template_id: int | None = None) -> OutboxItem:
+    def enqueue(
+        self,
+        account: Account,
+        thread_id: int,
+        parent: Post,
+        text: str,
+        *,
+        template_id: int | None = None,
+    ) -> OutboxItem:
         """Check the length and queue the reply with its idempotency key chosen now."""
         check_length(account, text, parent)
         key = new_idempotency_key(account.network)
-        item = self._store.enqueue_reply(thread_id, parent.remote_id, text, key,
-                                         template_id=template_id)
+        item = self._store.enqueue_reply(
+            thread_id, parent.remote_id, text, key, template_id=template_id
+        )
         log.info("queued outbox item %s for thread %s", item.id, thread_id)
         return item
 
@@ -321,8 +346,9 @@ class OutboxSender:
 
     # ---- sending (worker thread)
 
-    def send_pending(self, account: Account, client: NetworkClient,
-                     cancel: threading.Event | None = None) -> SendReport:
+    def send_pending(
+        self, account: Account, client: NetworkClient, cancel: threading.Event | None = None
+    ) -> SendReport:
         """Send this account's queued replies in order; stop at the first one that must wait."""
         with self._lock:
             if account.id in self._busy_accounts:  # another worker is on it right now
@@ -341,8 +367,13 @@ class OutboxSender:
     def _pending(self, account: Account) -> list[OutboxItem]:
         return self._store.outbox_items(_PENDING, account_id=account.id)
 
-    def _send_all(self, account: Account, client: NetworkClient,
-                  cancel: threading.Event | None, lock: SendLock = SendLock.OURS) -> SendReport:
+    def _send_all(
+        self,
+        account: Account,
+        client: NetworkClient,
+        cancel: threading.Event | None,
+        lock: SendLock = SendLock.OURS,
+    ) -> SendReport:
         sent: list[int] = []
         failed: list[int] = []
         threads: list[int] = []
@@ -390,8 +421,13 @@ class OutboxSender:
             log.info("outbox item %s is in another sender's hands or done", item.id)
         return claimed
 
-    def _send_one(self, account: Account, client: NetworkClient,
-                  item: OutboxItem, lock: SendLock = SendLock.OURS) -> bool | None:
+    def _send_one(
+        self,
+        account: Account,
+        client: NetworkClient,
+        item: OutboxItem,
+        lock: SendLock = SendLock.OURS,
+    ) -> bool | None:
         """True sent, False failed for good, None not ours to send; raises when it must wait."""
         claimed = self._claim(item, lock)
         if claimed is None:
@@ -402,8 +438,9 @@ class OutboxSender:
             parent = self._parent_of(item)
             posted = self._find_on_server(client, parent, item) if unclear else None
             if posted is None:
-                posted = client.reply(parent, item.text, item.idempotency_key,
-                                      **_reply_options(item))
+                posted = client.reply(
+                    parent, item.text, item.idempotency_key, **_reply_options(item)
+                )
             else:
                 log.info("outbox item %s was already on the server; not sending again", item.id)
         except (ServerUnreachable, ServerError, RateLimited) as exc:
@@ -424,25 +461,33 @@ class OutboxSender:
         log.info("outbox item %s sent as %s", item.id, posted.remote_id)
         return True
 
-    def _find_on_server(self, client: NetworkClient, parent: Post,
-                        item: OutboxItem) -> Post | None:
+    def _find_on_server(self, client: NetworkClient, parent: Post, item: OutboxItem) -> Post | None:
         """This item's reply if the server has it; never an older one with the same words
         (known before it was queued, or another item's) nor one made before it."""
         exclude = set(known_replies(item))
-        exclude.update(other.remote_id for other in self._store.outbox_items(
-            thread_id=item.thread_id) if other.remote_id and other.id != item.id)
-        return client.find_reply(parent, item.text, item.idempotency_key,
-                                 exclude=frozenset(exclude),
-                                 not_before=item.created_at - CLOCK_SKEW,
-                                 **_reply_options(item))
+        exclude.update(
+            other.remote_id
+            for other in self._store.outbox_items(thread_id=item.thread_id)
+            if other.remote_id and other.id != item.id
+        )
+        return client.find_reply(
+            parent,
+            item.text,
+            item.idempotency_key,
+            exclude=frozenset(exclude),
+            not_before=item.created_at - CLOCK_SKEW,
+            **_reply_options(item),
+        )
 
     def _parent_of(self, item: OutboxItem) -> Post:
         for stored in self._store.thread_posts(item.thread_id):
             if stored.post.remote_id == item.parent_remote_id:
                 return stored.post
-        raise NotFound(f"parent {item.parent_remote_id} not in thread {item.thread_id}",
-                       user_message="The post this reply answers is no longer saved. "
-                                    "Open the conversation and reply again.")
+        raise NotFound(
+            f"parent {item.parent_remote_id} not in thread {item.thread_id}",
+            user_message="The post this reply answers is no longer saved. "
+            "Open the conversation and reply again.",
+        )
 
 
 def known_replies(item: OutboxItem) -> list[str]:

@@ -61,10 +61,12 @@ class AppPaths:
                 pass
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            return (f"Shopkeep cannot write to its data folder {self.data_dir} ({reason}). "
-                    "It keeps your inbox, drafts and backups there, so it needs to. Check "
-                    "that the disk is not full or read-only, or choose another folder "
-                    "with --data-dir.")
+            return (
+                f"Shopkeep cannot write to its data folder {self.data_dir} ({reason}). "
+                "It keeps your inbox, drafts and backups there, so it needs to. Check "
+                "that the disk is not full or read-only, or choose another folder "
+                "with --data-dir."
+            )
         return None
 
 

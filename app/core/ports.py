@@ -49,9 +49,15 @@ class NetworkClient(Protocol):
         """Post `text` under `parent`; the same key never produces two posts."""
         ...
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
-                   exclude: frozenset[str] = frozenset(),
-                   not_before: datetime | None = None) -> Post | None:
+    def find_reply(
+        self,
+        parent: Post,
+        text: str,
+        idempotency_key: str,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        not_before: datetime | None = None,
+    ) -> Post | None:
         """After an unclear failure: the reply if the server already has it.
 
         Never one of `exclude` (replies known before this one was queued) nor one

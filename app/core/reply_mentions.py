@@ -25,8 +25,9 @@ def is_own_handle(handle: str, own_handle: str, own_domains: Iterable[str]) -> b
     return any(handle == f"@{local}@{domain.lower()}" for domain in own_domains if domain)
 
 
-def reply_mentions(parent: Post, text: str, is_me: Callable[[str], bool],
-                   my_id: str = "") -> list[str]:
+def reply_mentions(
+    parent: Post, text: str, is_me: Callable[[str], bool], my_id: str = ""
+) -> list[str]:
     """The handles to put before `text`, in order, none twice, never the shop."""
     wanted: list[str] = []
     seen: set[str] = set()

@@ -224,8 +224,9 @@ def build_report(
 ) -> Report:
     """Fold storage's rows into the one report every view shows."""
     by_posts = sorted(customers, key=lambda c: (-c.posts, c.handle))
-    repeaters = sorted((c for c in customers if c.complaints >= 2),
-                       key=lambda c: (-c.complaints, c.handle))
+    repeaters = sorted(
+        (c for c in customers if c.complaints >= 2), key=lambda c: (-c.complaints, c.handle)
+    )
     praisers = sorted((c for c in customers if c.praise >= 1), key=lambda c: (-c.praise, c.handle))
     return Report(
         request=request,

@@ -73,8 +73,12 @@ class OwnerScorer:
     from their corrections: pass one instance to the sync service and to
     `install_corrections`, which updates it when the list is saved or a label corrected."""
 
-    def __init__(self, words: Mapping[str, float] | None = None,
-                 business_names: Sequence[str] = (), learner: Learner | None = None) -> None:
+    def __init__(
+        self,
+        words: Mapping[str, float] | None = None,
+        business_names: Sequence[str] = (),
+        learner: Learner | None = None,
+    ) -> None:
         self.words: dict[str, float] = dict(words or {})
         # the shop's own name must never read as praise ("Sunny Bakes" is not "sunny")
         self.business_names = tuple(n for n in business_names if n.strip())

@@ -71,8 +71,7 @@ class Settings:
         for f in fields(self):
             if f.name != "other":
                 value = getattr(self, f.name)
-                data[f.name] = dict(sorted(value.items())) if isinstance(value, Mapping) \
-                    else value
+                data[f.name] = dict(sorted(value.items())) if isinstance(value, Mapping) else value
         data[VERSION_KEY] = VERSION
         return data
 
@@ -89,8 +88,11 @@ class SettingsRead:
 
 # ---------------------------------------------------------------- validation
 
-_INTS = {"sync_interval_minutes": (0, 1440), "first_sync_max": (20, 50_000),
-         "undo_send_seconds": (0, 120)}
+_INTS = {
+    "sync_interval_minutes": (0, 1440),
+    "first_sync_max": (20, 50_000),
+    "undo_send_seconds": (0, 120),
+}
 _BOOLS = ("notifications", "demo_dismissed")
 _TEXTS = ("business", "signature")
 _CHOICES = {"colour_scheme": ("system", "light", "dark")}
@@ -105,8 +107,10 @@ def validate(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
         if key in data:
             number = _finite_number(data[key])
             if number is None:
-                fixed.append(f"{key} ({str(data[key])[:20]!r} is not a number; "
-                             f"using {getattr(default, key)})")
+                fixed.append(
+                    f"{key} ({str(data[key])[:20]!r} is not a number; "
+                    f"using {getattr(default, key)})"
+                )
                 continue
             values[key] = max(low, min(high, int(number)))
             if values[key] != number:
@@ -128,21 +132,22 @@ def validate(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
             if data[key] in allowed:
                 values[key] = data[key]
             else:
-                fixed.append(f"{key} ({str(data[key])[:20]!r} is not one of "
-                             f"{', '.join(allowed)})")
+                fixed.append(f"{key} ({str(data[key])[:20]!r} is not one of {', '.join(allowed)})")
     if "sentiment_words" in data:
         values["sentiment_words"] = _words(data["sentiment_words"], fixed)
     if "load_photos_accounts" in data:
         raw = data["load_photos_accounts"]
         ids = raw if isinstance(raw, list) else []
-        values["load_photos_accounts"] = tuple(sorted(
-            {i for i in ids if isinstance(i, int) and not isinstance(i, bool) and i > 0}))
+        values["load_photos_accounts"] = tuple(
+            sorted({i for i in ids if isinstance(i, int) and not isinstance(i, bool) and i > 0})
+        )
         if not isinstance(raw, list) or len(values["load_photos_accounts"]) != len(raw):
             fixed.append("load_photos_accounts (kept the account numbers only)")
     if data.get("opening_hours") is not None:
         try:
             values["opening_hours"] = OpeningHours.from_settings(
-                data["opening_hours"]).to_settings()
+                data["opening_hours"]
+            ).to_settings()
         except OpeningHoursError as exc:
             fixed.append(f"opening_hours ({exc}; every hour counts)")
     known = {f.name for f in fields(Settings)} | {VERSION_KEY}
@@ -164,8 +169,9 @@ def _words(raw: Any, fixed: list[str]) -> dict[str, float]:
         number = _finite_number(value)
         name = str(word).strip()
         if number is None or not name:
-            fixed.append(f"the word {name[:40]!r} (its value {str(value)[:20]!r} is not a "
-                         "number; left out)")
+            fixed.append(
+                f"the word {name[:40]!r} (its value {str(value)[:20]!r} is not a number; left out)"
+            )
             continue
         words[name] = max(-WORD_LIMIT, min(WORD_LIMIT, number))
         if words[name] != number:
@@ -205,8 +211,9 @@ class SettingsFile:
         with self._lock:
             found = self._read_locked()
             if not found.writable:
-                raise StorageError(f"{self.path}: unreadable, not overwritten",
-                                   user_message=found.problem)
+                raise StorageError(
+                    f"{self.path}: unreadable, not overwritten", user_message=found.problem
+                )
             current = found.settings.as_mapping()
             current.update(changes)
             settings, _fixed = validate(current)
@@ -219,9 +226,14 @@ class SettingsFile:
         except FileNotFoundError:
             return SettingsRead(Settings())
         except OSError as exc:
-            return SettingsRead(Settings(), writable=False, problem=(
-                f"Shopkeep could not read its settings ({exc.strerror}); it is using its "
-                f"defaults for now and will not change {self.path}."))
+            return SettingsRead(
+                Settings(),
+                writable=False,
+                problem=(
+                    f"Shopkeep could not read its settings ({exc.strerror}); it is using its "
+                    f"defaults for now and will not change {self.path}."
+                ),
+            )
         try:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
@@ -232,9 +244,15 @@ class SettingsFile:
         if not fixed:
             return SettingsRead(settings)
         log.warning("settings.json: fixed %s", "; ".join(fixed))
-        return SettingsRead(settings, problem=(
-            "Some settings were not usable and Shopkeep used safe values instead: "
-            + "; ".join(fixed[:5]) + ("…" if len(fixed) > 5 else "") + "."))
+        return SettingsRead(
+            settings,
+            problem=(
+                "Some settings were not usable and Shopkeep used safe values instead: "
+                + "; ".join(fixed[:5])
+                + ("…" if len(fixed) > 5 else "")
+                + "."
+            ),
+        )
 
     def _set_aside(self, exc: BaseException) -> SettingsRead:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -245,24 +263,33 @@ class SettingsFile:
             self.path.rename(aside)
         except OSError as err:
             log.error("settings.json unreadable%s and could not be moved: %s", what, err)
-            return SettingsRead(Settings(), writable=False, problem=(
-                f"Shopkeep's settings file {self.path} has a mistake{what} and could not be "
-                "moved aside. Shopkeep is using its defaults and will not change that file."))
-        log.error("settings.json unreadable%s (%s); kept as %s", what, type(exc).__name__,
-                  aside)
-        return SettingsRead(Settings(), set_aside=aside, problem=(
-            f"Shopkeep's settings file had a mistake{what}, so Shopkeep started with its "
-            f"default settings. Your old settings (business name, signature, word list) "
-            f"are kept in {aside}: fix the mistake there and rename it to "
-            f"{self.path.name}, or set them again."))
+            return SettingsRead(
+                Settings(),
+                writable=False,
+                problem=(
+                    f"Shopkeep's settings file {self.path} has a mistake{what} and could not be "
+                    "moved aside. Shopkeep is using its defaults and will not change that file."
+                ),
+            )
+        log.error("settings.json unreadable%s (%s); kept as %s", what, type(exc).__name__, aside)
+        return SettingsRead(
+            Settings(),
+            set_aside=aside,
+            problem=(
+                f"Shopkeep's settings file had a mistake{what}, so Shopkeep started with its "
+                f"default settings. Your old settings (business name, signature, word list) "
+                f"are kept in {aside}: fix the mistake there and rename it to "
+                f"{self.path.name}, or set them again."
+            ),
+        )
 
     def _write(self, settings: Settings) -> None:
         """Write beside the file, flush to disk, then rename over it: never half a file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(settings.as_mapping(), indent=2, ensure_ascii=False,
-                          allow_nan=False)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                   dir=self.path.parent)
+        text = json.dumps(settings.as_mapping(), indent=2, ensure_ascii=False, allow_nan=False)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)

@@ -46,8 +46,18 @@ from app.core.ports import NetworkClient, Scorer, ThreadQuery
 from app.core.sync_report import SyncReport, Tally, account_label, reach_words
 from app.core.sync_work import CONVERSATION, SyncJob, retry_at
 
-__all__ = ["HISTORY_CURSOR", "MENTIONS_CURSOR", "SyncCancelled", "SyncReport", "SyncService",
-           "SyncStep", "SyncStore", "account_label", "bounded_scorer", "reach_words"]
+__all__ = [
+    "HISTORY_CURSOR",
+    "MENTIONS_CURSOR",
+    "SyncCancelled",
+    "SyncReport",
+    "SyncService",
+    "SyncStep",
+    "SyncStore",
+    "account_label",
+    "bounded_scorer",
+    "reach_words",
+]
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +88,7 @@ def bounded_scorer(score: Scorer, limit: int = MAX_SCORED_CHARS) -> Scorer:
     return scored
 
 
-def _missing_replies(anchor: Post, stored: Sequence[Post],
-                     fetched: dict[str, Post]) -> list[Post]:
+def _missing_replies(anchor: Post, stored: Sequence[Post], fetched: dict[str, Post]) -> list[Post]:
     """Stored posts under `anchor` (by their parent links) that the server left out."""
     children: dict[str, list[Post]] = {}
     for post in stored:
@@ -114,32 +123,46 @@ class SyncStore(Protocol):
 
     def cursor(self, account_id: int, name: str = MENTIONS_CURSOR) -> str | None: ...
 
-    def set_cursor(self, account_id: int, value: str | None,
-                   name: str = MENTIONS_CURSOR) -> None: ...
+    def set_cursor(
+        self, account_id: int, value: str | None, name: str = MENTIONS_CURSOR
+    ) -> None: ...
 
     def ingest(self, account_id: int, posts: Sequence[Post], score: Scorer) -> IngestResult: ...
 
-    def store_mentions(self, account_id: int, posts: Sequence[Post], score: Scorer, *,
-                       cursors: dict[str, str | None], jobs: tuple[str, Iterable[str]]
-                       ) -> IngestResult:
+    def store_mentions(
+        self,
+        account_id: int,
+        posts: Sequence[Post],
+        score: Scorer,
+        *,
+        cursors: dict[str, str | None],
+        jobs: tuple[str, Iterable[str]],
+    ) -> IngestResult:
         """Posts, cursors and the jobs to fetch their conversations, in one transaction."""
         ...
 
-    def store_fetched(self, account_id: int, posts: Sequence[Post], score: Scorer, *,
-                      done: tuple[str, Iterable[str]], checked: Iterable[int] = (),
-                      when: datetime) -> IngestResult:
+    def store_fetched(
+        self,
+        account_id: int,
+        posts: Sequence[Post],
+        score: Scorer,
+        *,
+        done: tuple[str, Iterable[str]],
+        checked: Iterable[int] = (),
+        when: datetime,
+    ) -> IngestResult:
         """A fetched conversation and the jobs it finishes, in one transaction."""
         ...
 
-    def due_jobs(self, account_id: int, kind: str, now: datetime,
-                 limit: int) -> list[SyncJob]: ...
+    def due_jobs(self, account_id: int, kind: str, now: datetime, limit: int) -> list[SyncJob]: ...
 
     def job_count(self, account_id: int, kind: str) -> int: ...
 
     def job_failed(self, job_id: int, error: str, not_before: datetime | None) -> None: ...
 
-    def threads_to_refresh(self, account_id: int, limit: int,
-                           checked_before: datetime) -> list[int]:
+    def threads_to_refresh(
+        self, account_id: int, limit: int, checked_before: datetime
+    ) -> list[int]:
         """Threads not Done, least recently re-read first."""
         ...
 
@@ -162,8 +185,9 @@ class SyncStore(Protocol):
         yields whether it is ours. Its holder's death releases it."""
         ...
 
-    def update_account(self, account_id: int, *, state: AccountState | None = None,
-                       last_error: str | None = None) -> Account: ...
+    def update_account(
+        self, account_id: int, *, state: AccountState | None = None, last_error: str | None = None
+    ) -> Account: ...
 
 
 class SyncCancelled(ShopkeepError):
@@ -200,8 +224,12 @@ class SyncService:
 
     # ---- public
 
-    def sync_all(self, accounts: Sequence[Account], progress: ProgressCallback | None = None,
-                 cancel: threading.Event | None = None) -> list[SyncReport]:
+    def sync_all(
+        self,
+        accounts: Sequence[Account],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[SyncReport]:
         """Sync every (non-demo) account; a failure in one is reported, never raised."""
         reports: list[SyncReport] = []
         for account in accounts:
@@ -215,14 +243,28 @@ class SyncService:
                 reports.append(self.sync_account(account, progress, cancel))
             except Exception as exc:  # a bug: log it with the traceback, keep going
                 log.exception("sync of account %s crashed", account.id)
-                reports.append(self._report(
-                    account, started, Tally(), error=ShopkeepError(repr(exc), user_message=(
-                        "Shopkeep hit an unexpected problem while syncing this account. "
-                        "The details are in the log file."))))
+                reports.append(
+                    self._report(
+                        account,
+                        started,
+                        Tally(),
+                        error=ShopkeepError(
+                            repr(exc),
+                            user_message=(
+                                "Shopkeep hit an unexpected problem while syncing this account. "
+                                "The details are in the log file."
+                            ),
+                        ),
+                    )
+                )
         return reports
 
-    def sync_account(self, account: Account, progress: ProgressCallback | None = None,
-                     cancel: threading.Event | None = None) -> SyncReport:
+    def sync_account(
+        self,
+        account: Account,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> SyncReport:
         """Mentions -> conversations -> refresh open threads -> outbox, for one account."""
         cancel = cancel or threading.Event()
         started = self._clock()
@@ -255,8 +297,10 @@ class SyncService:
         except ShopkeepError:
             log.warning("could not count the sync work left for account %s", account.id)
         sent = failed = waiting = 0
-        if client is not None and self._outbox is not None and not isinstance(
-            error, AuthError | ServerUnreachable | RateLimited
+        if (
+            client is not None
+            and self._outbox is not None
+            and not isinstance(error, AuthError | ServerUnreachable | RateLimited)
         ):
             step(SyncStep.OUTBOX)
             result = self._outbox.send_pending(account, client, cancel)
@@ -264,9 +308,20 @@ class SyncService:
             tally.updated += [t for t in result.updated_thread_ids if t not in tally.updated]
             error = error or result.error
         step(SyncStep.DONE, 1, 1)
-        return self._finish(account, self._report(
-            account, started, tally, error=error, complete=complete, sent=sent,
-            failed=failed, waiting=waiting, cancelled=cancel.is_set()))
+        return self._finish(
+            account,
+            self._report(
+                account,
+                started,
+                tally,
+                error=error,
+                complete=complete,
+                sent=sent,
+                failed=failed,
+                waiting=waiting,
+                cancelled=cancel.is_set(),
+            ),
+        )
 
     def refresh_one(self, account: Account, thread_id: int) -> IngestResult:
         """Re-read one conversation now (the owner opened it); errors are the caller's."""
@@ -275,19 +330,27 @@ class SyncService:
         if posts:
             client = self._clients(account)
             self._refresh_thread(account, client, thread_id, posts, tally, threading.Event())
-        return IngestResult(tally.new_posts, tuple(tally.new_threads), tuple(tally.updated),
-                            tuple(tally.negative))
+        return IngestResult(
+            tally.new_posts, tuple(tally.new_threads), tuple(tally.updated), tuple(tally.negative)
+        )
 
     # ---- steps
 
-    def _pull(self, account: Account, client: NetworkClient, tally: Tally,
-              step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> bool:
+    def _pull(
+        self,
+        account: Account,
+        client: NetworkClient,
+        tally: Tally,
+        step: Callable[[SyncStep, int, int], None],
+        cancel: threading.Event,
+    ) -> bool:
         """Left-over conversations, new mentions, their conversations, then the refresh."""
         self._drain(account, client, tally, step, cancel)  # what an earlier sync left
         step(SyncStep.MENTIONS, 0, 0)
         cursor = self._store.cursor(account.id, MENTIONS_CURSOR)
         batch = self._with_rate_limit(
-            lambda: client.mentions(cursor, max_items=self.max_mentions), cancel)
+            lambda: client.mentions(cursor, max_items=self.max_mentions), cancel
+        )
         tally.unreadable_posts += batch.skipped
         mentions = sorted(batch.posts, key=lambda p: p.created_at)
         cursors: dict[str, str | None] = {}
@@ -304,22 +367,37 @@ class SyncService:
         self._refresh(account, client, tally, step, cancel)
         return batch.complete and history_done
 
-    def _store_mentions(self, account: Account, mentions: Sequence[Post],
-                        cursors: dict[str, str | None], tally: Tally) -> None:
+    def _store_mentions(
+        self,
+        account: Account,
+        mentions: Sequence[Post],
+        cursors: dict[str, str | None],
+        tally: Tally,
+    ) -> None:
         """The page, its cursors and its conversations to fetch, in one transaction."""
         if not (mentions or cursors):
             return
         tally.sent.update((p.remote_id, p) for p in mentions)
         mentions, whole = self._whole_already(account, mentions)
-        jobs = [p.remote_id for p in mentions
-                if p.remote_id and not p.deleted and p.remote_id not in whole]
-        result = self._store.store_mentions(account.id, mentions, self._score,
-                                            cursors=cursors, jobs=(CONVERSATION, jobs))
+        jobs = [
+            p.remote_id
+            for p in mentions
+            if p.remote_id and not p.deleted and p.remote_id not in whole
+        ]
+        result = self._store.store_mentions(
+            account.id, mentions, self._score, cursors=cursors, jobs=(CONVERSATION, jobs)
+        )
         tally.add(result)
         lone = self._lone_threads(account, mentions)
         if lone:  # read just now, whole: the refresh comes back to them in turn, not first
-            self._store.store_fetched(account.id, [], self._score, done=(CONVERSATION, ()),
-                                      checked=lone, when=self._clock())
+            self._store.store_fetched(
+                account.id,
+                [],
+                self._score,
+                done=(CONVERSATION, ()),
+                checked=lone,
+                when=self._clock(),
+            )
 
     def _lone_threads(self, account: Account, mentions: Sequence[Post]) -> list[int]:
         """Threads of posts that open a conversation nobody answered yet."""
@@ -331,8 +409,9 @@ class SyncService:
                     ids.append(stored.thread_id)
         return ids
 
-    def _whole_already(self, account: Account,
-                       mentions: Sequence[Post]) -> tuple[list[Post], set[str]]:
+    def _whole_already(
+        self, account: Account, mentions: Sequence[Post]
+    ) -> tuple[list[Post], set[str]]:
         """The mentions, with their root where no conversation fetch is needed, and the ids
         of those.
 
@@ -372,8 +451,9 @@ class SyncService:
             return None
         return replace(post, root_remote_id=stored.post.root_remote_id or stored.post.remote_id)
 
-    def _older_mentions(self, account: Account, client: NetworkClient, tally: Tally,
-                        cancel: threading.Event) -> bool:
+    def _older_mentions(
+        self, account: Account, client: NetworkClient, tally: Tally, cancel: threading.Event
+    ) -> bool:
         """After a first sync stopped by the count: the next older chunk, one per sync,
         back to `history_days`. True once the history is complete."""
         before = self._store.cursor(account.id, HISTORY_CURSOR)
@@ -381,17 +461,25 @@ class SyncService:
         if not before or walk is None:
             return True
         batch = self._with_rate_limit(
-            lambda: walk(before, max_items=self.max_mentions, days=self.history_days), cancel)
+            lambda: walk(before, max_items=self.max_mentions, days=self.history_days), cancel
+        )
         mentions = sorted(batch.posts, key=lambda p: p.created_at)
         self._store_mentions(account, mentions, {HISTORY_CURSOR: batch.older}, tally)
         return batch.older is None
 
-    def _drain(self, account: Account, client: NetworkClient, tally: Tally,
-               step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
+    def _drain(
+        self,
+        account: Account,
+        client: NetworkClient,
+        tally: Tally,
+        step: Callable[[SyncStep, int, int], None],
+        cancel: threading.Event,
+    ) -> None:
         """Fetch the conversations still to fetch, oldest job first, within the budget."""
         left = self.thread_budget - tally.fetched
-        jobs = self._store.due_jobs(account.id, CONVERSATION, self._clock(), left) \
-            if left > 0 else []
+        jobs = (
+            self._store.due_jobs(account.id, CONVERSATION, self._clock(), left) if left > 0 else []
+        )
         for done, job in enumerate(jobs):
             step(SyncStep.THREADS, done, len(jobs))
             self._check(cancel)
@@ -404,21 +492,34 @@ class SyncService:
         if jobs:
             step(SyncStep.THREADS, len(jobs), len(jobs))
 
-    def _run_job(self, account: Account, client: NetworkClient, job: SyncJob, tally: Tally,
-                 cancel: threading.Event) -> None:
+    def _run_job(
+        self,
+        account: Account,
+        client: NetworkClient,
+        job: SyncJob,
+        tally: Tally,
+        cancel: threading.Event,
+    ) -> None:
         """One conversation, stored with the job it finishes; a failing one backs off."""
         stored = self._store.stored_post(account.id, job.remote_id)
         done = (CONVERSATION, [job.remote_id])
         if stored is None:  # nothing kept of it (it was deleted before it was stored)
-            self._store.store_fetched(account.id, [], self._score, done=done,
-                                      when=self._clock())
+            self._store.store_fetched(account.id, [], self._score, done=done, when=self._clock())
             return
         sent = tally.sent.get(job.remote_id)
         joined = self._under_stored(account, sent) if sent is not None else None
         if joined is not None:  # a conversation fetched earlier in this sync brought its parent
             tally.seen.add(job.remote_id)
-            tally.add(self._store.store_fetched(account.id, [joined], self._score, done=done,
-                                                checked=[stored.thread_id], when=self._clock()))
+            tally.add(
+                self._store.store_fetched(
+                    account.id,
+                    [joined],
+                    self._score,
+                    done=done,
+                    checked=[stored.thread_id],
+                    when=self._clock(),
+                )
+            )
             return
         tally.fetched += 1
         try:
@@ -426,20 +527,32 @@ class SyncService:
         except (BadResponse, ServerError) as exc:
             attempts = job.attempts + 1
             self._store.job_failed(job.id, exc.user_message, retry_at(attempts, self._clock()))
-            log.warning("conversation of %s failed (%d times): %s", job.remote_id, attempts,
-                        type(exc).__name__)
+            log.warning(
+                "conversation of %s failed (%d times): %s",
+                job.remote_id,
+                attempts,
+                type(exc).__name__,
+            )
             if isinstance(exc, ServerError):
                 raise  # the server is in trouble: the rest waits for the next sync
             tally.unreadable += 1
             return
         ids = {p.remote_id for p in posts} | {job.remote_id}
         tally.seen |= ids
-        tally.add(self._store.store_fetched(account.id, posts, self._score,
-                                            done=(CONVERSATION, ids), checked=[stored.thread_id],
-                                            when=self._clock()))
+        tally.add(
+            self._store.store_fetched(
+                account.id,
+                posts,
+                self._score,
+                done=(CONVERSATION, ids),
+                checked=[stored.thread_id],
+                when=self._clock(),
+            )
+        )
 
-    def _fetch(self, client: NetworkClient, post: Post, cancel: threading.Event,
-               tally: Tally) -> list[Post]:
+    def _fetch(
+        self, client: NetworkClient, post: Post, cancel: threading.Event, tally: Tally
+    ) -> list[Post]:
         """The conversation around `post`; a deleted post comes back alone, marked deleted.
         Posts of it the client could not read are left out and counted."""
         try:
@@ -452,8 +565,14 @@ class SyncService:
             if callable(take):
                 tally.unreadable_posts += int(take())
 
-    def _refresh(self, account: Account, client: NetworkClient, tally: Tally,
-                 step: Callable[[SyncStep, int, int], None], cancel: threading.Event) -> None:
+    def _refresh(
+        self,
+        account: Account,
+        client: NetworkClient,
+        tally: Tally,
+        step: Callable[[SyncStep, int, int], None],
+        cancel: threading.Event,
+    ) -> None:
         """Re-read the open threads checked longest ago (never-checked first), a few a sync.
 
         With N open threads each one is re-read at least every N / refresh_limit syncs:
@@ -475,8 +594,14 @@ class SyncService:
                 self._refresh_thread(account, client, thread_id, posts, tally, cancel)
             except (BadResponse, ServerError) as exc:
                 # To the back of the queue, or one bad thread would fail every sync first.
-                self._store.store_fetched(account.id, [], self._score, done=(CONVERSATION, ()),
-                                          checked=[thread_id], when=self._clock())
+                self._store.store_fetched(
+                    account.id,
+                    [],
+                    self._score,
+                    done=(CONVERSATION, ()),
+                    checked=[thread_id],
+                    when=self._clock(),
+                )
                 log.warning("refresh of thread %s failed: %s", thread_id, type(exc).__name__)
                 if isinstance(exc, ServerError):
                     raise
@@ -493,9 +618,15 @@ class SyncService:
             return self.refresh_limit
         return min(self.refresh_limit, max(0, (allowed - RATE_RESERVE) // 2))
 
-    def _refresh_thread(self, account: Account, client: NetworkClient, thread_id: int,
-                        posts: Sequence[StoredPost], tally: Tally,
-                        cancel: threading.Event) -> None:
+    def _refresh_thread(
+        self,
+        account: Account,
+        client: NetworkClient,
+        thread_id: int,
+        posts: Sequence[StoredPost],
+        tally: Tally,
+        cancel: threading.Event,
+    ) -> None:
         """Re-read an open conversation from its oldest post that still exists.
 
         A deleted post comes back alone (a placeholder or NotFound), without the
@@ -504,25 +635,31 @@ class SyncService:
         A stored reply under the anchor that the answer left out may have been deleted:
         the client is asked about those (`gone`) before they are marked deleted.
         """
-        alive = sorted((sp.post for sp in posts if not sp.post.deleted),
-                       key=lambda p: p.created_at)
+        alive = sorted((sp.post for sp in posts if not sp.post.deleted), key=lambda p: p.created_at)
         fetched: dict[str, Post] = {}
         for anchor in alive[:REFRESH_ANCHORS]:
             for post in self._fetch(client, anchor, cancel, tally):
                 fetched[post.remote_id] = post
             found = fetched.get(anchor.remote_id)
             if found is not None and not found.deleted:
-                for gone in self._deleted(client, _missing_replies(anchor, alive, fetched),
-                                          cancel):
+                for gone in self._deleted(client, _missing_replies(anchor, alive, fetched), cancel):
                     fetched[gone.remote_id] = replace(gone, deleted=True)
                 break
         tally.seen |= set(fetched)
-        tally.add(self._store.store_fetched(
-            account.id, list(fetched.values()), self._score,
-            done=(CONVERSATION, fetched.keys()), checked=[thread_id], when=self._clock()))
+        tally.add(
+            self._store.store_fetched(
+                account.id,
+                list(fetched.values()),
+                self._score,
+                done=(CONVERSATION, fetched.keys()),
+                checked=[thread_id],
+                when=self._clock(),
+            )
+        )
 
-    def _deleted(self, client: NetworkClient, missing: list[Post],
-                 cancel: threading.Event) -> list[Post]:
+    def _deleted(
+        self, client: NetworkClient, missing: list[Post], cancel: threading.Event
+    ) -> list[Post]:
         """Of the stored replies a refresh no longer saw, those the server says are deleted.
 
         Asked, not assumed: a server may trim a long context or a deep thread. At most
@@ -549,8 +686,9 @@ class SyncService:
         if wait > self.max_rate_wait:
             log.info("%d requests left, kept for replies; the rest waits %.0f s", allowed, wait)
             return False
-        log.info("%d requests left; waiting %.0f s for the rate limit to start afresh",
-                 allowed, wait)
+        log.info(
+            "%d requests left; waiting %.0f s for the rate limit to start afresh", allowed, wait
+        )
         if cancel.wait(wait):
             raise SyncCancelled("cancelled while waiting for the rate limit")
         return True
@@ -577,16 +715,26 @@ class SyncService:
     def _finish(self, account: Account, report: SyncReport) -> SyncReport:
         """Save the account's state (connected / needs sign-in / unreachable) and return."""
         try:
-            self._store.update_account(account.id, state=report.account_state,
-                                       last_error=report.error_message)
+            self._store.update_account(
+                account.id, state=report.account_state, last_error=report.error_message
+            )
         except ShopkeepError:
             log.warning("could not save the state of account %s", account.id)
         return report
 
-    def _report(self, account: Account, started: datetime, tally: Tally, *,
-                error: ShopkeepError | None = None, complete: bool = True,
-                cancelled: bool = False, sent: int = 0, failed: int = 0,
-                waiting: int = 0) -> SyncReport:
+    def _report(
+        self,
+        account: Account,
+        started: datetime,
+        tally: Tally,
+        *,
+        error: ShopkeepError | None = None,
+        complete: bool = True,
+        cancelled: bool = False,
+        sent: int = 0,
+        failed: int = 0,
+        waiting: int = 0,
+    ) -> SyncReport:
         state = AccountState.CONNECTED
         if isinstance(error, AuthError):
             state = AccountState.NEEDS_SIGN_IN
@@ -595,18 +743,30 @@ class SyncService:
         message = error.user_message if error is not None else ""
         if isinstance(error, RateLimited):
             minutes = max(1, round(error.retry_after / 60))
-            message = (f"The server asked Shopkeep to slow down; it will try again in about "
-                       f"{minutes} minute{'s' if minutes != 1 else ''}.")
+            message = (
+                f"The server asked Shopkeep to slow down; it will try again in about "
+                f"{minutes} minute{'s' if minutes != 1 else ''}."
+            )
         return SyncReport(
-            account_id=account.id, account_label=account_label(account),
-            started_at=started, finished_at=self._clock(),
-            new_posts=tally.new_posts, new_thread_ids=tuple(tally.new_threads),
+            account_id=account.id,
+            account_label=account_label(account),
+            started_at=started,
+            finished_at=self._clock(),
+            new_posts=tally.new_posts,
+            new_thread_ids=tuple(tally.new_threads),
             updated_thread_ids=tuple(tally.updated),
             new_negative_post_ids=tuple(tally.negative),
-            sent_items=sent, failed_items=failed, waiting_items=waiting,
-            conversations_waiting=tally.waiting, unreadable_conversations=tally.unreadable,
-            refreshed_threads=tally.refreshed, reaches_back=tally.reaches_back,
-            complete=complete and not cancelled, cancelled=cancelled,
+            sent_items=sent,
+            failed_items=failed,
+            waiting_items=waiting,
+            conversations_waiting=tally.waiting,
+            unreadable_conversations=tally.unreadable,
+            refreshed_threads=tally.refreshed,
+            reaches_back=tally.reaches_back,
+            complete=complete and not cancelled,
+            cancelled=cancelled,
             unreadable_posts=tally.unreadable_posts,
-            error=error, error_message=message, account_state=state,
+            error=error,
+            error_message=message,
+            account_state=state,
         )

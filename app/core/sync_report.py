@@ -84,8 +84,11 @@ class Tally:
     def add(self, result: IngestResult) -> None:
         self.new_posts += result.new_posts
         self.new_threads += [t for t in result.new_thread_ids if t not in self.new_threads]
-        self.updated += [t for t in result.updated_thread_ids
-                         if t not in self.updated and t not in self.new_threads]
+        self.updated += [
+            t
+            for t in result.updated_thread_ids
+            if t not in self.updated and t not in self.new_threads
+        ]
         self.negative += list(result.new_negative_post_ids)
         gone = set(result.removed_thread_ids)  # merged into another thread by a late parent
         self.new_threads = [t for t in self.new_threads if t not in gone]

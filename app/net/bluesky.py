@@ -120,9 +120,10 @@ def _uri_of(item: Any) -> str:
 
 def encode_cursor(newest: datetime, seen: dict[str, datetime]) -> str:
     keep = sorted(((t, u) for u, t in seen.items() if t >= newest - OVERLAP), reverse=True)
-    return json.dumps({"v": 1, "t": newest.isoformat(),
-                       "seen": [[u, t.isoformat()] for t, u in keep[:MAX_SEEN]]},
-                      separators=(",", ":"))
+    return json.dumps(
+        {"v": 1, "t": newest.isoformat(), "seen": [[u, t.isoformat()] for t, u in keep[:MAX_SEEN]]},
+        separators=(",", ":"),
+    )
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, dict[str, datetime]] | None:
@@ -134,8 +135,10 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, dict[str, datetime]] | 
         newest = parse_datetime(data["t"])
         seen = {str(u): parse_datetime(t) for u, t in data.get("seen", [])}
     except (ValueError, KeyError, TypeError) as exc:
-        raise BadResponse(f"unreadable Bluesky sync cursor: {exc}",
-                          user_message="Shopkeep's saved sync position was unreadable.") from exc
+        raise BadResponse(
+            f"unreadable Bluesky sync cursor: {exc}",
+            user_message="Shopkeep's saved sync position was unreadable.",
+        ) from exc
     if newest is None:
         raise BadResponse("Bluesky sync cursor without a time")
     return newest, {u: t for u, t in seen.items() if t is not None}
@@ -161,9 +164,16 @@ class BlueskyClient:
         max_seconds: float = MAX_SECONDS,
         prefetch_threads: bool = True,
     ) -> None:
-        self._xrpc = XrpcSession(pds_url, did, access_jwt, refresh_jwt, save_tokens,
-                                 appview_proxy=appview_proxy, timeout=timeout,
-                                 max_seconds=max_seconds)
+        self._xrpc = XrpcSession(
+            pds_url,
+            did,
+            access_jwt,
+            refresh_jwt,
+            save_tokens,
+            appview_proxy=appview_proxy,
+            timeout=timeout,
+            max_seconds=max_seconds,
+        )
         self.did = did
         self._handle = handle
         self._display_name = ""
@@ -175,10 +185,18 @@ class BlueskyClient:
         self._root_lock = threading.Lock()
 
     @classmethod
-    def from_login(cls, result: LoginResult, save_tokens: SaveTokens, **kwargs: Any
-                   ) -> BlueskyClient:
-        return cls(result.pds_url, result.did, result.access_jwt, result.refresh_jwt,
-                   save_tokens, handle=result.handle, **kwargs)
+    def from_login(
+        cls, result: LoginResult, save_tokens: SaveTokens, **kwargs: Any
+    ) -> BlueskyClient:
+        return cls(
+            result.pds_url,
+            result.did,
+            result.access_jwt,
+            result.refresh_jwt,
+            save_tokens,
+            handle=result.handle,
+            **kwargs,
+        )
 
     def __repr__(self) -> str:  # never show the tokens
         return f"BlueskyClient({self._xrpc.pds_url!r}, {self.did!r})"
@@ -203,14 +221,20 @@ class BlueskyClient:
             raise BadResponse("getSession answered for another account")
         self._handle = str(session.get("handle") or self.did)
         try:
-            profile = self._call("GET", "app.bsky.actor.getProfile",
-                                 params={"actor": self.did}, appview=True)
+            profile = self._call(
+                "GET", "app.bsky.actor.getProfile", params={"actor": self.did}, appview=True
+            )
             self._display_name = str(profile.get("displayName") or "").strip()
         except NotFound:
             self._display_name = ""  # a new account may not be indexed by the AppView yet
-        return AccountInfo(network=Network.BLUESKY, server=self.pds_url, handle=self._handle,
-                           remote_id=self.did, display_name=self._display_name,
-                           max_chars=MAX_GRAPHEMES)
+        return AccountInfo(
+            network=Network.BLUESKY,
+            server=self.pds_url,
+            handle=self._handle,
+            remote_id=self.did,
+            display_name=self._display_name,
+            max_chars=MAX_GRAPHEMES,
+        )
 
     def max_chars(self) -> int:
         return MAX_GRAPHEMES
@@ -225,8 +249,9 @@ class BlueskyClient:
 
     # ------------------------------------------------------------ mentions
 
-    def mentions(self, cursor: str | None, *, max_items: int = 2000,
-                 days: float | None = None) -> MentionBatch:
+    def mentions(
+        self, cursor: str | None, *, max_items: int = 2000, days: float | None = None
+    ) -> MentionBatch:
         """Mentions, replies and quotes newer than `cursor`, oldest first.
 
         listNotifications only pages backwards, so we walk back from the newest until
@@ -247,8 +272,9 @@ class BlueskyClient:
             params += [("priority", "false"), ("limit", str(PAGE_LIMIT))]
             if api_cursor:
                 params.append(("cursor", api_cursor))
-            body = self._call("GET", "app.bsky.notification.listNotifications",
-                              params=params, appview=True)
+            body = self._call(
+                "GET", "app.bsky.notification.listNotifications", params=params, appview=True
+            )
             items = body.get("notifications")
             if not isinstance(items, list):
                 raise BadResponse("listNotifications without a notifications list")
@@ -257,8 +283,11 @@ class BlueskyClient:
             for item in items:
                 try:
                     uri, when = notification_stamp(item)
-                    if uri not in seen_before and uri not in found \
-                            and item.get("reason") in REASONS:
+                    if (
+                        uri not in seen_before
+                        and uri not in found
+                        and item.get("reason") in REASONS
+                    ):
                         parsed = parse_notification(item)
                 except BadResponse as exc:  # one unreadable item never blocks the rest
                     skipped += 1
@@ -275,8 +304,12 @@ class BlueskyClient:
                     break
                 found[uri] = (when, parsed)
             next_cursor = body.get("cursor")
-            if done or not isinstance(next_cursor, str) or not next_cursor \
-                    or next_cursor == api_cursor:
+            if (
+                done
+                or not isinstance(next_cursor, str)
+                or not next_cursor
+                or next_cursor == api_cursor
+            ):
                 break
             next_time = parse_datetime(next_cursor)
             if stop_before is not None and next_time is not None and next_time < stop_before:
@@ -294,11 +327,17 @@ class BlueskyClient:
         newest = max([*seen.values(), *([state[0]] if state else [])])
         posts = [post for _, post in sorted(found.values(), key=lambda wp: wp[0])]
         self._expect_threads(posts)
-        return MentionBatch(posts=posts, cursor=encode_cursor(newest, seen), complete=complete,
-                            older=older, skipped=skipped)
+        return MentionBatch(
+            posts=posts,
+            cursor=encode_cursor(newest, seen),
+            complete=complete,
+            older=older,
+            skipped=skipped,
+        )
 
-    def older_mentions(self, before: str, *, max_items: int = 2000,
-                       days: float | None = None) -> MentionBatch:
+    def older_mentions(
+        self, before: str, *, max_items: int = 2000, days: float | None = None
+    ) -> MentionBatch:
         """The notifications below `before` (an `older` of an earlier walk), oldest first.
 
         Stops at `max_items` (then `older` says where to go on), at `days` back or at
@@ -310,8 +349,9 @@ class BlueskyClient:
         for _ in range(MAX_PAGES):
             params: list[tuple[str, str]] = [("reasons", r) for r in REASONS]
             params += [("priority", "false"), ("limit", str(PAGE_LIMIT)), ("cursor", api_cursor)]
-            body = self._call("GET", "app.bsky.notification.listNotifications",
-                              params=params, appview=True)
+            body = self._call(
+                "GET", "app.bsky.notification.listNotifications", params=params, appview=True
+            )
             items = body.get("notifications")
             if not isinstance(items, list):
                 raise BadResponse("listNotifications without a notifications list")
@@ -338,17 +378,23 @@ class BlueskyClient:
     # ------------------------------------------------------------ threads
 
     def _thread_body(self, uri: str, parent_height: int) -> dict[str, Any]:
-        return self._call("GET", "app.bsky.feed.getPostThread", appview=True, params={
-            "uri": uri, "depth": THREAD_DEPTH, "parentHeight": parent_height})
+        return self._call(
+            "GET",
+            "app.bsky.feed.getPostThread",
+            appview=True,
+            params={"uri": uri, "depth": THREAD_DEPTH, "parentHeight": parent_height},
+        )
 
-    def _thread(self, uri: str, parent_height: int,
-                chain: frozenset[str] = frozenset()) -> list[Post]:
+    def _thread(
+        self, uri: str, parent_height: int, chain: frozenset[str] = frozenset()
+    ) -> list[Post]:
         body = self._thread_body(uri, parent_height)
         posts = parse_thread(body)
         return posts + self._below(body, posts, chain | {uri})
 
-    def _below(self, body: dict[str, Any], posts: list[Post],
-               chain: frozenset[str] = frozenset()) -> list[Post]:
+    def _below(
+        self, body: dict[str, Any], posts: list[Post], chain: frozenset[str] = frozenset()
+    ) -> list[Post]:
         """The replies deeper than THREAD_DEPTH: each post the answer cut off is asked for
         with its own replies (shared like a root thread), down to the end, so a 12-deep
         reply is in the conversation too. `chain`: the posts above, never asked again."""
@@ -396,8 +442,9 @@ class BlueskyClient:
 
     def _lookup(self, uris: list[str]) -> dict[str, ViewSummary]:
         """getPosts: post views (with reply counts) for up to 25 uris in one call."""
-        body = self._call("GET", "app.bsky.feed.getPosts", appview=True,
-                          params=[("uris", uri) for uri in uris])
+        body = self._call(
+            "GET", "app.bsky.feed.getPosts", appview=True, params=[("uris", uri) for uri in uris]
+        )
         return parse_post_views(body)
 
     def _conversation(self, post: Post) -> list[Post]:
@@ -408,8 +455,10 @@ class BlueskyClient:
             return [replace(post, deleted=True)]
         fetched = parse_thread(body)
         fetched += self._below(body, fetched, frozenset({post.remote_id}))
-        around = [replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id
-                  else p for p in fetched]
+        around = [
+            replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id else p
+            for p in fetched
+        ]
         root = next((p.root_remote_id for p in around if p.remote_id == post.remote_id), None)
         if not root or root == post.remote_id:
             self._keep_root_thread(post.remote_id, fetched)  # a root has no parents to differ
@@ -460,8 +509,9 @@ class BlueskyClient:
     def _resolve(self, handle: str) -> str | None:
         if handle not in self._did_cache:
             try:
-                body = self._call("GET", "com.atproto.identity.resolveHandle",
-                                  params={"handle": handle})
+                body = self._call(
+                    "GET", "com.atproto.identity.resolveHandle", params={"handle": handle}
+                )
                 did = body.get("did")
                 self._did_cache[handle] = did if isinstance(did, str) else None
             except NotFound:
@@ -474,15 +524,20 @@ class BlueskyClient:
     def _live_parent(self, parent: Post) -> Post:
         """The post being answered, as the AppView shows it now. A reply to a deleted post
         would be "sent" and point at nothing: refuse it before anything is posted."""
-        body = self._call("GET", "app.bsky.feed.getPosts", params={"uris": parent.remote_id},
-                          appview=True)
+        body = self._call(
+            "GET", "app.bsky.feed.getPosts", params={"uris": parent.remote_id}, appview=True
+        )
         views = body.get("posts")
         if not isinstance(views, list):
             raise BadResponse("getPosts without a posts list")
         if not views:
-            raise NotFound(f"{parent.remote_id} is gone", user_message=(
-                "The post you are answering was deleted (or its author blocks the shop), so "
-                "the reply was not sent. Nothing was posted."))
+            raise NotFound(
+                f"{parent.remote_id} is gone",
+                user_message=(
+                    "The post you are answering was deleted (or its author blocks the shop), so "
+                    "the reply was not sent. Nothing was posted."
+                ),
+            )
         return parse_post_view(views[0])
 
     def _reply_refs(self, parent: Post) -> dict[str, dict[str, str]]:
@@ -508,31 +563,47 @@ class BlueskyClient:
         if graphemes > MAX_GRAPHEMES:
             raise TooLong(f"{graphemes} graphemes > {MAX_GRAPHEMES}")
         if size > MAX_BYTES:
-            raise TooLong(f"{size} bytes > {MAX_BYTES}", user_message=(
-                "The reply is too long for Bluesky (it uses many emoji or special characters)."))
+            raise TooLong(
+                f"{size} bytes > {MAX_BYTES}",
+                user_message=(
+                    "The reply is too long for Bluesky (it uses many emoji or special characters)."
+                ),
+            )
         if not text.strip():
             raise TooLong("empty reply", user_message="The reply is empty.")
 
     def build_record(self, parent: Post, text: str) -> dict[str, Any]:
         """The app.bsky.feed.post record for a reply (facets in UTF-8 byte offsets)."""
-        record: dict[str, Any] = {"$type": POST_NSID, "text": text, "createdAt": _iso_now(),
-                                  "reply": self._reply_refs(parent)}
+        record: dict[str, Any] = {
+            "$type": POST_NSID,
+            "text": text,
+            "createdAt": _iso_now(),
+            "reply": self._reply_refs(parent),
+        }
         facets = detect_facets(text, self._resolve)
         if facets:
             record["facets"] = facets
-        langs = self._langs if self._langs is not None else (
-            (parent.language,) if parent.language else ())
+        langs = (
+            self._langs
+            if self._langs is not None
+            else ((parent.language,) if parent.language else ())
+        )
         if langs:
             record["langs"] = list(langs)[:3]
         return record
 
-    def reply(self, parent: Post, text: str, idempotency_key: str, *,
-              private: bool = False) -> Post:
+    def reply(
+        self, parent: Post, text: str, idempotency_key: str, *, private: bool = False
+    ) -> Post:
         """createRecord under a key fixed at queue time; a repeat returns the stored reply."""
         if private:  # every Bluesky post is public: never post one the owner meant as private
-            raise BadResponse("Bluesky has no private replies", user_message=(
-                "Bluesky replies are public, so this private reply was not sent. "
-                "Send it as a direct message in the Bluesky app instead."))
+            raise BadResponse(
+                "Bluesky has no private replies",
+                user_message=(
+                    "Bluesky replies are public, so this private reply was not sent. "
+                    "Send it as a direct message in the Bluesky app instead."
+                ),
+            )
         self.check_length(text)
         rkey = rkey_for(idempotency_key)
         record = self.build_record(parent, text)
@@ -552,13 +623,20 @@ class BlueskyClient:
         uri, cid = out.get("uri"), out.get("cid")
         if not isinstance(uri, str) or not isinstance(cid, str):
             raise BadResponse("createRecord answer without uri/cid")
-        return post_from_record(uri, cid, self._me(), record, raw_obj={
-            "uri": uri, "cid": cid, "record": record})
+        return post_from_record(
+            uri, cid, self._me(), record, raw_obj={"uri": uri, "cid": cid, "record": record}
+        )
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
-                   exclude: frozenset[str] = frozenset(),
-                   not_before: datetime | None = None,
-                   private: bool = False) -> Post | None:
+    def find_reply(
+        self,
+        parent: Post,
+        text: str,
+        idempotency_key: str,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        not_before: datetime | None = None,
+        private: bool = False,
+    ) -> Post | None:
         """After an unclear failure: the reply if our repo already holds its record key
         (the key is ours alone, so `exclude` and `not_before` are not needed here)."""
         return self._own_post(rkey_for(idempotency_key))
@@ -567,26 +645,40 @@ class BlueskyClient:
         """deleteRecord for one of the shop's own posts (an at:// uri); gone is done."""
         repo, collection, rkey = _uri_parts(remote_id)
         if repo != self.did or collection != POST_NSID:
-            raise NotFound(f"{remote_id} is not one of this account's posts", user_message=(
-                "That post is not one of this account's, so Shopkeep cannot delete it."))
+            raise NotFound(
+                f"{remote_id} is not one of this account's posts",
+                user_message=(
+                    "That post is not one of this account's, so Shopkeep cannot delete it."
+                ),
+            )
         try:
-            self._call("POST", "com.atproto.repo.deleteRecord",
-                       body={"repo": repo, "collection": collection, "rkey": rkey})
+            self._call(
+                "POST",
+                "com.atproto.repo.deleteRecord",
+                body={"repo": repo, "collection": collection, "rkey": rkey},
+            )
         except NotFound:
             log.info("record %s was already gone", remote_id)
 
     def _own_post(self, rkey: str) -> Post | None:
         try:
-            got = self._call("GET", "com.atproto.repo.getRecord",
-                             params={"repo": self.did, "collection": POST_NSID, "rkey": rkey})
+            got = self._call(
+                "GET",
+                "com.atproto.repo.getRecord",
+                params={"repo": self.did, "collection": POST_NSID, "rkey": rkey},
+            )
         except NotFound:
             return None
         uri, cid = got.get("uri"), got.get("cid")
         if not isinstance(uri, str):
             raise BadResponse("getRecord answer without a uri")
-        return post_from_record(uri, cid if isinstance(cid, str) else "", self._me(),
-                                got.get("value"), raw_obj={"uri": uri, "cid": cid,
-                                                           "record": got.get("value")})
+        return post_from_record(
+            uri,
+            cid if isinstance(cid, str) else "",
+            self._me(),
+            got.get("value"),
+            raw_obj={"uri": uri, "cid": cid, "record": got.get("value")},
+        )
 
     # ------------------------------------------------------------ refresh
 

@@ -31,8 +31,9 @@ _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
 _TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 _FRACTION_RE = re.compile(r"(\.\d{1,6})\d*")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_SAFE_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$",
-                       re.IGNORECASE)
+_SAFE_URL = re.compile(
+    r"^https?://[^\s\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$", re.IGNORECASE
+)
 MAX_REPLY_DEPTH = 200  # getPostThread is asked for 10 levels; deeper is hostile
 
 
@@ -74,7 +75,7 @@ def split_uri(uri: str) -> tuple[str, str, str]:
     """at://did/collection/rkey -> (did, collection, rkey)."""
     if not isinstance(uri, str) or not uri.startswith("at://"):
         raise BadResponse(f"not an at:// URI: {uri!r}")
-    parts = uri[len("at://"):].split("/")
+    parts = uri[len("at://") :].split("/")
     if len(parts) != 3 or not all(parts):
         raise BadResponse(f"not a record URI: {uri!r}")
     return parts[0], parts[1], parts[2]
@@ -101,8 +102,12 @@ def _str(obj: Mapping[str, Any], key: str) -> str:
 def parse_author(obj: Any) -> Author:
     if not isinstance(obj, Mapping) or not _str(obj, "did"):
         raise BadResponse("post author without a DID")
-    return Author(Network.BLUESKY, obj["did"], _str(obj, "handle") or obj["did"],
-                  _str(obj, "displayName").strip())
+    return Author(
+        Network.BLUESKY,
+        obj["did"],
+        _str(obj, "handle") or obj["did"],
+        _str(obj, "displayName").strip(),
+    )
 
 
 def _ref_uri(reply: Any, key: str) -> str | None:
@@ -152,13 +157,20 @@ def media_from_embed(embed: Any, post_url: str) -> tuple[MediaLink, ...]:
             alt = _str(image, "alt").strip()
             full = image.get("fullsize") if _http(image.get("fullsize")) else ""
             thumb = image.get("thumb") if _http(image.get("thumb")) else ""
-            links.append(MediaLink(f"Image: {alt}" if alt else "Image", full or post_url,
-                                   kind=MediaKind.IMAGE if full or thumb else MediaKind.LINK,
-                                   alt=alt, preview_url=thumb))
+            links.append(
+                MediaLink(
+                    f"Image: {alt}" if alt else "Image",
+                    full or post_url,
+                    kind=MediaKind.IMAGE if full or thumb else MediaKind.LINK,
+                    alt=alt,
+                    preview_url=thumb,
+                )
+            )
     elif kind == "app.bsky.embed.video":
         alt = _str(embed, "alt").strip()
-        links.append(MediaLink(f"Video: {alt}" if alt else "Video", post_url,
-                               kind=MediaKind.VIDEO, alt=alt))
+        links.append(
+            MediaLink(f"Video: {alt}" if alt else "Video", post_url, kind=MediaKind.VIDEO, alt=alt)
+        )
     elif kind == "app.bsky.embed.external":
         ext = embed.get("external")
         if isinstance(ext, Mapping) and _http(ext.get("uri")):
@@ -168,8 +180,9 @@ def media_from_embed(embed: Any, post_url: str) -> tuple[MediaLink, ...]:
         links.append(_quote_link(embed.get("record"), post_url))
     elif kind == "app.bsky.embed.recordWithMedia":
         inner = embed.get("record")
-        links.append(_quote_link(inner.get("record") if isinstance(inner, Mapping) else None,
-                                 post_url))
+        links.append(
+            _quote_link(inner.get("record") if isinstance(inner, Mapping) else None, post_url)
+        )
         links.extend(media_from_embed(embed.get("media"), post_url))
     elif kind:
         links.append(MediaLink("Attachment", post_url))
@@ -216,7 +229,8 @@ def post_from_record(
         is_mention=is_mention,
         media=media,
         mentions=rich.mentions,
-        language=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str)
+        language=langs[0]
+        if isinstance(langs, list) and langs and isinstance(langs[0], str)
         else None,
         cid=cid if isinstance(cid, str) else "",
         raw_json=raw(raw_obj if raw_obj is not None else record),
@@ -227,9 +241,15 @@ def parse_notification(item: Any) -> Post:
     """One listNotifications item (mention / reply / quote) -> Post(is_mention=True)."""
     if not isinstance(item, Mapping) or not _str(item, "uri"):
         raise BadResponse("notification without a uri")
-    return post_from_record(item["uri"], _str(item, "cid"), parse_author(item.get("author")),
-                            item.get("record"), indexed_at=item.get("indexedAt"),
-                            is_mention=True, raw_obj=item)
+    return post_from_record(
+        item["uri"],
+        _str(item, "cid"),
+        parse_author(item.get("author")),
+        item.get("record"),
+        indexed_at=item.get("indexedAt"),
+        is_mention=True,
+        raw_obj=item,
+    )
 
 
 def notification_stamp(item: Any) -> tuple[str, datetime]:
@@ -246,9 +266,16 @@ def parse_post_view(view: Any, *, is_mention: bool = False) -> Post:
     """An app.bsky.feed.defs#postView (thread, getPosts) -> Post."""
     if not isinstance(view, Mapping) or not _str(view, "uri"):
         raise BadResponse("post view without a uri")
-    return post_from_record(view["uri"], _str(view, "cid"), parse_author(view.get("author")),
-                            view.get("record"), indexed_at=view.get("indexedAt"),
-                            embed_view=view.get("embed"), is_mention=is_mention, raw_obj=view)
+    return post_from_record(
+        view["uri"],
+        _str(view, "cid"),
+        parse_author(view.get("author")),
+        view.get("record"),
+        indexed_at=view.get("indexedAt"),
+        embed_view=view.get("embed"),
+        is_mention=is_mention,
+        raw_obj=view,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +288,11 @@ class ViewSummary:
     @property
     def is_whole_thread(self) -> bool:
         """A root post nobody answered is its own whole conversation (no getPostThread needed)."""
-        return (self.reply_count == 0 and self.post.parent_remote_id is None
-                and self.post.root_remote_id is None)
+        return (
+            self.reply_count == 0
+            and self.post.parent_remote_id is None
+            and self.post.root_remote_id is None
+        )
 
 
 def parse_post_views(body: Any) -> dict[str, ViewSummary]:
@@ -279,16 +309,28 @@ def parse_post_views(body: Any) -> dict[str, ViewSummary]:
     return out
 
 
-def placeholder(uri: str, *, author_did: str = "", parent: str | None = None,
-                root: str | None = None, raw_obj: Any = None,
-                text: str = UNAVAILABLE_TEXT) -> Post:
+def placeholder(
+    uri: str,
+    *,
+    author_did: str = "",
+    parent: str | None = None,
+    root: str | None = None,
+    raw_obj: Any = None,
+    text: str = UNAVAILABLE_TEXT,
+) -> Post:
     """A deleted, blocked or missing post: kept so the thread shape stays intact."""
     did, _, rkey = split_uri(uri)
     did = author_did or did
     return Post(
-        network=Network.BLUESKY, remote_id=uri, author=Author(Network.BLUESKY, did, did),
-        text=text, created_at=tid_datetime(rkey) or _EPOCH, url=web_url(uri),
-        parent_remote_id=parent, root_remote_id=root if root != uri else None, deleted=True,
+        network=Network.BLUESKY,
+        remote_id=uri,
+        author=Author(Network.BLUESKY, did, did),
+        text=text,
+        created_at=tid_datetime(rkey) or _EPOCH,
+        url=web_url(uri),
+        parent_remote_id=parent,
+        root_remote_id=root if root != uri else None,
+        deleted=True,
         raw_json=raw(raw_obj if raw_obj is not None else {"uri": uri}),
     )
 
@@ -313,9 +355,14 @@ def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) ->
     if kind == "missing" and _str(node, "uri"):
         author = node.get("author") if isinstance(node.get("author"), Mapping) else {}
         blocked = node.get("blocked") is True or _str(node, "$type").endswith("#blockedPost")
-        return placeholder(node["uri"], author_did=_str(author, "did"), parent=parent,
-                           root=root, raw_obj=node,
-                           text=BLOCKED_TEXT if blocked else UNAVAILABLE_TEXT)
+        return placeholder(
+            node["uri"],
+            author_did=_str(author, "did"),
+            parent=parent,
+            root=root,
+            raw_obj=node,
+            text=BLOCKED_TEXT if blocked else UNAVAILABLE_TEXT,
+        )
     return None  # an unknown union member: skip it rather than fail the thread
 
 
@@ -371,8 +418,12 @@ def cut_off(body: Any, limit: int = 1000) -> list[str]:
             stack.extend(replies)
             continue
         count = view.get("replyCount") if isinstance(view, Mapping) else None
-        if isinstance(count, int) and not isinstance(count, bool) and count > 0 \
-                and _str(view, "uri"):
+        if (
+            isinstance(count, int)
+            and not isinstance(count, bool)
+            and count > 0
+            and _str(view, "uri")
+        ):
             found.append(view["uri"])
     return found
 
@@ -394,8 +445,12 @@ def is_single_line(body: Any) -> bool:
         if not isinstance(cursor, Mapping):
             break
         view = cursor.get("post")
-        if _node_kind(cursor) != "post" or not isinstance(view, Mapping) \
-                or view.get("replyCount") != 1 or isinstance(view.get("replyCount"), bool):
+        if (
+            _node_kind(cursor) != "post"
+            or not isinstance(view, Mapping)
+            or view.get("replyCount") != 1
+            or isinstance(view.get("replyCount"), bool)
+        ):
             return False
         top, cursor = view, cursor.get("parent")
     return root is not None and top is not None and cursor is None and top.get("uri") == root
@@ -405,8 +460,9 @@ def _walk_replies(node: Mapping[str, Any], parent: str, root: str, out: list[Pos
     """Replies depth-first, pre-order (an explicit stack: hostile nesting cannot overflow)."""
     done = object()
     first = node.get("replies")
-    stack: list[tuple[Iterator[Any], str]] = [(iter(first if isinstance(first, list) else []),
-                                               parent)]
+    stack: list[tuple[Iterator[Any], str]] = [
+        (iter(first if isinstance(first, list) else []), parent)
+    ]
     while stack:
         children, parent_uri = stack[-1]
         child = next(children, done)

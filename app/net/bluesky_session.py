@@ -112,14 +112,22 @@ def raise_for_xrpc(resp: Response, *, login: bool = False) -> None:
     if error == "AuthFactorTokenRequired":
         raise WrongCredentials(where, user_message=APP_PASSWORD_HINT)
     if error in ("AccountTakedown", "AccountDeactivated", "AccountSuspended"):
-        raise AuthError(where, user_message=(
-            "Bluesky says this account is taken down or deactivated, so Shopkeep cannot use it."))
+        raise AuthError(
+            where,
+            user_message=(
+                "Bluesky says this account is taken down or deactivated, so Shopkeep cannot use it."
+            ),
+        )
     if login and (resp.status == 401 or error == "AuthenticationRequired"):
         raise WrongCredentials(where)
     if resp.status == 401 or error in ("InvalidToken", "AuthMissing", "AuthenticationRequired"):
         raise AuthError(where)
-    if resp.status == 404 or error in ("NotFound", "RecordNotFound", "RepoNotFound") \
-            or "not found" in message.lower() or "could not locate" in message.lower():
+    if (
+        resp.status == 404
+        or error in ("NotFound", "RecordNotFound", "RepoNotFound")
+        or "not found" in message.lower()
+        or "could not locate" in message.lower()
+    ):
         raise NotFound(f"{where} {message}".rstrip())
     if error in ("InvalidHandle", "HandleNotFound") or "Unable to resolve handle" in message:
         raise NotFound(where, user_message="Bluesky does not know that handle.")
@@ -146,13 +154,21 @@ def resolve_handle(handle: str, *, service: str = DEFAULT_SERVICE) -> str:
     if _DID_RE.match(handle):
         return handle
     if not _HANDLE_RE.match(handle):
-        raise WrongCredentials(f"not a handle: {handle!r}", user_message=(
-            "That does not look like a Bluesky handle (for example shop.bsky.social)."))
+        raise WrongCredentials(
+            f"not a handle: {handle!r}",
+            user_message=(
+                "That does not look like a Bluesky handle (for example shop.bsky.social)."
+            ),
+        )
     first_error: NetworkError = NotFound(f"handle {handle} not found")
     http = _plain_http(service)
     try:
-        resp = http.request("GET", "/xrpc/com.atproto.identity.resolveHandle",
-                            params={"handle": handle}, check=False)
+        resp = http.request(
+            "GET",
+            "/xrpc/com.atproto.identity.resolveHandle",
+            params={"handle": handle},
+            check=False,
+        )
         raise_for_xrpc(resp)
         did = _json_object(resp).get("did")
         if isinstance(did, str) and _DID_RE.match(did):
@@ -201,9 +217,10 @@ def pds_from_did_doc(doc: Mapping[str, Any]) -> str:
     for service in doc.get("service") or []:
         if not isinstance(service, Mapping):
             continue
-        if str(service.get("id", "")).endswith("#atproto_pds") and service.get(
-            "type", "AtprotoPersonalDataServer"
-        ) == "AtprotoPersonalDataServer":
+        if (
+            str(service.get("id", "")).endswith("#atproto_pds")
+            and service.get("type", "AtprotoPersonalDataServer") == "AtprotoPersonalDataServer"
+        ):
             endpoint = service.get("serviceEndpoint")
             if isinstance(endpoint, str):
                 return normalise_server(endpoint)
@@ -234,9 +251,12 @@ def login(
         pds_url = resolve_pds(did, plc_url=plc_url)
     http = HttpSession(pds_url)
     try:
-        resp = http.request("POST", "/xrpc/com.atproto.server.createSession",
-                            json_body={"identifier": identifier.strip().lstrip("@"),
-                                       "password": password}, check=False)
+        resp = http.request(
+            "POST",
+            "/xrpc/com.atproto.server.createSession",
+            json_body={"identifier": identifier.strip().lstrip("@"), "password": password},
+            check=False,
+        )
     finally:
         http.close()
     raise_for_xrpc(resp, login=True)
@@ -250,9 +270,14 @@ def login(
     if isinstance(doc, Mapping):  # the account may live on another PDS than the one asked
         with contextlib.suppress(BadResponse, InsecureServer):
             pds_url = pds_from_did_doc(doc)
-    return LoginResult(did=did, handle=handle, pds_url=normalise_server(pds_url),
-                       access_jwt=access, refresh_jwt=refresh,
-                       app_password=_scope(access).startswith("com.atproto.appPass"))
+    return LoginResult(
+        did=did,
+        handle=handle,
+        pds_url=normalise_server(pds_url),
+        access_jwt=access,
+        refresh_jwt=refresh,
+        app_password=_scope(access).startswith("com.atproto.appPass"),
+    )
 
 
 class XrpcSession:
@@ -311,13 +336,15 @@ class XrpcSession:
             self._blocked_until = time.monotonic() + exc.retry_after
             raise
 
-    def _call_once(self, method: str, nsid: str, params: Any, body: Any, token: str,
-                   appview: bool) -> dict[str, Any]:
+    def _call_once(
+        self, method: str, nsid: str, params: Any, body: Any, token: str, appview: bool
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"}
         if appview and self._proxy:
             headers["atproto-proxy"] = self._proxy
-        resp = self.http.request(method, f"/xrpc/{nsid}", params=params, json_body=body,
-                                 headers=headers, check=False)
+        resp = self.http.request(
+            method, f"/xrpc/{nsid}", params=params, json_body=body, headers=headers, check=False
+        )
         if resp.headers.get("RateLimit-Remaining", "").strip() == "0" and resp.status < 400:
             # this answer was the last one allowed: hold the next call until the reset
             self._blocked_until = time.monotonic() + rate_limit_wait(resp.headers)
@@ -332,8 +359,10 @@ class XrpcSession:
             if self._access != stale_access:
                 return
             resp = self.http.request(
-                "POST", "/xrpc/com.atproto.server.refreshSession",
-                headers={"Authorization": f"Bearer {self._refresh}"}, check=False,
+                "POST",
+                "/xrpc/com.atproto.server.refreshSession",
+                headers={"Authorization": f"Bearer {self._refresh}"},
+                check=False,
             )
             try:
                 raise_for_xrpc(resp)

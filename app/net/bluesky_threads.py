@@ -38,8 +38,15 @@ Lookup = Callable[[list[str]], dict[str, ViewSummary]]
 class ConversationPrefetch:
     """The conversations of one batch of mentions, fetched ahead in the order they came."""
 
-    def __init__(self, mentions: Sequence[Post], conversation: Conversation, lookup: Lookup,
-                 *, workers: int = WORKERS, lookahead: int = LOOKAHEAD) -> None:
+    def __init__(
+        self,
+        mentions: Sequence[Post],
+        conversation: Conversation,
+        lookup: Lookup,
+        *,
+        workers: int = WORKERS,
+        lookahead: int = LOOKAHEAD,
+    ) -> None:
         self._order: list[Post] = []
         self._index: dict[str, int] = {}
         for post in mentions:
@@ -94,9 +101,12 @@ class ConversationPrefetch:
 
     def _classify(self, upto: int) -> None:
         """Ask getPosts about every root mention up to index `upto` (25 at a time)."""
-        while (self._lookup_works and self._next_root < len(self._roots)
-               and self._index[self._roots[self._next_root]] <= upto):
-            chunk = self._roots[self._next_root:self._next_root + GET_POSTS_LIMIT]
+        while (
+            self._lookup_works
+            and self._next_root < len(self._roots)
+            and self._index[self._roots[self._next_root]] <= upto
+        ):
+            chunk = self._roots[self._next_root : self._next_root + GET_POSTS_LIMIT]
             try:
                 self._summaries.update(self._lookup(chunk))
             except (AuthError, RateLimited, ServerUnreachable):
@@ -112,21 +122,28 @@ class ConversationPrefetch:
     def _prefetch(self, start: int) -> None:
         if not self._workers or not self._lookahead:
             return
-        for post in self._order[start:start + self._lookahead]:
+        for post in self._order[start : start + self._lookahead]:
             uri = post.remote_id
             summary = self._summaries.get(uri)
-            if (uri in self._taken or uri in self._fetched
-                    or (summary is not None and summary.is_whole_thread)):
+            if (
+                uri in self._taken
+                or uri in self._fetched
+                or (summary is not None and summary.is_whole_thread)
+            ):
                 continue
-            if post.parent_remote_id is None and self._lookup_works \
-                    and self._index[uri] >= self._classified_upto():
+            if (
+                post.parent_remote_id is None
+                and self._lookup_works
+                and self._index[uri] >= self._classified_upto()
+            ):
                 continue  # getPosts may still show it needs no thread
             with self._lock:
                 if uri in self._futures:
                     continue
                 if self._executor is None:
-                    self._executor = ThreadPoolExecutor(self._workers,
-                                                        thread_name_prefix="bluesky-thread")
+                    self._executor = ThreadPoolExecutor(
+                        self._workers, thread_name_prefix="bluesky-thread"
+                    )
                 future = self._executor.submit(self._conversation, post)
                 self._futures[uri] = future
             future.add_done_callback(self._remember_done)

@@ -42,8 +42,20 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # a page of mentions is far smaller; refuse a
 MAX_JSON_DEPTH = 200  # real answers nest < 20 deep; deeper is hostile (and overflows the stack)
 
 # Fields of a request body that carry a credential (OAuth, Bluesky sign-in and refresh).
-SECRET_FIELDS = frozenset({"password", "app_password", "access_token", "refresh_token", "token",
-                           "code", "code_verifier", "client_secret", "accessJwt", "refreshJwt"})
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "app_password",
+        "access_token",
+        "refresh_token",
+        "token",
+        "code",
+        "code_verifier",
+        "client_secret",
+        "accessJwt",
+        "refreshJwt",
+    }
+)
 
 
 def is_loopback(host: str) -> bool:
@@ -55,8 +67,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-NOT_A_SERVER = ("That does not look like a server address. Type your server's address, "
-                "for example mastodon.social.")
+NOT_A_SERVER = (
+    "That does not look like a server address. Type your server's address, "
+    "for example mastodon.social."
+)
 
 
 def normalise_server(address: str) -> str:
@@ -77,8 +91,7 @@ def normalise_server(address: str) -> str:
     except ValueError:
         hostname = port = None
     if not hostname or "@" in parts.netloc or not _host_shaped(hostname):
-        raise InsecureServer(f"not a server address: {address[:80]!r}",
-                             user_message=NOT_A_SERVER)
+        raise InsecureServer(f"not a server address: {address[:80]!r}", user_message=NOT_A_SERVER)
     del port  # read only to refuse a port that is not a number
     if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(hostname)):
         raise InsecureServer(f"refusing {parts.scheme}:// to {parts.hostname}")
@@ -293,8 +306,10 @@ class _DeadlineAdapter(requests.adapters.HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool,
-                                                   "https": _WatchedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
 
 
 # ---------------------------------------------------------------- the session
@@ -303,8 +318,13 @@ class _DeadlineAdapter(requests.adapters.HTTPAdapter):
 class HttpSession:
     """One requests.Session per account; credentials never leave for another host."""
 
-    def __init__(self, base_url: str, *, timeout: tuple[float, float] = TIMEOUT,
-                 max_seconds: float = MAX_SECONDS) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: tuple[float, float] = TIMEOUT,
+        max_seconds: float = MAX_SECONDS,
+    ) -> None:
         self.base_url = normalise_server(base_url)
         self.timeout = timeout
         self.max_seconds = max_seconds
@@ -343,17 +363,22 @@ class HttpSession:
         with _Deadline(self.max_seconds) as watch:
             try:
                 resp = self._session.request(
-                    method, url, params=params, json=json_body, data=data,
-                    headers=dict(headers or {}), timeout=self.timeout,
-                    stream=True, allow_redirects=False,
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    data=data,
+                    headers=dict(headers or {}),
+                    timeout=self.timeout,
+                    stream=True,
+                    allow_redirects=False,
                 )
             except requests.RequestException as exc:
                 if watch.expired:  # the deadline hung up (a handshake may read as a timeout)
                     raise _too_long(method, url) from exc
                 if isinstance(exc, requests.Timeout):
                     raise ServerUnreachable(f"{method} {_safe(url)}: timed out") from exc
-                raise ServerUnreachable(
-                    f"{method} {_safe(url)}: {type(exc).__name__}") from exc
+                raise ServerUnreachable(f"{method} {_safe(url)}: {type(exc).__name__}") from exc
             try:
                 body = self._read_capped(resp, _safe(url), deadline)
             except ServerUnreachable as exc:
@@ -375,13 +400,15 @@ class HttpSession:
         if "://" not in path_or_url:
             return self.base_url + path_or_url
         origin = normalise_server(path_or_url)  # raises InsecureServer for http://elsewhere
-        carries_secret = any(k.lower() in ("authorization", "proxy-authorization")
-                             for k in (headers or {}))
+        carries_secret = any(
+            k.lower() in ("authorization", "proxy-authorization") for k in (headers or {})
+        )
         if carries_secret and origin.lower() != self.base_url.lower():
             raise InsecureServer(
                 f"refusing to send credentials to {urlsplit(origin).hostname}",
                 user_message="The server tried to send Shopkeep's sign-in to another "
-                             "server. Shopkeep refused.")
+                "server. Shopkeep refused.",
+            )
         return path_or_url
 
     @staticmethod
@@ -410,8 +437,9 @@ class HttpSession:
         except urllib3.exceptions.DecodeError as exc:
             raise BadResponse(f"{url}: a compressed answer that does not unpack") from exc
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise ServerUnreachable(f"{url}: connection broke while reading "
-                                    f"({type(exc).__name__})") from exc
+            raise ServerUnreachable(
+                f"{url}: connection broke while reading ({type(exc).__name__})"
+            ) from exc
         return b"".join(chunks)
 
     @staticmethod

@@ -58,10 +58,13 @@ MAX_PAGES = 100  # a fuse: twice the pages 2,000 mentions fill; the rest waits f
 EMPTY_PAGES = 3  # pages in a row with no mention in them: the rest is noise, stop here
 FRESH_FOR = 600.0  # seconds a status from the notifications counts as just read
 RETRY_PAUSE = 0.5  # seconds before asking once more after a 502/503/504 on a read
-READ_ONLY_TOKEN = ("This token can read but not reply: create one with write access "
-                   "(in your server's Development settings, tick \"write\") and paste it again.")
-DELETED_PARENT = ("The post you are answering was deleted, so the reply was not sent. "
-                  "Nothing was posted.")
+READ_ONLY_TOKEN = (
+    "This token can read but not reply: create one with write access "
+    '(in your server\'s Development settings, tick "write") and paste it again.'
+)
+DELETED_PARENT = (
+    "The post you are answering was deleted, so the reply was not sent. Nothing was posted."
+)
 
 _AUTH_WORDS = re.compile(r"token|authori[sz]|authenticat|credential", re.IGNORECASE)
 _TOO_LONG_WORDS = re.compile(r"character limit|too long", re.IGNORECASE)
@@ -130,8 +133,9 @@ class MastodonClient:
         all_headers = {"Authorization": f"Bearer {self._token}", **(headers or {})}
         for attempt in (1, 2):
             try:
-                resp = self._http.request(method, path, params=params, json_body=json_body,
-                                          headers=all_headers)
+                resp = self._http.request(
+                    method, path, params=params, json_body=json_body, headers=all_headers
+                )
                 break
             except RateLimited as exc:
                 self._blocked_until = time.monotonic() + exc.retry_after
@@ -161,13 +165,22 @@ class MastodonClient:
         if resp.status == 400 and _AUTH_WORDS.search(message):
             return AuthError(detail)  # proxies and old servers answer bad tokens with 400 text
         if resp.status == 403 and _SCOPE_WORDS.search(message):
-            return AuthError(detail, user_message=(
-                f"This sign-in does not allow Shopkeep to do that (the server answered {said}). "
-                "Sign in again so Shopkeep can ask for read and write access."))
+            return AuthError(
+                detail,
+                user_message=(
+                    f"This sign-in does not allow Shopkeep to do that "
+                    f"(the server answered {said}). "
+                    "Sign in again so Shopkeep can ask for read and write access."
+                ),
+            )
         if resp.status == 403:
-            return AuthError(detail, user_message=(
-                f"The server refused this account (it answered {said}). "
-                "Sign in on the website to see why."))
+            return AuthError(
+                detail,
+                user_message=(
+                    f"The server refused this account (it answered {said}). "
+                    "Sign in on the website to see why."
+                ),
+            )
         if resp.status in (404, 410):
             return NotFound(detail)
         if resp.status == 422 and _TOO_LONG_WORDS.search(message):
@@ -197,8 +210,11 @@ class MastodonClient:
         if self._remaining is not None and self._remaining >= HIGH_REMAINING:
             return  # the server told us the budget and it is ample: pausing only slows sync
         wait = self.page_pause
-        if self._remaining is not None and self._reset_at is not None \
-                and self._remaining < LOW_REMAINING:
+        if (
+            self._remaining is not None
+            and self._reset_at is not None
+            and self._remaining < LOW_REMAINING
+        ):
             spread = (self._reset_at - time.monotonic()) / max(self._remaining, 1)
             wait = max(wait, min(spread, MAX_SPREAD))
         if wait > 0:
@@ -244,14 +260,20 @@ class MastodonClient:
         takes the empty post gets it deleted at once.
         """
         try:
-            data = self._call("POST", "/api/v1/statuses", json_body={"status": ""},
-                              headers={"Idempotency-Key": secrets.token_hex(16)})
+            data = self._call(
+                "POST",
+                "/api/v1/statuses",
+                json_body={"status": ""},
+                headers={"Idempotency-Key": secrets.token_hex(16)},
+            )
         except AuthError as exc:
             if ": HTTP 403:" not in str(exc):
                 raise
             said = str(exc).split(": HTTP 403:", 1)[1].strip()
-            raise AuthError(str(exc), user_message=(
-                f"{READ_ONLY_TOKEN[:-1]} (the server answered error 403: {said}).")) from exc
+            raise AuthError(
+                str(exc),
+                user_message=(f"{READ_ONLY_TOKEN[:-1]} (the server answered error 403: {said})."),
+            ) from exc
         except (BadResponse, NotFound, TooLong):
             return  # refused for what it says, not for who asks: the token may post
         except ServerError as exc:  # some forks fail on an empty post: cannot tell, let it be
@@ -264,7 +286,8 @@ class MastodonClient:
     def _me(self) -> Credentials:
         if self._creds is None:
             self._creds = parse_credentials(
-                self._call("GET", "/api/v1/accounts/verify_credentials"))
+                self._call("GET", "/api/v1/accounts/verify_credentials")
+            )
         return self._creds
 
     def _load_limits(self) -> tuple[int, int]:
@@ -326,8 +349,9 @@ class MastodonClient:
         """Drop repeats; a page of nothing new means the server ignores the paging ids."""
         fresh = [item for item in page if item.id not in seen]
         if page and not fresh:
-            raise BadResponse("the server sent the same notifications page twice "
-                              "(it ignores min_id/max_id)")
+            raise BadResponse(
+                "the server sent the same notifications page twice (it ignores min_id/max_id)"
+            )
         seen.update(item.id for item in fresh)
         return fresh
 
@@ -386,8 +410,9 @@ class MastodonClient:
                 break
         return MentionBatch(posts=posts, cursor=newest, complete=complete, skipped=skipped)
 
-    def _mentions_backward(self, max_items: int, days: float | None,
-                           before: str | None = None) -> MentionBatch:
+    def _mentions_backward(
+        self, max_items: int, days: float | None, before: str | None = None
+    ) -> MentionBatch:
         """Newest page first (or the page below `before`), then max_id backwards until a
         bound or the end. Stopped by the count, `older` says where to go on; stopped by
         the page cap or pages with no mention in them, the walk simply ends."""
@@ -428,11 +453,13 @@ class MastodonClient:
                 max_id = page.items[-1].id
             empty = 0 if found else empty + 1
         posts.reverse()
-        return MentionBatch(posts=posts, cursor=newest, complete=complete, older=older,
-                            skipped=skipped)
+        return MentionBatch(
+            posts=posts, cursor=newest, complete=complete, older=older, skipped=skipped
+        )
 
-    def older_mentions(self, before: str, *, max_items: int = 2000,
-                       days: float | None = None) -> MentionBatch:
+    def older_mentions(
+        self, before: str, *, max_items: int = 2000, days: float | None = None
+    ) -> MentionBatch:
         """Mentions older than `before` (an `older` of an earlier walk), newest first."""
         return self._remember(self._mentions_backward(max_items, days, before))
 
@@ -447,8 +474,11 @@ class MastodonClient:
         sent_at, known = self._just_sent.pop(post.remote_id, (0.0, None))
         try:
             try:
-                fresh = known if known is not None and time.monotonic() - sent_at < FRESH_FOR \
+                fresh = (
+                    known
+                    if known is not None and time.monotonic() - sent_at < FRESH_FOR
                     else self.status(post.remote_id)
+                )
             except BadResponse as exc:  # unreadable now: keep what we had, read the rest
                 log.warning("status %s could not be read again: %s", post.remote_id, exc)
                 fresh = post
@@ -474,8 +504,11 @@ class MastodonClient:
         me = self._me().author.handle
         if is_own_handle(handle, me, ()):
             return True
-        domains = {urlsplit(self.server).hostname or "", self.account_domain(),
-                   self._instance_domain}
+        domains = {
+            urlsplit(self.server).hostname or "",
+            self.account_domain(),
+            self._instance_domain,
+        }
         return is_own_handle(handle, me, domains)
 
     def reply_text(self, parent: Post, text: str, private: bool = False) -> str:
@@ -492,8 +525,9 @@ class MastodonClient:
             return "direct"
         return narrower(parent.visibility, self._me().default_visibility)
 
-    def reply(self, parent: Post, text: str, idempotency_key: str, *,
-              private: bool = False) -> Post:
+    def reply(
+        self, parent: Post, text: str, idempotency_key: str, *, private: bool = False
+    ) -> Post:
         """Post under `parent`; a retry with the same Idempotency-Key (1 h) gets that post."""
         body = self.reply_text(parent, text, private)
         payload: dict[str, Any] = {
@@ -507,8 +541,12 @@ class MastodonClient:
         if length > self.max_chars():
             raise TooLong(f"{length} > {self.max_chars()} characters")
         self._check_parent(parent)
-        data = self._call("POST", "/api/v1/statuses", json_body=payload,
-                          headers={"Idempotency-Key": idempotency_key})
+        data = self._call(
+            "POST",
+            "/api/v1/statuses",
+            json_body=payload,
+            headers={"Idempotency-Key": idempotency_key},
+        )
         post = parse_status(data, "posted status")
         if post.parent_remote_id != parent.remote_id:
             self._take_back(post, parent, body)
@@ -520,37 +558,59 @@ class MastodonClient:
         try:
             self.status(parent.remote_id)
         except NotFound as exc:
-            raise NotFound(f"parent {parent.remote_id} is gone: {exc}",
-                           user_message=DELETED_PARENT) from exc
+            raise NotFound(
+                f"parent {parent.remote_id} is gone: {exc}", user_message=DELETED_PARENT
+            ) from exc
 
     def _take_back(self, post: Post, parent: Post, body: str) -> None:
         """The server posted something that is not a reply to `parent`: if it is ours, delete
         it at once (it would sit on the shop's profile as a stray public post), and say so."""
-        detail = (f"posted status {post.remote_id} replies to {post.parent_remote_id!r}, "
-                  f"not {parent.remote_id!r}")
-        ours = (post.author.remote_id == self._me().author.remote_id
-                and _comparable(post.text) == _comparable(body))
+        detail = (
+            f"posted status {post.remote_id} replies to {post.parent_remote_id!r}, "
+            f"not {parent.remote_id!r}"
+        )
+        ours = post.author.remote_id == self._me().author.remote_id and _comparable(
+            post.text
+        ) == _comparable(body)
         if not ours:
-            raise BadResponse(detail, user_message=(
-                "The server answered the reply with a different post. Check the shop's "
-                "profile on the website before sending it again."))
+            raise BadResponse(
+                detail,
+                user_message=(
+                    "The server answered the reply with a different post. Check the shop's "
+                    "profile on the website before sending it again."
+                ),
+            )
         try:
             self._call("DELETE", f"/api/v1/statuses/{quote(post.remote_id, safe='')}")
         except NotFound:
             pass  # already gone
         except NetworkError as exc:
-            raise BadResponse(f"{detail}; deleting it failed: {exc}", user_message=(
-                "The server posted the reply as a new post instead of an answer, and "
-                "Shopkeep could not delete it. Please delete it on the website.")) from exc
+            raise BadResponse(
+                f"{detail}; deleting it failed: {exc}",
+                user_message=(
+                    "The server posted the reply as a new post instead of an answer, and "
+                    "Shopkeep could not delete it. Please delete it on the website."
+                ),
+            ) from exc
         log.warning("%s; deleted it again", detail)
-        raise NotFound(detail, user_message=(
-            "The server posted the reply as a new post instead of an answer to the customer "
-            "(the post being answered is probably gone), so Shopkeep deleted it again."))
+        raise NotFound(
+            detail,
+            user_message=(
+                "The server posted the reply as a new post instead of an answer to the customer "
+                "(the post being answered is probably gone), so Shopkeep deleted it again."
+            ),
+        )
 
-    def find_reply(self, parent: Post, text: str, idempotency_key: str, *,
-                   exclude: frozenset[str] = frozenset(),
-                   not_before: datetime | None = None,
-                   private: bool = False) -> Post | None:
+    def find_reply(
+        self,
+        parent: Post,
+        text: str,
+        idempotency_key: str,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        not_before: datetime | None = None,
+        private: bool = False,
+    ) -> Post | None:
         """After a timeout/reset/5xx: our reply with this text under `parent`, if it exists.
 
         Mastodon cannot look a post up by its Idempotency-Key, so an older reply with
@@ -562,15 +622,18 @@ class MastodonClient:
         me = self._me().author.remote_id
         data = self._call("GET", f"/api/v1/statuses/{quote(parent.remote_id, safe='')}/context")
         _, descendants = parse_context(data)
-        found = [post for post in descendants
-                 if post.parent_remote_id == parent.remote_id and post.author.remote_id == me
-                 and post.remote_id not in exclude
-                 and (not_before is None or post.created_at >= not_before)
-                 and _comparable(post.text) == expected]
+        found = [
+            post
+            for post in descendants
+            if post.parent_remote_id == parent.remote_id
+            and post.author.remote_id == me
+            and post.remote_id not in exclude
+            and (not_before is None or post.created_at >= not_before)
+            and _comparable(post.text) == expected
+        ]
         if not found:
             return None
-        newest = max(found, key=lambda post: (post.created_at, len(post.remote_id),
-                                              post.remote_id))
+        newest = max(found, key=lambda post: (post.created_at, len(post.remote_id), post.remote_id))
         return replace(newest, root_remote_id=parent.root_remote_id or parent.remote_id)
 
     def delete_post(self, remote_id: str) -> None:

@@ -161,8 +161,10 @@ def code_from_callback(request: AuthRequest, callback_url: str) -> str:
     """The code from a loopback redirect, after checking `state` (a forged redirect fails)."""
     query = parse_qs(urlsplit(callback_url).query)
     if "error" in query:
-        raise AuthError(f"authorization refused: {query['error'][0]}",
-                        user_message="The sign-in was cancelled or refused on the server.")
+        raise AuthError(
+            f"authorization refused: {query['error'][0]}",
+            user_message="The sign-in was cancelled or refused on the server.",
+        )
     if query.get("state", [""])[0] != request.state:
         raise AuthError("state mismatch in OAuth callback")
     code = query.get("code", [""])[0]
@@ -230,8 +232,9 @@ class LoopbackReceiver:
 
         self._server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
         self.redirect_uri = f"http://127.0.0.1:{self._server.server_port}/callback"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
 
     def wait(self, timeout: float) -> str | None:

@@ -25,8 +25,12 @@ log = logging.getLogger(__name__)
 VISIBILITIES = ("public", "unlisted", "private", "direct")  # widest to narrowest
 
 _MEDIA_LABELS = {"image": "Image", "gifv": "GIF", "video": "Video", "audio": "Audio"}
-_MEDIA_KINDS = {"image": MediaKind.IMAGE, "gifv": MediaKind.VIDEO, "video": MediaKind.VIDEO,
-                "audio": MediaKind.AUDIO}
+_MEDIA_KINDS = {
+    "image": MediaKind.IMAGE,
+    "gifv": MediaKind.VIDEO,
+    "video": MediaKind.VIDEO,
+    "audio": MediaKind.AUDIO,
+}
 
 # ---------------------------------------------------------------- type checks
 
@@ -118,8 +122,9 @@ def load_json(body: bytes, where: str) -> Any:
     return decode_json(text, where)
 
 
-_SAFE_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$",
-                       re.IGNORECASE)
+_SAFE_URL = re.compile(
+    r"^https?://[^\s\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+$", re.IGNORECASE
+)
 
 
 def safe_url(value: str | None) -> str:
@@ -179,8 +184,9 @@ class _TextExtractor(HTMLParser):
             self._skip_depth += tag == self._skip_tag
             return
         classes = (dict(attrs).get("class") or "").split()
-        if tag in _SKIP_TAGS or (tag == "p" and self._drop_quote_inline
-                                 and "quote-inline" in classes):
+        if tag in _SKIP_TAGS or (
+            tag == "p" and self._drop_quote_inline and "quote-inline" in classes
+        ):
             self._skip_tag, self._skip_depth = tag, 1
             return
         if tag == "br":
@@ -316,11 +322,18 @@ def _media(value: Any, where: str) -> tuple[MediaLink, ...]:
         kind = _MEDIA_LABELS.get(media_type, "Attachment")
         description = (opt_str(obj, "description", at) or "").strip()
         preview = safe_url(opt_str(obj, "preview_url", at))
-        url = (safe_url(opt_str(obj, "url", at)) or safe_url(opt_str(obj, "remote_url", at))
-               or preview)
-        links.append(MediaLink(f"{kind}: {description}" if description else kind, url,
-                               kind=_MEDIA_KINDS.get(media_type, MediaKind.LINK),
-                               alt=description, preview_url=preview))
+        url = (
+            safe_url(opt_str(obj, "url", at)) or safe_url(opt_str(obj, "remote_url", at)) or preview
+        )
+        links.append(
+            MediaLink(
+                f"{kind}: {description}" if description else kind,
+                url,
+                kind=_MEDIA_KINDS.get(media_type, MediaKind.LINK),
+                alt=description,
+                preview_url=preview,
+            )
+        )
     return tuple(links)
 
 
@@ -441,8 +454,9 @@ def parse_notifications(value: Any, where: str = "notifications") -> Notificatio
             items.append(NotificationItem(nid, post))
         except BadResponse as exc:
             unreadable += 1
-            log.warning("skipped notification %s (status %s): %s", nid,
-                        _item_id(obj.get("status")), exc)
+            log.warning(
+                "skipped notification %s (status %s): %s", nid, _item_id(obj.get("status")), exc
+            )
             items.append(NotificationItem(nid, None, unreadable=True))
     return NotificationPage(items, unreadable)
 
@@ -460,16 +474,19 @@ def _statuses(value: Any, where: str, skipped: list[str] | None) -> list[Post]:
     return posts
 
 
-def parse_context(value: Any, where: str = "context", *, skipped: list[str] | None = None
-                  ) -> tuple[list[Post], list[Post]]:
+def parse_context(
+    value: Any, where: str = "context", *, skipped: list[str] | None = None
+) -> tuple[list[Post], list[Post]]:
     """(ancestors root-first, descendants) of /api/v1/statuses/:id/context.
 
     With `skipped`, an unreadable status is left out (its id appended there)
     instead of failing the whole conversation.
     """
     obj = req_dict(value, where)
-    return (_statuses(obj.get("ancestors"), f"{where}.ancestors", skipped),
-            _statuses(obj.get("descendants"), f"{where}.descendants", skipped))
+    return (
+        _statuses(obj.get("ancestors"), f"{where}.ancestors", skipped),
+        _statuses(obj.get("descendants"), f"{where}.descendants", skipped),
+    )
 
 
 def narrower(a: str, b: str) -> str:

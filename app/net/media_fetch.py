@@ -35,16 +35,19 @@ def check_photo_url(url: str) -> None:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not host or not (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host))):
-        raise PhotoRefused(f"not an https address: {parts.scheme}://{host}",
-                           user_message="This photo is not on a secure (https) address, "
-                                        "so Shopkeep does not load it.")
+        raise PhotoRefused(
+            f"not an https address: {parts.scheme}://{host}",
+            user_message="This photo is not on a secure (https) address, "
+            "so Shopkeep does not load it.",
+        )
 
 
 class PhotoFetcher:
     """Downloads photo bytes; one per app, safe to call from pool threads."""
 
-    def __init__(self, *, max_bytes: int = MAX_PHOTO_BYTES,
-                 timeout: tuple[float, float] = TIMEOUT) -> None:
+    def __init__(
+        self, *, max_bytes: int = MAX_PHOTO_BYTES, timeout: tuple[float, float] = TIMEOUT
+    ) -> None:
         self.max_bytes = max_bytes
         self.timeout = timeout
 
@@ -54,8 +57,9 @@ class PhotoFetcher:
             with requests.Session() as session:
                 session.trust_env = False  # no proxy settings, no .netrc credentials
                 session.headers["User-Agent"] = USER_AGENT
-                with session.get(url, stream=True, timeout=self.timeout,
-                                 allow_redirects=False) as reply:
+                with session.get(
+                    url, stream=True, timeout=self.timeout, allow_redirects=False
+                ) as reply:
                     return self._read(reply)
         except requests.RequestException as exc:
             raise ServerUnreachable(f"photo: {type(exc).__name__}") from exc
@@ -82,6 +86,7 @@ class PhotoFetcher:
 
 
 def _too_big(size: int) -> PhotoRefused:
-    return PhotoRefused(f"photo: {size} bytes is over the cap",
-                        user_message="This photo is too large to load "
-                                     f"({size // (1024 * 1024)} MB or more).")
+    return PhotoRefused(
+        f"photo: {size} bytes is over the cap",
+        user_message=f"This photo is too large to load ({size // (1024 * 1024)} MB or more).",
+    )

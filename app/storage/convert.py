@@ -43,17 +43,24 @@ def account(row: t.Account) -> m.Account:
 # failed reply shows even beside a newer queued one. One covering-index read per row.
 _UNSENT = (m.OutboxState.QUEUED.value, m.OutboxState.SENDING.value, m.OutboxState.FAILED.value)
 _REPLY_STATE = t.OutboxItem.select(peewee.fn.MIN(t.OutboxItem.state)).where(
-    (t.OutboxItem.thread == t.Thread.id) & t.OutboxItem.state.in_(_UNSENT))
+    (t.OutboxItem.thread == t.Thread.id) & t.OutboxItem.state.in_(_UNSENT)
+)
 # Why it failed, or why it still waits after a try: the failed one first, like the state.
 _REPLY_REASON = (
     t.OutboxItem.select(t.OutboxItem.last_error)
-    .where((t.OutboxItem.thread == t.Thread.id) & t.OutboxItem.state.in_(_UNSENT)
-           & (t.OutboxItem.last_error != ""))
+    .where(
+        (t.OutboxItem.thread == t.Thread.id)
+        & t.OutboxItem.state.in_(_UNSENT)
+        & (t.OutboxItem.last_error != "")
+    )
     .order_by(t.OutboxItem.state)  # 'failed' first; the (thread, state) index orders it
     .limit(1)
 )
-REPLY_STATE_WORDS = {m.OutboxState.QUEUED.value: "waiting", m.OutboxState.SENDING.value: "waiting",
-                     m.OutboxState.FAILED.value: "failed"}
+REPLY_STATE_WORDS = {
+    m.OutboxState.QUEUED.value: "waiting",
+    m.OutboxState.SENDING.value: "waiting",
+    m.OutboxState.FAILED.value: "failed",
+}
 
 # The thread-list columns, in the order `thread_tuple` reads them.
 THREAD_COLUMNS = (
@@ -117,8 +124,13 @@ def _media_link(item: Any) -> m.MediaLink:
         kind = m.MediaKind(str(item.get("kind", "link")))
     except ValueError:
         kind = m.MediaKind.LINK
-    return m.MediaLink(label=str(item.get("label", "")), url=str(item["url"]), kind=kind,
-                       alt=str(item.get("alt", "")), preview_url=str(item.get("preview", "")))
+    return m.MediaLink(
+        label=str(item.get("label", "")),
+        url=str(item["url"]),
+        kind=kind,
+        alt=str(item.get("alt", "")),
+        preview_url=str(item.get("preview", "")),
+    )
 
 
 # The post columns, in the order `stored_post` reads them.
@@ -149,8 +161,7 @@ def stored_post(row: tuple[Any, ...]) -> m.StoredPost:
         post=m.Post(
             network=network,
             remote_id=row[4],
-            author=m.Author(network=network, remote_id=row[5], handle=row[6],
-                            display_name=row[7]),
+            author=m.Author(network=network, remote_id=row[5], handle=row[6], display_name=row[7]),
             text=row[8],
             created_at=_utc(row[9]),  # type: ignore[arg-type]
             url=row[10],
@@ -180,9 +191,18 @@ def stored_post(row: tuple[Any, ...]) -> m.StoredPost:
 
 def media_json(media: tuple[m.MediaLink, ...]) -> list[dict[str, str]]:
     """Plain links keep their old two keys, so re-syncing an old post changes nothing."""
-    return [{"label": x.label, "url": x.url} if x.kind is m.MediaKind.LINK
-            else {"label": x.label, "url": x.url, "kind": x.kind.value, "alt": x.alt,
-                  "preview": x.preview_url} for x in media]
+    return [
+        {"label": x.label, "url": x.url}
+        if x.kind is m.MediaKind.LINK
+        else {
+            "label": x.label,
+            "url": x.url,
+            "kind": x.kind.value,
+            "alt": x.alt,
+            "preview": x.preview_url,
+        }
+        for x in media
+    ]
 
 
 def draft(row: t.Draft) -> m.Draft:

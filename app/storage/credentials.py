@@ -32,18 +32,21 @@ _REFUSED_MODULE_PREFIXES = ("keyring.backends.fail", "keyring.backends.null", "k
 def keychain_help() -> str:
     """One plain sentence for this operating system on how to get a keychain."""
     if sys.platform == "darwin":
-        how = ("Open Keychain Access, make sure your login keychain is unlocked, "
-               "then start Shopkeep again.")
+        how = (
+            "Open Keychain Access, make sure your login keychain is unlocked, "
+            "then start Shopkeep again."
+        )
     elif sys.platform == "win32":
-        how = ("Sign in to Windows with your own user account so Windows Credential "
-               "Manager is available, then start Shopkeep again.")
+        how = (
+            "Sign in to Windows with your own user account so Windows Credential "
+            "Manager is available, then start Shopkeep again."
+        )
     else:
-        how = ("Install and unlock GNOME Keyring (\"Passwords and Keys\") or KWallet, "
-               "log in to your desktop session, then start Shopkeep again.")
-    return (
-        "Shopkeep keeps passwords only in your system keychain, and it cannot reach one. "
-        + how
-    )
+        how = (
+            'Install and unlock GNOME Keyring ("Passwords and Keys") or KWallet, '
+            "log in to your desktop session, then start Shopkeep again."
+        )
+    return "Shopkeep keeps passwords only in your system keychain, and it cannot reach one. " + how
 
 
 def _keyring() -> ModuleType:
@@ -151,8 +154,11 @@ class CredentialStore:
         entry = self._entry(account_key)
         try:
             mine = backend.get_password(self.service, entry)
-            if entry != account_key and mine is not None \
-                    and backend.get_password(self.service, account_key) == mine:
+            if (
+                entry != account_key
+                and mine is not None
+                and backend.get_password(self.service, account_key) == mine
+            ):
                 backend.delete_password(self.service, account_key)  # the old copy of the same
             if mine is None:
                 return

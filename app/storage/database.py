@@ -278,8 +278,11 @@ def open_database(
     path.parent.mkdir(parents=True, exist_ok=True)
     if _emptied(path):
         damaged = move_aside(path, DAMAGED_LABEL)
-        raise DatabaseCorrupt(f"{path}: the file is empty but backups exist",
-                              path=str(path), damaged_path=str(damaged))
+        raise DatabaseCorrupt(
+            f"{path}: the file is empty but backups exist",
+            path=str(path),
+            damaged_path=str(damaged),
+        )
     if path.exists() and path.stat().st_size > 0:
         full = full_check_due(path) if full_check is None else full_check
         try:
@@ -323,8 +326,10 @@ def damaged_copies(db_path: Path) -> list[Path]:
     if not db_path.parent.exists():
         return []
     found = [
-        p for p in db_path.parent.glob(f"{db_path.name}.{DAMAGED_LABEL}-*")
-        if p.is_file() and not p.name.endswith(("-wal", "-shm", HANDLED_SUFFIX))
+        p
+        for p in db_path.parent.glob(f"{db_path.name}.{DAMAGED_LABEL}-*")
+        if p.is_file()
+        and not p.name.endswith(("-wal", "-shm", HANDLED_SUFFIX))
         and not p.with_name(p.name + HANDLED_SUFFIX).exists()
     ]
     return sorted(found, key=lambda p: p.name, reverse=True)
@@ -389,17 +394,25 @@ def backup_now(
 
 def _backup_failed(exc: BaseException, backup_dir: Path) -> BackupFailed:
     text = str(exc).lower()
-    if isinstance(exc, DiskFull) or getattr(exc, "errno", None) == errno.ENOSPC \
-            or any(m in text for m in _FULL_MARKERS):
+    if (
+        isinstance(exc, DiskFull)
+        or getattr(exc, "errno", None) == errno.ENOSPC
+        or any(m in text for m in _FULL_MARKERS)
+    ):
         reason = "the disk is full"
-    elif getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS) \
-            or any(m in text for m in ("readonly", "read-only", "unable to open")):
+    elif getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS) or any(
+        m in text for m in ("readonly", "read-only", "unable to open")
+    ):
         reason = "Shopkeep is not allowed to write there"
     else:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
-    return BackupFailed(f"backup to {backup_dir} failed: {exc}", user_message=(
-        f"Today's automatic backup could not be saved in {backup_dir} ({reason}). Your "
-        "inbox itself is safe; Shopkeep tries again at the next start."))
+    return BackupFailed(
+        f"backup to {backup_dir} failed: {exc}",
+        user_message=(
+            f"Today's automatic backup could not be saved in {backup_dir} ({reason}). Your "
+            "inbox itself is safe; Shopkeep tries again at the next start."
+        ),
+    )
 
 
 def backup_if_due(
@@ -420,8 +433,7 @@ def backup_if_due(
 # After a restore, every reply not known as sent may have gone out since the backup was
 # taken: it is marked tried, so the sender asks the server before sending it again.
 RESTORED_UNCLEAR_SQL = (
-    "UPDATE outbox_item SET attempts = 1, last_error = ? "
-    "WHERE state != 'sent' AND attempts = 0"
+    "UPDATE outbox_item SET attempts = 1, last_error = ? WHERE state != 'sent' AND attempts = 0"
 )
 RESTORED_NOTE = "restored from a backup, so Shopkeep asks the server first"
 

@@ -26,8 +26,13 @@ class Overwrite:
 OVERWRITE = Overwrite()
 
 
-def save_draft(thread_id: int, text: str, template_id: int | None = None, *,
-               seen: datetime | Overwrite | None = OVERWRITE) -> m.Draft | None:
+def save_draft(
+    thread_id: int,
+    text: str,
+    template_id: int | None = None,
+    *,
+    seen: datetime | Overwrite | None = OVERWRITE,
+) -> m.Draft | None:
     """Upsert the thread's draft; blank text deletes it (returns None). Call in a transaction.
 
     `thread_id` may name a thread merged away since: the draft goes to the one that

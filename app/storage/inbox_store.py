@@ -304,7 +304,11 @@ class SqliteInboxStore(SyncWorkStore):
 
     @translated
     def save_draft(
-        self, thread_id: int, text: str, template_id: int | None = None, *,
+        self,
+        thread_id: int,
+        text: str,
+        template_id: int | None = None,
+        *,
         seen: datetime | drafts.Overwrite | None = drafts.OVERWRITE,
     ) -> m.Draft | None:
         """Keep what the user typed; blank text removes the draft (returns None).

@@ -120,9 +120,12 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
     ids = {remote_id: post_id for post_id, remote_id, _ in stored}
     size = PART if job.parallel else max(1, len(ordered))
     chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)] or [ordered]
-    results = [_ingest_part(account, chunk, job.get,
-                            [ids[p.remote_id] for p in chunk if p.remote_id in ids])
-               for chunk in chunks]
+    results = [
+        _ingest_part(
+            account, chunk, job.get, [ids[p.remote_id] for p in chunk if p.remote_id in ids]
+        )
+        for chunk in chunks
+    ]
     return results[0] if len(results) == 1 else _merged(results)
 
 
@@ -144,8 +147,9 @@ def _merged(parts: list[m.IngestResult]) -> m.IngestResult:
     )
 
 
-def _ingest_part(account: t.Account, ordered: Sequence[m.Post], score: Scorer,
-                 stored_ids: list[int]) -> m.IngestResult:
+def _ingest_part(
+    account: t.Account, ordered: Sequence[m.Post], score: Scorer, stored_ids: list[int]
+) -> m.IngestResult:
     """Store posts (in created_at order); `stored_ids`: those of them already stored."""
     batch = _Batch(account=account, score=score, next_thread=sql.next_id("thread"),
                    next_contact=sql.next_id("contact"), first_post=sql.next_id("post"))  # fmt: skip

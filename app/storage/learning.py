@@ -38,11 +38,22 @@ def build_learner(db: peewee.Database) -> Learner:
 
     with storage_errors():
         forgotten = _forgotten(db)
-        customers = list(tuples(
-            t.Post.select(t.Post.id, t.Post.account, t.Post.remote_id, t.Post.text,
-                          t.Post.compound, t.Post.label, t.Post.reasons, t.Post.corrected_label)
-            .where(~t.Post.is_own & ~t.Post.deleted).order_by(t.Post.id)
-        ))
+        customers = list(
+            tuples(
+                t.Post.select(
+                    t.Post.id,
+                    t.Post.account,
+                    t.Post.remote_id,
+                    t.Post.text,
+                    t.Post.compound,
+                    t.Post.label,
+                    t.Post.reasons,
+                    t.Post.corrected_label,
+                )
+                .where(~t.Post.is_own & ~t.Post.deleted)
+                .order_by(t.Post.id)
+            )
+        )
         own = t.Post.select(t.Post.id, t.Post.account, t.Post.parent_remote_id, t.Post.text)
         own = own.where(t.Post.is_own & ~t.Post.deleted & t.Post.parent_remote_id.is_null(False))
         replies: dict[tuple[int, str], list[str]] = defaultdict(list)

@@ -59,10 +59,12 @@ def _v4_durable_sync(db: peewee.Database) -> None:
     db.create_tables([SyncJob], safe=True)
     columns = {c.name for c in db.get_columns(Thread._meta.table_name)}
     if "checked_at" not in columns:
-        migrator = (SqliteMigrator(db) if isinstance(db, peewee.SqliteDatabase)
-                    else PostgresqlMigrator(db))
-        run_steps(migrator.add_column(Thread._meta.table_name, "checked_at",
-                                      UTCDateTimeField(null=True)))
+        migrator = (
+            SqliteMigrator(db) if isinstance(db, peewee.SqliteDatabase) else PostgresqlMigrator(db)
+        )
+        run_steps(
+            migrator.add_column(Thread._meta.table_name, "checked_at", UTCDateTimeField(null=True))
+        )
 
 
 def _v5_thread_merges(db: peewee.Database) -> None:

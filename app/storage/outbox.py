@@ -73,17 +73,13 @@ def known_replies(thread_id: int, parent_remote_id: str) -> list[str]:
     Recorded with the item, so after an unclear send an older reply with the same
     words is never taken for the new one (Mastodon cannot look up by key).
     """
-    own = (
-        t.Post.select(t.Post.remote_id)
-        .where(
-            (t.Post.thread == thread_id)
-            & (t.Post.parent_remote_id == parent_remote_id)
-            & (t.Post.is_own == True)  # noqa: E712 (peewee builds SQL from ==)
-        )
+    own = t.Post.select(t.Post.remote_id).where(
+        (t.Post.thread == thread_id)
+        & (t.Post.parent_remote_id == parent_remote_id)
+        & (t.Post.is_own == True)  # noqa: E712 (peewee builds SQL from ==)
     )
     sent = t.OutboxItem.select(t.OutboxItem.remote_id).where(
-        (t.OutboxItem.parent_remote_id == parent_remote_id)
-        & t.OutboxItem.remote_id.is_null(False)
+        (t.OutboxItem.parent_remote_id == parent_remote_id) & t.OutboxItem.remote_id.is_null(False)
     )
     # the query leaves out items without a remote id
     return sorted({r.remote_id for r in own} | {cast(str, r.remote_id) for r in sent})
@@ -175,15 +171,17 @@ def mark_deleted(item_id: int) -> m.OutboxItem:
     row.updated_at = utcnow()
     row.save()
     t.Post.update(deleted=True).where(
-        (t.Post.account == row.account_id) & (t.Post.remote_id == row.remote_id)).execute()
+        (t.Post.account == row.account_id) & (t.Post.remote_id == row.remote_id)
+    ).execute()
     others = t.Post.select().where(
-        (t.Post.thread == row.thread_id) & (t.Post.is_own == True)  # noqa: E712
+        (t.Post.thread == row.thread_id)
+        & (t.Post.is_own == True)  # noqa: E712
         & (t.Post.deleted == False)  # noqa: E712
     )
     if not others.exists():
         t.Thread.update(status=m.ThreadStatus.NEEDS_REPLY.value).where(
-            (t.Thread.id == row.thread_id)
-            & (t.Thread.status == m.ThreadStatus.REPLIED.value)).execute()
+            (t.Thread.id == row.thread_id) & (t.Thread.status == m.ThreadStatus.REPLIED.value)
+        ).execute()
     return convert.outbox_item(row)
 
 

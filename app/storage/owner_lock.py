@@ -61,8 +61,9 @@ class FolderLock:
             pass  # the pid is only for messages
         return True
 
-    def wait(self, seconds: float, *, poll: float = 0.1,
-             on_wait: Callable[[], None] | None = None) -> bool:
+    def wait(
+        self, seconds: float, *, poll: float = 0.1, on_wait: Callable[[], None] | None = None
+    ) -> bool:
         """Try for up to `seconds` (a bounded wait, never forever); True once it is ours.
 
         `on_wait` runs once, the first time the lock is found taken (to say so)."""

@@ -29,8 +29,7 @@ SYNC_LOCKS = 0x73796E63
 # gone) would keep its locks until the server's TCP stack gives up, which can take
 # hours. These per-session settings make the server probe an idle lock connection
 # after 30 s and drop it after three unanswered probes 10 s apart: about a minute.
-KEEPALIVES = {"tcp_keepalives_idle": 30, "tcp_keepalives_interval": 10,
-              "tcp_keepalives_count": 3}
+KEEPALIVES = {"tcp_keepalives_idle": 30, "tcp_keepalives_interval": 10, "tcp_keepalives_count": 3}
 
 
 def lock_connection(db: peewee.PostgresqlDatabase) -> peewee.PostgresqlDatabase:
@@ -42,9 +41,12 @@ def lock_connection(db: peewee.PostgresqlDatabase) -> peewee.PostgresqlDatabase:
             execute(own, f"SET {name} = {int(seconds)}")
     except peewee.OperationalError as exc:
         own.close()
-        raise StorageError("cannot reach the team database for a lock", user_message=(
-            "Shopkeep could not reach the team database. It tries again at the next "
-            "sync.")) from exc
+        raise StorageError(
+            "cannot reach the team database for a lock",
+            user_message=(
+                "Shopkeep could not reach the team database. It tries again at the next sync."
+            ),
+        ) from exc
     return own
 
 

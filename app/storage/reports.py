@@ -57,8 +57,7 @@ def _day(db: peewee.Database, offset: timedelta) -> tuple[str, list[Any]]:
     seconds = int(offset.total_seconds())
     if is_sqlite(db):
         return f"date(p.created_at, {db.param})", [f"{seconds:+d} seconds"]
-    return (f"to_char(p.created_at + make_interval(secs => {db.param}), 'YYYY-MM-DD')",
-            [seconds])
+    return (f"to_char(p.created_at + make_interval(secs => {db.param}), 'YYYY-MM-DD')", [seconds])
 
 
 def _time(value: Any) -> datetime:
@@ -88,8 +87,10 @@ def waits(db: peewee.Database, request: ReportRequest) -> list[WaitRow]:
         ORDER BY 2
     """
     rows = execute(db, sql, [True, False, False, *params]).fetchall()
-    return [WaitRow(int(tid), _time(asked), None if ans is None else _time(ans), bool(bad))
-            for tid, asked, ans, bad in rows]
+    return [
+        WaitRow(int(tid), _time(asked), None if ans is None else _time(ans), bool(bad))
+        for tid, asked, ans, bad in rows
+    ]
 
 
 def customer_days(db: peewee.Database, request: ReportRequest, offset: timedelta) -> list[DayCount]:
@@ -104,12 +105,15 @@ def customer_days(db: peewee.Database, request: ReportRequest, offset: timedelta
          GROUP BY 1, 2, 3
     """
     rows = execute(db, sql, [*day_params, False, *params]).fetchall()
-    return [DayCount(_date(d), str(net), str(label), int(n), int(fixed or 0))
-            for d, net, label, n, fixed in rows]
+    return [
+        DayCount(_date(d), str(net), str(label), int(n), int(fixed or 0))
+        for d, net, label, n, fixed in rows
+    ]
 
 
-def reply_days(db: peewee.Database, request: ReportRequest,
-               offset: timedelta) -> list[tuple[date, int]]:
+def reply_days(
+    db: peewee.Database, request: ReportRequest, offset: timedelta
+) -> list[tuple[date, int]]:
     where, params = _period(db, request)
     day, day_params = _day(db, offset)
     sql = f"SELECT {day}, COUNT(*) FROM post p WHERE p.is_own = {db.param} AND {where} GROUP BY 1"
@@ -120,14 +124,15 @@ def reply_days(db: peewee.Database, request: ReportRequest,
 def open_complaints(db: peewee.Database, request: ReportRequest) -> list[OpenComplaint]:
     """Complaint threads still waiting for the owner, whenever the customer wrote."""
     q = db.param
-    sql = (f"SELECT t.id, t.last_customer_at FROM thread t WHERE t.status = {q} "
-           f"AND t.worst_label = {q} AND t.last_customer_at IS NOT NULL")
+    sql = (
+        f"SELECT t.id, t.last_customer_at FROM thread t WHERE t.status = {q} "
+        f"AND t.worst_label = {q} AND t.last_customer_at IS NOT NULL"
+    )
     params: list[Any] = ["needs_reply", "negative"]
     if request.account_id is not None:
         sql += f" AND t.account_id = {q}"
         params.append(request.account_id)
-    return [OpenComplaint(int(tid), _time(at))
-            for tid, at in execute(db, sql, params).fetchall()]
+    return [OpenComplaint(int(tid), _time(at)) for tid, at in execute(db, sql, params).fetchall()]
 
 
 def customers(db: peewee.Database, request: ReportRequest) -> list[CustomerRow]:
@@ -142,5 +147,7 @@ def customers(db: peewee.Database, request: ReportRequest) -> list[CustomerRow]:
          GROUP BY p.author_handle
     """
     rows = execute(db, sql, [False, *params]).fetchall()
-    return [CustomerRow(str(h), str(name or ""), int(n), int(bad or 0), int(good or 0))
-            for h, name, n, bad, good in rows]
+    return [
+        CustomerRow(str(h), str(name or ""), int(n), int(bad or 0), int(good or 0))
+        for h, name, n, bad, good in rows
+    ]

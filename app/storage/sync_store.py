@@ -28,9 +28,15 @@ class SyncWorkStore:
     _db: peewee.Database
 
     @translated
-    def store_mentions(self, account_id: int, posts: Sequence[m.Post], score: Scorer, *,
-                       cursors: dict[str, str | None], jobs: tuple[str, Iterable[str]]
-                       ) -> m.IngestResult:
+    def store_mentions(
+        self,
+        account_id: int,
+        posts: Sequence[m.Post],
+        score: Scorer,
+        *,
+        cursors: dict[str, str | None],
+        jobs: tuple[str, Iterable[str]],
+    ) -> m.IngestResult:
         """A mentions page, the cursors it moves and its conversations to fetch: all or none.
 
         `cursors`: name -> new value (None clears); `jobs`: (kind, remote ids).
@@ -43,16 +49,24 @@ class SyncWorkStore:
             return result
 
     @translated
-    def store_fetched(self, account_id: int, posts: Sequence[m.Post], score: Scorer, *,
-                      done: tuple[str, Iterable[str]], checked: Iterable[int] = (),
-                      when: datetime) -> m.IngestResult:
+    def store_fetched(
+        self,
+        account_id: int,
+        posts: Sequence[m.Post],
+        score: Scorer,
+        *,
+        done: tuple[str, Iterable[str]],
+        checked: Iterable[int] = (),
+        when: datetime,
+    ) -> m.IngestResult:
         """A fetched conversation, with the jobs it finishes and its threads marked re-read."""
         kind, finished = done[0], list(done[1])
         with write_transaction(self._db):
             result = ingest_posts(account_id, posts, score) if posts else _NOTHING
             sync_jobs.finish(account_id, kind, finished)
-            sync_jobs.mark_checked(account_id, [p.remote_id for p in posts],
-                                   [*checked, *result.new_thread_ids], when)
+            sync_jobs.mark_checked(
+                account_id, [p.remote_id for p in posts], [*checked, *result.new_thread_ids], when
+            )
             return result
 
     @translated
@@ -69,8 +83,9 @@ class SyncWorkStore:
             sync_jobs.failed(job_id, error, not_before)
 
     @translated
-    def threads_to_refresh(self, account_id: int, limit: int,
-                           checked_before: datetime) -> list[int]:
+    def threads_to_refresh(
+        self, account_id: int, limit: int, checked_before: datetime
+    ) -> list[int]:
         return sync_jobs.stale_threads(account_id, limit, checked_before)
 
     @translated

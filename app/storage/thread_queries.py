@@ -73,8 +73,7 @@ def search_condition(text: str) -> peewee.ColumnBase | None:
     """Threads with a post matching `text` (FTS5 on SQLite, a tsvector on PostgreSQL)."""
     symbols = search_symbols(text)
     if symbols:  # emoji and the like are not in the word index: match them as text
-        by_words = search_condition(" ".join(search_words(text))) if search_words(text) \
-            else None
+        by_words = search_condition(" ".join(search_words(text))) if search_words(text) else None
         in_text = _all_in_text(symbols)
         return in_text if by_words is None else in_text & by_words
     if is_sqlite():
@@ -117,9 +116,7 @@ def conditions(
 ) -> list[peewee.ColumnBase]:
     now = now or datetime.now(UTC)
     T = t.Thread
-    found: list[peewee.ColumnBase | None] = [
-        folder_condition(query.folder, now, angriest=angriest)
-    ]
+    found: list[peewee.ColumnBase | None] = [folder_condition(query.folder, now, angriest=angriest)]
     if query.search.strip():
         found.append(search_condition(query.search))
     if query.account_id is not None:
@@ -163,9 +160,7 @@ def after_condition(sort: str, row: ThreadRow) -> peewee.Expression:
         return older
     rank, score = convert.LABEL_RANK.get(row.worst_label, 2), row.worst_compound
     return (T.worst_rank >= rank) & (
-        (T.worst_rank > rank)
-        | (T.worst_compound > score)
-        | ((T.worst_compound == score) & older)
+        (T.worst_rank > rank) | (T.worst_compound > score) | ((T.worst_compound == score) & older)
     )
 
 
@@ -175,7 +170,8 @@ def threads(thread_ids: Iterable[int]) -> list[ThreadRow]:
     found: dict[int, ThreadRow] = {}
     for start in range(0, len(ids), CHUNK):
         select = t.Thread.select(*convert.THREAD_COLUMNS).where(
-            t.Thread.id.in_(ids[start : start + CHUNK]))
+            t.Thread.id.in_(ids[start : start + CHUNK])
+        )
         sql, params = select.sql()
         for raw in database_proxy.execute_sql(sql, params).fetchall():
             row = convert.thread_tuple(raw)
@@ -189,8 +185,9 @@ def draft_lines(thread_ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     D = t.Draft
     for start in range(0, len(ids), CHUNK):
-        for thread_id, text in tuples(D.select(D.thread, D.text).where(
-                D.thread.in_(ids[start : start + CHUNK]))):
+        for thread_id, text in tuples(
+            D.select(D.thread, D.text).where(D.thread.in_(ids[start : start + CHUNK]))
+        ):
             line = next((x.strip() for x in (text or "").splitlines() if x.strip()), "")
             if line:
                 found[thread_id] = line[:300]

@@ -49,11 +49,18 @@ def customer_post_ids() -> list[int]:
 def score_batch(post_ids: Sequence[int], score: Callable[[str], Sentiment]) -> ScoredBatch:
     """Score these posts again (a read: no transaction, no lock held while scoring)."""
     with storage_errors():
-        rows = list(tuples(
-            t.Post.select(t.Post.id, t.Post.thread, t.Post.text, t.Post.compound, t.Post.label,
-                          t.Post.reasons)
-            .where(t.Post.id.in_(list(post_ids)))
-        ))
+        rows = list(
+            tuples(
+                t.Post.select(
+                    t.Post.id,
+                    t.Post.thread,
+                    t.Post.text,
+                    t.Post.compound,
+                    t.Post.label,
+                    t.Post.reasons,
+                ).where(t.Post.id.in_(list(post_ids)))
+            )
+        )
     updates, changed = [], 0
     for post_id, thread_id, text, compound, label, reasons in rows:
         result = score(text or "")
@@ -73,8 +80,12 @@ def write_scores(db: peewee.Database, batch: ScoredBatch) -> None:
         for p in batch.updates:
             s = p.sentiment
             written = (
-                t.Post.update(compound=s.compound, label=s.label.value, reasons=list(s.reasons),
-                              sentiment_language=s.language)
+                t.Post.update(
+                    compound=s.compound,
+                    label=s.label.value,
+                    reasons=list(s.reasons),
+                    sentiment_language=s.language,
+                )
                 .where((t.Post.id == p.post_id) & (t.Post.text == p.text))
                 .execute()
             )
@@ -93,8 +104,9 @@ class StoredPostRescorer:
     def post_ids(self) -> list[int]:
         return customer_post_ids()
 
-    def score_batch(self, post_ids: Sequence[int], score: Callable[[str], Sentiment]
-                    ) -> ScoredBatch:
+    def score_batch(
+        self, post_ids: Sequence[int], score: Callable[[str], Sentiment]
+    ) -> ScoredBatch:
         return score_batch(post_ids, score)
 
     def write_scores(self, batch: ScoredBatch) -> None:

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from app.core.paths import AppPaths
 
-LICENCE = ("Free software under the GNU General Public License, version 3 or later "
-           "(GPL-3.0-or-later). It comes with no warranty.")
+LICENCE = (
+    "Free software under the GNU General Public License, version 3 or later "
+    "(GPL-3.0-or-later). It comes with no warranty."
+)
 
 
 class AboutBox(QDialog):
@@ -48,8 +50,9 @@ class AboutBox(QDialog):
         self.title.setObjectName("conversationTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         words.addWidget(self.title)
-        tagline = QLabel("One inbox for every mention of your business on Mastodon and "
-                         "Bluesky.", self)
+        tagline = QLabel(
+            "One inbox for every mention of your business on Mastodon and Bluesky.", self
+        )
         tagline.setWordWrap(True)
         words.addWidget(tagline)
         head.addLayout(words, 1)
@@ -60,8 +63,9 @@ class AboutBox(QDialog):
         self.open_buttons: dict[str, QPushButton] = {}
         self.folder_labels: dict[str, QLabel] = {}
         if paths is not None:
-            for row, (what, folder) in enumerate((("Your data", paths.data_dir),
-                                                  ("Logs", paths.log_dir))):
+            for row, (what, folder) in enumerate(
+                (("Your data", paths.data_dir), ("Logs", paths.log_dir))
+            ):
                 grid.addWidget(QLabel(what, self), row, 0)
                 shown = QLabel(str(folder), self)
                 shown.setTextFormat(Qt.TextFormat.PlainText)

@@ -120,8 +120,11 @@ class Page(QWidget):
         layout = self.layout()
         if top is self or layout is None:
             return
-        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+        needed = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
             else layout.totalSizeHint().height()
+        )
         extra = needed - self.height()
         if extra > 0:
             top.resize(top.width(), top.height() + extra)
@@ -130,8 +133,9 @@ class Page(QWidget):
 class NetworkChoice(QPushButton):
     """A large button: network mark, name in bold, one muted line about how it signs in."""
 
-    def __init__(self, network: Network, title: str, text: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, network: Network, title: str, text: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("networkChoice")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -179,5 +183,6 @@ class IdentityCard(QFrame):
         self.mark.setPixmap(theme.network_icon(account.network).pixmap(36, 36))
         self.name.setText(account.display_name or account.handle)
         server = account.server.split("://", 1)[-1]
-        self.details.setText(f"{theme.NETWORK_NAMES[account.network]} · {account.address} · "
-                             f"{server}")
+        self.details.setText(
+            f"{theme.NETWORK_NAMES[account.network]} · {account.address} · {server}"
+        )

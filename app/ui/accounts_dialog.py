@@ -69,8 +69,9 @@ class AccountRow(QFrame):
         col.setSpacing(2)
         self.name = label(account.display_name or account.handle, "accountName", self)
         server = account.server.split("://", 1)[-1]
-        self.details = label(f"{theme.NETWORK_NAMES[account.network]} · {account.address} · "
-                             f"{server}", "hint", self)
+        self.details = label(
+            f"{theme.NETWORK_NAMES[account.network]} · {account.address} · {server}", "hint", self
+        )
         self.problem = label("", "hint", self)
         palette.style(self.problem, "color: @warn_text;")
         for single_line in (self.name, self.details):
@@ -84,14 +85,16 @@ class AccountRow(QFrame):
         row.addWidget(self.pill, 0, Qt.AlignmentFlag.AlignTop)
         self.show_state(account.state, account.last_error)
 
-    def show_state(self, state: AccountState, problem: str = "", *,
-                   checking: bool = False) -> None:
+    def show_state(self, state: AccountState, problem: str = "", *, checking: bool = False) -> None:
         fg, bg = STATE_STYLE[state]
         words = CHECKING if checking else STATE_WORDS[state]
         self.pill.setText(words)
         palette.style(self.pill, f"color: {fg}; background: {bg};")
-        shown = problem if state in (AccountState.NEEDS_SIGN_IN,
-                                     AccountState.UNREACHABLE) and not checking else ""
+        shown = (
+            problem
+            if state in (AccountState.NEEDS_SIGN_IN, AccountState.UNREACHABLE) and not checking
+            else ""
+        )
         self.problem.setText(shown)
         self.problem.setVisible(bool(shown))
 
@@ -101,8 +104,14 @@ class AccountsDialog(QDialog):
 
     accounts_changed = Signal()
 
-    def __init__(self, service: AccountService, runner: TaskRunner,
-                 parent: QWidget | None = None, *, check_on_open: bool = True) -> None:
+    def __init__(
+        self,
+        service: AccountService,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        check_on_open: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.runner = runner
@@ -117,8 +126,14 @@ class AccountsDialog(QDialog):
         box.setContentsMargins(24, 20, 24, 18)
         box.setSpacing(10)
         box.addWidget(label("Accounts", "pageTitle", self))
-        box.addWidget(label("Shopkeep reads the mentions of these accounts. Their passwords "
-                            "and tokens stay in your system keychain.", "pageText", self))
+        box.addWidget(
+            label(
+                "Shopkeep reads the mentions of these accounts. Their passwords "
+                "and tokens stay in your system keychain.",
+                "pageText",
+                self,
+            )
+        )
         self.error = label("", "formError", self)
         self.error.setVisible(False)
         box.addWidget(self.error)
@@ -127,8 +142,12 @@ class AccountsDialog(QDialog):
         self.list.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         box.addWidget(self.list, 1)
-        self.empty = label("No accounts yet. Add your shop's Mastodon or Bluesky account to "
-                           "see its mentions here.", "emptyAccounts", self)
+        self.empty = label(
+            "No accounts yet. Add your shop's Mastodon or Bluesky account to "
+            "see its mentions here.",
+            "emptyAccounts",
+            self,
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setVisible(False)
         box.addWidget(self.empty, 1)
@@ -154,8 +173,9 @@ class AccountsDialog(QDialog):
     # ------------------------------------------------------------ list
 
     def reload(self) -> None:
-        self.runner.run(self.service.accounts, self._show_accounts, self._show_error,
-                        name="load accounts")
+        self.runner.run(
+            self.service.accounts, self._show_accounts, self._show_error, name="load accounts"
+        )
 
     def _show_accounts(self, accounts: list[Account]) -> None:
         self.accounts = accounts
@@ -183,9 +203,12 @@ class AccountsDialog(QDialog):
             if account.is_demo:
                 continue
             self.rows[account.id].show_state(account.state, checking=True)
-            self.runner.run(lambda a=account: self._check(a),
-                            lambda result: self._checked(*result),
-                            self._show_error, name="check account")
+            self.runner.run(
+                lambda a=account: self._check(a),
+                lambda result: self._checked(*result),
+                self._show_error,
+                name="check account",
+            )
 
     def _check(self, account: Account) -> tuple[int, AccountState, str]:
         state = self.service.check(account)
@@ -209,8 +232,11 @@ class AccountsDialog(QDialog):
             if item.data(Qt.ItemDataRole.UserRole) == account_id:
                 width = max(self.list.viewport().width(), 400)
                 layout = row.layout()
-                height = layout.heightForWidth(width) if layout.hasHeightForWidth() \
+                height = (
+                    layout.heightForWidth(width)
+                    if layout.hasHeightForWidth()
                     else row.sizeHint().height()
+                )
                 item.setSizeHint(QSize(width, height))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -269,30 +295,49 @@ class AccountsDialog(QDialog):
         if account is None:
             return
         self.error.setVisible(False)
-        self.runner.run(lambda: self.service.removal_plan(account), self._confirm_removal,
-                        self._show_error, name="plan removal")
+        self.runner.run(
+            lambda: self.service.removal_plan(account),
+            self._confirm_removal,
+            self._show_error,
+            name="plan removal",
+        )
 
     def removal_box(self, plan: RemovalPlan) -> QMessageBox:
         """The confirmation, built apart from showing it so its words can be read."""
         account = plan.account
-        box = QMessageBox(QMessageBox.Icon.Warning, "Remove account",
-                          f"Remove {account.handle} from Shopkeep?", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Remove account",
+            f"Remove {account.handle} from Shopkeep?",
+            parent=self,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
-        what = (f"This deletes its {threads_phrase(plan.threads)} and their drafts and "
-                "queued replies from this computer") if plan.threads else (
-                "It has no saved conversations; its settings are deleted from this computer")
+        what = (
+            (
+                f"This deletes its {threads_phrase(plan.threads)} and their drafts and "
+                "queued replies from this computer"
+            )
+            if plan.threads
+            else ("It has no saved conversations; its settings are deleted from this computer")
+        )
         if account.is_demo:
             signout = "."
         elif plan.revokes_on_server:
-            signout = ", removes its sign-in from your keychain and signs Shopkeep out on " \
-                      "the server."
+            signout = (
+                ", removes its sign-in from your keychain and signs Shopkeep out on the server."
+            )
         else:
-            signout = (", and removes its token from your keychain. The access token you "
-                       "pasted stays valid until you delete it in your server's settings.")
-        box.setInformativeText(f"{what}{signout} Nothing is deleted from "
-                               f"{theme.NETWORK_NAMES[account.network]} itself.")
-        self.confirm_button = box.addButton("Remove account",
-                                            QMessageBox.ButtonRole.DestructiveRole)
+            signout = (
+                ", and removes its token from your keychain. The access token you "
+                "pasted stays valid until you delete it in your server's settings."
+            )
+        box.setInformativeText(
+            f"{what}{signout} Nothing is deleted from "
+            f"{theme.NETWORK_NAMES[account.network]} itself."
+        )
+        self.confirm_button = box.addButton(
+            "Remove account", QMessageBox.ButtonRole.DestructiveRole
+        )
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box
@@ -309,17 +354,22 @@ class AccountsDialog(QDialog):
         if row is not None:
             row.pill.setText("Removing…")
         self.remove_button.setEnabled(False)
-        self.runner.run(lambda: self.service.remove(plan.account),
-                        lambda _none: self._changed(), self._removal_failed,
-                        write=True, name="remove account")
+        self.runner.run(
+            lambda: self.service.remove(plan.account),
+            lambda _none: self._changed(),
+            self._removal_failed,
+            write=True,
+            name="remove account",
+        )
 
     def _removal_failed(self, exc: BaseException) -> None:
         self._show_error(exc)
         self.reload()
 
 
-def open_accounts_dialog(service: AccountService, runner: TaskRunner,
-                         parent: QWidget | None = None, **kwargs: Any) -> AccountsDialog:
+def open_accounts_dialog(
+    service: AccountService, runner: TaskRunner, parent: QWidget | None = None, **kwargs: Any
+) -> AccountsDialog:
     """What main.py connects to the window's "Accounts…" action."""
     dialog = AccountsDialog(service, runner, parent, **kwargs)
     dialog.open()

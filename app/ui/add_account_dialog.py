@@ -59,8 +59,14 @@ class AddAccountDialog(QDialog):
 
     account_added = Signal(object)
 
-    def __init__(self, service: AccountService, runner: TaskRunner,
-                 parent: QWidget | None = None, *, reauth: Account | None = None) -> None:
+    def __init__(
+        self,
+        service: AccountService,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        reauth: Account | None = None,
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.runner = runner
@@ -111,11 +117,17 @@ class AddAccountDialog(QDialog):
         page = self.choice_page = Page(
             "Add an account",
             "Shopkeep reads the mentions of your shop's account and helps you answer them. "
-            "Which network is it on?", self)
+            "Which network is it on?",
+            self,
+        )
         for network, title, text in (
-                (Network.MASTODON, "Mastodon",
-                 "Any Mastodon server. You approve Shopkeep in your browser."),
-                (Network.BLUESKY, "Bluesky", "Sign in with an app password made for Shopkeep.")):
+            (
+                Network.MASTODON,
+                "Mastodon",
+                "Any Mastodon server. You approve Shopkeep in your browser.",
+            ),
+            (Network.BLUESKY, "Bluesky", "Sign in with an app password made for Shopkeep."),
+        ):
             button = NetworkChoice(network, title, text, page)
             button.clicked.connect(lambda _=False, n=network: self.choose(n))
             page.body.addWidget(button)
@@ -126,7 +138,9 @@ class AddAccountDialog(QDialog):
         page = self.server_page = Page(
             "Your Mastodon server",
             "Shopkeep opens your server's sign-in page in your browser, so you never type "
-            "your password into Shopkeep.", self)
+            "your password into Shopkeep.",
+            self,
+        )
         self.server_edit = page.field("Server address", QLineEdit(page))
         self.server_edit.setPlaceholderText("for example mastodon.social")
         self.server_edit.returnPressed.connect(self.go_next)
@@ -137,9 +151,13 @@ class AddAccountDialog(QDialog):
 
     def _build_browser(self) -> None:
         page = self.browser_page = Page("Approve Shopkeep in your browser", "", self)
-        self.steps = label("1.  Sign in to your server in the browser, if it asks.\n"
-                           "2.  Check that it names Shopkeep, then click Authorize.\n"
-                           "3.  Come back here: Shopkeep finishes by itself.", "stepsBox", page)
+        self.steps = label(
+            "1.  Sign in to your server in the browser, if it asks.\n"
+            "2.  Check that it names Shopkeep, then click Authorize.\n"
+            "3.  Come back here: Shopkeep finishes by itself.",
+            "stepsBox",
+            page,
+        )
         page.body.addWidget(self.steps)
         self.code_edit = page.field("Code from the server", QLineEdit(page))
         self.code_edit.setPlaceholderText("Paste the authorization code here")
@@ -176,14 +194,20 @@ class AddAccountDialog(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.returnPressed.connect(self.go_next)
         page.body.addSpacing(4)
-        page.body.addWidget(label(
-            "An app password is a separate password just for Shopkeep. It can read and "
-            "answer mentions but cannot change your account, and you can revoke it at any "
-            "time. Create one in Bluesky under Settings, Privacy and security, App passwords. "
-            "Please don't use your main password.", "helpBox", page))
+        page.body.addWidget(
+            label(
+                "An app password is a separate password just for Shopkeep. It can read and "
+                "answer mentions but cannot change your account, and you can revoke it at any "
+                "time. Create one in Bluesky under Settings, Privacy and security, App passwords. "
+                "Please don't use your main password.",
+                "helpBox",
+                page,
+            )
+        )
         self.app_password_link = link_button("Open Bluesky's app password settings", page)
         self.app_password_link.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl(APP_PASSWORD_HELP_URL)))
+            lambda: QDesktopServices.openUrl(QUrl(APP_PASSWORD_HELP_URL))
+        )
         page.body.addWidget(self.app_password_link, 0, Qt.AlignmentFlag.AlignLeft)
         self.provider_link = link_button("Use another hosting provider", page)
         self.provider_edit = QLineEdit(page)
@@ -196,12 +220,18 @@ class AddAccountDialog(QDialog):
 
     def _build_done(self) -> None:
         page = self.done_page = Page(
-            "Account connected", "The server confirmed who this account is:", self)
+            "Account connected", "The server confirmed who this account is:", self
+        )
         self.identity = IdentityCard(page)
         page.body.addWidget(self.identity)
-        page.body.addWidget(label(
-            "Its password or token is kept in your system keychain, never in Shopkeep's "
-            "files. New mentions arrive with the next sync.", "hint", page))
+        page.body.addWidget(
+            label(
+                "Its password or token is kept in your system keychain, never in Shopkeep's "
+                "files. New mentions arrive with the next sync.",
+                "hint",
+                page,
+            )
+        )
         self.stack.addWidget(page)
 
     def _build_busy(self) -> QWidget:
@@ -241,16 +271,19 @@ class AddAccountDialog(QDialog):
     def show_page(self, page: Page) -> None:
         page.show_error("")
         self.stack.setCurrentWidget(page)
-        self.back_button.setVisible(page not in (self.choice_page, self.done_page)
-                                    and not (self.reauth and page in (self.server_page,
-                                                                      self.bluesky_page)))
+        self.back_button.setVisible(
+            page not in (self.choice_page, self.done_page)
+            and not (self.reauth and page in (self.server_page, self.bluesky_page))
+        )
         self.next_button.setVisible(page is not self.choice_page)
         self.close_button.setVisible(page is not self.done_page)
-        words = {self.done_page: "Done", self.server_page: "Continue",
-                 self.token_page: "Connect"}
+        words = {self.done_page: "Done", self.server_page: "Continue", self.token_page: "Connect"}
         self.next_button.setText(words.get(page, "Sign in"))
-        first = {self.server_page: self.server_edit, self.token_page: self.token_server_edit,
-                 self.bluesky_page: self.handle_edit}.get(page)
+        first = {
+            self.server_page: self.server_edit,
+            self.token_page: self.token_server_edit,
+            self.bluesky_page: self.handle_edit,
+        }.get(page)
         if first is not None:
             first.setFocus()
 
@@ -260,8 +293,9 @@ class AddAccountDialog(QDialog):
     def go_back(self) -> None:
         self._stop()
         page = self.stack.currentWidget()
-        target = self.server_page if page in (self.browser_page, self.token_page) \
-            else self.choice_page
+        target = (
+            self.server_page if page in (self.browser_page, self.token_page) else self.choice_page
+        )
         self.show_page(target)
 
     def go_next(self) -> None:
@@ -274,13 +308,19 @@ class AddAccountDialog(QDialog):
             self._finish_mastodon(self.code_edit.text())
         elif page is self.token_page:
             server, token = self.token_server_edit.text(), self.token_edit.text()
-            self._run(lambda: self.service.add_mastodon_token(server, token),
-                      f"Checking the token with {server.strip() or 'the server'}…", self._added)
+            self._run(
+                lambda: self.service.add_mastodon_token(server, token),
+                f"Checking the token with {server.strip() or 'the server'}…",
+                self._added,
+            )
         elif page is self.bluesky_page:
             handle, password = self.handle_edit.text(), self.password_edit.text()
             provider = self.provider_edit.text().strip() or None
-            self._run(lambda: self.service.add_bluesky(handle, password, provider),
-                      "Signing in to Bluesky…", self._added)
+            self._run(
+                lambda: self.service.add_bluesky(handle, password, provider),
+                "Signing in to Bluesky…",
+                self._added,
+            )
         elif page is self.done_page:
             self.accept()
 
@@ -289,9 +329,12 @@ class AddAccountDialog(QDialog):
     def _start_mastodon(self, *, loopback: bool) -> None:
         self._stop()
         server = self.server_edit.text().strip() or (self.request.server if self.request else "")
-        self._run(lambda: self.service.start_mastodon_sign_in(server, loopback=loopback),
-                  f"Contacting {server or 'the server'}…", self._browser_ready,
-                  page=self.server_page)
+        self._run(
+            lambda: self.service.start_mastodon_sign_in(server, loopback=loopback),
+            f"Contacting {server or 'the server'}…",
+            self._browser_ready,
+            page=self.server_page,
+        )
 
     def _browser_ready(self, request: SignInRequest) -> None:
         self.request = request
@@ -299,13 +342,20 @@ class AddAccountDialog(QDialog):
         self.show_page(page)
         where = request.server.split("://", 1)[-1]
         if request.uses_loopback:
-            page.text.setText(f"Your browser opened {where}, where you can let Shopkeep read "
-                              "and answer your mentions.")
+            page.text.setText(
+                f"Your browser opened {where}, where you can let Shopkeep read "
+                "and answer your mentions."
+            )
         else:
-            before = ("Your browser did not come back to Shopkeep, so let's use a code. "
-                      if self._loopback_gave_up else "")
-            page.text.setText(f"{before}Your browser opened {where}. Click Authorize, then "
-                              "copy the code the page shows and paste it below.")
+            before = (
+                "Your browser did not come back to Shopkeep, so let's use a code. "
+                if self._loopback_gave_up
+                else ""
+            )
+            page.text.setText(
+                f"{before}Your browser opened {where}. Click Authorize, then "
+                "copy the code the page shows and paste it below."
+            )
         self._loopback_gave_up = False
         page.text.setVisible(True)
         for widget in (self.code_edit, self.code_caption):
@@ -314,13 +364,19 @@ class AddAccountDialog(QDialog):
         self.use_code_link.setVisible(request.uses_loopback)
         self.next_button.setVisible(not request.uses_loopback)
         if not self._open_browser():
-            page.show_error("Shopkeep could not open your browser. Copy the link and open "
-                            "it in your browser yourself.")
+            page.show_error(
+                "Shopkeep could not open your browser. Copy the link and open "
+                "it in your browser yourself."
+            )
         if request.uses_loopback:
             service = self.service
             wait = self.loopback_wait
-            self._run(lambda: service.wait_for_code(request, wait),
-                      "Waiting for your browser…", self._code_arrived, cancel_back=True)
+            self._run(
+                lambda: service.wait_for_code(request, wait),
+                "Waiting for your browser…",
+                self._code_arrived,
+                cancel_back=True,
+            )
         else:
             self.code_edit.setFocus()
 
@@ -336,8 +392,9 @@ class AddAccountDialog(QDialog):
         if code:
             self._finish_mastodon(code)
         elif self.request is not None:  # not cancelled: the browser never came back
-            log.info("no loopback redirect within %.0f s; offering the code instead",
-                     self.loopback_wait)
+            log.info(
+                "no loopback redirect within %.0f s; offering the code instead", self.loopback_wait
+            )
             self._loopback_gave_up = True
             self._start_mastodon(loopback=False)
 
@@ -345,13 +402,23 @@ class AddAccountDialog(QDialog):
         request = self.request
         if request is None:
             return
-        self._run(lambda: self.service.finish_mastodon_sign_in(request, code),
-                  "Checking who you are…", self._added)
+        self._run(
+            lambda: self.service.finish_mastodon_sign_in(request, code),
+            "Checking who you are…",
+            self._added,
+        )
 
     # ------------------------------------------------------------ running tasks
 
-    def _run(self, fn: Callable[[], Any], busy: str, done: Callable[[Any], None], *,
-             page: QWidget | None = None, cancel_back: bool = False) -> None:
+    def _run(
+        self,
+        fn: Callable[[], Any],
+        busy: str,
+        done: Callable[[Any], None],
+        *,
+        page: QWidget | None = None,
+        cancel_back: bool = False,
+    ) -> None:
         """Run `fn` off the GUI thread; its error lands on `page` (default: the current one)."""
         self._token += 1
         token = self._token

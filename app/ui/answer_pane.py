@@ -85,8 +85,13 @@ class AnswerPane(QObject):
         self.templates_action = QAction("Reply templates…", self)
         self.templates_action.triggered.connect(self.open_templates)
         self.actions.snooze_action.triggered.connect(self._popup_snooze)
-        for action in (self.reply_action, self.actions.done_action, self.actions.snooze_action,
-                       self.actions.undo_action, self.actions.redo_action):
+        for action in (
+            self.reply_action,
+            self.actions.done_action,
+            self.actions.snooze_action,
+            self.actions.undo_action,
+            self.actions.redo_action,
+        ):
             w.addAction(action)
 
     def _build_header(self) -> None:
@@ -105,8 +110,11 @@ class AnswerPane(QObject):
         what = stack.undoText()
         open_id = self.pane.thread.id if self.pane.thread is not None else None
         elsewhere = command is not None and getattr(command, "thread_id", None) != open_id
-        self.undo_button.setText(f"Undo {what.split(':')[0].lower()} ({what.split(': ')[-1]})"
-                                 if elsewhere and what else "Undo")
+        self.undo_button.setText(
+            f"Undo {what.split(':')[0].lower()} ({what.split(': ')[-1]})"
+            if elsewhere and what
+            else "Undo"
+        )
         self.undo_button.setToolTip(f"Undo {what} (U)" if what else "Nothing to undo")
 
     def _header_button(self, action: QAction, text: str) -> QToolButton:
@@ -169,16 +177,19 @@ class AnswerPane(QObject):
             self._load_accounts()
         self.refresh_conversation(thread.id, thread, posts)
 
-    def refresh_conversation(self, thread_id: int, row: ThreadRow | None = None,
-                             posts: list[StoredPost] | None = None) -> None:
+    def refresh_conversation(
+        self, thread_id: int, row: ThreadRow | None = None, posts: list[StoredPost] | None = None
+    ) -> None:
         """Re-read the open conversation with the shop's replies still in the outbox, so a
         reply shows (and the header says Replied) the moment it is queued."""
         store = self.services.store
 
         def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
-            return (row or store.thread(thread_id),
-                    posts if posts is not None else store.thread_posts(thread_id),
-                    store.outbox_items(thread_id=thread_id))
+            return (
+                row or store.thread(thread_id),
+                posts if posts is not None else store.thread_posts(thread_id),
+                store.outbox_items(thread_id=thread_id),
+            )
 
         def show(result: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
             fresh, fresh_posts, pending = result
@@ -233,8 +244,9 @@ class AnswerPane(QObject):
                 found = store.list_templates()
             return found
 
-        self.services.runner.run(read, self.composer.set_templates, write=True,
-                                 name="read templates")
+        self.services.runner.run(
+            read, self.composer.set_templates, write=True, name="read templates"
+        )
 
     # -- keeping the list and counts in step -------------------------------------------
 
@@ -243,8 +255,10 @@ class AnswerPane(QObject):
         fits = model.matches(row)
         if fits is None and model.query.folder is Folder.NEEDS_REPLY:
             fits = row.status is ThreadStatus.NEEDS_REPLY or (
-                row.status is ThreadStatus.SNOOZED and row.snoozed_until is not None
-                and row.snoozed_until <= datetime.now(UTC))
+                row.status is ThreadStatus.SNOOZED
+                and row.snoozed_until is not None
+                and row.snoozed_until <= datetime.now(UTC)
+            )
         if fits is False:
             model.remove_thread(row.id)
         elif model.row_for_id(row.id) >= 0:
@@ -269,8 +283,11 @@ class AnswerPane(QObject):
 
     def _on_draft_presence(self, thread_id: int, present: bool) -> None:
         model = self.window.thread_model  # type: ignore[attr-defined]
-        if not present and model.query.folder is Folder.DRAFTS and (
-                self.pane.thread is None or self.pane.thread.id != thread_id):
+        if (
+            not present
+            and model.query.folder is Folder.DRAFTS
+            and (self.pane.thread is None or self.pane.thread.id != thread_id)
+        ):
             model.remove_thread(thread_id)
         self.window.refresh_side()  # type: ignore[attr-defined]
 
@@ -301,7 +318,8 @@ class AnswerPane(QObject):
         if model.row_for_id(thread_id) < 0:
             folders = w.folder_model  # type: ignore[attr-defined]
             w.folder_view.setCurrentIndex(  # type: ignore[attr-defined]
-                folders.index(folders.row_of_folder(Folder.ALL)))
+                folders.index(folders.row_of_folder(Folder.ALL))
+            )
         row = model.row_for_id(thread_id)
         while row < 0 and model.canFetchMore():
             model.fetchMore()
@@ -320,9 +338,12 @@ class AnswerPane(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.flush()
-        if watched in (self.composer.editor, self.history.note) and isinstance(
-                event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
-                and event.key() == Qt.Key.Key_Escape:
+        if (
+            watched in (self.composer.editor, self.history.note)
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+        ):
             self.leave_to_list()  # Esc leaves the reply or the note (both are kept)
             return True
         return super().eventFilter(watched, event)

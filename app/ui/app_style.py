@@ -43,8 +43,7 @@ _ROLES = {
     QPalette.ColorRole.Dark: "border_strong",
     QPalette.ColorRole.Shadow: "border_strong",
 }
-_DISABLED = (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-             QPalette.ColorRole.ButtonText)
+_DISABLED = (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText)
 
 
 def apply_style(app: QApplication, scheme: str = "system") -> None:
@@ -92,8 +91,7 @@ def scheme_palette(app: QApplication, scheme: str) -> Palette:
     if scheme == "light":
         return LIGHT
     said = app.property(DESKTOP_PROPERTY)
-    dark = said if isinstance(said, bool) else \
-        app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    dark = said if isinstance(said, bool) else app.styleHints().colorScheme() == Qt.ColorScheme.Dark
     return DARK if dark else LIGHT
 
 

@@ -14,12 +14,14 @@ from app.ui import palette, theme
 from app.ui.folder_model import STATE_WORDS
 from app.ui.plain_tip import plain_tip
 
-DEMO_TEXT = ("You are looking at demo data. Add your Mastodon or Bluesky account to see "
-             "your own mentions.")
-MIXED_TEXT = ("The demo shop's conversations are shown beside your own. Remove them when "
-              "you no longer need them.")
-NO_ACCOUNT_TEXT = ("No account yet. Add your Mastodon or Bluesky account to see your "
-                   "mentions here.")
+DEMO_TEXT = (
+    "You are looking at demo data. Add your Mastodon or Bluesky account to see your own mentions."
+)
+MIXED_TEXT = (
+    "The demo shop's conversations are shown beside your own. Remove them when "
+    "you no longer need them."
+)
+NO_ACCOUNT_TEXT = "No account yet. Add your Mastodon or Bluesky account to see your mentions here."
 
 
 class DemoBanner(QFrame):
@@ -59,8 +61,9 @@ class DemoBanner(QFrame):
         if own_accounts and not demo:
             self.setVisible(False)
             return
-        self.label.setText(DEMO_TEXT if demo and not own_accounts
-                           else MIXED_TEXT if demo else NO_ACCOUNT_TEXT)
+        self.label.setText(
+            DEMO_TEXT if demo and not own_accounts else MIXED_TEXT if demo else NO_ACCOUNT_TEXT
+        )
         self.add_button.setVisible(not own_accounts)
         self.remove_button.setVisible(demo)
         self.demo_button.setVisible(not demo and not own_accounts)  # the way back to the demo
@@ -71,7 +74,7 @@ SYNCED_TICK_MS = 30_000  # "Last synced 2 min ago" is re-said this often
 
 
 def synced_words(when: datetime, now: datetime) -> str:
-    """"Last synced just now / 2 min ago / 3 h ago / 2 d ago": how fresh the inbox is."""
+    """ "Last synced just now / 2 min ago / 3 h ago / 2 d ago": how fresh the inbox is."""
     seconds = max(0, int((now - when).total_seconds()))
     if seconds < 60:
         return "Last synced just now"
@@ -136,8 +139,10 @@ class AccountStatusBar(QStatusBar):
             self._add(label)
             return
         for account in accounts:
-            ok = account.state in (AccountState.CONNECTED, AccountState.DEMO) and \
-                not account.last_error
+            ok = (
+                account.state in (AccountState.CONNECTED, AccountState.DEMO)
+                and not account.last_error
+            )
             label = QLabel(self._accounts)
             label.setObjectName("accountState")
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -147,8 +152,9 @@ class AccountStatusBar(QStatusBar):
             self.labels_by_account[account.id] = label
             self._show_text(account.id)
             dot = QLabel("●", self._accounts)
-            palette.style(dot, f"QLabel {{ color: @{'praise' if ok else 'complaint'};"
-                          " padding-right: 0px; }")
+            palette.style(
+                dot, f"QLabel {{ color: @{'praise' if ok else 'complaint'}; padding-right: 0px; }}"
+            )
             dot.setAccessibleName("")
             box = QWidget(self._accounts)
             row = QHBoxLayout(box)
@@ -165,7 +171,8 @@ class AccountStatusBar(QStatusBar):
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
                 button.setToolTip(plain_tip(f"Open Accounts to sign {account.handle} in again"))
                 button.clicked.connect(
-                    lambda _c=False, i=account.id: self.sign_in_requested.emit(i))
+                    lambda _c=False, i=account.id: self.sign_in_requested.emit(i)
+                )
                 row.addWidget(button)
                 self.sign_in_buttons[account.id] = button
             self._add(box, label)

@@ -37,20 +37,81 @@ WHY_WORDS: dict[str, str] = {
 }
 _LEFTOVER_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_ ]*)\}")
 _WORD = re.compile(r"[a-z']{4,}")
-_STOP = frozenset({
-    "this", "that", "with", "have", "your", "from", "they", "their", "there", "what", "when",
-    "were", "will", "would", "could", "should", "about", "just", "thanks", "thank", "really",
-    "here", "been", "into", "over", "only", "some", "than", "them", "then", "very", "much",
-    "also", "sorry", "want", "order", "didn't", "don't", "please", "like", "make", "know",
-    "time", "today", "come", "came", "it's", "that's", "we'll", "i'll", "i'm", "you're",
-    "we're", "again", "soon", "hear",
-})
+_STOP = frozenset(
+    {
+        "this",
+        "that",
+        "with",
+        "have",
+        "your",
+        "from",
+        "they",
+        "their",
+        "there",
+        "what",
+        "when",
+        "were",
+        "will",
+        "would",
+        "could",
+        "should",
+        "about",
+        "just",
+        "thanks",
+        "thank",
+        "really",
+        "here",
+        "been",
+        "into",
+        "over",
+        "only",
+        "some",
+        "than",
+        "them",
+        "then",
+        "very",
+        "much",
+        "also",
+        "sorry",
+        "want",
+        "order",
+        "didn't",
+        "don't",
+        "please",
+        "like",
+        "make",
+        "know",
+        "time",
+        "today",
+        "come",
+        "came",
+        "it's",
+        "that's",
+        "we'll",
+        "i'll",
+        "i'm",
+        "you're",
+        "we're",
+        "again",
+        "soon",
+        "hear",
+    }
+)
 
 
 # Phrases that point at one shipped template (matched in the customer's words).
 _HINTS: dict[str, tuple[str, ...]] = {
-    "apology-2": ("late", "waited", "waiting", "still nothing", "minutes past", "hasn't arrived",
-                  "not arrived", "never arrived", "nothing has arrived"),
+    "apology-2": (
+        "late",
+        "waited",
+        "waiting",
+        "still nothing",
+        "minutes past",
+        "hasn't arrived",
+        "not arrived",
+        "never arrived",
+        "nothing has arrived",
+    ),
     "apology-3": ("wrong", "mix-up", "mixed up", "instead", " got a ", "missing"),
     "apology-4": ("rude", "rolled", "eyes", "ignored", "attitude", "treated"),
     "apology-5": ("refund", "charged", "twice", "money back", "overcharged"),
@@ -80,8 +141,9 @@ def _words(text: str) -> set[str]:
     return {w.rstrip("s") for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
-def rank_templates(templates: Iterable[Template], kind: str,
-                   texts: Sequence[str]) -> list[Template]:
+def rank_templates(
+    templates: Iterable[Template], kind: str, texts: Sequence[str]
+) -> list[Template]:
     """Templates of `kind` first, the one whose words best match the customer's on top.
 
     "Still nothing, I'd like a refund" puts "Looking into your refund" above the
@@ -102,8 +164,9 @@ def rank_templates(templates: Iterable[Template], kind: str,
 def fill_context(target: StoredPost | None, business: str, signature: str) -> FillContext:
     if target is None:
         return FillContext(business=business, signature=signature)
-    return FillContext.for_author(target.post.author, business=business, signature=signature,
-                                  original_text=target.post.text)
+    return FillContext.for_author(
+        target.post.author, business=business, signature=signature, original_text=target.post.text
+    )
 
 
 def fill_template(template: Template, context: FillContext) -> tuple[str, str]:
@@ -131,8 +194,9 @@ class LengthCheck:
         return self.used <= self.limit and not self.too_many_bytes
 
 
-def mentioned(account: Account | None, target: StoredPost | None, text: str,
-              private: bool = False) -> list[str]:
+def mentioned(
+    account: Account | None, target: StoredPost | None, text: str, private: bool = False
+) -> list[str]:
     """Who the Mastodon client @-mentions in front of the text (the same rule:
     reply_mentions): the author and the others the post mentions, never the shop,
     unless already typed; a private reply names the author alone."""
@@ -147,22 +211,33 @@ def mentioned(account: Account | None, target: StoredPost | None, text: str,
     return reply_mentions(parent, text, is_me, account.remote_id)
 
 
-def mention_prefix(account: Account | None, target: StoredPost | None, text: str,
-                   private: bool = False) -> str:
+def mention_prefix(
+    account: Account | None, target: StoredPost | None, text: str, private: bool = False
+) -> str:
     """What the Mastodon client puts before the text."""
     wanted = mentioned(account, target, text, private)
     return " ".join(wanted) + " " if wanted else ""
 
 
-def length_check(account: Account | None, network: Network, text: str,
-                 target: StoredPost | None = None, private: bool = False) -> LengthCheck:
+def length_check(
+    account: Account | None,
+    network: Network,
+    text: str,
+    target: StoredPost | None = None,
+    private: bool = False,
+) -> LengthCheck:
     """Length as the server will count it: graphemes, links as 23 and mentions on Mastodon."""
     if network is Network.BLUESKY:
-        limit = min(account.max_chars if account else char_count.BLUESKY_MAX_GRAPHEMES,
-                    char_count.BLUESKY_MAX_GRAPHEMES)
-        return LengthCheck(char_count.bluesky_length(text), limit, network,
-                           too_many_bytes=char_count.bluesky_bytes(text)
-                           > char_count.BLUESKY_MAX_BYTES)
+        limit = min(
+            account.max_chars if account else char_count.BLUESKY_MAX_GRAPHEMES,
+            char_count.BLUESKY_MAX_GRAPHEMES,
+        )
+        return LengthCheck(
+            char_count.bluesky_length(text),
+            limit,
+            network,
+            too_many_bytes=char_count.bluesky_bytes(text) > char_count.BLUESKY_MAX_BYTES,
+        )
     prefix = mention_prefix(account, target, text, private)
     used = char_count.mastodon_length(prefix + text) if text else 0
     return LengthCheck(used, account.max_chars if account else 500, network, prefix)
@@ -170,8 +245,11 @@ def length_check(account: Account | None, network: Network, text: str,
 
 def leftover_fields(text: str) -> list[str]:
     """`{frist_name}`-like words still in a reply: it must not go out like that."""
-    return [m.group(0) for m in _LEFTOVER_FIELD.finditer(text)
-            if m.group(1) in FIELDS or "_" in m.group(1) or m.group(1).islower()]
+    return [
+        m.group(0)
+        for m in _LEFTOVER_FIELD.finditer(text)
+        if m.group(1) in FIELDS or "_" in m.group(1) or m.group(1).islower()
+    ]
 
 
 def send_problem(text: str, check: LengthCheck, network_name: str) -> str:
@@ -185,14 +263,20 @@ def send_problem(text: str, check: LengthCheck, network_name: str) -> str:
         return "Too many emoji or symbols for Bluesky. Please shorten it."
     if check.over:
         n = check.over
-        return (f"Too long for {network_name} by {n} character{'s' if n != 1 else ''}. "
-                "Please shorten it.")
+        return (
+            f"Too long for {network_name} by {n} character{'s' if n != 1 else ''}. "
+            "Please shorten it."
+        )
     return ""
 
 
-def recent_replies(items: Iterable[OutboxItem], threads: dict[int, ThreadRow],
-                   names: dict[int, tuple[str, ...]], now: datetime,
-                   window: timedelta) -> list[SentText]:
+def recent_replies(
+    items: Iterable[OutboxItem],
+    threads: dict[int, ThreadRow],
+    names: dict[int, tuple[str, ...]],
+    now: datetime,
+    window: timedelta,
+) -> list[SentText]:
     """Replies sent or on their way in the window, as ScriptedCheck wants them."""
     out: list[SentText] = []
     for item in items:
@@ -212,6 +296,5 @@ def names_of(rows: dict[int, ThreadRow]) -> dict[int, tuple[str, ...]]:
     for thread_id, row in rows.items():
         local = row.author_handle.lstrip("@").split("@")[0].split(".")[0]
         parts = row.author_name.split()
-        out[thread_id] = tuple(n for n in (parts[0] if parts else "", row.author_name, local)
-                               if n)
+        out[thread_id] = tuple(n for n in (parts[0] if parts else "", row.author_name, local) if n)
     return out

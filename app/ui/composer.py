@@ -115,7 +115,8 @@ class Composer(QFrame):
         self.picker.setAccessibleName("Canned replies")
         self.picker.setPlaceholderText("Canned replies…")
         self.picker.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.picker.setMinimumContentsLength(18)  # its width never follows a template title
         self.picker.activated.connect(self._on_picked)
         top.addWidget(self.picker)
@@ -211,8 +212,9 @@ class Composer(QFrame):
         self.templates = list(templates)
         self._refresh_suggestion()
 
-    def set_thread(self, thread: ThreadRow, posts: list[StoredPost],
-                   account: Account | None) -> None:
+    def set_thread(
+        self, thread: ThreadRow, posts: list[StoredPost], account: Account | None
+    ) -> None:
         """Show `thread`: the previous thread's text is flushed, this one's draft restored."""
         self.saver.flush()
         self._token += 1
@@ -226,7 +228,8 @@ class Composer(QFrame):
         self.title.setText(f"Reply to {who} on {theme.NETWORK_NAMES[thread.network]}")
         self.editor.setPlaceholderText(
             f"Write to {self._first_name()}, or pick a canned reply above.   "
-            "R focuses here · Ctrl+Enter sends")
+            "R focuses here · Ctrl+Enter sends"
+        )
         self.setEnabled(self.target is not None)
         self.private_box.setChecked(False)  # the default: the parent's audience or narrower
         self._refresh_suggestion()
@@ -285,7 +288,7 @@ class Composer(QFrame):
         if at < 0:
             return False
         current = self.editor.toPlainText()
-        before, after = whole[:at], whole[at + len(core):]
+        before, after = whole[:at], whole[at + len(core) :]
         if before and not current.startswith(before):
             cursor = QTextCursor(self.editor.document())
             cursor.movePosition(QTextCursor.MoveOperation.Start)
@@ -320,12 +323,14 @@ class Composer(QFrame):
             # "Use it" here invited a second reply to a post the shop had answered
             self.suggestion_text.setText(
                 f"You have answered {self._first_name()}'s latest post. Anything you send "
-                "now is a second reply.")
+                "now is a second reply."
+            )
             self.use_button.setVisible(False)
         elif self.suggested is not None:
             self.suggestion_text.setText(
                 f"{why}, so {logic.KIND_WORDS[kind]} fits. "
-                f"Suggested: “{self.suggested.title}”, filled in for {self._first_name()}.")
+                f"Suggested: “{self.suggested.title}”, filled in for {self._first_name()}."
+            )
         else:
             self.suggestion_text.setText(f"{why}. Write {logic.KIND_WORDS[kind]} in your words.")
         self.use_button.setVisible(self.suggested is not None and not self.already_answered())
@@ -340,13 +345,19 @@ class Composer(QFrame):
         if self.thread is not None and self.thread.status is ThreadStatus.REPLIED:
             return True
         item = self._reply_item
-        if (self.thread is not None and item is not None and item.thread_id == self.thread.id
-                and item.state is not OutboxState.FAILED and not reply_deleted(item)):
+        if (
+            self.thread is not None
+            and item is not None
+            and item.thread_id == self.thread.id
+            and item.state is not OutboxState.FAILED
+            and not reply_deleted(item)
+        ):
             return True
         target = self.target
         return target is not None and any(
             p.is_own and not p.post.deleted and p.post.created_at > target.post.created_at
-            for p in self.posts)
+            for p in self.posts
+        )
 
     def _first_name(self) -> str:
         return self.target.post.author.first_name if self.target else "them"
@@ -358,8 +369,9 @@ class Composer(QFrame):
         self.picker.clear()
         order = {k: i for i, k in enumerate(KIND_TITLES)}
         last = None
-        for template in sorted(ranked, key=lambda t: (order.get(t.kind.value, 99),
-                                                      t.title.lower(), t.id)):
+        for template in sorted(
+            ranked, key=lambda t: (order.get(t.kind.value, 99), t.title.lower(), t.id)
+        ):
             if template.kind != last:
                 last = template.kind
                 title = KIND_TITLES[template.kind.value].upper()
@@ -398,7 +410,8 @@ class Composer(QFrame):
         self._on_text_changed()  # save with the template id
         self.suggestion_text.setText(
             f"“{template.title}”, filled in for {self._first_name()}. "
-            "Make it yours, then Ctrl+Enter to send.")
+            "Make it yours, then Ctrl+Enter to send."
+        )
         self.use_button.hide()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self.editor.moveCursor(QTextCursor.MoveOperation.End)
@@ -429,16 +442,18 @@ class Composer(QFrame):
 
     def length(self) -> logic.LengthCheck:
         network = self.thread.network if self.thread else Network.MASTODON
-        return logic.length_check(self.account, network, self.editor.toPlainText(), self.target,
-                                  self.private_chosen())
+        return logic.length_check(
+            self.account, network, self.editor.toPlainText(), self.target, self.private_chosen()
+        )
 
     def send_problem(self) -> str:
         if self.thread is None or self.target is None:
             return "Pick a conversation first."
         if self.thread.is_demo or (self.account is not None and self.account.is_demo):
             return DEMO_WORDS
-        return logic.send_problem(self.editor.toPlainText(), self.length(),
-                                  theme.NETWORK_NAMES[self.thread.network])
+        return logic.send_problem(
+            self.editor.toPlainText(), self.length(), theme.NETWORK_NAMES[self.thread.network]
+        )
 
     def _update_count(self) -> None:
         check = self.length()
@@ -495,9 +510,14 @@ class Composer(QFrame):
             return
         if self.sender.busy or self.thread is None or self.target is None:
             return
-        out = Outgoing(self.thread, self.target, self.account,
-                       self.editor.toPlainText().strip(), self.template_id,
-                       private=self.private_chosen())
+        out = Outgoing(
+            self.thread,
+            self.target,
+            self.account,
+            self.editor.toPlainText().strip(),
+            self.template_id,
+            private=self.private_chosen(),
+        )
         self.scripted.hide()
         self.saver.flush()  # the draft is safe even if queueing fails
         self.sender.send(out, force=force)
@@ -531,7 +551,8 @@ class Composer(QFrame):
         network = self.thread.network if self.thread else Network.MASTODON
         self.outbox.can_delete = self.services.client_for is not None and not (
             (self.thread is not None and self.thread.is_demo)
-            or (self.account is not None and self.account.is_demo))
+            or (self.account is not None and self.account.is_demo)
+        )
         self.outbox.show_item(item, network)
         answered = self.already_answered()
         self._reply_item = item
@@ -542,8 +563,11 @@ class Composer(QFrame):
 
     def private_chosen(self) -> bool:
         """The owner ticked "only the customer" (Mastodon only: Bluesky posts are public)."""
-        return (self.private_box.isChecked() and self.thread is not None
-                and self.thread.network is Network.MASTODON)
+        return (
+            self.private_box.isChecked()
+            and self.thread is not None
+            and self.thread.network is Network.MASTODON
+        )
 
     def _on_private_toggled(self, _checked: bool) -> None:
         self._update_count()
@@ -571,8 +595,10 @@ class Composer(QFrame):
         mastodon = network is Network.MASTODON
         self.private_box.setVisible(mastodon)
         self.private_box.setText(f"Only {self._first_name()}")
-        self.private_box.setToolTip(f"A direct reply: only {target.post.author.handle} sees "
-                                    "it, nobody else mentioned in the conversation")
+        self.private_box.setToolTip(
+            f"A direct reply: only {target.post.author.handle} sees "
+            "it, nobody else mentioned in the conversation"
+        )
         self.copy_dm.setVisible(not mastodon)
 
     def copy_for_dm(self) -> None:
@@ -582,8 +608,10 @@ class Composer(QFrame):
             self._show_note("Write the reply first, then copy it.")
             return
         QGuiApplication.clipboard().setText(text)
-        self._show_note(f"Copied. Paste it into a chat with {self._first_name()} "
-                        "in the Bluesky app; nothing was posted.")
+        self._show_note(
+            f"Copied. Paste it into a chat with {self._first_name()} "
+            "in the Bluesky app; nothing was posted."
+        )
 
     # -- the outbox: undo, edit, cancel, delete ---------------------------------------
 
@@ -593,25 +621,32 @@ class Composer(QFrame):
         self.sender.take_back(item)
 
     def ask_cancel(self, item: OutboxItem) -> None:
-        self._confirm("Cancel this reply?",
-                      "It will not be sent, and its words are thrown away. "
-                      "(Edit brings them back into the editor instead.)",
-                      "Cancel reply", lambda: self.take_back(item, "cancel"))
+        self._confirm(
+            "Cancel this reply?",
+            "It will not be sent, and its words are thrown away. "
+            "(Edit brings them back into the editor instead.)",
+            "Cancel reply",
+            lambda: self.take_back(item, "cancel"),
+        )
 
     def ask_delete(self, item: OutboxItem) -> None:
         network = theme.NETWORK_NAMES[self.thread.network] if self.thread else "the network"
         account = self.account
         if account is None:
             return
-        self._confirm(f"Delete this reply from {network}?",
-                      f"It is removed from {network} for everyone. {self._first_name()} "
-                      "may already have read it. This cannot be undone.",
-                      "Delete from server", lambda: self.sender.delete_sent(item, account))
+        self._confirm(
+            f"Delete this reply from {network}?",
+            f"It is removed from {network} for everyone. {self._first_name()} "
+            "may already have read it. This cannot be undone.",
+            "Delete from server",
+            lambda: self.sender.delete_sent(item, account),
+        )
 
     def _confirm(self, title: str, text: str, yes_text: str, then: Callable[[], None]) -> None:
         """A window-modal question (never blocking the event loop); `then` on yes."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.NoButton, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self
+        )
         box.setObjectName("confirmBox")
         yes = box.addButton(yes_text, QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
@@ -632,22 +667,30 @@ class Composer(QFrame):
         self._reply_item = None
         if intent == "edit":
             current = self.editor.toPlainText()
-            self.editor.setPlainText(f"{current.rstrip()}\n\n{item.text}" if current.strip()
-                                     else item.text)  # saved as the thread's draft again
+            self.editor.setPlainText(
+                f"{current.rstrip()}\n\n{item.text}" if current.strip() else item.text
+            )  # saved as the thread's draft again
             self.private_box.setChecked(outbox_rules.is_private(item))
             self.editor.moveCursor(QTextCursor.MoveOperation.End)
             self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self._refresh_suggestion()
-        self._show_note("Back in the editor: change it and send again." if intent == "edit"
-                        else "Cancelled: that reply will not be sent.")
+        self._show_note(
+            "Back in the editor: change it and send again."
+            if intent == "edit"
+            else "Cancelled: that reply will not be sent."
+        )
 
     def _on_deleted(self, item: OutboxItem, row: ThreadRow | None) -> None:
         if self.thread is not None and item.thread_id == self.thread.id:
             network = theme.NETWORK_NAMES[self.thread.network]
             if row is not None:
                 self.thread = row
-            self.posts = [replace(p, post=replace(p.post, deleted=True))
-                          if p.post.remote_id == item.remote_id else p for p in self.posts]
+            self.posts = [
+                replace(p, post=replace(p.post, deleted=True))
+                if p.post.remote_id == item.remote_id
+                else p
+                for p in self.posts
+            ]
             self._refresh_suggestion()
             self._show_note(f"Deleted from {network}.")
         if row is not None:

@@ -102,7 +102,7 @@ def describe(item: OutboxItem, network: Network, now: datetime | None = None) ->
         text = private + "Sent" + (f" · {when} ago" if when and when != "now" else " just now")
         if item.url:
             href = html.escape(item.url, quote=True)
-            text += (f' · <a href="{href}">Open on {theme.NETWORK_NAMES[network]}</a>')
+            text += f' · <a href="{href}">Open on {theme.NETWORK_NAMES[network]}</a>'
         return text
     if state is OutboxState.FAILED:
         reason = item.last_error or "the server refused it"
@@ -151,13 +151,16 @@ class OutboxStrip(QFrame):
         self.retry.setToolTip("Put this reply back in the queue")
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self._item_id))
         row.addWidget(self.retry)
-        self.undo = self._button("Undo", "Take the reply back into the editor before it leaves",
-                                 self.undo_clicked)
-        self.edit = self._button("Edit", "Take the reply back into the editor to change it",
-                                 self.edit_clicked)
+        self.undo = self._button(
+            "Undo", "Take the reply back into the editor before it leaves", self.undo_clicked
+        )
+        self.edit = self._button(
+            "Edit", "Take the reply back into the editor to change it", self.edit_clicked
+        )
         self.cancel = self._button("Cancel", "Do not send this reply", self.cancel_clicked)
-        self.delete = self._button("Delete…", "Delete this reply from the network",
-                                   self.delete_clicked)
+        self.delete = self._button(
+            "Delete…", "Delete this reply from the network", self.delete_clicked
+        )
         for button in (self.undo, self.edit, self.cancel, self.delete):
             row.addWidget(button)
         self._countdown = QTimer(self, interval=COUNTDOWN_MS)  # "Sending in 9 s" counts down
@@ -220,9 +223,13 @@ class OutboxStrip(QFrame):
         self.undo.setVisible(held)
         self.edit.setVisible(waiting and not held)
         self.cancel.setVisible(waiting and not held)
-        self.delete.setVisible(item is not None and item.state is OutboxState.SENT
-                               and bool(item.remote_id) and not reply_deleted(item)
-                               and self.can_delete)
+        self.delete.setVisible(
+            item is not None
+            and item.state is OutboxState.SENT
+            and bool(item.remote_id)
+            and not reply_deleted(item)
+            and self.can_delete
+        )
         if held:
             self._countdown.start()
         else:

@@ -243,8 +243,7 @@ class ConversationView(QTextBrowser):
             self._render(*self._shown)
             self.verticalScrollBar().setValue(scrolled)
 
-    def show_posts(self, posts: list[StoredPost],
-                   pending: Sequence[OutboxItem] = ()) -> None:
+    def show_posts(self, posts: list[StoredPost], pending: Sequence[OutboxItem] = ()) -> None:
         self._render(posts, pending)
         mentions = [p for p in posts if p.post.is_mention]
         self.verticalScrollBar().setValue(0)
@@ -281,8 +280,9 @@ class ConversationView(QTextBrowser):
         frame.setBorder(1)
         frame.setBorderBrush(colour("mention_border" if p.is_mention else "border"))
         frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
-        frame.setBackground(colour("accent_soft_bg" if p.is_mention else
-                                    "own_post_bg" if sp.is_own else "base"))
+        frame.setBackground(
+            colour("accent_soft_bg" if p.is_mention else "own_post_bg" if sp.is_own else "base")
+        )
         frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
         cursor.insertFrame(frame)
 
@@ -306,8 +306,9 @@ class ConversationView(QTextBrowser):
             tip += "\n(label corrected by you)"
         chip.setToolTip(tip + "\nClick to correct the label.")
         chip.setProperty(CHIP_POST_ID, sp.id)  # not a link: only http links are clickable
-        word = theme.sentiment_word(label, sp.sentiment.language or p.language
-                                    if label is SentimentLabel.UNSCORED else None)
+        word = theme.sentiment_word(
+            label, sp.sentiment.language or p.language if label is SentimentLabel.UNSCORED else None
+        )
         if not sp.is_own:  # the mood of the customer's words, not of the shop's replies
             cursor.insertText("   ", base)
             cursor.insertText(f"\u2009{word}\u2009", chip)
@@ -333,8 +334,12 @@ class ConversationView(QTextBrowser):
             cursor.insertBlock(body)
             gone = QTextCharFormat(muted)
             gone.setFontItalic(True)
-            cursor.insertText("Your reply was deleted from the server." if sp.is_own
-                              else "This post was deleted.", gone)
+            cursor.insertText(
+                "Your reply was deleted from the server."
+                if sp.is_own
+                else "This post was deleted.",
+                gone,
+            )
         else:
             for line in (p.text or "").split("\n"):
                 cursor.insertBlock(body)
@@ -349,12 +354,11 @@ class ConversationView(QTextBrowser):
             _insert_link(cursor, media.url, base, media.label)
         if p.url:
             cursor.insertBlock(body)
-            _insert_link(cursor, p.url, muted, None, text="Open on "
-                         + theme.NETWORK_NAMES[p.network])
+            _insert_link(
+                cursor, p.url, muted, None, text="Open on " + theme.NETWORK_NAMES[p.network]
+            )
 
-
-    def _insert_photo(self, cursor: QTextCursor, media: MediaLink,
-                      body: QTextBlockFormat) -> None:
+    def _insert_photo(self, cursor: QTextCursor, media: MediaLink, body: QTextBlockFormat) -> None:
         """A photo: "Photo:" and its alt text, then the picture once loaded, else a button."""
         f = self._formats
         index = len(self._photos)
@@ -367,8 +371,9 @@ class ConversationView(QTextBrowser):
         image = self.photo_images.get(thumb)
         if image is not None and not image.isNull():
             name = f"{PHOTO_SCHEME}-image:{index}"
-            cursor.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
-                                          image)
+            cursor.document().addResource(
+                QTextDocument.ResourceType.ImageResource, QUrl(name), image
+            )
             cursor.insertBlock(body)
             picture = QTextImageFormat()
             picture.setName(name)
@@ -396,9 +401,14 @@ class ConversationView(QTextBrowser):
                 cursor.insertText(f" (from {host})", f.muted)
         if thumb and not any(m.preview_url or m.url for m in self._photos[:index]):
             cursor.insertText("   ", f.base)
-            _insert_action(cursor, "Stop loading photos from this account" if self.auto_photos
-                           else "Always load photos from this account",
-                           f"{PHOTO_SCHEME}:always/{0 if self.auto_photos else 1}", f.muted)
+            _insert_action(
+                cursor,
+                "Stop loading photos from this account"
+                if self.auto_photos
+                else "Always load photos from this account",
+                f"{PHOTO_SCHEME}:always/{0 if self.auto_photos else 1}",
+                f.muted,
+            )
 
     def _insert_pending(self, cursor: QTextCursor, item: OutboxItem) -> None:
         """A reply of the shop's that is not back from the network yet, with its state."""
@@ -415,8 +425,9 @@ class ConversationView(QTextBrowser):
         cursor.insertText("Your reply", f.name)
         words = PENDING_WORDS.get(item.state, "")
         if item.last_error and item.state in (OutboxState.FAILED, OutboxState.QUEUED):
-            words = ("Not sent: " if item.state is OutboxState.FAILED
-                     else "Waiting to send: ") + item.last_error
+            words = (
+                "Not sent: " if item.state is OutboxState.FAILED else "Waiting to send: "
+            ) + item.last_error
         cursor.insertText(f"  ·  {words}", f.muted)
         body = QTextBlockFormat()
         body.setTopMargin(6)
@@ -465,8 +476,9 @@ class _Formats:
         return found
 
 
-def _insert_link(cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None,
-                 text: str | None = None) -> None:
+def _insert_link(
+    cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None, text: str | None = None
+) -> None:
     """A link that shows where it really goes: its host in ASCII (IDNA "xn--") form, and
     named outright after it when the rest of the address mentions another site."""
     view = link_view(url)
@@ -500,7 +512,7 @@ def _insert_linked(cursor: QTextCursor, line: str, base: QTextCharFormat) -> Non
     pos = 0
     for m in URL_RE.finditer(line):
         if m.start() > pos:
-            cursor.insertText(line[pos:m.start()], base)
+            cursor.insertText(line[pos : m.start()], base)
         _insert_link(cursor, m.group(0), base, None)
         pos = m.end()
     if pos < len(line):
@@ -529,8 +541,10 @@ class ConversationPane(QWidget):
         self.empty = QLabel(self)
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
-        self.empty.setText("No conversation selected\n\nPick a thread on the left, or press J "
-                           "and K to move through them.")
+        self.empty.setText(
+            "No conversation selected\n\nPick a thread on the left, or press J "
+            "and K to move through them."
+        )
         self.empty.setAlignment(self.empty.alignment().AlignCenter)
         self.stack.addWidget(self.empty)
 
@@ -570,8 +584,7 @@ class ConversationPane(QWidget):
 
     def side_fits(self, width: int) -> bool:
         """Whether the side slot (customer history) fits beside the conversation at `width`."""
-        side = sum(w.minimumWidth() or w.minimumSizeHint().width()
-                   for w in self._side_widgets())
+        side = sum(w.minimumWidth() or w.minimumSizeHint().width() for w in self._side_widgets())
         return width >= self.view.minimumWidth() + side
 
     def _side_widgets(self) -> list[QWidget]:
@@ -587,8 +600,12 @@ class ConversationPane(QWidget):
         items = (self.composer_slot.itemAt(i) for i in range(self.composer_slot.count()))
         for widget in (item.widget() for item in items):
             if widget is not None:  # the conversation keeps at least half of a short pane
-                widget.setMaximumHeight(max(widget.minimumSizeHint().height(),
-                                            event.size().height() * COMPOSER_SHARE // 100))
+                widget.setMaximumHeight(
+                    max(
+                        widget.minimumSizeHint().height(),
+                        event.size().height() * COMPOSER_SHARE // 100,
+                    )
+                )
         super().resizeEvent(event)
 
     def set_search(self, text: str) -> None:
@@ -603,8 +620,9 @@ class ConversationPane(QWidget):
         self.view.clear()
         self.stack.setCurrentIndex(0)
 
-    def show_thread(self, thread: ThreadRow, posts: list[StoredPost],
-                    pending: Sequence[OutboxItem] = ()) -> None:
+    def show_thread(
+        self, thread: ThreadRow, posts: list[StoredPost], pending: Sequence[OutboxItem] = ()
+    ) -> None:
         """`pending`: the shop's replies in the outbox; those already among `posts`
         (sent and synced back) are left out."""
         if self.thread is None or self.thread.id != thread.id:
@@ -619,13 +637,26 @@ class ConversationPane(QWidget):
         n = len(posts) + len(self.pending)
         # A reply counts once it is on the server; until then the header says it waits.
         states = {i.state for i in self.pending} - {OutboxState.SENT}
-        waiting = ([theme.REPLY_STATE_WORDS["failed"]] if OutboxState.FAILED in states else
-                   [theme.REPLY_STATE_WORDS["waiting"]] if states else [])
-        self.subtitle.setText(" · ".join([
-            thread.author_handle, theme.NETWORK_NAMES[thread.network],
-            f"{n} post{'s' if n != 1 else ''}",
-            snoozed_words(thread.snoozed_until) if thread.status is ThreadStatus.SNOOZED
-            else theme.STATUS_WORDS[thread.status],
-            *waiting, theme.sentiment_word(thread.worst_label)]))
+        waiting = (
+            [theme.REPLY_STATE_WORDS["failed"]]
+            if OutboxState.FAILED in states
+            else [theme.REPLY_STATE_WORDS["waiting"]]
+            if states
+            else []
+        )
+        self.subtitle.setText(
+            " · ".join(
+                [
+                    thread.author_handle,
+                    theme.NETWORK_NAMES[thread.network],
+                    f"{n} post{'s' if n != 1 else ''}",
+                    snoozed_words(thread.snoozed_until)
+                    if thread.status is ThreadStatus.SNOOZED
+                    else theme.STATUS_WORDS[thread.status],
+                    *waiting,
+                    theme.sentiment_word(thread.worst_label),
+                ]
+            )
+        )
         self.view.show_posts(posts, self.pending)
         self.stack.setCurrentIndex(1)

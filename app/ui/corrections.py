@@ -103,7 +103,8 @@ class Corrections(QObject):
         after_first_paint(  # the scorer's import would hold up the first painted inbox
             view.viewport() if view is not None else window,
             lambda: runner.run(rescorer.learner, self._learned, name="learn from corrections"),
-            (lambda: model.rowCount() > 0) if model is not None else (lambda: True))
+            (lambda: model.rowCount() > 0) if model is not None else (lambda: True),
+        )
 
     # -- one-click label correction ---------------------------------------------------
 
@@ -128,8 +129,9 @@ class Corrections(QObject):
         theirs = [p for p in pane.posts if not p.is_own]
         if pane.thread is None or not theirs:
             return
-        worst = min(theirs, key=lambda p: (p.label is not pane.thread.worst_label,
-                                           p.sentiment.compound))
+        worst = min(
+            theirs, key=lambda p: (p.label is not pane.thread.worst_label, p.sentiment.compound)
+        )
         self._on_chip_clicked(worst.id)
 
     def menu_for(self, post: StoredPost) -> LabelMenu:
@@ -178,13 +180,18 @@ class Corrections(QObject):
     def relearn(self) -> int:
         """Learn again from every correction and reply (off the GUI thread), then colour
         the stored posts with what was learned, in the background."""
-        return self.runner.run(self.rescorer.learner, self._learned_rescore,
-                               name="learn from corrections")
+        return self.runner.run(
+            self.rescorer.learner, self._learned_rescore, name="learn from corrections"
+        )
 
     def forget_learned(self) -> int:
         """The owner's reset: what was learned stops counting; their labels stay."""
-        return self.runner.run(self.rescorer.forget_learned, lambda _n: self.relearn(),
-                               write=True, name="forget what was learned")
+        return self.runner.run(
+            self.rescorer.forget_learned,
+            lambda _n: self.relearn(),
+            write=True,
+            name="forget what was learned",
+        )
 
     def _learned(self, learner: Any) -> None:
         self.owner.learner = learner  # new posts from now on; swapped whole
@@ -234,15 +241,19 @@ class Corrections(QObject):
             result = rescore(
                 rescorer.post_ids(),
                 rescorer.score_batch,
-                lambda batch: call_in_lane(runner, lambda: rescorer.write_scores(batch),
-                                           "rescore: store a batch"),
+                lambda batch: call_in_lane(
+                    runner, lambda: rescorer.write_scores(batch), "rescore: store a batch"
+                ),
                 scorer,
                 progress=progress,
                 cancelled=lambda: runner.cancelled or generation != self._generation,
             )
             if not result.stopped:
-                call_in_lane(runner, lambda: rescorer.mark_scored_with(RULES_VERSION),
-                             "rescore: mark the rules version")
+                call_in_lane(
+                    runner,
+                    lambda: rescorer.mark_scored_with(RULES_VERSION),
+                    "rescore: mark the rules version",
+                )
             return result
 
         return job
@@ -278,7 +289,8 @@ class Corrections(QObject):
         if result.changed:  # a first start or an update that moved no colour stays quiet
             self.window.statusBar().showMessage(
                 f"Updated colours with Shopkeep's new sentiment rules: {result.changed} of "
-                f"{result.scored} posts changed colour", 8000
+                f"{result.scored} posts changed colour",
+                8000,
             )
         self._show_rescored(result)
 

@@ -31,8 +31,7 @@ log = logging.getLogger("shopkeep.crash")
 class CrashDialog(QDialog):
     """Says sorry, keeps the user's work, points at the log file; details on demand."""
 
-    def __init__(self, details: str, log_path: Path | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, details: str, log_path: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Shopkeep hit a problem")
         self.setMinimumWidth(520)
@@ -43,7 +42,9 @@ class CrashDialog(QDialog):
         layout.addWidget(head)
         body = QLabel(
             "Your saved conversations, drafts and outbox are safe. You can keep working; "
-            "if things look wrong, restart Shopkeep.", self)
+            "if things look wrong, restart Shopkeep.",
+            self,
+        )
         body.setWordWrap(True)
         layout.addWidget(body)
         if log_path is not None:
@@ -66,8 +67,9 @@ class CrashDialog(QDialog):
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
         if log_path is not None:
             folder = buttons.addButton("Open log folder", QDialogButtonBox.ButtonRole.ActionRole)
-            folder.clicked.connect(lambda: QDesktopServices.openUrl(
-                QUrl.fromLocalFile(str(log_path.parent))))
+            folder.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_path.parent)))
+            )
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -90,8 +92,9 @@ class CrashHandler:
     def install(self) -> None:
         sys.excepthook = self
 
-    def __call__(self, exc_type: type[BaseException], exc: BaseException,
-                 tb: TracebackType | None) -> None:
+    def __call__(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return

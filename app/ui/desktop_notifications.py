@@ -60,8 +60,9 @@ class DesktopNotifications(QObject):
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="desktop notifications",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, name="desktop notifications", daemon=True
+            )
             self._thread.start()
 
     def close(self) -> None:
@@ -90,10 +91,15 @@ class DesktopNotifications(QObject):
             address = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
             rule = MatchRule(type="signal", interface=SERVICE, path=PATH)
             try:
-                owner = router.send_and_get_reply(message_bus.NameHasOwner(SERVICE),
-                                                  timeout=CALL_TIMEOUT_S).body[0]
-                activatable = SERVICE in router.send_and_get_reply(
-                    message_bus.ListActivatableNames(), timeout=CALL_TIMEOUT_S).body[0]
+                owner = router.send_and_get_reply(
+                    message_bus.NameHasOwner(SERVICE), timeout=CALL_TIMEOUT_S
+                ).body[0]
+                activatable = (
+                    SERVICE
+                    in router.send_and_get_reply(
+                        message_bus.ListActivatableNames(), timeout=CALL_TIMEOUT_S
+                    ).body[0]
+                )
                 router.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT_S)
             except Exception as exc:
                 log.info("no desktop notifications: %s", type(exc).__name__)
@@ -105,7 +111,8 @@ class DesktopNotifications(QObject):
                 return
             try:  # servers that read <b>, <a href> or <img> in the body say one of these
                 capabilities = router.send_and_get_reply(
-                    new_method_call(address, "GetCapabilities"), timeout=CALL_TIMEOUT_S).body[0]
+                    new_method_call(address, "GetCapabilities"), timeout=CALL_TIMEOUT_S
+                ).body[0]
             except Exception:
                 capabilities = ["body-markup"]  # unknown: escaping is the safe side
             # dunst renders markup while it lists only "body-hyperlinks": any of them counts.
@@ -121,8 +128,7 @@ class DesktopNotifications(QObject):
                         continue
                     self._handle_signal(message.header.fields, message.body, keys)
 
-    def _post_waiting(self, router: DBusRouter, address: DBusAddress,
-                      keys: dict[int, int]) -> None:
+    def _post_waiting(self, router: DBusRouter, address: DBusAddress, keys: dict[int, int]) -> None:
         while True:
             try:
                 item = self._outgoing.get_nowait()
@@ -132,9 +138,11 @@ class DesktopNotifications(QObject):
             body = html.escape(item.body, quote=False) if self._markup else item.body
             hints = {"desktop-entry": ("s", DESKTOP_ENTRY), "category": ("s", "im.received")}
             call = new_method_call(
-                address, "Notify", "susssasa{sv}i",
-                (APP_NAME, 0, DESKTOP_ENTRY, item.title, body,
-                 ["default", "Open"], hints, -1))
+                address,
+                "Notify",
+                "susssasa{sv}i",
+                (APP_NAME, 0, DESKTOP_ENTRY, item.title, body, ["default", "Open"], hints, -1),
+            )
             try:
                 reply = router.send_and_get_reply(call, timeout=CALL_TIMEOUT_S)
                 notification_id = int(reply.body[0])
@@ -144,8 +152,9 @@ class DesktopNotifications(QObject):
             keys[notification_id] = item.key
             self.posted.emit(notification_id, item.key)
 
-    def _handle_signal(self, fields: dict[HeaderFields, object], body: tuple[object, ...],
-                       keys: dict[int, int]) -> None:
+    def _handle_signal(
+        self, fields: dict[HeaderFields, object], body: tuple[object, ...], keys: dict[int, int]
+    ) -> None:
         member = fields.get(HeaderFields.member)
         if member == "ActionInvoked" and len(body) == 2:
             notification_id, _action = body

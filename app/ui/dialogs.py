@@ -10,8 +10,7 @@ def confirm_remove_demo(parent: QWidget | None) -> bool:
     answer = QMessageBox.question(
         parent,
         "Remove demo data",
-        "Remove the demo accounts and their conversations?\n\n"
-        "Nothing of your own is touched.",
+        "Remove the demo accounts and their conversations?\n\nNothing of your own is touched.",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
@@ -33,8 +32,7 @@ def notice(parent: QWidget, text: str, title: str = "Shopkeep") -> QMessageBox:
 
     Plain text only: the sentence may quote a file name or a server.
     """
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                      parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setObjectName("shopkeepNotice")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

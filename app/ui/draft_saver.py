@@ -57,9 +57,15 @@ class DraftSaver(QObject):
     failed = Signal(str)
     reconciled = Signal(int, str, object)
 
-    def __init__(self, store: AnswerStore, runner: TaskRunner,
-                 parent: QObject | None = None, *, delay_ms: int = SAVE_DELAY_MS,
-                 max_wait_ms: int = MAX_WAIT_MS) -> None:
+    def __init__(
+        self,
+        store: AnswerStore,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+        *,
+        delay_ms: int = SAVE_DELAY_MS,
+        max_wait_ms: int = MAX_WAIT_MS,
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._runner = runner
@@ -104,17 +110,25 @@ class DraftSaver(QObject):
         self.in_flight += 1
 
         def write() -> Draft | None:
-            draft = store.save_draft(pending.thread_id, pending.text, pending.template_id,
-                                     seen=seen.get(pending.thread_id))
+            draft = store.save_draft(
+                pending.thread_id,
+                pending.text,
+                pending.template_id,
+                seen=seen.get(pending.thread_id),
+            )
             version = draft.updated_at if draft is not None else None
             seen[pending.thread_id] = version
             if draft is not None:
                 seen[draft.thread_id] = version  # the thread it was merged into
             return draft
 
-        self._runner.run(write, lambda draft: self._on_saved(pending, draft),
-                         lambda exc: self._on_failed(pending, exc), write=True,
-                         name="save draft")
+        self._runner.run(
+            write,
+            lambda draft: self._on_saved(pending, draft),
+            lambda exc: self._on_failed(pending, exc),
+            write=True,
+            name="save draft",
+        )
 
     def mark_seen(self, thread_id: int, draft: Draft | None) -> None:
         """The editor now shows this stored draft (restored into an empty editor)."""
@@ -164,7 +178,10 @@ class DraftSaver(QObject):
         if self._pending is None:  # keep the text so the next pause tries again
             self._pending = pending
             self._pending_since = time.monotonic()
-        message = exc.user_message if isinstance(exc, ShopkeepError) else (
-            "Shopkeep could not save this draft. The text is still here.")
+        message = (
+            exc.user_message
+            if isinstance(exc, ShopkeepError)
+            else ("Shopkeep could not save this draft. The text is still here.")
+        )
         log.warning("draft for thread %s not saved: %s", pending.thread_id, exc)
         self.failed.emit(message)

@@ -35,8 +35,9 @@ class ElidedLabel(QLabel):
         return self._full
 
     def shown_text(self) -> str:
-        return self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                             max(0, self.contentsRect().width()))
+        return self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(0, self.contentsRect().width())
+        )
 
     def is_elided(self) -> bool:
         return self.shown_text() != self._full
@@ -56,9 +57,13 @@ class ElidedLabel(QLabel):
         painter = QPainter(self)
         option = QStyleOption()
         option.initFrom(self)
-        self.style().drawItemText(painter, self.contentsRect(),
-                                  int(self.alignment() | Qt.AlignmentFlag.AlignVCenter),
-                                  option.palette, self.isEnabled(), self.shown_text(),
-                                  self.foregroundRole())
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment() | Qt.AlignmentFlag.AlignVCenter),
+            option.palette,
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
         painter.end()
-

@@ -58,9 +58,16 @@ class ExportDialog(QDialog):
 
     finished_export = Signal(object)
 
-    def __init__(self, store: ExportStore, runner: TaskRunner, query: ThreadQuery,
-                 shown: int, parent: QWidget | None = None, *,
-                 folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: ExportStore,
+        runner: TaskRunner,
+        query: ThreadQuery,
+        shown: int,
+        parent: QWidget | None = None,
+        *,
+        folder: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.runner = runner
@@ -73,8 +80,9 @@ class ExportDialog(QDialog):
         box = QVBoxLayout(self)
         box.setContentsMargins(24, 20, 24, 18)
         box.setSpacing(10)
-        self.current = QRadioButton(f"The current list ({shown} conversation"
-                                    f"{'s' if shown != 1 else ''} shown)", self)
+        self.current = QRadioButton(
+            f"The current list ({shown} conversation{'s' if shown != 1 else ''} shown)", self
+        )
         self.everything = QRadioButton("Everything Shopkeep has saved", self)
         self.current.setChecked(True)
         self.scope = QButtonGroup(self)
@@ -170,8 +178,14 @@ class ExportDialog(QDialog):
         cancel = self.cancel_event = threading.Event()
 
         def work() -> ExportResult:
-            return export_inbox(store, target, query, fmt=fmt, cancel=cancel,
-                                progress=lambda done, total: relay.progressed.emit((done, total)))
+            return export_inbox(
+                store,
+                target,
+                query,
+                fmt=fmt,
+                cancel=cancel,
+                progress=lambda done, total: relay.progressed.emit((done, total)),
+            )
 
         self._set_running(True)
         self.message.setText(f"Writing {target.name}…")
@@ -179,8 +193,15 @@ class ExportDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         self.bar.setVisible(running or self.bar.isVisible())
-        for w in (self.export_button, self.path, self.choose, self.current, self.everything,
-                  self.csv, self.json):
+        for w in (
+            self.export_button,
+            self.path,
+            self.choose,
+            self.current,
+            self.everything,
+            self.csv,
+            self.json,
+        ):
             w.setEnabled(not running)
         self.cancel_button.setText("Cancel" if running else "Close")
 
@@ -203,16 +224,21 @@ class ExportDialog(QDialog):
         if result.cancelled:
             self.message.setText("Export cancelled; no file was written.")
         else:
-            self.message.setText(f"Saved {result.threads} conversation"
-                                 f"{'s' if result.threads != 1 else ''} ({result.posts} posts) "
-                                 f"to {result.path}.")
+            self.message.setText(
+                f"Saved {result.threads} conversation"
+                f"{'s' if result.threads != 1 else ''} ({result.posts} posts) "
+                f"to {result.path}."
+            )
         self.finished_export.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.cancel_event = None
         self._set_running(False)
-        self.message.setText(exc.user_message if isinstance(exc, ShopkeepError) else
-                             "The export failed unexpectedly. The details are in the log file.")
+        self.message.setText(
+            exc.user_message
+            if isinstance(exc, ShopkeepError)
+            else "The export failed unexpectedly. The details are in the log file."
+        )
 
     def reject(self) -> None:
         if self.cancel_event is not None:  # Esc / closing while writing: stop, then close

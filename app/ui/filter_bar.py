@@ -24,14 +24,25 @@ if TYPE_CHECKING:
 
 E = TypeVar("E", bound=StrEnum)
 
-SENTIMENTS = (("Any feeling", None), ("Complaint", SentimentLabel.NEGATIVE),
-              ("Neutral", SentimentLabel.NEUTRAL), ("Praise", SentimentLabel.POSITIVE))
-STATUSES = (("Any status", None), ("Needs reply", ThreadStatus.NEEDS_REPLY),
-            ("Replied", ThreadStatus.REPLIED), ("Done", ThreadStatus.DONE),
-            ("Snoozed", ThreadStatus.SNOOZED))
+SENTIMENTS = (
+    ("Any feeling", None),
+    ("Complaint", SentimentLabel.NEGATIVE),
+    ("Neutral", SentimentLabel.NEUTRAL),
+    ("Praise", SentimentLabel.POSITIVE),
+)
+STATUSES = (
+    ("Any status", None),
+    ("Needs reply", ThreadStatus.NEEDS_REPLY),
+    ("Replied", ThreadStatus.REPLIED),
+    ("Done", ThreadStatus.DONE),
+    ("Snoozed", ThreadStatus.SNOOZED),
+)
 DATES: tuple[tuple[str, timedelta | None], ...] = (
-    ("Any time", None), ("Today", timedelta(days=1)), ("Last 7 days", timedelta(days=7)),
-    ("Last 30 days", timedelta(days=30)))
+    ("Any time", None),
+    ("Today", timedelta(days=1)),
+    ("Last 7 days", timedelta(days=7)),
+    ("Last 30 days", timedelta(days=30)),
+)
 
 
 def utc_now() -> datetime:
@@ -46,8 +57,13 @@ def _enum(kind: type[E], value: object) -> E | None:
 class FilterBar(QWidget):
     """Five small combos in two rows and a "Clear" button; each change narrows the query."""
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None, *,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("filterBar")
         self.window_ = window
@@ -59,8 +75,10 @@ class FilterBar(QWidget):
         grid.setVerticalSpacing(4)
         self.account = self._combo("Filter by account", [("All accounts", None)])
         self._name_combo()
-        self.network = self._combo("Filter by network", [("Any network", None)] + [
-            (theme.NETWORK_NAMES[n], n) for n in Network])
+        self.network = self._combo(
+            "Filter by network",
+            [("Any network", None)] + [(theme.NETWORK_NAMES[n], n) for n in Network],
+        )
         self.sentiment = self._combo("Filter by feeling", list(SENTIMENTS))
         self.status = self._combo("Filter by status", list(STATUSES))
         self.date = self._combo("Filter by date", list(DATES))
@@ -93,7 +111,8 @@ class FilterBar(QWidget):
     def _name_combo(self) -> None:
         """Account names can be long: that combo alone elides, at a fixed minimum."""
         self.account.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.account.setMinimumContentsLength(8)
 
     def set_accounts(self, accounts: list[Account]) -> None:
@@ -128,9 +147,12 @@ class FilterBar(QWidget):
         query: ThreadQuery = self.window_.query
         self._following = True
         try:
-            for combo, value in ((self.account, query.account_id),
-                                 (self.network, query.network), (self.sentiment, query.label),
-                                 (self.status, query.status)):
+            for combo, value in (
+                (self.account, query.account_id),
+                (self.network, query.network),
+                (self.sentiment, query.label),
+                (self.status, query.status),
+            ):
                 index = combo.findData(value)
                 if index >= 0:
                     combo.setCurrentIndex(index)
@@ -138,8 +160,9 @@ class FilterBar(QWidget):
                 self.date.setCurrentIndex(0)
         finally:
             self._following = False
-        narrowed = any(v is not None for v in (query.network, query.label, query.status,
-                                                query.since))
+        narrowed = any(
+            v is not None for v in (query.network, query.label, query.status, query.since)
+        )
         self.clear.setEnabled(narrowed or self.account.currentIndex() > 0)
 
     def reset(self) -> None:

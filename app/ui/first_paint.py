@@ -17,8 +17,9 @@ FALLBACK_MS = 3000  # no paint by then (hidden window): start anyway
 
 
 class _AfterPaint(QObject):
-    def __init__(self, widget: QWidget, callback: Callable[[], object],
-                 ready: Callable[[], bool]) -> None:
+    def __init__(
+        self, widget: QWidget, callback: Callable[[], object], ready: Callable[[], bool]
+    ) -> None:
         super().__init__(widget)
         self._widget, self._callback, self._ready = widget, callback, ready
         self._done = False
@@ -38,7 +39,8 @@ class _AfterPaint(QObject):
         self._callback()
 
 
-def after_first_paint(widget: QWidget, callback: Callable[[], object],
-                      ready: Callable[[], bool] = lambda: True) -> None:
+def after_first_paint(
+    widget: QWidget, callback: Callable[[], object], ready: Callable[[], bool] = lambda: True
+) -> None:
     """Call `callback` once, after `widget` painted while `ready()` (or after FALLBACK_MS)."""
     _AfterPaint(widget, callback, ready)

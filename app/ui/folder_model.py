@@ -72,12 +72,15 @@ class _Entry:
 
 def _folder_entries() -> list[_Entry]:
     entries = [_Entry("header", "Inbox")]
-    entries += [_Entry("folder", FOLDER_NAMES[f], folder=f)
-                for f in (Folder.NEEDS_REPLY, Folder.NEGATIVE, Folder.ALL, Folder.DONE,
-                          Folder.SNOOZED)]
+    entries += [
+        _Entry("folder", FOLDER_NAMES[f], folder=f)
+        for f in (Folder.NEEDS_REPLY, Folder.NEGATIVE, Folder.ALL, Folder.DONE, Folder.SNOOZED)
+    ]
     entries.append(_Entry("header", "Replies"))
-    entries += [_Entry("folder", FOLDER_NAMES[f], folder=f)
-                for f in (Folder.DRAFTS, Folder.OUTBOX, Folder.SENT)]
+    entries += [
+        _Entry("folder", FOLDER_NAMES[f], folder=f)
+        for f in (Folder.DRAFTS, Folder.OUTBOX, Folder.SENT)
+    ]
     entries.append(_Entry("header", "Accounts"))
     return entries
 
@@ -94,21 +97,28 @@ class FolderListModel(QAbstractListModel):
     def set_counts(self, counts: dict[Folder, int]) -> None:
         self._counts = dict(counts)
         if self._entries:
-            self.dataChanged.emit(self.index(0), self.index(self._fixed - 1),
-                                  [FolderRoles.CountRole, Qt.ItemDataRole.DisplayRole,
-                                   Qt.ItemDataRole.AccessibleTextRole])
+            self.dataChanged.emit(
+                self.index(0),
+                self.index(self._fixed - 1),
+                [
+                    FolderRoles.CountRole,
+                    Qt.ItemDataRole.DisplayRole,
+                    Qt.ItemDataRole.AccessibleTextRole,
+                ],
+            )
 
     def set_accounts(self, accounts: list[Account]) -> None:
         """Replace the account rows, leaving the folder rows (and their selection) alone."""
         old = len(self._entries) - self._fixed
         if old:
             self.beginRemoveRows(QModelIndex(), self._fixed, len(self._entries) - 1)
-            del self._entries[self._fixed:]
+            del self._entries[self._fixed :]
             self.endRemoveRows()
         if accounts:
             self.beginInsertRows(QModelIndex(), self._fixed, self._fixed + len(accounts) - 1)
-            self._entries += [_Entry("account", a.display_name or a.handle, account=a)
-                              for a in accounts]
+            self._entries += [
+                _Entry("account", a.display_name or a.handle, account=a) for a in accounts
+            ]
             self.endInsertRows()
 
     def row_of_folder(self, folder: Folder) -> int:
@@ -122,8 +132,11 @@ class FolderListModel(QAbstractListModel):
             return Qt.ItemFlag.NoItemFlags
         if self._entries[index.row()].kind == "header":
             return Qt.ItemFlag.ItemNeverHasChildren
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
@@ -137,14 +150,17 @@ class FolderListModel(QAbstractListModel):
                 if e.kind == "folder":
                     return f"{e.title}, {count or 0}"
                 if e.account is not None:
-                    return (f"{e.title} on {theme.NETWORK_NAMES[e.account.network]}, "
-                            f"{STATE_WORDS[e.account.state]}")
+                    return (
+                        f"{e.title} on {theme.NETWORK_NAMES[e.account.network]}, "
+                        f"{STATE_WORDS[e.account.state]}"
+                    )
                 return e.title
             case Qt.ItemDataRole.ToolTipRole:
                 if e.account is not None:
                     tip = f"{e.account.handle} on {e.account.server}"
-                    return plain_tip(f"{tip}\n{e.account.last_error}" if e.account.last_error
-                                     else tip)
+                    return plain_tip(
+                        f"{tip}\n{e.account.last_error}" if e.account.last_error else tip
+                    )
                 return None
             case Qt.ItemDataRole.DecorationRole:
                 if e.folder is not None:
@@ -191,8 +207,11 @@ class FolderDelegate(QStyledItemDelegate):
             f.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
             painter.setFont(f)
             painter.setPen(colour("folder_heading"))
-            painter.drawText(r.adjusted(16, 8, -8, 0), Qt.AlignmentFlag.AlignLeft
-                             | Qt.AlignmentFlag.AlignVCenter, index.data())
+            painter.drawText(
+                r.adjusted(16, 8, -8, 0),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                index.data(),
+            )
             painter.restore()
             return
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -216,18 +235,25 @@ class FolderDelegate(QStyledItemDelegate):
         if kind == "account":
             account: Account = index.data(FolderRoles.AccountRole)
             title = fm.elidedText(index.data(), Qt.TextElideMode.ElideRight, right - text_left)
-            painter.drawText(QRect(text_left, r.top() + 7, right - text_left, fm.height()),
-                             Qt.AlignmentFlag.AlignVCenter, title)
+            painter.drawText(
+                QRect(text_left, r.top() + 7, right - text_left, fm.height()),
+                Qt.AlignmentFlag.AlignVCenter,
+                title,
+            )
             small = QFont(option.font)
             small.setPointSizeF(option.font.pointSizeF() * 0.86)
             painter.setFont(small)
             ok = account.state in (AccountState.CONNECTED, AccountState.DEMO)
             painter.setPen(colour("text_muted" if ok else "warn_text"))
             sub = f"{index.data(FolderRoles.StateWordRole)} · {account.handle}"
-            sub = QFontMetrics(small).elidedText(sub, Qt.TextElideMode.ElideRight,
-                                                 right - text_left)
-            painter.drawText(QRect(text_left, r.top() + 7 + fm.height(), right - text_left,
-                                   fm.height()), Qt.AlignmentFlag.AlignVCenter, sub)
+            sub = QFontMetrics(small).elidedText(
+                sub, Qt.TextElideMode.ElideRight, right - text_left
+            )
+            painter.drawText(
+                QRect(text_left, r.top() + 7 + fm.height(), right - text_left, fm.height()),
+                Qt.AlignmentFlag.AlignVCenter,
+                sub,
+            )
             painter.restore()
             return
         count = index.data(FolderRoles.CountRole)
@@ -253,6 +279,9 @@ class FolderDelegate(QStyledItemDelegate):
             f.setWeight(QFont.Weight.DemiBold)
         painter.setFont(f)
         painter.setPen(colour("text"))
-        painter.drawText(QRect(text_left, r.top(), right - text_left - badge_w - 6, r.height()),
-                         Qt.AlignmentFlag.AlignVCenter, index.data())
+        painter.drawText(
+            QRect(text_left, r.top(), right - text_left - badge_w - 6, r.height()),
+            Qt.AlignmentFlag.AlignVCenter,
+            index.data(),
+        )
         painter.restore()

@@ -53,8 +53,7 @@ class CustomerHistory:
     total_posts: int
 
 
-def load_history(store: AnswerStore, thread_id: int,
-                 posts: list[StoredPost]) -> CustomerHistory:
+def load_history(store: AnswerStore, thread_id: int, posts: list[StoredPost]) -> CustomerHistory:
     """Runs on a worker: the customer of `posts` and everything else they wrote to the shop."""
     target = logic.reply_target(posts)
     contact = store.contact_for_post(target.id) if target is not None else None
@@ -70,15 +69,19 @@ def load_history(store: AnswerStore, thread_id: int,
     shown = order[:MAX_THREADS]
     posts_of = store.posts_for_threads(shown)  # two queries, not two per thread
     earlier = [
-        EarlierThread(row, tuple(p for p in posts_of.get(row.id, ())
-                                 if p.is_own or p.post.author.remote_id in theirs))
+        EarlierThread(
+            row,
+            tuple(
+                p for p in posts_of.get(row.id, ()) if p.is_own or p.post.author.remote_id in theirs
+            ),
+        )
         for row in store.threads(shown)
     ]
     return CustomerHistory(contact, linked, tuple(earlier), len(history))
 
 
 def when(row: ThreadRow) -> str:
-    """"3 d ago", "5 min ago", "12 Mar": short, like the thread list."""
+    """ "3 d ago", "5 min ago", "12 Mar": short, like the thread list."""
     age = theme.format_age(row.last_activity)
     if age == "now":
         return "Just now"
@@ -121,8 +124,9 @@ class HistoryPanel(QFrame):
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("contactNote")
         self.note.setAccessibleName("Private note about this customer")
-        self.note.setPlaceholderText("Only you see this: “prefers email”, “VIP”, “regular, "
-                                     "oat milk”…")
+        self.note.setPlaceholderText(
+            "Only you see this: “prefers email”, “VIP”, “regular, oat milk”…"
+        )
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(66)
         self.note.textChanged.connect(self._on_note_changed)
@@ -171,8 +175,11 @@ class HistoryPanel(QFrame):
         self.name.setText(thread.author_name or thread.author_handle)
         self.meta.setText(thread.author_handle)
         store = self.services.store
-        self.services.runner.run(lambda: load_history(store, thread.id, posts),
-                                 lambda h: self._on_loaded(token, h), name="customer history")
+        self.services.runner.run(
+            lambda: load_history(store, thread.id, posts),
+            lambda h: self._on_loaded(token, h),
+            name="customer history",
+        )
 
     def _on_loaded(self, token: int, history: CustomerHistory) -> None:
         if token != self._token:
@@ -186,8 +193,11 @@ class HistoryPanel(QFrame):
             self.name.setText(contact.display_name or contact.handle)
             handles = [f"{c.handle} ({theme.NETWORK_NAMES[c.network]})" for c in history.linked]
             n = len(history.earlier)
-            count = (f"{n} other conversation{'s' if n != 1 else ''}" if n
-                     else "First conversation with the shop")
+            count = (
+                f"{n} other conversation{'s' if n != 1 else ''}"
+                if n
+                else "First conversation with the shop"
+            )
             self.meta.setText("\n".join([*handles, count]))
         self._render(history)
 
@@ -206,8 +216,9 @@ class HistoryPanel(QFrame):
         muted = QTextCharFormat(base)
         muted.setForeground(colour("text_muted"))
         if not history.earlier:
-            cursor.insertText("No other conversations. This is the first time they have written.",
-                              muted)
+            cursor.insertText(
+                "No other conversations. This is the first time they have written.", muted
+            )
             return
         head = QTextCharFormat(base)
         head.setFontWeight(QFont.Weight.DemiBold)
@@ -226,8 +237,10 @@ class HistoryPanel(QFrame):
             tag = QTextCharFormat(muted)
             tag.setForeground(palette.sentiment_text(row.worst_label))
             cursor.insertText("  ·  " + theme.sentiment_word(row.worst_label), tag)
-            cursor.insertText(f"  ·  {theme.STATUS_WORDS[row.status]}"
-                              f"  ·  {theme.NETWORK_NAMES[row.network]}", muted)
+            cursor.insertText(
+                f"  ·  {theme.STATUS_WORDS[row.status]}  ·  {theme.NETWORK_NAMES[row.network]}",
+                muted,
+            )
             for sp in earlier.posts:
                 line = QTextBlockFormat()
                 line.setTopMargin(3)
@@ -278,5 +291,10 @@ class HistoryPanel(QFrame):
         def failed(exc: BaseException) -> None:
             self.note_state.setText(getattr(exc, "user_message", "") or "Not saved.")
 
-        self.services.runner.run(lambda: store.set_contact_note(contact_id, note), saved,
-                                 failed, write=True, name="save contact note")
+        self.services.runner.run(
+            lambda: store.set_contact_note(contact_id, note),
+            saved,
+            failed,
+            write=True,
+            name="save contact note",
+        )

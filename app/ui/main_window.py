@@ -48,7 +48,7 @@ EMPTY_TEXTS: dict[Folder, str] = {
     Folder.ALL: "No mentions yet.\nThey appear here after the first sync.",
     Folder.DONE: "Threads you mark as done are kept here.",
     Folder.SNOOZED: "Nothing is snoozed. Snooze (Z) hides a conversation until the time "
-                    "you pick; then it comes back to Needs reply.",
+    "you pick; then it comes back to Needs reply.",
     Folder.DRAFTS: "Replies you started but did not send wait here.",
     Folder.OUTBOX: "The outbox is empty: every reply has gone out.",
     Folder.SENT: "Replies you send are listed here.",
@@ -68,16 +68,21 @@ def default_split(width: int, mins: tuple[int, int]) -> list[int]:
 
 def empty_text(query: ThreadQuery) -> str:
     """What an empty list says: never "no mentions yet" when filters hid them."""
-    filtered = any(v is not None for v in (query.network, query.label, query.status,
-                                           query.since, query.until))
+    filtered = any(
+        v is not None for v in (query.network, query.label, query.status, query.since, query.until)
+    )
     if query.search and filtered:
-        return (f"No conversations match “{query.search}” with these filters.\n"
-                "Clear (above the list) shows every conversation again.")
+        return (
+            f"No conversations match “{query.search}” with these filters.\n"
+            "Clear (above the list) shows every conversation again."
+        )
     if query.search:
         return f"No conversations match “{query.search}”."
     if filtered:
-        return ("No conversations match these filters.\n"
-                "Clear (above the list) shows every conversation again.")
+        return (
+            "No conversations match these filters.\n"
+            "Clear (above the list) shows every conversation again."
+        )
     return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
 
 
@@ -91,8 +96,9 @@ class MainWindow(MenuWindow):
     thread_merged = Signal(int, object)  # (old id, ThreadRow): the open thread joined another
     accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
 
-    def __init__(self, store: InboxStore, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: InboxStore, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.runner = runner
@@ -140,8 +146,9 @@ class MainWindow(MenuWindow):
         for a in (self.sort_newest, self.sort_angriest):
             bar.widgetForAction(a).setObjectName("sortButton")
         spacer = QWidget(bar)
-        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
-                             spacer.sizePolicy().Policy.Preferred)
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
         bar.addWidget(spacer)
         self.search_box = QLineEdit(bar)
         self.search_box.setObjectName("searchBox")
@@ -214,9 +221,9 @@ class MainWindow(MenuWindow):
 
     def apply_default_split(self) -> None:
         panes = [self.splitter.widget(i) for i in range(2)]
-        mins = tuple(max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panes)
-        self.splitter.setSizes(default_split(max(self.width(), self.minimumSizeHint().width()),
-                                             mins))  # type: ignore[arg-type]
+        left, right = (max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panes)
+        width = max(self.width(), self.minimumSizeHint().width())
+        self.splitter.setSizes(default_split(width, (left, right)))
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._split_done:
@@ -232,7 +239,8 @@ class MainWindow(MenuWindow):
         self.snooze_timer.start()
         self.refresh_side()
         self.folder_view.setCurrentIndex(
-            self.folder_model.index(self.folder_model.row_of_folder(select_folder)))
+            self.folder_model.index(self.folder_model.row_of_folder(select_folder))
+        )
         self.thread_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh_side(self) -> None:
@@ -240,13 +248,16 @@ class MainWindow(MenuWindow):
         store = self.store
 
         def read() -> tuple[list[Account], dict[Folder, int], bool, int]:
-            return (store.accounts(), store.folder_counts(), store.has_demo_data(),
-                    store.unread_threads())
+            return (
+                store.accounts(),
+                store.folder_counts(),
+                store.has_demo_data(),
+                store.unread_threads(),
+            )
 
         self.runner.run(read, self._on_side_loaded, name="refresh side pane")
 
-    def _on_side_loaded(self, result: tuple[list[Account], dict[Folder, int], bool, int]
-                        ) -> None:
+    def _on_side_loaded(self, result: tuple[list[Account], dict[Folder, int], bool, int]) -> None:
         accounts, counts, demo, unread = result
         self._unread = unread
         if not self._sync_busy:  # while syncing, the sync's progress owns the title
@@ -255,8 +266,10 @@ class MainWindow(MenuWindow):
         current = self.folder_view.currentIndex().row()
         self.folder_model.set_counts(counts)
         self.folder_model.set_accounts(accounts)
-        if 0 <= current < self.folder_model.rowCount() and \
-                self.folder_view.currentIndex().row() != current:
+        if (
+            0 <= current < self.folder_model.rowCount()
+            and self.folder_view.currentIndex().row() != current
+        ):
             self.folder_view.setCurrentIndex(self.folder_model.index(current))
         self.status.set_accounts(accounts)
         self.banner.show_state(demo, any(not a.is_demo for a in accounts))
@@ -285,8 +298,10 @@ class MainWindow(MenuWindow):
         folder = current.data(FolderRoles.FolderRole)
         account = current.data(FolderRoles.AccountRole)
         query = dataclasses.replace(
-            self._query, folder=Folder(folder) if folder else Folder.ALL,
-            account_id=account.id if account is not None else None)
+            self._query,
+            folder=Folder(folder) if folder else Folder.ALL,
+            account_id=account.id if account is not None else None,
+        )
         self.set_query(query)
 
     def _apply_search(self) -> None:
@@ -296,7 +311,7 @@ class MainWindow(MenuWindow):
             self.set_query(dataclasses.replace(self._query, search=text))
 
     def set_sort(self, sort: str) -> None:
-        """"activity" (newest first) or "sentiment" (angriest first)."""
+        """ "activity" (newest first) or "sentiment" (angriest first)."""
         (self.sort_angriest if sort == "sentiment" else self.sort_newest).setChecked(True)
         if sort != self._query.sort:
             self.set_query(dataclasses.replace(self._query, sort=sort))
@@ -316,14 +331,14 @@ class MainWindow(MenuWindow):
     # -- thread selection --------------------------------------------------------
 
     def select_row(self, row: int) -> None:
-        while row >= self.thread_model.rowCount() and self.thread_model.canFetchMore(
-                QModelIndex()):
+        while row >= self.thread_model.rowCount() and self.thread_model.canFetchMore(QModelIndex()):
             self.thread_model.fetchMore(QModelIndex())
         row = max(0, min(row, self.thread_model.rowCount() - 1))
         if self.thread_model.rowCount():
             index = self.thread_model.index(row)
             self.thread_view.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
             self.thread_view.scrollTo(index)
 
     def select_next(self) -> None:
@@ -350,9 +365,11 @@ class MainWindow(MenuWindow):
         self._open_token += 1
         token = self._open_token
         store = self.store
-        self.runner.run(lambda: store.thread_posts(row.id),
-                        lambda posts: self._on_posts_loaded(token, row, posts),
-                        name="load conversation")
+        self.runner.run(
+            lambda: store.thread_posts(row.id),
+            lambda posts: self._on_posts_loaded(token, row, posts),
+            name="load conversation",
+        )
 
     def _on_posts_loaded(self, token: int, row: ThreadRow, posts: list[StoredPost]) -> None:
         if token != self._open_token:
@@ -361,8 +378,12 @@ class MainWindow(MenuWindow):
         self.thread_opened.emit(row.id)
         if row.unread:
             store = self.store
-            self.runner.run(lambda: store.mark_read(row.id), lambda _r: self.refresh_side(),
-                            write=True, name="mark read")
+            self.runner.run(
+                lambda: store.mark_read(row.id),
+                lambda _r: self.refresh_side(),
+                write=True,
+                name="mark read",
+            )
             self.thread_model.patch_thread(row.id, unread=False)
 
     # -- live updates for sync and others ------------------------------------------
@@ -375,8 +396,7 @@ class MainWindow(MenuWindow):
         keeps the owner's text and cursor.
         """
         shown = self.conversation_pane.thread
-        merged = shown.id if shown is not None and shown.id in result.removed_thread_ids \
-            else None
+        merged = shown.id if shown is not None and shown.id in result.removed_thread_ids else None
         self._holding = merged is not None
         try:
             for tid in result.removed_thread_ids:
@@ -451,15 +471,18 @@ class MainWindow(MenuWindow):
             self.refresh_side()
             n = len(rows)
             self.status.showMessage(
-                f"{n} snoozed conversation{'s are' if n != 1 else ' is'} back in Needs reply.",
-                8000)
+                f"{n} snoozed conversation{'s are' if n != 1 else ' is'} back in Needs reply.", 8000
+            )
 
         self.runner.run(wake, woke, write=True, name="wake snoozed")
 
     def set_sync_available(self, available: bool) -> None:
         self.sync_action.setEnabled(available)
-        self.sync_action.setToolTip("Fetch new mentions from every account (F5)" if available
-                                    else "Syncing arrives with account setup")
+        self.sync_action.setToolTip(
+            "Fetch new mentions from every account (F5)"
+            if available
+            else "Syncing arrives with account setup"
+        )
 
     def plain_title(self) -> str:
         """The title when nothing is syncing: the unread count shows in the task bar."""
@@ -494,8 +517,11 @@ class MainWindow(MenuWindow):
         self.search_box.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_box and isinstance(event, QKeyEvent) and \
-                event.type() == QEvent.Type.KeyPress:
+        if (
+            watched is self.search_box
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
             if event.key() == Qt.Key.Key_Escape:
                 self.search_box.clear()
                 self._apply_search()

@@ -33,9 +33,11 @@ def decode(data: bytes, fit_width: int | None = None) -> QImage:
     reader.setAutoTransform(True)  # phone photos carry their rotation in EXIF
     image = reader.read()
     if image.isNull():
-        raise PhotoRefused(f"photo not decoded: {reader.errorString()}",
-                           user_message="This photo could not be read (the file is damaged "
-                                        "or in a format Shopkeep does not show).")
+        raise PhotoRefused(
+            f"photo not decoded: {reader.errorString()}",
+            user_message="This photo could not be read (the file is damaged "
+            "or in a format Shopkeep does not show).",
+        )
     if fit_width and image.width() > fit_width * 2:  # keep a sharp thumbnail, not a 12 MP one
         image = image.scaledToWidth(fit_width * 2, Qt.TransformationMode.SmoothTransformation)
     return image
@@ -48,9 +50,14 @@ class PhotoLoader(QObject):
     keeps that choice (settings.json), called on a pool thread.
     """
 
-    def __init__(self, pane: ConversationPane, runner: TaskRunner, source: PhotoSource,
-                 always: set[int] | None = None,
-                 save_always: Callable[[list[int]], None] | None = None) -> None:
+    def __init__(
+        self,
+        pane: ConversationPane,
+        runner: TaskRunner,
+        source: PhotoSource,
+        always: set[int] | None = None,
+        save_always: Callable[[list[int]], None] | None = None,
+    ) -> None:
         super().__init__(pane)
         self.pane = pane
         self.view = pane.view
@@ -69,10 +76,12 @@ class PhotoLoader(QObject):
         return thread.account_id in self.always
 
     def load_thumbnail(self, url: str) -> None:
-        self.runner.run(lambda: self._decoded(url, THUMB_WIDTH),
-                        lambda image: self.view.set_photo(url, image),
-                        lambda exc: self.view.set_photo_failed(url, _words(exc)),
-                        name="photo thumbnail")
+        self.runner.run(
+            lambda: self._decoded(url, THUMB_WIDTH),
+            lambda image: self.view.set_photo(url, image),
+            lambda exc: self.view.set_photo_failed(url, _words(exc)),
+            name="photo thumbnail",
+        )
 
     def _decoded(self, url: str, fit_width: int | None) -> QImage:
         """Runs on a pool thread; bytes that do not decode leave the cache."""
@@ -84,10 +93,12 @@ class PhotoLoader(QObject):
             raise
 
     def open_full(self, url: str, alt: str) -> None:
-        self.runner.run(lambda: self._decoded(url, None),
-                        lambda image: self._show(image, alt),
-                        self._full_failed,
-                        name="photo full size")
+        self.runner.run(
+            lambda: self._decoded(url, None),
+            lambda image: self._show(image, alt),
+            self._full_failed,
+            name="photo full size",
+        )
 
     def _show(self, image: QImage, alt: str) -> None:
         if self.viewer is not None:
@@ -100,9 +111,13 @@ class PhotoLoader(QObject):
         """Said in a small window that does not block: the thumbnail stays as it was."""
         if self.problem is not None:
             self.problem.close()
-        self.problem = QMessageBox(QMessageBox.Icon.Information, "Photo",
-                                   f"The full-size photo could not be opened. {_words(exc)}",
-                                   QMessageBox.StandardButton.Ok, self.view.window())
+        self.problem = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Photo",
+            f"The full-size photo could not be opened. {_words(exc)}",
+            QMessageBox.StandardButton.Ok,
+            self.view.window(),
+        )
         self.problem.setModal(False)
         self.problem.show()
 

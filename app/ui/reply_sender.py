@@ -75,10 +75,10 @@ class ReplySender(QObject):
             since = now - check.window
             items = [i for i in store.outbox_items() if (i.sent_at or i.created_at) >= since]
             rows = {r.id: r for r in store.threads({i.thread_id for i in items})}
-            recent = logic.recent_replies(items, rows, logic.names_of(rows), now,
-                                          check.window)
-            return check.check(out.text, out.thread.author_handle, recent,
-                               recipient_names=names, now=now)
+            recent = logic.recent_replies(items, rows, logic.names_of(rows), now, check.window)
+            return check.check(
+                out.text, out.thread.author_handle, recent, recipient_names=names, now=now
+            )
 
         def judged(verdict: ScriptedVerdict) -> None:
             if not verdict.scripted:
@@ -100,8 +100,14 @@ class ReplySender(QObject):
             key = outbox_rules.new_idempotency_key(out.thread.network)
             # the sender checks the hold against the real clock, so it is set from it too
             extra = outbox_rules.send_options(datetime.now(UTC), undo, private=private)
-            item = store.enqueue_reply(out.thread.id, out.target.post.remote_id, out.text, key,
-                                       template_id=out.template_id, payload=extra)
+            item = store.enqueue_reply(
+                out.thread.id,
+                out.target.post.remote_id,
+                out.text,
+                key,
+                template_id=out.template_id,
+                payload=extra,
+            )
             # Still Needs reply (marked "reply waiting"): it counts as answered once the
             # reply is on the server (the outbox marks it Replied then).
             return item, store.thread(out.thread.id)
@@ -139,8 +145,7 @@ class ReplySender(QObject):
             if item.thread_id == self._watched:
                 self.refresh()
 
-        self.services.runner.run(write, done, self._on_error, write=True,
-                                 name="take a reply back")
+        self.services.runner.run(write, done, self._on_error, write=True, name="take a reply back")
 
     def delete_sent(self, item: OutboxItem, account: Account) -> None:
         """Delete a sent reply from the server, then record it (two steps: the network
@@ -163,11 +168,13 @@ class ReplySender(QObject):
                 self.refresh()
 
         def on_server(_none: None) -> None:
-            self.services.runner.run(record, recorded, self._on_delete_error, write=True,
-                                     name="record a deleted reply")
+            self.services.runner.run(
+                record, recorded, self._on_delete_error, write=True, name="record a deleted reply"
+            )
 
-        self.services.runner.run(ask_server, on_server, self._on_delete_error,
-                                 name="delete a reply from the server")
+        self.services.runner.run(
+            ask_server, on_server, self._on_delete_error, name="delete a reply from the server"
+        )
 
     def _on_delete_error(self, exc: BaseException) -> None:
         words = getattr(exc, "user_message", "") or "the server did not answer"
@@ -182,8 +189,9 @@ class ReplySender(QObject):
                 self._poll.start()
             self._kick()
 
-        self.services.runner.run(lambda: store.retry(item_id), done, self._on_error,
-                                 write=True, name="retry reply")
+        self.services.runner.run(
+            lambda: store.retry(item_id), done, self._on_error, write=True, name="retry reply"
+        )
 
     def watch(self, thread_id: int | None) -> None:
         """Follow the latest reply of this thread (None: stop)."""
@@ -209,8 +217,7 @@ class ReplySender(QObject):
             if thread_id != self._watched:
                 return
             self.state.emit(item)
-            waiting = item is not None and item.state in (OutboxState.QUEUED,
-                                                          OutboxState.SENDING)
+            waiting = item is not None and item.state in (OutboxState.QUEUED, OutboxState.SENDING)
             if waiting and not self._poll.isActive():
                 self._poll.start()
             elif not waiting:
@@ -224,5 +231,7 @@ class ReplySender(QObject):
 
     def _on_error(self, exc: BaseException) -> None:
         self.busy = False
-        self.failed.emit(getattr(exc, "user_message", "")
-                         or "The reply could not be queued. Your text is still here.")
+        self.failed.emit(
+            getattr(exc, "user_message", "")
+            or "The reply could not be queued. Your text is still here."
+        )

@@ -68,8 +68,13 @@ def _chart(title: str, dark: bool) -> QChart:
     return chart
 
 
-def _axes(chart: QChart, series: QBarSeries | QStackedBarSeries | QLineSeries,
-          categories: Sequence[str], y_title: str, top: float) -> QValueAxis:
+def _axes(
+    chart: QChart,
+    series: QBarSeries | QStackedBarSeries | QLineSeries,
+    categories: Sequence[str],
+    y_title: str,
+    top: float,
+) -> QValueAxis:
     x = QBarCategoryAxis()
     x.append(list(categories) or ["–"])
     y = QValueAxis()
@@ -84,8 +89,9 @@ def _axes(chart: QChart, series: QBarSeries | QStackedBarSeries | QLineSeries,
     return y
 
 
-def _bar_set(part: ChartPart, name: str, colour: str, values: Sequence[float],
-             tips: Sequence[str]) -> QBarSet:
+def _bar_set(
+    part: ChartPart, name: str, colour: str, values: Sequence[float], tips: Sequence[str]
+) -> QBarSet:
     """A bar set whose hover shows the exact number, remembered on the part."""
     bar = QBarSet(name)
     bar.setColor(QColor(colour))
@@ -112,8 +118,9 @@ def _day(d: date) -> str:
 
 def response_part(report: Report, dark: bool) -> ChartPart:
     """Median waits per week, complaints beside everything else, in hours."""
-    weeks = sorted({w.week for s in (report.responses_complaints, report.responses_other)
-                    for w in s.weeks})
+    weeks = sorted(
+        {w.week for s in (report.responses_complaints, report.responses_other) for w in s.weeks}
+    )
     labels = [f"w/c {_day(w)}" for w in weeks]
     chart = _chart("How fast you answer (median per week, hours)", dark)
     part = ChartPart("Response time", chart, QStandardItemModel())
@@ -125,21 +132,37 @@ def response_part(report: Report, dark: bool) -> ChartPart:
     ):
         by_week = {w.week: w for w in summary.weeks}
         hours = [by_week[w].median_s / HOUR if w in by_week else 0.0 for w in weeks]
-        tips = [f"{name}, week of {_day(w)}: median {format_duration(by_week[w].median_s)}, "
-                f"90th percentile {format_duration(by_week[w].p90_s)}, "
-                f"{by_week[w].answered} answered" if w in by_week else f"{name}: none answered"
-                for w in weeks]
+        tips = [
+            f"{name}, week of {_day(w)}: median {format_duration(by_week[w].median_s)}, "
+            f"90th percentile {format_duration(by_week[w].p90_s)}, "
+            f"{by_week[w].answered} answered"
+            if w in by_week
+            else f"{name}: none answered"
+            for w in weeks
+        ]
         top = max([top, *hours])
         series.append(_bar_set(part, name, colour, hours, tips))
     chart.addSeries(series)
     _axes(chart, series, labels, "hours", top * 1.1)
     rows = []
-    for title, s in (("All", report.responses_all), ("Complaints", report.responses_complaints),
-                     ("Everything else", report.responses_other)):
-        rows.append([title, s.answered, format_duration(s.median_s), format_duration(s.p90_s),
-                     format_share(s.within_1h), format_share(s.within_24h)])
-    part.table = _table(["", "Answered", "Median", "90th percentile", "Within 1 hour",
-                         "Within 24 hours"], rows)
+    for title, s in (
+        ("All", report.responses_all),
+        ("Complaints", report.responses_complaints),
+        ("Everything else", report.responses_other),
+    ):
+        rows.append(
+            [
+                title,
+                s.answered,
+                format_duration(s.median_s),
+                format_duration(s.p90_s),
+                format_share(s.within_1h),
+                format_share(s.within_24h),
+            ]
+        )
+    part.table = _table(
+        ["", "Answered", "Median", "90th percentile", "Within 1 hour", "Within 24 hours"], rows
+    )
     return part
 
 
@@ -157,17 +180,31 @@ def volume_part(report: Report, dark: bool) -> ChartPart:
     for label in FEELINGS:
         word = theme.SENTIMENT_WORDS[label]
         values = [counts[(d, label.value)] for d in days]
-        tips = [f"{_day(d)}: {v} {word.lower()} post{'s' if v != 1 else ''}"
-                for d, v in zip(days, values, strict=True)]
-        series.append(_bar_set(part, word, palette.hex_of(palette.SENTIMENT_KEYS[label]),
-                               values, tips))
+        tips = [
+            f"{_day(d)}: {v} {word.lower()} post{'s' if v != 1 else ''}"
+            for d, v in zip(days, values, strict=True)
+        ]
+        series.append(
+            _bar_set(part, word, palette.hex_of(palette.SENTIMENT_KEYS[label]), values, tips)
+        )
     chart.addSeries(series)
     totals = [sum(counts[(d, f.value)] for f in FEELINGS) for d in days]
     _axes(chart, series, [_day(d) for d in days], "posts", max([0, *totals]) * 1.1)
-    headers = ["Day", *(theme.NETWORK_NAMES[n] for n in Network),
-               *(theme.SENTIMENT_WORDS[f] for f in FEELINGS), "Replies sent"]
-    rows = [[f"{d:%Y-%m-%d}", *(counts[(d, n.value)] for n in Network),
-             *(counts[(d, f.value)] for f in FEELINGS), replies.get(d, 0)] for d in days]
+    headers = [
+        "Day",
+        *(theme.NETWORK_NAMES[n] for n in Network),
+        *(theme.SENTIMENT_WORDS[f] for f in FEELINGS),
+        "Replies sent",
+    ]
+    rows = [
+        [
+            f"{d:%Y-%m-%d}",
+            *(counts[(d, n.value)] for n in Network),
+            *(counts[(d, f.value)] for f in FEELINGS),
+            replies.get(d, 0),
+        ]
+        for d in days
+    ]
     part.table = _table(headers, rows)
     return part
 
@@ -178,8 +215,10 @@ def open_complaints_part(report: Report, dark: bool) -> ChartPart:
     series = QBarSeries()
     names = [b.name for b in report.open_complaints]
     values = [b.count for b in report.open_complaints]
-    tips = [f"{v} complaint{'s' if v != 1 else ''} waiting {n} — click to list them"
-            for n, v in zip(names, values, strict=True)]
+    tips = [
+        f"{v} complaint{'s' if v != 1 else ''} waiting {n} — click to list them"
+        for n, v in zip(names, values, strict=True)
+    ]
     series.append(_bar_set(part, "Complaints", palette.hex_of("complaint"), values, tips))
     chart.addSeries(series)
     chart.legend().hide()
@@ -203,8 +242,10 @@ def feeling_part(report: Report, dark: bool) -> ChartPart:
         line.setPointsVisible(True)
         for i, share in enumerate(shares):
             line.append(QPointF(i, share * 100))
-        tips = [f"{name}, week of {_day(w.week)}: {format_share(v)} of {w.posts} posts"
-                for w, v in zip(report.feeling, shares, strict=True)]
+        tips = [
+            f"{name}, week of {_day(w.week)}: {format_share(v)} of {w.posts} posts"
+            for w, v in zip(report.feeling, shares, strict=True)
+        ]
         line.hovered.connect(lambda point, on, t=tips: _tip(t, round(point.x())) if on else None)
         part.tooltips[name] = tips
         chart.addSeries(line)
@@ -219,10 +260,30 @@ def feeling_part(report: Report, dark: bool) -> ChartPart:
     for s in chart.series():
         s.attachAxis(x)
         s.attachAxis(y)
-    rows = [[f"{w.week:%Y-%m-%d}", w.posts, w.complaints, format_share(w.complaint_share), w.praise,
-             format_share(w.praise_share), w.corrected] for w in report.feeling]
-    part.table = _table(["Week of", "Posts", "Complaints", "Complaint share", "Praise",
-                         "Praise share", "Corrected by you"], rows)
+    rows = [
+        [
+            f"{w.week:%Y-%m-%d}",
+            w.posts,
+            w.complaints,
+            format_share(w.complaint_share),
+            w.praise,
+            format_share(w.praise_share),
+            w.corrected,
+        ]
+        for w in report.feeling
+    ]
+    part.table = _table(
+        [
+            "Week of",
+            "Posts",
+            "Complaints",
+            "Complaint share",
+            "Praise",
+            "Praise share",
+            "Corrected by you",
+        ],
+        rows,
+    )
     return part
 
 
@@ -231,10 +292,13 @@ def customers_part(report: Report, dark: bool) -> ChartPart:
     part = ChartPart("Customers", chart, QStandardItemModel())
     series = QHorizontalBarSeries()
     writers = list(reversed(report.top_writers))  # most at the top
-    tips = [f"{c.handle}: {c.posts} posts, {c.complaints} complaints, {c.praise} praise"
-            for c in writers]
-    series.append(_bar_set(part, "Posts", palette.hex_of("accent"), [c.posts for c in writers],
-                           tips))
+    tips = [
+        f"{c.handle}: {c.posts} posts, {c.complaints} complaints, {c.praise} praise"
+        for c in writers
+    ]
+    series.append(
+        _bar_set(part, "Posts", palette.hex_of("accent"), [c.posts for c in writers], tips)
+    )
     chart.addSeries(series)
     chart.legend().hide()
     y = QBarCategoryAxis()
@@ -247,19 +311,28 @@ def customers_part(report: Report, dark: bool) -> ChartPart:
     series.attachAxis(x)
     series.attachAxis(y)
     rows: list[list[object]] = []
-    for group, people in (("Writes most", report.top_writers),
-                          ("Complained more than once", report.repeat_complainers),
-                          ("Thank-you list", report.thank_you_list)):
+    for group, people in (
+        ("Writes most", report.top_writers),
+        ("Complained more than once", report.repeat_complainers),
+        ("Thank-you list", report.thank_you_list),
+    ):
         rows += [[group, c.handle, c.posts, c.complaints, c.praise] for c in people]
     part.table = _table(["List", "Customer", "Posts", "Complaints", "Praise"], rows)
     return part
 
 
 def all_parts(report: Report, dark: bool) -> list[ChartPart]:
-    return [builder(report, dark) for builder in (
-        response_part, volume_part, open_complaints_part, feeling_part, customers_part)]
+    return [
+        builder(report, dark)
+        for builder in (
+            response_part,
+            volume_part,
+            open_complaints_part,
+            feeling_part,
+            customers_part,
+        )
+    ]
 
 
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
-

@@ -51,8 +51,13 @@ class ReportsWindow(QWidget):
     open_thread = Signal(int)
     report_shown = Signal(object)  # the Report now on screen (tests wait on it)
 
-    def __init__(self, store: ReportStore, runner: TaskRunner, hours: OpeningHours,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: ReportStore,
+        runner: TaskRunner,
+        hours: OpeningHours,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Reports — Shopkeep")
         self.setObjectName("reportsWindow")
@@ -127,7 +132,8 @@ class ReportsWindow(QWidget):
         self.png_button.clicked.connect(self._export_png)
         self.pdf_button.clicked.connect(self._export_pdf)
         self.threads.itemActivated.connect(
-            lambda item: self.open_thread.emit(int(item.data(Qt.ItemDataRole.UserRole))))
+            lambda item: self.open_thread.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+        )
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
         self.resize(1180, 820)
         self.reload()
@@ -149,8 +155,13 @@ class ReportsWindow(QWidget):
             start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
             since = datetime.combine(start, time(0), zone)
             until = datetime.combine(end, time(0), zone) + timedelta(days=1)
-        return ReportRequest(since=since, until=until, zone=zone,
-                             account_id=self.account.currentData(), hours=self._hours)
+        return ReportRequest(
+            since=since,
+            until=until,
+            zone=zone,
+            account_id=self.account.currentData(),
+            hours=self._hours,
+        )
 
     def _period_changed(self) -> None:
         custom = int(self.period.currentData()) == 0
@@ -165,8 +176,7 @@ class ReportsWindow(QWidget):
             return
         self.status.setText("Counting…")
         store = self._store
-        self._runner.run(lambda: store.report(request), self._show, self._failed,
-                         name="report")
+        self._runner.run(lambda: store.report(request), self._show, self._failed, name="report")
 
     def _failed(self, exc: BaseException) -> None:
         message = getattr(exc, "user_message", "") or "The report could not be counted."
@@ -191,8 +201,8 @@ class ReportsWindow(QWidget):
             f"{r.answered} conversations answered: half within {format_duration(r.median_s)}, "
             f"nine in ten within {format_duration(r.p90_s)}. "
             f"Complaints: half within {format_duration(report.responses_complaints.median_s)}."
-            + ("" if report.request.hours.always_open
-               else " Only opening hours count."))
+            + ("" if report.request.hours.always_open else " Only opening hours count.")
+        )
         for part in self._parts:
             self.body_layout.addWidget(self._section(part))
             if part.title == "Open complaints by age":
@@ -240,8 +250,9 @@ class ReportsWindow(QWidget):
         bucket = self._report.open_complaints[index]
         store = self._store
         ids = bucket.thread_ids
-        self._runner.run(lambda: store.threads(ids), self._list_threads, self._failed,
-                         name="threads of a bar")
+        self._runner.run(
+            lambda: store.threads(ids), self._list_threads, self._failed, name="threads of a bar"
+        )
 
     def _list_threads(self, rows: list[ThreadRow]) -> None:
         self.threads.clear()
@@ -257,8 +268,9 @@ class ReportsWindow(QWidget):
     def _export_csv(self) -> None:
         if self._report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export the numbers", "shopkeep-report.csv",
-                                              "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the numbers", "shopkeep-report.csv", "CSV files (*.csv)"
+        )
         if path:
             text = to_csv(self._report)
             self._write(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
@@ -292,8 +304,9 @@ class ReportsWindow(QWidget):
             y = 0
             painter.drawText(0, y + line, f"Shopkeep report — {self.status.text()}")
             y += line * 2
-            painter.drawText(QRect(0, y, page.width(), line * 3),
-                             Qt.TextFlag.TextWordWrap, self.summary.text())
+            painter.drawText(
+                QRect(0, y, page.width(), line * 3), Qt.TextFlag.TextWordWrap, self.summary.text()
+            )
             y += line * 3
             column = page.width() // 2
             height = (page.height() - y) // max(1, (len(self._parts) + 1) // 2)
@@ -303,15 +316,20 @@ class ReportsWindow(QWidget):
                 target = QRect(left, top, column - line, (height - line) // 2)
                 scaled = picture.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.drawPixmap(QRect(target.topLeft(), scaled), picture)
-                numbers = QRect(left, top + scaled.height() + line // 2, column - line,
-                                height - scaled.height() - line)
+                numbers = QRect(
+                    left,
+                    top + scaled.height() + line // 2,
+                    column - line,
+                    height - scaled.height() - line,
+                )
                 _draw_table(painter, part, numbers)
         finally:
             painter.end()
 
     def _export_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the report", "shopkeep-report.pdf",
-                                              "PDF files (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the report", "shopkeep-report.pdf", "PDF files (*.pdf)"
+        )
         if path:
             self._write(path, self.save_pdf)
 
@@ -335,8 +353,10 @@ def _draw_table(painter: QPainter, part: ChartPart, area: QRect) -> None:
     columns = max(1, model.columnCount())
     width = area.width() // columns
     rows = [[str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(columns)]]
-    rows += [[model.item(r, c).text() if model.item(r, c) else "" for c in range(columns)]
-             for r in range(model.rowCount())]
+    rows += [
+        [model.item(r, c).text() if model.item(r, c) else "" for c in range(columns)]
+        for r in range(model.rowCount())
+    ]
     room = max(1, area.height() // line)
     for i, row in enumerate(rows[:room]):
         cut = i == room - 1 and len(rows) > room

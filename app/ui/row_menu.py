@@ -56,9 +56,11 @@ class RowMenu(QObject):
             return
         at = view.viewport().mapToGlobal(pos)
         store = self.window.store
-        self.window.runner.run(lambda: store.thread_posts(row.id),
-                               lambda posts: self._popup(row, posts, at),
-                               name="read posts for the row menu")
+        self.window.runner.run(
+            lambda: store.thread_posts(row.id),
+            lambda posts: self._popup(row, posts, at),
+            name="read posts for the row menu",
+        )
 
     def _popup(self, row: ThreadRow, posts: list[StoredPost], at: QPoint) -> None:
         self.menu = self.menu_for(row, posts)
@@ -84,8 +86,12 @@ class RowMenu(QObject):
         menu.addMenu(self.actions.snooze_menu_for(row, menu))
         target = label_post(row, posts)
         if target is not None:
-            labels = LabelMenu(target.id, target.corrected_label,
-                               lambda post_id, label: self.correct(row, post_id, label), menu)
+            labels = LabelMenu(
+                target.id,
+                target.corrected_label,
+                lambda post_id, label: self.correct(row, post_id, label),
+                menu,
+            )
             labels.setTitle("Label")
             menu.addMenu(labels)
         return menu

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication
 from app.ui.main_window import MainWindow
 
 
-def save_screenshot(window: MainWindow, out: Path, *, size: tuple[int, int], select: int,
-                    suggested_reply: bool) -> tuple[bool, str, tuple[int, int]]:
+def save_screenshot(
+    window: MainWindow, out: Path, *, size: tuple[int, int], select: int, suggested_reply: bool
+) -> tuple[bool, str, tuple[int, int]]:
     """Show, settle and grab the window; (saved, what was filled in, the size written).
 
     The window never goes below its minimum size, so a smaller request is written

@@ -29,8 +29,10 @@ def search_terms(text: str) -> list[str]:
 
 
 def _pattern(term: str) -> QRegularExpression:
-    option = QRegularExpression.PatternOption.CaseInsensitiveOption | \
-        QRegularExpression.PatternOption.UseUnicodePropertiesOption
+    option = (
+        QRegularExpression.PatternOption.CaseInsensitiveOption
+        | QRegularExpression.PatternOption.UseUnicodePropertiesOption
+    )
     escaped = QRegularExpression.escape(term)
     word = _WORD.fullmatch(term) is not None
     return QRegularExpression(rf"\b{escaped}\w*" if word else escaped, option)

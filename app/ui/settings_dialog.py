@@ -54,6 +54,7 @@ class SyncSettings:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SyncSettings:
         """Read settings.json's keys; anything missing or odd falls back to the default."""
+
         def number(key: str, default: int, low: int, high: int) -> int:
             try:
                 return max(low, min(high, int(data.get(key, default))))
@@ -71,17 +72,22 @@ class SyncSettings:
             first_sync_max=number("first_sync_max", default.first_sync_max, 20, 50_000),
             opening_hours=hours,
             colour_scheme=str(data.get("colour_scheme", "system"))
-            if data.get("colour_scheme") in SCHEME_WORDS else "system",
-            undo_send_seconds=number("undo_send_seconds", default.undo_send_seconds, 0,
-                                     MAX_UNDO_SECONDS),
+            if data.get("colour_scheme") in SCHEME_WORDS
+            else "system",
+            undo_send_seconds=number(
+                "undo_send_seconds", default.undo_send_seconds, 0, MAX_UNDO_SECONDS
+            ),
         )
 
     def to_mapping(self) -> dict[str, Any]:
-        return {"sync_interval_minutes": self.interval_minutes,
-                "notifications": self.notifications, "first_sync_max": self.first_sync_max,
-                "opening_hours": self.opening_hours.to_settings(),
-                "colour_scheme": self.colour_scheme,
-                "undo_send_seconds": self.undo_send_seconds}
+        return {
+            "sync_interval_minutes": self.interval_minutes,
+            "notifications": self.notifications,
+            "first_sync_max": self.first_sync_max,
+            "opening_hours": self.opening_hours.to_settings(),
+            "colour_scheme": self.colour_scheme,
+            "undo_send_seconds": self.undo_send_seconds,
+        }
 
 
 class SettingsDialog(QDialog):
@@ -114,7 +120,7 @@ class SettingsDialog(QDialog):
             self.scheme.addItem(words, key)
         self.scheme.setCurrentIndex(max(0, self.scheme.findData(settings.colour_scheme)))
         self.scheme.setAccessibleName("Appearance")
-        self.scheme.setToolTip("Light or dark; \"Same as the system\" follows your desktop")
+        self.scheme.setToolTip('Light or dark; "Same as the system" follows your desktop')
         form.addRow("Appearance", self.scheme)
         self.undo_send = QSpinBox(self)
         self.undo_send.setRange(0, MAX_UNDO_SECONDS)
@@ -122,8 +128,9 @@ class SettingsDialog(QDialog):
         self.undo_send.setSpecialValueText("Send at once (no undo)")
         self.undo_send.setValue(settings.undo_send_seconds)
         self.undo_send.setAccessibleName("Undo send window (seconds)")
-        self.undo_send.setToolTip("After Send, a reply waits this long, with an Undo button, "
-                                  "before it goes out")
+        self.undo_send.setToolTip(
+            "After Send, a reply waits this long, with an Undo button, before it goes out"
+        )
         form.addRow("Undo send for", self.undo_send)
         self.first_sync = QSpinBox(self)
         self.first_sync.setRange(20, 50_000)
@@ -133,14 +140,18 @@ class SettingsDialog(QDialog):
         self.first_sync.setAccessibleName("First sync reaches back")
         form.addRow("First sync reaches back", self.first_sync)
         box.addLayout(form)
-        hint = QLabel("The first sync of a new account fetches at most this many recent "
-                      "mentions; older ones stay on the server.", self)
+        hint = QLabel(
+            "The first sync of a new account fetches at most this many recent "
+            "mentions; older ones stay on the server.",
+            self,
+        )
         hint.setObjectName("pageText")
         hint.setWordWrap(True)
         box.addWidget(hint)
         box.addWidget(self._hours_box(settings.opening_hours))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
@@ -150,8 +161,10 @@ class SettingsDialog(QDialog):
         group = QGroupBox("Count only opening hours in Reports", self)
         group.setCheckable(True)
         group.setChecked(not hours.always_open)
-        group.setToolTip("A message on Saturday night answered at 09:15 on Monday then "
-                         "counts as 15 minutes of waiting, not 36 hours")
+        group.setToolTip(
+            "A message on Saturday night answered at 09:15 on Monday then "
+            "counts as 15 minutes of waiting, not 36 hours"
+        )
         grid = QGridLayout(group)
         self.days: list[tuple[QCheckBox, QTimeEdit, QTimeEdit]] = []
         for row, name in enumerate(DAY_NAMES):
@@ -187,10 +200,14 @@ class SettingsDialog(QDialog):
         return OpeningHours.from_settings(table)
 
     def value(self) -> SyncSettings:
-        return SyncSettings(self.interval.value(), self.notifications.isChecked(),
-                            self.first_sync.value(), self.hours(),
-                            colour_scheme=str(self.scheme.currentData()),
-                            undo_send_seconds=self.undo_send.value())
+        return SyncSettings(
+            self.interval.value(),
+            self.notifications.isChecked(),
+            self.first_sync.value(),
+            self.hours(),
+            colour_scheme=str(self.scheme.currentData()),
+            undo_send_seconds=self.undo_send.value(),
+        )
 
     def accept(self) -> None:
         self.settings_changed.emit(self.value())

@@ -21,34 +21,46 @@ from PySide6.QtWidgets import (
 from app.ui import palette
 
 SHORTCUT_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Move around", [
-        ("J", "Next conversation"),
-        ("K", "Previous conversation"),
-        ("Enter", "Open the selected conversation"),
-        ("/  or  Ctrl+F", "Search mentions"),
-        ("Esc", "Leave the search box"),
-    ]),
-    ("Answer", [
-        ("R", "Write a reply (focus the composer)"),
-        ("Ctrl+Enter", "Send the reply"),
-        ("Tab", "Leave the reply box"),
-    ]),
-    ("Tidy up", [
-        ("E", "Done: take the conversation out of Needs reply"),
-        ("Z", "Snooze until… (it comes back by itself)"),
-        ("U  or  Ctrl+Z", "Undo the last Done or Snooze"),
-        ("Ctrl+Shift+Z", "Redo"),
-        ("Shift+U", "Mark as unread (right-click a row for more)"),
-    ]),
-    ("Everything else", [
-        ("F5", "Sync now"),
-        ("Ctrl+E", "Export the list as CSV or JSON"),
-        ("Ctrl+,", "Settings"),
-        ("Ctrl+1", "Newest first"),
-        ("Ctrl+2", "Complaints first"),
-        ("F1", "This list of shortcuts"),
-        ("Ctrl+Q", "Quit"),
-    ]),
+    (
+        "Move around",
+        [
+            ("J", "Next conversation"),
+            ("K", "Previous conversation"),
+            ("Enter", "Open the selected conversation"),
+            ("/  or  Ctrl+F", "Search mentions"),
+            ("Esc", "Leave the search box"),
+        ],
+    ),
+    (
+        "Answer",
+        [
+            ("R", "Write a reply (focus the composer)"),
+            ("Ctrl+Enter", "Send the reply"),
+            ("Tab", "Leave the reply box"),
+        ],
+    ),
+    (
+        "Tidy up",
+        [
+            ("E", "Done: take the conversation out of Needs reply"),
+            ("Z", "Snooze until… (it comes back by itself)"),
+            ("U  or  Ctrl+Z", "Undo the last Done or Snooze"),
+            ("Ctrl+Shift+Z", "Redo"),
+            ("Shift+U", "Mark as unread (right-click a row for more)"),
+        ],
+    ),
+    (
+        "Everything else",
+        [
+            ("F5", "Sync now"),
+            ("Ctrl+E", "Export the list as CSV or JSON"),
+            ("Ctrl+,", "Settings"),
+            ("Ctrl+1", "Newest first"),
+            ("Ctrl+2", "Complaints first"),
+            ("F1", "This list of shortcuts"),
+            ("Ctrl+Q", "Quit"),
+        ],
+    ),
 ]
 
 STYLE = """

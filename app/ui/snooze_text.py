@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 
 def until_words(until: datetime, now: datetime | None = None) -> str:
-    """"Tue 09:00" within the coming week, "12 Jan 09:00" further off (local time)."""
+    """ "Tue 09:00" within the coming week, "12 Jan 09:00" further off (local time)."""
     local = until.astimezone()
     today = (now or datetime.now(UTC)).astimezone().date()
     if local.date() == today:

@@ -28,9 +28,13 @@ if TYPE_CHECKING:
 class SyncControls:
     """Holds the wiring between one window and its scheduler (kept as `window.sync`)."""
 
-    def __init__(self, window: MainWindow, scheduler: SyncScheduler,
-                 notifier: TrayNotifier | None = None,
-                 open_accounts: Callable[[int | None], object] | None = None) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        scheduler: SyncScheduler,
+        notifier: TrayNotifier | None = None,
+        open_accounts: Callable[[int | None], object] | None = None,
+    ) -> None:
         self.window = window
         self.scheduler = scheduler
         self.notifier = notifier
@@ -78,11 +82,13 @@ class SyncControls:
         self.window.status.set_account_progress(report.account_id, None)
         if report.ok:
             self.window.status.set_account_synced(report.account_id, report.finished_at)
-            self.window.status.set_account_reach(report.account_id, reach_words(report),
-                                                 still_coming=not report.complete)
+            self.window.status.set_account_reach(
+                report.account_id, reach_words(report), still_coming=not report.complete
+            )
         if report.error is not None and not report.cancelled:
-            self.window.status.showMessage(f"{report.account_label}: {report.error_message}",
-                                           15_000)
+            self.window.status.showMessage(
+                f"{report.account_label}: {report.error_message}", 15_000
+            )
         self.window.refresh_side()  # account states (needs sign-in, offline) and counts
 
     def _show_news_in_open_thread(self, result: IngestResult) -> None:
@@ -95,8 +101,11 @@ class SyncControls:
 
         def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
             # the shop's replies not on the server yet stay in view, with their state
-            return (store.thread(thread_id), store.thread_posts(thread_id),
-                    store.outbox_items(thread_id=thread_id))
+            return (
+                store.thread(thread_id),
+                store.thread_posts(thread_id),
+                store.outbox_items(thread_id=thread_id),
+            )
 
         def show(found: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
             row, posts, pending = found
@@ -115,8 +124,13 @@ class SyncControls:
         self.window.activateWindow()
 
 
-def add_file_action(window: MainWindow, text: str, slot: Callable[[], object],
-                    shortcut: str | None = None, tip: str = "") -> QAction:
+def add_file_action(
+    window: MainWindow,
+    text: str,
+    slot: Callable[[], object],
+    shortcut: str | None = None,
+    tip: str = "",
+) -> QAction:
     """An item in the File menu, above "Quit" (and its separator)."""
     action = QAction(text, window)
     if shortcut:
@@ -129,8 +143,11 @@ def add_file_action(window: MainWindow, text: str, slot: Callable[[], object],
     menu = window.menus["file"]
     actions = menu.actions()
     quit_at = actions.index(window.quit_action) if window.quit_action in actions else len(actions)
-    before = actions[quit_at - 1] if quit_at > 0 and actions[quit_at - 1].isSeparator() \
+    before = (
+        actions[quit_at - 1]
+        if quit_at > 0 and actions[quit_at - 1].isSeparator()
         else window.quit_action
+    )
     menu.insertAction(before, action)
     return action
 

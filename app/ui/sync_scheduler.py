@@ -50,9 +50,12 @@ STEP_WORDS = {
 }
 # Where each step sits in one account's sync, for the window title's percentage.
 STEP_SPAN = {
-    SyncStep.CONNECT: (0.0, 0.02), SyncStep.MENTIONS: (0.02, 0.15),
-    SyncStep.THREADS: (0.15, 0.85), SyncStep.REFRESH: (0.85, 0.95),
-    SyncStep.OUTBOX: (0.95, 1.0), SyncStep.DONE: (1.0, 1.0),
+    SyncStep.CONNECT: (0.0, 0.02),
+    SyncStep.MENTIONS: (0.02, 0.15),
+    SyncStep.THREADS: (0.15, 0.85),
+    SyncStep.REFRESH: (0.85, 0.95),
+    SyncStep.OUTBOX: (0.95, 1.0),
+    SyncStep.DONE: (1.0, 1.0),
 }
 
 
@@ -61,8 +64,9 @@ class SchedulerStore(Protocol):
 
     def accounts(self) -> list[Account]: ...
 
-    def outbox_items(self, states: Any = None, *, thread_id: int | None = None,
-                     account_id: int | None = None) -> list[OutboxItem]: ...
+    def outbox_items(
+        self, states: Any = None, *, thread_id: int | None = None, account_id: int | None = None
+    ) -> list[OutboxItem]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +129,20 @@ class SyncScheduler(QObject):
     _worker_progress = Signal(object)  # emitted on pool threads, delivered queued
     _worker_ingest = Signal(object)
 
-    def __init__(self, store: SchedulerStore, runner: TaskRunner,
-                 client_for: Callable[[Account], NetworkClient], score: Scorer, *,
-                 interval_minutes: float = 5.0, max_mentions: int = 2000, max_parallel: int = 2,
-                 probe_delays: Sequence[float] = PROBE_DELAYS, flush_ms: int = 250,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: SchedulerStore,
+        runner: TaskRunner,
+        client_for: Callable[[Account], NetworkClient],
+        score: Scorer,
+        *,
+        interval_minutes: float = 5.0,
+        max_mentions: int = 2000,
+        max_parallel: int = 2,
+        probe_delays: Sequence[float] = PROBE_DELAYS,
+        flush_ms: int = 250,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.runner = runner
@@ -138,8 +151,9 @@ class SyncScheduler(QObject):
         self.probe_delays = tuple(probe_delays) or PROBE_DELAYS
         self.lane_store = WriteLaneStore(store, runner, on_ingest=self._worker_ingest.emit)
         self.outbox = OutboxSender(self.lane_store, score)
-        self.service = SyncService(self.lane_store, client_for, score, outbox=self.outbox,
-                                   max_mentions=max_mentions)
+        self.service = SyncService(
+            self.lane_store, client_for, score, outbox=self.outbox, max_mentions=max_mentions
+        )
         self.offline = False
         self.cancel = threading.Event()
         self.progress_by_account: dict[int, AccountProgress] = {}
@@ -205,8 +219,9 @@ class SyncScheduler(QObject):
         """F5 and the timer: sync every account that is not already syncing."""
         if self.cancel.is_set():
             return
-        self.runner.run(self.store.accounts, self.sync_accounts, self._read_failed,
-                        name="accounts to sync")
+        self.runner.run(
+            self.store.accounts, self.sync_accounts, self._read_failed, name="accounts to sync"
+        )
 
     def sync_accounts(self, accounts: Sequence[Account]) -> None:
         """Queue these accounts (demo ones are skipped) and start as many as allowed."""
@@ -235,9 +250,12 @@ class SyncScheduler(QObject):
         def work() -> SyncReport:
             return service.sync_account(account, self._report_progress, cancel)
 
-        self.runner.run(work, lambda report: self._synced(account, report),
-                        lambda exc: self._sync_crashed(account, exc),
-                        name=f"sync account {account.id}")
+        self.runner.run(
+            work,
+            lambda report: self._synced(account, report),
+            lambda exc: self._sync_crashed(account, exc),
+            name=f"sync account {account.id}",
+        )
 
     def _report_progress(self, account: Account, step: SyncStep, done: int, total: int) -> None:
         """Called on the worker: at most ~10 updates a second per account reach the GUI."""
@@ -258,8 +276,10 @@ class SyncScheduler(QObject):
         ids = list(self._syncing) + [a.id for a in self._queue]
         if not ids:
             return 1.0
-        parts = [self.progress_by_account[i].fraction if i in self.progress_by_account
-                 else 0.0 for i in ids]
+        parts = [
+            self.progress_by_account[i].fraction if i in self.progress_by_account else 0.0
+            for i in ids
+        ]
         return sum(parts) / len(parts)
 
     def _synced(self, account: Account, report: SyncReport) -> None:
@@ -284,12 +304,27 @@ class SyncScheduler(QObject):
     def _sync_crashed(self, account: Account, exc: BaseException) -> None:
         """A bug in the sync (SyncService reports expected failures itself)."""
         now = datetime.now(UTC)
-        error = exc if isinstance(exc, ShopkeepError) else ShopkeepError(
-            repr(exc), user_message="Shopkeep hit an unexpected problem while syncing this "
-                                    "account. The details are in the log file.")
-        self._synced(account, SyncReport(
-            account.id, account_label(account), now, now, error=error,
-            error_message=error.user_message, account_state=account.state))
+        error = (
+            exc
+            if isinstance(exc, ShopkeepError)
+            else ShopkeepError(
+                repr(exc),
+                user_message="Shopkeep hit an unexpected problem while syncing this "
+                "account. The details are in the log file.",
+            )
+        )
+        self._synced(
+            account,
+            SyncReport(
+                account.id,
+                account_label(account),
+                now,
+                now,
+                error=error,
+                error_message=error.user_message,
+                account_state=account.state,
+            ),
+        )
 
     def _round_over(self) -> None:
         reports, self._round = self._round, []
@@ -350,8 +385,12 @@ class SyncScheduler(QObject):
             ids = {i.account_id for i in store.outbox_items([OutboxState.QUEUED])}
             return [a for a in store.accounts() if a.id in ids and not a.is_demo]
 
-        self.runner.run(pending_accounts, self._send_for, self._read_failed,
-                        name="accounts with replies to send")
+        self.runner.run(
+            pending_accounts,
+            self._send_for,
+            self._read_failed,
+            name="accounts with replies to send",
+        )
 
     def _send_for(self, accounts: list[Account]) -> None:
         for account in accounts:
@@ -387,8 +426,11 @@ class SyncScheduler(QObject):
         """The owner opened a conversation: re-read it from the server now, in the background
         (at most once a minute), so what they answer is what the customer last wrote."""
         now = time.monotonic()
-        if self.offline or self.cancel.is_set() or \
-                now - self._reread.get(thread_id, -REREAD_AFTER) < REREAD_AFTER:
+        if (
+            self.offline
+            or self.cancel.is_set()
+            or now - self._reread.get(thread_id, -REREAD_AFTER) < REREAD_AFTER
+        ):
             return
         self._reread[thread_id] = now
         store, service = self.lane_store, self.service
@@ -403,8 +445,9 @@ class SyncScheduler(QObject):
         def failed(exc: BaseException) -> None:
             log.info("re-reading conversation %s failed: %s", thread_id, type(exc).__name__)
 
-        self.runner.run(work, lambda _result: None, failed,
-                        name=f"re-read conversation {thread_id}")
+        self.runner.run(
+            work, lambda _result: None, failed, name=f"re-read conversation {thread_id}"
+        )
 
     # ---- streamed results
 

@@ -110,8 +110,9 @@ class TaskRunner(QObject):
         with self._lock:
             self._next_id += 1
             task_id = self._next_id
-        self._pending[task_id] = _Pending(name or getattr(fn, "__name__", "task"), on_result,
-                                          on_error)
+        self._pending[task_id] = _Pending(
+            name or getattr(fn, "__name__", "task"), on_result, on_error
+        )
         if len(self._pending) == 1:
             self.busy_changed.emit(True)
         if self.synchronous:

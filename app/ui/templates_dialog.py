@@ -64,8 +64,9 @@ QPushButton#primaryButton:disabled { background: @accent_disabled; border-color:
 
 def builtin_specs() -> list[dict[str, str]]:
     """The shipped templates as restore_builtins wants them."""
-    return [{"key": t.key, "kind": t.kind, "title": t.title, "body": t.body}
-            for t in tpl.load_builtin()]
+    return [
+        {"key": t.key, "kind": t.kind, "title": t.title, "body": t.body} for t in tpl.load_builtin()
+    ]
 
 
 class TemplatesDialog(QDialog):
@@ -73,8 +74,12 @@ class TemplatesDialog(QDialog):
 
     templates_changed = Signal(object)
 
-    def __init__(self, services: AnswerServices, parent: QWidget | None = None,
-                 account: Account | None = None) -> None:
+    def __init__(
+        self,
+        services: AnswerServices,
+        parent: QWidget | None = None,
+        account: Account | None = None,
+    ) -> None:
         """`account`: the shop account whose name fills {business} when none is set here
         (the composer's fallback), shown as the placeholder and in the preview."""
         super().__init__(parent)
@@ -95,12 +100,16 @@ class TemplatesDialog(QDialog):
         self.business = QLineEdit(services.business, self)
         fallback = services.business_for(account) if account is not None else ""
         self.business.setPlaceholderText(
-            f"{fallback} (your account's name; type to change)" if fallback
-            else "Your shop's name, e.g. Juniper & Rye Bakery")
+            f"{fallback} (your account's name; type to change)"
+            if fallback
+            else "Your shop's name, e.g. Juniper & Rye Bakery"
+        )
         self.signature = QLineEdit(services.signature, self)
         self.signature.setPlaceholderText(
-            f"{services.signature_for(account)} (type to change)" if fallback
-            else "How you sign off, e.g. — Priya at Juniper & Rye")
+            f"{services.signature_for(account)} (type to change)"
+            if fallback
+            else "How you sign off, e.g. — Priya at Juniper & Rye"
+        )
         for edit in (self.business, self.signature):
             edit.textChanged.connect(self._update_preview)
             edit.editingFinished.connect(self._save_profile)
@@ -122,8 +131,9 @@ class TemplatesDialog(QDialog):
         self.delete_button = QPushButton("Delete", left)
         self.delete_button.clicked.connect(lambda: self.delete_current())
         self.restore_button = QPushButton("Restore built-ins", left)
-        self.restore_button.setToolTip("Put the shipped templates back as shipped; "
-                                       "your own templates stay")
+        self.restore_button.setToolTip(
+            "Put the shipped templates back as shipped; your own templates stay"
+        )
         self.restore_button.clicked.connect(self.restore_builtins)
         for b in (self.new_button, self.delete_button, self.restore_button):
             row.addWidget(b)
@@ -156,8 +166,9 @@ class TemplatesDialog(QDialog):
             button = QPushButton("{" + name + "}", box)
             button.setObjectName("fieldButton")
             button.setToolTip(f"Insert the {name.replace('_', ' ')} field")
-            button.clicked.connect(lambda _c=False, n=name: self.body.insertPlainText(
-                "{" + n + "}"))
+            button.clicked.connect(
+                lambda _c=False, n=name: self.body.insertPlainText("{" + n + "}")
+            )
             fields.addWidget(button)
         fields.addStretch(1)
         form.addLayout(fields)
@@ -193,13 +204,13 @@ class TemplatesDialog(QDialog):
 
     def reload(self, select_id: int | None = None) -> None:
         store = self.services.store
-        self.services.runner.run(store.list_templates, lambda ts: self._show(ts, select_id),
-                                 name="read templates")
+        self.services.runner.run(
+            store.list_templates, lambda ts: self._show(ts, select_id), name="read templates"
+        )
 
     def _show(self, templates: list[Template], select_id: int | None) -> None:
         self.templates = list(templates)
-        keep = select_id if select_id is not None else (
-            self.current.id if self.current else None)
+        keep = select_id if select_id is not None else (self.current.id if self.current else None)
         self.list.blockSignals(True)
         self.list.clear()
         chosen: QListWidgetItem | None = None
@@ -215,8 +226,9 @@ class TemplatesDialog(QDialog):
                 font.setPointSizeF(font.pointSizeF() * 0.85)
                 header.setFont(font)
                 header.setForeground(palette.colour("text_muted"))
-            item = QListWidgetItem(("    " + t.title) + ("" if t.builtin else "   (yours)"),
-                                   self.list)
+            item = QListWidgetItem(
+                ("    " + t.title) + ("" if t.builtin else "   (yours)"), self.list
+            )
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             if t.id == keep:
                 chosen = item
@@ -254,8 +266,9 @@ class TemplatesDialog(QDialog):
                 self.list.blockSignals(False)
                 return
 
-    def _on_current_changed(self, item: QListWidgetItem | None,
-                            previous: QListWidgetItem | None) -> None:
+    def _on_current_changed(
+        self, item: QListWidgetItem | None, previous: QListWidgetItem | None
+    ) -> None:
         template_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if template_id == NEW_ITEM_ID or self._switching:
             return
@@ -290,15 +303,22 @@ class TemplatesDialog(QDialog):
 
     def _ask_unsaved(self) -> str:
         name = self.title.text().strip() or "the new template"
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved template",
-                          f"Save your changes to “{name}”?", parent=self)
-        box.setStandardButtons(QMessageBox.StandardButton.Save
-                               | QMessageBox.StandardButton.Discard
-                               | QMessageBox.StandardButton.Cancel)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved template",
+            f"Save your changes to “{name}”?",
+            parent=self,
+        )
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Save)
-        return {QMessageBox.StandardButton.Save: "save",
-                QMessageBox.StandardButton.Discard: "discard"}.get(
-            QMessageBox.StandardButton(box.exec()), "cancel")
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(box.exec()), "cancel")
 
     # -- editor ------------------------------------------------------------------
 
@@ -306,8 +326,9 @@ class TemplatesDialog(QDialog):
         self.current = template
         for w in (self.kind, self.title, self.body):
             w.blockSignals(True)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(
-            template.kind if template else TemplateKind.ANSWER)))
+        self.kind.setCurrentIndex(
+            max(0, self.kind.findData(template.kind if template else TemplateKind.ANSWER))
+        )
         self.title.setText(template.title if template else "")
         self.body.setPlainText(template.body if template else NEW_BODY)
         for w in (self.kind, self.title, self.body):
@@ -339,13 +360,17 @@ class TemplatesDialog(QDialog):
         self._update_preview()
 
     def _update_preview(self) -> None:
-        business = (self.business.text().strip()
-                    or (self.services.business_for(self.account) if self.account else "")
-                    or "your shop")
+        business = (
+            self.business.text().strip()
+            or (self.services.business_for(self.account) if self.account else "")
+            or "your shop"
+        )
         context = tpl.FillContext.for_author(
-            SAMPLE, business=business,
+            SAMPLE,
+            business=business,
             signature=self.signature.text().strip() or "— " + business,
-            original_text="Do you have anything gluten-free on Sundays?")
+            original_text="Do you have anything gluten-free on Sundays?",
+        )
         try:
             self.preview.setText(tpl.fill(self.body.toPlainText(), context))
         except tpl.TemplateError:
@@ -370,29 +395,46 @@ class TemplatesDialog(QDialog):
             self._loaded = self._editor_state()
             self.reload(then_select if then_select is not None else template.id)
 
-        self.services.runner.run(write, saved, self._on_error, write=True,
-                                 name="save template")
+        self.services.runner.run(write, saved, self._on_error, write=True, name="save template")
 
     def delete_current(self, confirm: bool = True) -> None:
         current = self.current
         if current is None:
             return
-        if confirm and QMessageBox.question(
-                self, "Delete template", f"Delete “{current.title}”?"
-                + ("\n\nBuilt-in templates come back with Restore built-ins."
-                   if current.builtin else "")) != QMessageBox.StandardButton.Yes:
+        if (
+            confirm
+            and QMessageBox.question(
+                self,
+                "Delete template",
+                f"Delete “{current.title}”?"
+                + (
+                    "\n\nBuilt-in templates come back with Restore built-ins."
+                    if current.builtin
+                    else ""
+                ),
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         store = self.services.store
         self.current = None
-        self.services.runner.run(lambda: store.delete_template(current.id),
-                                 lambda _ok: self.reload(), self._on_error, write=True,
-                                 name="delete template")
+        self.services.runner.run(
+            lambda: store.delete_template(current.id),
+            lambda _ok: self.reload(),
+            self._on_error,
+            write=True,
+            name="delete template",
+        )
 
     def restore_builtins(self) -> None:
         store, specs = self.services.store, builtin_specs()
-        self.services.runner.run(lambda: store.restore_builtins(specs),
-                                 lambda _n: self.reload(), self._on_error, write=True,
-                                 name="restore templates")
+        self.services.runner.run(
+            lambda: store.restore_builtins(specs),
+            lambda _n: self.reload(),
+            self._on_error,
+            write=True,
+            name="restore templates",
+        )
 
     def _save_profile(self) -> None:
         business, signature = self.business.text().strip(), self.signature.text().strip()

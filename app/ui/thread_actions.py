@@ -41,22 +41,35 @@ def snooze_choices(now: datetime) -> list[tuple[str, datetime]]:
     ]
     if local.weekday() < 4:
         saturday = local.date() + timedelta(days=5 - local.weekday())
-        choices.append((f"This weekend ({saturday:%a} 9:00)",
-                        datetime.combine(saturday, time(9, 0), local.tzinfo)))
+        choices.append(
+            (
+                f"This weekend ({saturday:%a} 9:00)",
+                datetime.combine(saturday, time(9, 0), local.tzinfo),
+            )
+        )
     choices.append((f"Next week ({next_week:%a %d %b}, 9:00)", next_week))
     return [(label, when.astimezone(UTC)) for label, when in choices]
 
 
 def _who(row: ThreadRow) -> str:
-    return (row.author_name or row.author_handle).split()[0] if (
-        row.author_name or row.author_handle) else "thread"
+    return (
+        (row.author_name or row.author_handle).split()[0]
+        if (row.author_name or row.author_handle)
+        else "thread"
+    )
 
 
 class _StatusCommand(QUndoCommand):
     """Move one thread to a status; undo puts back exactly what it was (snooze time too)."""
 
-    def __init__(self, actions: ThreadActions, row: ThreadRow, status: ThreadStatus,
-                 until: datetime | None, text: str) -> None:
+    def __init__(
+        self,
+        actions: ThreadActions,
+        row: ThreadRow,
+        status: ThreadStatus,
+        until: datetime | None,
+        text: str,
+    ) -> None:
         super().__init__(text)
         self.actions = actions
         self.thread_id = row.id
@@ -107,15 +120,15 @@ class ThreadActions(QObject):
         row = row or self.thread
         if row is None or row.status is ThreadStatus.DONE:
             return
-        self.stack.push(_StatusCommand(self, row, ThreadStatus.DONE, None,
-                                       f"Done: {_who(row)}"))
+        self.stack.push(_StatusCommand(self, row, ThreadStatus.DONE, None, f"Done: {_who(row)}"))
 
     def snooze(self, until: datetime, row: ThreadRow | None = None) -> None:
         row = row or self.thread
         if row is None:
             return
-        self.stack.push(_StatusCommand(self, row, ThreadStatus.SNOOZED, until,
-                                       f"Snooze: {_who(row)}"))
+        self.stack.push(
+            _StatusCommand(self, row, ThreadStatus.SNOOZED, until, f"Snooze: {_who(row)}")
+        )
 
     def undo(self) -> None:
         self.stack.undo()
@@ -128,8 +141,7 @@ class ThreadActions(QObject):
         menu.aboutToShow.connect(lambda: self._fill_snooze_menu(menu, parent))
         return menu
 
-    def _fill_snooze_menu(self, menu: QMenu, parent: QWidget,
-                          row: ThreadRow | None = None) -> None:
+    def _fill_snooze_menu(self, menu: QMenu, parent: QWidget, row: ThreadRow | None = None) -> None:
         menu.clear()
         for label, when in snooze_choices(self.services.clock()):
             menu.addAction(label, lambda w=when: self.snooze(w, row))
@@ -147,8 +159,14 @@ class ThreadActions(QObject):
         if when is not None:
             self.snooze(when, row)
 
-    def _write(self, command: _StatusCommand, status: ThreadStatus, until: datetime | None,
-               *, undoing: bool = False) -> None:
+    def _write(
+        self,
+        command: _StatusCommand,
+        status: ThreadStatus,
+        until: datetime | None,
+        *,
+        undoing: bool = False,
+    ) -> None:
         store, thread_id = self.services.store, command.thread_id
 
         def write() -> tuple[ThreadStatus, ThreadRow | None]:
@@ -165,15 +183,22 @@ class ThreadActions(QObject):
                 self.set_thread(row)
             self.thread_changed.emit(row)
             word = {ThreadStatus.DONE: "Marked done", ThreadStatus.SNOOZED: "Snoozed"}.get(
-                status, "Back in " + status.value.replace("_", " "))
+                status, "Back in " + status.value.replace("_", " ")
+            )
             if undoing:
                 self.message.emit(f"Undone: {_who(row)} is back where it was.")
             else:
                 self.message.emit(f"{word}: {_who(row)}. Press U to undo.")
 
-        self.services.runner.run(write, landed, lambda exc: self.message.emit(
-            getattr(exc, "user_message", "") or "That change could not be saved."),
-            write=True, name="set thread status")
+        self.services.runner.run(
+            write,
+            landed,
+            lambda exc: self.message.emit(
+                getattr(exc, "user_message", "") or "That change could not be saved."
+            ),
+            write=True,
+            name="set thread status",
+        )
 
 
 class SnoozeDialog(QDialog):
@@ -191,8 +216,9 @@ class SnoozeDialog(QDialog):
         self.when.setDateTime(local.replace(hour=9, minute=0, second=0, microsecond=0))
         self.when.setMinimumDateTime(now.astimezone() + timedelta(minutes=1))
         col.addWidget(self.when)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Snooze")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -77,8 +77,15 @@ class _Fonts:
         self.body_fm = QFontMetrics(self.body)
         self.small_fm = QFontMetrics(self.small)
         self.chip_fm = QFontMetrics(self.chip)
-        self.height = (PAD_Y * 2 + self.name_fm.height() + LINE_GAP
-                       + self.body_fm.lineSpacing() * 2 + LINE_GAP + self.small_fm.height() + 4)
+        self.height = (
+            PAD_Y * 2
+            + self.name_fm.height()
+            + LINE_GAP
+            + self.body_fm.lineSpacing() * 2
+            + LINE_GAP
+            + self.small_fm.height()
+            + 4
+        )
 
 
 class _Layout:
@@ -86,34 +93,41 @@ class _Layout:
 
     __slots__ = ("age", "age_w", "author", "chip_w", "extras", "handle", "lines", "used", "word")
 
-    def __init__(self, row: ThreadRow, f: _Fonts, width: int, now: datetime,
-                 drafts: bool = False) -> None:
+    def __init__(
+        self, row: ThreadRow, f: _Fonts, width: int, now: datetime, drafts: bool = False
+    ) -> None:
         text_left = STRIPE + PAD_X - 4 + LEFT_COL
         right = width - 1 - PAD_X
         self.age = theme.format_age(row.last_activity, now)
         self.age_w = f.small_fm.horizontalAdvance(self.age)
         avail = right - self.age_w - 10 - text_left
         name_fm = f.bold_fm if row.unread else f.name_fm
-        self.author = name_fm.elidedText(row.author_name or row.author_handle,
-                                         Qt.TextElideMode.ElideRight, avail)
+        self.author = name_fm.elidedText(
+            row.author_name or row.author_handle, Qt.TextElideMode.ElideRight, avail
+        )
         self.used = name_fm.horizontalAdvance(self.author) + 6
         self.handle = ""
         if row.author_name and self.used < avail - 30:
-            self.handle = f.small_fm.elidedText(row.author_handle, Qt.TextElideMode.ElideRight,
-                                                avail - self.used)
+            self.handle = f.small_fm.elidedText(
+                row.author_handle, Qt.TextElideMode.ElideRight, avail - self.used
+            )
         # In Drafts, the owner's own unsent words say more than the customer's.
         shown = f"Your draft: {row.draft}" if drafts and row.draft else row.snippet
         self.lines = wrap_preview(shown, f.body, right - text_left, 2)
         self.word = theme.sentiment_word(row.worst_label)
         self.chip_w = f.small_fm.horizontalAdvance(self.word) + 12
-        extras = [snoozed_words(row.snoozed_until, now) if row.status is ThreadStatus.SNOOZED
-                  else theme.STATUS_WORDS[row.status]]
+        extras = [
+            snoozed_words(row.snoozed_until, now)
+            if row.status is ThreadStatus.SNOOZED
+            else theme.STATUS_WORDS[row.status]
+        ]
         if row.reply_state:
             words = theme.REPLY_STATE_WORDS.get(row.reply_state, row.reply_state)
             if row.reply_reason:  # the Outbox says why, not only that
                 reason = row.reply_reason
-                words += ": " + (reason if len(reason) <= REASON_CHARS
-                                 else reason[:REASON_CHARS - 1] + "…")
+                words += ": " + (
+                    reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
+                )
             extras.append(words)
         if row.post_count > 1:
             extras.append(f"{row.post_count} posts")
@@ -142,8 +156,7 @@ class ThreadDelegate(QStyledItemDelegate):
         self._now = now
         return True
 
-    def layout_for(self, row: ThreadRow, base: QFont, width: int,
-                   drafts: bool = False) -> _Layout:
+    def layout_for(self, row: ThreadRow, base: QFont, width: int, drafts: bool = False) -> _Layout:
         """What paint() draws for `row` at `width` (tests read the age and lines here);
         `drafts`: the row is in the Drafts folder."""
         return self._layout(row, self._font_set(base), width, base.key(), drafts)
@@ -159,8 +172,9 @@ class ThreadDelegate(QStyledItemDelegate):
         f = self._font_set(base)
         return f.name, f.body, f.small
 
-    def _layout(self, row: ThreadRow, f: _Fonts, width: int, font_key: str,
-                drafts: bool = False) -> _Layout:
+    def _layout(
+        self, row: ThreadRow, f: _Fonts, width: int, font_key: str, drafts: bool = False
+    ) -> _Layout:
         key = (row, width, font_key, self._now, drafts)  # ThreadRow is frozen: a change is new
         layout = self._layouts.get(key)
         if layout is None:
@@ -170,8 +184,9 @@ class ThreadDelegate(QStyledItemDelegate):
             layout = self._layouts[key] = _Layout(row, f, width, self._now, drafts)
         return layout
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-                 ) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         # Width 1: a row is as wide as the list (a wider hint added a sideways scroll
         # bar on narrow windows and clipped the ages).
         return QSize(1, self._font_set(option.font).height)
@@ -181,13 +196,17 @@ class ThreadDelegate(QStyledItemDelegate):
         f = self._font_set(base)
         lay = self._layout(row, f, rect.width(), base.key())
         name_h = (f.bold_fm if row.unread else f.name_fm).height()
-        y = (rect.top() + PAD_Y + name_h + LINE_GAP + f.body_fm.lineSpacing() * 2
-             + LINE_GAP)
-        return QRect(rect.left() + STRIPE + PAD_X - 4 + LEFT_COL, y, lay.chip_w,
-                     f.small_fm.height() + 4)
+        y = rect.top() + PAD_Y + name_h + LINE_GAP + f.body_fm.lineSpacing() * 2 + LINE_GAP
+        return QRect(
+            rect.left() + STRIPE + PAD_X - 4 + LEFT_COL, y, lay.chip_w, f.small_fm.height() + 4
+        )
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         row: ThreadRow | None = index.data(Roles.ThreadRole)
         if row is None:
             return
@@ -244,18 +263,25 @@ class ThreadDelegate(QStyledItemDelegate):
         vcenter = Qt.AlignmentFlag.AlignVCenter
         painter.setFont(f.small)
         painter.setPen(accent if row.unread else muted)
-        painter.drawText(QRect(right - lay.age_w, y, lay.age_w, name_h),
-                         Qt.AlignmentFlag.AlignRight | vcenter, lay.age)
+        painter.drawText(
+            QRect(right - lay.age_w, y, lay.age_w, name_h),
+            Qt.AlignmentFlag.AlignRight | vcenter,
+            lay.age,
+        )
         avail = right - lay.age_w - 10 - text_left
         painter.setFont(f.name_bold if row.unread else f.name)
         painter.setPen(text)
-        painter.drawText(QRect(text_left, y, avail, name_h),
-                         Qt.AlignmentFlag.AlignLeft | vcenter, lay.author)
+        painter.drawText(
+            QRect(text_left, y, avail, name_h), Qt.AlignmentFlag.AlignLeft | vcenter, lay.author
+        )
         if lay.handle:
             painter.setFont(f.small)
             painter.setPen(muted)
-            painter.drawText(QRect(text_left + lay.used, y, avail - lay.used, name_h),
-                             Qt.AlignmentFlag.AlignLeft | vcenter, lay.handle)
+            painter.drawText(
+                QRect(text_left + lay.used, y, avail - lay.used, name_h),
+                Qt.AlignmentFlag.AlignLeft | vcenter,
+                lay.handle,
+            )
         y += name_h + LINE_GAP
 
         # Lines 2–3: the snippet, wrapped to two lines and elided.
@@ -264,13 +290,17 @@ class ThreadDelegate(QStyledItemDelegate):
         width = right - text_left
         spacing, body_h = body_fm.lineSpacing(), body_fm.height()
         for i, line in enumerate(lay.lines):
-            painter.drawText(QRect(text_left, y + i * spacing, width, body_h),
-                             Qt.AlignmentFlag.AlignLeft | vcenter, line)
+            painter.drawText(
+                QRect(text_left, y + i * spacing, width, body_h),
+                Qt.AlignmentFlag.AlignLeft | vcenter,
+                line,
+            )
         y += spacing * 2 + LINE_GAP
 
         # Line 4: sentiment chip (colour + word), status, post count.
-        x = self._chip(painter, text_left, y, lay, stripe, palette.sentiment_text(row.worst_label),
-                       f)
+        x = self._chip(
+            painter, text_left, y, lay, stripe, palette.sentiment_text(row.worst_label), f
+        )
         painter.setFont(f.small)
         status_colour = accent if row.status == ThreadStatus.NEEDS_REPLY else muted
         small_h = small_fm.height() + 4
@@ -289,8 +319,9 @@ class ThreadDelegate(QStyledItemDelegate):
                 x += 5
         painter.restore()
 
-    def _chip(self, painter: QPainter, x: int, y: int, lay: _Layout, fill: QColor, fg: QColor,
-              f: _Fonts) -> int:
+    def _chip(
+        self, painter: QPainter, x: int, y: int, lay: _Layout, fill: QColor, fg: QColor, f: _Fonts
+    ) -> int:
         w = lay.chip_w
         h = f.small_fm.height() + 4
         tint = _TINTS.get(fill.rgb())
@@ -312,8 +343,11 @@ _TINTS: dict[int, QColor] = {}
 def chip_tooltip(row: ThreadRow, reasons: tuple[str, ...]) -> str:
     """What hovering a row's chip says: whose feeling it is, why, and what a click does."""
     word = theme.sentiment_word(row.worst_label)
-    lines = [f"{word}: the unhappiest post in this conversation" if row.post_count > 1
-             else f"{word}: how this post reads"]
+    lines = [
+        f"{word}: the unhappiest post in this conversation"
+        if row.post_count > 1
+        else f"{word}: how this post reads"
+    ]
     if row.post_count > 1:
         lines.append("(the preview shows the latest post, which may read differently)")
     lines += [f"• {r}" for r in reasons]
@@ -353,9 +387,11 @@ class ThreadListView(QListView):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             row = self.chip_at(event.pos())
             if row is not None:
-                QToolTip.showText(event.globalPos(), chip_tooltip(
-                    row, self.indexAt(event.pos()).data(Roles.ReasonsRole) or ()),
-                    self.viewport())
+                QToolTip.showText(
+                    event.globalPos(),
+                    chip_tooltip(row, self.indexAt(event.pos()).data(Roles.ReasonsRole) or ()),
+                    self.viewport(),
+                )
                 return True
         return super().viewportEvent(event)
 
@@ -378,6 +414,11 @@ class ThreadListView(QListView):
             painter = QPainter(self.viewport())
             painter.setPen(colour("text_muted"))
             rect = self.viewport().rect().adjusted(24, 60, -24, 0)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                             | Qt.TextFlag.TextWordWrap, self.empty_text)
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
             painter.end()

@@ -96,12 +96,24 @@ def slim(row: ThreadRow) -> ThreadRow:
     if not row.reasons and row.author_handle is sys.intern(row.author_handle):
         return row
     return ThreadRow(  # not dataclasses.replace: 5x slower, and a page has 200 rows
-        id=row.id, account_id=row.account_id, network=row.network,
-        author_handle=sys.intern(row.author_handle), author_name=sys.intern(row.author_name),
-        snippet=row.snippet, last_activity=row.last_activity, status=row.status,
-        worst_label=row.worst_label, worst_compound=row.worst_compound, unread=row.unread,
-        post_count=row.post_count, is_demo=row.is_demo, snoozed_until=row.snoozed_until,
-        reply_state=row.reply_state, draft=row.draft, reply_reason=row.reply_reason)
+        id=row.id,
+        account_id=row.account_id,
+        network=row.network,
+        author_handle=sys.intern(row.author_handle),
+        author_name=sys.intern(row.author_name),
+        snippet=row.snippet,
+        last_activity=row.last_activity,
+        status=row.status,
+        worst_label=row.worst_label,
+        worst_compound=row.worst_compound,
+        unread=row.unread,
+        post_count=row.post_count,
+        is_demo=row.is_demo,
+        snoozed_until=row.snoozed_until,
+        reply_state=row.reply_state,
+        draft=row.draft,
+        reply_reason=row.reply_reason,
+    )
 
 
 def accessible_text(row: ThreadRow) -> str:
@@ -111,9 +123,11 @@ def accessible_text(row: ThreadRow) -> str:
         sentiment_word(row.worst_label),
         f"from {row.author_name or row.author_handle} ({row.author_handle})",
         f"on {NETWORK_NAMES[row.network]}",
-        f"{format_age(row.last_activity)} ago" if format_age(row.last_activity) != "now"
+        f"{format_age(row.last_activity)} ago"
+        if format_age(row.last_activity) != "now"
         else "just now",
-        snoozed_words(row.snoozed_until) if row.status == ThreadStatus.SNOOZED
+        snoozed_words(row.snoozed_until)
+        if row.status == ThreadStatus.SNOOZED
         else STATUS_WORDS[row.status],
         REPLY_STATE_WORDS.get(row.reply_state, ""),
         row.reply_reason,
@@ -135,8 +149,12 @@ class ThreadListModel(QStringListModel):
         self._exhausted = False
         self._pending: list[Callable[[], None]] = []
         self._count = self  # the C++ string list (of empty strings) holds only the count
-        for signal in (self.rowsInserted, self.rowsRemoved, self.rowsMoved,
-                       self.modelReset):  # connected first: runs before any view's slots
+        for signal in (
+            self.rowsInserted,
+            self.rowsRemoved,
+            self.rowsMoved,
+            self.modelReset,
+        ):  # connected first: runs before any view's slots
             signal.connect(self._apply_pending)
 
     def _apply_pending(self, *_args: object) -> None:
@@ -157,6 +175,7 @@ class ThreadListModel(QStringListModel):
 
     def set_query(self, query: ThreadQuery) -> None:
         """Show another folder/search/filter: a reset, then the first page."""
+
         def apply() -> None:
             self._query = query
             self._rows = []
@@ -276,8 +295,10 @@ class ThreadListModel(QStringListModel):
         self._rows[old] = row
         if target != old:
             dest = target + 1 if target > old else target  # Qt counts before the move
-            self._change(lambda: self._rows.insert(target, self._rows.pop(old)),
-                         lambda: self._count.moveRows(QModelIndex(), old, 1, QModelIndex(), dest))
+            self._change(
+                lambda: self._rows.insert(target, self._rows.pop(old)),
+                lambda: self._count.moveRows(QModelIndex(), old, 1, QModelIndex(), dest),
+            )
         idx = self.index(target, 0)
         self.dataChanged.emit(idx, idx)
 
@@ -291,6 +312,7 @@ class ThreadListModel(QStringListModel):
         pos = self.row_for_id(thread_id)
         if pos < 0:
             return
+
         def apply() -> None:
             del self._rows[pos]
             self._ids.discard(thread_id)
@@ -312,7 +334,8 @@ class ThreadListModel(QStringListModel):
             return False
         folder_checks = {
             "all": True,
-            "needs_reply": None if row.status == ThreadStatus.SNOOZED
+            "needs_reply": None
+            if row.status == ThreadStatus.SNOOZED
             else row.status == ThreadStatus.NEEDS_REPLY,
             "negative": row.worst_label == SentimentLabel.NEGATIVE
             and row.status != ThreadStatus.DONE,
@@ -326,8 +349,11 @@ class ThreadListModel(QStringListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -35,6 +35,7 @@ class NotifierStore(Protocol):
 
 def summary(count: int, samples: Sequence[StoredPost]) -> tuple[str, str]:
     """(title, body): "New complaint from Ann" or "5 new complaints"."""
+
     def who(sp: StoredPost) -> str:
         author = sp.post.author
         return author.display_name or author.handle
@@ -66,10 +67,17 @@ class TrayNotifier(QObject):
     activated = Signal()
     open_thread = Signal(int)
 
-    def __init__(self, store: NotifierStore, runner: TaskRunner, window: QWidget, *,
-                 enabled: bool = True, min_gap_s: float = MIN_GAP_S,
-                 clock: Callable[[], float] = time.monotonic,
-                 desktop: DesktopNotifications | None = None) -> None:
+    def __init__(
+        self,
+        store: NotifierStore,
+        runner: TaskRunner,
+        window: QWidget,
+        *,
+        enabled: bool = True,
+        min_gap_s: float = MIN_GAP_S,
+        clock: Callable[[], float] = time.monotonic,
+        desktop: DesktopNotifications | None = None,
+    ) -> None:
         super().__init__(window)
         self.desktop = desktop
         if desktop is not None:
@@ -107,8 +115,7 @@ class TrayNotifier(QObject):
         if not self.enabled or not post_ids:
             return
         self._pending += [i for i in post_ids if i not in self._pending]
-        wait = 0.0 if self._last_shown is None else \
-            self._last_shown + self.min_gap_s - self.clock()
+        wait = 0.0 if self._last_shown is None else self._last_shown + self.min_gap_s - self.clock()
         if wait <= 0:
             self._flush()
         elif not self._timer.isActive():
@@ -122,10 +129,14 @@ class TrayNotifier(QObject):
         store = self.store
 
         def read() -> list[StoredPost]:
-            return [sp for sp in (store.post(i) for i in ids[:SAMPLES * 4]) if sp is not None]
+            return [sp for sp in (store.post(i) for i in ids[: SAMPLES * 4]) if sp is not None]
 
-        self.runner.run(read, lambda samples: self._show(len(ids), samples),
-                        lambda exc: self._show(len(ids), []), name="read new complaints")
+        self.runner.run(
+            read,
+            lambda samples: self._show(len(ids), samples),
+            lambda exc: self._show(len(ids), []),
+            name="read new complaints",
+        )
 
     def _desktop_clicked(self, thread_id: int) -> None:
         self.activated.emit()

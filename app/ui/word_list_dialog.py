@@ -29,17 +29,18 @@ PRAISE_VALENCE = 2.0  # VADER units: about "good"/"nice"
 COMPLAINT_VALENCE = -2.0
 NEUTRAL_VALENCE = 0.0  # the word no longer sways a post either way
 KINDS = ("Praise", "Neutral", "Complaint")
-VALENCES = {"Praise": PRAISE_VALENCE, "Neutral": NEUTRAL_VALENCE,
-            "Complaint": COMPLAINT_VALENCE}
+VALENCES = {"Praise": PRAISE_VALENCE, "Neutral": NEUTRAL_VALENCE, "Complaint": COMPLAINT_VALENCE}
 EXPLANATION = (
     "Shopkeep tells praise from complaints by the words people use. Some words mean "
     "something else in your trade: list them here, and posts are scored again in the "
-    "background when you save.")
+    "background when you save."
+)
 EXAMPLES = (
     "For example:\n"
     "•  “wicked” in a bakery, “killer” in a bike shop: Praise\n"
     "•  “stale”, “soggy”, “flat”: Complaint\n"
-    "•  “sick” in a surf shop, “crush” in a juice bar: Neutral (counts for nothing)")
+    "•  “sick” in a surf shop, “crush” in a juice bar: Neutral (counts for nothing)"
+)
 
 
 def kind_of(valence: float) -> str:

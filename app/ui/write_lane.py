@@ -24,11 +24,26 @@ from app.ui.task_runner import TaskRunner
 log = logging.getLogger(__name__)
 
 #: Store methods that write (SyncStore, OutboxStore and the few the sync may call).
-WRITE_METHODS = frozenset({
-    "ingest", "set_cursor", "update_account", "enqueue_reply", "mark_sending", "mark_sent",
-    "mark_failed", "retry", "set_status", "mark_read", "mark_unread",
-    "cancel_outbox_item", "wake_snoozed", "store_mentions", "store_fetched", "job_failed",
-})
+WRITE_METHODS = frozenset(
+    {
+        "ingest",
+        "set_cursor",
+        "update_account",
+        "enqueue_reply",
+        "mark_sending",
+        "mark_sent",
+        "mark_failed",
+        "retry",
+        "set_status",
+        "mark_read",
+        "mark_unread",
+        "cancel_outbox_item",
+        "wake_snoozed",
+        "store_mentions",
+        "store_fetched",
+        "job_failed",
+    }
+)
 #: Write methods that store posts and return an IngestResult (streamed to the window).
 INGEST_METHODS = frozenset({"ingest", "store_mentions", "store_fetched"})
 POLL_SECONDS = 0.05
@@ -48,8 +63,12 @@ class WriteLaneStore:
     a long sync is still running.
     """
 
-    def __init__(self, store: Any, runner: TaskRunner,
-                 on_ingest: Callable[[IngestResult], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        runner: TaskRunner,
+        on_ingest: Callable[[IngestResult], None] | None = None,
+    ) -> None:
         self._store = store
         self._runner = runner
         self.on_ingest = on_ingest

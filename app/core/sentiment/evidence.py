@@ -60,7 +60,7 @@ def band(cleaned: str, tokens: Tokens, explicit: bool) -> str | None:
 
 
 def price_question(cleaned: str, tokens: Tokens) -> None:
-    """"free" in a question asks a price ("is the car park free after 6?", "do you deliver
+    """ "free" in a question asks a price ("is the car park free after 6?", "do you deliver
     for free?"): it counts as a weak word there, so the question stays neutral."""
     lows, sentiments = tokens.lows, tokens.valences
     if "free" in lows and _only_questions(cleaned):

@@ -51,10 +51,7 @@ def features(text: str, lean: float = 0.0) -> frozenset[str]:
     which way the rules' score leaned (`lean`, the compound), even inside the neutral band."""
     words = _WORD.findall(text.lower().replace("\u2019", "'"))
     out = {w for w in words if w not in _STOP and len(w) > 2}
-    out.update(
-        f"{a} {b}" for a, b in itertools.pairwise(words)
-        if not (a in _STOP and b in _STOP)
-    )
+    out.update(f"{a} {b}" for a, b in itertools.pairwise(words) if not (a in _STOP and b in _STOP))
     if lean:
         out.add(LEANS_POSITIVE if lean > 0 else LEANS_NEGATIVE)
     return frozenset(out)
@@ -77,8 +74,9 @@ class _Given:
     words: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
     corrected: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
 
-    def add(self, feats: Iterable[str], label: SentimentLabel, weight: float,
-            corrected: bool) -> None:
+    def add(
+        self, feats: Iterable[str], label: SentimentLabel, weight: float, corrected: bool
+    ) -> None:
         self.posts[label] = self.posts.get(label, 0.0) + weight
         counts = self.words.setdefault(label, {})
         fixed = self.corrected.setdefault(label, {}) if corrected else None
@@ -104,8 +102,9 @@ class Learner:
     def __init__(self) -> None:
         self._given: dict[SentimentLabel, _Given] = {}
         self.corrections = 0.0
-        self._by_label: tuple[dict[SentimentLabel, dict[str, float]],
-                              dict[SentimentLabel, float]] | None = None
+        self._by_label: (
+            tuple[dict[SentimentLabel, dict[str, float]], dict[SentimentLabel, float]] | None
+        ) = None
 
     def reset(self) -> None:
         """Forget everything learned: the rules alone again."""
@@ -136,8 +135,9 @@ class Learner:
         if rules.label in LABELS:
             self._record(text, rules, rules.label, 1.0, corrected=False, keep=keep)
 
-    def corrected(self, text: str, rules: Sentiment, owner_label: SentimentLabel,
-                  weight: float = CORRECTION) -> None:
+    def corrected(
+        self, text: str, rules: Sentiment, owner_label: SentimentLabel, weight: float = CORRECTION
+    ) -> None:
         """The owner set `owner_label` on a post the rules had scored `rules`."""
         if rules.label in LABELS and owner_label in LABELS:
             self._record(text, rules, owner_label, weight, corrected=True)
@@ -150,8 +150,15 @@ class Learner:
         if label is not None:
             self.corrected(text, rules, label, REPLY)
 
-    def _record(self, text: str, rules: Sentiment, label: SentimentLabel,
-                weight: float, corrected: bool, keep: frozenset[str] | None = None) -> None:
+    def _record(
+        self,
+        text: str,
+        rules: Sentiment,
+        label: SentimentLabel,
+        weight: float,
+        corrected: bool,
+        keep: frozenset[str] | None = None,
+    ) -> None:
         self._by_label = None
         given = self._given.setdefault(rules.label, _Given())
         feats = features(text, rules.compound)
@@ -191,8 +198,9 @@ class Learner:
         reason = f"{LEARNED}you marked {_posts_with(word)} as {_NAMES[label]} {count}"
         return Move(label, (low - MAJORITY) / (1 - MAJORITY), reason)
 
-    def _by_owner_label(self) -> tuple[dict[SentimentLabel, dict[str, float]],
-                                       dict[SentimentLabel, float]]:
+    def _by_owner_label(
+        self,
+    ) -> tuple[dict[SentimentLabel, dict[str, float]], dict[SentimentLabel, float]]:
         """Word counts and post counts by the owner's label (complaint or praise), over
         every post seen, whatever the rules said; words in fewer than WORD_MIN_POSTS of
         them are left out. Worked out once per state of the learner."""
@@ -208,8 +216,9 @@ class Learner:
                     target[f] = target.get(f, 0.0) + c
         for label in (NEG, POS):
             other = words[POS if label is NEG else NEG]
-            words[label] = {f: c for f, c in words[label].items()
-                            if c + other.get(f, 0.0) >= WORD_MIN_POSTS}
+            words[label] = {
+                f: c for f, c in words[label].items() if c + other.get(f, 0.0) >= WORD_MIN_POSTS
+            }
         self._by_label = (words, sizes)
         return self._by_label
 
@@ -245,8 +254,10 @@ class Learner:
         counts = words[label]
         word = max(feats, key=lambda f: (counts.get(f, 0.0), len(f)))
         count = f"{counts.get(word, 0.0):g} time" + ("" if counts.get(word) == 1 else "s")
-        reason = (f"{LEARNED}you give most posts the rules leave neutral a colour; "
-                  f"{_posts_with(word)} were {_NAMES[label]} {count} in your inbox")
+        reason = (
+            f"{LEARNED}you give most posts the rules leave neutral a colour; "
+            f"{_posts_with(word)} were {_NAMES[label]} {count} in your inbox"
+        )
         return Move(label, 1.0 - math.exp(-margin), reason)
 
     def adjust(self, text: str, sentiment: Sentiment) -> Sentiment:
@@ -257,7 +268,9 @@ class Learner:
         strength = 0.05 + 0.45 * found.confidence
         value = {NEG: -strength, NEU: 0.0, POS: strength}[found.label]
         return replace(
-            sentiment, compound=round(value, 4), label=found.label,
+            sentiment,
+            compound=round(value, 4),
+            label=found.label,
             reasons=(found.reason, *sentiment.reasons),
         )
 

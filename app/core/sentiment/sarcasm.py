@@ -58,9 +58,7 @@ def find(joined: str, found: Sequence[Complaint], tokens: Tokens) -> list[str]:
         lo, hi = bounds[k], bounds[k + 1]
         own_praise = any(sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi))
         negative_near = any(j in complaint_in for j in near) or any(
-            sentiments[i] <= NEGATIVE_CONTEXT
-            for j in near
-            for i in range(bounds[j], bounds[j + 1])
+            sentiments[i] <= NEGATIVE_CONTEXT for j in near for i in range(bounds[j], bounds[j + 1])
         )
         # a one-word verdict closing a complaint: "... Wedding is in 9 days. Great."
         closing = bool(found) and k == last - 1 and hi - lo <= 2

@@ -70,7 +70,7 @@ class Reading:
 
 
 def _word_senses(r: Reading) -> None:
-    """"like" as a comparison, "pretty bad", "who cares" (word_senses.SENSES)."""
+    """ "like" as a comparison, "pretty bad", "who cares" (word_senses.SENSES)."""
     word_senses.apply(r.tokens, r.analyzer.lexicon, r.owner.words)
 
 

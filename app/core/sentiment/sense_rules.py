@@ -61,7 +61,8 @@ class SenseTable:
         """The rules about `low`, in order (a rule about any word only if its `needs`
         word is in the text: bit k of `present` for the k-th such rule)."""
         return tuple(
-            r for r in self.rows
+            r
+            for r in self.rows
             if (r.words is not None and low in r.words)
             or (r.words is None and present >> self.any_word.index(r) & 1)
         )

@@ -20,6 +20,7 @@ class Tokens:
     bounds: list[int]  # starts plus the end: clause c is bounds[c]:bounds[c + 1]
 
     @classmethod
-    def of(cls, words: list[str], lows: list[str], valences: list[float],
-           starts: list[int]) -> Tokens:
+    def of(
+        cls, words: list[str], lows: list[str], valences: list[float], starts: list[int]
+    ) -> Tokens:
         return cls(words, lows, valences, starts, [*starts, len(words)])

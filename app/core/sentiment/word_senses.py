@@ -71,8 +71,7 @@ _MADNESS_BEFORE = word_set(
 )
 # "dog friendly", "vegan friendly": a feature the customer asks about, not praise.
 _FRIENDLY_TO = word_set(
-    "dog dogs pet pets kid kids child children family baby vegan vegetarian eco "
-    "wheelchair allergy"
+    "dog dogs pet pets kid kids child children family baby vegan vegetarian eco wheelchair allergy"
 )
 _ADJ_BOOSTERS = {"incredible": 2.8, "exceptional": 2.8, "tremendous": 2.2, "phenomenal": 3.0}
 # Degree and sincerity words VADER lists as praise: before another opinion word they
@@ -125,8 +124,10 @@ _NO_OPINION_BEFORE = {
     "cuts": word_set("keys key hair"),  # "does the shop cut keys?": a service
     "cut": word_set("keys key"),
     # a body part or an illness named, not judged: "my bad knee", "flu jabs"
-    "bad": word_set("knee knees back hip hips leg legs shoulder ankle wrist neck foot feet eyes "
-                    "ears chest cold cough hearing eyesight tooth teeth"),
+    "bad": word_set(
+        "knee knees back hip hips leg legs shoulder ankle wrist neck foot feet eyes "
+        "ears chest cold cough hearing eyesight tooth teeth"
+    ),
     "flu": word_set("jab jabs vaccine vaccines vaccination shot shots season"),
     "ok": word_set("to if"),  # "is it ok to bring my dog?": asking leave
     "okay": word_set("to if"),
@@ -172,9 +173,7 @@ def _own_loss_asking(s: Senses, i: int) -> bool:
 
 def _errand(s: Senses, i: int) -> bool:
     low = s.lows[i]
-    return (i < s.last and s.lows[i + 1] in _ERRANDS[low]) or (
-        i > 1 and s.lows[i - 2] in _WHEN_I
-    )
+    return (i < s.last and s.lows[i + 1] in _ERRANDS[low]) or (i > 1 and s.lows[i - 2] in _WHEN_I)
 
 
 def _no_worries(s: Senses, i: int) -> None:
@@ -240,88 +239,210 @@ def _at_best(s: Senses, i: int) -> None:
 
 # The rules, in the order they are tried for a word.
 SENSES: tuple[Sense, ...] = (
-    Sense(OCCASION_WORDS, lambda s, i: s.vals[i] > 0 and s.lows[i] not in s.owner, 0.0,
-          '"party", "birthday", "free": a topic, not an opinion'),
-    Sense(_SAD_OCCASIONS, lambda s, i: s.vals[i] < 0 and _ordered_for(s.lows, i), 0.0,
-          '"flowers for a funeral"; "the funeral is on Friday": news'),
-    Sense(frozenset({"sorry"}), lambda s, i: i < s.last - 1 and s.lows[i + 1] in _MANNERS_SORRY,
-          _manners_sorry, '"sorry to bother you": manners before a question'),
-    Sense(_STOP, lambda s, i: i < s.last and s.lows[i + 1].endswith("ing") and s.vals[i] < 0,
-          _zero_if(lambda s, i: not _WHEN.isdisjoint(s.lows[max(0, i - 5) : i])),
-          '"what time do you stop serving?": a time, not a protest'),
-    Sense(frozenset({"fine"}), lambda s, i: s.vals[i] > 0 and i > 0 and _penalty(s.lows, i),
-          _FINE_PENALTY, '"got the fine", "a parking fine": a penalty'),
-    Sense(frozenset({"lost"}),
-          lambda s, i: i < s.last and s.lows[i + 1] in _MINE and s.vals[i] < 0,
-          _zero_if(_own_loss_asking), '"lost my loyalty card, can you...": asking, not upset'),
-    Sense(_words(_ERRANDS), lambda s, i: s.vals[i] < 0 and i > 0 and s.lows[i - 1] in _ERRAND_BY,
-          _zero_if(_errand), '"I\'ll drop the keys in", "when I leave": an errand'),
-    Sense(_ACK, lambda s, i: i == 0 and i < s.last and s.vals[i] > 0, 0.0,
-          '"ok, I\'ll try again tomorrow": an acknowledgement'),
-    Sense(_NO_WORRIES, lambda s, i: i > 0 and s.lows[i - 1] == "no", _no_worries,
-          '"no worries": manners, not relief'),
-    Sense(frozenset({"no"}),
-          lambda s, i: i < s.last and s.lows[i + 1] in _NO_RUSH and s.vals[i] < 0,
-          _no_rush, '"no rush", "no hurry": patience, not a refusal'),
-    Sense(frozenset({"like"}), lambda s, i: s.vals[i] > 0,
-          _zero_if(lambda s, i: i == 0 or s.lows[i - 1] not in _LIKE_SUBJECTS
-                   or _requested(s.lows, i)),
-          '"smelled like", "like a": a comparison; "I\'d like": a request'),
-    Sense(frozenset({"save"}), lambda s, i: s.vals[i] > 0 and i < s.last,
-          _zero_if(_saved_for_later), '"save me a loaf", "save 20%": keeping or a promotion'),
-    Sense(_words(_FEATURE_AFTER), lambda s, i: i > 0 and s.lows[i - 1] in _FEATURE_AFTER[s.lows[i]],
-          0.0, '"dog friendly", "gluten free", "any chance you could...": a feature'),
-    Sense(_words(_NO_OPINION_BEFORE),
-          lambda s, i: i < s.last and s.lows[i + 1] in _NO_OPINION_BEFORE[s.lows[i]], 0.0,
-          '"gift card", "best way to", "ok to": a thing or a question, no opinion'),
-    Sense(_words(_DISCLAIMED),
-          lambda s, i: i > 1 and tuple(s.lows[i - 2 : i]) == _DISCLAIMED[s.lows[i]], 0.0,
-          '"don\'t get me wrong": a disclaimer'),
-    Sense(_words(_FOND),
-          lambda s, i: i < s.last and s.lows[i + 1] in _FOND_OF[s.lows[i]] and s.vals[i] <= 0,
-          lambda s, i: s.vals.__setitem__(i, _FOND[s.lows[i]]), '"goes mad for them": love'),
-    Sense(frozenset({"nuts"}), lambda s, i: s.vals[i] < 0,
-          _zero_if(lambda s, i: i == 0 or s.lows[i - 1] not in _MADNESS_BEFORE),
-          '"contains nuts": food; "drives me nuts": madness'),
-    Sense(_SINCERITY, lambda s, i: (i == 0 or i == s.last) and s.vals[i] > 0, 0.0,
-          '"who trained your staff, honestly?": a tone, not praise'),
-    Sense(DEGREE_WORDS, lambda s, i: s.vals[i] > 0 and i < s.last, _zero_if(_degree_before),
-          '"pretty bland": a degree word, not praise'),
-    Sense(_words(_ADJ_BOOSTERS), lambda s, i: s.vals[i] == 0.0, _adj_booster,
-          '"was incredible": VADER reads a booster', on_zero=True),
-    Sense(_words(_FILLER_SENSES), lambda s, i: s.vals[i] > 0 and i > 0,
-          _zero_if(lambda s, i: s.lows[i - 1] in _FILLER_SENSES[s.lows[i]]),
-          '"as well", "oh well", "on the other hand": no praise'),
-    Sense(None,
-          lambda s, i: i > 1 and s.lows[i - 1] in _NOT_ONLY and s.lows[i - 2] == "not"
-          and s.lows[i] in s.lexicon,
-          _lexicon_value_if(lambda s, i: s.vals[i] != 0.0),
-          '"not only rude but slow": no negation', needs=frozenset({"not"})),
-    Sense(None,
-          lambda s, i: _sign_flipped(s, i) and "believe" in s.lows[max(0, i - 3) : i]
-          and bool(_DISBELIEF.intersection(s.lows[max(0, i - 4) : i])),
-          lambda s, i: s.vals.__setitem__(i, s.lexicon[s.lows[i]]),
-          '"can\'t believe you\'ve discontinued it": disbelief', needs=frozenset({"believe"})),
-    Sense(_PROFANITY, lambda s, i: s.vals[i] == 0.0, _angry_profanity,
-          '"my fucking order": anger, not a booster', on_zero=True),
-    Sense(_words(_CARE), lambda s, i: i > 0 and s.lows[i - 1] in _CARE[s.lows[i]] and s.vals[i] > 0,
-          lambda s, i: s.vals.__setitem__(i, _CARE[s.lows[i]][s.lows[i - 1]]),
-          '"who cares": dismissal; "take care": goodbye'),
-    Sense(None, lambda s, i: i > 1 and s.vals[i] > 0 and "longer" in s.lows[i - 3 : i],
-          _no_longer, '"no longer a great place": negated praise', needs=frozenset({"longer"})),
-    Sense(_SWEAR_BOOSTERS,
-          lambda s, i: s.vals[i] < 0 and i < s.last and s.vals[i + 1] > 0, _swear_booster,
-          '"damn good": a booster, not a complaint'),
-    Sense(frozenset({"bad", "badly"}),
-          lambda s, i: s.vals[i] < 0 and i > 0 and s.lows[i - 1] == "so"
-          and not _DESIRE.isdisjoint(s.lows[max(0, i - 8) : i]), 0.0,
-          '"I want those boots so bad": how much, not how bad'),
-    Sense(None, lambda s, i: s.nothing and i > 1 and _sign_flipped(s, i),
-          _lexicon_value_if(lambda s, i: "but" in s.lows[i - 2 : i]
-                            and "nothing" in s.lows[max(0, i - 3) : i - 1]),
-          '"nothing but the best": "only", not a negation', needs=frozenset({"nothing"})),
-    Sense(frozenset({"best"}), lambda s, i: i > 0 and s.lows[i - 1] == "at" and s.vals[i] > 0,
-          _at_best, '"average at best": faint praise'),
+    Sense(
+        OCCASION_WORDS,
+        lambda s, i: s.vals[i] > 0 and s.lows[i] not in s.owner,
+        0.0,
+        '"party", "birthday", "free": a topic, not an opinion',
+    ),
+    Sense(
+        _SAD_OCCASIONS,
+        lambda s, i: s.vals[i] < 0 and _ordered_for(s.lows, i),
+        0.0,
+        '"flowers for a funeral"; "the funeral is on Friday": news',
+    ),
+    Sense(
+        frozenset({"sorry"}),
+        lambda s, i: i < s.last - 1 and s.lows[i + 1] in _MANNERS_SORRY,
+        _manners_sorry,
+        '"sorry to bother you": manners before a question',
+    ),
+    Sense(
+        _STOP,
+        lambda s, i: i < s.last and s.lows[i + 1].endswith("ing") and s.vals[i] < 0,
+        _zero_if(lambda s, i: not _WHEN.isdisjoint(s.lows[max(0, i - 5) : i])),
+        '"what time do you stop serving?": a time, not a protest',
+    ),
+    Sense(
+        frozenset({"fine"}),
+        lambda s, i: s.vals[i] > 0 and i > 0 and _penalty(s.lows, i),
+        _FINE_PENALTY,
+        '"got the fine", "a parking fine": a penalty',
+    ),
+    Sense(
+        frozenset({"lost"}),
+        lambda s, i: i < s.last and s.lows[i + 1] in _MINE and s.vals[i] < 0,
+        _zero_if(_own_loss_asking),
+        '"lost my loyalty card, can you...": asking, not upset',
+    ),
+    Sense(
+        _words(_ERRANDS),
+        lambda s, i: s.vals[i] < 0 and i > 0 and s.lows[i - 1] in _ERRAND_BY,
+        _zero_if(_errand),
+        '"I\'ll drop the keys in", "when I leave": an errand',
+    ),
+    Sense(
+        _ACK,
+        lambda s, i: i == 0 and i < s.last and s.vals[i] > 0,
+        0.0,
+        '"ok, I\'ll try again tomorrow": an acknowledgement',
+    ),
+    Sense(
+        _NO_WORRIES,
+        lambda s, i: i > 0 and s.lows[i - 1] == "no",
+        _no_worries,
+        '"no worries": manners, not relief',
+    ),
+    Sense(
+        frozenset({"no"}),
+        lambda s, i: i < s.last and s.lows[i + 1] in _NO_RUSH and s.vals[i] < 0,
+        _no_rush,
+        '"no rush", "no hurry": patience, not a refusal',
+    ),
+    Sense(
+        frozenset({"like"}),
+        lambda s, i: s.vals[i] > 0,
+        _zero_if(
+            lambda s, i: i == 0 or s.lows[i - 1] not in _LIKE_SUBJECTS or _requested(s.lows, i)
+        ),
+        '"smelled like", "like a": a comparison; "I\'d like": a request',
+    ),
+    Sense(
+        frozenset({"save"}),
+        lambda s, i: s.vals[i] > 0 and i < s.last,
+        _zero_if(_saved_for_later),
+        '"save me a loaf", "save 20%": keeping or a promotion',
+    ),
+    Sense(
+        _words(_FEATURE_AFTER),
+        lambda s, i: i > 0 and s.lows[i - 1] in _FEATURE_AFTER[s.lows[i]],
+        0.0,
+        '"dog friendly", "gluten free", "any chance you could...": a feature',
+    ),
+    Sense(
+        _words(_NO_OPINION_BEFORE),
+        lambda s, i: i < s.last and s.lows[i + 1] in _NO_OPINION_BEFORE[s.lows[i]],
+        0.0,
+        '"gift card", "best way to", "ok to": a thing or a question, no opinion',
+    ),
+    Sense(
+        _words(_DISCLAIMED),
+        lambda s, i: i > 1 and tuple(s.lows[i - 2 : i]) == _DISCLAIMED[s.lows[i]],
+        0.0,
+        '"don\'t get me wrong": a disclaimer',
+    ),
+    Sense(
+        _words(_FOND),
+        lambda s, i: i < s.last and s.lows[i + 1] in _FOND_OF[s.lows[i]] and s.vals[i] <= 0,
+        lambda s, i: s.vals.__setitem__(i, _FOND[s.lows[i]]),
+        '"goes mad for them": love',
+    ),
+    Sense(
+        frozenset({"nuts"}),
+        lambda s, i: s.vals[i] < 0,
+        _zero_if(lambda s, i: i == 0 or s.lows[i - 1] not in _MADNESS_BEFORE),
+        '"contains nuts": food; "drives me nuts": madness',
+    ),
+    Sense(
+        _SINCERITY,
+        lambda s, i: (i == 0 or i == s.last) and s.vals[i] > 0,
+        0.0,
+        '"who trained your staff, honestly?": a tone, not praise',
+    ),
+    Sense(
+        DEGREE_WORDS,
+        lambda s, i: s.vals[i] > 0 and i < s.last,
+        _zero_if(_degree_before),
+        '"pretty bland": a degree word, not praise',
+    ),
+    Sense(
+        _words(_ADJ_BOOSTERS),
+        lambda s, i: s.vals[i] == 0.0,
+        _adj_booster,
+        '"was incredible": VADER reads a booster',
+        on_zero=True,
+    ),
+    Sense(
+        _words(_FILLER_SENSES),
+        lambda s, i: s.vals[i] > 0 and i > 0,
+        _zero_if(lambda s, i: s.lows[i - 1] in _FILLER_SENSES[s.lows[i]]),
+        '"as well", "oh well", "on the other hand": no praise',
+    ),
+    Sense(
+        None,
+        lambda s, i: (
+            i > 1
+            and s.lows[i - 1] in _NOT_ONLY
+            and s.lows[i - 2] == "not"
+            and s.lows[i] in s.lexicon
+        ),
+        _lexicon_value_if(lambda s, i: s.vals[i] != 0.0),
+        '"not only rude but slow": no negation',
+        needs=frozenset({"not"}),
+    ),
+    Sense(
+        None,
+        lambda s, i: (
+            _sign_flipped(s, i)
+            and "believe" in s.lows[max(0, i - 3) : i]
+            and bool(_DISBELIEF.intersection(s.lows[max(0, i - 4) : i]))
+        ),
+        lambda s, i: s.vals.__setitem__(i, s.lexicon[s.lows[i]]),
+        "\"can't believe you've discontinued it\": disbelief",
+        needs=frozenset({"believe"}),
+    ),
+    Sense(
+        _PROFANITY,
+        lambda s, i: s.vals[i] == 0.0,
+        _angry_profanity,
+        '"my fucking order": anger, not a booster',
+        on_zero=True,
+    ),
+    Sense(
+        _words(_CARE),
+        lambda s, i: i > 0 and s.lows[i - 1] in _CARE[s.lows[i]] and s.vals[i] > 0,
+        lambda s, i: s.vals.__setitem__(i, _CARE[s.lows[i]][s.lows[i - 1]]),
+        '"who cares": dismissal; "take care": goodbye',
+    ),
+    Sense(
+        None,
+        lambda s, i: i > 1 and s.vals[i] > 0 and "longer" in s.lows[i - 3 : i],
+        _no_longer,
+        '"no longer a great place": negated praise',
+        needs=frozenset({"longer"}),
+    ),
+    Sense(
+        _SWEAR_BOOSTERS,
+        lambda s, i: s.vals[i] < 0 and i < s.last and s.vals[i + 1] > 0,
+        _swear_booster,
+        '"damn good": a booster, not a complaint',
+    ),
+    Sense(
+        frozenset({"bad", "badly"}),
+        lambda s, i: (
+            s.vals[i] < 0
+            and i > 0
+            and s.lows[i - 1] == "so"
+            and not _DESIRE.isdisjoint(s.lows[max(0, i - 8) : i])
+        ),
+        0.0,
+        '"I want those boots so bad": how much, not how bad',
+    ),
+    Sense(
+        None,
+        lambda s, i: s.nothing and i > 1 and _sign_flipped(s, i),
+        _lexicon_value_if(
+            lambda s, i: "but" in s.lows[i - 2 : i] and "nothing" in s.lows[max(0, i - 3) : i - 1]
+        ),
+        '"nothing but the best": "only", not a negation',
+        needs=frozenset({"nothing"}),
+    ),
+    Sense(
+        frozenset({"best"}),
+        lambda s, i: i > 0 and s.lows[i - 1] == "at" and s.vals[i] > 0,
+        _at_best,
+        '"average at best": faint praise',
+    ),
 )
 _APPLY = SenseTable(SENSES)
 
@@ -338,9 +459,7 @@ def _ordered_for(lows: list[str], i: int) -> bool:
     """ "for a funeral", "for my nan's funeral" (but not "off for bereavement. Nana's funeral")."""
     if i > 1 and lows[i - 2] == "for":
         return lows[i - 1] in _WHOSE or lows[i - 1].endswith("'s")
-    return (
-        i > 2 and lows[i - 3] == "for" and lows[i - 2] in _WHOSE and lows[i - 1].endswith("'s")
-    )
+    return i > 2 and lows[i - 3] == "for" and lows[i - 2] in _WHOSE and lows[i - 1].endswith("'s")
 
 
 def _requested(lows: list[str], i: int) -> bool:

@@ -48,8 +48,10 @@ CHASING_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             r"(?:rung|rang)(?: \w+){0,4}? (?:three|four|five|several|multiple|many|\d+) times",
             after("this is the|it's the|its the|that's the|thats the|for the")
             + r"(?:third|fourth|fifth|3rd|4th|5th) time(?! lucky)",
-            after("time|times|week|weeks|day|days|month|monday|tuesday|wednesday|thursday|"
-                  "friday|saturday|sunday|weekend|order|delivery")
+            after(
+                "time|times|week|weeks|day|days|month|monday|tuesday|wednesday|thursday|"
+                "friday|saturday|sunday|weekend|order|delivery"
+            )
             + "in a row",
             r"(?:was|were|been) promised|(?:said|told (?:me|us)) (?:it|they|you|she|he) would "
             r"(?:be|arrive|call|ring|email|reply|get back)",

@@ -18,8 +18,16 @@ _NOT_HERE = after(
         f"{subject}{verb}"
         for subject in ("order", "parcel", "package", "delivery", "stuff", "it", "they")
         for verb in (
-            " is not", " isn't", " isnt", "'s not", " is still not", " still isn't",
-            " are not", " aren't", "'re not", " still not",
+            " is not",
+            " isn't",
+            " isnt",
+            "'s not",
+            " is still not",
+            " still isn't",
+            " are not",
+            " aren't",
+            "'re not",
+            " still not",
         )
     )
 )
@@ -27,8 +35,18 @@ _NOT_HERE = after(
 _HAS_A = after(
     "|".join(
         f"{verb} {article}"
-        for verb in ("has", "had", "have", "with", "there's", "there is", "there was",
-                     "there were", "came with", "got")
+        for verb in (
+            "has",
+            "had",
+            "have",
+            "with",
+            "there's",
+            "there is",
+            "there was",
+            "there were",
+            "came with",
+            "got",
+        )
         for article in ("a", "an", "some", "two", "three", "a big", "a huge", "a small")
     )
 )
@@ -69,8 +87,10 @@ DELIVERY_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
             # failed again soon after a fitting or a repair: "flat by the next morning"
             r"(?:was|were|went|is|are|had gone) (?:flat|dead|leaking|loose|wobbly|broken|blunt) "
             r"(?:again )?(?:by|within|the (?:next|following)|after (?:a|one|two|three|\d))",
-            after("bag|box|seam|strap|zip|zipper|handle|lid|bottle|carton|packaging|sole|stitching|"
-                  "chain|lace|cable|belt|spoke|string|wire|needle|blade|hinge|clasp")
+            after(
+                "bag|box|seam|strap|zip|zipper|handle|lid|bottle|carton|packaging|sole|stitching|"
+                "chain|lace|cable|belt|spoke|string|wire|needle|blade|hinge|clasp"
+            )
             + r"(?:split|burst|tore|ripped|snapped|leaked|broke|came (?:off|apart|undone))",
             r"(?:says|said|labelled|labeled|listed as|advertised as|sold as) (?:\w+ ){0,3}?"
             r"but (?:it )?(?:contains|has|had|is|was|isn'?t|wasn'?t)",

@@ -34,8 +34,10 @@ _WHAT = r"(?: it| them| everything| the lot| it all| the \w+| my \w+)?"
 RESOLUTION_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
     RESOLVED: (
         (
-            r"(?:had|got|have) (?:it|them|everything|the \w+|my \w+) " + _FIXED
-            + r"(?: again)? " + _QUICKLY,
+            r"(?:had|got|have) (?:it|them|everything|the \w+|my \w+) "
+            + _FIXED
+            + r"(?: again)? "
+            + _QUICKLY,
             _FIXED + _WHAT + r"(?: back on| back together| up| out)? " + _QUICKLY,
             r"sent (?:it|them|the \w+|a new one|a replacement|another(?: one)?|new ones)"
             r"(?: out| over| round)? " + _QUICKLY,

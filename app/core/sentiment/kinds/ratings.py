@@ -30,7 +30,8 @@ RATING_PRAISE: dict[str, tuple[tuple[str, ...], float]] = {
         (
             _NOT_AFTER + _HIGH_5 + _OUT_OF + r"(?:5|five)" + _NOT_BEFORE,
             _NOT_AFTER + _HIGH_10 + _OUT_OF + r"(?:10|ten)" + _NOT_BEFORE,
-            _NOT_AFTER + r"(?:4\.5|4|5|6|10|100|four|five|six|ten|a hundred|a million|more)"
+            _NOT_AFTER
+            + r"(?:4\.5|4|5|6|10|100|four|five|six|ten|a hundred|a million|more)"
             + _STAR,
         ),
         _VERDICT,

@@ -170,8 +170,7 @@ REVIEW_COMPLAINTS: dict[str, tuple[tuple[str, ...], float]] = {
         (
             r"(?:gave up|walked out|got up and left|left without|left hungry|"
             r"(?:get|got) (?:out of|outta) there)",
-            after("is a|was a|are a|were a|what a|such a|total|complete|absolute|utter")
-            + "joke",
+            after("is a|was a|are a|were a|what a|such a|total|complete|absolute|utter") + "joke",
             r"(?:laughable|farce)",
             r"(?:much |far |way )?better (?:\w+ ){0,6}?than (?:this|these|here|them|theirs)",
         ),
