@@ -131,7 +131,7 @@ class AccountStatusBar(QStatusBar):
         for widget in self._account_widgets:
             self._accounts_layout.removeWidget(widget)
             widget.deleteLater()
-        self._account_widgets: list[QWidget] = []
+        self._account_widgets = []
         self.account_labels = []
         if not accounts:
             label = QLabel("No accounts yet", self._accounts)

@@ -3,7 +3,7 @@
 The window reads the store only through `InboxStore` and only off the GUI
 thread (via `TaskRunner`), except the thread list's page reads (~1 ms for 200
 rows). It never knows about networks: sync and account setup are requested
-with signals (`sync_requested`, `add_account_requested`) that main.py wires.
+with signals (`sync_requested`, `add_account_requested`) that app_window.py wires.
 """
 
 from __future__ import annotations
@@ -87,8 +87,9 @@ def empty_text(query: ThreadQuery) -> str:
 
 
 class MainWindow(MenuWindow):
-    """Shopkeep's one window. Plug-in points: `conversation_pane` slots and the signals
-    (sync_requested, add_account_requested and accounts_requested come with the menus)."""
+    """The inbox: folders | threads | conversation. Plug-in points: `conversation_pane`
+    slots and the signals (sync_requested, add_account_requested and accounts_requested
+    come with the menus); app_window.AppWindow adds the parts that need the layers below."""
 
     demo_removed = Signal(int)
     demo_requested = Signal()  # "Show the demo shop": main loads it (it reads resources)
@@ -97,13 +98,18 @@ class MainWindow(MenuWindow):
     accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
 
     def __init__(
-        self, store: InboxStore, runner: TaskRunner, parent: QWidget | None = None
+        self,
+        store: InboxStore,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        paths: AppPaths | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.runner = runner
         self.accounts: list[Account] = []
-        self.paths: AppPaths | None = None  # set by build_window; Help → About shows the folders
+        self.paths = paths  # Help → About shows the folders (None: a bare window in tests)
         self._query = ThreadQuery()
         self._open_token = 0
         self._split_done = False
@@ -220,7 +226,7 @@ class MainWindow(MenuWindow):
         self.setCentralWidget(central)
 
     def apply_default_split(self) -> None:
-        panes = [self.splitter.widget(i) for i in range(2)]
+        panes = [w for w in (self.splitter.widget(i) for i in range(2)) if w is not None]
         left, right = (max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panes)
         width = max(self.width(), self.minimumSizeHint().width())
         self.splitter.setSizes(default_split(width, (left, right)))

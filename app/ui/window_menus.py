@@ -97,7 +97,9 @@ def build_actions(window: MenuWindow) -> None:
     window.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
     window.open_action.triggered.connect(window.open_current)
     window.search_action = _action(window, "Search", "/", window.focus_search)
-    window.search_action.setShortcuts([QKeySequence("/"), QKeySequence.StandardKey.Find])
+    window.search_action.setShortcuts(
+        [QKeySequence("/"), QKeySequence(QKeySequence.StandardKey.Find)]
+    )
     window.add_account_action = _action(
         window, "Add account…", None, window.add_account_requested.emit
     )
