@@ -36,7 +36,7 @@ from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
 from app.ui.task_runner import TaskRunner
 from app.ui.thread_delegate import ThreadDelegate, ThreadListView
 from app.ui.thread_model import ThreadListModel
-from app.ui.window_menus import MenuWindow, build_actions, build_menus
+from app.ui.window_menus import MenuWindow
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +122,12 @@ class MainWindow(MenuWindow):
 
         self.folder_model = FolderListModel(self)
         self.thread_model = ThreadListModel(store, self)
-        build_actions(self)
+        self._build_actions()
         self._build_toolbar()
         self._build_panes()
         self.status = AccountStatusBar(self)
         self.setStatusBar(self.status)
-        build_menus(self)
+        self._build_menus()
         self.runner.unhandled_error.connect(self._on_unhandled_error)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._apply_search)
