@@ -322,6 +322,10 @@ class AnswerPane(QObject):
         if row >= 0:
             w.select_row(row)
 
+    def set_undo_seconds(self, seconds: int) -> None:
+        """How long the next Send waits before it goes (Settings… changed it)."""
+        self.services.undo_seconds = seconds
+
     def flush(self) -> None:
         """Write what is being typed now (closing, quitting)."""
         self.composer.saver.flush()

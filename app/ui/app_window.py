@@ -37,7 +37,8 @@ class AppWindow(MainWindow):
         self.services = services
         services.runner.setParent(self)
         store, runner = services.store, services.runner
-        settings = SyncSettings.from_mapping(services.settings.load().as_mapping())
+        stored = services.settings.load()
+        settings = SyncSettings.from_mapping(stored.as_mapping())
         choose_scheme(settings.colour_scheme)
 
         # sync: F5 and the timer, progress in the status bar, new complaints notified
@@ -79,14 +80,13 @@ class AppWindow(MainWindow):
         self.accounts_requested.connect(lambda: self.open_accounts())
 
         # answering: composer, drafts, history, thread actions
-        profile = services.settings.load()
         self.answer_pane = AnswerPane(
             self,
             AnswerServices(
                 store,
                 runner,
-                business=profile.business,
-                signature=profile.signature,
+                business=stored.business,
+                signature=stored.signature,
                 send_now=self.scheduler.send_now,
                 undo_seconds=settings.undo_send_seconds,
                 client_for=services.connections.client_for,
@@ -110,7 +110,7 @@ class AppWindow(MainWindow):
             self.conversation_pane,
             runner,
             services.photos,
-            set(services.settings.load().load_photos_accounts),
+            set(stored.load_photos_accounts),
             self._save_photo_accounts,
         )
         self.notifier.open_thread.connect(self.answer_pane.open_thread)
@@ -172,7 +172,7 @@ class AppWindow(MainWindow):
         self.scheduler.set_max_mentions(new.first_sync_max)
         self.notifier.set_enabled(new.notifications)
         choose_scheme(new.colour_scheme)
-        self.answer_pane.services.undo_seconds = new.undo_send_seconds
+        self.answer_pane.set_undo_seconds(new.undo_send_seconds)
 
     def show_reports(self) -> None:
         """One Reports window, raised again when already open."""
