@@ -14,6 +14,7 @@ import logging
 import logging.handlers
 import os
 import sys
+from io import TextIOWrapper
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -148,7 +149,7 @@ def parse_size(text: str) -> tuple[int, int]:
 class PrivateLogFile(logging.handlers.RotatingFileHandler):
     """The rotating log, each file readable by the user only (it names customers)."""
 
-    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature
+    def _open(self) -> TextIOWrapper:
         stream = super()._open()
         make_private(Path(self.baseFilename))
         return stream
@@ -184,7 +185,7 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
         handlers.insert(0, file_handler)
     install_log_redaction(handlers)
     for handler in handlers:
-        handler._shopkeep = True  # type: ignore[attr-defined]
+        handler._shopkeep = True  # type: ignore[attr-defined]  # marks ours: a second call replaces them
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.captureWarnings(True)

@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -286,9 +287,9 @@ class MainWindow(MenuWindow):
     def query(self) -> ThreadQuery:
         return self._query
 
-    def narrow(self, **fields: object) -> None:
+    def narrow(self, **fields: Any) -> None:
         """Change some fields of the current query (the filter bar's way in)."""
-        query = dataclasses.replace(self._query, **fields)  # type: ignore[arg-type]
+        query = dataclasses.replace(self._query, **fields)
         if query != self._query:
             self.set_query(query)
 
