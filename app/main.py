@@ -1,8 +1,9 @@
 """Shopkeep's entry point: arguments, paths, logging, crash handler, the event loop.
 
-The window over the concrete layers is built in main_wiring.py (the self-test
-builds it there too). Everything heavy is imported inside functions, so `--help`
-and the CLI subcommands start fast and `app.main` can be imported without Qt.
+main() builds the window's services once (main_wiring.build_services) and opens
+the window over them; the self-test builds it from main_wiring.py too. Everything
+heavy is imported inside functions, so `--help` and the CLI subcommands start fast
+and `app.main` can be imported without Qt.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import logging
 import logging.handlers
 import os
 import sys
+from io import TextIOWrapper
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
 from app.core.paths import AppPaths, make_private, resolve_paths
-from app.main_wiring import build_window, ensure_qt_platform
+from app.main_wiring import build_services, build_window, ensure_qt_platform, open_window
 from app.main_wiring import ensure_demo as ensure_demo  # re-exported: tests, bench
 from app.main_wiring import open_store as open_store
 from app.main_wiring import read_settings as read_settings
@@ -27,6 +29,7 @@ from app.main_wiring import update_settings as update_settings
 
 if TYPE_CHECKING:
     from app.storage.owner_lock import FolderLock
+    from app.ui.app_window import AppWindow
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
@@ -124,7 +127,8 @@ def sub_data_dir(rest: list[str]) -> str | None:
     """--data-dir given after the subcommand (the subcommand's parser also sees it)."""
     found = argparse.ArgumentParser(add_help=False)
     found.add_argument("--data-dir")
-    return found.parse_known_args(rest)[0].data_dir
+    given = found.parse_known_args(rest)[0].data_dir
+    return str(given) if given is not None else None
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -145,7 +149,7 @@ def parse_size(text: str) -> tuple[int, int]:
 class PrivateLogFile(logging.handlers.RotatingFileHandler):
     """The rotating log, each file readable by the user only (it names customers)."""
 
-    def _open(self):  # type: ignore[no-untyped-def]  # logging's own signature
+    def _open(self) -> TextIOWrapper:
         stream = super()._open()
         make_private(Path(self.baseFilename))
         return stream
@@ -181,7 +185,7 @@ def configure_logging(paths: AppPaths, *, verbose: bool = False) -> Path:
         handlers.insert(0, file_handler)
     install_log_redaction(handlers)
     for handler in handlers:
-        handler._shopkeep = True  # type: ignore[attr-defined]
+        handler._shopkeep = True  # type: ignore[attr-defined]  # marks ours: a second call replaces them
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.captureWarnings(True)
@@ -235,11 +239,12 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
         return 0  # the window already open came to the front instead
     try:
         offer_pending_restore(paths)
-        window = build_window(paths, demo=demo, autosync=True)
+        services = build_services(paths, demo=demo)
     except DatabaseCorrupt as exc:
         log.error("Database damaged: %s", exc)
         offer_restore(paths, exc)
-        window = build_window(paths, demo=demo, autosync=True)  # the damaged one is aside
+        services = build_services(paths, demo=demo)  # the damaged one is aside
+    window = open_window(services, autosync=True)
     from app.ui.single_window import WindowBeacon
 
     WindowBeacon(beacon_path(paths), window)  # a second start raises this window
@@ -360,12 +365,10 @@ def _ask_to_restore(paths: AppPaths, exc: DatabaseCorrupt) -> bool:
     return True
 
 
-def quit_quickly(window: MainWindow, timeout_ms: int = 900) -> None:
+def quit_quickly(window: AppWindow, timeout_ms: int = 900) -> None:
     """Stop syncs and exports, let a running write finish; never more than ~2 s."""
-    scheduler = getattr(window, "scheduler", None)
-    if scheduler is not None:
-        scheduler.shutdown()
-    dialog = getattr(window, "export_dialog", None)
+    window.scheduler.shutdown()
+    dialog = window.export_dialog
     if dialog is not None and dialog.cancel_event is not None:
         dialog.cancel_event.set()
     window.runner.shutdown(timeout_ms)

@@ -16,7 +16,6 @@ import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 SENTENCE = "The cake was wonderful, thank you!"
 KEYCHAIN_SERVICE = "Shopkeep self-test"
@@ -46,21 +45,14 @@ def check_resources(tmp: Path) -> str:
 def check_store(tmp: Path) -> str:
     """The SQLite store opens, migrates and answers a query in a fresh folder."""
     from app.core.paths import resolve_paths
+    from app.core.ports import ThreadQuery
     from app.main_wiring import open_store
 
-    store: Any = open_store(resolve_paths(tmp / "store").ensure())
+    store = open_store(resolve_paths(tmp / "store").ensure())
     try:
-        return f"{len(store.accounts())} accounts, {store.count_threads(_all_threads())} threads"
+        return f"{len(store.accounts())} accounts, {store.count_threads(ThreadQuery())} threads"
     finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
-
-
-def _all_threads() -> Any:
-    from app.core.ports import ThreadQuery
-
-    return ThreadQuery()
+        store.close()
 
 
 def check_sentiment(tmp: Path) -> str:

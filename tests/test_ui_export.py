@@ -64,12 +64,12 @@ def test_export_writes_a_csv_of_the_current_list(qtbot, demo_window, tmp_path):
     progress = []
     dialog._relay.progressed.connect(progress.append)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=10_000)
 
-    assert not dialog.result.cancelled and dialog.result.threads == len(shown)
+    assert not dialog.export_result.cancelled and dialog.export_result.threads == len(shown)
     rows = read_csv(target)
     assert {int(r["thread_id"]) for r in rows} == shown
-    assert len(rows) == dialog.result.posts
+    assert len(rows) == dialog.export_result.posts
     assert progress and progress[-1] == (len(shown), len(shown))
     assert "Saved" in dialog.message.text() and dialog.export_button.isEnabled()
     assert dialog.cancel_button.text() == "Close"
@@ -86,10 +86,12 @@ def test_export_everything_as_json(qtbot, demo_window, tmp_path):
     target = tmp_path / "all.json"
     dialog.path.setText(str(target))
     dialog.start()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=10_000)
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert dialog.result.threads == window.store.count_threads(type(window.query)())
-    assert data["format"] == "shopkeep-export" and len(data["threads"]) == dialog.result.threads
+    assert dialog.export_result.threads == window.store.count_threads(type(window.query)())
+    assert (
+        data["format"] == "shopkeep-export" and len(data["threads"]) == dialog.export_result.threads
+    )
     dialog.reject()
 
 
@@ -113,8 +115,8 @@ def test_cancel_stops_the_export_and_writes_no_file(qtbot, demo_window, tmp_path
     assert dialog.cancel_button.text() == "Cancel" and not dialog.export_button.isEnabled()
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     gate.set()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
-    assert dialog.result.cancelled
+    qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=10_000)
+    assert dialog.export_result.cancelled
     assert not target.exists() and list(tmp_path.glob(".never.csv*")) == []
     assert "cancelled" in dialog.message.text()
     dialog.reject()
@@ -135,9 +137,9 @@ def test_the_dialog_groups_its_choices_and_forgets_an_old_result(qtbot, demo_win
 
     dialog.path.setText(str(tmp_path / "list.csv"))
     dialog.start()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.export_result is not None, timeout=10_000)
     assert "Saved" in dialog.message.text()
     dialog.json.setChecked(True)
-    assert dialog.message.text() == "" and dialog.result is None
+    assert dialog.message.text() == "" and dialog.export_result is None
     assert dialog.path.text().endswith("list.json")
     dialog.reject()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 
 from app.core.models import AccountState
 from app.main import quit_quickly, read_settings
+from app.ui.accounts_dialog import AccountsDialog
 from app.ui.settings_dialog import SyncSettings
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.mastodon_server import MastodonServer
@@ -152,11 +153,9 @@ def test_revoked_token_asks_to_sign_in_again_while_the_other_account_syncs(
     assert cafe.id not in window.status.sign_in_buttons
     assert not window.status.offline_label.isVisible()  # one account's problem, not offline
 
-    dialogs = []
-    real_open = window.open_accounts
-    window.open_accounts = lambda account_id=None: dialogs.append(real_open(account_id))
     qtbot.mouseClick(window.status.sign_in_buttons[shop.id], Qt.MouseButton.LeftButton)
-    assert dialogs
+    dialogs = window.findChildren(AccountsDialog)
+    assert len(dialogs) == 1
     qtbot.waitUntil(lambda: dialogs[0].selected() is not None)
     assert dialogs[0].selected().id == shop.id
     assert dialogs[0].sign_in_button.isEnabled()

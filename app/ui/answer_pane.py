@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QToolButton
+from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 
 from app.core.models import (
     Account,
@@ -29,6 +29,7 @@ from app.ui import palette
 from app.ui.answer_services import AnswerServices
 from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
+from app.ui.main_window import MainWindow
 from app.ui.row_menu import RowMenu
 from app.ui.templates_dialog import TemplatesDialog, builtin_specs
 from app.ui.thread_actions import ThreadActions
@@ -48,12 +49,12 @@ QToolButton#threadAction::menu-indicator { image: none; width: 0; }
 class AnswerPane(QObject):
     """Owns the composer, the history panel and the thread actions of one main window."""
 
-    def __init__(self, window: QMainWindow, services: AnswerServices) -> None:
+    def __init__(self, window: MainWindow, services: AnswerServices) -> None:
         super().__init__(window)
         self.window = window
         self.services = services
         self.accounts: list[Account] = []
-        pane = window.conversation_pane  # type: ignore[attr-defined]
+        pane = window.conversation_pane
         self.pane = pane
         self.composer = Composer(services, pane)
         pane.composer_slot.addWidget(self.composer)
@@ -70,7 +71,7 @@ class AnswerPane(QObject):
         self.history.note.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.flush)  # type: ignore[attr-defined]
+            app.aboutToQuit.connect(self.flush)
         self.load_templates()
         self._load_accounts()
 
@@ -142,17 +143,13 @@ class AnswerPane(QObject):
         menu.addSeparator()
         menu.addAction(self.templates_action)
         bar = self.window.menuBar()
-        help_menu = getattr(self.window, "menus", {}).get("help")
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), menu)
-        else:
-            bar.addMenu(menu)
+        bar.insertMenu(self.window.menus["help"].menuAction(), menu)
         self.menu = menu
 
     def _connect(self) -> None:
         w = self.window
-        w.thread_opened.connect(self.on_thread_opened)  # type: ignore[attr-defined]
-        w.thread_merged.connect(self.on_thread_merged)  # type: ignore[attr-defined]
+        w.thread_opened.connect(self.on_thread_opened)
+        w.thread_merged.connect(self.on_thread_merged)
         self.actions.thread_changed.connect(self._on_status_changed)
         self.actions.message.connect(self._status_message)
         self.composer.replied.connect(self._on_replied)
@@ -221,7 +218,7 @@ class AnswerPane(QObject):
         self.actions.set_thread(thread)
 
     def _account(self, account_id: int) -> Account | None:
-        known = self.accounts or list(getattr(self.window, "accounts", []))
+        known = self.accounts or self.window.accounts
         return next((a for a in known if a.id == account_id), None)
 
     def _load_accounts(self) -> None:
@@ -251,7 +248,7 @@ class AnswerPane(QObject):
     # -- keeping the list and counts in step -------------------------------------------
 
     def _on_status_changed(self, row: ThreadRow) -> None:
-        model = self.window.thread_model  # type: ignore[attr-defined]
+        model = self.window.thread_model
         fits = model.matches(row)
         if fits is None and model.query.folder is Folder.NEEDS_REPLY:
             fits = row.status is ThreadStatus.NEEDS_REPLY or (
@@ -267,7 +264,7 @@ class AnswerPane(QObject):
             model.insert_threads([row])
         if self.pane.thread is not None and self.pane.thread.id == row.id:
             self.pane.show_thread(row, self.pane.posts, self.pane.pending)
-        self.window.refresh_side()  # type: ignore[attr-defined]
+        self.window.refresh_side()
 
     def _on_replied(self, row: ThreadRow) -> None:
         """Replied threads stay in view until the owner moves on, so "Sent" can be seen.
@@ -275,21 +272,21 @@ class AnswerPane(QObject):
         Focus goes back to the list, so the next j/k moves instead of typing "jk"."""
         if self.composer.editor.hasFocus():
             self.leave_to_list()
-        self.window.thread_model.update_thread(row)  # type: ignore[attr-defined]
+        self.window.thread_model.update_thread(row)
         self.actions.set_thread(row)
         if self.pane.thread is not None and self.pane.thread.id == row.id:
             self.refresh_conversation(row.id, row)
-        self.window.refresh_side()  # type: ignore[attr-defined]
+        self.window.refresh_side()
 
     def _on_draft_presence(self, thread_id: int, present: bool) -> None:
-        model = self.window.thread_model  # type: ignore[attr-defined]
+        model = self.window.thread_model
         if (
             not present
             and model.query.folder is Folder.DRAFTS
             and (self.pane.thread is None or self.pane.thread.id != thread_id)
         ):
             model.remove_thread(thread_id)
-        self.window.refresh_side()  # type: ignore[attr-defined]
+        self.window.refresh_side()
 
     def _status_message(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 6000)
@@ -314,18 +311,20 @@ class AnswerPane(QObject):
     def open_thread(self, thread_id: int) -> None:
         """Show an earlier conversation from the history (switching to All if needed)."""
         w = self.window
-        model = w.thread_model  # type: ignore[attr-defined]
+        model = w.thread_model
         if model.row_for_id(thread_id) < 0:
-            folders = w.folder_model  # type: ignore[attr-defined]
-            w.folder_view.setCurrentIndex(  # type: ignore[attr-defined]
-                folders.index(folders.row_of_folder(Folder.ALL))
-            )
+            folders = w.folder_model
+            w.folder_view.setCurrentIndex(folders.index(folders.row_of_folder(Folder.ALL)))
         row = model.row_for_id(thread_id)
         while row < 0 and model.canFetchMore():
             model.fetchMore()
             row = model.row_for_id(thread_id)
         if row >= 0:
-            w.select_row(row)  # type: ignore[attr-defined]
+            w.select_row(row)
+
+    def set_undo_seconds(self, seconds: int) -> None:
+        """How long the next Send waits before it goes (Settings… changed it)."""
+        self.services.undo_seconds = seconds
 
     def flush(self) -> None:
         """Write what is being typed now (closing, quitting)."""
@@ -333,7 +332,7 @@ class AnswerPane(QObject):
         self.history.save_note()
 
     def leave_to_list(self) -> None:
-        self.window.thread_view.setFocus(Qt.FocusReason.ShortcutFocusReason)  # type: ignore[attr-defined]
+        self.window.thread_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
@@ -349,6 +348,6 @@ class AnswerPane(QObject):
         return super().eventFilter(watched, event)
 
 
-def install_answer_pane(window: QMainWindow, services: AnswerServices) -> AnswerPane:
+def install_answer_pane(window: MainWindow, services: AnswerServices) -> AnswerPane:
     """Add the composer, history and thread actions to `window` (call once, before start)."""
     return AnswerPane(window, services)

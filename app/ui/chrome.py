@@ -131,12 +131,12 @@ class AccountStatusBar(QStatusBar):
         for widget in self._account_widgets:
             self._accounts_layout.removeWidget(widget)
             widget.deleteLater()
-        self._account_widgets: list[QWidget] = []
+        self._account_widgets = []
         self.account_labels = []
         if not accounts:
             label = QLabel("No accounts yet", self._accounts)
             label.setObjectName("accountState")
-            self._add(label)
+            self._add(label, label)
             return
         for account in accounts:
             ok = (
@@ -226,10 +226,10 @@ class AccountStatusBar(QStatusBar):
         label.setText(f"{label.property('who')}: {words}")
         label.setAccessibleName(label.text())
 
-    def _add(self, widget: QWidget, label: QLabel | None = None) -> None:
+    def _add(self, widget: QWidget, label: QLabel) -> None:
         self._accounts_layout.addWidget(widget)
         self._account_widgets.append(widget)
-        self.account_labels.append(label if label is not None else widget)  # type: ignore[arg-type]
+        self.account_labels.append(label)
 
     def set_offline(self, offline: bool) -> None:
         self.offline_label.setVisible(offline)

@@ -20,8 +20,15 @@ import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, message_bus, new_method_call
-from jeepney.io.threading import DBusRouter, open_dbus_router
+# jeepney (keyring's Secret Service client) ships no type hints: its names are Any here.
+from jeepney import (  # type: ignore[import-untyped]
+    DBusAddress,
+    HeaderFields,
+    MatchRule,
+    message_bus,
+    new_method_call,
+)
+from jeepney.io.threading import DBusRouter, open_dbus_router  # type: ignore[import-untyped]
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)

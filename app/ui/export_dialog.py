@@ -73,7 +73,7 @@ class ExportDialog(QDialog):
         self.runner = runner
         self.query = query
         self.cancel_event: threading.Event | None = None
-        self.result: ExportResult | None = None
+        self.export_result: ExportResult | None = None  # `result` is QDialog's own
         self.setWindowTitle("Export conversations")
         self.setObjectName("exportDialog")
         self.resize(520, 0)
@@ -100,7 +100,7 @@ class ExportDialog(QDialog):
             fmt.addWidget(button)
         self.csv.toggled.connect(lambda _on: self._fix_suffix())
         for group in (self.scope, self.kind):  # a new choice: the last result no longer applies
-            group.buttonToggled.connect(lambda _b, on: on and self._forget_result())
+            group.buttonToggled.connect(self._on_choice)
         row = QHBoxLayout()
         self.path = QLineEdit(str((folder or default_folder()) / "shopkeep-export.csv"), self)
         self.path.setAccessibleName("Export to file")
@@ -140,9 +140,13 @@ class ExportDialog(QDialog):
         box.addWidget(group)
         return inner
 
+    def _on_choice(self, _button: object, on: bool) -> None:
+        if on:
+            self._forget_result()
+
     def _forget_result(self) -> None:
         if self.cancel_event is None:
-            self.result = None
+            self.export_result = None
             self.message.setText("")
             self.bar.setVisible(False)
 
@@ -219,7 +223,7 @@ class ExportDialog(QDialog):
 
     def _done(self, result: ExportResult) -> None:
         self.cancel_event = None
-        self.result = result
+        self.export_result = result
         self._set_running(False)
         if result.cancelled:
             self.message.setText("Export cancelled; no file was written.")

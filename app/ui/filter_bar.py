@@ -51,7 +51,7 @@ def utc_now() -> datetime:
 
 def _enum(kind: type[E], value: object) -> E | None:
     """Combo data comes back from Qt as plain str: turn it into the enum again."""
-    return kind(value) if value is not None else None
+    return kind(str(value)) if value is not None else None
 
 
 class FilterBar(QWidget):

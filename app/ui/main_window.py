@@ -3,7 +3,7 @@
 The window reads the store only through `InboxStore` and only off the GUI
 thread (via `TaskRunner`), except the thread list's page reads (~1 ms for 200
 rows). It never knows about networks: sync and account setup are requested
-with signals (`sync_requested`, `add_account_requested`) that main.py wires.
+with signals (`sync_requested`, `add_account_requested`) that app_window.py wires.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -36,7 +37,7 @@ from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
 from app.ui.task_runner import TaskRunner
 from app.ui.thread_delegate import ThreadDelegate, ThreadListView
 from app.ui.thread_model import ThreadListModel
-from app.ui.window_menus import MenuWindow, build_actions, build_menus
+from app.ui.window_menus import MenuWindow
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,9 @@ def empty_text(query: ThreadQuery) -> str:
 
 
 class MainWindow(MenuWindow):
-    """Shopkeep's one window. Plug-in points: `conversation_pane` slots and the signals
-    (sync_requested, add_account_requested and accounts_requested come with the menus)."""
+    """The inbox: folders | threads | conversation. Plug-in points: `conversation_pane`
+    slots and the signals (sync_requested, add_account_requested and accounts_requested
+    come with the menus); app_window.AppWindow adds the parts that need the layers below."""
 
     demo_removed = Signal(int)
     demo_requested = Signal()  # "Show the demo shop": main loads it (it reads resources)
@@ -97,13 +99,18 @@ class MainWindow(MenuWindow):
     accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
 
     def __init__(
-        self, store: InboxStore, runner: TaskRunner, parent: QWidget | None = None
+        self,
+        store: InboxStore,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        paths: AppPaths | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.runner = runner
         self.accounts: list[Account] = []
-        self.paths: AppPaths | None = None  # set by build_window; Help → About shows the folders
+        self.paths = paths  # Help → About shows the folders (None: a bare window in tests)
         self._query = ThreadQuery()
         self._open_token = 0
         self._split_done = False
@@ -116,12 +123,12 @@ class MainWindow(MenuWindow):
 
         self.folder_model = FolderListModel(self)
         self.thread_model = ThreadListModel(store, self)
-        build_actions(self)
+        self._build_actions()
         self._build_toolbar()
         self._build_panes()
         self.status = AccountStatusBar(self)
         self.setStatusBar(self.status)
-        build_menus(self)
+        self._build_menus()
         self.runner.unhandled_error.connect(self._on_unhandled_error)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._apply_search)
@@ -220,7 +227,7 @@ class MainWindow(MenuWindow):
         self.setCentralWidget(central)
 
     def apply_default_split(self) -> None:
-        panes = [self.splitter.widget(i) for i in range(2)]
+        panes = [w for w in (self.splitter.widget(i) for i in range(2)) if w is not None]
         left, right = (max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panes)
         width = max(self.width(), self.minimumSizeHint().width())
         self.splitter.setSizes(default_split(width, (left, right)))
@@ -280,9 +287,9 @@ class MainWindow(MenuWindow):
     def query(self) -> ThreadQuery:
         return self._query
 
-    def narrow(self, **fields: object) -> None:
+    def narrow(self, **fields: Any) -> None:
         """Change some fields of the current query (the filter bar's way in)."""
-        query = dataclasses.replace(self._query, **fields)  # type: ignore[arg-type]
+        query = dataclasses.replace(self._query, **fields)
         if query != self._query:
             self.set_query(query)
 

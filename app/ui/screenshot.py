@@ -7,11 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.main_window import MainWindow
+from app.ui.app_window import AppWindow
 
 
 def save_screenshot(
-    window: MainWindow, out: Path, *, size: tuple[int, int], select: int, suggested_reply: bool
+    window: AppWindow, out: Path, *, size: tuple[int, int], select: int, suggested_reply: bool
 ) -> tuple[bool, str, tuple[int, int]]:
     """Show, settle and grab the window; (saved, what was filled in, the size written).
 
@@ -25,8 +25,8 @@ def save_screenshot(
         window.select_row(select)
     _settle(window)
     filled = ""
-    pane = getattr(window, "answer_pane", None)
-    if suggested_reply and pane is not None and pane.composer.suggested is not None:
+    pane = window.answer_pane
+    if suggested_reply and pane.composer.suggested is not None:
         filled = f' with the reply "{pane.composer.suggested.title}" filled in'
         pane.composer.use_suggestion()
         pane.composer.focus_editor()
@@ -39,7 +39,7 @@ def save_screenshot(
     return ok, filled, (picture.width(), picture.height())
 
 
-def _settle(window: MainWindow) -> None:
+def _settle(window: AppWindow) -> None:
     """Let background reads deliver and layouts settle."""
     loop = QEventLoop()
     for _ in range(3):

@@ -1,6 +1,6 @@
 """Connects the sync scheduler, the notifier and the extra menu items to the window.
 
-main.py builds the concrete pieces (store, connections, scheduler); this module
+app_window.py builds the pieces (scheduler, notifier) from main.py's services; this module
 only wires signals to widgets, so the window itself never learns about sync:
 F5 -> scheduler, progress -> status bar and title, results -> `apply_ingest`
 (rows inserted, never a reset), offline -> the Offline mark, "Sign in again"
@@ -9,13 +9,20 @@ F5 -> scheduler, progress -> status bar and title, results -> `apply_ingest`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.core.models import Account, IngestResult, OutboxItem, StoredPost, ThreadRow
+from app.core.models import (
+    Account,
+    IngestResult,
+    OutboxItem,
+    OutboxState,
+    StoredPost,
+    ThreadRow,
+)
 from app.core.sync import SyncReport, reach_words
 from app.ui.sync_scheduler import AccountProgress, SyncScheduler
 from app.ui.tray_notifier import TrayNotifier
@@ -25,18 +32,34 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 
+class OpenThreadStore(Protocol):
+    """What re-reading the open conversation after a sync needs from the store."""
+
+    def thread(self, thread_id: int) -> ThreadRow | None: ...
+    def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
+    def outbox_items(
+        self,
+        states: Iterable[OutboxState] | None = None,
+        *,
+        thread_id: int | None = None,
+        account_id: int | None = None,
+    ) -> list[OutboxItem]: ...
+
+
 class SyncControls:
-    """Holds the wiring between one window and its scheduler (kept as `window.sync`)."""
+    """Holds the wiring between one window and its scheduler (the window's `sync`)."""
 
     def __init__(
         self,
         window: MainWindow,
         scheduler: SyncScheduler,
+        store: OpenThreadStore,
         notifier: TrayNotifier | None = None,
         open_accounts: Callable[[int | None], object] | None = None,
     ) -> None:
         self.window = window
         self.scheduler = scheduler
+        self.store = store
         self.notifier = notifier
         self.open_accounts = open_accounts
         window.sync_requested.connect(scheduler.sync_now)
@@ -97,7 +120,7 @@ class SyncControls:
         pane = self.window.conversation_pane
         if pane.thread is None or pane.thread.id not in result.updated_thread_ids:
             return
-        thread_id, store = pane.thread.id, self.window.store
+        thread_id, store = pane.thread.id, self.store
 
         def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
             # the shop's replies not on the server yet stay in view, with their state

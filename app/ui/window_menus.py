@@ -22,7 +22,7 @@ class MenuWindow(QMainWindow):
     add_account_requested = Signal()
     accounts_requested = Signal()
 
-    # Built by build_actions / build_menus:
+    # Made by _build_actions / _build_menus, which MainWindow's constructor calls:
     sync_action: QAction
     next_action: QAction
     prev_action: QAction
@@ -61,93 +61,88 @@ class MenuWindow(QMainWindow):
     def set_sort(self, sort: str) -> None:
         raise NotImplementedError
 
+    # -- built by MainWindow's constructor --------------------------------------------
 
-def _action(
-    window: MenuWindow,
-    text: str,
-    shortcut: str | QKeySequence.StandardKey | None = None,
-    slot: object = None,
-    tip: str = "",
-) -> QAction:
-    action = QAction(text, window)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    if tip:
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-    if slot is not None:
-        action.triggered.connect(slot)
-    window.addAction(action)
-    return action
+    def _action(
+        self,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        slot: object = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)
+        return action
 
+    def _build_actions(self) -> None:
+        self.sync_action = self._action(
+            "Sync now", "F5", self.sync_requested.emit, "Fetch new mentions from every account (F5)"
+        )
+        self.sync_action.setIcon(theme.icon("sync"))
+        self.next_action = self._action("Next thread", "J", self.select_next)
+        self.prev_action = self._action("Previous thread", "K", self.select_previous)
+        self.open_action = QAction("Open thread", self)
+        self.open_action.setShortcut(QKeySequence(Qt.Key.Key_Return))
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.open_action.triggered.connect(self.open_current)
+        self.search_action = self._action("Search", "/", self.focus_search)
+        self.search_action.setShortcuts(
+            [QKeySequence("/"), QKeySequence(QKeySequence.StandardKey.Find)]
+        )
+        self.add_account_action = self._action(
+            "Add account…", None, self.add_account_requested.emit
+        )
+        self.accounts_action = self._action("Accounts…", None, self.accounts_requested.emit)
+        self.remove_demo_action = self._action(
+            "Remove demo data", None, lambda: self.remove_demo_data(confirm=True)
+        )
+        self.quit_action = self._action("Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.shortcuts_action = self._action("Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.sort_group = QActionGroup(self)
+        self.sort_newest = self._action(
+            "Newest first",
+            "Ctrl+1",
+            lambda: self.set_sort("activity"),
+            "Most recent activity on top",
+        )
+        self.sort_angriest = self._action(
+            "Complaints first",
+            "Ctrl+2",
+            lambda: self.set_sort("sentiment"),
+            "Complaints on top, the unhappiest first",
+        )
+        for a in (self.sort_newest, self.sort_angriest):
+            a.setCheckable(True)
+            self.sort_group.addAction(a)
+        self.sort_newest.setChecked(True)
 
-def build_actions(window: MenuWindow) -> None:
-    window.sync_action = _action(
-        window,
-        "Sync now",
-        "F5",
-        window.sync_requested.emit,
-        "Fetch new mentions from every account (F5)",
-    )
-    window.sync_action.setIcon(theme.icon("sync"))
-    window.next_action = _action(window, "Next thread", "J", window.select_next)
-    window.prev_action = _action(window, "Previous thread", "K", window.select_previous)
-    window.open_action = QAction("Open thread", window)
-    window.open_action.setShortcut(QKeySequence(Qt.Key.Key_Return))
-    window.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    window.open_action.triggered.connect(window.open_current)
-    window.search_action = _action(window, "Search", "/", window.focus_search)
-    window.search_action.setShortcuts([QKeySequence("/"), QKeySequence.StandardKey.Find])
-    window.add_account_action = _action(
-        window, "Add account…", None, window.add_account_requested.emit
-    )
-    window.accounts_action = _action(window, "Accounts…", None, window.accounts_requested.emit)
-    window.remove_demo_action = _action(
-        window, "Remove demo data", None, lambda: window.remove_demo_data(confirm=True)
-    )
-    window.quit_action = _action(window, "Quit", QKeySequence.StandardKey.Quit, window.close)
-    window.shortcuts_action = _action(window, "Keyboard shortcuts", "F1", window.show_shortcuts)
-    window.sort_group = QActionGroup(window)
-    window.sort_newest = _action(
-        window,
-        "Newest first",
-        "Ctrl+1",
-        lambda: window.set_sort("activity"),
-        "Most recent activity on top",
-    )
-    window.sort_angriest = _action(
-        window,
-        "Complaints first",
-        "Ctrl+2",
-        lambda: window.set_sort("sentiment"),
-        "Complaints on top, the unhappiest first",
-    )
-    for a in (window.sort_newest, window.sort_angriest):
-        a.setCheckable(True)
-        window.sort_group.addAction(a)
-    window.sort_newest.setChecked(True)
-
-
-def build_menus(window: MenuWindow) -> None:
-    bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
-    file_menu.addAction(window.add_account_action)
-    file_menu.addAction(window.accounts_action)
-    file_menu.addAction(window.remove_demo_action)
-    file_menu.addSeparator()
-    file_menu.addAction(window.quit_action)
-    view_menu = bar.addMenu("&View")
-    view_menu.addAction(window.sort_newest)
-    view_menu.addAction(window.sort_angriest)
-    view_menu.addSeparator()
-    view_menu.addAction(window.search_action)
-    go_menu = bar.addMenu("&Go")
-    go_menu.addAction(window.next_action)
-    go_menu.addAction(window.prev_action)
-    go_menu.addAction(window.open_action)
-    go_menu.addSeparator()
-    go_menu.addAction(window.sync_action)
-    help_menu = bar.addMenu("&Help")
-    help_menu.addAction(window.shortcuts_action)
-    help_menu.addAction("About Shopkeep", lambda: about_box(window, window.paths))
-    window.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.add_account_action)
+        file_menu.addAction(self.accounts_action)
+        file_menu.addAction(self.remove_demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.sort_newest)
+        view_menu.addAction(self.sort_angriest)
+        view_menu.addSeparator()
+        view_menu.addAction(self.search_action)
+        go_menu = bar.addMenu("&Go")
+        go_menu.addAction(self.next_action)
+        go_menu.addAction(self.prev_action)
+        go_menu.addAction(self.open_action)
+        go_menu.addSeparator()
+        go_menu.addAction(self.sync_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction("About Shopkeep", lambda: about_box(self, self.paths))
+        self.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}
