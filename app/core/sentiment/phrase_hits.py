@@ -15,8 +15,8 @@ from typing import NamedTuple
 from app.core.sentiment import phrases, shortfall
 from app.core.sentiment.engine import NEGATION_SCALAR
 from app.core.sentiment.kinds.put_right import RESOLVED
+from app.core.sentiment.sense_words import DEGREE_WORDS, OWN_LOSS_BEFORE
 from app.core.sentiment.tokens import Tokens
-from app.core.sentiment.word_senses import DEGREE_WORDS, OWN_LOSS_BEFORE
 
 NEGATED_PRAISE = phrases.NEGATED_PRAISE
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
