@@ -527,7 +527,7 @@ class ConversationPane(QWidget):
         super().__init__(parent)
         self.setObjectName("conversationPane")
         self.setMinimumWidth(PANE_MIN_WIDTH)  # the side slot hides rather than widen the pane
-        self.thread: ThreadRow | None = None
+        self.current_thread: ThreadRow | None = None
         # Whether a thread's account loads photos without a click (set by photo_loader.py).
         self.load_photos_for: Callable[[ThreadRow], bool] = lambda _thread: False
         self.posts: list[StoredPost] = []
@@ -614,7 +614,7 @@ class ConversationPane(QWidget):
         mark_matches(self.view, text)
 
     def clear(self) -> None:
-        self.thread = None
+        self.current_thread = None
         self.posts = []
         self.pending = []
         self.view.clear()
@@ -625,10 +625,10 @@ class ConversationPane(QWidget):
     ) -> None:
         """`pending`: the shop's replies in the outbox; those already among `posts`
         (sent and synced back) are left out."""
-        if self.thread is None or self.thread.id != thread.id:
+        if self.current_thread is None or self.current_thread.id != thread.id:
             self.view.forget_photos()
         self.view.auto_photos = self.load_photos_for(thread)
-        self.thread = thread
+        self.current_thread = thread
         self.posts = posts
         have = {p.post.remote_id for p in posts}
         self.pending = [i for i in pending if not (i.remote_id and i.remote_id in have)]

@@ -118,7 +118,7 @@ class Corrections(QObject):
         """A chip in the list: the same menu, for the post that gave the row its colour."""
         self._chip_thread = thread_id
         pane = self.window.conversation_pane
-        if pane.thread is not None and pane.thread.id == thread_id:
+        if pane.current_thread is not None and pane.current_thread.id == thread_id:
             self._on_thread_opened(thread_id)
 
     def _on_thread_opened(self, thread_id: int) -> None:
@@ -127,10 +127,11 @@ class Corrections(QObject):
         self._chip_thread = None
         pane = self.window.conversation_pane
         theirs = [p for p in pane.posts if not p.is_own]
-        if pane.thread is None or not theirs:
+        if pane.current_thread is None or not theirs:
             return
         worst = min(
-            theirs, key=lambda p: (p.label is not pane.thread.worst_label, p.sentiment.compound)
+            theirs,
+            key=lambda p: (p.label is not pane.current_thread.worst_label, p.sentiment.compound),
         )
         self._on_chip_clicked(worst.id)
 
@@ -171,7 +172,7 @@ class Corrections(QObject):
             return
         self.window.thread_model.update_thread(row)
         pane = self.window.conversation_pane
-        if pane.thread is not None and pane.thread.id == row.id:
+        if pane.current_thread is not None and pane.current_thread.id == row.id:
             pane.show_thread(row, posts, pane.pending)
         self.window.refresh_side()
 
@@ -307,8 +308,8 @@ class Corrections(QObject):
         self.window.thread_model.reload()
         self.window.refresh_side()
         pane = self.window.conversation_pane
-        if pane.thread is not None:
-            self.reload_thread(pane.thread.id)
+        if pane.current_thread is not None:
+            self.reload_thread(pane.current_thread.id)
         self.rescored.emit(result)
 
 

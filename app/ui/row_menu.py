@@ -98,7 +98,7 @@ class RowMenu(QObject):
 
     def mark_unread(self, row: ThreadRow | None = None) -> None:
         """Bold again, counted in the title, until it is opened next time."""
-        row = row or self.actions.thread
+        row = row or self.actions.current_thread
         if row is None:
             return
         store, thread_id = self.window.store, row.id

@@ -96,7 +96,7 @@ class ThreadActions(QObject):
     def __init__(self, services: AnswerServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.thread: ThreadRow | None = None
+        self.current_thread: ThreadRow | None = None
         self.stack = QUndoStack(self)
         self.done_action = QAction("Done", self)
         self.done_action.setShortcut(QKeySequence("E"))
@@ -112,18 +112,18 @@ class ThreadActions(QObject):
         self.set_thread(None)
 
     def set_thread(self, row: ThreadRow | None) -> None:
-        self.thread = row
+        self.current_thread = row
         self.done_action.setEnabled(row is not None and row.status is not ThreadStatus.DONE)
         self.snooze_action.setEnabled(row is not None)
 
     def done(self, row: ThreadRow | None = None) -> None:
-        row = row or self.thread
+        row = row or self.current_thread
         if row is None or row.status is ThreadStatus.DONE:
             return
         self.stack.push(_StatusCommand(self, row, ThreadStatus.DONE, None, f"Done: {_who(row)}"))
 
     def snooze(self, until: datetime, row: ThreadRow | None = None) -> None:
-        row = row or self.thread
+        row = row or self.current_thread
         if row is None:
             return
         self.stack.push(
@@ -179,7 +179,7 @@ class ThreadActions(QObject):
                 command.before = previous  # the store knew better than our row
             if row is None:
                 return
-            if self.thread is not None and self.thread.id == row.id:
+            if self.current_thread is not None and self.current_thread.id == row.id:
                 self.set_thread(row)
             self.thread_changed.emit(row)
             word = {ThreadStatus.DONE: "Marked done", ThreadStatus.SNOOZED: "Snoozed"}.get(
