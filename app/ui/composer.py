@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QStandardItemModel, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -378,8 +378,14 @@ class Composer(QFrame):
                 if template.kind.value == kind:
                     title += "  · suggested"
                 self.picker.addItem(title, None)
-                item = self.picker.model().item(self.picker.count() - 1)  # type: ignore[attr-defined]
-                item.setEnabled(False)
+                model = self.picker.model()  # a QComboBox's own model: QStandardItemModel
+                item = (
+                    model.item(self.picker.count() - 1)
+                    if isinstance(model, QStandardItemModel)
+                    else None
+                )
+                if item is not None:
+                    item.setEnabled(False)  # a heading, not a choice
             self.picker.addItem(template.title, template.id)
         self.picker.setCurrentIndex(-1)  # shows the placeholder, not a fake first row
 

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QStackedWidget,
     QTextBrowser,
     QToolTip,
@@ -146,7 +147,7 @@ class ConversationView(QTextBrowser):
             self.show_posts(*self._shown)
             self.verticalScrollBar().setValue(scrolled)
 
-    def loadResource(self, type: int, name: QUrl) -> Any:
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
         """Never fetch anything: posts may name remote images, we do not load them."""
         return None
 
@@ -588,8 +589,7 @@ class ConversationPane(QWidget):
         return width >= self.view.minimumWidth() + side
 
     def _side_widgets(self) -> list[QWidget]:
-        items = (self.side_slot.itemAt(i) for i in range(self.side_slot.count()))
-        return [w for w in (item.widget() for item in items) if w is not None]
+        return _widgets_in(self.side_slot)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A narrow pane hides the side slot rather than squeezing the conversation;
@@ -597,15 +597,14 @@ class ConversationPane(QWidget):
         fits = self.side_fits(event.size().width())
         for widget in self._side_widgets():
             widget.setVisible(fits)
-        items = (self.composer_slot.itemAt(i) for i in range(self.composer_slot.count()))
-        for widget in (item.widget() for item in items):
-            if widget is not None:  # the conversation keeps at least half of a short pane
-                widget.setMaximumHeight(
-                    max(
-                        widget.minimumSizeHint().height(),
-                        event.size().height() * COMPOSER_SHARE // 100,
-                    )
+        for widget in _widgets_in(self.composer_slot):
+            # the conversation keeps at least half of a short pane
+            widget.setMaximumHeight(
+                max(
+                    widget.minimumSizeHint().height(),
+                    event.size().height() * COMPOSER_SHARE // 100,
                 )
+            )
         super().resizeEvent(event)
 
     def set_search(self, text: str) -> None:
@@ -660,3 +659,9 @@ class ConversationPane(QWidget):
         )
         self.view.show_posts(posts, self.pending)
         self.stack.setCurrentIndex(1)
+
+
+def _widgets_in(layout: QLayout) -> list[QWidget]:
+    """The widgets a layout holds (its spacers and nested layouts left out)."""
+    items = (layout.itemAt(i) for i in range(layout.count()))
+    return [w for w in (item.widget() for item in items if item is not None) if w is not None]

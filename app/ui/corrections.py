@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QCursor
 
 from app.core.models import SentimentLabel, StoredPost, ThreadRow
 from app.core.paths import AppPaths
+from app.core.ports import InboxStore
 from app.core.rescore import (
     OwnerScorer,
     RescoreResult,
@@ -30,6 +31,7 @@ from app.core.rescore import (
 from app.core.sentiment_version import RULES_VERSION
 from app.ui.first_paint import after_first_paint
 from app.ui.label_menu import LabelMenu
+from app.ui.task_runner import TaskRunner
 from app.ui.word_list_dialog import WordListDialog
 from app.ui.write_lane import call_in_lane
 
@@ -63,8 +65,8 @@ class Corrections(QObject):
     def __init__(
         self,
         window: Any,
-        store: Any,
-        runner: Any,
+        store: InboxStore,
+        runner: TaskRunner,
         paths: AppPaths,
         rescorer: Rescorer,
         owner: OwnerScorer,
@@ -187,9 +189,13 @@ class Corrections(QObject):
 
     def forget_learned(self) -> int:
         """The owner's reset: what was learned stops counting; their labels stay."""
+
+        def relearn(_forgotten: int) -> None:
+            self.relearn()
+
         return self.runner.run(
             self.rescorer.forget_learned,
-            lambda _n: self.relearn(),
+            relearn,
             write=True,
             name="forget what was learned",
         )
@@ -324,5 +330,6 @@ def install_corrections(
     """Add owner corrections to `window`; kept on `window.corrections`."""
     if owner is None:
         owner = OwnerScorer(load_words(paths.settings_file))
-    window.corrections = Corrections(window, store, runner, paths, rescorer, owner)
-    return window.corrections  # type: ignore[no-any-return]
+    corrections = Corrections(window, store, runner, paths, rescorer, owner)
+    window.corrections = corrections
+    return corrections
