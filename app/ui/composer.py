@@ -299,15 +299,6 @@ class Composer(QFrame):
             cursor.insertText(after)
         return True
 
-    def clear_thread(self) -> None:
-        self.saver.flush()
-        self._token += 1
-        self.current_thread = None
-        self.target = None
-        self._set_text("")
-        self.reply_sender.watch(None)
-        self.setEnabled(False)
-
     # -- templates -----------------------------------------------------------------
 
     def context(self) -> FillContext:
