@@ -399,8 +399,7 @@ class ThreadListModel(QStringListModel):
 
     def _reasons(self, thread_id: int) -> tuple[str, ...]:
         """The scorer's reasons are not kept per row (memory); read them when asked."""
-        read = getattr(self._store, "thread", None)
-        full = read(thread_id) if read is not None else None
+        full = self._store.thread(thread_id)
         return full.reasons if full is not None else ()
 
     def roleNames(self) -> dict[int, QByteArray]:
