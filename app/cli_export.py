@@ -39,7 +39,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> None:  # type: ignore[override]  # raises, never exits
         """argparse exits with 2; an export that did not happen is exit 1 here."""
         raise UsageError(f"{message}. Try: shopkeep export --help")
 

@@ -13,7 +13,8 @@ import pytest
 
 from app.core.errors import AuthError, NotFound, ServerUnreachable, WrongCredentials
 from app.core.models import Post
-from app.net.bluesky import BlueskyClient, make_tid
+from app.core.outbox import new_tid
+from app.net.bluesky import BlueskyClient
 from app.net.bluesky_parse import UNAVAILABLE_TEXT
 from app.net.bluesky_session import login, resolve_handle, resolve_pds
 from tests.fixtures.bluesky import Devnet, DevnetAccount, forge_expired
@@ -213,7 +214,7 @@ def test_reply_reaches_the_customer_with_root_parent_and_facets(
     shop, _ann, bob = people
     parent = _reply_target(shop, story["deep_mention"]["uri"])  # bob's, six levels down
     text = f"Désolé 😔 ☕ @{bob.handle}, voilà: https://shop.example/beans?x=1 — merci!"
-    sent = shop.client.reply(parent, text, make_tid())
+    sent = shop.client.reply(parent, text, new_tid())
     note = devnet.wait_for_uri(bob, sent.remote_id)
     record = note["record"]
     assert note["author"]["did"] == shop.account.did
@@ -240,7 +241,7 @@ def test_reply_reaches_the_customer_with_root_parent_and_facets(
 
     # a plain reply (no mention) reaches the parent's author as reason "reply"
     first = _reply_target(shop, story["reply1"]["uri"])
-    plain = shop.client.reply(first, "Ethiopian 🇪🇹, fresh today!", make_tid())
+    plain = shop.client.reply(first, "Ethiopian 🇪🇹, fresh today!", new_tid())
     note = devnet.wait_for_uri(bob, plain.remote_id)
     assert note["reason"] == "reply" and note["reasonSubject"] == first.remote_id
     assert note["record"]["reply"]["root"]["uri"] == story["announce"]["uri"]
@@ -251,7 +252,7 @@ def test_lost_answer_is_found_and_retry_does_not_post_twice(
 ) -> None:
     shop, ann, _ = people
     parent = _reply_target(shop, story["mention"]["uri"])
-    key = make_tid()
+    key = new_tid()
     assert shop.client.find_reply(parent, "x", key) is None
     http = shop.client._xrpc.http
     real = http.request

@@ -13,7 +13,8 @@ import pytest
 
 from app.core.errors import NotFound
 from app.core.models import Author, Network, Post
-from app.net.bluesky import EMPTY_PAGES, THREAD_DEPTH, BlueskyClient, make_tid
+from app.core.outbox import new_tid
+from app.net.bluesky import EMPTY_PAGES, THREAD_DEPTH, BlueskyClient
 from app.net.bluesky_parse import BLOCKED_TEXT, parse_datetime
 from tests.bluesky_error_server import ErrorServer
 
@@ -125,7 +126,7 @@ def test_a_reply_to_a_deleted_post_is_not_sent(bluesky_error_server: ErrorServer
     srv.route("app.bsky.feed.getPosts", 200, {"posts": []})  # the AppView no longer has it
     srv.route("com.atproto.repo.createRecord", 200, {"uri": "x", "cid": "y"})
     with pytest.raises(NotFound) as exc:
-        client(srv).reply(post_of(0), "Sorry to hear that!", make_tid())
+        client(srv).reply(post_of(0), "Sorry to hear that!", new_tid())
     assert "deleted" in exc.value.user_message and "Nothing was posted" in exc.value.user_message
     assert srv.calls("com.atproto.repo.createRecord") == []
 

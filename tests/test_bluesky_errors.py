@@ -18,7 +18,8 @@ from app.core.errors import (
     WrongCredentials,
 )
 from app.core.models import Author, Network, Post
-from app.net.bluesky import BlueskyClient, encode_cursor, make_tid
+from app.core.outbox import new_tid
+from app.net.bluesky import BlueskyClient, encode_cursor
 from app.net.bluesky_parse import parse_datetime
 from app.net.bluesky_session import APP_PASSWORD_HINT, login
 from tests.bluesky_error_server import ErrorServer
@@ -278,7 +279,7 @@ def test_duplicate_rkey_500_returns_the_reply_already_stored(
 ) -> None:
     srv = bluesky_error_server
     _parent_still_there(srv)
-    key = make_tid()
+    key = new_tid()
     srv.route("com.atproto.identity.resolveHandle", 400, {"error": "InvalidRequest"})
     srv.route("com.atproto.repo.createRecord", 500, {"error": "InternalServerError"})
     srv.route(
@@ -314,14 +315,14 @@ def test_500_without_stored_record_stays_a_server_error(bluesky_error_server: Er
         {"error": "RecordNotFound", "message": "Could not locate record"},
     )
     with pytest.raises(ServerError):
-        _client(srv).reply(_parent(), "thanks!", make_tid())
-    assert _client(srv).find_reply(_parent(), "thanks!", make_tid()) is None
+        _client(srv).reply(_parent(), "thanks!", new_tid())
+    assert _client(srv).find_reply(_parent(), "thanks!", new_tid()) is None
 
 
 @pytest.mark.parametrize("text", ["x" * 301, "👨‍👩‍👧‍👦" * 150, "   "])
 def test_too_long_is_refused_before_sending(bluesky_error_server: ErrorServer, text: str) -> None:
     with pytest.raises(TooLong):
-        _client(bluesky_error_server).reply(_parent(), text, make_tid())
+        _client(bluesky_error_server).reply(_parent(), text, new_tid())
     assert bluesky_error_server.requests == []
 
 
@@ -359,5 +360,5 @@ def test_a_reply_meant_as_private_is_never_posted_on_bluesky(
     bluesky_error_server: ErrorServer,
 ) -> None:
     with pytest.raises(BadResponse, match="Bluesky has no private replies"):
-        _client(bluesky_error_server).reply(_parent(), "just for you", make_tid(), private=True)
+        _client(bluesky_error_server).reply(_parent(), "just for you", new_tid(), private=True)
     assert bluesky_error_server.calls("com.atproto.repo.createRecord") == []

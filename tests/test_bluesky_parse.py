@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from app.core.errors import BadResponse
-from app.net.bluesky import decode_cursor, encode_cursor, make_tid, rkey_for
+from app.core.outbox import new_tid
+from app.net.bluesky import decode_cursor, encode_cursor, rkey_for
 from app.net.bluesky_parse import (
     UNAVAILABLE_TEXT,
     is_tid,
@@ -128,11 +129,16 @@ def test_embeds_become_labelled_links_never_loaded() -> None:
     assert parse_thread({"thread": {"post": view(B, "x", embed=ext)}})[0].media == ()
 
 
+TICK = timedelta(milliseconds=1)  # the TID's float microseconds, rounded either way
+
+
 def test_tids_and_idempotency_keys() -> None:
-    tid = make_tid()
+    before = datetime.now(UTC)
+    tid = new_tid()  # the generator the outbox uses for Bluesky replies
+    after = datetime.now(UTC)
     assert is_tid(tid) and rkey_for(tid) == tid
-    assert abs((tid_datetime(tid) - datetime.now(UTC)).total_seconds()) < 5
-    assert make_tid() > tid
+    assert before - TICK <= tid_datetime(tid) <= after + TICK  # it carries the time it was made
+    assert new_tid() > tid
     mapped = rkey_for("outbox-42")
     assert is_tid(mapped) and mapped == rkey_for("outbox-42") != rkey_for("outbox-43")
 

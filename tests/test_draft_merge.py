@@ -114,8 +114,8 @@ def test_typing_on_through_a_merge_loses_nothing_and_the_text_stays_put(
     aw.window.apply_ingest(result)
 
     survivor = aw.store.surviving_thread(orphan)
-    assert composer.thread.id == survivor  # followed the merge, did not jump elsewhere
-    assert aw.window.conversation_pane.thread.id == survivor
+    assert composer.current_thread.id == survivor  # followed the merge, did not jump elsewhere
+    assert aw.window.conversation_pane.current_thread.id == survivor
     assert composer.editor.toPlainText() == "Hi Ann, your parcel's on"
     assert composer.editor.textCursor().position() == len("Hi Ann, your parcel's on")
     qtbot.keyClicks(composer.editor, " its way.")

@@ -37,8 +37,8 @@ def reply_from_composer(qtbot, window, text):
     """Open the first thread and send `text` with Ctrl+Enter, as the owner would."""
     window.select_row(0)
     composer = window.answer_pane.composer
-    qtbot.waitUntil(lambda: composer.thread is not None and composer.target is not None)
-    row = composer.thread
+    qtbot.waitUntil(lambda: composer.current_thread is not None and composer.target is not None)
+    row = composer.current_thread
     composer.editor.setPlainText(text)
     composer.editor.setFocus()
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -60,7 +60,7 @@ def test_offline_mark_reply_waits_then_goes_exactly_once(qtbot, synced, app_stor
     row = reply_from_composer(qtbot, window, "Thank you, see you on Saturday!")
     qtbot.waitUntil(lambda: len(app_store.outbox_items(thread_id=row.id)) == 1)
     conversation = window.conversation_pane
-    assert conversation.thread is not None and conversation.thread.id == row.id
+    assert conversation.current_thread is not None and conversation.current_thread.id == row.id
     item = app_store.outbox_items(thread_id=row.id)[0]
     assert window.runner.wait_idle(10_000)  # send_now ran: offline, so the reply waits
     QCoreApplication.processEvents()

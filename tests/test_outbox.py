@@ -18,8 +18,8 @@ from app.core.outbox import (
     new_idempotency_key,
     new_tid,
     send_options,
-    tid_timestamp,
 )
+from app.net.bluesky_parse import tid_datetime
 from app.storage import tables as t
 from tests.sync_support import (
     bring_back,
@@ -68,14 +68,15 @@ def posted_texts(server):
 
 
 def test_tids_are_valid_sortable_and_carry_their_time():
+    before = datetime.now(UTC)
     tids = [new_tid() for _ in range(500)]
     assert all(TID_RE.match(t) for t in tids)
     assert tids == sorted(tids) and len(set(tids)) == len(tids)
-    made = tid_timestamp(tids[0])
-    assert abs((datetime.now(UTC) - made).total_seconds()) < 5
+    tick = timedelta(milliseconds=1)  # float microseconds, rounded either way
+    assert before - tick <= tid_datetime(tids[0]) <= datetime.now(UTC) + tick
     # The spec's fixed example layout: time 0 and clock 0 is all '2's.
     assert new_tid(now_us=0, clock_id=0) == "2" * 13
-    assert tid_timestamp(new_tid(now_us=1_700_000_000_123_456, clock_id=5)) == datetime(
+    assert tid_datetime(new_tid(now_us=1_700_000_000_123_456, clock_id=5)) == datetime(
         2023, 11, 14, 22, 13, 20, 123456, tzinfo=UTC
     )
 

@@ -13,6 +13,8 @@ from app.core.ports import ThreadQuery
 from app.storage.database import (
     backup_if_due,
     backup_now,
+    database_proxy,
+    is_sqlite,
     list_backups,
     open_database,
     restore_last_backup,
@@ -25,6 +27,11 @@ def test_a_new_database_uses_wal_and_foreign_keys(store):
     assert store.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_sqlite_only_features_see_sqlite_behind_the_models_proxy(store):
+    # ingest's raw writes hand over the models' proxy: FTS batching must still switch on
+    assert is_sqlite(store.db) and is_sqlite(database_proxy) and is_sqlite()
 
 
 def test_garbled_file_raises_database_corrupt_and_is_kept_aside(tmp_path):

@@ -24,7 +24,7 @@ def test_complaint_gets_a_filled_apology(answer_window):
     assert BUSINESS in text
     assert "{" not in text and "}" not in text
     assert composer.send_button.isEnabled()
-    assert composer.thread.id == row.id
+    assert composer.current_thread.id == row.id
 
 
 def test_question_gets_an_answer_and_praise_a_thank_you(answer_window):

@@ -52,7 +52,7 @@ def _open_post(window: Any, store: Any, post: StoredPost) -> None:
     row = window.thread_model.row_for_id(post.thread_id)
     assert row >= 0
     window.select_row(row)
-    assert window.conversation_pane.thread.id == post.thread_id
+    assert window.conversation_pane.current_thread.id == post.thread_id
 
 
 def _customer_post(store: Any, window: Any, label: SentimentLabel, contains: str) -> StoredPost:
@@ -332,7 +332,7 @@ def test_the_list_chip_explains_itself_and_corrects_in_one_click(
     assert "unhappiest post in this conversation" in tip and "Click to correct" in tip
 
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip.center())
-    assert main_window.conversation_pane.thread.id == row.id
+    assert main_window.conversation_pane.current_thread.id == row.id
     menu = corrections.menu
     worst = ui_store.post(menu.post_id)
     assert worst.thread_id == row.id and worst.label is NEG and not worst.is_own

@@ -61,8 +61,8 @@ def test_panes_do_not_move_when_another_conversation_opens(qtbot, app_window, si
         window.select_row(row)
         qtbot.waitUntil(
             lambda r=row: (
-                window.conversation_pane.thread is not None
-                and window.conversation_pane.thread.id == window.current_thread().id
+                window.conversation_pane.current_thread is not None
+                and window.conversation_pane.current_thread.id == window.current_thread().id
             )
         )
         QApplication.processEvents()

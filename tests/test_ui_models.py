@@ -82,6 +82,9 @@ class _ManyThreads:
         self.calls.append((start + offset, limit))
         return self.rows[start + offset : start + offset + limit]
 
+    def thread(self, thread_id):
+        return next((r for r in self.rows if r.id == thread_id), None)
+
 
 def test_lazy_paging(ui_store, qtmodeltester):
     template = ui_store.list_threads(ThreadQuery(), 0, 1)[0]

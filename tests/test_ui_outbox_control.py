@@ -43,7 +43,7 @@ def ready_window(
     wait_sync_done(qtbot, window)
     window.select_row(0)
     composer = window.answer_pane.composer
-    qtbot.waitUntil(lambda: composer.thread is not None and composer.target is not None)
+    qtbot.waitUntil(lambda: composer.current_thread is not None and composer.target is not None)
     qtbot.waitUntil(lambda: composer.account is not None)
     return window
 
@@ -77,7 +77,7 @@ def test_undo_send_keeps_the_reply_off_the_server_and_puts_it_back_in_the_editor
         qtbot, ui_paths, app_store, keychain, mastodon_server, undo_send_seconds=120
     )
     composer = window.answer_pane.composer
-    thread_id = composer.thread.id
+    thread_id = composer.current_thread.id
     send(qtbot, composer)
 
     qtbot.waitUntil(lambda: composer.outbox.undo.isVisible())
@@ -107,7 +107,7 @@ def test_after_the_undo_window_the_reply_goes_out_by_itself(
         qtbot, ui_paths, app_store, keychain, mastodon_server, undo_send_seconds=1
     )
     composer = window.answer_pane.composer
-    thread_id = composer.thread.id
+    thread_id = composer.current_thread.id
     send(qtbot, composer)
 
     qtbot.waitUntil(lambda: len(shop_posts(mastodon_server)) == 1, timeout=20_000)
@@ -121,7 +121,7 @@ def test_a_failed_reply_says_why_on_its_row_and_can_be_edited_or_cancelled(
     window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server)
     mastodon_server.tokens.pop(mastodon_server.token)  # signed out on the server
     composer = window.answer_pane.composer
-    thread_id = composer.thread.id
+    thread_id = composer.current_thread.id
 
     def row() -> Any:
         return next(r for r in all_rows(window) if r.id == thread_id)
@@ -163,7 +163,7 @@ def test_keep_it_in_the_cancel_question_keeps_the_reply(
     window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server)
     mastodon_server.tokens.pop(mastodon_server.token)
     composer = window.answer_pane.composer
-    thread_id = composer.thread.id
+    thread_id = composer.current_thread.id
     send(qtbot, composer)
     qtbot.waitUntil(lambda: composer.outbox.cancel.isVisible(), timeout=10_000)
     qtbot.mouseClick(composer.outbox.cancel, Qt.MouseButton.LeftButton)
@@ -177,7 +177,7 @@ def test_a_sent_reply_is_deleted_from_the_server_after_a_confirmation(
 ):
     window = ready_window(qtbot, ui_paths, app_store, keychain, mastodon_server)
     composer = window.answer_pane.composer
-    thread_id = composer.thread.id
+    thread_id = composer.current_thread.id
     send(qtbot, composer)
     qtbot.waitUntil(lambda: len(shop_posts(mastodon_server)) == 1, timeout=10_000)
     remote_id = shop_posts(mastodon_server)[0]["id"]

@@ -57,7 +57,7 @@ def test_a_private_reply_reaches_the_customer_alone(
 ):
     window = open_ana(qtbot, ui_paths, app_store, keychain, mastodon_server)
     composer = window.answer_pane.composer
-    thread_id = composer.thread.id
+    thread_id = composer.current_thread.id
     composer.private_box.setChecked(True)
     composer.editor.setPlainText("So sorry Ana, could you send me your order number?")
     composer.editor.setFocus()

@@ -31,8 +31,8 @@ def test_a_reply_that_fails_shows_reply_failed_and_stays_in_needs_reply(
 
     window.select_row(0)
     composer = window.answer_pane.composer
-    qtbot.waitUntil(lambda: composer.thread is not None and composer.target is not None)
-    thread_id = composer.thread.id
+    qtbot.waitUntil(lambda: composer.current_thread is not None and composer.target is not None)
+    thread_id = composer.current_thread.id
     composer.editor.setPlainText("So sorry, a new one is on its way.")
     composer.editor.setFocus()
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

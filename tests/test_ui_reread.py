@@ -28,7 +28,7 @@ def test_opening_a_conversation_brings_what_the_customer_wrote_since(
     pane = window.conversation_pane
 
     def shown() -> list[str]:
-        return [sp.post.text for sp in pane.posts] if pane.thread is not None else []
+        return [sp.post.text for sp in pane.posts] if pane.current_thread is not None else []
 
     qtbot.waitUntil(lambda: any("still waiting" in text for text in shown()), timeout=10_000)
-    assert pane.thread.id == row.id
+    assert pane.current_thread.id == row.id

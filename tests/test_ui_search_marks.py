@@ -8,7 +8,7 @@ from app.ui.search_marks import search_terms
 def _search(qtbot, window, text: str) -> None:
     window.search_box.setText(text)
     window._apply_search()
-    qtbot.waitUntil(lambda: window.conversation_pane.thread is not None, timeout=3000)
+    qtbot.waitUntil(lambda: window.conversation_pane.current_thread is not None, timeout=3000)
 
 
 def _marked(window) -> list[str]:
@@ -24,7 +24,7 @@ def test_the_searched_word_is_marked_in_the_conversation(qtbot, main_window):
 
     main_window.search_box.clear()
     main_window._apply_search()
-    qtbot.waitUntil(lambda: main_window.conversation_pane.thread is not None, timeout=3000)
+    qtbot.waitUntil(lambda: main_window.conversation_pane.current_thread is not None, timeout=3000)
     assert _marked(main_window) == []  # no search, no marks
 
 

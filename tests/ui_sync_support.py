@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
+from PySide6.QtCore import QCoreApplication
 
 from app.core.connections import key_for
 from app.core.models import Account
@@ -106,32 +105,13 @@ def integrity(path: Any) -> str:
         conn.close()
 
 
-class StallProbe:
-    """A 10 ms timer on the GUI thread; the longest gap between its ticks is how long
-    the window could not answer (scrolling, typing) at worst."""
-
-    def __init__(self, interval_ms: int = 10) -> None:
-        self.timer = QTimer()
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self._tick)
-        self.clock = QElapsedTimer()
-        self.longest_ms = 0
-        self.ticks = 0
-
-    def _tick(self) -> None:
-        elapsed = self.clock.restart()
-        self.ticks += 1
-        self.longest_ms = max(self.longest_ms, elapsed)
-
-    @contextmanager
-    def running(self) -> Iterator[StallProbe]:
-        self.clock.start()
-        self.timer.start()
-        try:
-            yield self
-        finally:
-            self.timer.stop()
-
-
-def elapsed_since(start: float) -> float:
-    return time.perf_counter() - start
+@contextmanager
+def sql_on_this_thread(store: SqliteInboxStore) -> Iterator[list[str]]:
+    """The statements this thread's own connection to `store` runs inside the block."""
+    ran: list[str] = []
+    conn = store.db.connection()
+    conn.set_trace_callback(ran.append)
+    try:
+        yield ran
+    finally:
+        conn.set_trace_callback(None)

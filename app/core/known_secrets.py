@@ -40,11 +40,3 @@ def redact_known(text: str) -> str:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text
-
-
-def forget_all() -> None:
-    """Tests start from a clean slate."""
-    global _ordered
-    with _lock:
-        _secrets.clear()
-        _ordered = ()

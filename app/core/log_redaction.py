@@ -82,7 +82,7 @@ def install_log_redaction(targets: Iterable[logging.Logger | logging.Handler] = 
             REDACTING_FILTER.filter(record)
             return record
 
-        factory._shopkeep_redacting = True  # type: ignore[attr-defined]
+        factory._shopkeep_redacting = True  # type: ignore[attr-defined]  # marks ours
         logging.setLogRecordFactory(factory)
     for name in REDACTED_LOGGERS:
         logger = logging.getLogger(name)

@@ -83,14 +83,6 @@ def new_tid(now_us: int | None = None, clock_id: int | None = None) -> str:
     return _s32(value, 13)
 
 
-def tid_timestamp(tid: str) -> datetime:
-    """When a TID was made: the Bluesky client uses it as the record's fixed createdAt."""
-    value = 0
-    for ch in tid:
-        value = (value << 5) | _S32.index(ch)
-    return datetime.fromtimestamp((value >> 10) / 1_000_000, tz=UTC)
-
-
 def new_idempotency_key(network: Network) -> str:
     if Network(network) is Network.BLUESKY:
         return new_tid()

@@ -76,7 +76,7 @@ class ScoringJob:
         for k, part in enumerate(self._texts):
             for text in part:
                 self._chunk_of.setdefault(text, k)
-        _stop_when_idle(list(self._futures))  # type: ignore[arg-type]
+        _stop_when_idle(list(self._futures))  # type: ignore[arg-type]  # none taken yet
 
     @property
     def parallel(self) -> bool:
@@ -93,7 +93,7 @@ class ScoringJob:
         future, self._futures[k] = self._futures[k], None
         part = self._texts[k]
         try:
-            results = list(map(_unpacked, future.result()))  # type: ignore[union-attr]
+            results = list(map(_unpacked, future.result()))  # type: ignore[union-attr]  # k is new
         except Exception as exc:  # BrokenProcessPool: a worker died or could not start
             _give_up(exc)
             results = [self._scorer(t) for t in part]

@@ -84,7 +84,7 @@ def bounded_scorer(score: Scorer, limit: int = MAX_SCORED_CHARS) -> Scorer:
     def scored(text: str) -> Sentiment:
         return score(text[:limit] if len(text) > limit else text)
 
-    scored.__wrapped__ = score  # type: ignore[attr-defined]
+    scored.__wrapped__ = score  # type: ignore[attr-defined]  # the pool scores the bare fn
     return scored
 
 

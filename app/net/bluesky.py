@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import secrets
 import threading
 import time
 from concurrent.futures import Future
@@ -63,8 +62,6 @@ THREAD_PARENT_HEIGHT = 20
 ROOT_THREAD_TTL = 120.0  # seconds a fetched root thread is re-used by later mentions under it
 
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
-_tid_lock = threading.Lock()
-_last_tid_us = 0
 
 
 def _encode_tid(number: int) -> str:
@@ -73,18 +70,6 @@ def _encode_tid(number: int) -> str:
         chars.append(_TID_CHARS[number & 31])
         number >>= 5
     return "".join(reversed(chars))
-
-
-def make_tid() -> str:
-    """A fresh TID record key (microseconds + random clock id), strictly increasing here."""
-    global _last_tid_us
-    with _tid_lock:
-        now = max(time.time_ns() // 1000, _last_tid_us + 1)
-        _last_tid_us = now
-    return _encode_tid(((now & ((1 << 53) - 1)) << 10) | secrets.randbelow(1024))
-
-
-new_idempotency_key = make_tid  # what the outbox should store when it queues a Bluesky reply
 
 
 def rkey_for(idempotency_key: str) -> str:

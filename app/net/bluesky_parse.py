@@ -99,6 +99,17 @@ def _str(obj: Mapping[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _object(value: Any) -> Mapping[str, Any]:
+    """`value` when it is a JSON object, else an empty one (a field left out or malformed)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _url(obj: Mapping[str, Any], key: str) -> str:
+    """The field when it is a safe http(s) URL (see `_http`), else ""."""
+    value = obj.get(key)
+    return value if isinstance(value, str) and _http(value) else ""
+
+
 def parse_author(obj: Any) -> Author:
     if not isinstance(obj, Mapping) or not _str(obj, "did"):
         raise BadResponse("post author without a DID")
@@ -127,8 +138,7 @@ def _quote_link(record: Any, fallback: str) -> MediaLink:
     if not isinstance(record, Mapping):
         return MediaLink("Quoted post", fallback)
     uri = _str(record, "uri")
-    author = record.get("author") if isinstance(record.get("author"), Mapping) else {}
-    handle = _str(author, "handle")
+    handle = _str(_object(record.get("author")), "handle")
     try:
         url = web_url(uri, handle) or fallback
     except BadResponse:
@@ -155,8 +165,7 @@ def media_from_embed(embed: Any, post_url: str) -> tuple[MediaLink, ...]:
             if not isinstance(image, Mapping):
                 continue
             alt = _str(image, "alt").strip()
-            full = image.get("fullsize") if _http(image.get("fullsize")) else ""
-            thumb = image.get("thumb") if _http(image.get("thumb")) else ""
+            full, thumb = _url(image, "fullsize"), _url(image, "thumb")
             links.append(
                 MediaLink(
                     f"Image: {alt}" if alt else "Image",
@@ -172,10 +181,10 @@ def media_from_embed(embed: Any, post_url: str) -> tuple[MediaLink, ...]:
             MediaLink(f"Video: {alt}" if alt else "Video", post_url, kind=MediaKind.VIDEO, alt=alt)
         )
     elif kind == "app.bsky.embed.external":
-        ext = embed.get("external")
-        if isinstance(ext, Mapping) and _http(ext.get("uri")):
+        ext = _object(embed.get("external"))
+        if _url(ext, "uri"):
             title = _str(ext, "title").strip()
-            links.append(MediaLink(f"Link: {title}" if title else "Link", ext["uri"]))
+            links.append(MediaLink(f"Link: {title}" if title else "Link", _url(ext, "uri")))
     elif kind == "app.bsky.embed.record":
         links.append(_quote_link(embed.get("record"), post_url))
     elif kind == "app.bsky.embed.recordWithMedia":
@@ -204,8 +213,8 @@ def post_from_record(
     if not isinstance(record, Mapping):
         raise BadResponse(f"{uri}: post without a record")
     split_uri(uri)
-    text = record.get("text") if isinstance(record.get("text"), str) else ""
-    rich = decode(text, record.get("facets") if isinstance(record.get("facets"), list) else None)
+    facets = record.get("facets")
+    rich = decode(_str(record, "text"), facets if isinstance(facets, list) else None)
     created = parse_datetime(record.get("createdAt"))
     indexed = parse_datetime(indexed_at)
     # clients may write any createdAt; the network sorts by the earlier of the two
@@ -353,7 +362,7 @@ def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) ->
     if kind == "post":
         return parse_post_view(node.get("post"))
     if kind == "missing" and _str(node, "uri"):
-        author = node.get("author") if isinstance(node.get("author"), Mapping) else {}
+        author = _object(node.get("author"))
         blocked = node.get("blocked") is True or _str(node, "$type").endswith("#blockedPost")
         return placeholder(
             node["uri"],
@@ -374,7 +383,7 @@ def parse_thread(body: Any) -> list[Post]:
         # never an error that stops the sync
         missing = _node_post(node, None, None)
         return [missing] if missing is not None else []
-    if _node_kind(node) != "post":
+    if not isinstance(node, Mapping) or _node_kind(node) != "post":
         raise BadResponse("getPostThread did not return a post")
     anchor = parse_post_view(node.get("post"))
     root = anchor.root_remote_id or anchor.remote_id
@@ -417,7 +426,9 @@ def cut_off(body: Any, limit: int = 1000) -> list[str]:
         if isinstance(replies, list) and replies:
             stack.extend(replies)
             continue
-        count = view.get("replyCount") if isinstance(view, Mapping) else None
+        if not isinstance(view, Mapping):
+            continue
+        count = view.get("replyCount")
         if (
             isinstance(count, int)
             and not isinstance(count, bool)
@@ -435,9 +446,12 @@ def is_single_line(body: Any) -> bool:
     answer lacks, so it need not be fetched.
     """
     node = body.get("thread") if isinstance(body, Mapping) else None
-    if _node_kind(node) != "post" or not isinstance(node.get("post"), Mapping):
+    if not isinstance(node, Mapping) or _node_kind(node) != "post":
         return False
-    record = node["post"].get("record")
+    anchor = node.get("post")
+    if not isinstance(anchor, Mapping):
+        return False
+    record = anchor.get("record")
     root = _ref_uri(record.get("reply") if isinstance(record, Mapping) else None, "root")
     top: Mapping[str, Any] | None = None
     cursor = node.get("parent")
@@ -469,8 +483,10 @@ def _walk_replies(node: Mapping[str, Any], parent: str, root: str, out: list[Pos
         if child is done:
             stack.pop()
             continue
+        if not isinstance(child, Mapping):
+            continue
         try:
-            post = _node_post(child, parent_uri, root) if isinstance(child, Mapping) else None
+            post = _node_post(child, parent_uri, root)
         except BadResponse as exc:  # one unreadable reply: leave it (and below it) out
             log.warning("skipped an unreadable reply under %s: %s", parent_uri, exc)
             continue

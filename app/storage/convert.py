@@ -94,7 +94,7 @@ def thread_tuple(row: tuple[Any, ...]) -> m.ThreadRow:
         author_handle=row[3],
         author_name=row[4],
         snippet=row[5],
-        last_activity=_utc(row[6]),  # type: ignore[arg-type]
+        last_activity=_utc(row[6]),  # type: ignore[arg-type]  # NOT NULL: never None
         status=_STATUSES[row[7]],
         worst_label=_LABELS[row[8]],
         worst_compound=row[9],
@@ -163,7 +163,7 @@ def stored_post(row: tuple[Any, ...]) -> m.StoredPost:
             remote_id=row[4],
             author=m.Author(network=network, remote_id=row[5], handle=row[6], display_name=row[7]),
             text=row[8],
-            created_at=_utc(row[9]),  # type: ignore[arg-type]
+            created_at=_utc(row[9]),  # type: ignore[arg-type]  # NOT NULL: never None
             url=row[10],
             parent_remote_id=row[11],
             root_remote_id=row[12],

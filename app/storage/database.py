@@ -25,6 +25,7 @@ import peewee
 
 from app.core.errors import BackupFailed, DatabaseCorrupt, DiskFull, StorageError
 from app.core.paths import PRIVATE_DIR, AppPaths, make_private
+from app.storage.raw_sql import execute, sqlite_connection
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +74,12 @@ def _stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
 
 
-def is_sqlite(db: peewee.Database | None = None) -> bool:
-    """SQLite-only features (FTS5, backups) check this so PostgreSQL keeps working."""
-    target = db if db is not None else database_proxy.obj
+def is_sqlite(db: peewee.Database | peewee.DatabaseProxy | None = None) -> bool:
+    """SQLite-only features (FTS5, backups) check this so PostgreSQL keeps working.
+    Without `db`, or given the models' proxy, it asks about the database behind it."""
+    target = database_proxy if db is None else db
+    if isinstance(target, peewee.DatabaseProxy):
+        target = target.obj
     return isinstance(target, peewee.SqliteDatabase)
 
 
@@ -148,7 +152,7 @@ def _one_writer_on_postgres(db: peewee.Database) -> None:
     """
     target = db.obj if isinstance(db, peewee.DatabaseProxy) else db
     if isinstance(target, peewee.PostgresqlDatabase) and target.transaction_depth() == 1:
-        target.execute_sql("SELECT pg_advisory_xact_lock(%s)", (TEAM_WRITE_LOCK,))
+        execute(target, "SELECT pg_advisory_xact_lock(%s)", (TEAM_WRITE_LOCK,))
 
 
 def _outermost_sqlite(db: peewee.Database) -> bool:
@@ -161,7 +165,7 @@ def _writer_cache(db: peewee.Database) -> None:
     target = db.obj if isinstance(db, peewee.DatabaseProxy) else db
     if not isinstance(target, peewee.SqliteDatabase):
         return
-    conn = target.connection()
+    conn = sqlite_connection(target)
     if getattr(_local, "writer", None) is not conn:
         conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         _local.writer = conn
@@ -248,7 +252,7 @@ def verify_open(db: peewee.SqliteDatabase) -> None:
     marker, so the next start checks fully and moves the file aside, then raises."""
     path = Path(db.database)
     with storage_errors():
-        rows = db.execute_sql("PRAGMA quick_check").fetchall()
+        rows = execute(db, "PRAGMA quick_check").fetchall()
     problems = [str(r[0]) for r in rows if str(r[0]).lower() != "ok"]
     if problems:
         path.with_name(path.name + CHECK_MARKER).touch()
@@ -298,7 +302,7 @@ def open_database(
     db = peewee.SqliteDatabase(str(path), pragmas=dict(PRAGMAS), timeout=5)
     with storage_errors():
         db.connect(reuse_if_open=True)
-        mode = db.execute_sql("PRAGMA journal_mode").fetchone()
+        mode = execute(db, "PRAGMA journal_mode").fetchone()
     for private in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         make_private(private)  # the shop's customers and drafts: the user's eyes only
     if mode and str(mode[0]).lower() != "wal":
@@ -377,7 +381,7 @@ def backup_now(
         with storage_errors():
             dest = sqlite3.connect(str(partial))
             try:
-                db.connection().backup(dest)
+                sqlite_connection(db).backup(dest)
             finally:
                 dest.close()
         make_private(partial)

@@ -16,6 +16,7 @@ import re
 import peewee
 
 from app.storage.database import is_sqlite
+from app.storage.raw_sql import execute
 
 FTS_TABLE = "post_fts"
 BULK_KEY = "fts_bulk"  # a row in `meta` with this key pauses the insert trigger
@@ -51,7 +52,7 @@ def create_fts(db: peewee.Database) -> bool:
     if not is_sqlite(db):
         return False
     for sql in _FTS_SQL:
-        db.execute_sql(sql)
+        execute(db, sql)
     return True
 
 
@@ -59,23 +60,24 @@ def replace_triggers(db: peewee.Database) -> None:
     """Schema v2: the insert trigger learns to pause for bulk writers."""
     if not is_sqlite(db):
         return
-    db.execute_sql("DROP TRIGGER IF EXISTS post_fts_ai")
+    execute(db, "DROP TRIGGER IF EXISTS post_fts_ai")
     create_fts(db)
 
 
 def pause_insert_trigger(db: peewee.Database, paused: bool) -> None:
     """Inside the writer's transaction: stop (True) or resume (False) per-row indexing."""
     if paused:
-        db.execute_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (BULK_KEY,))
+        execute(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (BULK_KEY,))
     else:
-        db.execute_sql("DELETE FROM meta WHERE key = ?", (BULK_KEY,))
+        execute(db, "DELETE FROM meta WHERE key = ?", (BULK_KEY,))
 
 
 def index_posts(db: peewee.Database, post_ids: list[int]) -> None:
     """Index these just-inserted posts in one statement per 500 (the trigger was paused)."""
     for start in range(0, len(post_ids), 500):
         chunk = post_ids[start : start + 500]
-        db.execute_sql(
+        execute(
+            db,
             f"INSERT INTO {FTS_TABLE}(rowid, text, author) "
             "SELECT id, text, author_handle || ' ' || author_name FROM post "
             f"WHERE id IN ({', '.join('?' for _ in chunk)}) AND NOT deleted",
@@ -85,7 +87,8 @@ def index_posts(db: peewee.Database, post_ids: list[int]) -> None:
 
 def index_post_range(db: peewee.Database, first_id: int, last_id: int) -> None:
     """Index the just-inserted posts first_id..last_id (every one new) in one statement."""
-    db.execute_sql(
+    execute(
+        db,
         f"INSERT INTO {FTS_TABLE}(rowid, text, author) "
         "SELECT id, text, author_handle || ' ' || author_name FROM post "
         "WHERE id BETWEEN ? AND ? AND NOT deleted",
@@ -97,10 +100,11 @@ def rebuild_fts(db: peewee.Database) -> None:
     """Refill the index from the post table (after a restore or a schema change)."""
     if not is_sqlite(db):
         return
-    db.execute_sql(f"DELETE FROM {FTS_TABLE}")
-    db.execute_sql(
+    execute(db, f"DELETE FROM {FTS_TABLE}")
+    execute(
+        db,
         f"INSERT INTO {FTS_TABLE}(rowid, text, author) "
-        "SELECT id, text, author_handle || ' ' || author_name FROM post WHERE NOT deleted"
+        "SELECT id, text, author_handle || ' ' || author_name FROM post WHERE NOT deleted",
     )
 
 

@@ -49,6 +49,7 @@ from app.storage.database import (
 )
 from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate, read_meta, write_meta
+from app.storage.raw_sql import execute
 from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
 from app.storage.sync_store import SyncWorkStore
@@ -182,7 +183,7 @@ class SqliteInboxStore(SyncWorkStore):
             select = select.where(thread_queries.after_condition(query.sort, after))
         select = select.offset(offset).limit(limit)
         sql, params = select.sql()  # raw tuples: no per-field converters
-        rows = [convert.thread_tuple(r) for r in self._db.execute_sql(sql, params).fetchall()]
+        rows = [convert.thread_tuple(r) for r in execute(self._db, sql, params).fetchall()]
         return thread_queries.with_drafts(rows) if query.folder == m.Folder.DRAFTS else rows
 
     @translated

@@ -23,8 +23,6 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-import peewee
-
 from app.core import models as m
 from app.core.ports import Scorer
 from app.core.scoring_pool import ScoringJob
@@ -431,7 +429,3 @@ def _update(batch: _Batch, row: dict[str, Any], post: m.Post) -> None:
     row.update(changes)
     if any(k in changes for k in _VISIBLE):
         batch.touched.add(row["thread"])
-
-
-def thread_exists(thread_id: int) -> bool:
-    return bool(t.Thread.select(peewee.SQL("1")).where(t.Thread.id == thread_id).exists())

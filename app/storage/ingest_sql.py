@@ -23,6 +23,7 @@ from app.storage import tables as t
 from app.storage.convert import LABEL_RANK, media_json
 from app.storage.database import is_sqlite
 from app.storage.fts import index_post_range, index_posts, pause_insert_trigger
+from app.storage.raw_sql import cursor, execute
 
 CHUNK = 500  # values per IN (...): well under SQLite's bound-variable limit
 
@@ -38,7 +39,9 @@ READ_AT = POST_COLUMNS.index("read")
 
 
 def db() -> peewee.Database:
-    return t.Post._meta.database  # type: ignore[no-any-return]
+    """The models' database (the proxy, which hands every call to the open database)."""
+    database: peewee.Database = t.Post._meta.database
+    return database
 
 
 def chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -106,7 +109,7 @@ def pairs(sql: str, first: Any, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
     found: list[tuple[Any, ...]] = []
     for chunk in chunks(keys):
         query = sql.format(p=db().param, marks=marks(len(chunk)))
-        found.extend(db().execute_sql(query, [first, *chunk]).fetchall())
+        found.extend(execute(db(), query, [first, *chunk]).fetchall())
     return found
 
 
@@ -144,7 +147,7 @@ def insert_contact(
             f"INSERT INTO contact ({', '.join(_CONTACT[:-1])}) "
             f"VALUES ({marks(len(_CONTACT) - 1)}) RETURNING id"
         )
-        (contact_id,) = db().execute_sql(sql, contact_params(author, key, is_demo)).fetchone()
+        (contact_id,) = execute(db(), sql, contact_params(author, key, is_demo)).fetchone()
     return ContactRow(contact_id, author.handle, author.display_name)
 
 
@@ -158,14 +161,15 @@ def insert_contacts(queued: Sequence[tuple[ContactRow, list[Any]]]) -> None:
     if not queued:
         return
     rows = [(*p[:3], c.handle, c.display_name, *p[5:], c.id) for c, p in queued]
-    db().cursor().executemany(
+    cursor(db()).executemany(
         f"INSERT INTO contact ({', '.join(_CONTACT)}) VALUES ({marks(len(_CONTACT))})", rows
     )
 
 
 def rename_contact(contact: ContactRow, handle: str, display_name: str) -> None:
     p = db().param
-    db().execute_sql(
+    execute(
+        db(),
         f"UPDATE contact SET handle = {p}, display_name = {p} WHERE id = {p}",
         (handle, display_name, contact.id),
     )
@@ -193,9 +197,9 @@ def next_id(table: str) -> int | None:
     Inside the write transaction nobody else inserts, so a batch numbers its new rows
     itself and writes them with one executemany. None elsewhere: rows go in one by one.
     """
-    if not is_sqlite(db().obj):
+    if not is_sqlite(db()):
         return None
-    (top,) = db().execute_sql(f"SELECT max(id) FROM {table}").fetchone()
+    (top,) = execute(db(), f"SELECT max(id) FROM {table}").fetchone()
     return int(top or 0) + 1
 
 
@@ -209,7 +213,7 @@ def insert_thread(
             f"INSERT INTO thread ({', '.join(_NEW_THREAD)}) "
             f"VALUES ({marks(len(_NEW_THREAD))}) RETURNING id"
         )
-        (thread_id,) = db().execute_sql(sql, _new_thread(account, key, at, status)).fetchone()
+        (thread_id,) = execute(db(), sql, _new_thread(account, key, at, status)).fetchone()
     return ThreadState(thread_id, status, None, None, None)
 
 
@@ -225,7 +229,7 @@ def insert_queued_threads(account: t.Account, queued: dict[int, tuple[str, datet
     if not queued:
         return
     cols = (*_NEW_THREAD, "id")
-    db().cursor().executemany(
+    cursor(db()).executemany(
         f"INSERT INTO thread ({', '.join(cols)}) VALUES ({marks(len(cols))})",
         [(*_new_thread(account, key, at, status), i) for i, (key, at, status) in queued.items()],
     )
@@ -235,7 +239,7 @@ def insert_queued_threads(account: t.Account, queued: dict[int, tuple[str, datet
 def insert_full_threads(rows: Sequence[tuple[Any, ...]]) -> None:
     """New threads with their aggregates, in `_FULL_THREAD` column order."""
     if rows:
-        db().cursor().executemany(
+        cursor(db()).executemany(
             f"INSERT INTO thread ({', '.join(_FULL_THREAD)}) VALUES ({marks(len(_FULL_THREAD))})",
             rows,
         )
@@ -246,7 +250,7 @@ def mark_read_until(until: Mapping[int, datetime]) -> None:
     if not until:
         return
     p = db().param
-    db().cursor().executemany(
+    cursor(db()).executemany(
         f"UPDATE post SET read = TRUE WHERE thread_id = {p} AND NOT read AND created_at <= {p}",
         [(thread_id, t.to_db_time(at)) for thread_id, at in until.items()],
     )
@@ -265,10 +269,10 @@ def insert_posts(
     remote_at = POST_COLUMNS.index("remote_id")
     cols = (*POST_COLUMNS, "id") if first_id is not None else POST_COLUMNS
     sql = f"INSERT INTO post ({', '.join(cols)}) VALUES ({marks(len(cols))})"
-    bulk_fts = is_sqlite(db().obj)
+    bulk_fts = is_sqlite(db())
     if bulk_fts:
         pause_insert_trigger(db(), True)
-    db().cursor().executemany(sql, rows)
+    cursor(db()).executemany(sql, rows)
     if first_id is not None:
         ids = {r[remote_at]: r[-1] for r in rows}
     else:
@@ -292,7 +296,7 @@ def save_statuses(states: Sequence[ThreadState]) -> None:
     if not states:
         return
     p = db().param
-    db().cursor().executemany(
+    cursor(db()).executemany(
         f"UPDATE thread SET status = {p}, snoozed_until = {p} WHERE id = {p}",
         [(s.status, db_time(s.snoozed_until), s.id) for s in states],
     )
@@ -302,8 +306,10 @@ def move_thread(source_id: int, target_id: int) -> None:
     """Posts, outbox and draft of `source` go to `target`; then `source` is dropped."""
     p = db().param
     for table in ("post", "outbox_item"):
-        db().execute_sql(
-            f"UPDATE {table} SET thread_id = {p} WHERE thread_id = {p}", (target_id, source_id)
+        execute(
+            db(),
+            f"UPDATE {table} SET thread_id = {p} WHERE thread_id = {p}",
+            (target_id, source_id),
         )
     drafts.merge_drafts(source_id, target_id)  # never lose typed text, even mid-save
-    db().execute_sql(f"DELETE FROM thread WHERE id = {p}", (source_id,))
+    execute(db(), f"DELETE FROM thread WHERE id = {p}", (source_id,))

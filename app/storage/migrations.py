@@ -17,6 +17,7 @@ import peewee
 from app.core.errors import StorageError
 from app.core.sentiment_version import RULES_VERSION
 from app.storage.fts import create_fts, replace_triggers
+from app.storage.raw_sql import execute, execute_query
 from app.storage.tables import ALL_TABLES, DbMeta, SyncJob, Thread, ThreadMerge
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,8 @@ def _v3_angriest_indexes(db: peewee.Database) -> None:
     nor the newest-first direction."""
     for index in Thread._meta.fields_to_index():
         if index._name == "thread_angriest":
-            db.execute(index.safe())
-    db.execute_sql('DROP INDEX IF EXISTS "thread_worst_rank_worst_compound_last_activity"')
+            execute_query(db, index.safe())
+    execute(db, 'DROP INDEX IF EXISTS "thread_worst_rank_worst_compound_last_activity"')
 
 
 def _v4_durable_sync(db: peewee.Database) -> None:
@@ -79,7 +80,7 @@ def _v6_account_domain(db: peewee.Database) -> None:
     the shop @-mentioned itself in every reply."""
     columns = {c.name for c in db.get_columns("account")}
     if "domain" not in columns:
-        db.execute_sql("ALTER TABLE account ADD COLUMN domain VARCHAR(255) NOT NULL DEFAULT ''")
+        execute(db, "ALTER TABLE account ADD COLUMN domain VARCHAR(255) NOT NULL DEFAULT ''")
 
 
 MIGRATIONS: list[Migration] = [

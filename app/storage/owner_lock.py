@@ -87,15 +87,6 @@ class FolderLock:
         finally:
             os.close(fd)
 
-    def taken_elsewhere(self) -> bool:
-        """Whether another process holds it right now (a probe: taken and let go)."""
-        if self._fd is not None:
-            return False
-        if not self.acquire():
-            return True
-        self.release()
-        return False
-
     def holder_pid(self) -> int | None:
         """The process id the holder wrote, if it can be read."""
         try:

@@ -1,19 +1,54 @@
-"""Raw SQL and plain rows through peewee with types: its stubs leave `execute_sql` untyped
-and type `.tuples()` as model objects, and app/storage is checked with `mypy --strict`."""
+"""Raw SQL and plain rows through peewee with types: its stubs leave `execute_sql`,
+`execute`, `cursor` and `connection` untyped and type `.tuples()` as model objects, and
+app/storage is checked with `mypy --strict`. Each door here names the type peewee really
+hands back, so the callers stay checked."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import peewee
 
-_EXECUTE: Callable[..., Any] = peewee.Database.execute_sql
+
+class Cursor(Protocol):
+    """What the callers use of a DB-API cursor (sqlite3's or psycopg2's). Rows are
+    tuples of whatever the columns hold, so a row is `Any`, as in typeshed's sqlite3."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]], /) -> object: ...
 
 
-def execute(db: peewee.Database, sql: str, params: Sequence[object] = ()) -> Any:
+# The casts name what peewee's untyped methods return; they are looked up on the object
+# given (a proxy forwards them to its database), never bound to the base class.
+_Execute = Callable[[str, tuple[object, ...]], Cursor]
+
+
+def execute(db: peewee.Database, sql: str, params: Sequence[object] = ()) -> Cursor:
     """The driver's cursor after running `sql` with `params` (the engine's own marks)."""
-    return _EXECUTE(db, sql, tuple(params))
+    return cast(_Execute, db.execute_sql)(sql, tuple(params))
+
+
+def execute_query(db: peewee.Database, query: peewee.Node) -> Cursor:
+    """Run a peewee query or DDL node (e.g. `index.safe()`) that has no `.execute()`."""
+    return cast(Callable[[peewee.Node], Cursor], db.execute)(query)
+
+
+def cursor(db: peewee.Database) -> Cursor:
+    """A cursor on this thread's connection (inside its transaction), for `executemany`."""
+    return cast(Callable[[], Cursor], db.cursor)()
+
+
+def sqlite_connection(db: peewee.SqliteDatabase) -> sqlite3.Connection:
+    """This thread's sqlite3 connection (for PRAGMAs on it and `backup`)."""
+    return cast(Callable[[], sqlite3.Connection], db.connection)()
 
 
 def tuples(query: peewee.Query) -> Iterator[tuple[Any, ...]]:

@@ -7,6 +7,7 @@ here before a sync fails. Removing asks first, saying in numbers what goes.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -204,7 +205,7 @@ class AccountsDialog(QDialog):
                 continue
             self.rows[account.id].show_state(account.state, checking=True)
             self.runner.run(
-                lambda a=account: self._check(a),
+                partial(self._check, account),
                 lambda result: self._checked(*result),
                 self._show_error,
                 name="check account",
@@ -234,7 +235,7 @@ class AccountsDialog(QDialog):
                 layout = row.layout()
                 height = (
                     layout.heightForWidth(width)
-                    if layout.hasHeightForWidth()
+                    if layout is not None and layout.hasHeightForWidth()
                     else row.sizeHint().height()
                 )
                 item.setSizeHint(QSize(width, height))

@@ -159,10 +159,12 @@ class AddAccountDialog(QDialog):
             page,
         )
         page.body.addWidget(self.steps)
-        self.code_edit = page.field("Code from the server", QLineEdit(page))
+        self.code_caption = label("Code from the server", "fieldLabel", page)
+        page.body.addWidget(self.code_caption)  # hidden with the field when the browser answers
+        self.code_edit = QLineEdit(page)
+        page.body.addWidget(self.code_edit)
         self.code_edit.setPlaceholderText("Paste the authorization code here")
         self.code_edit.returnPressed.connect(self.go_next)
-        self.code_caption = page.body.itemAt(page.body.count() - 2).widget()
         row = QHBoxLayout()
         self.copy_link = link_button("Copy the link", page)
         self.copy_link.clicked.connect(self._copy_link)
@@ -449,7 +451,9 @@ class AddAccountDialog(QDialog):
         busy = bool(text)
         self.busy_label.setText(text)
         self.busy_bar.setVisible(busy)
-        self.stack.currentWidget().setEnabled(not busy or cancel_back)
+        page = self.stack.currentWidget()
+        if page is not None:
+            page.setEnabled(not busy or cancel_back)
         self.next_button.setEnabled(not busy)
         self.back_button.setEnabled(not busy or cancel_back)
         self.close_button.setVisible(not busy and self.stack.currentWidget() is not self.done_page)

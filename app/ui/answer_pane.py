@@ -109,7 +109,7 @@ class AnswerPane(QObject):
         stack = self.actions.stack
         command = stack.command(stack.index() - 1) if stack.canUndo() else None
         what = stack.undoText()
-        open_id = self.pane.thread.id if self.pane.thread is not None else None
+        open_id = self.pane.current_thread.id if self.pane.current_thread is not None else None
         elsewhere = command is not None and getattr(command, "thread_id", None) != open_id
         self.undo_button.setText(
             f"Undo {what.split(':')[0].lower()} ({what.split(': ')[-1]})"
@@ -153,7 +153,7 @@ class AnswerPane(QObject):
         self.actions.thread_changed.connect(self._on_status_changed)
         self.actions.message.connect(self._status_message)
         self.composer.replied.connect(self._on_replied)
-        self.composer.sender.state.connect(self._on_reply_state)
+        self.composer.reply_sender.state.connect(self._on_reply_state)
         self.composer.edit_templates_requested.connect(self.open_templates)
         self.composer.draft_presence_changed.connect(self._on_draft_presence)
         self.history.open_thread_requested.connect(self.open_thread)
@@ -161,7 +161,7 @@ class AnswerPane(QObject):
     # -- following the window ----------------------------------------------------------
 
     def on_thread_opened(self, thread_id: int) -> None:
-        thread: ThreadRow | None = self.pane.thread
+        thread: ThreadRow | None = self.pane.current_thread
         if thread is None or thread.id != thread_id:
             return
         posts = list(self.pane.posts)
@@ -190,7 +190,7 @@ class AnswerPane(QObject):
 
         def show(result: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
             fresh, fresh_posts, pending = result
-            open_now = self.pane.thread
+            open_now = self.pane.current_thread
             if fresh is None or open_now is None or open_now.id != thread_id:
                 return
             have = {p.post.remote_id for p in fresh_posts}
@@ -203,7 +203,7 @@ class AnswerPane(QObject):
 
     def _on_reply_state(self, item: OutboxItem | None) -> None:
         """A reply went out: its post is stored now, show it in place of the pending one."""
-        thread = self.pane.thread
+        thread = self.pane.current_thread
         if item is None or thread is None or item.thread_id != thread.id:
             return
         shown = next((p for p in self.pane.pending if p.id == item.id), None)
@@ -224,7 +224,7 @@ class AnswerPane(QObject):
     def _load_accounts(self) -> None:
         def loaded(accounts: list[Account]) -> None:
             self.accounts = accounts
-            thread = self.composer.thread
+            thread = self.composer.current_thread
             if thread is not None and self.composer.account is None:
                 self.composer.set_account(self._account(thread.account_id))
 
@@ -262,7 +262,7 @@ class AnswerPane(QObject):
             model.update_thread(row)
         elif fits:
             model.insert_threads([row])
-        if self.pane.thread is not None and self.pane.thread.id == row.id:
+        if self.pane.current_thread is not None and self.pane.current_thread.id == row.id:
             self.pane.show_thread(row, self.pane.posts, self.pane.pending)
         self.window.refresh_side()
 
@@ -274,7 +274,7 @@ class AnswerPane(QObject):
             self.leave_to_list()
         self.window.thread_model.update_thread(row)
         self.actions.set_thread(row)
-        if self.pane.thread is not None and self.pane.thread.id == row.id:
+        if self.pane.current_thread is not None and self.pane.current_thread.id == row.id:
             self.refresh_conversation(row.id, row)
         self.window.refresh_side()
 
@@ -283,7 +283,7 @@ class AnswerPane(QObject):
         if (
             not present
             and model.query.folder is Folder.DRAFTS
-            and (self.pane.thread is None or self.pane.thread.id != thread_id)
+            and (self.pane.current_thread is None or self.pane.current_thread.id != thread_id)
         ):
             model.remove_thread(thread_id)
         self.window.refresh_side()
@@ -296,7 +296,7 @@ class AnswerPane(QObject):
     def _popup_snooze(self) -> None:
         """Z: the snooze choices under the Snooze button (a popup; nothing blocks)."""
         menu = self.snooze_button.menu()
-        if self.actions.thread is not None and menu is not None:
+        if self.actions.current_thread is not None and menu is not None:
             below = self.snooze_button.rect().bottomLeft()
             menu.popup(self.snooze_button.mapToGlobal(below))
 

@@ -58,8 +58,9 @@ def apply_style(app: QApplication, scheme: str = "system") -> None:
 
 def use_scheme(scheme: str, app: QApplication | None = None) -> Palette:
     """Apply the owner's choice ("system", "light", "dark") to every window now open."""
-    app = app or QApplication.instance()  # type: ignore[assignment]
-    assert isinstance(app, QApplication)
+    running = app or QApplication.instance()
+    assert isinstance(running, QApplication)
+    app = running
     scheme = scheme if scheme in palette.SCHEMES else "system"
     if app.property(SCHEME_PROPERTY) is None:  # once: hear the desktop when it switches
         app.styleHints().colorSchemeChanged.connect(lambda s: _desktop_switched(app, s))

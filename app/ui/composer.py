@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QStandardItemModel, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,7 +70,7 @@ class Composer(QFrame):
         self.services = services
         self.setObjectName("composer")
         palette.style(self, STYLE)
-        self.thread: ThreadRow | None = None
+        self.current_thread: ThreadRow | None = None
         self._reply_item: OutboxItem | None = None  # this thread's latest outbox reply
         self.posts: list[StoredPost] = []
         self.account: Account | None = None
@@ -83,14 +83,14 @@ class Composer(QFrame):
         self.saver.presence_changed.connect(self.draft_presence_changed)
         self.saver.failed.connect(self._show_note)
         self.saver.reconciled.connect(self._on_reconciled)
-        self.sender = ReplySender(services, self)
-        self.sender.scripted.connect(self._on_scripted)
-        self.sender.queued.connect(self._on_queued)
-        self.sender.failed.connect(self._on_send_failed)
-        self.sender.state.connect(self._on_state)
-        self.sender.taken_back.connect(self._on_taken_back)
-        self.sender.too_late.connect(self._show_note)
-        self.sender.deleted.connect(self._on_deleted)
+        self.reply_sender = ReplySender(services, self)
+        self.reply_sender.scripted.connect(self._on_scripted)
+        self.reply_sender.queued.connect(self._on_queued)
+        self.reply_sender.failed.connect(self._on_send_failed)
+        self.reply_sender.state.connect(self._on_state)
+        self.reply_sender.taken_back.connect(self._on_taken_back)
+        self.reply_sender.too_late.connect(self._show_note)
+        self.reply_sender.deleted.connect(self._on_deleted)
         self._take_intent: dict[int, str] = {}  # outbox item id -> "edit" or "cancel"
         self._build()
         self._count_timer = QTimer(self, singleShot=True)
@@ -163,7 +163,7 @@ class Composer(QFrame):
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
         self.outbox = OutboxStrip(self)
-        self.outbox.retry_clicked.connect(lambda item_id: self.sender.retry(item_id))
+        self.outbox.retry_clicked.connect(lambda item_id: self.reply_sender.retry(item_id))
         self.outbox.undo_clicked.connect(lambda item: self.take_back(item, "edit"))
         self.outbox.edit_clicked.connect(lambda item: self.take_back(item, "edit"))
         self.outbox.cancel_clicked.connect(self.ask_cancel)
@@ -219,7 +219,7 @@ class Composer(QFrame):
         self.saver.flush()
         self._token += 1
         token = self._token
-        self.thread, self.posts, self.account = thread, list(posts), account
+        self.current_thread, self.posts, self.account = thread, list(posts), account
         self.target = logic.reply_target(posts)
         self.template_id = None
         self.scripted.hide()
@@ -235,7 +235,7 @@ class Composer(QFrame):
         self._refresh_suggestion()
         self._update_audience()
         self.saver.load(thread.id, lambda draft: self._on_draft(token, draft))
-        self.sender.watch(thread.id)
+        self.reply_sender.watch(thread.id)
 
     def set_account(self, account: Account | None) -> None:
         """The shop account arrived late: refresh the limit, the business and the count."""
@@ -245,37 +245,37 @@ class Composer(QFrame):
         self._update_audience()
 
     def _on_draft(self, token: int, draft: object) -> None:
-        if token != self._token or not isinstance(draft, Draft) or self.thread is None:
+        if token != self._token or not isinstance(draft, Draft) or self.current_thread is None:
             return
         if not self.editor.toPlainText():
             self.template_id = draft.template_id
             self._set_text(draft.text)
             self.editor.moveCursor(QTextCursor.MoveOperation.End)
-            self.saver.mark_seen(self.thread.id, draft)
+            self.saver.mark_seen(self.current_thread.id, draft)
         elif self._surround(self.editor.toPlainText(), draft.text):
-            self.saver.mark_seen(self.thread.id, draft)
+            self.saver.mark_seen(self.current_thread.id, draft)
         # else: the editor holds text the draft lacks and the other way round; the
         # next save keeps both (the store never overwrites a draft the editor lacks)
 
     def follow_merge(self, old_id: int, thread: ThreadRow, posts: list[StoredPost]) -> None:
         """The open conversation was merged into `thread` by a sync (a late parent post):
         keep the editor's text and cursor as they are and carry on in `thread`."""
-        if self.thread is None or self.thread.id != old_id:
+        if self.current_thread is None or self.current_thread.id != old_id:
             return
         self.saver.follow(old_id, thread.id)
         self.saver.flush()  # lands in `thread`; the store keeps whatever the merge moved
         self._token += 1
         token = self._token
-        self.thread, self.posts = thread, list(posts)
+        self.current_thread, self.posts = thread, list(posts)
         self.target = logic.reply_target(posts) or self.target
         self.saver.load(thread.id, lambda draft: self._on_draft(token, draft))
-        self.sender.watch(thread.id)
+        self.reply_sender.watch(thread.id)
 
     def _on_reconciled(self, thread_id: int, sent: str, draft: object) -> None:
         """The store kept more than the text sent (a draft this editor had not shown)."""
-        if self.thread is None or not isinstance(draft, Draft):
+        if self.current_thread is None or not isinstance(draft, Draft):
             return
-        if self.thread.id not in (thread_id, draft.thread_id):
+        if self.current_thread.id not in (thread_id, draft.thread_id):
             return
         if not self._surround(sent, draft.text):
             self._show_note("This reply's saved draft had more text; it is kept in Drafts.")
@@ -298,15 +298,6 @@ class Composer(QFrame):
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.insertText(after)
         return True
-
-    def clear_thread(self) -> None:
-        self.saver.flush()
-        self._token += 1
-        self.thread = None
-        self.target = None
-        self._set_text("")
-        self.sender.watch(None)
-        self.setEnabled(False)
 
     # -- templates -----------------------------------------------------------------
 
@@ -342,13 +333,13 @@ class Composer(QFrame):
     def already_answered(self) -> bool:
         """The thread is Replied, a reply to it waits in the outbox (it stays in Needs reply
         until the server has it), or the shop posted after the customer's latest post."""
-        if self.thread is not None and self.thread.status is ThreadStatus.REPLIED:
+        if self.current_thread is not None and self.current_thread.status is ThreadStatus.REPLIED:
             return True
         item = self._reply_item
         if (
-            self.thread is not None
+            self.current_thread is not None
             and item is not None
-            and item.thread_id == self.thread.id
+            and item.thread_id == self.current_thread.id
             and item.state is not OutboxState.FAILED
             and not reply_deleted(item)
         ):
@@ -378,8 +369,14 @@ class Composer(QFrame):
                 if template.kind.value == kind:
                     title += "  · suggested"
                 self.picker.addItem(title, None)
-                item = self.picker.model().item(self.picker.count() - 1)  # type: ignore[attr-defined]
-                item.setEnabled(False)
+                model = self.picker.model()  # a QComboBox's own model: QStandardItemModel
+                item = (
+                    model.item(self.picker.count() - 1)
+                    if isinstance(model, QStandardItemModel)
+                    else None
+                )
+                if item is not None:
+                    item.setEnabled(False)  # a heading, not a choice
             self.picker.addItem(template.title, template.id)
         self.picker.setCurrentIndex(-1)  # shows the placeholder, not a fake first row
 
@@ -428,12 +425,12 @@ class Composer(QFrame):
         self._update_count()
 
     def _on_text_changed(self) -> None:
-        if self.thread is None:
+        if self.current_thread is None:
             return
         if self.scripted.isVisible():
             self.scripted.hide()
         text = self.editor.toPlainText()
-        self.saver.text_changed(self.thread.id, text, self.template_id)
+        self.saver.text_changed(self.current_thread.id, text, self.template_id)
         if len(text) > LONG_TEXT:
             self._count_timer.start(120)  # a long paste: count once typing pauses
         else:
@@ -441,18 +438,20 @@ class Composer(QFrame):
             self._update_count()
 
     def length(self) -> logic.LengthCheck:
-        network = self.thread.network if self.thread else Network.MASTODON
+        network = self.current_thread.network if self.current_thread else Network.MASTODON
         return logic.length_check(
             self.account, network, self.editor.toPlainText(), self.target, self.private_chosen()
         )
 
     def send_problem(self) -> str:
-        if self.thread is None or self.target is None:
+        if self.current_thread is None or self.target is None:
             return "Pick a conversation first."
-        if self.thread.is_demo or (self.account is not None and self.account.is_demo):
+        if self.current_thread.is_demo or (self.account is not None and self.account.is_demo):
             return DEMO_WORDS
         return logic.send_problem(
-            self.editor.toPlainText(), self.length(), theme.NETWORK_NAMES[self.thread.network]
+            self.editor.toPlainText(),
+            self.length(),
+            theme.NETWORK_NAMES[self.current_thread.network],
         )
 
     def _update_count(self) -> None:
@@ -471,13 +470,13 @@ class Composer(QFrame):
         if check.prefix:
             tip += f"; includes {check.prefix.strip()}, added in front automatically"
         self.counter.setToolTip(tip + ".")
-        problem = self.send_problem() if self.thread else ""
+        problem = self.send_problem() if self.current_thread else ""
         shown = problem if self.editor.toPlainText().strip() or problem == DEMO_WORDS else ""
         self.reason.setText(shown)
         self.reason.setProperty("error", bool(problem and check.over))
         self.reason.style().unpolish(self.reason)
         self.reason.style().polish(self.reason)
-        self.send_button.setEnabled(not problem and not self.sender.busy)
+        self.send_button.setEnabled(not problem and not self.reply_sender.busy)
         self.send_button.setToolTip(problem or "Send the reply (Ctrl+Enter)")
         self._update_audience()  # a handle typed by the owner is not added again
 
@@ -508,10 +507,10 @@ class Composer(QFrame):
         if problem:
             self._show_note(problem)
             return
-        if self.sender.busy or self.thread is None or self.target is None:
+        if self.reply_sender.busy or self.current_thread is None or self.target is None:
             return
         out = Outgoing(
-            self.thread,
+            self.current_thread,
             self.target,
             self.account,
             self.editor.toPlainText().strip(),
@@ -520,24 +519,24 @@ class Composer(QFrame):
         )
         self.scripted.hide()
         self.saver.flush()  # the draft is safe even if queueing fails
-        self.sender.send(out, force=force)
+        self.reply_sender.send(out, force=force)
         self._update_count()
 
     def _on_scripted(self, message: str, out: Outgoing) -> None:
         self._update_count()
-        if self.thread is not None and out.thread.id == self.thread.id:
+        if self.current_thread is not None and out.thread.id == self.current_thread.id:
             self.scripted.show_verdict(message, self._first_name())
 
     def _on_queued(self, item: OutboxItem, row: ThreadRow | None) -> None:
         self._update_count()
-        if self.thread is not None and item.thread_id == self.thread.id:
+        if self.current_thread is not None and item.thread_id == self.current_thread.id:
             self._reply_item = item
             self.saver.discard(item.thread_id)
             self.template_id = None
             self.private_box.setChecked(False)  # the next reply starts from the default
             self._set_text("")
             if row is not None:
-                self.thread = row
+                self.current_thread = row
                 self._refresh_suggestion()
         if row is not None:
             self.replied.emit(row)
@@ -548,9 +547,9 @@ class Composer(QFrame):
         self._show_note(message)
 
     def _on_state(self, item: OutboxItem | None) -> None:
-        network = self.thread.network if self.thread else Network.MASTODON
+        network = self.current_thread.network if self.current_thread else Network.MASTODON
         self.outbox.can_delete = self.services.client_for is not None and not (
-            (self.thread is not None and self.thread.is_demo)
+            (self.current_thread is not None and self.current_thread.is_demo)
             or (self.account is not None and self.account.is_demo)
         )
         self.outbox.show_item(item, network)
@@ -565,8 +564,8 @@ class Composer(QFrame):
         """The owner ticked "only the customer" (Mastodon only: Bluesky posts are public)."""
         return (
             self.private_box.isChecked()
-            and self.thread is not None
-            and self.thread.network is Network.MASTODON
+            and self.current_thread is not None
+            and self.current_thread.network is Network.MASTODON
         )
 
     def _on_private_toggled(self, _checked: bool) -> None:
@@ -575,7 +574,7 @@ class Composer(QFrame):
 
     def _update_audience(self) -> None:
         """Say who will see the reply: its visibility and who is @-mentioned."""
-        thread, target = self.thread, self.target
+        thread, target = self.current_thread, self.target
         if thread is None or target is None:
             self.audience.setText("")
             self.private_box.hide()
@@ -618,7 +617,7 @@ class Composer(QFrame):
     def take_back(self, item: OutboxItem, intent: str) -> None:
         """Undo / Edit ("edit": the text returns to the editor) or Cancel ("cancel")."""
         self._take_intent[item.id] = intent
-        self.sender.take_back(item)
+        self.reply_sender.take_back(item)
 
     def ask_cancel(self, item: OutboxItem) -> None:
         self._confirm(
@@ -630,7 +629,11 @@ class Composer(QFrame):
         )
 
     def ask_delete(self, item: OutboxItem) -> None:
-        network = theme.NETWORK_NAMES[self.thread.network] if self.thread else "the network"
+        network = (
+            theme.NETWORK_NAMES[self.current_thread.network]
+            if self.current_thread
+            else "the network"
+        )
         account = self.account
         if account is None:
             return
@@ -639,7 +642,7 @@ class Composer(QFrame):
             f"It is removed from {network} for everyone. {self._first_name()} "
             "may already have read it. This cannot be undone.",
             "Delete from server",
-            lambda: self.sender.delete_sent(item, account),
+            lambda: self.reply_sender.delete_sent(item, account),
         )
 
     def _confirm(self, title: str, text: str, yes_text: str, then: Callable[[], None]) -> None:
@@ -657,10 +660,10 @@ class Composer(QFrame):
 
     def _on_taken_back(self, item: OutboxItem, row: ThreadRow | None) -> None:
         intent = self._take_intent.pop(item.id, "edit")
-        mine = self.thread is not None and item.thread_id == self.thread.id
+        mine = self.current_thread is not None and item.thread_id == self.current_thread.id
         if row is not None:  # first: the list and header update (and focus may move)
             if mine:
-                self.thread = row
+                self.current_thread = row
             self.replied.emit(row)
         if not mine:
             return
@@ -681,10 +684,10 @@ class Composer(QFrame):
         )
 
     def _on_deleted(self, item: OutboxItem, row: ThreadRow | None) -> None:
-        if self.thread is not None and item.thread_id == self.thread.id:
-            network = theme.NETWORK_NAMES[self.thread.network]
+        if self.current_thread is not None and item.thread_id == self.current_thread.id:
+            network = theme.NETWORK_NAMES[self.current_thread.network]
             if row is not None:
-                self.thread = row
+                self.current_thread = row
             self.posts = [
                 replace(p, post=replace(p.post, deleted=True))
                 if p.post.remote_id == item.remote_id
@@ -698,4 +701,4 @@ class Composer(QFrame):
 
     def refresh_outbox(self) -> None:
         """Re-read the reply state now (main.py may call this when the sender reports)."""
-        self.sender.refresh()
+        self.reply_sender.refresh()

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from app.core import outbox as outbox_rules
@@ -136,6 +136,7 @@ class OutboxStrip(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
+        self._item_id = 0
         self.dot = QLabel(self)
         self.dot.setObjectName("outboxDot")
         row.addWidget(self.dot, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -165,7 +166,6 @@ class OutboxStrip(QFrame):
             row.addWidget(button)
         self._countdown = QTimer(self, interval=COUNTDOWN_MS)  # "Sending in 9 s" counts down
         self._countdown.timeout.connect(self.tick)
-        self._item_id = 0
         self.item: OutboxItem | None = None
         self.can_delete = False  # main.py handed in the network clients (not in the demo)
         self._network = Network.MASTODON
@@ -182,13 +182,17 @@ class OutboxStrip(QFrame):
         if self.item is not None and not self._note_timer.isActive():
             self._restore()
 
-    def _button(self, text: str, tip: str, signal: Signal) -> QToolButton:
+    def _button(self, text: str, tip: str, signal: SignalInstance) -> QToolButton:
         button = QToolButton(self)  # compact: the state's words keep the room
         button.setText(text)
         button.setToolTip(tip)
-        button.clicked.connect(lambda: self.item is not None and signal.emit(self.item))
+        button.clicked.connect(lambda: self._emit_item(signal))
         button.hide()
         return button
+
+    def _emit_item(self, signal: SignalInstance) -> None:
+        if self.item is not None:
+            signal.emit(self.item)
 
     @property
     def state_text(self) -> str:

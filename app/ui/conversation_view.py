@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QStackedWidget,
     QTextBrowser,
     QToolTip,
@@ -146,7 +147,7 @@ class ConversationView(QTextBrowser):
             self.show_posts(*self._shown)
             self.verticalScrollBar().setValue(scrolled)
 
-    def loadResource(self, type: int, name: QUrl) -> Any:
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
         """Never fetch anything: posts may name remote images, we do not load them."""
         return None
 
@@ -527,7 +528,7 @@ class ConversationPane(QWidget):
         super().__init__(parent)
         self.setObjectName("conversationPane")
         self.setMinimumWidth(PANE_MIN_WIDTH)  # the side slot hides rather than widen the pane
-        self.thread: ThreadRow | None = None
+        self.current_thread: ThreadRow | None = None
         # Whether a thread's account loads photos without a click (set by photo_loader.py).
         self.load_photos_for: Callable[[ThreadRow], bool] = lambda _thread: False
         self.posts: list[StoredPost] = []
@@ -588,8 +589,7 @@ class ConversationPane(QWidget):
         return width >= self.view.minimumWidth() + side
 
     def _side_widgets(self) -> list[QWidget]:
-        items = (self.side_slot.itemAt(i) for i in range(self.side_slot.count()))
-        return [w for w in (item.widget() for item in items) if w is not None]
+        return _widgets_in(self.side_slot)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A narrow pane hides the side slot rather than squeezing the conversation;
@@ -597,15 +597,14 @@ class ConversationPane(QWidget):
         fits = self.side_fits(event.size().width())
         for widget in self._side_widgets():
             widget.setVisible(fits)
-        items = (self.composer_slot.itemAt(i) for i in range(self.composer_slot.count()))
-        for widget in (item.widget() for item in items):
-            if widget is not None:  # the conversation keeps at least half of a short pane
-                widget.setMaximumHeight(
-                    max(
-                        widget.minimumSizeHint().height(),
-                        event.size().height() * COMPOSER_SHARE // 100,
-                    )
+        for widget in _widgets_in(self.composer_slot):
+            # the conversation keeps at least half of a short pane
+            widget.setMaximumHeight(
+                max(
+                    widget.minimumSizeHint().height(),
+                    event.size().height() * COMPOSER_SHARE // 100,
                 )
+            )
         super().resizeEvent(event)
 
     def set_search(self, text: str) -> None:
@@ -614,7 +613,7 @@ class ConversationPane(QWidget):
         mark_matches(self.view, text)
 
     def clear(self) -> None:
-        self.thread = None
+        self.current_thread = None
         self.posts = []
         self.pending = []
         self.view.clear()
@@ -625,10 +624,10 @@ class ConversationPane(QWidget):
     ) -> None:
         """`pending`: the shop's replies in the outbox; those already among `posts`
         (sent and synced back) are left out."""
-        if self.thread is None or self.thread.id != thread.id:
+        if self.current_thread is None or self.current_thread.id != thread.id:
             self.view.forget_photos()
         self.view.auto_photos = self.load_photos_for(thread)
-        self.thread = thread
+        self.current_thread = thread
         self.posts = posts
         have = {p.post.remote_id for p in posts}
         self.pending = [i for i in pending if not (i.remote_id and i.remote_id in have)]
@@ -660,3 +659,9 @@ class ConversationPane(QWidget):
         )
         self.view.show_posts(posts, self.pending)
         self.stack.setCurrentIndex(1)
+
+
+def _widgets_in(layout: QLayout) -> list[QWidget]:
+    """The widgets a layout holds (its spacers and nested layouts left out)."""
+    items = (layout.itemAt(i) for i in range(layout.count()))
+    return [w for w in (item.widget() for item in items if item is not None) if w is not None]

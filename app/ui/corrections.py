@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QCursor
 
 from app.core.models import SentimentLabel, StoredPost, ThreadRow
 from app.core.paths import AppPaths
+from app.core.ports import InboxStore
 from app.core.rescore import (
     OwnerScorer,
     RescoreResult,
@@ -30,6 +31,7 @@ from app.core.rescore import (
 from app.core.sentiment_version import RULES_VERSION
 from app.ui.first_paint import after_first_paint
 from app.ui.label_menu import LabelMenu
+from app.ui.task_runner import TaskRunner
 from app.ui.word_list_dialog import WordListDialog
 from app.ui.write_lane import call_in_lane
 
@@ -63,8 +65,8 @@ class Corrections(QObject):
     def __init__(
         self,
         window: Any,
-        store: Any,
-        runner: Any,
+        store: InboxStore,
+        runner: TaskRunner,
         paths: AppPaths,
         rescorer: Rescorer,
         owner: OwnerScorer,
@@ -118,7 +120,7 @@ class Corrections(QObject):
         """A chip in the list: the same menu, for the post that gave the row its colour."""
         self._chip_thread = thread_id
         pane = self.window.conversation_pane
-        if pane.thread is not None and pane.thread.id == thread_id:
+        if pane.current_thread is not None and pane.current_thread.id == thread_id:
             self._on_thread_opened(thread_id)
 
     def _on_thread_opened(self, thread_id: int) -> None:
@@ -127,10 +129,11 @@ class Corrections(QObject):
         self._chip_thread = None
         pane = self.window.conversation_pane
         theirs = [p for p in pane.posts if not p.is_own]
-        if pane.thread is None or not theirs:
+        if pane.current_thread is None or not theirs:
             return
         worst = min(
-            theirs, key=lambda p: (p.label is not pane.thread.worst_label, p.sentiment.compound)
+            theirs,
+            key=lambda p: (p.label is not pane.current_thread.worst_label, p.sentiment.compound),
         )
         self._on_chip_clicked(worst.id)
 
@@ -171,7 +174,7 @@ class Corrections(QObject):
             return
         self.window.thread_model.update_thread(row)
         pane = self.window.conversation_pane
-        if pane.thread is not None and pane.thread.id == row.id:
+        if pane.current_thread is not None and pane.current_thread.id == row.id:
             pane.show_thread(row, posts, pane.pending)
         self.window.refresh_side()
 
@@ -186,9 +189,13 @@ class Corrections(QObject):
 
     def forget_learned(self) -> int:
         """The owner's reset: what was learned stops counting; their labels stay."""
+
+        def relearn(_forgotten: int) -> None:
+            self.relearn()
+
         return self.runner.run(
             self.rescorer.forget_learned,
-            lambda _n: self.relearn(),
+            relearn,
             write=True,
             name="forget what was learned",
         )
@@ -307,8 +314,8 @@ class Corrections(QObject):
         self.window.thread_model.reload()
         self.window.refresh_side()
         pane = self.window.conversation_pane
-        if pane.thread is not None:
-            self.reload_thread(pane.thread.id)
+        if pane.current_thread is not None:
+            self.reload_thread(pane.current_thread.id)
         self.rescored.emit(result)
 
 
@@ -323,5 +330,6 @@ def install_corrections(
     """Add owner corrections to `window`; kept on `window.corrections`."""
     if owner is None:
         owner = OwnerScorer(load_words(paths.settings_file))
-    window.corrections = Corrections(window, store, runner, paths, rescorer, owner)
-    return window.corrections  # type: ignore[no-any-return]
+    corrections = Corrections(window, store, runner, paths, rescorer, owner)
+    window.corrections = corrections
+    return corrections

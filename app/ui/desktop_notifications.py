@@ -21,14 +21,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 # jeepney (keyring's Secret Service client) ships no type hints: its names are Any here.
-from jeepney import (  # type: ignore[import-untyped]
+from jeepney import (  # type: ignore[import-untyped]  # no type hints
     DBusAddress,
     HeaderFields,
     MatchRule,
     message_bus,
     new_method_call,
 )
-from jeepney.io.threading import DBusRouter, open_dbus_router  # type: ignore[import-untyped]
+from jeepney.io.threading import DBusRouter, open_dbus_router  # type: ignore[import-untyped]  # no type hints
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)

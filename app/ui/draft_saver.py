@@ -83,10 +83,6 @@ class DraftSaver(QObject):
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.flush)
 
-    @property
-    def has_pending(self) -> bool:
-        return self._pending is not None
-
     def text_changed(self, thread_id: int, text: str, template_id: int | None = None) -> None:
         """Note the latest text of a thread; it is written after a short pause."""
         if self._pending is not None and self._pending.thread_id != thread_id:

@@ -9,7 +9,7 @@ and keeps the full text in its tooltip and accessible name.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyleOption, QWidget
 
 MIN_CHARS = 8  # the label never asks for less than this many average characters
@@ -49,8 +49,8 @@ class ElidedLabel(QLabel):
     def sizeHint(self) -> QSize:
         return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
 
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)  # type: ignore[arg-type]
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         self.setToolTip(self._full if self.is_elided() else "")
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -356,7 +356,7 @@ class MainWindow(MenuWindow):
 
     def open_current(self) -> None:
         """Enter / double-click: focus the conversation so it can be read and answered."""
-        if self.conversation_pane.thread is not None:
+        if self.conversation_pane.current_thread is not None:
             self.conversation_pane.view.setFocus()
 
     def current_thread(self) -> ThreadRow | None:
@@ -402,7 +402,7 @@ class MainWindow(MenuWindow):
         window follows it there instead of jumping to the next row, and the composer
         keeps the owner's text and cursor.
         """
-        shown = self.conversation_pane.thread
+        shown = self.conversation_pane.current_thread
         merged = shown.id if shown is not None and shown.id in result.removed_thread_ids else None
         self._holding = merged is not None
         try:
@@ -431,7 +431,7 @@ class MainWindow(MenuWindow):
         self.refresh_side()
 
     def _follow_merge(self, old_id: int, row: ThreadRow, posts: list[StoredPost]) -> None:
-        shown = self.conversation_pane.thread
+        shown = self.conversation_pane.current_thread
         if shown is None or shown.id != old_id:
             return  # the owner already moved on
         self._open_token += 1  # a conversation still loading must not replace this one
@@ -470,7 +470,7 @@ class MainWindow(MenuWindow):
             if not rows:
                 return
             self._on_ingested_rows(rows)
-            shown = self.conversation_pane.thread
+            shown = self.conversation_pane.current_thread
             back = next((r for r in rows if shown is not None and r.id == shown.id), None)
             if back is not None:
                 pane = self.conversation_pane

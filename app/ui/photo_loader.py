@@ -126,7 +126,7 @@ class PhotoLoader(QObject):
 
     def set_always(self, on: bool) -> None:
         """Photos from the open thread's account load without a click (or stop doing so)."""
-        thread = self.pane.thread
+        thread = self.pane.current_thread
         if thread is None:
             return
         (self.always.add if on else self.always.discard)(thread.account_id)

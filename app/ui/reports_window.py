@@ -8,7 +8,7 @@ lists those conversations; activating one asks the main window to open it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCharts import QChartView
@@ -73,12 +73,13 @@ class ReportsWindow(QWidget):
         for text, days in PERIODS:
             self.period.addItem(text, days)
         self.period.setCurrentIndex(1)
-        self.date_from = QDateEdit(calendarPopup=True)
-        self.date_to = QDateEdit(calendarPopup=True)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
         today = QDate.currentDate()
         self.date_from.setDate(today.addDays(-30))
         self.date_to.setDate(today)
         for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
             edit.setVisible(False)
@@ -152,7 +153,7 @@ class ReportsWindow(QWidget):
         if days:
             since, until = now - timedelta(days=days), now
         else:
-            start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+            start, end = _day(self.date_from.date()), _day(self.date_to.date())
             since = datetime.combine(start, time(0), zone)
             until = datetime.combine(end, time(0), zone) + timedelta(days=1)
         return ReportRequest(
@@ -366,3 +367,8 @@ def _draw_table(painter: QPainter, part: ChartPart, area: QRect) -> None:
             shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, cell.width())
             painter.drawText(cell, Qt.AlignmentFlag.AlignLeft, shown)
     painter.restore()
+
+
+def _day(value: QDate) -> date:
+    """A QDateEdit's day as a `datetime.date` (the stubs type `toPython()` as object)."""
+    return date(value.year(), value.month(), value.day())

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import QMenu
 
 from app.core.models import SentimentLabel, StoredPost, ThreadRow, ThreadStatus
+from app.core.ports import InboxStore
 from app.ui.label_menu import LabelMenu
 from app.ui.thread_actions import ThreadActions
 from app.ui.thread_model import Roles
@@ -98,10 +99,11 @@ class RowMenu(QObject):
 
     def mark_unread(self, row: ThreadRow | None = None) -> None:
         """Bold again, counted in the title, until it is opened next time."""
-        row = row or self.actions.thread
+        row = row or self.actions.current_thread
         if row is None:
             return
-        store, thread_id = self.window.store, row.id
+        store: InboxStore = self.window.store
+        thread_id = row.id
 
         def write() -> ThreadRow | None:
             store.mark_unread(thread_id)
@@ -111,7 +113,8 @@ class RowMenu(QObject):
 
     def correct(self, row: ThreadRow, post_id: int, label: SentimentLabel | None) -> None:
         """The owner's label for the row's post, as the chip's menu stores it."""
-        store, thread_id = self.window.store, row.id
+        store: InboxStore = self.window.store
+        thread_id = row.id
 
         def write() -> ThreadRow | None:
             store.correct_label(post_id, label)

@@ -53,8 +53,8 @@ def mark_matches(edit: QTextEdit, text: str) -> list[QTextEdit.ExtraSelection]:
             if cursor.isNull() or not cursor.hasSelection():
                 break
             mark = QTextEdit.ExtraSelection()
-            mark.cursor = cursor  # type: ignore[attr-defined]
-            mark.format = fmt  # type: ignore[attr-defined]
+            mark.cursor = cursor
+            mark.format = fmt
             marks.append(mark)
     edit.setExtraSelections(marks)
     return marks

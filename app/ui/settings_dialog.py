@@ -194,7 +194,7 @@ class SettingsDialog(QDialog):
             return OpeningHours()
         table: dict[str, list[list[str]]] = {}
         for key, (day, opens, closes) in zip(WEEKDAYS, self.days, strict=True):
-            start, end = opens.time().toPython(), closes.time().toPython()
+            start, end = _clock(opens.time()), _clock(closes.time())
             ok = day.isChecked() and (end > start or end == time(0))
             table[key] = [[f"{start:%H:%M}", f"{end:%H:%M}"]] if ok else []
         return OpeningHours.from_settings(table)
@@ -216,3 +216,8 @@ class SettingsDialog(QDialog):
 
 def _qtime(value: time) -> QTime:
     return QTime(value.hour, value.minute)
+
+
+def _clock(value: QTime) -> time:
+    """A QTimeEdit's time as a `datetime.time` (the stubs type `toPython()` as object)."""
+    return time(value.hour(), value.minute())

@@ -118,9 +118,9 @@ class SyncControls:
         """New or changed posts in the open conversation (a sync, or the re-read when it
         was opened) show at once, not on the next visit."""
         pane = self.window.conversation_pane
-        if pane.thread is None or pane.thread.id not in result.updated_thread_ids:
+        if pane.current_thread is None or pane.current_thread.id not in result.updated_thread_ids:
             return
-        thread_id, store = pane.thread.id, self.store
+        thread_id, store = pane.current_thread.id, self.store
 
         def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
             # the shop's replies not on the server yet stay in view, with their state
@@ -132,7 +132,11 @@ class SyncControls:
 
         def show(found: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
             row, posts, pending = found
-            if row is not None and pane.thread is not None and pane.thread.id == row.id:
+            if (
+                row is not None
+                and pane.current_thread is not None
+                and pane.current_thread.id == row.id
+            ):
                 pane.show_thread(row, posts, pending)
 
         self.window.runner.run(read, show, name="reload the open conversation")

@@ -166,7 +166,7 @@ class TaskRunner(QObject):
         if ok:
             if pending.on_result is not None:
                 pending.on_result(value)
-        elif pending.on_error is not None:
-            pending.on_error(value)  # type: ignore[arg-type]
+        elif pending.on_error is not None and isinstance(value, BaseException):
+            pending.on_error(value)
         else:
             self.unhandled_error.emit(value)

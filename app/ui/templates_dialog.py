@@ -166,9 +166,7 @@ class TemplatesDialog(QDialog):
             button = QPushButton("{" + name + "}", box)
             button.setObjectName("fieldButton")
             button.setToolTip(f"Insert the {name.replace('_', ' ')} field")
-            button.clicked.connect(
-                lambda _c=False, n=name: self.body.insertPlainText("{" + n + "}")
-            )
+            button.clicked.connect(lambda _c=False, n=name: self._insert_field(n))
             fields.addWidget(button)
         fields.addStretch(1)
         form.addLayout(fields)
@@ -199,6 +197,9 @@ class TemplatesDialog(QDialog):
         actions.addWidget(self.save_button)
         form.addLayout(actions)
         return box
+
+    def _insert_field(self, name: str) -> None:
+        self.body.insertPlainText("{" + name + "}")
 
     # -- list --------------------------------------------------------------------
 
@@ -234,8 +235,9 @@ class TemplatesDialog(QDialog):
                 chosen = item
             first = first or item
         self.list.blockSignals(False)
-        if chosen or first:
-            self.list.setCurrentItem(chosen or first)
+        picked = chosen or first
+        if picked is not None:
+            self.list.setCurrentItem(picked)
         else:
             self.edit(None)
             self._add_new_item()
@@ -274,7 +276,7 @@ class TemplatesDialog(QDialog):
             return
         if not self.leave_edits(then_select=template_id):
             self.list.blockSignals(True)  # stay where the edits are
-            self.list.setCurrentItem(previous)
+            self.list.setCurrentRow(self.list.row(previous) if previous is not None else -1)
             self.list.blockSignals(False)
             return
         self._drop_new_item()

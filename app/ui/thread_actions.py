@@ -8,9 +8,10 @@ thread row comes back through `thread_changed` so the list can move it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QDateTime, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -96,7 +97,7 @@ class ThreadActions(QObject):
     def __init__(self, services: AnswerServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.thread: ThreadRow | None = None
+        self.current_thread: ThreadRow | None = None
         self.stack = QUndoStack(self)
         self.done_action = QAction("Done", self)
         self.done_action.setShortcut(QKeySequence("E"))
@@ -106,24 +107,26 @@ class ThreadActions(QObject):
         self.snooze_action.setShortcut(QKeySequence("Z"))
         self.snooze_action.setToolTip("Hide until later; it comes back by itself (Z)")
         self.undo_action = self.stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcuts([QKeySequence("U"), QKeySequence.StandardKey.Undo])
+        self.undo_action.setShortcuts(
+            [QKeySequence("U"), QKeySequence(QKeySequence.StandardKey.Undo)]
+        )
         self.redo_action = self.stack.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence.StandardKey.Redo])
+        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo)])
         self.set_thread(None)
 
     def set_thread(self, row: ThreadRow | None) -> None:
-        self.thread = row
+        self.current_thread = row
         self.done_action.setEnabled(row is not None and row.status is not ThreadStatus.DONE)
         self.snooze_action.setEnabled(row is not None)
 
     def done(self, row: ThreadRow | None = None) -> None:
-        row = row or self.thread
+        row = row or self.current_thread
         if row is None or row.status is ThreadStatus.DONE:
             return
         self.stack.push(_StatusCommand(self, row, ThreadStatus.DONE, None, f"Done: {_who(row)}"))
 
     def snooze(self, until: datetime, row: ThreadRow | None = None) -> None:
-        row = row or self.thread
+        row = row or self.current_thread
         if row is None:
             return
         self.stack.push(
@@ -144,9 +147,12 @@ class ThreadActions(QObject):
     def _fill_snooze_menu(self, menu: QMenu, parent: QWidget, row: ThreadRow | None = None) -> None:
         menu.clear()
         for label, when in snooze_choices(self.services.clock()):
-            menu.addAction(label, lambda w=when: self.snooze(w, row))
+            menu.addAction(label, self._snoozer(when, row))
         menu.addSeparator()
         menu.addAction("Choose a date and time…", lambda: self.snooze_custom(parent, row))
+
+    def _snoozer(self, until: datetime, row: ThreadRow | None) -> Callable[[], None]:
+        return lambda: self.snooze(until, row)
 
     def snooze_menu_for(self, row: ThreadRow, parent: QWidget) -> QMenu:
         """The same choices for one thread that need not be the open one (right-click)."""
@@ -179,7 +185,7 @@ class ThreadActions(QObject):
                 command.before = previous  # the store knew better than our row
             if row is None:
                 return
-            if self.thread is not None and self.thread.id == row.id:
+            if self.current_thread is not None and self.current_thread.id == row.id:
                 self.set_thread(row)
             self.thread_changed.emit(row)
             word = {ThreadStatus.DONE: "Marked done", ThreadStatus.SNOOZED: "Snoozed"}.get(
@@ -213,8 +219,8 @@ class SnoozeDialog(QDialog):
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
         local = now.astimezone() + timedelta(days=1)
-        self.when.setDateTime(local.replace(hour=9, minute=0, second=0, microsecond=0))
-        self.when.setMinimumDateTime(now.astimezone() + timedelta(minutes=1))
+        self.when.setDateTime(_qt(local.replace(hour=9, minute=0, second=0, microsecond=0)))
+        self.when.setMinimumDateTime(_qt(now + timedelta(minutes=1)))
         col.addWidget(self.when)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -225,9 +231,14 @@ class SnoozeDialog(QDialog):
         col.addWidget(buttons)
 
     def chosen(self) -> datetime:
-        return self.when.dateTime().toPython().astimezone().astimezone(UTC)
+        return datetime.fromtimestamp(self.when.dateTime().toMSecsSinceEpoch() / 1000, UTC)
 
     @classmethod
     def ask(cls, parent: QWidget, now: datetime) -> datetime | None:
         dialog = cls(now, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _qt(moment: datetime) -> QDateTime:
+    """An aware datetime as the same instant in a QDateTime (local time, as the editor shows)."""
+    return QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))

@@ -168,10 +168,6 @@ class ThreadDelegate(QStyledItemDelegate):
             fonts = self._fonts_for[key] = _Fonts(base)
         return fonts
 
-    def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
-        f = self._font_set(base)
-        return f.name, f.body, f.small
-
     def _layout(
         self, row: ThreadRow, f: _Fonts, width: int, font_key: str, drafts: bool = False
     ) -> _Layout:

@@ -28,6 +28,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
+    QByteArray,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -302,11 +303,11 @@ class ThreadListModel(QStringListModel):
         idx = self.index(target, 0)
         self.dataChanged.emit(idx, idx)
 
-    def patch_thread(self, thread_id: int, **changes: object) -> None:
+    def patch_thread(self, thread_id: int, **changes: Any) -> None:
         """Change a few fields of a loaded row (e.g. unread=False after opening it)."""
         pos = self.row_for_id(thread_id)
         if pos >= 0:
-            self.update_thread(dataclasses.replace(self._rows[pos], **changes))  # type: ignore[arg-type]
+            self.update_thread(dataclasses.replace(self._rows[pos], **changes))
 
     def remove_thread(self, thread_id: int) -> None:
         pos = self.row_for_id(thread_id)
@@ -398,12 +399,11 @@ class ThreadListModel(QStringListModel):
 
     def _reasons(self, thread_id: int) -> tuple[str, ...]:
         """The scorer's reasons are not kept per row (memory); read them when asked."""
-        read = getattr(self._store, "thread", None)
-        full = read(thread_id) if read is not None else None
+        full = self._store.thread(thread_id)
         return full.reasons if full is not None else ()
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = super().roleNames()
         for role in Roles:
-            names[int(role)] = role.name[0].lower().encode() + role.name[1:].encode()
+            names[int(role)] = QByteArray((role.name[0].lower() + role.name[1:]).encode())
         return names

@@ -116,7 +116,7 @@ class WordListDialog(QDialog):
         if not word:
             return
         for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).text() == word:  # type: ignore[union-attr]
+            if self._word_at(r) == word:
                 self._set_kind(r, kind)
                 return
         r = self.table.rowCount()
@@ -125,6 +125,10 @@ class WordListDialog(QDialog):
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.table.setItem(r, 0, item)
         self._set_kind(r, kind)
+
+    def _word_at(self, r: int) -> str:
+        item = self.table.item(r, 0)
+        return item.text() if item is not None else ""
 
     def _set_kind(self, r: int, kind: str) -> None:
         box = QComboBox(self.table)
@@ -145,7 +149,7 @@ class WordListDialog(QDialog):
         for r in range(self.table.rowCount()):
             box = self.table.cellWidget(r, 1)
             kind = box.currentText() if isinstance(box, QComboBox) else "Praise"
-            out[self.table.item(r, 0).text()] = valence_of(kind)  # type: ignore[union-attr]
+            out[self._word_at(r)] = valence_of(kind)
         return out
 
     def accept(self) -> None:

@@ -97,7 +97,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
         phrase = m.group()
         if owner_words and any(w in owner_words for w in phrase.split()):
             continue  # the owner's word list decides about this word
-        hit = _read_hit(text, at, m.end(), phrase, *_GROUP_KIND[m.lastgroup])  # type: ignore[index]
+        hit = _read_hit(text, at, m.end(), phrase, *_GROUP_KIND[m.lastgroup])  # type: ignore[index]  # always set
         if hit is not None:
             found.append(Complaint(*hit, clause))
     short = shortfall.shortfall(text)  # numbers the patterns cannot compare

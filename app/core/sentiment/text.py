@@ -26,7 +26,6 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 # "never" must not negate "fail". A lone "#not" or "#still" leads into the next tag.
 _HASHTAG = re.compile(r"#(?<![\w#]#)(\w+)(?=(\s+#\w)?)")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_SPACES = re.compile(r"[ \t]+")
 # A short double-quoted span inside a longer message: what a cake, a sign or a
 # message says, not what the customer thinks ("it says "Happy Birthday"").
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{1,60})[\"\u201d]")
@@ -234,7 +233,3 @@ def clauses(text: str) -> list[list[str]]:
 
 def _is_emoticon(token: str) -> bool:
     return 1 < len(token) <= 3 and not token[0].isalnum()
-
-
-def collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
