@@ -434,6 +434,8 @@ class BlueskyClient:
 
     def _conversation(self, post: Post) -> list[Post]:
         """getPostThread around `post`, plus its root's thread when the root is elsewhere."""
+        if post.parent_remote_id is None:
+            return self._root_conversation(post)
         try:
             body = self._thread_body(post.remote_id, THREAD_PARENT_HEIGHT)
         except NotFound:
@@ -459,18 +461,35 @@ class BlueskyClient:
         merged.extend(p for p in from_root if p.remote_id not in known)
         return merged
 
+    def _root_conversation(self, root: Post) -> list[Post]:
+        """A root mention's thread, shared from the moment it is asked for: a mention
+        under it fetched in parallel waits for this answer instead of asking again."""
+        try:
+            posts = self._root_thread(root.remote_id, fresh=True)
+        except NotFound:
+            return [replace(root, deleted=True)]
+        return [
+            replace(p, is_mention=root.is_mention) if p.remote_id == root.remote_id else p
+            for p in posts
+        ]
+
     def _keep_root_thread(self, root: str, posts: list[Post]) -> None:
         future: Future[list[Post]] = Future()
         future.set_result(posts)
         with self._root_lock:
             self._root_threads[root] = (time.monotonic(), future)
 
-    def _root_thread(self, root: str, chain: frozenset[str] = frozenset()) -> list[Post]:
-        """The root's thread, fetched once for all the mentions under it (even in parallel)."""
+    def _root_thread(
+        self, root: str, chain: frozenset[str] = frozenset(), *, fresh: bool = False
+    ) -> list[Post]:
+        """The root's thread, fetched once for all the mentions under it (even in parallel).
+
+        `fresh`: the root itself is asked for, so only a fetch still on the wire is
+        shared; a finished one may be older than a block or an edit since."""
         now = time.monotonic()
         with self._root_lock:
             entry = self._root_threads.get(root)
-            owner = entry is None or now - entry[0] > ROOT_THREAD_TTL
+            owner = entry is None or now - entry[0] > ROOT_THREAD_TTL or (fresh and entry[1].done())
             if owner:
                 entry = (now, Future())
                 self._root_threads[root] = entry
