@@ -1,0 +1,201 @@
+"""The owner's labels as a small model of where the rules go wrong in one business, and
+its own record of how its guesses would have fared.
+
+Every post the owner has had in front of them teaches it: a correction says which
+colour was right, a post read and left alone says the rules were. It keeps, for each
+colour the rules gave, which colour the owner settled on, and, for each colour the
+owner settled on, how often each word and word pair appeared (naive Bayes). Before it
+learns a post it guesses that post's colour, so it knows, for each kind of move
+(neutral to a complaint, praise to neutral...), how often such a guess would have been
+right and how often it would have spoiled a colour the rules had right, at each
+strength of evidence. A kind of move it has not earned (more right than wrong, even at
+the cautious end of a confidence interval, by at least NET_RIGHT posts) never happens;
+a business whose posts the rules read well, or whose words do not predict the owner's
+colours, keeps the rules' colours. Plain Python, a few dictionaries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.core.models import SentimentLabel
+
+NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
+LABELS = (NEG, NEU, POS)
+KEEP = 5.0  # posts' worth of "the rules were right" every colour starts with
+BAND = 0.5  # posts' worth of its colour's rate a strength band starts with
+POOLED = 2.0  # posts' worth a word's rate over all labels counts for in each label's rate
+WORD_WEIGHT = 0.5  # naive Bayes counts each word as if they were independent: damped
+MIN_POSTS = 2.0  # a word in fewer of the owner's posts says nothing
+STEP = 0.5  # the record's strength steps (log-odds between the two colours)
+STEPS = 17  # 0, 0.5, ..., 8
+NET_RIGHT = 5.0  # a kind of move is earned with this many more right guesses than wrong
+CAUTION = 1.64  # ...and a majority right even at the low end of this interval (z)
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """The model's colour for a post, how strongly it beats the rules', and the word
+    that counted most for it (None: only how often the owner changes that colour)."""
+
+    label: SentimentLabel
+    margin: float
+    word: str | None
+
+
+class OwnerModel:
+    """Learn with `learn` (posts in the order the owner saw them); `guess` a colour,
+    or None when it has not earned that kind of move."""
+
+    def __init__(self) -> None:
+        self.by_rules: dict[SentimentLabel, dict[SentimentLabel, float]] = {}
+        self.by_band: dict[tuple[SentimentLabel, int], dict[SentimentLabel, float]] = {}
+        self.words: dict[SentimentLabel, dict[str, float]] = {y: {} for y in LABELS}
+        self.sizes: dict[SentimentLabel, float] = dict.fromkeys(LABELS, 0.0)
+        # (rules' label, guessed label) -> (right, wrong) weights at each strength step
+        self.record: dict[tuple[SentimentLabel, SentimentLabel], tuple[list[float], ...]] = {}
+
+    def learn(
+        self,
+        feats: Iterable[str],
+        rules: SentimentLabel,
+        compound: float,
+        owner: SentimentLabel,
+        weight: float,
+        track: bool = True,
+    ) -> None:
+        """One post the rules scored `compound` and coloured `rules`, and the owner
+        `owner`; with `track`, the guess it would have made first goes in the record."""
+        feats = frozenset(feats)
+        if track:
+            self._track(feats, rules, compound, owner, weight)
+        for given in (
+            self.by_rules.setdefault(rules, {}),
+            self.by_band.setdefault(_band(rules, compound), {}),
+        ):
+            given[owner] = given.get(owner, 0.0) + weight
+        self.sizes[owner] += weight
+        counts = self.words[owner]
+        for f in feats:
+            counts[f] = counts.get(f, 0.0) + weight
+
+    def _track(
+        self,
+        feats: frozenset[str],
+        rules: SentimentLabel,
+        compound: float,
+        owner: SentimentLabel,
+        weight: float,
+    ) -> None:
+        raw = self.likely(feats, rules, compound)
+        if raw is None:
+            return
+        right, wrong = self.record.setdefault((rules, raw.label), ([0.0] * STEPS, [0.0] * STEPS))
+        top = min(int(raw.margin / STEP), STEPS - 1)
+        if owner is raw.label:
+            hits = right
+        elif owner is rules:
+            hits = wrong
+        else:
+            return  # wrong either way: the move changes nothing
+        for k in range(top + 1):
+            hits[k] += weight
+
+    def threshold(self, rules: SentimentLabel, label: SentimentLabel) -> float | None:
+        """The least strength at which moves from `rules` to `label` have earned their
+        place (the one with the most net right guesses), or None."""
+        found = self.record.get((rules, label))
+        if found is None:
+            return None
+        best: tuple[float, float] | None = None
+        for k, (right, wrong) in enumerate(zip(*found, strict=True)):
+            net = right - wrong
+            earned = net >= NET_RIGHT and _lower_bound(right, right + wrong) > 0.5
+            if earned and (best is None or net > best[1]):
+                best = (k * STEP, net)
+        return None if best is None else best[0]
+
+    def guess(self, feats: Iterable[str], rules: SentimentLabel, compound: float) -> Guess | None:
+        """The owner's likely colour for a post the rules scored `compound` and coloured
+        `rules`, if it differs and moves of that kind have earned their place at this
+        strength."""
+        raw = self.likely(frozenset(feats), rules, compound)
+        if raw is None:
+            return None
+        needed = self.threshold(rules, raw.label)
+        return raw if needed is not None and raw.margin >= needed else None
+
+    def likely(self, feats: frozenset[str], rules: SentimentLabel, compound: float) -> Guess | None:
+        """The likeliest colour, earned or not, if it is not the rules' (naive Bayes: how
+        often the owner changes this colour at this strength, times each word's rate)."""
+        total = sum(self.sizes.values())
+        if not total:
+            return None
+        given = self.by_rules.get(rules, {})
+        n = sum(given.values()) + KEEP + 1.5
+        band = self.by_band.get(_band(rules, compound), {})
+        in_band = sum(band.values()) + BAND
+        known = []
+        for f in feats:
+            rates = [self.words[y].get(f, 0.0) for y in LABELS]
+            if sum(rates) >= MIN_POSTS:
+                known.append((f, sum(rates) / total))
+        odds: dict[SentimentLabel, float] = {}
+        for y in LABELS:
+            prior = (given.get(y, 0.0) + (KEEP if y is rules else 0.0) + 0.5) / n
+            prior = (band.get(y, 0.0) + BAND * prior) / in_band
+            odds[y] = math.log(prior) + WORD_WEIGHT * sum(
+                self._log_rate(f, pooled, y) for f, pooled in known
+            )
+        label = max(LABELS, key=odds.__getitem__)
+        if label is rules:
+            return None
+        word = max(
+            (fp for fp in known if self.words[label].get(fp[0])),
+            key=lambda fp: (
+                self._log_rate(fp[0], fp[1], label) - self._log_rate(fp[0], fp[1], rules),
+                len(fp[0]),
+            ),
+            default=None,
+        )
+        return Guess(label, odds[label] - odds[rules], None if word is None else word[0])
+
+    def _log_rate(self, feature: str, pooled: float, label: SentimentLabel) -> float:
+        """log P(feature | the owner's label), pulled towards its rate over all labels."""
+        count = self.words[label].get(feature, 0.0)
+        return math.log((count + POOLED * pooled) / (self.sizes[label] + POOLED))
+
+    def compact(self) -> None:
+        """Drop the words too rare to ever count (most of them): same answers, less to
+        send to every scoring worker. Learning more afterwards is wrong."""
+        keep = {
+            f
+            for counts in self.words.values()
+            for f in counts
+            if sum(c.get(f, 0.0) for c in self.words.values()) >= MIN_POSTS
+        }
+        for label, counts in self.words.items():
+            self.words[label] = {f: c for f, c in counts.items() if f in keep}
+
+
+def _band(rules: SentimentLabel, compound: float) -> tuple[SentimentLabel, int]:
+    """How strongly the rules leaned: for neutral, which way (or not at all); for a
+    colour, weak, clear or strong. The owner may, say, accept strong praise and call
+    weak praise neutral."""
+    if rules is NEU:
+        return (rules, (compound > 0) - (compound < 0))
+    strength = abs(compound)
+    return (rules, 0 if strength < 0.3 else 1 if strength < 0.6 else 2)
+
+
+def _lower_bound(hits: float, n: float) -> float:
+    """Wilson's lower confidence bound for a share of hits out of n (z = CAUTION)."""
+    if n <= 0:
+        return 0.0
+    z2 = CAUTION * CAUTION
+    share = hits / n
+    centre = share + z2 / (2 * n)
+    spread = CAUTION * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
+    return (centre - spread) / (1 + z2 / n)
