@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from app.core.models import Sentiment, SentimentLabel
-from app.core.sentiment.owner_model import OwnerModel
+from app.core.sentiment.owner_model import Guess, OwnerModel
 from app.core.sentiment.stopwords import STOPWORDS
 
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
@@ -172,8 +172,11 @@ class Learner:
         feats = features(text, rules.compound)
         right, wrong = self._word_record
         found = self._word_move(feats, rules.label) if right >= wrong else None
-        if found is None and self.corrections >= MIN_SUPPORT:
-            found = self._modelled(feats, rules)
+        likely = self._model.likely(feats, rules.label, rules.compound)
+        if found is not None and (likely is None or likely.label is not found.label):
+            found = None  # the owner model must find that colour likeliest too
+        if found is None and likely is not None and self.corrections >= MIN_SUPPORT:
+            found = self._modelled(feats, rules, likely)
         return found
 
     def _word_move(self, feats: frozenset[str], rules_label: SentimentLabel) -> Move | None:
@@ -203,16 +206,17 @@ class Learner:
         reason = f"{LEARNED}you marked {_posts_with(word)} as {_NAMES[label]} {_times(times)}"
         return Move(label, (low - MAJORITY) / (1 - MAJORITY), reason)
 
-    def _modelled(self, feats: frozenset[str], rules: Sentiment) -> Move | None:
-        """The owner model's guess, with the word that counted most for it as the reason
-        (how often the owner marked posts with it so, or how often they were so among the
-        posts read), or how often the owner changes that colour when no word did."""
+    def _modelled(self, feats: frozenset[str], rules: Sentiment, guess: Guess) -> Move | None:
+        """The owner model's guess, if moves like it have earned their place, with the
+        word that counted most for it as the reason (how often the owner marked posts
+        with it so, or how often they were so among the posts read), or how often the
+        owner changes that colour when no word did."""
         rules_label = rules.label
-        guess = self._model.guess(feats, rules_label, rules.compound)
-        if guess is None:
+        if not self._model.earned(guess, rules_label):
             return None
+        word = self._model.why(feats, guess.label, rules_label)
         name = _NAMES[guess.label]
-        if guess.word is None:
+        if word is None:
             given = self._model.by_rules.get(rules_label, {})
             changed, seen = given.get(guess.label, 0.0), sum(given.values())
             reason = (
@@ -221,13 +225,13 @@ class Learner:
             )
         else:
             marked = sum(
-                g.corrected.get(guess.label, {}).get(guess.word, 0.0) for g in self._given.values()
+                g.corrected.get(guess.label, {}).get(word, 0.0) for g in self._given.values()
             )
             if marked:
-                reason = f"{LEARNED}you marked {_posts_with(guess.word)} as {name} {_times(marked)}"
+                reason = f"{LEARNED}you marked {_posts_with(word)} as {name} {_times(marked)}"
             else:
-                times = _times(self._model.words[guess.label].get(guess.word, 0.0))
-                reason = f"{LEARNED}{_posts_with(guess.word)} were {name} {times} in your inbox"
+                times = _times(self._model.words[guess.label].get(word, 0.0))
+                reason = f"{LEARNED}{_posts_with(word)} were {name} {times} in your inbox"
         return Move(guess.label, 1.0 - math.exp(-guess.margin), reason)
 
     def adjust(self, text: str, sentiment: Sentiment) -> Sentiment:

@@ -56,6 +56,7 @@ class OwnerModel:
         self.sizes: dict[SentimentLabel, float] = dict.fromkeys(LABELS, 0.0)
         # (rules' label, guessed label) -> (right, wrong) weights at each strength step
         self.record: dict[tuple[SentimentLabel, SentimentLabel], tuple[list[float], ...]] = {}
+        self._table: dict[str, tuple[float, ...]] | None = None  # set by compact()
 
     def learn(
         self,
@@ -120,64 +121,92 @@ class OwnerModel:
     def guess(self, feats: Iterable[str], rules: SentimentLabel, compound: float) -> Guess | None:
         """The owner's likely colour for a post the rules scored `compound` and coloured
         `rules`, if it differs and moves of that kind have earned their place at this
-        strength."""
-        raw = self.likely(frozenset(feats), rules, compound)
-        if raw is None:
+        strength; with the word that counted most for it."""
+        feats = frozenset(feats)
+        raw = self.likely(feats, rules, compound)
+        if raw is None or not self.earned(raw, rules):
             return None
+        return Guess(raw.label, raw.margin, self.why(feats, raw.label, rules))
+
+    def earned(self, raw: Guess, rules: SentimentLabel) -> bool:
+        """Whether moves like this one (from `rules`, at this strength) earned their place."""
         needed = self.threshold(rules, raw.label)
-        return raw if needed is not None and raw.margin >= needed else None
+        return needed is not None and raw.margin >= needed
 
     def likely(self, feats: frozenset[str], rules: SentimentLabel, compound: float) -> Guess | None:
         """The likeliest colour, earned or not, if it is not the rules' (naive Bayes: how
-        often the owner changes this colour at this strength, times each word's rate)."""
-        total = sum(self.sizes.values())
-        if not total:
+        often the owner changes this colour at this strength, times each word's rate);
+        without its word (see `why`)."""
+        if not self._total:
             return None
         given = self.by_rules.get(rules, {})
         n = sum(given.values()) + KEEP + 1.5
         band = self.by_band.get(_band(rules, compound), {})
         in_band = sum(band.values()) + BAND
-        known = []
+        sums = [0.0, 0.0, 0.0]
         for f in feats:
-            rates = [self.words[y].get(f, 0.0) for y in LABELS]
-            if sum(rates) >= MIN_POSTS:
-                known.append((f, sum(rates) / total))
+            rates = self._log_rates(f)
+            if rates is not None:
+                for i, rate in enumerate(rates):
+                    sums[i] += rate
         odds: dict[SentimentLabel, float] = {}
-        for y in LABELS:
+        for i, y in enumerate(LABELS):
             prior = (given.get(y, 0.0) + (KEEP if y is rules else 0.0) + 0.5) / n
             prior = (band.get(y, 0.0) + BAND * prior) / in_band
-            odds[y] = math.log(prior) + WORD_WEIGHT * sum(
-                self._log_rate(f, pooled, y) for f, pooled in known
-            )
+            odds[y] = math.log(prior) + WORD_WEIGHT * sums[i]
         label = max(LABELS, key=odds.__getitem__)
         if label is rules:
             return None
-        word = max(
-            (fp for fp in known if self.words[label].get(fp[0])),
-            key=lambda fp: (
-                self._log_rate(fp[0], fp[1], label) - self._log_rate(fp[0], fp[1], rules),
-                len(fp[0]),
-            ),
-            default=None,
-        )
-        return Guess(label, odds[label] - odds[rules], None if word is None else word[0])
+        return Guess(label, odds[label] - odds[rules], None)
 
-    def _log_rate(self, feature: str, pooled: float, label: SentimentLabel) -> float:
-        """log P(feature | the owner's label), pulled towards its rate over all labels."""
-        count = self.words[label].get(feature, 0.0)
-        return math.log((count + POOLED * pooled) / (self.sizes[label] + POOLED))
+    def why(
+        self, feats: frozenset[str], label: SentimentLabel, rules: SentimentLabel
+    ) -> str | None:
+        """The post's word that speaks most for `label` against `rules` among those the
+        owner has seen with `label` (None: no word did, only how often they change it)."""
+        to, away = LABELS.index(label), LABELS.index(rules)
+        best: tuple[float, int, str] | None = None
+        for f in feats:
+            rates = self._log_rates(f)
+            if rates is None or not self.words[label].get(f):
+                continue
+            key = (rates[to] - rates[away], len(f), f)
+            if best is None or key > best:
+                best = key
+        return None if best is None else best[2]
+
+    @property
+    def _total(self) -> float:
+        return sum(self.sizes.values())
+
+    def _log_rates(self, feature: str) -> tuple[float, ...] | None:
+        """log P(feature | each owner label), each pulled towards the feature's rate over
+        all labels; None for a feature seen in fewer than MIN_POSTS posts."""
+        if self._table is not None:
+            return self._table.get(feature)
+        counts = [self.words[y].get(feature, 0.0) for y in LABELS]
+        seen = sum(counts)
+        if seen < MIN_POSTS:
+            return None
+        pooled = POOLED * seen / self._total
+        return tuple(
+            math.log((c + pooled) / (self.sizes[y] + POOLED))
+            for c, y in zip(counts, LABELS, strict=True)
+        )
 
     def compact(self) -> None:
-        """Drop the words too rare to ever count (most of them): same answers, less to
-        send to every scoring worker. Learning more afterwards is wrong."""
-        keep = {
-            f
-            for counts in self.words.values()
-            for f in counts
-            if sum(c.get(f, 0.0) for c in self.words.values()) >= MIN_POSTS
-        }
+        """Work out each word's rates once and drop the words too rare to ever count
+        (most of them): same answers, faster, less to send to every scoring worker.
+        Learning more afterwards is wrong."""
+        features = {f for counts in self.words.values() for f in counts}
+        table = {}
+        for f in features:
+            rates = self._log_rates(f)
+            if rates is not None:
+                table[f] = rates
         for label, counts in self.words.items():
-            self.words[label] = {f: c for f, c in counts.items() if f in keep}
+            self.words[label] = {f: c for f, c in counts.items() if f in table}
+        self._table = table
 
 
 def _band(rules: SentimentLabel, compound: float) -> tuple[SentimentLabel, int]:
