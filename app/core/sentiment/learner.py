@@ -170,8 +170,9 @@ class Learner:
         if rules.label not in LABELS or not self.corrections:
             return None
         feats = features(text, rules.compound)
-        right, wrong = self._word_record
-        found = self._word_move(feats, rules.label) if right >= wrong else None
+        right, wrong = self._word_record  # never wrong yet, or right even at a cautious count
+        trusted = not wrong or _lower_bound(right, right + wrong) > MAJORITY
+        found = self._word_move(feats, rules.label) if trusted else None
         likely = self._model.likely(feats, rules.label, rules.compound)
         if found is not None and (likely is None or likely.label is not found.label):
             found = None  # the owner model must find that colour likeliest too

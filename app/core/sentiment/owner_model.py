@@ -32,6 +32,7 @@ MIN_POSTS = 2.0  # a word in fewer of the owner's posts says nothing
 STEP = 0.5  # the record's strength steps (log-odds between the two colours)
 STEPS = 17  # 0, 0.5, ..., 8
 NET_RIGHT = 5.0  # a kind of move is earned with this many more right guesses than wrong
+THIRD = 0.5  # a guess that was neither the owner's colour nor the rules' counts this wrong
 CAUTION = 1.64  # ...and a majority right even at the low end of this interval (z)
 
 
@@ -54,9 +55,11 @@ class OwnerModel:
         self.by_band: dict[tuple[SentimentLabel, int], dict[SentimentLabel, float]] = {}
         self.words: dict[SentimentLabel, dict[str, float]] = {y: {} for y in LABELS}
         self.sizes: dict[SentimentLabel, float] = dict.fromkeys(LABELS, 0.0)
-        # (rules' label, guessed label) -> (right, wrong) weights at each strength step
+        # (rules' label, guessed label) -> right and wrong weights at each strength step,
+        # in two halves (every other guess): (right, wrong, right, wrong)
         self.record: dict[tuple[SentimentLabel, SentimentLabel], tuple[list[float], ...]] = {}
         self._table: dict[str, tuple[float, ...]] | None = None  # set by compact()
+        self._guesses = 0
 
     def learn(
         self,
@@ -93,30 +96,42 @@ class OwnerModel:
         raw = self.likely(feats, rules, compound)
         if raw is None:
             return
-        right, wrong = self.record.setdefault((rules, raw.label), ([0.0] * STEPS, [0.0] * STEPS))
+        record = self.record.setdefault((rules, raw.label), tuple([0.0] * STEPS for _ in range(4)))
+        half = 2 * (self._guesses % 2)  # every other guess: one half picks, one checks
+        self._guesses += 1
+        right, wrong = record[half], record[half + 1]
         top = min(int(raw.margin / STEP), STEPS - 1)
         if owner is raw.label:
             hits = right
         elif owner is rules:
             hits = wrong
-        else:
-            return  # wrong either way: the move changes nothing
+        else:  # wrong either way, but a wrong colour misleads more than grey
+            hits, weight = wrong, weight * THIRD
         for k in range(top + 1):
             hits[k] += weight
 
     def threshold(self, rules: SentimentLabel, label: SentimentLabel) -> float | None:
         """The least strength at which moves from `rules` to `label` have earned their
-        place (the one with the most net right guesses), or None."""
+        place, or None. One half of the record picks the strength with the most net right
+        guesses; the other half, which played no part in picking it, must agree, and the
+        whole record must be right NET_RIGHT times more than wrong, a majority even at
+        a cautious count."""
         found = self.record.get((rules, label))
         if found is None:
             return None
-        best: tuple[float, float] | None = None
-        for k, (right, wrong) in enumerate(zip(*found, strict=True)):
-            net = right - wrong
-            earned = net >= NET_RIGHT and _lower_bound(right, right + wrong) > 0.5
-            if earned and (best is None or net > best[1]):
-                best = (k * STEP, net)
-        return None if best is None else best[0]
+        pick_right, pick_wrong, check_right, check_wrong = found
+        best: tuple[float, int] | None = None
+        for k in range(STEPS):
+            net = pick_right[k] - pick_wrong[k]
+            if best is None or net > best[0]:
+                best = (net, k)
+        if best is None:
+            return None
+        k = best[1]
+        right, wrong = pick_right[k] + check_right[k], pick_wrong[k] + check_wrong[k]
+        checked = check_right[k] > check_wrong[k]
+        earned = right - wrong >= NET_RIGHT and _lower_bound(right, right + wrong) > 0.5
+        return k * STEP if checked and earned else None
 
     def guess(self, feats: Iterable[str], rules: SentimentLabel, compound: float) -> Guess | None:
         """The owner's likely colour for a post the rules scored `compound` and coloured
