@@ -12,7 +12,7 @@ import pickle
 from app.core.rescore import OwnerScorer
 from app.core.sentiment import score
 from app.core.sentiment.learner import LEANS_POSITIVE, Learner, features, reply_label
-from app.core.sentiment.owner_model import OwnerModel
+from app.core.sentiment.owner_model import STEPS, OwnerModel
 from bench import sentiment as bench
 from tests.sentiment_support import NEG, NEU, POS
 
@@ -160,6 +160,23 @@ def test_the_owner_model_stops_a_kind_of_move_that_proved_wrong():
     assert model.threshold(NEU, NEG) is None
 
 
+def test_a_kind_of_move_needs_the_half_of_its_record_that_did_not_choose_it():
+    """Every other guess chooses the strength at which a kind of move opens; the guesses
+    in between must agree. Ten right in one half and three right, four wrong in the
+    other is a lucky streak, not evidence."""
+    model = OwnerModel()
+
+    def at_any_strength(count: float) -> list[float]:
+        return [count] + [0.0] * (STEPS - 1)
+
+    lucky = (at_any_strength(10), at_any_strength(0), at_any_strength(3), at_any_strength(4))
+    model.record[(NEU, NEG)] = lucky
+    assert model.threshold(NEU, NEG) is None
+    agreed = (at_any_strength(10), at_any_strength(0), at_any_strength(6), at_any_strength(1))
+    model.record[(NEU, NEG)] = agreed
+    assert model.threshold(NEU, NEG) == 0.0
+
+
 def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):
     """The rules' own figures at N = 0, then the curve, from made-up files in the real
     formats."""
@@ -174,6 +191,23 @@ def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):
     assert zero[4] == zero[5]  # nothing learned: exactly the rules
     after = lines[1].split(" | ")
     assert float(after[5]) > float(after[4])  # the queue was learned
+
+
+def test_the_bench_reads_the_files_shuffled_when_asked(tmp_path, capsys):
+    """A file sorted by label is no shop's inbox: `--shuffle SEED` reads it in another
+    order, the same one for the same seed."""
+    rows = [{"text": f"the queue at the till {k}", "class": 0} for k in range(30)]
+    rows += [{"text": f"lovely scones {k}", "class": 1} for k in range(30)]
+    (tmp_path / "uci_yelp.json").write_text(json.dumps(rows), encoding="utf-8")
+    outputs = []
+    for _ in range(2):
+        assert bench.main(["--data", str(tmp_path), "--owner", "--shuffle", "7"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert "| uci yelp (shuffled, seed 7) | 0 |" in outputs[0]
+    data = bench.load(tmp_path, None)[0]
+    again = bench.shuffled(data, 7)
+    assert sorted(again.texts) == sorted(data.texts) and again.texts != data.texts
 
 
 def test_the_owners_scorer_carries_what_was_learned_to_the_scoring_workers():
