@@ -67,16 +67,15 @@ def reply_label(reply: str) -> SentimentLabel | None:
 
 @dataclass
 class _Given:
-    """Everything learned about the posts the rules gave one colour."""
+    """What the word rule learned about the posts the rules gave one colour: by the
+    owner's label, each word's count, and among corrections only."""
 
-    posts: dict[SentimentLabel, float] = field(default_factory=dict)  # owner label -> weight
     words: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
     corrected: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
 
     def add(
         self, feats: Iterable[str], label: SentimentLabel, weight: float, corrected: bool
     ) -> None:
-        self.posts[label] = self.posts.get(label, 0.0) + weight
         counts = self.words.setdefault(label, {})
         fixed = self.corrected.setdefault(label, {}) if corrected else None
         for f in feats:
