@@ -9,7 +9,8 @@ learns a post it guesses that post's colour, so it knows, for each kind of move
 (neutral to a complaint, praise to neutral...), how often such a guess would have been
 right and how often it would have spoiled a colour the rules had right, at each
 strength of evidence. A kind of move it has not earned (more right than wrong, even at
-the cautious end of a confidence interval, by at least NET_RIGHT posts) never happens;
+the cautious end of a confidence interval, by at least NET_RIGHT posts, at a strength
+chosen on every other guess and confirmed on the ones between) never happens;
 a business whose posts the rules read well, or whose words do not predict the owner's
 colours, keeps the rules' colours. Plain Python, a few dictionaries.
 """
