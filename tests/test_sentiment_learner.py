@@ -193,6 +193,18 @@ def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):
     assert float(after[5]) > float(after[4])  # the queue was learned
 
 
+def test_the_bench_lets_the_owner_read_on(tmp_path, capsys):
+    """`--keep-learning`: every post is coloured before it is read and learned after,
+    as in the app; the queue, learned early, colours the later posts about it."""
+    rows = [{"text": f"the queue at the till {k}", "class": 0} for k in range(40)]
+    rows += [{"text": f"lovely scones {k}", "class": 1} for k in range(40)]
+    (tmp_path / "uci_yelp.json").write_text(json.dumps(rows), encoding="utf-8")
+    assert bench.main(["--data", str(tmp_path), "--owner", "--keep-learning"]) == 0
+    row = next(r for r in capsys.readouterr().out.splitlines() if r.startswith("| uci yelp |"))
+    rules_f1, learner_f1 = row.split(" | ")[3:5]
+    assert float(learner_f1) > float(rules_f1)
+
+
 def test_the_bench_reads_the_files_shuffled_when_asked(tmp_path, capsys):
     """A file sorted by label is no shop's inbox: `--shuffle SEED` reads it in another
     order, the same one for the same seed."""

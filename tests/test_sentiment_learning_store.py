@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.core.models import AccountInfo, Author, Network, Post, SentimentLabel
+from app.core.rescore import OwnerScorer
 from app.core.sentiment import score
 from app.storage.learning import build_learner, forget_learned
 
@@ -73,3 +74,30 @@ def test_a_reset_forgets_what_was_read_before_it(store):
         post = _post(store, shop, 40 + n, f"a queue at the till once more, day {n}")
         store.correct_label(post.id, NEG)
     assert _till_moves(store) is NEG
+
+
+def test_a_learned_colour_the_owner_reads_and_keeps_is_not_unlearned(store):
+    """Three corrections colour a fourth post about the queue; the owner opens it and
+    leaves it red. That agrees with what was learned: the fifth is red too."""
+    shop = _shop(store)
+    for n in range(3):
+        post = _post(store, shop, n, f"the queue at the till again, day {n}")
+        store.correct_label(post.id, NEG)
+        store.mark_read(post.thread_id)
+    owner = OwnerScorer(learner=build_learner(store.db))
+    account = store.accounts()[0]
+    fourth = Post(
+        network=Network.MASTODON,
+        remote_id="m9",
+        author=Author(Network.MASTODON, "c9", "@c9@x.example", "C9"),
+        text="there's a queue at the till again",
+        created_at=START + timedelta(minutes=9),
+        is_mention=True,
+    )
+    thread_id = store.ingest(account.id, [fourth], owner).new_thread_ids[0]
+    assert store.thread_posts(thread_id)[0].sentiment.label is NEG
+    store.mark_read(thread_id)  # read, and left red
+    fifth = "queue at the till yet again"
+    assert score(fifth).label is NEU
+    found = build_learner(store.db).move(fifth, score(fifth))
+    assert found is not None and found.label is NEG

@@ -91,9 +91,12 @@ def build_learner(db: peewee.Database) -> Learner:
             rules = Sentiment(compound, SentimentLabel(label), reasons)
             taught.append((text or "", rules, owner, answers))
     learner = Learner()
-    for text, rules, owner, answers in taught:
-        if rules.reasons and rules.reasons[0].startswith(LEARNED):
+    for text, shown, owner, answers in taught:
+        rules = shown
+        if shown.reasons and shown.reasons[0].startswith(LEARNED):
             rules = score(text)  # stored with a learned label: the rules' own reading
+        if owner is None and rules.label is not shown.label:
+            owner = shown.label  # read and left as learned: the owner kept that colour
         if owner is not None:
             learner.corrected(text, rules, owner)
         elif not any(reply_label(reply) for reply in answers):
