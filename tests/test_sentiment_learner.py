@@ -12,6 +12,7 @@ import pickle
 from app.core.rescore import OwnerScorer
 from app.core.sentiment import score
 from app.core.sentiment.learner import LEANS_POSITIVE, Learner, features, reply_label
+from app.core.sentiment.owner_model import STEPS, OwnerModel
 from bench import sentiment as bench
 from tests.sentiment_support import NEG, NEU, POS
 
@@ -102,16 +103,78 @@ def test_features_are_words_and_word_pairs_without_stopwords():
 
 
 def test_an_owner_who_colours_what_the_rules_leave_neutral_is_followed():
-    """This owner gives nearly every post the rules leave neutral a colour; the words of
-    the ones marked so far choose which."""
+    """This owner gives every post the rules leave neutral a colour, complaints mostly:
+    a new grey post with nothing learned about its words takes the colour they give
+    most, and the hover says so."""
     learner = Learner()
     _teach(learner, [f"the queue at the till on day {k}" for k in range(8)], NEG)
-    _teach(learner, ["the sourdough this week", "sourdough on friday"], POS)  # only twice
-    text = "sourdough again"
+    _teach(learner, ["the sourdough this week", "sourdough on friday"], POS)
+    text = "see you at noon"
     assert score(text).label is NEU
     learned = learner.adjust(text, score(text))
-    assert learned.label is POS
-    assert "you give most posts the rules leave neutral a colour" in learned.reasons[0]
+    assert learned.label is NEG
+    assert learned.reasons[0] == (
+        "learned: you marked 8 of the 10 posts you read that the rules called neutral "
+        "as a complaint"
+    )
+
+
+def test_an_owner_who_leaves_grey_posts_grey_is_followed_too():
+    """The same corrections, but this owner read thirty other grey posts and left them
+    grey: a new grey post stays grey."""
+    learner = Learner()
+    for k in range(30):
+        text = f"parcel {k} arrived on tuesday"
+        learner.saw(text, score(text))
+    _teach(learner, [f"the queue at the till on day {k}" for k in range(8)], NEG)
+    _teach(learner, ["the sourdough this week", "sourdough on friday"], POS)
+    assert learner.move("see you at noon", score("see you at noon")) is None
+
+
+def test_only_kinds_of_move_that_proved_right_on_the_owners_posts_happen():
+    """The owner model guesses each post before it learns it. Its guesses that grey posts
+    about the queue were complaints proved right, so such moves happen; it never had to
+    guess that praise was a complaint, so a post the rules call praise keeps its colour,
+    however much its words sound like the queue's."""
+    model = OwnerModel()
+    for k in range(10):
+        model.learn({"lovely", "scones", f"day {k}"}, POS, 0.6, POS, 1.0)
+    for k in range(10):
+        model.learn({"queue", "till", "wait", "slow", f"day {k}"}, NEU, 0.0, NEG, 1.0)
+    grey = model.guess({"queue", "till"}, NEU, 0.0)
+    assert grey is not None and grey.label is NEG and grey.word in {"queue", "till"}
+    praised = frozenset({"queue", "till", "wait", "slow"})
+    assert model.likely(praised, POS, 0.4) is not None  # the words alone would say so
+    assert model.guess(praised, POS, 0.4) is None  # but it has not earned that move
+
+
+def test_the_owner_model_stops_a_kind_of_move_that_proved_wrong():
+    """Grey posts with 'till' were complaints at first; then the owner read ten more and
+    left them grey, while the model kept guessing complaint: its record now says no."""
+    model = OwnerModel()
+    for k in range(8):
+        model.learn({"till", f"day {k}"}, NEU, 0.0, NEG, 1.0)
+    assert model.guess({"till"}, NEU, 0.0) is not None
+    for k in range(8, 20):
+        model.learn({"till", f"day {k}"}, NEU, 0.0, NEU, 1.0)
+    assert model.threshold(NEU, NEG) is None
+
+
+def test_a_kind_of_move_needs_the_half_of_its_record_that_did_not_choose_it():
+    """Every other guess chooses the strength at which a kind of move opens; the guesses
+    in between must agree. Ten right in one half and three right, four wrong in the
+    other is a lucky streak, not evidence."""
+    model = OwnerModel()
+
+    def at_any_strength(count: float) -> list[float]:
+        return [count] + [0.0] * (STEPS - 1)
+
+    lucky = (at_any_strength(10), at_any_strength(0), at_any_strength(3), at_any_strength(4))
+    model.record[(NEU, NEG)] = lucky
+    assert model.threshold(NEU, NEG) is None
+    agreed = (at_any_strength(10), at_any_strength(0), at_any_strength(6), at_any_strength(1))
+    model.record[(NEU, NEG)] = agreed
+    assert model.threshold(NEU, NEG) == 0.0
 
 
 def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):
@@ -128,6 +191,35 @@ def test_the_bench_prints_the_simulated_owners_curve(tmp_path, capsys):
     assert zero[4] == zero[5]  # nothing learned: exactly the rules
     after = lines[1].split(" | ")
     assert float(after[5]) > float(after[4])  # the queue was learned
+
+
+def test_the_bench_lets_the_owner_read_on(tmp_path, capsys):
+    """`--keep-learning`: every post is coloured before it is read and learned after,
+    as in the app; the queue, learned early, colours the later posts about it."""
+    rows = [{"text": f"the queue at the till {k}", "class": 0} for k in range(40)]
+    rows += [{"text": f"lovely scones {k}", "class": 1} for k in range(40)]
+    (tmp_path / "uci_yelp.json").write_text(json.dumps(rows), encoding="utf-8")
+    assert bench.main(["--data", str(tmp_path), "--owner", "--keep-learning"]) == 0
+    row = next(r for r in capsys.readouterr().out.splitlines() if r.startswith("| uci yelp |"))
+    rules_f1, learner_f1 = row.split(" | ")[3:5]
+    assert float(learner_f1) > float(rules_f1)
+
+
+def test_the_bench_reads_the_files_shuffled_when_asked(tmp_path, capsys):
+    """A file sorted by label is no shop's inbox: `--shuffle SEED` reads it in another
+    order, the same one for the same seed."""
+    rows = [{"text": f"the queue at the till {k}", "class": 0} for k in range(30)]
+    rows += [{"text": f"lovely scones {k}", "class": 1} for k in range(30)]
+    (tmp_path / "uci_yelp.json").write_text(json.dumps(rows), encoding="utf-8")
+    outputs = []
+    for _ in range(2):
+        assert bench.main(["--data", str(tmp_path), "--owner", "--shuffle", "7"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert "| uci yelp (shuffled, seed 7) | 0 |" in outputs[0]
+    data = bench.load(tmp_path, None)[0]
+    again = bench.shuffled(data, 7)
+    assert sorted(again.texts) == sorted(data.texts) and again.texts != data.texts
 
 
 def test_the_owners_scorer_carries_what_was_learned_to_the_scoring_workers():
@@ -154,4 +246,4 @@ def test_a_compacted_learner_answers_the_same():
     before = [learner.adjust(t, score(t)) for t in posts]
     assert learner.compact() is learner
     assert [learner.adjust(t, score(t)) for t in posts] == before
-    assert [s.label for s in before[:2]] == [NEG, POS]
+    assert before[0].label is NEG

@@ -1,13 +1,13 @@
 """What the sentiment learner learns from, read from the inbox itself: the owner's
-corrections (`corrected_label`), their replies, and every other post as the rules read
-it. Nothing is stored but which corrections a reset told it to forget (a meta row),
-so the learner lives and dies with the inbox and never leaves the machine.
+corrections (`corrected_label`), their replies, and every other post they have read,
+as the rules read it. Nothing is stored but what a reset told it to forget (two meta
+rows), so the learner lives and dies with the inbox and never leaves the machine.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import peewee
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from app.core.sentiment.learner import Learner
 
 FORGOTTEN_KEY = "learner_forgotten"  # ids of posts whose correction or reply it ignores
+# posts up to this id, read before the last reset, no longer count as the rules being right
+FORGOTTEN_UNTIL_KEY = "learner_forgotten_until"
 
 
 def _forgotten(db: peewee.Database) -> set[int]:
@@ -31,28 +33,37 @@ def _forgotten(db: peewee.Database) -> set[int]:
         return set()
 
 
+def _forgotten_until(db: peewee.Database) -> int:
+    try:
+        return int(read_meta(db, FORGOTTEN_UNTIL_KEY) or 0)
+    except ValueError:
+        return 0
+
+
 def build_learner(db: peewee.Database) -> Learner:
-    """A learner that has seen the whole inbox (a read; run it off the GUI thread)."""
+    """A learner that has seen every post the owner has read (a read; run it off the GUI
+    thread). Read means opened, or answered (ingest marks a thread read up to the
+    shop's reply): the owner had the post and its colour in front of them. A post
+    never read teaches nothing, unless it was corrected or answered."""
     from app.core.sentiment import score
-    from app.core.sentiment.learner import LEARNED, WORD_MIN_POSTS, Learner, features
+    from app.core.sentiment.learner import LEARNED, Learner, reply_label
 
     with storage_errors():
-        forgotten = _forgotten(db)
-        customers = list(
-            tuples(
-                t.Post.select(
-                    t.Post.id,
-                    t.Post.account,
-                    t.Post.remote_id,
-                    t.Post.text,
-                    t.Post.compound,
-                    t.Post.label,
-                    t.Post.reasons,
-                    t.Post.corrected_label,
-                )
-                .where(~t.Post.is_own & ~t.Post.deleted)
-                .order_by(t.Post.id)
+        forgotten, until = _forgotten(db), _forgotten_until(db)
+        customers = tuples(
+            t.Post.select(
+                t.Post.id,
+                t.Post.account,
+                t.Post.remote_id,
+                t.Post.text,
+                t.Post.compound,
+                t.Post.label,
+                t.Post.reasons,
+                t.Post.corrected_label,
+                t.Post.read,
             )
+            .where(~t.Post.is_own & ~t.Post.deleted)
+            .order_by(t.Post.created_at, t.Post.id)
         )
         own = t.Post.select(t.Post.id, t.Post.account, t.Post.parent_remote_id, t.Post.text)
         own = own.where(t.Post.is_own & ~t.Post.deleted & t.Post.parent_remote_id.is_null(False))
@@ -60,41 +71,45 @@ def build_learner(db: peewee.Database) -> Learner:
         for reply_id, account, parent, text in tuples(own):
             if reply_id not in forgotten:
                 replies[(account, parent)].append(text or "")
+        taught = []  # (text, rules, the owner's label or None, replies), oldest first
+        for (
+            post_id,
+            account,
+            remote_id,
+            text,
+            compound,
+            label,
+            reasons,
+            corrected,
+            read,
+        ) in customers:
+            owner = SentimentLabel(corrected) if corrected and post_id not in forgotten else None
+            answers = replies.get((account, remote_id), [])
+            if owner is None and not answers and (not read or post_id <= until):
+                continue
+            reasons = tuple(reasons or ())
+            rules = Sentiment(compound, SentimentLabel(label), reasons)
+            taught.append((text or "", rules, owner, answers))
     learner = Learner()
-    taught = []  # (text, rules, the owner's label or None, replies): corrections first
-    for post_id, account, remote_id, text, compound, label, reasons, corrected in customers:
-        text = text or ""
-        reasons = tuple(reasons or ())
-        rules = Sentiment(compound, SentimentLabel(label), reasons)
-        if reasons and reasons[0].startswith(LEARNED):
+    for text, shown, owner, answers in taught:
+        rules = shown
+        if shown.reasons and shown.reasons[0].startswith(LEARNED):
             rules = score(text)  # stored with a learned label: the rules' own reading
-        owner = SentimentLabel(corrected) if corrected and post_id not in forgotten else None
-        taught.append((text, rules, owner, replies.get((account, remote_id), ())))
-    # Only words a correction has, or that two posts share, can ever matter (the
-    # learner leaves the rest out): counting just those keeps a big inbox's learner small.
-    keep: set[str] = set()
-    seen: Counter[str] = Counter()
-    for text, rules, owner, answers in taught:
-        feats = features(text, rules.compound)
-        seen.update(feats)
-        if owner is not None or answers:
-            keep |= feats
-            if owner is not None:
-                learner.corrected(text, rules, owner)
-            for reply in answers:
-                learner.replied(text, rules, reply)
-    keep.update(f for f, n in seen.items() if n >= WORD_MIN_POSTS)
-    del seen
-    frozen = frozenset(keep)
-    for text, rules, owner, _answers in taught:
-        if owner is None:
-            learner.saw(text, rules, frozen)
+        if owner is None and rules.label is not shown.label:
+            owner = shown.label  # read and left as learned: the owner kept that colour
+        if owner is not None:
+            learner.corrected(text, rules, owner)
+        elif not any(reply_label(reply) for reply in answers):
+            learner.saw(text, rules)  # read, or answered in words that say nothing
+        for reply in answers:
+            learner.replied(text, rules, reply)
     return learner.compact()
 
 
 def forget_learned(db: peewee.Database) -> int:
-    """Reset: the learner ignores every correction and reply made so far (the owner's
-    labels on those posts stay). Returns how many it forgot."""
+    """Reset: the learner ignores every correction and reply made so far, and every post
+    read so far (the owner's labels on those posts stay). Returns how many corrections
+    and replies it forgot."""
     with storage_errors(), write_transaction(db):
         corrected = t.Post.select(t.Post.id).where(t.Post.corrected_label.is_null(False))
         replies = t.Post.select(t.Post.id).where(
@@ -102,4 +117,6 @@ def forget_learned(db: peewee.Database) -> int:
         )
         ids = _forgotten(db) | {r.id for r in corrected} | {r.id for r in replies}
         write_meta(db, FORGOTTEN_KEY, json.dumps(sorted(ids)))
+        last = t.Post.select(peewee.fn.MAX(t.Post.id)).scalar()
+        write_meta(db, FORGOTTEN_UNTIL_KEY, int(last or 0))
     return len(ids)

@@ -1,13 +1,14 @@
 """Learning from the owner: corrections move the colour of posts like the ones corrected.
 
-The rules stay the base. On top of them, one small learner per business counts,
-for each colour the rules gave, which colour the owner settled on, and which words
-and word pairs those posts had. Posts the owner saw and left alone count as the
-rules being right, so a word that is in many posts the rules read well cannot flip
-them. A label moves only with evidence: most posts with one of its words were
-corrected the same way (a cautious share, and at least three corrections), or the
-owner gives most posts the rules leave neutral a colour and the corrections' words
-point clearly to one. With no corrections nothing moves. Plain Python, a few
+The rules stay the base. On top of them, one small learner per business learns from
+every post the owner has read: a correction says which colour was right, a post read
+and left alone says the rules were. A label moves only with evidence, in one of two
+ways: most posts with one of its words were corrected the same way (a cautious share,
+and at least three corrections), or the owner model (owner_model.py: naive Bayes over
+words and word pairs, on top of how often the owner changes each colour) points to
+another colour, for a kind of move that would have been right more often than wrong
+on this owner's own posts so far. Each way is only used while its record on those
+posts is not a losing one. With no corrections nothing moves. Plain Python, a few
 dictionaries, built from the inbox (app.storage.learning): it never leaves the machine.
 """
 
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from app.core.models import Sentiment, SentimentLabel
+from app.core.sentiment.owner_model import Guess, OwnerModel
 from app.core.sentiment.stopwords import STOPWORDS
 
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
@@ -29,9 +31,6 @@ REPLY = 0.5  # an apology sent (a complaint) or a thank-you (praise): weaker evi
 MIN_SUPPORT = 3.0  # corrections of posts with the same word, at least
 MAJORITY = 0.5  # a word moves a label when most posts with it were corrected that way...
 CAUTION = 1.64  # ...even at the low end of a confidence interval this wide (z)
-DIRECTION_MARGIN = 1.0  # log-odds between complaint and praise before one is chosen
-WORD_MIN_POSTS = 2.0  # a word in fewer of the owner's labelled posts says nothing
-POOLED = 2.0  # posts' worth a word's pooled rate counts for in the naive Bayes
 _WORD = re.compile(r"[a-z0-9][a-z0-9']*")
 _STOP = STOPWORDS["en"] | frozenset({"i'm", "it's", "i've", "don't"})
 LEANS_POSITIVE = "~leans positive"  # a feature no word can be (words have no "~")
@@ -68,16 +67,15 @@ def reply_label(reply: str) -> SentimentLabel | None:
 
 @dataclass
 class _Given:
-    """Everything learned about the posts the rules gave one colour."""
+    """What the word rule learned about the posts the rules gave one colour: by the
+    owner's label, each word's count, and among corrections only."""
 
-    posts: dict[SentimentLabel, float] = field(default_factory=dict)  # owner label -> weight
     words: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
     corrected: dict[SentimentLabel, dict[str, float]] = field(default_factory=dict)
 
     def add(
         self, feats: Iterable[str], label: SentimentLabel, weight: float, corrected: bool
     ) -> None:
-        self.posts[label] = self.posts.get(label, 0.0) + weight
         counts = self.words.setdefault(label, {})
         fixed = self.corrected.setdefault(label, {}) if corrected else None
         for f in feats:
@@ -96,28 +94,28 @@ class Move:
 
 
 class Learner:
-    """One business's learner. `saw` every scored post the owner has had in front of
-    them, `corrected` each correction, `replied` each reply sent; `adjust` a new score."""
+    """One business's learner. Tell it, in the order the owner saw them, every post the
+    owner read and left alone (`saw`), each correction (`corrected`) and each reply sent
+    (`replied`); then `adjust` a new score."""
 
     def __init__(self) -> None:
         self._given: dict[SentimentLabel, _Given] = {}
+        self._model = OwnerModel()
+        self._word_record = [0.0, 0.0]  # the word rule's moves, before each post: right, wrong
         self.corrections = 0.0
-        self._by_label: (
-            tuple[dict[SentimentLabel, dict[str, float]], dict[SentimentLabel, float]] | None
-        ) = None
 
     def reset(self) -> None:
         """Forget everything learned: the rules alone again."""
-        self._given.clear()
+        self._given = {}
+        self._model = OwnerModel()
+        self._word_record = [0.0, 0.0]
         self.corrections = 0.0
-        self._by_label = None
 
     def compact(self) -> Learner:
         """The same answers from less memory, for a learner that is done learning (it is
-        sent to every scoring worker): word counts only where a correction has the word,
-        and the owner's labels by word worked out once. Learning more afterwards is
+        sent to every scoring worker): the word rule's counts only where a correction has
+        the word, the model's only for words seen twice. Learning more afterwards is
         wrong: build a new one instead."""
-        by_label = self._by_owner_label()
         taught: set[str] = set()
         for given in self._given.values():
             for fixed in given.corrected.values():
@@ -125,15 +123,14 @@ class Learner:
         for given in self._given.values():
             for label, counts in given.words.items():
                 given.words[label] = {f: c for f, c in counts.items() if f in taught}
-        self._by_label = by_label
+        self._model.compact()
         return self
 
-    def saw(self, text: str, rules: Sentiment, keep: frozenset[str] | None = None) -> None:
-        """A post the owner has seen, as the rules scored it (and not corrected). With
-        `keep` (the features of every correction, when they are all known first), only
-        those are counted: no other word can move a label, and a big inbox stays small."""
+    def saw(self, text: str, rules: Sentiment) -> None:
+        """A post the owner has read (opened or answered) and not corrected: the rules
+        were right about it."""
         if rules.label in LABELS:
-            self._record(text, rules, rules.label, 1.0, corrected=False, keep=keep)
+            self._record(text, rules, rules.label, 1.0, corrected=False)
 
     def corrected(
         self, text: str, rules: Sentiment, owner_label: SentimentLabel, weight: float = CORRECTION
@@ -151,35 +148,47 @@ class Learner:
             self.corrected(text, rules, label, REPLY)
 
     def _record(
-        self,
-        text: str,
-        rules: Sentiment,
-        label: SentimentLabel,
-        weight: float,
-        corrected: bool,
-        keep: frozenset[str] | None = None,
+        self, text: str, rules: Sentiment, label: SentimentLabel, weight: float, corrected: bool
     ) -> None:
-        self._by_label = None
-        given = self._given.setdefault(rules.label, _Given())
         feats = features(text, rules.compound)
-        if keep is not None:
-            feats = feats & keep
+        word_move = self._word_move(feats, rules.label)  # first: how would it have fared?
+        if word_move is not None and label is word_move.label:
+            self._word_record[0] += weight
+        elif word_move is not None and label is rules.label:
+            self._word_record[1] += weight
+        self._model.learn(
+            feats, rules.label, rules.compound, label, weight, track=weight >= CORRECTION
+        )
+        given = self._given.setdefault(rules.label, _Given())
         given.add(feats, label, weight, corrected and label is not rules.label)
 
     def move(self, text: str, rules: Sentiment) -> Move | None:
-        """The label the owner's corrections point to, if they clearly do.
+        """The label the owner's corrections point to, if they clearly do: a word the
+        owner keeps correcting, else the owner model's guess (owner_model.py), each only
+        while its record on this owner's own posts is not a losing one."""
+        if rules.label not in LABELS or not self.corrections:
+            return None
+        feats = features(text, rules.compound)
+        right, wrong = self._word_record  # never wrong yet, or right even at a cautious count
+        trusted = not wrong or _lower_bound(right, right + wrong) > MAJORITY
+        found = self._word_move(feats, rules.label) if trusted else None
+        likely = self._model.likely(feats, rules.label, rules.compound)
+        if found is not None and (likely is None or likely.label is not found.label):
+            found = None  # the owner model must find that colour likeliest too
+        if found is None and likely is not None and self.corrections >= MIN_SUPPORT:
+            found = self._modelled(feats, rules, likely)
+        return found
 
-        For each word (or word pair) of the post: of the posts with that word the rules
+    def _word_move(self, feats: frozenset[str], rules_label: SentimentLabel) -> Move | None:
+        """For each word (or word pair) of the post: of the posts with that word the rules
         coloured `rules_label`, how many did the owner set to another label? The label
         moves when, for some word, even a cautious estimate of that share (the lower
         end of its confidence interval) is a majority, and at least MIN_SUPPORT
         corrections say so."""
-        rules_label = rules.label
         given = self._given.get(rules_label)
         if given is None or not self.corrections:
             return None
         best: tuple[float, str, SentimentLabel, float] | None = None
-        feats = features(text, rules.compound)
         for f in feats:
             seen = sum(counts.get(f, 0.0) for counts in given.words.values())
             if seen < MIN_SUPPORT:
@@ -192,73 +201,38 @@ class Learner:
                 if best is None or (low, len(f)) > (best[0], len(best[1])):
                     best = (low, f, label, times)
         if best is None or best[0] <= MAJORITY:
-            return self._coloured(given, feats) if rules_label is NEU else None
+            return None
         low, word, label, times = best
-        count = f"{times:g} time" + ("" if times == 1 else "s")
-        reason = f"{LEARNED}you marked {_posts_with(word)} as {_NAMES[label]} {count}"
+        reason = f"{LEARNED}you marked {_posts_with(word)} as {_NAMES[label]} {_times(times)}"
         return Move(label, (low - MAJORITY) / (1 - MAJORITY), reason)
 
-    def _by_owner_label(
-        self,
-    ) -> tuple[dict[SentimentLabel, dict[str, float]], dict[SentimentLabel, float]]:
-        """Word counts and post counts by the owner's label (complaint or praise), over
-        every post seen, whatever the rules said; words in fewer than WORD_MIN_POSTS of
-        them are left out. Worked out once per state of the learner."""
-        if self._by_label is not None:
-            return self._by_label
-        words: dict[SentimentLabel, dict[str, float]] = {NEG: {}, POS: {}}
-        sizes: dict[SentimentLabel, float] = {NEG: 0.0, POS: 0.0}
-        for given in self._given.values():
-            for label in (NEG, POS):
-                sizes[label] += given.posts.get(label, 0.0)
-                target = words[label]
-                for f, c in given.words.get(label, {}).items():
-                    target[f] = target.get(f, 0.0) + c
-        for label in (NEG, POS):
-            other = words[POS if label is NEG else NEG]
-            words[label] = {
-                f: c for f, c in words[label].items() if c + other.get(f, 0.0) >= WORD_MIN_POSTS
-            }
-        self._by_label = (words, sizes)
-        return self._by_label
-
-    def _coloured(self, given: _Given, post: frozenset[str]) -> Move | None:
-        """A post the rules left neutral, in a business whose owner gives most such posts
-        a colour: the colour its words point to in every post the owner has labelled a
-        complaint or praise (naive Bayes, each word's estimate pulled towards its rate
-        over all of them, so one rare word cannot decide)."""
-        seen = sum(given.posts.values())
-        colours = {label: n for label, n in given.posts.items() if label is not NEU and n}
-        if len(colours) < 2 or _lower_bound(sum(colours.values()), seen) <= MAJORITY:
+    def _modelled(self, feats: frozenset[str], rules: Sentiment, guess: Guess) -> Move | None:
+        """The owner model's guess, if moves like it have earned their place, with the
+        word that counted most for it as the reason (how often the owner marked posts
+        with it so, or how often they were so among the posts read), or how often the
+        owner changes that colour when no word did."""
+        rules_label = rules.label
+        if not self._model.earned(guess, rules_label):
             return None
-        words, sizes = self._by_owner_label()
-        if not (sizes[NEG] and sizes[POS]):
-            return None
-        feats = [f for f in post if f in words[NEG] or f in words[POS]]
-        if not feats:
-            return None
-        everyone = sizes[NEG] + sizes[POS]
-        odds = {}
-        for label in (NEG, POS):
-            n = sizes[label]
-            counts = words[label]
-            total = math.log(n / everyone)
-            for f in feats:
-                pooled = (words[NEG].get(f, 0.0) + words[POS].get(f, 0.0)) / everyone
-                total += math.log((counts.get(f, 0.0) + POOLED * pooled) / (n + POOLED))
-            odds[label] = total
-        label = max(odds, key=odds.__getitem__)
-        margin = odds[label] - min(odds.values())
-        if margin < DIRECTION_MARGIN:
-            return None
-        counts = words[label]
-        word = max(feats, key=lambda f: (counts.get(f, 0.0), len(f)))
-        count = f"{counts.get(word, 0.0):g} time" + ("" if counts.get(word) == 1 else "s")
-        reason = (
-            f"{LEARNED}you give most posts the rules leave neutral a colour; "
-            f"{_posts_with(word)} were {_NAMES[label]} {count} in your inbox"
-        )
-        return Move(label, 1.0 - math.exp(-margin), reason)
+        word = self._model.why(feats, guess.label, rules_label)
+        name = _NAMES[guess.label]
+        if word is None:
+            given = self._model.by_rules.get(rules_label, {})
+            changed, seen = given.get(guess.label, 0.0), sum(given.values())
+            reason = (
+                f"{LEARNED}you marked {changed:g} of the {seen:g} posts you read that "
+                f"the rules called {_NAMES[rules_label]} as {name}"
+            )
+        else:
+            marked = sum(
+                g.corrected.get(guess.label, {}).get(word, 0.0) for g in self._given.values()
+            )
+            if marked:
+                reason = f"{LEARNED}you marked {_posts_with(word)} as {name} {_times(marked)}"
+            else:
+                times = _times(self._model.words[guess.label].get(word, 0.0))
+                reason = f"{LEARNED}{_posts_with(word)} were {name} {times} in your inbox"
+        return Move(guess.label, 1.0 - math.exp(-guess.margin), reason)
 
     def adjust(self, text: str, sentiment: Sentiment) -> Sentiment:
         """The rules' score with the learned label on top, the reason first."""
@@ -282,6 +256,10 @@ def _lower_bound(hits: float, n: float) -> float:
     centre = share + z2 / (2 * n)
     spread = CAUTION * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
     return (centre - spread) / (1 + z2 / n)
+
+
+def _times(count: float) -> str:
+    return f"{count:g} time" + ("" if count == 1 else "s")
 
 
 def _posts_with(feature: str) -> str:
