@@ -16,6 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.core.paths import AppPaths, resources_dir
+from app.team_wiring import install_team
 
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
@@ -32,15 +33,17 @@ DEMO_FILE = ("demo", "demo.json")
 
 
 def open_store(paths: AppPaths) -> InboxStore:
-    """The concrete SQLite store behind the InboxStore port. May raise DatabaseCorrupt."""
-    from app.storage.inbox_store import SqliteInboxStore
+    """The concrete store behind the InboxStore port: the SQLite file, or in team mode
+    the team database (or its local copy when it is out of reach; app/team_mode.py).
+    May raise DatabaseCorrupt, or a Team* error saying why the team inbox did not open."""
+    from app.team_mode import open_inbox
 
-    opener = getattr(SqliteInboxStore, "open", None)
-    if callable(opener):
-        return opener(paths.database)  # type: ignore[no-any-return]
-    from app.storage.database import open_database
+    def ask_password(conn: Any, why: str) -> str | None:
+        from app.ui.team_dialog import ask_team_password
 
-    return SqliteInboxStore(open_database(paths.database))  # type: ignore[call-arg]
+        return ask_team_password(conn, why)
+
+    return open_inbox(paths, ask_password=ask_password).store
 
 
 def read_settings(paths: AppPaths) -> dict[str, Any]:
@@ -135,6 +138,7 @@ def build_window(
     install_corrections(window, store, runner, paths, owner_scorer)
     install_reports(window, store, runner, paths, window.answer_pane.open_thread)
     install_photos(window, runner, paths)
+    install_team(window, store, runner, paths)  # File → Team…; offline banner (team mode)
     window.notifier.open_thread.connect(window.answer_pane.open_thread)
     window.demo_removed.connect(lambda _n: update_settings(paths, demo_dismissed=True))
 
@@ -161,7 +165,7 @@ def build_window(
         name="daily backup",
     )
     window.corrections.rescore_for_new_rules()  # once after an update with new rules
-    if autosync:
+    if autosync and not getattr(store, "offline", False):  # a copy of the team inbox: no sync
         scheduler.start()
     return window
 

@@ -24,7 +24,7 @@ def _bin() -> Path | None:
 
 
 def available() -> str:
-    """"" when a cluster can be made here, else why not."""
+    """ "" when a cluster can be made here, else why not."""
     if _bin() is None:
         return "PostgreSQL's server programs are not installed (apt install postgresql)"
     if os.getuid() == 0 and shutil.which("runuser") is None:
@@ -39,16 +39,26 @@ def _free_port() -> int:
 
 
 class PgCluster:
-    def __init__(self) -> None:
+    """password: logins need it (scram-sha-256), as on a shop's real server; else trust."""
+
+    def __init__(self, password: str = "") -> None:
         bin_dir = _bin()
         assert bin_dir is not None
         self.bin = bin_dir
         self.dir = Path(tempfile.mkdtemp(prefix="shopkeep-pg-"))
         self.port = _free_port()
+        self.password = password
+        auth = ["--auth=trust"]
+        if password:
+            pwfile = self.dir / "pw"
+            pwfile.write_text(password)
+            auth = ["--auth=scram-sha-256", f"--pwfile={pwfile}"]
         if os.getuid() == 0:
             shutil.chown(self.dir, "postgres")
+            for made in self.dir.iterdir():
+                shutil.chown(made, "postgres")
         self._run(
-            "initdb", "-D", str(self.dir / "data"), "-U", "shopkeep", "--auth=trust",
+            "initdb", "-D", str(self.dir / "data"), "-U", "shopkeep", *auth,
             "-E", "UTF8", "--locale=C.UTF-8",
         )  # fmt: skip
 
@@ -77,7 +87,9 @@ class PgCluster:
             self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
 
     def create_database(self, name: str) -> str:
-        admin = peewee.PostgresqlDatabase(self.dsn(), connect_timeout=10)
+        admin = peewee.PostgresqlDatabase(
+            self.dsn(), connect_timeout=10, password=self.password or None
+        )
         try:
             admin.execute_sql(f'CREATE DATABASE "{name}"')
         finally:

@@ -13,9 +13,9 @@ import hashlib
 import ipaddress
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 DEFAULT_PORT = 5432
@@ -123,3 +123,35 @@ def team_from_settings(raw: object) -> tuple[TeamConnection | None, str]:
         # written by hand without one: a name that stays the same at every read
         key_id = hashlib.sha256(f"{user}@{host}:{port}/{database}".encode()).hexdigest()[:32]
     return TeamConnection(host.strip(), database.strip(), user.strip(), int(str(port)), key_id), ""
+
+
+CopyProgress = Callable[[int, int], None]  # rows copied, rows in all
+
+
+class TeamActions(Protocol):
+    """What File → Team… asks of the layers below (app/team_mode.py does it).
+
+    Every call may block (network, keychain, a copy): the dialog runs them in the
+    task runner. Failures are ShopkeepErrors whose `user_message` the dialog shows;
+    none of them ever contains the password."""
+
+    @property
+    def current(self) -> TeamConnection | None:
+        """The team connection in use, or None on this laptop's own inbox."""
+        ...
+
+    def test(self, conn: TeamConnection, password: str) -> str:
+        """Connect and say, in a sentence, what is there."""
+        ...
+
+    def join(self, conn: TeamConnection, password: str) -> str:
+        """Use a team database that already holds the inbox (the second laptop)."""
+        ...
+
+    def move_in(self, conn: TeamConnection, password: str, progress: CopyProgress) -> str:
+        """Copy this laptop's inbox into an empty team database, check it, switch."""
+        ...
+
+    def move_out(self, progress: CopyProgress) -> str:
+        """Copy the team inbox into a fresh file on this laptop, check it, switch."""
+        ...

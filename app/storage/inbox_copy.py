@@ -42,7 +42,10 @@ PAGE = 500  # rows read and written per statement
 # Tables whose rows are the inbox itself: a target holding any of these is not empty.
 INBOX_TABLES = ("account", "thread", "post", "outbox_item", "draft", "contact")
 
-Progress = Callable[[int, int], None]  # rows copied so far, rows in all
+Progress = Callable[[int, int], None]
+_sort_models: Callable[[list[type[BaseModel]]], list[type[BaseModel]]] = (
+    peewee.sort_models  # type: ignore[attr-defined]  # not in peewee's stubs
+)  # rows copied so far, rows in all
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,7 @@ class TargetNotEmpty(StorageError):
 
 def copied_models() -> list[type[BaseModel]]:
     """Every table, parents before children (foreign keys hold at every insert)."""
-    return list(peewee.sort_models(list(ALL_TABLES)))
+    return list(_sort_models(list(ALL_TABLES)))
 
 
 def _table(model: type[BaseModel]) -> str:
@@ -119,7 +122,7 @@ def _rows(db: peewee.Database, model: type[BaseModel]) -> Iterator[list[Any]]:
     if not isinstance(key, peewee.AutoField | peewee.IntegerField):
         # a small table keyed by text (meta): both engines' collations must not decide
         got = execute(db, f"SELECT {names} FROM {table}").fetchall()
-        yield from sorted(([_canonical(f, v) for f, v in zip(fields, r, strict=True)] for r in got))
+        yield from sorted([_canonical(f, v) for f, v in zip(fields, r, strict=True)] for r in got)
         return
     at = fields.index(key)
     last: int | None = None

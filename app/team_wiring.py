@@ -1,0 +1,74 @@
+"""Team mode in the window: File → Team…, the offline banner, the local copy kept fresh.
+
+One call from main_wiring.build_window (`install_team`); the logic is in
+app/team_mode.py (Qt-free) and the widgets in app/ui/team_dialog.py and team_banner.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from app.core.paths import AppPaths
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+    from app.ui.task_runner import TaskRunner
+
+
+def install_team(window: MainWindow, store: Any, runner: TaskRunner, paths: AppPaths) -> None:
+    from app.core.settings import SettingsFile
+    from app.storage.team_offline import OfflineCopyStore
+    from app.team_mode import TeamService, hand_over_when_back, keep_local_copy
+    from app.ui.sync_controls import add_file_action
+    from app.ui.team_banner import OfflineWatch, TeamBanner
+    from app.ui.team_dialog import TeamDialog
+
+    service = TeamService(paths, store)
+    opened: list[TeamDialog] = []
+
+    def export() -> None:
+        action = getattr(window, "export_action", None)
+        if action is not None:
+            action.trigger()
+
+    def show() -> None:
+        if opened:
+            opened[0].show()
+            opened[0].raise_()
+            return
+        dialog = TeamDialog(service, runner, window, export=export)
+        dialog.switched.connect(lambda text: switched(dialog, text))
+        dialog.finished.connect(lambda _r: opened.clear())
+        opened.append(dialog)
+        dialog.open()
+
+    def switched(dialog: TeamDialog, text: str) -> None:
+        from app.ui.dialogs import notice
+
+        notice(window, text, "Team")
+        window.close()  # the next start opens the other inbox
+
+    window.team_action = add_file_action(  # type: ignore[attr-defined]
+        window, "Team…", show, None, "Share this inbox with your team on a PostgreSQL database"
+    )
+    if isinstance(store, OfflineCopyStore):
+        conn = SettingsFile(paths.settings_file).load().team
+        banner = TeamBanner(window)
+        window.team_banner = banner  # type: ignore[attr-defined]
+        if conn is not None:
+
+            def probe() -> int | None:
+                handed = hand_over_when_back(conn, paths.data_dir)
+                return None if handed is None else handed.replies
+
+            window.team_watch = OfflineWatch(banner, runner, probe)  # type: ignore[attr-defined]
+        return
+
+    def refresh() -> None:
+        runner.run(lambda: keep_local_copy(store, paths.data_dir), name="team inbox copy")
+
+    if getattr(store, "db", None) is not None and type(store.db).__name__ == "PostgresqlDatabase":
+        refresh()  # at open, then after each account's sync
+        scheduler = getattr(window, "scheduler", None)
+        if scheduler is not None:
+            scheduler.account_synced.connect(lambda _report: refresh())
