@@ -201,7 +201,8 @@ def hand_over(path: Path, team: peewee.Database) -> HandOver:
     replies = handed_drafts = orphaned = 0
     try:
         waiting = conn.execute(
-            f"SELECT {_REPLY_COLUMNS} FROM outbox_item o JOIN offline_reply q "
+            f"SELECT {', '.join('o.' + c.strip() for c in _REPLY_COLUMNS.split(','))} "
+            "FROM outbox_item o JOIN offline_reply q "
             "ON q.idempotency_key = o.idempotency_key ORDER BY q.queued_at"
         ).fetchall()
         for account_id, thread_id, parent, text, key, created, template, payload in waiting:
