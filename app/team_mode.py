@@ -153,6 +153,11 @@ def open_inbox(
     return OpenedInbox(store, team, handed_over=handed)
 
 
+def is_team_store(store: object) -> bool:
+    """The live team database (not this laptop's file, not the offline copy)."""
+    return isinstance(store, SqliteInboxStore) and isinstance(store.db, peewee.PostgresqlDatabase)
+
+
 def keep_local_copy(store: object, data_dir: Path) -> None:
     """Refresh the local copy from the team database (off the GUI thread; a no-op on
     SQLite and offline). A failure is logged: the old copy stays as it was."""

@@ -6,6 +6,7 @@ app/team_mode.py (Qt-free) and the widgets in app/ui/team_dialog.py and team_ban
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from app.core.paths import AppPaths
@@ -14,11 +15,13 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
     from app.ui.task_runner import TaskRunner
 
+COPY_EVERY_S = 300.0  # the offline copy is refreshed after a sync, at most this often
+
 
 def install_team(window: MainWindow, store: Any, runner: TaskRunner, paths: AppPaths) -> None:
     from app.core.settings import SettingsFile
     from app.storage.team_offline import OfflineCopyStore
-    from app.team_mode import TeamService, hand_over_when_back, keep_local_copy
+    from app.team_mode import TeamService, hand_over_when_back, is_team_store, keep_local_copy
     from app.ui.sync_controls import add_file_action
     from app.ui.team_banner import OfflineWatch, TeamBanner
     from app.ui.team_dialog import TeamDialog
@@ -64,10 +67,17 @@ def install_team(window: MainWindow, store: Any, runner: TaskRunner, paths: AppP
             window.team_watch = OfflineWatch(banner, runner, probe)  # type: ignore[attr-defined]
         return
 
+    last: list[float] = []
+
     def refresh() -> None:
+        """A whole copy each time: at most every few minutes, not after every account."""
+        now = time.monotonic()
+        if last and now - last[0] < COPY_EVERY_S:
+            return
+        last[:] = [now]
         runner.run(lambda: keep_local_copy(store, paths.data_dir), name="team inbox copy")
 
-    if getattr(store, "db", None) is not None and type(store.db).__name__ == "PostgresqlDatabase":
+    if is_team_store(store):
         refresh()  # at open, then after each account's sync
         scheduler = getattr(window, "scheduler", None)
         if scheduler is not None:

@@ -204,3 +204,27 @@ def test_the_window_offline_says_so_reads_the_copy_and_hands_over_when_back(
         team_cluster, "SELECT state FROM outbox_item WHERE idempotency_key = 'window-offline-1'"
     )
     assert rows == [("queued",)]  # in the shared outbox: the next sync anywhere sends it
+
+
+def test_a_window_open_on_the_team_database_says_when_it_goes_and_carries_on_when_back(
+    team_cluster, keychain, mastodon_server, tmp_path
+):
+    """The server restarts under an open inbox: reads in between fail in words (not a
+    crash dialog), and the first read after it is back connects again by itself."""
+    paths = AppPaths(tmp_path / "data").ensure()
+    shop_in_team_mode(paths, team_cluster, mastodon_server, keychain)
+    store = open_inbox(paths).store
+    try:
+        accounts = store.accounts()
+        assert len(accounts) == 1
+        team_cluster.stop()
+        with pytest.raises(TeamUnreachable) as caught:
+            store.folder_counts()
+        assert "stopped answering" in caught.value.user_message
+        with pytest.raises(TeamUnreachable):
+            store.folder_counts()  # still away: the same words, not a dead connection's
+        team_cluster.start()
+        assert store.account(accounts[0].id) is not None  # connected again
+        assert store.folder_counts() is not None
+    finally:
+        store.close()

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 
 import peewee
+from playhouse.shortcuts import ReconnectMixin
 
 from app.core.errors import StorageError, TeamLoginRefused, TeamTlsFailed, TeamUnreachable
 from app.storage.database import database_proxy
@@ -33,6 +34,20 @@ CONNECT_TIMEOUT_S = 10
 FIELD_TYPES = {"FLOAT": "DOUBLE PRECISION"}
 
 
+class TeamDatabase(ReconnectMixin, peewee.PostgresqlDatabase):  # type: ignore[misc]
+    """PostgreSQL that connects again after a server restart or a network blip closed
+    the connection, for a statement outside a transaction (one inside raises: peewee
+    never replays half a transaction). While the server stays away, the new connection
+    fails too, and the caller gets TeamUnreachable (database.translate_error)."""
+
+    reconnect_errors = (
+        (peewee.OperationalError, "server closed the connection"),
+        (peewee.OperationalError, "terminating connection"),
+        (peewee.OperationalError, "ssl syscall error"),
+        (peewee.InterfaceError, "connection already closed"),
+    )
+
+
 def open_postgres(
     dsn: str, *, password: str | None = None, bind: bool = True
 ) -> peewee.PostgresqlDatabase:
@@ -43,7 +58,7 @@ def open_postgres(
     them as UTC text.
     """
     # psycopg2 leaves out a None password: the URL's, ~/.pgpass or trust then apply
-    db = peewee.PostgresqlDatabase(
+    db = TeamDatabase(
         dsn, connect_timeout=CONNECT_TIMEOUT_S, password=password, field_types=FIELD_TYPES
     )
     try:
