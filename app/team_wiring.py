@@ -46,10 +46,17 @@ def install_team(window: MainWindow, store: Any, runner: TaskRunner, paths: AppP
         dialog.open()
 
     def switched(dialog: TeamDialog, text: str) -> None:
+        """Settings point at the other inbox now: nothing more goes into this one (no
+        sync, no typing behind the message); once read, the window closes and the
+        next start opens the other inbox."""
         from app.ui.dialogs import notice
 
-        notice(window, text, "Team")
-        window.close()  # the next start opens the other inbox
+        scheduler = getattr(window, "scheduler", None)
+        if scheduler is not None:
+            scheduler.shutdown()
+        dialog.close()
+        box = notice(window, text, "Team")  # window-modal: the inbox takes no more typing
+        box.finished.connect(lambda _r: window.close())
 
     window.team_action = add_file_action(  # type: ignore[attr-defined]
         window, "Team…", show, None, "Share this inbox with your team on a PostgreSQL database"

@@ -146,3 +146,24 @@ def test_the_window_has_file_team(qtbot, ui_paths):
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     window.team_action.trigger()  # again: the same dialog, raised
     assert len(window.findChildren(TeamDialog)) == 1
+
+
+@pytest.mark.postgres
+def test_after_the_move_the_window_says_what_happened_then_closes(qtbot, ui_paths, empty_team_db):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.main import build_window, quit_quickly
+
+    window = build_window(ui_paths, demo=True, synchronous=True)
+    qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
+    window.show()
+    window.team_action.trigger()
+    dialog = window.findChildren(TeamDialog)[0]
+    fill(dialog, qtbot, empty_team_db)
+    qtbot.mouseClick(dialog.move_in_button, Qt.MouseButton.LeftButton)
+    boxes = [b for b in window.findChildren(QMessageBox) if "team database" in b.text()]
+    assert len(boxes) == 1 and boxes[0].isVisible() and boxes[0].isModal()
+    assert window.isVisible() and not dialog.isVisible()
+    boxes[0].accept()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert SettingsFile(ui_paths.settings_file).load().team is not None
