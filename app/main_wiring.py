@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.core.paths import AppPaths, resources_dir
-from app.team_wiring import install_team
+from app.team_wiring import install_team, open_store_asking
 
 if TYPE_CHECKING:
     from app.core.ports import InboxStore
@@ -36,14 +36,7 @@ def open_store(paths: AppPaths) -> InboxStore:
     """The concrete store behind the InboxStore port: the SQLite file, or in team mode
     the team database (or its local copy when it is out of reach; app/team_mode.py).
     May raise DatabaseCorrupt, or a Team* error saying why the team inbox did not open."""
-    from app.team_mode import open_inbox
-
-    def ask_password(conn: Any, why: str) -> str | None:
-        from app.ui.team_dialog import ask_team_password
-
-        return ask_team_password(conn, why)
-
-    return open_inbox(paths, ask_password=ask_password).store
+    return open_store_asking(paths)  # type: ignore[no-any-return]
 
 
 def read_settings(paths: AppPaths) -> dict[str, Any]:

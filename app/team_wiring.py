@@ -18,6 +18,31 @@ if TYPE_CHECKING:
 COPY_EVERY_S = 300.0  # the offline copy is refreshed after a sync, at most this often
 
 
+def open_store_asking(paths: AppPaths) -> Any:
+    """The inbox the window opens. In team mode, when the team inbox does not open (and
+    there is no copy to read), the owner chooses: try again, this laptop's own inbox
+    (team mode off), or quit (the error goes up, as without a window)."""
+    from app.core.errors import (
+        KeychainUnavailable,
+        TeamLoginRefused,
+        TeamTlsFailed,
+        TeamUnreachable,
+    )
+    from app.core.settings import SettingsFile
+    from app.team_mode import open_inbox
+    from app.ui.team_dialog import OWN_INBOX, ask_team_password, ask_when_team_fails
+
+    while True:
+        try:
+            return open_inbox(paths, ask_password=ask_team_password).store
+        except (TeamUnreachable, TeamLoginRefused, TeamTlsFailed, KeychainUnavailable) as exc:
+            choice = ask_when_team_fails(exc.user_message)
+            if choice is None:
+                raise
+            if choice == OWN_INBOX:
+                SettingsFile(paths.settings_file).update(team=None)
+
+
 def install_team(window: MainWindow, store: Any, runner: TaskRunner, paths: AppPaths) -> None:
     from app.core.settings import SettingsFile
     from app.storage.team_offline import OfflineCopyStore

@@ -228,3 +228,41 @@ def test_a_window_open_on_the_team_database_says_when_it_goes_and_carries_on_whe
         assert store.folder_counts() is not None
     finally:
         store.close()
+
+
+def test_a_window_that_cannot_open_the_team_inbox_lets_the_owner_use_the_laptops_own(
+    qtbot, team_cluster, keychain, mastodon_server, tmp_path, monkeypatch
+):
+    """No copy yet and the server away: the window asks instead of never opening."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.main import build_window, quit_quickly
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    paths = AppPaths(tmp_path / "data").ensure()
+    shop_in_team_mode(paths, team_cluster, mastodon_server, keychain)
+    team_cluster.stop()
+    asked: list[str] = []
+    answers = ["Try again", "Use this laptop's own inbox"]  # still away: asked once more
+
+    def answer() -> None:
+        """Whenever the question is up, the owner clicks the next answer."""
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and answers and box.isVisible():
+            asked.append(box.text())
+            wanted = answers.pop(0)
+            next(b for b in box.buttons() if b.text() == wanted).click()
+
+    clicker = QTimer()
+    clicker.timeout.connect(answer)
+    clicker.start(20)
+    window = build_window(paths, synchronous=True)
+    qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
+    clicker.stop()
+    assert len(asked) == 2 and "could not reach the team database" in asked[0]
+    assert SettingsFile(paths.settings_file).load().team is None
+    assert isinstance(window.store, SqliteInboxStore) and not isinstance(
+        window.store.db, peewee.PostgresqlDatabase
+    )
+    assert window.store.accounts()  # the laptop's inbox as it was before the move

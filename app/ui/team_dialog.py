@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -254,3 +255,32 @@ class TeamDialog(QDialog):
             lambda: team.move_out(progress),
             switches=True,
         )
+
+
+RETRY, OWN_INBOX = "retry", "own"
+
+
+def ask_when_team_fails(why: str) -> str | None:
+    """At start, the team inbox did not open: try again, use this laptop's own inbox
+    (team mode off; File → Team… joins again later), or quit (None)."""
+    if QApplication.instance() is None:
+        return None
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Shopkeep",
+        f"{why}\n\nTry again, or work on this laptop's own inbox for now (it is as it was "
+        "before team mode; the team inbox stays on the server, and File → Team… joins it "
+        "again).",
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    again = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+    own = box.addButton("Use this laptop's own inbox", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(again)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is again:
+        return RETRY
+    if clicked is own:
+        return OWN_INBOX
+    return None
