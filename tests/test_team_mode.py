@@ -16,7 +16,7 @@ import peewee
 import pytest
 
 from app.core.errors import TeamLoginRefused, TeamTlsFailed, TeamUnreachable
-from app.core.models import SentimentLabel, TemplateKind
+from app.core.models import Folder, SentimentLabel, TemplateKind, ThreadStatus
 from app.core.paths import AppPaths
 from app.core.ports import ThreadQuery
 from app.core.settings import SettingsFile, validate
@@ -283,3 +283,43 @@ def test_a_move_cut_off_halfway_leaves_the_old_inbox_in_use_and_the_team_databas
     TeamService(paths, store).move_in(loopback(empty_team_db), "", lambda d, n: None)
     store.close()
     assert SettingsFile(paths.settings_file).load().team is not None
+
+
+@pytest.mark.postgres
+def test_export_and_report_read_the_team_inbox_and_restore_points_at_the_server(
+    empty_team_db, tmp_path
+):
+    """The commands of a laptop in team mode: real `shopkeep` processes."""
+    import os
+    import subprocess
+    import sys
+
+    paths = AppPaths(tmp_path / "data").ensure()
+    store = full_inbox(paths)
+    TeamService(paths, store).move_in(loopback(empty_team_db), "", lambda d, n: None)
+    store.close()
+    team = open_inbox(paths).store
+    team.add_template(TemplateKind.THANKS, "Only in the team", "Thanks!")
+    thread = team.list_threads(ThreadQuery(), 0, 1)[0]
+    team.set_status(thread.id, ThreadStatus.DONE)  # a change made after the move
+    done = team.count_threads(ThreadQuery(folder=Folder.DONE))
+    team.close()
+    own = SqliteInboxStore.open(paths.database)  # the laptop's file, as it was at the move
+    assert own.count_threads(ThreadQuery(folder=Folder.DONE)) == done - 1
+    own.close()
+    env = {k: v for k, v in os.environ.items() if k != "SHOPKEEP_DATA_DIR"}
+
+    def shopkeep(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "--data-dir", str(paths.data_dir), *args],
+            capture_output=True, text=True, timeout=90, env=env, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    out = tmp_path / "done.json"
+    exported = shopkeep("export", str(out), "--folder", "done")
+    assert exported.returncode == 0, exported.stderr
+    assert len(json.loads(out.read_text())["threads"]) == done  # the team's Done, not the file's
+    report = shopkeep("report", "--format", "json")
+    assert report.returncode == 0, report.stderr
+    restore = shopkeep("restore")
+    assert restore.returncode == 2 and "database server's business" in restore.stderr
