@@ -152,6 +152,7 @@ def test_a_hand_over_cut_off_halfway_and_run_again_makes_one_outbox_item(
         team_cluster, "SELECT COUNT(*) FROM outbox_item WHERE idempotency_key = 'offline-key-1'"
     )
     assert rows == [(1,)]
+    assert pending_hand_over(copy) == 0  # and the queue is done with, not stuck
     assert saved != queued and conn.port == team_cluster.port
 
 
