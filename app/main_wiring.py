@@ -57,7 +57,10 @@ def ensure_demo(store: InboxStore, paths: AppPaths, *, force: bool = False) -> b
     """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
     if store.has_demo_data():
         return False
+    from app.team_mode import is_shared
+
     first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
+    first_run = first_run and not is_shared(store)  # never the demo shop in a team inbox
     if not (force or first_run):
         return False
     from app.storage.demo import load_demo

@@ -158,6 +158,11 @@ def is_team_store(store: object) -> bool:
     return isinstance(store, SqliteInboxStore) and isinstance(store.db, peewee.PostgresqlDatabase)
 
 
+def is_shared(store: object) -> bool:
+    """The team's inbox, live or its offline copy: nothing of one laptop's goes in unasked."""
+    return is_team_store(store) or isinstance(store, OfflineCopyStore)
+
+
 def keep_local_copy(store: object, data_dir: Path) -> None:
     """Refresh the local copy from the team database (off the GUI thread; a no-op on
     SQLite and offline). A failure is logged: the old copy stays as it was."""

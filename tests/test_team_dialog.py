@@ -167,3 +167,21 @@ def test_after_the_move_the_window_says_what_happened_then_closes(qtbot, ui_path
     boxes[0].accept()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert SettingsFile(ui_paths.settings_file).load().team is not None
+
+
+@pytest.mark.postgres
+def test_joining_an_empty_team_database_does_not_fill_it_with_the_demo_shop(
+    qtbot, ui_paths, runner, empty_team_db
+):
+    from app.main import build_window, quit_quickly
+
+    store = SqliteInboxStore.open(ui_paths.database)  # a laptop without accounts yet
+    dialog = TeamDialog(TeamService(ui_paths, store), runner)
+    qtbot.addWidget(dialog)
+    fill(dialog, qtbot, empty_team_db)
+    with qtbot.waitSignal(dialog.switched, timeout=30000):
+        qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
+    store.close()
+    window = build_window(ui_paths, synchronous=True)  # the next start, on the team inbox
+    qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
+    assert not window.store.has_demo_data() and window.thread_model.rowCount() == 0
