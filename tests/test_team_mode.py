@@ -323,3 +323,30 @@ def test_export_and_report_read_the_team_inbox_and_restore_points_at_the_server(
     assert report.returncode == 0, report.stderr
     restore = shopkeep("restore")
     assert restore.returncode == 2 and "database server's business" in restore.stderr
+
+
+def test_the_offline_copy_queues_what_is_written_and_forgets_an_undone_reply(tmp_path):
+    """The copy keeps the queue for the team; an undone send leaves it (else the copy
+    would wait for a hand-over that can never happen, and never be refreshed)."""
+    from app.storage.team_offline import OfflineCopyStore, pending_hand_over
+
+    paths = AppPaths(tmp_path / "data").ensure()
+    full_inbox(paths).close()
+    copy = paths.data_dir / "team-copy.sqlite3"
+    paths.database.rename(copy)
+    offline = OfflineCopyStore.open(copy)
+    try:
+        thread = offline.list_threads(ThreadQuery(), 0, 1)[0]
+        parent = offline.thread_posts(thread.id)[-1].post.remote_id
+        kept = offline.enqueue_reply(thread.id, parent, "Back on Monday", "k-1")
+        undone = offline.enqueue_reply(thread.id, parent, "Oops, wrong words", "k-2")
+        assert offline.waiting() == 2
+        assert offline.cancel_outbox_item(undone.id)  # the undo button
+        assert offline.waiting() == 1
+        offline.save_draft(thread.id, "and one more thing")
+        assert offline.claim_outbox_item(kept.id, None) is None  # a copy never sends
+        with offline.sync_lock(kept.account_id) as ours:
+            assert not ours  # nor pulls
+    finally:
+        offline.close()
+    assert pending_hand_over(copy) == 2  # the reply and the draft

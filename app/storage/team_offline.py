@@ -111,6 +111,18 @@ class OfflineCopyStore(SqliteInboxStore):
             )
         return item
 
+    def cancel_outbox_item(self, item_id: int) -> bool:
+        """Undo send: the reply leaves the copy and the queue for the team with it."""
+        with write_transaction(self._db):
+            item = self.outbox_item(item_id)
+            if item is not None:
+                execute(
+                    self._db,
+                    "DELETE FROM offline_reply WHERE idempotency_key = ?",
+                    (item.idempotency_key,),
+                )
+            return super().cancel_outbox_item(item_id)
+
     def save_draft(
         self,
         thread_id: int,
@@ -130,7 +142,12 @@ class OfflineCopyStore(SqliteInboxStore):
 
     def waiting(self) -> int:
         """Replies written here that the team database has not had yet."""
-        return int(execute(self._db, "SELECT COUNT(*) FROM offline_reply").fetchone()[0])
+        row = execute(
+            self._db,
+            "SELECT COUNT(*) FROM offline_reply q JOIN outbox_item o "
+            "ON o.idempotency_key = q.idempotency_key",
+        ).fetchone()
+        return int(row[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +176,10 @@ def pending_hand_over(path: Path) -> int:
     if conn is None:
         return 0
     try:
-        replies = conn.execute("SELECT COUNT(*) FROM offline_reply").fetchone()[0]
+        replies = conn.execute(
+            "SELECT COUNT(*) FROM offline_reply q JOIN outbox_item o "
+            "ON o.idempotency_key = q.idempotency_key"
+        ).fetchone()[0]
         kept = conn.execute("SELECT COUNT(*) FROM offline_draft").fetchone()[0]
         return int(replies) + int(kept)
     finally:
@@ -224,6 +244,11 @@ def hand_over(path: Path, team: peewee.Database) -> HandOver:
             with conn:
                 conn.execute("DELETE FROM offline_reply WHERE idempotency_key = ?", (key,))
             replies += 1
+        with conn:  # replies undone after they were queued: nothing to hand over
+            conn.execute(
+                "DELETE FROM offline_reply WHERE idempotency_key NOT IN "
+                "(SELECT idempotency_key FROM outbox_item)"
+            )
         kept = conn.execute(
             "SELECT d.thread_id, d.text, d.template_id, d.updated_at FROM offline_draft q "
             "LEFT JOIN draft d ON d.thread_id = q.thread_id"
