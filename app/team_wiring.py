@@ -48,7 +48,7 @@ def install_team(window: MainWindow, store: Any, runner: TaskRunner, paths: AppP
     from app.storage.team_offline import OfflineCopyStore
     from app.team_mode import TeamService, hand_over_when_back, is_team_store, keep_local_copy
     from app.ui.sync_controls import add_file_action
-    from app.ui.team_banner import OfflineWatch, TeamBanner
+    from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
     from app.ui.team_dialog import TeamDialog
 
     service = TeamService(paths, store)
@@ -110,6 +110,11 @@ def install_team(window: MainWindow, store: Any, runner: TaskRunner, paths: AppP
         runner.run(lambda: keep_local_copy(store, paths.data_dir), name="team inbox copy")
 
     if is_team_store(store):
+        from app.core.errors import TeamUnreachable
+
+        window.team_connection = ConnectionWatch(  # type: ignore[attr-defined]
+            window, runner, store.folder_counts, lambda exc: isinstance(exc, TeamUnreachable)
+        )
         refresh()  # at open, then after each account's sync
         scheduler = getattr(window, "scheduler", None)
         if scheduler is not None:

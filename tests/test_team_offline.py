@@ -267,3 +267,28 @@ def test_a_window_that_cannot_open_the_team_inbox_lets_the_owner_use_the_laptops
         window.store.db, peewee.PostgresqlDatabase
     )
     assert window.store.accounts()  # the laptop's inbox as it was before the move
+
+
+def test_a_window_on_the_live_team_inbox_says_when_the_database_goes_and_when_it_is_back(
+    qtbot, team_cluster, keychain, mastodon_server, tmp_path, monkeypatch
+):
+    from app.main import build_window, quit_quickly
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    paths = AppPaths(tmp_path / "data").ensure()
+    shop_in_team_mode(paths, team_cluster, mastodon_server, keychain)
+    window = build_window(paths, synchronous=True)
+    qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
+    window.show()
+    watch = window.team_connection
+    assert not watch.gone
+
+    team_cluster.stop()
+    window.refresh_side()  # the window reads: the database is gone
+    assert watch.gone and "stopped answering" in watch.banner.label.text()
+    assert "stopped answering" in window.status.currentMessage()  # said, not a crash
+    watch.check()  # the half-minute probe: still away
+    assert watch.gone
+    team_cluster.start()
+    watch.check()
+    assert not watch.gone

@@ -80,3 +80,60 @@ class OfflineWatch:
             "The team database is back." + joined + " Restart Shopkeep to work on the live "
             "team inbox again (until then this window still reads its copy)."
         )
+
+
+GONE_WORDS = (
+    "The team database stopped answering. What you see may be out of date and nothing "
+    "can be saved to it; Shopkeep checks again every half minute. If it stays away, "
+    "restart Shopkeep to work from this laptop's copy."
+)
+GONE_PROBE_MS = 30_000
+
+
+class ConnectionWatch:
+    """On a live team inbox: the banner appears when a read or write finds the database
+    gone (`TeamUnreachable` reaching the window), and goes once `probe()` succeeds."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        runner: Any,
+        probe: Callable[[], object],
+        is_gone: Callable[[BaseException], bool],
+        *,
+        interval_ms: int = GONE_PROBE_MS,
+    ) -> None:
+        self.window = window
+        self.runner = runner
+        self.probe = probe
+        self.is_gone = is_gone
+        self.banner: TeamBanner | None = None
+        self.timer = QTimer(window)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        runner.unhandled_error.connect(self._on_error)
+
+    @property
+    def gone(self) -> bool:
+        return self.banner is not None and self.banner.isVisible()
+
+    def _on_error(self, exc: BaseException) -> None:
+        if not self.is_gone(exc):
+            return
+        if self.banner is None:
+            self.banner = TeamBanner(self.window)
+        self.banner.say(GONE_WORDS)
+        self.banner.show()
+        self.timer.start()
+
+    def check(self) -> None:
+        self.runner.run(self.probe, self._back, self._still_gone, name="team database probe")
+
+    def _still_gone(self, exc: BaseException) -> None:
+        if not self.is_gone(exc):
+            self.runner.unhandled_error.emit(exc)
+
+    def _back(self, _result: object) -> None:
+        self.timer.stop()
+        if self.banner is not None:
+            self.banner.hide()
