@@ -10,6 +10,9 @@ would show as two posts.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -88,6 +91,14 @@ def test_a_laptop_cut_off_keeps_reading_and_its_reply_goes_out_once_when_it_is_b
     assert local_copy_path(paths.data_dir).exists()  # the copy for offline reading
 
     team_cluster.stop()  # the database goes away
+    exported = subprocess.run(  # a real process keeps reading: from the copy
+        [sys.executable, "-m", "app", "--data-dir", str(paths.data_dir), "export",
+         str(tmp_path / "offline.csv")],
+        capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "SHOPKEEP_DATA_DIR"},
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    assert "parcel never arrived" in (tmp_path / "offline.csv").read_text(encoding="utf-8")
     opened = open_inbox(paths)  # as the window opens it
     assert opened.offline and isinstance(opened.store, OfflineCopyStore)
     store = opened.store
