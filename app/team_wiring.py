@@ -30,12 +30,18 @@ def open_store_asking(paths: AppPaths) -> Any:
     )
     from app.core.settings import SettingsFile
     from app.team_mode import open_inbox
-    from app.ui.team_dialog import OWN_INBOX, ask_team_password, ask_when_team_fails
+
+    def ask_password(conn: Any, why: str) -> str | None:
+        from app.ui.team_dialog import ask_team_password  # Qt only when it is needed
+
+        return ask_team_password(conn, why)
 
     while True:
         try:
-            return open_inbox(paths, ask_password=ask_team_password).store
+            return open_inbox(paths, ask_password=ask_password).store
         except (TeamUnreachable, TeamLoginRefused, TeamTlsFailed, KeychainUnavailable) as exc:
+            from app.ui.team_dialog import OWN_INBOX, ask_when_team_fails
+
             choice = ask_when_team_fails(exc.user_message)
             if choice is None:
                 raise
