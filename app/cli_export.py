@@ -224,7 +224,10 @@ def main(
         return 1
     if args.data_dir:  # app.main only sees --data-dir when it comes before OUT
         paths = resolve_paths(args.data_dir)
-    if not paths.database.exists():
+    from app.core.settings import SettingsFile
+
+    in_team = SettingsFile(paths.settings_file).load().team is not None
+    if not paths.database.exists() and not in_team:
         print(
             f"shopkeep export: there is no Shopkeep inbox in {paths.data_dir} yet, so "
             "there is nothing to export.",
@@ -232,10 +235,10 @@ def main(
         )
         return 1
 
-    from app.storage.inbox_store import SqliteInboxStore
+    from app.team_mode import open_inbox
 
     try:
-        store = SqliteInboxStore.open(paths.database)
+        store = open_inbox(paths).store  # in team mode the team's (offline: its copy)
     except ShopkeepError as exc:
         print(f"shopkeep export: {exc.user_message}", file=err)
         return 1

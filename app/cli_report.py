@@ -102,11 +102,11 @@ def main(
         print(f"shopkeep report: {exc}", file=err)
         return 1
 
-    from app.storage.inbox_store import SqliteInboxStore
     from app.storage.reports import load_report
+    from app.team_mode import open_inbox
 
     try:
-        store = SqliteInboxStore.open(paths.database)
+        store = open_inbox(paths).store  # in team mode the team's (offline: its copy)
     except ShopkeepError as exc:
         print(f"shopkeep report: {exc.user_message}", file=err)
         return 1

@@ -58,9 +58,19 @@ def main(
     err = err or sys.stderr
     args = _parse(argv)
 
+    from app.core.settings import SettingsFile
     from app.storage.database import damaged_copies, list_backups, restore_backup
     from app.storage.owner_lock import sync_lock, window_lock
 
+    if not args.list and SettingsFile(paths.settings_file).load().team is not None:
+        print(
+            "shopkeep: this laptop works on the team inbox, whose backups are the database "
+            "server's business (ask whoever runs it). The backups here are of this "
+            "laptop's own inbox from before team mode; to use one, leave team mode first "
+            "(File → Team… → Go back to one laptop).",
+            file=err,
+        )
+        return 2
     backups = list_backups(paths.backup_dir)
     if args.list:
         for backup in backups:

@@ -143,7 +143,7 @@ def main(
     args = _parse(argv)
 
     from app.storage.credentials import DEFAULT_SERVICE, ENV_KEYCHAIN_SERVICE, CredentialStore
-    from app.storage.inbox_store import SqliteInboxStore
+    from app.team_mode import open_inbox
 
     credentials = CredentialStore(env.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
     from app.storage.owner_lock import sync_lock
@@ -164,7 +164,7 @@ def main(
             )
             return 1
         try:
-            store = SqliteInboxStore.open(paths.database)
+            opened = open_inbox(paths, env=env)
         except DatabaseCorrupt as exc:
             from app.cli_restore import damaged_words
 
@@ -173,6 +173,14 @@ def main(
         except ShopkeepError as exc:
             print(f"shopkeep: {exc.user_message}", file=err)
             return 2
+        store = opened.store
+        if opened.offline:
+            print(f"shopkeep: {offline_words(store)}", file=err)
+            store.close()
+            return 1
+        if opened.handed_over.replies:
+            n = opened.handed_over.replies
+            print(f"{n} repl{'ies' if n != 1 else 'y'} written offline joined the team's outbox.")
         credentials.use_folder(store.data_folder_id())  # the same entries as the window's
         return _sync(store, paths, args, credentials, out, err)
 
@@ -228,7 +236,26 @@ def _sync(
             return 2
         return 1 if failed else 0
     finally:
+        from app.team_mode import keep_local_copy
+
+        keep_local_copy(store, paths.data_dir)  # team mode: the copy read when offline
         store.close()
+
+
+def offline_words(store: SqliteInboxStore) -> str:
+    """Why a sync in team mode did nothing, and what waits on this laptop."""
+    from app.storage.team_offline import OfflineCopyStore
+
+    waiting = store.waiting() if isinstance(store, OfflineCopyStore) else 0
+    held = (
+        f" {waiting} repl{'ies' if waiting != 1 else 'y'} written offline wait here."
+        if waiting
+        else ""
+    )
+    return (
+        "the team database cannot be reached, so nothing was synced; the next sync "
+        f"tries again.{held}"
+    )
 
 
 run = main  # the name the brief used: app.cli_sync.run(argv, paths) -> int

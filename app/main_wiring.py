@@ -17,8 +17,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.core.paths import AppPaths, resources_dir
+from app.team_wiring import install_team, open_store_asking
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from app.core.accounts import AccountService
     from app.core.ports import InboxStore
     from app.core.rescore import OwnerScorer
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
     from app.ui.app_services import AppServices
     from app.ui.app_window import AppWindow
     from app.ui.main_window import MainWindow
+    from app.ui.sync_scheduler import SyncScheduler
+    from app.ui.team_parts import TeamParts
 
 log = logging.getLogger("shopkeep")
 
@@ -37,10 +42,11 @@ DEMO_FILE = ("demo", "demo.json")
 
 
 def open_store(paths: AppPaths) -> SqliteInboxStore:
-    """The concrete SQLite store behind the store ports. May raise DatabaseCorrupt."""
-    from app.storage.inbox_store import SqliteInboxStore
-
-    return SqliteInboxStore.open(paths.database)
+    """The concrete store behind the store ports: the SQLite file, or in team mode the
+    team database (or its local copy when it is out of reach; app/team_mode.py), each a
+    SqliteInboxStore. May raise DatabaseCorrupt, or a Team* error saying why the team
+    inbox did not open."""
+    return open_store_asking(paths)
 
 
 def read_settings(paths: AppPaths) -> dict[str, Any]:
@@ -61,7 +67,10 @@ def ensure_demo(store: SqliteInboxStore, paths: AppPaths, *, force: bool = False
     """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
     if store.has_demo_data():
         return False
+    from app.team_mode import is_shared
+
     first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
+    first_run = first_run and not is_shared(store)  # never the demo shop in a team inbox
     if not (force or first_run):
         return False
     from app.storage.demo import load_demo
@@ -129,10 +138,18 @@ def build_services(
             made.append(AppAccountService(store, keychain, connections))
         return made[0]
 
+    runner = TaskRunner(synchronous=synchronous)
+    opened = store
+
+    def team(window: MainWindow, scheduler: SyncScheduler, export_action: QAction) -> TeamParts:
+        return install_team(
+            window, scheduler, export_action, store=opened, runner=runner, paths=paths
+        )
+
     return AppServices(
         paths=paths,
         store=store,
-        runner=TaskRunner(synchronous=synchronous),
+        runner=runner,
         settings=settings,
         connections=connections,
         owner_scorer=make_owner_scorer(store, paths),
@@ -141,6 +158,7 @@ def build_services(
         account_service=account_service,
         load_demo=lambda: ensure_demo(store, paths, force=True),
         settings_problem=settings_read.problem,
+        team=team,
     )
 
 
@@ -164,7 +182,7 @@ def open_window(services: AppServices, *, autosync: bool = False) -> AppWindow:
         name="daily backup",
     )
     window.corrections.rescore_for_new_rules()  # once after an update with new rules
-    if autosync:
+    if autosync and not getattr(store, "offline", False):  # a copy of the team inbox: no sync
         window.scheduler.start()
     return window
 

@@ -128,3 +128,32 @@ class PhotoRefused(NetworkError):
     """A photo that is not loaded: too big, not an image, or from a non-https address."""
 
     user_message = "This photo could not be shown."
+
+
+class TeamUnreachable(StorageError):
+    """The team database did not answer (server down, no network, wrong name or port)."""
+
+    user_message = (
+        "Shopkeep could not reach the team database. Check the server name and the port, "
+        "that this computer is online, and that the database server is running."
+    )
+
+
+class TeamLoginRefused(StorageError):
+    """The team database answered but refused the login or the database name."""
+
+    user_message = (
+        "The team database refused the login. Check the user name and the password "
+        "(and the database name) with whoever set the database up."
+    )
+
+
+class TeamTlsFailed(StorageError):
+    """The connection could not be secured: no TLS, or a certificate that did not check out."""
+
+    user_message = (
+        "Shopkeep could not make a secure connection to the team database: the server "
+        "offers no encryption, or its certificate does not match its name or is not "
+        "signed by an authority this computer trusts. Ask whoever set the database up "
+        "to give it a real certificate for this server name."
+    )

@@ -26,6 +26,7 @@ from typing import Any
 
 from app.core.business_hours import OpeningHours, OpeningHoursError
 from app.core.errors import StorageError
+from app.core.team import TeamConnection, team_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class Settings:
     opening_hours: Mapping[str, Any] | None = None
     # Accounts whose customers' photos load without a click ("load images"; off by default).
     load_photos_accounts: tuple[int, ...] = ()
+    # Team mode (docs/team.md): the shared PostgreSQL inbox; None: this laptop's own file.
+    team: TeamConnection | None = None
     other: Mapping[str, Any] = field(default_factory=dict)  # keys of other versions, kept
 
     @property
@@ -71,6 +74,8 @@ class Settings:
         for f in fields(self):
             if f.name != "other":
                 value = getattr(self, f.name)
+                if isinstance(value, TeamConnection):
+                    value = value.as_mapping()
                 data[f.name] = dict(sorted(value.items())) if isinstance(value, Mapping) else value
         data[VERSION_KEY] = VERSION
         return data
@@ -150,6 +155,10 @@ def validate(data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
             ).to_settings()
         except OpeningHoursError as exc:
             fixed.append(f"opening_hours ({exc}; every hour counts)")
+    if "team" in data:
+        values["team"], problem = team_from_settings(data["team"])
+        if problem:
+            fixed.append(problem)
     known = {f.name for f in fields(Settings)} | {VERSION_KEY}
     values["other"] = {k: v for k, v in data.items() if k not in known and k != "other"}
     return replace(default, **values), fixed

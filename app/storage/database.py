@@ -23,7 +23,13 @@ from typing import ParamSpec, TypeVar
 
 import peewee
 
-from app.core.errors import BackupFailed, DatabaseCorrupt, DiskFull, StorageError
+from app.core.errors import (
+    BackupFailed,
+    DatabaseCorrupt,
+    DiskFull,
+    StorageError,
+    TeamUnreachable,
+)
 from app.core.paths import PRIVATE_DIR, AppPaths, make_private
 from app.storage.raw_sql import execute, sqlite_connection
 
@@ -83,11 +89,32 @@ def is_sqlite(db: peewee.Database | peewee.DatabaseProxy | None = None) -> bool:
     return isinstance(target, peewee.SqliteDatabase)
 
 
+# The team database's connection went (server down or restarting, network gone).
+_GONE_MARKERS = (
+    "server closed the connection",
+    "connection already closed",
+    "terminating connection",
+    "could not connect",
+    "connection refused",
+    "connection to server",
+    "ssl syscall error",
+)
+TEAM_GONE_MESSAGE = (
+    "The team database stopped answering, so this was not done. What you typed is still "
+    "here; try again in a moment. If it stays away, restart Shopkeep: it then works from "
+    "this laptop's copy of the team inbox and hands your replies over when it is back."
+)
+
+
 def translate_error(exc: BaseException) -> BaseException:
     """Map a driver error to an expected failure; anything unknown stays a bug."""
     if isinstance(exc, StorageError):
         return exc
     message = str(exc).lower()
+    if isinstance(exc, peewee.OperationalError | peewee.InterfaceError) and any(
+        m in message for m in _GONE_MARKERS
+    ):
+        return TeamUnreachable(str(exc), user_message=TEAM_GONE_MESSAGE)
     if any(m in message for m in _FULL_MARKERS):
         return DiskFull(str(exc))
     if any(m in message for m in _CORRUPT_MARKERS):
@@ -108,7 +135,7 @@ def storage_errors() -> Iterator[None]:
     """Turn disk-full / I/O / corruption errors into ShopkeepErrors (qutebrowser's split)."""
     try:
         yield
-    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+    except (peewee.DatabaseError, peewee.InterfaceError, sqlite3.DatabaseError) as exc:
         mapped = translate_error(exc)
         if mapped is exc:
             raise

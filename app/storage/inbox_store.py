@@ -106,7 +106,6 @@ class SqliteInboxStore(SyncWorkStore):
     # ------------------------------------------------------------ accounts
 
     @translated
-    @translated
     def data_folder_id(self) -> str:
         """A random id this database keeps for life: keychain entries are named with it,
         so two data folders with the same account never overwrite each other's secret."""
@@ -117,6 +116,7 @@ class SqliteInboxStore(SyncWorkStore):
                 write_meta(self._db, "data_folder_id", value)
         return value
 
+    @translated
     def accounts(self) -> list[m.Account]:
         return accounts.list_accounts()
 

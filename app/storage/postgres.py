@@ -14,8 +14,9 @@ import logging
 from collections.abc import Sequence
 
 import peewee
+from playhouse.shortcuts import ReconnectMixin
 
-from app.core.errors import StorageError
+from app.core.errors import StorageError, TeamLoginRefused, TeamTlsFailed, TeamUnreachable
 from app.storage.database import database_proxy
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.migrations import MIGRATIONS, Migration, migrate
@@ -33,6 +34,20 @@ CONNECT_TIMEOUT_S = 10
 FIELD_TYPES = {"FLOAT": "DOUBLE PRECISION"}
 
 
+class TeamDatabase(ReconnectMixin, peewee.PostgresqlDatabase):  # type: ignore[misc]
+    """PostgreSQL that connects again after a server restart or a network blip closed
+    the connection, for a statement outside a transaction (one inside raises: peewee
+    never replays half a transaction). While the server stays away, the new connection
+    fails too, and the caller gets TeamUnreachable (database.translate_error)."""
+
+    reconnect_errors = (
+        (peewee.OperationalError, "server closed the connection"),
+        (peewee.OperationalError, "terminating connection"),
+        (peewee.OperationalError, "ssl syscall error"),
+        (peewee.InterfaceError, "connection already closed"),
+    )
+
+
 def open_postgres(
     dsn: str, *, password: str | None = None, bind: bool = True
 ) -> peewee.PostgresqlDatabase:
@@ -43,22 +58,42 @@ def open_postgres(
     them as UTC text.
     """
     # psycopg2 leaves out a None password: the URL's, ~/.pgpass or trust then apply
-    db = peewee.PostgresqlDatabase(
+    db = TeamDatabase(
         dsn, connect_timeout=CONNECT_TIMEOUT_S, password=password, field_types=FIELD_TYPES
     )
     try:
         db.connect(reuse_if_open=True)
     except peewee.OperationalError as exc:
-        raise StorageError(
-            f"cannot open the team database: {exc}".strip(),
-            user_message=(
-                "Shopkeep could not reach the team database. Check the server name, "
-                "the port and the password, and that the server is running."
-            ),
-        ) from exc
+        raise connect_error(exc) from exc
     if bind:
         database_proxy.initialize(db)
     return db
+
+
+_LOGIN_MARKERS = (
+    "password authentication failed",
+    "no password supplied",
+    "authentication failed",
+    "does not exist",  # the database or the role
+    "no pg_hba.conf entry",
+    "permission denied",
+)
+_TLS_MARKERS = ("certificate", "does not support ssl", "ssl error", "sslmode", "tlsv1")
+
+
+def connect_error(exc: BaseException) -> StorageError:
+    """Which of the owner's three problems this is: the login, TLS, or reaching it at all.
+
+    The detail keeps the driver's words for the log (libpq never repeats a password);
+    what the owner reads is a fixed sentence."""
+    text = str(exc).strip()
+    lower = text.lower()
+    detail = f"cannot open the team database: {text}"
+    if any(m in lower for m in _TLS_MARKERS):  # first: "root certificate ... does not exist"
+        return TeamTlsFailed(detail)
+    if any(m in lower for m in _LOGIN_MARKERS):
+        return TeamLoginRefused(detail)
+    return TeamUnreachable(detail)
 
 
 def migrate_postgres(

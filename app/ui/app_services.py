@@ -24,6 +24,7 @@ from app.ui.answer_services import AnswerStore
 from app.ui.corrections import Rescorer
 from app.ui.sync_scheduler import SchedulerStore
 from app.ui.task_runner import TaskRunner
+from app.ui.team_parts import TeamInstaller
 from app.ui.tray_notifier import NotifierStore
 
 
@@ -49,3 +50,4 @@ class AppServices:
     account_service: Callable[[], AccountService]  # built on first use, not for first paint
     load_demo: Callable[[], bool]  # puts the demo shop back (a write: run it in the lane)
     settings_problem: str | None = None
+    team: TeamInstaller | None = None  # File → Team… and, in team mode, its banner

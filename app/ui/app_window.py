@@ -26,6 +26,7 @@ from app.ui.reports_window import ReportsWindow
 from app.ui.settings_dialog import SettingsDialog, SyncSettings
 from app.ui.sync_controls import SyncControls, add_file_action, select_account_when_listed
 from app.ui.sync_scheduler import SyncScheduler
+from app.ui.team_parts import TeamParts
 from app.ui.tray_notifier import TrayNotifier
 
 
@@ -112,6 +113,10 @@ class AppWindow(MainWindow):
             services.photos,
             set(stored.load_photos_accounts),
             self._save_photo_accounts,
+        )
+        # File → Team…; in team mode the offline banner and the database watches
+        self.team: TeamParts | None = (
+            services.team(self, self.scheduler, self.export_action) if services.team else None
         )
         self.notifier.open_thread.connect(self.answer_pane.open_thread)
         self.demo_removed.connect(lambda _n: services.settings.update(demo_dismissed=True))

@@ -1,0 +1,33 @@
+"""What team mode adds to the window, as the window holds it (AppWindow.team).
+
+main_wiring gives the window a `TeamInstaller` through AppServices; the window calls
+it once its scheduler and Export… action exist and keeps what comes back, so nothing
+is attached to the window from outside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtGui import QAction
+
+from app.ui.main_window import MainWindow
+from app.ui.sync_scheduler import SyncScheduler
+from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
+
+
+@dataclass
+class TeamParts:
+    """File → Team…, and in team mode the banner and the watches that keep it true."""
+
+    action: QAction
+    banner: TeamBanner | None = None  # reading the local copy: the database is away
+    offline_watch: OfflineWatch | None = None  # hands the waiting replies over when back
+    connection_watch: ConnectionWatch | None = None  # the live database going and coming
+
+
+class TeamInstaller(Protocol):
+    def __call__(
+        self, window: MainWindow, scheduler: SyncScheduler, export_action: QAction
+    ) -> TeamParts: ...
