@@ -14,14 +14,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from app.core.paths import AppPaths, resources_dir
 from app.team_wiring import install_team, open_store_asking
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction
-
     from app.core.accounts import AccountService
     from app.core.ports import InboxStore
     from app.core.rescore import OwnerScorer
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
     from app.ui.app_services import AppServices
     from app.ui.app_window import AppWindow
     from app.ui.main_window import MainWindow
-    from app.ui.sync_scheduler import SyncScheduler
-    from app.ui.team_parts import TeamParts
 
 log = logging.getLogger("shopkeep")
 
@@ -139,12 +136,7 @@ def build_services(
         return made[0]
 
     runner = TaskRunner(synchronous=synchronous)
-    opened = store
-
-    def team(window: MainWindow, scheduler: SyncScheduler, export_action: QAction) -> TeamParts:
-        return install_team(
-            window, scheduler, export_action, store=opened, runner=runner, paths=paths
-        )
+    team = partial(install_team, store=store, runner=runner, paths=paths)
 
     return AppServices(
         paths=paths,

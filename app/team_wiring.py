@@ -7,18 +7,23 @@ app/team_mode.py (Qt-free) and the widgets in app/ui/team_dialog.py and team_ban
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.paths import AppPaths
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction
-
     from app.storage.inbox_store import SqliteInboxStore
     from app.ui.main_window import MainWindow
     from app.ui.sync_scheduler import SyncScheduler
     from app.ui.task_runner import TaskRunner
     from app.ui.team_parts import TeamParts
+
+
+class Triggerable(Protocol):
+    """File → Export… (a QAction), offered by the Team dialog in team mode."""
+
+    def trigger(self) -> None: ...
+
 
 COPY_EVERY_S = 300.0  # the offline copy is refreshed after a sync, at most this often
 
@@ -57,7 +62,7 @@ def open_store_asking(paths: AppPaths) -> SqliteInboxStore:
 def install_team(
     window: MainWindow,
     scheduler: SyncScheduler,
-    export_action: QAction,
+    export_action: Triggerable,
     *,
     store: SqliteInboxStore,
     runner: TaskRunner,
