@@ -119,3 +119,12 @@ def replied_words(reply: OtherReply, now: datetime) -> str:
         hours = seconds // 3600
         ago = f"{hours} hour{'s' if hours != 1 else ''} ago"
     return f"{name} replied {ago}."
+
+
+def send_question(others: list[OtherReply], now: datetime) -> str | None:
+    """What to ask before sending when someone else replied since the thread was opened
+    ("Sam replied 2 minutes ago. Send yours too?"); None: nobody did, just send."""
+    if not others:
+        return None
+    newest = max(others, key=lambda r: r.at)
+    return f"{replied_words(newest, now)} Send yours too?"

@@ -25,7 +25,6 @@ from typing import Any
 
 import peewee
 
-from app.core.errors import StorageError
 from app.core.people import Person, PresenceEvent, PresenceKind
 from app.storage.pg_locks import lock_connection
 
@@ -49,6 +48,7 @@ class PgPresence:
         self._closing = threading.Event()
         self._wake_r, self._wake_w = os.pipe()
         self._own: peewee.PostgresqlDatabase | None = None
+        self._raw: Any = None  # the driver's connection (peewee's are per thread)
         self._listening = threading.Event()
         self._connect()  # the first time here: a server that refuses us says so at once
         self._thread = threading.Thread(target=self._run, name="team presence", daemon=True)
@@ -100,19 +100,22 @@ class PgPresence:
         raw.autocommit = True  # LISTEN and NOTIFY take effect at once, not at a commit
         with raw.cursor() as cur:
             cur.execute(f"LISTEN {CHANNEL}")
-        self._own = own
+        self._own, self._raw = own, raw
         self._listening.set()
         return raw
 
     def _disconnect(self) -> None:
         self._listening.clear()
-        own, self._own = self._own, None
+        own, raw, self._own, self._raw = self._own, self._raw, None, None
+        if raw is not None:  # opened on another thread: peewee's close would not reach it
+            with contextlib.suppress(Exception):
+                raw.close()
         if own is not None:
-            with contextlib.suppress(peewee.DatabaseError, peewee.InterfaceError):
+            with contextlib.suppress(Exception):
                 own.close()
 
     def _run(self) -> None:
-        raw: Any = self._own.connection() if self._own is not None else None  # type: ignore[no-untyped-call]
+        raw: Any = self._raw
         while True:
             try:
                 if raw is None:
@@ -120,15 +123,14 @@ class PgPresence:
                 self._pump(raw)
                 if self._closing.is_set():
                     return
-            except (StorageError, peewee.DatabaseError, peewee.InterfaceError, OSError) as exc:
-                log.warning("Team presence lost its connection (%s); trying again", type(exc))
+            except Exception as exc:  # the driver's errors are its own types: never kill the window
+                if self._closing.is_set():
+                    return
+                log.warning("Team presence lost its connection (%s); trying again", exc)
                 self._disconnect()
                 raw = None
                 if self._closing.wait(RECONNECT_S):
                     return
-            except Exception:  # a bug: say it in the log, never kill the window
-                log.exception("Team presence stopped")
-                return
 
     def _pump(self, raw: Any) -> None:
         """Send the queued events, wait for news, hand it out; returns when closing."""
