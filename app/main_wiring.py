@@ -132,6 +132,9 @@ def build_window(
     install_answering(
         window, store, runner, paths, send_now=scheduler.send_now, client_for=connections.client_for
     )
+    from app.team_wiring import install_team
+
+    install_team(window, store, paths)  # a team inbox: this window's person, Mine, presence
     install_corrections(window, store, runner, paths, owner_scorer)
     install_reports(window, store, runner, paths, window.answer_pane.open_thread)
     install_photos(window, runner, paths)

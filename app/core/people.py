@@ -128,3 +128,72 @@ def send_question(others: list[OtherReply], now: datetime) -> str | None:
         return None
     newest = max(others, key=lambda r: r.at)
     return f"{replied_words(newest, now)} Send yours too?"
+
+
+class PresenceBoard:
+    """Who is replying where, as this window heard it; a "replying" not repeated within
+    PRESENCE_STALE drops out (its window crashed or lost the network)."""
+
+    def __init__(self) -> None:
+        self._replying: dict[int, dict[str, tuple[str, datetime]]] = {}
+
+    def hear(self, event: PresenceEvent) -> set[int]:
+        """Take an event in; returns the threads whose words changed."""
+        if event.kind is PresenceKind.REPLYING:
+            sessions = self._replying.setdefault(event.thread_id, {})
+            new = event.session not in sessions
+            sessions[event.session] = (event.name, event.at)
+            return {event.thread_id} if new else set()
+        if event.kind is PresenceKind.STOPPED:
+            sessions = self._replying.get(event.thread_id, {})
+            if sessions.pop(event.session, None) is None:
+                return set()
+            if not sessions:
+                del self._replying[event.thread_id]
+            return {event.thread_id}
+        return set()
+
+    def prune(self, now: datetime) -> set[int]:
+        """Forget stale "replying"s; returns the threads whose words changed."""
+        changed: set[int] = set()
+        for thread_id, sessions in list(self._replying.items()):
+            for session, (_name, at) in list(sessions.items()):
+                if now - at > PRESENCE_STALE:
+                    del sessions[session]
+                    changed.add(thread_id)
+            if not sessions:
+                del self._replying[thread_id]
+        return changed
+
+    def words(self, thread_id: int) -> str:
+        """ "Sam is replying…", "Sam and Ann are replying…", or "" for nobody."""
+        names = sorted({name for name, _at in self._replying.get(thread_id, {}).values()})
+        if not names:
+            return ""
+        if len(names) == 1:
+            return f"{names[0]} is replying…"
+        return f"{', '.join(names[:-1])} and {names[-1]} are replying…"
+
+    def threads(self) -> list[int]:
+        return list(self._replying)
+
+
+class TypingThrottle:
+    """When typing in the composer tells the others: at once on a new thread, then at most
+    every PRESENCE_REPEAT (a NOTIFY per keystroke would flood the server)."""
+
+    def __init__(self) -> None:
+        self._last: tuple[int, datetime] | None = None
+
+    def typed(self, thread_id: int, now: datetime) -> bool:
+        """A keystroke in `thread_id`'s composer: True when it is time to announce."""
+        last = self._last
+        if last is not None and last[0] == thread_id and now - last[1] < PRESENCE_REPEAT:
+            return False
+        self._last = (thread_id, now)
+        return True
+
+    def stopped(self) -> int | None:
+        """Typing stopped (sent, cleared, left): the thread to announce it for, if any."""
+        last, self._last = self._last, None
+        return last[0] if last is not None else None

@@ -58,6 +58,8 @@ class PgPresence:
 
     def announce(self, thread_id: int, kind: PresenceKind) -> None:
         """Queue an event for the other windows; sent from the background thread."""
+        if self._closing.is_set():
+            return
         payload = {
             "k": kind.value,
             "t": int(thread_id),
@@ -79,7 +81,9 @@ class PgPresence:
         return self._listening.wait(timeout)
 
     def close(self) -> None:
-        """Send what is queued (a last "stopped"), then stop listening."""
+        """Send what is queued (a last "stopped"), then stop listening. Once only."""
+        if self._closing.is_set():
+            return
         self._closing.set()
         self._wake()
         self._thread.join(timeout=5)

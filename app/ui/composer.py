@@ -91,6 +91,7 @@ class Composer(QFrame):
         self.sender.taken_back.connect(self._on_taken_back)
         self.sender.too_late.connect(self._show_note)
         self.sender.deleted.connect(self._on_deleted)
+        self.sender.asked.connect(self._on_asked)
         self._take_intent: dict[int, str] = {}  # outbox item id -> "edit" or "cancel"
         self._build()
         self._count_timer = QTimer(self, singleShot=True)
@@ -522,6 +523,16 @@ class Composer(QFrame):
         self.saver.flush()  # the draft is safe even if queueing fails
         self.sender.send(out, force=force)
         self._update_count()
+
+    def _on_asked(self, question: str, out: Outgoing) -> None:
+        """Someone else answered this thread since it was opened: send too only if asked to."""
+        self._update_count()
+        self._confirm(
+            "Someone else replied",
+            question,
+            "Send mine too",
+            lambda: self.sender.send(out, force=True),
+        )
 
     def _on_scripted(self, message: str, out: Outgoing) -> None:
         self._update_count()
