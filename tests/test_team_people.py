@@ -162,3 +162,45 @@ def test_the_question_before_sending_says_who_and_how_long_ago():
     assert replied_words(waiting, now) == (
         "Someone's reply to this conversation is waiting in the outbox."
     )
+
+
+# ------------------------------------------------------------- presence, as heard
+
+
+def _event(kind, thread_id=7, name="Sam", session="sam-1", at=None):
+    from app.core.people import PresenceEvent, PresenceKind
+
+    return PresenceEvent(
+        PresenceKind(kind), thread_id, 1, name, "#0072B2", session, at or datetime.now(UTC)
+    )
+
+
+@pytest.mark.engines("sqlite")
+def test_the_board_says_who_is_replying_until_they_stop_or_go_quiet():
+    from app.core.people import PRESENCE_STALE, PresenceBoard
+
+    board = PresenceBoard()
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    assert board.hear(_event("replying", at=now)) == {7}
+    assert board.hear(_event("replying", at=now)) == set()  # the same news again
+    assert board.hear(_event("replying", name="Ann", session="ann-1", at=now)) == {7}
+    assert board.words(7) == "Ann and Sam are replying…"
+    assert board.hear(_event("stopped", name="Ann", session="ann-1")) == {7}
+    assert board.words(7) == "Sam is replying…"
+
+    assert board.prune(now + PRESENCE_STALE) == set()
+    assert board.prune(now + PRESENCE_STALE + timedelta(seconds=1)) == {7}  # Sam's laptop died
+    assert board.words(7) == "" and board.threads() == []
+
+
+@pytest.mark.engines("sqlite")
+def test_typing_is_announced_on_a_new_thread_then_at_most_every_few_seconds():
+    from app.core.people import PRESENCE_REPEAT, TypingThrottle
+
+    throttle = TypingThrottle()
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    assert throttle.typed(7, now)
+    assert not throttle.typed(7, now + PRESENCE_REPEAT / 2)
+    assert throttle.typed(7, now + PRESENCE_REPEAT)
+    assert throttle.typed(8, now + PRESENCE_REPEAT)  # another thread: at once
+    assert throttle.stopped() == 8 and throttle.stopped() is None

@@ -215,3 +215,40 @@ def test_a_one_person_inbox_shows_no_people(qtbot, answer_window, tmp_path):
         window.folder_model.index(i).data(FolderRoles.FolderRole) is Folder.MINE
         for i in range(window.folder_model.rowCount())
     )
+
+
+def test_the_person_is_asked_once_per_data_folder_and_kept(
+    qtbot, pg_store, tmp_path, qtmodeltester
+):
+    from app.ui.main_window import MainWindow
+    from app.ui.task_runner import TaskRunner
+
+    paths = AppPaths(tmp_path / "data").ensure()
+    asked: list[int] = []
+
+    def ask(_window: Any) -> str:
+        asked.append(1)
+        return "  Priya "
+
+    for _start in range(2):
+        runner = TaskRunner(synchronous=True)
+        window = MainWindow(pg_store, runner)
+        qtbot.addWidget(window)
+        window.answer_pane = install_answer_pane_for(window, pg_store, runner)
+        team = install_team(window, pg_store, paths, ask_name=ask)
+        assert team is not None and team.me.name == "Priya"
+        assert pg_store.person_id == team.me.id
+        assert team.me_label.text() == "Answering as Priya"
+        qtmodeltester.check(window.folder_model)
+        team.close()
+        runner.shutdown()
+    assert asked == [1]
+    assert [p.name for p in pg_store.people()] == ["Priya"]
+
+
+def install_answer_pane_for(window: Any, store: Any, runner: Any) -> Any:
+    from app.ui.answer_pane import install_answer_pane
+    from app.ui.answer_services import AnswerServices
+
+    services = AnswerServices(store, runner, business=BUSINESS, signature=SIGNATURE)
+    return install_answer_pane(window, services)
