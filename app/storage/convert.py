@@ -63,9 +63,6 @@ REPLY_STATE_WORDS = {
     m.OutboxState.FAILED.value: "failed",
 }
 
-# "assigned to Sam": the person's name beside the id (a team's few people, by primary key).
-_ASSIGNEE = t.Person.select(t.Person.name).where(t.Person.id == t.Thread.assignee_id)
-
 # The thread-list columns, in the order `thread_tuple` reads them.
 THREAD_COLUMNS = (
     t.Thread.id, t.Thread.account, t.Thread.network, t.Thread.author_handle,
@@ -73,7 +70,7 @@ THREAD_COLUMNS = (
     t.Thread.worst_label, t.Thread.worst_compound, t.Thread.unread_count, t.Thread.post_count,
     t.Thread.is_demo, t.Thread.snoozed_until, t.Thread.worst_reasons,
     _REPLY_STATE.alias("reply_state"), _REPLY_REASON.alias("reply_reason"),
-    t.Thread.assignee_id, _ASSIGNEE.alias("assignee"),
+    t.Thread.assignee_id,
 )  # fmt: skip
 _NETWORKS = {n.value: n for n in m.Network}
 _STATUSES = {s.value: s for s in m.ThreadStatus}
@@ -110,8 +107,7 @@ def thread_tuple(row: tuple[Any, ...]) -> m.ThreadRow:
         reasons=() if reasons in _NO_REASONS else _reasons(reasons),
         reply_state=REPLY_STATE_WORDS.get(row[15], "") if len(row) > 15 and row[15] else "",
         reply_reason=(row[16] or "") if len(row) > 16 and row[15] else "",
-        assignee_id=row[17] if len(row) > 17 else None,
-        assignee=(row[18] or "") if len(row) > 18 and row[17] is not None else "",
+        assignee_id=row[17] if len(row) > 17 else None,  # the name: people.with_assignees
     )
 
 

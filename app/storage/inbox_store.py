@@ -186,6 +186,7 @@ class SqliteInboxStore(SyncWorkStore):
         select = select.offset(offset).limit(limit)
         sql, params = select.sql()  # raw tuples: no per-field converters
         rows = [convert.thread_tuple(r) for r in self._db.execute_sql(sql, params).fetchall()]
+        rows = people.with_assignees(rows)
         if query.folder == m.Folder.DRAFTS:
             return thread_queries.with_drafts(rows, self._person_id)
         return rows

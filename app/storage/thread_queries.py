@@ -17,7 +17,7 @@ import peewee
 from app.core.models import Folder, OutboxState, SentimentLabel, ThreadRow, ThreadStatus
 from app.core.people import SOLO
 from app.core.ports import ThreadQuery
-from app.storage import convert, pg_search
+from app.storage import convert, people, pg_search
 from app.storage import tables as t
 from app.storage.database import database_proxy, is_sqlite
 from app.storage.fts import FTS_TABLE, fts_query, search_symbols, search_words
@@ -188,7 +188,7 @@ def threads(thread_ids: Iterable[int], person_id: int = SOLO) -> list[ThreadRow]
         for raw in database_proxy.execute_sql(sql, params).fetchall():
             row = convert.thread_tuple(raw)
             found[row.id] = row
-    return with_drafts([found[i] for i in ids if i in found], person_id)
+    return with_drafts(people.with_assignees([found[i] for i in ids if i in found]), person_id)
 
 
 def draft_lines(thread_ids: Iterable[int], person_id: int = SOLO) -> dict[int, str]:
