@@ -252,3 +252,15 @@ def install_answer_pane_for(window: Any, store: Any, runner: Any) -> Any:
 
     services = AnswerServices(store, runner, business=BUSINESS, signature=SIGNATURE)
     return install_answer_pane(window, services)
+
+
+def test_closing_the_window_tells_ann_that_sam_stopped(qtbot, team_window, ann):
+    shown, _team = team_window
+    _person, _presence, heard = ann
+    row = shown.open(lambda r: r.status is ThreadStatus.NEEDS_REPLY)
+    shown.pane.composer.editor.setPlainText("Hi! Let me check")
+    assert hears(heard, PresenceKind.REPLYING, row.id) == "Sam"
+
+    shown.window.close()
+
+    assert hears(heard, PresenceKind.STOPPED, row.id) == "Sam"
