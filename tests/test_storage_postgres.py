@@ -297,6 +297,12 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
     sql, params = select.sql()
     plan = "\n".join(r[0] for r in execute(db, "EXPLAIN " + sql, params))
     assert "to_tsvector" not in plan and "regexp_replace" not in plan, plan
+    # A rare word: its few hits first, then their threads by id, whatever the planner
+    # guesses a word prefix matches (a fixed share of the posts: it walked every thread).
+    select = thread_queries.select_threads(ThreadQuery(search="zanzibar")).limit(100)
+    sql, params = select.sql()
+    plan = "\n".join(r[0] for r in execute(db, "EXPLAIN " + sql, params))
+    assert "Seq Scan on thread" not in plan and "Index Scan using thread_pkey" in plan, plan
 
 
 # ------------------------------------------------------------- send lock

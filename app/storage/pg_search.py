@@ -19,6 +19,7 @@ import re
 
 import peewee
 
+from app.storage.database import database_proxy
 from app.storage.fts import search_words
 from app.storage.raw_sql import execute
 
@@ -97,3 +98,33 @@ def matching_threads(text: str) -> peewee.SQL | None:
         "AND NOT post.deleted)",
         [query],
     )
+
+
+def matching_thread_array(text: str) -> peewee.SQL | None:
+    """`thread.id = ANY(...)`'s array of the threads with a matching post, read once.
+
+    For a rare word: the hits are read first and their threads looked up by id. The
+    planner's guess of how many posts a word prefix matches is a fixed share of the
+    table, so `IN (...)` could walk every thread for three hits (20 ms at 100,000 posts).
+    """
+    query = tsquery(text)
+    if query is None:
+        return None
+    return peewee.SQL(
+        f"ARRAY(SELECT post.thread_id FROM post WHERE {DOCUMENT} @@ to_tsquery('simple', %s) "
+        "AND NOT post.deleted)",
+        [query],
+    )
+
+
+def has_many_hits(text: str, at_least: int) -> bool:
+    """Whether at least `at_least` live posts match (counting stops there: cheap)."""
+    query = tsquery(text)
+    if query is None:
+        return False
+    (count,) = database_proxy.execute_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM post WHERE {DOCUMENT} @@ to_tsquery('simple', %s) "
+        f"AND NOT post.deleted LIMIT {int(at_least)}) AS hits",
+        (query,),
+    ).fetchone()
+    return bool(count >= at_least)

@@ -92,8 +92,11 @@ def search_condition(text: str) -> peewee.ColumnBase | None:
                 )
             )
         return t.Thread.id.in_(t.Post.select(t.Post.thread).where(t.Post.id.in_(hits)))
-    pg_threads = pg_search.matching_threads(text)
-    return None if pg_threads is None else t.Thread.id.in_(pg_threads)
+    if pg_search.has_many_hits(text, WALK_ABOVE_HITS):  # walk threads newest first
+        pg_threads = pg_search.matching_threads(text)
+        return None if pg_threads is None else t.Thread.id.in_(pg_threads)
+    few = pg_search.matching_thread_array(text)  # the few hits first, then their threads
+    return None if few is None else t.Thread.id == peewee.fn.ANY(few)
 
 
 def _all_in_text(pieces: list[str]) -> peewee.Expression:
