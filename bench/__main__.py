@@ -184,7 +184,7 @@ def team_rows(sizes: Sizes, data: object, workdir: Path) -> list[Row]:
     sqlite, postgres = res["sqlite"], res["postgres"]
     names = {
         "open_inbox": "open the inbox (folder counts + first page)",
-        "open_thread": "open a thread with 40 posts",
+        "open_thread": "open a thread with 40 posts (its posts)",
         "rare": f"search, rare word '{RARE_WORD}': first page",
         "common": f"search, common word '{COMMON_WORD}': first page",
     }
