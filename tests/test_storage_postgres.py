@@ -16,16 +16,18 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from app.core.errors import StorageError
-from app.core.models import Network
+from app.core.models import Folder, Network, ThreadStatus
 from app.core.outbox import SendLock
 from app.core.ports import ThreadQuery
 from app.storage import pg_search, thread_queries
+from app.storage import tables as t
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.migrations import latest_version, schema_version
 from app.storage.postgres import MIGRATION_LOCK, open_postgres, open_team_store
@@ -303,6 +305,41 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
     sql, params = select.sql()
     plan = "\n".join(r[0] for r in execute(db, "EXPLAIN " + sql, params))
     assert "Seq Scan on thread" not in plan and "Index Scan using thread_pkey" in plan, plan
+
+
+@pytest.mark.engines("postgres")
+def test_the_inbox_counts_read_small_indexes(store, shop_account, make_post, keyword_score):
+    """Opening the inbox counts Complaints and unread threads: 5,000 threads here, and
+    each count reads an index of exactly those threads, not every thread row."""
+    db = store.db
+    store.ingest(shop_account.id, [make_post("p0", "the cake was awful")], keyword_score)
+    (thread_id,) = execute(db, "SELECT id FROM thread").fetchone()
+    _copies(
+        db,
+        "thread",
+        thread_id,
+        5000,
+        root_remote_id="'r' || i",
+        status="CASE WHEN mod(i, 3) = 0 THEN 'done' ELSE 'needs_reply' END",
+        unread_count="mod(i, 2)",
+    )
+    execute(db, "ANALYZE")
+    unread_open = sum(1 for i in range(1, 5001) if i % 3 and i % 2)
+    assert store.unread_threads() == unread_open + 1  # and the first thread
+    for name, query in {
+        "thread_open_negative": t.Thread.select(t.Thread.id).where(
+            thread_queries.folder_condition(Folder.NEGATIVE, datetime.now(UTC))
+        ),
+        "thread_open_unread": t.Thread.select(t.Thread.id).where(
+            (t.Thread.unread_count > 0)
+            & t.Thread.status.in_((ThreadStatus.NEEDS_REPLY.value, ThreadStatus.REPLIED.value))
+        ),
+    }.items():
+        sql, params = query.sql()
+        plan = "\n".join(
+            r[0] for r in execute(db, f"EXPLAIN SELECT count(*) FROM ({sql}) AS x", params)
+        )
+        assert f"Index Only Scan using {name}" in plan, plan
 
 
 # ------------------------------------------------------------- send lock
