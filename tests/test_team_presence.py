@@ -13,6 +13,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -171,3 +172,30 @@ def test_two_people_answering_one_thread_the_second_is_asked_first(team, pg_data
     assert ann.do(f"send {thread_id} And a discount code!") == f"queued {thread_id}"
     ann.quit()
     sam.quit()
+
+
+def test_a_window_whose_connection_drops_listens_again_and_hears_the_next_event(team):
+    """The server cut the listener's connection (a restart, a network blip): the window
+    reconnects by itself and hears the next "replying"."""
+    from app.storage.raw_sql import execute
+
+    store, thread_id = team
+    heard: queue.SimpleQueue[PresenceEvent] = queue.SimpleQueue()
+    ann = store.presence(store.add_person("Ann"))
+    sam = store.presence(store.add_person("Sam"))
+    ann.subscribe(heard.put)
+    assert ann.wait_listening(WAIT_S)
+    backend = ann.listener_pid
+
+    execute(store.db, "SELECT pg_terminate_backend(%s)", (backend,))
+    deadline = time.monotonic() + WAIT_S
+    while ann.listener_pid == backend:  # until it noticed the cut
+        assert time.monotonic() < deadline, "the listener never noticed its connection went"
+        time.sleep(0.05)
+    assert ann.wait_listening(WAIT_S)
+    sam.announce(thread_id, PresenceKind.REPLYING)
+
+    event = heard.get(timeout=WAIT_S)
+    assert (event.kind, event.name) == (PresenceKind.REPLYING, "Sam")
+    ann.close()
+    sam.close()

@@ -80,6 +80,17 @@ class PgPresence:
         """Whether the channel is being listened to (tests and the bench wait on it)."""
         return self._listening.wait(timeout)
 
+    @property
+    def listener_pid(self) -> int | None:
+        """The server process listening for this window (None while reconnecting)."""
+        raw = self._raw
+        if raw is None or raw.closed:
+            return None
+        try:
+            return int(raw.get_backend_pid())
+        except Exception:  # closed between the two looks
+            return None
+
     def close(self) -> None:
         """Send what is queued (a last "stopped"), then stop listening. Once only."""
         if self._closing.is_set():
