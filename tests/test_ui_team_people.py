@@ -264,3 +264,22 @@ def test_closing_the_window_tells_ann_that_sam_stopped(qtbot, team_window, ann):
     shown.window.close()
 
     assert hears(heard, PresenceKind.STOPPED, row.id) == "Sam"
+
+
+def test_shift_t_opens_assign_to_at_the_row_from_the_keyboard(qtbot, team_window, ann):
+    shown, team = team_window
+    window = shown.window
+    team.load_people()
+    row = shown.open(lambda r: r.status is ThreadStatus.NEEDS_REPLY)
+    window.activateWindow()
+    window.thread_view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.thread_view, timeout=WAIT_MS)
+
+    qtbot.keyClick(window.thread_view, Qt.Key.Key_T, Qt.KeyboardModifier.ShiftModifier)
+
+    menu = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "assignMenu")
+    qtbot.waitUntil(menu.isVisible, timeout=WAIT_MS)
+    assert [a.text() for a in menu.actions() if a.text()] == ["Ann", "Sam", "Nobody"]
+    next(a for a in menu.actions() if a.text() == "Ann").trigger()
+    menu.close()
+    assert "assigned to Ann" in row_words(window, row.id)
