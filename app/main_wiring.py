@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -95,11 +96,13 @@ def build_services(
     store: SqliteInboxStore | None = None,
     synchronous: bool = False,
     credentials: CredentialStore | None = None,
+    person_name: Callable[[Any], str] | None = None,
 ) -> AppServices:
     """Everything the window needs, over the concrete layers; built once per window.
 
     `credentials`: a CredentialStore (default: the system keychain, or the
-    $SHOPKEEP_KEYCHAIN_SERVICE entry set). May raise DatabaseCorrupt.
+    $SHOPKEEP_KEYCHAIN_SERVICE entry set). `person_name`: who answers from this window
+    on a team inbox the first time (default: the window asks). May raise DatabaseCorrupt.
     """
     from app.core.connections import Connections
     from app.core.photos import CachedPhotos
@@ -136,7 +139,7 @@ def build_services(
         return made[0]
 
     runner = TaskRunner(synchronous=synchronous)
-    team = partial(install_team, store=store, runner=runner, paths=paths)
+    team = partial(install_team, store=store, runner=runner, paths=paths, person_name=person_name)
 
     return AppServices(
         paths=paths,
@@ -187,11 +190,17 @@ def build_window(
     synchronous: bool = False,
     credentials: CredentialStore | None = None,
     autosync: bool = False,
+    person_name: Callable[[Any], str] | None = None,
 ) -> AppWindow:
     """The main window over the real store, as the self-test, screenshots and tests build it
     (the app itself builds the services in main() and opens the window over them)."""
     services = build_services(
-        paths, demo=demo, store=store, synchronous=synchronous, credentials=credentials
+        paths,
+        demo=demo,
+        store=store,
+        synchronous=synchronous,
+        credentials=credentials,
+        person_name=person_name,
     )
     return open_window(services, autosync=autosync)
 

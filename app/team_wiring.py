@@ -7,6 +7,7 @@ app/team_mode.py (Qt-free) and the widgets in app/ui/team_dialog.py and team_ban
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.paths import AppPaths
@@ -67,9 +68,11 @@ def install_team(
     store: SqliteInboxStore,
     runner: TaskRunner,
     paths: AppPaths,
+    person_name: Callable[[Any], str] | None = None,
 ) -> TeamParts:
     """File → Team… on every window; in team mode the banner and watches too."""
     from app.core.settings import SettingsFile
+    from app.people_wiring import ask_person_name, install_people, remembered_person
     from app.storage.team_offline import OfflineCopyStore
     from app.team_mode import TeamService, hand_over_when_back, is_team_store, keep_local_copy
     from app.ui.sync_controls import add_file_action
@@ -108,9 +111,16 @@ def install_team(
     parts = TeamParts(
         add_file_action(
             window, "Team…", show, None, "Share this inbox with your team on a PostgreSQL database"
-        )
+        ),
+        people=install_people(
+            window, store, paths, ask_name=person_name or ask_person_name
+        ),  # a team inbox: who, Mine, presence
     )
     if isinstance(store, OfflineCopyStore):
+        # what is written offline is the remembered person's, as on the team database
+        person = remembered_person(paths, store.data_folder_id())
+        if person is not None:
+            store.use_person(person)
         conn = SettingsFile(paths.settings_file).load().team
         banner = parts.banner = TeamBanner(window)
         if conn is not None:

@@ -26,6 +26,7 @@ from bench import (
     measure_sentiment,
     measure_stall,
     measure_sync,
+    measure_team,
 )
 from bench.generate import COMMON_WORD, RARE_WORD, generate
 from bench.table import Row, machine_line, render
@@ -174,6 +175,41 @@ def report_rows(sizes: Sizes, db_path: Path) -> list[Row]:
         )
         for name, ms in times.items()
     ]
+
+
+def team_rows(sizes: Sizes, data: object, workdir: Path) -> list[Row]:
+    """The team inbox on PostgreSQL against SQLite, and presence between two processes."""
+    log(f"team inbox: {sizes.posts:,} posts in SQLite and in PostgreSQL, reads x 20")
+    res = measure_team.measure(data, 20, workdir)  # type: ignore[arg-type]
+    sqlite, postgres = res["sqlite"], res["postgres"]
+    names = {
+        "open_inbox": "open the inbox (folder counts + first page)",
+        "open_thread": "open a thread with 40 posts (its posts)",
+        "rare": f"search, rare word '{RARE_WORD}': first page",
+        "common": f"search, common word '{COMMON_WORD}': first page",
+    }
+    rows = [
+        Row(
+            f"team inbox on PostgreSQL: {words} ({sizes.posts:,} posts)",
+            "ms",
+            tuple(postgres[key]),
+            "<= 1.5x",
+            tuple(sqlite[key]),
+            "the same on SQLite",
+            check=lambda _m, r: r is not None and r <= measure_team.TARGET_RATIO,
+        )
+        for key, words in names.items()
+    ]
+    rows.append(
+        Row(
+            "team inbox: 'Sam is replying…' heard by another process (LISTEN/NOTIFY)",
+            "ms",
+            tuple(res["presence_ms"]),
+            "< 1 s",
+            check=lambda m, _r: m < 1000,
+        )
+    )
+    return rows
 
 
 def mastodon_rows(sizes: Sizes) -> list[Row]:
@@ -340,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         rows += _guarded(
             "GUI figures", "see issue", lambda: gui_rows(sizes, data_dir, data.threads)
+        )
+        rows += _guarded(
+            "team inbox on PostgreSQL", "<= 1.5x", lambda: team_rows(sizes, data, Path(tmp))
         )
         sdk_hint = f"{', '.join(missing)} missing: {measure_sync.INSTALL_HINT}"
         if "Mastodon.py" in missing:

@@ -24,6 +24,11 @@ ROWS = (
     "GUI stall while syncing",
     "first sync of 40 mentions",
     "incremental sync, 10 new",
+    "team inbox on PostgreSQL: open the inbox",
+    "team inbox on PostgreSQL: open a thread with 40 posts",
+    "team inbox on PostgreSQL: search, rare word",
+    "team inbox on PostgreSQL: search, common word",
+    "heard by another process",
 )
 
 

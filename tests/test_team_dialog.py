@@ -137,7 +137,7 @@ def test_a_server_that_is_not_there_is_said_plainly_and_nothing_switches(qtbot, 
 def test_the_window_has_file_team(qtbot, ui_paths):
     from app.main import build_window, quit_quickly
 
-    window = build_window(ui_paths, synchronous=True)
+    window = build_window(ui_paths, synchronous=True, person_name=lambda _w: "Ann")
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     texts = [a.text() for a in window.menus["file"].actions()]
     assert "Team…" in texts
@@ -154,7 +154,7 @@ def test_after_the_move_the_window_says_what_happened_then_closes(qtbot, ui_path
 
     from app.main import build_window, quit_quickly
 
-    window = build_window(ui_paths, demo=True, synchronous=True)
+    window = build_window(ui_paths, demo=True, synchronous=True, person_name=lambda _w: "Ann")
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     window.show()
     window.team.action.trigger()
@@ -182,6 +182,8 @@ def test_joining_an_empty_team_database_does_not_fill_it_with_the_demo_shop(
     with qtbot.waitSignal(dialog.switched, timeout=30000):
         qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
     store.close()
-    window = build_window(ui_paths, synchronous=True)  # the next start, on the team inbox
+    window = build_window(
+        ui_paths, synchronous=True, person_name=lambda _w: "Ann"
+    )  # the next start, on the team inbox
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     assert not window.store.has_demo_data() and window.thread_model.rowCount() == 0

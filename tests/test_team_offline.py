@@ -195,7 +195,7 @@ def test_the_window_offline_says_so_reads_the_copy_and_hands_over_when_back(
     team.close()
     team_cluster.stop()
 
-    window = build_window(paths, synchronous=True, autosync=True)
+    window = build_window(paths, synchronous=True, autosync=True, person_name=lambda _w: "Ann")
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     window.show()
     banner = window.team.banner
@@ -269,7 +269,7 @@ def test_a_window_that_cannot_open_the_team_inbox_lets_the_owner_use_the_laptops
     clicker = QTimer()
     clicker.timeout.connect(answer)
     clicker.start(20)
-    window = build_window(paths, synchronous=True)
+    window = build_window(paths, synchronous=True, person_name=lambda _w: "Ann")
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     clicker.stop()
     assert len(asked) == 2 and "could not reach the team database" in asked[0]
@@ -288,7 +288,7 @@ def test_a_window_on_the_live_team_inbox_says_when_the_database_goes_and_when_it
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     paths = AppPaths(tmp_path / "data").ensure()
     shop_in_team_mode(paths, team_cluster, mastodon_server, keychain)
-    window = build_window(paths, synchronous=True)
+    window = build_window(paths, synchronous=True, person_name=lambda _w: "Ann")
     qtbot.addWidget(window, before_close_func=lambda w: quit_quickly(w, 2000))
     window.show()
     watch = window.team.connection_watch

@@ -45,6 +45,7 @@ class Folder(StrEnum):
     DRAFTS = "drafts"
     OUTBOX = "outbox"
     SENT = "sent"
+    MINE = "mine"  # a team inbox: the threads assigned to this window's person
 
 
 class AccountState(StrEnum):
@@ -241,6 +242,8 @@ class ThreadRow:
     reply_state: str = ""  # the latest reply not yet on the server: "waiting", "failed" or ""
     draft: str = ""  # first line of the owner's unsent draft (filled for the Drafts folder)
     reply_reason: str = ""  # why it failed or waits (the server's words), for the row
+    assignee_id: int | None = None  # a team inbox: the person it is assigned to
+    assignee: str = ""  # that person's name, for "assigned to Sam" on the row
 
 
 @dataclass(frozen=True, slots=True)

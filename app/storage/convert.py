@@ -10,6 +10,7 @@ from typing import Any
 import peewee
 
 from app.core import models as m
+from app.core.people import Person
 from app.storage import tables as t
 
 # "Angriest first": negative before neutral before unscored before positive.
@@ -69,6 +70,7 @@ THREAD_COLUMNS = (
     t.Thread.worst_label, t.Thread.worst_compound, t.Thread.unread_count, t.Thread.post_count,
     t.Thread.is_demo, t.Thread.snoozed_until, t.Thread.worst_reasons,
     _REPLY_STATE.alias("reply_state"), _REPLY_REASON.alias("reply_reason"),
+    t.Thread.assignee_id,
 )  # fmt: skip
 _NETWORKS = {n.value: n for n in m.Network}
 _STATUSES = {s.value: s for s in m.ThreadStatus}
@@ -105,6 +107,7 @@ def thread_tuple(row: tuple[Any, ...]) -> m.ThreadRow:
         reasons=() if reasons in _NO_REASONS else _reasons(reasons),
         reply_state=REPLY_STATE_WORDS.get(row[15], "") if len(row) > 15 and row[15] else "",
         reply_reason=(row[16] or "") if len(row) > 16 and row[15] else "",
+        assignee_id=row[17] if len(row) > 17 else None,  # the name: people.with_assignees
     )
 
 
@@ -203,6 +206,10 @@ def media_json(media: tuple[m.MediaLink, ...]) -> list[dict[str, str]]:
         }
         for x in media
     ]
+
+
+def person(row: t.Person) -> Person:
+    return Person(id=row.id, name=row.name, colour=row.colour)
 
 
 def draft(row: t.Draft) -> m.Draft:

@@ -3,7 +3,8 @@
 A draft follows its thread through a merge (a late parent post joins two
 conversations): the merge is recorded, so a save still on its way for the
 thread that went saves into the one that stayed, and text the editor never
-saw is never overwritten by what it has now.
+saw is never overwritten by what it has now. On a team inbox each writer has
+their own draft of a thread (`person_id`); SQLite's one person is `SOLO`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from app.core import models as m
+from app.core.people import SOLO
 from app.storage import convert
 from app.storage import tables as t
 from app.storage.tables import utcnow
@@ -32,8 +34,10 @@ def save_draft(
     template_id: int | None = None,
     *,
     seen: datetime | Overwrite | None = OVERWRITE,
+    person_id: int = SOLO,
 ) -> m.Draft | None:
-    """Upsert the thread's draft; blank text deletes it (returns None). Call in a transaction.
+    """Upsert `person_id`'s draft of the thread; blank text deletes it (returns None).
+    Call in a transaction.
 
     `thread_id` may name a thread merged away since: the draft goes to the one that
     stayed. `seen`: the `updated_at` of the stored draft the editor last showed or
@@ -43,24 +47,31 @@ def save_draft(
     differs from `text`, so the composer can show all of it.
     """
     thread_id = surviving_thread(thread_id)
-    row = t.Draft.get_or_none(t.Draft.thread == thread_id)
+    mine = (t.Draft.thread == thread_id) & (t.Draft.person_id == person_id)
+    row = t.Draft.get_or_none(mine)
     if not isinstance(seen, Overwrite) and row is not None and row.updated_at != seen:
         if not text.strip():
             return convert.draft(row)  # never delete text the editor never showed
         text = _keep_both(row.text, text)
     if not text.strip():
-        t.Draft.delete().where(t.Draft.thread == thread_id).execute()
+        t.Draft.delete().where(mine).execute()
         return None
     now = utcnow()
     (
-        t.Draft.insert(thread=thread_id, text=text, template_id=template_id, updated_at=now)
+        t.Draft.insert(
+            thread=thread_id,
+            text=text,
+            template_id=template_id,
+            updated_at=now,
+            person_id=person_id,
+        )
         .on_conflict(
-            conflict_target=[t.Draft.thread],
+            conflict_target=[t.Draft.thread, t.Draft.person_id],
             update={t.Draft.text: text, t.Draft.template_id: template_id, t.Draft.updated_at: now},
         )
         .execute()
     )
-    return get_draft(thread_id)
+    return get_draft(thread_id, person_id)
 
 
 def _keep_both(stored: str, typed: str) -> str:
@@ -89,39 +100,45 @@ def surviving_thread(thread_id: int) -> int:
 
 
 def merge_drafts(source_id: int, target_id: int) -> None:
-    """Thread `source` is being merged into `target`: its draft goes along, and the merge
-    is recorded for saves still on their way. Both drafts are kept when both exist; the
-    result is newer than either, so an editor that saw one of them keeps the other."""
+    """Thread `source` is being merged into `target`: its drafts go along (each writer's
+    to that writer's), and the merge is recorded for saves still on their way. Both
+    drafts are kept when both exist; the result is newer than either, so an editor that
+    saw one of them keeps the other."""
     now = utcnow()  # an upsert both engines speak (REPLACE is SQLite's alone)
     t.ThreadMerge.insert(source_id=source_id, target_id=target_id, merged_at=now).on_conflict(
         conflict_target=[t.ThreadMerge.source_id],
         update={t.ThreadMerge.target_id: target_id, t.ThreadMerge.merged_at: now},
     ).execute()
     t.ThreadMerge.update(target_id=target_id).where(t.ThreadMerge.target_id == source_id).execute()
-    src = t.Draft.get_or_none(t.Draft.thread == source_id)
-    if src is None:
-        return
-    dst = t.Draft.get_or_none(t.Draft.thread == target_id)
-    if dst is None:
-        t.Draft.update(thread=target_id, updated_at=utcnow()).where(t.Draft.id == src.id).execute()
-        return
-    dst.text = f"{dst.text.rstrip()}{MERGE_GAP}{src.text.lstrip()}".strip()
-    dst.updated_at = utcnow()
-    dst.save()
-    src.delete_instance()
+    for src in list(t.Draft.select().where(t.Draft.thread == source_id)):
+        dst = t.Draft.get_or_none(
+            (t.Draft.thread == target_id) & (t.Draft.person_id == src.person_id)
+        )
+        if dst is None:
+            t.Draft.update(thread=target_id, updated_at=utcnow()).where(
+                t.Draft.id == src.id
+            ).execute()
+            continue
+        dst.text = f"{dst.text.rstrip()}{MERGE_GAP}{src.text.lstrip()}".strip()
+        dst.updated_at = utcnow()
+        dst.save()
+        src.delete_instance()
 
 
-def get_draft(thread_id: int) -> m.Draft | None:
-    row = t.Draft.get_or_none(t.Draft.thread == thread_id)
+def get_draft(thread_id: int, person_id: int = SOLO) -> m.Draft | None:
+    row = t.Draft.get_or_none((t.Draft.thread == thread_id) & (t.Draft.person_id == person_id))
     return convert.draft(row) if row else None
 
 
-def delete_draft(thread_id: int) -> bool:
-    return bool(t.Draft.delete().where(t.Draft.thread == thread_id).execute())
+def delete_draft(thread_id: int, person_id: int = SOLO) -> bool:
+    mine = (t.Draft.thread == thread_id) & (t.Draft.person_id == person_id)
+    return bool(t.Draft.delete().where(mine).execute())
 
 
-def list_drafts() -> list[m.Draft]:
-    return [convert.draft(r) for r in t.Draft.select().order_by(t.Draft.updated_at.desc())]
+def list_drafts(person_id: int = SOLO) -> list[m.Draft]:
+    """This writer's drafts, newest first (the others' are theirs alone)."""
+    select = t.Draft.select().where(t.Draft.person_id == person_id)
+    return [convert.draft(r) for r in select.order_by(t.Draft.updated_at.desc())]
 
 
 def list_templates(kind: m.TemplateKind | None = None) -> list[m.Template]:

@@ -21,6 +21,7 @@ import peewee
 from app.core import models as m
 from app.core.clean_text import clean_error
 from app.core.outbox import SendLock
+from app.core.people import SOLO, OtherReply, Person, Presence, ReplyMark
 from app.core.ports import Scorer, ThreadQuery
 from app.core.reports import Report, ReportRequest
 from app.storage import (
@@ -29,6 +30,7 @@ from app.storage import (
     convert,
     drafts,
     outbox,
+    people,
     pg_locks,
     post_queries,
     send_lock,
@@ -63,6 +65,7 @@ class SqliteInboxStore(SyncWorkStore):
     def __init__(self, db: peewee.Database, *, verified: bool = True) -> None:
         self._db = db
         self._verified = verified  # False: the full integrity check is still to run
+        self._person_id = SOLO  # whose drafts, outbox items and Mine (a team inbox)
         database_proxy.initialize(db)
 
     @classmethod
@@ -178,23 +181,26 @@ class SqliteInboxStore(SyncWorkStore):
         that follows it, and `offset` counts from there."""
         if offset == 0 and after is None:
             self.wake_snoozed()
-        select = thread_queries.select_threads(query)
+        select = thread_queries.select_threads(query, person_id=self._person_id)
         if after is not None:
             select = select.where(thread_queries.after_condition(query.sort, after))
         select = select.offset(offset).limit(limit)
         sql, params = select.sql()  # raw tuples: no per-field converters
         rows = [convert.thread_tuple(r) for r in execute(self._db, sql, params).fetchall()]
-        return thread_queries.with_drafts(rows) if query.folder == m.Folder.DRAFTS else rows
+        rows = people.with_assignees(rows)
+        if query.folder == m.Folder.DRAFTS:
+            return thread_queries.with_drafts(rows, self._person_id)
+        return rows
 
     @translated
     def count_threads(self, query: ThreadQuery) -> int:
         self.wake_snoozed()
-        return thread_queries.count_threads(query)
+        return thread_queries.count_threads(query, person_id=self._person_id)
 
     @translated
     def folder_counts(self) -> dict[m.Folder, int]:
         self.wake_snoozed()
-        return thread_queries.folder_counts()
+        return thread_queries.folder_counts(person_id=self._person_id)
 
     @translated
     def unread_threads(self) -> int:
@@ -203,13 +209,13 @@ class SqliteInboxStore(SyncWorkStore):
 
     @translated
     def thread(self, thread_id: int) -> m.ThreadRow | None:
-        found = thread_queries.threads([thread_id])
+        found = thread_queries.threads([thread_id], self._person_id)
         return found[0] if found else None
 
     @translated
     def threads(self, thread_ids: Iterable[int]) -> list[m.ThreadRow]:
         """The rows of these threads in one query, in the order asked; gone ones left out."""
-        return thread_queries.threads(thread_ids)
+        return thread_queries.threads(thread_ids, self._person_id)
 
     @translated
     def thread_posts(self, thread_id: int) -> list[m.StoredPost]:
@@ -317,7 +323,9 @@ class SqliteInboxStore(SyncWorkStore):
         `seen`: see drafts.save_draft (a merged-away thread's draft follows it; text
         the editor never showed is kept)."""
         with write_transaction(self._db):
-            return drafts.save_draft(thread_id, text, template_id, seen=seen)
+            return drafts.save_draft(
+                thread_id, text, template_id, seen=seen, person_id=self._person_id
+            )
 
     @translated
     def surviving_thread(self, thread_id: int) -> int:
@@ -326,16 +334,16 @@ class SqliteInboxStore(SyncWorkStore):
 
     @translated
     def get_draft(self, thread_id: int) -> m.Draft | None:
-        return drafts.get_draft(thread_id)
+        return drafts.get_draft(thread_id, self._person_id)
 
     @translated
     def delete_draft(self, thread_id: int) -> bool:
         with write_transaction(self._db):
-            return drafts.delete_draft(thread_id)
+            return drafts.delete_draft(thread_id, self._person_id)
 
     @translated
     def list_drafts(self) -> list[m.Draft]:
-        return drafts.list_drafts()
+        return drafts.list_drafts(self._person_id)
 
     # ----------------------------------------------------------- templates
 
@@ -392,7 +400,7 @@ class SqliteInboxStore(SyncWorkStore):
         with write_transaction(self._db):
             return outbox.enqueue(
                 thread_id, parent_remote_id, text, idempotency_key,
-                template_id=template_id, payload=payload,
+                template_id=template_id, payload=payload, person_id=self._person_id,
             )  # fmt: skip
 
     @translated
@@ -521,3 +529,60 @@ class SqliteInboxStore(SyncWorkStore):
     def set_contact_note(self, contact_id: int, note: str) -> None:
         with write_transaction(self._db):
             contacts.set_note(contact_id, note)
+
+    # -------------------------------------------------------------- people
+
+    @property
+    def person_id(self) -> int:
+        """Whose drafts, outbox items and Mine folder this store serves (SOLO: SQLite's one)."""
+        return self._person_id
+
+    def use_person(self, person_id: int) -> None:
+        """This window works as `person_id` from now on (chosen once per data folder)."""
+        self._person_id = person_id
+
+    @property
+    def is_team(self) -> bool:
+        """A team inbox (PostgreSQL): people, assignment and presence show."""
+        return isinstance(self._db, peewee.PostgresqlDatabase)
+
+    @translated
+    def people(self) -> list[Person]:
+        return people.list_people()
+
+    @translated
+    def person(self, person_id: int) -> Person | None:
+        return people.get(person_id)
+
+    @translated
+    def add_person(self, name: str, colour: str | None = None) -> Person:
+        """The person called `name`, made if new (raises ValueError for a blank name)."""
+        with write_transaction(self._db):
+            return people.add(name, colour)
+
+    @translated
+    def assign(self, thread_id: int, person_id: int | None) -> int | None:
+        """Assign the thread to `person_id` (None: to nobody); returns the previous one."""
+        with write_transaction(self._db):
+            return people.assign(thread_id, person_id)
+
+    @translated
+    def reply_mark(self, thread_id: int) -> ReplyMark:
+        """Where the thread's replies stand as it is opened (see `replies_by_others`)."""
+        return people.reply_mark(thread_id)
+
+    @translated
+    def replies_by_others(self, thread_id: int, mark: ReplyMark) -> list[OtherReply]:
+        """Replies to the thread since `mark` by anyone but this store's person."""
+        return people.replies_by_others(thread_id, mark, self._person_id)
+
+    def presence(self, person: Person) -> Presence:
+        """Who is typing where, shared with the team's other windows (PostgreSQL
+        LISTEN/NOTIFY on a connection of its own); a no-op on a one-person inbox."""
+        if isinstance(self._db, peewee.PostgresqlDatabase):
+            from app.storage.pg_presence import PgPresence
+
+            return PgPresence(self._db, person)
+        from app.core.people import NoPresence
+
+        return NoPresence()

@@ -83,6 +83,30 @@ def _v6_account_domain(db: peewee.Database) -> None:
         execute(db, "ALTER TABLE account ADD COLUMN domain VARCHAR(255) NOT NULL DEFAULT ''")
 
 
+def _v7_people(db: peewee.Database) -> None:
+    """A team inbox's people: who they are, who a thread is assigned to, whose draft
+    it is and who queued a reply (0: the one implicit person of a SQLite inbox). A
+    thread's draft becomes one per thread and writer."""
+    from app.storage.tables import Person
+
+    db.create_tables([Person], safe=True)
+    added = {
+        "thread": ("assignee_id", "INTEGER NULL"),
+        "draft": ("person_id", "INTEGER NOT NULL DEFAULT 0"),
+        "outbox_item": ("person_id", "INTEGER NOT NULL DEFAULT 0"),
+    }
+    for table, (column, kind) in added.items():
+        if column not in {c.name for c in db.get_columns(table)}:
+            execute(db, f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind}')
+    execute(db, 'CREATE INDEX IF NOT EXISTS "thread_assignee_id" ON "thread" ("assignee_id")')
+    execute(db, 'DROP INDEX IF EXISTS "draft_thread_id"')
+    execute(
+        db,
+        'CREATE UNIQUE INDEX IF NOT EXISTS "draft_thread_id_person_id" '
+        'ON "draft" ("thread_id", "person_id")',
+    )
+
+
 MIGRATIONS: list[Migration] = [
     (1, _v1_initial),
     (2, _v2_bulk_fts),
@@ -90,6 +114,7 @@ MIGRATIONS: list[Migration] = [
     (4, _v4_durable_sync),
     (5, _v5_thread_merges),
     (6, _v6_account_domain),
+    (7, _v7_people),
 ]
 
 

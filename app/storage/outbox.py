@@ -15,6 +15,7 @@ import peewee
 
 from app.core import models as m
 from app.core.clean_text import clean_error
+from app.core.people import SOLO
 from app.storage import convert
 from app.storage import tables as t
 from app.storage.database import database_proxy
@@ -45,8 +46,10 @@ def enqueue(
     template_id: int | None = None,
     payload: Mapping[str, Any] | None = None,
     drop_draft: bool = True,
+    person_id: int = SOLO,
 ) -> m.OutboxItem:
-    """Queue a reply (and drop the thread's draft). The same key returns the existing item."""
+    """Queue a reply of `person_id` (and drop their draft of the thread). The same key
+    returns the existing item."""
     existing = t.OutboxItem.get_or_none(t.OutboxItem.idempotency_key == idempotency_key)
     if existing is not None:
         return convert.outbox_item(existing)
@@ -61,9 +64,12 @@ def enqueue(
         idempotency_key=idempotency_key,
         template_id=template_id,
         payload=json.dumps(extra, ensure_ascii=False),
+        person_id=person_id,
     )
     if drop_draft:
-        t.Draft.delete().where(t.Draft.thread == thread_id).execute()
+        t.Draft.delete().where(
+            (t.Draft.thread == thread_id) & (t.Draft.person_id == person_id)
+        ).execute()
     return convert.outbox_item(row)
 
 

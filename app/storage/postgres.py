@@ -20,6 +20,7 @@ from app.core.errors import StorageError, TeamLoginRefused, TeamTlsFailed, TeamU
 from app.storage.database import database_proxy
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.pg_indexes import create_count_indexes
 from app.storage.pg_search import create_search_index
 from app.storage.raw_sql import execute
 
@@ -101,13 +102,15 @@ def migrate_postgres(
 ) -> int:
     """`migrate`, one process at a time: the others wait, then find nothing to do.
 
-    The search index is PostgreSQL's own (FTS5 is made by the migrations on SQLite);
-    creating it is idempotent, so every open makes sure it is there."""
+    The search index is PostgreSQL's own (FTS5 is made by the migrations on SQLite),
+    and so are the indexes behind the inbox's counts (pg_indexes); creating them is
+    idempotent, so every open makes sure they are there."""
     execute(db, "SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
     try:
         version = migrate(db, migrations)
         with db.atomic():
             create_search_index(db)
+            create_count_indexes(db)
         return version
     finally:
         execute(db, "SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))

@@ -182,6 +182,7 @@ class Thread(BaseModel):
     last_own_at = UTCDateTimeField(null=True)
     is_demo = peewee.BooleanField(default=False)
     checked_at = UTCDateTimeField(null=True)  # last re-read from the server (refresh order)
+    assignee_id = peewee.IntegerField(null=True, index=True)  # a person (team inbox)
 
     class Meta:
         indexes = (
@@ -249,12 +250,29 @@ class Post(BaseModel):
 
 
 class Draft(BaseModel):
+    """One per thread and writer: on a team inbox each person has their own."""
+
     id: peewee.AutoField[int]
     thread_id: int  # peewee's accessor for the foreign key's raw value (annotation only)
-    thread = peewee.ForeignKeyField(Thread, on_delete="CASCADE", unique=True, backref="drafts")
+    thread = peewee.ForeignKeyField(
+        Thread, on_delete="CASCADE", backref="drafts", index=False
+    )  # indexed by (thread, person_id)
     text = peewee.TextField(default="")
     template_id = peewee.IntegerField(null=True)
     updated_at = UTCDateTimeField(default=utcnow)
+    person_id = peewee.IntegerField(default=0)  # the writer (0: the one person of SQLite)
+
+    class Meta:
+        indexes = ((("thread", "person_id"), True),)
+
+
+class Person(BaseModel):
+    """Someone answering in a team inbox; a window works as one of them."""
+
+    id: peewee.AutoField[int]
+    name = peewee.CharField(unique=True)
+    colour = peewee.CharField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
 
 
 class ThreadMerge(BaseModel):
@@ -300,6 +318,7 @@ class OutboxItem(BaseModel):
     url = peewee.TextField(default="")
     template_id = peewee.IntegerField(null=True)
     payload = peewee.TextField(default="{}")
+    person_id = peewee.IntegerField(default=0)  # who queued it (0: the one person of SQLite)
 
     class Meta:
         table_name = "outbox_item"
@@ -318,4 +337,5 @@ ALL_TABLES: tuple[type[BaseModel], ...] = (
     Template,
     OutboxItem,
     ThreadMerge,
+    Person,
 )

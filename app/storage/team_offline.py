@@ -203,7 +203,7 @@ def _surviving_thread(team: peewee.Database, thread_id: int) -> int | None:
 
 _REPLY_COLUMNS = (
     "account_id, thread_id, parent_remote_id, text, idempotency_key, created_at, "
-    "template_id, payload"
+    "template_id, payload, person_id"
 )
 
 
@@ -225,7 +225,7 @@ def hand_over(path: Path, team: peewee.Database) -> HandOver:
             "FROM outbox_item o JOIN offline_reply q "
             "ON q.idempotency_key = o.idempotency_key ORDER BY q.queued_at"
         ).fetchall()
-        for account_id, thread_id, parent, text, key, created, template, payload in waiting:
+        for account_id, thread_id, parent, text, key, created, template, payload, person in waiting:
             with write_transaction(team):
                 target = _surviving_thread(team, thread_id)
                 if target is None:
@@ -236,11 +236,26 @@ def hand_over(path: Path, team: peewee.Database) -> HandOver:
                 execute(
                     team,
                     f"INSERT INTO outbox_item ({_REPLY_COLUMNS}, state, attempts, last_error, "
-                    "updated_at, url) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'queued', 0, '', "
+                    "updated_at, url) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'queued', 0, '', "
                     "%s, '') ON CONFLICT (idempotency_key) DO NOTHING",
-                    (account_id, target, parent, text, key, created, template, payload, now),
+                    (
+                        account_id,
+                        target,
+                        parent,
+                        text,
+                        key,
+                        created,
+                        template,
+                        payload,
+                        person,
+                        now,
+                    ),
                 )
-                execute(team, "DELETE FROM draft WHERE thread_id = %s", (target,))
+                execute(
+                    team,
+                    "DELETE FROM draft WHERE thread_id = %s AND person_id = %s",
+                    (target, person),
+                )
             with conn:
                 conn.execute("DELETE FROM offline_reply WHERE idempotency_key = ?", (key,))
             replies += 1
@@ -250,22 +265,23 @@ def hand_over(path: Path, team: peewee.Database) -> HandOver:
                 "(SELECT idempotency_key FROM outbox_item)"
             )
         kept = conn.execute(
-            "SELECT d.thread_id, d.text, d.template_id, d.updated_at FROM offline_draft q "
-            "LEFT JOIN draft d ON d.thread_id = q.thread_id"
+            "SELECT d.thread_id, d.text, d.template_id, d.updated_at, d.person_id "
+            "FROM offline_draft q LEFT JOIN draft d ON d.thread_id = q.thread_id"
         ).fetchall()
-        for thread_id, text, template, updated in kept:
+        for thread_id, text, template, updated, person in kept:
             if thread_id is not None and text:
                 with write_transaction(team):
                     target = _surviving_thread(team, thread_id)
                     if target is not None:
                         execute(
                             team,
-                            "INSERT INTO draft (thread_id, text, template_id, updated_at) "
-                            "VALUES (%s, %s, %s, %s) ON CONFLICT (thread_id) DO UPDATE SET "
+                            "INSERT INTO draft (thread_id, text, template_id, updated_at, "
+                            "person_id) VALUES (%s, %s, %s, %s, %s) "
+                            "ON CONFLICT (thread_id, person_id) DO UPDATE SET "
                             "text = EXCLUDED.text, template_id = EXCLUDED.template_id, "
                             "updated_at = EXCLUDED.updated_at "
                             "WHERE draft.updated_at < EXCLUDED.updated_at",
-                            (target, text, template, updated),
+                            (target, text, template, updated, person),
                         )
                         handed_drafts += 1
         with conn:

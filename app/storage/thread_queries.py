@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 import peewee
 
 from app.core.models import Folder, OutboxState, SentimentLabel, ThreadRow, ThreadStatus
+from app.core.people import SOLO
 from app.core.ports import ThreadQuery
-from app.storage import convert, pg_search
+from app.storage import convert, people, pg_search
 from app.storage import tables as t
 from app.storage.database import database_proxy, is_sqlite
 from app.storage.fts import FTS_TABLE, fts_query, search_symbols, search_words
@@ -31,9 +32,10 @@ PENDING_OUTBOX = (OutboxState.QUEUED.value, OutboxState.SENDING.value, OutboxSta
 
 
 def folder_condition(
-    folder: Folder, now: datetime, *, angriest: bool = False
+    folder: Folder, now: datetime, *, angriest: bool = False, person_id: int = SOLO
 ) -> peewee.Expression | None:
-    """The WHERE clause of one smart folder (None means every thread)."""
+    """The WHERE clause of one smart folder (None means every thread). `person_id`: whose
+    Drafts and Mine (a team inbox; SQLite's one person is SOLO, whom nothing is assigned to)."""
     T = t.Thread
     if folder == Folder.NEEDS_REPLY:
         # Expired snoozes are flipped back first (wake_due), so this stays one index walk.
@@ -55,7 +57,9 @@ def folder_condition(
     if folder == Folder.SNOOZED:  # due ones were woken first (wake_due): these still sleep
         return T.status == ThreadStatus.SNOOZED.value
     if folder == Folder.DRAFTS:
-        return T.id.in_(t.Draft.select(t.Draft.thread))
+        return T.id.in_(t.Draft.select(t.Draft.thread).where(t.Draft.person_id == person_id))
+    if folder == Folder.MINE:
+        return T.assignee_id == person_id
     if folder == Folder.OUTBOX:
         return T.id.in_(
             t.OutboxItem.select(t.OutboxItem.thread).where(t.OutboxItem.state.in_(PENDING_OUTBOX))
@@ -88,8 +92,11 @@ def search_condition(text: str) -> peewee.ColumnBase | None:
                 )
             )
         return t.Thread.id.in_(t.Post.select(t.Post.thread).where(t.Post.id.in_(hits)))
-    pg_threads = pg_search.matching_threads(text)
-    return None if pg_threads is None else t.Thread.id.in_(pg_threads)
+    if pg_search.has_many_hits(text, WALK_ABOVE_HITS):  # walk threads newest first
+        pg_threads = pg_search.matching_threads(text)
+        return None if pg_threads is None else t.Thread.id.in_(pg_threads)
+    few = pg_search.matching_thread_array(text)  # the few hits first, then their threads
+    return None if few is None else t.Thread.id == peewee.fn.ANY(few)
 
 
 def _all_in_text(pieces: list[str]) -> peewee.Expression:
@@ -112,11 +119,17 @@ def _many_hits(match: str) -> bool:
 
 
 def conditions(
-    query: ThreadQuery, now: datetime | None = None, *, angriest: bool = False
+    query: ThreadQuery,
+    now: datetime | None = None,
+    *,
+    angriest: bool = False,
+    person_id: int = SOLO,
 ) -> list[peewee.ColumnBase]:
     now = now or datetime.now(UTC)
     T = t.Thread
-    found: list[peewee.ColumnBase | None] = [folder_condition(query.folder, now, angriest=angriest)]
+    found: list[peewee.ColumnBase | None] = [
+        folder_condition(query.folder, now, angriest=angriest, person_id=person_id)
+    ]
     if query.search.strip():
         found.append(search_condition(query.search))
     if query.account_id is not None:
@@ -135,10 +148,12 @@ def conditions(
     return [c for c in found if c is not None]
 
 
-def select_threads(query: ThreadQuery, now: datetime | None = None) -> peewee.ModelSelect[t.Thread]:
+def select_threads(
+    query: ThreadQuery, now: datetime | None = None, *, person_id: int = SOLO
+) -> peewee.ModelSelect[t.Thread]:
     """Rows for `convert.thread_tuple`: call `.tuples()` (model objects cost ~40 µs each)."""
     select = t.Thread.select(*convert.THREAD_COLUMNS)
-    conds = conditions(query, now, angriest=query.sort == "sentiment")
+    conds = conditions(query, now, angriest=query.sort == "sentiment", person_id=person_id)
     if conds:
         select = select.where(*conds)
     T = t.Thread
@@ -164,7 +179,7 @@ def after_condition(sort: str, row: ThreadRow) -> peewee.Expression:
     )
 
 
-def threads(thread_ids: Iterable[int]) -> list[ThreadRow]:
+def threads(thread_ids: Iterable[int], person_id: int = SOLO) -> list[ThreadRow]:
     """Rows by id, in the order asked (raw tuples, as the list reads them)."""
     ids = list(dict.fromkeys(thread_ids))
     found: dict[int, ThreadRow] = {}
@@ -176,17 +191,19 @@ def threads(thread_ids: Iterable[int]) -> list[ThreadRow]:
         for raw in database_proxy.execute_sql(sql, params).fetchall():
             row = convert.thread_tuple(raw)
             found[row.id] = row
-    return with_drafts([found[i] for i in ids if i in found])
+    return with_drafts(people.with_assignees([found[i] for i in ids if i in found]), person_id)
 
 
-def draft_lines(thread_ids: Iterable[int]) -> dict[int, str]:
-    """The first line of each thread's draft, for the Drafts folder's rows."""
+def draft_lines(thread_ids: Iterable[int], person_id: int = SOLO) -> dict[int, str]:
+    """The first line of each thread's draft by `person_id`, for the Drafts folder's rows."""
     ids = list(thread_ids)
     found: dict[int, str] = {}
     D = t.Draft
     for start in range(0, len(ids), CHUNK):
         for thread_id, text in tuples(
-            D.select(D.thread, D.text).where(D.thread.in_(ids[start : start + CHUNK]))
+            D.select(D.thread, D.text).where(
+                D.thread.in_(ids[start : start + CHUNK]) & (D.person_id == person_id)
+            )
         ):
             line = next((x.strip() for x in (text or "").splitlines() if x.strip()), "")
             if line:
@@ -194,28 +211,28 @@ def draft_lines(thread_ids: Iterable[int]) -> dict[int, str]:
     return found
 
 
-def with_drafts(rows: list[ThreadRow]) -> list[ThreadRow]:
-    """`rows` with `draft` filled where the owner left one."""
-    lines = draft_lines(r.id for r in rows)
+def with_drafts(rows: list[ThreadRow], person_id: int = SOLO) -> list[ThreadRow]:
+    """`rows` with `draft` filled where `person_id` left one."""
+    lines = draft_lines((r.id for r in rows), person_id)
     if not lines:
         return rows
     return [dataclasses.replace(r, draft=lines[r.id]) if r.id in lines else r for r in rows]
 
 
-def count_threads(query: ThreadQuery, now: datetime | None = None) -> int:
+def count_threads(query: ThreadQuery, now: datetime | None = None, *, person_id: int = SOLO) -> int:
     select = t.Thread.select(t.Thread.id)
-    conds = conditions(query, now)
+    conds = conditions(query, now, person_id=person_id)
     if conds:
         select = select.where(*conds)
     return int(select.count())
 
 
-def folder_counts(now: datetime | None = None) -> dict[Folder, int]:
+def folder_counts(now: datetime | None = None, *, person_id: int = SOLO) -> dict[Folder, int]:
     now = now or datetime.now(UTC)
     counts: dict[Folder, int] = {}
     for folder in Folder:
         select = t.Thread.select(t.Thread.id)
-        cond = folder_condition(folder, now)
+        cond = folder_condition(folder, now, person_id=person_id)
         if cond is not None:
             select = select.where(cond)
         counts[folder] = int(select.count())

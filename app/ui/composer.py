@@ -91,6 +91,7 @@ class Composer(QFrame):
         self.reply_sender.taken_back.connect(self._on_taken_back)
         self.reply_sender.too_late.connect(self._show_note)
         self.reply_sender.deleted.connect(self._on_deleted)
+        self.reply_sender.asked.connect(self._on_asked)
         self._take_intent: dict[int, str] = {}  # outbox item id -> "edit" or "cancel"
         self._build()
         self._count_timer = QTimer(self, singleShot=True)
@@ -521,6 +522,16 @@ class Composer(QFrame):
         self.saver.flush()  # the draft is safe even if queueing fails
         self.reply_sender.send(out, force=force)
         self._update_count()
+
+    def _on_asked(self, question: str, out: Outgoing) -> None:
+        """Someone else answered this thread since it was opened: send too only if asked to."""
+        self._update_count()
+        self._confirm(
+            "Someone else replied",
+            question,
+            "Send mine too",
+            lambda: self.reply_sender.send(out, force=True),
+        )
 
     def _on_scripted(self, message: str, out: Outgoing) -> None:
         self._update_count()

@@ -39,6 +39,7 @@ FOLDER_NAMES: dict[Folder, str] = {
     Folder.DRAFTS: "Drafts",
     Folder.OUTBOX: "Outbox",
     Folder.SENT: "Sent",
+    Folder.MINE: "Mine",
 }
 FOLDER_ICONS: dict[Folder, str] = {f: f"folder-{f.value.replace('_', '-')}" for f in Folder}
 # Folders whose count is work waiting for the owner: shown as a filled badge.
@@ -120,6 +121,24 @@ class FolderListModel(QAbstractListModel):
                 _Entry("account", a.display_name or a.handle, account=a) for a in accounts
             ]
             self.endInsertRows()
+
+    def show_mine(self, shown: bool) -> None:
+        """A team inbox has a Mine folder (threads assigned to this window's person), at
+        the end of the Inbox section; a one-person inbox has none."""
+        row = next((i for i, e in enumerate(self._entries) if e.folder == Folder.MINE), None)
+        if shown and row is None:
+            at = self.row_of_folder(Folder.SNOOZED) + 1
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._entries.insert(
+                at, _Entry("folder", FOLDER_NAMES[Folder.MINE], folder=Folder.MINE)
+            )
+            self._fixed += 1
+            self.endInsertRows()
+        elif not shown and row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._entries[row]
+            self._fixed -= 1
+            self.endRemoveRows()
 
     def row_of_folder(self, folder: Folder) -> int:
         return next(i for i, e in enumerate(self._entries) if e.folder == folder)

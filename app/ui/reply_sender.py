@@ -9,6 +9,7 @@ re-read the outbox item while it is on its way so the composer can say
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,7 +42,8 @@ class ReplySender(QObject):
     `failed(message)`, `state(item_or_None)` for the thread being watched,
     `taken_back(item, thread_row_or_None)` once a queued reply left the outbox
     unsent (undo, edit or cancel), `too_late(message)` when it had already gone,
-    `deleted(item, thread_row_or_None)` once a sent reply was deleted from the server."""
+    `deleted(item, thread_row_or_None)` once a sent reply was deleted from the server,
+    `asked(question, outgoing)` when `send_check` wants the owner to confirm first."""
 
     scripted = Signal(str, object)
     queued = Signal(object, object)
@@ -50,11 +52,15 @@ class ReplySender(QObject):
     taken_back = Signal(object, object)
     too_late = Signal(str)
     deleted = Signal(object, object)
+    asked = Signal(str, object)
 
     def __init__(self, services: AnswerServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.busy = False
+        # A team inbox: thread id -> "Sam replied 2 minutes ago. Send yours too?" or None;
+        # run in the task runner before the reply is queued (see app/ui/team_people.py).
+        self.send_check: Callable[[int], str | None] | None = None
         self._watched: int | None = None
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self.refresh)
@@ -71,7 +77,12 @@ class ReplySender(QObject):
         author = out.target.post.author
         names = (author.first_name, author.display_name)
 
-        def look() -> ScriptedVerdict:
+        send_check = self.send_check
+
+        def look() -> ScriptedVerdict | str:
+            question = send_check(out.thread.id) if send_check is not None else None
+            if question:
+                return question
             since = now - check.window
             items = [i for i in store.outbox_items() if (i.sent_at or i.created_at) >= since]
             rows = {r.id: r for r in store.threads({i.thread_id for i in items})}
@@ -80,7 +91,11 @@ class ReplySender(QObject):
                 out.text, out.thread.author_handle, recent, recipient_names=names, now=now
             )
 
-        def judged(verdict: ScriptedVerdict) -> None:
+        def judged(verdict: ScriptedVerdict | str) -> None:
+            if isinstance(verdict, str):
+                self.busy = False
+                self.asked.emit(verdict, out)
+                return
             if not verdict.scripted:
                 self._enqueue(out)
                 return

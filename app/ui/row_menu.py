@@ -7,6 +7,7 @@ in the task runner first, so the menu knows the link and the post to label.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl
@@ -41,6 +42,8 @@ class RowMenu(QObject):
         super().__init__(window)
         self.window, self.actions = window, actions
         self.menu: QMenu | None = None
+        # more sections for the menu, e.g. "Take it" / "Assign to…" on a team inbox
+        self.extra_items: list[Callable[[QMenu, ThreadRow], None]] = []
         self.mark_unread_action = QAction("Mark as unread", self)
         self.mark_unread_action.setShortcut(QKeySequence("Shift+U"))
         self.mark_unread_action.setToolTip("Keep it bold in the list, to come back to (Shift+U)")
@@ -95,6 +98,8 @@ class RowMenu(QObject):
             )
             labels.setTitle("Label")
             menu.addMenu(labels)
+        for add_items in self.extra_items:
+            add_items(menu, row)
         return menu
 
     def mark_unread(self, row: ThreadRow | None = None) -> None:

@@ -47,6 +47,8 @@ SHORTCUT_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("U  or  Ctrl+Z", "Undo the last Done or Snooze"),
             ("Ctrl+Shift+Z", "Redo"),
             ("Shift+U", "Mark as unread (right-click a row for more)"),
+            ("T", "Take it: assign the conversation to yourself (team inbox)"),
+            ("Shift+T", "Assign to… someone in the team (team inbox)"),
         ],
     ),
     (

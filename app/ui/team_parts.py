@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from app.ui.main_window import MainWindow
 from app.ui.sync_scheduler import SyncScheduler
 from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
+from app.ui.team_people import TeamPeople
 
 
 @dataclass
@@ -22,6 +23,7 @@ class TeamParts:
     """File → Team…, and in team mode the banner and the watches that keep it true."""
 
     action: QAction
+    people: TeamPeople | None = None  # a team inbox: this window's person, Mine, presence
     banner: TeamBanner | None = None  # reading the local copy: the database is away
     offline_watch: OfflineWatch | None = None  # hands the waiting replies over when back
     connection_watch: ConnectionWatch | None = None  # the live database going and coming

@@ -94,7 +94,13 @@ class _Layout:
     __slots__ = ("age", "age_w", "author", "chip_w", "extras", "handle", "lines", "used", "word")
 
     def __init__(
-        self, row: ThreadRow, f: _Fonts, width: int, now: datetime, drafts: bool = False
+        self,
+        row: ThreadRow,
+        f: _Fonts,
+        width: int,
+        now: datetime,
+        drafts: bool = False,
+        live: str = "",
     ) -> None:
         text_left = STRIPE + PAD_X - 4 + LEFT_COL
         right = width - 1 - PAD_X
@@ -129,6 +135,10 @@ class _Layout:
                     reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
                 )
             extras.append(words)
+        if live:  # a team inbox: "Sam is replying…"
+            extras.append(live)
+        if row.assignee:
+            extras.append(f"assigned to {row.assignee}")
         if row.post_count > 1:
             extras.append(f"{row.post_count} posts")
         self.extras = [(w, f.small_fm.horizontalAdvance(w)) for w in extras]
@@ -147,6 +157,7 @@ class ThreadDelegate(QStyledItemDelegate):
         self._layouts: dict[tuple[Any, ...], _Layout] = {}
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._now = self.clock()  # ages are measured from here until the next tick
+        self.live_words: dict[int, str] = {}  # thread id -> "Sam is replying…" (team inbox)
 
     def tick(self) -> bool:
         """Move the ages on to the clock's minute; True when rows must be repainted."""
@@ -161,6 +172,11 @@ class ThreadDelegate(QStyledItemDelegate):
         `drafts`: the row is in the Drafts folder."""
         return self._layout(row, self._font_set(base), width, base.key(), drafts)
 
+    @staticmethod
+    def row_words(layout: _Layout) -> list[str]:
+        """The small words of a row's last line (status, replies, assignment, presence)."""
+        return [word for word, _w in layout.extras]
+
     def _font_set(self, base: QFont) -> _Fonts:
         key = base.key()
         fonts = self._fonts_for.get(key)
@@ -171,13 +187,14 @@ class ThreadDelegate(QStyledItemDelegate):
     def _layout(
         self, row: ThreadRow, f: _Fonts, width: int, font_key: str, drafts: bool = False
     ) -> _Layout:
-        key = (row, width, font_key, self._now, drafts)  # ThreadRow is frozen: a change is new
+        live = self.live_words.get(row.id, "")
+        key = (row, width, font_key, self._now, drafts, live)  # ThreadRow is frozen
         layout = self._layouts.get(key)
         if layout is None:
             if len(self._layouts) >= CACHE_ROWS:
                 for old in list(self._layouts)[: CACHE_ROWS // 4]:
                     del self._layouts[old]
-            layout = self._layouts[key] = _Layout(row, f, width, self._now, drafts)
+            layout = self._layouts[key] = _Layout(row, f, width, self._now, drafts, live)
         return layout
 
     def sizeHint(

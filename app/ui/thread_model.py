@@ -114,6 +114,8 @@ def slim(row: ThreadRow) -> ThreadRow:
         reply_state=row.reply_state,
         draft=row.draft,
         reply_reason=row.reply_reason,
+        assignee_id=row.assignee_id,
+        assignee=sys.intern(row.assignee),
     )
 
 
@@ -132,6 +134,7 @@ def accessible_text(row: ThreadRow) -> str:
         else STATUS_WORDS[row.status],
         REPLY_STATE_WORDS.get(row.reply_state, ""),
         row.reply_reason,
+        f"assigned to {row.assignee}" if row.assignee else "",
         f"{row.post_count} posts" if row.post_count != 1 else "1 post",
         row.snippet,
     ]
