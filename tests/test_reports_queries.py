@@ -16,6 +16,7 @@ import pytest
 from app.core.models import Network, SentimentLabel
 from app.core.reports import AGE_BUCKETS, ReportRequest
 from app.storage import reports
+from app.storage.database import is_sqlite
 from app.storage.raw_sql import execute
 from app.storage.tables import to_db_time
 
@@ -158,7 +159,9 @@ def test_the_report_reads_indexes_only_never_the_post_table(tangled):
     finally:
         tangled.db.connection().set_trace_callback(None)
     on_posts = [s for s in statements if "FROM post" in s]
-    assert len(on_posts) == 4  # waits, customer days, replies per day, customers
+    # waits and customers once; customer posts and replies once per day, after finding
+    # the period's first and last post
+    assert len(on_posts) > 4
     for sql in on_posts:
         plan = [row[3] for row in tangled.db.execute_sql("EXPLAIN QUERY PLAN " + sql)]
         reads = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
@@ -166,3 +169,41 @@ def test_the_report_reads_indexes_only_never_the_post_table(tangled):
         assert on_post, plan
         assert all("COVERING INDEX" in step for step in on_post), plan
         assert not any("CORRELATED" in step for step in plan), plan
+
+
+def _days_by_definition(db, request: ReportRequest, offset: timedelta, own: bool) -> list[tuple]:
+    """Posts per local day as first written: the day computed by the engine, then grouped."""
+    q = db.param
+    seconds = int(offset.total_seconds())
+    if is_sqlite(db):
+        day, day_params = f"date(p.created_at, {q})", [f"{seconds:+d} seconds"]
+    else:
+        day = f"to_char(p.created_at + make_interval(secs => {q}), 'YYYY-MM-DD')"
+        day_params = [seconds]
+    sql = f"""
+        SELECT {day}, p.network, COALESCE(p.corrected_label, p.label), COUNT(*),
+               SUM(CASE WHEN p.corrected_label IS NOT NULL THEN 1 ELSE 0 END)
+          FROM post p
+         WHERE p.is_own = {q} AND p.created_at >= {q} AND p.created_at < {q} AND p.deleted = {q}
+         GROUP BY 1, 2, 3
+    """
+    params = [*day_params, own, to_db_time(request.since), to_db_time(request.until), False]
+    rows = execute(db, sql, params).fetchall()
+    return sorted((str(d), str(net), str(label), int(n), int(f)) for d, net, label, n, f in rows)
+
+
+@pytest.mark.parametrize("hours", [0, 5.5, -7, 13.75])
+@pytest.mark.parametrize("since, until", PERIODS)
+def test_posts_per_day_fall_on_the_day_the_definition_gives(tangled, hours, since, until):
+    offset = timedelta(hours=hours)
+    request = ReportRequest(since=since, until=until, zone=UTC)
+    fast = [
+        (d.day.isoformat(), d.network, d.label, d.count, d.corrected)
+        for d in reports.customer_days(tangled.db, request, offset)
+    ]
+    assert sorted(fast) == _days_by_definition(tangled.db, request, offset, own=False)
+    replies: dict[str, int] = {}
+    for day, _network, _label, n, _ in _days_by_definition(tangled.db, request, offset, True):
+        replies[day] = replies.get(day, 0) + n
+    fast_replies = {d.isoformat(): n for d, n in reports.reply_days(tangled.db, request, offset)}
+    assert fast_replies == replies

@@ -9,7 +9,8 @@ is made (a DST change inside the period moves at most an hour to the next day).
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import peewee
@@ -49,30 +50,56 @@ def load_report(db: peewee.Database, request: ReportRequest, now: datetime | Non
     )
 
 
-def _period(db: peewee.Database, request: ReportRequest, alias: str = "p") -> tuple[str, list[Any]]:
+def _period(
+    db: peewee.Database,
+    request: ReportRequest,
+    alias: str = "p",
+    bounds: tuple[datetime, datetime] | None = None,
+) -> tuple[str, list[Any]]:
+    """The WHERE terms of the period (or of `bounds` inside it) and their parameters."""
+    since, until = bounds or (request.since, request.until)
     q = db.param
     sql = f"{alias}.created_at >= {q} AND {alias}.created_at < {q} AND {alias}.deleted = {q}"
-    params: list[Any] = [to_db_time(request.since), to_db_time(request.until), False]
+    params: list[Any] = [to_db_time(since), to_db_time(until), False]
     if request.account_id is not None:
         sql += f" AND {alias}.account_id = {q}"
         params.append(request.account_id)
     return sql, params
 
 
-def _day(db: peewee.Database, offset: timedelta) -> tuple[str, list[Any]]:
-    seconds = int(offset.total_seconds())
-    if is_sqlite(db):
-        return f"date(p.created_at, {db.param})", [f"{seconds:+d} seconds"]
-    return (f"to_char(p.created_at + make_interval(secs => {db.param}), 'YYYY-MM-DD')", [seconds])
+def _local_days(
+    db: peewee.Database, request: ReportRequest, offset: timedelta, own: bool
+) -> Iterator[tuple[date, tuple[datetime, datetime]]]:
+    """Each local day (at the fixed UTC `offset`) from the period's first post of that
+    kind to its last, with its bounds inside the period.
+
+    Counting day by day reads one short index range per day; a GROUP BY on the day
+    computed in SQL sorted every post of the period first (86,000 on the bench: about
+    half the query's time). A post belongs to the day its time plus `offset` falls in,
+    exactly as date(created_at + offset) would say.
+    """
+    where, params = _period(db, request)
+    q = db.param
+    ends = []
+    for order in ("", " DESC"):
+        sql = (
+            f"SELECT p.created_at FROM post p WHERE p.is_own = {q} AND {where} "
+            f"ORDER BY p.created_at{order} LIMIT 1"
+        )
+        row = execute(db, sql, [own, *params]).fetchone()
+        if row is None:
+            return
+        ends.append((_time(row[0]) + offset).date())
+    day, last = ends
+    while day <= last:
+        start = datetime.combine(day, time(0), UTC) - offset
+        yield day, (max(start, request.since), min(start + timedelta(days=1), request.until))
+        day += timedelta(days=1)
 
 
 def _time(value: Any) -> datetime:
     when: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def waits(db: peewee.Database, request: ReportRequest) -> list[WaitRow]:
@@ -115,31 +142,37 @@ def waits(db: peewee.Database, request: ReportRequest) -> list[WaitRow]:
 
 
 def customer_days(db: peewee.Database, request: ReportRequest, offset: timedelta) -> list[DayCount]:
-    where, params = _period(db, request)
-    day, day_params = _day(db, offset)
+    """Customer posts per local day, network and feeling, and how many the owner corrected."""
     q = db.param
+    where, _ = _period(db, request)
     sql = f"""
-        SELECT {day} AS day, p.network, {LABEL} AS feeling, COUNT(*),
+        SELECT p.network, {LABEL}, COUNT(*),
                SUM(CASE WHEN p.corrected_label IS NOT NULL THEN 1 ELSE 0 END)
           FROM post p
          WHERE p.is_own = {q} AND {where}
-         GROUP BY 1, 2, 3
+         GROUP BY 1, 2
     """
-    rows = execute(db, sql, [*day_params, False, *params]).fetchall()
-    return [
-        DayCount(_date(d), str(net), str(label), int(n), int(fixed or 0))
-        for d, net, label, n, fixed in rows
-    ]
+    counts = []
+    for day, bounds in _local_days(db, request, offset, own=False):
+        params = _period(db, request, bounds=bounds)[1]
+        for network, label, n, fixed in execute(db, sql, [False, *params]).fetchall():
+            counts.append(DayCount(day, str(network), str(label), int(n), int(fixed or 0)))
+    return counts
 
 
 def reply_days(
     db: peewee.Database, request: ReportRequest, offset: timedelta
 ) -> list[tuple[date, int]]:
-    where, params = _period(db, request)
-    day, day_params = _day(db, offset)
-    sql = f"SELECT {day}, COUNT(*) FROM post p WHERE p.is_own = {db.param} AND {where} GROUP BY 1"
-    rows = execute(db, sql, [*day_params, True, *params]).fetchall()
-    return [(_date(d), int(n)) for d, n in rows]
+    """The owner's posts per local day (days with none are left out)."""
+    where, _ = _period(db, request)
+    sql = f"SELECT COUNT(*) FROM post p WHERE p.is_own = {db.param} AND {where}"
+    counts = []
+    for day, bounds in _local_days(db, request, offset, own=True):
+        params = _period(db, request, bounds=bounds)[1]
+        n = int(execute(db, sql, [True, *params]).fetchone()[0])
+        if n:
+            counts.append((day, n))
+    return counts
 
 
 def open_complaints(db: peewee.Database, request: ReportRequest, now: datetime) -> list[list[int]]:
