@@ -1,9 +1,12 @@
 """The report's queries: every figure is counted here, in SQL, and folded in core.
 
-Each query reads only the period asked for and walks the (thread, created_at)
-index, so a 90-day report over 100,000 posts stays well under the 200 ms the
-bench checks. Days are local days at the computer's UTC offset when the report
-is made (a DST change inside the period moves at most an hour to the next day).
+Each query reads only the period asked for, from two covering indexes (schema v7):
+`post_report` (whose post, then time: every column the period queries read) and
+`post_thread_timeline` (a conversation's posts in order, with whose post and the
+feeling). The wide post table (texts, raw JSON) is never read, no subquery runs per
+post, and no query sorts the whole period by a computed key; docs/reports.md has the
+figures. Days are local days at the computer's UTC offset when the report is made (a
+DST change inside the period moves at most an hour to the next day).
 """
 
 from __future__ import annotations
