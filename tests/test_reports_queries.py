@@ -207,3 +207,28 @@ def test_posts_per_day_fall_on_the_day_the_definition_gives(tangled, hours, sinc
         replies[day] = replies.get(day, 0) + n
     fast_replies = {d.isoformat(): n for d, n in reports.reply_days(tangled.db, request, offset)}
     assert fast_replies == replies
+
+
+def test_a_database_from_before_the_report_indexes_gets_them_on_upgrade(store, history_v6):
+    from app.storage.migrations import latest_version, migrate, schema_version
+
+    assert migrate(store.db) == latest_version()
+    assert schema_version(store.db) == latest_version()
+    names = {index.name for index in store.db.get_indexes("post")}
+    assert {"post_report", "post_thread_timeline"} <= names
+    assert "post_thread_id_created_at" not in names
+    request = ReportRequest(since=T0 - timedelta(days=1), until=T0 + timedelta(days=30), zone=UTC)
+    assert reports.load_report(store.db, request, now=T0).responses_all.answered == history_v6
+
+
+@pytest.fixture
+def history_v6(tangled):
+    """The tangled history with the schema as version 6 left it; returns its answered waits."""
+    request = ReportRequest(since=PERIODS[0][0], until=PERIODS[0][1], zone=UTC)
+    answered = len(_by_definition(tangled.db, request))
+    db = tangled.db
+    db.execute_sql("DROP INDEX post_report")
+    db.execute_sql("DROP INDEX post_thread_timeline")
+    db.execute_sql('CREATE INDEX "post_thread_id_created_at" ON post (thread_id, created_at)')
+    db.execute_sql(f"UPDATE meta SET value = '6' WHERE key = {db.param}", ["schema_version"])
+    return answered
