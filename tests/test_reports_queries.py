@@ -232,3 +232,25 @@ def history_v6(tangled):
     db.execute_sql('CREATE INDEX "post_thread_id_created_at" ON post (thread_id, created_at)')
     db.execute_sql(f"UPDATE meta SET value = '6' WHERE key = {db.param}", ["schema_version"])
     return answered
+
+
+@pytest.mark.engines("sqlite")  # SQLite's query plan
+def test_looking_for_the_shops_earlier_replies_reads_one_conversation_not_every_own_post(
+    tangled,
+):
+    """The reports' index starts with whose post it is: an `is_own = 1` term would let
+    SQLite walk every own post of the inbox when a reply is queued."""
+    from app.storage import outbox
+    from app.storage import tables as t
+
+    reply = t.Post.select().where(t.Post.is_own & t.Post.parent_remote_id.is_null(False)).get()
+    statements: list[str] = []
+    tangled.db.connection().set_trace_callback(statements.append)
+    try:
+        found = outbox.known_replies(reply.thread_id, reply.parent_remote_id)
+    finally:
+        tangled.db.connection().set_trace_callback(None)
+    assert reply.remote_id in found
+    [sql] = [s for s in statements if "FROM" in s and '"post"' in s]
+    plan = " / ".join(row[3] for row in tangled.db.execute_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "post_report" not in plan, plan
