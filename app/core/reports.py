@@ -51,11 +51,11 @@ class ReportRequest:
 
 @dataclass(frozen=True)
 class WaitRow:
-    """One wait: when the customer first wrote, when the owner answered (None: still open)."""
+    """One answered wait: when the customer first wrote, when the owner answered."""
 
     thread_id: int
     asked_at: datetime
-    answered_at: datetime | None
+    answered_at: datetime
     complaint: bool
 
 
@@ -68,12 +68,6 @@ class DayCount:
     label: str
     count: int
     corrected: int = 0
-
-
-@dataclass(frozen=True)
-class OpenComplaint:
-    thread_id: int
-    waiting_since: datetime
 
 
 @dataclass(frozen=True)
@@ -160,20 +154,28 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def summarise_waits(waits: Iterable[WaitRow], request: ReportRequest) -> ResponseSummary:
-    """Response-time figures over the answered waits, overall and per local week."""
-    timed: list[tuple[date, float]] = []
-    for wait in waits:
-        if wait.answered_at is None:
-            continue
-        seconds = request.hours.open_seconds(wait.asked_at, wait.answered_at, request.zone)
-        timed.append((week_of(wait.asked_at.astimezone(request.zone).date()), seconds))
-    if not timed:
-        return ResponseSummary(0, None, None, None, None, ())
-    every = sorted(seconds for _, seconds in timed)
+def timed_waits(waits: Iterable[WaitRow], request: ReportRequest) -> list[tuple[date, float, bool]]:
+    """(local week, counted seconds, complaint) per answered wait, worked out once for the
+    three summaries (all, complaints, the rest)."""
+    hours, zone = request.hours, request.zone
+    return [
+        (
+            week_of(wait.asked_at.astimezone(zone).date()),
+            hours.open_seconds(wait.asked_at, wait.answered_at, zone),
+            wait.complaint,
+        )
+        for wait in waits
+    ]
+
+
+def summarise_waits(timed: Iterable[tuple[date, float, bool]]) -> ResponseSummary:
+    """Response-time figures over answered waits, overall and per local week."""
     by_week: dict[date, list[float]] = defaultdict(list)
-    for week, seconds in timed:
+    for week, seconds, _ in timed:
         by_week[week].append(seconds)
+    if not by_week:
+        return ResponseSummary(0, None, None, None, None, ())
+    every = sorted(s for values in by_week.values() for s in values)
     weeks = tuple(
         ResponseWeek(week, len(values), nearest_rank(values, 0.5), nearest_rank(values, 0.9))
         for week, values in sorted((w, sorted(v)) for w, v in by_week.items())
@@ -189,16 +191,10 @@ def summarise_waits(waits: Iterable[WaitRow], request: ReportRequest) -> Respons
     )
 
 
-def bucket_open_complaints(rows: Iterable[OpenComplaint], now: datetime) -> tuple[AgeBucket, ...]:
-    """Unanswered complaints by how long the customer has waited (wall-clock time)."""
-    ids: dict[str, list[int]] = {name: [] for name, _ in AGE_BUCKETS}
-    for row in rows:
-        age = (now - row.waiting_since).total_seconds()
-        for name, limit in AGE_BUCKETS:
-            if age < limit:
-                ids[name].append(row.thread_id)
-                break
-    return tuple(AgeBucket(name, tuple(ids[name])) for name, _ in AGE_BUCKETS)
+def bucket_open_complaints(ids: Sequence[Sequence[int]]) -> tuple[AgeBucket, ...]:
+    """Unanswered complaints by how long the customer has waited (wall-clock time), from
+    storage's thread ids per bucket (AGE_BUCKETS' order)."""
+    return tuple(AgeBucket(name, tuple(i)) for (name, _), i in zip(AGE_BUCKETS, ids, strict=True))
 
 
 def feeling_by_week(days: Iterable[DayCount]) -> tuple[FeelingWeek, ...]:
@@ -218,9 +214,8 @@ def build_report(
     waits: Sequence[WaitRow],
     volume: Sequence[DayCount],
     replies_per_day: Sequence[tuple[date, int]],
-    open_complaints: Sequence[OpenComplaint],
+    open_complaints: Sequence[Sequence[int]],
     customers: Sequence[CustomerRow],
-    now: datetime,
 ) -> Report:
     """Fold storage's rows into the one report every view shows."""
     by_posts = sorted(customers, key=lambda c: (-c.posts, c.handle))
@@ -228,14 +223,15 @@ def build_report(
         (c for c in customers if c.complaints >= 2), key=lambda c: (-c.complaints, c.handle)
     )
     praisers = sorted((c for c in customers if c.praise >= 1), key=lambda c: (-c.praise, c.handle))
+    timed = timed_waits(waits, request)
     return Report(
         request=request,
-        responses_all=summarise_waits(waits, request),
-        responses_complaints=summarise_waits((w for w in waits if w.complaint), request),
-        responses_other=summarise_waits((w for w in waits if not w.complaint), request),
+        responses_all=summarise_waits(timed),
+        responses_complaints=summarise_waits(t for t in timed if t[2]),
+        responses_other=summarise_waits(t for t in timed if not t[2]),
         volume=tuple(sorted(volume, key=lambda d: (d.day, d.network, d.label))),
         replies_per_day=tuple(sorted(replies_per_day)),
-        open_complaints=bucket_open_complaints(open_complaints, now),
+        open_complaints=bucket_open_complaints(open_complaints),
         feeling=feeling_by_week(volume),
         top_writers=tuple(by_posts[:TOP_CUSTOMERS]),
         repeat_complainers=tuple(repeaters[:TOP_CUSTOMERS]),

@@ -243,10 +243,35 @@ class Post(BaseModel):
     read = peewee.BooleanField(default=False)
 
     class Meta:
-        indexes = (
-            (("account", "remote_id"), True),
-            (("thread", "created_at"), False),
-        )
+        indexes = ((("account", "remote_id"), True),)
+
+
+# A thread's posts in order, carrying what a report needs of each (whose post, deleted,
+# feeling), so the response-time query answers from this index alone.
+Post.add_index(
+    Post.thread,
+    Post.created_at,
+    Post.is_own,
+    Post.deleted,
+    Post.label,
+    Post.corrected_label,
+    name="post_thread_timeline",
+)
+# Every column the report's period queries read, customer and own posts apart, so a report
+# walks about 9 MB of index for 100,000 posts instead of the ~40 MB table.
+Post.add_index(
+    Post.is_own,
+    Post.created_at,
+    Post.deleted,
+    Post.account,
+    Post.thread,
+    Post.network,
+    Post.label,
+    Post.corrected_label,
+    Post.author_handle,
+    Post.author_name,
+    name="post_report",
+)
 
 
 class Draft(BaseModel):
