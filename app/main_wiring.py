@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from app.core.ports import InboxStore
     from app.core.rescore import OwnerScorer
     from app.ui.main_window import MainWindow
+    from app.ui.reports_window import ReportsWindow
     from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger("shopkeep")
@@ -211,7 +212,6 @@ def install_sync(
     """Scheduler, notifier, filter bar, File → Export… and Settings…, from settings.json."""
     from app.ui.app_style import choose_scheme
     from app.ui.desktop_notifications import DesktopNotifications
-    from app.ui.export_dialog import ExportDialog
     from app.ui.filter_bar import install_filter_bar
     from app.ui.settings_dialog import SettingsDialog, SyncSettings
     from app.ui.sync_controls import SyncControls, add_file_action
@@ -247,6 +247,8 @@ def install_sync(
     window.export_dialog = None
 
     def export() -> None:
+        from app.ui.export_dialog import ExportDialog  # not on the first paint: when asked
+
         current = window.export_dialog
         if current is not None and current.cancel_event is not None:
             current.show()  # still writing: show its progress
@@ -303,8 +305,6 @@ def install_accounts(
     Sets `window.open_accounts(account_id=None)`: "Sign in again" in the status
     bar opens the accounts dialog with that account selected.
     """
-    from app.ui.accounts_dialog import open_accounts_dialog
-    from app.ui.add_account_dialog import AddAccountDialog
     from app.ui.sync_controls import select_account_when_listed
 
     made: list[Any] = []
@@ -332,11 +332,15 @@ def install_accounts(
             scheduler.sync_now()  # a new or re-signed account: fetch its mentions now
 
     def add_account() -> None:
+        from app.ui.add_account_dialog import AddAccountDialog  # dialogs: when asked
+
         dialog = AddAccountDialog(service(), runner, window)
         dialog.account_added.connect(lambda _a: changed())
         dialog.open()
 
     def manage_accounts(account_id: int | None = None) -> Any:
+        from app.ui.accounts_dialog import open_accounts_dialog
+
         dialog = open_accounts_dialog(service(), runner, window)
         dialog.accounts_changed.connect(changed)
         if account_id is not None:
@@ -382,11 +386,10 @@ def install_answering(
 def install_photos(window: MainWindow, runner: TaskRunner, paths: AppPaths) -> None:
     """Customers' photos: placeholders until asked, then fetched and cached on disk."""
     from app.core.photos import CachedPhotos
-    from app.net.media_fetch import PhotoFetcher
     from app.storage.photo_cache import PhotoCache
     from app.ui.photo_loader import PhotoLoader
 
-    source = CachedPhotos(PhotoFetcher().fetch, PhotoCache(paths.photo_cache_dir))
+    source = CachedPhotos(fetch_photo, PhotoCache(paths.photo_cache_dir))
     chosen = read_settings(paths).get("load_photos_accounts") or ()
     window.photo_loader = PhotoLoader(  # type: ignore[attr-defined]
         window.conversation_pane,
@@ -397,17 +400,27 @@ def install_photos(window: MainWindow, runner: TaskRunner, paths: AppPaths) -> N
     )
 
 
+def fetch_photo(url: str) -> bytes:
+    """The photo fetcher, imported on the first photo asked for: `requests` costs ~100 ms
+    and no photo is on the first painted inbox."""
+    from app.net.media_fetch import PhotoFetcher
+
+    return PhotoFetcher().fetch(url)
+
+
 def install_reports(
     window: MainWindow, store: InboxStore, runner: TaskRunner, paths: AppPaths, open_thread: Any
 ) -> None:
     """File → Reports… (Ctrl+Shift+R): one Reports window, raised again when already open."""
     from app.core.settings import SettingsFile
-    from app.ui.reports_window import ReportsWindow
     from app.ui.sync_controls import add_file_action
 
     opened: list[ReportsWindow] = []
 
     def show() -> None:
+        # imported when first opened: QtCharts and the reports are not on the first paint
+        from app.ui.reports_window import ReportsWindow
+
         # read at every opening: the owner may have changed them in Settings
         hours = SettingsFile(paths.settings_file).load().hours
         if opened:
