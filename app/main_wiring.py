@@ -213,6 +213,7 @@ def install_sync(
     from app.ui.app_style import choose_scheme
     from app.ui.desktop_notifications import DesktopNotifications
     from app.ui.filter_bar import install_filter_bar
+    from app.ui.first_paint import after_first_paint
     from app.ui.settings_dialog import SettingsDialog, SyncSettings
     from app.ui.sync_controls import SyncControls, add_file_action
     from app.ui.sync_scheduler import SyncScheduler
@@ -230,7 +231,10 @@ def install_sync(
         parent=window,
     )
     desktop = DesktopNotifications(window)
-    desktop.start()
+    # its bus thread connects to D-Bus holding the interpreter lock: after the first paint
+    after_first_paint(
+        window.thread_view.viewport(), desktop.start, lambda: window.thread_model.rowCount() > 0
+    )
     window.destroyed.connect(desktop.close)
     notifier = TrayNotifier(
         store,

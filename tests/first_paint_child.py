@@ -14,6 +14,7 @@ NOT_ON_SCREEN = (
     "requests",  # the network clients and the photo fetcher
     "keyring",
     "multiprocessing",  # the scoring workers
+    "jeepney",  # the desktop notifications' D-Bus connection
     "PySide6.QtCharts",
     "app.core.reports",
     "app.ui.reports_window",

@@ -19,10 +19,13 @@ import queue
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from jeepney import DBusAddress, HeaderFields, MatchRule, message_bus, new_method_call
-from jeepney.io.threading import DBusRouter, open_dbus_router
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:  # jeepney is imported by the bus thread, which starts after the first paint
+    from jeepney import DBusAddress, HeaderFields
+    from jeepney.io.threading import DBusRouter
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,9 @@ class DesktopNotifications(QObject):
     # ------------------------------------------------------------ the bus thread
 
     def _run(self) -> None:
+        from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
+        from jeepney.io.threading import open_dbus_router
+
         with ExitStack() as stack:
             try:
                 router = stack.enter_context(open_dbus_router(bus="SESSION"))
@@ -129,6 +135,8 @@ class DesktopNotifications(QObject):
                     self._handle_signal(message.header.fields, message.body, keys)
 
     def _post_waiting(self, router: DBusRouter, address: DBusAddress, keys: dict[int, int]) -> None:
+        from jeepney import new_method_call
+
         while True:
             try:
                 item = self._outgoing.get_nowait()
@@ -155,6 +163,8 @@ class DesktopNotifications(QObject):
     def _handle_signal(
         self, fields: dict[HeaderFields, object], body: tuple[object, ...], keys: dict[int, int]
     ) -> None:
+        from jeepney import HeaderFields
+
         member = fields.get(HeaderFields.member)
         if member == "ActionInvoked" and len(body) == 2:
             notification_id, _action = body
