@@ -14,14 +14,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "first-paint"
-PYCACHE = Path(tempfile.gettempdir()) / "shopkeep-bench-pycache"  # outside the source tree
+PYCACHE = "shopkeep-bench-pycache"  # in the temp folder, outside the source tree
 
 
 def rss_mb() -> float:
@@ -238,9 +237,11 @@ def _env() -> dict[str, str]:
     make every measured start compile the app's ~300 modules again (~200 ms here), so
     the children keep their bytecode in a cache of their own (the warm-up writes it).
     """
+    import tempfile  # here, not at the top: the measured children import this module too
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEP_")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / PYCACHE)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
