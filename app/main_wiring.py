@@ -107,7 +107,6 @@ def build_services(
     from app.core.connections import Connections
     from app.core.photos import CachedPhotos
     from app.core.settings import SettingsFile
-    from app.net.media_fetch import PhotoFetcher
     from app.network_clients import register_network_clients
     from app.storage.credentials import DEFAULT_SERVICE, ENV_KEYCHAIN_SERVICE, CredentialStore
     from app.storage.photo_cache import PhotoCache
@@ -149,7 +148,7 @@ def build_services(
         connections=connections,
         owner_scorer=make_owner_scorer(store, paths),
         rescorer=StoredPostRescorer(store.db),
-        photos=CachedPhotos(PhotoFetcher().fetch, PhotoCache(paths.photo_cache_dir)),
+        photos=CachedPhotos(fetch_photo, PhotoCache(paths.photo_cache_dir)),
         account_service=account_service,
         load_demo=lambda: ensure_demo(store, paths, force=True),
         settings_problem=settings_read.problem,
@@ -203,6 +202,14 @@ def build_window(
         person_name=person_name,
     )
     return open_window(services, autosync=autosync)
+
+
+def fetch_photo(url: str) -> bytes:
+    """The photo fetcher, imported on the first photo asked for: `requests` costs ~100 ms
+    and no photo is on the first painted inbox."""
+    from app.net.media_fetch import PhotoFetcher
+
+    return PhotoFetcher().fetch(url)
 
 
 def report_backup_failure(window: MainWindow, exc: BaseException) -> None:

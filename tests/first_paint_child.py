@@ -1,11 +1,28 @@
 """Child process for tests/test_first_paint.py: start the real window over a data folder
-and say, at the first painted inbox and later, whether the sentiment scorer is loaded."""
+and say, at the first painted inbox and later, whether the sentiment scorer is loaded,
+and which of the modules nothing on the first screen needs were loaded before it."""
 
 from __future__ import annotations
 
 import sys
 
 SCORER = "app.core.sentiment.scorer"
+# Not on the first painted inbox: each is loaded when its window, dialog or job needs it.
+NOT_ON_SCREEN = (
+    SCORER,
+    "vaderSentiment",
+    "requests",  # the network clients and the photo fetcher
+    "keyring",
+    "multiprocessing",  # the scoring workers
+    "jeepney",  # the desktop notifications' D-Bus connection
+    "PySide6.QtCharts",
+    "app.core.reports",
+    "app.ui.reports_window",
+    "app.ui.export_dialog",
+    "app.ui.accounts_dialog",
+    "app.ui.add_account_dialog",
+    "app.ui.templates_dialog",
+)
 
 
 def main(data_dir: str) -> None:
@@ -29,6 +46,8 @@ def main(data_dir: str) -> None:
             f"at first paint: {SCORER in sys.modules}, {window.thread_model.rowCount()} rows",
             flush=True,
         )
+        early = [name for name in NOT_ON_SCREEN if name in sys.modules]
+        print(f"loaded before the first paint: {early}", flush=True)
         QTimer.singleShot(0, later)
 
     _paint_spy(window.thread_view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)

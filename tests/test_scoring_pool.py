@@ -43,6 +43,24 @@ class DiesInAWorker:
         return WhereScored()(text)
 
 
+class CountsItsUnpickling:
+    """A scorer that writes a line to `log` each time a process unpickles it: the owner's
+    scorer carries their words and what was learned from corrections (MBs pickled)."""
+
+    def __init__(self, log: Path, word: str) -> None:
+        self.log, self.word = log, word
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+
+    def __call__(self, text: str) -> Sentiment:
+        bad = self.word in text
+        label = SentimentLabel.NEGATIVE if bad else SentimentLabel.POSITIVE
+        return Sentiment(-0.5 if bad else 0.5, label, (self.word,), "en")
+
+
 @pytest.fixture
 def fresh_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test starts with no pool and a pool that has not failed; none is left behind."""
@@ -113,6 +131,40 @@ def test_workers_and_inline_scoring_store_the_same_labels(
         for p in store.thread_posts(r.id)
     }
     assert stored == {text: owner(text) for text in texts}
+
+
+def test_each_worker_unpickles_the_owners_scorer_once_not_once_per_chunk(
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None, tmp_path: Path
+) -> None:
+    log = tmp_path / "unpickled.txt"
+    owner = CountsItsUnpickling(log, "late")
+    first = _mentions(make_post, 2000)  # eight chunks of 250
+    more = [make_post(f"n{i}", f"late parcel {i}", minutes=3000 + i) for i in range(1000)]
+
+    store.ingest(shop_account.id, first, owner)
+    store.ingest(shop_account.id, more, owner)  # the same scorer, the next batch
+
+    unpickled = log.read_text(encoding="utf-8").split()
+    assert 1 <= len(unpickled) <= 2  # once in each of the two workers, at most
+    assert len(set(unpickled)) == len(unpickled)
+    assert os.getpid() not in map(int, unpickled)
+
+
+def test_a_scorer_changed_between_batches_is_sent_again(
+    store: Any, shop_account: Any, make_post: Any, fresh_pool: None, tmp_path: Path
+) -> None:
+    owner = CountsItsUnpickling(tmp_path / "unpickled.txt", "late")
+    store.ingest(shop_account.id, _mentions(make_post, 600), owner)
+
+    owner.word = "cake"  # the owner saved a new word list: the workers must not keep the old
+    more = [make_post(f"n{i}", f"cake parcel {i}", minutes=900 + i) for i in range(600)]
+    store.ingest(shop_account.id, more, owner)
+
+    rows = store.list_threads(ThreadQuery(), 0, 10_000)
+    later = [p for r in rows for p in store.thread_posts(r.id) if p.post.remote_id[0] == "n"]
+    assert len(later) == 600
+    assert {p.sentiment.reasons for p in later} == {("cake",)}
+    assert {p.sentiment.label for p in later} == {SentimentLabel.NEGATIVE}
 
 
 def test_a_worker_that_dies_costs_no_post(

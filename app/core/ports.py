@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.core.models import (
     Account,
@@ -25,7 +25,9 @@ from app.core.models import (
     ThreadRow,
     ThreadStatus,
 )
-from app.core.reports import Report, ReportRequest
+
+if TYPE_CHECKING:  # the reports code loads with the Reports window, not with every port
+    from app.core.reports import Report, ReportRequest
 
 Scorer = Callable[[str], Sentiment]
 

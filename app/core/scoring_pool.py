@@ -6,16 +6,24 @@ mentions and is scored inline; the pool starts on the first big batch (a first
 sync, an import) and stays for the next ones. Anything wrong with the pool (a
 frozen build that cannot start workers, a worker killed) falls back to scoring
 inline, once and for good, with a line in the log: never a lost post.
+
+The owner's scorer carries their word list and what was learned from their
+corrections (up to a few MB pickled). It is pickled once per job, not once per
+chunk, and each worker unpickles a given scorer once and keeps it for the
+chunks and jobs that follow: unpickling it for every 250 texts cost more than
+scoring them.
 """
 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import logging
 import os
 import pickle
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.core.models import Sentiment, SentimentLabel
@@ -33,12 +41,22 @@ MIN_PARALLEL = 400  # below this, starting or feeding workers costs more than it
 CHUNK = 250  # texts per task: large enough that pickling is noise
 ENV_WORKERS = "SHOPKEEP_SCORE_WORKERS"  # "0" or "1": always score inline
 IDLE_SECONDS = 60.0  # workers hold ~40 MB each: let them go when no big batch follows
+KEPT_SCORERS = 2  # per worker: the one in use and the one it replaced
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _failed = False
 _idle: threading.Timer | None = None
 _in_flight: list[Future[list[_Packed]]] = []  # the last job's tasks
+_unpickled: dict[bytes, Scorer] = {}  # in a worker: scorers by their pickle's digest
+
+
+@dataclass(frozen=True, slots=True)
+class _SentScorer:
+    """A scorer as it travels to the workers: its pickle and the pickle's digest."""
+
+    key: bytes
+    pickled: bytes
 
 
 def worker_count() -> int:
@@ -63,12 +81,13 @@ class ScoringJob:
         self._chunk_of: dict[str, int] = {}
         self._texts: list[Sequence[str]] = []
         self._futures: list[Future[list[_Packed]] | None] = []
-        pool = _shared_pool() if _worth_a_pool(scorer, texts) else None
-        if pool is None:
+        sent = _sendable(scorer) if _worth_a_pool(texts) else None
+        pool = _shared_pool() if sent is not None else None
+        if pool is None or sent is None:
             return
         self._texts = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
         try:
-            self._futures = [pool.submit(_score_chunk, scorer, part) for part in self._texts]
+            self._futures = [pool.submit(_score_chunk, sent, part) for part in self._texts]
         except Exception as exc:  # the pool broke since it was made
             _give_up(exc)
             self._texts, self._futures = [], []
@@ -101,8 +120,8 @@ class ScoringJob:
         return self._done[text]
 
 
-def _worth_a_pool(scorer: Scorer, texts: Sequence[str]) -> bool:
-    return len(texts) >= MIN_PARALLEL and worker_count() >= 2 and _picklable(scorer)
+def _worth_a_pool(texts: Sequence[str]) -> bool:
+    return len(texts) >= MIN_PARALLEL and worker_count() >= 2
 
 
 def has_failed() -> bool:
@@ -145,17 +164,31 @@ def _stop_if_idle() -> None:
         shutdown()
 
 
-def _picklable(scorer: Scorer) -> bool:
-    """A lambda or a closure (tests, a one-off rescoring) is scored inline."""
+def _sendable(scorer: Scorer) -> _SentScorer | None:
+    """The scorer pickled once for the whole job; None for a lambda or a closure (tests,
+    a one-off rescoring), which is scored inline."""
     try:
-        pickle.dumps(scorer)
+        pickled = pickle.dumps(scorer, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):
-        return False
-    return True
+        return None
+    return _SentScorer(hashlib.blake2b(pickled, digest_size=16).digest(), pickled)
 
 
-def _score_chunk(scorer: Scorer, texts: Sequence[str]) -> list[_Packed]:
+def _worker_scorer(sent: _SentScorer) -> Scorer:
+    """In a worker: the scorer unpickled once per digest (a changed word list or a new
+    learner pickles differently, so it is never mistaken for the one kept)."""
+    scorer = _unpickled.get(sent.key)
+    if scorer is None:
+        scorer = pickle.loads(sent.pickled)  # our own pickle, made by our process
+        while len(_unpickled) >= KEPT_SCORERS:
+            del _unpickled[next(iter(_unpickled))]
+        _unpickled[sent.key] = scorer
+    return scorer
+
+
+def _score_chunk(sent: _SentScorer, texts: Sequence[str]) -> list[_Packed]:
     """Runs in a worker; plain tuples cross the pipe ~6x cheaper than dataclasses."""
+    scorer = _worker_scorer(sent)
     return [(s.compound, s.label.value, s.reasons, s.language) for s in map(scorer, texts)]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -23,7 +23,6 @@ from app.core.clean_text import clean_error
 from app.core.outbox import SendLock
 from app.core.people import SOLO, OtherReply, Person, Presence, ReplyMark
 from app.core.ports import Scorer, ThreadQuery
-from app.core.reports import Report, ReportRequest
 from app.storage import (
     accounts,
     contacts,
@@ -52,9 +51,11 @@ from app.storage.database import (
 from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate, read_meta, write_meta
 from app.storage.raw_sql import execute
-from app.storage.reports import load_report
 from app.storage.sync_cursors import MENTIONS_CURSOR
 from app.storage.sync_store import SyncWorkStore
+
+if TYPE_CHECKING:  # the reports load with the Reports window, not on every start
+    from app.core.reports import Report, ReportRequest
 
 S = m.ThreadStatus
 
@@ -267,6 +268,8 @@ class SqliteInboxStore(SyncWorkStore):
     @translated
     def report(self, request: ReportRequest) -> Report:
         """The Reports figures for one period (reads only; safe on any reader thread)."""
+        from app.storage.reports import load_report
+
         return load_report(self._db, request)
 
     @translated

@@ -35,6 +35,11 @@ from app.storage.raw_sql import dicts
 S = m.ThreadStatus
 _REOPEN = (S.REPLIED.value, S.DONE.value, S.SNOOZED.value)
 _ANSWERABLE = (S.NEEDS_REPLY.value, S.SNOOZED.value)
+# Plain values, looked up per post: an enum's `.value` is a property call each time.
+_NEEDS_REPLY, _REPLIED = S.NEEDS_REPLY.value, S.REPLIED.value
+_NETWORK = {n: n.value for n in m.Network}
+_LABEL = {label: label.value for label in m.SentimentLabel}
+_NEGATIVE = m.SentimentLabel.NEGATIVE
 
 
 def contact_key(author: m.Author, server: str) -> str:
@@ -58,6 +63,10 @@ class _Batch:
 
     account: t.Account
     score: Scorer
+    account_id: int = 0  # the account's columns, read once (peewee fields are descriptors)
+    is_demo: bool = False
+    own_remote_id: str = ""
+    own_handle: str = ""
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # remote id -> stored row
     thread_of: dict[str, int] = field(default_factory=dict)  # remote id -> thread id
     thread_by_key: dict[str, int] = field(default_factory=dict)  # root key -> thread id
@@ -91,7 +100,7 @@ class _Batch:
             s = self.score(text)
             found = self.scored[text] = (
                 s,
-                (s.compound, s.label.value, sql.json_list(s.reasons), s.language),
+                (s.compound, _LABEL[s.label], sql.json_list(s.reasons), s.language),
             )
         return found
 
@@ -150,7 +159,10 @@ def _ingest_part(
 ) -> m.IngestResult:
     """Store posts (in created_at order); `stored_ids`: those of them already stored."""
     batch = _Batch(account=account, score=score, next_thread=sql.next_id("thread"),
-                   next_contact=sql.next_id("contact"), first_post=sql.next_id("post"))  # fmt: skip
+                   next_contact=sql.next_id("contact"), first_post=sql.next_id("post"),
+                   account_id=account.id, is_demo=bool(account.is_demo),
+                   own_remote_id=account.remote_id or "",
+                   own_handle=account.handle.lstrip("@").lower())  # fmt: skip
     _preload(batch, ordered, stored_ids)
     for post in ordered:
         row = batch.rows.get(post.remote_id)
@@ -211,14 +223,15 @@ def _preload(batch: _Batch, posts: Sequence[m.Post], stored_ids: list[int]) -> N
     )
     batch.threads = sql.load_threads([*batch.thread_of.values(), *batch.thread_by_key.values()])
     by_network: dict[str, list[str]] = {}
+    server = acc.server
     for p in posts:
         if p.deleted:
             continue
-        if _is_own(acc, p):
+        if _is_own(batch, p):
             batch.author_key[p.remote_id] = None
         else:
-            key = batch.author_key[p.remote_id] = contact_key(p.author, acc.server)
-            by_network.setdefault(p.author.network.value, []).append(key)
+            key = batch.author_key[p.remote_id] = contact_key(p.author, server)
+            by_network.setdefault(_NETWORK[p.author.network], []).append(key)
     for network, keys in by_network.items():
         batch.contacts.update(sql.load_contacts(network, keys))
 
@@ -236,10 +249,10 @@ def _thread_for(batch: _Batch, post: m.Post) -> int:
     if key in batch.thread_by_key:
         return batch.thread_by_key[key]
     new_id = batch.next_thread
-    state = sql.insert_thread(batch.account, key, post.created_at, S.NEEDS_REPLY.value, new_id)
+    state = sql.insert_thread(batch.account, key, post.created_at, _NEEDS_REPLY, new_id)
     if new_id is not None:  # goes in at the end of the batch, complete (_born_threads)
         batch.next_thread = new_id + 1
-        batch.queued_threads[new_id] = (key, post.created_at, S.NEEDS_REPLY.value)
+        batch.queued_threads[new_id] = (key, post.created_at, _NEEDS_REPLY)
     batch.thread_by_key[key] = state.id
     batch.threads[state.id] = state
     batch.new_threads.add(state.id)
@@ -247,16 +260,16 @@ def _thread_for(batch: _Batch, post: m.Post) -> int:
     return state.id
 
 
-def _is_own(account: t.Account, post: m.Post) -> bool:
-    if post.author.remote_id and account.remote_id:
-        return post.author.remote_id == account.remote_id
-    return post.author.handle.lstrip("@").lower() == account.handle.lstrip("@").lower()
+def _is_own(batch: _Batch, post: m.Post) -> bool:
+    if post.author.remote_id and batch.own_remote_id:
+        return post.author.remote_id == batch.own_remote_id
+    return post.author.handle.lstrip("@").lower() == batch.own_handle
 
 
 def _contact(batch: _Batch, author: m.Author, key: str) -> int:
     found = batch.contacts.get(key)
     if found is None:
-        demo, new_id = bool(batch.account.is_demo), batch.next_contact
+        demo, new_id = batch.is_demo, batch.next_contact
         found = sql.insert_contact(author, key, demo, new_id)
         if new_id is not None:
             batch.next_contact = new_id + 1
@@ -272,7 +285,6 @@ def _contact(batch: _Batch, author: m.Author, key: str) -> int:
 def _insert(batch: _Batch, post: m.Post) -> None:
     if post.deleted:
         return  # never seen alive: nothing worth keeping
-    account = batch.account
     key = batch.author_key[post.remote_id]
     own = key is None
     thread_id = _thread_for(batch, post)
@@ -284,7 +296,7 @@ def _insert(batch: _Batch, post: m.Post) -> None:
         read = True
         answered = thread.last_customer_at is None or at >= thread.last_customer_at
         if answered and thread.status in _ANSWERABLE:
-            thread.status, thread.snoozed_until = S.REPLIED.value, None
+            thread.status, thread.snoozed_until = _REPLIED, None
         thread.last_own_at = _later(thread.last_own_at, at)
         # The shop answered (maybe from another app): what came before counts as read.
         if thread_id not in batch.fresh:  # marked in one statement at the end of the batch
@@ -294,10 +306,10 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     else:
         read = thread.last_own_at is not None and at <= thread.last_own_at
         if not read and thread.status in _REOPEN:
-            thread.status, thread.snoozed_until = S.NEEDS_REPLY.value, None
+            thread.status, thread.snoozed_until = _NEEDS_REPLY, None
         thread.last_customer_at = _later(thread.last_customer_at, at)
     new_row = [
-        account.id, thread_id, contact_id, post.network.value, post.remote_id,
+        batch.account_id, thread_id, contact_id, _NETWORK[post.network], post.remote_id,
         post.author.remote_id, post.author.handle, post.author.display_name, post.text,
         sql.db_time(at), post.url, post.parent_remote_id, post.root_remote_id,
         post.is_mention, own, post.visibility, post.content_warning, sql.media_text(post.media),
@@ -311,7 +323,7 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     batch.thread_of[post.remote_id] = thread_id
     batch.touched.add(thread_id)
     batch.new_posts += 1
-    if not own and sentiment.label == m.SentimentLabel.NEGATIVE:
+    if not own and sentiment.label == _NEGATIVE:
         batch.new_negative.append(post.remote_id)
     _adopt_orphans(batch, post.remote_id, thread_id)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -31,8 +32,10 @@ from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
 from app.ui.main_window import MainWindow
 from app.ui.row_menu import RowMenu
-from app.ui.templates_dialog import TemplatesDialog, builtin_specs
 from app.ui.thread_actions import ThreadActions
+
+if TYPE_CHECKING:  # the dialog is imported when opened: it is not on the first paint
+    from app.ui.templates_dialog import TemplatesDialog
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +240,8 @@ class AnswerPane(QObject):
         def read() -> list[Template]:
             found = store.list_templates()
             if not found:
+                from app.ui.templates_dialog import builtin_specs
+
                 store.restore_builtins(builtin_specs())
                 found = store.list_templates()
             return found
@@ -301,6 +306,8 @@ class AnswerPane(QObject):
             menu.popup(self.snooze_button.mapToGlobal(below))
 
     def open_templates(self) -> TemplatesDialog:
+        from app.ui.templates_dialog import TemplatesDialog
+
         account = self.composer.account or (self.accounts[0] if self.accounts else None)
         dialog = TemplatesDialog(self.services, self.window, account=account)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -8,26 +8,31 @@ account dialogs, the answering tools, label corrections and customers' photos.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction
 
-from app.ui.accounts_dialog import AccountsDialog, open_accounts_dialog
-from app.ui.add_account_dialog import AddAccountDialog
 from app.ui.answer_pane import AnswerPane
 from app.ui.answer_services import AnswerServices
 from app.ui.app_services import AppServices
 from app.ui.app_style import choose_scheme
 from app.ui.corrections import Corrections
 from app.ui.desktop_notifications import DesktopNotifications
-from app.ui.export_dialog import ExportDialog
 from app.ui.filter_bar import FilterBar, install_filter_bar
+from app.ui.first_paint import after_first_paint
 from app.ui.main_window import MainWindow
 from app.ui.photo_loader import PhotoLoader
-from app.ui.reports_window import ReportsWindow
 from app.ui.settings_dialog import SettingsDialog, SyncSettings
 from app.ui.sync_controls import SyncControls, add_file_action, select_account_when_listed
 from app.ui.sync_scheduler import SyncScheduler
 from app.ui.team_parts import TeamParts
 from app.ui.tray_notifier import TrayNotifier
+
+if TYPE_CHECKING:  # dialogs, Reports (QtCharts) and Export load when asked: not on first paint
+    from app.ui.accounts_dialog import AccountsDialog
+    from app.ui.add_account_dialog import AddAccountDialog
+    from app.ui.export_dialog import ExportDialog
+    from app.ui.reports_window import ReportsWindow
 
 
 class AppWindow(MainWindow):
@@ -53,7 +58,12 @@ class AppWindow(MainWindow):
             parent=self,
         )
         self.desktop = DesktopNotifications(self)
-        self.desktop.start()
+        # its bus thread connects to D-Bus holding the interpreter lock: after the first paint
+        after_first_paint(
+            self.thread_view.viewport(),
+            self.desktop.start,
+            lambda: self.thread_model.rowCount() > 0,
+        )
         self.destroyed.connect(self.desktop.close)
         self.notifier = TrayNotifier(
             store, runner, self, enabled=settings.notifications, desktop=self.desktop
@@ -135,6 +145,8 @@ class AppWindow(MainWindow):
         self.scheduler.sync_now()  # a new or re-signed account: fetch its mentions now
 
     def add_account(self) -> AddAccountDialog:
+        from app.ui.add_account_dialog import AddAccountDialog
+
         dialog = AddAccountDialog(self.services.account_service(), self.runner, self)
         dialog.account_added.connect(lambda _a: self._accounts_changed())
         dialog.open()
@@ -142,6 +154,8 @@ class AppWindow(MainWindow):
 
     def open_accounts(self, account_id: int | None = None) -> AccountsDialog:
         """The accounts dialog; with `account_id` that account is selected ("Sign in again")."""
+        from app.ui.accounts_dialog import open_accounts_dialog
+
         dialog = open_accounts_dialog(self.services.account_service(), self.runner, self)
         dialog.accounts_changed.connect(self._accounts_changed)
         if account_id is not None:
@@ -157,6 +171,8 @@ class AppWindow(MainWindow):
             return
         if current is not None:
             current.deleteLater()
+        from app.ui.export_dialog import ExportDialog
+
         dialog = ExportDialog(
             self.services.store, self.runner, self.query, self.thread_model.rowCount(), self
         )
@@ -189,6 +205,8 @@ class AppWindow(MainWindow):
             self.reports.raise_()
             self.reports.activateWindow()
             return
+        from app.ui.reports_window import ReportsWindow
+
         self.reports = ReportsWindow(self.services.store, self.runner, hours, self)
         self.reports.open_thread.connect(self._go_to_thread)
         self.reports.show()

@@ -19,17 +19,13 @@ import queue
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-# jeepney (keyring's Secret Service client) ships no type hints: its names are Any here.
-from jeepney import (  # type: ignore[import-untyped]  # no type hints
-    DBusAddress,
-    HeaderFields,
-    MatchRule,
-    message_bus,
-    new_method_call,
-)
-from jeepney.io.threading import DBusRouter, open_dbus_router  # type: ignore[import-untyped]  # no type hints
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:  # jeepney is imported by the bus thread, which starts after the first paint
+    from jeepney import DBusAddress, HeaderFields  # type: ignore[import-untyped]  # no hints
+    from jeepney.io.threading import DBusRouter  # type: ignore[import-untyped]  # no hints
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +84,9 @@ class DesktopNotifications(QObject):
     # ------------------------------------------------------------ the bus thread
 
     def _run(self) -> None:
+        from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
+        from jeepney.io.threading import open_dbus_router
+
         with ExitStack() as stack:
             try:
                 router = stack.enter_context(open_dbus_router(bus="SESSION"))
@@ -136,6 +135,8 @@ class DesktopNotifications(QObject):
                     self._handle_signal(message.header.fields, message.body, keys)
 
     def _post_waiting(self, router: DBusRouter, address: DBusAddress, keys: dict[int, int]) -> None:
+        from jeepney import new_method_call
+
         while True:
             try:
                 item = self._outgoing.get_nowait()
@@ -162,6 +163,8 @@ class DesktopNotifications(QObject):
     def _handle_signal(
         self, fields: dict[HeaderFields, object], body: tuple[object, ...], keys: dict[int, int]
     ) -> None:
+        from jeepney import HeaderFields
+
         member = fields.get(HeaderFields.member)
         if member == "ActionInvoked" and len(body) == 2:
             notification_id, _action = body
