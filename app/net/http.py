@@ -324,7 +324,10 @@ class HttpSession:
         *,
         timeout: tuple[float, float] = TIMEOUT,
         max_seconds: float = MAX_SECONDS,
+        connections: int = 1,
     ) -> None:
+        """`connections`: requests this session may have in flight at once (from as many
+        threads); that many kept-alive connections per host are pooled for re-use."""
         self.base_url = normalise_server(base_url)
         self.timeout = timeout
         self.max_seconds = max_seconds
@@ -332,7 +335,8 @@ class HttpSession:
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.trust_env = False  # never route loopback test traffic through a proxy
         self._session.verify = True  # certificate checks are never turned off
-        adapter = _DeadlineAdapter()
+        pooled = max(connections, 1) + 1  # the fetching threads, and one for the caller's own
+        adapter = _DeadlineAdapter(pool_maxsize=max(pooled, requests.adapters.DEFAULT_POOLSIZE))
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
 
