@@ -99,6 +99,7 @@ class MastodonServer:
     throttled: int = 0  # 429s answered under rate_limit
     in_flight: int = 0  # requests being answered right now (latency makes them overlap)
     max_in_flight: int = 0  # the most ever answered at once
+    on_request: Any = None  # called with (method, path) on the request's thread, first thing
     _windows: dict[str, tuple[float, int]] = field(default_factory=dict)  # key -> (start, used)
     # "503 after N requests": N more requests to paths under fail_path, then only 503s.
     fail_after: int | None = None
@@ -568,6 +569,8 @@ class _Handler(BaseHTTPRequestHandler):
             app.in_flight += 1
             app.max_in_flight = max(app.max_in_flight, app.in_flight)
         try:
+            if app.on_request is not None:
+                app.on_request(method, urlsplit(self.path).path)
             self._answer(app, method)
         finally:
             with app.lock:

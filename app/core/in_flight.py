@@ -31,10 +31,11 @@ K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
 
 
-def priority(stored: StoredPost) -> tuple[int, float]:
-    """Sort key: complaints first (as the owner labelled them, else the scorer), newest first."""
+def priority(stored: StoredPost, queued: int) -> tuple[int, float, int]:
+    """Sort key: complaints first (as the owner labelled them, else the scorer), newest
+    first; posts of the same moment by the order their jobs were queued, last first."""
     angry = 0 if stored.label is SentimentLabel.NEGATIVE else 1
-    return angry, -stored.post.created_at.timestamp()
+    return angry, -stored.post.created_at.timestamp(), -queued
 
 
 def _may_hold(newer: Post, older: Post) -> bool:

@@ -554,7 +554,7 @@ class SyncService:
                 )
                 continue
             todo.append((job, stored))
-        todo.sort(key=lambda pair: priority(pair[1]))
+        todo.sort(key=lambda pair: priority(pair[1], pair[0].id))
         return todo
 
     def _start_jobs(
