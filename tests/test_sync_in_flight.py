@@ -191,3 +191,19 @@ def test_fetches_in_flight_keep_the_reserve_and_never_see_a_429(store, mastodon_
     assert mastodon_server.max_in_flight > 1
     assert report.conversations_waiting > 0  # the rest comes with the next sync
     assert 30 - (len(mastodon_server.requests_to("/api/")) - before) >= JOB_RESERVE
+
+
+def test_the_refresh_of_open_threads_overlaps_too(store, mastodon_server, people):
+    shop = mastodon_account(store, mastodon_server)
+    ids = questions(mastodon_server, people, [f"Question {n}" for n in range(8)])
+    sync(store, mastodon_server, shop)
+    question = mastodon_server.statuses[ids["Question 3"]]
+    mastodon_server.add_status(people[1], "Any news?", in_reply_to=question)  # no mention
+    mastodon_server.max_in_flight = 0
+    together, arrived = hold_first_contexts(mastodon_server, IN_FLIGHT)
+    client = client_for(mastodon_server)
+    service = SyncService(store, lambda account: client, score, refresh_limit=8)
+    report = service.sync_account(shop)
+    assert report.ok and report.refreshed_threads == 8 and report.new_posts == 1
+    assert together.is_set() and len(arrived) == 8
+    assert mastodon_server.max_in_flight == IN_FLIGHT

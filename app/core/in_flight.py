@@ -105,3 +105,37 @@ class InFlight(Generic[K, R]):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._running.clear()
+
+
+def run_in_flight(
+    width: int,
+    name: str,
+    start_more: Callable[[InFlight[K, R]], bool],
+    finish: Callable[[K, Future[R]], None],
+    progress: Callable[[int], None] = lambda in_flight: None,
+) -> None:
+    """The loop of a sync step with calls in flight, all on the caller's thread but the calls.
+
+    `start_more(flight)` starts what may start now (False: start nothing more); `finish`
+    takes one finished call back (stores it). The first error, from either, stops new
+    starts; the calls on the wire are still taken back, then that error is raised.
+    """
+    error: Exception | None = None
+    stopped = False
+    with InFlight[K, R](width, name) as flight:
+        while True:
+            progress(len(flight))
+            if error is None and not stopped:
+                try:
+                    stopped = not start_more(flight)
+                except Exception as exc:  # stop starting; the ones on the wire finish
+                    error = exc
+            if not len(flight):
+                break
+            key, future = flight.next_done()
+            try:
+                finish(key, future)
+            except Exception as exc:
+                error = error or exc
+    if error is not None:
+        raise error

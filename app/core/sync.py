@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from app.core.errors import (
     ServerUnreachable,
     ShopkeepError,
 )
-from app.core.in_flight import InFlight, may_overlap, priority
+from app.core.in_flight import InFlight, may_overlap, priority, run_in_flight
 from app.core.models import (
     Account,
     AccountState,
@@ -481,7 +482,7 @@ class SyncService:
         newest first, a few at a time (app.core.in_flight), each stored as it comes back.
 
         Whatever stops the drain (a 503, a long rate limit, a full disk, Cancel) stops new
-        fetches; the ones on the wire are waited for, and stored unless storing failed.
+        fetches; the ones on the wire are waited for and stored.
         """
         left = self.thread_budget - tally.fetched
         jobs = (
@@ -494,44 +495,36 @@ class SyncService:
         if callable(plan_threads):  # a client that fetches ahead does it in our order
             plan_threads([stored.post for _, stored in todo])
         running: dict[int, tuple[SyncJob, StoredPost]] = {}
-        error: Exception | None = None
-        stopped = storing_failed = False
-        width = max(1, int(getattr(client, "in_flight", 1)))
-        with InFlight[int, list[Post]](width, "conversation") as flight:
-            while True:
-                step(SyncStep.THREADS, len(jobs) - len(todo) - len(flight), len(jobs))
-                if error is None and not stopped:
-                    try:
-                        self._check(cancel)
-                        stopped = not self._start_jobs(
-                            account, client, todo, flight, running, tally, cancel
-                        )
-                    except Exception as exc:  # stop starting; the ones on the wire finish
-                        error = exc
-                if not len(flight):
-                    break
-                job_id, future = flight.next_done()
-                job, stored = running.pop(job_id)
-                self._count_unreadable(client, tally)
-                try:
-                    posts = future.result()
-                except (BadResponse, ServerError) as exc:
-                    self._job_failed(job, exc, tally)
-                    if isinstance(exc, ServerError):  # the server is in trouble: stop here
-                        error = error or exc
-                    continue
-                except Exception as exc:
-                    error = error or exc
-                    continue
-                if storing_failed:
-                    continue
-                try:
-                    self._store_conversation(account, job, stored, posts, tally)
-                except Exception as exc:
-                    error, storing_failed = error or exc, True
+
+        def start_more(flight: InFlight[int, list[Post]]) -> bool:
+            self._check(cancel)
+            return self._start_jobs(account, client, todo, flight, running, tally, cancel)
+
+        def finish(job_id: int, future: Future[list[Post]]) -> None:
+            job, stored = running.pop(job_id)
+            self._count_unreadable(client, tally)
+            try:
+                posts = future.result()
+            except (BadResponse, ServerError) as exc:
+                self._job_failed(job, exc, tally)
+                if isinstance(exc, ServerError):
+                    raise  # the server is in trouble: the rest waits for the next sync
+                return
+            self._store_conversation(account, job, stored, posts, tally)
+
+        run_in_flight(
+            self._width(client),
+            "conversation",
+            start_more,
+            finish,
+            lambda in_flight: step(SyncStep.THREADS, len(jobs) - len(todo) - in_flight, len(jobs)),
+        )
         step(SyncStep.THREADS, len(jobs), len(jobs))
-        if error is not None:
-            raise error
+
+    @staticmethod
+    def _width(client: NetworkClient) -> int:
+        """How many requests the client may have in flight at once (1: one at a time)."""
+        return max(1, int(getattr(client, "in_flight", 1)))
 
     def _plan(
         self, account: Account, jobs: Sequence[SyncJob], tally: Tally
@@ -686,16 +679,27 @@ class SyncService:
         if limit <= 0:
             return
         thread_ids = self._store.threads_to_refresh(account.id, limit, tally.started)
-        for done, thread_id in enumerate(thread_ids):
-            step(SyncStep.REFRESH, done, len(thread_ids))
-            self._check(cancel)
-            posts = self._store.thread_posts(thread_id)
-            if any(sp.post.remote_id in tally.seen for sp in posts):
-                continue  # re-read a moment ago (merged into a thread fetched this sync)
-            if not self._keep_reserve(client, cancel):
-                break
+        todo = list(thread_ids)
+
+        def start_more(flight: InFlight[int, dict[str, Post]]) -> bool:
+            while flight.has_room() and todo:
+                self._check(cancel)
+                posts = self._store.thread_posts(todo[0])
+                if any(sp.post.remote_id in tally.seen for sp in posts):
+                    del todo[0]
+                    continue  # re-read a moment ago (merged into a thread fetched this sync)
+                if not self._has_room(client, len(flight)):
+                    if len(flight):
+                        return True  # their answers say how much is left
+                    if not self._keep_reserve(client, cancel):
+                        return False
+                flight.start(todo.pop(0), partial(self._reread, client, posts, cancel))
+            return True
+
+        def finish(thread_id: int, future: Future[dict[str, Post]]) -> None:
+            self._count_unreadable(client, tally)
             try:
-                self._refresh_thread(account, client, thread_id, posts, tally, cancel)
+                fetched = future.result()
             except (BadResponse, ServerError) as exc:
                 # To the back of the queue, or one bad thread would fail every sync first.
                 self._store.store_fetched(
@@ -710,7 +714,19 @@ class SyncService:
                 if isinstance(exc, ServerError):
                     raise
                 tally.unreadable += 1
+            else:
+                self._store_reread(account, thread_id, fetched, tally)
             tally.refreshed += 1
+
+        run_in_flight(
+            self._width(client),
+            "refresh",
+            start_more,
+            finish,
+            lambda in_flight: step(
+                SyncStep.REFRESH, len(thread_ids) - len(todo) - in_flight, len(thread_ids)
+            ),
+        )
         step(SyncStep.REFRESH, len(thread_ids), len(thread_ids))
 
     def _refresh_budget(self, client: NetworkClient) -> int:
@@ -739,17 +755,30 @@ class SyncService:
         A stored reply under the anchor that the answer left out may have been deleted:
         the client is asked about those (`gone`) before they are marked deleted.
         """
+        fetched = self._reread(client, posts, cancel)
+        self._count_unreadable(client, tally)
+        self._store_reread(account, thread_id, fetched, tally)
+
+    def _reread(
+        self, client: NetworkClient, posts: Sequence[StoredPost], cancel: threading.Event
+    ) -> dict[str, Post]:
+        """The network half of `_refresh_thread` (it may run on a fetching thread)."""
         alive = sorted((sp.post for sp in posts if not sp.post.deleted), key=lambda p: p.created_at)
         fetched: dict[str, Post] = {}
         for anchor in alive[:REFRESH_ANCHORS]:
             for post in self._fetch(client, anchor, cancel):
                 fetched[post.remote_id] = post
-            self._count_unreadable(client, tally)
             found = fetched.get(anchor.remote_id)
             if found is not None and not found.deleted:
                 for gone in self._deleted(client, _missing_replies(anchor, alive, fetched), cancel):
                     fetched[gone.remote_id] = replace(gone, deleted=True)
                 break
+        return fetched
+
+    def _store_reread(
+        self, account: Account, thread_id: int, fetched: dict[str, Post], tally: Tally
+    ) -> None:
+        """A re-read conversation, stored; the thread counts as checked now."""
         tally.seen |= set(fetched)
         tally.add(
             self._store.store_fetched(
