@@ -15,6 +15,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -427,6 +428,12 @@ class BlueskyClient:
             return prefetch.take(post)
         return self._conversation(post)
 
+    def plan_threads(self, posts: Sequence[Post]) -> None:
+        """The order the sync will ask for conversations in: the work ahead follows it."""
+        prefetch = self._prefetch
+        if prefetch is not None:
+            prefetch.reorder(posts)
+
     def _expect_threads(self, mentions: list[Post]) -> None:
         """A new batch of mentions: get ready to fetch their conversations ahead."""
         self._forget_threads()
@@ -448,7 +455,20 @@ class BlueskyClient:
         return parse_post_views(body)
 
     def _conversation(self, post: Post) -> list[Post]:
-        """getPostThread around `post`, plus its root's thread when the root is elsewhere."""
+        """getPostThread around `post`, plus its root's thread when the root is elsewhere.
+
+        A root post's thread is the one the replies under it share: asked for once, even
+        when a reply under it is fetched at the same moment (the sync asks for the newest
+        mentions first, and fetches a few ahead)."""
+        if post.parent_remote_id is None:
+            try:
+                fetched = self._root_thread(post.remote_id, fresh=True)
+            except NotFound:
+                return [replace(post, deleted=True)]
+            return [
+                replace(p, is_mention=post.is_mention) if p.remote_id == post.remote_id else p
+                for p in fetched
+            ]
         try:
             body = self._thread_body(post.remote_id, THREAD_PARENT_HEIGHT)
         except NotFound:
@@ -480,12 +500,15 @@ class BlueskyClient:
         with self._root_lock:
             self._root_threads[root] = (time.monotonic(), future)
 
-    def _root_thread(self, root: str, chain: frozenset[str] = frozenset()) -> list[Post]:
-        """The root's thread, fetched once for all the mentions under it (even in parallel)."""
+    def _root_thread(
+        self, root: str, chain: frozenset[str] = frozenset(), *, fresh: bool = False
+    ) -> list[Post]:
+        """The root's thread, fetched once for all the mentions under it (even in parallel).
+        `fresh`: only a fetch still on the wire is shared; a finished one is asked again."""
         now = time.monotonic()
         with self._root_lock:
             entry = self._root_threads.get(root)
-            owner = entry is None or now - entry[0] > ROOT_THREAD_TTL
+            owner = entry is None or now - entry[0] > ROOT_THREAD_TTL or (fresh and entry[1].done())
             if owner:
                 entry = (now, Future())
                 self._root_threads[root] = entry
