@@ -207,3 +207,28 @@ def test_the_refresh_of_open_threads_overlaps_too(store, mastodon_server, people
     assert report.ok and report.refreshed_threads == 8 and report.new_posts == 1
     assert together.is_set() and len(arrived) == 8
     assert mastodon_server.max_in_flight == IN_FLIGHT
+
+
+def test_answers_arriving_out_of_order_never_raise_what_is_left(mastodon_server, people):
+    """With fetches in flight, an answer the server gave earlier can arrive later: within
+    one window the lowest count it gave holds; a new window starts afresh."""
+    ids = questions(mastodon_server, people, ["Open on Sunday?"])
+    status = mastodon_server.statuses[ids["Open on Sunday?"]]
+    window_end = "2099-01-01T00:00:00.000000+00:00"
+    client = client_for(mastodon_server)
+    for remaining, reset in (("50", window_end), ("60", window_end)):
+        mastodon_server.respond_next(
+            f"/api/v1/statuses/{status['id']}",
+            body=status,
+            headers={"X-RateLimit-Remaining": remaining, "X-RateLimit-Reset": reset},
+        )
+        client.status(status["id"])
+    assert client.requests_left() == 50
+    mastodon_server.respond_next(
+        f"/api/v1/statuses/{status['id']}",
+        body=status,
+        headers={"X-RateLimit-Remaining": "299", "X-RateLimit-Reset": "2099-01-01T00:05:00Z"},
+    )
+    client.status(status["id"])
+    assert client.requests_left() == 299
+    client.close()
