@@ -232,3 +232,21 @@ def test_answers_arriving_out_of_order_never_raise_what_is_left(mastodon_server,
     client.status(status["id"])
     assert client.requests_left() == 299
     client.close()
+
+
+def test_a_cookie_the_server_sets_is_never_sent_back(mastodon_server, people):
+    """Fetching threads share one session; the API signs in with a header, so its cookie
+    jar stays empty (nothing for the threads to race on, nothing to leak to a proxy)."""
+    ids = questions(mastodon_server, people, ["Open on Sunday?"])
+    status = mastodon_server.statuses[ids["Open on Sunday?"]]
+    mastodon_server.respond_next(
+        f"/api/v1/statuses/{status['id']}",
+        body=status,
+        headers={"Set-Cookie": "__cf_bm=abc123; Path=/; HttpOnly"},
+    )
+    client = client_for(mastodon_server)
+    client.status(status["id"])
+    client.status(status["id"])
+    client.close()
+    second = mastodon_server.requests_to(f"/api/v1/statuses/{status['id']}")[-1]
+    assert "Cookie" not in second.headers and "cookie" not in second.headers

@@ -7,6 +7,7 @@ are mapped by each client; this module maps what every server has in common.
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import ipaddress
 import json
 import logging
@@ -335,6 +336,9 @@ class HttpSession:
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.trust_env = False  # never route loopback test traffic through a proxy
         self._session.verify = True  # certificate checks are never turned off
+        # The APIs sign in with a header; a cookie a server or proxy sets is never kept or
+        # sent back (and the jar is the one part of a session its threads would race on).
+        self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         pooled = max(connections, 1) + 1  # the fetching threads, and one for the caller's own
         adapter = _DeadlineAdapter(pool_maxsize=max(pooled, requests.adapters.DEFAULT_POOLSIZE))
         self._session.mount("https://", adapter)
