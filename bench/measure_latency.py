@@ -16,7 +16,8 @@ each starts with a full rate limit.
 Two scenes: a first sync of the whole mix, and an incremental sync of an inbox
 with many open threads (stored beforehand, untimed, with no latency or limit)
 after new mentions in the same mix arrived.
-Run alone: `python -m bench.measure_latency --mentions 400 --limit 60 --window 30`.
+Run alone: `python -m bench.measure_latency --mentions 400 --limit 60 --window 30`;
+`--in-flight 1` runs Shopkeep one request at a time (what latency hiding saves).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Scale:
     latency: float = 0.12
     limit: int = 60  # Mastodon: 300
     window: float = 30.0  # Mastodon: 300 s
+    in_flight: int | None = None  # Shopkeep's requests in flight (None: as the app: 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,8 @@ def _shopkeep(server: Any, store: SqliteInboxStore, account: Any, scale: Scale) 
     token = server.issue_token(server.owner)
     throttled = server.throttled
     client = MastodonClient(server.url, token)  # as app.cli_sync builds it
+    if scale.in_flight is not None:
+        client.in_flight = scale.in_flight  # e.g. 1: one request at a time, to compare
     service = SyncService(
         store,
         lambda _a: client,
@@ -259,9 +263,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=default.limit)
     parser.add_argument("--window", type=float, default=default.window)
     parser.add_argument("--only", choices=("first", "incremental"))
+    parser.add_argument(
+        "--in-flight", type=int, help="Shopkeep's requests in flight (default: the app's 4)"
+    )
     args = parser.parse_args(argv)
     scale = Scale(
-        args.mentions, args.open_threads, args.new_mentions, args.latency, args.limit, args.window
+        args.mentions,
+        args.open_threads,
+        args.new_mentions,
+        args.latency,
+        args.limit,
+        args.window,
+        args.in_flight,
     )
     if args.only != "incremental":
         ours, theirs = first_sync(scale)

@@ -97,6 +97,9 @@ class MastodonServer:
     rate_limit: int | None = None  # per token per rate_window (MASTODON_RATE_LIMIT is upstream's)
     rate_window: float = MASTODON_RATE_WINDOW  # seconds; a window starts at a token's 1st request
     throttled: int = 0  # 429s answered under rate_limit
+    in_flight: int = 0  # requests being answered right now (latency makes them overlap)
+    max_in_flight: int = 0  # the most ever answered at once
+    on_request: Any = None  # called with (method, path) on the request's thread, first thing
     _windows: dict[str, tuple[float, int]] = field(default_factory=dict)  # key -> (start, used)
     # "503 after N requests": N more requests to paths under fail_path, then only 503s.
     fail_after: int | None = None
@@ -562,6 +565,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         app: MastodonServer = self.server.app  # type: ignore[attr-defined]
+        with app.lock:
+            app.in_flight += 1
+            app.max_in_flight = max(app.max_in_flight, app.in_flight)
+        try:
+            if app.on_request is not None:
+                app.on_request(method, urlsplit(self.path).path)
+            self._answer(app, method)
+        finally:
+            with app.lock:
+                app.in_flight -= 1
+
+    def _answer(self, app: MastodonServer, method: str) -> None:
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""

@@ -17,10 +17,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Protocol, TypeVar
 
 from app.core.errors import (
@@ -32,6 +34,7 @@ from app.core.errors import (
     ServerUnreachable,
     ShopkeepError,
 )
+from app.core.in_flight import InFlight, may_overlap, priority, run_in_flight
 from app.core.models import (
     Account,
     AccountState,
@@ -475,68 +478,161 @@ class SyncService:
         step: Callable[[SyncStep, int, int], None],
         cancel: threading.Event,
     ) -> None:
-        """Fetch the conversations still to fetch, oldest job first, within the budget."""
+        """Fetch the conversations still to fetch within the budget: complaints and the
+        newest first, a few at a time (app.core.in_flight), each stored as it comes back.
+
+        Whatever stops the drain (a 503, a long rate limit, a full disk, Cancel) stops new
+        fetches; the ones on the wire are waited for and stored.
+        """
         left = self.thread_budget - tally.fetched
         jobs = (
             self._store.due_jobs(account.id, CONVERSATION, self._clock(), left) if left > 0 else []
         )
-        for done, job in enumerate(jobs):
-            step(SyncStep.THREADS, done, len(jobs))
+        if not jobs:
+            return
+        todo = self._plan(account, jobs, tally)
+        plan_threads = getattr(client, "plan_threads", None)
+        if callable(plan_threads):  # a client that fetches ahead does it in our order
+            plan_threads([stored.post for _, stored in todo])
+        running: dict[int, tuple[SyncJob, StoredPost]] = {}
+
+        def start_more(flight: InFlight[int, list[Post]]) -> bool:
             self._check(cancel)
+            return self._start_jobs(account, client, todo, flight, running, tally, cancel)
+
+        def finish(job_id: int, future: Future[list[Post]]) -> None:
+            job, stored = running.pop(job_id)
+            self._count_unreadable(client, tally)
+            try:
+                posts = future.result()
+            except (BadResponse, ServerError) as exc:
+                self._job_failed(job, exc, tally)
+                if isinstance(exc, ServerError):
+                    raise  # the server is in trouble: the rest waits for the next sync
+                return
+            self._store_conversation(account, job, stored, posts, tally)
+
+        run_in_flight(
+            self._width(client),
+            "conversation",
+            start_more,
+            finish,
+            lambda in_flight: step(SyncStep.THREADS, len(jobs) - len(todo) - in_flight, len(jobs)),
+        )
+        step(SyncStep.THREADS, len(jobs), len(jobs))
+
+    @staticmethod
+    def _width(client: NetworkClient) -> int:
+        """How many requests the client may have in flight at once (1: one at a time)."""
+        return max(1, int(getattr(client, "in_flight", 1)))
+
+    def _plan(
+        self, account: Account, jobs: Sequence[SyncJob], tally: Tally
+    ) -> list[tuple[SyncJob, StoredPost]]:
+        """The jobs to run with their stored posts, complaints and the newest first. A job
+        whose post was never stored (deleted before it was) is finished here."""
+        todo: list[tuple[SyncJob, StoredPost]] = []
+        for job in jobs:
             if job.remote_id in tally.seen or job.id in tally.tried:
                 continue  # came with a conversation fetched before it, or failed already
-            if not self._keep_reserve(client, cancel):
-                break  # the rest waits for the next sync, like jobs over the budget
-            tally.tried.add(job.id)
-            self._run_job(account, client, job, tally, cancel)
-        if jobs:
-            step(SyncStep.THREADS, len(jobs), len(jobs))
+            stored = self._store.stored_post(account.id, job.remote_id)
+            if stored is None:
+                tally.tried.add(job.id)
+                self._store.store_fetched(
+                    account.id,
+                    [],
+                    self._score,
+                    done=(CONVERSATION, [job.remote_id]),
+                    when=self._clock(),
+                )
+                continue
+            todo.append((job, stored))
+        todo.sort(key=lambda pair: priority(pair[1], pair[0].id))
+        return todo
 
-    def _run_job(
+    def _start_jobs(
         self,
         account: Account,
         client: NetworkClient,
-        job: SyncJob,
+        todo: list[tuple[SyncJob, StoredPost]],
+        flight: InFlight[int, list[Post]],
+        running: dict[int, tuple[SyncJob, StoredPost]],
         tally: Tally,
         cancel: threading.Event,
-    ) -> None:
-        """One conversation, stored with the job it finishes; a failing one backs off."""
-        stored = self._store.stored_post(account.id, job.remote_id)
-        done = (CONVERSATION, [job.remote_id])
-        if stored is None:  # nothing kept of it (it was deleted before it was stored)
-            self._store.store_fetched(account.id, [], self._score, done=done, when=self._clock())
-            return
-        sent = tally.sent.get(job.remote_id)
-        joined = self._under_stored(account, sent) if sent is not None else None
-        if joined is not None:  # a conversation fetched earlier in this sync brought its parent
-            tally.seen.add(job.remote_id)
-            tally.add(
-                self._store.store_fetched(
-                    account.id,
-                    [joined],
-                    self._score,
-                    done=done,
-                    checked=[stored.thread_id],
-                    when=self._clock(),
+    ) -> bool:
+        """Start the first jobs of `todo` that may run beside those in flight, while there
+        is room. False: the rate limit's reserve is reached; the rest waits for the next sync.
+        """
+        while flight.has_room():
+            todo[:] = [pair for pair in todo if pair[0].remote_id not in tally.seen]
+            busy = [self._as_sent(stored, tally) for _, stored in running.values()]
+            at = next(
+                (
+                    i
+                    for i, (_, stored) in enumerate(todo)
+                    if not any(may_overlap(self._as_sent(stored, tally), b) for b in busy)
+                ),
+                None,
+            )
+            if at is None:
+                return True  # each one left waits for a fetch that may bring it
+            job, stored = todo[at]
+            sent = tally.sent.get(job.remote_id)
+            joined = self._under_stored(account, sent) if sent is not None else None
+            if joined is not None:  # a conversation fetched before it brought its parent
+                del todo[at]
+                tally.tried.add(job.id)
+                tally.seen.add(job.remote_id)
+                tally.add(
+                    self._store.store_fetched(
+                        account.id,
+                        [joined],
+                        self._score,
+                        done=(CONVERSATION, [job.remote_id]),
+                        checked=[stored.thread_id],
+                        when=self._clock(),
+                    )
                 )
-            )
-            return
-        tally.fetched += 1
-        try:
-            posts = self._fetch(client, stored.post, cancel, tally)
-        except (BadResponse, ServerError) as exc:
-            attempts = job.attempts + 1
-            self._store.job_failed(job.id, exc.user_message, retry_at(attempts, self._clock()))
-            log.warning(
-                "conversation of %s failed (%d times): %s",
-                job.remote_id,
-                attempts,
-                type(exc).__name__,
-            )
-            if isinstance(exc, ServerError):
-                raise  # the server is in trouble: the rest waits for the next sync
+                continue
+            if not self._has_room(client, len(flight)):
+                if len(flight):
+                    return True  # their answers say how much is left
+                if not self._keep_reserve(client, cancel):
+                    return False
+            del todo[at]
+            tally.tried.add(job.id)
+            tally.fetched += 1
+            running[job.id] = (job, stored)
+            flight.start(job.id, partial(self._fetch, client, stored.post, cancel))
+        return True
+
+    @staticmethod
+    def _as_sent(stored: StoredPost, tally: Tally) -> Post:
+        """The post as this sync's mentions carried it (with its reply count), else stored."""
+        return tally.sent.get(stored.post.remote_id, stored.post)
+
+    def _job_failed(self, job: SyncJob, exc: BadResponse | ServerError, tally: Tally) -> None:
+        """A conversation that failed backs off (app.core.sync_work.retry_at)."""
+        attempts = job.attempts + 1
+        self._store.job_failed(job.id, exc.user_message, retry_at(attempts, self._clock()))
+        log.warning(
+            "conversation of %s failed (%d times): %s",
+            job.remote_id,
+            attempts,
+            type(exc).__name__,
+        )
+        if not isinstance(exc, ServerError):
             tally.unreadable += 1
-            return
+
+    def _store_conversation(
+        self,
+        account: Account,
+        job: SyncJob,
+        stored: StoredPost,
+        posts: Sequence[Post],
+        tally: Tally,
+    ) -> None:
+        """One fetched conversation, stored with every job it finishes."""
         ids = {p.remote_id for p in posts} | {job.remote_id}
         tally.seen |= ids
         tally.add(
@@ -550,20 +646,21 @@ class SyncService:
             )
         )
 
-    def _fetch(
-        self, client: NetworkClient, post: Post, cancel: threading.Event, tally: Tally
-    ) -> list[Post]:
+    def _fetch(self, client: NetworkClient, post: Post, cancel: threading.Event) -> list[Post]:
         """The conversation around `post`; a deleted post comes back alone, marked deleted.
-        Posts of it the client could not read are left out and counted."""
+        Runs on a fetching thread: it touches the client only, never the store or the tally."""
         try:
             return self._with_rate_limit(lambda: client.thread(post), cancel)
         except NotFound:
             log.info("conversation of %s is gone", post.remote_id)
             return [replace(post, deleted=True)]
-        finally:
-            take = getattr(client, "take_unreadable", None)
-            if callable(take):
-                tally.unreadable_posts += int(take())
+
+    @staticmethod
+    def _count_unreadable(client: NetworkClient, tally: Tally) -> None:
+        """Posts of conversations the client could not read: left out, and counted."""
+        take = getattr(client, "take_unreadable", None)
+        if callable(take):
+            tally.unreadable_posts += int(take())
 
     def _refresh(
         self,
@@ -582,16 +679,27 @@ class SyncService:
         if limit <= 0:
             return
         thread_ids = self._store.threads_to_refresh(account.id, limit, tally.started)
-        for done, thread_id in enumerate(thread_ids):
-            step(SyncStep.REFRESH, done, len(thread_ids))
-            self._check(cancel)
-            posts = self._store.thread_posts(thread_id)
-            if any(sp.post.remote_id in tally.seen for sp in posts):
-                continue  # re-read a moment ago (merged into a thread fetched this sync)
-            if not self._keep_reserve(client, cancel):
-                break
+        todo = list(thread_ids)
+
+        def start_more(flight: InFlight[int, dict[str, Post]]) -> bool:
+            while flight.has_room() and todo:
+                self._check(cancel)
+                posts = self._store.thread_posts(todo[0])
+                if any(sp.post.remote_id in tally.seen for sp in posts):
+                    del todo[0]
+                    continue  # re-read a moment ago (merged into a thread fetched this sync)
+                if not self._has_room(client, len(flight)):
+                    if len(flight):
+                        return True  # their answers say how much is left
+                    if not self._keep_reserve(client, cancel):
+                        return False
+                flight.start(todo.pop(0), partial(self._reread, client, posts, cancel))
+            return True
+
+        def finish(thread_id: int, future: Future[dict[str, Post]]) -> None:
+            self._count_unreadable(client, tally)
             try:
-                self._refresh_thread(account, client, thread_id, posts, tally, cancel)
+                fetched = future.result()
             except (BadResponse, ServerError) as exc:
                 # To the back of the queue, or one bad thread would fail every sync first.
                 self._store.store_fetched(
@@ -606,7 +714,19 @@ class SyncService:
                 if isinstance(exc, ServerError):
                     raise
                 tally.unreadable += 1
+            else:
+                self._store_reread(account, thread_id, fetched, tally)
             tally.refreshed += 1
+
+        run_in_flight(
+            self._width(client),
+            "refresh",
+            start_more,
+            finish,
+            lambda in_flight: step(
+                SyncStep.REFRESH, len(thread_ids) - len(todo) - in_flight, len(thread_ids)
+            ),
+        )
         step(SyncStep.REFRESH, len(thread_ids), len(thread_ids))
 
     def _refresh_budget(self, client: NetworkClient) -> int:
@@ -635,16 +755,30 @@ class SyncService:
         A stored reply under the anchor that the answer left out may have been deleted:
         the client is asked about those (`gone`) before they are marked deleted.
         """
+        fetched = self._reread(client, posts, cancel)
+        self._count_unreadable(client, tally)
+        self._store_reread(account, thread_id, fetched, tally)
+
+    def _reread(
+        self, client: NetworkClient, posts: Sequence[StoredPost], cancel: threading.Event
+    ) -> dict[str, Post]:
+        """The network half of `_refresh_thread` (it may run on a fetching thread)."""
         alive = sorted((sp.post for sp in posts if not sp.post.deleted), key=lambda p: p.created_at)
         fetched: dict[str, Post] = {}
         for anchor in alive[:REFRESH_ANCHORS]:
-            for post in self._fetch(client, anchor, cancel, tally):
+            for post in self._fetch(client, anchor, cancel):
                 fetched[post.remote_id] = post
             found = fetched.get(anchor.remote_id)
             if found is not None and not found.deleted:
                 for gone in self._deleted(client, _missing_replies(anchor, alive, fetched), cancel):
                     fetched[gone.remote_id] = replace(gone, deleted=True)
                 break
+        return fetched
+
+    def _store_reread(
+        self, account: Account, thread_id: int, fetched: dict[str, Post], tally: Tally
+    ) -> None:
+        """A re-read conversation, stored; the thread counts as checked now."""
         tally.seen |= set(fetched)
         tally.add(
             self._store.store_fetched(
@@ -671,6 +805,14 @@ class SyncService:
         asked = missing[:GONE_CHECKS]
         gone = self._with_rate_limit(lambda: ask([p.remote_id for p in asked]), cancel)
         return [p for p in asked if p.remote_id in gone]
+
+    @staticmethod
+    def _has_room(client: NetworkClient, in_flight: int) -> bool:
+        """Whether one more fetch, beside `in_flight` ones not yet answered, leaves JOB_RESERVE
+        of the server's rate limit (counted as if each took FETCH_COST requests)."""
+        left = getattr(client, "requests_left", None)
+        allowed = left() if callable(left) else None
+        return allowed is None or allowed - FETCH_COST * (in_flight + 1) >= JOB_RESERVE
 
     def _keep_reserve(self, client: NetworkClient, cancel: threading.Event) -> bool:
         """Before a fetch: when it would eat into JOB_RESERVE, wait for the server's rate

@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -411,6 +412,12 @@ class BlueskyClient:
         if prefetch is not None and post.remote_id in prefetch:
             return prefetch.take(post)
         return self._conversation(post)
+
+    def plan_threads(self, posts: Sequence[Post]) -> None:
+        """The order the sync will ask for conversations in: the work ahead follows it."""
+        prefetch = self._prefetch
+        if prefetch is not None:
+            prefetch.reorder(posts)
 
     def _expect_threads(self, mentions: list[Post]) -> None:
         """A new batch of mentions: get ready to fetch their conversations ahead."""

@@ -8,7 +8,8 @@ getPostThread costs the AppView tens of milliseconds. For the mentions the last
   view getPosts returns is the one getPostThread would have returned;
 - runs the other getPostThread calls a few at a time, at most LOOKAHEAD
   mentions ahead of the caller, so the waits on the server overlap.
-The caller still gets each conversation, or its error, when it asks for it: a
+The sync may say the order it will ask in (`reorder`: complaints and the newest
+first). The caller still gets each conversation, or its error, when it asks for it: a
 rate limit is not replayed from a prefetch (the caller may have waited it out)
 but asked again, so the sync's waiting and cursor rules stay as they were.
 """
@@ -78,6 +79,25 @@ class ConversationPrefetch:
             self._futures.clear()
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+
+    def reorder(self, posts: Sequence[Post]) -> None:
+        """The caller will ask for these conversations in this order (complaints and the
+        newest first): fetch ahead in it. Mentions it leaves out keep their turn after."""
+        first: list[Post] = []
+        for post in posts:
+            at = self._index.get(post.remote_id)
+            if at is not None and self._order[at] not in first:
+                first.append(self._order[at])
+        named = {p.remote_id for p in first}
+        asked = set(self._roots[: self._next_root])  # getPosts has been asked about these
+        self._order = [*first, *(p for p in self._order if p.remote_id not in named)]
+        self._index = {p.remote_id: i for i, p in enumerate(self._order)}
+        self._roots = [
+            p.remote_id
+            for p in self._order
+            if p.parent_remote_id is None and p.remote_id not in asked
+        ]
+        self._next_root = 0
 
     def take(self, post: Post) -> list[Post]:
         """`post`'s conversation, as the client's own `conversation(post)` would give it."""

@@ -7,6 +7,7 @@ are mapped by each client; this module maps what every server has in common.
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import ipaddress
 import json
 import logging
@@ -324,7 +325,10 @@ class HttpSession:
         *,
         timeout: tuple[float, float] = TIMEOUT,
         max_seconds: float = MAX_SECONDS,
+        connections: int = 1,
     ) -> None:
+        """`connections`: requests this session may have in flight at once (from as many
+        threads); that many kept-alive connections per host are pooled for re-use."""
         self.base_url = normalise_server(base_url)
         self.timeout = timeout
         self.max_seconds = max_seconds
@@ -332,7 +336,11 @@ class HttpSession:
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.trust_env = False  # never route loopback test traffic through a proxy
         self._session.verify = True  # certificate checks are never turned off
-        adapter = _DeadlineAdapter()
+        # The APIs sign in with a header; a cookie a server or proxy sets is never kept or
+        # sent back (and the jar is the one part of a session its threads would race on).
+        self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        pooled = max(connections, 1) + 1  # the fetching threads, and one for the caller's own
+        adapter = _DeadlineAdapter(pool_maxsize=max(pooled, requests.adapters.DEFAULT_POOLSIZE))
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -27,6 +28,7 @@ from app.core.errors import (
     ServerError,
     TooLong,
 )
+from app.core.in_flight import IN_FLIGHT
 from app.core.models import AccountInfo, MentionBatch, Network, Post
 from app.core.reply_mentions import is_own_handle, with_mentions
 from app.net.http import MAX_SECONDS, TIMEOUT, HttpSession, Response, reset_in_seconds
@@ -56,6 +58,7 @@ HIGH_REMAINING = 100  # at least this many requests left (as the server says): n
 MAX_SPREAD = 5.0  # never wait longer than this between pages just to be polite
 MAX_PAGES = 100  # a fuse: twice the pages 2,000 mentions fill; the rest waits for the next sync
 EMPTY_PAGES = 3  # pages in a row with no mention in them: the rest is noise, stop here
+SAME_WINDOW = 1.0  # seconds: two reset moments this close name the same rate-limit window
 FRESH_FOR = 600.0  # seconds a status from the notifications counts as just read
 RETRY_PAUSE = 0.5  # seconds before asking once more after a 502/503/504 on a read
 READ_ONLY_TOKEN = (
@@ -74,9 +77,14 @@ _MENTION = re.compile(r"(?<![\w@/])@\w[\w.-]*(?:@[\w.-]*\w)?")
 
 
 class MastodonClient:
-    """NetworkClient for any server speaking the Mastodon client API."""
+    """NetworkClient for any server speaking the Mastodon client API.
+
+    `thread` may run on several threads at once (the sync keeps `in_flight` conversation
+    fetches going): the rate-limit state and the counters are kept under a lock.
+    """
 
     network = Network.MASTODON
+    in_flight = IN_FLIGHT
 
     def __init__(
         self,
@@ -90,7 +98,10 @@ class MastodonClient:
         sleep: Callable[[float], None] = time.sleep,
         account_domain: str = "",
     ) -> None:
-        self._http = HttpSession(server, timeout=timeout, max_seconds=max_seconds)
+        self._http = HttpSession(
+            server, timeout=timeout, max_seconds=max_seconds, connections=self.in_flight
+        )
+        self._lock = threading.Lock()  # rate-limit state and counters, shared by fetching threads
         self.server = self._http.base_url
         self._token = access_token
         self._unreadable_in_threads = 0  # statuses left out of conversations (counted)
@@ -138,7 +149,10 @@ class MastodonClient:
                 )
                 break
             except RateLimited as exc:
-                self._blocked_until = time.monotonic() + exc.retry_after
+                with self._lock:
+                    self._blocked_until = max(
+                        self._blocked_until, time.monotonic() + exc.retry_after
+                    )
                 raise
             except ServerError:
                 if method != "GET" or attempt == 2:
@@ -188,7 +202,11 @@ class MastodonClient:
         return BadResponse(detail, user_message=f"The server refused the request: {message}")
 
     def _note_rate_limit(self, headers: Mapping[str, str]) -> None:
-        """Remember X-RateLimit-Remaining/Reset; at 0 the next call waits for the reset."""
+        """Remember X-RateLimit-Remaining/Reset; at 0 the next call waits for the reset.
+
+        With fetches in flight the answers can arrive out of order: within one window
+        (the same reset moment) the lowest count the server gave is the true one.
+        """
         raw = headers.get("X-RateLimit-Remaining")
         if raw is None:
             return
@@ -198,10 +216,20 @@ class MastodonClient:
             return
         reset = reset_in_seconds(headers.get("X-RateLimit-Reset"))
         now = time.monotonic()
-        self._remaining = remaining
-        self._reset_at = now + reset if reset is not None else None
-        if remaining <= 0:
-            self._blocked_until = now + (reset if reset is not None else 60.0)
+        reset_at = now + reset if reset is not None else None
+        with self._lock:
+            same_window = (
+                self._remaining is not None
+                and reset_at is not None
+                and self._reset_at is not None
+                and abs(reset_at - self._reset_at) < SAME_WINDOW
+            )
+            if same_window and self._remaining is not None:
+                remaining = min(remaining, self._remaining)
+            self._remaining = remaining
+            self._reset_at = reset_at
+            if remaining <= 0:
+                self._blocked_until = now + (reset if reset is not None else 60.0)
 
     def _pace(self) -> None:
         """A short pause between pages; longer when the remaining budget runs low."""
@@ -487,14 +515,16 @@ class MastodonClient:
             return [replace(post, deleted=True)]
         skipped: list[str] = []
         ancestors, descendants = parse_context(data, skipped=skipped)
-        self._unreadable_in_threads += len(skipped)
+        with self._lock:
+            self._unreadable_in_threads += len(skipped)
         fresh = replace(fresh, is_mention=post.is_mention)
         root = ancestors[0].remote_id if ancestors else fresh.remote_id
         return [replace(p, root_remote_id=root) for p in (*ancestors, fresh, *descendants)]
 
     def take_unreadable(self) -> int:
         """Statuses left out of conversations since the last call (for the sync report)."""
-        count, self._unreadable_in_threads = self._unreadable_in_threads, 0
+        with self._lock:
+            count, self._unreadable_in_threads = self._unreadable_in_threads, 0
         return count
 
     # ------------------------------------------------------------ replying
