@@ -3,7 +3,7 @@
 The window and its panes take what they use from here through their constructors,
 so nothing is attached to a widget from outside and nothing is looked up by name.
 Everything is typed against core's ports and the ui's own protocols: `app.storage`
-and `app.net` are never imported here (main_wiring.py builds the concrete parts).
+and `app.net` are never imported here (app/wiring/window.py builds the concrete parts).
 """
 
 from __future__ import annotations
