@@ -10,28 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from app.core.accounts import AccountService
 from app.core.connections import Connections
-from app.core.export_types import ExportStore
 from app.core.paths import AppPaths
 from app.core.photos import PhotoSource
-from app.core.ports import InboxStore, ReportStore
 from app.core.rescore import OwnerScorer
 from app.core.settings import SettingsFile
-from app.ui.answer_services import AnswerStore
-from app.ui.corrections import Rescorer
-from app.ui.sync_scheduler import SchedulerStore
+from app.ui.ports import AppStore, Rescorer
 from app.ui.task_runner import TaskRunner
 from app.ui.team_parts import TeamInstaller
-from app.ui.tray_notifier import NotifierStore
-
-
-class AppStore(
-    InboxStore, AnswerStore, SchedulerStore, NotifierStore, ExportStore, ReportStore, Protocol
-):
-    """The one store behind every part of the window (SqliteInboxStore is one)."""
 
 
 @dataclass(frozen=True)
