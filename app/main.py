@@ -1,7 +1,7 @@
 """Shopkeep's entry point: arguments, paths, logging, crash handler, the event loop.
 
-main() builds the window's services once (main_wiring.build_services) and opens
-the window over them; the self-test builds it from main_wiring.py too. Everything
+main() builds the window's services once (wiring.window.build_services) and opens
+the window over them; the self-test builds it from app/wiring/window.py too. Everything
 heavy is imported inside functions, so `--help` and the CLI subcommands start fast
 and `app.main` can be imported without Qt.
 """
@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
 from app.core.paths import AppPaths, make_private, resolve_paths
-from app.main_wiring import build_services, build_window, ensure_qt_platform, open_window
-from app.main_wiring import ensure_demo as ensure_demo  # re-exported: tests, bench
-from app.main_wiring import open_store as open_store
-from app.main_wiring import read_settings as read_settings
-from app.main_wiring import update_settings as update_settings
+from app.wiring.window import build_services, build_window, ensure_qt_platform, open_window
+from app.wiring.window import ensure_demo as ensure_demo  # re-exported: tests, bench
+from app.wiring.window import open_store as open_store
+from app.wiring.window import read_settings as read_settings
+from app.wiring.window import update_settings as update_settings
 
 if TYPE_CHECKING:
     from app.storage.owner_lock import FolderLock
@@ -401,13 +401,13 @@ def run_screenshot(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
-    """`sync` and `export` live in app.cli_sync / app.cli_export: main(argv, paths) -> int."""
+    """`sync` and `export` live in app.cli.sync / app.cli.export: main(argv, paths) -> int."""
     import importlib
 
     try:
-        module = importlib.import_module(f"app.cli_{name}")
+        module = importlib.import_module(f"app.cli.{name}")
     except ModuleNotFoundError as exc:
-        if exc.name != f"app.cli_{name}":
+        if exc.name != f"app.cli.{name}":
             raise
         print(f"shopkeep: the '{name}' command is not available in this version.", file=sys.stderr)
         return 2
@@ -417,7 +417,7 @@ def run_subcommand(name: str, rest: list[str], paths: AppPaths) -> int:
 def run_subcommand_help(name: str, rest: list[str]) -> int:
     import importlib
 
-    module = importlib.import_module(f"app.cli_{name}")
+    module = importlib.import_module(f"app.cli.{name}")
     try:
         module.main(["--help"], resolve_paths(None))
     except SystemExit as done:
@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_subcommand_help(args.command, rest)
     if args.self_test:
         try:
-            from app.self_test import run_self_test
+            from app.wiring.self_test import run_self_test
         except ImportError as exc:
             print(f"shopkeep: the self-test is not available ({exc})", file=sys.stderr)
             return 2
@@ -487,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return run_gui(paths, demo=getattr(args, "demo", False))
     except DatabaseCorrupt as exc:
-        from app.cli_restore import damaged_words
+        from app.cli.restore import damaged_words
 
         print(f"shopkeep: {damaged_words(exc, paths)}", file=sys.stderr)
         return 2

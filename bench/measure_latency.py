@@ -183,7 +183,7 @@ def _shopkeep(server: Any, store: SqliteInboxStore, account: Any, scale: Scale) 
 
     token = server.issue_token(server.owner)
     throttled = server.throttled
-    client = MastodonClient(server.url, token)  # as app.cli_sync builds it
+    client = MastodonClient(server.url, token)  # as app.cli.sync builds it
     if scale.in_flight is not None:
         client.in_flight = scale.in_flight  # e.g. 1: one request at a time, to compare
     service = SyncService(

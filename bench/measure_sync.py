@@ -74,7 +74,7 @@ def shopkeep_mastodon(server: Any, max_mentions: int) -> float:
     info = AccountInfo(Network.MASTODON, server.url, "shop", server.owner["id"], "The Shop")
     with tempfile.TemporaryDirectory(prefix="shopkeep-bench-") as tmp:
         store, account = _fresh_store(tmp, info)
-        client = MastodonClient(server.url, server.token)  # as app.cli_sync builds it
+        client = MastodonClient(server.url, server.token)  # as app.cli.sync builds it
         service = SyncService(store, lambda _a: client, score, max_mentions=max_mentions)
         start = time.perf_counter()
         report = service.sync_account(account)

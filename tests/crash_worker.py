@@ -200,7 +200,7 @@ class StallBeforeMarkSent:
 def run_bluesky_outbox(db: str, keychain_service: str, account_id: str) -> None:
     """Send one Bluesky account's queue with the app's own wiring; hang before mark_sent."""
     from app.core.connections import Connections
-    from app.network_clients import register_network_clients
+    from app.services.network_clients import register_network_clients
     from app.storage.credentials import CredentialStore
 
     store = SqliteInboxStore.open(Path(db))

@@ -17,15 +17,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from app.account_service import (
+from app.core.connections import key_for
+from app.core.errors import InsecureServer, ServerUnreachable
+from app.core.models import Account, AccountState, Network
+from app.services.accounts import (
     MAIN_PASSWORD_REFUSED,
     WRONG_CODE,
     WRONG_TOKEN,
     AppAccountService,
 )
-from app.core.connections import key_for
-from app.core.errors import InsecureServer, ServerUnreachable
-from app.core.models import Account, AccountState, Network
 from app.storage.credentials import keychain_help
 from app.ui.accounts_dialog import AccountsDialog
 from app.ui.add_account_dialog import AddAccountDialog

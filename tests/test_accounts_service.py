@@ -17,12 +17,6 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from app.account_service import (
-    MAIN_PASSWORD_REFUSED,
-    WRONG_CODE,
-    WRONG_TOKEN,
-    AppAccountService,
-)
 from app.core.connections import key_for
 from app.core.errors import (
     AuthError,
@@ -33,6 +27,12 @@ from app.core.errors import (
     WrongCredentials,
 )
 from app.core.models import AccountState, Network
+from app.services.accounts import (
+    MAIN_PASSWORD_REFUSED,
+    WRONG_CODE,
+    WRONG_TOKEN,
+    AppAccountService,
+)
 from tests.mastodon_server import MastodonServer, browser, user_copies_code
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 HEADLESS = ("app.core", "app.net", "app.storage")
+# The headless commands and the services beside them run from cron without a display.
+QT_FREE = (*HEADLESS, "app.cli", "app.services")
 
 
 def _modules(package: str) -> list[str]:
@@ -23,8 +25,9 @@ def _modules(package: str) -> list[str]:
 
 
 def test_headless_layers_do_not_load_pyside6():
-    modules = [m for p in HEADLESS for m in _modules(p)]
+    modules = [m for p in QT_FREE for m in _modules(p)]
     assert "app.core.models" in modules and "app.storage.inbox_store" in modules
+    assert "app.cli.sync" in modules and "app.services.accounts" in modules
     script = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}:\n"
@@ -37,7 +40,7 @@ def test_headless_layers_do_not_load_pyside6():
     )
     assert proc.returncode == 0, proc.stderr
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert loaded == [], f"importing core/net/storage loaded Qt: {loaded}"
+    assert loaded == [], f"importing core/net/storage/cli/services loaded Qt: {loaded}"
 
 
 def _qt_imports(tree: ast.AST) -> list[int]:
@@ -77,6 +80,23 @@ def test_ui_never_imports_storage_or_net():
             for mod in mods:
                 if mod.startswith(("app.storage", "app.net")):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {mod}")
+    assert offenders == []
+
+
+def test_the_commands_and_services_never_import_the_ui():
+    """Not even inside a function: `shopkeep sync` from cron has no display."""
+    offenders = []
+    for folder in ("cli", "services"):
+        for path in sorted((APP / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                mods = []
+                if isinstance(node, ast.Import):
+                    mods = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    mods = [node.module]
+                for mod in mods:
+                    if mod == "app.ui" or mod.startswith(("app.ui.", "app.wiring", "PySide6")):
+                        offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {mod}")
     assert offenders == []
 
 
@@ -163,7 +183,13 @@ def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_modules_of_app_import_each_other_in_no_circle():
     modules = _module_names()
     graph = {name: _imports_of(name, path, modules) for name, path in modules.items()}
-    assert "app.main_wiring" in graph["app.main"]  # the graph sees imports inside functions
+    assert "app.wiring.window" in graph["app.main"]  # the graph sees imports inside functions
     assert "app.ui.main_window" in graph["app.main"]  # ...and under TYPE_CHECKING
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _circles(graph) == []
+
+
+def test_the_root_of_app_holds_only_the_entry_point():
+    """Everything else lives in a folder named for what it holds (cli, services, wiring, ...)."""
+    loose = sorted(p.name for p in APP.glob("*.py"))
+    assert loose == ["__init__.py", "__main__.py", "main.py"]

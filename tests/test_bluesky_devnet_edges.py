@@ -7,12 +7,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.account_service import AppAccountService
 from app.core.ports import ThreadQuery
 from app.core.sync import SyncService
 from app.net.bluesky import THREAD_DEPTH, BlueskyClient
 from app.net.bluesky_parse import BLOCKED_TEXT
 from app.net.bluesky_session import login
+from app.services.accounts import AppAccountService
 from tests.fixtures.bluesky import Devnet, DevnetAccount, now_iso
 from tests.fixtures.storage import KeywordScorer
 

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from app.account_service import AppAccountService
 from app.core.connections import key_for
 from app.core.models import Account, AccountState, Folder, OutboxState, Post, ThreadStatus
 from app.core.outbox import OutboxSender, SendReport
 from app.core.ports import NetworkClient, ThreadQuery
 from app.core.sync import MENTIONS_CURSOR, SyncReport, SyncService, SyncStep
+from app.services.accounts import AppAccountService
 from app.storage.inbox_store import SqliteInboxStore
 from tests.fixtures.bluesky import Devnet, DevnetAccount, forge_expired, jwt_payload, mention_facet
 from tests.fixtures.keychain import TrackingCredentialStore

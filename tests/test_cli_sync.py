@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli_sync import Progress
+from app.cli.sync import Progress
 from app.core.connections import key_for
 from app.core.models import Account, AccountState, Network
 from app.core.ports import ThreadQuery
@@ -202,7 +202,7 @@ def test_progress_is_plain_lines_in_a_pipe():
 def test_the_summary_counts_the_work_left_for_next_time():
     from datetime import UTC, datetime
 
-    from app.cli_sync import describe
+    from app.cli.sync import describe
     from app.core.sync import SyncReport
 
     now = datetime(2026, 12, 5, tzinfo=UTC)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli_export import main as cli_main
+from app.cli.export import main as cli_main
 from app.core import export as export_module
 from app.core.export import (
     CSV_COLUMNS,

@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QDesktopServices
 
-from app.account_service import AppAccountService
 from app.core.connections import key_for
 from app.core.errors import AuthError
 from app.core.models import Network
+from app.core.reply_rules import length_check
 from app.core.sync import account_label
 from app.net.mastodon import MastodonClient
+from app.services.accounts import AppAccountService
 from app.storage.credentials import CredentialStore
 from app.storage.inbox_store import SqliteInboxStore
 from app.ui.add_account_dialog import AddAccountDialog
-from app.ui.compose_logic import length_check
 from app.ui.task_runner import TaskRunner
 from tests.mastodon_server import MastodonServer, browser, user_copies_code
 

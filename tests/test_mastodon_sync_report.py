@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.cli_sync import describe
+from app.cli.sync import describe
 from app.core.outbox import OutboxSender
 from app.core.ports import ThreadQuery
 from app.core.sync import SyncService

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from app import cli_sync
+from app.cli import sync as cli_sync
 from app.core.connections import key_for
 from app.core.paths import AppPaths
 from tests.mastodon_server import MastodonServer

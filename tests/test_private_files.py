@@ -119,7 +119,7 @@ def test_export_onto_an_existing_file_refuses_without_asking_or_force(
 def test_export_on_a_terminal_asks_before_replacing(
     inbox_dir: Path, tmp_path: Path, answer: bool, replaced: bool
 ) -> None:
-    from app.cli_export import main as export_main
+    from app.cli.export import main as export_main
 
     out = tmp_path / "report.json"
     out.write_text("{}", encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app import cli_restore
+from app.cli import restore as cli_restore
 from app.core.errors import DatabaseCorrupt
 from app.core.paths import AppPaths, resolve_paths
 from app.core.ports import ThreadQuery

@@ -24,14 +24,14 @@ from urllib.parse import quote
 
 import pytest
 
-from app.account_service import AppAccountService
-from app.cli_sync import main as sync_main
+from app.cli.sync import main as sync_main
 from app.core.errors import InsecureServer
 from app.core.paths import AppPaths
 from app.main import configure_logging, update_settings
 from app.net.bluesky import BlueskyClient
 from app.net.http import HttpSession, normalise_server, redact
 from app.net.mastodon import MastodonClient
+from app.services.accounts import AppAccountService
 from app.storage.credentials import ENV_KEYCHAIN_SERVICE
 from app.storage.inbox_store import SqliteInboxStore
 from tests.bluesky_error_server import ErrorServer

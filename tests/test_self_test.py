@@ -39,7 +39,7 @@ def test_self_test_from_source_passes(tmp_path):
 
 
 def test_a_failing_check_fails_the_run(monkeypatch):
-    from app import self_test
+    from app.wiring import self_test
 
     def broken(tmp: Path) -> str:
         raise RuntimeError("lexicon missing")
@@ -51,7 +51,7 @@ def test_a_failing_check_fails_the_run(monkeypatch):
 
 
 def test_no_keychain_is_a_skip_not_a_failure(monkeypatch):
-    from app import self_test
+    from app.wiring import self_test
 
     def no_keychain(tmp: Path) -> str:
         raise self_test.Skipped("not available (no D-Bus session)")

@@ -15,11 +15,11 @@ from PySide6.QtCore import Qt
 
 from app.core.paths import AppPaths
 from app.core.settings import SettingsFile
-from app.main_wiring import ensure_demo
+from app.services.team_mode import TeamService, open_inbox
 from app.storage.inbox_copy import summarize
 from app.storage.inbox_store import SqliteInboxStore
-from app.team_mode import TeamService, open_inbox
 from app.ui.team_dialog import TeamDialog
+from app.wiring.window import ensure_demo
 
 
 @pytest.fixture

@@ -21,14 +21,14 @@ from app.core.paths import AppPaths
 from app.core.ports import ThreadQuery
 from app.core.settings import SettingsFile, validate
 from app.core.team import TeamConnection
-from app.main_wiring import ensure_demo
+from app.services.team_mode import TeamService, load_password, open_inbox
 from app.storage import tables as t
 from app.storage.credentials import ENV_KEYCHAIN_SERVICE
 from app.storage.inbox_copy import TargetNotEmpty, summarize
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.migrations import write_meta
 from app.storage.postgres import open_postgres
-from app.team_mode import TeamService, load_password, open_inbox
+from app.wiring.window import ensure_demo
 from tests import pg_cluster
 from tests.fixtures.postgres import database_url
 
@@ -142,7 +142,7 @@ def test_the_password_comes_from_the_keychain_and_a_refused_one_is_asked_again(
     assert len(asked) == 1 and "refused" in asked[0]
     assert load_password(conn, env) == PASSWORD
     keychain.delete(conn.keychain_key)
-    from app.team_mode import forget_password
+    from app.services.team_mode import forget_password
 
     forget_password(conn, env)
 

@@ -26,9 +26,9 @@ from app.core.paths import AppPaths
 from app.core.ports import ThreadQuery
 from app.core.settings import SettingsFile
 from app.core.team import TeamConnection
+from app.services.team_mode import TeamService, keep_local_copy, open_inbox
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.team_offline import OfflineCopyStore, local_copy_path, pending_hand_over
-from app.team_mode import TeamService, keep_local_copy, open_inbox
 from tests import pg_cluster
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import mastodon_account

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core.models import Folder, OutboxState, ThreadStatus
 from app.core.paths import AppPaths, resources_dir
 from app.core.people import PresenceEvent, PresenceKind
-from app.people_wiring import install_people, remember_person
 from app.storage.pg_presence import PgPresence
 from app.ui.folder_model import FolderRoles
 from app.ui.thread_model import Roles, accessible_text
+from app.wiring.people import install_people, remember_person
 from tests.fixtures.answering import BUSINESS, SIGNATURE, AnswerWindow, _AsRealShop
 from tests.fixtures.ui import OFFSCREEN_NOISE
 

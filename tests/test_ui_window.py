@@ -244,8 +244,8 @@ def test_conversation_tree_and_reasons(main_window, ui_store):
 
 def test_after_removing_the_demo_it_can_be_brought_back(qtbot, ui_paths):
     """Issue 21: with no account and the demo removed, there was no way back to it."""
-    from app.main_wiring import build_window, read_settings
     from app.storage.inbox_store import SqliteInboxStore
+    from app.wiring.window import build_window, read_settings
 
     store = SqliteInboxStore.open(ui_paths.database)
     window = build_window(ui_paths, store=store, demo=True, synchronous=True)

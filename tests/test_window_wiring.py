@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from app.main_wiring import build_services, open_window
 from app.storage.inbox_store import SqliteInboxStore
 from app.ui.accounts_dialog import AccountsDialog
 from app.ui.app_window import AppWindow
 from app.ui.settings_dialog import SettingsDialog
+from app.wiring.window import build_services, open_window
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]

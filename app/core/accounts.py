@@ -1,7 +1,7 @@
 """The account-setup port: what the accounts dialogs may ask for, in plain dataclasses.
 
 The UI adds, checks and removes accounts only through `AccountService`;
-app/account_service.py implements it over app.net and app.storage, and
+app/services/accounts.py implements it over app.net and app.storage, and
 main.py hands it to the window. Every method may block on the network or the
 keychain, so the UI calls them through its TaskRunner, never on the GUI thread.
 Secrets go in (a pasted token, an app password) but never come back out.

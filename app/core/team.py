@@ -129,7 +129,7 @@ CopyProgress = Callable[[int, int], None]  # rows copied, rows in all
 
 
 class TeamActions(Protocol):
-    """What File → Team… asks of the layers below (app/team_mode.py does it).
+    """What File → Team… asks of the layers below (app/services/team_mode.py does it).
 
     Every call may block (network, keychain, a copy): the dialog runs them in the
     task runner. Failures are ShopkeepErrors whose `user_message` the dialog shows;

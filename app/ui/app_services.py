@@ -3,35 +3,23 @@
 The window and its panes take what they use from here through their constructors,
 so nothing is attached to a widget from outside and nothing is looked up by name.
 Everything is typed against core's ports and the ui's own protocols: `app.storage`
-and `app.net` are never imported here (main_wiring.py builds the concrete parts).
+and `app.net` are never imported here (app/wiring/window.py builds the concrete parts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from app.core.accounts import AccountService
 from app.core.connections import Connections
-from app.core.export_types import ExportStore
 from app.core.paths import AppPaths
 from app.core.photos import PhotoSource
-from app.core.ports import InboxStore, ReportStore
 from app.core.rescore import OwnerScorer
 from app.core.settings import SettingsFile
-from app.ui.answer_services import AnswerStore
-from app.ui.corrections import Rescorer
-from app.ui.sync_scheduler import SchedulerStore
+from app.ui.ports import AppStore, Rescorer
 from app.ui.task_runner import TaskRunner
 from app.ui.team_parts import TeamInstaller
-from app.ui.tray_notifier import NotifierStore
-
-
-class AppStore(
-    InboxStore, AnswerStore, SchedulerStore, NotifierStore, ExportStore, ReportStore, Protocol
-):
-    """The one store behind every part of the window (SqliteInboxStore is one)."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Nothing here waits on the disk: drafts go through `DraftSaver`, the
 "does this read as scripted?" look-up and the enqueue run in the task
 runner, and the outbox state is re-read in the background while a reply is
-on its way. The decisions themselves live in `compose_logic` (plain Python).
+on its way. The decisions themselves live in `app/core/reply_rules.py` (plain Python).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core import audience
 from app.core import outbox as outbox_rules
+from app.core import reply_rules as logic
 from app.core.models import (
     Account,
     Draft,
@@ -41,7 +42,6 @@ from app.core.models import (
     ThreadStatus,
 )
 from app.core.templates import FillContext
-from app.ui import compose_logic as logic
 from app.ui import palette, theme
 from app.ui.answer_services import AnswerServices
 from app.ui.composer_parts import KIND_TITLES, STYLE, OutboxStrip, ScriptedBar, reply_deleted

@@ -10,8 +10,8 @@ gives the sync service so new posts use the owner's words too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QCursor
@@ -22,8 +22,6 @@ from app.core.ports import InboxStore
 from app.core.rescore import (
     OwnerScorer,
     RescoreResult,
-    ScoredBatch,
-    Scorer,
     load_words,
     rescore,
     save_words,
@@ -31,27 +29,10 @@ from app.core.rescore import (
 from app.core.sentiment_version import RULES_VERSION
 from app.ui.first_paint import after_first_paint
 from app.ui.label_menu import LabelMenu
+from app.ui.ports import Rescorer
 from app.ui.task_runner import TaskRunner
 from app.ui.word_list_dialog import WordListDialog
 from app.ui.write_lane import call_in_lane
-
-
-class Rescorer(Protocol):
-    """Storage's side of rescoring (app.storage.word_list.StoredPostRescorer)."""
-
-    def post_ids(self) -> list[int]: ...
-
-    def score_batch(self, post_ids: Sequence[int], score: Scorer) -> ScoredBatch: ...
-
-    def write_scores(self, batch: ScoredBatch) -> None: ...
-
-    def scored_with(self) -> int | None: ...
-
-    def mark_scored_with(self, version: int) -> None: ...
-
-    def learner(self) -> Any: ...
-
-    def forget_learned(self) -> int: ...
 
 
 class Corrections(QObject):

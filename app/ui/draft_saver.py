@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.errors import ShopkeepError
 from app.core.models import Draft
-from app.ui.answer_services import AnswerStore
+from app.ui.ports import AnswerStore
 from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)

@@ -14,12 +14,13 @@ from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
+from app.core import reply_rules as logic
 from app.core.models import Contact, StoredPost, ThreadRow
 from app.core.templates import excerpt
-from app.ui import compose_logic as logic
 from app.ui import palette, theme
-from app.ui.answer_services import AnswerServices, AnswerStore
+from app.ui.answer_services import AnswerServices
 from app.ui.palette import colour
+from app.ui.ports import AnswerStore
 
 MAX_THREADS = 20
 NOTE_DELAY_MS = 400

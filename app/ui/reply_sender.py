@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core import outbox as outbox_rules
+from app.core import reply_rules as logic
 from app.core.models import Account, Network, OutboxItem, OutboxState, StoredPost, ThreadRow
 from app.core.templates import ScriptedVerdict
-from app.ui import compose_logic as logic
 from app.ui.answer_services import AnswerServices
 
 POLL_MS = 1500

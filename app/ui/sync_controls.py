@@ -9,8 +9,8 @@ F5 -> scheduler, progress -> status bar and title, results -> `apply_ingest`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,31 +19,17 @@ from app.core.models import (
     Account,
     IngestResult,
     OutboxItem,
-    OutboxState,
     StoredPost,
     ThreadRow,
 )
 from app.core.sync import SyncReport, reach_words
+from app.ui.ports import OpenThreadStore
 from app.ui.sync_scheduler import AccountProgress, SyncScheduler
 from app.ui.tray_notifier import TrayNotifier
 
 if TYPE_CHECKING:
     from app.ui.accounts_dialog import AccountsDialog
     from app.ui.main_window import MainWindow
-
-
-class OpenThreadStore(Protocol):
-    """What re-reading the open conversation after a sync needs from the store."""
-
-    def thread(self, thread_id: int) -> ThreadRow | None: ...
-    def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
-    def outbox_items(
-        self,
-        states: Iterable[OutboxState] | None = None,
-        *,
-        thread_id: int | None = None,
-        account_id: int | None = None,
-    ) -> list[OutboxItem]: ...
 
 
 class SyncControls:

@@ -25,15 +25,15 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.errors import ServerUnreachable, ShopkeepError
-from app.core.models import Account, IngestResult, OutboxItem, OutboxState
+from app.core.models import Account, IngestResult, OutboxState
 from app.core.outbox import OutboxSender, SendReport
 from app.core.ports import NetworkClient, Scorer
 from app.core.sync import SyncReport, SyncService, SyncStep, account_label
+from app.ui.ports import SchedulerStore
 from app.ui.task_runner import TaskRunner
 from app.ui.write_lane import WriteLaneStore
 
@@ -57,16 +57,6 @@ STEP_SPAN = {
     SyncStep.OUTBOX: (0.95, 1.0),
     SyncStep.DONE: (1.0, 1.0),
 }
-
-
-class SchedulerStore(Protocol):
-    """Reads the scheduler makes itself (writes go through SyncService and the lane)."""
-
-    def accounts(self) -> list[Account]: ...
-
-    def outbox_items(
-        self, states: Any = None, *, thread_id: int | None = None, account_id: int | None = None
-    ) -> list[OutboxItem]: ...
 
 
 @dataclass(frozen=True, slots=True)

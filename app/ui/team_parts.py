@@ -1,6 +1,6 @@
 """What team mode adds to the window, as the window holds it (AppWindow.team).
 
-main_wiring gives the window a `TeamInstaller` through AppServices; the window calls
+app/wiring/window.py gives the window a `TeamInstaller` through AppServices; the window calls
 it once its scheduler and Export… action exist and keeps what comes back, so nothing
 is attached to the window from outside.
 """

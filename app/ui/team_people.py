@@ -5,7 +5,7 @@ The Mine folder; "Take it" (T) and "Assign to…" (Shift+T, and in the row menu)
 composer; typing in the composer tells the other windows (throttled), and sending,
 clearing or leaving the thread tells them it stopped; and before a reply is
 queued, the owner is asked when someone else replied since the thread was opened.
-Installed only on a team inbox (app/team_wiring.py); a one-person inbox shows none
+Installed only on a team inbox (app/wiring/team.py); a one-person inbox shows none
 of it. Presence events arrive on the listener's thread and cross to the GUI thread
 through the `heard` signal.
 """

@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from app.core.models import StoredPost
 from app.ui.desktop_notifications import DesktopNotifications
+from app.ui.ports import NotifierStore
 from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -27,10 +27,6 @@ log = logging.getLogger(__name__)
 MIN_GAP_S = 120.0
 SAMPLES = 3  # names shown in a summary
 SNIPPET = 90
-
-
-class NotifierStore(Protocol):
-    def post(self, post_id: int) -> StoredPost | None: ...
 
 
 def summary(count: int, samples: Sequence[StoredPost]) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from app.core.paths import AppPaths, resources_dir
-from app.team_wiring import install_team, open_store_asking
+from app.wiring.team import install_team, open_store_asking
 
 if TYPE_CHECKING:
     from app.core.accounts import AccountService
@@ -41,7 +41,7 @@ DEMO_FILE = ("demo", "demo.json")
 
 def open_store(paths: AppPaths) -> SqliteInboxStore:
     """The concrete store behind the store ports: the SQLite file, or in team mode the
-    team database (or its local copy when it is out of reach; app/team_mode.py), each a
+    team database (or its local copy when it is out of reach; app/services/team_mode.py), each a
     SqliteInboxStore. May raise DatabaseCorrupt, or a Team* error saying why the team
     inbox did not open."""
     return open_store_asking(paths)
@@ -65,7 +65,7 @@ def ensure_demo(store: SqliteInboxStore, paths: AppPaths, *, force: bool = False
     """Load the demo shop on first run (no accounts, never dismissed) or when asked."""
     if store.has_demo_data():
         return False
-    from app.team_mode import is_shared
+    from app.services.team_mode import is_shared
 
     first_run = not store.accounts() and not read_settings(paths).get("demo_dismissed")
     first_run = first_run and not is_shared(store)  # never the demo shop in a team inbox
@@ -107,7 +107,7 @@ def build_services(
     from app.core.connections import Connections
     from app.core.photos import CachedPhotos
     from app.core.settings import SettingsFile
-    from app.network_clients import register_network_clients
+    from app.services.network_clients import register_network_clients
     from app.storage.credentials import DEFAULT_SERVICE, ENV_KEYCHAIN_SERVICE, CredentialStore
     from app.storage.photo_cache import PhotoCache
     from app.storage.word_list import StoredPostRescorer
@@ -132,7 +132,7 @@ def build_services(
     def account_service() -> AccountService:
         """Built on first use: the network clients are not needed for the first paint."""
         if not made:
-            from app.account_service import AppAccountService
+            from app.services.accounts import AppAccountService
 
             made.append(AppAccountService(store, keychain, connections))
         return made[0]

@@ -24,7 +24,7 @@ from app.core.paths import AppPaths
 from app.core.rescore import owner_scorer_for
 from app.core.settings import SettingsFile
 from app.core.sync import SyncReport, SyncService, SyncStep, reach_words
-from app.network_clients import register_network_clients
+from app.services.network_clients import register_network_clients
 
 if TYPE_CHECKING:
     from app.storage.credentials import CredentialStore
@@ -142,8 +142,8 @@ def main(
     env = os.environ if env is None else env
     args = _parse(argv)
 
+    from app.services.team_mode import open_inbox
     from app.storage.credentials import DEFAULT_SERVICE, ENV_KEYCHAIN_SERVICE, CredentialStore
-    from app.team_mode import open_inbox
 
     credentials = CredentialStore(env.get(ENV_KEYCHAIN_SERVICE) or DEFAULT_SERVICE)
     from app.storage.owner_lock import sync_lock
@@ -166,7 +166,7 @@ def main(
         try:
             opened = open_inbox(paths, env=env)
         except DatabaseCorrupt as exc:
-            from app.cli_restore import damaged_words
+            from app.cli.restore import damaged_words
 
             print(f"shopkeep: {damaged_words(exc, paths)}", file=err)
             return 2
@@ -236,7 +236,7 @@ def _sync(
             return 2
         return 1 if failed else 0
     finally:
-        from app.team_mode import keep_local_copy
+        from app.services.team_mode import keep_local_copy
 
         keep_local_copy(store, paths.data_dir)  # team mode: the copy read when offline
         store.close()
@@ -258,4 +258,4 @@ def offline_words(store: SqliteInboxStore) -> str:
     )
 
 
-run = main  # the name the brief used: app.cli_sync.run(argv, paths) -> int
+run = main  # the name the brief used: app.cli.sync.run(argv, paths) -> int

@@ -235,7 +235,7 @@ def main(
         )
         return 1
 
-    from app.team_mode import open_inbox
+    from app.services.team_mode import open_inbox
 
     try:
         store = open_inbox(paths).store  # in team mode the team's (offline: its copy)

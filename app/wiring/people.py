@@ -2,8 +2,8 @@
 
 On a team database each window works as one person, chosen once and kept in the
 data folder (`team-person.json`: team database id -> person id), so the next start
-asks nothing. A one-person SQLite inbox gets none of this. Called by team_wiring.install_team; like
-main_wiring.py it may import every layer (the ui in functions), never Qt itself.
+asks nothing. A one-person SQLite inbox gets none of this. Called by wiring.team.install_team; like
+window.py it may import every layer (the ui in functions), never Qt itself.
 """
 
 from __future__ import annotations

@@ -102,8 +102,8 @@ def main(
         print(f"shopkeep report: {exc}", file=err)
         return 1
 
+    from app.services.team_mode import open_inbox
     from app.storage.reports import load_report
-    from app.team_mode import open_inbox
 
     try:
         store = open_inbox(paths).store  # in team mode the team's (offline: its copy)

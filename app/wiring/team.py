@@ -1,7 +1,7 @@
 """Team mode in the window: File → Team…, the offline banner, the local copy kept fresh.
 
-One call from main_wiring.build_window (`install_team`); the logic is in
-app/team_mode.py (Qt-free) and the widgets in app/ui/team_dialog.py and team_banner.py.
+One call from wiring.window.build_window (`install_team`); the logic is in
+app/services/team_mode.py (Qt-free) and the widgets in app/ui/team_dialog.py and team_banner.py.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def open_store_asking(paths: AppPaths) -> SqliteInboxStore:
         TeamUnreachable,
     )
     from app.core.settings import SettingsFile
-    from app.team_mode import open_inbox
+    from app.services.team_mode import open_inbox
 
     def ask_password(conn: Any, why: str) -> str | None:
         from app.ui.team_dialog import ask_team_password  # Qt only when it is needed
@@ -72,13 +72,18 @@ def install_team(
 ) -> TeamParts:
     """File → Team… on every window; in team mode the banner and watches too."""
     from app.core.settings import SettingsFile
-    from app.people_wiring import ask_person_name, install_people, remembered_person
+    from app.services.team_mode import (
+        TeamService,
+        hand_over_when_back,
+        is_team_store,
+        keep_local_copy,
+    )
     from app.storage.team_offline import OfflineCopyStore
-    from app.team_mode import TeamService, hand_over_when_back, is_team_store, keep_local_copy
     from app.ui.sync_controls import add_file_action
     from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
     from app.ui.team_dialog import TeamDialog
     from app.ui.team_parts import TeamParts
+    from app.wiring.people import ask_person_name, install_people, remembered_person
 
     service = TeamService(paths, store)
     opened: list[TeamDialog] = []

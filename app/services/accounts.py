@@ -51,7 +51,7 @@ from app.net.mastodon_auth import (
     revoke,
     start_authorization,
 )
-from app.network_clients import register_network_clients
+from app.services.network_clients import register_network_clients
 from app.storage.credentials import CredentialStore
 from app.storage.inbox_store import SqliteInboxStore
 

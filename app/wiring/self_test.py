@@ -46,7 +46,7 @@ def check_store(tmp: Path) -> str:
     """The SQLite store opens, migrates and answers a query in a fresh folder."""
     from app.core.paths import resolve_paths
     from app.core.ports import ThreadQuery
-    from app.main_wiring import open_store
+    from app.wiring.window import open_store
 
     store = open_store(resolve_paths(tmp / "store").ensure())
     try:
@@ -151,7 +151,7 @@ def _raw_keyring_round_trip(key: str, value: str) -> str | BaseException:
 
 def check_window(tmp: Path) -> str:
     """The main window builds over the demo shop and paints, its SVG icons included."""
-    from app.main_wiring import build_window, ensure_qt_platform
+    from app.wiring.window import build_window, ensure_qt_platform
 
     ensure_qt_platform()
     from app.core.paths import resolve_paths, resources_dir
