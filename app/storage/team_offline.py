@@ -36,6 +36,7 @@ from app.storage.migrations import MIGRATIONS, Migration
 from app.storage.owner_lock import FolderLock
 from app.storage.raw_sql import execute
 from app.storage.tables import to_db_time, utcnow
+from app.storage.write_marks import writes
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class OfflineCopyStore(SqliteInboxStore):
     def sync_lock(self, account_id: int) -> Iterator[bool]:
         yield False  # nothing is pulled into a copy
 
+    @writes
     def enqueue_reply(
         self,
         thread_id: int,
@@ -111,6 +113,7 @@ class OfflineCopyStore(SqliteInboxStore):
             )
         return item
 
+    @writes
     def cancel_outbox_item(self, item_id: int) -> bool:
         """Undo send: the reply leaves the copy and the queue for the team with it."""
         with write_transaction(self._db):
@@ -123,6 +126,7 @@ class OfflineCopyStore(SqliteInboxStore):
                 )
             return super().cancel_outbox_item(item_id)
 
+    @writes
     def save_draft(
         self,
         thread_id: int,
