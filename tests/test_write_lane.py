@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from app.core.write_marks import UnmarkedWrite, writes
 from app.storage import inbox_store, sync_store, team_offline
 from app.storage.database import write_transaction
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.migrations import read_meta, write_meta
-from app.storage.write_marks import UnmarkedWrite, writes
 from app.ui.task_runner import TaskRunner
 from app.ui.write_lane import WriteLaneStore
 

@@ -31,8 +31,8 @@ from app.core.errors import (
     TeamUnreachable,
 )
 from app.core.paths import PRIVATE_DIR, AppPaths, make_private
+from app.core.write_marks import check_write_allowed
 from app.storage.raw_sql import execute, sqlite_connection
-from app.storage.write_marks import check_write_allowed
 
 log = logging.getLogger(__name__)
 

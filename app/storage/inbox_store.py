@@ -23,6 +23,7 @@ from app.core.clean_text import clean_error
 from app.core.outbox import SendLock
 from app.core.people import SOLO, OtherReply, Person, Presence, ReplyMark
 from app.core.ports import Scorer, ThreadQuery
+from app.core.write_marks import writes
 from app.storage import (
     accounts,
     contacts,
@@ -53,7 +54,6 @@ from app.storage.migrations import MIGRATIONS, Migration, migrate, read_meta, wr
 from app.storage.raw_sql import execute
 from app.storage.sync_cursors import MENTIONS_CURSOR
 from app.storage.sync_store import SyncWorkStore
-from app.storage.write_marks import writes
 
 if TYPE_CHECKING:  # the reports load with the Reports window, not on every start
     from app.core.reports import Report, ReportRequest

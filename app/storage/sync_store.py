@@ -15,10 +15,10 @@ import peewee
 from app.core import models as m
 from app.core.ports import Scorer
 from app.core.sync_work import SyncJob
+from app.core.write_marks import writes
 from app.storage import post_queries, sync_cursors, sync_jobs
 from app.storage.database import translated, write_transaction
 from app.storage.ingest import ingest_posts
-from app.storage.write_marks import writes
 
 _NOTHING = m.IngestResult(new_posts=0, new_thread_ids=(), updated_thread_ids=())
 

@@ -28,6 +28,7 @@ from typing import Any
 import peewee
 
 from app.core import models as m
+from app.core.write_marks import writes
 from app.storage import drafts
 from app.storage.database import open_database, write_transaction
 from app.storage.inbox_copy import InboxSummary, copy_inbox
@@ -36,7 +37,6 @@ from app.storage.migrations import MIGRATIONS, Migration
 from app.storage.owner_lock import FolderLock
 from app.storage.raw_sql import execute
 from app.storage.tables import to_db_time, utcnow
-from app.storage.write_marks import writes
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ write worker, the same lane the window's own writes (mark read, queue reply)
 use, and the calling worker waits for it. Reads go straight through: peewee
 gives each thread its own connection.
 
-A write is a store method marked `@writes` (app.storage.write_marks), or one that
+A write is a store method marked `@writes` (app.core.write_marks), or one that
 overrides a marked method. An unmarked method runs on the caller's thread with
 writes refused, so a forgotten mark fails at once with UnmarkedWrite.
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 from app.core.models import IngestResult
 from app.core.sync import SyncCancelled
-from app.storage.write_marks import is_write, reads_only
+from app.core.write_marks import is_write, reads_only
 from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)

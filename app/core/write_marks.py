@@ -55,5 +55,5 @@ def check_write_allowed() -> None:
     if name is not None:
         raise UnmarkedWrite(
             f"store method {name!r} opened a write transaction off the write lane; "
-            "mark it @writes (app.storage.write_marks)"
+            "mark it @writes (app.core.write_marks)"
         )
