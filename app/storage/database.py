@@ -31,6 +31,7 @@ from app.core.errors import (
     TeamUnreachable,
 )
 from app.core.paths import PRIVATE_DIR, AppPaths, make_private
+from app.core.write_marks import check_write_allowed
 from app.storage.raw_sql import execute, sqlite_connection
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,10 @@ def storage_errors() -> Iterator[None]:
 @contextmanager
 def write_transaction(db: peewee.Database) -> Iterator[None]:
     """`db.atomic()`, but when SQLite already rolled back by itself (disk full, I/O
-    error) the real error surfaces instead of peewee's failed ROLLBACK."""
+    error) the real error surfaces instead of peewee's failed ROLLBACK.
+
+    Raises UnmarkedWrite when a store method without `@writes` opens it off the lane."""
+    check_write_allowed()
     _writer_cache(db)
     try:
         # IMMEDIATE: take the write lock first, waiting up to busy_timeout for another

@@ -23,6 +23,7 @@ from app.core.clean_text import clean_error
 from app.core.outbox import SendLock
 from app.core.people import SOLO, OtherReply, Person, Presence, ReplyMark
 from app.core.ports import Scorer, ThreadQuery
+from app.core.write_marks import writes
 from app.storage import (
     accounts,
     contacts,
@@ -109,6 +110,7 @@ class SqliteInboxStore(SyncWorkStore):
 
     # ------------------------------------------------------------ accounts
 
+    @writes
     @translated
     def data_folder_id(self) -> str:
         """A random id this database keeps for life: keychain entries are named with it,
@@ -128,6 +130,7 @@ class SqliteInboxStore(SyncWorkStore):
     def account(self, account_id: int) -> m.Account | None:
         return accounts.get(account_id)
 
+    @writes
     @translated
     def add_account(
         self,
@@ -140,6 +143,7 @@ class SqliteInboxStore(SyncWorkStore):
         with write_transaction(self._db):
             return accounts.add(info, is_demo=is_demo, state=state)
 
+    @writes
     @translated
     def update_account(
         self,
@@ -166,6 +170,7 @@ class SqliteInboxStore(SyncWorkStore):
         with write_transaction(self._db):
             return accounts.update(account_id, values)
 
+    @writes
     @translated
     def remove_account(self, account_id: int) -> int:
         """Forget an account and all its local data; returns how many threads went."""
@@ -232,17 +237,20 @@ class SqliteInboxStore(SyncWorkStore):
     def post(self, post_id: int) -> m.StoredPost | None:
         return post_queries.get(post_id)
 
+    @writes
     @translated
     def mark_read(self, thread_id: int) -> None:
         with write_transaction(self._db):
             thread_actions.mark_read(thread_id)
 
+    @writes
     @translated
     def mark_unread(self, thread_id: int) -> None:
         """Mark the latest customer post unread again."""
         with write_transaction(self._db):
             thread_actions.mark_unread(thread_id)
 
+    @writes
     @translated
     def set_status(
         self, thread_id: int, status: m.ThreadStatus, snoozed_until: datetime | None = None
@@ -253,6 +261,7 @@ class SqliteInboxStore(SyncWorkStore):
         with write_transaction(self._db):
             return thread_actions.set_status(thread_id, status, snoozed_until)
 
+    @writes
     @translated
     def wake_snoozed(self, now: datetime | None = None) -> list[int]:
         """Snoozes whose time has come go back to needs-reply; returns those thread ids.
@@ -272,6 +281,7 @@ class SqliteInboxStore(SyncWorkStore):
 
         return load_report(self._db, request)
 
+    @writes
     @translated
     def correct_label(
         self, post_id: int, label: m.SentimentLabel | None
@@ -282,6 +292,7 @@ class SqliteInboxStore(SyncWorkStore):
 
     # -------------------------------------------------------------- ingest
 
+    @writes
     @translated
     def ingest(self, account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
         """Store posts (scoring only new or edited ones) and update their threads."""
@@ -292,6 +303,7 @@ class SqliteInboxStore(SyncWorkStore):
     def has_demo_data(self) -> bool:
         return accounts.has_demo_data()
 
+    @writes
     @translated
     def remove_demo_data(self) -> int:
         """Remove the demo accounts with everything they brought, in one step."""
@@ -304,6 +316,7 @@ class SqliteInboxStore(SyncWorkStore):
     def cursor(self, account_id: int, name: str = MENTIONS_CURSOR) -> str | None:
         return sync_cursors.get(account_id, name)
 
+    @writes
     @translated
     def set_cursor(self, account_id: int, value: str | None, name: str = MENTIONS_CURSOR) -> None:
         """Store where a sync stopped; call after the batch was ingested. None clears it."""
@@ -312,6 +325,7 @@ class SqliteInboxStore(SyncWorkStore):
 
     # -------------------------------------------------------------- drafts
 
+    @writes
     @translated
     def save_draft(
         self,
@@ -339,6 +353,7 @@ class SqliteInboxStore(SyncWorkStore):
     def get_draft(self, thread_id: int) -> m.Draft | None:
         return drafts.get_draft(thread_id, self._person_id)
 
+    @writes
     @translated
     def delete_draft(self, thread_id: int) -> bool:
         with write_transaction(self._db):
@@ -358,11 +373,13 @@ class SqliteInboxStore(SyncWorkStore):
     def get_template(self, template_id: int) -> m.Template | None:
         return drafts.get_template(template_id)
 
+    @writes
     @translated
     def add_template(self, kind: m.TemplateKind, title: str, body: str) -> m.Template:
         with write_transaction(self._db):
             return drafts.add_template(kind, title, body)
 
+    @writes
     @translated
     def update_template(
         self,
@@ -375,11 +392,13 @@ class SqliteInboxStore(SyncWorkStore):
         with write_transaction(self._db):
             return drafts.update_template(template_id, kind=kind, title=title, body=body)
 
+    @writes
     @translated
     def delete_template(self, template_id: int) -> bool:
         with write_transaction(self._db):
             return drafts.delete_template(template_id)
 
+    @writes
     @translated
     def restore_builtins(self, builtins: Iterable[Mapping[str, str]]) -> int:
         """Put shipped templates ({"key","kind","title","body"}) back as shipped."""
@@ -388,6 +407,7 @@ class SqliteInboxStore(SyncWorkStore):
 
     # -------------------------------------------------------------- outbox
 
+    @writes
     @translated
     def enqueue_reply(
         self,
@@ -406,39 +426,46 @@ class SqliteInboxStore(SyncWorkStore):
                 template_id=template_id, payload=payload, person_id=self._person_id,
             )  # fmt: skip
 
+    @writes
     @translated
     def mark_sending(self, item_id: int) -> m.OutboxItem:
         with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.SENDING)
 
+    @writes
     @translated
     def claim_outbox_item(self, item_id: int, lease: timedelta | None) -> m.OutboxItem | None:
         """Take an item for sending in one transaction (see `outbox.claim`); None: not ours."""
         with write_transaction(self._db):
             return outbox.claim(item_id, lease)
 
+    @writes
     @translated
     def mark_sent(self, item_id: int, remote_id: str, url: str = "") -> m.OutboxItem:
         """The server has the reply: record its id and mark the thread replied."""
         with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.SENT, remote_id=remote_id, url=url)
 
+    @writes
     @translated
     def mark_failed(self, item_id: int, error: str) -> m.OutboxItem:
         with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.FAILED, error=error)
 
+    @writes
     @translated
     def retry(self, item_id: int) -> m.OutboxItem:
         """A failed reply goes back in the queue."""
         with write_transaction(self._db):
             return outbox.transition(item_id, m.OutboxState.QUEUED)
 
+    @writes
     @translated
     def cancel_outbox_item(self, item_id: int) -> bool:
         with write_transaction(self._db):
             return outbox.delete(item_id)
 
+    @writes
     @translated
     def mark_reply_deleted(self, item_id: int) -> m.OutboxItem:
         """The owner deleted this sent reply from the server: the thread shows it."""
@@ -513,11 +540,13 @@ class SqliteInboxStore(SyncWorkStore):
     def linked_contacts(self, contact_id: int) -> list[m.Contact]:
         return contacts.linked(contact_id)
 
+    @writes
     @translated
     def link_contacts(self, contact_id: int, other_id: int) -> int:
         with write_transaction(self._db):
             return contacts.link(contact_id, other_id)
 
+    @writes
     @translated
     def unlink_contact(self, contact_id: int) -> None:
         with write_transaction(self._db):
@@ -528,6 +557,7 @@ class SqliteInboxStore(SyncWorkStore):
         found = contacts.get(contact_id)
         return found.note if found else ""
 
+    @writes
     @translated
     def set_contact_note(self, contact_id: int, note: str) -> None:
         with write_transaction(self._db):
@@ -557,12 +587,14 @@ class SqliteInboxStore(SyncWorkStore):
     def person(self, person_id: int) -> Person | None:
         return people.get(person_id)
 
+    @writes
     @translated
     def add_person(self, name: str, colour: str | None = None) -> Person:
         """The person called `name`, made if new (raises ValueError for a blank name)."""
         with write_transaction(self._db):
             return people.add(name, colour)
 
+    @writes
     @translated
     def assign(self, thread_id: int, person_id: int | None) -> int | None:
         """Assign the thread to `person_id` (None: to nobody); returns the previous one."""

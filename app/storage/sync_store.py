@@ -15,6 +15,7 @@ import peewee
 from app.core import models as m
 from app.core.ports import Scorer
 from app.core.sync_work import SyncJob
+from app.core.write_marks import writes
 from app.storage import post_queries, sync_cursors, sync_jobs
 from app.storage.database import translated, write_transaction
 from app.storage.ingest import ingest_posts
@@ -27,6 +28,7 @@ class SyncWorkStore:
 
     _db: peewee.Database
 
+    @writes
     @translated
     def store_mentions(
         self,
@@ -48,6 +50,7 @@ class SyncWorkStore:
                 sync_cursors.put(account_id, value, name)
             return result
 
+    @writes
     @translated
     def store_fetched(
         self,
@@ -77,6 +80,7 @@ class SyncWorkStore:
     def job_count(self, account_id: int, kind: str) -> int:
         return sync_jobs.count(account_id, kind)
 
+    @writes
     @translated
     def job_failed(self, job_id: int, error: str, not_before: datetime | None) -> None:
         with write_transaction(self._db):

@@ -28,6 +28,7 @@ from typing import Any
 import peewee
 
 from app.core import models as m
+from app.core.write_marks import writes
 from app.storage import drafts
 from app.storage.database import open_database, write_transaction
 from app.storage.inbox_copy import InboxSummary, copy_inbox
@@ -91,6 +92,7 @@ class OfflineCopyStore(SqliteInboxStore):
     def sync_lock(self, account_id: int) -> Iterator[bool]:
         yield False  # nothing is pulled into a copy
 
+    @writes
     def enqueue_reply(
         self,
         thread_id: int,
@@ -111,6 +113,7 @@ class OfflineCopyStore(SqliteInboxStore):
             )
         return item
 
+    @writes
     def cancel_outbox_item(self, item_id: int) -> bool:
         """Undo send: the reply leaves the copy and the queue for the team with it."""
         with write_transaction(self._db):
@@ -123,6 +126,7 @@ class OfflineCopyStore(SqliteInboxStore):
                 )
             return super().cancel_outbox_item(item_id)
 
+    @writes
     def save_draft(
         self,
         thread_id: int,

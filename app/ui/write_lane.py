@@ -8,6 +8,10 @@ timeout helps). So every write method is handed to `TaskRunner`'s single
 write worker, the same lane the window's own writes (mark read, queue reply)
 use, and the calling worker waits for it. Reads go straight through: peewee
 gives each thread its own connection.
+
+A write is a store method marked `@writes` (app.core.write_marks), or one that
+overrides a marked method. An unmarked method runs on the caller's thread with
+writes refused, so a forgotten mark fails at once with UnmarkedWrite.
 """
 
 from __future__ import annotations
@@ -19,33 +23,11 @@ from typing import Any
 
 from app.core.models import IngestResult
 from app.core.sync import SyncCancelled
+from app.core.write_marks import is_write, reads_only
 from app.ui.task_runner import TaskRunner
 
 log = logging.getLogger(__name__)
 
-#: Store methods that write (SyncStore, OutboxStore and the few the sync may call).
-WRITE_METHODS = frozenset(
-    {
-        "ingest",
-        "set_cursor",
-        "update_account",
-        "enqueue_reply",
-        "mark_sending",
-        "mark_sent",
-        "mark_failed",
-        "retry",
-        "set_status",
-        "mark_read",
-        "mark_unread",
-        "cancel_outbox_item",
-        "wake_snoozed",
-        "store_mentions",
-        "store_fetched",
-        "job_failed",
-    }
-)
-#: Write methods that store posts and return an IngestResult (streamed to the window).
-INGEST_METHODS = frozenset({"ingest", "store_mentions", "store_fetched"})
 POLL_SECONDS = 0.05
 
 
@@ -59,8 +41,8 @@ class WriteLaneStore:
     """Wraps a store: reads run here, writes run on the runner's write lane.
 
     `on_ingest(result)` is called (on the calling worker thread) after every
-    successful write that stores posts, so a scheduler can stream new rows to the window while
-    a long sync is still running.
+    successful write that stores posts (returns an IngestResult), so a scheduler
+    can stream new rows to the window while a long sync is still running.
     """
 
     def __init__(
@@ -79,12 +61,20 @@ class WriteLaneStore:
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._store, name)
-        if name not in WRITE_METHODS or not callable(attr):
+        if not callable(attr):
             return attr
+        if not is_write(type(self._store), name):
+
+            def reading(*args: Any, **kwargs: Any) -> Any:
+                with reads_only(name):
+                    return attr(*args, **kwargs)
+
+            reading.__name__ = name
+            return reading
 
         def through_lane(*args: Any, **kwargs: Any) -> Any:
             result = call_in_lane(self._runner, lambda: attr(*args, **kwargs), f"sync: {name}")
-            if name in INGEST_METHODS and self.on_ingest is not None:
+            if isinstance(result, IngestResult) and self.on_ingest is not None:
                 self.on_ingest(result)
             return result
 
