@@ -163,6 +163,10 @@ def main(
                 file=err,
             )
             return 1
+        # first: a garbled settings.json is set aside by the first read, which says where
+        settings = SettingsFile(paths.settings_file).read()
+        if settings.problem:
+            print(f"shopkeep: {settings.problem}", file=err)
         try:
             opened = open_inbox(paths, env=env)
         except DatabaseCorrupt as exc:
@@ -212,9 +216,6 @@ def _sync(
             return 2
         connections = Connections(credentials)
         register_network_clients(connections)
-        settings = SettingsFile(paths.settings_file).read()
-        if settings.problem:
-            print(f"shopkeep: {settings.problem}", file=err)
         score = owner_scorer_for(paths.settings_file, store.accounts())  # as the window does
         service = SyncService(
             store, connections.client_for, score, outbox=OutboxSender(store, score)
