@@ -110,18 +110,7 @@ export SHOPKEEP_KEYRING_HOME="$keyring_home"
 dbus-run-session -- bash -c '
   echo -n "shopkeep-test" | XDG_DATA_HOME="$SHOPKEEP_KEYRING_HOME" \
     gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  # Services the bus starts on demand (the notification daemon) see the virtual screen too.
-  exec xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '"'"'
-    dbus-update-activation-environment DISPLAY XAUTHORITY >/dev/null 2>&1 || true
-    status=0
-    .venv/bin/python -m pytest "$@" || status=$?
-    # The notification daemon (dunst) the bus started for the tests would print "X connection
-    # ... broken" after the summary when the screen goes: stop it while the screen is there.
-    notifier=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus \
-      /org/freedesktop/DBus org.freedesktop.DBus.GetConnectionUnixProcessID \
-      string:org.freedesktop.Notifications 2>/dev/null | sed -n "s/.*uint32 //p")
-    if [ -n "$notifier" ] && kill "$notifier" 2>/dev/null; then
-      for _ in $(seq 100); do kill -0 "$notifier" 2>/dev/null || break; sleep 0.05; done
-    fi
-    exit "$status"'"'"' pytest "$@"
+  # Services the bus starts on demand (the notification daemon) see the virtual screen too;
+  # tests/pytest_session.sh runs pytest (for the whole suite, the frozen build beside it).
+  exec xvfb-run -a -s "-screen 0 1600x1000x24" bash tests/pytest_session.sh "$@"
 ' pytest "$@"

@@ -110,7 +110,7 @@ def test_the_test_command_checks_types_after_the_linter_and_before_pytest():
     script = (ROOT / "tests" / "run.sh").read_text(encoding="utf-8")
     lint = script.index("\n.venv/bin/ruff check app tests bench\n")
     types = script.index("\n.venv/bin/mypy\n")
-    tests = script.index("-m pytest")
+    tests = script.index("bash tests/pytest_session.sh")
     assert lint < types < tests
 
 
