@@ -77,6 +77,7 @@ class TeamDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Team")
+        self.setMinimumWidth(440)  # the explanations read as sentences, not a column of words
         self.team = actions
         self.runner = runner
         self.busy = False
