@@ -265,10 +265,8 @@ def _copies(db, table: str, source_id: int, count: int, **changed: str) -> None:
     )
 
 
-@pytest.mark.engines("postgres")  # `store` (which shop_account uses) on PostgreSQL
-def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_post, keyword_score):
-    """20,000 posts in 1,000 threads: the search reads the tsvector index, not every post
-    (the plan is the test's business, the timings bench's)."""
+def _twenty_thousand_posts(store, shop_account, make_post, keyword_score) -> None:
+    """20,000 posts about bread in 1,000 threads, one of them also about zanzibar."""
     db = store.db
     store.ingest(shop_account.id, [make_post("p0", "common words about bread")], keyword_score)
     (thread_id, post_id) = execute(db, "SELECT thread_id, id FROM post").fetchone()
@@ -285,6 +283,14 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
     )
     execute(db, "ANALYZE")  # what autovacuum does after a big insert, within a minute:
     execute(db, "SELECT gin_clean_pending_list(%s)", (pg_search.INDEX_NAME,))  # and this
+
+
+@pytest.mark.engines("postgres")  # `store` (which shop_account uses) on PostgreSQL
+def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_post, keyword_score):
+    """20,000 posts in 1,000 threads: the search reads the tsvector index, not every post
+    (the plan is the test's business, the timings bench's)."""
+    db = store.db
+    _twenty_thousand_posts(store, shop_account, make_post, keyword_score)
     assert len(store.list_threads(ThreadQuery(search="zanzibar"), 0, 100)) == 1
     hits = pg_search.matching_threads("zanzibar")
     assert hits is not None
@@ -305,6 +311,64 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
     sql, params = select.sql()
     plan = "\n".join(r[0] for r in execute(db, "EXPLAIN " + sql, params))
     assert "Seq Scan on thread" not in plan and "Index Scan using thread_pkey" in plan, plan
+
+
+class _Statements:
+    """Counts the statements a database is sent (one each is a round trip to the server)."""
+
+    def __init__(self, db) -> None:
+        self.sent = 0
+        self._send = db.execute_sql
+        db.execute_sql = self
+
+    def __call__(self, sql, params=None, *args, **kwargs):
+        self.sent += 1
+        return self._send(sql, params, *args, **kwargs)
+
+
+@pytest.mark.engines("postgres")
+def test_a_search_page_is_one_statement_that_runs_only_the_plan_it_needs(
+    store, shop_account, make_post, keyword_score
+):
+    """Searching is one trip to the server after the snooze check, rare word or common:
+    the count of hits that picks the plan happens inside the statement, and of its two
+    branches only the one for that count runs (a rare word: its threads by id; a common
+    one: threads newest first until the page is full)."""
+    db = store.db
+    _twenty_thousand_posts(store, shop_account, make_post, keyword_score)
+    for word in ("zanzibar", "bread"):
+        statements = _Statements(db)
+        found = store.list_threads(ThreadQuery(search=word), 0, 100)
+        del db.execute_sql
+        assert len(found) == (1 if word == "zanzibar" else 100)
+        assert statements.sent == 2, word  # snoozes due, then the page
+
+    def plan(word: str) -> str:
+        sql, params = thread_queries.page_statement(ThreadQuery(search=word), 0, 100)
+        return "\n".join(r[0] for r in execute(db, "EXPLAIN ANALYZE " + sql, params))
+
+    def ran(plan: str, node: str) -> list[bool]:
+        """For each line of the plan naming `node`: whether it ran."""
+        return ["never executed" not in line for line in plan.splitlines() if node in line]
+
+    rare, common = plan("zanzibar"), plan("bread")
+    assert not any(ran(rare, "Seq Scan on thread")), rare
+    assert ran(rare, "Index Scan using thread_pkey") == [True], rare
+    # The GIN index: read once for the hits, and not again by the common word's branch.
+    assert ran(rare, f"Bitmap Index Scan on {pg_search.INDEX_NAME}") == [True, False], rare
+    assert ran(common, "Index Scan using thread_pkey") == [False], common
+    assert ran(common, f"Bitmap Index Scan on {pg_search.INDEX_NAME}") == [True, True], common
+    # Pages further on and "angriest first" come out as the two-statement search gave them.
+    for query in (
+        ThreadQuery(search="bread", sort="sentiment"),
+        ThreadQuery(search="bread"),
+        ThreadQuery(search="zanzibar", sort="sentiment"),
+    ):
+        for offset in (0, 100):
+            sql, params = thread_queries.page_statement(query, offset, 100)
+            one = [r[0] for r in execute(db, sql, params).fetchall()]
+            before = thread_queries.select_threads(query).offset(offset).limit(100)
+            assert one == [r.id for r in before], (query, offset)
 
 
 @pytest.mark.engines("postgres")

@@ -182,11 +182,9 @@ class SqliteInboxStore(SyncWorkStore):
         that follows it, and `offset` counts from there."""
         if offset == 0 and after is None:
             self.wake_snoozed()
-        select = thread_queries.select_threads(query, person_id=self._person_id)
-        if after is not None:
-            select = select.where(thread_queries.after_condition(query.sort, after))
-        select = select.offset(offset).limit(limit)
-        sql, params = select.sql()  # raw tuples: no per-field converters
+        sql, params = thread_queries.page_statement(  # raw tuples: no per-field converters
+            query, offset, limit, after=after, person_id=self._person_id
+        )
         rows = [convert.thread_tuple(r) for r in execute(self._db, sql, params).fetchall()]
         rows = people.with_assignees(rows)
         if query.folder == m.Folder.DRAFTS:

@@ -117,6 +117,40 @@ def matching_thread_array(text: str) -> peewee.SQL | None:
     )
 
 
+HITS = "search_hits"  # the page statement's CTE of matching posts' threads
+
+
+def hits_cte(text: str, at_most: int) -> peewee.SQL | None:
+    """`WITH search_hits AS MATERIALIZED (...)`: the threads of at most `at_most` matching
+    posts, read once by the page statement. Both of its branches ask it how many there
+    were (a rare word has fewer: its threads by id; a common one walks threads newest
+    first), so counting and reading the hits cost no round trip of their own."""
+    query = tsquery(text)
+    if query is None:
+        return None
+    return peewee.SQL(
+        f"WITH {HITS} AS MATERIALIZED (SELECT post.thread_id FROM post "
+        f"WHERE {DOCUMENT} @@ to_tsquery('simple', %s) AND NOT post.deleted "
+        f"LIMIT {int(at_most)}) ",
+        [query],
+    )
+
+
+def few_hits(at_most: int) -> peewee.SQL:
+    """Whether the CTE stopped short of `at_most` (a one-time filter: the branch it
+    gates is not run at all when false)."""
+    return peewee.SQL(f"(SELECT count(*) FROM {HITS}) < {int(at_most)}")
+
+
+def many_hits(at_most: int) -> peewee.SQL:
+    return peewee.SQL(f"(SELECT count(*) FROM {HITS}) >= {int(at_most)}")
+
+
+def hit_thread_array() -> peewee.SQL:
+    """`thread.id = ANY(...)`'s array of the CTE's threads (read once, then by id)."""
+    return peewee.SQL(f"ARRAY(SELECT thread_id FROM {HITS})")
+
+
 def has_many_hits(text: str, at_least: int) -> bool:
     """Whether at least `at_least` live posts match (counting stops there: cheap)."""
     query = tsquery(text)

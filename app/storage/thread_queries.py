@@ -162,6 +162,62 @@ def select_threads(
     return select.order_by(T.last_activity.desc(), T.id.desc())
 
 
+def page_statement(
+    query: ThreadQuery,
+    offset: int,
+    limit: int,
+    *,
+    after: ThreadRow | None = None,
+    person_id: int = SOLO,
+) -> tuple[str, list[object]]:
+    """One page of the thread list as one statement (SQL and parameters).
+
+    A word search on PostgreSQL is a server round trip whatever it costs there, and on
+    a busy machine each trip waits for a core: so the count of hits that picks the plan
+    (a rare word: its few threads by id; a common one: walk threads newest first) is
+    made inside the statement. Both plans are branches of a UNION ALL, each gated by a
+    one-time filter on the shared CTE of hits, so the planner plans each for what it is
+    and only one runs. Elsewhere: `select_threads`, as it is.
+    """
+    cte = None
+    if not is_sqlite() and query.search.strip() and not search_symbols(query.search):
+        cte = pg_search.hits_cte(query.search, WALK_ABOVE_HITS)
+    if cte is None:
+        select = select_threads(query, person_id=person_id)
+        if after is not None:
+            select = select.where(after_condition(query.sort, after))
+        sql, params = select.offset(offset).limit(limit).sql()
+        return str(sql), list(params)
+    plain = dataclasses.replace(query, search="")
+
+    def branch(*conds: peewee.ColumnBase) -> peewee.ModelSelect[t.Thread]:
+        select = select_threads(plain, person_id=person_id).where(*conds)
+        if after is not None:
+            select = select.where(after_condition(query.sort, after))
+        select = select.select_extend(t.Thread.worst_rank)  # for the outer ORDER BY
+        return select.limit(offset + limit)
+
+    common = pg_search.matching_threads(query.search)
+    assert common is not None  # the CTE had words to search
+    few = branch(
+        pg_search.few_hits(WALK_ABOVE_HITS),
+        t.Thread.id == peewee.fn.ANY(pg_search.hit_thread_array()),
+    )
+    many = branch(pg_search.many_hits(WALK_ABOVE_HITS), t.Thread.id.in_(common))
+    few_sql, few_params = few.sql()
+    many_sql, many_params = many.sql()
+    order = (
+        '"worst_rank", "worst_compound", "last_activity" DESC, "id" DESC'
+        if query.sort == "sentiment"
+        else '"last_activity" DESC, "id" DESC'
+    )
+    sql = (
+        f"{cte.sql}({few_sql}) UNION ALL ({many_sql}) "
+        f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+    return sql, [*cte.params, *few_params, *many_params]
+
+
 def after_condition(sort: str, row: ThreadRow) -> peewee.Expression:
     """Rows that sort after `row` (keyset paging): a deep page costs what the first does.
 
