@@ -117,14 +117,12 @@ def matching_thread_array(text: str) -> peewee.SQL | None:
     )
 
 
-HITS = "search_hits"  # the page statement's CTE of matching posts' threads
+HITS = "search_hits"  # the rare-word statement's CTE of matching posts' threads
 
 
 def hits_cte(text: str, at_most: int) -> peewee.SQL | None:
     """`WITH search_hits AS MATERIALIZED (...)`: the threads of at most `at_most` matching
-    posts, read once by the page statement. Both of its branches ask it how many there
-    were (a rare word has fewer: its threads by id; a common one walks threads newest
-    first), so counting and reading the hits cost no round trip of their own."""
+    posts, read once; the statement counts them and, if fewer, looks them up by id."""
     query = tsquery(text)
     if query is None:
         return None
@@ -134,16 +132,6 @@ def hits_cte(text: str, at_most: int) -> peewee.SQL | None:
         f"LIMIT {int(at_most)}) ",
         [query],
     )
-
-
-def few_hits(at_most: int) -> peewee.SQL:
-    """Whether the CTE stopped short of `at_most` (a one-time filter: the branch it
-    gates is not run at all when false)."""
-    return peewee.SQL(f"(SELECT count(*) FROM {HITS}) < {int(at_most)}")
-
-
-def many_hits(at_most: int) -> peewee.SQL:
-    return peewee.SQL(f"(SELECT count(*) FROM {HITS}) >= {int(at_most)}")
 
 
 def hit_thread_array() -> peewee.SQL:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import peewee
 
@@ -162,60 +163,87 @@ def select_threads(
     return select.order_by(T.last_activity.desc(), T.id.desc())
 
 
-def page_statement(
+def page_rows(
     query: ThreadQuery,
     offset: int,
     limit: int,
     *,
     after: ThreadRow | None = None,
     person_id: int = SOLO,
-) -> tuple[str, list[object]]:
-    """One page of the thread list as one statement (SQL and parameters).
+) -> list[tuple[Any, ...]]:
+    """One page of the thread list as raw tuples of THREAD_COLUMNS (extra columns after).
 
-    A word search on PostgreSQL is a server round trip whatever it costs there, and on
-    a busy machine each trip waits for a core: so the count of hits that picks the plan
-    (a rare word: its few threads by id; a common one: walk threads newest first) is
-    made inside the statement. Both plans are branches of a UNION ALL, each gated by a
-    one-time filter on the shared CTE of hits, so the planner plans each for what it is
-    and only one runs. Elsewhere: `select_threads`, as it is.
+    A word search on PostgreSQL picks its plan by how many posts match (a rare word:
+    its few threads by id; a common one: walk threads newest first). Counting first was
+    a round trip of its own, and on a busy machine each trip waits for a core: so the
+    rare word's statement counts the hits itself (`rare_word_statement`) and only a
+    common word, told so by that count, costs a second statement, the walk.
     """
-    cte = None
-    if not is_sqlite() and query.search.strip() and not search_symbols(query.search):
-        cte = pg_search.hits_cte(query.search, WALK_ABOVE_HITS)
-    if cte is None:
-        select = select_threads(query, person_id=person_id)
-        if after is not None:
-            select = select.where(after_condition(query.sort, after))
-        sql, params = select.offset(offset).limit(limit).sql()
-        return str(sql), list(params)
-    plain = dataclasses.replace(query, search="")
-
-    def branch(*conds: peewee.ColumnBase) -> peewee.ModelSelect[t.Thread]:
-        select = select_threads(plain, person_id=person_id).where(*conds)
-        if after is not None:
-            select = select.where(after_condition(query.sort, after))
-        select = select.select_extend(t.Thread.worst_rank)  # for the outer ORDER BY
-        return select.limit(offset + limit)
-
+    rare = rare_word_statement(query, offset, limit, after=after, person_id=person_id)
+    if rare is None:
+        sql, params = _page_select(query, offset, limit, after, person_id).sql()
+        return list(database_proxy.execute_sql(sql, params).fetchall())
+    rows: list[tuple[Any, ...]] = database_proxy.execute_sql(*rare).fetchall()
+    if rows[0][-1] < WALK_ABOVE_HITS:  # the page (or no thread: one row of NULLs)
+        return [r for r in rows if r[0] is not None]
     common = pg_search.matching_threads(query.search)
-    assert common is not None  # the CTE had words to search
-    few = branch(
-        pg_search.few_hits(WALK_ABOVE_HITS),
-        t.Thread.id == peewee.fn.ANY(pg_search.hit_thread_array()),
+    assert common is not None  # the rare statement had words to search
+    plain = dataclasses.replace(query, search="")
+    walk = _page_select(plain, offset, limit, after, person_id).where(t.Thread.id.in_(common))
+    sql, params = walk.sql()
+    return list(database_proxy.execute_sql(sql, params).fetchall())
+
+
+def rare_word_statement(
+    query: ThreadQuery,
+    offset: int,
+    limit: int,
+    *,
+    after: ThreadRow | None = None,
+    person_id: int = SOLO,
+) -> tuple[str, list[object]] | None:
+    """PostgreSQL, a search by words: the page if the words are rare, in one statement.
+
+    Its last column is how many posts match, counted up to WALK_ABOVE_HITS; at that
+    count the page part is not run (a one-time filter) and the caller walks instead.
+    The page is joined LATERAL to the one-row count, so an empty page is still one row
+    that says how many matched. None elsewhere (SQLite; no words; emoji in the box).
+    """
+    if is_sqlite() or not query.search.strip() or search_symbols(query.search):
+        return None
+    cte = pg_search.hits_cte(query.search, WALK_ABOVE_HITS)
+    if cte is None:
+        return None
+    plain = dataclasses.replace(query, search="")
+    page = (
+        _page_select(plain, offset, limit, after, person_id)
+        .where(
+            peewee.SQL(f"hit_count.n < {WALK_ABOVE_HITS}"),
+            t.Thread.id == peewee.fn.ANY(pg_search.hit_thread_array()),
+        )
+        .select_extend(t.Thread.worst_rank)  # for the ORDER BY outside
     )
-    many = branch(pg_search.many_hits(WALK_ABOVE_HITS), t.Thread.id.in_(common))
-    few_sql, few_params = few.sql()
-    many_sql, many_params = many.sql()
+    page_sql, page_params = page.sql()
     order = (
         '"worst_rank", "worst_compound", "last_activity" DESC, "id" DESC'
         if query.sort == "sentiment"
         else '"last_activity" DESC, "id" DESC'
     )
     sql = (
-        f"{cte.sql}({few_sql}) UNION ALL ({many_sql}) "
-        f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+        f"{cte.sql}SELECT page.*, hit_count.n FROM "
+        f"(SELECT count(*) AS n FROM {pg_search.HITS}) AS hit_count "
+        f"LEFT JOIN LATERAL ({page_sql}) AS page ON true ORDER BY {order}"
     )
-    return sql, [*cte.params, *few_params, *many_params]
+    return sql, [*cte.params, *page_params]
+
+
+def _page_select(
+    query: ThreadQuery, offset: int, limit: int, after: ThreadRow | None, person_id: int
+) -> peewee.ModelSelect[t.Thread]:
+    select = select_threads(query, person_id=person_id)
+    if after is not None:
+        select = select.where(after_condition(query.sort, after))
+    return select.offset(offset).limit(limit)
 
 
 def after_condition(sort: str, row: ThreadRow) -> peewee.Expression:
