@@ -120,17 +120,14 @@ def matching_thread_array(text: str) -> peewee.SQL | None:
 HITS = "search_hits"  # the rare-word statement's CTE of matching posts' threads
 
 
-def hits_cte(text: str, at_most: int) -> peewee.SQL | None:
-    """`WITH search_hits AS MATERIALIZED (...)`: the threads of at most `at_most` matching
-    posts, read once; the statement counts them and, if fewer, looks them up by id."""
-    query = tsquery(text)
-    if query is None:
-        return None
-    return peewee.SQL(
+def hits_cte(at_most: int) -> str:
+    """`WITH search_hits AS MATERIALIZED (...)`: the threads of at most `at_most` posts
+    matching the one parameter (a `tsquery` string), read once; the statement counts
+    them and, if fewer, looks them up by id."""
+    return (
         f"WITH {HITS} AS MATERIALIZED (SELECT post.thread_id FROM post "
         f"WHERE {DOCUMENT} @@ to_tsquery('simple', %s) AND NOT post.deleted "
-        f"LIMIT {int(at_most)}) ",
-        [query],
+        f"LIMIT {int(at_most)}) "
     )
 
 

@@ -9,6 +9,7 @@ the few hits to their threads.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -211,10 +212,31 @@ def rare_word_statement(
     """
     if is_sqlite() or not query.search.strip() or search_symbols(query.search):
         return None
-    cte = pg_search.hits_cte(query.search, WALK_ABOVE_HITS)
-    if cte is None:
+    words = pg_search.tsquery(query.search)
+    if words is None:
         return None
     plain = dataclasses.replace(query, search="")
+    if after is None:  # typing in the search box: the same statement, other words
+        sql, params = _first_rare_word_page(plain, offset, limit, person_id)
+    else:
+        sql, params = _rare_word_page(plain, offset, limit, after, person_id)
+    return sql, [words, *params]
+
+
+@functools.lru_cache(maxsize=64)
+def _first_rare_word_page(
+    plain: ThreadQuery, offset: int, limit: int, person_id: int
+) -> tuple[str, tuple[object, ...]]:
+    """`_rare_word_page` composed once per folder, filters and page: peewee takes about
+    0.4 ms to compose it, a third of the whole search on PostgreSQL (each keystroke in
+    the search box asks again with only the words changed; they are a parameter)."""
+    return _rare_word_page(plain, offset, limit, None, person_id)
+
+
+def _rare_word_page(
+    plain: ThreadQuery, offset: int, limit: int, after: ThreadRow | None, person_id: int
+) -> tuple[str, tuple[object, ...]]:
+    """The SQL of `rare_word_statement` and its parameters after the words."""
     page = (
         _page_select(plain, offset, limit, after, person_id)
         .where(
@@ -226,15 +248,15 @@ def rare_word_statement(
     page_sql, page_params = page.sql()
     order = (
         '"worst_rank", "worst_compound", "last_activity" DESC, "id" DESC'
-        if query.sort == "sentiment"
+        if plain.sort == "sentiment"
         else '"last_activity" DESC, "id" DESC'
     )
     sql = (
-        f"{cte.sql}SELECT page.*, hit_count.n FROM "
+        f"{pg_search.hits_cte(WALK_ABOVE_HITS)}SELECT page.*, hit_count.n FROM "
         f"(SELECT count(*) AS n FROM {pg_search.HITS}) AS hit_count "
         f"LEFT JOIN LATERAL ({page_sql}) AS page ON true ORDER BY {order}"
     )
-    return sql, [*cte.params, *page_params]
+    return sql, tuple(page_params)
 
 
 def _page_select(
