@@ -357,6 +357,11 @@ def test_a_rare_word_is_searched_in_one_statement_that_counts_its_own_hits(
     assert not any(ran(rare, "Seq Scan on thread")), rare
     assert ran(rare, "Index Scan using thread_pkey") == [True], rare
     assert ran(common, "Index Scan using thread_pkey") == [False], common
+    # Typing in the box asks again with other words: the statement is composed once.
+    composed = thread_queries._first_rare_word_page.cache_info().hits
+    for typed in ("zanz", "zanzi", "zanzibar"):
+        thread_queries.rare_word_statement(ThreadQuery(search=typed), 0, 100)
+    assert thread_queries._first_rare_word_page.cache_info().hits >= composed + 2
     # Pages further on and "angriest first" come out as the counted-first search gave them.
     for query in (
         ThreadQuery(search="bread", sort="sentiment"),
