@@ -265,10 +265,8 @@ def _copies(db, table: str, source_id: int, count: int, **changed: str) -> None:
     )
 
 
-@pytest.mark.engines("postgres")  # `store` (which shop_account uses) on PostgreSQL
-def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_post, keyword_score):
-    """20,000 posts in 1,000 threads: the search reads the tsvector index, not every post
-    (the plan is the test's business, the timings bench's)."""
+def _twenty_thousand_posts(store, shop_account, make_post, keyword_score) -> None:
+    """20,000 posts about bread in 1,000 threads, one of them also about zanzibar."""
     db = store.db
     store.ingest(shop_account.id, [make_post("p0", "common words about bread")], keyword_score)
     (thread_id, post_id) = execute(db, "SELECT thread_id, id FROM post").fetchone()
@@ -285,6 +283,14 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
     )
     execute(db, "ANALYZE")  # what autovacuum does after a big insert, within a minute:
     execute(db, "SELECT gin_clean_pending_list(%s)", (pg_search.INDEX_NAME,))  # and this
+
+
+@pytest.mark.engines("postgres")  # `store` (which shop_account uses) on PostgreSQL
+def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_post, keyword_score):
+    """20,000 posts in 1,000 threads: the search reads the tsvector index, not every post
+    (the plan is the test's business, the timings bench's)."""
+    db = store.db
+    _twenty_thousand_posts(store, shop_account, make_post, keyword_score)
     assert len(store.list_threads(ThreadQuery(search="zanzibar"), 0, 100)) == 1
     hits = pg_search.matching_threads("zanzibar")
     assert hits is not None
@@ -305,6 +311,68 @@ def test_a_rare_word_is_found_through_the_gin_index(store, shop_account, make_po
     sql, params = select.sql()
     plan = "\n".join(r[0] for r in execute(db, "EXPLAIN " + sql, params))
     assert "Seq Scan on thread" not in plan and "Index Scan using thread_pkey" in plan, plan
+
+
+class _Statements:
+    """Counts the statements a database is sent (one each is a round trip to the server)."""
+
+    def __init__(self, db) -> None:
+        self.sent = 0
+        self._send = db.execute_sql
+        db.execute_sql = self
+
+    def __call__(self, sql, params=None, *args, **kwargs):
+        self.sent += 1
+        return self._send(sql, params, *args, **kwargs)
+
+
+@pytest.mark.engines("postgres")
+def test_a_rare_word_is_searched_in_one_statement_that_counts_its_own_hits(
+    store, shop_account, make_post, keyword_score
+):
+    """A rare word is one trip to the server after the snooze check: the count of hits
+    that picks the plan is made inside the page's statement (its threads by id). A
+    common word is told so by that count, without the page part running, and walks
+    the threads newest first in a second statement."""
+    db = store.db
+    _twenty_thousand_posts(store, shop_account, make_post, keyword_score)
+    for word, page, sent in (("zanzibar", 1, 2), ("bread", 100, 3), ("nowhere", 0, 2)):
+        statements = _Statements(db)
+        found = store.list_threads(ThreadQuery(search=word), 0, 100)
+        del db.execute_sql
+        assert len(found) == page, word
+        assert statements.sent == sent, word  # snoozes due, the page (, the walk)
+
+    def plan(word: str) -> str:
+        statement = thread_queries.rare_word_statement(ThreadQuery(search=word), 0, 100)
+        assert statement is not None
+        sql, params = statement
+        return "\n".join(r[0] for r in execute(db, "EXPLAIN ANALYZE " + sql, params))
+
+    def ran(plan: str, node: str) -> list[bool]:
+        """For each line of the plan naming `node`: whether it ran."""
+        return ["never executed" not in line for line in plan.splitlines() if node in line]
+
+    rare, common = plan("zanzibar"), plan("bread")
+    assert not any(ran(rare, "Seq Scan on thread")), rare
+    assert ran(rare, "Index Scan using thread_pkey") == [True], rare
+    assert ran(common, "Index Scan using thread_pkey") == [False], common
+    # Typing in the box asks again with other words: the statement is composed once.
+    composed = thread_queries._first_rare_word_page.cache_info().hits
+    for typed in ("zanz", "zanzi", "zanzibar"):
+        thread_queries.rare_word_statement(ThreadQuery(search=typed), 0, 100)
+    assert thread_queries._first_rare_word_page.cache_info().hits >= composed + 2
+    # Pages further on and "angriest first" come out as the counted-first search gave them.
+    for query in (
+        ThreadQuery(search="bread", sort="sentiment"),
+        ThreadQuery(search="bread"),
+        ThreadQuery(search="zanzibar", sort="sentiment"),
+        ThreadQuery(search="zanzibar", folder=Folder.DONE),
+    ):
+        for offset in (0, 100):
+            one = [r[0] for r in thread_queries.page_rows(query, offset, 100)]
+            before = thread_queries.select_threads(query).offset(offset).limit(100)
+            assert one == [r.id for r in before], (query, offset)
 
 
 @pytest.mark.engines("postgres")

@@ -51,7 +51,6 @@ from app.storage.database import (
 )
 from app.storage.ingest import ingest_posts
 from app.storage.migrations import MIGRATIONS, Migration, migrate, read_meta, write_meta
-from app.storage.raw_sql import execute
 from app.storage.sync_cursors import MENTIONS_CURSOR
 from app.storage.sync_store import SyncWorkStore
 
@@ -187,12 +186,10 @@ class SqliteInboxStore(SyncWorkStore):
         that follows it, and `offset` counts from there."""
         if offset == 0 and after is None:
             self.wake_snoozed()
-        select = thread_queries.select_threads(query, person_id=self._person_id)
-        if after is not None:
-            select = select.where(thread_queries.after_condition(query.sort, after))
-        select = select.offset(offset).limit(limit)
-        sql, params = select.sql()  # raw tuples: no per-field converters
-        rows = [convert.thread_tuple(r) for r in execute(self._db, sql, params).fetchall()]
+        page = thread_queries.page_rows(  # raw tuples: no per-field converters
+            query, offset, limit, after=after, person_id=self._person_id
+        )
+        rows = [convert.thread_tuple(r) for r in page]
         rows = people.with_assignees(rows)
         if query.folder == m.Folder.DRAFTS:
             return thread_queries.with_drafts(rows, self._person_id)

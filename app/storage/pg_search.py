@@ -117,6 +117,25 @@ def matching_thread_array(text: str) -> peewee.SQL | None:
     )
 
 
+HITS = "search_hits"  # the rare-word statement's CTE of matching posts' threads
+
+
+def hits_cte(at_most: int) -> str:
+    """`WITH search_hits AS MATERIALIZED (...)`: the threads of at most `at_most` posts
+    matching the one parameter (a `tsquery` string), read once; the statement counts
+    them and, if fewer, looks them up by id."""
+    return (
+        f"WITH {HITS} AS MATERIALIZED (SELECT post.thread_id FROM post "
+        f"WHERE {DOCUMENT} @@ to_tsquery('simple', %s) AND NOT post.deleted "
+        f"LIMIT {int(at_most)}) "
+    )
+
+
+def hit_thread_array() -> peewee.SQL:
+    """`thread.id = ANY(...)`'s array of the CTE's threads (read once, then by id)."""
+    return peewee.SQL(f"ARRAY(SELECT thread_id FROM {HITS})")
+
+
 def has_many_hits(text: str, at_least: int) -> bool:
     """Whether at least `at_least` live posts match (counting stops there: cheap)."""
     query = tsquery(text)
