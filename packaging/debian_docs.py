@@ -98,9 +98,12 @@ def copyright_file(homepage: str, years: str) -> str:
 def debian_changelog(releases: list[Release]) -> bytes:
     """changelog.gz in Debian's format (gzip without a name or a time, as lintian wants)."""
     blocks = []
-    for release in releases:
+    for at, release in enumerate(releases):  # newest first
         notes = release.notes or [f"Shopkeep {release.version}."]
-        stamp = format_datetime(datetime.combine(release.date, time(0, 0), UTC))
+        # releases of one day: each a minute after the one before (lintian wants each
+        # entry newer than the last, and CHANGELOG.md gives dates only)
+        same_day_before = sum(r.date == release.date for r in releases[at + 1 :])
+        stamp = format_datetime(datetime.combine(release.date, time(0, same_day_before), UTC))
         blocks.append(
             f"{project.PACKAGE} ({release.version}) unstable; urgency=medium\n\n"
             + "".join(_bullet(note) for note in notes)

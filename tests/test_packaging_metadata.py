@@ -106,3 +106,28 @@ def test_long_release_notes_are_wrapped_in_the_debian_changelog(packaging_module
     entries = [line for line in text.splitlines() if not line.startswith(" -- ")]
     assert max(len(line) for line in entries) <= 80
     assert " ".join(line.strip().lstrip("* ") for line in entries if line.startswith("  ")) == note
+
+
+def test_two_releases_on_one_day_are_a_minute_apart_newest_last(packaging_modules):
+    """lintian refuses a changelog whose newest entry is not newer than the one before."""
+    import gzip
+
+    import debian_docs
+
+    releases, _, _ = packaging_modules
+    day = date(2026, 12, 5)
+    text = gzip.decompress(
+        debian_docs.debian_changelog(
+            [
+                releases.Release("0.3.0", day, ["Team inbox."]),
+                releases.Release("0.2.0", day, ["Sync."]),
+                releases.Release("0.1.0", date(2026, 11, 23), ["First."]),
+            ]
+        )
+    ).decode()
+    stamps = [line.split("  ", 1)[1] for line in text.splitlines() if line.startswith(" -- ")]
+    assert stamps == [
+        "Sat, 05 Dec 2026 00:01:00 +0000",
+        "Sat, 05 Dec 2026 00:00:00 +0000",
+        "Mon, 23 Nov 2026 00:00:00 +0000",
+    ]
