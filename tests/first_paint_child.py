@@ -22,6 +22,11 @@ NOT_ON_SCREEN = (
     "app.ui.accounts_dialog",
     "app.ui.add_account_dialog",
     "app.ui.templates_dialog",
+    # one laptop's inbox: team mode's dialog, services and banner wait for File → Team…
+    "app.ui.team_dialog",
+    "app.services.team_mode",
+    "app.storage.inbox_copy",
+    "app.ui.team_banner",
 )
 
 

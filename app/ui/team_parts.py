@@ -8,14 +8,16 @@ is attached to the window from outside.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction
 
 from app.ui.main_window import MainWindow
 from app.ui.sync_scheduler import SyncScheduler
-from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
-from app.ui.team_people import TeamPeople
+
+if TYPE_CHECKING:  # loaded in team mode only, not before a one-laptop window's first paint
+    from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
+    from app.ui.team_people import TeamPeople
 
 
 @dataclass

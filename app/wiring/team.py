@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
     from app.ui.sync_scheduler import SyncScheduler
     from app.ui.task_runner import TaskRunner
+    from app.ui.team_dialog import TeamDialog
     from app.ui.team_parts import TeamParts
 
 
@@ -40,6 +41,11 @@ def open_store_asking(paths: AppPaths) -> SqliteInboxStore:
         TeamUnreachable,
     )
     from app.core.settings import SettingsFile
+
+    if SettingsFile(paths.settings_file).load().team is None:  # one laptop: its own file
+        from app.storage.inbox_store import SqliteInboxStore
+
+        return SqliteInboxStore.open(paths.database)
     from app.services.team_mode import open_inbox
 
     def ask_password(conn: Any, why: str) -> str | None:
@@ -71,21 +77,13 @@ def install_team(
     person_name: Callable[[Any], str] | None = None,
 ) -> TeamParts:
     """File → Team… on every window; in team mode the banner and watches too."""
+    # One laptop's window loads only the File → Team… action before its first paint: the
+    # dialog, the team services and the banner load when team mode needs them.
     from app.core.settings import SettingsFile
-    from app.services.team_mode import (
-        TeamService,
-        hand_over_when_back,
-        is_team_store,
-        keep_local_copy,
-    )
-    from app.storage.team_offline import OfflineCopyStore
     from app.ui.sync_controls import add_file_action
-    from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
-    from app.ui.team_dialog import TeamDialog
     from app.ui.team_parts import TeamParts
     from app.wiring.people import ask_person_name, install_people, remembered_person
 
-    service = TeamService(paths, store)
     opened: list[TeamDialog] = []
 
     def export() -> None:
@@ -96,7 +94,10 @@ def install_team(
             opened[0].show()
             opened[0].raise_()
             return
-        dialog = TeamDialog(service, runner, window, export=export)
+        from app.services.team_mode import TeamService
+        from app.ui.team_dialog import TeamDialog
+
+        dialog = TeamDialog(TeamService(paths, store), runner, window, export=export)
         dialog.switched.connect(lambda text: switched(dialog, text))
         dialog.finished.connect(lambda _r: opened.clear())
         opened.append(dialog)
@@ -121,6 +122,12 @@ def install_team(
             window, store, paths, ask_name=person_name or ask_person_name
         ),  # a team inbox: who, Mine, presence
     )
+    if not (store.is_team or getattr(store, "offline", False)):
+        return parts
+    from app.services.team_mode import hand_over_when_back, is_team_store, keep_local_copy
+    from app.storage.team_offline import OfflineCopyStore
+    from app.ui.team_banner import ConnectionWatch, OfflineWatch, TeamBanner
+
     if isinstance(store, OfflineCopyStore):
         # what is written offline is the remembered person's, as on the team database
         person = remembered_person(paths, store.data_folder_id())
