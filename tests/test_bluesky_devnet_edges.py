@@ -13,7 +13,7 @@ from app.net.bluesky import THREAD_DEPTH, BlueskyClient
 from app.net.bluesky_parse import BLOCKED_TEXT
 from app.net.bluesky_session import login
 from app.services.accounts import AppAccountService
-from tests.fixtures.bluesky import Devnet, DevnetAccount, now_iso
+from tests.fixtures.bluesky import Devnet, DevnetAccount
 from tests.fixtures.storage import KeywordScorer
 
 
@@ -52,20 +52,7 @@ def test_a_customer_who_blocks_the_shop_after_the_sync_fails_nothing(devnet: Dev
         (mention,) = client.mentions(None).posts
         assert not client.thread(mention)[0].deleted  # synced while all was well
 
-        devnet.xrpc(
-            "POST",
-            "com.atproto.repo.createRecord",
-            token=cat.access,
-            body={
-                "repo": cat.did,
-                "collection": "app.bsky.graph.block",
-                "record": {
-                    "$type": "app.bsky.graph.block",
-                    "subject": shop.did,
-                    "createdAt": now_iso(),
-                },
-            },
-        )
+        devnet.block(cat, shop)
         deadline = time.monotonic() + 15
         while True:  # the AppView applies the block a moment later
             thread: list[Any] = client.thread(mention)
@@ -93,22 +80,9 @@ def test_syncing_after_a_customer_blocked_the_shop_still_works(
         post = devnet.post(dan, f"@{person.handle} rude staff today", mention=[person])
         devnet.wait_for_uri(person, post["uri"])
         assert service.sync_account(account).new_posts == 1
-        devnet.xrpc(
-            "POST",
-            "com.atproto.repo.createRecord",
-            token=dan.access,
-            body={
-                "repo": dan.did,
-                "collection": "app.bsky.graph.block",
-                "record": {
-                    "$type": "app.bsky.graph.block",
-                    "subject": person.did,
-                    "createdAt": now_iso(),
-                },
-            },
-        )
+        devnet.block(dan, person)
         deadline = time.monotonic() + 15
-        while not blocked_for(devnet, person, post["uri"]):  # the AppView applies it shortly
+        while not devnet.blocked_for(person, post["uri"]):  # the AppView applies it shortly
             assert time.monotonic() < deadline, "the block never reached the AppView"
             time.sleep(0.1)
 
@@ -120,11 +94,3 @@ def test_syncing_after_a_customer_blocked_the_shop_still_works(
         assert kept.post.text == "@" + person.handle + " rude staff today"  # what they wrote
     finally:
         accounts.connections.close()
-
-
-def blocked_for(devnet: Devnet, viewer: DevnetAccount, uri: str) -> bool:
-    """getPostThread as `viewer` sees it (asked through the PDS, as the app asks)."""
-    body = devnet.xrpc(
-        "GET", "app.bsky.feed.getPostThread", token=viewer.access, params={"uri": uri, "depth": 0}
-    )
-    return bool(body["thread"].get("blocked"))

@@ -45,7 +45,7 @@ from app.storage.inbox_store import SqliteInboxStore
 from tests.counting_proxy import CountingProxy
 from tests.crash_worker import quick_score
 from tests.fault_points import PointStore, raise_at, snapshot
-from tests.fixtures.bluesky import Devnet, DevnetAccount, now_iso
+from tests.fixtures.bluesky import Devnet, DevnetAccount
 
 ROOT = Path(__file__).resolve().parent.parent
 DEEP = THREAD_DEPTH + 2  # replies under the opening mention: deeper than one fetch reaches
@@ -116,23 +116,10 @@ def customers_change(devnet: Devnet, shop: DevnetAccount, made: dict[str, Any]) 
         token=ann.access,
         body={"repo": ann.did, "collection": "app.bsky.feed.post", "rkey": rkey},
     )
-    devnet.xrpc(
-        "POST",
-        "com.atproto.repo.createRecord",
-        token=cat.access,
-        body={
-            "repo": cat.did,
-            "collection": "app.bsky.graph.block",
-            "record": {
-                "$type": "app.bsky.graph.block",
-                "subject": shop.did,
-                "createdAt": now_iso(),
-            },
-        },
-    )
+    devnet.block(cat, shop)
     devnet.wait_indexed(made["deeper"]["uri"], WAIT)
     until(lambda: not indexed(devnet, made["thanks"]["uri"]), "the deletion reached the AppView")
-    until(lambda: blocked_for(devnet, shop, made["rye"]["uri"]), "the block reached the AppView")
+    until(lambda: devnet.blocked_for(shop, made["rye"]["uri"]), "the block reached the AppView")
 
 
 def until(condition: Any, what: str) -> None:
@@ -147,13 +134,6 @@ def indexed(devnet: Devnet, uri: str) -> bool:
         f"{devnet.appview_url}/xrpc/app.bsky.feed.getPosts", params={"uris": uri}, timeout=10
     )
     return resp.status_code == 200 and bool(resp.json().get("posts"))
-
-
-def blocked_for(devnet: Devnet, viewer: DevnetAccount, uri: str) -> bool:
-    body = devnet.xrpc(
-        "GET", "app.bsky.feed.getPostThread", token=viewer.access, params={"uri": uri, "depth": 0}
-    )
-    return bool(body["thread"].get("blocked"))
 
 
 def client_for(scenario_shop: Shop, proxy: CountingProxy) -> BlueskyClient:
