@@ -63,6 +63,8 @@ S = m.ThreadStatus
 class SqliteInboxStore(SyncWorkStore):
     """InboxStore over peewee (SQLite file by default; any bound peewee database works)."""
 
+    offline = False  # True for the team inbox's local copy (team_offline.OfflineCopyStore)
+
     def __init__(self, db: peewee.Database, *, verified: bool = True) -> None:
         self._db = db
         self._verified = verified  # False: the full integrity check is still to run

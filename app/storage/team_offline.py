@@ -61,7 +61,7 @@ def copy_lock(path: Path) -> FolderLock:
 class OfflineCopyStore(SqliteInboxStore):
     """The local copy of the team inbox, opened when the team database is out of reach."""
 
-    offline = True
+    offline = True  # read while the team database is away: no sync, no sending
 
     copy_lock: FolderLock | None = None
 

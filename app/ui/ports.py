@@ -152,3 +152,7 @@ class AppStore(
     InboxStore, AnswerStore, SchedulerStore, NotifierStore, ExportStore, ReportStore, Protocol
 ):
     """The one store behind every part of the window (SqliteInboxStore is one)."""
+
+    @property
+    def offline(self) -> bool:
+        """The team inbox's local copy, read while the database is away: never synced."""

@@ -122,7 +122,7 @@ def install_team(
             window, store, paths, ask_name=person_name or ask_person_name
         ),  # a team inbox: who, Mine, presence
     )
-    if not (store.is_team or getattr(store, "offline", False)):
+    if not (store.is_team or store.offline):
         return parts
     from app.services.team_mode import hand_over_when_back, is_team_store, keep_local_copy
     from app.storage.team_offline import OfflineCopyStore

@@ -176,7 +176,7 @@ def open_window(services: AppServices, *, autosync: bool = False) -> AppWindow:
         name="daily backup",
     )
     window.corrections.rescore_for_new_rules()  # once after an update with new rules
-    if autosync and not getattr(store, "offline", False):  # a copy of the team inbox: no sync
+    if autosync and not store.offline:  # a copy of the team inbox: no sync
         window.scheduler.start()
     return window
 
