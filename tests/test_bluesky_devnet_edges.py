@@ -15,6 +15,7 @@ from app.net.bluesky_session import login
 from app.services.accounts import AppAccountService
 from tests.fixtures.bluesky import Devnet, DevnetAccount
 from tests.fixtures.storage import KeywordScorer
+from tests.waiting import wait_until
 
 
 def shop_client(devnet: Devnet) -> tuple[DevnetAccount, BlueskyClient]:
@@ -81,10 +82,8 @@ def test_syncing_after_a_customer_blocked_the_shop_still_works(
         devnet.wait_for_uri(person, post["uri"])
         assert service.sync_account(account).new_posts == 1
         devnet.block(dan, person)
-        deadline = time.monotonic() + 15
-        while not devnet.blocked_for(person, post["uri"]):  # the AppView applies it shortly
-            assert time.monotonic() < deadline, "the block never reached the AppView"
-            time.sleep(0.1)
+        # the AppView applies it shortly
+        wait_until(lambda: devnet.blocked_for(person, post["uri"]), "the block to apply", 15)
 
         report = service.sync_account(account)  # refreshes the open conversation
 

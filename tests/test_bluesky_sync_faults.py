@@ -29,7 +29,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from tests.counting_proxy import CountingProxy
 from tests.crash_worker import quick_score
 from tests.fault_points import PointStore, raise_at, snapshot
 from tests.fixtures.bluesky import Devnet, DevnetAccount
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 DEEP = THREAD_DEPTH + 2  # replies under the opening mention: deeper than one fetch reaches
@@ -118,15 +118,14 @@ def customers_change(devnet: Devnet, shop: DevnetAccount, made: dict[str, Any]) 
     )
     devnet.block(cat, shop)
     devnet.wait_indexed(made["deeper"]["uri"], WAIT)
-    until(lambda: not indexed(devnet, made["thanks"]["uri"]), "the deletion reached the AppView")
-    until(lambda: devnet.blocked_for(shop, made["rye"]["uri"]), "the block reached the AppView")
-
-
-def until(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, f"never: {what}"
-        time.sleep(0.1)
+    wait_until(
+        lambda: not indexed(devnet, made["thanks"]["uri"]),
+        "the deletion to reach the AppView",
+        WAIT,
+    )
+    wait_until(
+        lambda: devnet.blocked_for(shop, made["rye"]["uri"]), "the block to reach the AppView", WAIT
+    )
 
 
 def indexed(devnet: Devnet, uri: str) -> bool:

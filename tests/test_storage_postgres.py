@@ -33,6 +33,7 @@ from app.storage.migrations import latest_version, schema_version
 from app.storage.postgres import MIGRATION_LOCK, open_postgres, open_team_store
 from app.storage.raw_sql import execute
 from tests.fixtures.storage import SHOP_BLUESKY, SHOP_MASTODON, KeywordScorer
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -119,7 +120,7 @@ def test_a_second_laptop_waits_while_the_first_one_migrates(pg_server):
         text=True,
     )
     try:
-        _wait_until(lambda: _waiting_for_advisory_lock(first), "the second laptop to wait")
+        wait_until(lambda: _waiting_for_advisory_lock(first), "the second laptop to wait")
         assert "post" not in first.get_tables()  # it made nothing while the lock was held
         execute(first, "SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
         out, err = second.communicate(timeout=60)
@@ -139,15 +140,6 @@ def _waiting_for_advisory_lock(db) -> bool:
         db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
     ).fetchone()
     return bool(waiting)
-
-
-def _wait_until(condition, what: str, timeout: float = 30) -> None:
-    """Poll a condition the server reports (no fixed sleeps standing in for it)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 # ----------------------------------------------------------------- search
@@ -453,7 +445,7 @@ def test_a_killed_sender_on_another_laptop_frees_its_accounts_send_lock(pg_datab
         with store.sending_lock(1) as now_ours:
             return now_ours
 
-    _wait_until(free, "the server to drop the dead holder's lock")
+    wait_until(free, "the server to drop the dead holder's lock")
     store.close()
 
 

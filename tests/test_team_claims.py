@@ -33,6 +33,7 @@ from app.storage.postgres import open_postgres, open_team_store
 from app.storage.raw_sql import execute
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import client_for, mastodon_account, mention_thread, score
+from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.postgres,
@@ -142,14 +143,6 @@ def start(
     laptops.append(laptop)
     laptop.wait_for(lambda line: line == "ready")
     return laptop
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def posted_counts(server: MastodonServer, replies: list[str]) -> Counter[str]:
