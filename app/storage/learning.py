@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import peewee
 
 from app.core.models import Sentiment, SentimentLabel
+from app.core.owner_learning import ReadPost, learn
 from app.storage import tables as t
 from app.storage.database import storage_errors, write_transaction
 from app.storage.migrations import read_meta, write_meta
@@ -40,17 +42,20 @@ def _forgotten_until(db: peewee.Database) -> int:
         return 0
 
 
-def build_learner(db: peewee.Database) -> Learner:
-    """A learner that has seen every post the owner has read (a read; run it off the GUI
+def read_posts(db: peewee.Database) -> Iterator[ReadPost]:
+    """Every post the owner has read, oldest first, streamed (a read; run it off the GUI
     thread). Read means opened, or answered (ingest marks a thread read up to the
     shop's reply): the owner had the post and its colour in front of them. A post
     never read teaches nothing, unless it was corrected or answered."""
-    from app.core.sentiment import score
-    from app.core.sentiment.learner import LEARNED, Learner, reply_label
-
     with storage_errors():
         forgotten, until = _forgotten(db), _forgotten_until(db)
-        customers = tuples(
+        own = t.Post.select(t.Post.id, t.Post.account, t.Post.parent_remote_id, t.Post.text)
+        own = own.where(t.Post.is_own & ~t.Post.deleted & t.Post.parent_remote_id.is_null(False))
+        replies: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for reply_id, account, parent, text in tuples(own):
+            if reply_id not in forgotten:
+                replies[(account, parent)].append(text or "")
+        customers = (
             t.Post.select(
                 t.Post.id,
                 t.Post.account,
@@ -65,45 +70,21 @@ def build_learner(db: peewee.Database) -> Learner:
             .where(~t.Post.is_own & ~t.Post.deleted)
             .order_by(t.Post.created_at, t.Post.id)
         )
-        own = t.Post.select(t.Post.id, t.Post.account, t.Post.parent_remote_id, t.Post.text)
-        own = own.where(t.Post.is_own & ~t.Post.deleted & t.Post.parent_remote_id.is_null(False))
-        replies: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for reply_id, account, parent, text in tuples(own):
-            if reply_id not in forgotten:
-                replies[(account, parent)].append(text or "")
-        taught = []  # (text, rules, the owner's label or None, replies), oldest first
-        for (
-            post_id,
-            account,
-            remote_id,
-            text,
-            compound,
-            label,
-            reasons,
-            corrected,
-            read,
-        ) in customers:
+        # .iterator(): rows are not cached, so a big inbox is never all in memory at once
+        rows = iter(cast("Iterable[tuple[Any, ...]]", customers.tuples().iterator()))
+        for post_id, account, remote_id, text, compound, label, reasons, corrected, read in rows:
             owner = SentimentLabel(corrected) if corrected and post_id not in forgotten else None
             answers = replies.get((account, remote_id), [])
             if owner is None and not answers and (not read or post_id <= until):
                 continue
-            reasons = tuple(reasons or ())
-            rules = Sentiment(compound, SentimentLabel(label), reasons)
-            taught.append((text or "", rules, owner, answers))
-    learner = Learner()
-    for text, shown, owner, answers in taught:
-        rules = shown
-        if shown.reasons and shown.reasons[0].startswith(LEARNED):
-            rules = score(text)  # stored with a learned label: the rules' own reading
-        if owner is None and rules.label is not shown.label:
-            owner = shown.label  # read and left as learned: the owner kept that colour
-        if owner is not None:
-            learner.corrected(text, rules, owner)
-        elif not any(reply_label(reply) for reply in answers):
-            learner.saw(text, rules)  # read, or answered in words that say nothing
-        for reply in answers:
-            learner.replied(text, rules, reply)
-    return learner.compact()
+            shown = Sentiment(compound, SentimentLabel(label), tuple(reasons or ()))
+            yield ReadPost(text or "", shown, owner, tuple(answers))
+
+
+def build_learner(db: peewee.Database) -> Learner:
+    """A learner that has seen every post the owner has read, built in this process
+    (the window builds it in a child: app.core.owner_learning.learn_in_child)."""
+    return learn(read_posts(db))
 
 
 def forget_learned(db: peewee.Database) -> int:

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 import peewee
 
 from app.core.models import Sentiment
+from app.core.owner_learning import learn_in_child
 from app.core.rescore import ScoredBatch, ScoredPost
 from app.storage import tables as t
 from app.storage.aggregates import recompute_threads
 from app.storage.database import storage_errors, write_transaction
-from app.storage.learning import build_learner, forget_learned
+from app.storage.learning import forget_learned, read_posts
 from app.storage.migrations import RULES_KEY, read_meta, write_meta
 from app.storage.raw_sql import tuples
 
@@ -119,8 +120,9 @@ class StoredPostRescorer:
         mark_scored_with(self._db, version)
 
     def learner(self) -> Learner:
-        """What the owner's corrections and replies teach (app.storage.learning)."""
-        return build_learner(self._db)
+        """What the owner's corrections and replies teach (app.storage.learning), learned
+        in a child process so the window's process never holds the counts."""
+        return learn_in_child(lambda: read_posts(self._db))
 
     def forget_learned(self) -> int:
         return forget_learned(self._db)
