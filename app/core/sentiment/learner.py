@@ -21,9 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from app.core.models import Sentiment, SentimentLabel
-import os
 from app.core.sentiment.owner_model import Guess, OwnerModel
-from app.core.sentiment.owner_regression import OwnerRegression, rule_features, word_features
 from app.core.sentiment.stopwords import STOPWORDS
 
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
@@ -103,7 +101,6 @@ class Learner:
     def __init__(self) -> None:
         self._given: dict[SentimentLabel, _Given] = {}
         self._model = OwnerModel()
-        self._regression = OwnerRegression()
         self._word_record = [0.0, 0.0]  # the word rule's moves, before each post: right, wrong
         self.corrections = 0.0
 
@@ -111,7 +108,6 @@ class Learner:
         """Forget everything learned: the rules alone again."""
         self._given = {}
         self._model = OwnerModel()
-        self._regression = OwnerRegression()
         self._word_record = [0.0, 0.0]
         self.corrections = 0.0
 
@@ -128,7 +124,6 @@ class Learner:
             for label, counts in given.words.items():
                 given.words[label] = {f: c for f, c in counts.items() if f in taught}
         self._model.compact()
-        self._regression.compact()
         return self
 
     def saw(self, text: str, rules: Sentiment) -> None:
@@ -164,9 +159,6 @@ class Learner:
         self._model.learn(
             feats, rules.label, rules.compound, label, weight, track=weight >= CORRECTION
         )
-        self._regression.learn(
-            _stacked(text, rules, feats), rules.label, label, weight, track=weight >= CORRECTION
-        )
         given = self._given.setdefault(rules.label, _Given())
         given.add(feats, label, weight, corrected and label is not rules.label)
 
@@ -183,38 +175,9 @@ class Learner:
         likely = self._model.likely(feats, rules.label, rules.compound)
         if found is not None and (likely is None or likely.label is not found.label):
             found = None  # the owner model must find that colour likeliest too
-        mode = os.environ.get("LX_MODE", "nb")
-        if (
-            found is None
-            and "nb" in mode
-            and likely is not None
-            and self.corrections >= MIN_SUPPORT
-        ):
+        if found is None and likely is not None and self.corrections >= MIN_SUPPORT:
             found = self._modelled(feats, rules, likely)
-        if found is None and "lr" in mode and self.corrections >= MIN_SUPPORT:
-            found = self._regressed(text, rules, feats)
-            if (
-                found is not None
-                and "agree" in mode
-                and (likely is None or likely.label is not found.label)
-            ):
-                found = None
         return found
-
-    def _regressed(self, text: str, rules: Sentiment, feats: frozenset[str]) -> Move | None:
-        stacked = _stacked(text, rules, feats)
-        found = self._regression.likely(stacked, rules.label)
-        if found is None or not self._regression.earned(rules.label, *found):
-            return None
-        label, margin = found
-        word = self._regression.why(stacked, label, rules.label)
-        name = _NAMES[label]
-        reason = f"{LEARNED}posts like this were {name} in your inbox"
-        if word is not None:
-            marked = sum(g.corrected.get(label, {}).get(word, 0.0) for g in self._given.values())
-            if marked:
-                reason = f"{LEARNED}you marked {_posts_with(word)} as {name} {_times(marked)}"
-        return Move(label, 1.0 - math.exp(-margin), reason)
 
     def _word_move(self, feats: frozenset[str], rules_label: SentimentLabel) -> Move | None:
         """For each word (or word pair) of the post: of the posts with that word the rules
@@ -284,16 +247,6 @@ class Learner:
             label=found.label,
             reasons=(found.reason, *sentiment.reasons),
         )
-
-
-def _stacked(text: str, rules: Sentiment, feats: frozenset[str]) -> dict[str, float]:
-    out = rule_features(text, rules)
-    out.update(word_features(f for f in feats if not f.startswith("~")))
-    if os.environ.get("LX_CROSS"):
-        r = rules.label.value[:3]
-        x = float(os.environ["LX_CROSS"])
-        out.update({f"w{r} {f}": x for f in feats if not f.startswith("~")})
-    return out
 
 
 def _lower_bound(hits: float, n: float) -> float:

@@ -25,8 +25,7 @@ CAUTION = 1.64  # ...and a majority right even at the low end of this interval (
 class MoveRecord:
     """`track` each guess before learning its post; `earned` says whether a move may happen."""
 
-    def __init__(self, net_right: float = NET_RIGHT) -> None:
-        self.net_right = net_right
+    def __init__(self) -> None:
         # (rules' label, guessed label) -> right and wrong weights at each strength step,
         # in two halves (every other guess): (right, wrong, right, wrong)
         self.record: dict[tuple[SentimentLabel, SentimentLabel], tuple[list[float], ...]] = {}
@@ -69,7 +68,7 @@ class MoveRecord:
         k = max(range(STEPS), key=lambda s: (pick_right[s] - pick_wrong[s], -s))
         right, wrong = pick_right[k] + check_right[k], pick_wrong[k] + check_wrong[k]
         checked = check_right[k] > check_wrong[k]
-        earned = right - wrong >= self.net_right and lower_bound(right, right + wrong) > 0.5
+        earned = right - wrong >= NET_RIGHT and lower_bound(right, right + wrong) > 0.5
         return k * STEP if checked and earned else None
 
     def earned(self, rules: SentimentLabel, label: SentimentLabel, margin: float) -> bool:
