@@ -119,6 +119,18 @@ class OwnerModel:
         """The likeliest colour, earned or not, if it is not the rules' (naive Bayes: how
         often the owner changes this colour at this strength, times each word's rate);
         without its word (see `why`)."""
+        odds = self.odds(feats, rules, compound)
+        if odds is None:
+            return None
+        label = max(LABELS, key=odds.__getitem__)
+        if label is rules:
+            return None
+        return Guess(label, odds[label] - odds[rules], None)
+
+    def odds(
+        self, feats: frozenset[str], rules: SentimentLabel, compound: float
+    ) -> dict[SentimentLabel, float] | None:
+        """Each colour's log-odds for a post (None before anything was learned)."""
         if not self._total:
             return None
         given = self.by_rules.get(rules, {})
@@ -136,10 +148,7 @@ class OwnerModel:
             prior = (given.get(y, 0.0) + (KEEP if y is rules else 0.0) + 0.5) / n
             prior = (band.get(y, 0.0) + BAND * prior) / in_band
             odds[y] = math.log(prior) + WORD_WEIGHT * sums[i]
-        label = max(LABELS, key=odds.__getitem__)
-        if label is rules:
-            return None
-        return Guess(label, odds[label] - odds[rules], None)
+        return odds
 
     def why(
         self, feats: frozenset[str], label: SentimentLabel, rules: SentimentLabel
