@@ -131,6 +131,72 @@ def test_an_owner_who_leaves_grey_posts_grey_is_followed_too():
     assert learner.move("see you at noon", score("see you at noon")) is None
 
 
+FAINT_PRAISE = [
+    f"{who} had {what} {when} and it was {word}"
+    for who, what, when, word in zip(
+        ("my daughter", "my husband", "my mum", "the kids"),
+        ("the flapjack", "the soup", "the toastie", "the pancakes"),
+        ("after school", "on monday", "before the match", "at lunch"),
+        ("fine", "okay", "ok", "alright"),
+        strict=True,
+    )
+]
+FLAT = [
+    f"about the {thing} on {day}"
+    for thing, day in zip(
+        ("order", "van", "parcel", "cake", "table", "bread", "delivery", "booking", "loaf", "tart"),
+        ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "lunchtime", "teatime", "evening"),
+        strict=True,
+    )
+]
+# What a two-colour owner did with fourteen posts the rules left grey, in order: faint
+# praise is praise; a flat post is a complaint, but twice it was praise.
+TWO_COLOURS = [
+    (FAINT_PRAISE[0], POS),
+    (FLAT[1], NEG),
+    (FAINT_PRAISE[2], POS),
+    (FLAT[3], NEG),
+    (FLAT[4], POS),
+    (FLAT[5], NEG),
+    (FLAT[6], NEG),
+    (FLAT[7], NEG),
+    (FLAT[8], POS),
+    (FLAT[9], NEG),
+    (FAINT_PRAISE[0], POS),
+    (FLAT[1], NEG),
+    (FLAT[2], NEG),
+    (FAINT_PRAISE[3], POS),
+]
+
+
+def test_an_owner_who_never_keeps_a_post_grey_gets_every_grey_post_coloured():
+    """This owner gives every post the rules leave grey a colour. Complaints win only 8
+    to 6, and twice a flat post was praise, so no single kind of move has earned its
+    place; but colouring grey posts by what was learned would have been right on the
+    owner's posts, so a new flat post is coloured, and the hover says why."""
+    assert all(score(t).label is NEU for t, _ in TWO_COLOURS)
+    learner = Learner()
+    for text, label in TWO_COLOURS:
+        learner.corrected(text, score(text), label)
+    new = "the porridge this morning"
+    learned = learner.adjust(new, score(new))
+    assert learned.label is NEG
+    assert learned.reasons[0].startswith(
+        "learned: you coloured all 14 posts you read that the rules called neutral"
+    )
+
+
+def test_an_owner_who_kept_one_grey_post_grey_is_not_a_two_colour_owner():
+    """The same fourteen posts, then one the owner read and left grey: grey is a colour
+    in this shop after all, so the new flat post stays grey."""
+    learner = Learner()
+    for text, label in TWO_COLOURS:
+        learner.corrected(text, score(text), label)
+    learner.saw(FLAT[0], score(FLAT[0]))
+    new = "the porridge this morning"
+    assert learner.move(new, score(new)) is None
+
+
 def test_only_kinds_of_move_that_proved_right_on_the_owners_posts_happen():
     """The owner model guesses each post before it learns it. Its guesses that grey posts
     about the queue were complaints proved right, so such moves happen; it never had to

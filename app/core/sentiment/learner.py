@@ -7,8 +7,9 @@ ways: most posts with one of its words were corrected the same way (a cautious s
 and at least three corrections), or the owner model (owner_model.py: naive Bayes over
 words and word pairs, on top of how often the owner changes each colour) points to
 another colour, for a kind of move that would have been right more often than wrong
-on this owner's own posts so far. Each way is only used while its record on those
-posts is not a losing one. With no corrections nothing moves. Plain Python, a few
+on this owner's own posts so far. And in a shop whose owner never keeps a post grey,
+a grey post takes the likelier of the two colours. Each way is only used while its
+record on those posts is not a losing one. With no corrections nothing moves. Plain Python, a few
 dictionaries, built from the inbox (app.storage.learning): it never leaves the machine.
 """
 
@@ -31,6 +32,8 @@ REPLY = 0.5  # an apology sent (a complaint) or a thank-you (praise): weaker evi
 MIN_SUPPORT = 3.0  # corrections of posts with the same word, at least
 MAJORITY = 0.5  # a word moves a label when most posts with it were corrected that way...
 CAUTION = 1.64  # ...even at the low end of a confidence interval this wide (z)
+TWO_COLOURS = 10.0  # grey posts read, every one coloured: the owner never keeps grey
+TWO_NET = 3.0  # ...and colouring them by the owner model was right this many more times
 _WORD = re.compile(r"[a-z0-9][a-z0-9']*")
 _STOP = STOPWORDS["en"] | frozenset({"i'm", "it's", "i've", "don't"})
 LEANS_POSITIVE = "~leans positive"  # a feature no word can be (words have no "~")
@@ -102,6 +105,7 @@ class Learner:
         self._given: dict[SentimentLabel, _Given] = {}
         self._model = OwnerModel()
         self._word_record = [0.0, 0.0]  # the word rule's moves, before each post: right, wrong
+        self._two_record = [0.0, 0.0]  # the same for colouring grey in a two-colour shop
         self.corrections = 0.0
 
     def reset(self) -> None:
@@ -109,6 +113,7 @@ class Learner:
         self._given = {}
         self._model = OwnerModel()
         self._word_record = [0.0, 0.0]
+        self._two_record = [0.0, 0.0]
         self.corrections = 0.0
 
     def compact(self) -> Learner:
@@ -156,6 +161,10 @@ class Learner:
             self._word_record[0] += weight
         elif word_move is not None and label is rules.label:
             self._word_record[1] += weight
+        if weight >= CORRECTION and rules.label is NEU:
+            two = self._two_colour(feats, rules)
+            if two is not None:
+                self._two_record[label is not two.label] += weight
         self._model.learn(
             feats, rules.label, rules.compound, label, weight, track=weight >= CORRECTION
         )
@@ -177,7 +186,35 @@ class Learner:
             found = None  # the owner model must find that colour likeliest too
         if found is None and likely is not None and self.corrections >= MIN_SUPPORT:
             found = self._modelled(feats, rules, likely)
+        if found is None and rules.label is NEU:
+            found = self._two_colour(feats, rules, gated=True)
         return found
+
+    def _two_colour(
+        self, feats: frozenset[str], rules: Sentiment, gated: bool = False
+    ) -> Move | None:
+        """In a shop whose owner never keeps a post grey (TWO_COLOURS read, every one
+        coloured), a grey post takes the likelier of the two colours, while that guess's
+        record on the owner's grey posts is a winning one (with `gated`)."""
+        kept = self._model.by_rules.get(NEU, {})
+        read = sum(kept.values())
+        if read < TWO_COLOURS or kept.get(NEU, 0.0):
+            return None
+        if gated:
+            right, wrong = self._two_record
+            if right - wrong < TWO_NET or _lower_bound(right, right + wrong) <= MAJORITY:
+                return None
+        odds = self._model.odds(feats, NEU, rules.compound)
+        if odds is None:
+            return None
+        label = NEG if odds[NEG] >= odds[POS] else POS
+        margin = abs(odds[NEG] - odds[POS])
+        word = self._model.why(feats, label, POS if label is NEG else NEG)
+        reason = f"{LEARNED}you coloured all {read:g} posts you read that the rules called neutral"
+        if word is not None:
+            times = _times(self._model.words[label].get(word, 0.0))
+            reason += f"; {_posts_with(word)} were {_NAMES[label]} {times} in your inbox"
+        return Move(label, 1.0 - math.exp(-margin), reason)
 
     def _word_move(self, feats: frozenset[str], rules_label: SentimentLabel) -> Move | None:
         """For each word (or word pair) of the post: of the posts with that word the rules

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.models import SentimentLabel
+from app.core.sentiment import move_record
+from app.core.sentiment.move_record import MoveRecord
 
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
 LABELS = (NEG, NEU, POS)
@@ -30,11 +32,8 @@ BAND = 0.5  # posts' worth of its colour's rate a strength band starts with
 POOLED = 2.0  # posts' worth a word's rate over all labels counts for in each label's rate
 WORD_WEIGHT = 0.5  # naive Bayes counts each word as if they were independent: damped
 MIN_POSTS = 2.0  # a word in fewer of the owner's posts says nothing
-STEP = 0.5  # the record's strength steps (log-odds between the two colours)
-STEPS = 17  # 0, 0.5, ..., 8
-NET_RIGHT = 5.0  # a kind of move is earned with this many more right guesses than wrong
-THIRD = 0.5  # a guess that was neither the owner's colour nor the rules' counts this wrong
-CAUTION = 1.64  # ...and a majority right even at the low end of this interval (z)
+# the record's settings live in move_record.py (kept here for the tests' sake)
+STEPS = move_record.STEPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +55,9 @@ class OwnerModel:
         self.by_band: dict[tuple[SentimentLabel, int], dict[SentimentLabel, float]] = {}
         self.words: dict[SentimentLabel, dict[str, float]] = {y: {} for y in LABELS}
         self.sizes: dict[SentimentLabel, float] = dict.fromkeys(LABELS, 0.0)
-        # (rules' label, guessed label) -> right and wrong weights at each strength step,
-        # in two halves (every other guess): (right, wrong, right, wrong)
-        self.record: dict[tuple[SentimentLabel, SentimentLabel], tuple[list[float], ...]] = {}
+        self.moves = MoveRecord()
+        self.record = self.moves.record  # (rules' label, guessed label) -> right, wrong...
         self._table: dict[str, tuple[float, ...]] | None = None  # set by compact()
-        self._guesses = 0
 
     def learn(
         self,
@@ -95,44 +92,13 @@ class OwnerModel:
         weight: float,
     ) -> None:
         raw = self.likely(feats, rules, compound)
-        if raw is None:
-            return
-        record = self.record.setdefault((rules, raw.label), tuple([0.0] * STEPS for _ in range(4)))
-        half = 2 * (self._guesses % 2)  # every other guess: one half picks, one checks
-        self._guesses += 1
-        right, wrong = record[half], record[half + 1]
-        top = min(int(raw.margin / STEP), STEPS - 1)
-        if owner is raw.label:
-            hits = right
-        elif owner is rules:
-            hits = wrong
-        else:  # wrong either way, but a wrong colour misleads more than grey
-            hits, weight = wrong, weight * THIRD
-        for k in range(top + 1):
-            hits[k] += weight
+        if raw is not None:
+            self.moves.track(rules, raw.label, raw.margin, owner, weight)
 
     def threshold(self, rules: SentimentLabel, label: SentimentLabel) -> float | None:
         """The least strength at which moves from `rules` to `label` have earned their
-        place, or None. One half of the record picks the strength with the most net right
-        guesses; the other half, which played no part in picking it, must agree, and the
-        whole record must be right NET_RIGHT times more than wrong, a majority even at
-        a cautious count."""
-        found = self.record.get((rules, label))
-        if found is None:
-            return None
-        pick_right, pick_wrong, check_right, check_wrong = found
-        best: tuple[float, int] | None = None
-        for k in range(STEPS):
-            net = pick_right[k] - pick_wrong[k]
-            if best is None or net > best[0]:
-                best = (net, k)
-        if best is None:
-            return None
-        k = best[1]
-        right, wrong = pick_right[k] + check_right[k], pick_wrong[k] + check_wrong[k]
-        checked = check_right[k] > check_wrong[k]
-        earned = right - wrong >= NET_RIGHT and _lower_bound(right, right + wrong) > 0.5
-        return k * STEP if checked and earned else None
+        place, or None (move_record.MoveRecord.threshold)."""
+        return self.moves.threshold(rules, label)
 
     def guess(self, feats: Iterable[str], rules: SentimentLabel, compound: float) -> Guess | None:
         """The owner's likely colour for a post the rules scored `compound` and coloured
@@ -153,6 +119,18 @@ class OwnerModel:
         """The likeliest colour, earned or not, if it is not the rules' (naive Bayes: how
         often the owner changes this colour at this strength, times each word's rate);
         without its word (see `why`)."""
+        odds = self.odds(feats, rules, compound)
+        if odds is None:
+            return None
+        label = max(LABELS, key=odds.__getitem__)
+        if label is rules:
+            return None
+        return Guess(label, odds[label] - odds[rules], None)
+
+    def odds(
+        self, feats: frozenset[str], rules: SentimentLabel, compound: float
+    ) -> dict[SentimentLabel, float] | None:
+        """Each colour's log-odds for a post (None before anything was learned)."""
         if not self._total:
             return None
         given = self.by_rules.get(rules, {})
@@ -170,10 +148,7 @@ class OwnerModel:
             prior = (given.get(y, 0.0) + (KEEP if y is rules else 0.0) + 0.5) / n
             prior = (band.get(y, 0.0) + BAND * prior) / in_band
             odds[y] = math.log(prior) + WORD_WEIGHT * sums[i]
-        label = max(LABELS, key=odds.__getitem__)
-        if label is rules:
-            return None
-        return Guess(label, odds[label] - odds[rules], None)
+        return odds
 
     def why(
         self, feats: frozenset[str], label: SentimentLabel, rules: SentimentLabel
@@ -233,14 +208,3 @@ def _band(rules: SentimentLabel, compound: float) -> tuple[SentimentLabel, int]:
         return (rules, (compound > 0) - (compound < 0))
     strength = abs(compound)
     return (rules, 0 if strength < 0.3 else 1 if strength < 0.6 else 2)
-
-
-def _lower_bound(hits: float, n: float) -> float:
-    """Wilson's lower confidence bound for a share of hits out of n (z = CAUTION)."""
-    if n <= 0:
-        return 0.0
-    z2 = CAUTION * CAUTION
-    share = hits / n
-    centre = share + z2 / (2 * n)
-    spread = CAUTION * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
-    return (centre - spread) / (1 + z2 / n)
