@@ -122,7 +122,7 @@ class MainWindow(MenuWindow):
         self.resize(1280, 800)
 
         self.folder_model = FolderListModel(self)
-        self.thread_model = ThreadListModel(store, self)
+        self.thread_model = ThreadListModel(store, self, runner)
         self._build_actions()
         self._build_toolbar()
         self._build_panes()
