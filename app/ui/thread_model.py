@@ -238,7 +238,9 @@ class ThreadListModel(QStringListModel):
         self._runner = runner  # reads the next page ahead; None: every page read inline
         self._query = ThreadQuery()
         self._rows: list[Packed] = []
-        self._ids: set[int] = set()  # of _rows, kept in step: no scan of 40k rows per page
+        # id -> the packed row in _rows, kept in step: no scan of 40k rows per page or per
+        # synced thread (its sort key finds its place by bisection)
+        self._by_id: dict[int, Packed] = {}
         self._exhausted = False
         self._version = 0  # moves on with every change to the rows: a page read before is stale
         self._ahead: tuple[int, list[Packed]] | None = None  # (version, the next page)
@@ -276,7 +278,7 @@ class ThreadListModel(QStringListModel):
         def apply() -> None:
             self._query = query
             self._rows = []
-            self._ids = set()
+            self._by_id = {}
             self._exhausted = False
 
         self._change(apply, lambda: self._count.setStringList([]))
@@ -288,10 +290,15 @@ class ThreadListModel(QStringListModel):
 
     def row_for_id(self, thread_id: int) -> int:
         """The row of a thread, or -1 if it is not loaded."""
-        if thread_id not in self._ids:
+        packed = self._by_id.get(thread_id)
+        if packed is None:
             return -1
-        for i, packed in enumerate(self._rows):
-            if packed[P_ID] == thread_id:
+        rows = self._rows
+        pos = self._position(packed_key(packed, self._query.sort))
+        if pos < len(rows) and rows[pos][P_ID] == thread_id:
+            return pos
+        for i, other in enumerate(rows):  # not in key order (never seen): look at each
+            if other[P_ID] == thread_id:
                 return i
         return -1
 
@@ -316,13 +323,13 @@ class ThreadListModel(QStringListModel):
             page = self._read_page(self._query, self.thread_at(len(self._rows) - 1))
         if len(page) < PAGE_SIZE:
             self._exhausted = True
-        known = self._ids
+        known = self._by_id
         page = [p for p in page if p[P_ID] not in known]  # live rows may come again
         if page:
 
             def apply() -> None:
                 self._rows.extend(page)
-                known.update(p[P_ID] for p in page)
+                known.update((p[P_ID], p) for p in page)
 
             self._change(apply, lambda: self._count.insertRows(len(self._rows), len(page)))
         self._read_ahead()
@@ -368,7 +375,7 @@ class ThreadListModel(QStringListModel):
         fresh: list[tuple[tuple[Any, ...], ThreadRow]] = []
         taken: set[int] = set()
         for row in rows:
-            if row.id in self._ids:
+            if row.id in self._by_id:
                 self.update_thread(row)
             elif row.id not in taken:
                 taken.add(row.id)
@@ -404,7 +411,7 @@ class ThreadListModel(QStringListModel):
     def _insert_block(self, pos: int, block: list[Packed]) -> None:
         def apply() -> None:
             self._rows[pos:pos] = block
-            self._ids.update(p[P_ID] for p in block)
+            self._by_id.update((p[P_ID], p) for p in block)
 
         self._change(apply, lambda: self._count.insertRows(pos, len(block)))
 
@@ -419,7 +426,7 @@ class ThreadListModel(QStringListModel):
         if target == len(self._rows) - 1 and target != old and not self._exhausted:
             self.remove_thread(row.id)  # now sorts past the loaded pages; fetchMore brings it
             return
-        self._rows[old] = pack(row)
+        self._rows[old] = self._by_id[row.id] = pack(row)
         if target != old:
             dest = target + 1 if target > old else target  # Qt counts before the move
             self._change(
@@ -442,7 +449,7 @@ class ThreadListModel(QStringListModel):
 
         def apply() -> None:
             del self._rows[pos]
-            self._ids.discard(thread_id)
+            self._by_id.pop(thread_id, None)
 
         self._change(apply, lambda: self._count.removeRows(pos, 1))
 
