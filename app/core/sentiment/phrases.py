@@ -5,6 +5,9 @@ pattern is parsed (`pattern_starts`) to learn which few strings a match
 can start with: a three-character key picks the small regex to try, and a
 longer "head" (up to a few words: "the go", "is not ", "waited") feeds one
 C-level pre-scan, so only word starts that can begin a phrase reach Python.
+The regex tried there holds only the patterns whose heads fit the text's next
+few characters ("have b", not every pattern starting "hav"): a long alternation
+of patterns that cannot match was most of a phrase lookup's time.
 """
 
 from __future__ import annotations
@@ -94,19 +97,22 @@ class WordStarts:
 
 
 class Buckets(dict[str, "re.Pattern[str] | None"]):
-    """The small regex per three-character key, compiled the first time a text needs it.
+    """The small regex per start of a phrase, compiled the first time a text needs it.
 
-    Compiling all ~2,400 at import took ~0.5 s in every process that scores (the
-    window's workers, each scoring-pool process); a text needs only the keys its words
-    start with. Once a key is compiled a lookup is a plain dict lookup (`__missing__`
-    runs once per key).
+    A start is the first `key_len[text[at:at + KEY]]` characters at a word start: the
+    three-character key, or longer where every pattern of that key has a longer head,
+    so the regex tried holds only the patterns that can match there. Compiling them
+    all at import took ~0.5 s in every process that scores (the window's workers, each
+    scoring-pool process); a text needs only the starts its words have. Once compiled
+    a lookup is a plain dict lookup (`__missing__` runs once per start).
     """
 
-    __slots__ = ("_sources",)
+    __slots__ = ("_sources", "key_len")
 
-    def __init__(self, sources: dict[str, str]) -> None:
+    def __init__(self, sources: dict[str, str], key_len: dict[str, int]) -> None:
         super().__init__()
         self._sources = sources
+        self.key_len = key_len
 
     def __missing__(self, key: str) -> re.Pattern[str] | None:
         source = self._sources.get(key)
@@ -114,13 +120,30 @@ class Buckets(dict[str, "re.Pattern[str] | None"]):
         return compiled
 
 
-def compile_tables() -> tuple[Buckets, WordStarts]:
-    """(the regex per three-character key, the pre-scan for possible phrase starts).
+def _start_len(key: str, heads: Iterable[str]) -> int:
+    """How many characters of a key's patterns' heads can pick the regex: the shortest
+    head, and not past a digit (a head writes any digit as DIGIT)."""
+    n = _HEAD
+    for head in heads:
+        digit = head.find(_DIGIT)
+        n = min(n, len(head), digit if digit >= 0 else n)
+    return n if n > KEY else KEY
 
-    The named groups `k{kind}_{alternative}` say which kind matched. Every word start
-    the pre-scan finds begins with some key.
+
+def _fits(head: str, key: str) -> bool:
+    """Whether a head (DIGIT for any digit) can start with the key."""
+    return all(h == k or (h == _DIGIT and k.isdigit()) for h, k in zip(head, key, strict=False))
+
+
+def compile_tables() -> tuple[Buckets, WordStarts]:
+    """(the regex per start, the pre-scan for possible phrase starts).
+
+    The named groups `k{kind}_{alternative}` say which kind matched, in the tables'
+    order: a start's regex leaves out only patterns that cannot match there, so the
+    same alternative matches first. Every word start the pre-scan finds begins with
+    some key.
     """
-    buckets: dict[str, list[str]] = {}
+    by_key: dict[str, list[tuple[str, set[str]]]] = {}
     heads: set[str] = set()
     for i, kind in enumerate(KINDS):
         for j, alt in enumerate(kind.patterns):
@@ -128,11 +151,20 @@ def compile_tables() -> tuple[Buckets, WordStarts]:
             keys = pattern_starts.prefixes(parsed, KEY, None)
             if keys is None or any(len(p) < KEY for p in keys):
                 raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
+            own = _heads(parsed, keys)
             for key in keys:
-                buckets.setdefault(key, []).append(f"(?P<k{i}_{j}>{alt})")
-            heads |= _heads(parsed, keys)
-    sources = {key: "(?:" + "|".join(groups) + r")(?![\w'])" for key, groups in buckets.items()}
-    return Buckets(sources), WordStarts(_trie(heads))
+                fitting = {h for h in own if _fits(h, key)} or {key}  # never left out
+                by_key.setdefault(key, []).append((f"(?P<k{i}_{j}>{alt})", fitting))
+            heads |= own
+    groups: dict[str, list[str]] = {}
+    key_len: dict[str, int] = {}
+    for key, rows in by_key.items():
+        n = key_len[key] = _start_len(key, (h for _, fitting in rows for h in fitting))
+        for group, fitting in rows:
+            for start in sorted({key} if n == KEY else {h[:n] for h in fitting}):
+                groups.setdefault(start, []).append(group)
+    sources = {start: "(?:" + "|".join(g) + r")(?![\w'])" for start, g in groups.items()}
+    return Buckets(sources, key_len), WordStarts(_trie(heads))
 
 
 # Praise that may be sarcastic ("thanks for", "great job"); every match ends in a letter.

@@ -1,0 +1,72 @@
+"""The phrase matcher tries at each word only the patterns that can start there; that
+must never change which phrase matches. Checked against the plain reading: every
+pattern, in the tables' order, tried at every word start."""
+
+from __future__ import annotations
+
+import re
+
+from app.core.sentiment import pattern_starts, phrase_hits, phrases
+from tests.sentiment_support import example_texts
+
+_WORD_START = re.compile(r"(?<![\w'])")
+
+
+def _plain_matcher() -> re.Pattern[str]:
+    groups = [
+        f"(?P<k{i}_{j}>{alt})"
+        for i, kind in enumerate(phrases.KINDS)
+        for j, alt in enumerate(kind.patterns)
+    ]
+    return re.compile("(?:" + "|".join(groups) + r")(?![\w'])")
+
+
+def _hits(text: str, match_at) -> list[tuple[int, str, str | None]]:
+    out, pos = [], 0
+    for m in _WORD_START.finditer(text):
+        at = m.start()
+        if at < pos:
+            continue
+        hit = match_at(text, at)
+        if hit is not None:
+            out.append((at, hit.group(), hit.lastgroup))
+            pos = hit.end()
+    return out
+
+
+def _dispatched(text: str, at: int) -> re.Match[str] | None:
+    n = phrase_hits._START_LEN.get(text[at : at + phrases.KEY])
+    bucket = None if n is None else phrase_hits._BY_START[text[at : at + n]]
+    return None if bucket is None else bucket.match(text, at)
+
+
+def test_the_regex_tried_at_a_word_matches_what_every_pattern_in_order_would():
+    plain = _plain_matcher()
+    texts = [
+        "i have been waiting 3 weeks and still nothing, charged me full price",
+        "have not received it. we have had no reply and it's now mid-march",
+        "they sent me a small one instead of a large, won't be returning",
+        *(t.lower() for t in example_texts()),
+    ]
+    found = 0
+    for text in texts:
+        expected = _hits(text, plain.match)
+        assert _hits(text, _dispatched) == expected, text
+        found += len(expected)
+    assert found > 200  # the examples are full of phrases: the check has teeth
+
+
+def test_a_word_start_tries_fewer_patterns_than_its_first_three_letters_name():
+    """ "have been waiting" is not tried against every pattern that can start "hav"."""
+    text = "we have been waiting for ages"
+    at = text.index("have")
+    n = phrase_hits._START_LEN["hav"]
+    tried = phrase_hits._BY_START._sources[text[at : at + n]]
+    starting_hav = [
+        alt
+        for kind in phrases.KINDS
+        for alt in kind.patterns
+        if "hav" in pattern_starts.prefixes(pattern_starts.parse(alt), phrases.KEY, None)
+    ]
+    assert n > phrases.KEY
+    assert 0 < len(re.findall(r"\(\?P<k", tried)) < len(starting_hav)
