@@ -5,8 +5,9 @@ pattern, in the tables' order, tried at every word start."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from app.core.sentiment import pattern_starts, phrase_hits, phrases
+from app.core.sentiment import pattern_starts, phrase_hits, phrase_start_table, phrases
 from tests.sentiment_support import example_texts
 
 _WORD_START = re.compile(r"(?<![\w'])")
@@ -70,3 +71,19 @@ def test_a_word_start_tries_fewer_patterns_than_its_first_three_letters_name():
     ]
     assert n > phrases.KEY
     assert 0 < len(re.findall(r"\(\?P<k", tried)) < len(starting_hav)
+
+
+def test_the_start_table_is_written_for_the_patterns_registered_now():
+    """A changed pattern in kinds/ is read at every start until the table is written again:
+    `python -m app.core.sentiment.write_start_table`."""
+    written = Path(phrase_start_table.__file__).read_text(encoding="utf-8")
+    assert written == phrases.start_table_source()
+
+
+def test_a_pattern_missing_from_the_start_table_is_read_from_the_pattern():
+    new = r"(?:parcel|box) (?:left|dumped) (?:in|on) the (?:rain|road)"
+    assert new not in phrase_start_table.STARTS
+    keys, heads = phrases.starts_of(new)
+    assert keys == {"par", "box"}
+    assert heads == phrases.read_starts(new)[1]
+    assert {"parcel lef", "box dumped"} <= heads

@@ -8,6 +8,10 @@ C-level pre-scan, so only word starts that can begin a phrase reach Python.
 The regex tried there holds only the patterns whose heads fit the text's next
 few characters ("have b", not every pattern starting "hav"): a long alternation
 of patterns that cannot match was most of a phrase lookup's time.
+
+Reading the patterns for their keys and heads took ~0.2 s of every scoring
+process's start, so the answers are kept in `phrase_start_table` (written by
+`python -m app.core.sentiment.write_start_table`); a pattern not in it is read at import.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.core.sentiment import pattern_starts
+from app.core.sentiment import pattern_starts, phrase_start_table
 from app.core.sentiment.kinds import REGISTERED, Kind
 from app.core.sentiment.lexicons import SARCASM_PRAISE
 
@@ -130,9 +134,66 @@ def _start_len(key: str, heads: Iterable[str]) -> int:
     return n if n > KEY else KEY
 
 
-def _fits(head: str, key: str) -> bool:
-    """Whether a head (DIGIT for any digit) can start with the key."""
-    return all(h == k or (h == _DIGIT and k.isdigit()) for h, k in zip(head, key, strict=False))
+def _fitting(heads: set[str], keys: set[str]) -> dict[str, set[str]]:
+    """Each key's heads: those that can start with it (a head's DIGIT is any digit)."""
+    by_first: dict[str, set[str]] = {}
+    for head in heads:
+        by_first.setdefault(head[:KEY], set()).add(head)
+    out = {}
+    for key in keys:
+        forms = {""}
+        for char in key:  # the key as heads may write it: each digit as itself or DIGIT
+            forms = {f + c for f in forms for c in ((char, _DIGIT) if char.isdigit() else (char,))}
+        out[key] = set().union(*(by_first.get(f, ()) for f in forms))
+    return out
+
+
+def read_starts(alt: str) -> tuple[set[str], set[str]]:
+    """(the keys, the heads) of one pattern, read from the pattern itself."""
+    parsed = pattern_starts.parse(alt)
+    keys = pattern_starts.prefixes(parsed, KEY, None)
+    if keys is None or any(len(p) < KEY for p in keys):
+        raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
+    return keys, _heads(parsed, keys)
+
+
+def starts_of(alt: str) -> tuple[set[str], set[str]]:
+    """(the keys, the heads) of one pattern: kept in the table, or read now if it is new."""
+    kept = phrase_start_table.STARTS.get(alt)
+    if kept is None:
+        return read_starts(alt)
+    keys, heads = kept
+    return set(keys.split(_SEP)), set(heads.split(_SEP))
+
+
+_SEP = "\x1f"  # between the strings of one table entry (never in a pattern's start)
+
+
+def start_table_source() -> str:
+    """`phrase_start_table.py` as it should read for the patterns registered now."""
+    rows = []
+    for kind in KINDS:
+        for alt in kind.patterns:
+            keys, heads = read_starts(alt)
+            rows.append(
+                f"    {alt!r}: ({_SEP.join(sorted(keys))!r}, {_SEP.join(sorted(heads))!r}),"
+            )
+    return _TABLE_HEAD + "\n".join(rows) + "\n}\n"
+
+
+_TABLE_HEAD = '''"""What each phrase pattern can start with: its three-character keys and its heads.
+
+Written by `python -m app.core.sentiment.write_start_table` from the patterns in
+kinds/; do not edit. Reading the patterns costs ~0.2 s at every scoring process's
+start; a pattern missing here is read at import instead (a test in
+tests/test_sentiment_phrase_starts.py says when the table is out of date).
+Each entry: (keys, heads), the strings of each joined by "\\x1f".
+"""
+
+# ruff: noqa: E501
+# fmt: off
+STARTS: dict[str, tuple[str, str]] = {
+'''
 
 
 def compile_tables() -> tuple[Buckets, WordStarts]:
@@ -147,13 +208,9 @@ def compile_tables() -> tuple[Buckets, WordStarts]:
     heads: set[str] = set()
     for i, kind in enumerate(KINDS):
         for j, alt in enumerate(kind.patterns):
-            parsed = pattern_starts.parse(alt)
-            keys = pattern_starts.prefixes(parsed, KEY, None)
-            if keys is None or any(len(p) < KEY for p in keys):
-                raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
-            own = _heads(parsed, keys)
-            for key in keys:
-                fitting = {h for h in own if _fits(h, key)} or {key}  # never left out
+            keys, own = starts_of(alt)
+            for key, fitting in _fitting(own, keys).items():
+                fitting = fitting or {key}  # never left out
                 by_key.setdefault(key, []).append((f"(?P<k{i}_{j}>{alt})", fitting))
             heads |= own
     groups: dict[str, list[str]] = {}
