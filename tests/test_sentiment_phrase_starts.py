@@ -1,5 +1,6 @@
-"""The phrase matcher tries at each word only the patterns that can start there; that
-must never change which phrase matches. Checked against the plain reading: every
+"""The phrase matcher tries only the word starts and patterns that can match there
+(its pre-scan, its regex per key, and the table of what each pattern can start with);
+that must never change which phrase matches. Checked against the plain reading: every
 pattern, in the tables' order, tried at every word start."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.core.sentiment import pattern_starts, phrase_hits, phrase_start_table, phrases
+from app.core.sentiment import phrase_hits, phrase_start_table, phrases
 from tests.sentiment_support import example_texts
 
 _WORD_START = re.compile(r"(?<![\w'])")
@@ -35,8 +36,7 @@ def _hits(text: str, starts, match_at) -> list[tuple[int, str, str | None]]:
 
 
 def _dispatched(text: str, at: int) -> re.Match[str] | None:
-    n = phrase_hits._START_LEN.get(text[at : at + phrases.KEY])
-    bucket = None if n is None else phrase_hits._BY_START[text[at : at + n]]
+    bucket = phrase_hits._BY_START[text[at : at + phrases.KEY]]
     return None if bucket is None else bucket.match(text, at)
 
 
@@ -57,22 +57,6 @@ def test_the_regex_tried_at_a_word_matches_what_every_pattern_in_order_would():
         assert _hits(text, phrase_hits._STARTS.find(text), _dispatched) == expected, text
         found += len(expected)
     assert found > 200  # the examples are full of phrases: the check has teeth
-
-
-def test_a_word_start_tries_fewer_patterns_than_its_first_three_letters_name():
-    """ "have been waiting" is not tried against every pattern that can start "hav"."""
-    text = "we have been waiting for ages"
-    at = text.index("have")
-    n = phrase_hits._START_LEN["hav"]
-    tried = phrase_hits._BY_START._sources[text[at : at + n]]
-    starting_hav = [
-        alt
-        for kind in phrases.KINDS
-        for alt in kind.patterns
-        if "hav" in pattern_starts.prefixes(pattern_starts.parse(alt), phrases.KEY, None)
-    ]
-    assert n > phrases.KEY
-    assert 0 < len(re.findall(r"\(\?P<k", tried)) < len(starting_hav)
 
 
 def test_the_start_table_is_written_for_the_patterns_registered_now():

@@ -22,7 +22,6 @@ NEGATED_PRAISE = phrases.NEGATED_PRAISE
 MAX_COMPLAINTS = 3  # a long rant should not outweigh everything by repetition alone
 
 _BY_START, _STARTS = phrases.compile_tables()
-_START_LEN = _BY_START.key_len
 # Named group of a phrase alternative -> (kind, valence), so a hit costs one dict lookup.
 _GROUP_KIND = {
     f"k{i}_{j}": (kind.key, kind.valence)
@@ -85,10 +84,7 @@ def complaints(text: str, owner_words: frozenset[str] = frozenset()) -> list[Com
     for at in _STARTS.find(text):
         if at < pos:
             continue
-        n = _START_LEN.get(text[at : at + phrases.KEY])
-        if n is None:
-            continue
-        bucket = _BY_START[text[at : at + n]]  # compiled on first use
+        bucket = _BY_START[text[at : at + phrases.KEY]]  # compiled on first use
         if bucket is None:
             continue
         m = bucket.match(text, at)

@@ -5,9 +5,6 @@ pattern is parsed (`pattern_starts`) to learn which few strings a match
 can start with: a three-character key picks the small regex to try, and a
 longer "head" (up to a few words: "the go", "is not ", "waited") feeds one
 C-level pre-scan, so only word starts that can begin a phrase reach Python.
-The regex tried there holds only the patterns whose heads fit the text's next
-few characters ("have b", not every pattern starting "hav"): a long alternation
-of patterns that cannot match was most of a phrase lookup's time.
 
 Reading the patterns for their keys and heads took ~0.2 s of every scoring
 process's start, so the answers are kept in `phrase_start_table` (written by
@@ -106,51 +103,24 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 class Buckets(dict[str, "re.Pattern[str] | None"]):
-    """The small regex per start of a phrase, compiled the first time a text needs it.
+    """The small regex per three-character key, compiled the first time a text needs it.
 
-    A start is the first `key_len[text[at:at + KEY]]` characters at a word start: the
-    three-character key, or longer where every pattern of that key has a longer head,
-    so the regex tried holds only the patterns that can match there. Compiling them
-    all at import took ~0.5 s in every process that scores (the window's workers, each
-    scoring-pool process); a text needs only the starts its words have. Once compiled
-    a lookup is a plain dict lookup (`__missing__` runs once per start).
+    Compiling all ~2,400 at import took ~0.5 s in every process that scores (the
+    window's workers, each scoring-pool process); a text needs only the keys its words
+    start with. Once a key is compiled a lookup is a plain dict lookup (`__missing__`
+    runs once per key).
     """
 
-    __slots__ = ("_sources", "key_len")
+    __slots__ = ("_sources",)
 
-    def __init__(self, sources: dict[str, str], key_len: dict[str, int]) -> None:
+    def __init__(self, sources: dict[str, str]) -> None:
         super().__init__()
         self._sources = sources
-        self.key_len = key_len
 
     def __missing__(self, key: str) -> re.Pattern[str] | None:
         source = self._sources.get(key)
         compiled = self[key] = None if source is None else re.compile(source)
         return compiled
-
-
-def _start_len(key: str, heads: Iterable[str]) -> int:
-    """How many characters of a key's patterns' heads can pick the regex: the shortest
-    head, and not past a digit (a head writes any digit as DIGIT)."""
-    n = _HEAD
-    for head in heads:
-        digit = head.find(_DIGIT)
-        n = min(n, len(head), digit if digit >= 0 else n)
-    return n if n > KEY else KEY
-
-
-def _fitting(heads: set[str], keys: set[str]) -> dict[str, set[str]]:
-    """Each key's heads: those that can start with it (a head's DIGIT is any digit)."""
-    by_first: dict[str, set[str]] = {}
-    for head in heads:
-        by_first.setdefault(head[:KEY], set()).add(head)
-    out = {}
-    for key in keys:
-        forms = {""}
-        for char in key:  # the key as heads may write it: each digit as itself or DIGIT
-            forms = {f + c for f in forms for c in ((char, _DIGIT) if char.isdigit() else (char,))}
-        out[key] = set().union(*(by_first.get(f, ()) for f in forms))
-    return out
 
 
 def read_starts(alt: str) -> tuple[set[str], set[str]]:
@@ -202,31 +172,21 @@ STARTS: dict[str, tuple[str, str]] = {
 
 
 def compile_tables() -> tuple[Buckets, WordStarts]:
-    """(the regex per start, the pre-scan for possible phrase starts).
+    """(the regex per three-character key, the pre-scan for possible phrase starts).
 
-    The named groups `k{kind}_{alternative}` say which kind matched, in the tables'
-    order: a start's regex leaves out only patterns that cannot match there, so the
-    same alternative matches first. Every word start the pre-scan finds begins with
-    some key.
+    The named groups `k{kind}_{alternative}` say which kind matched. Every word start
+    the pre-scan finds begins with some key.
     """
-    by_key: dict[str, list[tuple[str, set[str]]]] = {}
+    buckets: dict[str, list[str]] = {}
     heads: set[str] = set()
     for i, kind in enumerate(KINDS):
         for j, alt in enumerate(kind.patterns):
             keys, own = starts_of(alt)
-            for key, fitting in _fitting(own, keys).items():
-                fitting = fitting or {key}  # never left out
-                by_key.setdefault(key, []).append((f"(?P<k{i}_{j}>{alt})", fitting))
+            for key in keys:
+                buckets.setdefault(key, []).append(f"(?P<k{i}_{j}>{alt})")
             heads |= own
-    groups: dict[str, list[str]] = {}
-    key_len: dict[str, int] = {}
-    for key, rows in by_key.items():
-        n = key_len[key] = _start_len(key, (h for _, fitting in rows for h in fitting))
-        for group, fitting in rows:
-            for start in sorted({key} if n == KEY else {h[:n] for h in fitting}):
-                groups.setdefault(start, []).append(group)
-    sources = {start: "(?:" + "|".join(g) + r")(?![\w'])" for start, g in groups.items()}
-    return Buckets(sources, key_len), WordStarts(_trie(heads))
+    sources = {key: "(?:" + "|".join(groups) + r")(?![\w'])" for key, groups in buckets.items()}
+    return Buckets(sources), WordStarts(_trie(heads))
 
 
 # Praise that may be sarcastic ("thanks for", "great job"); every match ends in a letter.
