@@ -108,18 +108,27 @@ class Buckets(dict[str, "re.Pattern[str] | None"]):
     Compiling all ~2,400 at import took ~0.5 s in every process that scores (the
     window's workers, each scoring-pool process); a text needs only the keys its words
     start with. Once a key is compiled a lookup is a plain dict lookup (`__missing__`
-    runs once per key).
+    runs once per key). The ~2,400 keys share ~450 distinct regexes (every key a
+    pattern like "\\d+ days" can start with holds the same patterns): each is compiled
+    once, not again whenever `re`'s own cache of 512 has dropped it.
     """
 
-    __slots__ = ("_sources",)
+    __slots__ = ("_compiled", "_sources")
 
     def __init__(self, sources: dict[str, str]) -> None:
         super().__init__()
         self._sources = sources
+        self._compiled: dict[str, re.Pattern[str]] = {}
 
     def __missing__(self, key: str) -> re.Pattern[str] | None:
         source = self._sources.get(key)
-        compiled = self[key] = None if source is None else re.compile(source)
+        if source is None:
+            self[key] = None
+            return None
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = self._compiled[source] = re.compile(source)
+        self[key] = compiled
         return compiled
 
 
