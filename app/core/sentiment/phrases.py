@@ -154,15 +154,16 @@ _SEP = "\x1f"  # between the strings of one table entry (never in a pattern's st
 
 
 def start_table_source() -> str:
-    """`phrase_start_table.py` as it should read for the patterns registered now."""
-    rows = []
+    """`phrase_start_table.py` as it should read for the patterns registered now (one
+    line per kind, so the module stays short)."""
+    lines = []
     for kind in KINDS:
+        entries = []
         for alt in kind.patterns:
             keys, heads = read_starts(alt)
-            rows.append(
-                f"    {alt!r}: ({_SEP.join(sorted(keys))!r}, {_SEP.join(sorted(heads))!r}),"
-            )
-    return _TABLE_HEAD + "\n".join(rows) + "\n}\n"
+            entries.append(f"{alt!r}: ({_SEP.join(sorted(keys))!r}, {_SEP.join(sorted(heads))!r}),")
+        lines.append("    " + " ".join(entries))
+    return _TABLE_HEAD + "\n".join(lines) + "\n}\n"
 
 
 _TABLE_HEAD = '''"""What each phrase pattern can start with: its three-character keys and its heads.
