@@ -221,132 +221,111 @@ def _rule_tokens(r: Rules) -> list[str]:
     return [f"rule={r.label}", f"strength={_strength(r)}", *(f"reason={k}" for k in r.reasons)]
 
 
-class _Features:
-    """Words and word pairs (fitted on the training posts only) beside the rules' own
-    reading: colour, colour with strength, reasons, compound."""
+@dataclass(frozen=True, slots=True)
+class Split:
+    """One training set and one test set, as features every learner reads: words and
+    word pairs (vocabulary from the training posts only; 0/1 and tf-idf) beside the
+    rules' own reading (colour, colour with strength, reasons; compound)."""
 
-    def __init__(self, texts: Sequence[str], rules: Sequence[Rules], tfidf: bool) -> None:
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-
-        kind = TfidfVectorizer if tfidf else CountVectorizer
-        self.words = kind(ngram_range=(1, 2), binary=True, lowercase=True)
-        self.words.fit(texts)
-        self.rule_vocab = {
-            t: k for k, t in enumerate(sorted({t for r in rules for t in _rule_tokens(r)}))
-        }
-
-    def rule_block(self, rules: Sequence[Rules], with_compound: bool) -> Any:
-        import numpy as np
-        from scipy import sparse
-
-        width = len(self.rule_vocab) + (1 if with_compound else 0)
-        block = np.zeros((len(rules), width))
-        for i, r in enumerate(rules):
-            for t in _rule_tokens(r):
-                if t in self.rule_vocab:
-                    block[i, self.rule_vocab[t]] = 1.0
-            if with_compound:
-                block[i, -1] = r.compound
-        return sparse.csr_matrix(block)
-
-    def word_block(self, texts: Sequence[str]) -> Any:
-        return self.words.transform(texts)
+    y: list[str]
+    test_rules: list[Rules]
+    words: tuple[Any, Any]  # 0/1 counts, train and test
+    tfidf: tuple[Any, Any]
+    rule_tokens: tuple[Any, Any]  # one-hot rule tokens
+    compound: tuple[Any, Any]  # one column
+    strength: tuple[list[str], list[str]]
 
 
-FitPredict = Callable[
-    [Sequence[str], Sequence[Rules], Sequence[str], Sequence[str], Sequence[Rules], dict[str, Any]],
-    list[str],
-]
-
-
-def fit_predict_lr(
+def split(
     train_texts: Sequence[str],
     train_rules: Sequence[Rules],
     y: Sequence[str],
     test_texts: Sequence[str],
     test_rules: Sequence[Rules],
-    params: dict[str, Any],
-) -> list[str]:
-    """Logistic regression on [rules' reading, words x word_scale]."""
+) -> Split:
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    vectorizer = CountVectorizer(ngram_range=(1, 2), binary=True)
+    words = (vectorizer.fit_transform(train_texts), vectorizer.transform(test_texts))
+    idf = TfidfTransformer().fit(words[0])
+    vocab = {t: k for k, t in enumerate(sorted({t for r in train_rules for t in _rule_tokens(r)}))}
+
+    def one_hot(rules: Sequence[Rules]) -> Any:
+        block = np.zeros((len(rules), len(vocab)))
+        for i, r in enumerate(rules):
+            for t in _rule_tokens(r):
+                if t in vocab:
+                    block[i, vocab[t]] = 1.0
+        return sparse.csr_matrix(block)
+
+    def compound(rules: Sequence[Rules]) -> Any:
+        return sparse.csr_matrix(np.array([[r.compound] for r in rules]))
+
+    return Split(
+        list(y),
+        list(test_rules),
+        words,
+        (idf.transform(words[0]), idf.transform(words[1])),
+        (one_hot(train_rules), one_hot(test_rules)),
+        (compound(train_rules), compound(test_rules)),
+        ([_strength(r) for r in train_rules], [_strength(r) for r in test_rules]),
+    )
+
+
+def fit_predict_lr(s: Split, params: dict[str, Any]) -> list[str]:
+    """Logistic regression on [rules' reading, words and word pairs x word_scale]."""
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
-    feats = _Features(train_texts, train_rules, tfidf=False)
-
-    def matrix(texts: Sequence[str], rules: Sequence[Rules]) -> Any:
-        words = feats.word_block(texts) * params["word_scale"]
-        return sparse.hstack([feats.rule_block(rules, True), words], format="csr")
-
+    x = [
+        sparse.hstack([s.rule_tokens[k], s.compound[k], s.words[k] * params["word_scale"]])
+        for k in (0, 1)
+    ]
     model = LogisticRegression(
-        C=params["C"], class_weight=params["class_weight"], max_iter=2000, random_state=SEED
+        C=params["C"], class_weight=params["class_weight"], solver="newton-cg", max_iter=1000
     )
-    model.fit(matrix(train_texts, train_rules), list(y))
-    return [str(p) for p in model.predict(matrix(test_texts, test_rules))]
+    model.fit(x[0].tocsr(), s.y)
+    return [str(p) for p in model.predict(x[1].tocsr())]
 
 
-def fit_predict_nb(
-    train_texts: Sequence[str],
-    train_rules: Sequence[Rules],
-    y: Sequence[str],
-    test_texts: Sequence[str],
-    test_rules: Sequence[Rules],
-    params: dict[str, Any],
-) -> list[str]:
+def fit_predict_nb(s: Split, params: dict[str, Any]) -> list[str]:
     """Naive Bayes: P(owner's colour) x P(rules' colour and strength | owner's colour) x
     P(words | owner's colour) ^ word_weight (words damped: they are not independent)."""
     import numpy as np
     from sklearn.naive_bayes import MultinomialNB
 
-    feats = _Features(train_texts, train_rules, tfidf=False)
-    classes = sorted(set(y))
-    nb = MultinomialNB(alpha=params["alpha"])
-    nb.fit(feats.word_block(train_texts), list(y))
-    strengths = sorted({_strength(r) for r in [*train_rules, *test_rules]})
-    counts = {c: {s: 1.0 for s in strengths} for c in classes}  # Laplace
-    for r, c in zip(train_rules, y, strict=True):
-        counts[c][_strength(r)] += 1
-    prior = {c: sum(1 for g in y if g == c) / len(y) for c in classes}
-    words = feats.word_block(test_texts) @ nb.feature_log_prob_.T  # rows x nb.classes_
-    order = [list(nb.classes_).index(c) for c in classes]
-    out = []
-    for i, r in enumerate(test_rules):
-        s = _strength(r)
-        best = max(
-            classes,
-            key=lambda c: (
-                np.log(prior[c])
-                + np.log(counts[c][s] / sum(counts[c].values()))
-                + params["word_weight"] * words[i, order[classes.index(c)]]
-            ),
-        )
-        out.append(best)
-    return out
+    nb = MultinomialNB(alpha=params["alpha"]).fit(s.words[0], s.y)
+    classes = [str(c) for c in nb.classes_]
+    strengths = sorted(set(s.strength[0]) | set(s.strength[1]))
+    counts = np.ones((len(classes), len(strengths)))  # Laplace
+    for st, c in zip(s.strength[0], s.y, strict=True):
+        counts[classes.index(c), strengths.index(st)] += 1
+    log_strength = np.log(counts / counts.sum(axis=1, keepdims=True))
+    log_prior = np.log(np.array([s.y.count(c) for c in classes]) / len(s.y))
+    joint = params["word_weight"] * (s.words[1] @ nb.feature_log_prob_.T)
+    joint = joint + log_prior + log_strength[:, [strengths.index(st) for st in s.strength[1]]].T
+    return [classes[k] for k in np.asarray(joint).argmax(axis=1)]
 
 
-def fit_predict_knn(
-    train_texts: Sequence[str],
-    train_rules: Sequence[Rules],
-    y: Sequence[str],
-    test_texts: Sequence[str],
-    test_rules: Sequence[Rules],
-    params: dict[str, Any],
-) -> list[str]:
+def fit_predict_knn(s: Split, params: dict[str, Any]) -> list[str]:
     """k nearest neighbours by cosine over [tf-idf words, rules' reading x rule_weight]."""
     from scipy import sparse
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.preprocessing import normalize
 
-    feats = _Features(train_texts, train_rules, tfidf=True)
-
-    def matrix(texts: Sequence[str], rules: Sequence[Rules]) -> Any:
-        rule = normalize(feats.rule_block(rules, False)) * params["rule_weight"]
-        return sparse.hstack([feats.word_block(texts), rule], format="csr")
-
-    k = min(params["k"], len(y))
+    x = [
+        sparse.hstack([s.tfidf[k], normalize(s.rule_tokens[k]) * params["rule_weight"]])
+        for k in (0, 1)
+    ]
+    k = min(params["k"], len(s.y))
     model = KNeighborsClassifier(n_neighbors=k, metric="cosine", algorithm="brute")
-    model.fit(matrix(train_texts, train_rules), list(y))
-    return [str(p) for p in model.predict(matrix(test_texts, test_rules))]
+    model.fit(x[0].tocsr(), s.y)
+    return [str(p) for p in model.predict(x[1].tocsr())]
 
+
+FitPredict = Callable[[Split, dict[str, Any]], list[str]]
 
 GRIDS: dict[str, tuple[FitPredict, list[dict[str, Any]]]] = {
     "LR": (
@@ -369,99 +348,79 @@ GRIDS: dict[str, tuple[FitPredict, list[dict[str, Any]]]] = {
 }
 
 
-def _fit_or_rules(
-    learner: FitPredict,
-    texts: Sequence[str],
-    rules: Sequence[Rules],
-    y: Sequence[str],
-    test_texts: Sequence[str],
-    test_rules: Sequence[Rules],
-    params: dict[str, Any],
-) -> list[str]:
+def _predict(name: str, s: Split, params: dict[str, Any]) -> list[str]:
     """A learner that has seen only one colour has nothing to learn: the rules stand."""
-    if len(set(y)) < 2:
-        return [r.label for r in test_rules]
-    return learner(texts, rules, y, test_texts, test_rules, params)
+    if len(set(s.y)) < 2:
+        return [r.label for r in s.test_rules]
+    return GRIDS[name][0](s, params)
 
 
-def cross_validated(
-    learner: FitPredict,
-    params: dict[str, Any],
+def out_of_fold(
     texts: Sequence[str],
     rules: Sequence[Rules],
     y: Sequence[str],
     fold: Sequence[int],
-) -> list[str]:
-    """Out-of-fold predictions for every post."""
-    pred = [""] * len(y)
+    names: Sequence[str],
+) -> dict[tuple[str, int], list[str]]:
+    """Every learner's every setting: a prediction for each post from a model trained on
+    the other folds. Keyed by (learner, index of the setting in its grid)."""
+    out: dict[tuple[str, int], list[str]] = {
+        (name, k): [""] * len(y) for name in names for k in range(len(GRIDS[name][1]))
+    }
     for f in sorted(set(fold)):
         tr = [i for i, x in enumerate(fold) if x != f]
         te = [i for i, x in enumerate(fold) if x == f]
-        got = _fit_or_rules(
-            learner,
+        s = split(
             [texts[i] for i in tr],
             [rules[i] for i in tr],
             [y[i] for i in tr],
             [texts[i] for i in te],
             [rules[i] for i in te],
-            params,
         )
-        for i, p in zip(te, got, strict=True):
-            pred[i] = p
-    return pred
+        for name in names:
+            for k, params in enumerate(GRIDS[name][1]):
+                for i, p in zip(te, _predict(name, s, params), strict=True):
+                    out[name, k][i] = p
+    return out
 
 
-def choose(
-    name: str, texts: Sequence[str], rules: Sequence[Rules], y: Sequence[str], two_class: bool
-) -> tuple[dict[str, Any], float]:
-    """The hyper-parameters with the best cross-validated macro-F1 on these posts only."""
-    learner, grid = GRIDS[name]
-    fold = folds(y, INNER_FOLDS, SEED)
-    best: tuple[float, int] = (-1.0, 0)
-    for k, params in enumerate(grid):
-        f1 = macro_f1(y, cross_validated(learner, params, texts, rules, y, fold), two_class)
-        if f1 > best[0]:
-            best = (f1, k)
-    return grid[best[1]], best[0]
+def best_setting(
+    name: str, preds: dict[tuple[str, int], list[str]], y: Sequence[str], two_class: bool
+) -> tuple[int, float]:
+    """The setting with the best cross-validated macro-F1 (the first, on a tie)."""
+    scores = [macro_f1(y, preds[name, k], two_class) for k in range(len(GRIDS[name][1]))]
+    best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+    return best, scores[best]
 
 
-def trained(
-    name: str,
+def trained_on_seen(
     texts: Sequence[str],
     rules: Sequence[Rules],
     y: Sequence[str],
     test_texts: Sequence[str],
     test_rules: Sequence[Rules],
     two_class: bool,
-) -> tuple[list[str], float]:
-    """The learner tuned and trained on (texts, y), predicting the test posts; with its
-    cross-validated macro-F1 on the training posts."""
-    params, cv_f1 = choose(name, texts, rules, y, two_class)
-    learner = GRIDS[name][0]
-    return _fit_or_rules(learner, texts, rules, y, test_texts, test_rules, params), cv_f1
+) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """Each learner tuned by a 5-fold cross-validation on the seen posts, trained on all
+    of them, predicting the unseen ones; with its cross-validated macro-F1."""
+    preds = out_of_fold(texts, rules, y, folds(y, INNER_FOLDS, SEED), LEARNERS)
+    s = split(texts, rules, y, test_texts, test_rules)
+    out, cv = {}, {}
+    for name in LEARNERS:
+        k, cv[name] = best_setting(name, preds, y, two_class)
+        out[name] = _predict(name, s, GRIDS[name][1][k])
+    return out, cv
 
 
 def generous(ds: Dataset, rules: Sequence[Rules]) -> dict[str, list[str]]:
-    """Each learner's prediction for every post, trained on every other fold's labels
-    (10 folds) with hyper-parameters chosen by a 5-fold cross-validation inside them."""
+    """Each learner's prediction for every post from a model trained on the other nine
+    tenths of the file, with the setting whose 10-fold macro-F1 over the whole file is
+    best (chosen on the test labels too: an upper bound, not an estimate)."""
     fold = folds(ds.gold, OUTER_FOLDS, SEED + 1)
-    out = {name: [""] * len(ds.gold) for name in LEARNERS}
-    for f in range(OUTER_FOLDS):
-        tr = [i for i, x in enumerate(fold) if x != f]
-        te = [i for i, x in enumerate(fold) if x == f]
-        for name in LEARNERS:
-            got, _ = trained(
-                name,
-                [ds.texts[i] for i in tr],
-                [rules[i] for i in tr],
-                [ds.gold[i] for i in tr],
-                [ds.texts[i] for i in te],
-                [rules[i] for i in te],
-                ds.two_class,
-            )
-            for i, p in zip(te, got, strict=True):
-                out[name][i] = p
-    return out
+    preds = out_of_fold(ds.texts, rules, ds.gold, fold, LEARNERS)
+    return {
+        name: preds[name, best_setting(name, preds, ds.gold, ds.two_class)[0]] for name in LEARNERS
+    }
 
 
 # --- the tables -------------------------------------------------------------------------
@@ -512,8 +471,10 @@ def full_row(
     args = (ds.texts[:seen], rules[:seen], y, ds.texts[seen:], rules[seen:], ds.two_class)
     cv = {"rules": macro_f1(y, [r.label for r in rules[:seen]], ds.two_class)}
     preds = {"rules": [r.label for r in rules[seen:]]}
+    learned, learned_cv = trained_on_seen(*args)
+    preds |= learned
+    cv |= learned_cv
     for name in LEARNERS:
-        preds[name], cv[name] = trained(name, *args)
         row.gains[name] = macro_f1(gold, preds[name], ds.two_class) - row.rules_f1
     chosen = max(cv, key=lambda k: (cv[k], k == "rules"))  # a tie keeps the rules
     row.gains["chosen by CV"] = macro_f1(gold, preds[chosen], ds.two_class) - row.rules_f1
