@@ -27,6 +27,20 @@ NOT_ON_SCREEN = (
     "app.services.team_mode",
     "app.storage.inbox_copy",
     "app.ui.team_banner",
+    # answering: no conversation is open at the first paint; built right after it
+    "app.ui.answer_pane",
+    "app.ui.answer_services",
+    "app.ui.composer",
+    "app.ui.composer_parts",
+    "app.ui.draft_saver",
+    "app.ui.reply_sender",
+    "app.ui.history_panel",
+    "app.ui.thread_actions",
+    "app.ui.row_menu",
+    "app.core.templates",  # the composer's canned replies and their suggestion
+    "app.core.suggestion",
+    "app.core.reply_rules",
+    "difflib",  # the scripted-replies check
 )
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
-from app.ui.answer_pane import AnswerPane
-from app.ui.answer_services import AnswerServices
 from app.ui.app_services import AppServices
 from app.ui.app_style import choose_scheme
 from app.ui.corrections import Corrections
@@ -31,6 +30,7 @@ from app.ui.tray_notifier import TrayNotifier
 if TYPE_CHECKING:  # dialogs, Reports (QtCharts) and Export load when asked: not on first paint
     from app.ui.accounts_dialog import AccountsDialog
     from app.ui.add_account_dialog import AddAccountDialog
+    from app.ui.answer_pane import AnswerPane
     from app.ui.export_dialog import ExportDialog
     from app.ui.reports_window import ReportsWindow
 
@@ -90,19 +90,18 @@ class AppWindow(MainWindow):
         self.add_account_requested.connect(self.add_account)
         self.accounts_requested.connect(lambda: self.open_accounts())
 
-        # answering: composer, drafts, history, thread actions
-        self.answer_pane = AnswerPane(
-            self,
-            AnswerServices(
-                store,
-                runner,
-                business=stored.business,
-                signature=stored.signature,
-                send_now=self.scheduler.send_now,
-                undo_seconds=settings.undo_send_seconds,
-                client_for=services.connections.client_for,
-                save_profile=self._save_profile,
-            ),
+        # answering: composer, drafts, history, thread actions. No conversation is open at
+        # the first painted inbox, so they are built right after it (or when a
+        # conversation opens first, or when asked for); their menu is in place already.
+        self._answer_pane: AnswerPane | None = None
+        self._answer_settings = (stored.business, stored.signature, settings.undo_send_seconds)
+        self.thread_menu = QMenu("&Thread", self)
+        self.menuBar().insertMenu(self.menus["help"].menuAction(), self.thread_menu)
+        self.thread_opened.connect(lambda _id: self.answer_pane)
+        after_first_paint(
+            self.thread_view.viewport(),
+            lambda: self.answer_pane,
+            lambda: self.thread_model.rowCount() > 0,
         )
         # one-click label corrections, the reasons tooltip and View → Sentiment words…
         self.corrections = Corrections(
@@ -128,9 +127,30 @@ class AppWindow(MainWindow):
         self.team: TeamParts | None = (
             services.team(self, self.scheduler, self.export_action) if services.team else None
         )
-        self.notifier.open_thread.connect(self.answer_pane.open_thread)
+        self.notifier.open_thread.connect(lambda thread_id: self.answer_pane.open_thread(thread_id))
         self.demo_removed.connect(lambda _n: services.settings.update(demo_dismissed=True))
         self.demo_requested.connect(self.bring_demo_back)
+
+    @property
+    def answer_pane(self) -> AnswerPane:
+        """The composer, history and thread actions; built on first use."""
+        if self._answer_pane is None:
+            from app.ui.answer_pane import AnswerPane
+            from app.ui.answer_services import AnswerServices
+
+            business, signature, undo_seconds = self._answer_settings
+            services = AnswerServices(
+                self.services.store,
+                self.runner,
+                business=business,
+                signature=signature,
+                send_now=self.scheduler.send_now,
+                undo_seconds=undo_seconds,
+                client_for=self.services.connections.client_for,
+                save_profile=self._save_profile,
+            )
+            self._answer_pane = AnswerPane(self, services, self.thread_menu)
+        return self._answer_pane
 
     def _save_profile(self, business: str, signature: str) -> None:
         self.services.settings.update(business=business, signature=signature)
