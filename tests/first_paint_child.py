@@ -4,6 +4,8 @@ and which of the modules nothing on the first screen needs were loaded before it
 
 from __future__ import annotations
 
+import enum
+import gc
 import sys
 
 SCORER = "app.core.sentiment.scorer"
@@ -43,6 +45,23 @@ NOT_ON_SCREEN = (
     "difflib",  # the scripted-replies check
 )
 
+# Qt widget classes no part of the first screen is: PySide sets a class up (and creates
+# its enum classes) when first asked for it, and it asks for all of these when it looks
+# for the Python type of a QWidget Qt made by itself (~10 ms before the first paint).
+UNUSED_QT_CLASSES = ("QCalendarWidget", "QMdiArea", "QWizard", "QFileDialog", "QLCDNumber")
+
+
+def qt_classes_set_up(names: tuple[str, ...]) -> list[str]:
+    """Which of these Qt classes have their enum classes created by now."""
+    gc.unfreeze()  # show_window froze what start-up made: gc.get_objects() leaves that out
+    found = {
+        obj.__qualname__.split(".")[0]
+        for obj in gc.get_objects()
+        if isinstance(obj, enum.EnumType) and obj.__module__.startswith("PySide6")
+    }
+    gc.freeze()
+    return sorted(found & set(names))
+
 
 def main(data_dir: str) -> None:
     from PySide6.QtCore import QTimer
@@ -67,6 +86,7 @@ def main(data_dir: str) -> None:
         )
         early = [name for name in NOT_ON_SCREEN if name in sys.modules]
         print(f"loaded before the first paint: {early}", flush=True)
+        print(f"Qt classes set up before it: {qt_classes_set_up(UNUSED_QT_CLASSES)}", flush=True)
         QTimer.singleShot(0, later)
 
     _paint_spy(window.thread_view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)

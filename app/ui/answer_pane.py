@@ -32,6 +32,7 @@ from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
 from app.ui.main_window import MainWindow
 from app.ui.row_menu import RowMenu
+from app.ui.stored_templates import read_templates
 from app.ui.thread_actions import ThreadActions
 
 if TYPE_CHECKING:  # the dialog is imported when opened: it is not on the first paint
@@ -53,9 +54,14 @@ class AnswerPane(QObject):
     """Owns the composer, the history panel and the thread actions of one main window."""
 
     def __init__(
-        self, window: MainWindow, services: AnswerServices, menu: QMenu | None = None
+        self,
+        window: MainWindow,
+        services: AnswerServices,
+        menu: QMenu | None = None,
+        templates: list[Template] | None = None,
     ) -> None:
         """`menu`: the Thread menu already in the menu bar, to fill (None: one is added).
+        `templates`: the stored ones, read already (None: read them now).
 
         May be built after the window was shown (AppWindow builds it after the first
         painted inbox): a conversation already open gets its composer at once."""
@@ -81,7 +87,10 @@ class AnswerPane(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.flush)
-        self.load_templates()
+        if templates is None:
+            self.load_templates()
+        else:
+            self.composer.set_templates(templates)
         self._load_accounts()
         pane.fit_slots()  # the pane may have its size already: size the new parts now
         if pane.current_thread is not None:  # opened before these parts were built
@@ -246,18 +255,11 @@ class AnswerPane(QObject):
     def load_templates(self) -> None:
         """Templates for the composer; a fresh inbox gets the shipped ones first."""
         store = self.services.store
-
-        def read() -> list[Template]:
-            found = store.list_templates()
-            if not found:
-                from app.ui.templates_dialog import builtin_specs
-
-                store.restore_builtins(builtin_specs())
-                found = store.list_templates()
-            return found
-
         self.services.runner.run(
-            read, self.composer.set_templates, write=True, name="read templates"
+            lambda: read_templates(store),
+            self.composer.set_templates,
+            write=True,
+            name="read templates",
         )
 
     # -- keeping the list and counts in step -------------------------------------------

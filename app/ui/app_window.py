@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from app.core.models import Template
 from app.ui.app_services import AppServices
 from app.ui.app_style import choose_scheme
 from app.ui.corrections import Corrections
@@ -22,6 +23,7 @@ from app.ui.first_paint import after_first_paint
 from app.ui.main_window import MainWindow
 from app.ui.photo_loader import PhotoLoader
 from app.ui.settings_dialog import SettingsDialog, SyncSettings
+from app.ui.stored_templates import read_templates
 from app.ui.sync_controls import SyncControls, add_file_action, select_account_when_listed
 from app.ui.sync_scheduler import SyncScheduler
 from app.ui.team_parts import TeamParts
@@ -95,6 +97,13 @@ class AppWindow(MainWindow):
         # conversation opens first, or when asked for); their menu is in place already.
         self._answer_pane: AnswerPane | None = None
         self._answer_settings = (stored.business, stored.signature, settings.undo_send_seconds)
+        self._templates: list[Template] | None = None  # read now, for the composer
+        runner.run(
+            lambda: read_templates(services.store),
+            self._templates_read,
+            write=True,
+            name="read templates",
+        )
         self.thread_menu = QMenu("&Thread", self)
         self.menuBar().insertMenu(self.menus["help"].menuAction(), self.thread_menu)
         self.thread_opened.connect(lambda _id: self.answer_pane)
@@ -149,8 +158,13 @@ class AppWindow(MainWindow):
                 client_for=self.services.connections.client_for,
                 save_profile=self._save_profile,
             )
-            self._answer_pane = AnswerPane(self, services, self.thread_menu)
+            self._answer_pane = AnswerPane(self, services, self.thread_menu, self._templates)
         return self._answer_pane
+
+    def _templates_read(self, templates: list[Template]) -> None:
+        self._templates = templates
+        if self._answer_pane is not None:  # built before they came: give them now
+            self._answer_pane.composer.set_templates(templates)
 
     def _save_profile(self, business: str, signature: str) -> None:
         self.services.settings.update(business=business, signature=signature)

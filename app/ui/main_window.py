@@ -241,9 +241,16 @@ class MainWindow(MenuWindow):
     # -- loading ---------------------------------------------------------------
 
     def start(self, select_folder: Folder = Folder.ALL) -> None:
-        """First fill: folders and accounts in the background, then the thread list."""
+        """First fill: the banner, folders and accounts in the background, then the list.
+
+        The banner pushes the panes down, so whether it shows is read here (two reads of
+        the small accounts table, well under a millisecond, like the list's first page):
+        it is in place at the first painted inbox instead of moving everything after it.
+        """
         self.wake_snoozed()  # snoozes that came due while Shopkeep was closed
         self.snooze_timer.start()
+        own = any(not a.is_demo for a in self.store.accounts())
+        self.banner.show_state(self.store.has_demo_data(), own)
         self.refresh_side()
         self.folder_view.setCurrentIndex(
             self.folder_model.index(self.folder_model.row_of_folder(select_folder))

@@ -1,9 +1,11 @@
-"""Start-up (issue 27): the answering parts (composer, customer history, thread actions)
-are built right after the first painted inbox, since no conversation is open on it.
+"""Start-up (issue 27): what the first painted inbox holds, so that nothing moves after it.
 
-Nothing may jump for that: the Thread menu holds its place in the menu bar from the
-start, a conversation opened before the parts exist gets its composer at once, and
-parts built into a pane that already has its size are sized as on a resize.
+The answering parts (composer, customer history, thread actions) are built right after
+the first paint, since no conversation is open on it. Nothing may jump for that: the
+Thread menu holds its place in the menu bar from the start, a conversation opened before
+the parts exist gets its composer at once, and parts built into a pane that already has
+its size are sized as on a resize. The demo banner, which pushes the panes down, is in
+place before the first paint, not when the background read of the side pane comes back.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignor
 QT_NO_MAXIMUM = 16_777_215  # QWIDGETSIZE_MAX
 
 
-def _window(qtbot, ui_paths, store, keychain):
+def _window(qtbot, ui_paths, store, keychain, *, synchronous=True):
     services = build_services(
-        ui_paths, store=store, demo=True, synchronous=True, credentials=keychain
+        ui_paths, store=store, demo=True, synchronous=synchronous, credentials=keychain
     )
     window = open_window(services)
     qtbot.addWidget(window)
@@ -77,4 +79,14 @@ def test_parts_built_after_the_pane_has_its_size_are_sized_like_on_a_resize(
     assert composer.maximumHeight() <= max(
         composer.minimumSizeHint().height(), conversation.height() * COMPOSER_SHARE // 100
     )
+    window.runner.shutdown()
+
+
+def test_the_demo_banner_is_in_place_before_the_first_paint(qtbot, ui_paths, store, keychain):
+    """The side pane's counts and accounts come from a background read; the banner may
+    not wait for it, or the panes would move down under the owner's eyes."""
+    window = _window(qtbot, ui_paths, store, keychain, synchronous=False)
+    # nothing has come back from the background yet: no event was processed
+    assert not window.banner.isHidden()
+    assert window.accounts == []  # the side pane's read is still out
     window.runner.shutdown()
