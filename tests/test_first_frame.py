@@ -90,3 +90,14 @@ def test_the_demo_banner_is_in_place_before_the_first_paint(qtbot, ui_paths, sto
     assert not window.banner.isHidden()
     assert window.accounts == []  # the side pane's read is still out
     window.runner.shutdown()
+
+
+def test_the_composer_has_the_templates_when_it_is_built(qtbot, ui_paths, store, keychain):
+    """The templates are read while the window builds, so the composer built after the
+    first paint suggests a canned reply from the start; its box does not grow later."""
+    window = _window(qtbot, ui_paths, store, keychain, synchronous=False)
+    assert window.runner.wait_idle(5000)
+    qtbot.waitUntil(lambda: window.accounts != [])  # what the reads brought back is in
+    composer = window.answer_pane.composer  # built now, with no event in between
+    assert composer.templates  # the shipped ones, put in on this fresh inbox
+    window.runner.shutdown()
