@@ -22,10 +22,10 @@ from app.ui.filter_bar import FilterBar, install_filter_bar
 from app.ui.first_paint import after_first_paint
 from app.ui.main_window import MainWindow
 from app.ui.photo_loader import PhotoLoader
-from app.ui.settings_dialog import SettingsDialog, SyncSettings
 from app.ui.stored_templates import read_templates
 from app.ui.sync_controls import SyncControls, add_file_action, select_account_when_listed
 from app.ui.sync_scheduler import SyncScheduler
+from app.ui.sync_settings import SyncSettings
 from app.ui.team_parts import TeamParts
 from app.ui.tray_notifier import TrayNotifier
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # dialogs, Reports (QtCharts) and Export load when asked: not
     from app.ui.answer_pane import AnswerPane
     from app.ui.export_dialog import ExportDialog
     from app.ui.reports_window import ReportsWindow
+    from app.ui.settings_dialog import SettingsDialog
 
 
 class AppWindow(MainWindow):
@@ -214,6 +215,8 @@ class AppWindow(MainWindow):
         dialog.open()
 
     def edit_settings(self) -> SettingsDialog:
+        from app.ui.settings_dialog import SettingsDialog
+
         current = SyncSettings.from_mapping(self.services.settings.load().as_mapping())
         dialog = SettingsDialog(current, self)
         dialog.settings_changed.connect(self.apply_settings)
