@@ -43,6 +43,9 @@ NOT_ON_SCREEN = (
     "app.core.suggestion",
     "app.core.reply_rules",
     "difflib",  # the scripted-replies check
+    "app.ui.settings_dialog",  # its widgets: the window reads the settings alone
+    "psycopg2",  # PostgreSQL's driver: a team database loads it when opened
+    "ssl",  # (psycopg2 brought it)
 )
 
 # Qt widget classes no part of the first screen is: PySide sets a class up (and creates

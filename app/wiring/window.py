@@ -105,6 +105,9 @@ def load_plain_layers() -> None:
     for its own name, for its `__feature__` switches): ~0.1-0.2 ms a module, ~10 ms for
     these and what they import. Imported first, they are not read.
     """
+    from app.storage.sqlite_first import load_peewee_sqlite_first
+
+    load_peewee_sqlite_first()  # a team database loads psycopg2 when it is opened
     for name in PLAIN_MODULES:
         importlib.import_module(name)
 
