@@ -44,6 +44,10 @@ NOT_ON_SCREEN = (
     "app.core.reply_rules",
     "difflib",  # the scripted-replies check
     "app.ui.settings_dialog",  # its widgets: the window reads the settings alone
+    "app.ui.about_box",
+    "app.ui.dialogs",  # message boxes
+    "app.ui.label_menu",  # a sentiment chip's menu
+    "app.ui.word_list_dialog",
     "psycopg2",  # PostgreSQL's driver: a team database loads it when opened
     "ssl",  # (psycopg2 brought it)
 )

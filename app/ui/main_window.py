@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.core.models import Account, Folder, IngestResult, StoredPost, ThreadRow
 from app.core.paths import AppPaths
 from app.core.ports import InboxStore, ThreadQuery
-from app.ui import dialogs, theme
+from app.ui import theme
 from app.ui.chrome import AccountStatusBar, DemoBanner
 from app.ui.conversation_view import ConversationPane
 from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
@@ -508,6 +508,8 @@ class MainWindow(MenuWindow):
         self.sync_action.setEnabled(not busy)
 
     def remove_demo_data(self, confirm: bool = True) -> None:
+        from app.ui import dialogs  # message boxes: not on the first painted inbox
+
         if confirm and not dialogs.confirm_remove_demo(self):
             return
         store = self.store
