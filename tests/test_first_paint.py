@@ -37,8 +37,10 @@ def test_the_inbox_paints_before_the_sentiment_scorer_loads(tmp_path: Path) -> N
 
 
 def test_the_first_paint_loads_nothing_that_is_not_on_screen(tmp_path: Path) -> None:
-    """Reports and charts, the export and account dialogs, the network and keychain
-    libraries: none is on the first painted inbox, each loads when it is needed."""
+    """Reports and charts, the export, account, settings and about dialogs, the
+    composer and the other answering parts, the network and keychain libraries,
+    PostgreSQL's driver: none is on the first painted inbox, each loads when it is
+    needed (tests/first_paint_child.py names each one)."""
     start_window(tmp_path)
     out = start_window(tmp_path)
     assert "rows" in out and ", 0 rows" not in out, out  # the real inbox, not an empty list
