@@ -3,7 +3,8 @@
 `python -m bench.start_ab OTHER_CHECKOUT DATA_DIR [RUNS]` spawns the `start` child
 (`measure_gui`) of the other checkout and of this one on the same data folder, in
 turns (the order swaps every run), then a bare window: background load hits all
-three alike. Prints each run with the load average, then medians and ratios. Each
+three alike. Prints each run with the load average, then medians and ratios, and
+the median of each run's own ratio (steadier when the load drifts in a series). Each
 checkout's children run its own code and keep their own bytecode cache.
 """
 
@@ -62,6 +63,12 @@ def main(argv: list[str]) -> None:
         f"this {med['this'] / med['bare']:.2f}x; "
         f"load {min(found['load']):.2f}-{max(found['load']):.2f}"
     )
+    # each start against the bare window of its own run: steadier when the load drifts
+    paired = {
+        name: statistics.median(a / b for a, b in zip(found[name], found["bare"], strict=True))
+        for name in ("other", "this")
+    }
+    print(f"median of the per-run ratios: other {paired['other']:.2f}x, this {paired['this']:.2f}x")
 
 
 if __name__ == "__main__":
