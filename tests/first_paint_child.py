@@ -48,6 +48,7 @@ NOT_ON_SCREEN = (
     "app.ui.dialogs",  # message boxes
     "app.ui.label_menu",  # a sentiment chip's menu
     "app.ui.word_list_dialog",
+    "app.ui.photo_viewer",  # a customer's photo at full size
     "psycopg2",  # PostgreSQL's driver: a team database loads it when opened
     "ssl",  # (psycopg2 brought it)
 )
