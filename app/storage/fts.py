@@ -1,7 +1,7 @@
 """Full-text search over post text and author (SQLite FTS5, kept in step by triggers).
 
 Bulk writers (ingest) pause the insert trigger with `pause_insert_trigger` and
-index their new rows with `index_posts`, one statement per batch: FTS5 flushes
+index their new rows with `index_post_range`, one statement per batch: FTS5 flushes
 its pending terms at every statement a trigger runs, which made a trigger
 insert cost ~70 µs per post against ~8 µs in bulk. The pause drops the trigger
 inside the writer's transaction and creates it again before the commit, so no
@@ -80,19 +80,6 @@ def pause_insert_trigger(db: peewee.Database, paused: bool) -> None:
         execute(db, "DROP TRIGGER IF EXISTS post_fts_ai")
     else:
         execute(db, _FTS_SQL[1])
-
-
-def index_posts(db: peewee.Database, post_ids: list[int]) -> None:
-    """Index these just-inserted posts in one statement per 500 (the trigger was paused)."""
-    for start in range(0, len(post_ids), 500):
-        chunk = post_ids[start : start + 500]
-        execute(
-            db,
-            f"INSERT INTO {FTS_TABLE}(rowid, text, author) "
-            "SELECT id, text, author_handle || ' ' || author_name FROM post "
-            f"WHERE id IN ({', '.join('?' for _ in chunk)}) AND NOT deleted",
-            chunk,
-        )
 
 
 def index_post_range(db: peewee.Database, first_id: int, last_id: int) -> None:

@@ -128,12 +128,14 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
         account.id, [p.remote_id for p in ordered])  # fmt: skip
     job = ScoringJob(score, _texts_to_score(ordered, stored))
     ids = {remote_id: post_id for post_id, remote_id, _ in stored}
+    first_new = sql.start_bulk()
     results = [
         _ingest_part(
             account, chunk, job.get, [ids[p.remote_id] for p in chunk if p.remote_id in ids]
         )
         for chunk in _parts(job, ordered)
     ]
+    sql.finish_bulk(first_new)
     return results[0] if len(results) == 1 else _merged(results)
 
 
