@@ -347,6 +347,22 @@ def test_a_batch_that_fails_while_storing_leaves_search_working(
     assert store.count_threads(ThreadQuery(search="zanzibar")) == 1
 
 
+@pytest.mark.engines("sqlite")
+def test_a_sync_that_brings_nothing_new_leaves_the_schema_alone(
+    store, shop_account, make_post, keyword_score
+):
+    """Setting the trigger aside changes the schema, and every open window connection then
+    reads it again: the usual sync that finds nothing new must not do that."""
+    posts = [make_post(str(i), f"parcel {i} is late", author=f"c{i}") for i in range(30)]
+    store.ingest(shop_account.id, posts, keyword_score)
+    (version,) = store.db.execute_sql("PRAGMA schema_version").fetchone()
+
+    store.ingest(shop_account.id, posts, keyword_score)
+
+    assert store.db.execute_sql("PRAGMA schema_version").fetchone() == (version,)
+    assert _insert_trigger(store) != []
+
+
 def _write_one_post_by_hand(store, account_id: int, remote_id: str, text: str) -> None:
     """One INSERT the ordinary way, as any writer other than ingest does."""
     from app.storage import tables

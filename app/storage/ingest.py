@@ -128,7 +128,9 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
         account.id, [p.remote_id for p in ordered])  # fmt: skip
     job = ScoringJob(score, _texts_to_score(ordered, stored))
     ids = {remote_id: post_id for post_id, remote_id, _ in stored}
-    first_new = sql.start_bulk()
+    # The FTS trigger is set aside only for a batch with new posts: each set-aside
+    # changes the schema, which every other open connection then reads again.
+    first_new = sql.start_bulk() if len(stored) < len(ordered) else None
     results = [
         _ingest_part(
             account, chunk, job.get, [ids[p.remote_id] for p in chunk if p.remote_id in ids]
