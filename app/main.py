@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 from app import __version__
 from app.core.errors import DatabaseCorrupt, ShopkeepError
 from app.core.paths import AppPaths, make_private, resolve_paths
-from app.wiring.window import build_services, build_window, ensure_qt_platform, open_window
+from app.wiring.window import (
+    build_services,
+    build_window,
+    ensure_qt_platform,
+    load_plain_layers,
+    open_window,
+)
 from app.wiring.window import ensure_demo as ensure_demo  # re-exported: tests, bench
 from app.wiring.window import open_store as open_store
 from app.wiring.window import read_settings as read_settings
@@ -230,6 +236,7 @@ def show_window(window: MainWindow) -> None:
 
 
 def run_gui(paths: AppPaths, demo: bool) -> int:
+    load_plain_layers()  # before Qt: see its docstring
     from app.ui.application import install_qt_message_handler, make_application
 
     app = make_application([])

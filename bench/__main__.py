@@ -166,6 +166,8 @@ def gui_rows(sizes: Sizes, data_dir: Path, threads: int) -> list[Row]:
 def report_rows(sizes: Sizes, db_path: Path) -> list[Row]:
     log(f"reports: every query over {sizes.posts:,} posts x {sizes.runs}")
     times = measure_reports.measure(db_path, sizes.runs)
+    # Issue 23's target is per figure; the whole report (every figure, one after the
+    # other, as the Reports window loads them off the GUI thread) is shown for scale.
     return [
         Row(
             f"report: {name} ({sizes.posts:,} posts, whole history)",
@@ -173,6 +175,13 @@ def report_rows(sizes: Sizes, db_path: Path) -> list[Row]:
             tuple(ms),
             "< 200 ms",
             check=lambda m, _r: m < 200,
+        )
+        if name != "whole report"
+        else Row(
+            f"report: all figures together ({sizes.posts:,} posts, whole history)",
+            "ms",
+            tuple(ms),
+            "— (per figure)",
         )
         for name, ms in times.items()
     ]

@@ -99,9 +99,12 @@ def child_bare() -> None:
 
 
 def _app_window(data_dir: str) -> tuple[Any, Any]:
-    """The real window over the stored inbox, built as app.main.run_gui builds it."""
+    """The real window over the stored inbox, built as app.main.run_gui builds it
+    (the layers below the window imported before Qt, as there)."""
     from app.core.paths import resolve_paths
-    from app.main import build_window, configure_logging
+    from app.main import build_window, configure_logging, load_plain_layers
+
+    load_plain_layers()
     from app.ui.application import install_qt_message_handler, make_application
 
     paths = resolve_paths(data_dir)
@@ -114,11 +117,11 @@ def _app_window(data_dir: str) -> tuple[Any, Any]:
 
 
 def child_start(data_dir: str) -> None:
+    app, window = _app_window(data_dir)  # first, as `python -m app` imports nothing of Qt before
     from PySide6.QtCore import QTimer
 
     from app.main import show_window
 
-    app, window = _app_window(data_dir)
     view = window.thread_view
 
     def painted() -> None:

@@ -4,6 +4,8 @@ and which of the modules nothing on the first screen needs were loaded before it
 
 from __future__ import annotations
 
+import enum
+import gc
 import sys
 
 SCORER = "app.core.sentiment.scorer"
@@ -27,7 +29,46 @@ NOT_ON_SCREEN = (
     "app.services.team_mode",
     "app.storage.inbox_copy",
     "app.ui.team_banner",
+    # answering: no conversation is open at the first paint; built right after it
+    "app.ui.answer_pane",
+    "app.ui.answer_services",
+    "app.ui.composer",
+    "app.ui.composer_parts",
+    "app.ui.draft_saver",
+    "app.ui.reply_sender",
+    "app.ui.history_panel",
+    "app.ui.thread_actions",
+    "app.ui.row_menu",
+    "app.core.templates",  # the composer's canned replies and their suggestion
+    "app.core.suggestion",
+    "app.core.reply_rules",
+    "difflib",  # the scripted-replies check
+    "app.ui.settings_dialog",  # its widgets: the window reads the settings alone
+    "app.ui.about_box",
+    "app.ui.dialogs",  # message boxes
+    "app.ui.label_menu",  # a sentiment chip's menu
+    "app.ui.word_list_dialog",
+    "app.ui.photo_viewer",  # a customer's photo at full size
+    "psycopg2",  # PostgreSQL's driver: a team database loads it when opened
+    "ssl",  # (psycopg2 brought it)
 )
+
+# Qt widget classes no part of the first screen is: PySide sets a class up (and creates
+# its enum classes) when first asked for it, and it asks for all of these when it looks
+# for the Python type of a QWidget Qt made by itself (~10 ms before the first paint).
+UNUSED_QT_CLASSES = ("QCalendarWidget", "QMdiArea", "QWizard", "QFileDialog", "QLCDNumber")
+
+
+def qt_classes_set_up(names: tuple[str, ...]) -> list[str]:
+    """Which of these Qt classes have their enum classes created by now."""
+    gc.unfreeze()  # show_window froze what start-up made: gc.get_objects() leaves that out
+    found = {
+        obj.__qualname__.split(".")[0]
+        for obj in gc.get_objects()
+        if isinstance(obj, enum.EnumType) and obj.__module__.startswith("PySide6")
+    }
+    gc.freeze()
+    return sorted(found & set(names))
 
 
 def main(data_dir: str) -> None:
@@ -53,6 +94,7 @@ def main(data_dir: str) -> None:
         )
         early = [name for name in NOT_ON_SCREEN if name in sys.modules]
         print(f"loaded before the first paint: {early}", flush=True)
+        print(f"Qt classes set up before it: {qt_classes_set_up(UNUSED_QT_CLASSES)}", flush=True)
         QTimer.singleShot(0, later)
 
     _paint_spy(window.thread_view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,30 @@ class CountsItsUnpickling:
         bad = self.word in text
         label = SentimentLabel.NEGATIVE if bad else SentimentLabel.POSITIVE
         return Sentiment(-0.5 if bad else 0.5, label, (self.word,), "en")
+
+
+class WaitsForTheLastParcel:
+    """Scores like WhereScored, but in a worker a text about "the last parcel" waits until
+    `go` exists: the workers are still busy with the end of the batch."""
+
+    def __init__(self, go: Path) -> None:
+        self.go = go
+
+    def __call__(self, text: str) -> Sentiment:
+        if "last parcel" in text and in_worker():
+            deadline = time.monotonic() + 60
+            while not self.go.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return WhereScored()(text)
+
+
+class ByKeyword:
+    """The same label wherever it runs (the test compares worker and inline results)."""
+
+    def __call__(self, text: str) -> Sentiment:
+        bad = any(w in text.lower() for w in ("broken", "refund", "late", "worst", "rude"))
+        label = SentimentLabel.NEGATIVE if bad else SentimentLabel.POSITIVE
+        return Sentiment(-0.6 if bad else 0.4, label, ("keyword",), "en")
 
 
 @pytest.fixture
@@ -272,3 +297,90 @@ def test_a_process_that_used_the_workers_exits_without_a_word(ending: str) -> No
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
+
+
+def test_the_writer_stores_what_is_scored_while_the_workers_finish_the_batch(
+    make_post: Any, fresh_pool: None, tmp_path: Path
+) -> None:
+    """Storing the last part waits for the workers' last chunk, and one core idles meanwhile:
+    so everything already scored is stored first, and the last part is one chunk."""
+    from app.storage.ingest import PART, _parts
+    from tests.waiting import wait_until
+
+    go = tmp_path / "go"
+    posts = [
+        make_post(str(i), f"the last parcel {i}" if i >= 1750 else f"thanks {i}", minutes=i)
+        for i in range(2000)
+    ]  # eight chunks of 250 texts: the workers hold the eighth back
+    job = scoring_pool.ScoringJob(WaitsForTheLastParcel(go), [p.text for p in posts])
+    assert job.parallel
+    wait_until(lambda: all(job.ready(p.text) for p in posts[:1750]), "seven chunks scored")
+
+    parts = _parts(job, posts)
+    stored = [next(parts), next(parts)]  # nothing waits on the eighth chunk yet
+    assert [len(p) for p in stored] == [PART, 1750 - PART]
+    assert not job.ready(posts[1750].text)
+    go.touch()
+    last = list(parts)
+
+    assert [len(p) for p in last] == [250]
+    assert [p.remote_id for p in [*stored[0], *stored[1], *last[0]]] == [p.remote_id for p in posts]
+
+
+def test_a_big_batch_stored_in_many_parts_ends_as_if_stored_in_one_go(
+    store: Any, fresh_pool: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a batch is cut depends on how fast the workers score: threads spread over
+    parts, replies before their parents and the shop's answers must end the same."""
+    from app.storage import ingest
+    from bench.generate import BLUESKY_SHOP, MASTODON_SHOP, generate
+
+    data = generate(1500)
+    mastodon, bluesky = store.add_account(MASTODON_SHOP), store.add_account(BLUESKY_SHOP)
+
+    def inline(text: str) -> Sentiment:  # a closure: scored here, the batch in one part
+        return ByKeyword()(text)
+
+    store.ingest(mastodon.id, data.mastodon, inline)
+    store.ingest(bluesky.id, data.bluesky, inline)
+    in_one_go = _contents(store)
+    _forget_posts(store)
+    monkeypatch.setattr(ingest, "MIN_PART", 1)  # every part as small as scoring allows
+    monkeypatch.setattr(ingest, "PART", 37)
+    cuts: list[int] = []
+    real_parts = ingest._parts
+    monkeypatch.setattr(
+        ingest, "_parts", lambda *a: (cuts.append(len(p)) or p for p in real_parts(*a))
+    )
+
+    store.ingest(mastodon.id, data.mastodon, ByKeyword())
+    store.ingest(bluesky.id, data.bluesky, ByKeyword())
+
+    assert len(cuts) >= 1500 // 37 and max(cuts) <= 37
+    assert _contents(store) == in_one_go
+
+
+def _forget_posts(store: Any) -> None:
+    with store.db.atomic():
+        for table in ("post", "thread", "contact"):
+            store.db.execute_sql(f"DELETE FROM {table}")
+
+
+def _contents(store: Any) -> tuple[list[tuple[Any, ...]], ...]:
+    """Every thread and post as the window shows them, by remote ids (row ids may differ)."""
+    sql = store.db.execute_sql
+    threads = sql(
+        "SELECT account_id, root_remote_id, status, post_count, unread_count, snippet, "
+        "worst_label, worst_compound, last_activity, last_customer_at, last_own_at, "
+        "author_handle, author_name FROM thread ORDER BY account_id, root_remote_id"
+    ).fetchall()
+    posts = sql(
+        "SELECT p.account_id, p.remote_id, t.root_remote_id, p.read, p.label, p.is_own, "
+        "c.key, c.handle FROM post p JOIN thread t ON t.id = p.thread_id "
+        "LEFT JOIN contact c ON c.id = p.contact_id ORDER BY p.account_id, p.remote_id"
+    ).fetchall()
+    found = sql(
+        "SELECT p.remote_id FROM post_fts JOIN post p ON p.id = post_fts.rowid "
+        "WHERE post_fts MATCH 'order' ORDER BY p.remote_id"
+    ).fetchall()
+    return threads, posts, found

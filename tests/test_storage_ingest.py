@@ -9,6 +9,7 @@ import pytest
 
 from app.core.models import Folder, SentimentLabel, ThreadStatus
 from app.core.ports import ThreadQuery
+from tests.fixtures.storage import T0
 
 # Every test here runs on SQLite and on PostgreSQL (team mode): tests/fixtures/storage.py.
 pytestmark = pytest.mark.engines("sqlite", "postgres")
@@ -296,3 +297,82 @@ def test_storage_never_imports_qt():
         "assert not [m for m in sys.modules if m.startswith('PySide6')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _insert_trigger(store) -> list[str]:
+    sql = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'post_fts_ai'"
+    return [row[0] for row in store.db.execute_sql(sql).fetchall()]
+
+
+@pytest.mark.engines("sqlite")
+def test_posts_written_one_by_one_after_a_sync_are_still_found_by_search(
+    store, shop_account, make_post, keyword_score
+):
+    """A sync indexes its posts in bulk with the per-row trigger set aside; the trigger is
+    back once the batch is stored, for every other writer (demo data, a restore)."""
+    from app.storage.fts import create_fts
+
+    before = _insert_trigger(store)
+    posts = [make_post(str(i), f"parcel {i} is late", author=f"c{i}") for i in range(30)]
+    store.ingest(shop_account.id, posts, keyword_score)
+
+    assert _insert_trigger(store) == before != []
+    create_fts(store.db)  # what a start-up runs: nothing to add, nothing doubled
+    assert _insert_trigger(store) == before
+    _write_one_post_by_hand(store, shop_account.id, "p-hand", "zanzibar cake")
+    assert store.count_threads(ThreadQuery(search="zanzibar")) == 1
+    assert store.count_threads(ThreadQuery(search="parcel")) == 30
+
+
+@pytest.mark.engines("sqlite")
+def test_a_batch_that_fails_while_storing_leaves_search_working(
+    store, shop_account, make_post, keyword_score
+):
+    """A bad row makes the whole batch roll back: the indexing trigger set aside for the
+    batch comes back with it, and nothing half-written is found."""
+    import sqlite3
+
+    good = [make_post(str(i), f"sourdough {i}", author=f"c{i}") for i in range(5)]
+    bad = make_post("bad", "sourdough again", url=None)  # NOT NULL: the insert fails
+    before = _insert_trigger(store)
+
+    with pytest.raises(sqlite3.IntegrityError):
+        store.ingest(shop_account.id, [*good, bad], keyword_score)
+
+    assert _insert_trigger(store) == before != []
+    assert store.count_threads(ThreadQuery(search="sourdough")) == 0
+    store.ingest(shop_account.id, good, keyword_score)
+    _write_one_post_by_hand(store, shop_account.id, "p-hand", "zanzibar cake")
+    assert store.count_threads(ThreadQuery(search="sourdough")) == 5
+    assert store.count_threads(ThreadQuery(search="zanzibar")) == 1
+
+
+@pytest.mark.engines("sqlite")
+def test_a_sync_that_brings_nothing_new_leaves_the_schema_alone(
+    store, shop_account, make_post, keyword_score
+):
+    """Setting the trigger aside changes the schema, and every open window connection then
+    reads it again: the usual sync that finds nothing new must not do that."""
+    posts = [make_post(str(i), f"parcel {i} is late", author=f"c{i}") for i in range(30)]
+    store.ingest(shop_account.id, posts, keyword_score)
+    (version,) = store.db.execute_sql("PRAGMA schema_version").fetchone()
+
+    store.ingest(shop_account.id, posts, keyword_score)
+
+    assert store.db.execute_sql("PRAGMA schema_version").fetchone() == (version,)
+    assert _insert_trigger(store) != []
+
+
+def _write_one_post_by_hand(store, account_id: int, remote_id: str, text: str) -> None:
+    """One INSERT the ordinary way, as any writer other than ingest does."""
+    from app.storage import tables
+
+    with store.db.atomic():
+        thread = tables.Thread.create(
+            account=account_id, network="mastodon", root_remote_id=remote_id,
+            last_activity=T0, post_count=1,
+        )  # fmt: skip
+        tables.Post.create(
+            account=account_id, thread=thread, network="mastodon", remote_id=remote_id,
+            created_at=T0, text=text,
+        )  # fmt: skip

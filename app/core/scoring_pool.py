@@ -102,6 +102,17 @@ class ScoringJob:
         """True when the texts went to worker processes (else `get` scores inline)."""
         return bool(self._futures)
 
+    def ready(self, text: str) -> bool:
+        """True when `get(text)` would not wait on a worker (scored already, or to be
+        scored inline): the writer stores what is ready while the rest is scored."""
+        if text in self._done:
+            return True
+        k = self._chunk_of.get(text)
+        if k is None:
+            return True
+        future = self._futures[k]
+        return future is None or future.done()
+
     def get(self, text: str) -> Sentiment:
         found = self._done.get(text)
         if found is not None:

@@ -17,7 +17,7 @@ in with one executemany (ingest_sql.py) and the aggregates are rebuilt in one pa
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -105,15 +105,18 @@ class _Batch:
         return found
 
 
-PART = 1000  # posts stored at a time while the worker processes score the next ones
+PART = 1000  # at most, posts stored at a time while the worker processes score the next ones
+MIN_PART = 250  # at least (but for the last): each part costs a few queries of its own
 
 
 def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
     """Run inside a transaction (the store opens it).
 
     A big batch is scored in worker processes (app.core.scoring_pool) while its
-    rows are built, and stored PART posts at a time (oldest first), so the database
-    work on one part runs while the workers still score the next.
+    rows are built, and stored in parts (oldest first), so the database work on
+    one part runs while the workers still score the next. A part is what is
+    scored when the writer comes for it (MIN_PART to PART posts): the last part,
+    stored after the workers are done and one core idles, is small.
     """
     account = t.Account.get_or_none(t.Account.id == account_id)
     if account is None:
@@ -125,15 +128,36 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
         account.id, [p.remote_id for p in ordered])  # fmt: skip
     job = ScoringJob(score, _texts_to_score(ordered, stored))
     ids = {remote_id: post_id for post_id, remote_id, _ in stored}
-    size = PART if job.parallel else max(1, len(ordered))
-    chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)] or [ordered]
+    # The FTS trigger is set aside only for a batch with new posts: each set-aside
+    # changes the schema, which every other open connection then reads again.
+    first_new = sql.start_bulk() if len(stored) < len(ordered) else None
     results = [
         _ingest_part(
             account, chunk, job.get, [ids[p.remote_id] for p in chunk if p.remote_id in ids]
         )
-        for chunk in chunks
+        for chunk in _parts(job, ordered)
     ]
+    sql.finish_bulk(first_new)
     return results[0] if len(results) == 1 else _merged(results)
+
+
+def _parts(job: ScoringJob, ordered: list[m.Post]) -> Iterator[list[m.Post]]:
+    """The batch in parts, in order: each holds at least MIN_PART posts (waiting for
+    their scores), then every following post already scored, up to PART posts."""
+    if not job.parallel:
+        yield ordered
+        return
+    start = 0
+    while start < len(ordered):
+        end = min(start + MIN_PART, len(ordered))
+        for post in ordered[start:end]:
+            if not job.ready(post.text):
+                job.get(post.text)
+        limit = min(start + PART, len(ordered))
+        while end < limit and job.ready(ordered[end].text):
+            end += 1
+        yield ordered[start:end]
+        start = end
 
 
 def _merged(parts: list[m.IngestResult]) -> m.IngestResult:

@@ -22,7 +22,7 @@ from app.storage import drafts
 from app.storage import tables as t
 from app.storage.convert import LABEL_RANK, media_json
 from app.storage.database import is_sqlite
-from app.storage.fts import index_post_range, index_posts, pause_insert_trigger
+from app.storage.fts import index_post_range, pause_insert_trigger
 from app.storage.raw_sql import cursor, execute
 
 CHUNK = 500  # values per IN (...): well under SQLite's bound-variable limit
@@ -259,37 +259,48 @@ def mark_read_until(until: Mapping[int, datetime]) -> None:
 def insert_posts(
     account_id: int, rows: Sequence[list[Any]], first_id: int | None
 ) -> dict[str, int]:
-    """One executemany for the batch's new posts; returns remote id -> new post id.
+    """One executemany for the part's new posts; returns remote id -> new post id.
 
     With `first_id` (SQLite) the rows carry their own ids (first_id, first_id + 1, ...)
-    as the last value, so neither the ids nor the FTS rows need a lookup by remote id.
+    as the last value, so the ids need no lookup by remote id. Their full-text rows
+    are written once per batch (`start_bulk` / `finish_bulk`).
     """
     if not rows:
         return {}
     remote_at = POST_COLUMNS.index("remote_id")
     cols = (*POST_COLUMNS, "id") if first_id is not None else POST_COLUMNS
     sql = f"INSERT INTO post ({', '.join(cols)}) VALUES ({marks(len(cols))})"
-    bulk_fts = is_sqlite(db())
-    if bulk_fts:
-        pause_insert_trigger(db(), True)
     cursor(db()).executemany(sql, rows)
     if first_id is not None:
-        ids = {r[remote_at]: r[-1] for r in rows}
-    else:
-        ids = dict(
-            pairs(
-                "SELECT remote_id, id FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
-                account_id,
-                [r[remote_at] for r in rows],
-            )
+        return {r[remote_at]: r[-1] for r in rows}
+    return dict(
+        pairs(
+            "SELECT remote_id, id FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
+            account_id,
+            [r[remote_at] for r in rows],
         )
-    if bulk_fts:
-        pause_insert_trigger(db(), False)
-        if first_id is not None:
-            index_post_range(db(), first_id, first_id + len(rows) - 1)
-        else:
-            index_posts(db(), sorted(ids.values()))
-    return ids
+    )
+
+
+def start_bulk() -> int | None:
+    """SQLite: set the per-row full-text trigger aside for a batch; the id its first new
+    post will get (None elsewhere: PostgreSQL has no FTS5 table to keep in step)."""
+    if not is_sqlite(db()):
+        return None
+    pause_insert_trigger(db(), True)
+    return next_id("post")
+
+
+def finish_bulk(first_id: int | None) -> None:
+    """Index the batch's new posts (every id from `first_id` on) in one statement, and put
+    the trigger back. One statement per batch, not per part: FTS5 writes a segment per
+    statement, and more segments mean more merging later."""
+    if first_id is None:
+        return
+    after = next_id("post")
+    if after is not None and after > first_id:
+        index_post_range(db(), first_id, after - 1)
+    pause_insert_trigger(db(), False)
 
 
 def save_statuses(states: Sequence[ThreadState]) -> None:

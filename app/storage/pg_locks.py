@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import peewee
 
 from app.core.errors import StorageError
+from app.storage.pg_driver import PostgresDatabase
 from app.storage.raw_sql import execute
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ KEEPALIVES = {"tcp_keepalives_idle": 30, "tcp_keepalives_interval": 10, "tcp_kee
 
 def lock_connection(db: peewee.PostgresqlDatabase) -> peewee.PostgresqlDatabase:
     """A connection of the lock's own to the same database, probed by the server's keepalives."""
-    own = peewee.PostgresqlDatabase(db.database, **db.connect_params)
+    own = PostgresDatabase(db.database, **db.connect_params)
     try:
         own.connect()
         for name, seconds in KEEPALIVES.items():  # ignored on a Unix socket

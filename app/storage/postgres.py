@@ -20,6 +20,7 @@ from app.core.errors import StorageError, TeamLoginRefused, TeamTlsFailed, TeamU
 from app.storage.database import database_proxy
 from app.storage.inbox_store import SqliteInboxStore
 from app.storage.migrations import MIGRATIONS, Migration, migrate
+from app.storage.pg_driver import PostgresDatabase
 from app.storage.pg_indexes import create_count_indexes
 from app.storage.pg_search import create_search_index
 from app.storage.raw_sql import execute
@@ -35,7 +36,7 @@ CONNECT_TIMEOUT_S = 10
 FIELD_TYPES = {"FLOAT": "DOUBLE PRECISION"}
 
 
-class TeamDatabase(ReconnectMixin, peewee.PostgresqlDatabase):  # type: ignore[misc]
+class TeamDatabase(ReconnectMixin, PostgresDatabase):  # type: ignore[misc]
     """PostgreSQL that connects again after a server restart or a network blip closed
     the connection, for a statement outside a transaction (one inside raises: peewee
     never replays half a transaction). While the server stays away, the new connection

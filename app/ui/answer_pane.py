@@ -32,6 +32,7 @@ from app.ui.composer import Composer
 from app.ui.history_panel import HistoryPanel
 from app.ui.main_window import MainWindow
 from app.ui.row_menu import RowMenu
+from app.ui.stored_templates import read_templates
 from app.ui.thread_actions import ThreadActions
 
 if TYPE_CHECKING:  # the dialog is imported when opened: it is not on the first paint
@@ -52,7 +53,18 @@ QToolButton#threadAction::menu-indicator { image: none; width: 0; }
 class AnswerPane(QObject):
     """Owns the composer, the history panel and the thread actions of one main window."""
 
-    def __init__(self, window: MainWindow, services: AnswerServices) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        services: AnswerServices,
+        menu: QMenu | None = None,
+        templates: list[Template] | None = None,
+    ) -> None:
+        """`menu`: the Thread menu already in the menu bar, to fill (None: one is added).
+        `templates`: the stored ones, read already (None: read them now).
+
+        May be built after the window was shown (AppWindow builds it after the first
+        painted inbox): a conversation already open gets its composer at once."""
         super().__init__(window)
         self.window = window
         self.services = services
@@ -67,7 +79,7 @@ class AnswerPane(QObject):
         self.row_menu = RowMenu(window, self.actions)  # right-click on a row; mark unread
         self._build_actions()
         self._build_header()
-        self._build_menu()
+        self._build_menu(menu)
         self._connect()
         window.installEventFilter(self)
         self.composer.editor.installEventFilter(self)
@@ -75,8 +87,14 @@ class AnswerPane(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.flush)
-        self.load_templates()
+        if templates is None:
+            self.load_templates()
+        else:
+            self.composer.set_templates(templates)
         self._load_accounts()
+        pane.fit_slots()  # the pane may have its size already: size the new parts now
+        if pane.current_thread is not None:  # opened before these parts were built
+            self.on_thread_opened(pane.current_thread.id)
 
     # -- construction ----------------------------------------------------------
 
@@ -133,8 +151,8 @@ class AnswerPane(QObject):
         self.pane.header_actions.addWidget(button)
         return button
 
-    def _build_menu(self) -> None:
-        menu = QMenu("&Thread", self.window)
+    def _build_menu(self, reserved: QMenu | None) -> None:
+        menu = reserved if reserved is not None else QMenu("&Thread", self.window)
         menu.addAction(self.reply_action)
         menu.addAction(self.composer.send_action)
         menu.addSeparator()
@@ -145,8 +163,9 @@ class AnswerPane(QObject):
         menu.addAction(self.actions.redo_action)
         menu.addSeparator()
         menu.addAction(self.templates_action)
-        bar = self.window.menuBar()
-        bar.insertMenu(self.window.menus["help"].menuAction(), menu)
+        if reserved is None:
+            bar = self.window.menuBar()
+            bar.insertMenu(self.window.menus["help"].menuAction(), menu)
         self.menu = menu
 
     def _connect(self) -> None:
@@ -236,18 +255,11 @@ class AnswerPane(QObject):
     def load_templates(self) -> None:
         """Templates for the composer; a fresh inbox gets the shipped ones first."""
         store = self.services.store
-
-        def read() -> list[Template]:
-            found = store.list_templates()
-            if not found:
-                from app.ui.templates_dialog import builtin_specs
-
-                store.restore_builtins(builtin_specs())
-                found = store.list_templates()
-            return found
-
         self.services.runner.run(
-            read, self.composer.set_templates, write=True, name="read templates"
+            lambda: read_templates(store),
+            self.composer.set_templates,
+            write=True,
+            name="read templates",
         )
 
     # -- keeping the list and counts in step -------------------------------------------

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
-from app.ui.answer_pane import AnswerPane
-from app.ui.answer_services import AnswerServices
+from app.core.models import Template
 from app.ui.app_services import AppServices
 from app.ui.app_style import choose_scheme
 from app.ui.corrections import Corrections
@@ -22,17 +22,20 @@ from app.ui.filter_bar import FilterBar, install_filter_bar
 from app.ui.first_paint import after_first_paint
 from app.ui.main_window import MainWindow
 from app.ui.photo_loader import PhotoLoader
-from app.ui.settings_dialog import SettingsDialog, SyncSettings
+from app.ui.stored_templates import read_templates
 from app.ui.sync_controls import SyncControls, add_file_action, select_account_when_listed
 from app.ui.sync_scheduler import SyncScheduler
+from app.ui.sync_settings import SyncSettings
 from app.ui.team_parts import TeamParts
 from app.ui.tray_notifier import TrayNotifier
 
 if TYPE_CHECKING:  # dialogs, Reports (QtCharts) and Export load when asked: not on first paint
     from app.ui.accounts_dialog import AccountsDialog
     from app.ui.add_account_dialog import AddAccountDialog
+    from app.ui.answer_pane import AnswerPane
     from app.ui.export_dialog import ExportDialog
     from app.ui.reports_window import ReportsWindow
+    from app.ui.settings_dialog import SettingsDialog
 
 
 class AppWindow(MainWindow):
@@ -90,19 +93,25 @@ class AppWindow(MainWindow):
         self.add_account_requested.connect(self.add_account)
         self.accounts_requested.connect(lambda: self.open_accounts())
 
-        # answering: composer, drafts, history, thread actions
-        self.answer_pane = AnswerPane(
-            self,
-            AnswerServices(
-                store,
-                runner,
-                business=stored.business,
-                signature=stored.signature,
-                send_now=self.scheduler.send_now,
-                undo_seconds=settings.undo_send_seconds,
-                client_for=services.connections.client_for,
-                save_profile=self._save_profile,
-            ),
+        # answering: composer, drafts, history, thread actions. No conversation is open at
+        # the first painted inbox, so they are built right after it (or when a
+        # conversation opens first, or when asked for); their menu is in place already.
+        self._answer_pane: AnswerPane | None = None
+        self._answer_settings = (stored.business, stored.signature, settings.undo_send_seconds)
+        self._templates: list[Template] | None = None  # read now, for the composer
+        runner.run(
+            lambda: read_templates(services.store),
+            self._templates_read,
+            write=True,
+            name="read templates",
+        )
+        self.thread_menu = QMenu("&Thread", self)
+        self.menuBar().insertMenu(self.menus["help"].menuAction(), self.thread_menu)
+        self.thread_opened.connect(lambda _id: self.answer_pane)
+        after_first_paint(
+            self.thread_view.viewport(),
+            lambda: self.answer_pane,
+            lambda: self.thread_model.rowCount() > 0,
         )
         # one-click label corrections, the reasons tooltip and View → Sentiment words…
         self.corrections = Corrections(
@@ -128,9 +137,35 @@ class AppWindow(MainWindow):
         self.team: TeamParts | None = (
             services.team(self, self.scheduler, self.export_action) if services.team else None
         )
-        self.notifier.open_thread.connect(self.answer_pane.open_thread)
+        self.notifier.open_thread.connect(lambda thread_id: self.answer_pane.open_thread(thread_id))
         self.demo_removed.connect(lambda _n: services.settings.update(demo_dismissed=True))
         self.demo_requested.connect(self.bring_demo_back)
+
+    @property
+    def answer_pane(self) -> AnswerPane:
+        """The composer, history and thread actions; built on first use."""
+        if self._answer_pane is None:
+            from app.ui.answer_pane import AnswerPane
+            from app.ui.answer_services import AnswerServices
+
+            business, signature, undo_seconds = self._answer_settings
+            services = AnswerServices(
+                self.services.store,
+                self.runner,
+                business=business,
+                signature=signature,
+                send_now=self.scheduler.send_now,
+                undo_seconds=undo_seconds,
+                client_for=self.services.connections.client_for,
+                save_profile=self._save_profile,
+            )
+            self._answer_pane = AnswerPane(self, services, self.thread_menu, self._templates)
+        return self._answer_pane
+
+    def _templates_read(self, templates: list[Template]) -> None:
+        self._templates = templates
+        if self._answer_pane is not None:  # built before they came: give them now
+            self._answer_pane.composer.set_templates(templates)
 
     def _save_profile(self, business: str, signature: str) -> None:
         self.services.settings.update(business=business, signature=signature)
@@ -180,6 +215,8 @@ class AppWindow(MainWindow):
         dialog.open()
 
     def edit_settings(self) -> SettingsDialog:
+        from app.ui.settings_dialog import SettingsDialog
+
         current = SyncSettings.from_mapping(self.services.settings.load().as_mapping())
         dialog = SettingsDialog(current, self)
         dialog.settings_changed.connect(self.apply_settings)

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
@@ -592,9 +592,15 @@ class ConversationPane(QWidget):
         return _widgets_in(self.side_slot)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self.fit_slots(event.size())
+        super().resizeEvent(event)
+
+    def fit_slots(self, size: QSize | None = None) -> None:
         """A narrow pane hides the side slot rather than squeezing the conversation;
-        only the window's size decides this, never the conversation shown."""
-        fits = self.side_fits(event.size().width())
+        only the window's size decides this, never the conversation shown. Called on
+        every resize, and by whoever fills the slots after the pane got its size."""
+        size = size if size is not None else self.size()
+        fits = self.side_fits(size.width())
         for widget in self._side_widgets():
             widget.setVisible(fits)
         for widget in _widgets_in(self.composer_slot):
@@ -602,10 +608,9 @@ class ConversationPane(QWidget):
             widget.setMaximumHeight(
                 max(
                     widget.minimumSizeHint().height(),
-                    event.size().height() * COMPOSER_SHARE // 100,
+                    size.height() * COMPOSER_SHARE // 100,
                 )
             )
-        super().resizeEvent(event)
 
     def set_search(self, text: str) -> None:
         """Mark what the owner searched for in this and every conversation opened next."""

@@ -11,7 +11,7 @@ gives the sync service so new posts use the owner's words too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QCursor
@@ -28,11 +28,13 @@ from app.core.rescore import (
 )
 from app.core.sentiment_version import RULES_VERSION
 from app.ui.first_paint import after_first_paint
-from app.ui.label_menu import LabelMenu
 from app.ui.ports import Rescorer
 from app.ui.task_runner import TaskRunner
-from app.ui.word_list_dialog import WordListDialog
 from app.ui.write_lane import call_in_lane
+
+if TYPE_CHECKING:  # the menu and the dialog load when first opened, not on the first paint
+    from app.ui.label_menu import LabelMenu
+    from app.ui.word_list_dialog import WordListDialog
 
 
 class Corrections(QObject):
@@ -119,6 +121,8 @@ class Corrections(QObject):
         self._on_chip_clicked(worst.id)
 
     def menu_for(self, post: StoredPost) -> LabelMenu:
+        from app.ui.label_menu import LabelMenu
+
         return LabelMenu(post.id, post.corrected_label, self.correct, self.window)
 
     def _post(self, post_id: int) -> StoredPost | None:
@@ -203,6 +207,8 @@ class Corrections(QObject):
         return load_words(self.paths.settings_file)
 
     def edit_words(self) -> WordListDialog:
+        from app.ui.word_list_dialog import WordListDialog
+
         self.dialog = WordListDialog(self.load_words, self.save_words, self.window)
         self.dialog.open()
         return self.dialog

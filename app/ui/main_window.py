@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.core.models import Account, Folder, IngestResult, StoredPost, ThreadRow
 from app.core.paths import AppPaths
 from app.core.ports import InboxStore, ThreadQuery
-from app.ui import dialogs, theme
+from app.ui import theme
 from app.ui.chrome import AccountStatusBar, DemoBanner
 from app.ui.conversation_view import ConversationPane
 from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
@@ -243,9 +243,16 @@ class MainWindow(MenuWindow):
     # -- loading ---------------------------------------------------------------
 
     def start(self, select_folder: Folder = Folder.ALL) -> None:
-        """First fill: folders and accounts in the background, then the thread list."""
+        """First fill: the banner, folders and accounts in the background, then the list.
+
+        The banner pushes the panes down, so whether it shows is read here (two reads of
+        the small accounts table, well under a millisecond, like the list's first page):
+        it is in place at the first painted inbox instead of moving everything after it.
+        """
         self.wake_snoozed()  # snoozes that came due while Shopkeep was closed
         self.snooze_timer.start()
+        own = any(not a.is_demo for a in self.store.accounts())
+        self.banner.show_state(self.store.has_demo_data(), own)
         self.refresh_side()
         self.folder_view.setCurrentIndex(
             self.folder_model.index(self.folder_model.row_of_folder(select_folder))
@@ -525,6 +532,8 @@ class MainWindow(MenuWindow):
         self.sync_action.setEnabled(not busy)
 
     def remove_demo_data(self, confirm: bool = True) -> None:
+        from app.ui import dialogs  # message boxes: not on the first painted inbox
+
         if confirm and not dialogs.confirm_remove_demo(self):
             return
         store = self.store

@@ -8,17 +8,21 @@ so a corrupt or hostile file is a calm "could not be shown", never a freeze.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt
 from PySide6.QtGui import QImage, QImageReader
-from PySide6.QtWidgets import QMessageBox
 
 from app.core.errors import PhotoRefused, ShopkeepError
 from app.core.models import ThreadRow
 from app.core.photos import PhotoSource
 from app.ui.conversation_view import THUMB_WIDTH, ConversationPane
-from app.ui.photo_viewer import PhotoViewer
 from app.ui.task_runner import TaskRunner
+
+if TYPE_CHECKING:  # the viewer and the message box load with the first full-size photo
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.photo_viewer import PhotoViewer
 
 MAX_DECODED_MB = 256  # a 8000 x 8000 photo fits; a "decompression bomb" does not
 
@@ -103,6 +107,8 @@ class PhotoLoader(QObject):
     def _show(self, image: QImage, alt: str) -> None:
         if self.viewer is not None:
             self.viewer.close()
+        from app.ui.photo_viewer import PhotoViewer
+
         self.viewer = PhotoViewer(image, alt, self.view.window())
         self.viewer.destroyed.connect(self._viewer_gone)
         self.viewer.show()
@@ -111,6 +117,8 @@ class PhotoLoader(QObject):
         """Said in a small window that does not block: the thumbnail stays as it was."""
         if self.problem is not None:
             self.problem.close()
+        from PySide6.QtWidgets import QMessageBox
+
         self.problem = QMessageBox(
             QMessageBox.Icon.Information,
             "Photo",

@@ -9,10 +9,7 @@ scheduler and the notifier. It never writes files itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import time
-from typing import Any
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
@@ -30,64 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.business_hours import WEEKDAYS, OpeningHours, OpeningHoursError
-from app.core.outbox import DEFAULT_UNDO_SECONDS
-
-MAX_UNDO_SECONDS = 120  # settings.json keeps the same bounds
+from app.core.business_hours import WEEKDAYS, OpeningHours
+from app.ui.sync_settings import MAX_UNDO_SECONDS, SCHEME_WORDS, SyncSettings
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_OPEN, DEFAULT_CLOSE = time(9), time(17, 30)
-SCHEME_WORDS = {"system": "Same as the system", "light": "Light", "dark": "Dark"}
-
-
-@dataclass(frozen=True, slots=True)
-class SyncSettings:
-    """The owner's choices, as settings.json keeps them (see `to_mapping`)."""
-
-    interval_minutes: int = 5  # 0: only when asked (F5)
-    notifications: bool = True
-    first_sync_max: int = 2000  # mentions the first sync of an account reaches back
-    opening_hours: OpeningHours = field(default_factory=OpeningHours)
-    colour_scheme: str = "system"  # "system", "light" or "dark"
-    undo_send_seconds: int = DEFAULT_UNDO_SECONDS  # after Send, a reply waits this long
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> SyncSettings:
-        """Read settings.json's keys; anything missing or odd falls back to the default."""
-
-        def number(key: str, default: int, low: int, high: int) -> int:
-            try:
-                return max(low, min(high, int(data.get(key, default))))
-            except (TypeError, ValueError):
-                return default
-
-        default = cls()
-        try:
-            hours = OpeningHours.from_settings(data.get("opening_hours"))
-        except OpeningHoursError:
-            hours = OpeningHours()
-        return cls(
-            interval_minutes=number("sync_interval_minutes", default.interval_minutes, 0, 1440),
-            notifications=bool(data.get("notifications", default.notifications)),
-            first_sync_max=number("first_sync_max", default.first_sync_max, 20, 50_000),
-            opening_hours=hours,
-            colour_scheme=str(data.get("colour_scheme", "system"))
-            if data.get("colour_scheme") in SCHEME_WORDS
-            else "system",
-            undo_send_seconds=number(
-                "undo_send_seconds", default.undo_send_seconds, 0, MAX_UNDO_SECONDS
-            ),
-        )
-
-    def to_mapping(self) -> dict[str, Any]:
-        return {
-            "sync_interval_minutes": self.interval_minutes,
-            "notifications": self.notifications,
-            "first_sync_max": self.first_sync_max,
-            "opening_hours": self.opening_hours.to_settings(),
-            "colour_scheme": self.colour_scheme,
-            "undo_send_seconds": self.undo_send_seconds,
-        }
 
 
 class SettingsDialog(QDialog):

@@ -371,6 +371,21 @@ def chip_tooltip(row: ThreadRow, reasons: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+def own_viewport(view: QListView) -> QWidget:
+    """A viewport made in Python, set up as Qt sets up its own.
+
+    The first `viewport()` call on the one Qt made costs ~10 ms before the first
+    painted inbox: PySide has no wrapper for it yet and, to find its Python type,
+    initialises every QWidget subclass and creates their enum classes. One made here
+    already has its wrapper.
+    """
+    viewport = QWidget(view)
+    viewport.setObjectName("qt_scrollarea_viewport")
+    viewport.setBackgroundRole(QPalette.ColorRole.Base)
+    viewport.setAutoFillBackground(True)
+    return viewport
+
+
 class ThreadListView(QListView):
     """The thread list: uniform rows, plus a quiet message when a folder is empty.
 
@@ -382,6 +397,7 @@ class ThreadListView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setViewport(own_viewport(self))
         self.empty_text = "No conversations here."
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

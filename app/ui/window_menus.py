@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.core.paths import AppPaths
 from app.ui import theme
-from app.ui.about_box import about_box
 
 
 class MenuWindow(QMainWindow):
@@ -62,6 +61,12 @@ class MenuWindow(QMainWindow):
         raise NotImplementedError
 
     # -- built by MainWindow's constructor --------------------------------------------
+
+    def show_about(self) -> None:
+        """Help → About; its dialog module loads when asked (not on the first paint)."""
+        from app.ui.about_box import about_box
+
+        about_box(self, self.paths)
 
     def _action(
         self,
@@ -144,5 +149,5 @@ class MenuWindow(QMainWindow):
         go_menu.addAction(self.sync_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction("About Shopkeep", lambda: about_box(self, self.paths))
+        help_menu.addAction("About Shopkeep", self.show_about)
         self.menus = {"file": file_menu, "view": view_menu, "go": go_menu, "help": help_menu}

@@ -5,6 +5,10 @@ pattern is parsed (`pattern_starts`) to learn which few strings a match
 can start with: a three-character key picks the small regex to try, and a
 longer "head" (up to a few words: "the go", "is not ", "waited") feeds one
 C-level pre-scan, so only word starts that can begin a phrase reach Python.
+
+Reading the patterns for their keys and heads took ~0.2 s of every scoring
+process's start, so the answers are kept in `phrase_start_table` (written by
+`python -m app.core.sentiment.write_start_table`); a pattern not in it is read at import.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.core.sentiment import pattern_starts
+from app.core.sentiment import pattern_starts, phrase_start_table
 from app.core.sentiment.kinds import REGISTERED, Kind
 from app.core.sentiment.lexicons import SARCASM_PRAISE
 
@@ -66,31 +70,36 @@ class WordStarts:
     """Where a word begins (not after a word character or an apostrophe) and `head`
     matches, in order; overlapping starts included.
 
-    The plain lookbehind scan runs the regex engine at every character. For ASCII text
-    (nearly every post) the scan instead looks for the character *before* a word, a
-    cheap character class that lets `re` skip through words in C, and makes no match
-    object for the positions in between (about 2x faster, same positions). The head
-    regex is large (~75 ms to compile), so the scan for other text is compiled only
-    when such a text comes, and the first word is checked with the ASCII scan itself.
+    A lookbehind scan would run the regex engine at every character. The scan instead
+    looks for the character *before* a word, a cheap character class that lets `re`
+    skip through words in C, and makes no match object for the positions in between
+    (about 2x faster, same positions). The class is ASCII: in other text a start found
+    after a non-ASCII letter ("café") is dropped, which keeps one head regex (~60 ms
+    to compile) instead of a second one for such text.
     """
 
-    __slots__ = ("_any", "_ascii", "_head")
+    __slots__ = ("_scan",)
 
     def __init__(self, head: str) -> None:
-        self._head = head
-        self._any: re.Pattern[str] | None = None
-        self._ascii = re.compile(r"[^0-9A-Z_a-z'](?=" + head + ")")
+        self._scan = re.compile(r"[^0-9A-Z_a-z'](?=" + head + ")")
 
     def find(self, text: str) -> list[int]:
         """The start positions, ascending."""
-        if not text.isascii():
-            if self._any is None:
-                self._any = re.compile(r"(?<![\w'])(?=" + self._head + ")")
-            return [m.start() for m in self._any.finditer(text)]
-        out = [m.end() for m in self._ascii.finditer(text)]
-        if self._ascii.match(" " + text[:_HEAD]):  # a phrase can start the text
+        scan = self._scan
+        if text.isascii():
+            out = [m.end() for m in scan.finditer(text)]
+        else:
+            out = [
+                m.end()
+                for m in scan.finditer(text)
+                if text[m.start()].isascii() or not _WORD_CHAR.match(text, m.start())
+            ]
+        if scan.match(" " + text[:_HEAD]):  # a phrase can start the text
             out.insert(0, 0)
         return out
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 class Buckets(dict[str, "re.Pattern[str] | None"]):
@@ -99,19 +108,77 @@ class Buckets(dict[str, "re.Pattern[str] | None"]):
     Compiling all ~2,400 at import took ~0.5 s in every process that scores (the
     window's workers, each scoring-pool process); a text needs only the keys its words
     start with. Once a key is compiled a lookup is a plain dict lookup (`__missing__`
-    runs once per key).
+    runs once per key). The ~2,400 keys share ~450 distinct regexes (every key a
+    pattern like "\\d+ days" can start with holds the same patterns): each is compiled
+    once, not again whenever `re`'s own cache of 512 has dropped it.
     """
 
-    __slots__ = ("_sources",)
+    __slots__ = ("_compiled", "_sources")
 
     def __init__(self, sources: dict[str, str]) -> None:
         super().__init__()
         self._sources = sources
+        self._compiled: dict[str, re.Pattern[str]] = {}
 
     def __missing__(self, key: str) -> re.Pattern[str] | None:
         source = self._sources.get(key)
-        compiled = self[key] = None if source is None else re.compile(source)
+        if source is None:
+            self[key] = None
+            return None
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = self._compiled[source] = re.compile(source)
+        self[key] = compiled
         return compiled
+
+
+def read_starts(alt: str) -> tuple[set[str], set[str]]:
+    """(the keys, the heads) of one pattern, read from the pattern itself."""
+    parsed = pattern_starts.parse(alt)
+    keys = pattern_starts.prefixes(parsed, KEY, None)
+    if keys is None or any(len(p) < KEY for p in keys):
+        raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
+    return keys, _heads(parsed, keys)
+
+
+def starts_of(alt: str) -> tuple[set[str], set[str]]:
+    """(the keys, the heads) of one pattern: kept in the table, or read now if it is new."""
+    kept = phrase_start_table.STARTS.get(alt)
+    if kept is None:
+        return read_starts(alt)
+    keys, heads = kept
+    return set(keys.split(_SEP)), set(heads.split(_SEP))
+
+
+_SEP = "\x1f"  # between the strings of one table entry (never in a pattern's start)
+
+
+def start_table_source() -> str:
+    """`phrase_start_table.py` as it should read for the patterns registered now (one
+    line per kind, so the module stays short)."""
+    lines = []
+    for kind in KINDS:
+        entries = []
+        for alt in kind.patterns:
+            keys, heads = read_starts(alt)
+            entries.append(f"{alt!r}: ({_SEP.join(sorted(keys))!r}, {_SEP.join(sorted(heads))!r}),")
+        lines.append("    " + " ".join(entries))
+    return _TABLE_HEAD + "\n".join(lines) + "\n}\n"
+
+
+_TABLE_HEAD = '''"""What each phrase pattern can start with: its three-character keys and its heads.
+
+Written by `python -m app.core.sentiment.write_start_table` from the patterns in
+kinds/; do not edit. Reading the patterns costs ~0.2 s at every scoring process's
+start; a pattern missing here is read at import instead (a test in
+tests/test_sentiment_phrase_starts.py says when the table is out of date).
+Each entry: (keys, heads), the strings of each joined by "\\x1f".
+"""
+
+# ruff: noqa: E501
+# fmt: off
+STARTS: dict[str, tuple[str, str]] = {
+'''
 
 
 def compile_tables() -> tuple[Buckets, WordStarts]:
@@ -124,13 +191,10 @@ def compile_tables() -> tuple[Buckets, WordStarts]:
     heads: set[str] = set()
     for i, kind in enumerate(KINDS):
         for j, alt in enumerate(kind.patterns):
-            parsed = pattern_starts.parse(alt)
-            keys = pattern_starts.prefixes(parsed, KEY, None)
-            if keys is None or any(len(p) < KEY for p in keys):
-                raise ValueError(f"phrase pattern needs a literal start: {alt!r}")
+            keys, own = starts_of(alt)
             for key in keys:
                 buckets.setdefault(key, []).append(f"(?P<k{i}_{j}>{alt})")
-            heads |= _heads(parsed, keys)
+            heads |= own
     sources = {key: "(?:" + "|".join(groups) + r")(?![\w'])" for key, groups in buckets.items()}
     return Buckets(sources), WordStarts(_trie(heads))
 
