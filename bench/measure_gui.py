@@ -190,7 +190,9 @@ def child_interact(data_dir: str, runs: int, rare: str, common: str) -> None:
     if leak:
         pad_none()
     show_window(window)
-    _wait(app, lambda: window.thread_model.rowCount() > 0 and not window.runner.is_busy())
+    # Settled: the list painted and start-up's background work done (learning from the
+    # owner's 45,000 read posts takes ~5 s of a core; 20 s or more on a loaded machine).
+    _wait(app, lambda: window.thread_model.rowCount() > 0 and not window.runner.is_busy(), 180)
     long_rows = [i for i, r in enumerate(window.thread_model.loaded_rows()) if r.post_count >= 40]
     other = next(i for i in range(window.thread_model.rowCount()) if i not in long_rows)
     open_ms: list[float] = []

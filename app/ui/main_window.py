@@ -117,12 +117,14 @@ class MainWindow(MenuWindow):
         self._holding = False  # the open thread is being merged: do not jump to a neighbour
         self._unread = 0
         self._sync_busy = False
+        self._side_reading = False  # a side-pane read is on its way
+        self._side_again = False  # and another was asked for meanwhile
         self.setWindowTitle("Shopkeep")
         self.setWindowIcon(theme.icon("shopkeep"))
         self.resize(1280, 800)
 
         self.folder_model = FolderListModel(self)
-        self.thread_model = ThreadListModel(store, self)
+        self.thread_model = ThreadListModel(store, self, runner)
         self._build_actions()
         self._build_toolbar()
         self._build_panes()
@@ -258,7 +260,15 @@ class MainWindow(MenuWindow):
         self.thread_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh_side(self) -> None:
-        """Reload accounts, folder counts and the demo banner off the GUI thread."""
+        """Reload accounts, folder counts and the demo banner off the GUI thread.
+
+        Asked for while a read is on its way, it runs once more after that one lands:
+        a sync asks after every batch (four a second), and each read counts every
+        folder and repaints the side pane; only the latest counts are worth showing."""
+        if self._side_reading:
+            self._side_again = True
+            return
+        self._side_reading = True
         store = self.store
 
         def read() -> tuple[list[Account], dict[Folder, int], bool, int]:
@@ -269,7 +279,21 @@ class MainWindow(MenuWindow):
                 store.unread_threads(),
             )
 
-        self.runner.run(read, self._on_side_loaded, name="refresh side pane")
+        def failed(exc: BaseException) -> None:
+            self._side_landed()
+            self._on_unhandled_error(exc)
+
+        def loaded(result: tuple[list[Account], dict[Folder, int], bool, int]) -> None:
+            self._side_landed()
+            self._on_side_loaded(result)
+
+        self.runner.run(read, loaded, failed, name="refresh side pane")
+
+    def _side_landed(self) -> None:
+        self._side_reading = False
+        if self._side_again:
+            self._side_again = False
+            QTimer.singleShot(0, self.refresh_side)
 
     def _on_side_loaded(self, result: tuple[list[Account], dict[Folder, int], bool, int]) -> None:
         accounts, counts, demo, unread = result

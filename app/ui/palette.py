@@ -290,6 +290,15 @@ def colour(key: str) -> QColor:
     return QColor(found)
 
 
+def shared_colour(key: str) -> QColor:
+    """`colour` without the copy, for painting code that only reads it (a delegate asks
+    ~10 times per row per frame); never change the colour it returns."""
+    found = _qcolours.get((_current[0].name, key))
+    if found is None:
+        found = _qcolours[(_current[0].name, key)] = QColor(_current[0].colours[key])
+    return found
+
+
 def hex_of(key: str) -> str:
     return _current[0].colours[key]
 

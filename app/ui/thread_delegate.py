@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from app.core.models import Folder, ThreadRow, ThreadStatus
 from app.ui import palette, theme
-from app.ui.palette import colour
+from app.ui.palette import colour, shared_colour
 from app.ui.preview_text import wrap_preview
 from app.ui.snooze_text import snoozed_words
 from app.ui.thread_model import Roles
@@ -57,6 +57,15 @@ LEFT_COL = 30  # unread dot and network mark
 LINE_GAP = 3
 MIN_ELIDED = 40  # narrower than this, a cut word says nothing: left out
 REASON_CHARS = 60  # a longer reason is cut on the row; the conversation shows it whole
+
+# Flags combined once: each `|` or `&` of Qt's Python enums costs ~1 µs, ~15 per row.
+VCENTER = Qt.AlignmentFlag.AlignVCenter
+LEFT_VCENTER = Qt.AlignmentFlag.AlignLeft | VCENTER
+RIGHT_VCENTER = Qt.AlignmentFlag.AlignRight | VCENTER
+SELECTED = QStyle.StateFlag.State_Selected.value
+ACTIVE = QStyle.StateFlag.State_Active.value
+HOVERED = QStyle.StateFlag.State_MouseOver.value
+HAS_FOCUS = QStyle.StateFlag.State_HasFocus.value
 
 
 class _Fonts:
@@ -231,22 +240,23 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        focused = bool(option.state & QStyle.StateFlag.State_Active)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        state = option.state.value
+        selected = bool(state & SELECTED)
+        focused = bool(state & ACTIVE)
+        hovered = bool(state & HOVERED)
 
         if selected:
-            bg = colour("selection") if focused else colour("selection_inactive")
+            bg = shared_colour("selection") if focused else shared_colour("selection_inactive")
         elif hovered:
-            bg = colour("hover")
+            bg = shared_colour("hover")
         else:
             bg = option.palette.color(QPalette.ColorRole.Base)
         painter.fillRect(r, bg)
-        painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), colour("border"))
-        stripe = palette.sentiment_colour(row.worst_label)
+        painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), shared_colour("border"))
+        stripe = shared_colour(palette.SENTIMENT_KEYS[row.worst_label])
         painter.fillRect(QRect(r.left(), r.top(), STRIPE, r.height() - 1), stripe)
-        if selected and option.state & QStyle.StateFlag.State_HasFocus:
-            ring = QPen(colour("focus"), 2)  # the keyboard is here: say so plainly
+        if selected and state & HAS_FOCUS:
+            ring = QPen(shared_colour("focus"), 2)  # the keyboard is here: say so plainly
             painter.setPen(ring)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(r).adjusted(STRIPE + 1, 1, -1, -2))
@@ -262,7 +272,7 @@ class ThreadDelegate(QStyledItemDelegate):
         line1_mid = y + name_h / 2
         if row.unread:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour("accent"))
+            painter.setBrush(shared_colour("accent"))
             painter.drawEllipse(QPointF(left + 9, line1_mid), 4.0, 4.0)
         mark = 16
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
@@ -270,50 +280,43 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.drawPixmap(QRect(left + 1, int(line1_mid + name_h / 2 + 6), mark, mark), pm)
 
         # Line 1: author, handle, age.
-        muted = colour("text_muted_on_selection" if selected else "text_muted")
-        accent = colour("accent_text")
-        text = colour("text")
-        vcenter = Qt.AlignmentFlag.AlignVCenter
+        muted = shared_colour("text_muted_on_selection" if selected else "text_muted")
+        accent = shared_colour("accent_text")
+        text = shared_colour("text")
+        vcenter = VCENTER
         painter.setFont(f.small)
         painter.setPen(accent if row.unread else muted)
-        painter.drawText(
-            QRect(right - lay.age_w, y, lay.age_w, name_h),
-            Qt.AlignmentFlag.AlignRight | vcenter,
-            lay.age,
-        )
+        painter.drawText(QRect(right - lay.age_w, y, lay.age_w, name_h), RIGHT_VCENTER, lay.age)
         avail = right - lay.age_w - 10 - text_left
         painter.setFont(f.name_bold if row.unread else f.name)
         painter.setPen(text)
-        painter.drawText(
-            QRect(text_left, y, avail, name_h), Qt.AlignmentFlag.AlignLeft | vcenter, lay.author
-        )
+        painter.drawText(QRect(text_left, y, avail, name_h), LEFT_VCENTER, lay.author)
         if lay.handle:
             painter.setFont(f.small)
             painter.setPen(muted)
             painter.drawText(
                 QRect(text_left + lay.used, y, avail - lay.used, name_h),
-                Qt.AlignmentFlag.AlignLeft | vcenter,
+                LEFT_VCENTER,
                 lay.handle,
             )
         y += name_h + LINE_GAP
 
         # Lines 2–3: the snippet, wrapped to two lines and elided.
         painter.setFont(f.body)
-        painter.setPen(text if row.unread else colour("text_secondary"))
+        painter.setPen(text if row.unread else shared_colour("text_secondary"))
         width = right - text_left
         spacing, body_h = body_fm.lineSpacing(), body_fm.height()
         for i, line in enumerate(lay.lines):
             painter.drawText(
                 QRect(text_left, y + i * spacing, width, body_h),
-                Qt.AlignmentFlag.AlignLeft | vcenter,
+                LEFT_VCENTER,
                 line,
             )
         y += spacing * 2 + LINE_GAP
 
         # Line 4: sentiment chip (colour + word), status, post count.
-        x = self._chip(
-            painter, text_left, y, lay, stripe, palette.sentiment_text(row.worst_label), f
-        )
+        fg = shared_colour(f"{palette.SENTIMENT_KEYS[row.worst_label]}_text")
+        x = self._chip(painter, text_left, y, lay, stripe, fg, f)
         painter.setFont(f.small)
         status_colour = accent if row.status == ThreadStatus.NEEDS_REPLY else muted
         small_h = small_fm.height() + 4

@@ -16,6 +16,13 @@ a few milliseconds at row 30,000 as at row 0, and `fetchMore` stays synchronous;
 anything slower goes through the TaskRunner. Sync results come in through `insert_threads` /
 `update_thread` / `remove_thread`, which insert, move or change single rows so
 the selection and scroll position survive.
+
+Two things keep a scroll through 39k rows smooth (issue 27). Rows are kept packed
+(`pack`): plain tuples of ints, strings, floats and datetimes, which Python's cycle
+collector stops tracking, so its full passes no longer walk every loaded row (39k
+tracked `ThreadRow`s made each pass 15-40 ms on the GUI thread); a `ThreadRow` is
+built again when asked for. And with a TaskRunner the page after the last one is
+read ahead on a pool thread, so the view's `fetchMore` only appends it.
 """
 
 from __future__ import annotations
@@ -36,10 +43,11 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.core.models import Folder, SentimentLabel, ThreadRow, ThreadStatus
+from app.core.models import Folder, Network, SentimentLabel, ThreadRow, ThreadStatus
 from app.core.ports import InboxStore, ThreadQuery
 from app.ui.plain_tip import plain_tip
 from app.ui.snooze_text import snoozed_words
+from app.ui.task_runner import TaskRunner
 from app.ui.theme import (
     NETWORK_NAMES,
     REPLY_STATE_WORDS,
@@ -91,32 +99,110 @@ def sort_key(row: ThreadRow, sort: str) -> tuple[Any, ...]:
     return (ts, -row.id)
 
 
-def slim(row: ThreadRow) -> ThreadRow:
-    """What the list keeps of a row: no scorer reasons (read on demand through
-    `ReasonsRole`), and one shared string per handle and name (39k rows, ~8k people)."""
-    if not row.reasons and row.author_handle is sys.intern(row.author_handle):
-        return row
-    return ThreadRow(  # not dataclasses.replace: 5x slower, and a page has 200 rows
-        id=row.id,
-        account_id=row.account_id,
-        network=row.network,
-        author_handle=sys.intern(row.author_handle),
-        author_name=sys.intern(row.author_name),
-        snippet=row.snippet,
-        last_activity=row.last_activity,
-        status=row.status,
-        worst_label=row.worst_label,
-        worst_compound=row.worst_compound,
-        unread=row.unread,
-        post_count=row.post_count,
-        is_demo=row.is_demo,
-        snoozed_until=row.snoozed_until,
-        reply_state=row.reply_state,
-        draft=row.draft,
-        reply_reason=row.reply_reason,
-        assignee_id=row.assignee_id,
-        assignee=sys.intern(row.assignee),
+_NETWORKS = tuple(Network)
+_STATUSES = tuple(ThreadStatus)
+_LABELS = tuple(SentimentLabel)
+_NETWORK_AT = {n: i for i, n in enumerate(_NETWORKS)}
+_STATUS_AT = {s: i for i, s in enumerate(_STATUSES)}
+_LABEL_AT = {label: i for i, label in enumerate(_LABELS)}
+_RANK_OF_LABEL = tuple(ANGRY_RANK.get(label, 2) for label in _LABELS)
+
+Packed = tuple[Any, ...]
+# Field positions in a packed row; enums are stored as their index in the enum.
+P_ID, P_NETWORK, P_HANDLE, P_NAME, P_SNIPPET, P_WHEN, P_STATUS, P_LABEL, P_SCORE = range(9)
+P_UNREAD, P_POSTS, P_ACCOUNT, P_MORE = range(9, 13)
+
+
+def pack(row: ThreadRow) -> Packed:
+    """A row as the list keeps it: a tuple of untracked values (see the module's doc).
+
+    The scorer's reasons are left out (read on demand through `ReasonsRole`), handles
+    and names are shared strings (39k rows, ~8k people), and the rarely set fields go
+    in one trailing tuple, or None."""
+    more = None
+    if (
+        row.is_demo
+        or row.snoozed_until is not None
+        or row.reply_state
+        or row.draft
+        or row.reply_reason
+        or row.assignee_id is not None
+        or row.assignee
+    ):
+        more = (
+            row.is_demo,
+            row.snoozed_until,
+            row.reply_state,
+            row.draft,
+            row.reply_reason,
+            row.assignee_id,
+            sys.intern(row.assignee),
+        )
+    return (
+        row.id,
+        _NETWORK_AT[row.network],
+        sys.intern(row.author_handle),
+        sys.intern(row.author_name),
+        row.snippet,
+        row.last_activity,
+        _STATUS_AT[row.status],
+        _LABEL_AT[row.worst_label],
+        row.worst_compound,
+        row.unread,
+        row.post_count,
+        row.account_id,
+        more,
     )
+
+
+def unpack(p: Packed) -> ThreadRow:
+    """The `ThreadRow` of a packed row (without its reasons, as the list keeps it)."""
+    more = p[P_MORE]
+    if more is None:
+        return ThreadRow(
+            id=p[P_ID],
+            account_id=p[P_ACCOUNT],
+            network=_NETWORKS[p[P_NETWORK]],
+            author_handle=p[P_HANDLE],
+            author_name=p[P_NAME],
+            snippet=p[P_SNIPPET],
+            last_activity=p[P_WHEN],
+            status=_STATUSES[p[P_STATUS]],
+            worst_label=_LABELS[p[P_LABEL]],
+            worst_compound=p[P_SCORE],
+            unread=p[P_UNREAD],
+            post_count=p[P_POSTS],
+        )
+    is_demo, snoozed_until, reply_state, draft, reply_reason, assignee_id, assignee = more
+    return ThreadRow(
+        id=p[P_ID],
+        account_id=p[P_ACCOUNT],
+        network=_NETWORKS[p[P_NETWORK]],
+        author_handle=p[P_HANDLE],
+        author_name=p[P_NAME],
+        snippet=p[P_SNIPPET],
+        last_activity=p[P_WHEN],
+        status=_STATUSES[p[P_STATUS]],
+        worst_label=_LABELS[p[P_LABEL]],
+        worst_compound=p[P_SCORE],
+        unread=p[P_UNREAD],
+        post_count=p[P_POSTS],
+        is_demo=is_demo,
+        snoozed_until=snoozed_until,
+        reply_state=reply_state,
+        draft=draft,
+        reply_reason=reply_reason,
+        assignee_id=assignee_id,
+        assignee=assignee,
+    )
+
+
+def packed_key(p: Packed, sort: str) -> tuple[Any, ...]:
+    """`sort_key` of a packed row, without building the row."""
+    ts = -p[P_WHEN].timestamp()
+    if sort == "sentiment":
+        return (_RANK_OF_LABEL[p[P_LABEL]], p[P_SCORE], ts, -p[P_ID])
+    return (ts, -p[P_ID])
 
 
 def accessible_text(row: ThreadRow) -> str:
@@ -144,13 +230,21 @@ def accessible_text(row: ThreadRow) -> str:
 class ThreadListModel(QStringListModel):
     """Threads matching one `ThreadQuery`, newest activity (or angriest) first."""
 
-    def __init__(self, store: InboxStore, parent: QObject | None = None) -> None:
+    def __init__(
+        self, store: InboxStore, parent: QObject | None = None, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._runner = runner  # reads the next page ahead; None: every page read inline
         self._query = ThreadQuery()
-        self._rows: list[ThreadRow] = []
-        self._ids: set[int] = set()  # of _rows, kept in step: no scan of 40k rows per page
+        self._rows: list[Packed] = []
+        # id -> the packed row in _rows, kept in step: no scan of 40k rows per page or per
+        # synced thread (its sort key finds its place by bisection)
+        self._by_id: dict[int, Packed] = {}
         self._exhausted = False
+        self._version = 0  # moves on with every change to the rows: a page read before is stale
+        self._ahead: tuple[int, list[Packed]] | None = None  # (version, the next page)
+        self._reading_ahead = False
         self._pending: list[Callable[[], None]] = []
         self._count = self  # the C++ string list (of empty strings) holds only the count
         for signal in (
@@ -167,6 +261,7 @@ class ThreadListModel(QStringListModel):
 
     def _change(self, apply: Callable[[], None], qt_change: Callable[[], object]) -> None:
         """Run `qt_change` on the count model; `apply` changes `_rows` when Qt is told."""
+        self._version += 1
         self._pending.append(apply)
         qt_change()
         self._apply_pending()  # in case Qt sent no signal
@@ -183,7 +278,7 @@ class ThreadListModel(QStringListModel):
         def apply() -> None:
             self._query = query
             self._rows = []
-            self._ids = set()
+            self._by_id = {}
             self._exhausted = False
 
         self._change(apply, lambda: self._count.setStringList([]))
@@ -195,18 +290,23 @@ class ThreadListModel(QStringListModel):
 
     def row_for_id(self, thread_id: int) -> int:
         """The row of a thread, or -1 if it is not loaded."""
-        if thread_id not in self._ids:
+        packed = self._by_id.get(thread_id)
+        if packed is None:
             return -1
-        for i, row in enumerate(self._rows):
-            if row.id == thread_id:
+        rows = self._rows
+        pos = self._position(packed_key(packed, self._query.sort))
+        if pos < len(rows) and rows[pos][P_ID] == thread_id:
+            return pos
+        for i, other in enumerate(rows):  # not in key order (never seen): look at each
+            if other[P_ID] == thread_id:
                 return i
         return -1
 
     def thread_at(self, row: int) -> ThreadRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return unpack(self._rows[row]) if 0 <= row < len(self._rows) else None
 
     def loaded_rows(self) -> list[ThreadRow]:
-        return list(self._rows)
+        return [unpack(p) for p in self._rows]
 
     # -- lazy loading ----------------------------------------------------------
 
@@ -216,20 +316,49 @@ class ThreadListModel(QStringListModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted:
             return
-        last = self._rows[-1] if self._rows else None  # keyset paging: no OFFSET walk
-        page = self._store.list_threads(self._query, 0, PAGE_SIZE, after=last)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == self._version:
+            page = ahead[1]  # read on a pool thread while the owner looked at the last one
+        else:
+            page = self._read_page(self._query, self.thread_at(len(self._rows) - 1))
         if len(page) < PAGE_SIZE:
             self._exhausted = True
-        known = self._ids
-        page = [slim(r) for r in page if r.id not in known]  # live rows may come again
-        if not page:
+        known = self._by_id
+        page = [p for p in page if p[P_ID] not in known]  # live rows may come again
+        if page:
+
+            def apply() -> None:
+                self._rows.extend(page)
+                known.update((p[P_ID], p) for p in page)
+
+            self._change(apply, lambda: self._count.insertRows(len(self._rows), len(page)))
+        self._read_ahead()
+
+    def _read_page(self, query: ThreadQuery, last: ThreadRow | None) -> list[Packed]:
+        """The page after `last` (keyset paging: no OFFSET walk), packed."""
+        return [pack(r) for r in self._store.list_threads(query, 0, PAGE_SIZE, after=last)]
+
+    def _read_ahead(self) -> None:
+        """Read the next page on a pool thread, so the view's next `fetchMore` only appends.
+
+        A page read before any change to the rows is dropped (`_version`): a row synced
+        meanwhile may belong in it."""
+        if self._runner is None or self._exhausted or self._reading_ahead or not self._rows:
             return
+        version, query, last = self._version, self._query, self.thread_at(len(self._rows) - 1)
+        self._reading_ahead = True
 
-        def apply() -> None:
-            self._rows.extend(page)
-            known.update(r.id for r in page)
+        def done(page: list[Packed]) -> None:
+            self._reading_ahead = False
+            if version == self._version:
+                self._ahead = (version, page)
 
-        self._change(apply, lambda: self._count.insertRows(len(self._rows), len(page)))
+        def failed(_exc: BaseException) -> None:
+            self._reading_ahead = False  # the view's next fetchMore reads (and reports) it
+
+        self._runner.run(
+            lambda: self._read_page(query, last), done, failed, name="read the next page"
+        )
 
     # -- live changes from sync and user actions --------------------------------
 
@@ -242,24 +371,25 @@ class ThreadListModel(QStringListModel):
         insertion per gap, not one per thread. Returns how many were inserted.
         """
         sort = self._query.sort
+        self._version += 1  # a row read ahead may have changed
         fresh: list[tuple[tuple[Any, ...], ThreadRow]] = []
         taken: set[int] = set()
-        for row in map(slim, rows):
-            if row.id in self._ids:
+        for row in rows:
+            if row.id in self._by_id:
                 self.update_thread(row)
             elif row.id not in taken:
                 taken.add(row.id)
                 fresh.append((sort_key(row, sort), row))
         fresh.sort(key=lambda pair: pair[0])
-        blocks: list[tuple[int, list[ThreadRow]]] = []
+        blocks: list[tuple[int, list[Packed]]] = []
         for key, row in fresh:
             pos = self._position(key)
             if pos == len(self._rows) and not self._exhausted:
                 continue
             if blocks and blocks[-1][0] == pos:
-                blocks[-1][1].append(row)
+                blocks[-1][1].append(pack(row))
             else:
-                blocks.append((pos, [row]))
+                blocks.append((pos, [pack(row)]))
         for pos, block in reversed(blocks):  # back to front: earlier positions stay valid
             self._insert_block(pos, block)
         return sum(len(block) for _pos, block in blocks)
@@ -272,16 +402,16 @@ class ThreadListModel(QStringListModel):
         while lo < hi:
             mid = (lo + hi) // 2
             at = mid + 1 if 0 <= skip <= mid else mid
-            if sort_key(rows[at], sort) < key:
+            if packed_key(rows[at], sort) < key:
                 lo = mid + 1
             else:
                 hi = mid
         return lo
 
-    def _insert_block(self, pos: int, block: list[ThreadRow]) -> None:
+    def _insert_block(self, pos: int, block: list[Packed]) -> None:
         def apply() -> None:
             self._rows[pos:pos] = block
-            self._ids.update(r.id for r in block)
+            self._by_id.update((p[P_ID], p) for p in block)
 
         self._change(apply, lambda: self._count.insertRows(pos, len(block)))
 
@@ -290,13 +420,13 @@ class ThreadListModel(QStringListModel):
         old = self.row_for_id(row.id)
         if old < 0:
             return
-        row = slim(row)
+        self._version += 1
         key = sort_key(row, self._query.sort)
         target = self._position(key, skip=old)
         if target == len(self._rows) - 1 and target != old and not self._exhausted:
             self.remove_thread(row.id)  # now sorts past the loaded pages; fetchMore brings it
             return
-        self._rows[old] = row
+        self._rows[old] = self._by_id[row.id] = pack(row)
         if target != old:
             dest = target + 1 if target > old else target  # Qt counts before the move
             self._change(
@@ -310,7 +440,7 @@ class ThreadListModel(QStringListModel):
         """Change a few fields of a loaded row (e.g. unread=False after opening it)."""
         pos = self.row_for_id(thread_id)
         if pos >= 0:
-            self.update_thread(dataclasses.replace(self._rows[pos], **changes))
+            self.update_thread(dataclasses.replace(unpack(self._rows[pos]), **changes))
 
     def remove_thread(self, thread_id: int) -> None:
         pos = self.row_for_id(thread_id)
@@ -319,7 +449,7 @@ class ThreadListModel(QStringListModel):
 
         def apply() -> None:
             del self._rows[pos]
-            self._ids.discard(thread_id)
+            self._by_id.pop(thread_id, None)
 
         self._change(apply, lambda: self._count.removeRows(pos, 1))
 
@@ -362,7 +492,21 @@ class ThreadListModel(QStringListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
+        packed = self._rows[index.row()]
+        match role:  # the row is built only for the roles that need more than one field
+            case Roles.ThreadRole:
+                return unpack(packed)
+            case Roles.ThreadIdRole:
+                return packed[P_ID]
+            case Roles.UnreadRole:
+                return packed[P_UNREAD]
+            case Roles.SnippetRole:
+                return packed[P_SNIPPET]
+            case Roles.HandleRole:
+                return packed[P_HANDLE]
+            case Roles.LastActivityRole:
+                return packed[P_WHEN]
+        row = unpack(packed)
         match role:
             case Qt.ItemDataRole.DisplayRole:
                 return f"{row.author_name or row.author_handle}: {row.snippet}"
