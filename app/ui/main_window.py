@@ -281,7 +281,8 @@ class MainWindow(MenuWindow):
 
         def failed(exc: BaseException) -> None:
             self._side_landed()
-            self._on_unhandled_error(exc)
+            # as if unhandled: the team banner's connection watch listens there too
+            self.runner.unhandled_error.emit(exc)
 
         def loaded(result: tuple[list[Account], dict[Folder, int], bool, int]) -> None:
             self._side_landed()
