@@ -114,4 +114,6 @@ def test_loaded_rows_add_nothing_for_the_cycle_collector_to_walk(ui_store, qtbot
     assert model.rowCount() == PAGE_SIZE * 10
     assert model.thread_at(PAGE_SIZE * 5).reasons == ()  # read on demand, not kept
     gc.collect()
-    assert len(gc.get_objects()) - before < PAGE_SIZE // 10
+    # 2,000 rows kept as tracked objects would add 2,000 or more; a few dozen come and
+    # go with whatever else the process is doing (a test before this one, a thread)
+    assert len(gc.get_objects()) - before < PAGE_SIZE
