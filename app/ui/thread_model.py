@@ -155,24 +155,13 @@ def pack(row: ThreadRow) -> Packed:
     )
 
 
+# what a packed row's rarely set fields are when it has none of them (`more` is None)
+_PLAIN_MORE = (False, None, "", "", "", None, "")
+
+
 def unpack(p: Packed) -> ThreadRow:
     """The `ThreadRow` of a packed row (without its reasons, as the list keeps it)."""
-    more = p[P_MORE]
-    if more is None:
-        return ThreadRow(
-            id=p[P_ID],
-            account_id=p[P_ACCOUNT],
-            network=_NETWORKS[p[P_NETWORK]],
-            author_handle=p[P_HANDLE],
-            author_name=p[P_NAME],
-            snippet=p[P_SNIPPET],
-            last_activity=p[P_WHEN],
-            status=_STATUSES[p[P_STATUS]],
-            worst_label=_LABELS[p[P_LABEL]],
-            worst_compound=p[P_SCORE],
-            unread=p[P_UNREAD],
-            post_count=p[P_POSTS],
-        )
+    more = p[P_MORE] or _PLAIN_MORE
     is_demo, snoozed_until, reply_state, draft, reply_reason, assignee_id, assignee = more
     return ThreadRow(
         id=p[P_ID],
