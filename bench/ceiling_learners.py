@@ -115,37 +115,31 @@ def split(
     )
 
 
-def fit_predict_lr(s: Split, params: dict[str, Any]) -> list[str]:
-    """Logistic regression on [rules' reading, words and word pairs x word_scale]."""
+def _fit_predict_logistic(s: Split, params: dict[str, Any], blocks: list[list[Any]]) -> list[str]:
+    """Logistic regression on the feature blocks (train, test) stacked side by side."""
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
-    x = [
-        sparse.hstack([s.rule_tokens[k], s.compound[k], s.words[k] * params["word_scale"]])
-        for k in (0, 1)
-    ]
+    x = [sparse.hstack([block[k] for block in blocks]).tocsr() for k in (0, 1)]
     model = LogisticRegression(
         C=params["C"], class_weight=params["class_weight"], solver="newton-cg", max_iter=1000
     )
-    model.fit(x[0].tocsr(), s.y)
-    return [str(p) for p in model.predict(x[1].tocsr())]
+    model.fit(x[0], s.y)
+    return [str(p) for p in model.predict(x[1])]
+
+
+def fit_predict_lr(s: Split, params: dict[str, Any]) -> list[str]:
+    """Logistic regression on [rules' reading, words and word pairs x word_scale]."""
+    words = [s.words[k] * params["word_scale"] for k in (0, 1)]
+    return _fit_predict_logistic(s, params, [list(s.rule_tokens), list(s.compound), words])
 
 
 def fit_predict_lr_chars(s: Split, params: dict[str, Any]) -> list[str]:
     """Logistic regression on [rules' reading, words x 0.3, character n-grams]."""
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
-
     assert s.chars is not None
-    x = [
-        sparse.hstack([s.rule_tokens[k], s.compound[k], s.words[k] * 0.3, s.chars[k]])
-        for k in (0, 1)
-    ]
-    model = LogisticRegression(
-        C=params["C"], class_weight=params["class_weight"], solver="newton-cg", max_iter=1000
-    )
-    model.fit(x[0].tocsr(), s.y)
-    return [str(p) for p in model.predict(x[1].tocsr())]
+    words = [s.words[k] * 0.3 for k in (0, 1)]
+    blocks = [list(s.rule_tokens), list(s.compound), words, list(s.chars)]
+    return _fit_predict_logistic(s, params, blocks)
 
 
 def fit_predict_nb(s: Split, params: dict[str, Any]) -> list[str]:
