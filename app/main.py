@@ -261,16 +261,28 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
         from app.ui.window_check import exit_after_first_paint
 
         exit_after_first_paint(window)
-    code = int(app.exec())
+    return leave_gui(window, int(app.exec()))
+
+
+def leave_gui(window: AppWindow, code: int) -> int:
+    """After the event loop: stop the scoring workers, and leave at once while a job
+    still runs (a request in flight, up to its read timeout).
+
+    Returning lets PySide delete the window at exit, and with it the runner's thread
+    pools, which wait for that job and then deliver its result to a half-deleted
+    runner (a hang, or a crash). Asked of the pools, not of the runner's pending list:
+    `quit_quickly` has already emptied that list. The database is safe (every write is
+    one transaction; WAL recovers the rest) and an unclear reply is checked with the
+    server before it is ever sent again.
+    """
     from app.core.scoring_pool import shutdown as stop_scoring_workers
 
     stop_scoring_workers()
-    if window.runner.is_busy() and not window.runner.wait_idle(0):
-        # A request still in flight (up to its read timeout): do not wait for it. The
-        # database is safe (every write is one transaction; WAL recovers the rest) and
-        # an unclear reply is checked with the server before it is ever sent again.
+    if not window.runner.wait_idle(0):
         log.warning("background work still running at exit; leaving without it")
         logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
         os._exit(code)
     return code
 

@@ -31,7 +31,7 @@ def main(data_dir: str, out: Path, tag: str) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
-    from app.main import show_window
+    from app.main import leave_gui, quit_quickly, show_window
 
     window.move(0, 0)
     window.resize(*SIZE)
@@ -50,7 +50,6 @@ def main(data_dir: str, out: Path, tag: str) -> None:
         if state["n"] < FRAMES:
             QTimer.singleShot(EVERY_MS, grab)
         else:
-            window.runner.shutdown()
             app.quit()
 
     def painted() -> None:
@@ -58,8 +57,9 @@ def main(data_dir: str, out: Path, tag: str) -> None:
         QTimer.singleShot(0, grab)  # once this paint is on the screen
 
     _paint_spy(window.thread_view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)
+    app.aboutToQuit.connect(lambda: quit_quickly(window))
     show_window(window)
-    app.exec()
+    leave_gui(window, int(app.exec()))
 
 
 if __name__ == "__main__":

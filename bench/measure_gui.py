@@ -120,18 +120,19 @@ def child_start(data_dir: str) -> None:
     app, window = _app_window(data_dir)  # first, as `python -m app` imports nothing of Qt before
     from PySide6.QtCore import QTimer
 
-    from app.main import show_window
+    from app.main import leave_gui, quit_quickly, show_window
 
     view = window.thread_view
 
     def painted() -> None:
         print(MARKER, flush=True)
         rows = window.thread_model.rowCount()
-        QTimer.singleShot(0, lambda: (_emit({"rows": rows}), window.runner.shutdown(), app.quit()))
+        QTimer.singleShot(0, lambda: (_emit({"rows": rows}), app.quit()))
 
     _paint_spy(view.viewport(), lambda: window.thread_model.rowCount() > 0, painted)
+    app.aboutToQuit.connect(lambda: quit_quickly(window))  # and leave, as `python -m app` does
     show_window(window)
-    app.exec()
+    leave_gui(window, int(app.exec()))
 
 
 def _wait(app: Any, until: Any, timeout_s: float = 10.0) -> None:
@@ -183,7 +184,7 @@ def _scroll(app: Any, window: Any) -> tuple[list[float], int]:
 
 
 def child_interact(data_dir: str, runs: int, rare: str, common: str) -> None:
-    from app.main import show_window
+    from app.main import leave_gui, quit_quickly, show_window
 
     app, window = _app_window(data_dir)
     leak = none_leak_per_call()
@@ -228,7 +229,8 @@ def child_interact(data_dir: str, runs: int, rare: str, common: str) -> None:
             "none_leak": leak,
         }
     )
-    window.runner.shutdown()
+    quit_quickly(window)
+    leave_gui(window, 0)
 
 
 # ---------------------------------------------------------------- parent side
