@@ -265,8 +265,9 @@ def run_gui(paths: AppPaths, demo: bool) -> int:
 
 
 def leave_gui(window: AppWindow, code: int) -> int:
-    """After the event loop: stop the scoring workers, and leave at once while a job
-    still runs (a request in flight, up to its read timeout).
+    """After the event loop: stop the scoring workers and the notifications' bus thread,
+    and leave at once while a job still runs (a request in flight, up to its read
+    timeout) or the bus thread is stuck in a call.
 
     Returning lets PySide delete the window at exit, and with it the runner's thread
     pools, which wait for that job and then deliver its result to a half-deleted
@@ -278,7 +279,8 @@ def leave_gui(window: AppWindow, code: int) -> int:
     from app.core.scoring_pool import shutdown as stop_scoring_workers
 
     stop_scoring_workers()
-    if not window.runner.wait_idle(0):
+    bus_stopped = window.desktop.close()  # its thread emits Qt signals: stopped first
+    if not (window.runner.wait_idle(0) and bus_stopped):
         log.warning("background work still running at exit; leaving without it")
         logging.shutdown()
         sys.stdout.flush()

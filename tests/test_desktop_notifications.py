@@ -135,3 +135,35 @@ def test_a_customers_markup_is_shown_as_text_not_rendered(
         assert "<b>" not in shown
     finally:
         desktop.close()
+
+
+needs_bus = pytest.mark.skipif(
+    not os.environ.get("DBUS_SESSION_BUS_ADDRESS"),
+    reason="needs a session bus: run through tests/run.sh",
+)
+
+
+@needs_bus
+def test_closing_while_the_service_does_not_answer_says_the_bus_thread_is_still_busy(qtbot):
+    """A notification service that takes its time (one being started by the bus on a busy
+    machine) holds the bus thread in a call for up to five seconds. Closing then says so,
+    and the window leaves without tearing Qt down under that thread (app.main.leave_gui)."""
+    from jeepney import HeaderFields
+
+    name = "org.shopkeep.test.SilentNotifications"
+    with open_dbus_connection(bus="SESSION") as service:
+        owned = service.send_and_get_reply(message_bus.RequestName(name, 4), timeout=5)
+        assert owned.body[0] == 1  # the primary owner: calls to `name` come here
+        desktop = DesktopNotifications(bus_name=name)
+        desktop.start()
+
+        def asked_for_capabilities() -> bool:  # and never answered
+            message = service.receive(timeout=10)
+            return message.header.fields.get(HeaderFields.member) == "GetCapabilities"
+
+        while not asked_for_capabilities():
+            pass
+        assert desktop.close() is False  # still inside the call after two seconds
+        with qtbot.waitSignal(desktop.ready, timeout=15_000):
+            pass  # the call times out, the thread says so and ends
+    assert desktop.close() is True  # nothing left to stop

@@ -52,8 +52,9 @@ class DesktopNotifications(QObject):
     posted = Signal(int, int)  # (notification id, key): the service accepted one
     activated = Signal(int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, bus_name: str = SERVICE) -> None:
         super().__init__(parent)
+        self._bus_name = bus_name  # the service's name on the bus (tests run their own)
         self._outgoing: queue.Queue[_Outgoing] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -68,11 +69,15 @@ class DesktopNotifications(QObject):
             )
             self._thread.start()
 
-    def close(self) -> None:
+    def close(self) -> bool:
+        """Stop the bus thread; False if it is still inside a call (up to CALL_TIMEOUT_S)
+        after two seconds, so the caller leaves without tearing Qt down under it."""
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return True
+        thread.join(timeout=2)
+        return not thread.is_alive()
 
     def show(self, title: str, body: str, key: int = 0) -> None:
         """Queue one notification; never blocks the caller."""
@@ -94,14 +99,14 @@ class DesktopNotifications(QObject):
                 log.info("no desktop notifications: %s", type(exc).__name__)
                 self.ready.emit(False)
                 return
-            address = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
+            address = DBusAddress(PATH, bus_name=self._bus_name, interface=SERVICE)
             rule = MatchRule(type="signal", interface=SERVICE, path=PATH)
             try:
                 owner = router.send_and_get_reply(
-                    message_bus.NameHasOwner(SERVICE), timeout=CALL_TIMEOUT_S
+                    message_bus.NameHasOwner(self._bus_name), timeout=CALL_TIMEOUT_S
                 ).body[0]
                 activatable = (
-                    SERVICE
+                    self._bus_name
                     in router.send_and_get_reply(
                         message_bus.ListActivatableNames(), timeout=CALL_TIMEOUT_S
                     ).body[0]
@@ -112,7 +117,7 @@ class DesktopNotifications(QObject):
                 self.ready.emit(False)
                 return
             if not (owner or activatable):
-                log.info("no desktop notifications: nothing owns %s", SERVICE)
+                log.info("no desktop notifications: nothing owns %s", self._bus_name)
                 self.ready.emit(False)
                 return
             try:  # servers that read <b>, <a href> or <img> in the body say one of these
