@@ -29,6 +29,7 @@ from app.core.scoring_pool import ScoringJob
 from app.storage import ingest_sql as sql
 from app.storage import tables as t
 from app.storage.aggregates import aggregate, recompute_threads
+from app.storage.collector_pause import collector_paused
 from app.storage.convert import media_json
 from app.storage.raw_sql import dicts
 
@@ -116,8 +117,14 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
     rows are built, and stored in parts (oldest first), so the database work on
     one part runs while the workers still score the next. A part is what is
     scored when the writer comes for it (MIN_PART to PART posts): the last part,
-    stored after the workers are done and one core idles, is small.
+    stored after the workers are done and one core idles, is small. The garbage
+    collector waits for the end of the batch (collector_pause.py).
     """
+    with collector_paused():
+        return _ingest_posts(account_id, posts, score)
+
+
+def _ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
     account = t.Account.get_or_none(t.Account.id == account_id)
     if account is None:
         raise LookupError(f"no account {account_id}")
