@@ -81,6 +81,7 @@ class ScoringJob:
         self._chunk_of: dict[str, int] = {}
         self._texts: list[Sequence[str]] = []
         self._futures: list[Future[list[_Packed]] | None] = []
+        self._finished: set[int] = set()  # chunks known to be scored (ready() asks per post)
         sent = _sendable(scorer) if _worth_a_pool(texts) else None
         pool = _shared_pool() if sent is not None else None
         if pool is None or sent is None:
@@ -108,10 +109,13 @@ class ScoringJob:
         if text in self._done:
             return True
         k = self._chunk_of.get(text)
-        if k is None:
+        if k is None or k in self._finished:
             return True
         future = self._futures[k]
-        return future is None or future.done()
+        if future is None or future.done():  # done() takes the future's lock: once a chunk
+            self._finished.add(k)
+            return True
+        return False
 
     def get(self, text: str) -> Sentiment:
         found = self._done.get(text)
