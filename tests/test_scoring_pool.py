@@ -299,6 +299,43 @@ def test_a_process_that_used_the_workers_exits_without_a_word(ending: str) -> No
     assert proc.stderr == ""
 
 
+def loaded_in_worker(names: list[str]) -> list[str]:
+    """Runs in a scoring worker: which of `names` that process has imported."""
+    return [n for n in names if n in sys.modules]
+
+
+def test_workers_started_by_the_shopkeep_command_do_not_load_the_app(tmp_path: Path) -> None:
+    """The installed command is a script, and a spawned worker runs that script again:
+    its entry point must not import the app (the window, the wiring) into every worker."""
+    import tomllib
+
+    entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, function = entry["project"]["scripts"]["shopkeep"].partition(":")
+    script = tmp_path / "shopkeep"
+    script.write_text(  # what pip writes for a console script, with the app's run replaced
+        "import sys\n"
+        f"from {module} import {function}\n"
+        "if __name__ == '__main__':\n"
+        "    from app.core import scoring_pool\n"
+        "    from tests.test_scoring_pool import loaded_in_worker\n"
+        "    scoring_pool.worker_count = lambda: 2\n"
+        "    pool = scoring_pool._shared_pool()\n"
+        "    print(pool.submit(loaded_in_worker, ['app.main', 'app.wiring.window']).result())\n"
+        "    print(sorted(m for m in sys.modules if m.startswith('app.main')))\n"
+        "    scoring_pool.shutdown()\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    in_worker, in_command = proc.stdout.strip().splitlines()[-2:]
+    assert in_worker == "[]"
+    assert in_command == "[]"  # the script itself loads the app only when it runs it
+
+
 def test_the_writer_stores_what_is_scored_while_the_workers_finish_the_batch(
     make_post: Any, fresh_pool: None, tmp_path: Path
 ) -> None:

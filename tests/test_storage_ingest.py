@@ -376,3 +376,48 @@ def _write_one_post_by_hand(store, account_id: int, remote_id: str, text: str) -
             account=account_id, thread=thread, network="mastodon", remote_id=remote_id,
             created_at=T0, text=text,
         )  # fmt: skip
+
+
+def test_a_first_sync_is_stored_without_a_collector_pass_and_leaves_the_collector_on(
+    store, shop_account, make_post, keyword_score
+):
+    """The rows of a big batch live until it is stored: a collector pass over them (and
+    a full one over everything the app holds) is time the writer spends for nothing."""
+    import gc
+
+    passes: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    posts = [
+        make_post(str(i), f"parcel {i} is late" if i % 4 else f"thanks {i}", author=f"c{i % 90}")
+        for i in range(2000)
+    ]
+    gc.callbacks.append(count)
+    try:
+        store.ingest(shop_account.id, posts, keyword_score)
+    finally:
+        gc.callbacks.remove(count)
+
+    assert passes in ([], [0])  # at most one young pass, once the batch is stored
+    assert gc.isenabled()
+    assert store.count_threads(ThreadQuery(search="parcel")) == 1500
+
+
+def test_a_failed_batch_leaves_the_collector_on_and_a_paused_one_paused(
+    store, shop_account, make_post, keyword_score
+):
+    import gc
+
+    with pytest.raises(Exception):  # noqa: B017  # whatever the store reports for it
+        store.ingest(shop_account.id + 1000, [make_post("1", "hello")], keyword_score)
+    assert gc.isenabled()
+
+    gc.disable()  # someone else paused it: a batch does not switch it back on
+    try:
+        store.ingest(shop_account.id, [make_post("2", "hello")], keyword_score)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -34,7 +34,10 @@ if TYPE_CHECKING:  # multiprocessing costs ~12 ms to import: only a big batch ne
 log = logging.getLogger(__name__)
 
 Scorer = Callable[[str], Sentiment]
-_Packed = tuple[float, str, tuple[str, ...], "str | None"]
+# A score as plain values (compound, label value, reasons, language): what crosses the pipe
+# and what the writer stores; a frozen Sentiment costs ~1-3 us to build.
+Packed = tuple[float, str, tuple[str, ...], "str | None"]
+_Packed = Packed
 _LABELS = {label.value: label for label in SentimentLabel}
 
 MIN_PARALLEL = 400  # below this, starting or feeding workers costs more than it saves
@@ -77,10 +80,11 @@ class ScoringJob:
 
     def __init__(self, scorer: Scorer, texts: Sequence[str]) -> None:
         self._scorer = scorer
-        self._done: dict[str, Sentiment] = {}
+        self._done: dict[str, Packed] = {}
         self._chunk_of: dict[str, int] = {}
         self._texts: list[Sequence[str]] = []
         self._futures: list[Future[list[_Packed]] | None] = []
+        self._finished: set[int] = set()  # chunks known to be scored (ready() asks per post)
         sent = _sendable(scorer) if _worth_a_pool(texts) else None
         pool = _shared_pool() if sent is not None else None
         if pool is None or sent is None:
@@ -108,25 +112,32 @@ class ScoringJob:
         if text in self._done:
             return True
         k = self._chunk_of.get(text)
-        if k is None:
+        if k is None or k in self._finished:
             return True
         future = self._futures[k]
-        return future is None or future.done()
+        if future is None or future.done():  # done() takes the future's lock: once a chunk
+            self._finished.add(k)
+            return True
+        return False
 
     def get(self, text: str) -> Sentiment:
+        return _unpacked(self.packed(text))
+
+    def packed(self, text: str) -> Packed:
+        """The score as plain values: what the writer stores, without a Sentiment built."""
         found = self._done.get(text)
         if found is not None:
             return found
         k = self._chunk_of.get(text)
         if k is None or self._futures[k] is None:
-            return self._scorer(text)
+            return _packed(self._scorer(text))
         future, self._futures[k] = self._futures[k], None
         part = self._texts[k]
         try:
-            results = list(map(_unpacked, future.result()))  # type: ignore[union-attr]  # k is new
+            results = future.result()  # type: ignore[union-attr]  # k is new
         except Exception as exc:  # BrokenProcessPool: a worker died or could not start
             _give_up(exc)
-            results = [self._scorer(t) for t in part]
+            results = [_packed(self._scorer(t)) for t in part]
         self._done.update(zip(part, results, strict=True))
         return self._done[text]
 
@@ -199,8 +210,11 @@ def _worker_scorer(sent: _SentScorer) -> Scorer:
 
 def _score_chunk(sent: _SentScorer, texts: Sequence[str]) -> list[_Packed]:
     """Runs in a worker; plain tuples cross the pipe ~6x cheaper than dataclasses."""
-    scorer = _worker_scorer(sent)
-    return [(s.compound, s.label.value, s.reasons, s.language) for s in map(scorer, texts)]
+    return list(map(_packed, map(_worker_scorer(sent), texts)))
+
+
+def _packed(s: Sentiment) -> Packed:
+    return (s.compound, s.label.value, s.reasons, s.language)
 
 
 def _unpacked(packed: _Packed) -> Sentiment:

@@ -17,7 +17,7 @@ in with one executemany (ingest_sql.py) and the aggregates are rebuilt in one pa
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -25,10 +25,11 @@ from typing import Any
 
 from app.core import models as m
 from app.core.ports import Scorer
-from app.core.scoring_pool import ScoringJob
+from app.core.scoring_pool import Packed, ScoringJob
 from app.storage import ingest_sql as sql
 from app.storage import tables as t
 from app.storage.aggregates import aggregate, recompute_threads
+from app.storage.collector_pause import collector_paused
 from app.storage.convert import media_json
 from app.storage.raw_sql import dicts
 
@@ -38,8 +39,7 @@ _ANSWERABLE = (S.NEEDS_REPLY.value, S.SNOOZED.value)
 # Plain values, looked up per post: an enum's `.value` is a property call each time.
 _NEEDS_REPLY, _REPLIED = S.NEEDS_REPLY.value, S.REPLIED.value
 _NETWORK = {n: n.value for n in m.Network}
-_LABEL = {label: label.value for label in m.SentimentLabel}
-_NEGATIVE = m.SentimentLabel.NEGATIVE
+_NEGATIVE = m.SentimentLabel.NEGATIVE.value
 
 
 def contact_key(author: m.Author, server: str) -> str:
@@ -62,7 +62,7 @@ class _Batch:
     """Bookkeeping for one ingest call."""
 
     account: t.Account
-    score: Scorer
+    score: Callable[[str], Packed]  # ScoringJob.packed
     account_id: int = 0  # the account's columns, read once (peewee fields are descriptors)
     is_demo: bool = False
     own_remote_id: str = ""
@@ -73,7 +73,7 @@ class _Batch:
     threads: dict[int, sql.ThreadState] = field(default_factory=dict)
     contacts: dict[str, sql.ContactRow] = field(default_factory=dict)
     author_key: dict[str, str | None] = field(default_factory=dict)  # remote id -> key; own: None
-    scored: dict[str, tuple[m.Sentiment, tuple[Any, ...]]] = field(default_factory=dict)
+    scored: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
     queue: list[list[Any]] = field(default_factory=list)  # new post rows, in id order
     pending: dict[int, list[list[Any]]] = field(default_factory=dict)  # the same, by thread
     new_threads: set[int] = field(default_factory=set)
@@ -91,16 +91,17 @@ class _Batch:
     queued_contacts: list[tuple[sql.ContactRow, list[Any]]] = field(default_factory=list)
 
     def sentiment(self, text: str) -> m.Sentiment:
-        return self.sentiment_columns(text)[0]
+        compound, label, reasons, language = self.score(text)
+        return m.Sentiment(compound, m.SentimentLabel(label), reasons, language)
 
-    def sentiment_columns(self, text: str) -> tuple[m.Sentiment, tuple[Any, ...]]:
-        """The score and its post columns (compound, label, reasons, language), once per text."""
+    def sentiment_columns(self, text: str) -> tuple[str, tuple[Any, ...]]:
+        """The label and the post's columns (compound, label, reasons, language), once per text."""
         found = self.scored.get(text)
         if found is None:
-            s = self.score(text)
+            compound, label, reasons, language = self.score(text)
             found = self.scored[text] = (
-                s,
-                (s.compound, _LABEL[s.label], sql.json_list(s.reasons), s.language),
+                label,
+                (compound, label, sql.json_list(reasons), language),
             )
         return found
 
@@ -116,8 +117,14 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
     rows are built, and stored in parts (oldest first), so the database work on
     one part runs while the workers still score the next. A part is what is
     scored when the writer comes for it (MIN_PART to PART posts): the last part,
-    stored after the workers are done and one core idles, is small.
+    stored after the workers are done and one core idles, is small. The garbage
+    collector waits for the end of the batch (collector_pause.py).
     """
+    with collector_paused():
+        return _ingest_posts(account_id, posts, score)
+
+
+def _ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
     account = t.Account.get_or_none(t.Account.id == account_id)
     if account is None:
         raise LookupError(f"no account {account_id}")
@@ -133,7 +140,7 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
     first_new = sql.start_bulk() if len(stored) < len(ordered) else None
     results = [
         _ingest_part(
-            account, chunk, job.get, [ids[p.remote_id] for p in chunk if p.remote_id in ids]
+            account, chunk, job.packed, [ids[p.remote_id] for p in chunk if p.remote_id in ids]
         )
         for chunk in _parts(job, ordered)
     ]
@@ -152,7 +159,7 @@ def _parts(job: ScoringJob, ordered: list[m.Post]) -> Iterator[list[m.Post]]:
         end = min(start + MIN_PART, len(ordered))
         for post in ordered[start:end]:
             if not job.ready(post.text):
-                job.get(post.text)
+                job.packed(post.text)
         limit = min(start + PART, len(ordered))
         while end < limit and job.ready(ordered[end].text):
             end += 1
@@ -179,7 +186,10 @@ def _merged(parts: list[m.IngestResult]) -> m.IngestResult:
 
 
 def _ingest_part(
-    account: t.Account, ordered: Sequence[m.Post], score: Scorer, stored_ids: list[int]
+    account: t.Account,
+    ordered: Sequence[m.Post],
+    score: Callable[[str], Packed],
+    stored_ids: list[int],
 ) -> m.IngestResult:
     """Store posts (in created_at order); `stored_ids`: those of them already stored."""
     batch = _Batch(account=account, score=score, next_thread=sql.next_id("thread"),
@@ -314,7 +324,7 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     thread_id = _thread_for(batch, post)
     thread = batch.threads[thread_id]
     contact_id = None if key is None else _contact(batch, post.author, key)
-    sentiment, scored = batch.sentiment_columns(post.text)
+    label, scored = batch.sentiment_columns(post.text)
     at = post.created_at
     if own:
         read = True
@@ -347,7 +357,7 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     batch.thread_of[post.remote_id] = thread_id
     batch.touched.add(thread_id)
     batch.new_posts += 1
-    if not own and sentiment.label == _NEGATIVE:
+    if not own and label == _NEGATIVE:
         batch.new_negative.append(post.remote_id)
     _adopt_orphans(batch, post.remote_id, thread_id)
 
