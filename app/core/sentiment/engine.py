@@ -17,7 +17,7 @@ import heapq
 import itertools
 import math
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import (
@@ -112,15 +112,28 @@ def valences(analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]) -> 
     lexicon = analyzer.lexicon
     flat, lows = _words(list(itertools.chain.from_iterable(clauses)))
     starts = list(itertools.accumulate(map(len, clauses), initial=0))
-    n = starts.pop()
-    upper = sum(map(str.isupper, flat))
+    starts.pop()
+    scored = [low in lexicon and low not in BOOSTER_DICT for low in lows]
+    return scored_tokens(lexicon, flat, lows, scored, sum(map(str.isupper, flat)), starts)
+
+
+def scored_tokens(
+    lexicon: Mapping[str, float],
+    flat: list[str],
+    lows: list[str],
+    scored: Iterable[bool],
+    upper: int,
+    starts: list[int],
+) -> Tokens:
+    """The tokens with VADER's valence each: `scored` says which words VADER scores (in
+    the lexicon, not a booster), `upper` how many are in capitals, `starts` where each
+    clause starts."""
+    n = len(flat)
     is_cap_diff = 0 < n - upper < n
     sentiments = [0.0] * n
-    # Only lexicon words get a valence: find them in C, then visit just those.
-    for k in itertools.compress(range(n), map(lexicon.__contains__, lows)):
+    # Only lexicon words get a valence: visit just those.
+    for k in itertools.compress(range(n), scored):
         low = lows[k]
-        if low in BOOSTER_DICT:
-            continue
         c = bisect.bisect_right(starts, k)  # k's clause is c - 1; it ends where c starts
         hi = starts[c] if c < len(starts) else n
         if low == "kind" and k + 1 < hi and lows[k + 1] == "of":

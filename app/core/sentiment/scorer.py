@@ -28,6 +28,7 @@ from app.core.sentiment import (
     smileys,
     text,
     word_senses,
+    word_table,
 )
 from app.core.sentiment.lexicons import REQUEST_WORDS
 from app.core.sentiment.tokens import Tokens
@@ -163,9 +164,8 @@ def _read(masked: str, extra_words: Mapping[str, float] | None) -> Reading:
     if extra_words and owner.phrases is not None:
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
     analyzer = engine.analyzer_for(owner.tokens_map)
-    clauses = text.clauses(cleaned)
-    tokens = engine.valences(analyzer, clauses)
-    return Reading(cleaned, phrase_hits.rule_text(clauses), tokens, analyzer, owner)
+    tokens, joined = word_table.read(analyzer.lexicon, cleaned)
+    return Reading(cleaned, joined, tokens, analyzer, owner)
 
 
 def _verdict(r: Reading, name_masked: bool) -> Sentiment:
