@@ -17,7 +17,7 @@ import heapq
 import itertools
 import math
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import (
@@ -49,6 +49,8 @@ _IDIOM_STARTS = frozenset(key.split(" ")[0] for key in SPECIAL_CASES if " " in k
 # The words that can change a valence from up to three words back (boosters, negations,
 # "so"/"this"; words with "n't" negate too): without them VADER's look-back only adds 0.0.
 _MODIFIERS = frozenset(BOOSTER_DICT) | _NEGATE | frozenset(_SO_THIS)
+# What `_valence` looks for around a word besides those (a word with "n't" negates too).
+_NOT_PLAIN = _MODIFIERS | _IDIOM_WORDS | frozenset({"no", "least", "never", "without", "or", "nor"})
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +116,14 @@ def valences(analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]) -> 
     starts = list(itertools.accumulate(map(len, clauses), initial=0))
     starts.pop()
     scored = [low in lexicon and low not in BOOSTER_DICT for low in lows]
-    return scored_tokens(lexicon, flat, lows, scored, sum(map(str.isupper, flat)), starts)
+    plain = list(map(plain_word, lows))
+    return scored_tokens(lexicon, flat, lows, scored, plain, sum(map(str.isupper, flat)), starts)
+
+
+def plain_word(low: str) -> bool:
+    """Whether a word can change no valence around it (no booster, negation, "no",
+    "least", "so"/"this" or idiom word) nor has an idiom start with it."""
+    return low not in _NOT_PLAIN and "n't" not in low
 
 
 def scored_tokens(
@@ -122,23 +131,31 @@ def scored_tokens(
     flat: list[str],
     lows: list[str],
     scored: Iterable[bool],
+    plain: Sequence[bool],
     upper: int,
     starts: list[int],
 ) -> Tokens:
     """The tokens with VADER's valence each: `scored` says which words VADER scores (in
-    the lexicon, not a booster), `upper` how many are in capitals, `starts` where each
-    clause starts."""
+    the lexicon, not a booster), `plain` which are `plain_word`s, `upper` how many are
+    in capitals, `starts` where each clause starts."""
     n = len(flat)
     is_cap_diff = 0 < n - upper < n
     sentiments = [0.0] * n
     # Only lexicon words get a valence: visit just those.
     for k in itertools.compress(range(n), scored):
-        low = lows[k]
         c = bisect.bisect_right(starts, k)  # k's clause is c - 1; it ends where c starts
-        hi = starts[c] if c < len(starts) else n
-        if low == "kind" and k + 1 < hi and lows[k + 1] == "of":
+        lo = starts[c - 1]
+        valence = lexicon[lows[k]]
+        if valence and False not in plain[max(lo, k - 3) : k + 1]:
+            # Nothing within reach boosts, negates or makes an idiom: the word's own value.
+            if is_cap_diff and flat[k].isupper():
+                valence = valence + C_INCR if valence > 0 else valence - C_INCR
+            sentiments[k] = valence
             continue
-        sentiments[k] = _valence(lexicon, flat, lows, starts[c - 1], hi, k, is_cap_diff)
+        hi = starts[c] if c < len(starts) else n
+        if lows[k] == "kind" and k + 1 < hi and lows[k + 1] == "of":
+            continue
+        sentiments[k] = _valence(lexicon, flat, lows, lo, hi, k, is_cap_diff)
     if "but" in lows:
         _but_shift(sentiments, lows.index("but"))
     return Tokens(flat, lows, sentiments, starts, [*starts, n])

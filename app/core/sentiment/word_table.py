@@ -16,15 +16,16 @@ from collections.abc import Mapping
 
 from vaderSentiment.vaderSentiment import BOOSTER_DICT
 
-from app.core.sentiment.engine import scored_tokens
+from app.core.sentiment.engine import plain_word, scored_tokens
 from app.core.sentiment.text import ends_clause
 from app.core.sentiment.tokens import Tokens
 
 _PUNCT = string.punctuation
 _MAX_ROWS = 200_000  # distinct tokens kept per lexicon before the table starts afresh
 
-# (word as VADER keeps it, its lower case, VADER scores it, in capitals, ends a clause)
-Row = tuple[str, str, bool, bool, bool]
+# (word as VADER keeps it, its lower case, VADER scores it, a plain word (`engine.plain_word`),
+# in capitals, ends a clause)
+Row = tuple[str, str, bool, bool, bool, bool]
 
 
 class WordTable:
@@ -43,7 +44,7 @@ class WordTable:
         word = stripped if len(stripped) > 2 else token
         low = word.lower()
         scored = low in self.lexicon and low not in BOOSTER_DICT
-        return (word, low, scored, word.isupper(), ends_clause(token))
+        return (word, low, scored, plain_word(low), word.isupper(), ends_clause(token))
 
     def rows_of(self, tokens: list[str]) -> list[Row]:
         """The rows of these tokens, in order (one dict lookup each once seen)."""
@@ -101,11 +102,13 @@ def read(lexicon: Mapping[str, float], cleaned: str) -> tuple[Tokens, str]:
         counts = list(map(len, split))
     if not tokens:
         return Tokens([], [], [], [], [0]), ""
-    words, lows, scored, upper, ends = zip(*table_for(lexicon).rows_of(tokens), strict=True)
+    words, lows, scored, plain, upper, ends = zip(*table_for(lexicon).rows_of(tokens), strict=True)
     starts = clause_starts(ends, counts)
     if len(starts) == 1:
         joined = " ".join(tokens).lower()
     else:
         bounds = [*starts, len(tokens)]
         joined = "\n".join([" ".join(tokens[a:b]) for a, b in itertools.pairwise(bounds)]).lower()
-    return scored_tokens(lexicon, list(words), list(lows), scored, sum(upper), starts), joined
+    return scored_tokens(
+        lexicon, list(words), list(lows), scored, plain, sum(upper), starts
+    ), joined
