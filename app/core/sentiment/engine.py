@@ -16,6 +16,7 @@ import copy
 import heapq
 import itertools
 import math
+import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -99,14 +100,30 @@ def _ascii_replacements() -> tuple[tuple[str, str], ...]:
 
 
 def translate_emoji(text: str) -> str:
-    """`text.translate(emoji_table())`; ASCII text (most posts) skips the per-character
-    dictionary lookups of `str.translate`, as only the ASCII entries can apply."""
-    if not text.isascii():
-        return text.translate(emoji_table())
+    """`text.translate(emoji_table())`. Only ASCII's backtick and characters beyond ASCII
+    are in the table, and `str.translate` pays a failed lookup for every character of a
+    text that is not all ASCII: so the backtick is replaced in C, and each run of
+    non-ASCII characters (mostly the same few emoji) is translated once and kept."""
     for char, replacement in _ascii_replacements():
         if char in text:
             text = text.replace(char, replacement)
-    return text
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(_translated_run, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_RUNS: dict[str, str] = {}
+
+
+def _translated_run(m: re.Match[str]) -> str:
+    run = m.group()
+    out = _RUNS.get(run)
+    if out is None:
+        if len(_RUNS) > 10_000:
+            _RUNS.clear()
+        out = _RUNS[run] = run.translate(emoji_table())
+    return out
 
 
 def valences(analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]) -> Tokens:
