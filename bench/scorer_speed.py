@@ -1,12 +1,13 @@
 """`python -m bench.scorer_speed [--base COMMIT] [--rounds N] [--posts N]`: the sentiment
-scorer's CPU time per post, this checkout against an older commit, alternated.
+scorer's CPU time per post, this checkout against an older commit, in one process.
 
-Each round runs one child process per side and corpus (the bench's generated posts,
-and the labelled texts of the data folder when it is present); a child scores every
-text once to warm its caches, then times one more pass with `time.process_time`.
-Rounds alternate the sides, so a busy moment on a shared machine hits both; the
-figures are the medians over the rounds. The base commit's code is read from git
-into a temporary folder, nothing in the checkout is touched.
+The base commit's `app/core/sentiment` is read from git into a temporary folder and
+imported beside this checkout's under the same names (each version's functions keep
+their own modules). Both score every text once to warm their caches; then each round
+scores the texts in chunks of 500, old and new alternately, timing each chunk with
+`time.process_time`, so a busy moment on a shared machine hits both sides alike. The
+figures are the medians of the rounds' per-post times. Corpora: the bench's generated
+posts, and the labelled texts of the data folder when it is present.
 """
 
 from __future__ import annotations
@@ -19,41 +20,23 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
+import app.core
+from bench.generate import generate
+
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ("bench", "data")
-
-
-def _texts(corpus: str, posts: int) -> list[str]:
-    if corpus == "bench":
-        from bench.generate import generate
-
-        return generate(posts).texts()
-    from bench import sentiment
-    from tests.sentiment_support import data_folder
-
-    return [t for ds in sentiment.load(data_folder(), None) for t in ds.texts]
-
-
-def _child(corpus: str, posts: int) -> None:
-    """Score the corpus twice, print the CPU µs per post of the second pass."""
-    from app.core.sentiment import score
-
-    texts = _texts(corpus, posts)
-    for text in texts:
-        score(text)
-    start = time.process_time()
-    for text in texts:
-        score(text)
-    print((time.process_time() - start) / len(texts) * 1e6)
+PACKAGE = "app.core.sentiment"
+CHUNK = 500
+Scorer = Callable[[str], object]
 
 
 def _export(commit: str, into: Path) -> None:
-    """The commit's app/ and bench/ and tests/ trees, unpacked into `into`."""
+    """The commit's app/ tree, unpacked into `into`."""
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "app", "bench", "tests"],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "app"],
         check=True,
         capture_output=True,
     ).stdout
@@ -61,26 +44,57 @@ def _export(commit: str, into: Path) -> None:
         tar.extractall(into, filter="data")
 
 
-def _run(root: Path, corpus: str, posts: int) -> float:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"from bench.scorer_speed import _child; _child({corpus!r}, {posts})",
-        ],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root), "SHOPKEEP_SENTIMENT_DATA": str(_data())},
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return float(out.strip().splitlines()[-1])
+def _load_score(core_path: str) -> Scorer:
+    """`score` of the sentiment package found under `core_path` (app/core of a tree)."""
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
+    saved = list(app.core.__path__)
+    app.core.__path__[:] = [core_path]
+    try:
+        from app.core.sentiment import score
+    finally:
+        app.core.__path__[:] = saved
+    return score
 
 
-def _data() -> Path:
-    from bench.sentiment import DEFAULT_DATA
+def _texts(corpus: str, posts: int) -> list[str]:
+    if corpus == "bench":
+        return generate(posts).texts()
+    from bench.sentiment import DEFAULT_DATA, load
 
-    return Path(os.environ.get("SHOPKEEP_SENTIMENT_DATA", DEFAULT_DATA))
+    data = Path(os.environ.get("SHOPKEEP_SENTIMENT_DATA", DEFAULT_DATA))
+    return [t for ds in load(data, None) for t in ds.texts] if data.is_dir() else []
+
+
+def _round(scorers: list[Scorer], texts: list[str], flip: bool) -> list[float]:
+    """CPU µs per post of each scorer over the texts, chunk by chunk alternately."""
+    spent = [0.0] * len(scorers)
+    order = list(range(len(scorers)))
+    for at in range(0, len(texts), CHUNK):
+        chunk = texts[at : at + CHUNK]
+        for side in order[::-1] if flip else order:
+            score = scorers[side]
+            start = time.process_time()
+            for text in chunk:
+                score(text)
+            spent[side] += time.process_time() - start
+        flip = not flip
+    return [s / len(texts) * 1e6 for s in spent]
+
+
+def _compare(
+    corpus: str, texts: list[str], scorers: list[Scorer], args: argparse.Namespace
+) -> None:
+    for score in scorers:
+        for text in texts:
+            score(text)
+    rounds = [_round(scorers, texts, r % 2 == 1) for r in range(args.rounds)]
+    old, new = (statistics.median(r[side] for r in rounds) for side in (0, 1))
+    print(
+        f"{corpus:<6} {len(texts):>6} texts  base {args.base} {old:5.1f} µs/post  "
+        f"this checkout {new:5.1f} µs/post  ({(1 - new / old) * 100:.0f}% less CPU)",
+        flush=True,
+    )
 
 
 def main() -> int:
@@ -89,26 +103,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--posts", type=int, default=20_000, help="generated bench posts")
     args = parser.parse_args()
-    corpora = CORPORA if _data().is_dir() else CORPORA[:1]
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp)
-        _export(args.base, base)
-        (base / "bench" / "scorer_speed.py").write_text(Path(__file__).read_text())
-        sides = {f"base {args.base}": base, "this checkout": ROOT}
-        times: dict[tuple[str, str], list[float]] = {}
-        for r in range(args.rounds):
-            order = list(sides.items()) if r % 2 == 0 else list(sides.items())[::-1]
-            for name, root in order:
-                for corpus in corpora:
-                    times.setdefault((name, corpus), []).append(_run(root, corpus, args.posts))
-        for corpus in corpora:
-            base_us, new_us = (statistics.median(times[(n, corpus)]) for n in sides)
-            print(
-                f"{corpus:<6} base {base_us:6.1f} µs/post  now {new_us:6.1f} µs/post  "
-                f"({(1 - new_us / base_us) * 100:+.0f}% less CPU; rounds: "
-                + ", ".join(f"{t:.1f}" for t in times[(list(sides)[1], corpus)])
-                + ")"
-            )
+        _export(args.base, Path(tmp))
+        base = _load_score(str(Path(tmp) / "app" / "core"))
+        now = _load_score(str(ROOT / "app" / "core"))
+        for corpus in ("bench", "data"):
+            texts = _texts(corpus, args.posts)
+            if texts:
+                _compare(corpus, texts, [base, now], args)
     return 0
 
 

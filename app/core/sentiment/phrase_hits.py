@@ -121,8 +121,10 @@ def _read_hit(
             return None
         if _DOUBTED_BEFORE.search(text, line_start, at):
             kind, valence = _DOUBTED_KIND, phrases.BY_KEY[_DOUBTED_KIND].valence
-    elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
-        text, max(0, at - 24), at
+    elif (
+        not phrase.startswith(_SELF_NEGATING)
+        and _may_negate(text[max(0, at - 24) : at])
+        and _NEGATED_BEFORE.search(text, max(0, at - 24), at)
     ):
         if valence > 0:
             # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
@@ -139,6 +141,12 @@ def _read_hit(
     if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
         phrase = phrase.replace("\n", " ")
     return kind, phrase, valence
+
+
+def _may_negate(before: str) -> bool:
+    """Whether `_NEGATED_BEFORE` can match in these characters: each of its negations has
+    one of these strings (a plain substring test is cheaper than the search)."""
+    return "no" in before or "ne" in before or "wi" in before or "ze" in before or "n't" in before
 
 
 def _got_as_asked(phrase: str, text: str, end: int) -> bool:

@@ -256,14 +256,14 @@ def _word_reasons(
     owner_words: frozenset[str],
 ) -> list[str]:
     """The scored words, strongest first: the owner's own, then the label's side first."""
-    if len(scored) > 1:
-        scored.sort(key=lambda i: -abs(sentiments[i]))
+    if len(scored) > 1:  # strongest first; a stable sort keeps ties in text order
+        scored.sort(key=list(map(abs, sentiments)).__getitem__, reverse=True)
     mine: list[str] = []
     neg: list[str] = []
     pos: list[str] = []
     for i in scored:
         w = words[i].strip(_QUOTE_STRIP)
-        (mine if w in owner_words else neg if sentiments[i] < 0 else pos).append(w)
+        (mine if owner_words and w in owner_words else neg if sentiments[i] < 0 else pos).append(w)
     out = ["your words: " + _quote(mine)] if mine else []
     first, second = ("negative words: ", neg), ("positive words: ", pos)
     if label is _POSITIVE:
