@@ -93,22 +93,25 @@ def read(lexicon: Mapping[str, float], cleaned: str) -> tuple[Tokens, str]:
     """The message's tokens with VADER's valences, and the phrase rules' text (one clause
     a line, lower case)."""
     lines = cleaned.splitlines()
-    if len(lines) == 1:
+    if len(lines) == 1:  # most posts: one line, whose clauses end where a token says
         tokens = lines[0].split()
-        counts = [len(tokens)]
+        if not tokens:
+            return Tokens([], [], [], [], [0]), ""
+        rows = table_for(lexicon).rows_of(tokens)
+        words, lows, scored, plain, upper, ends = zip(*rows, strict=True)
+        starts = [0, *itertools.compress(range(1, len(tokens)), ends)]
     else:
         split = [line.split() for line in lines]
         tokens = list(itertools.chain.from_iterable(split))
-        counts = list(map(len, split))
-    if not tokens:
-        return Tokens([], [], [], [], [0]), ""
-    words, lows, scored, plain, upper, ends = zip(*table_for(lexicon).rows_of(tokens), strict=True)
-    starts = clause_starts(ends, counts)
+        if not tokens:
+            return Tokens([], [], [], [], [0]), ""
+        rows = table_for(lexicon).rows_of(tokens)
+        words, lows, scored, plain, upper, ends = zip(*rows, strict=True)
+        starts = clause_starts(ends, list(map(len, split)))
     if len(starts) == 1:
         joined = " ".join(tokens).lower()
     else:
         bounds = [*starts, len(tokens)]
         joined = "\n".join([" ".join(tokens[a:b]) for a, b in itertools.pairwise(bounds)]).lower()
-    return scored_tokens(
-        lexicon, list(words), list(lows), scored, plain, sum(upper), starts
-    ), joined
+    valued = scored_tokens(lexicon, list(words), list(lows), scored, plain, sum(upper), starts)
+    return valued, joined
