@@ -50,8 +50,8 @@ _IDIOM_STARTS = frozenset(key.split(" ")[0] for key in SPECIAL_CASES if " " in k
 # The words that can change a valence from up to three words back (boosters, negations,
 # "so"/"this"; words with "n't" negate too): without them VADER's look-back only adds 0.0.
 _MODIFIERS = frozenset(BOOSTER_DICT) | _NEGATE | frozenset(_SO_THIS)
-# What `_valence` looks for around a word besides those (a word with "n't" negates too).
-_NOT_PLAIN = _MODIFIERS | _IDIOM_WORDS | frozenset({"no", "least", "never", "without", "or", "nor"})
+# What `_valence` looks for before a word besides those (a word with "n't" negates too).
+_MODIFIER_WORDS = _MODIFIERS | frozenset({"no", "least", "kind"})
 
 
 @lru_cache(maxsize=1)
@@ -133,14 +133,21 @@ def valences(analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]) -> 
     starts = list(itertools.accumulate(map(len, clauses), initial=0))
     starts.pop()
     scored = [low in lexicon and low not in BOOSTER_DICT for low in lows]
-    plain = list(map(plain_word, lows))
-    return scored_tokens(lexicon, flat, lows, scored, plain, sum(map(str.isupper, flat)), starts)
+    modifiers = list(map(modifier_word, lows))
+    idioms = [low in _IDIOM_WORDS for low in lows]
+    upper = sum(map(str.isupper, flat))
+    return scored_tokens(lexicon, flat, lows, scored, (modifiers, idioms), upper, starts)
 
 
-def plain_word(low: str) -> bool:
-    """Whether a word can change no valence around it (no booster, negation, "no",
-    "least", "so"/"this" or idiom word) nor has an idiom start with it."""
-    return low not in _NOT_PLAIN and "n't" not in low
+def modifier_word(low: str) -> bool:
+    """Whether VADER's look-back reads this word before a scored one (a booster, a
+    negation, "no", "least", "so"/"this"; "kind" of), or reads the word itself ("no")."""
+    return low in _MODIFIER_WORDS or "n't" in low
+
+
+def idiom_word(low: str) -> bool:
+    """Whether the word is part of one of VADER's idioms (looked for from 3 words in)."""
+    return low in _IDIOM_WORDS
 
 
 def scored_tokens(
@@ -148,13 +155,14 @@ def scored_tokens(
     flat: list[str],
     lows: list[str],
     scored: Iterable[bool],
-    plain: Sequence[bool],
+    kinds: tuple[Sequence[bool], Sequence[bool]],
     upper: int,
     starts: list[int],
 ) -> Tokens:
     """The tokens with VADER's valence each: `scored` says which words VADER scores (in
-    the lexicon, not a booster), `plain` which are `plain_word`s, `upper` how many are
-    in capitals, `starts` where each clause starts."""
+    the lexicon, not a booster), `kinds` which are `modifier_word`s and `idiom_word`s,
+    `upper` how many are in capitals, `starts` where each clause starts."""
+    modifiers, idioms = kinds
     n = len(flat)
     is_cap_diff = 0 < n - upper < n
     sentiments = [0.0] * n
@@ -163,8 +171,13 @@ def scored_tokens(
         c = bisect.bisect_right(starts, k)  # k's clause is c - 1; it ends where c starts
         lo = starts[c - 1]
         valence = lexicon[lows[k]]
-        if valence and False not in plain[max(lo, k - 3) : k + 1]:
-            # Nothing within reach boosts, negates or makes an idiom: the word's own value.
+        if (
+            valence
+            and True not in modifiers[max(lo, k - 3) : k + 1]
+            and (k - lo < 3 or True not in idioms[k - 2 : k + 1])
+        ):
+            # Nothing within reach boosts or negates it, no idiom is looked for (from the
+            # clause's 4th word) or can be found: the word's own value.
             if is_cap_diff and flat[k].isupper():
                 valence = valence + C_INCR if valence > 0 else valence - C_INCR
             sentiments[k] = valence

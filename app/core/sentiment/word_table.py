@@ -16,16 +16,16 @@ from collections.abc import Mapping
 
 from vaderSentiment.vaderSentiment import BOOSTER_DICT
 
-from app.core.sentiment.engine import plain_word, scored_tokens
+from app.core.sentiment.engine import idiom_word, modifier_word, scored_tokens
 from app.core.sentiment.text import ends_clause
 from app.core.sentiment.tokens import Tokens
 
 _PUNCT = string.punctuation
 _MAX_ROWS = 200_000  # distinct tokens kept per lexicon before the table starts afresh
 
-# (word as VADER keeps it, its lower case, VADER scores it, a plain word (`engine.plain_word`),
-# in capitals, ends a clause)
-Row = tuple[str, str, bool, bool, bool, bool]
+# (word as VADER keeps it, its lower case, VADER scores it, `engine.modifier_word`,
+# `engine.idiom_word`, in capitals, ends a clause)
+Row = tuple[str, str, bool, bool, bool, bool, bool]
 
 
 class WordTable:
@@ -44,7 +44,8 @@ class WordTable:
         word = stripped if len(stripped) > 2 else token
         low = word.lower()
         scored = low in self.lexicon and low not in BOOSTER_DICT
-        return (word, low, scored, plain_word(low), word.isupper(), ends_clause(token))
+        modifier, idiom = modifier_word(low), idiom_word(low)
+        return (word, low, scored, modifier, idiom, word.isupper(), ends_clause(token))
 
     def rows_of(self, tokens: list[str]) -> list[Row]:
         """The rows of these tokens, in order (one dict lookup each once seen)."""
@@ -98,7 +99,7 @@ def read(lexicon: Mapping[str, float], cleaned: str) -> tuple[Tokens, str]:
         if not tokens:
             return Tokens([], [], [], [], [0]), ""
         rows = table_for(lexicon).rows_of(tokens)
-        words, lows, scored, plain, upper, ends = zip(*rows, strict=True)
+        words, lows, scored, modifier, idiom, upper, ends = zip(*rows, strict=True)
         starts = [0, *itertools.compress(range(1, len(tokens)), ends)]
     else:
         split = [line.split() for line in lines]
@@ -106,12 +107,13 @@ def read(lexicon: Mapping[str, float], cleaned: str) -> tuple[Tokens, str]:
         if not tokens:
             return Tokens([], [], [], [], [0]), ""
         rows = table_for(lexicon).rows_of(tokens)
-        words, lows, scored, plain, upper, ends = zip(*rows, strict=True)
+        words, lows, scored, modifier, idiom, upper, ends = zip(*rows, strict=True)
         starts = clause_starts(ends, list(map(len, split)))
     if len(starts) == 1:
         joined = " ".join(tokens).lower()
     else:
         bounds = [*starts, len(tokens)]
         joined = "\n".join([" ".join(tokens[a:b]) for a, b in itertools.pairwise(bounds)]).lower()
-    valued = scored_tokens(lexicon, list(words), list(lows), scored, plain, sum(upper), starts)
+    kinds = (modifier, idiom)
+    valued = scored_tokens(lexicon, list(words), list(lows), scored, kinds, sum(upper), starts)
     return valued, joined
