@@ -333,12 +333,14 @@ def _but_shift(sentiments: list[float], bi: int) -> None:
 
     VADER rescales `sentiments.index(value)`, the *first* slot holding each value in
     turn (quadratic, and a quirk when equal values repeat); a heap of slots per value
-    keeps that exact behaviour.
+    keeps that exact behaviour. A zero stays zero (and a slot at zero is never the first
+    of another value), so only the words with a valence are visited.
     """
+    scored = list(itertools.compress(range(len(sentiments)), sentiments))
     slots: dict[float, list[int]] = {}
-    for j, v in enumerate(sentiments):
-        slots.setdefault(v, []).append(j)  # ascending, so already heaps
-    for k in range(len(sentiments)):
+    for j in scored:
+        slots.setdefault(sentiments[j], []).append(j)  # ascending, so already heaps
+    for k in scored:
         v = sentiments[k]
         heap = slots[v]
         while sentiments[heap[0]] != v:

@@ -43,6 +43,8 @@ class WordTable:
         stripped = token.strip(_PUNCT)
         word = stripped if len(stripped) > 2 else token
         low = word.lower()
+        if low == word:  # one string object, not two: fewer places in memory to read
+            low = word
         scored = low in self.lexicon and low not in BOOSTER_DICT
         modifier, idiom = modifier_word(low), idiom_word(low)
         return (word, low, scored, modifier, idiom, word.isupper(), ends_clause(token))
