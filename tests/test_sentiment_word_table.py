@@ -94,3 +94,12 @@ def test_sarcastic_praise_beyond_ascii_is_found_where_the_lookbehind_finds_it():
     assert len(beyond_ascii) > 1000
     for post in posts:
         assert phrases.praise_hits(post) == reference(post), post
+
+
+def test_the_word_table_stays_bounded_however_many_words_a_shop_sees():
+    table = word_table.WordTable(engine.base_analyzer().lexicon)
+    for start in range(0, word_table._MAX_ROWS * 2, 1000):
+        posts = [f"word{n}" for n in range(start, start + 1000)]
+        rows = table.rows_of(posts)
+        assert [row[1] for row in rows] == posts  # each post still reads right
+        assert len(table.rows) <= word_table._MAX_ROWS + 1000

@@ -21,7 +21,7 @@ from app.core.sentiment.text import ends_clause
 from app.core.sentiment.tokens import Tokens
 
 _PUNCT = string.punctuation
-_MAX_ROWS = 200_000  # distinct tokens kept per lexicon before the table starts afresh
+_MAX_ROWS = 100_000  # distinct tokens kept per lexicon (~28 MB) before the table starts afresh
 
 # (word as VADER keeps it, its lower case, VADER scores it, `engine.modifier_word`,
 # `engine.idiom_word`, in capitals, ends a clause)
