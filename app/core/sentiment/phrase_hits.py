@@ -198,6 +198,8 @@ def weigh_complaints(found: list[Complaint], tokens: Tokens) -> list[Complaint]:
         if c.valence < 0:
             phrase_words.setdefault(c.clause, set()).update(c.phrase.split())
     for k, words in phrase_words.items():
+        if max(sentiments[bounds[k] : bounds[k + 1]], default=0.0) <= 0:
+            continue  # no praise in the clause (most complaints): nothing to zero
         for i in range(bounds[k], bounds[k + 1]):
             if sentiments[i] > 0 and (
                 lows[i].strip(".,!?:;\"'") in words or lows[i] in DEGREE_WORDS
@@ -219,9 +221,10 @@ def praise_words(found: list[Complaint], tokens: Tokens) -> None:
     """A praise phrase's own words are not complaints: "to die for", "can't go wrong"."""
     lows, sentiments, bounds = tokens.lows, tokens.valences, tokens.bounds
     for c in found:
-        if c.valence > 0:
+        lo, hi = bounds[c.clause], bounds[c.clause + 1]
+        if c.valence > 0 and min(sentiments[lo:hi], default=0.0) < 0:
             words = c.phrase.split()
-            for i in range(bounds[c.clause], bounds[c.clause + 1]):
+            for i in range(lo, hi):
                 if sentiments[i] < 0 and lows[i] in words:
                     sentiments[i] = 0.0
 
