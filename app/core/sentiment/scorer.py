@@ -172,7 +172,7 @@ def _verdict(r: Reading, name_masked: bool) -> Sentiment:
     """Sum the valences and the phrases into VADER's compound; thin evidence stays neutral
     and mild praise under a hedge counts half."""
     tokens, found, owner_words = r.tokens, r.found, r.owner.words
-    total = sum(tokens.valences)
+    total: float = sum(tokens.valences)  # typed: mypyc-compiled code needs it (bench/README)
     if found:
         total += sum([c.valence for c in found[: phrase_hits.MAX_COMPLAINTS]])
     total += sarcasm.SARCASM_VALENCE * len(r.sarcastic)
