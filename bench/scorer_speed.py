@@ -1,5 +1,6 @@
-"""`python -m bench.scorer_speed [--base COMMIT] [--rounds N] [--posts N]`: the sentiment
-scorer's CPU time per post, this checkout against an older commit, in one process.
+"""`python -m bench.scorer_speed [--base COMMIT] [--rounds N] [--posts N] [--tree DIR]`: the
+sentiment scorer's CPU time per post, this checkout (or the tree DIR) against an older
+commit, in one process.
 
 The base commit's `app/core/sentiment` is read from git into a temporary folder and
 imported beside this checkout's under the same names (each version's functions keep
@@ -92,7 +93,7 @@ def _compare(
     old, new = (statistics.median(r[side] for r in rounds) for side in (0, 1))
     print(
         f"{corpus:<6} {len(texts):>6} texts  base {args.base} {old:5.1f} µs/post  "
-        f"this checkout {new:5.1f} µs/post  ({(1 - new / old) * 100:.0f}% less CPU)",
+        f"measured tree {new:5.1f} µs/post  ({(1 - new / old) * 100:.0f}% less CPU)",
         flush=True,
     )
 
@@ -102,11 +103,15 @@ def main() -> int:
     parser.add_argument("--base", default="3a1aa08", help="the commit to compare against")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--posts", type=int, default=20_000, help="generated bench posts")
+    parser.add_argument(
+        "--tree", type=Path, default=ROOT, help="the tree to measure (e.g. a mypyc-compiled copy)"
+    )
     args = parser.parse_args()
+    sys.path.append(str(args.tree))  # where mypyc puts its shared helper module
     with tempfile.TemporaryDirectory() as tmp:
         _export(args.base, Path(tmp))
         base = _load_score(str(Path(tmp) / "app" / "core"))
-        now = _load_score(str(ROOT / "app" / "core"))
+        now = _load_score(str(args.tree / "app" / "core"))
         for corpus in ("bench", "data"):
             texts = _texts(corpus, args.posts)
             if texts:
