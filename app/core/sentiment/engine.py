@@ -16,8 +16,9 @@ import copy
 import heapq
 import itertools
 import math
+import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import (
@@ -49,6 +50,8 @@ _IDIOM_STARTS = frozenset(key.split(" ")[0] for key in SPECIAL_CASES if " " in k
 # The words that can change a valence from up to three words back (boosters, negations,
 # "so"/"this"; words with "n't" negate too): without them VADER's look-back only adds 0.0.
 _MODIFIERS = frozenset(BOOSTER_DICT) | _NEGATE | frozenset(_SO_THIS)
+# What `_valence` looks for before a word besides those (a word with "n't" negates too).
+_MODIFIER_WORDS = _MODIFIERS | frozenset({"no", "least", "kind"})
 
 
 @lru_cache(maxsize=1)
@@ -97,14 +100,30 @@ def _ascii_replacements() -> tuple[tuple[str, str], ...]:
 
 
 def translate_emoji(text: str) -> str:
-    """`text.translate(emoji_table())`; ASCII text (most posts) skips the per-character
-    dictionary lookups of `str.translate`, as only the ASCII entries can apply."""
-    if not text.isascii():
-        return text.translate(emoji_table())
+    """`text.translate(emoji_table())`. Only ASCII's backtick and characters beyond ASCII
+    are in the table, and `str.translate` pays a failed lookup for every character of a
+    text that is not all ASCII: so the backtick is replaced in C, and each run of
+    non-ASCII characters (mostly the same few emoji) is translated once and kept."""
     for char, replacement in _ascii_replacements():
         if char in text:
             text = text.replace(char, replacement)
-    return text
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(_translated_run, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_RUNS: dict[str, str] = {}
+
+
+def _translated_run(m: re.Match[str]) -> str:
+    run = m.group()
+    out = _RUNS.get(run)
+    if out is None:
+        if len(_RUNS) > 10_000:
+            _RUNS.clear()
+        out = _RUNS[run] = run.translate(emoji_table())
+    return out
 
 
 def valences(analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]) -> Tokens:
@@ -112,20 +131,61 @@ def valences(analyzer: SentimentIntensityAnalyzer, clauses: list[list[str]]) -> 
     lexicon = analyzer.lexicon
     flat, lows = _words(list(itertools.chain.from_iterable(clauses)))
     starts = list(itertools.accumulate(map(len, clauses), initial=0))
-    n = starts.pop()
+    starts.pop()
+    scored = [low in lexicon and low not in BOOSTER_DICT for low in lows]
+    modifiers = list(map(modifier_word, lows))
+    idioms = [low in _IDIOM_WORDS for low in lows]
     upper = sum(map(str.isupper, flat))
+    return scored_tokens(lexicon, flat, lows, scored, (modifiers, idioms), upper, starts)
+
+
+def modifier_word(low: str) -> bool:
+    """Whether VADER's look-back reads this word before a scored one (a booster, a
+    negation, "no", "least", "so"/"this"; "kind" of), or reads the word itself ("no")."""
+    return low in _MODIFIER_WORDS or "n't" in low
+
+
+def idiom_word(low: str) -> bool:
+    """Whether the word is part of one of VADER's idioms (looked for from 3 words in)."""
+    return low in _IDIOM_WORDS
+
+
+def scored_tokens(
+    lexicon: Mapping[str, float],
+    flat: list[str],
+    lows: list[str],
+    scored: Iterable[bool],
+    kinds: tuple[Sequence[bool], Sequence[bool]],
+    upper: int,
+    starts: list[int],
+) -> Tokens:
+    """The tokens with VADER's valence each: `scored` says which words VADER scores (in
+    the lexicon, not a booster), `kinds` which are `modifier_word`s and `idiom_word`s,
+    `upper` how many are in capitals, `starts` where each clause starts."""
+    modifiers, idioms = kinds
+    n = len(flat)
     is_cap_diff = 0 < n - upper < n
     sentiments = [0.0] * n
-    # Only lexicon words get a valence: find them in C, then visit just those.
-    for k in itertools.compress(range(n), map(lexicon.__contains__, lows)):
-        low = lows[k]
-        if low in BOOSTER_DICT:
-            continue
+    # Only lexicon words get a valence: visit just those.
+    for k in itertools.compress(range(n), scored):
         c = bisect.bisect_right(starts, k)  # k's clause is c - 1; it ends where c starts
-        hi = starts[c] if c < len(starts) else n
-        if low == "kind" and k + 1 < hi and lows[k + 1] == "of":
+        lo = starts[c - 1]
+        valence = lexicon[lows[k]]
+        if (
+            valence
+            and True not in modifiers[max(lo, k - 3) : k + 1]
+            and (k - lo < 3 or True not in idioms[k - 2 : k + 1])
+        ):
+            # Nothing within reach boosts or negates it, no idiom is looked for (from the
+            # clause's 4th word) or can be found: the word's own value.
+            if is_cap_diff and flat[k].isupper():
+                valence = valence + C_INCR if valence > 0 else valence - C_INCR
+            sentiments[k] = valence
             continue
-        sentiments[k] = _valence(lexicon, flat, lows, starts[c - 1], hi, k, is_cap_diff)
+        hi = starts[c] if c < len(starts) else n
+        if lows[k] == "kind" and k + 1 < hi and lows[k + 1] == "of":
+            continue
+        sentiments[k] = _valence(lexicon, flat, lows, lo, hi, k, is_cap_diff)
     if "but" in lows:
         _but_shift(sentiments, lows.index("but"))
     return Tokens(flat, lows, sentiments, starts, [*starts, n])
@@ -273,12 +333,14 @@ def _but_shift(sentiments: list[float], bi: int) -> None:
 
     VADER rescales `sentiments.index(value)`, the *first* slot holding each value in
     turn (quadratic, and a quirk when equal values repeat); a heap of slots per value
-    keeps that exact behaviour.
+    keeps that exact behaviour. A zero stays zero (and a slot at zero is never the first
+    of another value), so only the words with a valence are visited.
     """
+    scored = list(itertools.compress(range(len(sentiments)), sentiments))
     slots: dict[float, list[int]] = {}
-    for j, v in enumerate(sentiments):
-        slots.setdefault(v, []).append(j)  # ascending, so already heaps
-    for k in range(len(sentiments)):
+    for j in scored:
+        slots.setdefault(sentiments[j], []).append(j)  # ascending, so already heaps
+    for k in scored:
         v = sentiments[k]
         heap = slots[v]
         while sentiments[heap[0]] != v:

@@ -121,8 +121,10 @@ def _read_hit(
             return None
         if _DOUBTED_BEFORE.search(text, line_start, at):
             kind, valence = _DOUBTED_KIND, phrases.BY_KEY[_DOUBTED_KIND].valence
-    elif not phrase.startswith(_SELF_NEGATING) and _NEGATED_BEFORE.search(
-        text, max(0, at - 24), at
+    elif (
+        not phrase.startswith(_SELF_NEGATING)
+        and _may_negate(text[max(0, at - 24) : at])
+        and _NEGATED_BEFORE.search(text, max(0, at - 24), at)
     ):
         if valence > 0:
             # "wasn't tasty": negated praise is a complaint, as VADER negates its own words
@@ -139,6 +141,12 @@ def _read_hit(
     if "\n" in phrase:  # a phrase across a clause end ("ordered a medium, got")
         phrase = phrase.replace("\n", " ")
     return kind, phrase, valence
+
+
+def _may_negate(before: str) -> bool:
+    """Whether `_NEGATED_BEFORE` can match in these characters: each of its negations has
+    one of these strings (a plain substring test is cheaper than the search)."""
+    return "no" in before or "ne" in before or "wi" in before or "ze" in before or "n't" in before
 
 
 def _got_as_asked(phrase: str, text: str, end: int) -> bool:
@@ -190,6 +198,8 @@ def weigh_complaints(found: list[Complaint], tokens: Tokens) -> list[Complaint]:
         if c.valence < 0:
             phrase_words.setdefault(c.clause, set()).update(c.phrase.split())
     for k, words in phrase_words.items():
+        if max(sentiments[bounds[k] : bounds[k + 1]], default=0.0) <= 0:
+            continue  # no praise in the clause (most complaints): nothing to zero
         for i in range(bounds[k], bounds[k + 1]):
             if sentiments[i] > 0 and (
                 lows[i].strip(".,!?:;\"'") in words or lows[i] in DEGREE_WORDS
@@ -211,9 +221,10 @@ def praise_words(found: list[Complaint], tokens: Tokens) -> None:
     """A praise phrase's own words are not complaints: "to die for", "can't go wrong"."""
     lows, sentiments, bounds = tokens.lows, tokens.valences, tokens.bounds
     for c in found:
-        if c.valence > 0:
+        lo, hi = bounds[c.clause], bounds[c.clause + 1]
+        if c.valence > 0 and min(sentiments[lo:hi], default=0.0) < 0:
             words = c.phrase.split()
-            for i in range(bounds[c.clause], bounds[c.clause + 1]):
+            for i in range(lo, hi):
                 if sentiments[i] < 0 and lows[i] in words:
                     sentiments[i] = 0.0
 

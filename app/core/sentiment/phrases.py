@@ -213,12 +213,26 @@ def praise_hits(text: str) -> list[tuple[int, str]]:
     For ASCII text the scan looks for the character before a phrase, which `re` finds
     without trying the phrases inside words; a phrase ends in a letter, so the next
     one's preceding character is never inside the last match."""
-    if not text.isascii():
-        return [(m.start(), m.group()) for m in _PRAISE_RE.finditer(text)]
     hits, pos = [], 0
     first = _PRAISE_AT_START.match(text)
     if first is not None:
         hits.append((0, first.group()))
         pos = first.end()
-    hits += [(m.start(1), m.group(1)) for m in _PRAISE_AFTER.finditer(text, pos)]
+    if text.isascii():
+        hits += [(m.start(1), m.group(1)) for m in _PRAISE_AFTER.finditer(text, pos)]
+    else:
+        _praise_hits_beyond_ascii(text, pos, hits)
     return hits
+
+
+def _praise_hits_beyond_ascii(text: str, pos: int, hits: list[tuple[int, str]]) -> None:
+    """The ASCII scan, where a phrase found after a letter beyond ASCII ("épicgreat") is
+    none and the scan goes on from that phrase's start (a phrase may begin inside it)."""
+    m = _PRAISE_AFTER.search(text, pos)
+    while m is not None:
+        before = m.start()
+        if text[before].isascii() or not _WORD_CHAR.match(text, before):
+            hits.append((m.start(1), m.group(1)))
+            m = _PRAISE_AFTER.search(text, m.end())
+        else:
+            m = _PRAISE_AFTER.search(text, m.start(1))

@@ -56,9 +56,12 @@ def find(joined: str, found: Sequence[Complaint], tokens: Tokens) -> list[str]:
         near = range(max(0, k - 1), min(last, k + 2))
         praise_words = {w.strip(_QUOTE_STRIP) for p in praise for w in p.split()}
         lo, hi = bounds[k], bounds[k + 1]
-        own_praise = any(sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi))
-        negative_near = any(j in complaint_in for j in near) or any(
-            sentiments[i] <= NEGATIVE_CONTEXT for j in near for i in range(bounds[j], bounds[j + 1])
+        own_praise = max(sentiments[lo:hi], default=0.0) > 0 and any(
+            sentiments[i] > 0 and words[i] not in praise_words for i in range(lo, hi)
+        )
+        # the clauses in `near` are consecutive: their tokens are one slice
+        negative_near = any(j in complaint_in for j in near) or (
+            min(sentiments[bounds[near.start] : bounds[near.stop]], default=0.0) <= NEGATIVE_CONTEXT
         )
         # a one-word verdict closing a complaint: "... Wedding is in 9 days. Great."
         closing = bool(found) and k == last - 1 and hi - lo <= 2

@@ -28,6 +28,7 @@ from app.core.sentiment import (
     smileys,
     text,
     word_senses,
+    word_table,
 )
 from app.core.sentiment.lexicons import REQUEST_WORDS
 from app.core.sentiment.tokens import Tokens
@@ -163,16 +164,15 @@ def _read(masked: str, extra_words: Mapping[str, float] | None) -> Reading:
     if extra_words and owner.phrases is not None:
         cleaned = owner.phrases.sub(lambda m: m.group().replace(" ", "_"), cleaned)
     analyzer = engine.analyzer_for(owner.tokens_map)
-    clauses = text.clauses(cleaned)
-    tokens = engine.valences(analyzer, clauses)
-    return Reading(cleaned, phrase_hits.rule_text(clauses), tokens, analyzer, owner)
+    tokens, joined = word_table.read(analyzer.lexicon, cleaned)
+    return Reading(cleaned, joined, tokens, analyzer, owner)
 
 
 def _verdict(r: Reading, name_masked: bool) -> Sentiment:
     """Sum the valences and the phrases into VADER's compound; thin evidence stays neutral
     and mild praise under a hedge counts half."""
     tokens, found, owner_words = r.tokens, r.found, r.owner.words
-    total = sum(tokens.valences)
+    total: float = sum(tokens.valences)  # typed: mypyc-compiled code needs it (bench/README)
     if found:
         total += sum([c.valence for c in found[: phrase_hits.MAX_COMPLAINTS]])
     total += sarcasm.SARCASM_VALENCE * len(r.sarcastic)
@@ -256,14 +256,14 @@ def _word_reasons(
     owner_words: frozenset[str],
 ) -> list[str]:
     """The scored words, strongest first: the owner's own, then the label's side first."""
-    if len(scored) > 1:
-        scored.sort(key=lambda i: -abs(sentiments[i]))
+    if len(scored) > 1:  # strongest first; a stable sort keeps ties in text order
+        scored.sort(key=list(map(abs, sentiments)).__getitem__, reverse=True)
     mine: list[str] = []
     neg: list[str] = []
     pos: list[str] = []
     for i in scored:
         w = words[i].strip(_QUOTE_STRIP)
-        (mine if w in owner_words else neg if sentiments[i] < 0 else pos).append(w)
+        (mine if owner_words and w in owner_words else neg if sentiments[i] < 0 else pos).append(w)
     out = ["your words: " + _quote(mine)] if mine else []
     first, second = ("negative words: ", neg), ("positive words: ", pos)
     if label is _POSITIVE:

@@ -223,7 +223,7 @@ def clauses(text: str) -> list[list[str]]:
         tokens = line.split()
         start = 0
         for k, token in enumerate(tokens):
-            if token[-1] in _CLAUSE_CHARS and not _is_emoticon(token):
+            if ends_clause(token):
                 out.append(tokens[start : k + 1])
                 start = k + 1
         if start < len(tokens):
@@ -231,5 +231,6 @@ def clauses(text: str) -> list[list[str]]:
     return out
 
 
-def _is_emoticon(token: str) -> bool:
-    return 1 < len(token) <= 3 and not token[0].isalnum()
+def ends_clause(token: str) -> bool:
+    """A token ending in a clause mark ends its clause; an emoticon (":(") does not."""
+    return token[-1] in _CLAUSE_CHARS and not (1 < len(token) <= 3 and not token[0].isalnum())
