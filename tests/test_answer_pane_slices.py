@@ -80,7 +80,7 @@ def test_a_conversation_opened_while_the_parts_are_half_built_gets_them_complete
 ):
     window = _window(qtbot, ui_paths, store, keychain)
     window.answer_build.start()  # as after the first paint
-    _take_steps(window, len(ANSWER_MODULES) + 1)  # imported, the composer made, no more
+    _take_steps(window, len(ANSWER_MODULES) + 2)  # imported, the composer begun, no more
     assert not window.answer_build.done
     assert window.thread_menu.isEmpty()
     window.bring_demo_back()  # mentions arrive (the demo shop's, in this test)

@@ -84,7 +84,9 @@ class AnswerPane(QObject):
         """Make the parts, yielding between pieces of a few milliseconds each (a few
         dozen Qt calls): AppWindow takes one piece per turn of the event loop."""
         pane = self.pane
-        self.composer = Composer(self.services, pane)
+        self.composer = Composer(self.services, pane, build=False)
+        yield
+        yield from self.composer.build_steps()
         pane.composer_slot.addWidget(self.composer)
         yield
         self.history = HistoryPanel(self.services, pane)
