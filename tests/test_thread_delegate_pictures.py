@@ -18,7 +18,7 @@ from PySide6.QtGui import QImage
 from app.ui import palette
 from app.ui.app_style import SCHEME_PROPERTY, use_scheme
 from app.ui.palette import LIGHT
-from app.ui.thread_delegate import PICTURE_BYTES, ThreadDelegate
+from app.ui.thread_delegate import SCREENS_KEPT, ThreadDelegate
 from tests.fixtures.ui import OFFSCREEN_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)]
@@ -139,4 +139,6 @@ def test_the_kept_pictures_stay_within_their_budget(qtbot, main_window):
         for row in range(0, main_window.thread_model.rowCount(), 5):
             main_window.thread_view.scrollTo(main_window.thread_model.index(row))
             _look(view)
-    assert 0 < delegate.picture_bytes <= PICTURE_BYTES
+    # three heights of the list's rows, at its last width
+    screen = view.viewport().width() * view.height() * 4
+    assert 0 < delegate.picture_bytes <= delegate.picture_budget <= SCREENS_KEPT * screen * 1.1

@@ -157,10 +157,12 @@ class _Layout:
 
 AGE_TICK_MS = 20_000  # ages say minutes: look three times a minute
 CACHE_ROWS = 1500  # measured rows kept (a few screens); older ones are measured again
-# Rows drawn once into a picture and copied after: ~70 rows of a 1280-wide window, 18 at
-# twice the pixels. A repaint (each synced batch repaints the list) is then one Qt call
-# a row instead of ~40, each of which waits for the interpreter lock while a sync runs.
-PICTURE_BYTES = 8 * 1024 * 1024
+# Rows drawn once into a picture and copied after: a repaint (each synced batch repaints
+# the list) is then one Qt call a row instead of ~40, each of which waits for the
+# interpreter lock while a sync runs. Kept: the rows of three heights of the list
+# (~3 MB for a 1280x800 window), at least MIN_PICTURE_BYTES.
+SCREENS_KEPT = 3
+MIN_PICTURE_BYTES = 1024 * 1024
 
 
 class ThreadDelegate(QStyledItemDelegate):
@@ -177,13 +179,14 @@ class ThreadDelegate(QStyledItemDelegate):
         self._pictures: OrderedDict[tuple[Any, ...], QPixmap] = OrderedDict()
         self._picture_sizes: dict[tuple[Any, ...], int] = {}
         self._picture_bytes = 0
+        self.picture_budget = MIN_PICTURE_BYTES  # set from the list's size at each drawing
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._now = self.clock()  # ages are measured from here until the next tick
         self.live_words: dict[int, str] = {}  # thread id -> "Sam is replying…" (team inbox)
 
     @property
     def picture_bytes(self) -> int:
-        """What the rows' pictures kept now hold (at most PICTURE_BYTES, or one picture)."""
+        """What the rows' pictures kept now hold (see `picture_budget`)."""
         return self._picture_bytes
 
     def forget(self) -> None:
@@ -310,6 +313,11 @@ class ThreadDelegate(QStyledItemDelegate):
         self._draw(on_picture, row, lay, f, QRect(0, 0, width, height), look, base, ratio)
         on_picture.end()
         painter.drawPixmap(r.topLeft(), picture)
+        view = option.widget
+        shown = view.height() if view is not None else height * 10
+        self.picture_budget = max(
+            MIN_PICTURE_BYTES, SCREENS_KEPT * int(width * ratio) * int(shown * ratio) * 4
+        )
         self._keep(key, picture, int(width * ratio) * int(height * ratio) * 4)
 
     def _keep(self, key: tuple[Any, ...], picture: QPixmap, size: int) -> None:
@@ -317,7 +325,7 @@ class ThreadDelegate(QStyledItemDelegate):
         self._pictures[key] = picture
         self._picture_sizes[key] = size
         self._picture_bytes += size
-        while self._picture_bytes > PICTURE_BYTES and len(self._pictures) > 1:
+        while self._picture_bytes > self.picture_budget and len(self._pictures) > 1:
             old, _picture = self._pictures.popitem(last=False)
             self._picture_bytes -= self._picture_sizes.pop(old)
 
