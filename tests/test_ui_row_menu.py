@@ -162,7 +162,7 @@ def test_drafts_folder_rows_show_the_first_line_of_the_draft(qtbot, answer_windo
     shown = model.thread_at(model.row_for_id(row.id))
     assert shown.draft == "Thanks Ruth, the rye is back on Friday."
     delegate = window.thread_view.itemDelegate()
-    delegate._layouts.clear()
+    delegate.forget()
     window.thread_view.viewport().grab()  # paint the rows as the owner sees them
     painted = [lay.lines for key, lay in delegate._layouts.items() if key[0].id == row.id]
     assert painted and all(lines[0].startswith("Your draft: Thanks Ruth") for lines in painted)
@@ -170,7 +170,7 @@ def test_drafts_folder_rows_show_the_first_line_of_the_draft(qtbot, answer_windo
     window.folder_view.setCurrentIndex(folders.index(folders.row_of_folder(Folder.ALL)))
     elsewhere = model.thread_at(model.row_for_id(row.id))
     window.thread_view.scrollTo(model.index(model.row_for_id(row.id)))
-    delegate._layouts.clear()
+    delegate.forget()
     window.thread_view.viewport().grab()
     painted = [lay.lines for key, lay in delegate._layouts.items() if key[0].id == elsewhere.id]
     assert painted and not any(lines[0].startswith("Your draft") for lines in painted)

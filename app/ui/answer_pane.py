@@ -10,6 +10,7 @@ and keeps the thread list and folder counts in step with what it changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -59,9 +60,12 @@ class AnswerPane(QObject):
         services: AnswerServices,
         menu: QMenu | None = None,
         templates: list[Template] | None = None,
+        *,
+        build: bool = True,
     ) -> None:
         """`menu`: the Thread menu already in the menu bar, to fill (None: one is added).
         `templates`: the stored ones, read already (None: read them now).
+        `build=False`: the parts are made by `build_steps()`, a step at a time.
 
         May be built after the window was shown (AppWindow builds it after the first
         painted inbox): a conversation already open gets its composer at once."""
@@ -69,30 +73,50 @@ class AnswerPane(QObject):
         self.window = window
         self.services = services
         self.accounts: list[Account] = []
-        pane = window.conversation_pane
-        self.pane = pane
-        self.composer = Composer(services, pane)
+        self.pane = window.conversation_pane
+        self._reserved_menu = menu
+        self._given_templates = templates
+        if build:
+            for _step in self.build_steps():
+                pass
+
+    def build_steps(self) -> Iterator[None]:
+        """Make the parts, yielding between pieces of a few milliseconds each (a few
+        dozen Qt calls): AppWindow takes one piece per turn of the event loop."""
+        pane = self.pane
+        self.composer = Composer(self.services, pane, build=False)
+        yield
+        yield from self.composer.build_steps()
         pane.composer_slot.addWidget(self.composer)
-        self.history = HistoryPanel(services, pane)
+        yield
+        self.history = HistoryPanel(self.services, pane)
         pane.side_slot.addWidget(self.history)
-        self.actions = ThreadActions(services, self)
-        self.row_menu = RowMenu(window, self.actions)  # right-click on a row; mark unread
+        yield
+        self.actions = ThreadActions(self.services, self)
+        self.row_menu = RowMenu(self.window, self.actions)  # right-click on a row; mark unread
+        yield
         self._build_actions()
         self._build_header()
-        self._build_menu(menu)
+        yield
+        self._build_menu(self._reserved_menu)
         self._connect()
-        window.installEventFilter(self)
+        self.window.installEventFilter(self)
         self.composer.editor.installEventFilter(self)
         self.history.note.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.flush)
-        if templates is None:
+        yield
+        if self._given_templates is None:
             self.load_templates()
         else:
-            self.composer.set_templates(templates)
+            self.composer.set_templates(self._given_templates)
         self._load_accounts()
+        yield
         pane.fit_slots()  # the pane may have its size already: size the new parts now
+        # in the same step as the look at the open thread: each opening is shown once
+        self.window.thread_opened.connect(self.on_thread_opened)
+        self.window.thread_merged.connect(self.on_thread_merged)
         if pane.current_thread is not None:  # opened before these parts were built
             self.on_thread_opened(pane.current_thread.id)
 
@@ -169,9 +193,6 @@ class AnswerPane(QObject):
         self.menu = menu
 
     def _connect(self) -> None:
-        w = self.window
-        w.thread_opened.connect(self.on_thread_opened)
-        w.thread_merged.connect(self.on_thread_merged)
         self.actions.thread_changed.connect(self._on_status_changed)
         self.actions.message.connect(self._status_message)
         self.composer.replied.connect(self._on_replied)

@@ -8,6 +8,8 @@ account dialogs, the answering tools, label corrections and customers' photos.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
@@ -19,7 +21,7 @@ from app.ui.app_style import choose_scheme
 from app.ui.corrections import Corrections
 from app.ui.desktop_notifications import DesktopNotifications
 from app.ui.filter_bar import FilterBar, install_filter_bar
-from app.ui.first_paint import after_first_paint
+from app.ui.first_paint import Slices, after_first_paint
 from app.ui.main_window import MainWindow
 from app.ui.photo_loader import PhotoLoader
 from app.ui.stored_templates import read_templates
@@ -36,6 +38,27 @@ if TYPE_CHECKING:  # dialogs, Reports (QtCharts) and Export load when asked: not
     from app.ui.export_dialog import ExportDialog
     from app.ui.reports_window import ReportsWindow
     from app.ui.settings_dialog import SettingsDialog
+
+# What the answering parts import beyond the first painted inbox, those imported by
+# others first: one module per turn of the event loop (each 0.1-2 ms of Python).
+ANSWER_MODULES = (
+    "app.core.templates",
+    "app.core.audience",
+    "app.core.suggestion",
+    "app.core.reply_mentions",
+    "app.core.reply_rules",
+    "app.ui.answer_services",
+    "app.ui.composer_parts",
+    "app.ui.draft_saver",
+    "app.ui.reply_sender",
+    "app.ui.elided_label",
+    "app.ui.composer",
+    "app.ui.history_panel",
+    "app.ui.label_menu",
+    "app.ui.thread_actions",
+    "app.ui.row_menu",
+    "app.ui.answer_pane",
+)
 
 
 class AppWindow(MainWindow):
@@ -94,8 +117,9 @@ class AppWindow(MainWindow):
         self.accounts_requested.connect(lambda: self.open_accounts())
 
         # answering: composer, drafts, history, thread actions. No conversation is open at
-        # the first painted inbox, so they are built right after it (or when a
-        # conversation opens first, or when asked for); their menu is in place already.
+        # the first painted inbox, so they are built after it, a slice per turn of the
+        # event loop (or at once when a conversation opens first, or when asked for);
+        # their menu is in place already.
         self._answer_pane: AnswerPane | None = None
         self._answer_settings = (stored.business, stored.signature, settings.undo_send_seconds)
         self._templates: list[Template] | None = None  # read now, for the composer
@@ -107,10 +131,11 @@ class AppWindow(MainWindow):
         )
         self.thread_menu = QMenu("&Thread", self)
         self.menuBar().insertMenu(self.menus["help"].menuAction(), self.thread_menu)
+        self.answer_build: Slices = Slices(self._answer_pane_steps(), self)
         self.thread_opened.connect(lambda _id: self.answer_pane)
         after_first_paint(
             self.thread_view.viewport(),
-            lambda: self.answer_pane,
+            self.answer_build.start,
             lambda: self.thread_model.rowCount() > 0,
         )
         # one-click label corrections, the reasons tooltip and View → Sentiment words…
@@ -143,24 +168,38 @@ class AppWindow(MainWindow):
 
     @property
     def answer_pane(self) -> AnswerPane:
-        """The composer, history and thread actions; built on first use."""
+        """The composer, history and thread actions; what is not built yet is built now."""
         if self._answer_pane is None:
-            from app.ui.answer_pane import AnswerPane
-            from app.ui.answer_services import AnswerServices
-
-            business, signature, undo_seconds = self._answer_settings
-            services = AnswerServices(
-                self.services.store,
-                self.runner,
-                business=business,
-                signature=signature,
-                send_now=self.scheduler.send_now,
-                undo_seconds=undo_seconds,
-                client_for=self.services.connections.client_for,
-                save_profile=self._save_profile,
-            )
-            self._answer_pane = AnswerPane(self, services, self.thread_menu, self._templates)
+            self.answer_build.finish()
+            if self._answer_pane is None:
+                raise RuntimeError("the answering parts could not be built")
         return self._answer_pane
+
+    def _answer_pane_steps(self) -> Iterator[None]:
+        """The answering parts, in steps of a few milliseconds (see `Slices`)."""
+        for name in ANSWER_MODULES:
+            importlib.import_module(name)
+            yield
+        from app.ui.answer_pane import AnswerPane
+        from app.ui.answer_services import AnswerServices
+
+        business, signature, undo_seconds = self._answer_settings
+        services = AnswerServices(
+            self.services.store,
+            self.runner,
+            business=business,
+            signature=signature,
+            send_now=self.scheduler.send_now,
+            undo_seconds=undo_seconds,
+            client_for=self.services.connections.client_for,
+            save_profile=self._save_profile,
+        )
+        templates = self._templates
+        pane = AnswerPane(self, services, self.thread_menu, templates, build=False)
+        yield from pane.build_steps()
+        if self._templates is not None and self._templates is not templates:
+            pane.composer.set_templates(self._templates)  # they came while it was built
+        self._answer_pane = pane
 
     def _templates_read(self, templates: list[Template]) -> None:
         self._templates = templates

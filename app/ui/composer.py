@@ -8,7 +8,7 @@ on its way. The decisions themselves live in `app/core/reply_rules.py` (plain Py
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -65,7 +65,10 @@ class Composer(QFrame):
     edit_templates_requested = Signal()
     draft_presence_changed = Signal(int, bool)
 
-    def __init__(self, services: AnswerServices, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: AnswerServices, parent: QWidget | None = None, *, build: bool = True
+    ) -> None:
+        """`build=False`: the widgets are made by `build_steps()`, a step at a time."""
         super().__init__(parent)
         self.services = services
         self.setObjectName("composer")
@@ -93,17 +96,15 @@ class Composer(QFrame):
         self.reply_sender.deleted.connect(self._on_deleted)
         self.reply_sender.asked.connect(self._on_asked)
         self._take_intent: dict[int, str] = {}  # outbox item id -> "edit" or "cancel"
-        self._build()
-        self._count_timer = QTimer(self, singleShot=True)
-        self._count_timer.timeout.connect(self._update_count)
-        self.setEnabled(False)
-        policy = self.sizePolicy()
-        policy.setVerticalPolicy(policy.Policy.Maximum)  # spare height goes to the conversation
-        self.setSizePolicy(policy)
+        if build:
+            for _step in self.build_steps():
+                pass
 
     # -- construction ---------------------------------------------------------
 
-    def _build(self) -> None:
+    def build_steps(self) -> Iterator[None]:
+        """Make the widgets, yielding between pieces of a few milliseconds each (the
+        answering parts are built after the first paint a piece per event-loop turn)."""
         col = QVBoxLayout(self)
         col.setContentsMargins(16, 10, 16, 12)
         col.setSpacing(8)
@@ -142,6 +143,7 @@ class Composer(QFrame):
         self.use_button.clicked.connect(self.use_suggestion)
         sl.addWidget(self.use_button)
         col.addWidget(self.suggestion)
+        yield
 
         self.scripted = ScriptedBar(self)
         self.scripted.personalise_clicked.connect(self.personalise)
@@ -160,6 +162,7 @@ class Composer(QFrame):
         who.setSpacing(10)
         self._build_audience(who)
         col.addLayout(who)
+        yield
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
@@ -191,6 +194,12 @@ class Composer(QFrame):
         self.send_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.send_action.triggered.connect(lambda: self.send())
         self.addAction(self.send_action)
+        self._count_timer = QTimer(self, singleShot=True)
+        self._count_timer.timeout.connect(self._update_count)
+        self.setEnabled(False)
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(policy.Policy.Maximum)  # spare height goes to the conversation
+        self.setSizePolicy(policy)
 
     def _build_audience(self, who: QHBoxLayout) -> None:
         """Who sees the reply, under the text: its audience, and the private choice."""

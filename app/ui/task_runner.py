@@ -5,6 +5,14 @@ on_error)`; `fn` runs on a pool thread and must only return values (frozen
 dataclasses, lists of them); the callbacks run later on the GUI thread.
 Database writes pass `write=True` so they go through a single-thread pool and
 never race each other. Tests use `synchronous=True`: everything runs inline.
+
+The pools are Python threads that live as long as the runner. A Qt pool thread is not
+a Python thread: each job on it got a fresh Python thread state, so the database's
+per-thread connection was opened for every job and dropped at its end in a reference
+cycle (sqlite3's statement cache refers back to its connection), which the cyclic
+collector closed later in passes of 7-20 ms that held the interpreter lock, on the
+GUI thread too: ~1,150 of them in a first sync of 5,000 mentions (issue 27, the
+stall). A Python thread keeps its state, and its connection, from job to job.
 """
 
 from __future__ import annotations
@@ -12,10 +20,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app.core.errors import ShopkeepError
 
@@ -42,26 +51,29 @@ class _Outcome:
     value: object
 
 
-class _Job(QRunnable):
+class _Job:
     """Runs one function on a pool thread and reports back through the runner's signal."""
 
+    __slots__ = ("_fn", "_runner", "_task_id")
+
     def __init__(self, runner: TaskRunner, task_id: int, fn: Callable[[], Any]) -> None:
-        super().__init__()
         self._runner = runner
         self._task_id = task_id
         self._fn = fn
-        self.setAutoDelete(True)
 
     def run(self) -> None:
-        if self._runner.cancelled:
-            return
         try:
-            result = self._fn()
-        except Exception as exc:  # handed back to the GUI thread, never swallowed
-            self._runner._log_failure(self._task_id, exc)
-            self._runner._finished.emit(_Outcome(self._task_id, False, exc))
-        else:
-            self._runner._finished.emit(_Outcome(self._task_id, True, result))
+            if self._runner.cancelled:
+                return
+            try:
+                result = self._fn()
+            except Exception as exc:  # handed back to the GUI thread, never swallowed
+                self._runner._log_failure(self._task_id, exc)
+                self._runner._finished.emit(_Outcome(self._task_id, False, exc))
+            else:
+                self._runner._finished.emit(_Outcome(self._task_id, True, result))
+        finally:
+            self._runner._job_ended()
 
 
 class TaskRunner(QObject):
@@ -84,10 +96,11 @@ class TaskRunner(QObject):
         self._pending: dict[int, _Pending] = {}
         self._next_id = 0
         self._lock = threading.Lock()
-        self._read_pool = QThreadPool(self)
-        self._read_pool.setMaxThreadCount(max_threads)
-        self._write_pool = QThreadPool(self)
-        self._write_pool.setMaxThreadCount(1)  # the write lane: one writer, in order
+        self._read_pool = ThreadPoolExecutor(max_threads, thread_name_prefix="shopkeep-read")
+        # the write lane: one writer, in order
+        self._write_pool = ThreadPoolExecutor(1, thread_name_prefix="shopkeep-write")
+        self._jobs = 0  # queued or running on the pools
+        self._idle = threading.Condition()
         self._finished.connect(self._on_finished)
 
     @property
@@ -125,24 +138,31 @@ class TaskRunner(QObject):
                 self._deliver(task_id, True, result)
         else:
             pool = self._write_pool if write else self._read_pool
-            pool.start(_Job(self, task_id, fn))
+            with self._idle:
+                self._jobs += 1
+            pool.submit(_Job(self, task_id, fn).run)
         return task_id
+
+    def _job_ended(self) -> None:
+        with self._idle:
+            self._jobs -= 1
+            if self._jobs == 0:
+                self._idle.notify_all()
 
     def is_busy(self) -> bool:
         return bool(self._pending)
 
     def wait_idle(self, timeout_ms: int = 5000) -> bool:
         """Block until both pools are empty (tests and shutdown only; never from a slot)."""
-        ok_write = self._write_pool.waitForDone(timeout_ms)
-        ok_read = self._read_pool.waitForDone(timeout_ms)
-        return ok_write and ok_read
+        with self._idle:
+            return self._idle.wait_for(lambda: self._jobs == 0, timeout_ms / 1000)
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
-        """Stop taking work, drop queued jobs, let running writes finish, drop callbacks."""
-        self._cancel.set()
-        self._read_pool.clear()
-        self._write_pool.waitForDone(timeout_ms)
-        self._read_pool.waitForDone(timeout_ms)
+        """Stop taking work, drop queued jobs, let running ones finish, drop callbacks."""
+        self._cancel.set()  # a queued job ends without running
+        self.wait_idle(timeout_ms)
+        self._read_pool.shutdown(wait=False)
+        self._write_pool.shutdown(wait=False)
         self._pending.clear()
 
     def _log_failure(self, task_id: int, exc: BaseException) -> None:

@@ -6,6 +6,7 @@ as 100. The sentiment colour is always paired with its word.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +34,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QListView,
@@ -48,7 +50,7 @@ from app.ui import palette, theme
 from app.ui.palette import colour, shared_colour
 from app.ui.preview_text import wrap_preview
 from app.ui.snooze_text import snoozed_words
-from app.ui.thread_model import Roles
+from app.ui.thread_model import Roles, ThreadListModel
 
 PAD_X = 12
 PAD_Y = 9
@@ -155,18 +157,44 @@ class _Layout:
 
 AGE_TICK_MS = 20_000  # ages say minutes: look three times a minute
 CACHE_ROWS = 1500  # measured rows kept (a few screens); older ones are measured again
+# Rows drawn once into a picture and copied after: a repaint (each synced batch repaints
+# the list) is then one Qt call a row instead of ~40, each of which waits for the
+# interpreter lock while a sync runs. Kept: the rows of three heights of the list
+# (~3 MB for a 1280x800 window), at least MIN_PICTURE_BYTES.
+SCREENS_KEPT = 3
+MIN_PICTURE_BYTES = 1024 * 1024
 
 
 class ThreadDelegate(QStyledItemDelegate):
     """Draws `ThreadListModel` rows; all sizes come from the view's font."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, pictures: bool = True) -> None:
+        """`pictures=False`: every paint draws the row straight onto the list."""
         super().__init__(parent)
+        self.pictures = pictures
+        self.drawn = 0  # rows drawn (not copied from their picture): tests count them
         self._fonts_for: dict[str, _Fonts] = {}
         self._layouts: dict[tuple[Any, ...], _Layout] = {}
+        # a row's look (everything paint() reads) -> its picture, least recently painted first
+        self._pictures: OrderedDict[tuple[Any, ...], QPixmap] = OrderedDict()
+        self._picture_sizes: dict[tuple[Any, ...], int] = {}
+        self._picture_bytes = 0
+        self.picture_budget = MIN_PICTURE_BYTES  # set from the list's size at each drawing
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._now = self.clock()  # ages are measured from here until the next tick
         self.live_words: dict[int, str] = {}  # thread id -> "Sam is replying…" (team inbox)
+
+    @property
+    def picture_bytes(self) -> int:
+        """What the rows' pictures kept now hold (see `picture_budget`)."""
+        return self._picture_bytes
+
+    def forget(self) -> None:
+        """Measure and draw every row anew at its next paint."""
+        self._layouts.clear()
+        self._pictures.clear()
+        self._picture_sizes.clear()
+        self._picture_bytes = 0
 
     def tick(self) -> bool:
         """Move the ages on to the clock's minute; True when rows must be repainted."""
@@ -229,33 +257,105 @@ class ThreadDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        row: ThreadRow | None = index.data(Roles.ThreadRole)
+        model = index.model()
+        if isinstance(model, ThreadListModel):  # Python to Python: no trip through Qt
+            row: ThreadRow | None = model.thread_at(index.row())
+            drafts = model.query.folder is Folder.DRAFTS
+        else:
+            row = index.data(Roles.ThreadRole)
+            query = getattr(model, "query", None)
+            drafts = query is not None and query.folder is Folder.DRAFTS
         if row is None:
             return
-        f = self._font_set(option.font)
         r = option.rect
-        query = getattr(index.model(), "query", None)
-        drafts = query is not None and query.folder is Folder.DRAFTS
-        lay = self._layout(row, f, r.width(), option.font.key(), drafts)
-        painter.save()
+        font = option.font
+        font_key = font.key()
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        state = option.state.value
+        if state & SELECTED:  # only what changes the look is part of the key
+            look = (True, bool(state & ACTIVE), bool(state & HAS_FOCUS))
+        else:
+            look = (False, bool(state & HOVERED), False)
+        width, height = r.width(), r.height()
+        key = (
+            row,
+            width,
+            height,
+            font_key,
+            self._now,
+            drafts,
+            self.live_words.get(row.id, ""),
+            look,
+            option.palette.cacheKey(),
+            palette.current().name,
+            ratio,
+        )
+        pictures = self._pictures
+        picture = pictures.get(key)
+        if picture is not None:
+            pictures.move_to_end(key)
+            painter.drawPixmap(r.topLeft(), picture)
+            return
+        f = self._font_set(font)
+        lay = self._layout(row, f, width, font_key, drafts)
+        base = option.palette.color(QPalette.ColorRole.Base)
+        self.drawn += 1
+        if not self.pictures or ratio != int(ratio):  # a fractional scale would resample it
+            painter.save()
+            self._draw(painter, row, lay, f, r, look, base, ratio)
+            painter.restore()
+            return
+        picture = QPixmap(int(width * ratio), int(height * ratio))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(base)  # what the list has under a row drawn on it
+        on_picture = QPainter(picture)
+        self._draw(on_picture, row, lay, f, QRect(0, 0, width, height), look, base, ratio)
+        on_picture.end()
+        painter.drawPixmap(r.topLeft(), picture)
+        view = option.widget
+        shown = view.height() if view is not None else height * 10
+        self.picture_budget = max(
+            MIN_PICTURE_BYTES, SCREENS_KEPT * int(width * ratio) * int(shown * ratio) * 4
+        )
+        self._keep(key, picture, int(width * ratio) * int(height * ratio) * 4)
+
+    def _keep(self, key: tuple[Any, ...], picture: QPixmap, size: int) -> None:
+        """Keep a row's picture, forgetting the least recently painted beyond the budget."""
+        self._pictures[key] = picture
+        self._picture_sizes[key] = size
+        self._picture_bytes += size
+        while self._picture_bytes > self.picture_budget and len(self._pictures) > 1:
+            old, _picture = self._pictures.popitem(last=False)
+            self._picture_bytes -= self._picture_sizes.pop(old)
+
+    def _draw(
+        self,
+        painter: QPainter,
+        row: ThreadRow,
+        lay: _Layout,
+        f: _Fonts,
+        r: QRect,
+        look: tuple[bool, bool, bool],
+        base: QColor,
+        ratio: float,
+    ) -> None:
+        """Everything of one row, into `r` (a row's picture, or the list itself)."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        state = option.state.value
-        selected = bool(state & SELECTED)
-        focused = bool(state & ACTIVE)
-        hovered = bool(state & HOVERED)
+        selected, lit, ringed = look  # lit: the window is active (selected) or hovered
 
         if selected:
-            bg = shared_colour("selection") if focused else shared_colour("selection_inactive")
-        elif hovered:
+            bg = shared_colour("selection") if lit else shared_colour("selection_inactive")
+        elif lit:
             bg = shared_colour("hover")
         else:
-            bg = option.palette.color(QPalette.ColorRole.Base)
+            bg = base
         painter.fillRect(r, bg)
         painter.fillRect(QRect(r.left(), r.bottom(), r.width(), 1), shared_colour("border"))
         stripe = shared_colour(palette.SENTIMENT_KEYS[row.worst_label])
         painter.fillRect(QRect(r.left(), r.top(), STRIPE, r.height() - 1), stripe)
-        if selected and state & HAS_FOCUS:
+        if ringed:
             ring = QPen(shared_colour("focus"), 2)  # the keyboard is here: say so plainly
             painter.setPen(ring)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -275,7 +375,6 @@ class ThreadDelegate(QStyledItemDelegate):
             painter.setBrush(shared_colour("accent"))
             painter.drawEllipse(QPointF(left + 9, line1_mid), 4.0, 4.0)
         mark = 16
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
         pm = theme.network_pixmap(row.network, mark, ratio)
         painter.drawPixmap(QRect(left + 1, int(line1_mid + name_h / 2 + 6), mark, mark), pm)
 
@@ -333,7 +432,6 @@ class ThreadDelegate(QStyledItemDelegate):
                 painter.setPen(muted)
                 painter.drawText(QRect(x + 3, y, 8, small_h), vcenter, "·")
                 x += 5
-        painter.restore()
 
     def _chip(
         self, painter: QPainter, x: int, y: int, lay: _Layout, fill: QColor, fg: QColor, f: _Fonts
