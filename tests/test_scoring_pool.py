@@ -7,7 +7,6 @@ import multiprocessing
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from app.core import scoring_pool
 from app.core.models import Sentiment, SentimentLabel
 from app.core.ports import ThreadQuery
 from app.core.rescore import OwnerScorer
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,9 +71,7 @@ class WaitsForTheLastParcel:
 
     def __call__(self, text: str) -> Sentiment:
         if "last parcel" in text and in_worker():
-            deadline = time.monotonic() + 60
-            while not self.go.exists() and time.monotonic() < deadline:
-                time.sleep(0.01)
+            wait_until(self.go.exists, "the test to let the last parcel be scored", 60)
         return WhereScored()(text)
 
 
@@ -263,8 +261,6 @@ def test_a_conversation_across_a_big_batch_stays_one_thread(
 def test_idle_workers_are_let_go_after_a_while(
     store: Any, shop_account: Any, make_post: Any, fresh_pool: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
-
     store.ingest(shop_account.id, _mentions(make_post, 500), WhereScored())
     assert scoring_pool._pool is not None  # kept for the next big batch...
 
@@ -272,9 +268,7 @@ def test_idle_workers_are_let_go_after_a_while(
     # does not depend on how long the batch took to store) stops the workers.
     monkeypatch.setattr(scoring_pool, "IDLE_SECONDS", 0.3)
     scoring_pool._stop_when_idle([])
-    deadline = time.monotonic() + 10
-    while scoring_pool._pool is not None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: scoring_pool._pool is None, "the idle workers to be let go", 10)
     assert scoring_pool._pool is None  # ...but not forever: each worker holds the lexicons
     more = [make_post(f"n{i}", f"late parcel {i}", minutes=900 + i) for i in range(500)]
     store.ingest(shop_account.id, more, WhereScored())
