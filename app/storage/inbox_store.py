@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,10 +49,11 @@ from app.storage.database import (
     verify_open,
     write_transaction,
 )
-from app.storage.ingest import ingest_posts
+from app.storage.ingest import ingest_planned, plan_ingest
 from app.storage.migrations import MIGRATIONS, Migration, migrate, read_meta, write_meta
 from app.storage.sync_cursors import MENTIONS_CURSOR
 from app.storage.sync_store import SyncWorkStore
+from app.storage.wal_copy import log_copied_first
 
 if TYPE_CHECKING:  # the reports load with the Reports window, not on every start
     from app.core.reports import Report, ReportRequest
@@ -294,9 +295,14 @@ class SqliteInboxStore(SyncWorkStore):
     @writes
     @translated
     def ingest(self, account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
-        """Store posts (scoring only new or edited ones) and update their threads."""
-        with write_transaction(self._db):
-            return ingest_posts(account_id, posts, score)
+        """Store posts (scoring only new or edited ones) and update their threads.
+
+        The batch is read and its scoring started before the write lock is taken; a
+        big one copies the database's log meanwhile, not in its commit (wal_copy.py)."""
+        plan = plan_ingest(account_id, posts, score, in_transaction=False)
+        copy_first = log_copied_first(self._db) if plan.job.parallel else nullcontext()
+        with copy_first, write_transaction(self._db):
+            return ingest_planned(plan)
 
     @translated
     def has_demo_data(self) -> bool:

@@ -110,8 +110,43 @@ PART = 1000  # at most, posts stored at a time while the worker processes score 
 MIN_PART = 250  # at least (but for the last): each part costs a few queries of its own
 
 
+@dataclass(frozen=True, slots=True)
+class IngestPlan:
+    """A batch read but not yet written: its posts in order and their scoring under way.
+
+    `stored`: (id, remote id, text) of its posts already stored, or None when the plan
+    was made outside the write transaction (they are read again under the write lock).
+    """
+
+    account_id: int
+    ordered: list[m.Post]
+    job: ScoringJob
+    stored: list[tuple[Any, ...]] | None
+
+
+def plan_ingest(
+    account_id: int, posts: Sequence[m.Post], score: Scorer, *, in_transaction: bool
+) -> IngestPlan:
+    """Order the batch and start scoring what is new or edited (a read, no write).
+
+    Made before the write transaction, the workers score while the store tidies
+    the log (wal_copy.py) and waits for the write lock.
+    """
+    unique = {p.remote_id: p for p in posts}
+    ordered = sorted(unique.values(), key=lambda p: (p.created_at, p.remote_id))
+    stored = _stored(account_id, ordered)
+    job = ScoringJob(score, _texts_to_score(ordered, stored))
+    return IngestPlan(account_id, ordered, job, stored if in_transaction else None)
+
+
 def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
-    """Run inside a transaction (the store opens it).
+    """Run inside a transaction (the store opens it)."""
+    with collector_paused():
+        return _ingest_planned(plan_ingest(account_id, posts, score, in_transaction=True))
+
+
+def ingest_planned(plan: IngestPlan) -> m.IngestResult:
+    """Store a planned batch; run inside a transaction (the store opens it).
 
     A big batch is scored in worker processes (app.core.scoring_pool) while its
     rows are built, and stored in parts (oldest first), so the database work on
@@ -121,19 +156,21 @@ def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.I
     collector waits for the end of the batch (collector_pause.py).
     """
     with collector_paused():
-        return _ingest_posts(account_id, posts, score)
+        return _ingest_planned(plan)
 
 
-def _ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
-    account = t.Account.get_or_none(t.Account.id == account_id)
-    if account is None:
-        raise LookupError(f"no account {account_id}")
-    unique = {p.remote_id: p for p in posts}
-    ordered = sorted(unique.values(), key=lambda p: (p.created_at, p.remote_id))
-    stored = sql.pairs(
+def _stored(account_id: int, ordered: Sequence[m.Post]) -> list[tuple[Any, ...]]:
+    return sql.pairs(
         "SELECT id, remote_id, text FROM post WHERE account_id = {p} AND remote_id IN ({marks})",
-        account.id, [p.remote_id for p in ordered])  # fmt: skip
-    job = ScoringJob(score, _texts_to_score(ordered, stored))
+        account_id, [p.remote_id for p in ordered])  # fmt: skip
+
+
+def _ingest_planned(plan: IngestPlan) -> m.IngestResult:
+    account = t.Account.get_or_none(t.Account.id == plan.account_id)
+    if account is None:
+        raise LookupError(f"no account {plan.account_id}")
+    ordered, job = plan.ordered, plan.job
+    stored = plan.stored if plan.stored is not None else _stored(account.id, ordered)
     ids = {remote_id: post_id for post_id, remote_id, _ in stored}
     # The FTS trigger is set aside only for a batch with new posts: each set-aside
     # changes the schema, which every other open connection then reads again.
