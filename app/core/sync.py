@@ -754,6 +754,8 @@ class SyncService:
         anchors the fetch instead, or new replies in that conversation never arrive.
         A stored reply under the anchor that the answer left out may have been deleted:
         the client is asked about those (`gone`) before they are marked deleted.
+        A post hidden by a block anchors last, so it is readable again once the block
+        is lifted even when nothing else in its conversation is.
         """
         fetched = self._reread(client, posts, cancel)
         self._count_unreadable(client, tally)
@@ -764,8 +766,10 @@ class SyncService:
     ) -> dict[str, Post]:
         """The network half of `_refresh_thread` (it may run on a fetching thread)."""
         alive = sorted((sp.post for sp in posts if not sp.post.deleted), key=lambda p: p.created_at)
+        # a post hidden by a block returns once it is lifted: asked after the readable ones
+        hidden = sorted((sp.post for sp in posts if sp.post.blocked), key=lambda p: p.created_at)
         fetched: dict[str, Post] = {}
-        for anchor in alive[:REFRESH_ANCHORS]:
+        for anchor in (alive + hidden)[:REFRESH_ANCHORS]:
             for post in self._fetch(client, anchor, cancel):
                 fetched[post.remote_id] = post
             found = fetched.get(anchor.remote_id)
