@@ -207,3 +207,32 @@ def test_the_conversation_says_a_post_is_hidden_by_a_block_not_deleted(
     assert text.count(DELETED_WORDS) == 1  # the one the network no longer finds
     assert "me too" not in text and "same here" not in text  # hidden words are not shown
     assert COMPLAINT in text
+
+
+@pytest.mark.engines("sqlite")
+def test_exports_say_why_a_post_is_unavailable_and_keep_its_words(
+    shop: Shop, store: Any, keyword_score: Any, tmp_path: Any
+) -> None:
+    import csv
+    import json
+
+    from app.core.export import export_inbox
+
+    shop.sync(thread(reply(REPLY, "same here")), keyword_score)
+    shop.sync(thread(not_found(REPLY)), keyword_score)
+    shop.sync({"thread": blocked(ROOT)}, keyword_score)
+
+    export_inbox(store, tmp_path / "all.csv")
+    export_inbox(store, tmp_path / "all.json")
+
+    with (tmp_path / "all.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {r["text"]: r for r in csv.DictReader(f)}
+    assert (rows["'" + COMPLAINT]["deleted"], rows["'" + COMPLAINT]["unavailable"]) == (
+        "yes",
+        "blocked",
+    )
+    assert (rows["same here"]["deleted"], rows["same here"]["unavailable"]) == ("yes", "not_found")
+    data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    (conversation,) = data["threads"]
+    why = {p["text"]: (p["deleted"], p["unavailable"]) for p in conversation["posts"]}
+    assert why == {COMPLAINT: (True, "blocked"), "same here": (True, "not_found")}
