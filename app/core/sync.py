@@ -43,6 +43,7 @@ from app.core.models import (
     Sentiment,
     StoredPost,
     ThreadRow,
+    Unavailable,
 )
 from app.core.outbox import OutboxSender
 from app.core.ports import NetworkClient, Scorer, ThreadQuery
@@ -653,7 +654,7 @@ class SyncService:
             return self._with_rate_limit(lambda: client.thread(post), cancel)
         except NotFound:
             log.info("conversation of %s is gone", post.remote_id)
-            return [replace(post, deleted=True)]
+            return [replace(post, deleted=True, unavailable=Unavailable.NOT_FOUND)]
 
     @staticmethod
     def _count_unreadable(client: NetworkClient, tally: Tally) -> None:
