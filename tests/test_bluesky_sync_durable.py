@@ -214,3 +214,29 @@ def test_a_customer_who_blocked_then_unblocked_the_shop_is_readable_again_after_
     assert service(store, server).sync_account(shop).ok
     back = store.stored_post(shop.id, question["uri"]).post
     assert not back.deleted and back.unavailable is None
+
+
+def test_a_post_hidden_by_a_block_then_deleted_reads_as_deleted(
+    store: Any, bluesky_error_server: ErrorServer
+) -> None:
+    server = bluesky_error_server
+    shop = shop_account(store, server)
+    question = {
+        **view("did:plc:gus", "3kaaaaaaaaa07", "@shop.test gluten free?", "2026-11-03T09:00:00Z"),
+        "replyCount": 0,
+    }
+    server.route(LIST, 200, {"notifications": [notification(question, "mention")]})
+    server.route(THREAD, 200, {"thread": {
+        "$type": "app.bsky.feed.defs#blockedPost", "uri": question["uri"], "blocked": True,
+        "author": {"did": "did:plc:gus", "viewer": {"blockedBy": True}}}})  # fmt: skip
+    assert service(store, server).sync_account(shop).ok  # stored, then hidden by a block
+    assert store.stored_post(shop.id, question["uri"]).post.blocked
+    server.forget(LIST)
+    server.route(LIST, 200, {"notifications": []})
+    server.forget(THREAD)
+
+    server.route(THREAD, 400, {"error": "NotFound", "message": "Post not found"})  # deleted
+    assert service(store, server).sync_account(shop).ok
+
+    gone = store.stored_post(shop.id, question["uri"]).post
+    assert gone.deleted and not gone.blocked and gone.text == "@shop.test gluten free?"
