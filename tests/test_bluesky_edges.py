@@ -119,6 +119,7 @@ def test_a_customer_who_blocks_the_shop_is_a_state_of_that_post_not_a_failed_syn
     )
     (post,) = client(srv).thread(post_of(3))
     assert post.remote_id == uri(3) and post.deleted and post.text == BLOCKED_TEXT
+    assert post.blocked  # hidden by a block, which the conversation says (not "deleted")
 
 
 def test_a_reply_to_a_deleted_post_is_not_sent(bluesky_error_server: ErrorServer) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.core.errors import BadResponse
+from app.core.models import Unavailable
 from app.core.outbox import new_tid
 from app.net.bluesky import decode_cursor, encode_cursor, rkey_for
 from app.net.bluesky_parse import (
@@ -104,6 +105,26 @@ def test_thread_with_missing_and_blocked_nodes() -> None:
     assert posts[3].deleted and posts[3].parent_remote_id == C and posts[3].root_remote_id == A
     assert posts[3].created_at == tid_datetime("3kaaaaaaaaa25")
     assert not posts[2].deleted and posts[2].parent_remote_id == B
+
+
+def test_a_blocked_node_says_it_is_blocked_and_a_missing_one_that_it_is_not_found() -> None:
+    blocked = {
+        "$type": "app.bsky.feed.defs#blockedPost",
+        "uri": B,
+        "blocked": True,
+        "author": {"did": "did:plc:bob", "viewer": {"blockedBy": True}},
+    }
+    gone = {"$type": "app.bsky.feed.defs#notFoundPost", "uri": A, "notFound": True}
+    (anchor,) = parse_thread({"thread": blocked})
+    assert anchor.deleted and anchor.blocked and anchor.unavailable is Unavailable.BLOCKED
+    assert anchor.author.remote_id == "did:plc:bob"
+    (missing,) = parse_thread({"thread": gone})
+    assert missing.deleted and not missing.blocked
+    assert missing.unavailable is Unavailable.NOT_FOUND
+    untyped = {"uri": B, "blocked": True, "author": {"did": "did:plc:bob"}}  # no $type
+    assert parse_thread({"thread": untyped})[0].unavailable is Unavailable.BLOCKED
+    (readable,) = parse_thread({"thread": {"post": view(B, "hello")}})
+    assert readable.unavailable is None and not readable.deleted
 
 
 def test_embeds_become_labelled_links_never_loaded() -> None:

@@ -182,3 +182,61 @@ def test_a_reply_the_refresh_cannot_see_but_the_appview_still_has_stays(
     server.route(POSTS, 200, {"posts": [MORE]})
     assert service(store, server).sync_account(shop).ok
     assert stored(store)[MORE["uri"]] is False
+
+
+def test_a_customer_who_blocked_then_unblocked_the_shop_is_readable_again_after_a_refresh(
+    store: Any, bluesky_error_server: ErrorServer
+) -> None:
+    server = bluesky_error_server
+    shop = shop_account(store, server)
+    question = {
+        **view(
+            "did:plc:fay", "3kaaaaaaaaa06", "@shop.test open on Sunday?", "2026-11-03T09:00:00Z"
+        ),
+        "replyCount": 0,
+    }
+    server.route(LIST, 200, {"notifications": [notification(question, "mention")]})
+    server.route(THREAD, 200, {"thread": node(question)})
+    assert service(store, server).sync_account(shop).ok  # a lone question, nobody answered
+    server.forget(LIST)
+    server.route(LIST, 200, {"notifications": []})
+    server.forget(THREAD)
+
+    server.route(THREAD, 200, {"thread": {  # Fay blocks the shop
+        "$type": "app.bsky.feed.defs#blockedPost", "uri": question["uri"], "blocked": True,
+        "author": {"did": "did:plc:fay", "viewer": {"blockedBy": True}}}})  # fmt: skip
+    assert service(store, server).sync_account(shop).ok
+    (hidden,) = store.thread_posts(store.stored_post(shop.id, question["uri"]).thread_id)
+    assert hidden.post.blocked and hidden.post.text == "@shop.test open on Sunday?"
+
+    server.forget(THREAD)  # and lifts the block: the refresh still asks about the post
+    server.route(THREAD, 200, {"thread": node(question)})
+    assert service(store, server).sync_account(shop).ok
+    back = store.stored_post(shop.id, question["uri"]).post
+    assert not back.deleted and back.unavailable is None
+
+
+def test_a_post_hidden_by_a_block_then_deleted_reads_as_deleted(
+    store: Any, bluesky_error_server: ErrorServer
+) -> None:
+    server = bluesky_error_server
+    shop = shop_account(store, server)
+    question = {
+        **view("did:plc:gus", "3kaaaaaaaaa07", "@shop.test gluten free?", "2026-11-03T09:00:00Z"),
+        "replyCount": 0,
+    }
+    server.route(LIST, 200, {"notifications": [notification(question, "mention")]})
+    server.route(THREAD, 200, {"thread": {
+        "$type": "app.bsky.feed.defs#blockedPost", "uri": question["uri"], "blocked": True,
+        "author": {"did": "did:plc:gus", "viewer": {"blockedBy": True}}}})  # fmt: skip
+    assert service(store, server).sync_account(shop).ok  # stored, then hidden by a block
+    assert store.stored_post(shop.id, question["uri"]).post.blocked
+    server.forget(LIST)
+    server.route(LIST, 200, {"notifications": []})
+    server.forget(THREAD)
+
+    server.route(THREAD, 400, {"error": "NotFound", "message": "Post not found"})  # deleted
+    assert service(store, server).sync_account(shop).ok
+
+    gone = store.stored_post(shop.id, question["uri"]).post
+    assert gone.deleted and not gone.blocked and gone.text == "@shop.test gluten free?"

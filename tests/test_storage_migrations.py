@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.errors import StorageError
+from app.core.ports import ThreadQuery
 from app.storage import pg_search
 from app.storage.database import is_sqlite, open_database
 from app.storage.migrations import MIGRATIONS, latest_version, migrate, schema_version
@@ -110,3 +111,48 @@ def test_a_v3_database_gets_the_durable_sync_tables_and_keeps_its_threads(
         assert reopened.job_count(shop_account.id, "conversation") == 0
     finally:
         reopened.close()
+
+
+def test_a_v8_database_learns_why_posts_are_unavailable_and_marks_the_blocked_ones(
+    store, shop_bsky_account, make_post
+):
+    """Before v9, a post hidden by a block was stored deleted, its raw JSON replaced by
+    the blockedPost node: the conversation called it deleted. The upgrade adds the column
+    and marks those posts blocked; a truly deleted one stays deleted."""
+    from app.core import sentiment
+    from app.core.models import Network, Unavailable
+    from app.storage.migrations import write_meta
+
+    hidden, gone, live = (
+        make_post(f"at://did:plc:{who}/app.bsky.feed.post/3kaaaaaaaa00{n}", text, author=who,
+                  minutes=n, network=Network.BLUESKY)
+        for n, who, text in ((1, "cat", "my order never came"), (2, "dan", "me too"),
+                             (3, "eve", "mine came"))
+    )  # fmt: skip
+    store.ingest(shop_bsky_account.id, [hidden, gone, live], sentiment.score)
+    old_blocked = (
+        '{"$type":"app.bsky.feed.defs#blockedPost","author":{"did":"did:plc:cat"},'
+        '"blocked":true,"uri":"' + hidden.remote_id + '"}'
+    )
+    old_gone = '{"$type":"app.bsky.feed.defs#notFoundPost","notFound":true,"uri":"x"}'
+    q = store.db.param
+    for remote_id, raw in ((hidden.remote_id, old_blocked), (gone.remote_id, old_gone)):
+        store.db.execute_sql(
+            f"UPDATE post SET deleted = {q}, raw_json = {q} WHERE remote_id = {q}",
+            (True, raw, remote_id),
+        )
+    store.db.execute_sql("ALTER TABLE post DROP COLUMN unavailable")  # as v8 left it
+    write_meta(store.db, "schema_version", 8)
+
+    assert migrate(store.db) == latest_version()
+
+    assert "unavailable" in {c.name for c in store.db.get_columns("post")}
+    posts = {
+        sp.post.remote_id: sp.post
+        for row in store.list_threads(ThreadQuery(), 0, 10)
+        for sp in store.thread_posts(row.id)
+    }
+    assert posts[hidden.remote_id].unavailable is Unavailable.BLOCKED
+    assert posts[hidden.remote_id].text == "my order never came"
+    assert posts[gone.remote_id].deleted and posts[gone.remote_id].unavailable is None
+    assert not posts[live.remote_id].deleted and posts[live.remote_id].unavailable is None

@@ -27,6 +27,7 @@ CSV_COLUMNS = (
     "text",
     "url",
     "deleted",
+    "unavailable",  # why a deleted post is gone: blocked, not_found, deleted ("": not said)
 )
 
 # The window's words (Complaint, Neutral, Praise); the shop's own replies have none.
@@ -78,5 +79,6 @@ class CsvWriter(FormatWriter):
                 post.text,
                 post.url,
                 "yes" if post.deleted else "no",
+                post.unavailable.value if post.unavailable else "",
             ]
             self.csv.writerow([neutralise_cell(c) if isinstance(c, str) else c for c in cells])

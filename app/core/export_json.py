@@ -97,7 +97,8 @@ class JsonWriter(FormatWriter):
             "language": post.language,
             "visibility": post.visibility,
             "media": [{"label": m.label, "url": m.url} for m in post.media],
-            "deleted": post.deleted,
+            "deleted": post.deleted,  # no longer readable on the network
+            "unavailable": post.unavailable.value if post.unavailable else None,  # why, if said
             "sentiment": {
                 "label": stored.label.value,
                 "scored_label": stored.sentiment.label.value,

@@ -64,6 +64,18 @@ class MediaKind(StrEnum):
     LINK = "link"
 
 
+class Unavailable(StrEnum):
+    """Why a stored post can no longer be read on its network (its text stays stored).
+
+    Parsed at the network edge and stored with the post, so the conversation can say
+    "deleted" only for a post that is gone, and a block (which may be lifted) apart.
+    """
+
+    DELETED = "deleted"  # its author or the server removed it
+    NOT_FOUND = "not_found"  # the network no longer finds it (deleted, most likely)
+    BLOCKED = "blocked"  # its author blocks the shop, or the shop blocks them
+
+
 class OutboxState(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -128,14 +140,23 @@ class Post:
     language: str | None = None
     cid: str = ""  # bluesky content id (strong refs)
     edited_at: datetime | None = None
-    deleted: bool = False
+    deleted: bool = False  # no longer readable on the network (`unavailable` says why)
     raw_json: str = ""  # kept so posts can be re-parsed after a parser fix
     replies_count: int | None = None  # replies the server counted when sent (None: not said)
+    unavailable: Unavailable | None = None  # why it is `deleted`, when the network said
 
     def __post_init__(self) -> None:
-        """Server text reaches storage and screen without escapes, controls or bidi tricks."""
+        """Server text reaches storage and screen without escapes, controls or bidi tricks;
+        a post the network says is unavailable is never shown as readable."""
         object.__setattr__(self, "text", clean_block(self.text))
         object.__setattr__(self, "content_warning", clean_line(self.content_warning))
+        if self.unavailable is not None and not self.deleted:
+            object.__setattr__(self, "deleted", True)
+
+    @property
+    def blocked(self) -> bool:
+        """Hidden by a block between its author and the shop (not deleted: it may return)."""
+        return self.unavailable is Unavailable.BLOCKED
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ from app.core.models import (
     Sentiment,
     StoredPost,
     ThreadRow,
+    Unavailable,
 )
 from app.core.outbox import OutboxSender
 from app.core.ports import NetworkClient, Scorer, ThreadQuery
@@ -653,7 +654,7 @@ class SyncService:
             return self._with_rate_limit(lambda: client.thread(post), cancel)
         except NotFound:
             log.info("conversation of %s is gone", post.remote_id)
-            return [replace(post, deleted=True)]
+            return [replace(post, deleted=True, unavailable=Unavailable.NOT_FOUND)]
 
     @staticmethod
     def _count_unreadable(client: NetworkClient, tally: Tally) -> None:
@@ -754,6 +755,8 @@ class SyncService:
         anchors the fetch instead, or new replies in that conversation never arrive.
         A stored reply under the anchor that the answer left out may have been deleted:
         the client is asked about those (`gone`) before they are marked deleted.
+        A post hidden by a block anchors last, so it is readable again once the block
+        is lifted even when nothing else in its conversation is.
         """
         fetched = self._reread(client, posts, cancel)
         self._count_unreadable(client, tally)
@@ -764,8 +767,10 @@ class SyncService:
     ) -> dict[str, Post]:
         """The network half of `_refresh_thread` (it may run on a fetching thread)."""
         alive = sorted((sp.post for sp in posts if not sp.post.deleted), key=lambda p: p.created_at)
+        # a post hidden by a block returns once it is lifted: asked after the readable ones
+        hidden = sorted((sp.post for sp in posts if sp.post.blocked), key=lambda p: p.created_at)
         fetched: dict[str, Post] = {}
-        for anchor in alive[:REFRESH_ANCHORS]:
+        for anchor in (alive + hidden)[:REFRESH_ANCHORS]:
             for post in self._fetch(client, anchor, cancel):
                 fetched[post.remote_id] = post
             found = fetched.get(anchor.remote_id)

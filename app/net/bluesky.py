@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.core.errors import BadResponse, NetworkError, NotFound, ServerError, TooLong
-from app.core.models import AccountInfo, Author, MentionBatch, Network, Post
+from app.core.models import AccountInfo, Author, MentionBatch, Network, Post, Unavailable
 from app.net.bluesky_parse import (
     POST_NSID,
     ViewSummary,
@@ -446,7 +446,7 @@ class BlueskyClient:
         try:
             body = self._thread_body(post.remote_id, THREAD_PARENT_HEIGHT)
         except NotFound:
-            return [replace(post, deleted=True)]
+            return [replace(post, deleted=True, unavailable=Unavailable.NOT_FOUND)]
         fetched = parse_thread(body)
         fetched += self._below(body, fetched, frozenset({post.remote_id}))
         around = [
@@ -474,7 +474,7 @@ class BlueskyClient:
         try:
             posts = self._root_thread(root.remote_id, fresh=True)
         except NotFound:
-            return [replace(root, deleted=True)]
+            return [replace(root, deleted=True, unavailable=Unavailable.NOT_FOUND)]
         return [
             replace(p, is_mention=root.is_mention) if p.remote_id == root.remote_id else p
             for p in posts

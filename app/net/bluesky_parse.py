@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.core.errors import BadResponse
-from app.core.models import Author, MediaKind, MediaLink, Network, Post
+from app.core.models import Author, MediaKind, MediaLink, Network, Post, Unavailable
 from app.net.bluesky_richtext import decode
 
 log = logging.getLogger(__name__)
@@ -325,22 +325,26 @@ def placeholder(
     parent: str | None = None,
     root: str | None = None,
     raw_obj: Any = None,
-    text: str = UNAVAILABLE_TEXT,
+    why: Unavailable = Unavailable.NOT_FOUND,
 ) -> Post:
-    """A deleted, blocked or missing post: kept so the thread shape stays intact."""
+    """A deleted, blocked or missing post: kept so the thread shape stays intact.
+
+    It carries no words of its own: storage keeps what it stored before and records
+    `why`, so a blocked post is not shown as deleted."""
     did, _, rkey = split_uri(uri)
     did = author_did or did
     return Post(
         network=Network.BLUESKY,
         remote_id=uri,
         author=Author(Network.BLUESKY, did, did),
-        text=text,
+        text=BLOCKED_TEXT if why is Unavailable.BLOCKED else UNAVAILABLE_TEXT,
         created_at=tid_datetime(rkey) or _EPOCH,
         url=web_url(uri),
         parent_remote_id=parent,
         root_remote_id=root if root != uri else None,
         deleted=True,
         raw_json=raw(raw_obj if raw_obj is not None else {"uri": uri}),
+        unavailable=why,
     )
 
 
@@ -350,11 +354,19 @@ def _node_kind(node: Any) -> str:
     kind = _str(node, "$type")
     if kind.endswith("#threadViewPost") or (not kind and isinstance(node.get("post"), Mapping)):
         return "post"
-    if kind.endswith("#notFoundPost") or node.get("notFound") is True:
-        return "missing"
-    if kind.endswith("#blockedPost") or node.get("blocked") is True:
+    if _missing_why(node) is not None:
         return "missing"
     return ""
+
+
+def _missing_why(node: Mapping[str, Any]) -> Unavailable | None:
+    """Why a thread node holds no post: a #blockedPost or a #notFoundPost (None: neither)."""
+    kind = _str(node, "$type")
+    if kind.endswith("#blockedPost") or node.get("blocked") is True:
+        return Unavailable.BLOCKED
+    if kind.endswith("#notFoundPost") or node.get("notFound") is True:
+        return Unavailable.NOT_FOUND
+    return None
 
 
 def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) -> Post | None:
@@ -363,14 +375,13 @@ def _node_post(node: Mapping[str, Any], parent: str | None, root: str | None) ->
         return parse_post_view(node.get("post"))
     if kind == "missing" and _str(node, "uri"):
         author = _object(node.get("author"))
-        blocked = node.get("blocked") is True or _str(node, "$type").endswith("#blockedPost")
         return placeholder(
             node["uri"],
             author_did=_str(author, "did"),
             parent=parent,
             root=root,
             raw_obj=node,
-            text=BLOCKED_TEXT if blocked else UNAVAILABLE_TEXT,
+            why=_missing_why(node) or Unavailable.NOT_FOUND,
         )
     return None  # an unknown union member: skip it rather than fail the thread
 

@@ -75,6 +75,7 @@ THREAD_COLUMNS = (
 _NETWORKS = {n.value: n for n in m.Network}
 _STATUSES = {s.value: s for s in m.ThreadStatus}
 _LABELS = {label.value: label for label in m.SentimentLabel}
+_UNAVAILABLE = {why.value: why for why in m.Unavailable}  # "" (none said) is absent
 _NO_REASONS = ("", "[]", None)
 
 
@@ -144,7 +145,7 @@ POST_COLUMNS = (
     t.Post.is_mention, t.Post.visibility, t.Post.content_warning, t.Post.media,
     t.Post.mentions, t.Post.language, t.Post.cid, t.Post.edited_at, t.Post.deleted,
     t.Post.raw_json, t.Post.compound, t.Post.label, t.Post.reasons, t.Post.sentiment_language,
-    t.Post.is_own, t.Post.corrected_label,
+    t.Post.is_own, t.Post.corrected_label, t.Post.unavailable,
 )  # fmt: skip
 NETWORK_COLUMN, REMOTE_ID_COLUMN = 3, 4
 
@@ -180,6 +181,7 @@ def stored_post(row: tuple[Any, ...]) -> m.StoredPost:
             edited_at=_utc(row[20]),
             deleted=bool(row[21]),
             raw_json=row[22],
+            unavailable=_UNAVAILABLE.get(row[29]),
         ),
         sentiment=m.Sentiment(
             compound=row[23],

@@ -354,16 +354,21 @@ def _contact(batch: _Batch, author: m.Author, key: str) -> int:
 
 
 def _insert(batch: _Batch, post: m.Post) -> None:
-    if post.deleted:
-        return  # never seen alive: nothing worth keeping
-    key = batch.author_key[post.remote_id]
-    own = key is None
+    hidden = post.deleted
+    if hidden and not (post.blocked and _in_known_thread(batch, post)):
+        # never seen alive: nothing worth keeping; but a reply hidden by a block keeps
+        # its place in a conversation the shop has, so the owner learns it is there
+        return
+    key = None if hidden else batch.author_key[post.remote_id]
+    own = key is None and not hidden
     thread_id = _thread_for(batch, post)
     thread = batch.threads[thread_id]
     contact_id = None if key is None else _contact(batch, post.author, key)
     label, scored = batch.sentiment_columns(post.text)
     at = post.created_at
-    if own:
+    if hidden:
+        read = True  # nothing to read: it neither reopens the thread nor counts as unread
+    elif own:
         read = True
         answered = thread.last_customer_at is None or at >= thread.last_customer_at
         if answered and thread.status in _ANSWERABLE:
@@ -385,7 +390,7 @@ def _insert(batch: _Batch, post: m.Post) -> None:
         sql.db_time(at), post.url, post.parent_remote_id, post.root_remote_id,
         post.is_mention, own, post.visibility, post.content_warning, sql.media_text(post.media),
         sql.json_list(post.mentions), post.language, post.cid, sql.db_time(post.edited_at),
-        False, post.raw_json, *scored, None, read,
+        hidden, post.raw_json, *scored, None, read, _why(post),
     ]  # fmt: skip
     if batch.first_post is not None:
         new_row.append(batch.first_post + len(batch.queue))
@@ -393,10 +398,24 @@ def _insert(batch: _Batch, post: m.Post) -> None:
     batch.pending.setdefault(thread_id, []).append(new_row)
     batch.thread_of[post.remote_id] = thread_id
     batch.touched.add(thread_id)
-    batch.new_posts += 1
-    if not own and label == _NEGATIVE:
-        batch.new_negative.append(post.remote_id)
+    if not hidden:  # a hidden post is nothing new to announce
+        batch.new_posts += 1
+        if not own and label == _NEGATIVE:
+            batch.new_negative.append(post.remote_id)
     _adopt_orphans(batch, post.remote_id, thread_id)
+
+
+def _in_known_thread(batch: _Batch, post: m.Post) -> bool:
+    """The post answers one stored (or stored in this batch) or belongs to a known root."""
+    parent, root = post.parent_remote_id, post.root_remote_id
+    return (parent is not None and parent in batch.thread_of) or (
+        root is not None and (root in batch.thread_by_key or root in batch.thread_of)
+    )
+
+
+def _why(post: m.Post) -> str:
+    """The `unavailable` column: why the post is gone, "" when readable or not said."""
+    return post.unavailable.value if post.unavailable is not None else ""
 
 
 # A queued post row -> the columns aggregates._READ selects, in its order.
@@ -464,14 +483,19 @@ def _max_time(a: datetime | None, b: datetime | None) -> datetime | None:
 
 
 _VISIBLE = ("text", "deleted", "edited_at", "content_warning", "media", "author_handle",
-            "author_name")  # fmt: skip
+            "author_name", "unavailable")  # fmt: skip
+# What a post says: a post that comes back unavailable (a placeholder) brings none of it.
+_CONTENT = ("text", "content_warning", "media", "mentions", "language", "visibility",
+            "raw_json")  # fmt: skip
+_BLOCKED = m.Unavailable.BLOCKED.value
 
 
 def _update(batch: _Batch, row: dict[str, Any], post: m.Post) -> None:
     """Apply an edit / deletion / re-fetch to a stored post; no-op when nothing changed."""
     wanted = {
         "text": post.text,
-        "deleted": post.deleted or bool(row["deleted"]),  # a deletion is final
+        "deleted": _still_gone(row, post),
+        "unavailable": _why(post) if post.deleted else _why_kept(row, post),
         "edited_at": post.edited_at or row["edited_at"],
         "content_warning": post.content_warning,
         "media": media_json(post.media),
@@ -487,8 +511,8 @@ def _update(batch: _Batch, row: dict[str, Any], post: m.Post) -> None:
         "root_remote_id": row["root_remote_id"] or post.root_remote_id,
         "parent_remote_id": row["parent_remote_id"] or post.parent_remote_id,
     }
-    if post.deleted and not row["deleted"]:
-        wanted["text"] = row["text"]  # keep what the customer wrote, just mark it gone
+    if post.deleted:  # keep what the customer wrote (and its raw JSON), just mark it gone
+        wanted.update((k, row[k]) for k in _CONTENT)
     changes = {k: v for k, v in wanted.items() if row[k] != v}
     if not changes:
         return
@@ -512,3 +536,15 @@ def _update(batch: _Batch, row: dict[str, Any], post: m.Post) -> None:
     row.update(changes)
     if any(k in changes for k in _VISIBLE):
         batch.touched.add(row["thread"])
+
+
+def _still_gone(row: dict[str, Any], post: m.Post) -> bool:
+    """A deletion is final; a post hidden by a block is readable again once it comes back."""
+    if post.deleted:
+        return True
+    return bool(row["deleted"]) and row["unavailable"] != _BLOCKED
+
+
+def _why_kept(row: dict[str, Any], post: m.Post) -> str:
+    """The stored reason while the post stays gone; none once it is readable again."""
+    return row["unavailable"] if _still_gone(row, post) else ""

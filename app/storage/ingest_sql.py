@@ -32,7 +32,7 @@ POST_COLUMNS = (
     "author_handle", "author_name", "text", "created_at", "url", "parent_remote_id",
     "root_remote_id", "is_mention", "is_own", "visibility", "content_warning", "media",
     "mentions", "language", "cid", "edited_at", "deleted", "raw_json", "compound", "label",
-    "reasons", "sentiment_language", "corrected_label", "read",
+    "reasons", "sentiment_language", "corrected_label", "read", "unavailable",
 )  # fmt: skip
 THREAD_AT = POST_COLUMNS.index("thread_id")
 READ_AT = POST_COLUMNS.index("read")

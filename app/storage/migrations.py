@@ -119,6 +119,27 @@ def _v8_report_indexes(db: peewee.Database) -> None:
     execute(db, 'DROP INDEX IF EXISTS "post_thread_id_created_at"')
 
 
+# How an unavailable post's raw JSON began when ingest replaced it with the thread node
+# (keys sorted, compact: bluesky_parse.raw), before the reason had a column of its own.
+_OLD_BLOCKED_RAW = '{"$type":"app.bsky.feed.defs#blockedPost"%'
+
+
+def _v9_post_unavailable(db: peewee.Database) -> None:
+    """Each post records why it is unavailable ("blocked", "not_found", ...), so a post
+    hidden by a block is not shown as deleted. Posts stored before, whose raw JSON was
+    replaced by a blocked-post node, are marked blocked."""
+    columns = {c.name for c in db.get_columns("post")}
+    if "unavailable" not in columns:
+        execute(db, "ALTER TABLE post ADD COLUMN unavailable VARCHAR(255) NOT NULL DEFAULT ''")
+    param = db.param
+    execute(
+        db,
+        f"UPDATE post SET unavailable = {param} WHERE deleted = {param} AND network = {param} "
+        f"AND unavailable = '' AND raw_json LIKE {param}",
+        ["blocked", True, "bluesky", _OLD_BLOCKED_RAW],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     (1, _v1_initial),
     (2, _v2_bulk_fts),
@@ -128,6 +149,7 @@ MIGRATIONS: list[Migration] = [
     (6, _v6_account_domain),
     (7, _v7_people),
     (8, _v8_report_indexes),
+    (9, _v9_post_unavailable),
 ]
 
 

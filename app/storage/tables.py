@@ -241,6 +241,9 @@ class Post(BaseModel):
     sentiment_language = peewee.CharField(null=True)
     corrected_label = peewee.CharField(null=True)
     read = peewee.BooleanField(default=False)
+    # why a `deleted` post is unavailable (core Unavailable: "blocked", "not_found", ...);
+    # "" when readable or when the network did not say
+    unavailable = peewee.CharField(default="", constraints=[peewee.SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("account", "remote_id"), True),)

@@ -80,6 +80,19 @@ THUMB_WIDTH = 320  # a loaded photo shows at most this wide; a click opens it fu
 LOADING_PHOTO = "Loading photo…"
 
 
+BLOCKED_WORDS = "This post is hidden: one of you blocked the other."
+DELETED_WORDS = "This post was deleted."
+OWN_DELETED_WORDS = "Your reply was deleted from the server."
+
+
+def gone_words(sp: StoredPost) -> str:
+    """What stands in for a post the network no longer shows: a block is not a deletion
+    (the words stay stored, and the post returns if the block is lifted)."""
+    if sp.post.blocked and not sp.is_own:
+        return BLOCKED_WORDS
+    return OWN_DELETED_WORDS if sp.is_own else DELETED_WORDS
+
+
 def thread_order(posts: list[StoredPost]) -> list[tuple[StoredPost, int]]:
     """Posts in reading order with their depth: replies under their parent, oldest first.
 
@@ -335,12 +348,7 @@ class ConversationView(QTextBrowser):
             cursor.insertBlock(body)
             gone = QTextCharFormat(muted)
             gone.setFontItalic(True)
-            cursor.insertText(
-                "Your reply was deleted from the server."
-                if sp.is_own
-                else "This post was deleted.",
-                gone,
-            )
+            cursor.insertText(gone_words(sp), gone)
         else:
             for line in (p.text or "").split("\n"):
                 cursor.insertBlock(body)
