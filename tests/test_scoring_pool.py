@@ -7,7 +7,6 @@ import multiprocessing
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,17 +81,6 @@ class ByKeyword:
         bad = any(w in text.lower() for w in ("broken", "refund", "late", "worst", "rude"))
         label = SentimentLabel.NEGATIVE if bad else SentimentLabel.POSITIVE
         return Sentiment(-0.6 if bad else 0.4, label, ("keyword",), "en")
-
-
-@pytest.fixture
-def fresh_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts with no pool and a pool that has not failed; none is left behind."""
-    monkeypatch.delenv(scoring_pool.ENV_WORKERS, raising=False)
-    monkeypatch.setattr(scoring_pool, "worker_count", lambda: 2)  # even on a 1-core runner
-    scoring_pool.shutdown()
-    monkeypatch.setattr(scoring_pool, "_failed", False)
-    yield
-    scoring_pool.shutdown()
 
 
 def _mentions(make_post: Any, count: int) -> list[Any]:
