@@ -401,7 +401,9 @@ def test_a_first_sync_is_stored_without_a_collector_pass_and_leaves_the_collecto
     finally:
         gc.callbacks.remove(count)
 
-    assert passes in ([], [0])  # at most one young pass, once the batch is stored
+    # none while storing; at most one once the batch is stored (young, or the middle
+    # generation when the process's earlier passes make it due)
+    assert passes in ([], [0], [1])
     assert gc.isenabled()
     assert store.count_threads(ThreadQuery(search="parcel")) == 1500
 

@@ -39,6 +39,7 @@ from app.storage import (
     thread_queries,
 )
 from app.storage import tables as t
+from app.storage.collector_pause import collector_paused
 from app.storage.database import (
     backup_if_due,
     backup_now,
@@ -299,10 +300,11 @@ class SqliteInboxStore(SyncWorkStore):
 
         The batch is read and its scoring started before the write lock is taken; a
         big one copies the database's log meanwhile, not in its commit (wal_copy.py)."""
-        plan = plan_ingest(account_id, posts, score, in_transaction=False)
-        copy_first = log_copied_first(self._db) if plan.job.parallel else nullcontext()
-        with copy_first, write_transaction(self._db):
-            return ingest_planned(plan)
+        with collector_paused():
+            plan = plan_ingest(account_id, posts, score, in_transaction=False)
+            copy_first = log_copied_first(self._db) if plan.job.parallel else nullcontext()
+            with copy_first, write_transaction(self._db):
+                return ingest_planned(plan)
 
     @translated
     def has_demo_data(self) -> bool:
