@@ -44,7 +44,7 @@ class Sizes:
 
 
 FULL = Sizes(
-    posts=100_000, mastodon=2000, bluesky=500, texts=20_000, runs=3, ingest_runs=1, start_runs=5
+    posts=100_000, mastodon=2000, bluesky=500, texts=20_000, runs=3, ingest_runs=3, start_runs=5
 )
 # A first sync of 400 mentions (the issue: 2,000) against 60 requests per 30 s (Mastodon:
 # 300 per 300 s): the same squeeze in minutes. Full size: --latency-full (LATENCY_FULL),
