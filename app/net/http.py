@@ -33,6 +33,7 @@ from app import __version__
 from app.core import known_secrets
 from app.core.errors import BadResponse, InsecureServer, RateLimited, ServerError, ServerUnreachable
 from app.core.log_redaction import redact  # installed by app.main.configure_logging
+from app.net import deadline_watch
 
 log = logging.getLogger(__name__)
 
@@ -213,10 +214,11 @@ class _Deadline:
 
     A per-read timeout never fires when a server sends a byte every second (of
     the TLS handshake, the status line, the headers or the body). While a request
-    runs, every socket it opens or reuses is registered here; at the deadline a
-    timer shuts them down, which wakes the blocked read at once. A duplicate of
-    each descriptor is kept, because TLS takes the original socket object over
-    (and shutting a duplicate shuts the one connection both name).
+    runs, every socket it opens or reuses is registered here; at the deadline the
+    one watcher thread (deadline_watch) shuts them down, which wakes the blocked
+    read at once. A duplicate of each descriptor is kept, because TLS takes the
+    original socket object over (and shutting a duplicate shuts the one
+    connection both name).
     """
 
     _current = threading.local()
@@ -224,23 +226,24 @@ class _Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
+        self.finished = False  # the request is over: the watcher leaves it alone
+        self._hanging_up = False  # the watcher is shutting our duplicates down right now
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(max(0.0, seconds), self._expire)
-        self._timer.daemon = True
 
     def __enter__(self) -> _Deadline:
         _Deadline._current.value = self
-        self._timer.start()
+        deadline_watch.WATCH.watch(time.monotonic() + max(0.0, self.seconds), self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
         _Deadline._current.value = None
         with self._lock:
+            self.finished = True
+            if self._hanging_up:
+                return  # the watcher closes the duplicates once it is done with them
             kept, self._sockets = self._sockets, []
-        for dup in kept:
-            dup.close()  # only our duplicate: the connection itself stays as it is
+        _close_all(kept)
 
     @classmethod
     def watch(cls, sock: socket.socket | None) -> None:
@@ -258,12 +261,29 @@ class _Deadline:
         if expired:
             _hang_up(dup)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """The watcher's call at the deadline. The sockets are shut outside the lock, so
+        the request's own thread never waits behind a hang-up; closing the duplicates
+        is left to whoever comes last, so no descriptor is closed while being shut."""
         with self._lock:
+            if self.finished:
+                return
             self.expired = True
+            self._hanging_up = True
             sockets = list(self._sockets)
         for sock in sockets:
             _hang_up(sock)
+        with self._lock:
+            self._hanging_up = False
+            kept: list[socket.socket] = []
+            if self.finished:
+                kept, self._sockets = self._sockets, []
+        _close_all(kept)
+
+
+def _close_all(duplicates: list[socket.socket]) -> None:
+    for dup in duplicates:
+        dup.close()  # only our duplicate: the connection itself stays as it is
 
 
 def _hang_up(sock: socket.socket) -> None:
