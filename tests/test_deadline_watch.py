@@ -21,6 +21,7 @@ import pytest
 
 from app.core.errors import ServerUnreachable
 from app.net.http import HttpSession
+from tests.loopback_tcp import LoopbackTcpServer
 from tests.waiting import wait_until
 
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
@@ -38,19 +39,7 @@ def _read_head(sock: socket.socket, buffer: bytes) -> bytes | None:
     return buffer.split(b"\r\n\r\n", 1)[1]
 
 
-class _Server:
-    def __init__(self, handler: type[socketserver.BaseRequestHandler]) -> None:
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-class KeptAliveServer(_Server):
+class KeptAliveServer(LoopbackTcpServer):
     """Answers every request at once on a kept-alive connection. Records its connections,
     its requests, and every thread of this process alive while a request was served."""
 
@@ -78,7 +67,7 @@ class KeptAliveServer(_Server):
         super().__init__(Handler)
 
 
-class DrippingServer(_Server):
+class DrippingServer(LoopbackTcpServer):
     """Reads a request, then drips HEAD a byte at a time; records when the client hung up."""
 
     def __init__(self) -> None:

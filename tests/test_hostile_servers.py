@@ -39,6 +39,7 @@ from app.net.bluesky import BlueskyClient, encode_cursor
 from app.net.http import HttpSession
 from app.net.mastodon import MastodonClient
 from tests.bluesky_error_server import ErrorServer
+from tests.loopback_tcp import LoopbackTcpServer
 from tests.mastodon_server import MastodonServer
 from tests.sync_support import account_for, client_for, mastodon_account, score
 
@@ -48,7 +49,7 @@ LIST = "app.bsky.notification.listNotifications"
 # ---------------------------------------------------------------- a raw TCP server
 
 
-class RawServer:
+class RawServer(LoopbackTcpServer):
     """Loopback HTTP at the socket level: each request runs `behaviour(sock)` after its
     head is read. Records every request line, so a test can prove nothing arrived."""
 
@@ -73,14 +74,7 @@ class RawServer:
                 except OSError:  # the client hung up, as most tests want
                     outer.hung_up.set()
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
 
 
 def _send(

@@ -19,6 +19,7 @@ import pytest
 from app.core.errors import ServerUnreachable
 from app.net.http import HttpSession
 from app.net.mastodon import MastodonClient
+from tests.loopback_tcp import LoopbackTcpServer
 
 HEAD = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -28,7 +29,7 @@ HEAD = (
 BYTE_EVERY = 0.02  # len(HEAD) * BYTE_EVERY is about ten seconds
 
 
-class SlowHeadServer:
+class SlowHeadServer(LoopbackTcpServer):
     """Reads a request, then drips HEAD byte by byte; records whether the client hung up."""
 
     def __init__(self) -> None:
@@ -57,14 +58,7 @@ class SlowHeadServer:
                     return
                 outer.finished.set()
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture
