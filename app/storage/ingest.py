@@ -142,21 +142,7 @@ def plan_ingest(
 def ingest_posts(account_id: int, posts: Sequence[m.Post], score: Scorer) -> m.IngestResult:
     """Run inside a transaction (the store opens it)."""
     with collector_paused():
-        return _ingest_planned(plan_ingest(account_id, posts, score, in_transaction=True))
-
-
-def ingest_planned(plan: IngestPlan) -> m.IngestResult:
-    """Store a planned batch; run inside a transaction (the store opens it).
-
-    A big batch is scored in worker processes (app.core.scoring_pool) while its
-    rows are built, and stored in parts (oldest first), so the database work on
-    one part runs while the workers still score the next. A part is what is
-    scored when the writer comes for it (MIN_PART to PART posts): the last part,
-    stored after the workers are done and one core idles, is small. The garbage
-    collector waits for the end of the batch (collector_pause.py).
-    """
-    with collector_paused():
-        return _ingest_planned(plan)
+        return ingest_planned(plan_ingest(account_id, posts, score, in_transaction=True))
 
 
 def _stored(account_id: int, ordered: Sequence[m.Post]) -> list[tuple[Any, ...]]:
@@ -165,7 +151,15 @@ def _stored(account_id: int, ordered: Sequence[m.Post]) -> list[tuple[Any, ...]]
         account_id, [p.remote_id for p in ordered])  # fmt: skip
 
 
-def _ingest_planned(plan: IngestPlan) -> m.IngestResult:
+def ingest_planned(plan: IngestPlan) -> m.IngestResult:
+    """Store a planned batch; run inside a transaction, with the collector paused (the
+    store holds both from the plan to the commit: collector_pause.py).
+
+    A big batch is scored in worker processes (app.core.scoring_pool) while its
+    rows are built, and stored in parts (oldest first), so the database work on
+    one part runs while the workers still score the next. A part is what is
+    scored when the writer comes for it (MIN_PART to PART posts).
+    """
     account = t.Account.get_or_none(t.Account.id == plan.account_id)
     if account is None:
         raise LookupError(f"no account {plan.account_id}")
