@@ -98,7 +98,9 @@ def hostile_status(t: str) -> dict[str, Any]:
 
 
 def anchors(view: Any) -> list[tuple[str, str, str]]:
-    """(visible text, href, tooltip) of every link fragment in the rendered document."""
+    """(visible text, href, tooltip on hover) of every link fragment in the document."""
+    from app.ui.conversation_view import hover_tip
+
     found = []
     block = view.document().begin()
     while block.isValid():
@@ -107,7 +109,7 @@ def anchors(view: Any) -> list[tuple[str, str, str]]:
             fragment = it.fragment()
             fmt = fragment.charFormat()
             if fmt.isAnchor() and fmt.anchorHref():
-                found.append((fragment.text(), fmt.anchorHref(), fmt.toolTip()))
+                found.append((fragment.text(), fmt.anchorHref(), hover_tip(fmt)))
             it += 1
         block = block.next()
     return found

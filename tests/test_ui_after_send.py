@@ -52,3 +52,27 @@ def test_the_open_conversation_shows_the_reply_the_moment_it_is_queued(qtbot, an
     assert text.count("Thanks, Jess! See you at the weekend.") == 1
     assert "Queued" not in text
     assert "2 posts · Replied" in pane.subtitle.full_text()
+
+
+def test_a_conversation_with_a_reply_waiting_opens_with_the_reply_already_in_it(
+    qtbot, main_window, ui_store
+):
+    """The owner queued a reply offline, looked elsewhere and came back: the reply is in
+    the conversation as it opens, not drawn in a moment later by a second read."""
+    model = main_window.thread_model
+    target = next(
+        i for i, r in enumerate(model.loaded_rows()) if r.status is ThreadStatus.NEEDS_REPLY
+    )
+    row = model.thread_at(target)
+    customer = [p for p in ui_store.thread_posts(row.id) if not p.is_own][-1]
+    ui_store.enqueue_reply(row.id, customer.post.remote_id, "A new loaf is on its way.", "k-1")
+    main_window.select_row(0 if target else 1)
+
+    seen: list[str] = []
+    main_window.thread_opened.connect(
+        lambda _id: seen.append(main_window.conversation_pane.view.toPlainText())
+    )
+    with qtbot.waitSignal(main_window.thread_opened):
+        main_window.select_row(target)
+    assert "A new loaf is on its way." in seen[-1] and "Queued" in seen[-1]
+    assert "Reply waiting" in main_window.conversation_pane.subtitle.full_text()

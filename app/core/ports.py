@@ -18,6 +18,8 @@ from app.core.models import (
     IngestResult,
     MentionBatch,
     Network,
+    OutboxItem,
+    OutboxState,
     Post,
     Sentiment,
     SentimentLabel,
@@ -117,6 +119,16 @@ class InboxStore(Protocol):
     def threads(self, thread_ids: Iterable[int]) -> list[ThreadRow]: ...
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
+    def outbox_items(
+        self,
+        states: Iterable[OutboxState] | None = None,
+        *,
+        thread_id: int | None = None,
+        account_id: int | None = None,
+    ) -> list[OutboxItem]:
+        """The shop's replies in the outbox, oldest first (a thread's: `thread_id`)."""
+        ...
+
     def surviving_thread(self, thread_id: int) -> int:
         """The thread `thread_id` was merged into by a late parent post, or itself."""
         ...

@@ -215,11 +215,9 @@ class AnswerPane(QObject):
         self._name_undo()
         if account is None:
             self._load_accounts()
-        self.refresh_conversation(thread.id, thread, posts)
+        # No second read here: the window read the shop's waiting replies with the posts.
 
-    def refresh_conversation(
-        self, thread_id: int, row: ThreadRow | None = None, posts: list[StoredPost] | None = None
-    ) -> None:
+    def refresh_conversation(self, thread_id: int, row: ThreadRow | None = None) -> None:
         """Re-read the open conversation with the shop's replies still in the outbox, so a
         reply shows (and the header says Replied) the moment it is queued."""
         store = self.services.store
@@ -227,7 +225,7 @@ class AnswerPane(QObject):
         def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
             return (
                 row or store.thread(thread_id),
-                posts if posts is not None else store.thread_posts(thread_id),
+                store.thread_posts(thread_id),
                 store.outbox_items(thread_id=thread_id),
             )
 
@@ -236,9 +234,6 @@ class AnswerPane(QObject):
             open_now = self.pane.current_thread
             if fresh is None or open_now is None or open_now.id != thread_id:
                 return
-            have = {p.post.remote_id for p in fresh_posts}
-            if posts is not None and all(i.remote_id in have for i in pending):
-                return  # just opened, nothing waiting: already shown as it is
             self.pane.show_thread(fresh, fresh_posts, pending)
             self.composer.posts = list(fresh_posts)
 

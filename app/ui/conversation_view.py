@@ -178,11 +178,11 @@ class ConversationView(QTextBrowser):
 
     def tooltip_at(self, pos: QPoint) -> str:
         cursor = self.cursorForPosition(pos)
-        fmt = cursor.charFormat()
-        if not fmt.toolTip() and not cursor.atBlockEnd():
+        tip = hover_tip(cursor.charFormat())
+        if not tip and not cursor.atBlockEnd():
             cursor.movePosition(QTextCursor.MoveOperation.NextCharacter)
-            fmt = cursor.charFormat()
-        return fmt.toolTip()
+            tip = hover_tip(cursor.charFormat())
+        return tip
 
     def chip_post_at(self, pos: QPoint) -> int | None:
         """The post whose sentiment chip is at `pos` (viewport coordinates), if any."""
@@ -282,34 +282,27 @@ class ConversationView(QTextBrowser):
         for item in pending:
             self._insert_pending(cursor, item)
             cursor.setPosition(root.lastPosition())
+        shown = self.document()
+        ours = shown.parent() == self  # not the first, which Qt deletes itself
         self.setDocument(doc)
+        if ours:  # Qt keeps a replaced document that has a parent: ~0.6 MB for 40 posts
+            shown.deleteLater()
         mark_matches(self, self.search_text)
 
     def _insert_post(self, cursor: QTextCursor, sp: StoredPost, depth: int) -> None:
         p = sp.post
-        frame = QTextFrameFormat()
-        frame.setLeftMargin(depth * INDENT)
-        frame.setBottomMargin(10)
-        frame.setPadding(12)
-        frame.setBorder(1)
-        frame.setBorderBrush(colour("mention_border" if p.is_mention else "border"))
-        frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
-        frame.setBackground(
-            colour("accent_soft_bg" if p.is_mention else "own_post_bg" if sp.is_own else "base")
-        )
-        frame.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
-        cursor.insertFrame(frame)
-
         f = self._formats
+        cursor.insertFrame(
+            f.frame("mention" if p.is_mention else "own" if sp.is_own else "", depth)
+        )
         base, muted = f.base, f.muted
         name = QTextCharFormat(f.name)
         name.setAnchorNames([f"post-{sp.id}"])
 
         author = p.author.display_name or p.author.handle
         cursor.insertText(author, name)
-        cursor.insertText(f"  {p.author.handle}", muted)
         when = theme.format_timestamp(p.created_at).replace(" ", "\u00a0")  # never wraps
-        cursor.insertText(f"  ·  {when}", muted)
+        cursor.insertText(f"  {p.author.handle}  ·  {when}", muted)
         label = sp.label
         chip = QTextCharFormat(f.chip(label))
         reasons = sp.sentiment.reasons
@@ -352,7 +345,7 @@ class ConversationView(QTextBrowser):
         else:
             for line in (p.text or "").split("\n"):
                 cursor.insertBlock(body)
-                _insert_linked(cursor, line, base)
+                _insert_linked(cursor, line, f)
                 body.setTopMargin(2)
         for media in p.media:
             cursor.insertBlock(body)
@@ -360,12 +353,12 @@ class ConversationView(QTextBrowser):
                 self._insert_photo(cursor, media, body)
                 continue
             cursor.insertText("Attachment: ", muted)
-            _insert_link(cursor, media.url, base, media.label)
-        if p.url:
+            _insert_link(cursor, media.url, f, media.label)
+        if p.url:  # the post's own address: its tooltip is worked out on hover (`hover_tip`)
             cursor.insertBlock(body)
-            _insert_link(
-                cursor, p.url, muted, None, text="Open on " + theme.NETWORK_NAMES[p.network]
-            )
+            link = QTextCharFormat(f.muted_link)
+            link.setAnchorHref(p.url)
+            cursor.insertText("Open on " + theme.NETWORK_NAMES[p.network], link)
 
     def _insert_photo(self, cursor: QTextCursor, media: MediaLink, body: QTextBlockFormat) -> None:
         """A photo: "Photo:" and its alt text, then the picture once loaded, else a button."""
@@ -468,8 +461,28 @@ class _Formats:
         self.muted.setFontPointSize(point_size * 0.9)
         self.tag = QTextCharFormat(self.muted)  # grey, not blue: a tag is not a link
         self.tag.setFontWeight(QFont.Weight.DemiBold)
+        self.link = _link_format(self.base)
+        self.muted_link = _link_format(self.muted)
         self._point_size = point_size
         self._chips: dict[SentimentLabel, QTextCharFormat] = {}
+        self._frames: dict[tuple[str, int], QTextFrameFormat] = {}
+
+    def frame(self, kind: str, depth: int) -> QTextFrameFormat:
+        """A post's card: `kind` "mention", "own" (the shop's) or "" (anyone else's)."""
+        found = self._frames.get((kind, depth))
+        if found is None:
+            found = QTextFrameFormat()
+            found.setLeftMargin(depth * INDENT)
+            found.setBottomMargin(10)
+            found.setPadding(12)
+            found.setBorder(1)
+            found.setBorderBrush(colour("mention_border" if kind == "mention" else "border"))
+            found.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+            background = {"mention": "accent_soft_bg", "own": "own_post_bg"}.get(kind, "base")
+            found.setBackground(colour(background))
+            found.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+            self._frames[(kind, depth)] = found
+        return found
 
     def chip(self, label: SentimentLabel) -> QTextCharFormat:
         found = self._chips.get(label)
@@ -485,47 +498,54 @@ class _Formats:
         return found
 
 
-def _insert_link(
-    cursor: QTextCursor, url: str, base: QTextCharFormat, label: str | None, text: str | None = None
-) -> None:
+def _link_format(base: QTextCharFormat) -> QTextCharFormat:
+    fmt = QTextCharFormat(base)
+    fmt.setAnchor(True)
+    fmt.setForeground(colour("accent_text"))
+    fmt.setFontUnderline(True)
+    return fmt
+
+
+def hover_tip(fmt: QTextCharFormat) -> str:
+    """The text's own tooltip; a link without one (a post's own address) shows where it
+    really goes, worked out when the pointer rests on it rather than for every post."""
+    tip = fmt.toolTip()
+    if tip or not fmt.isAnchor():
+        return tip
+    href = fmt.anchorHref()
+    return link_view(href).text if href.startswith(("http://", "https://")) else ""
+
+
+def _insert_link(cursor: QTextCursor, url: str, f: _Formats, label: str | None) -> None:
     """A link that shows where it really goes: its host in ASCII (IDNA "xn--") form, and
     named outright after it when the rest of the address mentions another site."""
     view = link_view(url)
-    fmt = QTextCharFormat(base)
-    fmt.setAnchor(True)
+    fmt = QTextCharFormat(f.link)
     fmt.setAnchorHref(url)
-    fmt.setForeground(colour("accent_text"))
-    fmt.setFontUnderline(True)
     fmt.setToolTip(view.text)
-    if text is not None:  # our own "Open on Mastodon": the address is the post's own
-        cursor.insertText(text, fmt)
-        return
     cursor.insertText(f"{label} ({view.text})" if label else view.text, fmt)
     if view.host and (view.misleading or (label and label_misleads(label, view.host))):
-        note = QTextCharFormat(base)
+        note = QTextCharFormat(f.base)
         note.setForeground(colour("text_muted"))
         cursor.insertText(f" [goes to {view.host}]", note)
 
 
 def _insert_action(cursor: QTextCursor, text: str, href: str, base: QTextCharFormat) -> None:
     """One of our own actions written as a link (never leaves the app)."""
-    fmt = QTextCharFormat(base)
-    fmt.setAnchor(True)
+    fmt = _link_format(base)
     fmt.setAnchorHref(href)
-    fmt.setForeground(colour("accent_text"))
-    fmt.setFontUnderline(True)
     cursor.insertText(text, fmt)
 
 
-def _insert_linked(cursor: QTextCursor, line: str, base: QTextCharFormat) -> None:
+def _insert_linked(cursor: QTextCursor, line: str, f: _Formats) -> None:
     pos = 0
     for m in URL_RE.finditer(line):
         if m.start() > pos:
-            cursor.insertText(line[pos : m.start()], base)
-        _insert_link(cursor, m.group(0), base, None)
+            cursor.insertText(line[pos : m.start()], f.base)
+        _insert_link(cursor, m.group(0), f, None)
         pos = m.end()
     if pos < len(line):
-        cursor.insertText(line[pos:], base)
+        cursor.insertText(line[pos:], f.base)
 
 
 class ConversationPane(QWidget):

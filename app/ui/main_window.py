@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import Account, Folder, IngestResult, StoredPost, ThreadRow
+from app.core.models import Account, Folder, IngestResult, OutboxItem, StoredPost, ThreadRow
 from app.core.paths import AppPaths
 from app.core.ports import InboxStore, ThreadQuery
 from app.ui import theme
@@ -404,16 +404,24 @@ class MainWindow(MenuWindow):
         self._open_token += 1
         token = self._open_token
         store = self.store
+
+        def read() -> tuple[list[StoredPost], list[OutboxItem]]:
+            # The shop's replies still on their way are read with the posts, so the
+            # conversation is drawn once, with them, not drawn again a moment later.
+            return store.thread_posts(row.id), store.outbox_items(thread_id=row.id)
+
         self.runner.run(
-            lambda: store.thread_posts(row.id),
-            lambda posts: self._on_posts_loaded(token, row, posts),
+            read,
+            lambda got: self._on_posts_loaded(token, row, *got),
             name="load conversation",
         )
 
-    def _on_posts_loaded(self, token: int, row: ThreadRow, posts: list[StoredPost]) -> None:
+    def _on_posts_loaded(
+        self, token: int, row: ThreadRow, posts: list[StoredPost], pending: list[OutboxItem]
+    ) -> None:
         if token != self._open_token:
             return  # the user already moved on
-        self.conversation_pane.show_thread(row, posts)
+        self.conversation_pane.show_thread(row, posts, pending)
         self.thread_opened.emit(row.id)
         if row.unread:
             store = self.store
