@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from app.ui.history_panel import HistoryPanel, load_history
 
 
@@ -89,3 +91,77 @@ def test_clicking_an_earlier_conversation_opens_it(answer_window):
     earlier = answer_window.pane.history.history.earlier[0].row
     answer_window.pane.history.open_thread_requested.emit(earlier.id)
     assert answer_window.window.current_thread().id == earlier.id
+
+
+class GatedStore:
+    """The real store; a customer's history and a conversation's posts can be held back,
+    as a slow disk or a busy database would hold them."""
+
+    def __init__(self, store):
+        self._store = store
+        self.history_gate = threading.Event()
+        self.posts_gate = threading.Event()
+        self.history_gate.set()
+        self.posts_gate.set()
+        self.histories_read = 0
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def contact_for_post(self, post_id):
+        assert self.history_gate.wait(10)
+        return self._store.contact_for_post(post_id)
+
+    def threads(self, thread_ids):  # the last read of a customer's history
+        found = self._store.threads(thread_ids)
+        self.histories_read += 1
+        return found
+
+    def thread_posts(self, thread_id):
+        assert self.posts_gate.wait(10)
+        return self._store.thread_posts(thread_id)
+
+
+def test_the_history_of_a_customer_already_passed_by_is_not_drawn(qtbot, demo_store):
+    """j, j, j: the history of each thread passed on the way used to be drawn as it
+    arrived, while the next conversation was being read, and slowed its opening."""
+    from app.core.models import Folder
+    from app.ui.answer_pane import install_answer_pane
+    from app.ui.answer_services import AnswerServices
+    from app.ui.main_window import MainWindow
+    from app.ui.task_runner import TaskRunner
+
+    store = GatedStore(demo_store)
+    runner = TaskRunner(max_threads=4)
+    services = AnswerServices(store, runner, business="Juniper & Rye", signature="— Priya")
+    window = MainWindow(store, runner)
+    qtbot.addWidget(window)
+    pane = install_answer_pane(window, services)
+    window.start(Folder.ALL)
+    window.show()
+    qtbot.waitUntil(lambda: not runner.is_busy())
+    rows = window.thread_model.loaded_rows()
+    leo, owen, fern = (
+        next(i for i, r in enumerate(rows) if who in r.author_handle)
+        for who in ("leo", "owen", "fern")
+    )
+    window.select_row(leo)
+    qtbot.waitUntil(lambda: not runner.is_busy() and pane.history.history is not None)
+    assert "leo" in pane.history.history.contact.handle
+
+    store.history_gate.clear()
+    with qtbot.waitSignal(window.thread_opened):
+        window.select_row(owen)  # Owen's history is on its way
+    store.posts_gate.clear()
+    window.select_row(fern)  # the owner moves on; Fern's conversation is being read
+    read = store.histories_read
+    store.history_gate.set()
+    qtbot.waitUntil(lambda: store.histories_read > read)  # Owen's history arrives first
+    seen: list[str] = []
+    window.thread_opened.connect(lambda _id: seen.append(pane.history.history.contact.handle))
+    with qtbot.waitSignal(window.thread_opened):
+        store.posts_gate.set()
+    assert len(seen) == 1 and "owen" not in seen[0]  # Owen's was never drawn
+    qtbot.waitUntil(lambda: not runner.is_busy() and "fern" in pane.history.history.contact.handle)
+    pane.flush()
+    runner.shutdown()

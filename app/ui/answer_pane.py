@@ -116,6 +116,7 @@ class AnswerPane(QObject):
         pane.fit_slots()  # the pane may have its size already: size the new parts now
         # in the same step as the look at the open thread: each opening is shown once
         self.window.thread_opened.connect(self.on_thread_opened)
+        self.window.thread_selected.connect(lambda _id: self.history.drop_pending())
         self.window.thread_merged.connect(self.on_thread_merged)
         if pane.current_thread is not None:  # opened before these parts were built
             self.on_thread_opened(pane.current_thread.id)

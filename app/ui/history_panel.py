@@ -182,6 +182,11 @@ class HistoryPanel(QFrame):
             name="customer history",
         )
 
+    def drop_pending(self) -> None:
+        """The owner moved on to another thread: a history still being read for the last
+        one is not drawn (j/k through the list drew every customer passed on the way)."""
+        self._token += 1
+
     def _on_loaded(self, token: int, history: CustomerHistory) -> None:
         if token != self._token:
             return

@@ -95,6 +95,7 @@ class MainWindow(MenuWindow):
     demo_removed = Signal(int)
     demo_requested = Signal()  # "Show the demo shop": main loads it (it reads resources)
     thread_opened = Signal(int)  # a thread was shown in the conversation pane
+    thread_selected = Signal(int)  # the owner picked a thread; its conversation is read now
     thread_merged = Signal(int, object)  # (old id, ThreadRow): the open thread joined another
     accounts_loaded = Signal(object)  # list[Account], after every side-pane reload
 
@@ -403,6 +404,7 @@ class MainWindow(MenuWindow):
             return
         self._open_token += 1
         token = self._open_token
+        self.thread_selected.emit(row.id)
         store = self.store
 
         def read() -> tuple[list[StoredPost], list[OutboxItem]]:
