@@ -142,6 +142,7 @@ class HistoryPanel(QFrame):
         self.view.setOpenLinks(False)
         self.view.setAccessibleName("Other conversations with this customer")
         self.view.document().setDocumentMargin(2)
+        self.view.document().setUndoRedoEnabled(False)  # written by us only, never edited
         self.view.anchorClicked.connect(self._on_link)
         col.addWidget(self.view, 1)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
@@ -217,6 +218,14 @@ class HistoryPanel(QFrame):
         doc = self.view.document()
         doc.clear()
         cursor = QTextCursor(doc)
+        cursor.beginEditBlock()  # laid out once at the end, not after every insert
+        try:
+            self._write(cursor, history)
+        finally:
+            cursor.endEditBlock()
+        self.view.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _write(self, cursor: QTextCursor, history: CustomerHistory) -> None:
         base = QTextCharFormat()
         base.setForeground(colour("text"))
         muted = QTextCharFormat(base)
@@ -257,7 +266,6 @@ class HistoryPanel(QFrame):
                 who.setForeground(colour("praise_text" if sp.is_own else "text"))
                 cursor.insertText("You: " if sp.is_own else "They: ", who)
                 cursor.insertText(excerpt(sp.post.text, 140), base)
-        self.view.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _on_link(self, url: QUrl) -> None:
         text = url.toString()
