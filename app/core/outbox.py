@@ -19,7 +19,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,7 +46,7 @@ from app.core.models import (
     Post,
     StoredPost,
 )
-from app.core.ports import NetworkClient, Scorer
+from app.core.ports import NetworkClient, OutboxReader, Scorer
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ LEASE = timedelta(minutes=3)
 CLOCK_SKEW = timedelta(minutes=10)
 
 
-class OutboxStore(Protocol):
+class OutboxStore(OutboxReader, Protocol):
     """What the sender needs from storage (app.storage.SqliteInboxStore has it)."""
 
     def enqueue_reply(
@@ -180,16 +180,6 @@ class OutboxStore(Protocol):
         template_id: int | None = None,
         payload: Mapping[str, Any] | None = None,
     ) -> OutboxItem: ...
-
-    def outbox_items(
-        self,
-        states: Iterable[OutboxState] | None = None,
-        *,
-        thread_id: int | None = None,
-        account_id: int | None = None,
-    ) -> list[OutboxItem]:
-        """Oldest first: the order replies go out in."""
-        ...
 
     def outbox_item(self, item_id: int) -> OutboxItem | None: ...
 

@@ -99,7 +99,21 @@ class ThreadQuery:
     sort: str = "activity"  # "activity" (newest first) or "sentiment" (angriest first)
 
 
-class InboxStore(Protocol):
+class OutboxReader(Protocol):
+    """Reading the shop's replies in the outbox (the window and the sender both do)."""
+
+    def outbox_items(
+        self,
+        states: Iterable[OutboxState] | None = None,
+        *,
+        thread_id: int | None = None,
+        account_id: int | None = None,
+    ) -> list[OutboxItem]:
+        """Oldest first: the order replies go out in."""
+        ...
+
+
+class InboxStore(OutboxReader, Protocol):
     """Reads and writes the UI needs. Implemented by app.storage over peewee."""
 
     def accounts(self) -> list[Account]: ...
@@ -119,16 +133,6 @@ class InboxStore(Protocol):
     def threads(self, thread_ids: Iterable[int]) -> list[ThreadRow]: ...
 
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
-    def outbox_items(
-        self,
-        states: Iterable[OutboxState] | None = None,
-        *,
-        thread_id: int | None = None,
-        account_id: int | None = None,
-    ) -> list[OutboxItem]:
-        """The shop's replies in the outbox, oldest first (a thread's: `thread_id`)."""
-        ...
-
     def surviving_thread(self, thread_id: int) -> int:
         """The thread `thread_id` was merged into by a late parent post, or itself."""
         ...
