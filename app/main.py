@@ -36,6 +36,7 @@ from app.wiring.window import update_settings as update_settings
 if TYPE_CHECKING:
     from app.storage.owner_lock import FolderLock
     from app.ui.app_window import AppWindow
+    from app.ui.collector_settle import CollectorSettle
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger("shopkeep")
@@ -225,14 +226,19 @@ def _corrupt_text(exc: DatabaseCorrupt) -> str:
     return f"{exc.user_message}{where}"
 
 
-def show_window(window: MainWindow) -> None:
+def show_window(window: MainWindow) -> CollectorSettle:
     """Show the window, then keep what start-up built out of the collector's full passes.
 
     Those objects live as long as the window; scanning them cost a 25-40 ms frame
     while scrolling, and the same on the GUI thread whenever a worker triggered a pass.
+    What the background imports add after it is frozen once the window settles: the
+    `CollectorSettle` returned (a child of the window) does that.
     """
+    from app.ui.collector_settle import CollectorSettle
+
     window.show()
     gc.freeze()
+    return CollectorSettle(window.runner, window)
 
 
 def run_gui(paths: AppPaths, demo: bool) -> int:

@@ -150,6 +150,7 @@ def gui_rows(sizes: Sizes, data_dir: Path, threads: int) -> list[Row]:
             scroll,
             "no frame > 50 ms",
             check=lambda _m, _r: max(scroll) <= 50,
+            note=f"the settled window froze its long-lived objects {res.get('freezes', 0)} time(s)",
         ),
         Row(
             f"search, rare word '{RARE_WORD}': first page",

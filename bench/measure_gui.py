@@ -215,10 +215,11 @@ def child_interact(data_dir: str, runs: int, opens: int, rare: str, common: str)
     leak = none_leak_per_call()
     if leak:
         pad_none()
-    show_window(window)
-    # Settled: the list painted and start-up's background work done (learning from the
-    # owner's 45,000 read posts takes ~5 s of a core; 20 s or more on a loaded machine).
-    _wait(app, lambda: window.thread_model.rowCount() > 0 and not window.runner.is_busy(), 180)
+    settle = show_window(window)
+    # Settled: the list painted, start-up's background work done (learning from the
+    # owner's 45,000 read posts takes ~5 s of a core; 20 s or more on a loaded machine)
+    # and the window idle for a second, when it freezes what that work left for good.
+    _wait(app, lambda: window.thread_model.rowCount() > 0 and settle.at_rest, 180)
     long_rows = [i for i, r in enumerate(window.thread_model.loaded_rows()) if r.post_count >= 40]
     other = next(i for i in range(window.thread_model.rowCount()) if i not in long_rows)
     open_ms: list[float] = []
@@ -251,6 +252,7 @@ def child_interact(data_dir: str, runs: int, opens: int, rare: str, common: str)
             "rare_ms": rare_ms,
             "common_ms": common_ms,
             "scroll_max_ms": scroll_max,
+            "freezes": settle.freezes,
             "frames": len(frames),
             "rows": rows,
             "rss_mb": rss_mb(),

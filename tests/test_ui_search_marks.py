@@ -5,10 +5,16 @@ from __future__ import annotations
 from app.ui.search_marks import search_terms
 
 
+def _shows_the_selected_thread(window) -> bool:
+    """The list's selected thread is the one in the conversation pane (read and drawn)."""
+    selected, shown = window.current_thread(), window.conversation_pane.current_thread
+    return selected is not None and shown is not None and shown.id == selected.id
+
+
 def _search(qtbot, window, text: str) -> None:
     window.search_box.setText(text)
     window._apply_search()
-    qtbot.waitUntil(lambda: window.conversation_pane.current_thread is not None, timeout=3000)
+    qtbot.waitUntil(lambda: _shows_the_selected_thread(window), timeout=3000)
 
 
 def _marked(window) -> list[str]:
@@ -24,7 +30,7 @@ def test_the_searched_word_is_marked_in_the_conversation(qtbot, main_window):
 
     main_window.search_box.clear()
     main_window._apply_search()
-    qtbot.waitUntil(lambda: main_window.conversation_pane.current_thread is not None, timeout=3000)
+    qtbot.waitUntil(lambda: _shows_the_selected_thread(main_window), timeout=3000)
     assert _marked(main_window) == []  # no search, no marks
 
 

@@ -51,6 +51,30 @@ def test_selecting_a_thread_shows_its_conversation(main_window, ui_store):
     assert ui_store.thread(row.id).unread is False
 
 
+def test_the_list_read_again_leaves_the_open_conversation_as_it_is(main_window, qtbot):
+    """A sync or a cleared search reads the list again. The conversation open, first in
+    the list again, was blanked, then read and drawn again: a flash, and 10-20 ms on the
+    window's thread in the middle of whatever the owner was doing."""
+    main_window.select_row(0)  # unread until now: opening it marks it read
+    pane = main_window.conversation_pane
+    shown, document = pane.current_thread, pane.view.document()
+    assert shown is not None and main_window.current_thread().unread is False
+    opened: list[int] = []
+    blanked: list[int] = []
+    main_window.thread_opened.connect(opened.append)
+    pane.stack.currentChanged.connect(blanked.append)
+
+    main_window.thread_model.reload()
+    qtbot.waitUntil(lambda: main_window.current_thread() is not None)
+
+    assert main_window.current_thread().id == shown.id
+    assert pane.current_thread is shown and pane.view.document() is document
+    assert opened == [] and blanked == []
+
+    main_window.select_row(1)  # another thread still opens as before
+    assert opened == [main_window.current_thread().id]
+
+
 def test_browsing_conversations_keeps_only_the_one_shown_in_memory(main_window):
     """Every conversation opened stayed in memory: going through 240 conversations grew
     the app by 160 MB."""
@@ -187,7 +211,7 @@ def test_remove_demo_data_shows_empty_state(main_window, qtbot):
     with qtbot.waitSignal(main_window.demo_removed):
         main_window.remove_demo_data(confirm=False)
     assert main_window.thread_model.rowCount() == 0
-    assert main_window.conversation_pane.stack.currentIndex() == 0
+    qtbot.waitUntil(lambda: main_window.conversation_pane.stack.currentIndex() == 0)
     # Issue 21: no dead end: with no account and no demo the window still offers one
     banner = main_window.banner
     assert banner.isVisible() and "No account yet" in banner.label.text()

@@ -114,6 +114,7 @@ class MainWindow(MenuWindow):
         self.paths = paths  # Help → About shows the folders (None: a bare window in tests)
         self._query = ThreadQuery()
         self._open_token = 0
+        self._shown_token = -1  # the open token whose conversation is shown (no read since)
         self._split_done = False
         self._holding = False  # the open thread is being merged: do not jump to a neighbour
         self._unread = 0
@@ -357,13 +358,20 @@ class MainWindow(MenuWindow):
             self.set_query(dataclasses.replace(self._query, sort=sort))
 
     def _on_threads_reset(self) -> None:
-        self.conversation_pane.clear()
         self._update_count()
-        QTimer.singleShot(0, self._select_first_if_none)
+        QTimer.singleShot(0, self._settle_selection)
 
-    def _select_first_if_none(self) -> None:
-        if not self.thread_view.currentIndex().isValid() and self.thread_model.rowCount():
+    def _settle_selection(self) -> None:
+        """Nothing selected (the list was read again, or its last row went): select the
+        first row, or show no conversation when the list is empty. Until then the
+        conversation shown stays, so a list read again with that thread first does not
+        blank it and draw it again."""
+        if self.thread_view.currentIndex().isValid():
+            return
+        if self.thread_model.rowCount():
             self.thread_view.setCurrentIndex(self.thread_model.index(0))
+        else:
+            self.conversation_pane.clear()
 
     def _update_count(self) -> None:
         self.status.set_thread_count(self.thread_model.rowCount())
@@ -400,7 +408,12 @@ class MainWindow(MenuWindow):
             return
         row = self.thread_model.thread_at(current.row()) if current.isValid() else None
         if row is None:
-            self.conversation_pane.clear()
+            QTimer.singleShot(0, self._settle_selection)
+            return
+        if self._shown_token == self._open_token and row == self.conversation_pane.current_thread:
+            # The list was read again (a search cleared, a folder back) and the thread
+            # shown is selected as it is shown: syncs keep it current, and the
+            # composer keeps what the owner is typing. Read nothing again.
             return
         self._open_token += 1
         token = self._open_token
@@ -423,9 +436,13 @@ class MainWindow(MenuWindow):
     ) -> None:
         if token != self._open_token:
             return  # the user already moved on
+        self._shown_token = token
+        unread = row.unread
+        if unread:  # read from now on: shown as the list will have it
+            row = dataclasses.replace(row, unread=False)
         self.conversation_pane.show_thread(row, posts, pending)
         self.thread_opened.emit(row.id)
-        if row.unread:
+        if unread:
             store = self.store
             self.runner.run(
                 lambda: store.mark_read(row.id),
