@@ -21,8 +21,27 @@ from tests.fixtures.ui import *  # noqa: F403
 FIXTURE_MARKERS = {"keychain": "keychain", "devnet": "devnet"}
 
 
+# Modules whose tests mostly wait on servers and child processes (syncs broken at every
+# fault point, processes killed, the outbox's state machine): the whole-suite run
+# (tests/pytest_session.sh) takes them out of the main pytest and runs them beside it,
+# after the frozen builds, so that neither half is much longer than the other.
+RUN_BESIDE = (
+    "test_bluesky_sync_faults.py",
+    "test_state_machine.py",
+    "test_sync_faults.py",
+    "test_mastodon_reply.py",
+    "test_mastodon_sync.py",
+    "test_team_offline.py",
+    "test_sync_requests.py",
+    "test_bluesky_sync.py",
+    "test_crash_kill9.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
                 item.add_marker(marker)
+        if item.path.name in RUN_BESIDE:
+            item.add_marker("beside")

@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
 # pytest inside the private D-Bus session, keychain and virtual screen that tests/run.sh
-# made. Extra arguments go to pytest. With none (the README command, CI), the frozen-build
-# tests (PyInstaller and the .deb: minutes of mostly one busy process) run beside the
-# others rather than after them, in a pytest of their own with its own temporary folder;
-# its report follows the main one, and either failing fails the run.
+# made. Extra arguments go to pytest. With none (the README command, CI), the suite runs
+# as two pytests side by side, each with its own temporary folder: the frozen-build tests
+# (PyInstaller and the .deb: minutes of mostly one busy process), then the tests that
+# mostly wait on servers and child processes (marked `beside`, tests/conftest.py), in one;
+# all the others in the main one. The second's report follows the main one's, and either
+# failing fails the run.
 set -u
 dbus-update-activation-environment DISPLAY XAUTHORITY >/dev/null 2>&1 || true
 status=0
 if [ "$#" -eq 0 ]; then
-  frozen_log=$(mktemp)
-  frozen_tmp=$(mktemp -d)
-  .venv/bin/python -m pytest -m frozen --basetemp="$frozen_tmp" >"$frozen_log" 2>&1 &
-  frozen_pid=$!
-  .venv/bin/python -m pytest -m "not frozen" || status=$?
-  frozen_status=0
-  wait "$frozen_pid" || frozen_status=$?
+  beside_log=$(mktemp)
+  beside_tmp=$(mktemp -d)
+  .venv/bin/python -m pytest -m "frozen or beside" --basetemp="$beside_tmp" >"$beside_log" 2>&1 &
+  beside_pid=$!
+  .venv/bin/python -m pytest -m "not frozen and not beside" || status=$?
+  beside_status=0
+  wait "$beside_pid" || beside_status=$?
   echo
-  echo "---- the frozen-build tests (run beside the others) ----"
-  cat "$frozen_log"
-  rm -rf "$frozen_log" "$frozen_tmp"
-  [ "$status" -eq 0 ] && status=$frozen_status
+  echo "---- the frozen builds and the tests that wait on servers (run beside the others) ----"
+  cat "$beside_log"
+  rm -rf "$beside_log" "$beside_tmp"
+  [ "$status" -eq 0 ] && status=$beside_status
 else
   .venv/bin/python -m pytest "$@" || status=$?
 fi

@@ -38,6 +38,25 @@ def test_a_test_taking_the_keychain_is_marked_keychain_and_the_quick_path_leaves
     assert not set(quick) & set(marked)
 
 
+def test_the_two_pytests_of_the_whole_suite_run_every_test_once():
+    """tests/pytest_session.sh splits the suite in two by markers: a test in neither
+    half would never run, one in both would run twice, and a module named in RUN_BESIDE
+    that was renamed would fall back into the main half unnoticed."""
+    from tests.conftest import RUN_BESIDE
+
+    script = (ROOT / "tests" / "pytest_session.sh").read_text(encoding="utf-8")
+    halves = re.findall(r'pytest -m "([^"]+)"', script)
+    assert len(halves) == 2, halves
+    for frozen in (False, True):
+        for beside in (False, True):
+            marks = {"frozen": frozen, "beside": beside}
+            # pytest's -m expressions are and/or/not over marker names, as in Python
+            runs_in = [eval(half, {"__builtins__": {}}, marks) for half in halves]
+            assert runs_in.count(True) == 1, (marks, halves)
+    for name in RUN_BESIDE:
+        assert (ROOT / "tests" / name).is_file(), f"RUN_BESIDE names a missing module: {name}"
+
+
 def pins() -> dict[str, str]:
     found = {}
     for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
