@@ -125,6 +125,28 @@ def test_typing_on_through_a_merge_loses_nothing_and_the_text_stays_put(
     assert aw.window.current_thread().id == survivor
 
 
+def test_the_conversation_followed_through_a_merge_shows_the_shops_waiting_reply(
+    qtbot: Any, merge_window: Any
+) -> None:
+    """The conversation that stayed had one of the shop's replies still in the outbox.
+    Following the merge drew it without that reply, until the conversation was read
+    again."""
+    aw, account_id, orphan, late_parent = merge_window
+    result = aw.store.ingest(account_id, [late_parent], KeywordScorer())
+    survivor = aw.store.surviving_thread(orphan)
+    customer_post = aw.store.thread_posts(survivor)[-1].post
+    waiting = aw.store.enqueue_reply(
+        survivor, customer_post.remote_id, "Hi Ann, it left our shop today.", "merge-wait-1"
+    )
+
+    aw.window.apply_ingest(result)
+
+    pane = aw.window.conversation_pane
+    qtbot.waitUntil(lambda: pane.current_thread is not None and pane.current_thread.id == survivor)
+    assert [item.id for item in pane.pending] == [waiting.id]
+    assert "Hi Ann, it left our shop today." in pane.view.toPlainText()
+
+
 def test_a_draft_the_editor_lacks_is_put_around_the_typed_text_not_over_it(
     qtbot: Any, answer_window: Any
 ) -> None:

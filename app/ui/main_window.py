@@ -87,6 +87,10 @@ def empty_text(query: ThreadQuery) -> str:
     return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
 
 
+# A thread as the conversation pane draws it: its row, posts and the shop's waiting replies.
+_Conversation = tuple[ThreadRow, list[StoredPost], list[OutboxItem]]
+
+
 class MainWindow(MenuWindow):
     """The inbox: folders | threads | conversation. Plug-in points: `conversation_pane`
     slots and the signals (sync_requested, add_account_requested and accounts_requested
@@ -472,15 +476,20 @@ class MainWindow(MenuWindow):
         ids = tuple(result.new_thread_ids) + tuple(result.updated_thread_ids)
         store = self.store
 
-        def read() -> tuple[list[ThreadRow], tuple[ThreadRow, list[StoredPost]] | None]:
+        def read() -> tuple[list[ThreadRow], _Conversation | None]:
             survivor = None
             if merged is not None:
                 found = store.threads([store.surviving_thread(merged)])
-                if found:
-                    survivor = (found[0], store.thread_posts(found[0].id))
+                if found:  # with the shop's replies still waiting in it, as an open draws it
+                    tid = found[0].id
+                    survivor = (
+                        found[0],
+                        store.thread_posts(tid),
+                        store.outbox_items(thread_id=tid),
+                    )
             return store.threads(ids), survivor
 
-        def done(got: tuple[list[ThreadRow], tuple[ThreadRow, list[StoredPost]] | None]) -> None:
+        def done(got: tuple[list[ThreadRow], _Conversation | None]) -> None:
             rows, survivor = got
             self._on_ingested_rows(rows)
             if survivor is not None and merged is not None:
@@ -489,11 +498,14 @@ class MainWindow(MenuWindow):
         self.runner.run(read, done, name="read synced threads")
         self.refresh_side()
 
-    def _follow_merge(self, old_id: int, row: ThreadRow, posts: list[StoredPost]) -> None:
+    def _follow_merge(
+        self, old_id: int, row: ThreadRow, posts: list[StoredPost], pending: list[OutboxItem]
+    ) -> None:
         shown = self.conversation_pane.current_thread
         if shown is None or shown.id != old_id:
             return  # the owner already moved on
         self._open_token += 1  # a conversation still loading must not replace this one
+        self._shown_token = self._open_token  # and this one is drawn whole: no read again
         self._holding = True
         try:
             pos = self.thread_model.row_for_id(row.id)
@@ -501,7 +513,7 @@ class MainWindow(MenuWindow):
                 self.thread_view.setCurrentIndex(self.thread_model.index(pos))
         finally:
             self._holding = False
-        self.conversation_pane.show_thread(row, posts)
+        self.conversation_pane.show_thread(row, posts, pending)
         self.thread_merged.emit(old_id, row)
 
     def _on_ingested_rows(self, rows: list[ThreadRow]) -> None:
