@@ -24,7 +24,7 @@ FIXTURE_MARKERS = {"keychain": "keychain", "devnet": "devnet"}
 # Modules whose tests mostly wait on servers and child processes (syncs broken at every
 # fault point, processes killed, the outbox's state machine): the whole-suite run
 # (tests/pytest_session.sh) takes them out of the main pytest and runs them beside it,
-# after the frozen builds, so that neither half is much longer than the other.
+# with the frozen builds, so that neither half is much longer than the other.
 RUN_BESIDE = (
     "test_bluesky_sync_faults.py",
     "test_state_machine.py",

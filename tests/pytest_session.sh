@@ -2,8 +2,8 @@
 # pytest inside the private D-Bus session, keychain and virtual screen that tests/run.sh
 # made. Extra arguments go to pytest. With none (the README command, CI), the suite runs
 # as two pytests side by side, each with its own temporary folder: the frozen-build tests
-# (PyInstaller and the .deb: minutes of mostly one busy process), then the tests that
-# mostly wait on servers and child processes (marked `beside`, tests/conftest.py), in one;
+# (PyInstaller and the .deb: minutes of mostly one busy process) and the tests that
+# mostly wait on servers and child processes (marked `beside`, tests/conftest.py) in one,
 # all the others in the main one. The second's report follows the main one's, and either
 # failing fails the run.
 set -u
