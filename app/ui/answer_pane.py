@@ -22,7 +22,6 @@ from app.core.models import (
     Account,
     Folder,
     OutboxItem,
-    StoredPost,
     Template,
     ThreadRow,
     ThreadStatus,
@@ -30,6 +29,7 @@ from app.core.models import (
 from app.ui import palette
 from app.ui.answer_services import AnswerServices
 from app.ui.composer import Composer
+from app.ui.conversation_read import Conversation, read_conversation
 from app.ui.history_panel import HistoryPanel
 from app.ui.main_window import MainWindow
 from app.ui.row_menu import RowMenu
@@ -223,22 +223,17 @@ class AnswerPane(QObject):
         reply shows (and the header says Replied) the moment it is queued."""
         store = self.services.store
 
-        def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
-            return (
-                row or store.thread(thread_id),
-                store.thread_posts(thread_id),
-                store.outbox_items(thread_id=thread_id),
-            )
-
-        def show(result: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
-            fresh, fresh_posts, pending = result
+        def show(result: Conversation | None) -> None:
             open_now = self.pane.current_thread
-            if fresh is None or open_now is None or open_now.id != thread_id:
+            if result is None or open_now is None or open_now.id != thread_id:
                 return
+            fresh, fresh_posts, pending = result
             self.pane.show_thread(fresh, fresh_posts, pending)
             self.composer.posts = list(fresh_posts)
 
-        self.services.runner.run(read, show, name="read conversation")
+        self.services.runner.run(
+            lambda: read_conversation(store, thread_id, row), show, name="read conversation"
+        )
 
     def _on_reply_state(self, item: OutboxItem | None) -> None:
         """A reply went out: its post is stored now, show it in place of the pending one."""

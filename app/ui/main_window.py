@@ -32,6 +32,7 @@ from app.core.paths import AppPaths
 from app.core.ports import InboxStore, ThreadQuery
 from app.ui import theme
 from app.ui.chrome import AccountStatusBar, DemoBanner
+from app.ui.conversation_read import Conversation, read_conversation
 from app.ui.conversation_view import ConversationPane
 from app.ui.folder_model import FolderDelegate, FolderListModel, FolderRoles
 from app.ui.task_runner import TaskRunner
@@ -85,10 +86,6 @@ def empty_text(query: ThreadQuery) -> str:
             "Clear (above the list) shows every conversation again."
         )
     return EMPTY_TEXTS.get(Folder(query.folder), "No conversations here.")
-
-
-# A thread as the conversation pane draws it: its row, posts and the shop's waiting replies.
-_Conversation = tuple[ThreadRow, list[StoredPost], list[OutboxItem]]
 
 
 class MainWindow(MenuWindow):
@@ -476,20 +473,13 @@ class MainWindow(MenuWindow):
         ids = tuple(result.new_thread_ids) + tuple(result.updated_thread_ids)
         store = self.store
 
-        def read() -> tuple[list[ThreadRow], _Conversation | None]:
+        def read() -> tuple[list[ThreadRow], Conversation | None]:
             survivor = None
-            if merged is not None:
-                found = store.threads([store.surviving_thread(merged)])
-                if found:  # with the shop's replies still waiting in it, as an open draws it
-                    tid = found[0].id
-                    survivor = (
-                        found[0],
-                        store.thread_posts(tid),
-                        store.outbox_items(thread_id=tid),
-                    )
+            if merged is not None:  # with the shop's replies still waiting, as an open has
+                survivor = read_conversation(store, store.surviving_thread(merged))
             return store.threads(ids), survivor
 
-        def done(got: tuple[list[ThreadRow], _Conversation | None]) -> None:
+        def done(got: tuple[list[ThreadRow], Conversation | None]) -> None:
             rows, survivor = got
             self._on_ingested_rows(rows)
             if survivor is not None and merged is not None:

@@ -17,18 +17,17 @@ from app.core.models import (
     Contact,
     Draft,
     OutboxItem,
-    OutboxState,
     StoredPost,
     Template,
     TemplateKind,
     ThreadRow,
     ThreadStatus,
 )
-from app.core.ports import InboxStore, ReportStore
+from app.core.ports import InboxStore, OutboxReader, ReportStore
 from app.core.rescore import ScoredBatch, Scorer
 
 
-class AnswerStore(Protocol):
+class AnswerStore(OutboxReader, Protocol):
     """The slice of the store the answering widgets use (SqliteInboxStore has all of it)."""
 
     def accounts(self) -> list[Account]: ...
@@ -80,13 +79,6 @@ class AnswerStore(Protocol):
         payload: Mapping[str, Any] | None = None,
     ) -> OutboxItem: ...
     def outbox_item(self, item_id: int) -> OutboxItem | None: ...
-    def outbox_items(
-        self,
-        states: Iterable[OutboxState] | None = None,
-        *,
-        thread_id: int | None = None,
-        account_id: int | None = None,
-    ) -> list[OutboxItem]: ...
     def retry(self, item_id: int) -> OutboxItem: ...
     def cancel_outbox_item(self, item_id: int) -> bool:
         """Take a queued or failed reply out of the outbox (False: it already left)."""
@@ -100,18 +92,11 @@ class AnswerStore(Protocol):
     def set_contact_note(self, contact_id: int, note: str) -> None: ...
 
 
-class OpenThreadStore(Protocol):
-    """What re-reading the open conversation after a sync needs from the store."""
+class OpenThreadStore(OutboxReader, Protocol):
+    """What reading a conversation again needs from the store (`read_conversation`)."""
 
     def thread(self, thread_id: int) -> ThreadRow | None: ...
     def thread_posts(self, thread_id: int) -> list[StoredPost]: ...
-    def outbox_items(
-        self,
-        states: Iterable[OutboxState] | None = None,
-        *,
-        thread_id: int | None = None,
-        account_id: int | None = None,
-    ) -> list[OutboxItem]: ...
 
 
 class SchedulerStore(Protocol):

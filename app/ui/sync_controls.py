@@ -18,11 +18,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from app.core.models import (
     Account,
     IngestResult,
-    OutboxItem,
-    StoredPost,
-    ThreadRow,
 )
 from app.core.sync import SyncReport, reach_words
+from app.ui.conversation_read import Conversation, read_conversation
 from app.ui.ports import OpenThreadStore
 from app.ui.sync_scheduler import AccountProgress, SyncScheduler
 from app.ui.tray_notifier import TrayNotifier
@@ -108,24 +106,16 @@ class SyncControls:
             return
         thread_id, store = pane.current_thread.id, self.store
 
-        def read() -> tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]:
+        def show(found: Conversation | None) -> None:
             # the shop's replies not on the server yet stay in view, with their state
-            return (
-                store.thread(thread_id),
-                store.thread_posts(thread_id),
-                store.outbox_items(thread_id=thread_id),
-            )
+            if found is not None and pane.current_thread is not None:
+                row, posts, pending = found
+                if pane.current_thread.id == row.id:
+                    pane.show_thread(row, posts, pending)
 
-        def show(found: tuple[ThreadRow | None, list[StoredPost], list[OutboxItem]]) -> None:
-            row, posts, pending = found
-            if (
-                row is not None
-                and pane.current_thread is not None
-                and pane.current_thread.id == row.id
-            ):
-                pane.show_thread(row, posts, pending)
-
-        self.window.runner.run(read, show, name="reload the open conversation")
+        self.window.runner.run(
+            lambda: read_conversation(store, thread_id), show, name="reload the open conversation"
+        )
 
     def sign_in_again(self, account_id: int) -> None:
         if self.open_accounts is not None:
