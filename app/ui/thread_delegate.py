@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from app.core.models import Folder, ThreadRow, ThreadStatus
 from app.ui import palette, theme
 from app.ui.palette import colour, shared_colour
-from app.ui.preview_text import wrap_preview
+from app.ui.preview_text import WordWidths, wrap_preview
 from app.ui.snooze_text import snoozed_words
 from app.ui.thread_model import Roles, ThreadListModel
 
@@ -86,6 +86,7 @@ class _Fonts:
         self.name_fm = QFontMetrics(self.name)
         self.bold_fm = QFontMetrics(self.name_bold)
         self.body_fm = QFontMetrics(self.body)
+        self.body_words = WordWidths(self.body)
         self.small_fm = QFontMetrics(self.small)
         self.chip_fm = QFontMetrics(self.chip)
         self.height = (
@@ -130,7 +131,7 @@ class _Layout:
             )
         # In Drafts, the owner's own unsent words say more than the customer's.
         shown = f"Your draft: {row.draft}" if drafts and row.draft else row.snippet
-        self.lines = wrap_preview(shown, f.body, right - text_left, 2)
+        self.lines = wrap_preview(shown, f.body_words, right - text_left, 2)
         self.word = theme.sentiment_word(row.worst_label)
         self.chip_w = f.small_fm.horizontalAdvance(self.word) + 12
         extras = [
