@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from app.core.errors import KeychainUnavailable
+from app.core.shared_imports import SHARED_IMPORTS
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -52,10 +53,19 @@ def keychain_help() -> str:
 def _keyring() -> ModuleType:
     """keyring, imported when a secret is first needed: with its backends it costs
     ~40 ms, a tenth of the start-up, and the inbox shows without any secret."""
-    import keyring
-    import keyring.errors
+    with SHARED_IMPORTS:  # its backends import jeepney, as the desktop notifications do
+        import keyring
+        import keyring.errors
 
     return keyring
+
+
+def _current_backend() -> KeyringBackend:
+    """`keyring.get_keyring()`; the first call loads the backends (and jeepney)."""
+    keyring = _keyring()
+    with SHARED_IMPORTS:
+        backend: KeyringBackend = keyring.get_keyring()
+    return backend
 
 
 def _unavailable(detail: str) -> KeychainUnavailable:
@@ -74,7 +84,7 @@ def _is_refused(backend: KeyringBackend) -> bool:
 
 def backend_name() -> str:
     """The keychain in use, for the log and the About box (never a secret)."""
-    backend = _keyring().get_keyring()
+    backend = _current_backend()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
@@ -101,7 +111,7 @@ class CredentialStore:
         """Looked up on every call so `keyring.set_keyring` (tests, settings) takes effect."""
         keyring = _keyring()
         try:
-            backend: KeyringBackend = keyring.get_keyring()
+            backend = _current_backend()
         except keyring.errors.KeyringError as exc:
             raise _unavailable(f"no keyring backend: {type(exc).__name__}") from exc
         if _is_refused(backend):

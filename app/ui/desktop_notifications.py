@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.shared_imports import SHARED_IMPORTS
+
 if TYPE_CHECKING:  # jeepney is imported by the bus thread, which starts after the first paint
     from jeepney import DBusAddress, HeaderFields  # type: ignore[import-untyped]  # no hints
     from jeepney.io.threading import DBusRouter  # type: ignore[import-untyped]  # no hints
@@ -89,8 +91,9 @@ class DesktopNotifications(QObject):
     # ------------------------------------------------------------ the bus thread
 
     def _run(self) -> None:
-        from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
-        from jeepney.io.threading import open_dbus_router
+        with SHARED_IMPORTS:  # a worker may be importing jeepney for the keychain
+            from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
+            from jeepney.io.threading import open_dbus_router
 
         with ExitStack() as stack:
             try:
