@@ -150,7 +150,10 @@ def gui_rows(sizes: Sizes, data_dir: Path, threads: int) -> list[Row]:
             scroll,
             "no frame > 50 ms",
             check=lambda _m, _r: max(scroll) <= 50,
-            note=f"the settled window froze its long-lived objects {res.get('freezes', 0)} time(s)",
+            note=f"the settled window froze its long-lived objects {res.get('freezes', 0)} "
+            f"time(s); frames over {measure_gui.SLOW_FRAME_MS:.0f} ms: "
+            f"{res.get('slow_frames', 0)}, {res.get('slow_stolen', 0)} of them with the "
+            "host's steal time",
         ),
         Row(
             f"search, rare word '{RARE_WORD}': first page",

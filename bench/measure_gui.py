@@ -190,19 +190,47 @@ def _search(window: Any, words: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _scroll(app: Any, window: Any) -> tuple[list[float], int]:
+SLOW_FRAME_MS = 30.0  # frames this slow are counted, and those the host took time from
+
+
+def stolen_ticks() -> int:
+    """The machine's steal time so far (Linux /proc/stat, in clock ticks; 0 elsewhere):
+    time the virtual CPUs were ready to run while the host ran something else."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = fh.readline().split()
+    except OSError:
+        return 0
+    return int(fields[8]) if len(fields) > 8 else 0
+
+
+@dataclasses.dataclass
+class Frames:
+    """One scroll pass: ms per frame, and of the slow frames, those with steal time."""
+
+    ms: list[float] = dataclasses.field(default_factory=list)
+    slow: int = 0
+    slow_stolen: int = 0
+
+
+def _scroll(app: Any, window: Any) -> tuple[Frames, int]:
     """Page down from top to bottom (loading pages as the view asks); ms per frame."""
     view = window.thread_view
     bar = view.verticalScrollBar()
     bar.setValue(0)
     app.processEvents()
-    frames: list[float] = []
+    frames = Frames()
     while True:
+        stolen = stolen_ticks()  # read outside the timed part
         start = time.perf_counter()
         bar.setValue(bar.value() + view.viewport().height())
         app.processEvents()
         view.viewport().repaint()
-        frames.append((time.perf_counter() - start) * 1000)
+        ms = (time.perf_counter() - start) * 1000
+        frames.ms.append(ms)
+        if ms > SLOW_FRAME_MS:
+            frames.slow += 1
+            frames.slow_stolen += stolen_ticks() > stolen
         if bar.value() >= bar.maximum() and not window.thread_model.canFetchMore():
             break
     return frames, window.thread_model.rowCount()
@@ -238,12 +266,11 @@ def child_interact(data_dir: str, runs: int, opens: int, rare: str, common: str)
         common_ms.append(_search(window, common))
         window.set_query(base)
     app.processEvents()
-    frames, rows = _scroll(app, window)
-    scroll_max = [max(frames)]
+    passes = [_scroll(app, window)[0]]
     for _ in range(max(0, min(runs, 3) - 1)):  # full scrolls are long: at most three
         window.set_query(base)
-        more, rows = _scroll(app, window)
-        scroll_max.append(max(more))
+        passes.append(_scroll(app, window)[0])
+    rows = window.thread_model.rowCount()
     _emit(
         {
             "open_ms": open_ms,
@@ -251,9 +278,11 @@ def child_interact(data_dir: str, runs: int, opens: int, rare: str, common: str)
             "long_threads": len(long_rows),
             "rare_ms": rare_ms,
             "common_ms": common_ms,
-            "scroll_max_ms": scroll_max,
+            "scroll_max_ms": [max(p.ms) for p in passes],
+            "slow_frames": sum(p.slow for p in passes),
+            "slow_stolen": sum(p.slow_stolen for p in passes),
             "freezes": settle.freezes,
-            "frames": len(frames),
+            "frames": len(passes[0].ms),
             "rows": rows,
             "rss_mb": rss_mb(),
             "none_leak": leak,
