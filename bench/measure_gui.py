@@ -213,7 +213,7 @@ class Frames:
     slow_stolen: int = 0
 
 
-def _scroll(app: Any, window: Any) -> tuple[Frames, int]:
+def _scroll(app: Any, window: Any) -> Frames:
     """Page down from top to bottom (loading pages as the view asks); ms per frame."""
     view = window.thread_view
     bar = view.verticalScrollBar()
@@ -233,7 +233,7 @@ def _scroll(app: Any, window: Any) -> tuple[Frames, int]:
             frames.slow_stolen += stolen_ticks() > stolen
         if bar.value() >= bar.maximum() and not window.thread_model.canFetchMore():
             break
-    return frames, window.thread_model.rowCount()
+    return frames
 
 
 def child_interact(data_dir: str, runs: int, opens: int, rare: str, common: str) -> None:
@@ -266,11 +266,10 @@ def child_interact(data_dir: str, runs: int, opens: int, rare: str, common: str)
         common_ms.append(_search(window, common))
         window.set_query(base)
     app.processEvents()
-    passes = [_scroll(app, window)[0]]
+    passes = [_scroll(app, window)]
     for _ in range(max(0, min(runs, 3) - 1)):  # full scrolls are long: at most three
         window.set_query(base)
-        passes.append(_scroll(app, window)[0])
-    rows = window.thread_model.rowCount()
+        passes.append(_scroll(app, window))
     _emit(
         {
             "open_ms": open_ms,
@@ -283,7 +282,7 @@ def child_interact(data_dir: str, runs: int, opens: int, rare: str, common: str)
             "slow_stolen": sum(p.slow_stolen for p in passes),
             "freezes": settle.freezes,
             "frames": len(passes[0].ms),
-            "rows": rows,
+            "rows": window.thread_model.rowCount(),
             "rss_mb": rss_mb(),
             "none_leak": leak,
         }

@@ -18,10 +18,11 @@ SLACK = 1.5
 class WordWidths:
     """The advance of each word in one font, measured once.
 
-    Wrapping measured every candidate line ("a", "a b", "a b c", ...): ~19 text
-    layouts per row, a third of a new row's paint while scrolling (issue 27). Rows
-    repeat their words, so a line is now fitted by adding up its words' widths and
-    measured whole once, to be sure (shaping across a space can differ by a pixel).
+    Wrapping measured every candidate line ("a", "a b", "a b c", ...): most of a new
+    row's ~19 text measurements, about a fifth of painting it while scrolling (issue
+    27). Rows repeat their words, so a line is now fitted by adding up its words'
+    widths and measured whole once, to be sure (shaping across a space can differ by
+    a pixel).
     """
 
     def __init__(self, font: QFont) -> None:
