@@ -420,15 +420,12 @@ class MainWindow(MenuWindow):
         token = self._open_token
         self.thread_selected.emit(row.id)
         store = self.store
-
-        def read() -> tuple[list[StoredPost], list[OutboxItem]]:
-            # The shop's replies still on their way are read with the posts, so the
-            # conversation is drawn once, with them, not drawn again a moment later.
-            return store.thread_posts(row.id), store.outbox_items(thread_id=row.id)
-
+        # The shop's replies still on their way are read with the posts, so the
+        # conversation is drawn once, with them, not drawn again a moment later. With
+        # the row given, the read never comes back None.
         self.runner.run(
-            read,
-            lambda got: self._on_posts_loaded(token, row, *got),
+            lambda: read_conversation(store, row.id, row),
+            lambda got: self._on_posts_loaded(token, *got),
             name="load conversation",
         )
 
